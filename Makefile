@@ -1,0 +1,47 @@
+# make run  — create .venv, install pinned packages, build the database from the sample if absent, start the dashboard
+# make test — the same set-up plus test packages and Debian's chromium, then every test
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DATABASE := data/warehouse.duckdb
+SAMPLE := data/sample
+# The bundled sample is a snapshot of the programme at the end of 2017/18 H1 (after the Mid-Term Review).
+SAMPLE_AS_OF := 2017-07-31
+PORT ?= 8501
+
+.PHONY: run test database sample template browser clean
+
+run: $(DATABASE)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+
+database: $(DATABASE)
+
+$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) data/reference/*.csv
+	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF)
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-dev browser
+	$(BIN)/python -m pytest
+
+# Regenerate the bundled sample workbooks from scripts/sample_content.py.
+sample: $(VENV)/.installed
+	$(BIN)/python scripts/make_sample.py
+
+template: $(VENV)/.installed
+	$(BIN)/python -m etl template all templates/programme-report-template.xlsx
+
+clean:
+	rm -rf $(VENV) $(DATABASE) test-output .pytest_cache

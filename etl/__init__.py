@@ -1,0 +1,20 @@
+"""ETL for the programme's results matrices, work plans, expenditure, milestones and narrative.
+
+`python -m etl template <kind> out.xlsx` writes a template; `python -m etl load <files or folders>`
+validates them and builds the DuckDB warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = REPOSITORY / "data" / "warehouse.duckdb"
+DATABASE_ENVIRONMENT_VARIABLE = "MM_DB_PATH"
+
+
+def database_path() -> Path:
+    """The warehouse file: $MM_DB_PATH when set, else data/warehouse.duckdb in the repository."""
+    configured = os.environ.get(DATABASE_ENVIRONMENT_VARIABLE)
+    return Path(configured) if configured else DEFAULT_DATABASE

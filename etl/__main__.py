@@ -1,0 +1,75 @@
+"""Command line: a thin layer that turns the ETL's typed errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from . import database_path
+from .errors import EtlError
+from .load import LoadSummary, run_load
+from .templates import kinds_for, write_template
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2017-07-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    template = commands.add_parser("template", help="write an Excel template for country offices")
+    template.add_argument("kind", help="all, results, workplan, expenditure, milestones or narrative")
+    template.add_argument("out", type=Path, help="the .xlsx file to write")
+    load = commands.add_parser("load", help="validate workbooks and build the database from them")
+    load.add_argument("inputs", nargs="+", type=Path, help=".xlsx / .csv files, or folders holding them")
+    load.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
+                                                             "data/warehouse.duckdb)")
+    load.add_argument("--strict", action="store_true", help="fail the whole load if any row is rejected")
+    load.add_argument("--as-of", type=_date, default=None,
+                      help="judge indicator and activity status as of this date (default: today)")
+    load.add_argument("--quiet", action="store_true", help="no progress messages")
+    return parser
+
+
+def print_summary(summary: LoadSummary) -> None:
+    print(f"Loaded {len(summary.files)} file(s) into {summary.database}")
+    for table, count in summary.rows_by_table.items():
+        print(f"  {table:<12} {count:>8,} rows")
+    print(f"Rows loaded: {summary.rows_loaded:,}   rows rejected: {summary.rows_rejected:,}")
+    problems = [p for r in summary.rejected for p in r.problems]
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        print(f"  rejected: {problem.message}")
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        print(f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems (see the rejected_rows table)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "template":
+            kinds_for(args.kind)
+            path = write_template(args.kind, args.out)
+            print(f"Wrote {path}")
+            return 0
+        progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+        summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
+                           progress=progress)
+        print_summary(summary)
+        return 0
+    except (EtlError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.command == "load":
+            print("The previous database was left unchanged.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

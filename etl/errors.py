@@ -1,0 +1,62 @@
+"""Typed errors of the ETL. The command line turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EtlError(Exception):
+    """Base class: anything the ETL reports on purpose."""
+
+
+class ValueProblem(EtlError):
+    """One cell's value is not what its column expects."""
+
+    def __init__(self, found: object, expected: str):
+        super().__init__(f"found {describe(found)}, expected {expected}")
+        self.found = found
+        self.expected = expected
+
+
+class UnreadableFile(EtlError):
+    """A file cannot be read at all: not a workbook, no known sheet, no header."""
+
+    def __init__(self, file: str, reason: str, sheet: str | None = None):
+        where = f"{file} › {sheet}" if sheet else file
+        super().__init__(f"{where}: {reason}")
+        self.file = file
+        self.sheet = sheet
+        self.reason = reason
+
+
+class LoadFailed(EtlError):
+    """The load was stopped; the previous database is untouched."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Where a rejected value is and what was wrong with it."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    found: str
+    expected: str
+
+    @property
+    def message(self) -> str:
+        return (f"{self.file} › {self.sheet} › row {self.row} › column {self.column}: "
+                f"found {self.found}, expected {self.expected}")
+
+
+def describe(value: object) -> str:
+    """How a found value is shown in a message: quoted text, or 'an empty cell'."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "an empty cell"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"'{text}'"

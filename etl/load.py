@@ -1,0 +1,239 @@
+"""Build a new database file from the inputs, check it, then swap it in atomically.
+
+A load is a full rebuild from the files given: the same inputs always give the same tables. The
+new file is written beside the target under a temporary name and only replaces it with
+`os.replace` once it has passed every check, so a failed or killed load leaves the previous
+database byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from . import checks, spec
+from .errors import LoadFailed, UnreadableFile
+from .extract import RawSheet, input_files, read_file
+from .reference import Reference, load_reference
+from .transform import Validated, reject_duplicates, validate_sheet
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_TYPES = {
+    spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
+    spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
+    spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
+    spec.AGENCY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR",
+}
+# Columns the transform step adds to a sheet's own columns.
+DERIVED_COLUMNS = {
+    "workplan": (("fx_rate", "DECIMAL(18,6)"), ("budget_usd", "DECIMAL(18,2)")),
+    "expenditure": (("fx_rate", "DECIMAL(18,6)"), ("budget_usd", "DECIMAL(18,2)"),
+                    ("received_usd", "DECIMAL(18,2)"), ("expenditure_usd", "DECIMAL(18,2)")),
+}
+SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
+                  ("source_row", "INTEGER NOT NULL"))
+FIXED_TABLES = """
+CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
+CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
+                      title VARCHAR NOT NULL);
+CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
+                      period_start DATE NOT NULL, period_end DATE NOT NULL);
+CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
+                       PRIMARY KEY (currency, year));
+CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
+                       rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);
+CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,
+                            "table" VARCHAR NOT NULL, "column" VARCHAR NOT NULL, found VARCHAR NOT NULL,
+                            expected VARCHAR NOT NULL, message VARCHAR NOT NULL, row_values VARCHAR NOT NULL);
+"""
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class FileSummary:
+    file: str
+    sha256: str
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+
+
+@dataclass
+class LoadSummary:
+    database: Path
+    files: list[FileSummary] = field(default_factory=list)
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+    rejected: list = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(self.rows_by_table.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+def table_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
+    columns = [(c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")) for c in sheet.columns]
+    return columns + list(DERIVED_COLUMNS.get(sheet.kind, ())) + list(SOURCE_COLUMNS)
+
+
+def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(FIXED_TABLES)
+    for sheet in spec.SHEETS:
+        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
+        connection.execute(f'CREATE TABLE "{sheet.table}" ({body})')
+
+
+def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    connection.executemany("INSERT INTO countries VALUES (?, ?)", sorted(reference.countries.items()))
+    connection.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
+                           [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
+    connection.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?)",
+                           [(p.label, p.programme_year, p.half, p.start, p.end) for p in reference.periods.values()])
+    connection.executemany("INSERT INTO fx_rates VALUES (?, ?, ?)",
+                           [(c, y, rate) for (c, y), rate in sorted(reference.fx_rates.items())])
+
+
+def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, records: list[dict]) -> None:
+    if not records:
+        return
+    names = [name for name, _ in table_columns(sheet)]
+    frame = pd.DataFrame.from_records(records, columns=names)
+    for name, sql_type in table_columns(sheet):
+        if sql_type.startswith("DECIMAL"):  # Decimal objects travel as text, cast exactly by DuckDB
+            frame[name] = frame[name].map(lambda v: None if v is None else str(v)).astype("object")
+    connection.register("incoming", frame)
+    column_list = ", ".join(f'"{n}"' for n in names)
+    casts = ", ".join(f'CAST("{name}" AS {sql_type.replace(" NOT NULL", "")})'
+                      for name, sql_type in table_columns(sheet))
+    connection.execute(f'INSERT INTO "{sheet.table}" ({column_list}) SELECT {casts} FROM incoming')
+    connection.unregister("incoming")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _display_names(files: list[Path]) -> dict[Path, str]:
+    """File names as shown in messages: the bare name, or a relative path where two share a name."""
+    names = [f.name for f in files]
+    return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
+
+
+def extract_and_validate(files: list[Path], reference: Reference, progress: Progress
+                         ) -> tuple[dict[str, Validated], list[FileSummary]]:
+    validated = {sheet.kind: Validated(sheet) for sheet in spec.SHEETS}
+    summaries = []
+    names = _display_names(files)
+    for index, path in enumerate(files, start=1):
+        progress(f"[{index}/{len(files)}] reading {names[path]}")
+        summary = FileSummary(names[path], file_sha256(path))
+        sheets: list[RawSheet] = read_file(path, names[path])
+        for raw in sheets:
+            validate_sheet(raw, reference, validated[raw.spec.kind])
+        summaries.append(summary)
+    for result in validated.values():
+        reject_duplicates(result)
+    by_file = {s.file: s for s in summaries}
+    for result in validated.values():
+        for record in result.records:
+            by_file[record["source_file"]].rows_loaded += 1
+        for rejected in result.rejected:
+            by_file[rejected.file].rows_rejected += 1
+    return validated, summaries
+
+
+def _rejected_rows(validated: dict[str, Validated]) -> list:
+    rows = [r for result in validated.values() for r in result.rejected]
+    return sorted(rows, key=lambda r: (r.file, r.sheet, r.row))
+
+
+def build_database(target: Path, validated: dict[str, Validated], summaries: list[FileSummary],
+                   reference: Reference, as_of: dt.date | None, progress: Progress) -> None:
+    """Write everything into a new file beside `target`, check it, and swap it in."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    _remove(building)
+    try:
+        connection = duckdb.connect(str(building))
+        try:
+            create_schema(connection)
+            write_reference(connection, reference)
+            connection.execute("INSERT INTO settings VALUES ('as_of_date', ?)",
+                               [as_of.isoformat() if as_of else None])
+            for result in validated.values():
+                progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
+                insert_records(connection, result.sheet, result.records)
+            _write_log(connection, validated, summaries)
+            connection.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+            failures = checks.run_checks(connection)
+            if failures:
+                raise LoadFailed("the new database failed its checks, so it was not used: " + "; ".join(failures))
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        _fsync(building)
+        os.replace(building, target)
+        _fsync(target.parent)
+    finally:
+        _remove(building)
+
+
+def _write_log(connection: duckdb.DuckDBPyConnection, validated: dict[str, Validated],
+               summaries: list[FileSummary]) -> None:
+    loaded_at = dt.datetime.now().replace(microsecond=0)
+    connection.executemany(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
+        [(s.file, s.sha256, loaded_at, s.rows_loaded, s.rows_rejected,
+          "loaded" if not s.rows_rejected else "loaded with rejected rows") for s in summaries])
+    connection.executemany(
+        "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(p.file, p.sheet, p.row, r.table, p.column, p.found, p.expected, p.message, r.values_json)
+         for r in _rejected_rows(validated) for p in r.problems])
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        if leftover.exists():
+            leftover.unlink()
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
+             progress: Progress = lambda message: None) -> LoadSummary:
+    """Load `paths` (files or folders) into a new `database`. Raises UnreadableFile or LoadFailed."""
+    reference = load_reference()
+    files = input_files(paths)
+    if not files:
+        raise LoadFailed("no input files: give .xlsx or .csv files, or folders holding them")
+    validated, summaries = extract_and_validate(files, reference, progress)
+    rejected = _rejected_rows(validated)
+    if strict and rejected:
+        raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                         + rejected[0].problems[0].message)
+    build_database(database, validated, summaries, reference, as_of, progress)
+    return LoadSummary(database, summaries, {r.sheet.table: len(r.records) for r in validated.values()}, rejected)
+
+
+__all__ = ["run_load", "LoadSummary", "UnreadableFile", "LoadFailed"]

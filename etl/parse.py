@@ -1,0 +1,286 @@
+"""Cell value parsers: one raw workbook value in, one typed value out, or a ValueProblem.
+
+A parser never raises anything else: whatever a country office typed, the validator gets either a
+value or a problem it can report with the cell's location.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Callable
+
+from . import spec
+from .errors import ValueProblem
+from .reference import EARLIEST_DATE, FIRST_PROGRAMME_YEAR, LAST_PROGRAMME_YEAR, LATEST_DATE, Reference
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_abbr) if name}
+MONTHS.update({name.casefold(): number for number, name in enumerate(calendar.month_name) if name})
+CENT = Decimal("0.01")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def parse_text(value: Any) -> str:
+    return clean_text(value)
+
+
+def parse_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueProblem(value, "a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = clean_text(value).replace(",", "").replace(" ", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueProblem(value, "a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueProblem(value, "a finite number")
+    return number
+
+
+def parse_money(value: Any) -> Decimal:
+    number = parse_number(value)
+    if number < 0:
+        raise ValueProblem(value, "an amount of zero or more (money is never negative)")
+    try:
+        return Decimal(repr(number)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ValueProblem(value, "an amount below 10^16") from None
+
+
+def parse_percent(value: Any) -> float:
+    text = clean_text(value) if isinstance(value, str) else value
+    if isinstance(text, str) and text.endswith("%"):
+        text = text[:-1]
+    number = parse_number(text)
+    if not 0 <= number <= 100:
+        raise ValueProblem(value, "a percentage from 0 to 100")
+    return number
+
+
+def parse_year(value: Any) -> int:
+    number = _whole_number(value, "a year such as 2013")
+    if not 2000 <= number <= LATEST_DATE.year:
+        raise ValueProblem(value, f"a year from 2000 to {LATEST_DATE.year}")
+    return number
+
+
+def parse_programme_year(value: Any) -> int:
+    expected = (f"a programme year from {FIRST_PROGRAMME_YEAR} to {LAST_PROGRAMME_YEAR} "
+                f"(2014 or 2014/15 = Feb 2014 - Jan 2015)")
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", value.strip())
+        if match:
+            first, second = int(match.group(1)), int(match.group(2)[-2:])
+            if (first + 1) % 100 != second:
+                raise ValueProblem(value, expected)
+            value = first
+    number = _whole_number(value, expected)
+    if not FIRST_PROGRAMME_YEAR <= number <= LAST_PROGRAMME_YEAR:
+        raise ValueProblem(value, expected)
+    return number
+
+
+def _whole_number(value: Any, expected: str) -> int:
+    try:
+        number = parse_number(value)
+    except ValueProblem:
+        raise ValueProblem(value, expected) from None
+    if not number.is_integer():
+        raise ValueProblem(value, expected)
+    return int(number)
+
+
+def _in_range(day: dt.date, value: Any) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueProblem(value, f"a date from {EARLIEST_DATE:%d %b %Y} to {LATEST_DATE:%d %b %Y}")
+    return day
+
+
+def _to_date(value: Any) -> dt.date | None:
+    """A date from a real date, an Excel serial number or ISO / day-first text; None if not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return None
+    text = clean_text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
+
+
+def parse_date(value: Any) -> dt.date:
+    day = _to_date(value)
+    if day is None:
+        raise ValueProblem(value, DATE_EXPECTED)
+    return _in_range(day, value)
+
+
+def _month_span(value: Any) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of a month or quarter written as text: 2014-06, Jun 2014, Q2 2014."""
+    text = clean_text(value).casefold()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        return _months(year, month, month)
+    match = re.fullmatch(r"([a-z]+)\.?[\s-]*(\d{4})", text)
+    if match and match.group(1) in MONTHS:
+        month = MONTHS[match.group(1)]
+        return _months(int(match.group(2)), month, month)
+    match = re.fullmatch(r"q([1-4])[\s/-]*(\d{4})", text) or re.fullmatch(r"(\d{4})[\s/-]*q([1-4])", text)
+    if match:
+        quarter, year = (int(match.group(1)), int(match.group(2))) if text.startswith("q") else (
+            int(match.group(2)), int(match.group(1)))
+        return _months(year, 3 * quarter - 2, 3 * quarter)
+    return None
+
+
+def _months(year: int, first_month: int, last_month: int) -> tuple[dt.date, dt.date] | None:
+    if not 1 <= first_month <= last_month <= 12 or not 1900 <= year <= 9999:
+        return None
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
+
+
+def parse_month_start(value: Any) -> dt.date:
+    day = _to_date(value)
+    if day is None:
+        span = _month_span(value)
+        if span is None:
+            raise ValueProblem(value, MONTH_EXPECTED)
+        day = span[0]
+    return _in_range(day, value)
+
+
+def parse_month_end(value: Any) -> dt.date:
+    day = _to_date(value)
+    if day is None:
+        span = _month_span(value)
+        if span is None:
+            raise ValueProblem(value, MONTH_EXPECTED)
+        day = span[1]
+    return _in_range(day, value)
+
+
+def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    lookup = {choice.casefold(): choice for choice in choices}
+    expected = "one of " + ", ".join(choices)
+
+    def parse_choice(value: Any) -> str:
+        found = lookup.get(clean_text(value).casefold())
+        if found is None:
+            raise ValueProblem(value, expected)
+        return found
+
+    return parse_choice
+
+
+def country_parser(reference: Reference) -> Callable[[Any], str]:
+    expected = "a programme country (" + ", ".join(sorted(reference.countries)) + ") or GLOBAL"
+
+    def parse_country(value: Any) -> str:
+        found = reference.country_lookup.get(clean_text(value).casefold())
+        if found is None:
+            raise ValueProblem(value, expected)
+        return found
+
+    return parse_country
+
+
+def output_parser(reference: Reference) -> Callable[[Any], str]:
+    expected = "an output number: " + ", ".join(f"Output {code}" for code in reference.outputs)
+
+    def parse_output(value: Any) -> str:
+        text = clean_text(value)
+        match = re.fullmatch(r"(?i)(?:output|out|o)?\s*\.?\s*(\d+)", text)
+        if not match or str(int(match.group(1))) not in reference.outputs:
+            raise ValueProblem(value, expected)
+        return str(int(match.group(1)))
+
+    return parse_output
+
+
+def period_parser(reference: Reference) -> Callable[[Any], str]:
+    labels = list(reference.periods)
+    expected = f"a reporting half-year such as {labels[0]} (Feb-Jul) or {labels[1]} (Aug-Jan)"
+
+    def parse_period(value: Any) -> str:
+        text = clean_text(value).upper()
+        match = (re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*-?\s*H([12])", text)
+                 or re.fullmatch(r"H([12])\s*-?\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text))
+        if not match:
+            raise ValueProblem(value, expected)
+        if text.startswith("H"):
+            half, first, second = match.groups()
+        else:
+            first, second, half = match.groups()
+        if (int(first) + 1) % 100 != int(second[-2:]):
+            raise ValueProblem(value, expected)
+        label = f"{first}/{second[-2:]} H{half}"
+        if label not in reference.periods:
+            raise ValueProblem(value, expected)
+        return label
+
+    return parse_period
+
+
+def currency_parser(reference: Reference) -> Callable[[Any], str]:
+    currencies = sorted(reference.currencies)
+    expected = "a currency with a shipped exchange rate: " + ", ".join(currencies)
+
+    def parse_currency(value: Any) -> str:
+        code = clean_text(value).upper()
+        if code not in reference.currencies:
+            raise ValueProblem(value, expected)
+        return code
+
+    return parse_currency
+
+
+def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any]:
+    """The parser that turns a raw cell of `column` into its typed value."""
+    simple = {
+        spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
+        spec.PERCENT: parse_percent, spec.YEAR: parse_year, spec.PROGRAMME_YEAR: parse_programme_year,
+        spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end,
+    }
+    if column.kind in simple:
+        return simple[column.kind]
+    if column.kind in (spec.CHOICE, spec.AGENCY):
+        return choice_parser(column.choices)
+    factories = {spec.COUNTRY: country_parser, spec.OUTPUT: output_parser, spec.PERIOD: period_parser,
+                 spec.CURRENCY: currency_parser}
+    return factories[column.kind](reference)

@@ -1,0 +1,88 @@
+"""Reference data the validator checks against: countries, outputs, reporting periods, exchange rates.
+
+Countries, outputs and rates come from `data/reference/*.csv` so a programme can extend them without
+code. Periods are the half-years of Phase II's programme years (February to January).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+GLOBAL = "GLOBAL"
+PHASE_START = dt.date(2014, 2, 1)
+PHASE_END = dt.date(2018, 1, 31)
+FIRST_PROGRAMME_YEAR = 2014
+LAST_PROGRAMME_YEAR = 2017
+# Dates outside this window are typing errors: Phase I started in January 2011 and Phase II's
+# final reports are due within a year of its end.
+EARLIEST_DATE = dt.date(2011, 1, 1)
+LATEST_DATE = dt.date(2019, 1, 31)
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # 2014/15 H1
+    programme_year: int  # 2014
+    half: int  # 1 or 2
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Reference:
+    countries: dict[str, str]  # ISO-3 -> name
+    country_lookup: dict[str, str]  # any accepted spelling, casefolded -> ISO-3
+    outputs: dict[str, dict[str, str]]  # "1" -> {level, lead_agency, title}
+    periods: dict[str, Period]  # label -> Period
+    fx_rates: dict[tuple[str, int], Decimal]  # (currency, year) -> units per USD
+
+    @property
+    def currencies(self) -> set[str]:
+        return {currency for currency, _ in self.fx_rates}
+
+
+def programme_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def phase_periods(first_year: int = FIRST_PROGRAMME_YEAR, last_year: int = LAST_PROGRAMME_YEAR) -> list[Period]:
+    """Half-years: H1 is February-July, H2 is August-January of the next calendar year."""
+    periods = []
+    for year in range(first_year, last_year + 1):
+        label = programme_year_label(year)
+        periods.append(Period(f"{label} H1", year, 1, dt.date(year, 2, 1), dt.date(year, 7, 31)))
+        periods.append(Period(f"{label} H2", year, 2, dt.date(year, 8, 1), dt.date(year + 1, 1, 31)))
+    return periods
+
+
+def _read_csv(name: str, directory: Path) -> list[dict[str, str]]:
+    with open(directory / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=4)
+def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
+    countries: dict[str, str] = {}
+    lookup: dict[str, str] = {GLOBAL.casefold(): GLOBAL}
+    for row in _read_csv("countries.csv", directory):
+        iso3 = row["iso3"].strip().upper()
+        countries[iso3] = row["name"].strip()
+        spellings = [iso3, row["name"], *row.get("aliases", "").split(";")]
+        for spelling in spellings:
+            if spelling.strip():
+                lookup[" ".join(spelling.split()).casefold()] = iso3
+    outputs = {
+        row["output_code"].strip(): {"level": row["level"].strip(), "lead_agency": row["lead_agency"].strip(),
+                                     "title": row["title"].strip()}
+        for row in _read_csv("outputs.csv", directory)
+    }
+    rates = {(row["currency"].strip().upper(), int(row["year"])): Decimal(row["units_per_usd"].strip())
+             for row in _read_csv("fx_rates.csv", directory)}
+    periods = {p.label: p for p in phase_periods()}
+    return Reference(countries, lookup, outputs, periods, rates)

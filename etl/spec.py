@@ -1,0 +1,203 @@
+"""What each workbook sheet holds: its columns, their types and rules.
+
+This module is the single description of the input format. The template writer, the validator
+and the documentation all read it, so a column is added here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Value kinds understood by etl.parse. `choice` columns list their allowed values.
+TEXT = "text"
+NUMBER = "number"
+MONEY = "money"  # a number that may not be negative
+YEAR = "year"  # a calendar year
+PROGRAMME_YEAR = "programme_year"  # 2014 (or 2014/15) means Feb 2014 - Jan 2015
+DATE = "date"
+MONTH_START = "month_start"  # a date, a month or a quarter; read as its first day
+MONTH_END = "month_end"  # a date, a month or a quarter; read as its last day
+PERCENT = "percent"
+CHOICE = "choice"
+COUNTRY = "country"  # ISO-3 code, country name, or GLOBAL
+OUTPUT = "output"
+AGENCY = "agency"
+PERIOD = "period"  # half-year of a programme year, e.g. 2014/15 H1
+CURRENCY = "currency"
+
+AGENCIES = ("UNDP", "IOM")
+DIRECTIONS = ("higher is better", "lower is better")
+ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "delayed", "cancelled")
+MILESTONE_CATEGORIES = ("inception", "implementation")
+NARRATIVE_KINDS = ("achievement", "challenge", "next period plan", "decision needed")
+INCEPTION_MILESTONES = (
+    "Government endorsement",
+    "Government focal point appointed",
+    "National launch event",
+    "National Project Board established",
+    "Multi-annual work plan endorsed",
+    "Budget endorsed",
+    "Legal agreement (LOA or MoU) signed",
+    "UNCT thematic group on migration established",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # column name in the database
+    header: str  # header text in the workbook
+    kind: str
+    required: bool
+    note: str
+    choices: tuple[str, ...] = ()
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class Sheet:
+    kind: str  # the name used on the command line: `python -m etl template results`
+    title: str  # the sheet name in the workbook
+    table: str  # the database table it loads into
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # no two rows may share these values
+    description: str = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _country(required: bool = True) -> Column:
+    return Column("country", "Country", COUNTRY, required,
+                  "ISO-3 code or name of a programme country, or GLOBAL for global-level rows", width=20)
+
+
+def _output(required: bool = True) -> Column:
+    return Column("output_code", "Output", OUTPUT, required,
+                  "Output number 1-7 (1-4 country level, 5-7 global level), e.g. 'Output 1' or 1", width=10)
+
+
+COMMENT = Column("comment", "Comment", TEXT, False, "Free text", width=40)
+
+RESULTS = Sheet(
+    kind="results",
+    title="Results matrix",
+    table="results",
+    description="One row per indicator, country and reporting period (half-year).",
+    key=("country", "indicator_code", "period"),
+    columns=(
+        _output(),
+        Column("indicator_code", "Indicator code", TEXT, True, "Code of the indicator, e.g. 1.2", width=12),
+        Column("indicator_title", "Indicator", TEXT, True, "Indicator wording as in the results matrix", width=48),
+        Column("unit", "Unit", TEXT, True, "What the numbers count, e.g. number, %, documents", width=14),
+        Column("direction", "Direction", CHOICE, True, "Whether a higher or a lower value is better",
+               DIRECTIONS, width=16),
+        _country(),
+        Column("baseline", "Baseline", NUMBER, False, "Value at the start of Phase II", width=11),
+        Column("baseline_year", "Baseline year", YEAR, False, "Year the baseline was measured", width=11),
+        Column("baseline_adjusted", "Adjusted baseline", NUMBER, False,
+               "Only where the baseline was revised; the original stays visible", width=11),
+        Column("baseline_adjustment_note", "Adjustment reason", TEXT, False,
+               "Why the baseline was revised (required with an adjusted baseline)", width=30),
+        Column("period", "Period", PERIOD, True,
+               "Reporting half-year: 2014/15 H1 = Feb-Jul 2014, 2014/15 H2 = Aug 2014-Jan 2015", width=12),
+        Column("target", "Period target", NUMBER, False, "Target to reach by the end of the period", width=11),
+        Column("actual", "Period actual", NUMBER, False, "Value achieved in the period; empty if not measured",
+               width=11),
+        Column("end_target", "End-of-programme target", NUMBER, False, "Target for January 2018", width=12),
+        Column("means_of_verification", "Means of verification", TEXT, False, "Where the value comes from",
+               width=30),
+        COMMENT,
+    ),
+)
+
+WORKPLAN = Sheet(
+    kind="workplan",
+    title="Work plan",
+    table="activities",
+    description="One row per activity and country.",
+    key=("country", "activity_code"),
+    columns=(
+        Column("activity_code", "Activity code", TEXT, True, "Code of the activity, e.g. 1.1.3", width=12),
+        Column("activity_title", "Activity", TEXT, True, "What will be done", width=48),
+        _output(),
+        _country(),
+        Column("lead_agency", "Lead agency", AGENCY, True, "UNDP or IOM", AGENCIES, width=10),
+        Column("support_agency", "Support agency", AGENCY, False, "UNDP or IOM, if the other agency supports",
+               AGENCIES, width=10),
+        Column("planned_start", "Planned start", MONTH_START, True,
+               "A date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)", width=12),
+        Column("planned_end", "Planned end", MONTH_END, True,
+               "A date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)", width=12),
+        Column("actual_start", "Actual start", MONTH_START, False, "When it really started", width=12),
+        Column("actual_end", "Actual end", MONTH_END, False, "When it really ended (required once completed)",
+               width=12),
+        Column("status", "Status", CHOICE, True, "planned, ongoing, completed, delayed or cancelled",
+               ACTIVITY_STATUSES, width=12),
+        Column("percent_complete", "% complete", PERCENT, False, "0-100 (or 0%-100%)", width=10),
+        Column("budget", "Budget", MONEY, False, "Budget of the activity, in the currency column", width=12),
+        Column("currency", "Currency", CURRENCY, False, "ISO 4217 code; USD when empty", width=9),
+        COMMENT,
+    ),
+)
+
+EXPENDITURE = Sheet(
+    kind="expenditure",
+    title="Expenditure",
+    table="expenditure",
+    description="One row per country, output, agency and programme year.",
+    key=("country", "output_code", "agency", "programme_year"),
+    columns=(
+        _country(),
+        _output(),
+        Column("agency", "Agency", AGENCY, True, "UNDP or IOM", AGENCIES, width=10),
+        Column("programme_year", "Programme year", PROGRAMME_YEAR, True,
+               "Year the programme year starts: 2014 (or 2014/15) = Feb 2014 - Jan 2015", width=12),
+        Column("budget", "Budget", MONEY, True, "Approved / confirmed budget", width=14),
+        Column("received", "Funds received", MONEY, False, "Funds received to date", width=14),
+        Column("expenditure", "Expenditure", MONEY, False, "Expenditure to date", width=14),
+        Column("currency", "Currency", CURRENCY, True, "ISO 4217 code of the three amounts", width=9),
+        COMMENT,
+    ),
+)
+
+MILESTONES = Sheet(
+    kind="milestones",
+    title="Milestones",
+    table="milestones",
+    description="One row per country and milestone.",
+    key=("country", "milestone"),
+    columns=(
+        _country(),
+        Column("milestone", "Milestone", TEXT, True, "e.g. Government endorsement (see the list)", width=40),
+        Column("category", "Category", CHOICE, True, "inception or implementation", MILESTONE_CATEGORIES,
+               width=14),
+        Column("due_date", "Due date", DATE, True, "When it should be reached", width=12),
+        Column("achieved_date", "Achieved date", DATE, False, "When it was reached; empty if not yet", width=12),
+        COMMENT,
+    ),
+)
+
+NARRATIVE = Sheet(
+    kind="narrative",
+    title="Narrative",
+    table="narrative",
+    description="Achievements, challenges, next-period plans and decisions needed, per country and period.",
+    key=("country", "output_code", "period", "kind", "text"),
+    columns=(
+        _country(),
+        _output(required=False),
+        Column("period", "Period", PERIOD, True, "Reporting half-year, e.g. 2014/15 H2", width=12),
+        Column("kind", "Kind", CHOICE, True, "achievement, challenge, next period plan or decision needed",
+               NARRATIVE_KINDS, width=18),
+        Column("text", "Text", TEXT, True, "The narrative, in full sentences", width=90),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE)
+SHEETS_BY_KIND = {s.kind: s for s in SHEETS}
+
+
+def sheet_for_title(title: str) -> Sheet | None:
+    """The sheet spec whose workbook sheet name matches `title` (case and spaces ignored)."""
+    wanted = " ".join(title.split()).casefold()
+    return next((s for s in SHEETS if s.title.casefold() == wanted), None)

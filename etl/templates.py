@@ -1,0 +1,166 @@
+"""Excel templates for country offices, written with openpyxl from the sheet specs.
+
+Each data sheet has a bold header row with a note on every column, dropdowns for the columns with
+fixed values, date and money formats, and frozen panes. A 'Guide' sheet lists every column; a
+'Lists' sheet holds the dropdown values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import spec
+from .reference import GLOBAL, Reference, load_reference
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+REQUIRED_FILL = PatternFill("solid", fgColor="C00000")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+NUMBER_FORMATS = {spec.DATE: "yyyy-mm-dd", spec.MONTH_START: "yyyy-mm-dd", spec.MONTH_END: "yyyy-mm-dd",
+                  spec.MONEY: "#,##0.00", spec.PERCENT: "0"}
+MIN_VALIDATED_ROWS = 1000
+KIND_ALIASES = {"results-matrix": "results", "results_matrix": "results", "work-plan": "workplan",
+                "work_plan": "workplan", "finance": "expenditure", "milestone": "milestones"}
+
+
+def kinds_for(name: str) -> list[str]:
+    """Sheet kinds for a template name given on the command line ('all' for every sheet)."""
+    name = KIND_ALIASES.get(name.lower(), name.lower())
+    if name == "all":
+        return [s.kind for s in spec.SHEETS]
+    if name not in spec.SHEETS_BY_KIND:
+        raise ValueError(f"unknown template kind '{name}': choose from all, "
+                         + ", ".join(spec.SHEETS_BY_KIND))
+    return [name]
+
+
+def _list_values(reference: Reference) -> dict[str, list[str]]:
+    return {
+        spec.COUNTRY: [reference.countries[c] for c in sorted(reference.countries)] + [GLOBAL],
+        spec.OUTPUT: [f"Output {code}" for code in reference.outputs],
+        spec.AGENCY: list(spec.AGENCIES),
+        spec.PERIOD: list(reference.periods),
+        spec.CURRENCY: sorted(reference.currencies),
+        "milestone": list(spec.INCEPTION_MILESTONES),
+    }
+
+
+def _write_lists(workbook: Workbook, lists: dict[str, list[str]], sheets: list[spec.Sheet]) -> dict[str, str]:
+    """A hidden sheet with one column per dropdown; returns list name -> range formula."""
+    for sheet in sheets:
+        for column in sheet.columns:
+            if column.choices:
+                lists.setdefault(f"{sheet.kind}.{column.key}", list(column.choices))
+    worksheet = workbook.create_sheet("Lists")
+    ranges = {}
+    for index, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        worksheet.cell(row=1, column=index, value=name)
+        for row, value in enumerate(values, start=2):
+            worksheet.cell(row=row, column=index, value=value)
+        ranges[name] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
+    worksheet.sheet_state = "hidden"
+    return ranges
+
+
+def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str]) -> DataValidation | None:
+    if column.choices:
+        source, strict = ranges[f"{sheet.kind}.{column.key}"], True
+    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY):
+        source, strict = ranges[column.kind], True
+    elif sheet.kind == "milestones" and column.key == "milestone":
+        source, strict = ranges["milestone"], False  # the usual milestones, but others are allowed
+    else:
+        return None
+    validation = DataValidation(type="list", formula1=f"={source}", allow_blank=not column.required,
+                                showErrorMessage=strict)
+    validation.error = f"{column.header}: {column.note}"
+    validation.errorTitle = f"Not a valid {column.header}"
+    validation.prompt = column.note
+    validation.promptTitle = column.header
+    return validation
+
+
+def _write_data_sheet(workbook: Workbook, sheet: spec.Sheet, ranges: dict[str, str],
+                      rows: list[dict[str, Any]]) -> None:
+    worksheet = workbook.create_sheet(sheet.title)
+    last_row = max(MIN_VALIDATED_ROWS, len(rows) + 200)
+    for index, column in enumerate(sheet.columns, start=1):
+        cell = worksheet.cell(row=1, column=index, value=column.header)
+        cell.font = HEADER_FONT
+        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        required = "Required. " if column.required else "Optional. "
+        cell.comment = Comment(required + column.note, "Programme Management Unit", width=260, height=110)
+        letter = get_column_letter(index)
+        worksheet.column_dimensions[letter].width = column.width
+        validation = _dropdown_for(sheet, column, ranges)
+        if validation is not None:
+            worksheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+        number_format = NUMBER_FORMATS.get(column.kind)
+        for row_index, row in enumerate(rows, start=2):
+            value = row.get(column.key)
+            if value is None:
+                continue
+            target = worksheet.cell(row=row_index, column=index, value=value)
+            if number_format and isinstance(value, (int, float, dt.date)):
+                target.number_format = number_format
+            if column.key == "text":
+                target.alignment = Alignment(wrap_text=True, vertical="top")
+    worksheet.row_dimensions[1].height = 32
+    worksheet.freeze_panes = "C2" if len(sheet.columns) > 6 else "A2"
+    worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}1"
+
+
+def _write_guide(workbook: Workbook, sheets: list[spec.Sheet]) -> None:
+    worksheet = workbook.active
+    worksheet.title = "Guide"
+    worksheet.append(["IOM-UNDP Joint Global Programme: Mainstreaming Migration into National Development "
+                      "Strategies — reporting template"])
+    worksheet["A1"].font = Font(bold=True, size=14)
+    worksheet.append(["Fill one row per line in each sheet. Red headers are required. Hover over a header for its "
+                      "note; columns with fixed values have dropdowns. Do not rename sheets or headers."])
+    worksheet.append([])
+    worksheet.append(["Sheet", "Column", "Required", "What to enter", "Allowed values"])
+    for cell in worksheet[4]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for sheet in sheets:
+        for column in sheet.columns:
+            worksheet.append([sheet.title, column.header, "yes" if column.required else "no", column.note,
+                              ", ".join(column.choices)])
+    for letter, width in zip("ABCDE", (18, 26, 10, 70, 50)):
+        worksheet.column_dimensions[letter].width = width
+    worksheet.freeze_panes = "A5"
+
+
+def build_workbook(kinds: Iterable[str], rows_by_kind: dict[str, list[dict[str, Any]]] | None = None,
+                   reference: Reference | None = None) -> Workbook:
+    """A template workbook with the sheets of `kinds`, optionally filled with rows keyed by column key."""
+    reference = reference or load_reference()
+    sheets = [spec.SHEETS_BY_KIND[k] for k in kinds]
+    rows_by_kind = rows_by_kind or {}
+    workbook = Workbook()
+    _write_guide(workbook, sheets)
+    ranges = _write_lists(workbook, _list_values(reference), sheets)
+    for sheet in sheets:
+        _write_data_sheet(workbook, sheet, ranges, rows_by_kind.get(sheet.kind, []))
+    lists = workbook["Lists"]
+    workbook.move_sheet(lists, offset=len(workbook.sheetnames) - 1 - workbook.sheetnames.index("Lists"))
+    workbook.active = 1
+    return workbook
+
+
+def write_template(name: str, path: Path, rows_by_kind: dict[str, list[dict[str, Any]]] | None = None) -> Path:
+    workbook = build_workbook(kinds_for(name), rows_by_kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -95,13 +95,12 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
-    connection.executemany("INSERT INTO countries VALUES (?, ?)", sorted(reference.countries.items()))
-    connection.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
-                           [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
-    connection.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?)",
-                           [(p.label, p.programme_year, p.half, p.start, p.end) for p in reference.periods.values()])
-    connection.executemany("INSERT INTO fx_rates VALUES (?, ?, ?)",
-                           [(c, y, rate) for (c, y), rate in sorted(reference.fx_rates.items())])
+    _insert_rows(connection, "countries", sorted(reference.countries.items()))
+    _insert_rows(connection, "outputs",
+                 [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
+    _insert_rows(connection, "periods",
+                 [(p.label, p.programme_year, p.half, p.start, p.end) for p in reference.periods.values()])
+    _insert_rows(connection, "fx_rates", [(c, y, str(rate)) for (c, y), rate in sorted(reference.fx_rates.items())])
 
 
 def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, records: list[dict]) -> None:
@@ -196,14 +195,25 @@ def build_database(target: Path, validated: dict[str, Validated], summaries: lis
 def _write_log(connection: duckdb.DuckDBPyConnection, validated: dict[str, Validated],
                summaries: list[FileSummary]) -> None:
     loaded_at = dt.datetime.now().replace(microsecond=0)
-    connection.executemany(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
-        [(s.file, s.sha256, loaded_at, s.rows_loaded, s.rows_rejected,
-          "loaded" if not s.rows_rejected else "loaded with rejected rows") for s in summaries])
-    connection.executemany(
-        "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(p.file, p.sheet, p.row, r.table, p.column, p.found, p.expected, p.message, r.values_json)
-         for r in _rejected_rows(validated) for p in r.problems])
+    _insert_rows(connection, "load_log",
+                 [(s.file, s.sha256, loaded_at, s.rows_loaded, s.rows_rejected,
+                   "loaded" if not s.rows_rejected else "loaded with rejected rows") for s in summaries])
+    _insert_rows(connection, "rejected_rows",
+                 [(p.file, p.sheet, p.row, r.table, p.column, p.found, p.expected, p.message, r.values_json)
+                  for r in _rejected_rows(validated) for p in r.problems])
+
+
+def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert tuples in the table's column order, in one statement (executemany is row by row)."""
+    if not rows:
+        return
+    names = [row[0] for row in connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    connection.register("incoming_rows", frame)
+    connection.execute(f'INSERT INTO "{table}" SELECT * FROM incoming_rows')
+    connection.unregister("incoming_rows")
 
 
 def _remove(path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard's data access, queries and display blocks."""

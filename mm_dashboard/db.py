@@ -1,0 +1,62 @@
+"""The one place that opens the warehouse: a read-only DuckDB connection, reopened when the file is replaced.
+
+The ETL swaps a new database in with os.replace, which gives the path a new inode; the connection
+cache is keyed on (inode, mtime, size), so the next query after a load reads the new file while
+queries already running finish on the old one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl import database_path
+
+
+class DatabaseMissing(Exception):
+    """There is no database file yet at the configured path."""
+
+
+class DatabaseUnusable(Exception):
+    """The file exists but is not a warehouse this dashboard can read."""
+
+
+def database_version(path: Path | None = None) -> tuple[int, int, int] | None:
+    path = path or database_path()
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open(path: str, version: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    path = database_path()
+    version = database_version(path)
+    if version is None:
+        raise DatabaseMissing(str(path))
+    try:
+        return _open(str(path), version)
+    except duckdb.Error as error:
+        raise DatabaseUnusable(f"{path}: {error}") from None
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
+    return connection().cursor()
+
+
+def fetch_df(sql: str, parameters: list | None = None) -> pd.DataFrame:
+    try:
+        return cursor().execute(sql, parameters or []).df()
+    except duckdb.CatalogException as error:
+        raise DatabaseUnusable(f"{database_path()} is not a programme warehouse ({error})") from None

@@ -1,0 +1,202 @@
+"""Loading: summary, log, strict mode, unreadable files, atomic swap and idempotence."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from etl.__main__ import main
+from etl.errors import LoadFailed, UnreadableFile
+from etl.load import file_sha256, run_load
+
+from .conftest import good_rows
+
+DATA_TABLES = ("results", "activities", "expenditure", "milestones", "narrative", "rejected_rows", "countries",
+               "outputs", "periods", "fx_rates", "settings")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def table_contents(database: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        contents = {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in DATA_TABLES}
+        contents["load_log"] = connection.execute(
+            "SELECT file, sha256, rows_loaded, rows_rejected, status FROM load_log ORDER BY ALL").fetchall()
+    return contents
+
+
+def test_load_writes_rows_with_their_source_and_logs_the_file(write_workbook, database):
+    path = write_workbook(good_rows())
+    summary = run_load([path], database)
+
+    assert summary.rows_by_table == {"results": 6, "activities": 2, "expenditure": 2, "milestones": 1,
+                                     "narrative": 1}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute(
+            "SELECT source_file, source_sheet, source_row FROM activities ORDER BY source_row").fetchall() == [
+            ("report.xlsx", "Work plan", 2), ("report.xlsx", "Work plan", 3)]
+        log = connection.execute("SELECT file, sha256, rows_loaded, rows_rejected, status FROM load_log").fetchall()
+    assert log == [("report.xlsx", file_sha256(path), 12, 0, "loaded")]
+
+
+def test_money_is_converted_to_usd_with_the_shipped_rate(write_workbook, database):
+    run_load([write_workbook(good_rows())], database)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        activity = connection.execute(
+            "SELECT budget, currency, fx_rate, budget_usd FROM activity_status WHERE activity_code = '1.1.1'").fetchone()
+        finance = connection.execute(
+            "SELECT budget_usd, expenditure_usd FROM finance_summary WHERE country = 'GLOBAL'").fetchone()
+    assert [float(v) if not isinstance(v, str) else v for v in activity] == [1_000_000.0, "RSD", 88.54, 11294.33]
+    assert [float(v) for v in finance] == [round(50_000 / 0.9627, 2), round(10_000 / 0.9627, 2)]
+
+
+def test_strict_load_fails_on_any_rejection_and_keeps_the_old_database(write_workbook, database):
+    run_load([write_workbook(good_rows(), name="good.xlsx")], database)
+    before = sha256(database)
+    rows = good_rows()
+    rows["expenditure"][0]["budget"] = -5
+    with pytest.raises(LoadFailed, match=r"--strict: 1 row\(s\) rejected, nothing loaded; the first: "
+                                         r"bad.xlsx › Expenditure › row 2 › column Budget"):
+        run_load([write_workbook(rows, name="bad.xlsx")], database, strict=True)
+    assert sha256(database) == before
+
+
+def test_cli_prints_a_summary_and_exits_0(write_workbook, database, capsys):
+    rows = good_rows()
+    rows["workplan"][0]["status"] = "done"
+    assert main(["load", str(write_workbook(rows)), "--db", str(database)]) == 0
+    out = capsys.readouterr()
+    assert "Loaded 1 file(s)" in out.out
+    assert "Rows loaded: 11   rows rejected: 1" in out.out
+    assert "rejected: report.xlsx › Work plan › row 2 › column Status: found 'done'" in out.out
+    assert "[1/1] reading report.xlsx" in out.err  # progress
+
+
+def not_a_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.xlsx"
+    path.write_text("this is not a spreadsheet")
+    return path
+
+
+def truncated_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "truncated.xlsx"
+    Workbook().save(path)
+    path.write_bytes(path.read_bytes()[:300])
+    return path
+
+
+def no_known_sheet(tmp_path: Path) -> Path:
+    path = tmp_path / "other.xlsx"
+    workbook = Workbook()
+    workbook.active.title = "Budget 2015"
+    workbook.save(path)
+    return path
+
+
+def no_header(tmp_path: Path) -> Path:
+    path = tmp_path / "noheader.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    sheet.append(["Jamaica", "Output 1", "UNDP", 2014, 1000])
+    workbook.save(path)
+    return path
+
+
+UNREADABLE = [
+    (not_a_workbook, "notes.xlsx: not a readable Excel workbook"),
+    (truncated_workbook, "truncated.xlsx: not a readable Excel workbook"),
+    (no_known_sheet, "other.xlsx: no known sheet: expected at least one of 'Results matrix', 'Work plan', "
+                     "'Expenditure', 'Milestones', 'Narrative'; found 'Budget 2015'"),
+    (no_header, "noheader.xlsx › Expenditure: no header row found in the first 30 rows: expected the columns "
+                "'Country', 'Output', 'Agency', 'Programme year', 'Budget', 'Currency'"),
+]
+
+
+@pytest.mark.parametrize("make_file, message", UNREADABLE, ids=[u[0].__name__ for u in UNREADABLE])
+def test_unreadable_file_fails_the_load_with_exit_1_and_keeps_the_old_database(
+        tmp_path, write_workbook, database, capsys, make_file, message):
+    run_load([write_workbook(good_rows())], database)
+    before = sha256(database)
+
+    status = main(["load", str(write_workbook(good_rows(), name="fine.xlsx")), str(make_file(tmp_path)),
+                   "--db", str(database)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"error: {message}" in err
+    assert "The previous database was left unchanged." in err
+    assert sha256(database) == before
+    assert not list(database.parent.glob(".*building*"))
+
+
+def test_missing_input_path_fails(database):
+    with pytest.raises(UnreadableFile, match="nowhere.xlsx: no such file or folder"):
+        run_load([Path("nowhere.xlsx")], database)
+    assert not database.exists()
+
+
+def test_failed_database_check_leaves_old_file_untouched(write_workbook, database, monkeypatch):
+    run_load([write_workbook(good_rows())], database)
+    before = sha256(database)
+    monkeypatch.setattr("etl.checks.run_checks", lambda connection: ["unique(results.country): 1 row(s)"])
+    with pytest.raises(LoadFailed, match=r"failed its checks, so it was not used: unique\(results.country\)"):
+        run_load([write_workbook(good_rows(), name="again.xlsx")], database)
+    assert sha256(database) == before
+    assert sorted(p.name for p in database.parent.iterdir() if "duckdb" in p.name) == ["warehouse.duckdb"]
+
+
+def test_reloading_the_same_inputs_gives_the_same_contents(write_workbook, database, tmp_path):
+    rows = good_rows()
+    rows["results"][3]["actual"] = "n/a"  # a rejected row too
+    inputs = [write_workbook(rows)]
+    run_load(inputs, database)
+    first = table_contents(database)
+    other = tmp_path / "second.duckdb"
+    run_load(inputs, other)
+    run_load(inputs, database)
+    assert table_contents(other) == first
+    assert table_contents(database) == first
+    assert len(first["rejected_rows"]) == 1
+
+
+def test_folder_input_loads_every_workbook_in_name_order(write_workbook, database, tmp_path):
+    rows = good_rows()
+    write_workbook({"milestones": rows["milestones"]}, name="b.xlsx", kind="milestones")
+    write_workbook({"narrative": rows["narrative"]}, name="a.xlsx", kind="narrative")
+    (tmp_path / "~$a.xlsx").write_text("excel lock file")
+    summary = run_load([tmp_path], database)
+    assert [f.file for f in summary.files] == ["a.xlsx", "b.xlsx"]
+    assert summary.rows_loaded == 2
+
+
+def test_csv_input_is_recognised_by_its_header(database, tmp_path):
+    path = tmp_path / "milestones.csv"
+    path.write_bytes("Country,Milestone,Category,Due date,Achieved date\r\n"
+                     "Serbia,Budget endorsed,inception,30/04/2014,2014-05-02\r\n".encode("utf-8-sig"))
+    summary = run_load([path], database)
+    assert summary.rows_by_table["milestones"] == 1
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT country, status FROM milestone_status").fetchall() == [
+            ("SRB", "achieved late")]
+
+
+def test_no_inputs_fails(database, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(LoadFailed, match="no input files"):
+        run_load([tmp_path / "empty"], database)
+
+
+def test_zip_that_is_not_a_workbook(database, tmp_path):
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableFile, match="archive.xlsx: not a readable Excel workbook"):
+        run_load([path], database)

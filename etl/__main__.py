@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "template":
-            kinds_for(args.kind)
+            try:
+                kinds_for(args.kind)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
             path = write_template(args.kind, args.out)
             print(f"Wrote {path}")
             return 0
@@ -64,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                            progress=progress)
         print_summary(summary)
         return 0
-    except (EtlError, ValueError) as error:
+    except EtlError as error:
         print(f"error: {error}", file=sys.stderr)
         if args.command == "load":
             print("The previous database was left unchanged.", file=sys.stderr)

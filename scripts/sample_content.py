@@ -226,7 +226,7 @@ RAMP = [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0]
 BANDS = ("on track", "a bit behind", "well behind")
 BAND_RANGES = {"on track": (0.92, 1.25), "a bit behind": (0.62, 0.88), "well behind": (0.2, 0.55)}
 # Probability of each band, by indicator profile.
-PROFILE_WEIGHTS = {"strong": (0.82, 0.12, 0.06), "average": (0.6, 0.24, 0.16), "weak": (0.3, 0.32, 0.38)}
+PROFILE_WEIGHTS = {"strong": (0.7, 0.13, 0.17), "average": (0.49, 0.19, 0.32), "weak": (0.28, 0.24, 0.48)}
 
 
 def _indicator_values(unit: str, spec_row: tuple) -> dict:
@@ -285,7 +285,7 @@ def _results(unit: str) -> list[dict]:
         adjusted, note = ADJUSTED_BASELINES.get((unit, code), (None, None))
         start = adjusted if adjusted is not None else baseline
         r = _rng("actuals", unit, code)
-        profile = r.choices(["strong", "average", "weak"], weights=(0.45, 0.4, 0.15))[0]
+        profile = r.choices(["strong", "average", "weak"], weights=(0.4, 0.45, 0.15))[0]
         if unit == "ECU":
             profile = r.choice(["average", "weak", "weak"])
         first_reported = 3 if unit == "ECU" else (0 if r.random() < 0.2 and start > 0 else 1)
@@ -1248,7 +1248,7 @@ LATER_TEMPLATES = {
             ("2", "Finalise the mapping of national and sectoral policies for migration linkages.")],
     },
     3: {
-        A: [("3", "{trained} government officials have now been trained in migration mainstreaming, including "
+        A: [("3", "A total of {trained} government officials have now been trained in migration mainstreaming, including "
              "staff of {line}."),
             ("2", "Migration was reflected in the draft of {plan} after technical inputs from the programme.")],
         C: [("4", "Access to administrative records held by several ministries remains limited in the absence "

@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATABASE := data/warehouse.duckdb
 SAMPLE := data/sample
-# The bundled sample is a snapshot of the programme at the end of 2017/18 H1 (after the Mid-Term Review).
-SAMPLE_AS_OF := 2017-07-31
+# The bundled sample is a snapshot of the programme at this date (end of 2017/18 H1, after the Mid-Term Review).
+SAMPLE_AS_OF := $(shell cat $(SAMPLE)/AS_OF)
 PORT ?= 8501
 
 .PHONY: run test database sample template browser clean
@@ -17,7 +17,7 @@ run: $(DATABASE)
 
 database: $(DATABASE)
 
-$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) data/reference/*.csv
+$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) $(SAMPLE)/AS_OF data/reference/*.csv
 	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF)
 
 $(VENV)/.installed: requirements.txt

@@ -40,7 +40,7 @@ DERIVED_COLUMNS = {
 SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
                   ("source_row", "INTEGER NOT NULL"))
 FIXED_TABLES = """
-CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
+CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR);
 CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
                       title VARCHAR NOT NULL);
 CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
@@ -95,7 +95,10 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
-    _insert_rows(connection, "countries", sorted(reference.countries.items()))
+    _insert_rows(connection, "countries",
+                 [(iso3, name, reference.country_details[iso3]["region"],
+                   reference.country_details[iso3]["government_lead"])
+                  for iso3, name in sorted(reference.countries.items())])
     _insert_rows(connection, "outputs",
                  [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
     _insert_rows(connection, "periods",

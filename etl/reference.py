@@ -37,6 +37,7 @@ class Period:
 @dataclass(frozen=True)
 class Reference:
     countries: dict[str, str]  # ISO-3 -> name
+    country_details: dict[str, dict[str, str]]  # ISO-3 -> {region, government_lead}
     country_lookup: dict[str, str]  # any accepted spelling, casefolded -> ISO-3
     outputs: dict[str, dict[str, str]]  # "1" -> {level, lead_agency, title}
     periods: dict[str, Period]  # label -> Period
@@ -69,10 +70,13 @@ def _read_csv(name: str, directory: Path) -> list[dict[str, str]]:
 @lru_cache(maxsize=4)
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     countries: dict[str, str] = {}
+    details: dict[str, dict[str, str]] = {}
     lookup: dict[str, str] = {GLOBAL.casefold(): GLOBAL}
     for row in _read_csv("countries.csv", directory):
         iso3 = row["iso3"].strip().upper()
         countries[iso3] = row["name"].strip()
+        details[iso3] = {"region": (row.get("region") or "").strip(),
+                         "government_lead": (row.get("government_lead") or "").strip()}
         spellings = [iso3, row["name"], *row.get("aliases", "").split(";")]
         for spelling in spellings:
             if spelling.strip():
@@ -85,4 +89,4 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     rates = {(row["currency"].strip().upper(), int(row["year"])): Decimal(row["units_per_usd"].strip())
              for row in _read_csv("fx_rates.csv", directory)}
     periods = {p.label: p for p in phase_periods()}
-    return Reference(countries, lookup, outputs, periods, rates)
+    return Reference(countries, details, lookup, outputs, periods, rates)

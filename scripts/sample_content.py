@@ -226,7 +226,7 @@ RAMP = [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0]
 BANDS = ("on track", "a bit behind", "well behind")
 BAND_RANGES = {"on track": (0.92, 1.25), "a bit behind": (0.62, 0.88), "well behind": (0.2, 0.55)}
 # Probability of each band, by indicator profile.
-PROFILE_WEIGHTS = {"strong": (0.7, 0.13, 0.17), "average": (0.49, 0.19, 0.32), "weak": (0.28, 0.24, 0.48)}
+PROFILE_WEIGHTS = {"strong": (0.78, 0.13, 0.09), "average": (0.57, 0.22, 0.21), "weak": (0.3, 0.3, 0.4)}
 
 
 def _indicator_values(unit: str, spec_row: tuple) -> dict:
@@ -262,6 +262,8 @@ def _period_target(start: float, end: float, p: int, kind: str, direction: str) 
 
 def _pick_actual(r: random.Random, target: float, band: str, kind: str, direction: str) -> int | float:
     lo, hi = BAND_RANGES[band]
+    if band == "well behind" and kind != "count":  # rates and durations do not collapse
+        lo = 0.42
     if kind == "pct":
         factor = r.uniform(lo, hi)
         return round(min(100.0, target * factor), 1)
@@ -289,16 +291,17 @@ def _results(unit: str) -> list[dict]:
         if unit == "ECU":
             profile = r.choice(["average", "weak", "weak"])
         first_reported = 3 if unit == "ECU" else (0 if r.random() < 0.2 and start > 0 else 1)
-        previous = None
+        previous = band = None
         for p, period in enumerate(PERIODS):
             target = _period_target(start, end, p, kind, direction)
             actual = None
             comment = None
             if p >= first_reported and target and not (p > 0 and r.random() < 0.08):
-                band = r.choices(BANDS, weights=PROFILE_WEIGHTS[profile])[0]
+                if band is None or r.random() > 0.55:  # performance persists from one period to the next
+                    band = r.choices(BANDS, weights=PROFILE_WEIGHTS[profile])[0]
                 actual = _pick_actual(r, target, band, kind, direction)
-                if cumulative and previous is not None and actual < previous:
-                    actual = previous  # cumulative counts do not go down
+                if cumulative:  # cumulative counts do not go down, nor below the baseline
+                    actual = max(actual, start, previous if previous is not None else start)
             elif unit == "ECU" and p < 3:
                 comment = "Not measured: implementation not started, government endorsement pending."
             elif p > 0 and target:
@@ -372,7 +375,7 @@ OUTPUT1_ACTIVITIES = {
          None, "delayed"),
         ("1.1.2", "Establish the National Project Board", "2014-05", "2014-09", None, "delayed"),
         ("1.1.3", "National launch event of Phase II", "2014-06", "2014-09", None, "cancelled"),
-        ("1.2.1", "Briefing of the UNCT on human mobility and development", "2015-09", "2015-11", None, None),
+        ("1.2.1", "Briefing of the UNCT on human mobility and development", "2015-09", "2015-11", None, "late"),
     ],
     "JAM": [
         ("1.1.1", "Letter of Agreement with the Planning Institute of Jamaica (PIOJ) for UNDP implementation",
@@ -485,7 +488,7 @@ IOM_ACTIVITY_POOL = {
 
 GLOBAL_ACTIVITIES = [
     ("5.1.1", "First Global Project Board meeting (Moldova)", "5", "UNDP", "2014-04", "2014-06", "completed"),
-    ("5.1.2", "Global Project Board meeting 2015", "5", "IOM", "2015-04", "2015-10", None),
+    ("5.1.2", "Global Project Board meeting 2015", "5", "IOM", "2015-04", "2015-10", "completed"),
     ("5.1.3", "Global Project Board meeting 2016", "5", "UNDP", "2016-04", "2016-10", None),
     ("5.1.4", "Global Project Board meeting 2017", "5", "IOM", "2017-04", "2017-10", None),
     ("5.2.1", "Bilateral peer-learning missions between programme countries", "5", "UNDP", "2015-03",
@@ -504,7 +507,7 @@ GLOBAL_ACTIVITIES = [
      "2015-06", "completed"),
     ("7.1.2", "Monitoring missions to programme countries", "7", "UNDP", "2015-04", "2017-09", None),
     ("7.1.3", "Mid-term review of global-level interventions", "7", "UNDP", "2017-02", "2017-06", None),
-    ("7.1.4", "Lessons-learned notes on migration mainstreaming", "7", "UNDP", "2015-09", "2017-12", None),
+    ("7.1.4", "Lessons-learned notes on migration mainstreaming", "7", "UNDP", "2015-09", "2017-12", "ongoing"),
 ]
 
 
@@ -747,6 +750,8 @@ def _expenditure_row(unit: str, output: str, agency: str, year: int) -> dict:
         elif year == 2015:
             received, spent = budget * 0.4, budget * 0.4 * r.uniform(0.2, 0.4)
             comment = "Preparatory technical work only; low delivery."
+    if unit == "ECU" and year >= 2016:  # implementation started late and remains weaker
+        received, spent = received * 0.8, spent * 0.6
     key = (unit, output, agency, year)
     if key in OVERSPENT:
         received = budget
@@ -1195,7 +1200,7 @@ GLOBAL_NARRATIVE = [
 COUNTRY_FACTS = {
     "BGD": {"lead": "the Ministry of Expatriates' Welfare and Overseas Employment",
             "stats": "the Bangladesh Bureau of Statistics", "plan": "the 7th Five Year Plan",
-            "line": "the Bureau of Manpower, Employment and Training",
+            "line": "the Ministry of Labour and Employment",
             "study": "the study 'Internal Migration as a Tool for Resilience'", "local": "Sylhet and Chittagong",
             "diaspora": "non-resident Bangladeshi associations", "event": "the GFMD national consultation"},
     "JAM": {"lead": "the Planning Institute of Jamaica (PIOJ)", "stats": "the Statistical Institute of Jamaica",
@@ -1219,7 +1224,7 @@ COUNTRY_FACTS = {
     "MAR": {"lead": "the Ministry in charge of Moroccans Residing Abroad and Migration Affairs",
             "stats": "the High Commission for Planning",
             "plan": "the National Strategy on Immigration and Asylum",
-            "line": "the inter-ministerial committee on migration and development",
+            "line": "the Ministry of Employment and Social Affairs",
             "study": "the study on the social protection of migrants", "local": "the Oriental and Souss-Massa regions",
             "diaspora": "associations of Moroccans residing abroad", "event": "the national migration day"},
     "SRB": {"lead": "the Commissariat for Refugees and Migration", "stats": "the Statistical Office",
@@ -1229,7 +1234,7 @@ COUNTRY_FACTS = {
             "diaspora": "the Office for Cooperation with Diaspora", "event": "the diaspora business forum"},
     "TUN": {"lead": "the Ministry of Social Affairs", "stats": "the National Institute of Statistics",
             "plan": "the National Migration Strategy",
-            "line": "the Office of Tunisians Abroad",
+            "line": "the Ministry of Vocational Training and Employment",
             "study": "the study on the return of Tunisian migrants", "local": "the governorates of Médenine and Sfax",
             "diaspora": "associations of Tunisians abroad", "event": "the UN 'Migration' Committee"},
 }
@@ -1248,8 +1253,8 @@ LATER_TEMPLATES = {
             ("2", "Finalise the mapping of national and sectoral policies for migration linkages.")],
     },
     3: {
-        A: [("3", "A total of {trained} government officials have now been trained in migration mainstreaming, including "
-             "staff of {line}."),
+        A: [("3", "A total of {trained} government officials have now been trained in migration mainstreaming, "
+             "including staff of {line}."),
             ("2", "Migration was reflected in the draft of {plan} after technical inputs from the programme.")],
         C: [("4", "Access to administrative records held by several ministries remains limited in the absence "
              "of a data-sharing protocol."),
@@ -1308,8 +1313,8 @@ LATER_TEMPLATES = {
 DECISIONS = [
     ("3", "National Project Board to approve the reallocation of unspent Output 4 funds to a second round of "
      "training."),
-    ("1", "PMU to confirm the UNDP 2016 allocation so that the Letter of Agreement with the implementing "
-     "partner can be extended."),
+    ("1", "PMU to confirm the UNDP allocation for the next programme year so that the Letter of Agreement "
+     "with the implementing partner can be extended."),
     ("2", "National Project Board to decide which sectoral policy is prioritised for the migration review."),
     ("4", "National Project Board to approve the data-sharing protocol before signature by the institutions."),
     ("1", "Global Project Board to endorse the country's request for a no-cost extension of the local pilots."),

@@ -12,8 +12,8 @@ from etl.templates import write_template
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
-# The sample is a snapshot at the end of 2017/18 H1; the Makefile builds it with the same date.
-SAMPLE_AS_OF = dt.date(2017, 7, 31)
+# The sample is a snapshot at this date; the Makefile builds it with the same one.
+SAMPLE_AS_OF = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
 
 
 def good_rows() -> dict[str, list[dict]]:

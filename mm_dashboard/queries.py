@@ -36,14 +36,14 @@ def indicator_status_counts(cursor: Cursor, period: str) -> pd.DataFrame:
 
 def indicator_status_by_country(cursor: Cursor, period: str) -> pd.DataFrame:
     return cursor.execute("""
-        SELECT coalesce(c.name, p.country) AS country,
+        SELECT coalesce(any_value(c.name), p.country) AS country,
                count(*) FILTER (WHERE status = 'on track') AS on_track,
                count(*) FILTER (WHERE status = 'at risk') AS at_risk,
                count(*) FILTER (WHERE status = 'off track') AS off_track,
                count(*) FILTER (WHERE status = 'no data') AS no_data
         FROM indicator_progress p LEFT JOIN countries c ON c.iso3 = p.country
         WHERE period = ?
-        GROUP BY ALL ORDER BY (p.country = 'GLOBAL'), country""", [period]).df()
+        GROUP BY p.country ORDER BY (p.country = 'GLOBAL'), 1""", [period]).df()
 
 
 def activity_counts(cursor: Cursor) -> pd.DataFrame:

@@ -41,8 +41,9 @@ budget, spent, received = (float(money[k] or 0) for k in ("budget_usd", "expendi
 columns[2].metric("Budget delivery (spent ÷ budget)", ui.percent(spent / budget if budget else None),
                   help=f"{ui.usd(spent)} spent of {ui.usd(budget)} budget; {ui.usd(received)} received")
 complete, countries = int(inception["complete"]), int(inception["countries"])
-columns[3].metric("Inception completed in year 1", f"{complete} / {countries}",
-                  ui.percent(complete / countries if countries else None), delta_color="off")
+columns[3].metric("Inception completed in year 1",
+                  f"{complete} / {countries} ({ui.percent(complete / countries if countries else None)})",
+                  help="Countries whose inception milestones were all reached by 31 January 2015")
 
 st.subheader(f"Indicator status by country, {period_label}")
 by_country = load(queries.indicator_status_by_country, period_label)

@@ -146,6 +146,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
         summary = FileSummary(names[path], file_sha256(path))
         sheets: list[RawSheet] = read_file(path, names[path])
         for raw in sheets:
+            progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
             validate_sheet(raw, reference, validated[raw.spec.kind])
         summaries.append(summary)
     for result in validated.values():

@@ -1,8 +1,23 @@
-"""Entry point: page configuration and navigation. No data code here."""
+"""Entry point: page configuration, navigation and the shared sidebar filters. No data code here."""
 
 import streamlit as st
 
+from mm_dashboard import filters, ui
+
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
-pages = [st.Page("pages/overview.py", title="Overview", icon="📊", url_path="overview", default=True)]
-st.navigation(pages).run()
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
+    st.Page("pages/indicators.py", title="Indicators", icon=":material/insights:", url_path="indicators"),
+    st.Page("pages/countries.py", title="Countries", icon=":material/public:", url_path="countries"),
+    st.Page("pages/workplan.py", title="Work plan", icon=":material/view_timeline:", url_path="workplan"),
+    st.Page("pages/money.py", title="Money", icon=":material/payments:", url_path="money"),
+]
+page = st.navigation(pages)
+st.session_state["scope"] = filters.sidebar()
+ui.apply_presentation_mode()
+try:
+    page.run()
+except Exception as error:  # explained on the page; st.stop and reruns are not Exceptions
+    ui.show_unexpected(error)

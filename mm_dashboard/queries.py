@@ -1,14 +1,56 @@
 """Query functions: a DuckDB cursor and parameters in, a DataFrame out. No Streamlit here.
 
-Every value from a widget is passed as a parameter; SQL text is constant.
+Every value from a widget is passed as a named parameter ($country, $period, …); the SQL text is
+constant. A filter left empty (None) means "all".
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
 
 import duckdb
 import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
+
+# A country's overall status on the map: the share of its indicators (with data) in each status.
+COUNTRY_ON_TRACK_SHARE = 0.7
+COUNTRY_OFF_TRACK_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the sidebar filters select. `period` is the half-year whose indicator values are shown;
+    `programme_year` the year whose money is shown."""
+
+    period: str
+    programme_year: int
+    country: str | None = None
+    output: str | None = None
+    agency: str | None = None
+
+    def params(self, *names: str) -> dict:
+        values = asdict(self)
+        return {name: values[name] for name in names}
+
+
+# Indicators follow their output's lead agency when filtered by agency.
+INDICATORS_IN_SCOPE = """
+    FROM indicator_progress i JOIN outputs o USING (output_code)
+    WHERE ($country IS NULL OR i.country = $country)
+      AND ($output IS NULL OR i.output_code = $output)
+      AND ($agency IS NULL OR o.lead_agency = $agency)"""
+ACTIVITIES_IN_SCOPE = """
+    FROM activity_status a
+    WHERE ($country IS NULL OR a.country = $country)
+      AND ($output IS NULL OR a.output_code = $output)
+      AND ($agency IS NULL OR a.lead_agency = $agency OR a.support_agency = $agency)"""
+FINANCE_IN_SCOPE = """
+    FROM finance_summary f
+    WHERE ($country IS NULL OR f.country = $country)
+      AND ($output IS NULL OR f.output_code = $output)
+      AND ($agency IS NULL OR f.agency = $agency)"""
+SCOPE = ("country", "output", "agency")
 
 
 def data_info(cursor: Cursor) -> pd.DataFrame:
@@ -20,49 +62,277 @@ def data_info(cursor: Cursor) -> pd.DataFrame:
         FROM load_log""").df()
 
 
-def current_period(cursor: Cursor) -> pd.DataFrame:
-    """The reporting period in which the as-of date falls (or the last one before it)."""
+def periods(cursor: Cursor) -> pd.DataFrame:
+    """Every half-year with its programme year, and whether it had started by the as-of date."""
     return cursor.execute("""
-        SELECT period, period_start, period_end FROM periods
-        WHERE period_start <= (SELECT as_of_date FROM reporting_date)
-        ORDER BY period_start DESC LIMIT 1""").df()
+        SELECT period, programme_year, half, period_start, period_end,
+               period_start <= (SELECT as_of_date FROM reporting_date) AS has_started
+        FROM periods ORDER BY period_start""").df()
 
 
-def indicator_status_counts(cursor: Cursor, period: str) -> pd.DataFrame:
+def filter_options(cursor: Cursor) -> pd.DataFrame:
+    """Countries and outputs present in the data, for the sidebar: kind, code, label."""
     return cursor.execute("""
-        SELECT status, count(*) AS indicators FROM indicator_progress WHERE period = ?
-        GROUP BY status""", [period]).df()
+        SELECT 'country' AS kind, iso3 AS code, name AS label, 0 AS sort FROM countries
+        UNION ALL SELECT 'country', 'GLOBAL', 'Global level (outputs 5–7)', 1
+        UNION ALL SELECT 'output', output_code, 'Output ' || output_code || ' — ' || title, 0 FROM outputs
+        ORDER BY kind, sort, label""").df()
 
 
-def indicator_status_by_country(cursor: Cursor, period: str) -> pd.DataFrame:
+def indicator_status_counts(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    return cursor.execute(f"""
+        SELECT i.status, count(*) AS indicators {INDICATORS_IN_SCOPE} AND i.period = $period
+        GROUP BY i.status""", scope.params("period", *SCOPE)).df()
+
+
+def indicator_table(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Indicators in scope for the period, worst status first."""
+    return cursor.execute(f"""
+        SELECT i.output_code, i.indicator_code, i.indicator_title, i.country, i.unit, i.direction,
+               i.baseline, i.target, i.actual, i.end_target, i.status, i.progress_ratio,
+               i.baseline_is_adjusted, i.baseline_original, i.baseline_adjustment_note, o.lead_agency
+        {INDICATORS_IN_SCOPE} AND i.period = $period
+        ORDER BY CASE i.status WHEN 'off track' THEN 0 WHEN 'at risk' THEN 1 WHEN 'no data' THEN 2 ELSE 3 END,
+                 i.output_code, i.indicator_code, i.country""", scope.params("period", *SCOPE)).df()
+
+
+def indicator_trajectory(cursor: Cursor, country: str, indicator_code: str) -> pd.DataFrame:
+    """Every period of one indicator in one country: baselines, targets and actuals over time."""
     return cursor.execute("""
-        SELECT coalesce(any_value(c.name), p.country) AS country,
-               count(*) FILTER (WHERE status = 'on track') AS on_track,
-               count(*) FILTER (WHERE status = 'at risk') AS at_risk,
-               count(*) FILTER (WHERE status = 'off track') AS off_track,
-               count(*) FILTER (WHERE status = 'no data') AS no_data
-        FROM indicator_progress p LEFT JOIN countries c ON c.iso3 = p.country
-        WHERE period = ?
-        GROUP BY p.country ORDER BY (p.country = 'GLOBAL'), 1""", [period]).df()
+        SELECT period, period_start, period_end, baseline, baseline_original, baseline_is_adjusted,
+               baseline_adjustment_note, target, actual, end_target, status, unit, direction,
+               indicator_title, progress_ratio
+        FROM indicator_progress WHERE country = $country AND indicator_code = $code
+        ORDER BY period_start""", {"country": country, "code": indicator_code}).df()
 
 
-def activity_counts(cursor: Cursor) -> pd.DataFrame:
-    return cursor.execute("""
+def indicator_choices(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    return cursor.execute(f"""
+        SELECT DISTINCT i.country, i.indicator_code, i.indicator_title, i.output_code {INDICATORS_IN_SCOPE}
+        ORDER BY i.output_code, i.indicator_code, i.country""", scope.params(*SCOPE)).df()
+
+
+def activity_counts(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    return cursor.execute(f"""
         SELECT count(*) AS activities,
-               count(*) FILTER (WHERE status = 'completed') AS completed,
-               count(*) FILTER (WHERE status = 'delayed') AS delayed,
-               count(*) FILTER (WHERE is_overdue) AS overdue
-        FROM activity_status""").df()
+               count(*) FILTER (WHERE a.status = 'completed') AS completed,
+               count(*) FILTER (WHERE a.status = 'delayed') AS delayed,
+               count(*) FILTER (WHERE a.is_overdue) AS overdue,
+               count(*) FILTER (WHERE a.status = 'delayed' OR a.is_overdue) AS delayed_or_overdue
+        {ACTIVITIES_IN_SCOPE}""", scope.params(*SCOPE)).df()
 
 
-def finance_totals(cursor: Cursor) -> pd.DataFrame:
-    return cursor.execute("""
-        SELECT sum(budget_usd) AS budget_usd, sum(received_usd) AS received_usd,
+def activities(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    return cursor.execute(f"""
+        SELECT a.country, a.activity_code, a.activity_title, a.output_code, a.lead_agency, a.support_agency,
+               a.planned_start, a.planned_end, a.actual_start, a.actual_end, a.status, a.percent_complete,
+               a.is_overdue, a.days_overdue, a.budget_usd, a.budget, a.currency
+        {ACTIVITIES_IN_SCOPE}
+        ORDER BY a.country, a.output_code, a.planned_start, a.activity_code""", scope.params(*SCOPE)).df()
+
+
+def finance_totals(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Budget, funds received and expenditure (USD) for the programme year and for the whole phase to date."""
+    return cursor.execute(f"""
+        SELECT coalesce(sum(budget_usd) FILTER (WHERE programme_year = $programme_year), 0) AS budget_usd,
+               coalesce(sum(received_usd) FILTER (WHERE programme_year = $programme_year), 0) AS received_usd,
+               coalesce(sum(expenditure_usd) FILTER (WHERE programme_year = $programme_year), 0) AS expenditure_usd,
+               coalesce(sum(budget_usd), 0) AS phase_budget_usd,
+               coalesce(sum(expenditure_usd), 0) AS phase_expenditure_usd
+        {FINANCE_IN_SCOPE}""", scope.params("programme_year", *SCOPE)).df()
+
+
+FINANCE_DIMENSIONS = {"output": "f.output_code", "country": "f.country", "agency": "f.agency",
+                      "year": "f.programme_year"}
+
+
+def finance_by(cursor: Cursor, scope: Scope, dimension: str) -> pd.DataFrame:
+    """Budget, received and expenditure (USD, all years) grouped by one of FINANCE_DIMENSIONS."""
+    column = FINANCE_DIMENSIONS[dimension]  # an identifier from code, never from input
+    return cursor.execute(f"""
+        SELECT CAST({column} AS VARCHAR) AS "group",
+               sum(budget_usd) AS budget_usd, sum(received_usd) AS received_usd,
                sum(expenditure_usd) AS expenditure_usd
-        FROM finance_summary""").df()
+        {FINANCE_IN_SCOPE}
+        GROUP BY 1 ORDER BY 1""", scope.params(*SCOPE)).df()
 
 
-def inception_summary(cursor: Cursor) -> pd.DataFrame:
+def finance_lines(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    return cursor.execute(f"""
+        SELECT f.country, f.output_code, f.agency, f.programme_year, f.budget_usd, f.received_usd,
+               f.expenditure_usd, f.delivery_rate, f.is_overspent, f.currency, f.budget, f.received,
+               f.expenditure, f.fx_rate, f.comment
+        {FINANCE_IN_SCOPE}
+        ORDER BY f.programme_year, f.country, f.output_code, f.agency""", scope.params(*SCOPE)).df()
+
+
+def burn_rate(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """By programme year: cumulative expenditure as a share of the phase budget, beside the share of
+    the phase's time elapsed at that year's end (or at the as-of date for the current year)."""
+    return cursor.execute(f"""
+        WITH yearly AS (
+            SELECT f.programme_year, sum(f.expenditure_usd) AS expenditure_usd, sum(f.budget_usd) AS budget_usd
+            {FINANCE_IN_SCOPE} GROUP BY 1
+        ), phase AS (SELECT min(period_start) AS phase_start, max(period_end) AS phase_end FROM periods),
+        year_ends AS (SELECT programme_year, max(period_end) AS year_end FROM periods GROUP BY 1)
+        SELECT y.programme_year,
+               sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) AS cumulative_expenditure_usd,
+               sum(y.budget_usd) OVER () AS phase_budget_usd,
+               sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) / nullif(sum(y.budget_usd) OVER (), 0)
+                   AS spent_share,
+               least(1.0, date_diff('day', p.phase_start, least(e.year_end, r.as_of_date) + 1)::DOUBLE
+                   / date_diff('day', p.phase_start, p.phase_end + 1)) AS time_share
+        FROM yearly y JOIN year_ends e USING (programme_year) CROSS JOIN phase p CROSS JOIN reporting_date r
+        WHERE e.year_end - INTERVAL 1 YEAR < r.as_of_date
+        ORDER BY y.programme_year""", scope.params(*SCOPE)).df()
+
+
+def results_vs_resources(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Per output: share of its (phase) budget spent, beside the share of its indicators on track."""
+    return cursor.execute(f"""
+        WITH money AS (
+            SELECT f.output_code, sum(f.expenditure_usd) AS expenditure_usd, sum(f.budget_usd) AS budget_usd
+            {FINANCE_IN_SCOPE} GROUP BY 1
+        ), results AS (
+            SELECT i.output_code,
+                   count(*) FILTER (WHERE i.status = 'on track') AS on_track,
+                   count(*) FILTER (WHERE i.status <> 'no data') AS with_data
+            {INDICATORS_IN_SCOPE} AND i.period = $period GROUP BY 1
+        )
+        SELECT o.output_code, o.title, o.level, o.lead_agency, m.budget_usd, m.expenditure_usd,
+               m.expenditure_usd / nullif(m.budget_usd, 0) AS spent_share,
+               r.on_track::DOUBLE / nullif(r.with_data, 0) AS on_track_share, r.with_data AS indicators_with_data
+        FROM outputs o LEFT JOIN money m USING (output_code) LEFT JOIN results r USING (output_code)
+        WHERE m.budget_usd IS NOT NULL OR r.with_data IS NOT NULL
+        ORDER BY o.output_code""", scope.params("period", *SCOPE)).df()
+
+
+def inception_summary(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     return cursor.execute("""
         SELECT count(*) FILTER (WHERE inception_complete) AS complete, count(*) AS countries
-        FROM country_inception""").df()
+        FROM country_inception WHERE ($country IS NULL OR country = $country)""",
+                          scope.params("country")).df()
+
+
+def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """One row per programme country: indicator counts in the period and an overall status."""
+    return cursor.execute(f"""
+        WITH counts AS (
+            SELECT i.country,
+                   count(*) FILTER (WHERE i.status = 'on track') AS on_track,
+                   count(*) FILTER (WHERE i.status = 'at risk') AS at_risk,
+                   count(*) FILTER (WHERE i.status = 'off track') AS off_track,
+                   count(*) FILTER (WHERE i.status = 'no data') AS no_data
+            {INDICATORS_IN_SCOPE} AND i.period = $period GROUP BY 1
+        )
+        SELECT c.iso3 AS country, c.name, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
+               coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
+               CASE
+                   WHEN coalesce(k.on_track + k.at_risk + k.off_track, 0) = 0 THEN 'not reported'
+                   WHEN k.on_track >= $on_share * (k.on_track + k.at_risk + k.off_track) THEN 'on track'
+                   WHEN k.off_track >= $off_share * (k.on_track + k.at_risk + k.off_track) THEN 'off track'
+                   ELSE 'at risk'
+               END AS status
+        FROM countries c LEFT JOIN counts k ON k.country = c.iso3
+        WHERE ($country IS NULL OR c.iso3 = $country)
+        ORDER BY c.name""",
+                          {**scope.params("period", *SCOPE), "on_share": COUNTRY_ON_TRACK_SHARE,
+                           "off_share": COUNTRY_OFF_TRACK_SHARE}).df()
+
+
+def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Off-track indicators, overdue activities, overspent budget lines and countries that have not
+    reported for the period: one row each, with what and where."""
+    return cursor.execute(f"""
+        SELECT 'Off-track indicator' AS issue, i.country, 'Output ' || i.output_code AS output,
+               i.indicator_code || ' ' || i.indicator_title AS item,
+               printf('actual %s against a target of %s %s', CAST(round(i.actual, 2) AS VARCHAR),
+                      CAST(round(i.target, 2) AS VARCHAR), i.unit) AS detail, 1 AS sort
+        {INDICATORS_IN_SCOPE} AND i.period = $period AND i.status = 'off track'
+        UNION ALL
+        SELECT 'Overdue activity', a.country, 'Output ' || a.output_code, a.activity_code || ' ' || a.activity_title,
+               printf('%d days past the planned end (%s), status %s', a.days_overdue,
+                      strftime(a.planned_end, '%d %b %Y'), a.status), 2
+        {ACTIVITIES_IN_SCOPE} AND a.is_overdue
+        UNION ALL
+        SELECT 'Overspent budget line', f.country, 'Output ' || f.output_code,
+               f.agency || ' ' || f.programme_year || '/' || right(CAST(f.programme_year + 1 AS VARCHAR), 2),
+               printf('spent US$ %,.0f of a US$ %,.0f budget', f.expenditure_usd, f.budget_usd), 3
+        {FINANCE_IN_SCOPE} AND f.is_overspent AND f.programme_year <= $programme_year
+        UNION ALL
+        SELECT 'Not reported', c.iso3, NULL, 'No indicator values for ' || $period,
+               'no actual reported for any indicator in the period', 4
+        FROM countries c
+        WHERE ($country IS NULL OR c.iso3 = $country)
+          AND (SELECT period_start FROM periods WHERE period = $period) <= (SELECT as_of_date FROM reporting_date)
+          AND NOT EXISTS (SELECT 1 FROM indicator_progress p WHERE p.country = c.iso3 AND p.period = $period
+                          AND p.actual IS NOT NULL)
+        ORDER BY sort, country, output, item""", scope.params("period", "programme_year", *SCOPE)).df()
+
+
+def outputs(cursor: Cursor) -> pd.DataFrame:
+    return cursor.execute("SELECT output_code, level, lead_agency, title FROM outputs ORDER BY output_code").df()
+
+
+def narrative(cursor: Cursor, scope: Scope, kinds: tuple[str, ...] | None = None, latest_only: bool = True
+              ) -> pd.DataFrame:
+    """Narrative up to the selected period (the latest period that has any, when latest_only)."""
+    return cursor.execute("""
+        WITH chosen AS (
+            SELECT n.*, p.period_start FROM narrative n JOIN periods p USING (period)
+            WHERE p.period_start <= (SELECT period_start FROM periods WHERE period = $period)
+              AND ($country IS NULL OR n.country = $country)
+              AND ($output IS NULL OR n.output_code = $output OR n.output_code IS NULL)
+              AND ($kinds IS NULL OR list_contains($kinds, n.kind))
+        )
+        SELECT country, output_code, period, kind, text FROM chosen
+        WHERE NOT $latest_only OR period_start = (SELECT max(period_start) FROM chosen)
+        ORDER BY period_start DESC, country,
+                 CASE kind WHEN 'achievement' THEN 0 WHEN 'next period plan' THEN 1 WHEN 'challenge' THEN 2 ELSE 3 END""",
+                          {**scope.params("period", "country", "output"),
+                           "kinds": list(kinds) if kinds else None, "latest_only": latest_only}).df()
+
+
+def flash_report(cursor: Cursor, country: str, period: str) -> pd.DataFrame:
+    """The four parts of the coordination toolkit's flash report for one country and period."""
+    return cursor.execute("""
+        SELECT kind, output_code, text FROM narrative WHERE country = $country AND period = $period
+        ORDER BY CASE kind WHEN 'achievement' THEN 0 WHEN 'next period plan' THEN 1 WHEN 'challenge' THEN 2
+                 ELSE 3 END, output_code""", {"country": country, "period": period}).df()
+
+
+def milestone_matrix(cursor: Cursor, country: str | None = None) -> pd.DataFrame:
+    return cursor.execute("""
+        SELECT m.country, coalesce(c.name, m.country) AS name, m.milestone, m.category, m.status,
+               m.due_date, m.achieved_date
+        FROM milestone_status m LEFT JOIN countries c ON c.iso3 = m.country
+        WHERE ($country IS NULL OR m.country = $country)
+        ORDER BY m.category, m.due_date, m.milestone""", {"country": country}).df()
+
+
+def country_profile(cursor: Cursor, country: str) -> pd.DataFrame:
+    return cursor.execute("SELECT iso3, name, region, government_lead FROM countries WHERE iso3 = $country",
+                          {"country": country}).df()
+
+
+def peer_comparison(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Per country: share of indicators on track, activities completed, budget delivery, inception."""
+    return cursor.execute(f"""
+        WITH ind AS (
+            SELECT i.country, count(*) FILTER (WHERE i.status = 'on track')::DOUBLE
+                   / nullif(count(*) FILTER (WHERE i.status <> 'no data'), 0) AS on_track_share
+            {INDICATORS_IN_SCOPE} AND i.period = $period GROUP BY 1
+        ), act AS (
+            SELECT a.country, count(*) FILTER (WHERE a.status = 'completed')::DOUBLE / count(*) AS completed_share,
+                   count(*) FILTER (WHERE a.is_overdue) AS overdue
+            {ACTIVITIES_IN_SCOPE} GROUP BY 1
+        ), fin AS (
+            SELECT f.country, sum(f.expenditure_usd) / nullif(sum(f.budget_usd), 0) AS delivery_rate
+            {FINANCE_IN_SCOPE} AND f.programme_year <= $programme_year GROUP BY 1
+        )
+        SELECT c.iso3 AS country, c.name, ind.on_track_share, act.completed_share, act.overdue,
+               fin.delivery_rate, ci.inception_complete
+        FROM countries c LEFT JOIN ind ON ind.country = c.iso3 LEFT JOIN act ON act.country = c.iso3
+        LEFT JOIN fin ON fin.country = c.iso3 LEFT JOIN country_inception ci ON ci.country = c.iso3
+        WHERE ($country IS NULL OR c.iso3 = $country)
+        ORDER BY c.name""", scope.params("period", "programme_year", *SCOPE)).df()

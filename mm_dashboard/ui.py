@@ -1,26 +1,109 @@
-"""Display blocks shared by pages: formatted numbers, KPI rows, explanations instead of stack traces."""
+"""Display blocks shared by pages: formatted numbers, status badges, tables with downloads, charts,
+presentation mode and explanations instead of stack traces."""
 
 from __future__ import annotations
 
+import logging
 import math
+import re
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 
-from . import db
+from . import charts, db, filters, queries
+
+LOG = logging.getLogger("mm_dashboard")
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+PRESENTATION_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 20px; color: #000000; background: #FFFFFF; }
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none; }
+  [data-testid="stMetricValue"] { font-size: 3.2rem; font-weight: 700; color: #000000; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; color: #000000; }
+  h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; color: #000000; }
+  .block-container { padding-top: 1rem; max-width: 100%; }
+  [data-testid="stCaptionContainer"] { color: #222222; font-size: 1rem; }
+</style>"""
+MONEY_COLUMNS = {
+    "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
+    "received_usd": st.column_config.NumberColumn("Received (USD)", format="dollar"),
+    "expenditure_usd": st.column_config.NumberColumn("Expenditure (USD)", format="dollar"),
+    "delivery_rate": st.column_config.NumberColumn("Delivery (spent ÷ budget)", format="percent"),
+    "fx_rate": st.column_config.NumberColumn("Rate (units per USD)"),
+    "programme_year": st.column_config.NumberColumn("Programme year", format="%d"),
+}
+BADGE_SYMBOL = {"on track": "●", "at risk": "▲", "off track": "✖", "no data": "○", "not reported": "○"}
 
 
 def usd(amount: float | None) -> str:
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "—"
-    return f"US$ {amount:,.0f}"
+    return f"US$ {float(amount):,.0f}"
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "—"
-    return f"{share * 100:.{decimals}f}%"
+    return f"{float(share) * 100:.{decimals}f}%"
+
+
+def number(value: float | None, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def badge(status: str) -> str:
+    """A status as coloured text with a shape, readable without colour."""
+    colour = charts.STATUS_COLORS.get(status, "#555555")
+    return (f"<span style='background:{colour};color:#000;padding:2px 8px;border-radius:8px;"
+            f"font-weight:600'>{BADGE_SYMBOL.get(status, '')} {status}</span>")
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV with text cells that a spreadsheet would run as a formula neutralised by a leading quote."""
+    cleaned = frame.copy()
+    for column in cleaned.columns:
+        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
+            cleaned[column] = cleaned[column].map(
+                lambda v: "'" + v if isinstance(v, str) and FORMULA_START.match(v) else v)
+    return cleaned.to_csv(index=False).encode("utf-8-sig")
+
+
+def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, height: int | None = None) -> None:
+    """A table and a button to download exactly it as CSV. Dates show as dates, not midnight timestamps."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]) and (frame[column].dropna().dt.normalize()
+                                                                  == frame[column].dropna()).all():
+            frame[column] = frame[column].dt.date
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config,
+                 height=height if height else "auto")
+    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{_slug(name)}.csv", mime="text/csv",
+                       key=f"download_{_slug(name)}", icon=":material/download:")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def chart(chart_object: alt.TopLevelMixin, description: str) -> None:
+    st.altair_chart(charts.presentation(chart_object, filters.presentation_mode()), width="stretch")
+    st.caption(description)
+
+
+def empty(what: str, how: str) -> None:
+    st.info(f"**{what}** {how}")
+
+
+def apply_presentation_mode() -> None:
+    if filters.presentation_mode():
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
 def explain_missing_database(error: Exception) -> None:
@@ -30,8 +113,31 @@ def explain_missing_database(error: Exception) -> None:
             f"**No programme data loaded yet.** The dashboard looks for the database at `{error}`.\n\n"
             "Build it from the bundled sample with `make database`, or load your own workbooks with "
             "`python -m etl load path/to/workbooks/` (set `" + DATABASE_ENVIRONMENT_VARIABLE +
-            "` to use another file).")
+            "` to use another file). This page picks the new database up without a restart.")
     else:
         st.error(f"**The database cannot be read.** {error}\n\nRebuild it with `make database` or "
                  "`python -m etl load …`; the dashboard will pick up the new file without a restart.")
     st.stop()
+
+
+def require_scope() -> queries.Scope:
+    """The filters' scope, or an explanation of why there is no data (and the page stops)."""
+    scope = st.session_state.get("scope")
+    if scope is None:
+        explain_missing_database(st.session_state.get("database_problem")
+                                 or db.DatabaseMissing(str(db.database_path())))
+    return scope
+
+
+def show_unexpected(error: Exception) -> None:
+    """An error on a page, explained without a stack trace (the trace goes to the server log)."""
+    LOG.exception("page failed")
+    if isinstance(error, (db.DatabaseMissing, db.DatabaseUnusable)):
+        explain_missing_database(error)
+    st.error(f"**This view could not be shown.** {type(error).__name__}: {error}\n\n"
+             "The data is unaffected. Try another filter; if it persists, the server log has the details.")
+
+
+def header(title: str, scope: queries.Scope, subtitle: str | None = None) -> None:
+    st.title(title)
+    st.caption((subtitle + " · " if subtitle else "") + filters.scope_caption(scope))

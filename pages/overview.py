@@ -1,52 +1,71 @@
-"""Overview: the programme at a glance for the reporting period."""
+"""Overview: where are we, what is late, what is off track, where is the money."""
 
 import streamlit as st
 
-from mm_dashboard import db, queries, ui
+from mm_dashboard import charts, queries, ui
 from mm_dashboard.data import load
 
-st.title("Mainstreaming Migration into National Development Strategies")
-st.caption("IOM–UNDP Joint Global Programme · Phase II (Feb 2014 – Jan 2018)")
+scope = ui.require_scope()
+info = load(queries.data_info).iloc[0]
+ui.header("Mainstreaming Migration into National Development Strategies", scope,
+          "IOM–UNDP Joint Global Programme, Phase II")
+st.markdown(f"**Status as of {info['as_of_date']:%d %B %Y}** · {int(info['files'])} files loaded "
+            f"{info['loaded_at']:%d %b %Y %H:%M} · {int(info['rows_loaded']):,} rows, "
+            f"{int(info['rows_rejected']):,} rejected")
 
-try:
-    info = load(queries.data_info).iloc[0]
-    period = load(queries.current_period)
-except (db.DatabaseMissing, db.DatabaseUnusable) as error:
-    ui.explain_missing_database(error)
+counts = load(queries.indicator_status_counts, scope).set_index("status")["indicators"]
+activities = load(queries.activity_counts, scope).iloc[0]
+money = load(queries.finance_totals, scope).iloc[0]
+inception = load(queries.inception_summary, scope).iloc[0]
 
-if period.empty:
-    st.info("The as-of date lies before the first reporting period; there is nothing to report yet.")
-    st.stop()
-period_label = period.iloc[0]["period"]
-st.markdown(f"**Status as of {info['as_of_date']:%d %B %Y}** · reporting period **{period_label}** · "
-            f"{int(info['files'])} files loaded {info['loaded_at']:%d %b %Y %H:%M} · "
-            f"{int(info['rows_loaded']):,} rows, {int(info['rows_rejected']):,} rejected")
-
-counts = load(queries.indicator_status_counts, period_label).set_index("status")["indicators"]
-activities = load(queries.activity_counts).iloc[0]
-money = load(queries.finance_totals).iloc[0]
-inception = load(queries.inception_summary).iloc[0]
-
-st.subheader(f"Indicators in {period_label}")
+st.subheader(f"Indicators, {scope.period}")
 columns = st.columns(4)
-for column, status in zip(columns, ("on track", "at risk", "off track", "no data")):
-    column.metric(status.capitalize(), int(counts.get(status, 0)))
+for column, status in zip(columns, charts.STATUS_ORDER):
+    column.metric(status.capitalize(), int(counts.get(status, 0)),
+                  help="Judged against the progress expected by the as-of date; see docs/schema.md")
 
 st.subheader("Delivery")
 columns = st.columns(4)
-columns[0].metric("Activities completed", f"{int(activities['completed'])} / {int(activities['activities'])}")
-columns[1].metric("Activities delayed or overdue", int(activities["delayed"] + activities["overdue"]),
-                  help="Status 'delayed', or past the planned end and not completed or cancelled")
-budget, spent, received = (float(money[k] or 0) for k in ("budget_usd", "expenditure_usd", "received_usd"))
-columns[2].metric("Budget delivery (spent ÷ budget)", ui.percent(spent / budget if budget else None),
-                  help=f"{ui.usd(spent)} spent of {ui.usd(budget)} budget; {ui.usd(received)} received")
+total_activities = int(activities["activities"])
+columns[0].metric("Activities completed", f"{int(activities['completed'])} / {total_activities}")
+columns[1].metric("Activities delayed or overdue", int(activities["delayed_or_overdue"]),
+                  help="Status 'delayed', or past the planned end and neither completed nor cancelled")
 complete, countries = int(inception["complete"]), int(inception["countries"])
-columns[3].metric("Inception completed in year 1",
+columns[2].metric("Inception completed in year 1",
                   f"{complete} / {countries} ({ui.percent(complete / countries if countries else None)})",
                   help="Countries whose inception milestones were all reached by 31 January 2015")
+columns[3].metric("Budget delivered, Phase II to date",
+                  ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
+                             if money["phase_budget_usd"] else None),
+                  help=f"{ui.usd(money['phase_expenditure_usd'])} spent of {ui.usd(money['phase_budget_usd'])}")
 
-st.subheader(f"Indicator status by country, {period_label}")
-by_country = load(queries.indicator_status_by_country, period_label)
-st.dataframe(by_country.rename(columns={"country": "Country", "on_track": "On track", "at_risk": "At risk",
-                                        "off_track": "Off track", "no_data": "No data"}),
-             hide_index=True, width="stretch")
+year = f"{scope.programme_year}/{(scope.programme_year + 1) % 100:02d}"
+budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
+columns = st.columns(4)
+columns[0].metric(f"Budget {year}", ui.usd(budget))
+columns[1].metric(f"Funds received {year}", ui.usd(received))
+columns[2].metric(f"Spent ÷ budget {year}", ui.percent(spent / budget if budget else None),
+                  help=f"{ui.usd(spent)} spent")
+columns[3].metric(f"Spent ÷ received {year}", ui.percent(spent / received if received else None))
+
+status = load(queries.country_status, scope)
+st.subheader(f"Countries, {scope.period}")
+if status.empty:
+    ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
+else:
+    ui.chart(charts.world_map(status),
+             f"Country status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators with "
+             f"data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, "
+             "otherwise at risk; 'not reported' when no indicator has a value for the period.")
+
+st.subheader("Needs attention")
+attention = load(queries.needs_attention, scope)
+if attention.empty:
+    st.success("Nothing needs attention for these filters: no off-track indicator, overdue activity, "
+               "overspent line or missing report.")
+else:
+    summary = attention.groupby("issue", sort=False).size()
+    st.markdown(" · ".join(f"**{n}** {issue.lower()}{'s' if n != 1 else ''}" for issue, n in summary.items()))
+    ui.table(attention.drop(columns=["sort"]), "needs attention",
+             column_config={"issue": "Issue", "country": "Country", "output": "Output", "item": "What",
+                            "detail": "Detail"}, height=360)

@@ -1,73 +1,187 @@
-"""The headline page with streamlit.testing.v1.AppTest: real values from the sample, and explanations
-instead of crashes when there is no usable database."""
+"""Pages with streamlit.testing.v1.AppTest on real databases: every page renders, filters change the
+values, the URL restores them, a new load is picked up, and a missing database is explained."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
+from etl.load import run_load
+
+from .conftest import good_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGES = {  # page file -> (title, charts it draws on the sample)
+    "pages/overview.py": ("Mainstreaming Migration into National Development Strategies", 1),
+    "pages/outputs.py": ("Outputs", 7),
+    "pages/indicators.py": ("Indicators", 1),
+    "pages/countries.py": ("Countries", 3),
+    "pages/workplan.py": ("Work plan", 1),
+    "pages/money.py": ("Money", 3),
+}
 
 
-def run_app(monkeypatch, database: Path) -> AppTest:
-    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))
-    app = AppTest.from_file(APP, default_timeout=30)
-    return app.run()
+@pytest.fixture
+def app_for(monkeypatch, clear_streamlit_caches):
+    def make(database: Path, query: dict | None = None, page: str | None = None) -> AppTest:
+        monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params.update(query or {})
+        app.run()
+        if page:
+            app.switch_page(page).run()
+        return app
+    return make
 
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def test_overview_shows_the_sample_headline(monkeypatch, sample_database, clear_streamlit_caches):
-    app = run_app(monkeypatch, sample_database)
+def charts(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def status_total(app: AppTest) -> int:
+    values = metrics(app)
+    return sum(int(values[s]) for s in ("On track", "At risk", "Off track", "No data"))
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_sample(app_for, sample_database, page):
+    app = app_for(sample_database, page=page)
+    title, chart_count = PAGES[page]
     assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.title[0].value == title
+    assert len(charts(app)) == chart_count
+    assert app.get("download_button") or page == "pages/overview.py" and app.dataframe
+
+
+def test_overview_shows_the_sample_headline(app_for, sample_database):
+    app = app_for(sample_database)
     values = metrics(app)
     assert values["Inception completed in year 1"] == "7 / 8 (87.5%)"
     assert "Status as of 31 July 2017" in app.markdown[0].value
-    assert "reporting period **2017/18 H1**" in app.markdown[0].value
-    assert sum(int(values[s]) for s in ("On track", "At risk", "Off track", "No data")) == 216
-    assert values["Activities completed"].endswith("/ 137")
+    assert status_total(app) == 216  # 8 countries x 25 indicators + 16 global
+    assert values["Activities completed"] == "79 / 137"
+    assert values["Budget 2017/18"].startswith("US$ ")
 
 
-def test_overview_values_come_from_the_database(monkeypatch, write_workbook, tmp_path, clear_streamlit_caches):
-    from etl.load import run_load
-    from .conftest import good_rows
+def test_country_filter_changes_the_kpis(app_for, sample_database):
+    app = app_for(sample_database)
+    before = metrics(app)
+    app.sidebar.selectbox(key="filter_country").set_value("ECU").run()
+    after = metrics(app)
+    assert after["Inception completed in year 1"] == "0 / 1 (0.0%)"
+    assert status_total(app) == 25
+    assert after["Activities completed"] != before["Activities completed"]
+    assert after["Budget 2017/18"] != before["Budget 2017/18"]
+    assert app.query_params["country"] == ["ECU"] or app.query_params["country"] == "ECU"
+
+
+def test_period_and_output_filters_change_the_kpis(app_for, sample_database):
+    app = app_for(sample_database)
+    app.sidebar.selectbox(key="filter_period").set_value("2014/15 H1").run()
+    inception_period = metrics(app)
+    assert int(inception_period["No data"]) > 150  # the inception half-year had few actuals
+    app.sidebar.selectbox(key="filter_output").set_value("5").run()
+    assert status_total(app) == 6  # output 5 has six global indicators
+    app.sidebar.selectbox(key="filter_period").set_value("Year 2014/15").run()
+    assert "period **2014/15 H2**" in app.caption[0].value  # a programme year shows its last half-year
+
+
+def test_query_string_restores_the_filters(app_for, sample_database):
+    app = app_for(sample_database, {"country": "JAM", "period": "2015/16 H2", "agency": "UNDP"})
+    assert app.sidebar.selectbox(key="filter_country").value == "JAM"
+    assert app.sidebar.selectbox(key="filter_period").value == "2015/16 H2"
+    assert app.sidebar.selectbox(key="filter_agency").value == "UNDP"
+    assert metrics(app)["Inception completed in year 1"] == "1 / 1 (100.0%)"
+    assert status_total(app) == 6  # Jamaica's output 1 (UNDP-led) indicators
+
+
+def test_a_bad_query_value_is_ignored_and_said(app_for, sample_database):
+    app = app_for(sample_database, {"country": "XXX"})
+    assert app.sidebar.selectbox(key="filter_country").value == "all"
+    assert "Ignored from the link: country=XXX" in app.sidebar.caption[0].value
+
+
+def test_filters_persist_across_pages(app_for, sample_database):
+    app = app_for(sample_database)
+    app.sidebar.selectbox(key="filter_country").set_value("SRB").run()
+    app.switch_page("pages/workplan.py").run()
+    assert app.sidebar.selectbox(key="filter_country").value == "SRB"
+    assert metrics(app)["Activities"] == "15"
+
+
+def test_presentation_mode_enlarges_and_hides_chrome(app_for, sample_database):
+    app = app_for(sample_database, {"present": "1"})
+    assert app.sidebar.toggle(key="filter_present").value is True
+    styles = [m.value for m in app.markdown if "<style>" in m.value]
+    assert styles and "stToolbar" in styles[0] and "font-size: 20px" in styles[0]
+
+
+def test_indicator_trajectory_shows_an_adjusted_baseline(app_for, sample_database):
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        country, code = connection.execute("SELECT country, indicator_code FROM indicator_progress "
+                                           "WHERE baseline_is_adjusted ORDER BY ALL LIMIT 1").fetchone()
+    app = app_for(sample_database, {"indicator": f"{code}|{country}"}, page="pages/indicators.py")
+    assert app.selectbox(key="indicator_choice").value == f"{code}|{country}"
+    assert app.warning[0].value.startswith("Baseline adjusted from")
+    trajectory = charts(app)[0]
+    labels = {row["label"] for dataset in trajectory["datasets"].values() for row in dataset if "label" in row}
+    assert {"Original baseline", "Adjusted baseline"} <= labels
+
+
+def test_a_new_load_is_picked_up_without_a_restart(app_for, write_workbook, tmp_path):
+    database = tmp_path / "live.duckdb"
+    run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 7, 31))
+    app = app_for(database)
+    assert metrics(app)["Activities completed"] == "1 / 2"
+    rows = good_rows()
+    rows["workplan"][1].update(status="completed", actual_start=dt.date(2014, 9, 1), actual_end=dt.date(2015, 3, 1))
+    run_load([write_workbook(rows, name="newer.xlsx")], database, as_of=dt.date(2015, 7, 31))
+    app.run()
+    assert metrics(app)["Activities completed"] == "2 / 2"
+
+
+def test_small_database_values(app_for, write_workbook, tmp_path):
     database = tmp_path / "small.duckdb"
-    run_load([write_workbook(good_rows())], database, as_of=__import__("datetime").date(2015, 7, 31))
-    app = run_app(monkeypatch, database)
+    run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 7, 31))
+    app = app_for(database)
     values = metrics(app)
     # 2015/16 H1: indicator 1.1 reached 3 of a target of 4 (at risk), 5.1 reached 3 of 2 (on track)
     assert (values["On track"], values["At risk"], values["Off track"]) == ("1", "1", "0")
-    assert values["Activities completed"] == "1 / 2"
-    assert values["Budget delivery (spent ÷ budget)"] == f"{(45_000.55 + 10_387.45) / (100_000 + 51_937.25):.1%}"
-    assert values["Inception completed in year 1"] == "1 / 1 (100.0%)"
+    assert values["Budget 2015/16"] == "US$ 51,937"  # CHF 50,000 at 0.9627 per USD
+    assert values["Spent ÷ budget 2015/16"] == f"{10_387.45 / 51_937.25:.1%}"
 
 
-def test_missing_database_explains_how_to_load(monkeypatch, tmp_path, clear_streamlit_caches):
-    app = run_app(monkeypatch, tmp_path / "nothing.duckdb")
+@pytest.mark.parametrize("page", list(PAGES))
+def test_missing_database_explains_how_to_load_on_every_page(app_for, tmp_path, page):
+    app = app_for(tmp_path / "nothing.duckdb", page=page)
     assert not app.exception
     assert "No programme data loaded yet" in app.warning[0].value
     assert "make database" in app.warning[0].value
     assert not app.metric
 
 
-def test_a_file_that_is_not_a_warehouse_is_explained(monkeypatch, tmp_path, clear_streamlit_caches):
-    import duckdb
+def test_a_file_that_is_not_a_warehouse_is_explained(app_for, tmp_path):
     other = tmp_path / "other.duckdb"
     duckdb.connect(str(other)).execute("CREATE TABLE t (x INTEGER)").close()
-    app = run_app(monkeypatch, other)
+    app = app_for(other)
     assert not app.exception
     assert "cannot be read" in app.error[0].value
 
 
-def test_garbage_file_is_explained(monkeypatch, tmp_path, clear_streamlit_caches):
+def test_garbage_file_is_explained(app_for, tmp_path):
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(b"not a database at all" * 100)
-    app = run_app(monkeypatch, garbage)
+    app = app_for(garbage)
     assert not app.exception
     assert "cannot be read" in app.error[0].value

@@ -1,0 +1,297 @@
+"""Chart builders: a DataFrame in, an Altair chart out. No Streamlit and no SQL here, so each chart can
+be tested on its spec and data.
+
+Colours are the Okabe–Ito palette, which stays distinguishable with the common colour-vision
+deficiencies; status is also carried by position, labels or shape, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+STATUS_ORDER = ["on track", "at risk", "off track", "no data"]
+STATUS_COLORS = {"on track": "#009E73", "at risk": "#E69F00", "off track": "#D55E00", "no data": "#BBBBBB",
+                 "not reported": "#BBBBBB"}
+ACTIVITY_STATUS_ORDER = ["completed", "ongoing", "planned", "delayed", "cancelled"]
+ACTIVITY_STATUS_COLORS = ["#009E73", "#56B4E9", "#BBBBBB", "#E69F00", "#555555"]
+MILESTONE_STATUS_ORDER = ["achieved", "achieved late", "overdue", "pending"]
+MILESTONE_STATUS_COLORS = ["#009E73", "#56B4E9", "#D55E00", "#DDDDDD"]
+MONEY_ORDER = ["Budget", "Funds received", "Expenditure"]
+MONEY_COLORS = ["#BBBBBB", "#56B4E9", "#0072B2"]
+WIDE = 900  # charts are drawn at the container's width; this is their design width
+
+
+def status_scale(domain: list[str] | None = None) -> alt.Scale:
+    domain = domain or STATUS_ORDER
+    return alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in domain])
+
+
+@lru_cache(maxsize=1)
+def world_topology() -> dict:
+    """Natural Earth 1:110m countries (npm world-atlas 2.0.2), shipped in the repository."""
+    with open(REFERENCE_DIR / "world-atlas" / "countries-110m.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def country_geography() -> pd.DataFrame:
+    """ISO-3 -> ISO numeric id (as used by world-atlas) and an approximate centre for markers."""
+    with open(REFERENCE_DIR / "countries.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return pd.DataFrame({"country": [r["iso3"] for r in rows], "id": [r["iso_numeric"] for r in rows],
+                         "latitude": [float(r["latitude"]) for r in rows],
+                         "longitude": [float(r["longitude"]) for r in rows]})
+
+
+def world_map(country_status: pd.DataFrame) -> alt.LayerChart:
+    """Programme countries on a world map, filled and marked by their overall status."""
+    data = country_status.merge(country_geography(), on="country", how="left")
+    data = data[["country", "name", "id", "latitude", "longitude", "status", "on_track", "at_risk", "off_track",
+                 "no_data"]]
+    domain = [s for s in ["on track", "at risk", "off track", "not reported"]]
+    topology = alt.Data(values=world_topology(), format=alt.DataFormat(type="topojson", feature="countries"))
+    projection = {"type": "equalEarth", "center": [25, 25], "scale": 230}
+    land = alt.Chart(topology).mark_geoshape(fill="#EEEEEE", stroke="#FFFFFF", strokeWidth=0.5).project(**projection)
+    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("on_track:Q", title="On track"), alt.Tooltip("at_risk:Q", title="At risk"),
+               alt.Tooltip("off_track:Q", title="Off track"), alt.Tooltip("no_data:Q", title="No data")]
+    filled = alt.Chart(topology).mark_geoshape(stroke="#333333", strokeWidth=0.6).transform_lookup(
+        lookup="id", from_=alt.LookupData(data, "id", ["name", "status", "on_track", "at_risk", "off_track",
+                                                        "no_data"])
+    ).transform_filter("isValid(datum.status)").encode(
+        color=alt.Color("status:N", scale=status_scale(domain), title="Country status"), tooltip=tooltip
+    ).project(**projection)
+    markers = alt.Chart(data).mark_point(filled=True, size=140, stroke="#000000", strokeWidth=1, opacity=1).encode(
+        longitude="longitude:Q", latitude="latitude:Q",
+        color=alt.Color("status:N", scale=status_scale(domain), legend=None),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=domain, range=["circle", "triangle-up", "cross",
+                                                                          "square"]), legend=None),
+        tooltip=tooltip).project(**projection)
+    labels = alt.Chart(data).mark_text(align="left", dx=9, dy=-8, fontSize=12, fontWeight="bold").encode(
+        longitude="longitude:Q", latitude="latitude:Q", text="name:N").project(**projection)
+    return alt.layer(land, filled, markers, labels).properties(width=WIDE, height=430)
+
+
+def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
+    """Indicators per country, stacked by status."""
+    long = country_status.melt(id_vars=["country", "name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
+                               var_name="status", value_name="indicators")
+    long["status"] = long["status"].str.replace("_", " ")
+    long["order"] = long["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("name:N", title=None, sort="ascending"),
+        x=alt.X("indicators:Q", title="Indicators", stack="zero"),
+        color=alt.Color("status:N", scale=status_scale(), title="Status", sort=STATUS_ORDER),
+        order=alt.Order("order:Q"),
+        tooltip=["name:N", "status:N", "indicators:Q"],
+    ).properties(width=WIDE, height=alt.Step(26))
+
+
+def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
+    """One bar per indicator: progress made as a share of the progress expected by the period's end
+    (100% = on target), coloured by status; values and units in the tooltip."""
+    data = indicators.copy()
+    data["label"] = data["indicator_code"] + " · " + data["country"] + " · " + data["indicator_title"].str.slice(0, 60)
+    data["progress_percent"] = (data["progress_ratio"].clip(lower=0, upper=1.5) * 100).round(1)
+    data = data[["label", "indicator_code", "country", "status", "progress_percent", "baseline", "target", "actual",
+                 "unit"]]
+    tooltip = ["label:N", "status:N", alt.Tooltip("progress_percent:Q", title="% of expected progress"),
+               "baseline:Q", "target:Q", "actual:Q", "unit:N"]
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
+        x=alt.X("progress_percent:Q", title="Progress towards the period target (%)",
+                scale=alt.Scale(domain=[0, 150])),
+        color=alt.Color("status:N", scale=status_scale(), title="Status"),
+        tooltip=tooltip)
+    target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 3], color="#000000").encode(x="x:Q")
+    return alt.layer(bars, target).properties(width=WIDE, height=alt.Step(22))
+
+
+def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
+    """Baseline, target per period and actual per period over time; an adjusted baseline is drawn
+    beside the original one so the adjustment stays visible."""
+    data = trajectory.copy()
+    data["period_end"] = pd.to_datetime(data["period_end"])
+    series = data.melt(id_vars=["period", "period_end", "unit"], value_vars=["target", "actual"],
+                       var_name="series", value_name="value").dropna(subset=["value"])
+    series["series"] = series["series"].map({"target": "Target", "actual": "Actual"})
+    colour = alt.Scale(domain=["Actual", "Target"], range=["#0072B2", "#555555"])
+    lines = alt.Chart(series).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+        x=alt.X("period_end:T", title="End of reporting period"),
+        y=alt.Y("value:Q", title=str(data["unit"].iloc[0]) if len(data) else "value"),
+        color=alt.Color("series:N", scale=colour, title=None),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["Actual", "Target"],
+                                                             range=[[1, 0], [6, 4]]), title=None),
+        tooltip=["period:N", "series:N", "value:Q", "unit:N"])
+    rules = [{"label": "Baseline", "value": data["baseline_original"].iloc[0]}] if len(data) else []
+    if len(data) and bool(data["baseline_is_adjusted"].iloc[0]):
+        rules[0]["label"] = "Original baseline"
+        rules.append({"label": "Adjusted baseline", "value": data["baseline"].iloc[0]})
+    if len(data) and pd.notna(data["end_target"].iloc[0]):
+        rules.append({"label": "End-of-programme target", "value": data["end_target"].iloc[0]})
+    rule_data = pd.DataFrame([r for r in rules if pd.notna(r["value"])], columns=["label", "value"])
+    rule_chart = alt.Chart(rule_data).mark_rule(strokeDash=[2, 2], color="#999999").encode(
+        y="value:Q", tooltip=["label:N", "value:Q"])
+    rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
+        y="value:Q", text="label:N", x=alt.value(4))
+    return alt.layer(rule_chart, rule_text, lines).properties(width=WIDE, height=360)
+
+
+def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
+    """Countries × milestones, each cell coloured and labelled by status."""
+    data = milestones[["name", "milestone", "category", "status", "due_date", "achieved_date"]].copy()
+    order = (milestones.sort_values(["category", "due_date"]).drop_duplicates("milestone")["milestone"].tolist())
+    symbol = {"achieved": "✓", "achieved late": "✓", "overdue": "!", "pending": "…"}
+    data["symbol"] = data["status"].map(symbol)
+    for column in ("due_date", "achieved_date"):
+        data[column] = pd.to_datetime(data[column]).dt.strftime("%d %b %Y")
+    base = alt.Chart(data).encode(
+        x=alt.X("milestone:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=-30, labelLimit=260, labelOverlap=False, orient="top")),
+        y=alt.Y("name:N", title=None))
+    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+        color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
+                        title="Milestone"),
+        tooltip=["name:N", "milestone:N", "status:N", "due_date:N", "achieved_date:N"])
+    text = base.mark_text(fontSize=14, fontWeight="bold").encode(text="symbol:N")
+    return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
+
+
+def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
+    """One country's milestones: when each was due (hollow) and when it was reached (filled)."""
+    data = milestones[["milestone", "status", "due_date", "achieved_date"]].copy()
+    data["due_date"] = pd.to_datetime(data["due_date"])
+    data["achieved_date"] = pd.to_datetime(data["achieved_date"])
+    order = data.sort_values("due_date")["milestone"].tolist()
+    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x="due_date:T", x2="achieved_date:T")
+    due = alt.Chart(data).mark_point(shape="diamond", size=90, color="#555555").encode(
+        y=y, x=alt.X("due_date:T", title="Date"), tooltip=["milestone:N", "due_date:T", "status:N"])
+    reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
+        y=y, x="achieved_date:T",
+        color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
+                        title="Status"),
+        tooltip=["milestone:N", "achieved_date:T", "status:N"])
+    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x="as_of:T")
+    return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(26))
+
+
+def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
+    """Activities as bars: planned (light) and actual (solid) periods, coloured by status; overdue ones
+    carry a marker at their planned end. The red rule is the as-of date."""
+    data = activities.copy()
+    data["label"] = data["country"] + " " + data["activity_code"] + " · " + data["activity_title"].str.slice(0, 50)
+    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
+        data[column] = pd.to_datetime(data[column])
+    running = data["actual_start"].notna() & data["actual_end"].isna()
+    data["actual_until"] = data["actual_end"].where(~running, pd.Timestamp(as_of))
+    data["overdue_flag"] = data["is_overdue"].map({True: "overdue", False: ""}).fillna("")
+    columns = ["label", "country", "activity_code", "status", "planned_start", "planned_end", "actual_start",
+               "actual_until", "actual_end", "percent_complete", "is_overdue", "overdue_flag", "lead_agency"]
+    data = data[columns]
+    order = data["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+    colour = alt.Color("status:N", scale=alt.Scale(domain=ACTIVITY_STATUS_ORDER, range=ACTIVITY_STATUS_COLORS),
+                       title="Status")
+    tooltip = ["label:N", "status:N", "lead_agency:N", alt.Tooltip("planned_start:T", title="Planned start"),
+               alt.Tooltip("planned_end:T", title="Planned end"), alt.Tooltip("actual_start:T", title="Actual start"),
+               alt.Tooltip("actual_end:T", title="Actual end"), "percent_complete:Q"]
+    planned = alt.Chart(data).mark_bar(opacity=0.35, height=14).encode(
+        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format="%b %Y")), x2="planned_end:T",
+        color=colour, tooltip=tooltip)
+    actual = alt.Chart(data.dropna(subset=["actual_start"])).mark_bar(height=6).encode(
+        y=y, x="actual_start:T", x2="actual_until:T", color=colour, tooltip=tooltip)
+    overdue = alt.Chart(data[data["is_overdue"].fillna(False).astype(bool)]).mark_point(
+        shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x="planned_end:T", tooltip=tooltip)
+    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00", strokeWidth=2
+                                                                                ).encode(x="as_of:T")
+    return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(18))
+
+
+def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
+    """Budget, funds received and expenditure (USD) side by side for each group."""
+    long = finance.rename(columns={"budget_usd": "Budget", "received_usd": "Funds received",
+                                   "expenditure_usd": "Expenditure"}).melt(
+        id_vars=["group"], value_vars=MONEY_ORDER, var_name="measure", value_name="usd")
+    long["usd"] = long["usd"].astype(float)
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("group:N", title=group_title, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        xOffset=alt.XOffset("measure:N", sort=MONEY_ORDER),
+        y=alt.Y("usd:Q", title="US dollars", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("measure:N", scale=alt.Scale(domain=MONEY_ORDER, range=MONEY_COLORS), title=None),
+        tooltip=["group:N", "measure:N", alt.Tooltip("usd:Q", format="$,.2f", title="USD")],
+    ).properties(width=WIDE, height=340)
+
+
+def burn_rate(burn: pd.DataFrame) -> alt.Chart:
+    """Share of the phase budget spent (cumulative) against the share of the phase's time elapsed."""
+    long = burn.rename(columns={"spent_share": "Budget spent", "time_share": "Time elapsed"}).melt(
+        id_vars=["programme_year"], value_vars=["Budget spent", "Time elapsed"], var_name="measure",
+        value_name="share")
+    long["year"] = long["programme_year"].map(lambda y: f"{y}/{(y + 1) % 100:02d}")
+    return alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=80, filled=True)).encode(
+        x=alt.X("year:N", title="Programme year (Feb–Jan)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title="Share of Phase II", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],
+                                                     range=["#0072B2", "#555555"]), title=None),
+        strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],
+                                                               range=[[1, 0], [6, 4]]), title=None),
+        tooltip=["year:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=WIDE, height=300)
+
+
+def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
+    """Each output: share of its budget spent (x) against the share of its indicators on track (y)."""
+    data = outputs[["output_code", "title", "lead_agency", "budget_usd", "expenditure_usd", "spent_share",
+                    "on_track_share"]].copy()
+    data["label"] = "Output " + data["output_code"]
+    for column in ("budget_usd", "expenditure_usd", "spent_share", "on_track_share"):
+        data[column] = data[column].astype(float)
+    scale = alt.Scale(domain=[0, 1])
+    points = alt.Chart(data).mark_circle(opacity=0.85, color="#0072B2").encode(
+        x=alt.X("spent_share:Q", title="Budget spent", axis=alt.Axis(format="%"), scale=scale),
+        y=alt.Y("on_track_share:Q", title="Indicators on track", axis=alt.Axis(format="%"), scale=scale),
+        size=alt.Size("budget_usd:Q", title="Budget (USD)", legend=alt.Legend(format="$,.0f")),
+        tooltip=["label:N", "title:N", "lead_agency:N", alt.Tooltip("budget_usd:Q", format="$,.0f"),
+                 alt.Tooltip("expenditure_usd:Q", format="$,.0f"), alt.Tooltip("spent_share:Q", format=".1%"),
+                 alt.Tooltip("on_track_share:Q", format=".1%")])
+    labels = alt.Chart(data).mark_text(align="left", dx=12, fontWeight="bold").encode(
+        x="spent_share:Q", y="on_track_share:Q", text="label:N")
+    diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
+        strokeDash=[4, 4], color="#999999").encode(x="x:Q", y="y:Q")
+    return alt.layer(diagonal, points, labels).properties(width=WIDE, height=380)
+
+
+def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
+    """Countries side by side on three shares: indicators on track, activities completed, budget delivered."""
+    names = {"on_track_share": "Indicators on track", "completed_share": "Activities completed",
+             "delivery_rate": "Budget delivered"}
+    long = peers.rename(columns=names).melt(id_vars=["name"], value_vars=list(names.values()), var_name="measure",
+                                            value_name="share")
+    long["share"] = long["share"].astype(float)
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("name:N", title=None),
+        x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", scale=alt.Scale(domain=list(names.values()),
+                                                     range=["#009E73", "#56B4E9", "#0072B2"]), legend=None),
+        column=alt.Column("measure:N", title=None, sort=list(names.values())),
+        tooltip=["name:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=260, height=alt.Step(24))
+
+
+def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
+    """Larger, darker type for a projector."""
+    size = 16 if large else 12
+    return chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelColor="#000000",
+                                titleColor="#000000").configure_legend(
+        labelFontSize=size, titleFontSize=size + 1, labelColor="#000000", titleColor="#000000",
+        orient="bottom" if large else "right").configure_view(strokeWidth=0)

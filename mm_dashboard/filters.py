@@ -1,0 +1,140 @@
+"""Sidebar filters shared by every page: period, country, output, agency and presentation mode.
+
+They are drawn once in dashboard.py, so their values persist while moving between pages, and they
+are mirrored in the URL query string (?period=2016/17 H2&country=JAM&…), so a link opens the same view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from . import db, queries
+from .data import load
+
+ALL = "all"
+YEAR_PREFIX = "Year "
+PARAMETERS = ("period", "country", "output", "agency", "present")
+AGENCY_OPTIONS = {ALL: "Both agencies", "UNDP": "UNDP", "IOM": "IOM"}
+
+
+@dataclass(frozen=True)
+class Options:
+    periods: dict[str, str]  # option -> label
+    countries: dict[str, str]
+    outputs: dict[str, str]
+    default_period: str
+    period_table: pd.DataFrame
+
+
+def year_option(programme_year: int) -> str:
+    return f"{YEAR_PREFIX}{programme_year}/{(programme_year + 1) % 100:02d}"
+
+
+def _options() -> Options:
+    periods = load(queries.periods)
+    started = periods[periods["has_started"]]
+    default = started["period"].iloc[-1] if len(started) else periods["period"].iloc[0]
+    period_options: dict[str, str] = {}
+    for year, rows in periods.groupby("programme_year", sort=True):
+        for label in rows["period"]:
+            period_options[label] = f"{label} (half-year)"
+        period_options[year_option(int(year))] = f"{year_option(int(year))} (programme year, Feb–Jan)"
+    choices = load(queries.filter_options)
+    countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
+                                                  choices.loc[choices.kind == "country", "label"]))}
+    outputs = {ALL: "All outputs", **dict(zip(choices.loc[choices.kind == "output", "code"],
+                                              choices.loc[choices.kind == "output", "label"]))}
+    return Options(period_options, countries, outputs, default, periods)
+
+
+def _initial_state(options: Options) -> list[str]:
+    """Seed the widgets from the query string once per session; returns what could not be used."""
+    ignored = []
+    allowed = {"period": options.periods, "country": options.countries, "output": options.outputs,
+               "agency": AGENCY_OPTIONS}
+    for name, values in allowed.items():
+        key = f"filter_{name}"
+        if key in st.session_state:
+            continue
+        wanted = st.query_params.get(name)
+        if wanted is not None and wanted not in values:
+            ignored.append(f"{name}={wanted}")
+            wanted = None
+        st.session_state[key] = wanted or (options.default_period if name == "period" else ALL)
+    if "filter_present" not in st.session_state:
+        st.session_state["filter_present"] = st.query_params.get("present") in ("1", "true", "yes")
+    return ignored
+
+
+def _write_query_string(options: Options) -> None:
+    values = {name: st.session_state[f"filter_{name}"] for name in ("period", "country", "output", "agency")}
+    wanted = {name: value for name, value in values.items()
+              if value != (options.default_period if name == "period" else ALL)}
+    if st.session_state["filter_present"]:
+        wanted["present"] = "1"
+    for name in PARAMETERS:  # only our own keys: pages may keep theirs (e.g. ?indicator=)
+        if name in wanted and st.query_params.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
+        elif name not in wanted and name in st.query_params:
+            del st.query_params[name]
+
+
+def resolve(option: str, period_table: pd.DataFrame) -> tuple[str, int]:
+    """(half-year shown for indicators, programme year shown for money) for a period option. A
+    programme year shows its last half-year that had started by the as-of date."""
+    if option.startswith(YEAR_PREFIX):
+        year = int(option[len(YEAR_PREFIX):len(YEAR_PREFIX) + 4])
+        rows = period_table[period_table["programme_year"] == year]
+        started = rows[rows["has_started"]]
+        chosen = started if len(started) else rows
+        return chosen["period"].iloc[-1], year
+    row = period_table[period_table["period"] == option].iloc[0]
+    return option, int(row["programme_year"])
+
+
+def sidebar() -> queries.Scope | None:
+    """Draw the filters; the Scope they select, or None when there is no usable database."""
+    try:
+        options = _options()
+    except (db.DatabaseMissing, db.DatabaseUnusable) as error:
+        st.session_state["database_problem"] = error
+        return None
+    st.session_state.pop("database_problem", None)
+    ignored = _initial_state(options)
+    with st.sidebar:
+        st.markdown("### Filters")
+        st.selectbox("Period", list(options.periods), format_func=options.periods.get, key="filter_period",
+                     help="A half-year, or a programme year (February to January)")
+        st.selectbox("Country", list(options.countries), format_func=options.countries.get, key="filter_country")
+        st.selectbox("Output", list(options.outputs), format_func=options.outputs.get, key="filter_output")
+        st.selectbox("Agency", list(AGENCY_OPTIONS), format_func=AGENCY_OPTIONS.get, key="filter_agency",
+                     help="Indicators follow their output's lead agency; activities their lead or support agency")
+        st.toggle("Presentation mode", key="filter_present",
+                  help="Larger type, high contrast and no app chrome, for screen-sharing to a board")
+        if ignored:
+            st.caption("Ignored from the link: " + ", ".join(ignored))
+    _write_query_string(options)
+    period, programme_year = resolve(st.session_state["filter_period"], options.period_table)
+
+    def chosen(name: str) -> str | None:
+        value = st.session_state[f"filter_{name}"]
+        return None if value == ALL else value
+
+    return queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
+                         output=chosen("output"), agency=chosen("agency"))
+
+
+def presentation_mode() -> bool:
+    return bool(st.session_state.get("filter_present", False))
+
+
+def scope_caption(scope: queries.Scope) -> str:
+    parts = [f"period **{scope.period}**", f"money: programme year **{scope.programme_year}/"
+                                            f"{(scope.programme_year + 1) % 100:02d}**"]
+    for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
+        if value:
+            parts.append(f"{name} **{value}**")
+    return " · ".join(parts)

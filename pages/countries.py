@@ -1,0 +1,103 @@
+"""Countries: the country × milestone matrix, one country's page with its flash report, and peers."""
+
+import streamlit as st
+
+from mm_dashboard import charts, queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Countries", scope)
+info = load(queries.data_info).iloc[0]
+
+st.subheader("Milestones by country")
+matrix = load(queries.milestone_matrix, None)
+matrix = matrix[matrix["country"] != "GLOBAL"]
+if matrix.empty:
+    ui.empty("No milestones loaded.", "Add a Milestones sheet to the country workbooks and load them.")
+else:
+    category = st.segmented_control("Milestones", ["inception", "implementation"], default="inception",
+                                    key="milestone_category")
+    shown = matrix[matrix["category"] == (category or "inception")]
+    ui.chart(charts.milestone_matrix(shown), "✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date.")
+
+countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
+names = dict(zip(countries["country"], countries["name"]))
+default = scope.country if scope.country in names else next(iter(names), None)
+if default is None:
+    st.stop()
+if st.session_state.get("country_page_choice") not in names:
+    st.session_state["country_page_choice"] = default
+if scope.country in names:
+    st.session_state["country_page_choice"] = scope.country
+country = st.selectbox("Country", list(names), format_func=names.get, key="country_page_choice",
+                       disabled=scope.country in names,
+                       help="Follows the sidebar's country filter when one is chosen")
+profile = load(queries.country_profile, country).iloc[0]
+country_scope = queries.Scope(scope.period, scope.programme_year, country, scope.output, scope.agency)
+
+st.header(profile["name"])
+st.caption(f"{profile['region']} · government lead partner: {profile['government_lead']}")
+
+st.subheader(f"Flash report, {scope.period}")
+flash = load(queries.flash_report, country, scope.period)
+if flash.empty:
+    ui.empty(f"No narrative from {profile['name']} for {scope.period}.",
+             "Country offices report it in the Narrative sheet (achievement, challenge, next period plan, "
+             "decision needed).")
+else:
+    parts = [("achievement", "Accomplishments over the past period"), ("next period plan", "Action plan for the "
+             "next period"), ("challenge", "Difficulties and risks"), ("decision needed", "Decisions needed")]
+    columns = st.columns(2)
+    for index, (kind, title) in enumerate(parts):
+        with columns[index % 2].container(border=True):
+            st.markdown(f"**{title}**")
+            texts = flash[flash["kind"] == kind]["text"].tolist()
+            st.markdown("\n".join(f"- {t}" for t in texts) if texts else "_None reported._")
+
+left, right = st.columns(2)
+with left:
+    counts = load(queries.indicator_status_counts, country_scope).set_index("status")["indicators"]
+    st.subheader("Indicators")
+    st.markdown(" ".join(ui.badge(s) + f" {int(counts.get(s, 0))}" for s in charts.STATUS_ORDER),
+                unsafe_allow_html=True)
+    activity = load(queries.activity_counts, country_scope).iloc[0]
+    st.metric("Activities completed", f"{int(activity['completed'])} / {int(activity['activities'])}")
+    st.metric("Activities delayed or overdue", int(activity["delayed_or_overdue"]))
+with right:
+    money = load(queries.finance_totals, country_scope).iloc[0]
+    st.subheader("Money")
+    st.metric("Phase II budget", ui.usd(money["phase_budget_usd"]))
+    st.metric("Spent to date", ui.usd(money["phase_expenditure_usd"]),
+              ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
+                         if money["phase_budget_usd"] else None) + " of budget", delta_color="off", delta_arrow="off")
+
+milestones = load(queries.milestone_matrix, country)
+if not milestones.empty:
+    st.subheader("Milestones timeline")
+    ui.chart(charts.milestone_timeline(milestones, info["as_of_date"]),
+             "Diamond: due date; dot: date reached (colour = status); red rule: as-of date.")
+
+st.subheader("Indicators in detail")
+ui.table(load(queries.indicator_table, country_scope)[["output_code", "indicator_code", "indicator_title", "baseline",
+                                                       "target", "actual", "unit", "status"]],
+         f"{country} indicators {scope.period}")
+st.subheader("Activities")
+ui.table(load(queries.activities, country_scope)[["activity_code", "activity_title", "output_code", "lead_agency",
+                                                  "planned_start", "planned_end", "status", "percent_complete",
+                                                  "is_overdue", "budget_usd"]],
+         f"{country} activities",
+         column_config=ui.MONEY_COLUMNS)
+st.subheader("Spending")
+ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_code", "agency", "budget_usd",
+                                                     "received_usd", "expenditure_usd", "currency", "delivery_rate"]],
+         f"{country} finance",
+         column_config=ui.MONEY_COLUMNS)
+
+st.subheader(f"Peer comparison, {scope.period}")
+peers = load(queries.peer_comparison, queries.Scope(scope.period, scope.programme_year, None, scope.output,
+                                                    scope.agency))
+ui.chart(charts.peer_comparison(peers), "Shares per country: indicators on track (of those with data), activities "
+         "completed, and budget delivered up to the selected programme year.")
+ui.table(peers, f"peer comparison {scope.period}",
+         column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
+                        for c in ("on_track_share", "completed_share", "delivery_rate")})

@@ -1,0 +1,46 @@
+"""Indicators: an explorer with filters, and one indicator's trajectory over time."""
+
+import streamlit as st
+
+from mm_dashboard import charts, queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Indicators", scope)
+table = load(queries.indicator_table, scope)
+statuses = st.multiselect("Status", charts.STATUS_ORDER, default=charts.STATUS_ORDER, key="indicator_statuses")
+shown = table[table["status"].isin(statuses)]
+if shown.empty:
+    ui.empty("No indicator matches these filters.", "Widen the status, country, output or agency filters.")
+else:
+    ui.table(shown[["output_code", "indicator_code", "indicator_title", "country", "baseline", "target", "actual",
+                    "unit", "status", "progress_ratio", "baseline_is_adjusted"]],
+             f"indicators {scope.period}",
+             column_config={"output_code": "Output", "indicator_code": "Code",
+                            "indicator_title": st.column_config.TextColumn("Indicator", width="large"),
+                            "progress_ratio": st.column_config.NumberColumn("Progress vs expected", format="percent"),
+                            "baseline_is_adjusted": "Baseline adjusted"}, height=380)
+
+st.subheader("Trajectory of one indicator")
+choices = load(queries.indicator_choices, scope)
+if choices.empty:
+    ui.empty("No indicator to show.", "Load a results matrix, or widen the filters.")
+    st.stop()
+keys = [f"{r.indicator_code}|{r.country}" for r in choices.itertuples()]
+labels = {f"{r.indicator_code}|{r.country}": f"{r.indicator_code} · {r.country} · {r.indicator_title}"
+          for r in choices.itertuples()}
+wanted = st.query_params.get("indicator")
+if "indicator_choice" not in st.session_state or st.session_state["indicator_choice"] not in labels:
+    st.session_state["indicator_choice"] = wanted if wanted in labels else keys[0]
+choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
+st.query_params["indicator"] = choice
+code, country = choice.split("|")
+trajectory = load(queries.indicator_trajectory, country, code)
+first = trajectory.iloc[0]
+st.markdown(f"**{first['indicator_title']}** ({first['unit']}, {first['direction']})")
+if bool(first["baseline_is_adjusted"]):
+    st.warning(f"Baseline adjusted from {ui.number(first['baseline_original'], first['unit'])} to "
+               f"{ui.number(first['baseline'], first['unit'])}: {first['baseline_adjustment_note']}")
+ui.chart(charts.indicator_trajectory(trajectory),
+         "Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and end-of-programme target.")
+ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}")

@@ -1,0 +1,59 @@
+"""Money: budget, funds received and expenditure by output, country, agency and year; burn rate; results
+against resources. All amounts in US dollars, converted with the shipped rate table."""
+
+import streamlit as st
+
+from mm_dashboard import charts, queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Money", scope, "US dollars; amounts reported in other currencies converted with data/reference/fx_rates.csv")
+lines = load(queries.finance_lines, scope)
+if lines.empty:
+    ui.empty("No expenditure lines match these filters.",
+             "Widen the filters, or load the Expenditure sheets of the country workbooks.")
+    st.stop()
+
+money = load(queries.finance_totals, scope).iloc[0]
+columns = st.columns(4)
+columns[0].metric("Phase II budget", ui.usd(money["phase_budget_usd"]))
+columns[1].metric("Spent to date", ui.usd(money["phase_expenditure_usd"]))
+columns[2].metric("Delivery (spent ÷ budget)",
+                  ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
+                             if money["phase_budget_usd"] else None))
+overspent = lines[lines["is_overspent"]]
+columns[3].metric("Overspent lines", len(overspent))
+
+labels = {"output": "Output", "country": "Country", "agency": "Agency", "year": "Programme year"}
+dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
+                                 key="money_dimension") or "output"
+grouped = load(queries.finance_by, scope, dimension)
+ui.chart(charts.money_bars(grouped, labels[dimension]), "Budget, funds received and expenditure, all programme years.")
+ui.table(grouped.rename(columns={"group": labels[dimension]}), f"money by {dimension}",
+         column_config=ui.MONEY_COLUMNS)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Burn rate against time")
+    burn = load(queries.burn_rate, scope)
+    if burn.empty:
+        ui.empty("No programme year has started yet.", "")
+    else:
+        ui.chart(charts.burn_rate(burn), "Cumulative expenditure as a share of the Phase II budget, beside the share "
+                 "of Phase II elapsed (to the as-of date in the current year).")
+with right:
+    st.subheader(f"Results against resources, {scope.period}")
+    outputs = load(queries.results_vs_resources, scope).dropna(subset=["spent_share", "on_track_share"])
+    if outputs.empty:
+        ui.empty("No output has both money and indicator data for these filters.", "")
+    else:
+        ui.chart(charts.results_vs_resources(outputs), "Outputs above the dashed line deliver more results than "
+                 "their share of budget spent; below it, less. Circle size: budget.")
+
+if not overspent.empty:
+    st.subheader("Overspent lines")
+    ui.table(overspent[["country", "output_code", "agency", "programme_year", "budget_usd", "expenditure_usd",
+                        "comment"]], "overspent lines", column_config=ui.MONEY_COLUMNS)
+st.subheader("All expenditure lines")
+ui.table(lines, f"expenditure lines",
+         column_config=ui.MONEY_COLUMNS)

@@ -1,0 +1,46 @@
+"""Outputs: each output's indicators, baseline → actual → target, with status and latest narrative."""
+
+import streamlit as st
+
+from mm_dashboard import charts, queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Outputs", scope, "Outputs 1–4 are country level, 5–7 global level")
+outputs = load(queries.outputs)
+if scope.output:
+    outputs = outputs[outputs["output_code"] == scope.output]
+indicators = load(queries.indicator_table, scope)
+
+INDICATOR_COLUMNS = {
+    "indicator_code": "Code", "indicator_title": st.column_config.TextColumn("Indicator", width="large"),
+    "country": "Country", "baseline": "Baseline", "actual": "Actual", "target": "Target", "unit": "Unit",
+    "status": "Status", "end_target": "End target",
+}
+
+for _, output in outputs.iterrows():
+    code = output["output_code"]
+    st.subheader(f"Output {code}: {output['title']}")
+    st.caption(f"{output['level'].capitalize()} level · lead agency **{output['lead_agency']}**")
+    rows = indicators[indicators["output_code"] == code]
+    if rows.empty:
+        ui.empty("No indicators for this output match the filters.",
+                 "Check the country and agency filters, or load a results matrix that covers this output.")
+        continue
+    counts = rows["status"].value_counts()
+    st.markdown(" ".join(ui.badge(s) + f" {int(counts.get(s, 0))}" for s in charts.STATUS_ORDER),
+                unsafe_allow_html=True)
+    with_progress = rows.dropna(subset=["progress_ratio"])
+    if not with_progress.empty:
+        ui.chart(charts.indicator_progress_bars(with_progress),
+                 "Bar length: progress from the baseline as a share of the progress expected by now "
+                 "(dashed line = on target). Hover for baseline, target, actual and unit.")
+    ui.table(rows[list(INDICATOR_COLUMNS)], f"output {code} indicators {scope.period}",
+             column_config=INDICATOR_COLUMNS)
+    latest = load(queries.narrative, queries.Scope(scope.period, scope.programme_year, scope.country, code),
+                  ("achievement", "challenge"), True)
+    latest = latest[latest["output_code"] == code]
+    if not latest.empty:
+        with st.expander(f"Latest narrative for Output {code} ({latest['period'].iloc[0]})"):
+            for _, entry in latest.iterrows():
+                st.markdown(f"**{entry['country']} — {entry['kind']}:** {entry['text']}")

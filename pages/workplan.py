@@ -1,0 +1,45 @@
+"""Work plan: a Gantt of activities, planned against actual, coloured by status; overdue ones flagged."""
+
+import streamlit as st
+
+from mm_dashboard import charts, queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Work plan", scope)
+info = load(queries.data_info).iloc[0]
+activities = load(queries.activities, scope)
+if activities.empty:
+    ui.empty("No activities match these filters.",
+             "Widen the country, output or agency filter, or load the Work plan sheets of the country workbooks.")
+    st.stop()
+
+counts = load(queries.activity_counts, scope).iloc[0]
+columns = st.columns(4)
+columns[0].metric("Activities", int(counts["activities"]))
+columns[1].metric("Completed", int(counts["completed"]))
+columns[2].metric("Delayed", int(counts["delayed"]))
+columns[3].metric("Overdue", int(counts["overdue"]),
+                  help=f"Past the planned end on {info['as_of_date']:%d %b %Y} and neither completed nor cancelled")
+
+statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, default=charts.ACTIVITY_STATUS_ORDER,
+                          key="workplan_statuses")
+only_overdue = st.toggle("Only overdue activities", key="workplan_only_overdue")
+shown = activities[activities["status"].isin(statuses)]
+if only_overdue:
+    shown = shown[shown["is_overdue"]]
+if shown.empty:
+    ui.empty("No activity matches the status choice.", "Select more statuses above.")
+    st.stop()
+ui.chart(charts.gantt(shown, info["as_of_date"]),
+         "Light bar: planned period; solid bar: actual period (to the as-of date while running); "
+         "◀ overdue at its planned end; red rule: as-of date.")
+overdue = shown[shown["is_overdue"]]
+if not overdue.empty:
+    st.subheader("Overdue")
+    ui.table(overdue[["country", "activity_code", "activity_title", "lead_agency", "planned_end", "days_overdue",
+                      "status", "percent_complete"]], "overdue activities")
+st.subheader("All activities shown")
+ui.table(shown.drop(columns=["budget", "currency"]), "work plan",
+         column_config=ui.MONEY_COLUMNS | {"percent_complete": st.column_config.ProgressColumn(
+             "% complete", min_value=0, max_value=100, format="%.0f%%")})

@@ -1,0 +1,141 @@
+"""Chart builders, tested on their Vega-Lite spec and the data they carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from mm_dashboard import charts
+from mm_dashboard.ui import safe_csv
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def rows(chart_spec: dict) -> list[dict]:
+    return [row for dataset in chart_spec.get("datasets", {}).values() for row in dataset]
+
+
+def encodings(chart_spec: dict) -> list[dict]:
+    return [layer.get("encoding", {}) for layer in chart_spec.get("layer", [chart_spec])]
+
+
+COUNTRY_STATUS = pd.DataFrame({
+    "country": ["JAM", "ECU"], "name": ["Jamaica", "Ecuador"], "on_track": [10, 0], "at_risk": [2, 0],
+    "off_track": [1, 0], "no_data": [0, 25], "status": ["on track", "not reported"]})
+
+
+def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
+    chart_spec = spec(charts.world_map(COUNTRY_STATUS))
+    land = chart_spec["layer"][0]
+    assert land["data"]["format"] == {"type": "topojson", "feature": "countries"}
+    assert len(land["data"]["values"]["objects"]["countries"]["geometries"]) == 177
+    filled = chart_spec["layer"][1]
+    lookup = filled["transform"][0]
+    assert lookup["lookup"] == "id"
+    assert {(r["id"], r["status"]) for r in lookup["from"]["data"]["values"]} == {("388", "on track"),
+                                                                                 ("218", "not reported")}
+    colour = filled["encoding"]["color"]
+    assert colour["scale"]["domain"] == ["on track", "at risk", "off track", "not reported"]
+    assert colour["scale"]["range"] == ["#009E73", "#E69F00", "#D55E00", "#BBBBBB"]
+    markers = chart_spec["layer"][2]
+    assert markers["encoding"]["shape"]["field"] == "status"  # status not by colour alone
+
+
+def test_indicator_progress_bars_cap_progress_and_mark_the_target():
+    data = pd.DataFrame({"indicator_code": ["1.1", "1.2"], "country": ["JAM", "JAM"],
+                         "indicator_title": ["Policies", "Days to process"], "status": ["on track", "off track"],
+                         "progress_ratio": [2.4, 0.25], "baseline": [0, 30], "target": [4, 20], "actual": [10, 27.5],
+                         "unit": ["policies", "days"]})
+    chart_spec = spec(charts.indicator_progress_bars(data))
+    values = {r["label"]: r["progress_percent"] for r in rows(chart_spec) if "label" in r}
+    assert values == {"1.1 · JAM · Policies": 150.0, "1.2 · JAM · Days to process": 25.0}
+    assert chart_spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 150]
+    assert [r["x"] for r in rows(chart_spec) if "x" in r] == [100]
+
+
+def trajectory(adjusted: bool) -> pd.DataFrame:
+    return pd.DataFrame({
+        "period": ["2014/15 H1", "2014/15 H2"], "period_start": [dt.date(2014, 2, 1), dt.date(2014, 8, 1)],
+        "period_end": [dt.date(2014, 7, 31), dt.date(2015, 1, 31)], "baseline": [12.0 if adjusted else 10.0] * 2,
+        "baseline_original": [10.0] * 2, "baseline_is_adjusted": [adjusted] * 2,
+        "baseline_adjustment_note": ["survey revised" if adjusted else None] * 2, "target": [11.0, 14.0],
+        "actual": [None, 13.0], "end_target": [20.0] * 2, "status": ["no data", "at risk"], "unit": ["%"] * 2,
+        "direction": ["higher is better"] * 2, "indicator_title": ["Share"] * 2, "progress_ratio": [None, 0.75]})
+
+
+@pytest.mark.parametrize("adjusted, labels", [
+    (False, {"Baseline", "End-of-programme target"}),
+    (True, {"Original baseline", "Adjusted baseline", "End-of-programme target"})])
+def test_trajectory_keeps_an_adjusted_baseline_visible(adjusted, labels):
+    chart_spec = spec(charts.indicator_trajectory(trajectory(adjusted)))
+    rules = {r["label"]: r["value"] for r in rows(chart_spec) if "label" in r}
+    assert set(rules) == labels
+    if adjusted:
+        assert (rules["Original baseline"], rules["Adjusted baseline"]) == (10.0, 12.0)
+    series = [(r["series"], r["value"]) for r in rows(chart_spec) if "series" in r]
+    assert series == [("Target", 11.0), ("Target", 14.0), ("Actual", 13.0)]  # no point for a missing actual
+    assert chart_spec["layer"][2]["encoding"]["y"]["title"] == "%"
+
+
+def test_gantt_draws_planned_and_actual_bars_and_flags_overdue():
+    data = pd.DataFrame({
+        "country": ["SRB", "SRB"], "activity_code": ["1.1.1", "2.1.1"], "activity_title": ["Launch", "Profile"],
+        "status": ["completed", "delayed"], "planned_start": [dt.date(2014, 4, 1), dt.date(2014, 9, 1)],
+        "planned_end": [dt.date(2014, 6, 30), dt.date(2015, 12, 31)], "actual_start": [dt.date(2014, 5, 2),
+                                                                                    dt.date(2014, 10, 1)],
+        "actual_end": [dt.date(2014, 6, 20), None], "percent_complete": [100, 40], "is_overdue": [False, True],
+        "lead_agency": ["UNDP", "IOM"]})
+    chart_spec = spec(charts.gantt(data, dt.date(2016, 1, 31)))
+    planned, actual, overdue, today = chart_spec["layer"]
+    assert planned["encoding"]["x2"]["field"] == "planned_end" and actual["encoding"]["x2"]["field"] == "actual_until"
+    assert planned["encoding"]["color"]["scale"]["domain"] == charts.ACTIVITY_STATUS_ORDER
+    overdue_rows = chart_spec["datasets"][overdue["data"]["name"]]
+    assert [r["activity_code"] for r in overdue_rows] == ["2.1.1"]
+    running = [r for r in chart_spec["datasets"][actual["data"]["name"]] if r["activity_code"] == "2.1.1"][0]
+    assert running["actual_until"].startswith("2016-01-31")  # a running activity's bar reaches the as-of date
+
+
+def test_money_bars_put_the_three_measures_side_by_side():
+    data = pd.DataFrame({"group": ["1", "2"], "budget_usd": [100.0, 50.0], "received_usd": [80.0, 50.0],
+                         "expenditure_usd": [60.0, 55.0]})
+    chart_spec = spec(charts.money_bars(data, "Output"))
+    assert chart_spec["encoding"]["xOffset"]["field"] == "measure"
+    assert chart_spec["encoding"]["y"]["axis"]["format"] == "$,.0f"
+    assert sorted((r["group"], r["measure"], r["usd"]) for r in rows(chart_spec)) == [
+        ("1", "Budget", 100.0), ("1", "Expenditure", 60.0), ("1", "Funds received", 80.0),
+        ("2", "Budget", 50.0), ("2", "Expenditure", 55.0), ("2", "Funds received", 50.0)]
+
+
+def test_burn_rate_compares_spending_with_time():
+    data = pd.DataFrame({"programme_year": [2014, 2015], "spent_share": [0.1, 0.3], "time_share": [0.25, 0.5]})
+    chart_spec = spec(charts.burn_rate(data))
+    assert sorted((r["year"], r["measure"], r["share"]) for r in rows(chart_spec)) == [
+        ("2014/15", "Budget spent", 0.1), ("2014/15", "Time elapsed", 0.25),
+        ("2015/16", "Budget spent", 0.3), ("2015/16", "Time elapsed", 0.5)]
+    assert chart_spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
+
+
+def test_milestone_matrix_labels_cells_with_a_symbol():
+    data = pd.DataFrame({"country": ["JAM", "ECU"], "name": ["Jamaica", "Ecuador"],
+                         "milestone": ["Government endorsement"] * 2, "category": ["inception"] * 2,
+                         "status": ["achieved late", "overdue"], "due_date": [dt.date(2014, 4, 30)] * 2,
+                         "achieved_date": [dt.date(2014, 5, 2), None]})
+    chart_spec = spec(charts.milestone_matrix(data))
+    assert {(r["name"], r["symbol"]) for r in rows(chart_spec)} == {("Jamaica", "✓"), ("Ecuador", "!")}
+    assert chart_spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == charts.MILESTONE_STATUS_ORDER
+
+
+def test_presentation_mode_enlarges_chart_type():
+    chart = charts.burn_rate(pd.DataFrame({"programme_year": [2014], "spent_share": [0.1], "time_share": [0.2]}))
+    assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == 16
+    assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == 12
+
+
+def test_csv_download_neutralises_formulas():
+    frame = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "plain"], "number": [-1, 2, 3, 4, 5]})
+    lines = safe_csv(frame).decode("utf-8-sig").splitlines()
+    assert lines == ["text,number", "\"'=HYPERLINK(\"\"x\"\")\",-1", "'+1,2", "'-2,3", "'@SUM(A1),4", "plain,5"]

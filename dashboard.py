@@ -7,12 +7,12 @@ from mm_dashboard import filters, ui
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
-    st.Page("pages/indicators.py", title="Indicators", icon=":material/insights:", url_path="indicators"),
-    st.Page("pages/countries.py", title="Countries", icon=":material/public:", url_path="countries"),
-    st.Page("pages/workplan.py", title="Work plan", icon=":material/view_timeline:", url_path="workplan"),
-    st.Page("pages/money.py", title="Money", icon=":material/payments:", url_path="money"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("app_pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
+    st.Page("app_pages/indicators.py", title="Indicators", icon=":material/insights:", url_path="indicators"),
+    st.Page("app_pages/countries.py", title="Countries", icon=":material/public:", url_path="countries"),
+    st.Page("app_pages/workplan.py", title="Work plan", icon=":material/view_timeline:", url_path="workplan"),
+    st.Page("app_pages/money.py", title="Money", icon=":material/payments:", url_path="money"),
 ]
 page = st.navigation(pages)
 st.session_state["scope"] = filters.sidebar()

@@ -52,7 +52,10 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
-    return connection().cursor()
+    cursor = connection().cursor()
+    # A missing table must be an error, not a lookup of a Python variable of that name.
+    cursor.execute("SET python_enable_replacements = false")
+    return cursor
 
 
 def fetch_df(sql: str, parameters: list | None = None) -> pd.DataFrame:

@@ -51,29 +51,43 @@ def _options() -> Options:
 
 
 def _initial_state(options: Options) -> list[str]:
-    """Seed the widgets from the query string once per session; returns what could not be used."""
+    """Seed the chosen filters from the query string once per session; returns what could not be used.
+
+    The choices live in session state under `chosen_<name>`, apart from the widgets' own keys: widget
+    state is dropped when a widget is not drawn in a run, a chosen value is not.
+    """
     ignored = []
     allowed = {"period": options.periods, "country": options.countries, "output": options.outputs,
                "agency": AGENCY_OPTIONS}
     for name, values in allowed.items():
-        key = f"filter_{name}"
-        if key in st.session_state:
+        key = f"chosen_{name}"
+        if key in st.session_state and st.session_state[key] in values:
             continue
         wanted = st.query_params.get(name)
         if wanted is not None and wanted not in values:
             ignored.append(f"{name}={wanted}")
             wanted = None
         st.session_state[key] = wanted or (options.default_period if name == "period" else ALL)
-    if "filter_present" not in st.session_state:
-        st.session_state["filter_present"] = st.query_params.get("present") in ("1", "true", "yes")
+    if "chosen_present" not in st.session_state:
+        st.session_state["chosen_present"] = st.query_params.get("present") in ("1", "true", "yes")
     return ignored
 
 
+def _remember(name: str) -> None:
+    st.session_state[f"chosen_{name}"] = st.session_state[f"filter_{name}"]
+
+
+def _widget_arguments(name: str) -> dict:
+    """Key and callback of a filter widget, its value set from the remembered choice."""
+    st.session_state[f"filter_{name}"] = st.session_state[f"chosen_{name}"]
+    return {"key": f"filter_{name}", "on_change": _remember, "args": (name,)}
+
+
 def _write_query_string(options: Options) -> None:
-    values = {name: st.session_state[f"filter_{name}"] for name in ("period", "country", "output", "agency")}
+    values = {name: st.session_state[f"chosen_{name}"] for name in ("period", "country", "output", "agency")}
     wanted = {name: value for name, value in values.items()
               if value != (options.default_period if name == "period" else ALL)}
-    if st.session_state["filter_present"]:
+    if st.session_state["chosen_present"]:
         wanted["present"] = "1"
     for name in PARAMETERS:  # only our own keys: pages may keep theirs (e.g. ?indicator=)
         if name in wanted and st.query_params.get(name) != wanted[name]:
@@ -106,21 +120,23 @@ def sidebar() -> queries.Scope | None:
     ignored = _initial_state(options)
     with st.sidebar:
         st.markdown("### Filters")
-        st.selectbox("Period", list(options.periods), format_func=options.periods.get, key="filter_period",
-                     help="A half-year, or a programme year (February to January)")
-        st.selectbox("Country", list(options.countries), format_func=options.countries.get, key="filter_country")
-        st.selectbox("Output", list(options.outputs), format_func=options.outputs.get, key="filter_output")
-        st.selectbox("Agency", list(AGENCY_OPTIONS), format_func=AGENCY_OPTIONS.get, key="filter_agency",
-                     help="Indicators follow their output's lead agency; activities their lead or support agency")
-        st.toggle("Presentation mode", key="filter_present",
-                  help="Larger type, high contrast and no app chrome, for screen-sharing to a board")
+        st.selectbox("Period", list(options.periods), format_func=options.periods.get,
+                     help="A half-year, or a programme year (February to January)", **_widget_arguments("period"))
+        st.selectbox("Country", list(options.countries), format_func=options.countries.get,
+                     **_widget_arguments("country"))
+        st.selectbox("Output", list(options.outputs), format_func=options.outputs.get, **_widget_arguments("output"))
+        st.selectbox("Agency", list(AGENCY_OPTIONS), format_func=AGENCY_OPTIONS.get,
+                     help="Indicators follow their output's lead agency; activities their lead or support agency",
+                     **_widget_arguments("agency"))
+        st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
+                  **_widget_arguments("present"))
         if ignored:
             st.caption("Ignored from the link: " + ", ".join(ignored))
     _write_query_string(options)
-    period, programme_year = resolve(st.session_state["filter_period"], options.period_table)
+    period, programme_year = resolve(st.session_state["chosen_period"], options.period_table)
 
     def chosen(name: str) -> str | None:
-        value = st.session_state[f"filter_{name}"]
+        value = st.session_state[f"chosen_{name}"]
         return None if value == ALL else value
 
     return queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
@@ -128,7 +144,7 @@ def sidebar() -> queries.Scope | None:
 
 
 def presentation_mode() -> bool:
-    return bool(st.session_state.get("filter_present", False))
+    return bool(st.session_state.get("chosen_present", False))
 
 
 def scope_caption(scope: queries.Scope) -> str:

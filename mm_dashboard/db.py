@@ -3,6 +3,10 @@
 The ETL swaps a new database in with os.replace, which gives the path a new inode; the connection
 cache is keyed on (inode, mtime, size), so the next query after a load reads the new file while
 queries already running finish on the old one.
+
+The file is ATTACHed to a fresh in-memory database rather than opened with duckdb.connect(path):
+duckdb.connect reuses an instance already open on the same path in this process, which would keep
+serving the replaced file.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import os
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from etl import database_path
@@ -34,9 +37,19 @@ def database_version(path: Path | None = None) -> tuple[int, int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+SCHEMA = "warehouse"
+
+
+def _sql_string(text: str) -> str:
+    """A SQL string literal. Used only for the configured database path, never for user input."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _open(path: str, version: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    connection = duckdb.connect(":memory:")
+    connection.execute("ATTACH " + _sql_string(path) + " AS " + SCHEMA + " (READ_ONLY)")
+    return connection
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -53,13 +66,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
     cursor = connection().cursor()
+    cursor.execute("USE " + SCHEMA)
     # A missing table must be an error, not a lookup of a Python variable of that name.
     cursor.execute("SET python_enable_replacements = false")
     return cursor
-
-
-def fetch_df(sql: str, parameters: list | None = None) -> pd.DataFrame:
-    try:
-        return cursor().execute(sql, parameters or []).df()
-    except duckdb.CatalogException as error:
-        raise DatabaseUnusable(f"{database_path()} is not a programme warehouse ({error})") from None

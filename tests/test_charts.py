@@ -36,7 +36,7 @@ def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
     filled = chart_spec["layer"][1]
     lookup = filled["transform"][0]
     assert lookup["lookup"] == "id"
-    assert {(r["id"], r["status"]) for r in lookup["from"]["data"]["values"]} == {("388", "on track"),
+    assert {(r["id"], r["status"]) for r in chart_spec["datasets"][lookup["from"]["data"]["name"]]} == {("388", "on track"),
                                                                                  ("218", "not reported")}
     colour = filled["encoding"]["color"]
     assert colour["scale"]["domain"] == ["on track", "at risk", "off track", "not reported"]

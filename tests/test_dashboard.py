@@ -48,6 +48,14 @@ def charts(app: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
 
 
+def chart_rows(app: AppTest, index: int) -> list[dict]:
+    """The rows Streamlit sends with a chart (as Arrow, beside the spec)."""
+    import pyarrow as pa
+    proto = app.get("vega_lite_chart")[index].proto
+    return [row for dataset in proto.datasets
+            for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()]
+
+
 def choose(app: AppTest, **filters: str) -> AppTest:
     """Set sidebar filters and rerun. (AppTest drops the sidebar's elements from its tree on reruns of an
     st.navigation app, so the widgets are driven through their session-state keys; the browser test
@@ -143,8 +151,7 @@ def test_indicator_trajectory_shows_an_adjusted_baseline(app_for, sample_databas
     app = app_for(sample_database, {"indicator": f"{code}|{country}"}, page="app_pages/indicators.py")
     assert app.selectbox(key="indicator_choice").value == f"{code}|{country}"
     assert app.warning[0].value.startswith("Baseline adjusted from")
-    trajectory = charts(app)[0]
-    labels = {row["label"] for dataset in trajectory["datasets"].values() for row in dataset if "label" in row}
+    labels = {row["label"] for row in chart_rows(app, 0) if row.get("label")}
     assert {"Original baseline", "Adjusted baseline"} <= labels
 
 

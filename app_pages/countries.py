@@ -66,8 +66,8 @@ with left:
 with right:
     money = load(queries.finance_totals, country_scope).iloc[0]
     st.subheader("Money")
-    st.metric("Phase II budget", ui.usd(money["phase_budget_usd"]))
-    st.metric("Spent to date", ui.usd(money["phase_expenditure_usd"]),
+    st.metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
+    st.metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
               ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
                          if money["phase_budget_usd"] else None) + " of budget", delta_color="off", delta_arrow="off")
 
@@ -80,13 +80,12 @@ if not milestones.empty:
 st.subheader("Indicators in detail")
 ui.table(load(queries.indicator_table, country_scope)[["output_code", "indicator_code", "indicator_title", "baseline",
                                                        "target", "actual", "unit", "status"]],
-         f"{country} indicators {scope.period}")
+         f"{country} indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS)
 st.subheader("Activities")
 ui.table(load(queries.activities, country_scope)[["activity_code", "activity_title", "output_code", "lead_agency",
                                                   "planned_start", "planned_end", "status", "percent_complete",
                                                   "is_overdue", "budget_usd"]],
-         f"{country} activities",
-         column_config=ui.MONEY_COLUMNS)
+         f"{country} activities", column_config=ui.ACTIVITY_COLUMNS)
 st.subheader("Spending")
 ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_code", "agency", "budget_usd",
                                                      "received_usd", "expenditure_usd", "currency", "delivery_rate"]],

@@ -15,11 +15,7 @@ if shown.empty:
 else:
     ui.table(shown[["output_code", "indicator_code", "indicator_title", "country", "baseline", "target", "actual",
                     "unit", "status", "progress_ratio", "baseline_is_adjusted"]],
-             f"indicators {scope.period}",
-             column_config={"output_code": "Output", "indicator_code": "Code",
-                            "indicator_title": st.column_config.TextColumn("Indicator", width="large"),
-                            "progress_ratio": st.column_config.NumberColumn("Progress vs expected", format="percent"),
-                            "baseline_is_adjusted": "Baseline adjusted"}, height=380)
+             f"indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS, height=380)
 
 st.subheader("Trajectory of one indicator")
 choices = load(queries.indicator_choices, scope)
@@ -43,4 +39,5 @@ if bool(first["baseline_is_adjusted"]):
                f"{ui.number(first['baseline'], first['unit'])}: {first['baseline_adjustment_note']}")
 ui.chart(charts.indicator_trajectory(trajectory),
          "Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and end-of-programme target.")
-ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}")
+ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}",
+         column_config=ui.INDICATOR_COLUMNS)

@@ -16,8 +16,9 @@ if lines.empty:
 
 money = load(queries.finance_totals, scope).iloc[0]
 columns = st.columns(4)
-columns[0].metric("Phase II budget", ui.usd(money["phase_budget_usd"]))
-columns[1].metric("Spent to date", ui.usd(money["phase_expenditure_usd"]))
+columns[0].metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
+columns[1].metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
+                  help=ui.usd(money["phase_expenditure_usd"]))
 columns[2].metric("Delivery (spent ÷ budget)",
                   ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
                              if money["phase_budget_usd"] else None))
@@ -55,5 +56,5 @@ if not overspent.empty:
     ui.table(overspent[["country", "output_code", "agency", "programme_year", "budget_usd", "expenditure_usd",
                         "comment"]], "overspent lines", column_config=ui.MONEY_COLUMNS)
 st.subheader("All expenditure lines")
-ui.table(lines, f"expenditure lines",
+ui.table(lines, "expenditure lines",
          column_config=ui.MONEY_COLUMNS)

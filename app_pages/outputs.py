@@ -12,11 +12,7 @@ if scope.output:
     outputs = outputs[outputs["output_code"] == scope.output]
 indicators = load(queries.indicator_table, scope)
 
-INDICATOR_COLUMNS = {
-    "indicator_code": "Code", "indicator_title": st.column_config.TextColumn("Indicator", width="large"),
-    "country": "Country", "baseline": "Baseline", "actual": "Actual", "target": "Target", "unit": "Unit",
-    "status": "Status", "end_target": "End target",
-}
+SHOWN = ["indicator_code", "indicator_title", "country", "baseline", "actual", "target", "unit", "status", "end_target"]
 
 for _, output in outputs.iterrows():
     code = output["output_code"]
@@ -35,8 +31,7 @@ for _, output in outputs.iterrows():
         ui.chart(charts.indicator_progress_bars(with_progress),
                  "Bar length: progress from the baseline as a share of the progress expected by now "
                  "(dashed line = on target). Hover for baseline, target, actual and unit.")
-    ui.table(rows[list(INDICATOR_COLUMNS)], f"output {code} indicators {scope.period}",
-             column_config=INDICATOR_COLUMNS)
+    ui.table(rows[SHOWN], f"output {code} indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS)
     latest = load(queries.narrative, queries.Scope(scope.period, scope.programme_year, scope.country, code),
                   ("achievement", "challenge"), True)
     latest = latest[latest["output_code"] == code]

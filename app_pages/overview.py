@@ -42,8 +42,8 @@ columns[3].metric("Budget delivered, Phase II to date",
 year = f"{scope.programme_year}/{(scope.programme_year + 1) % 100:02d}"
 budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
 columns = st.columns(4)
-columns[0].metric(f"Budget {year}", ui.usd(budget))
-columns[1].metric(f"Funds received {year}", ui.usd(received))
+columns[0].metric(f"Budget {year}", ui.usd_short(budget), help=ui.usd(budget))
+columns[1].metric(f"Funds received {year}", ui.usd_short(received), help=ui.usd(received))
 columns[2].metric(f"Spent ÷ budget {year}", ui.percent(spent / budget if budget else None),
                   help=f"{ui.usd(spent)} spent")
 columns[3].metric(f"Spent ÷ received {year}", ui.percent(spent / received if received else None))

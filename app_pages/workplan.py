@@ -38,8 +38,6 @@ overdue = shown[shown["is_overdue"]]
 if not overdue.empty:
     st.subheader("Overdue")
     ui.table(overdue[["country", "activity_code", "activity_title", "lead_agency", "planned_end", "days_overdue",
-                      "status", "percent_complete"]], "overdue activities")
+                      "status", "percent_complete"]], "overdue activities", column_config=ui.ACTIVITY_COLUMNS)
 st.subheader("All activities shown")
-ui.table(shown.drop(columns=["budget", "currency"]), "work plan",
-         column_config=ui.MONEY_COLUMNS | {"percent_complete": st.column_config.ProgressColumn(
-             "% complete", min_value=0, max_value=100, format="%.0f%%")})
+ui.table(shown.drop(columns=["budget", "currency"]), "work plan", column_config=ui.ACTIVITY_COLUMNS)

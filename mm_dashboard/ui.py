@@ -22,8 +22,9 @@ PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 20px; color: #000000; background: #FFFFFF; }
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none; }
-  [data-testid="stMetricValue"] { font-size: 3.2rem; font-weight: 700; color: #000000; }
-  [data-testid="stMetricLabel"] p { font-size: 1.2rem; color: #000000; }
+  [data-testid="stMetricValue"] { font-size: 2.5rem; font-weight: 700; color: #000000; }
+  [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
+  [data-testid="stMetricLabel"] p { font-size: 1.1rem; color: #000000; white-space: normal; }
   h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; color: #000000; }
   .block-container { padding-top: 1rem; max-width: 100%; }
   [data-testid="stCaptionContainer"] { color: #222222; font-size: 1rem; }
@@ -36,6 +37,24 @@ MONEY_COLUMNS = {
     "fx_rate": st.column_config.NumberColumn("Rate (units per USD)"),
     "programme_year": st.column_config.NumberColumn("Programme year", format="%d"),
 }
+INDICATOR_COLUMNS = {
+    "output_code": "Output", "indicator_code": "Code",
+    "indicator_title": st.column_config.TextColumn("Indicator", width="large"), "country": "Country",
+    "baseline": "Baseline", "target": "Target", "actual": "Actual", "end_target": "End target", "unit": "Unit",
+    "status": "Status", "period": "Period", "direction": "Direction",
+    "progress_ratio": st.column_config.NumberColumn("Progress vs expected", format="percent",
+                                                    help="Progress from the baseline ÷ progress expected by now"),
+    "baseline_is_adjusted": st.column_config.CheckboxColumn("Baseline adjusted"),
+}
+ACTIVITY_COLUMNS = {
+    "country": "Country", "activity_code": "Code", "activity_title": st.column_config.TextColumn("Activity",
+                                                                                                width="large"),
+    "output_code": "Output", "lead_agency": "Lead", "support_agency": "Support", "planned_start": "Planned start",
+    "planned_end": "Planned end", "actual_start": "Actual start", "actual_end": "Actual end", "status": "Status",
+    "percent_complete": st.column_config.ProgressColumn("% complete", min_value=0, max_value=100, format="%.0f%%"),
+    "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",
+    "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
+}
 BADGE_SYMBOL = {"on track": "●", "at risk": "▲", "off track": "✖", "no data": "○", "not reported": "○"}
 
 
@@ -43,6 +62,15 @@ def usd(amount: float | None) -> str:
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "—"
     return f"US$ {float(amount):,.0f}"
+
+
+def usd_short(amount: float | None) -> str:
+    """Whole dollars below a million, millions with two decimals above: fits a metric on a projector."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "—"
+    if abs(float(amount)) >= 1_000_000:
+        return f"US$ {float(amount) / 1_000_000:,.2f} M"
+    return usd(amount)
 
 
 def percent(share: float | None, decimals: int = 1) -> str:

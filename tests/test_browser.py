@@ -76,7 +76,7 @@ def test_every_page_renders_in_chromium(server):
     timings = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page = browser.new_page(viewport={"width": 1600, "height": 2400})
         for path, marker, charts in PAGES:
             started = time.monotonic()
             page.goto(f"{server}/{path}")

@@ -14,9 +14,9 @@ import streamlit as st
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 
 from . import charts, db, filters, queries
+from .safety import neutralise_frame
 
 LOG = logging.getLogger("mm_dashboard")
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 PRESENTATION_CSS = """
 <style>
@@ -95,12 +95,7 @@ def badge(status: str) -> str:
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV with text cells that a spreadsheet would run as a formula neutralised by a leading quote."""
-    cleaned = frame.copy()
-    for column in cleaned.columns:
-        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
-            cleaned[column] = cleaned[column].map(
-                lambda v: "'" + v if isinstance(v, str) and FORMULA_START.match(v) else v)
-    return cleaned.to_csv(index=False).encode("utf-8-sig")
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, height: int | None = None) -> None:

@@ -336,3 +336,74 @@ def peer_comparison(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         LEFT JOIN fin ON fin.country = c.iso3 LEFT JOIN country_inception ci ON ci.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
         ORDER BY c.name""", scope.params("period", "programme_year", *SCOPE)).df()
+
+
+# --- data quality -------------------------------------------------------------------------------
+
+def load_log(cursor: Cursor) -> pd.DataFrame:
+    return cursor.execute("""
+        SELECT file, status, rows_loaded, rows_rejected, loaded_at, sha256 FROM load_log ORDER BY file""").df()
+
+
+def rejected_summary(cursor: Cursor) -> pd.DataFrame:
+    """Rejected values grouped by file and reason, with the rows they were found in."""
+    return cursor.execute("""
+        SELECT file, sheet, "column", expected, count(*) AS problems, count(DISTINCT "row") AS rows,
+               string_agg(DISTINCT CAST("row" AS VARCHAR), ', ' ORDER BY CAST("row" AS VARCHAR)) AS at_rows
+        FROM rejected_rows GROUP BY ALL ORDER BY file, sheet, problems DESC""").df()
+
+
+def rejected_rows(cursor: Cursor) -> pd.DataFrame:
+    return cursor.execute("""
+        SELECT file, sheet, "row", "column", found, expected, message, row_values
+        FROM rejected_rows ORDER BY file, sheet, "row", "column" """).df()
+
+
+def reporting_completeness(cursor: Cursor) -> pd.DataFrame:
+    """Per country and started period: did it report indicator values, narrative and expenditure?"""
+    return cursor.execute("""
+        WITH units AS (SELECT iso3 AS country, name FROM countries UNION ALL SELECT 'GLOBAL', 'Global level'),
+        started AS (
+            SELECT period, programme_year, period_start FROM periods
+            WHERE period_start <= (SELECT as_of_date FROM reporting_date)
+        )
+        SELECT u.country, u.name, s.period, s.period_start,
+               EXISTS (SELECT 1 FROM results r WHERE r.country = u.country AND r.period = s.period
+                       AND r.actual IS NOT NULL) AS results,
+               EXISTS (SELECT 1 FROM narrative n WHERE n.country = u.country AND n.period = s.period) AS narrative,
+               EXISTS (SELECT 1 FROM expenditure e WHERE e.country = u.country
+                       AND e.programme_year = s.programme_year AND e.expenditure IS NOT NULL) AS expenditure,
+               EXISTS (SELECT 1 FROM activities a WHERE a.country = u.country) AS work_plan
+        FROM units u CROSS JOIN started s
+        ORDER BY u.country = 'GLOBAL', u.name, s.period_start""").df()
+
+
+def freshness(cursor: Cursor) -> pd.DataFrame:
+    """Per country: the latest period with indicator values and the file its data came from."""
+    return cursor.execute("""
+        WITH units AS (SELECT iso3 AS country, name FROM countries UNION ALL SELECT 'GLOBAL', 'Global level'),
+        latest AS (
+            SELECT r.country, max(p.period_start) AS latest_start FROM results r JOIN periods p USING (period)
+            WHERE r.actual IS NOT NULL GROUP BY 1
+        )
+        SELECT u.country, u.name, p.period AS latest_period_reported,
+               (SELECT string_agg(DISTINCT source_file, ', ') FROM results r WHERE r.country = u.country)
+                   AS source_files,
+               (SELECT max(l.loaded_at) FROM load_log l
+                WHERE l.file IN (SELECT source_file FROM results r WHERE r.country = u.country)) AS loaded_at
+        FROM units u LEFT JOIN latest l ON l.country = u.country
+        LEFT JOIN periods p ON p.period_start = l.latest_start
+        ORDER BY u.country = 'GLOBAL', u.name""").df()
+
+
+def indicators_missing_baseline_or_target(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Indicators (per country) without a baseline, an end-of-programme target, or some period targets."""
+    return cursor.execute(f"""
+        SELECT i.country, i.output_code, i.indicator_code, any_value(i.indicator_title) AS indicator_title,
+               bool_or(i.baseline IS NULL) AS missing_baseline,
+               bool_or(i.end_target IS NULL) AS missing_end_target,
+               count(*) FILTER (WHERE i.target IS NULL) AS periods_without_target
+        {INDICATORS_IN_SCOPE}
+        GROUP BY i.country, i.output_code, i.indicator_code
+        HAVING bool_or(i.baseline IS NULL) OR bool_or(i.end_target IS NULL) OR count(*) FILTER (WHERE i.target IS NULL) > 0
+        ORDER BY i.country, i.output_code, i.indicator_code""", scope.params(*SCOPE)).df()

@@ -24,6 +24,7 @@ PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/countries.py": ("Countries", 3),
     "app_pages/workplan.py": ("Work plan", 1),
     "app_pages/money.py": ("Money", 3),
+    "app_pages/data_quality.py": ("Data quality", 0),
 }
 
 
@@ -201,3 +202,27 @@ def test_garbage_file_is_explained(app_for, tmp_path):
     app = app_for(garbage)
     assert not app.exception
     assert "cannot be read" in app.error[0].value
+
+
+def test_data_quality_page_groups_rejections_and_shows_gaps(app_for, write_workbook, tmp_path):
+    rows = good_rows()
+    rows["expenditure"][0]["budget"] = "lots"
+    rows["workplan"][0]["status"] = "done"
+    rows["workplan"][1]["status"] = "finished"
+    for row in rows["results"]:
+        if row["indicator_code"] == "5.1":
+            row["baseline"] = None
+    database = tmp_path / "dq.duckdb"
+    run_load([write_workbook(rows)], database, as_of=dt.date(2015, 7, 31))
+    app = app_for(database, page="app_pages/data_quality.py")
+    assert not app.exception and not app.error
+    assert metrics(app)["Rows rejected"] == "3"
+    tables = [frame.value for frame in app.dataframe]
+    by_reason = next(t for t in tables if "at_rows" in t.columns)
+    assert by_reason[["sheet", "column", "problems", "at_rows"]].values.tolist() == [
+        ["Expenditure", "Budget", 1, "2"], ["Work plan", "Status", 2, "2, 3"]]
+    gaps = next(t for t in tables if "missing_baseline" in t.columns)
+    assert gaps[["country", "indicator_code", "missing_baseline"]].values.tolist() == [["GLOBAL", "5.1", True]]
+    missing = next(t for t in tables if list(t.columns) == ["Country", "Period"])
+    # only Jamaica and GLOBAL reported; the other seven countries sent nothing for the three started periods
+    assert len(missing) == 7 * 3 + 2  # and Jamaica and GLOBAL have no actual in 2014/15 H1

@@ -1,0 +1,63 @@
+"""Data quality: what was loaded, what was rejected and where, who has not reported, and gaps in the
+results framework (indicators without a baseline or target)."""
+
+import streamlit as st
+
+from mm_dashboard import queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Data quality", scope, "What the last load took in, what it rejected, and what is missing")
+info = load(queries.data_info).iloc[0]
+
+columns = st.columns(4)
+columns[0].metric("Files loaded", int(info["files"]))
+columns[1].metric("Rows loaded", f"{int(info['rows_loaded']):,}")
+columns[2].metric("Rows rejected", f"{int(info['rows_rejected']):,}")
+columns[3].metric("Loaded", f"{info['loaded_at']:%d %b %Y %H:%M}" if info["files"] else "—")
+
+st.subheader("Load log")
+ui.table(load(queries.load_log), "load log", column_config={"sha256": st.column_config.TextColumn("SHA-256")})
+
+st.subheader("Rejected rows")
+summary = load(queries.rejected_summary)
+if summary.empty:
+    st.success("No row was rejected: every cell of every file passed validation.")
+else:
+    st.markdown("Grouped by file and reason; each rejected row is kept, never loaded, until the file is "
+                "corrected and loaded again.")
+    ui.table(summary, "rejected rows by reason",
+             column_config={"column": "Column", "expected": "Expected", "problems": "Problems", "rows": "Rows",
+                            "at_rows": "At rows"})
+    with st.expander("Every rejected value, with its row as typed"):
+        ui.table(load(queries.rejected_rows), "rejected rows")
+
+st.subheader("Reporting completeness")
+completeness = load(queries.reporting_completeness)
+if completeness.empty:
+    ui.empty("No reporting period has started by the as-of date.", "")
+else:
+    kinds = {"results": "Indicator values", "narrative": "Narrative", "expenditure": "Expenditure"}
+    kind = st.segmented_control("Input", list(kinds), format_func=kinds.get, default="results",
+                                key="completeness_kind") or "results"
+    matrix = completeness.pivot(index="name", columns="period", values=kind)
+    matrix = matrix[sorted(matrix.columns, key=lambda p: completeness.loc[completeness.period == p,
+                                                                          "period_start"].iloc[0])]
+    missing = completeness[~completeness[kind]]
+    st.markdown(f"**{len(missing)}** country-periods without {kinds[kind].lower()} "
+                f"(expenditure counts per programme year).")
+    st.dataframe(matrix.map(lambda sent: "✓ sent" if sent else "✗ missing"), width="stretch")
+    ui.table(missing[["name", "period"]].rename(columns={"name": "Country", "period": "Period"}),
+             f"missing {kind}")
+
+st.subheader("Freshness")
+ui.table(load(queries.freshness), "freshness",
+         column_config={"latest_period_reported": "Latest period with values", "source_files": "From",
+                        "loaded_at": "Loaded"})
+
+st.subheader("Indicators missing a baseline or target")
+gaps = load(queries.indicators_missing_baseline_or_target, scope)
+if gaps.empty:
+    st.success("Every indicator in scope has a baseline, an end-of-programme target and a target for every period.")
+else:
+    ui.table(gaps, "indicators missing baseline or target", column_config=ui.INDICATOR_COLUMNS)

@@ -28,6 +28,7 @@ MILESTONE_STATUS_COLORS = ["#009E73", "#56B4E9", "#D55E00", "#DDDDDD"]
 MONEY_ORDER = ["Budget", "Funds received", "Expenditure"]
 MONEY_COLORS = ["#BBBBBB", "#56B4E9", "#0072B2"]
 WIDE = 900  # charts are drawn at the container's width; this is their design width
+WORLD = "world-atlas-countries-110m"
 
 
 def status_scale(domain: list[str] | None = None) -> alt.Scale:
@@ -58,7 +59,9 @@ def world_map(country_status: pd.DataFrame) -> alt.LayerChart:
     data = data[["country", "name", "id", "latitude", "longitude", "status", "on_track", "at_risk", "off_track",
                  "no_data"]]
     domain = [s for s in ["on track", "at risk", "off track", "not reported"]]
-    topology = alt.Data(values=world_topology(), format=alt.DataFormat(type="topojson", feature="countries"))
+    # A named placeholder: the 100 kB map is put in by to_spec() after Altair has built the spec
+    # (Altair takes ~0.7 s to walk it on every render otherwise).
+    topology = alt.Data(name=WORLD, format=alt.DataFormat(type="topojson", feature="countries"))
     projection = {"type": "equalEarth", "center": [25, 25], "scale": 230}
     land = alt.Chart(topology).mark_geoshape(fill="#EEEEEE", stroke="#FFFFFF", strokeWidth=0.5).project(**projection)
     tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("status:N", title="Status"),
@@ -286,6 +289,16 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
         column=alt.Column("measure:N", title=None, sort=list(names.values())),
         tooltip=["name:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=260, height=alt.Step(24))
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of a chart, with the shipped world map put in where a layer names it."""
+    spec = chart.to_dict()
+    for layer in spec.get("layer", [spec]):
+        data = layer.get("data", {})
+        if data.get("name") == WORLD:
+            layer["data"] = {"values": world_topology(), "format": data["format"]}
+    return spec
 
 
 def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:

@@ -116,7 +116,8 @@ def _slug(name: str) -> str:
 
 
 def chart(chart_object: alt.TopLevelMixin, description: str) -> None:
-    st.altair_chart(charts.presentation(chart_object, filters.presentation_mode()), width="stretch")
+    spec = charts.to_spec(charts.presentation(chart_object, filters.presentation_mode()))
+    st.vega_lite_chart(spec, width="stretch")
     st.caption(description)
 
 

@@ -29,7 +29,7 @@ COUNTRY_STATUS = pd.DataFrame({
 
 
 def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
-    chart_spec = spec(charts.world_map(COUNTRY_STATUS))
+    chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS))
     land = chart_spec["layer"][0]
     assert land["data"]["format"] == {"type": "topojson", "feature": "countries"}
     assert len(land["data"]["values"]["objects"]["countries"]["geometries"]) == 177

@@ -292,8 +292,11 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec of a chart, with the shipped world map put in where a layer names it."""
-    spec = chart.to_dict()
+    """The Vega-Lite spec of a chart, with the shipped world map put in where a layer names it.
+
+    Schema validation is skipped here (it doubles the render time of a page); tests/test_charts.py
+    validates every builder's spec instead."""
+    spec = chart.to_dict(validate=False)
     for layer in spec.get("layer", [spec]):
         data = layer.get("data", {})
         if data.get("name") == WORLD:

@@ -1,7 +1,8 @@
 """ETL for the programme's results matrices, work plans, expenditure, milestones and narrative.
 
 `python -m etl template <kind> out.xlsx` writes a template; `python -m etl load <files or folders>`
-validates them and builds the DuckDB warehouse.
+validates workbooks, CSV files and IATI activity XML and builds the DuckDB warehouse;
+`python -m etl export-iati --out file.xml` publishes the programme's results and finance as IATI XML.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from . import database_path
 from .errors import EtlError
+from .export_iati import DEFAULT_REPORTING_ORG, DEFAULT_REPORTING_ORG_NAME, export_iati
 from .load import LoadSummary, run_load
 from .templates import kinds_for, write_template
 
 MAX_PROBLEMS_SHOWN = 50
+MAX_WARNINGS_SHOWN = 20
 
 
 def _date(text: str) -> dt.date:
@@ -29,26 +31,40 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("kind", help="all, results, workplan, expenditure, milestones or narrative")
     template.add_argument("out", type=Path, help="the .xlsx file to write")
     load = commands.add_parser("load", help="validate workbooks and build the database from them")
-    load.add_argument("inputs", nargs="+", type=Path, help=".xlsx / .csv files, or folders holding them")
+    load.add_argument("inputs", nargs="+", type=Path,
+                      help=".xlsx / .csv files, IATI activity .xml files, or folders holding them")
     load.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
                                                              "data/warehouse.duckdb)")
     load.add_argument("--strict", action="store_true", help="fail the whole load if any row is rejected")
     load.add_argument("--as-of", type=_date, default=None,
                       help="judge indicator and activity status as of this date (default: today)")
     load.add_argument("--quiet", action="store_true", help="no progress messages")
+    export = commands.add_parser("export-iati", help="write the programme's results and finance as IATI 2.03 XML")
+    export.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
+                                                               "data/warehouse.duckdb)")
+    export.add_argument("--out", type=Path, required=True, help="the .xml file to write")
+    export.add_argument("--reporting-org", default=DEFAULT_REPORTING_ORG,
+                        help=f"IATI organisation identifier of the publisher (default: {DEFAULT_REPORTING_ORG}, UNDP)")
+    export.add_argument("--reporting-org-name", default=DEFAULT_REPORTING_ORG_NAME, help="the publisher's name")
     return parser
 
 
 def print_summary(summary: LoadSummary) -> None:
     print(f"Loaded {len(summary.files)} file(s) into {summary.database}")
     for table, count in summary.rows_by_table.items():
-        print(f"  {table:<12} {count:>8,} rows")
+        print(f"  {table:<18} {count:>8,} rows")
     print(f"Rows loaded: {summary.rows_loaded:,}   rows rejected: {summary.rows_rejected:,}")
     problems = [p for r in summary.rejected for p in r.problems]
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         print(f"  rejected: {problem.message}")
     if len(problems) > MAX_PROBLEMS_SHOWN:
         print(f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems (see the rejected_rows table)")
+    if summary.warnings:
+        print(f"Warnings: {len(summary.warnings):,} (all in the load_warnings table)")
+    for warning in summary.warnings[:MAX_WARNINGS_SHOWN]:
+        print(f"  warning: {warning.message}")
+    if len(summary.warnings) > MAX_WARNINGS_SHOWN:
+        print(f"  ... and {len(summary.warnings) - MAX_WARNINGS_SHOWN} more warnings")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             path = write_template(args.kind, args.out)
             print(f"Wrote {path}")
+            return 0
+        if args.command == "export-iati":
+            result = export_iati(args.db or database_path(), args.out, args.reporting_org, args.reporting_org_name)
+            print(f"Wrote {result.path}: {result.activities} activities, {result.indicators} indicators, "
+                  f"{result.periods} periods, {result.budgets} budgets, {result.transactions} transactions")
             return 0
         progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,

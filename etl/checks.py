@@ -30,9 +30,22 @@ REFERENCES = {spec.COUNTRY: ("countries", "iso3"), spec.OUTPUT: ("outputs", "out
               spec.PERIOD: ("periods", "period")}
 
 
+# IATI tables (etl/iati.py): activities are unique by identifier, their parts by position.
+IATI_RULES = [
+    Rule("iati_activities", "unique", ("iati_identifier",)),
+    Rule("iati_results", "unique", ("iati_identifier", "result_number")),
+    Rule("iati_indicators", "unique", ("iati_identifier", "result_number", "indicator_number")),
+    Rule("iati_periods", "unique", ("iati_identifier", "result_number", "indicator_number", "period_number")),
+    Rule("iati_values", "unique", ("value_id",)),
+    Rule("iati_budgets", "unique", ("iati_identifier", "budget_number")),
+    Rule("iati_transactions", "unique", ("iati_identifier", "transaction_number")),
+    Rule("iati_values", "accepted_values", ("value_kind",), ("baseline", "target", "actual")),
+]
+
+
 def declared_rules() -> list[Rule]:
-    rules = []
-    for sheet in spec.SHEETS:
+    rules = list(IATI_RULES)
+    for sheet in spec.ALL_SHEETS:
         rules.append(Rule(sheet.table, "unique", sheet.key))
         for column in sheet.columns:
             if column.required:

@@ -60,3 +60,22 @@ def describe(value: object) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return f"'{text}'"
+
+
+@dataclass(frozen=True)
+class LoadWarning:
+    """Something the load did not use, or filled in, that the user should know about (not a rejection)."""
+
+    file: str
+    sheet: str
+    row: int | None
+    column: str | None
+    kind: str  # e.g. 'hidden sheet', 'hidden rows', 'total row', 'text kept', 'no exchange rate'
+    detail: str
+
+    @property
+    def message(self) -> str:
+        where = " › ".join(str(part) for part in (
+            self.file, self.sheet, f"row {self.row}" if self.row else None,
+            f"column {self.column}" if self.column else None) if part)
+        return f"{where}: {self.detail}"

@@ -1,25 +1,72 @@
-"""Read workbooks into sheets of raw rows, each row keeping its number in the file.
+"""Read workbooks and CSV files into sheets of raw rows, each row keeping its number in the file.
 
 Reading uses python-calamine (a Rust xlsx reader, several times faster than openpyxl on large
-files); openpyxl is used for writing templates.
+files); openpyxl is used for writing templates. Workbooks arrive as people made them, so reading is
+tolerant (docs/schema.md, "Tolerant reading", lists the rules):
+
+- a sheet is recognised by its name or, failing that, by its header row, found anywhere in the
+  first 30 rows; header names are matched case- and space-insensitively against the column's own
+  header, its key and the aliases in data/reference/header_aliases.csv;
+- merged cells fill every row they span in hierarchy columns (country, output, result); in sheets
+  laid out by others a blank hierarchy cell repeats the one above;
+- quarter or month columns (Q1 ... Q4, Jan ... Dec) marked with X are a timeframe;
+- hidden sheets and hidden rows are not loaded, and a warning says so; so are total rows;
+- cells holding an Excel error (#DIV/0!) reach the validator as that error text, and formulas saved
+  without a calculated value are reported.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from dataclasses import dataclass
-from pathlib import Path
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from defusedxml import ElementTree as SafeElementTree
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from . import spec
-from .errors import UnreadableFile
+from .errors import LoadWarning, UnreadableFile
+from .parse import MONTHS, clean_text
+from .reference import Reference, load_reference
 
 HEADER_SEARCH_ROWS = 30
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
-INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
+XML_SUFFIXES = {".xml"}
+INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"} | XML_SUFFIXES
+TEMPLATE_HELPER_SHEETS = {"guide", "lists"}  # the template's own sheets that hold no data
+TIMEFRAME_MARKS = {"x", "✓", "✔", "√", "1", "yes"}
+TOTAL_ROW = re.compile(r"(?i)(grand\s+|sub[\s-]?)?totals?\b[\w\s()$:.-]{0,25}")
+
+
+@dataclass(frozen=True)
+class TimeframeColumn:
+    """A quarter or month column of a work plan (Q1, Q2 2015, Jan ...): an X under it plans that span."""
+
+    position: int
+    header: str
+    first_month: int
+    last_month: int
+    year: int | None  # from the header ('Q1 2015'), else the year of the sheet's title
+
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        if self.year is None:
+            return None
+        last_day = (dt.date(self.year + (self.last_month == 12), self.last_month % 12 + 1, 1) - dt.timedelta(days=1))
+        return dt.date(self.year, self.first_month, 1), last_day
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """What the title rows above the header (or the sheet or file name) say: a year, a country."""
+
+    year: int | None = None
+    country: str | None = None  # the text naming a programme country
+    where: str = ""
 
 
 @dataclass
@@ -33,36 +80,93 @@ class RawSheet:
     columns: dict[str, int]  # column key -> position in each row
     headers: dict[str, str]  # column key -> header text as in the file
     rows: list[tuple[int, list[Any]]]  # (row number in the file, cell values)
+    timeframe: list[TimeframeColumn] = field(default_factory=list)
+    context: SheetContext = field(default_factory=SheetContext)
+    laid_out_by_others: bool = False  # recognised through aliases or by its header, not our template
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    index: int  # row index of the header
+    columns: dict[str, int]
+    timeframe: list[TimeframeColumn]
+    through_aliases: bool
 
 
 def normalise_header(text: Any) -> str:
-    return " ".join(str(text).replace("_", " ").split()).casefold()
+    text = " ".join(str(text).replace("_", " ").split()).casefold()
+    return text.rstrip(" *:").strip()
 
 
-def _header_names(column: spec.Column) -> set[str]:
-    return {normalise_header(column.header), normalise_header(column.key)}
+def header_names(sheet_spec: spec.Sheet, column: spec.Column, reference: Reference) -> tuple[set[str], set[str]]:
+    """(the column's own names, its aliases), normalised."""
+    own = {normalise_header(column.header), normalise_header(column.key)}
+    aliases = {normalise_header(a) for a in reference.header_aliases.get(sheet_spec.kind, {}).get(column.key, ())}
+    return own, aliases - own
 
 
-def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    """(index of the header row, column key -> position), or None when no row has every required column."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        names = {normalise_header(cell): position for position, cell in enumerate(row)
-                 if cell is not None and str(cell).strip()}
-        found = {}
-        for column in sheet_spec.columns:
-            position = next((names[n] for n in _header_names(column) if n in names), None)
-            if position is not None:
-                found[column.key] = position
-        if all(c.key in found for c in sheet_spec.columns if c.required):
-            return index, found
+def _timeframe_column(position: int, cell: Any) -> TimeframeColumn | None:
+    text = normalise_header(cell)
+    match = (re.fullmatch(r"(?:q|quarter\s*)([1-4])(?:[\s/-]*(\d{4}))?", text)
+             or re.fullmatch(r"(\d{4})[\s/-]*q([1-4])", text))
+    if match:
+        quarter, year = match.groups() if not text[0].isdigit() else (match.group(2), match.group(1))
+        first = 3 * int(quarter) - 2
+        return TimeframeColumn(position, clean_text(cell), first, first + 2, int(year) if year else None)
+    match = re.fullmatch(r"([a-z]+)\.?(?:[\s/-]*(\d{4}))?", text)
+    if match and match.group(1) in MONTHS:
+        month = MONTHS[match.group(1)]
+        return TimeframeColumn(position, clean_text(cell), month, month, int(match.group(2)) if match.group(2) else None)
     return None
 
 
-def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]]) -> str:
+def _required_keys(sheet_spec: spec.Sheet) -> list[str]:
+    return [c.key for c in sheet_spec.columns if c.required and c.key not in sheet_spec.derivable]
+
+
+def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Reference) -> HeaderMatch | None:
+    cells = {position: normalise_header(cell) for position, cell in enumerate(row)
+             if cell is not None and str(cell).strip()}
+    found: dict[str, int] = {}
+    through_aliases = False
+    for column in sheet_spec.columns:
+        own, aliases = header_names(sheet_spec, column, reference)
+        for names, is_alias in ((own, False), (aliases, True)):
+            position = next((p for p, name in cells.items() if name in names and p not in found.values()), None)
+            if position is not None:
+                found[column.key] = position
+                through_aliases |= is_alias
+                break
+    timeframe = []
+    if sheet_spec.kind == "workplan":
+        timeframe = [t for p, cell in enumerate(row) if p not in found.values() and cell is not None
+                     for t in [_timeframe_column(p, cell)] if t]
+    if not all(key in found for key in _required_keys(sheet_spec)):
+        return None
+    if sheet_spec.needs_one_of and not any(key in found for key in sheet_spec.needs_one_of):
+        return None
+    if sheet_spec.kind == "workplan" and not timeframe and not {"planned_start", "planned_end"} <= found.keys():
+        return None
+    return HeaderMatch(0, found, timeframe, through_aliases)
+
+
+def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference | None = None
+                ) -> HeaderMatch | None:
+    """The first of the first 30 rows that names every required column (or None)."""
+    reference = reference or load_reference()
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        match = match_header_row(sheet_spec, row, reference)
+        if match is not None:
+            return HeaderMatch(index, match.columns, match.timeframe, match.through_aliases)
+    return None
+
+
+def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference) -> str:
     best: set[str] = set()
     for row in rows[:HEADER_SEARCH_ROWS]:
         names = {normalise_header(cell) for cell in row if cell is not None}
-        present = {c.key for c in sheet_spec.columns if _header_names(c) & names}
+        present = {c.key for c in sheet_spec.columns if set.union(*header_names(sheet_spec, c, reference)) & names}
         if len(present) > len(best):
             best = present
     missing = [c.header for c in sheet_spec.columns if c.required and c.key not in best]
@@ -70,39 +174,271 @@ def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]]) -> str
             + ", ".join(f"'{name}'" for name in missing))
 
 
-def _raw_sheet(file: str, title: str, sheet_spec: spec.Sheet, rows: list[list[Any]]) -> RawSheet:
-    header = find_header(sheet_spec, rows)
-    if header is None:
-        raise UnreadableFile(file, _missing_header_reason(sheet_spec, rows), title)
-    header_index, columns = header
-    data = []
-    for index in range(header_index + 1, len(rows)):
-        values = rows[index]
-        if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-            data.append((index + 1, values))
-    headers = {key: str(rows[header_index][position]) for key, position in columns.items()}
-    return RawSheet(file, title, sheet_spec, header_index + 1, columns, headers, data)
+def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
+    """A year and a programme country named in the title rows, else in the sheet or file name."""
+    places = [(" ".join(clean_text(c) for c in row if c is not None), f"title row {i + 1}")
+              for i, row in enumerate(title_rows)] + names
+    spellings = sorted((s for s in reference.country_lookup if len(s) > 3), key=len, reverse=True)
+    year = country = None
+    where = []
+    for text, place in places:
+        folded = text.casefold()
+        if year is None:
+            found = re.search(r"\b(20\d{2})\b", text)
+            if found:
+                year = int(found.group(1))
+                where.append(f"year {year} from the {place}")
+        if country is None:
+            spelling = next((s for s in spellings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", folded)), None)
+            if spelling:
+                country = reference.countries.get(reference.country_lookup[spelling], spelling)
+                where.append(f"country '{country}' from the {place}")
+    return SheetContext(year, country, "; ".join(where))
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _total_row(values: list[Any]) -> bool:
+    """A row whose only text is a label like 'Total', 'Sub-total' or 'Grand total (USD)'."""
+    texts = [clean_text(v) for v in values if isinstance(v, str) and v.strip()]
+    return len(texts) == 1 and bool(TOTAL_ROW.fullmatch(texts[0]))
+
+
+@dataclass
+class SheetScan:
+    """What calamine does not tell: hidden rows, cells holding Excel errors, formulas saved uncalculated."""
+
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> #DIV/0!
+    uncalculated: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", reference)
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part inside the xlsx archive."""
+    workbook = SafeElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = SafeElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in relations}
+    parts = {}
+    for element in workbook.iter():
+        if _local(element.tag) == "sheet":
+            relation = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(relation)
+            if target:
+                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                parts[element.get("name")] = path
+    return parts
+
+
+HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+CELL_MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
+
+
+def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
+    """Hidden rows from the raw bytes (a regular expression over <row> tags, far cheaper than parsing);
+    returns whether any cell holds an error or a formula, which needs the XML parsed."""
+    cells_to_parse = False
+    carry = b""
+    with archive.open(part) as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            text = carry + block
+            cut = text.rfind(b"<")  # an element may straddle two blocks: keep its start for the next one
+            text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            for match in HIDDEN_ROW.finditer(text):
+                number = ROW_NUMBER.search(match.group(0))
+                if number:
+                    scan.hidden_rows.add(int(number.group(1)))
+            cells_to_parse = cells_to_parse or any(marker in text for marker in CELL_MARKERS)
+    return cells_to_parse
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """What calamine does not report, per sheet: hidden rows, error cells and formulas saved uncalculated.
+    Bounded memory: bytes are read in blocks, and the XML is only parsed (streamed) when it has
+    error cells or formulas."""
+    scans: dict[str, SheetScan] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name, part in _sheet_parts(archive).items():
+            scan = scans[name] = SheetScan()
+            if part not in names or not _byte_scan(archive, part, scan):
+                continue
+            with archive.open(part) as stream:
+                for _, element in SafeElementTree.iterparse(stream, events=("end",)):
+                    if _local(element.tag) != "row":
+                        continue
+                    namespace = element.tag[:-3]  # '{...}row' -> '{...}'
+                    for cell in element:
+                        value = cell.find(namespace + "v")
+                        if cell.get("t") == "e" and value is not None and value.text:
+                            scan.errors[_cell_position(cell.get("r"))] = value.text.strip()
+                        elif cell.find(namespace + "f") is not None and (value is None or not value.text):
+                            scan.uncalculated.append(_cell_position(cell.get("r")))
+                    element.clear()
+    return scans
 
 
 def _blank_to_none(rows: list[list[Any]]) -> list[list[Any]]:
     return [[None if cell == "" else cell for cell in row] for row in rows]
 
 
-def read_workbook(path: Path, display_name: str | None = None) -> list[RawSheet]:
-    """Every known sheet of an .xlsx workbook. Raises UnreadableFile when it holds none."""
+def _letters(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _row_ranges(numbers: list[int]) -> str:
+    ranges, start = [], None
+    for index, number in enumerate(numbers):
+        if start is None:
+            start = number
+        if index + 1 == len(numbers) or numbers[index + 1] != number + 1:
+            ranges.append(str(start) if start == number else f"{start}-{number}")
+            start = None
+    return ", ".join(ranges)
+
+
+class SheetReader:
+    """Turns one sheet's cells into a RawSheet of the kind it holds."""
+
+    def __init__(self, file: str, reference: Reference):
+        self.file = file
+        self.reference = reference
+
+    def recognise(self, title: str, rows: list[list[Any]]) -> tuple[spec.Sheet, HeaderMatch] | None:
+        """The kind of a sheet: by its name where it is one of ours, else by its header row."""
+        named = spec.sheet_for_title(title)
+        candidates = ([named] if named else []) + [s for s in spec.ALL_SHEETS if s is not named]
+        for sheet_spec in candidates:
+            match = find_header(sheet_spec, rows, self.reference)
+            if match is not None:
+                return sheet_spec, match
+        if named is not None:
+            raise UnreadableFile(self.file, _missing_header_reason(named, rows, self.reference), title)
+        return None
+
+    def raw_sheet(self, title: str, sheet_spec: spec.Sheet, match: HeaderMatch, rows: list[list[Any]],
+                  merged: list[tuple[tuple[int, int], tuple[int, int]]] = (), hidden_rows: set[int] = frozenset(),
+                  ) -> RawSheet:
+        header_index = match.index
+        ours = spec.sheet_for_title(title) is sheet_spec
+        by_others = match.through_aliases or not ours or bool(match.timeframe)
+        context = sheet_context(rows[:header_index], [(title, "sheet name"), (Path(self.file).stem, "file name")],
+                                self.reference)
+        timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
+                     for t in match.timeframe]
+        headers = {key: clean_text(rows[header_index][position]) for key, position in match.columns.items()}
+        raw = RawSheet(self.file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
+                       context, by_others)
+        hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
+        self._fill_merged(rows, merged, hierarchy, header_index)
+        hidden, totals = [], []
+        last: dict[int, Any] = {}
+        for index in range(header_index + 1, len(rows)):
+            values = list(rows[index])
+            if all(_is_blank(v) for v in values):
+                continue
+            if index + 1 in hidden_rows:
+                hidden.append(index + 1)
+                continue
+            if _total_row(values):
+                totals.append(index + 1)
+                continue
+            if by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
+                for position in hierarchy:
+                    while len(values) <= position:
+                        values.append(None)
+                    if _is_blank(values[position]) and position in last:
+                        values[position] = last[position]
+                    elif not _is_blank(values[position]):
+                        last[position] = values[position]
+            raw.rows.append((index + 1, values))
+        if hidden:
+            raw.warnings.append(LoadWarning(self.file, title, None, None, "hidden rows",
+                                            f"hidden row(s) {_row_ranges(hidden)} not loaded: unhide them in Excel "
+                                            "to load them"))
+        for number in totals:
+            raw.warnings.append(LoadWarning(self.file, title, number, None, "total row",
+                                            "a total row, not loaded (totals are computed from the rows)"))
+        return raw
+
+    @staticmethod
+    def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], header_index: int) -> None:
+        for (first_row, first_column), (last_row, last_column) in merged:
+            if last_row <= first_row or first_row <= header_index:
+                continue
+            value = rows[first_row][first_column] if first_column < len(rows[first_row]) else None
+            for position in hierarchy:
+                if first_column <= position <= last_column:
+                    for index in range(first_row, min(last_row, len(rows) - 1) + 1):
+                        while len(rows[index]) <= position:
+                            rows[index].append(None)
+                        rows[index][position] = value
+
+
+def read_workbook(path: Path, display_name: str | None = None, reference: Reference | None = None
+                  ) -> tuple[list[RawSheet], list[LoadWarning]]:
+    """Every recognised sheet of an .xlsx workbook, and warnings. Raises UnreadableFile when it holds none."""
     file = display_name or path.name
+    reference = reference or load_reference()
+    reader = SheetReader(file, reference)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises several unrelated types for a damaged file
         raise UnreadableFile(file, f"not a readable Excel workbook ({error})") from None
-    sheets = []
+    sheets: list[RawSheet] = []
+    warnings: list[LoadWarning] = []
     try:
-        for title in workbook.sheet_names:
-            sheet_spec = spec.sheet_for_title(title)
-            if sheet_spec is None:
+        scans = scan_sheets(path)
+        for metadata in workbook.sheets_metadata:
+            title = metadata.name
+            sheet = workbook.get_sheet_by_name(title)
+            rows = _blank_to_none(sheet.to_python(skip_empty_area=False))
+            scan = scans.get(title, SheetScan())
+            for (row, column), error in scan.errors.items():
+                while len(rows) <= row:
+                    rows.append([])
+                while len(rows[row]) <= column:
+                    rows[row].append(None)
+                rows[row][column] = error
+            recognised = reader.recognise(title, rows)
+            if recognised is None:
+                if title.casefold() not in TEMPLATE_HELPER_SHEETS and metadata.visible == SheetVisibleEnum.Visible:
+                    warnings.append(LoadWarning(file, title, None, None, "sheet skipped",
+                                                "neither its name nor a header row matches a known sheet, "
+                                                "so it was not loaded"))
                 continue
-            rows = _blank_to_none(workbook.get_sheet_by_name(title).to_python(skip_empty_area=False))
-            sheets.append(_raw_sheet(file, title, sheet_spec, rows))
+            if metadata.visible != SheetVisibleEnum.Visible:
+                warnings.append(LoadWarning(file, title, None, None, "hidden sheet",
+                                            f"a hidden sheet holding {recognised[0].title!r} rows, not loaded: "
+                                            "unhide it in Excel to load it"))
+                continue
+            raw = reader.raw_sheet(title, *recognised, rows, sheet.merged_cell_ranges or [], scan.hidden_rows)
+            for row, column in scan.uncalculated:
+                if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
+                    raw.warnings.append(LoadWarning(file, title, row + 1, _letters(column), "formula not calculated",
+                                                    "a formula saved without its calculated value (the file was not "
+                                                    "saved by Excel): read as an empty cell; open and save it in "
+                                                    "Excel or LibreOffice"))
+            sheets.append(raw)
     except UnreadableFile:
         raise
     except Exception as error:
@@ -112,38 +448,54 @@ def read_workbook(path: Path, display_name: str | None = None) -> list[RawSheet]
     if not sheets:
         expected = ", ".join(f"'{s.title}'" for s in spec.SHEETS)
         raise UnreadableFile(file, f"no known sheet: expected at least one of {expected}; "
-                                   f"found {', '.join(repr(t) for t in workbook.sheet_names) or 'none'}")
-    return sheets
+                                   f"found {', '.join(repr(t) for t in workbook.sheet_names) or 'none'} "
+                                   "(nor a sheet whose header row matches one of them, or an indicator table)")
+    return sheets, warnings
 
 
-def read_csv(path: Path, display_name: str | None = None) -> list[RawSheet]:
-    """A CSV file holds one sheet; its kind is recognised from its header."""
-    file = display_name or path.name
-    raw = path.read_bytes()
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise UnreadableFile(file, "the text is neither UTF-8 nor Windows-1252")
-    rows = _blank_to_none([list(r) for r in csv.reader(io.StringIO(text, newline=""))])
-    for sheet_spec in spec.SHEETS:
-        if find_header(sheet_spec, rows) is not None:
-            return [_raw_sheet(file, sheet_spec.title, sheet_spec, rows)]
+    raise UnreadableFile(file, "the text is neither UTF-8 nor Windows-1252")
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the first line: a comma, or a semicolon or tab where those are more frequent."""
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def read_csv(path: Path, display_name: str | None = None, reference: Reference | None = None
+             ) -> tuple[list[RawSheet], list[LoadWarning]]:
+    """A CSV file holds one sheet; its kind is recognised from its header. Any line ending (CR, LF, CRLF)."""
+    file = display_name or path.name
+    reference = reference or load_reference()
+    text = decode_text(path.read_bytes(), file)
+    rows = _blank_to_none([list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))])
+    reader = SheetReader(file, reference)
+    for sheet_spec in spec.ALL_SHEETS:
+        match = find_header(sheet_spec, rows, reference)
+        if match is not None:
+            return [reader.raw_sheet(sheet_spec.title, sheet_spec, match, rows)], []
     raise UnreadableFile(file, "no header row matches any sheet kind (" +
-                         ", ".join(s.title for s in spec.SHEETS) + ")")
+                         ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
 
 
-def read_file(path: Path, display_name: str | None = None) -> list[RawSheet]:
+def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None
+              ) -> tuple[list[RawSheet], list[LoadWarning]]:
     if path.suffix.lower() == ".csv":
-        return read_csv(path, display_name)
-    return read_workbook(path, display_name)
+        return read_csv(path, display_name, reference)
+    return read_workbook(path, display_name, reference)
 
 
 def input_files(paths: list[Path]) -> list[Path]:
-    """The files named, and the workbooks and CSVs inside folders named, in a stable order."""
+    """The files named, and the workbooks, CSVs and IATI XML files inside folders named, in a stable order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():

@@ -18,9 +18,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import checks, spec
-from .errors import LoadFailed, UnreadableFile
-from .extract import RawSheet, input_files, read_file
+from . import checks, iati, spec
+from .errors import LoadFailed, LoadWarning, UnreadableFile
+from .extract import XML_SUFFIXES, input_files, read_file
 from .reference import Reference, load_reference
 from .transform import Validated, reject_duplicates, validate_sheet
 
@@ -29,8 +29,9 @@ SQL_TYPES = {
     spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
     spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
     spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
-    spec.AGENCY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR",
+    spec.AGENCY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
 }
+VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
 # Columns the transform step adds to a sheet's own columns.
 DERIVED_COLUMNS = {
     "workplan": (("fx_rate", "DECIMAL(18,6)"), ("budget_usd", "DECIMAL(18,2)")),
@@ -53,6 +54,8 @@ CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at
 CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,
                             "table" VARCHAR NOT NULL, "column" VARCHAR NOT NULL, found VARCHAR NOT NULL,
                             expected VARCHAR NOT NULL, message VARCHAR NOT NULL, row_values VARCHAR NOT NULL);
+CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
+                            kind VARCHAR NOT NULL, message VARCHAR NOT NULL);
 """
 
 Progress = Callable[[str], None]
@@ -72,6 +75,7 @@ class LoadSummary:
     files: list[FileSummary] = field(default_factory=list)
     rows_by_table: dict[str, int] = field(default_factory=dict)
     rejected: list = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
 
     @property
     def rows_loaded(self) -> int:
@@ -83,15 +87,22 @@ class LoadSummary:
 
 
 def table_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
-    columns = [(c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")) for c in sheet.columns]
+    columns = []
+    for c in sheet.columns:
+        columns.append((c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")))
+        if c.kind == spec.REPORTED_NUMBER:  # the text that stood in place of a number
+            columns.append((f"{c.key}_note", "VARCHAR"))
     return columns + list(DERIVED_COLUMNS.get(sheet.kind, ())) + list(SOURCE_COLUMNS)
 
 
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(FIXED_TABLES)
-    for sheet in spec.SHEETS:
+    for sheet in spec.ALL_SHEETS:
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
         connection.execute(f'CREATE TABLE "{sheet.table}" ({body})')
+    for table, columns in iati.TABLES.items():
+        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+        connection.execute(f'CREATE TABLE "{table}" ({body})')
 
 
 def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
@@ -107,18 +118,23 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
 
 
 def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, records: list[dict]) -> None:
+    insert_table(connection, sheet.table, table_columns(sheet), records)
+
+
+def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
+                 records: list[dict]) -> None:
     if not records:
         return
-    names = [name for name, _ in table_columns(sheet)]
+    names = [name for name, _ in columns]
     frame = pd.DataFrame.from_records(records, columns=names)
-    for name, sql_type in table_columns(sheet):
-        if sql_type.startswith("DECIMAL"):  # Decimal objects travel as text, cast exactly by DuckDB
+    for name, sql_type in columns:
+        if sql_type.startswith("DECIMAL") or sql_type.startswith("DATE"):
+            # Decimal objects travel as text, cast exactly by DuckDB; dates as ISO text
             frame[name] = frame[name].map(lambda v: None if v is None else str(v)).astype("object")
     connection.register("incoming", frame)
     column_list = ", ".join(f'"{n}"' for n in names)
-    casts = ", ".join(f'CAST("{name}" AS {sql_type.replace(" NOT NULL", "")})'
-                      for name, sql_type in table_columns(sheet))
-    connection.execute(f'INSERT INTO "{sheet.table}" ({column_list}) SELECT {casts} FROM incoming')
+    casts = ", ".join(f'CAST("{name}" AS {sql_type.replace(" NOT NULL", "")})' for name, sql_type in columns)
+    connection.execute(f'INSERT INTO "{table}" ({column_list}) SELECT {casts} FROM incoming')
     connection.unregister("incoming")
 
 
@@ -136,37 +152,60 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
     return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
 
 
-def extract_and_validate(files: list[Path], reference: Reference, progress: Progress
-                         ) -> tuple[dict[str, Validated], list[FileSummary]]:
-    validated = {sheet.kind: Validated(sheet) for sheet in spec.SHEETS}
+@dataclass
+class Extracted:
+    """Everything read from the inputs: validated sheets, IATI rows, per-file summaries, warnings."""
+
+    validated: dict[str, Validated]
+    iati_data: iati.IatiData
+    summaries: list[FileSummary]
+    warnings: list[LoadWarning]
+
+    def rejected(self) -> list:
+        rows = [r for result in self.validated.values() for r in result.rejected] + self.iati_data.rejected
+        return sorted(rows, key=lambda r: (r.file, r.sheet, r.row))
+
+
+def extract_and_validate(files: list[Path], reference: Reference, progress: Progress) -> Extracted:
+    validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
+    iati_data = iati.IatiData()
     summaries = []
+    warnings: list[LoadWarning] = []
     names = _display_names(files)
     for index, path in enumerate(files, start=1):
         progress(f"[{index}/{len(files)}] reading {names[path]}")
         summary = FileSummary(names[path], file_sha256(path))
-        sheets: list[RawSheet] = read_file(path, names[path])
-        for raw in sheets:
-            progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
-            validate_sheet(raw, reference, validated[raw.spec.kind])
+        if path.suffix.lower() in XML_SUFFIXES:
+            count = iati.read_iati(path, names[path], reference, iati_data)
+            progress(f"      {count:,} IATI activities")
+        else:
+            sheets, file_warnings = read_file(path, names[path], reference)
+            warnings.extend(file_warnings)
+            for raw in sheets:
+                progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
+                validate_sheet(raw, reference, validated[raw.spec.kind])
         summaries.append(summary)
     for result in validated.values():
         reject_duplicates(result)
+        # a warning about a value of a row that was rejected anyway would only repeat the rejection
+        rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
+        warnings.extend(w for w in result.warnings if w.kind != "text kept" or (w.file, w.sheet, w.row) not in rejected_at)
+    warnings.extend(iati_data.warnings)
     by_file = {s.file: s for s in summaries}
     for result in validated.values():
         for record in result.records:
             by_file[record["source_file"]].rows_loaded += 1
         for rejected in result.rejected:
             by_file[rejected.file].rows_rejected += 1
-    return validated, summaries
+    for summary in summaries:
+        summary.rows_loaded += iati_data.rows_from(summary.file)
+    for rejected in iati_data.rejected:
+        by_file[rejected.file].rows_rejected += 1
+    return Extracted(validated, iati_data, summaries, warnings)
 
 
-def _rejected_rows(validated: dict[str, Validated]) -> list:
-    rows = [r for result in validated.values() for r in result.rejected]
-    return sorted(rows, key=lambda r: (r.file, r.sheet, r.row))
-
-
-def build_database(target: Path, validated: dict[str, Validated], summaries: list[FileSummary],
-                   reference: Reference, as_of: dt.date | None, progress: Progress) -> None:
+def build_database(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
+                   progress: Progress) -> None:
     """Write everything into a new file beside `target`, check it, and swap it in."""
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -178,11 +217,16 @@ def build_database(target: Path, validated: dict[str, Validated], summaries: lis
             write_reference(connection, reference)
             connection.execute("INSERT INTO settings VALUES ('as_of_date', ?)",
                                [as_of.isoformat() if as_of else None])
-            for result in validated.values():
+            for result in extracted.validated.values():
                 progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
                 insert_records(connection, result.sheet, result.records)
-            _write_log(connection, validated, summaries)
-            connection.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+            for table, rows in extracted.iati_data.rows.items():
+                if rows:
+                    progress(f"writing {len(rows):,} rows to {table}")
+                insert_table(connection, table, list(iati.TABLES[table]), rows)
+            _write_log(connection, extracted)
+            for view_file in VIEW_FILES:
+                connection.execute((SQL_DIR / view_file).read_text(encoding="utf-8"))
             failures = checks.run_checks(connection)
             if failures:
                 raise LoadFailed("the new database failed its checks, so it was not used: " + "; ".join(failures))
@@ -196,15 +240,16 @@ def build_database(target: Path, validated: dict[str, Validated], summaries: lis
         _remove(building)
 
 
-def _write_log(connection: duckdb.DuckDBPyConnection, validated: dict[str, Validated],
-               summaries: list[FileSummary]) -> None:
+def _write_log(connection: duckdb.DuckDBPyConnection, extracted: Extracted) -> None:
     loaded_at = dt.datetime.now().replace(microsecond=0)
     _insert_rows(connection, "load_log",
                  [(s.file, s.sha256, loaded_at, s.rows_loaded, s.rows_rejected,
-                   "loaded" if not s.rows_rejected else "loaded with rejected rows") for s in summaries])
+                   "loaded" if not s.rows_rejected else "loaded with rejected rows") for s in extracted.summaries])
     _insert_rows(connection, "rejected_rows",
                  [(p.file, p.sheet, p.row, r.table, p.column, p.found, p.expected, p.message, r.values_json)
-                  for r in _rejected_rows(validated) for p in r.problems])
+                  for r in extracted.rejected() for p in r.problems])
+    _insert_rows(connection, "load_warnings",
+                 [(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings])
 
 
 def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -240,14 +285,18 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     reference = load_reference()
     files = input_files(paths)
     if not files:
-        raise LoadFailed("no input files: give .xlsx or .csv files, or folders holding them")
-    validated, summaries = extract_and_validate(files, reference, progress)
-    rejected = _rejected_rows(validated)
+        raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
+    extracted = extract_and_validate(files, reference, progress)
+    rejected = extracted.rejected()
     if strict and rejected:
         raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
                          + rejected[0].problems[0].message)
-    build_database(database, validated, summaries, reference, as_of, progress)
-    return LoadSummary(database, summaries, {r.sheet.table: len(r.records) for r in validated.values()}, rejected)
+    build_database(database, extracted, reference, as_of, progress)
+    # The template's tables always; an indicator table and the IATI tables when something went into them.
+    rows_by_table = {r.sheet.table: len(r.records) for r in extracted.validated.values()
+                     if r.sheet in spec.SHEETS or r.records}
+    rows_by_table.update({table: len(rows) for table, rows in extracted.iati_data.rows.items() if rows})
+    return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
 
 
 __all__ = ["run_load", "LoadSummary", "UnreadableFile", "LoadFailed"]

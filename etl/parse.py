@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import spec
@@ -40,20 +41,130 @@ def parse_text(value: Any) -> str:
     return clean_text(value)
 
 
+# Error values Excel shows in a cell whose formula failed, and what each means.
+EXCEL_ERRORS = {
+    "#DIV/0!": "a division by zero", "#N/A": "a value not available to the formula",
+    "#VALUE!": "a formula given the wrong type of value", "#REF!": "a reference to a deleted cell",
+    "#NAME?": "an unknown name in the formula", "#NUM!": "an impossible number", "#NULL!": "an empty range",
+    "#SPILL!": "a result that could not spill", "#CALC!": "a calculation error",
+    "#GETTING_DATA": "a value still being fetched",
+}
+# Currency signs and codes a number typed as text may carry: "$12,500", "USD 1,000", "1 000 EUR".
+CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GBP", "CHF": "CHF", "Fr.": "CHF"}
+_CURRENCY_CODE = re.compile(r"^([A-Z]{3})\s*(?=[\d(+-])|(?<=[\d)])\s*([A-Z]{3})$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d{1,3}(?:'\d{3})+(?:\.\d*)?$")
+NUMBER_EXPECTED = "a number"
+
+
+def excel_error(value: Any) -> str | None:
+    """The Excel error (#DIV/0!, #N/A, ...) a cell holds, or None."""
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text in EXCEL_ERRORS:
+            return text
+    return None
+
+
+def excel_error_problem(value: Any, error: str) -> ValueProblem:
+    return ValueProblem(value, f"a number, not the Excel error {error} ({EXCEL_ERRORS[error]} in the cell's "
+                               "formula: fix the formula or type the value)")
+
+
+def currency_in_text(value: Any) -> str | None:
+    """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or None."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    for sign, code in CURRENCY_SIGNS.items():
+        if text.startswith(sign) or text.startswith("-" + sign) or text.endswith(sign):
+            return code
+    match = _CURRENCY_CODE.search(text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _number_from_text(text: str) -> float | None:
+    """A number from text typed by a person: 14,100 · $15,200,000 · (300) · -15% · 1'000 · USD 2 500."""
+    text = " ".join(text.replace("\u2212", "-").split())
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
+        if text.startswith(sign):
+            text = text[len(sign):].strip()
+        elif text.startswith("-" + sign):
+            text = "-" + text[len(sign) + 1:].strip()
+        elif text.endswith(sign):
+            text = text[:-len(sign)].strip()
+    match = _CURRENCY_CODE.search(text)
+    if match:
+        text = (text[3:] if match.group(1) else text[:-3]).strip()
+    if text.startswith("(") and text.endswith(")") and not negative:
+        negative, text = True, text[1:-1].strip()
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = text[:1], text[1:].strip()
+    text = text.replace(" ", "")  # 2 500 000: spaces as thousands separators
+    if "," in text or "'" in text:
+        if not _THOUSANDS.fullmatch(text):
+            return None  # 12,5 is not read as 125: a comma is only a thousands separator
+        text = text.replace(",", "").replace("'", "")
+    if not re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", text):
+        return None
+    number = float(sign + text)
+    return -number if negative else number
+
+
 def parse_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueProblem(value, "a number")
+        raise ValueProblem(value, NUMBER_EXPECTED)
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = clean_text(value).replace(",", "").replace(" ", "")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueProblem(value, "a number") from None
+        error = excel_error(value)
+        if error:
+            raise excel_error_problem(value, error)
+        number = _number_from_text(clean_text(value))
+        if number is None:
+            raise ValueProblem(value, NUMBER_EXPECTED)
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueProblem(value, "a finite number")
     return number
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A value of an indicator table: a number, or None with the text that stood in its place."""
+
+    number: float | None
+    note: str | None  # the text as typed, when it was not a plain number
+    how: str  # 'number', 'number with a note', 'no value' (a marker) or 'text'
+
+
+def reported_number_parser(reference: Reference) -> Callable[[Any], Reported]:
+    """Numbers as others report them. Excel errors are problems; anything else is kept."""
+
+    def parse_reported_number(value: Any) -> Reported:
+        error = excel_error(value)
+        if error:
+            raise excel_error_problem(value, error)
+        if reference.no_value_meaning(value):
+            return Reported(None, clean_text(value), "no value")
+        try:
+            return Reported(parse_number(value), None, "number")
+        except ValueProblem:
+            pass
+        text = clean_text(value)
+        qualified = re.fullmatch(r"(.*?\d%?)\s*\(([^()]*)\)", text)  # 25.43 (Q13-Q16)
+        if qualified:
+            try:
+                return Reported(parse_number(qualified.group(1)), text, "number with a note")
+            except ValueProblem:
+                pass
+        return Reported(None, text, "text")
+
+    return parse_reported_number
 
 
 def parse_money(value: Any) -> Decimal:
@@ -128,21 +239,32 @@ def _to_date(value: Any) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         return None
     text = clean_text(value)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S"):
+    if text.endswith("T00:00:00"):
+        text = text[:-9]
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d",
+                    "%d-%b-%Y", "%d-%B-%Y", "%b %d, %Y", "%B %d, %Y", "%d %b. %Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    return None
+    # 06/30/2014 can only be month-first; an ambiguous 03/04/2014 was read day-first above.
+    try:
+        return dt.datetime.strptime(text, "%m/%d/%Y").date()
+    except ValueError:
+        return None
 
 
 DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
 
 
 def parse_date(value: Any) -> dt.date:
+    """A date; a month or quarter given as text (Jun 2014, Q2 2014) is read as its last day."""
     day = _to_date(value)
     if day is None:
-        raise ValueProblem(value, DATE_EXPECTED)
+        span = _month_span(value) if isinstance(value, str) else None
+        if span is None:
+            raise ValueProblem(value, DATE_EXPECTED)
+        day = span[1]
     return _in_range(day, value)
 
 
@@ -225,7 +347,9 @@ def output_parser(reference: Reference) -> Callable[[Any], str]:
 
     def parse_output(value: Any) -> str:
         text = clean_text(value)
-        match = re.fullmatch(r"(?i)(?:output|out|o)?\s*\.?\s*(\d+)", text)
+        # 'Output 1', '1', 'O1', and 'Output 1: Key migration ... stakeholders engaged' (a work plan's
+        # 'Expected outputs' cell); never '1.1', which is an activity or indicator code.
+        match = re.fullmatch(r"(?is)(?:output|out|o)?\s*\.?\s*(\d+)(?:\s*[:)\u2013\u2014-]\s*\S.*|\s+[^\d.\s].*)?", text)
         if not match or str(int(match.group(1))) not in reference.outputs:
             raise ValueProblem(value, expected)
         return str(int(match.group(1)))
@@ -270,6 +394,23 @@ def currency_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_currency
 
 
+def number_parser(reference: Reference) -> Callable[[Any], float]:
+    """Numbers of the programme's own template: a 'no value' marker is named in the problem, because the
+    template asks for an empty cell (and a reason in Comment) where there is no value."""
+
+    def parse_template_number(value: Any) -> float:
+        try:
+            return parse_number(value)
+        except ValueProblem:
+            meaning = reference.no_value_meaning(value)
+            if meaning:
+                raise ValueProblem(value, f"a number: '{clean_text(value)}' means {meaning}, so leave the cell "
+                                          "empty and give the reason in Comment") from None
+            raise
+
+    return parse_template_number
+
+
 def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any]:
     """The parser that turns a raw cell of `column` into its typed value."""
     simple = {
@@ -277,6 +418,10 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
         spec.PERCENT: parse_percent, spec.YEAR: parse_year, spec.PROGRAMME_YEAR: parse_programme_year,
         spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end,
     }
+    if column.kind == spec.NUMBER:
+        return number_parser(reference)
+    if column.kind == spec.REPORTED_NUMBER:
+        return reported_number_parser(reference)
     if column.kind in simple:
         return simple[column.kind]
     if column.kind in (spec.CHOICE, spec.AGENCY):

@@ -1,14 +1,15 @@
 """Reference data the validator checks against: countries, outputs, reporting periods, exchange rates.
 
-Countries, outputs and rates come from `data/reference/*.csv` so a programme can extend them without
-code. Periods are the half-years of Phase II's programme years (February to January).
+Countries, outputs, rates, header aliases and 'no value' markers come from `data/reference/*.csv` so
+a programme can extend them without code. Periods are the half-years of Phase II's programme years
+(February to January).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -42,10 +43,25 @@ class Reference:
     outputs: dict[str, dict[str, str]]  # "1" -> {level, lead_agency, title}
     periods: dict[str, Period]  # label -> Period
     fx_rates: dict[tuple[str, int], Decimal]  # (currency, year) -> units per USD
+    no_value_markers: dict[str, str] = field(default_factory=dict)  # marker, normalised -> meaning
+    header_aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # kind -> key -> aliases
+    iso2: dict[str, str] = field(default_factory=dict)  # ISO-3 -> ISO 3166 alpha-2 (IATI uses alpha-2)
 
     @property
     def currencies(self) -> set[str]:
-        return {currency for currency, _ in self.fx_rates}
+        """Currencies a workbook may use: those with a rate for at least one programme year."""
+        return {currency for currency, year in self.fx_rates
+                if FIRST_PROGRAMME_YEAR <= year <= LAST_PROGRAMME_YEAR}
+
+    def no_value_meaning(self, value: object) -> str | None:
+        """What a 'no value' marker such as 'N/A' or 'Pending' means, or None if `value` is not one."""
+        if not isinstance(value, str):
+            return None
+        return self.no_value_markers.get(normalise_marker(value))
+
+
+def normalise_marker(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).casefold()
 
 
 def programme_year_label(year: int) -> str:
@@ -89,4 +105,14 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     rates = {(row["currency"].strip().upper(), int(row["year"])): Decimal(row["units_per_usd"].strip())
              for row in _read_csv("fx_rates.csv", directory)}
     periods = {p.label: p for p in phase_periods()}
-    return Reference(countries, details, lookup, outputs, periods, rates)
+    markers = {normalise_marker(row["marker"]): row["meaning"].strip()
+               for row in _read_csv("no_value_markers.csv", directory) if row["marker"].strip()}
+    aliases: dict[str, dict[str, list[str]]] = {}
+    for row in _read_csv("header_aliases.csv", directory):
+        aliases.setdefault(row["sheet_kind"].strip(), {}).setdefault(row["column_key"].strip(), []).append(
+            row["alias"])
+    iso2 = {row["iso3"].strip().upper(): (row.get("iso2") or "").strip().upper()
+            for row in _read_csv("countries.csv", directory) if (row.get("iso2") or "").strip()}
+    return Reference(countries, details, lookup, outputs, periods, rates, markers,
+                     {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
+                     iso2)

@@ -24,6 +24,9 @@ OUTPUT = "output"
 AGENCY = "agency"
 PERIOD = "period"  # half-year of a programme year, e.g. 2014/15 H1
 CURRENCY = "currency"
+# A number as reported in an indicator table: a 'no value' marker (N/A, TBD, Pending, ...) or other text
+# becomes NULL with the text kept in the `<key>_note` column beside it.
+REPORTED_NUMBER = "reported_number"
 
 AGENCIES = ("UNDP", "IOM")
 DIRECTIONS = ("higher is better", "lower is better")
@@ -51,6 +54,10 @@ class Column:
     note: str
     choices: tuple[str, ...] = ()
     width: int = 16
+    # A hierarchy column (country, output, result) names the group the rows below belong to: merged
+    # cells are filled down into every row they span, and in sheets laid out by others (headers
+    # matched through aliases) a blank cell repeats the value above it.
+    hierarchy: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,10 @@ class Sheet:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # no two rows may share these values
     description: str = ""
+    # Required columns a sheet may leave out; etl.transform derives them (see DERIVATIONS there).
+    derivable: tuple[str, ...] = ()
+    # A header row must name at least one of these columns (beyond the required ones).
+    needs_one_of: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -68,12 +79,14 @@ class Sheet:
 
 def _country(required: bool = True) -> Column:
     return Column("country", "Country", COUNTRY, required,
-                  "ISO-3 code or name of a programme country, or GLOBAL for global-level rows", width=20)
+                  "ISO-3 code or name of a programme country, or GLOBAL for global-level rows", width=20,
+                  hierarchy=True)
 
 
 def _output(required: bool = True) -> Column:
     return Column("output_code", "Output", OUTPUT, required,
-                  "Output number 1-7 (1-4 country level, 5-7 global level), e.g. 'Output 1' or 1", width=10)
+                  "Output number 1-7 (1-4 country level, 5-7 global level), e.g. 'Output 1' or 1", width=10,
+                  hierarchy=True)
 
 
 COMMENT = Column("comment", "Comment", TEXT, False, "Free text", width=40)
@@ -116,6 +129,7 @@ WORKPLAN = Sheet(
     table="activities",
     description="One row per activity and country.",
     key=("country", "activity_code"),
+    derivable=("activity_code", "country", "planned_start", "planned_end", "status"),
     columns=(
         Column("activity_code", "Activity code", TEXT, True, "Code of the activity, e.g. 1.1.3", width=12),
         Column("activity_title", "Activity", TEXT, True, "What will be done", width=48),
@@ -193,11 +207,41 @@ NARRATIVE = Sheet(
     ),
 )
 
+INDICATOR_TABLE = Sheet(
+    kind="indicators",
+    title="Indicator table",
+    table="indicator_table",
+    description="An indicator tracking table as another organisation keeps it (IOM's results-matrix annex, "
+                "a donor's KPI table): one row per indicator, values as reported.",
+    key=("country", "result", "output", "indicator", "period"),
+    needs_one_of=("baseline", "target", "actual"),
+    columns=(
+        Column("country", "Country", TEXT, False, "Country as written (any country, not only the programme's)",
+               hierarchy=True),
+        Column("result", "Result", TEXT, False, "Result, outcome or project the indicator belongs to",
+               hierarchy=True),
+        Column("output", "Output", TEXT, False, "Output, component or activity the indicator belongs to",
+               hierarchy=True),
+        Column("indicator", "Indicator", TEXT, True, "Indicator wording"),
+        Column("unit", "Unit", TEXT, False, "What the values count"),
+        Column("period", "Period", TEXT, False, "Period the values refer to, as written"),
+        Column("baseline", "Baseline", REPORTED_NUMBER, False, "Baseline value"),
+        Column("target", "Target", REPORTED_NUMBER, False, "Target value"),
+        Column("actual", "Actual", REPORTED_NUMBER, False, "Value achieved"),
+        Column("percent", "Percent", REPORTED_NUMBER, False, "Share of the target achieved, in percent"),
+        Column("means_of_verification", "Means of verification", TEXT, False, "Where the value comes from"),
+        COMMENT,
+    ),
+)
+
+# The template's sheets; an indicator table is never written as a template, only read.
 SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE)
+ALL_SHEETS: tuple[Sheet, ...] = SHEETS + (INDICATOR_TABLE,)
 SHEETS_BY_KIND = {s.kind: s for s in SHEETS}
+ALL_SHEETS_BY_KIND = {s.kind: s for s in ALL_SHEETS}
 
 
 def sheet_for_title(title: str) -> Sheet | None:
     """The sheet spec whose workbook sheet name matches `title` (case and spaces ignored)."""
     wanted = " ".join(title.split()).casefold()
-    return next((s for s in SHEETS if s.title.casefold() == wanted), None)
+    return next((s for s in ALL_SHEETS if s.title.casefold() == wanted), None)

@@ -1,0 +1,208 @@
+"""The programme's own results and finance as IATI 2.03 activity XML (`python -m etl export-iati`).
+
+Layout, following how UNDP publishes projects and their outputs to IATI:
+
+- one parent activity per country (and one for GLOBAL), hierarchy 1, identifier
+  `{reporting org}-MMNDS-{ISO-3}`, holding the results: one <result> per output, one <indicator> per
+  indicator code (the code is the indicator's <reference vocabulary="99">), the baseline in force,
+  and one <period> per half-year that has a target or an actual;
+- one child activity per country, output and agency with money, hierarchy 2, identifier
+  `{reporting org}-MMNDS-{ISO-3}-O{output}-{agency}`: one <budget> per programme year (February to
+  January, status committed) and one incoming-funds (type 1) and one expenditure (type 4)
+  <transaction> per year, each in the currency reported, value-dated on the first day of the
+  programme year so that a re-import converts at the same year's rate.
+
+Elements are written in the order the 2.03 schema's sequences require. Re-importing the file
+(`python -m etl load file.xml`) gives back the same numbers: tests/test_iati_export.py checks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from .errors import LoadFailed
+from .reference import GLOBAL, PHASE_END, PHASE_START, load_reference
+
+PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
+PROGRAMME_CODE = "MMNDS"
+DEFAULT_REPORTING_ORG = "XM-DAC-41114"  # UNDP's IATI organisation identifier; change with --reporting-org
+DEFAULT_REPORTING_ORG_NAME = "United Nations Development Programme (UNDP)"
+AGENCY_NAMES = {"UNDP": ("XM-DAC-41114", "United Nations Development Programme (UNDP)"),
+                "IOM": ("XM-DAC-47066", "International Organization for Migration (IOM)")}
+DONOR_NAME = "Swiss Agency for Development and Cooperation (SDC)"
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    activities: int
+    indicators: int
+    periods: int
+    budgets: int
+    transactions: int
+
+
+def _number(value: float | Decimal) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _narrative(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    ET.SubElement(element, "narrative").text = text
+    return element
+
+
+class IatiWriter:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, org_ref: str, org_name: str):
+        self.connection = connection
+        self.org_ref, self.org_name = org_ref, org_name
+        self.reference = load_reference()
+        self.as_of = connection.execute("SELECT as_of_date FROM reporting_date").fetchone()[0]
+        self.outputs = dict(connection.execute("SELECT output_code, title FROM outputs").fetchall())
+        self.counts = dict(activities=0, indicators=0, periods=0, budgets=0, transactions=0)
+
+    def identifier(self, country: str) -> str:
+        return f"{self.org_ref}-{PROGRAMME_CODE}-{country}"
+
+    def country_name(self, country: str) -> str:
+        return "global level" if country == GLOBAL else self.reference.countries.get(country, country)
+
+    def activity(self, root: ET.Element, identifier: str, title: str, country: str, hierarchy: int,
+                 currency: str | None = None) -> ET.Element:
+        """The header elements every activity has, in schema order, up to recipient-country."""
+        attributes = {"{http://www.w3.org/XML/1998/namespace}lang": "en", "hierarchy": str(hierarchy),
+                      "last-updated-datetime": dt.datetime.now().replace(microsecond=0).isoformat()}
+        if currency:
+            attributes["default-currency"] = currency
+        activity = ET.SubElement(root, "iati-activity", attributes)
+        ET.SubElement(activity, "iati-identifier").text = identifier
+        _narrative(activity, "reporting-org", self.org_name).attrib.update(ref=self.org_ref, type="40")
+        _narrative(activity, "title", title)
+        _narrative(activity, "description", f"IOM-UNDP Joint Global Programme '{PROGRAMME_TITLE}', Phase II "
+                                            f"(February 2014 - January 2018): {self.country_name(country)}."
+                   ).set("type", "1")
+        _narrative(activity, "participating-org", DONOR_NAME).set("role", "1")
+        for agency, (ref, name) in AGENCY_NAMES.items():
+            _narrative(activity, "participating-org", name).attrib.update(role="4", ref=ref, type="40")
+        ET.SubElement(activity, "activity-status", code="2" if self.as_of <= PHASE_END else "4")
+        ET.SubElement(activity, "activity-date", {"iso-date": PHASE_START.isoformat(), "type": "1"})
+        ET.SubElement(activity, "activity-date", {"iso-date": PHASE_END.isoformat(), "type": "3"})
+        ET.SubElement(activity, "activity-scope", code="1" if country == GLOBAL else "4")
+        if country != GLOBAL and country in self.reference.iso2:
+            ET.SubElement(activity, "recipient-country", code=self.reference.iso2[country], percentage="100")
+        self.counts["activities"] += 1
+        return activity
+
+    def country_activity(self, root: ET.Element, country: str) -> None:
+        activity = self.activity(root, self.identifier(country),
+                                 f"{PROGRAMME_TITLE} - {self.country_name(country)}", country, 1)
+        rows = self.connection.execute("""
+            SELECT output_code, indicator_code, indicator_title, unit, direction, baseline, baseline_year,
+                   baseline_is_adjusted, baseline_original, baseline_adjustment_note, period_start, period_end,
+                   target, actual
+            FROM indicator_progress WHERE country = ? ORDER BY output_code, indicator_code, period_start""",
+                                       [country]).fetchall()
+        results: dict[str, dict[str, list]] = {}
+        for row in rows:
+            results.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+        for output, indicators in results.items():
+            result = ET.SubElement(activity, "result", type="1", **{"aggregation-status": "0"})
+            _narrative(result, "title", f"Output {output}: {self.outputs.get(output, '')}".strip())
+            for code, periods in indicators.items():
+                self.indicator(result, code, periods)
+
+    def indicator(self, result: ET.Element, code: str, periods: list[tuple]) -> None:
+        (_, _, title, unit, direction, baseline, baseline_year, adjusted, original, note, *_rest) = periods[0]
+        indicator = ET.SubElement(result, "indicator", measure="2" if "%" in (unit or "") else "1",
+                                  ascending="0" if direction == "lower is better" else "1")
+        _narrative(indicator, "title", title)
+        _narrative(indicator, "description", f"Unit: {unit}")
+        ET.SubElement(indicator, "reference", vocabulary="99", code=code)
+        if baseline is not None:
+            element = ET.SubElement(indicator, "baseline", year=str(baseline_year or PHASE_START.year),
+                                    value=_number(baseline))
+            if adjusted:
+                _narrative(element, "comment", f"Adjusted from {_number(original) if original is not None else '-'}: "
+                                               f"{note}")
+        self.counts["indicators"] += 1
+        for *_, start, end, target, actual in periods:
+            if target is None and actual is None:
+                continue
+            period = ET.SubElement(indicator, "period")
+            ET.SubElement(period, "period-start", {"iso-date": start.isoformat()})
+            ET.SubElement(period, "period-end", {"iso-date": end.isoformat()})
+            if target is not None:
+                ET.SubElement(period, "target", value=_number(target))
+            if actual is not None:
+                ET.SubElement(period, "actual", value=_number(actual))
+            self.counts["periods"] += 1
+
+    def finance_activities(self, root: ET.Element, country: str) -> None:
+        rows = self.connection.execute("""
+            SELECT output_code, agency, programme_year, currency, budget, received, expenditure
+            FROM finance_summary WHERE country = ? ORDER BY output_code, agency, programme_year""",
+                                       [country]).fetchall()
+        groups: dict[tuple[str, str], list[tuple]] = {}
+        for row in rows:
+            groups.setdefault((row[0], row[1]), []).append(row)
+        for (output, agency), years in groups.items():
+            # Each value names its own currency: a country may report some years in USD, others locally.
+            activity = self.activity(root, f"{self.identifier(country)}-O{output}-{agency}",
+                                     f"{PROGRAMME_TITLE} - {self.country_name(country)} - Output {output} ({agency})",
+                                     country, 2, years[0][3])
+            for _, _, year, currency, budget, _, _ in years:
+                element = ET.SubElement(activity, "budget", type="1", status="2")
+                ET.SubElement(element, "period-start", {"iso-date": dt.date(year, 2, 1).isoformat()})
+                ET.SubElement(element, "period-end", {"iso-date": dt.date(year + 1, 1, 31).isoformat()})
+                ET.SubElement(element, "value", currency=currency,
+                              **{"value-date": dt.date(year, 2, 1).isoformat()}).text = _number(budget)
+                self.counts["budgets"] += 1
+            for _, _, year, currency, _, received, expenditure in years:
+                for code, amount in (("1", received), ("4", expenditure)):
+                    if amount is None:
+                        continue
+                    transaction = ET.SubElement(activity, "transaction")
+                    ET.SubElement(transaction, "transaction-type", code=code)
+                    ET.SubElement(transaction, "transaction-date", {"iso-date": dt.date(year + 1, 1, 31).isoformat()})
+                    ET.SubElement(transaction, "value", currency=currency,
+                                  **{"value-date": dt.date(year, 2, 1).isoformat()}).text = _number(amount)
+                    _narrative(transaction, "description",
+                               f"{'Funds received' if code == '1' else 'Expenditure'}, programme year "
+                               f"{year}/{(year + 1) % 100:02d}")
+                    self.counts["transactions"] += 1
+            ET.SubElement(activity, "related-activity", ref=self.identifier(country), type="1")
+
+
+def export_iati(database: Path, out: Path, reporting_org: str = DEFAULT_REPORTING_ORG,
+                reporting_org_name: str = DEFAULT_REPORTING_ORG_NAME) -> ExportSummary:
+    """Write the programme's results and finance in `database` to `out` as IATI 2.03 XML."""
+    if not database.exists():
+        raise LoadFailed(f"{database}: no such database (build it with python -m etl load)")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        writer = IatiWriter(connection, reporting_org, reporting_org_name)
+        countries = [row[0] for row in connection.execute(
+            "SELECT country FROM indicator_progress UNION SELECT country FROM finance_summary ORDER BY 1").fetchall()]
+        root = ET.Element("iati-activities", version="2.03",
+                          **{"generated-datetime": dt.datetime.now().replace(microsecond=0).isoformat()})
+        for country in countries:
+            writer.country_activity(root, country)
+            writer.finance_activities(root, country)
+    ET.indent(root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.writing-{os.getpid()}")
+    try:
+        ET.ElementTree(root).write(partial, encoding="utf-8", xml_declaration=True)
+        os.replace(partial, out)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return ExportSummary(out, **writer.counts)

@@ -1,0 +1,462 @@
+"""IATI activity XML (versions 2.01-2.03) into the iati_* tables.
+
+The file is streamed with iterparse, one <iati-activity> at a time, and each activity is cleared once
+read, so memory stays bounded however large the file. Parsing goes through defusedxml with DTDs,
+entity declarations and external references forbidden: a file carrying any of them (the vehicle of
+'billion laughs' entity expansion and external-entity attacks) is refused as unreadable.
+
+IATI data describe other publishers' activities, in their countries and calendar periods, so they
+land in tables of their own and never in the programme's `results`: the programme's reference
+checks (8 countries, outputs 1-7, half-year periods) stay as they are. Money keeps its own currency
+and value date; the USD figure uses the shipped rate of the value date's year, and where there is
+none the USD figure is NULL and `conversion_note` says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+
+from .errors import LoadWarning, Problem, UnreadableFile, describe
+from .reference import REFERENCE_DIR, Reference
+
+SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+CENT = Decimal("0.01")
+SOURCE = (("source_file", "VARCHAR NOT NULL"), ("source_activity", "INTEGER NOT NULL"), ("source_path", "VARCHAR"))
+MONEY = (("value", "DECIMAL(18,2) NOT NULL"), ("currency", "VARCHAR"), ("currency_from", "VARCHAR"),
+         ("value_date", "DATE"), ("fx_rate", "DECIMAL(18,6)"), ("fx_year", "INTEGER"), ("value_usd", "DECIMAL(18,2)"),
+         ("conversion_note", "VARCHAR"))
+# Table -> columns (name, SQL type), in order. docs/schema.md documents each.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "iati_activities": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("title", "VARCHAR"), ("reporting_org_ref", "VARCHAR"),
+        ("reporting_org", "VARCHAR"), ("activity_status", "VARCHAR"), ("activity_status_name", "VARCHAR"),
+        ("planned_start", "DATE"), ("actual_start", "DATE"), ("planned_end", "DATE"), ("actual_end", "DATE"),
+        ("default_currency", "VARCHAR"), ("recipient_countries", "VARCHAR"), ("iati_version", "VARCHAR"),
+        ("hierarchy", "INTEGER"), *SOURCE),
+    "iati_results": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"), ("result_type", "VARCHAR"),
+        ("result_type_name", "VARCHAR"), ("title", "VARCHAR"), ("description", "VARCHAR"),
+        ("aggregation_status", "BOOLEAN"), *SOURCE),
+    "iati_indicators": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
+        ("indicator_number", "INTEGER NOT NULL"), ("title", "VARCHAR"), ("description", "VARCHAR"),
+        ("measure", "VARCHAR"), ("measure_name", "VARCHAR"), ("ascending", "BOOLEAN NOT NULL"),
+        ("reference_vocabulary", "VARCHAR"), ("reference_code", "VARCHAR"), *SOURCE),
+    "iati_periods": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
+        ("indicator_number", "INTEGER NOT NULL"), ("period_number", "INTEGER NOT NULL"),
+        ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"), *SOURCE),
+    "iati_values": (
+        ("value_id", "INTEGER NOT NULL"), ("iati_identifier", "VARCHAR NOT NULL"),
+        ("result_number", "INTEGER NOT NULL"), ("indicator_number", "INTEGER NOT NULL"),
+        ("period_number", "INTEGER"), ("value_kind", "VARCHAR NOT NULL"), ("value", "DOUBLE"),
+        ("baseline_year", "INTEGER"), ("baseline_date", "DATE"), ("dimensions", "VARCHAR"), ("comment", "VARCHAR"),
+        *SOURCE),
+    "iati_dimensions": (("value_id", "INTEGER NOT NULL"), ("name", "VARCHAR NOT NULL"), ("value", "VARCHAR")),
+    "iati_budgets": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("budget_number", "INTEGER NOT NULL"),
+        ("budget_type", "VARCHAR NOT NULL"), ("budget_type_name", "VARCHAR"), ("budget_type_given", "BOOLEAN NOT NULL"),
+        ("budget_status", "VARCHAR NOT NULL"), ("budget_status_name", "VARCHAR"),
+        ("budget_status_given", "BOOLEAN NOT NULL"), ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"),
+        *MONEY, *SOURCE),
+    "iati_transactions": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("transaction_number", "INTEGER NOT NULL"),
+        ("transaction_ref", "VARCHAR"), ("transaction_type", "VARCHAR NOT NULL"), ("transaction_type_name", "VARCHAR"),
+        ("transaction_date", "DATE NOT NULL"), *MONEY, ("provider_org_ref", "VARCHAR"), ("provider_org", "VARCHAR"),
+        ("receiver_org_ref", "VARCHAR"), ("receiver_org", "VARCHAR"), ("description", "VARCHAR"), *SOURCE),
+}
+# What the rows of each table are called in messages.
+ELEMENT_TABLES = {"iati-activity": "iati_activities", "result": "iati_results", "indicator": "iati_indicators",
+                  "period": "iati_periods", "baseline": "iati_values", "target": "iati_values",
+                  "actual": "iati_values", "budget": "iati_budgets", "transaction": "iati_transactions"}
+# IATI files that hold no activities: reported and skipped, so a folder of IATI downloads loads.
+NOT_ACTIVITY_FILES = {"codelist": "an IATI codelist", "codelists": "IATI codelists",
+                      "iati-organisations": "IATI organisation data"}
+DEFAULT_BUDGET_TYPE, DEFAULT_BUDGET_STATUS = "1", "1"  # IATI: Original, Indicative when not given
+
+
+@lru_cache(maxsize=1)
+def codelists(directory: Path = REFERENCE_DIR / "iati") -> dict[str, dict[str, str]]:
+    """IATI codelists shipped in data/reference/iati: list name -> code -> English name."""
+    lists = {}
+    for path in sorted(directory.glob("*.xml")):
+        root = SafeElementTree.parse(str(path), forbid_dtd=True).getroot()
+        items = {}
+        for item in root.iter("codelist-item"):
+            code = (item.findtext("code") or "").strip()
+            names = item.find("name")
+            items[code] = _narrative(names) if names is not None else None
+        lists[root.get("name") or path.stem] = items
+    return lists
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def attribute(element: Element, name: str) -> str | None:
+    """An attribute by its local name, with or without a namespace ('version', 'iati-activities:version')."""
+    if name in element.attrib:
+        return element.attrib[name].strip()
+    for key, value in element.attrib.items():
+        if _local(key) == name and key != XML_LANG:
+            return value.strip()
+    return None
+
+
+def children(element: Element, name: str) -> list[Element]:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def child(element: Element, name: str) -> Element | None:
+    return next(iter(children(element, name)), None)
+
+
+def _narrative(element: Element | None) -> str | None:
+    """The English narrative (or the one without a language, else the first); 1.x text directly inside."""
+    if element is None:
+        return None
+    narratives = children(element, "narrative")
+    if not narratives:
+        text = " ".join((element.text or "").split())
+        return text or None
+    english = [n for n in narratives if (n.get(XML_LANG) or "en").casefold() in ("en", "eng")]
+    text = " ".join(((english or narratives)[0].text or "").split())
+    return text or None
+
+
+class ElementProblem(Exception):
+    """One element cannot be used: it is rejected, its siblings are kept."""
+
+    def __init__(self, path: str, found: Any, expected: str):
+        super().__init__(f"{path}: found {describe(found)}, expected {expected}")
+        self.path, self.found, self.expected = path, found, expected
+
+
+def _date(element: Element | None, path: str, required: bool = True) -> dt.date | None:
+    text = attribute(element, "iso-date") if element is not None else None
+    if not text:
+        if required:
+            raise ElementProblem(path, None, "an iso-date attribute (YYYY-MM-DD)")
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ElementProblem(path + "/@iso-date", text, "a date YYYY-MM-DD") from None
+
+
+def _number(text: str | None, path: str) -> float | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise ElementProblem(path, text, "a number (IATI values use a point for decimals and no separators)") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ElementProblem(path, text, "a finite number")
+    return number
+
+
+def _amount(text: str | None, path: str) -> Decimal:
+    if text is None or not text.strip():
+        raise ElementProblem(path, None, "an amount")
+    try:
+        amount = Decimal(text.strip()).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ElementProblem(path, text, "an amount such as 1500.50 (a point for decimals, no separators)") from None
+    if abs(amount) >= Decimal(10) ** 16:
+        raise ElementProblem(path, text, "an amount below 10^16")
+    return amount
+
+
+@dataclass
+class IatiData:
+    """Rows of the iati_* tables read from one or more files, with rejections and warnings."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    rejected: list = field(default_factory=list)  # transform.RejectedRow
+    warnings: list[LoadWarning] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # iati-identifier -> where first read
+    next_value_id: int = 1
+
+    def rows_from(self, file: str) -> int:
+        return sum(1 for table in self.rows.values() for row in table if row.get("source_file") == file)
+
+
+class ActivityReader:
+    """Turns one <iati-activity> element into rows; a bad element is rejected on its own."""
+
+    def __init__(self, data: IatiData, file: str, number: int, reference: Reference, file_version: str | None):
+        self.data, self.file, self.number, self.reference = data, file, number, reference
+        self.file_version = file_version
+        self.identifier = "iati-activity"
+        self.lists = codelists()
+
+    def reject(self, table: str, problem: ElementProblem, element: Element | None) -> None:
+        from .transform import RejectedRow  # transform imports extract; IATI needs only this record type
+        where = Problem(self.file, self.identifier, self.number, problem.path, describe(problem.found),
+                        problem.expected)
+        values = {"element": problem.path.split("/@")[0]}
+        if element is not None:
+            values.update({_local(k): v for k, v in element.attrib.items()})
+            if (element.text or "").strip():
+                values["text"] = element.text.strip()
+        self.data.rejected.append(RejectedRow(self.file, self.identifier, self.number, table, [where],
+                                              {k: str(v) for k, v in values.items()}))
+
+    def warn(self, kind: str, detail: str, path: str | None = None) -> None:
+        self.data.warnings.append(LoadWarning(self.file, self.identifier, None, path, kind, detail))
+
+    def source(self, path: str | None) -> dict[str, Any]:
+        return {"source_file": self.file, "source_activity": self.number, "source_path": path}
+
+    def read(self, activity: Element) -> None:
+        self.identifier = " ".join((activity.findtext("iati-identifier") or "").split()) or "iati-activity"
+        try:
+            row = self.activity_row(activity)
+        except ElementProblem as problem:
+            self.reject("iati_activities", problem, activity)
+            return
+        first = self.data.identifiers.get(row["iati_identifier"])
+        if first:
+            self.reject("iati_activities", ElementProblem(
+                "iati-identifier", row["iati_identifier"],
+                f"one activity per iati-identifier (first given at {first}); the second is not loaded"), None)
+            return
+        self.data.identifiers[row["iati_identifier"]] = f"{self.file} › activity {self.number}"
+        self.data.rows["iati_activities"].append(row)
+        currency = row["default_currency"]
+        for number, budget in enumerate(children(activity, "budget"), start=1):
+            self.guarded("iati_budgets", budget, lambda b=budget, n=number: self.budget(b, n, currency))
+        for number, transaction in enumerate(children(activity, "transaction"), start=1):
+            self.guarded("iati_transactions", transaction,
+                         lambda t=transaction, n=number: self.transaction(t, n, currency))
+        for number, result in enumerate(children(activity, "result"), start=1):
+            self.guarded("iati_results", result, lambda r=result, n=number: self.result(r, n))
+        planned = children(activity, "planned-disbursement")
+        if planned:
+            self.warn("not imported", f"{len(planned)} planned-disbursement element(s) not imported (budgets and "
+                                      "transactions are)")
+
+    def guarded(self, table: str, element: Element, read) -> None:
+        try:
+            read()
+        except ElementProblem as problem:
+            self.reject(table, problem, element)
+
+    def activity_row(self, activity: Element) -> dict[str, Any]:
+        if self.identifier == "iati-activity":
+            raise ElementProblem("iati-identifier", None, "the activity's iati-identifier")
+        version = attribute(activity, "version") or self.file_version
+        if version is None:
+            self.warn("no version", "neither the activity nor the file gives an IATI version: read as 2.03")
+        elif version not in SUPPORTED_VERSIONS:
+            raise ElementProblem("@version", version, "IATI version 2.01, 2.02 or 2.03 (1.x files have another "
+                                                      "structure: convert them with IATI's tools)")
+        dates = {attribute(d, "type"): d for d in children(activity, "activity-date")}
+        status = child(activity, "activity-status")
+        status_code = attribute(status, "code") if status is not None else None
+        org = child(activity, "reporting-org")
+        countries = [f"{attribute(c, 'code')} {attribute(c, 'percentage')}%" if attribute(c, "percentage")
+                     else attribute(c, "code") for c in children(activity, "recipient-country")]
+        hierarchy = attribute(activity, "hierarchy")
+        return {
+            "iati_identifier": self.identifier, "title": _narrative(child(activity, "title")),
+            "reporting_org_ref": attribute(org, "ref") if org is not None else None,
+            "reporting_org": _narrative(org), "activity_status": status_code,
+            "activity_status_name": self.lists.get("ActivityStatus", {}).get(status_code),
+            "planned_start": _date(dates.get("1"), "activity-date[@type=1]", False),
+            "actual_start": _date(dates.get("2"), "activity-date[@type=2]", False),
+            "planned_end": _date(dates.get("3"), "activity-date[@type=3]", False),
+            "actual_end": _date(dates.get("4"), "activity-date[@type=4]", False),
+            "default_currency": (attribute(activity, "default-currency") or "").upper() or None,
+            "recipient_countries": "; ".join(c for c in countries if c) or None,
+            "iati_version": version, "hierarchy": int(hierarchy) if (hierarchy or "").isdigit() else 1,
+            **self.source(None),
+        }
+
+    def money(self, element: Element, path: str, default_currency: str | None, fallback_date: dt.date | None
+              ) -> dict[str, Any]:
+        """value, its currency and value date, and the USD figure with the rate used (or why there is none)."""
+        value = child(element, "value")
+        if value is None:
+            raise ElementProblem(f"{path}/value", None, "a value element")
+        amount = _amount(value.text, f"{path}/value")
+        currency = (attribute(value, "currency") or "").upper() or default_currency
+        currency_from = "value" if attribute(value, "currency") else ("activity default" if currency else None)
+        value_date = None
+        if attribute(value, "value-date"):
+            try:
+                value_date = dt.date.fromisoformat(attribute(value, "value-date")[:10])
+            except ValueError:
+                raise ElementProblem(f"{path}/value/@value-date", attribute(value, "value-date"),
+                                     "a date YYYY-MM-DD") from None
+        row = {"value": amount, "currency": currency, "currency_from": currency_from, "value_date": value_date,
+               "fx_rate": None, "fx_year": None, "value_usd": None, "conversion_note": None}
+        rate_date = value_date or fallback_date
+        if currency is None:
+            row["conversion_note"] = "no currency: neither value/@currency nor the activity's default-currency"
+        elif rate_date is None:
+            row["conversion_note"] = "no value-date to choose a rate by"
+        elif currency == "USD":
+            row.update(fx_rate=Decimal(1), fx_year=rate_date.year, value_usd=amount)
+        elif (currency, rate_date.year) in self.reference.fx_rates:
+            rate = self.reference.fx_rates[(currency, rate_date.year)]
+            row.update(fx_rate=rate, fx_year=rate_date.year, value_usd=(amount / rate).quantize(CENT, ROUND_HALF_UP))
+        else:
+            row["conversion_note"] = (f"no {currency} rate for {rate_date.year} in data/reference/fx_rates.csv: "
+                                      f"kept in {currency} only")
+        if value_date is None and row["fx_rate"] is not None:
+            row["conversion_note"] = "no value-date: converted at the rate of the year of " + (
+                "the transaction date" if path.startswith("transaction") else "the budget period start")
+        return row
+
+    def budget(self, budget: Element, number: int, default_currency: str | None) -> None:
+        path = f"budget[{number}]"
+        start = _date(child(budget, "period-start"), f"{path}/period-start")
+        end = _date(child(budget, "period-end"), f"{path}/period-end")
+        if end < start:
+            raise ElementProblem(f"{path}/period-end", end.isoformat(), f"a date on or after the start {start}")
+        budget_type, status = attribute(budget, "type"), attribute(budget, "status")
+        self.data.rows["iati_budgets"].append({
+            "iati_identifier": self.identifier, "budget_number": number,
+            "budget_type": budget_type or DEFAULT_BUDGET_TYPE,
+            "budget_type_name": self.lists.get("BudgetType", {}).get(budget_type or DEFAULT_BUDGET_TYPE),
+            "budget_type_given": budget_type is not None, "budget_status": status or DEFAULT_BUDGET_STATUS,
+            "budget_status_name": self.lists.get("BudgetStatus", {}).get(status or DEFAULT_BUDGET_STATUS),
+            "budget_status_given": status is not None, "period_start": start, "period_end": end,
+            **self.money(budget, path, default_currency, start), **self.source(path)})
+
+    def transaction(self, transaction: Element, number: int, default_currency: str | None) -> None:
+        path = f"transaction[{number}]"
+        kind = child(transaction, "transaction-type")
+        code = attribute(kind, "code") if kind is not None else None
+        if not code:
+            raise ElementProblem(f"{path}/transaction-type", None, "a transaction-type code")
+        day = _date(child(transaction, "transaction-date"), f"{path}/transaction-date")
+        provider, receiver = child(transaction, "provider-org"), child(transaction, "receiver-org")
+        self.data.rows["iati_transactions"].append({
+            "iati_identifier": self.identifier, "transaction_number": number,
+            "transaction_ref": attribute(transaction, "ref"), "transaction_type": code,
+            "transaction_type_name": self.lists.get("TransactionType", {}).get(code), "transaction_date": day,
+            **self.money(transaction, path, default_currency, day),
+            "provider_org_ref": attribute(provider, "ref") if provider is not None else None,
+            "provider_org": _narrative(provider), "receiver_org_ref": attribute(receiver, "ref") if receiver is not None
+            else None, "receiver_org": _narrative(receiver),
+            "description": _narrative(child(transaction, "description")), **self.source(path)})
+
+    def result(self, result: Element, number: int) -> None:
+        path = f"result[{number}]"
+        result_type = attribute(result, "type")
+        aggregation = attribute(result, "aggregation-status")
+        self.data.rows["iati_results"].append({
+            "iati_identifier": self.identifier, "result_number": number, "result_type": result_type,
+            "result_type_name": self.lists.get("ResultType", {}).get(result_type),
+            "title": _narrative(child(result, "title")), "description": _narrative(child(result, "description")),
+            "aggregation_status": None if aggregation is None else aggregation in ("1", "true"),
+            **self.source(path)})
+        for indicator_number, indicator in enumerate(children(result, "indicator"), start=1):
+            self.guarded("iati_indicators", indicator,
+                         lambda i=indicator, n=indicator_number: self.indicator(i, number, n, f"{path}/indicator[{n}]"))
+
+    def indicator(self, indicator: Element, result_number: int, number: int, path: str) -> None:
+        measure = attribute(indicator, "measure")
+        reference = child(indicator, "reference")
+        keys = {"iati_identifier": self.identifier, "result_number": result_number, "indicator_number": number}
+        self.data.rows["iati_indicators"].append({
+            **keys, "title": _narrative(child(indicator, "title")),
+            "description": _narrative(child(indicator, "description")), "measure": measure,
+            "measure_name": self.lists.get("IndicatorMeasure", {}).get(measure),
+            "ascending": attribute(indicator, "ascending") not in ("0", "false"),
+            "reference_vocabulary": attribute(reference, "vocabulary") if reference is not None else None,
+            "reference_code": attribute(reference, "code") if reference is not None else None, **self.source(path)})
+        for baseline_number, baseline in enumerate(children(indicator, "baseline"), start=1):
+            self.guarded("iati_values", baseline, lambda b=baseline, n=baseline_number: self.value(
+                b, "baseline", keys, None, f"{path}/baseline[{n}]"))
+        for period_number, period in enumerate(children(indicator, "period"), start=1):
+            self.guarded("iati_periods", period, lambda p=period, n=period_number: self.period(
+                p, keys, n, f"{path}/period[{n}]"))
+
+    def period(self, period: Element, keys: dict[str, Any], number: int, path: str) -> None:
+        start = _date(child(period, "period-start"), f"{path}/period-start")
+        end = _date(child(period, "period-end"), f"{path}/period-end")
+        if end < start:
+            raise ElementProblem(f"{path}/period-end", end.isoformat(), f"a date on or after the start {start}")
+        self.data.rows["iati_periods"].append({**keys, "period_number": number, "period_start": start,
+                                               "period_end": end, **self.source(path)})
+        for kind in ("target", "actual"):
+            for value_number, element in enumerate(children(period, kind), start=1):
+                self.guarded("iati_values", element, lambda e=element, k=kind, n=value_number: self.value(
+                    e, k, keys, number, f"{path}/{k}[{n}]"))
+
+    def value(self, element: Element, kind: str, keys: dict[str, Any], period_number: int | None, path: str) -> None:
+        number = _number(attribute(element, "value"), f"{path}/@value")
+        year = attribute(element, "year")
+        if kind == "baseline" and year and not year.isdigit():
+            raise ElementProblem(f"{path}/@year", year, "a year such as 2012")
+        dimensions = [(attribute(d, "name") or "", attribute(d, "value")) for d in children(element, "dimension")]
+        value_id = self.data.next_value_id
+        self.data.next_value_id += 1
+        self.data.rows["iati_values"].append({
+            "value_id": value_id, **keys, "period_number": period_number, "value_kind": kind, "value": number,
+            "baseline_year": int(year) if kind == "baseline" and year else None,
+            "baseline_date": _date(element, path, required=False) if kind == "baseline" else None,
+            "dimensions": "; ".join(f"{name}={value}" for name, value in dimensions) or None,
+            "comment": _narrative(child(element, "comment")), **self.source(path)})
+        self.data.rows["iati_dimensions"].extend({"value_id": value_id, "name": name, "value": value}
+                                                 for name, value in dimensions)
+
+
+def read_iati(path: Path, file: str, reference: Reference, into: IatiData) -> int:
+    """Stream the activities of one IATI file into `into`; returns how many were read.
+
+    Raises UnreadableFile for XML that is not well formed, not IATI activity XML, or carries a DTD,
+    entity declarations or external references."""
+    count = 0
+    root: Element | None = None
+    file_version = None
+    try:
+        for event, element in SafeElementTree.iterparse(str(path), events=("start", "end"), forbid_dtd=True,
+                                                        forbid_entities=True, forbid_external=True):
+            if event == "start":
+                if root is None:
+                    root = element
+                    if _local(root.tag) in NOT_ACTIVITY_FILES:
+                        into.warnings.append(LoadWarning(file, _local(root.tag), None, None, "file skipped",
+                                                         f"{NOT_ACTIVITY_FILES[_local(root.tag)]}, not activity "
+                                                         "data: skipped"))
+                        return 0
+                    if _local(root.tag) not in ("iati-activities", "iati-activity"):
+                        raise UnreadableFile(file, f"not IATI activity XML: the root element is <{_local(root.tag)}>, "
+                                                   "expected <iati-activities> or <iati-activity>")
+                    file_version = attribute(root, "version") if _local(root.tag) == "iati-activities" else None
+                continue
+            if _local(element.tag) != "iati-activity":
+                continue
+            count += 1
+            ActivityReader(into, file, count, reference, file_version).read(element)
+            element.clear()
+            if root is not element:
+                root.clear()  # drop the activities read so far: memory stays bounded
+    except DefusedXmlException as error:
+        raise UnreadableFile(file, f"refused: the XML carries a DTD, an entity declaration or an external "
+                                   f"reference ({type(error).__name__}), which could expand without bound or "
+                                   "read other files") from None
+    except ParseError as error:
+        raise UnreadableFile(file, f"not well-formed XML ({error})") from None
+    if root is None:
+        raise UnreadableFile(file, "an empty XML file")
+    if count == 0:
+        raise UnreadableFile(file, "IATI XML without any <iati-activity>")
+    return count
+

@@ -1,0 +1,360 @@
+"""Workbooks as country offices and agencies really make them: each quirk of issue 4 with the values and
+messages it gives (UNDP annual work plans, IOM results-matrix annexes, formulas, hidden sheets and rows,
+CSV encodings and line endings, numbers and dates typed as text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from etl.extract import find_header, read_csv
+from etl.load import run_load
+from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_number, output_parser,
+                       reported_number_parser)
+from etl.reference import REFERENCE_DIR, load_reference
+from etl import spec
+
+from .conftest import good_rows
+
+OUTPUT_1 = "Output 1: Key migration and development stakeholders are engaged in the migration mainstreaming process"
+
+
+def patch_cells(path: Path, cells: dict[str, str], sheet: int = 1) -> None:
+    """Rewrite cells of a saved xlsx in its XML: what openpyxl cannot write (cached formula values, errors)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    xml = parts[name].decode("utf-8")
+    for reference, replacement in cells.items():
+        xml, count = re.subn(rf'<c r="{reference}"[^>]*?(/>|>.*?</c>)', replacement, xml, count=1)
+        assert count == 1, reference
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+# --- UNDP annual work plan -------------------------------------------------------------------------------
+
+def undp_awp(path: Path) -> Path:
+    """Title rows, 'Timeframe' merged over the quarters, outputs merged down the left, X marks, $ amounts,
+    a total row and a hidden row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "AWP 2015"
+    sheet.append(["UNDP Annual Work Plan 2015"])
+    sheet.append(["Country: Jamaica"])
+    sheet.append([])
+    sheet.append([None, None, "Timeframe"])
+    sheet.merge_cells("C4:F4")
+    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
+    sheet.append([OUTPUT_1, "1.1 National launch event", "X", None, None, None, "UNDP", "$12,500"])
+    sheet.append([None, "Stakeholder mapping", None, "x", "✓", None, "IOM", "8,000 "])
+    sheet.append([None, "Training of focal points", None, None, None, 1, "UNDP", "USD 3,200"])
+    sheet.merge_cells("A6:A8")
+    sheet.append(["Output 2", "Migration profile", None, "X", None, "5000", "IOM", 20000])
+    sheet.append([None, "Policy review", None, None, "X", "X", "IOM", "1,000"])
+    sheet.append(["Total", None, None, None, None, None, None, 44700])
+    sheet.append(["Output 3", "An activity dropped from the plan", "X", None, None, None, "IOM", 999])
+    sheet.row_dimensions[12].hidden = True
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def awp_database(tmp_path, database):
+    summary = run_load([undp_awp(tmp_path / "jamaica-awp.xlsx")], database)
+    return database, summary
+
+
+def test_undp_awp_merged_outputs_x_marks_and_amounts_become_activities(awp_database):
+    database, summary = awp_database
+    assert rows_of(database, """
+        SELECT activity_code, output_code, country, lead_agency, planned_start, planned_end, status, budget, currency,
+               budget_usd, source_row
+        FROM activity_status ORDER BY source_row""") == [
+        ("1.1", "1", "JAM", "UNDP", dt.date(2015, 1, 1), dt.date(2015, 3, 31), "planned", 12500, "USD", 12500, 6),
+        ("1.2 (AWP 2015)", "1", "JAM", "IOM", dt.date(2015, 4, 1), dt.date(2015, 9, 30), "planned", 8000, "USD", 8000, 7),
+        ("1.3 (AWP 2015)", "1", "JAM", "UNDP", dt.date(2015, 10, 1), dt.date(2015, 12, 31), "planned", 3200, "USD",
+         3200, 8),
+        ("2.1 (AWP 2015)", "2", "JAM", "IOM", dt.date(2015, 7, 1), dt.date(2015, 12, 31), "planned", 1000, "USD", 1000,
+         10),
+    ]
+
+
+def test_undp_awp_a_number_under_a_quarter_is_rejected_with_the_reason(awp_database):
+    _, summary = awp_database
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "jamaica-awp.xlsx › AWP 2015 › row 9 › column Q4: found '5000', expected a mark (X, ✓ or 1) or an empty cell"]
+
+
+def test_undp_awp_warnings_say_what_was_filled_in_or_left_out(awp_database):
+    database, summary = awp_database
+    assert sorted((w.kind, w.row, w.detail) for w in summary.warnings) == sorted([
+        ("hidden rows", None, "hidden row(s) 12 not loaded: unhide them in Excel to load them"),
+        ("total row", 11, "a total row, not loaded (totals are computed from the rows)"),
+        ("value from the title", None, "no Country column: every row is read as country 'Jamaica' "
+                                       "(year 2015 from the title row 1; country 'Jamaica' from the title row 2)"),
+        ("default value", None, "no Status column: every activity is read as 'planned'"),
+        ("default value", None, "no Activity code column: each activity's code is the code at the start of its "
+                                "title, else its output and its order under that output ('1.2 (AWP 2015)')"),
+        ("timeframe", None, "planned start and end read from the marks under Q1, Q2, Q3, Q4 (year 2015: year 2015 "
+                            "from the title row 1; country 'Jamaica' from the title row 2)"),
+    ])
+    assert rows_of(database, "SELECT count(*) FROM load_warnings") == [(6,)]
+
+
+def test_timeframe_without_a_year_is_rejected_with_the_way_to_give_one(tmp_path, database):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Country: Serbia"])
+    sheet.append(["Output", "Activity", "Lead agency", "Jan", "Feb", "Mar"])
+    sheet.append(["Output 1", "Launch", "UNDP", None, "X", None])
+    workbook.save(tmp_path / "plan.xlsx")
+    summary = run_load([tmp_path / "plan.xlsx"], database)
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "plan.xlsx › Plan › row 3 › column Planned start: found 'X under Feb', expected a year for the timeframe "
+        "columns: name it in a title row (e.g. 'Annual Work Plan 2015'), the sheet name or the headers ('Q1 2015')"]
+
+
+def test_month_columns_with_their_year_in_the_header(tmp_path, database):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Country", "Output", "Activity", "Lead agency", "Jan 2016", "Feb 2016", "Mar 2016"])
+    sheet.append(["Serbia", 1, "Launch", "UNDP", None, "✔", "√"])
+    workbook.save(tmp_path / "plan.xlsx")
+    run_load([tmp_path / "plan.xlsx"], database)
+    assert rows_of(database, "SELECT planned_start, planned_end FROM activities") == [
+        (dt.date(2016, 2, 1), dt.date(2016, 3, 31))]
+
+
+def test_currency_named_in_an_amount_must_agree_with_the_currency_column(write_workbook, database):
+    rows = good_rows()
+    rows["workplan"][0]["budget"] = "$1,000"  # the row says RSD
+    summary = run_load([write_workbook(rows)], database)
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "report.xlsx › Work plan › row 2 › column Budget: found '$1,000', expected an amount in RSD (the Currency "
+        "column), not in USD: fix the amount or the currency"]
+
+
+# --- IOM results-matrix annex ----------------------------------------------------------------------------
+
+def iom_annex(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Annex 1"
+    sheet.append(["Progress Achieved Compared to Indicators in the Results Matrix"])
+    sheet.append(["Republic of Moldova, reporting year 2015"])
+    sheet.append(["Results", "Indicators", "Baseline", "Target", "Progress achieved"])
+    sheet.append([OUTPUT_1, "1.1 National Project Board meetings", 0, "4", "3 (two in 2015, one in 2016)"])
+    sheet.append([None, "1.2 Policy documents integrating migration", "N/A", "TBD", "Draft submitted to Parliament"])
+    sheet.append(["Output 2: Migration is integrated into national policies", "2.1 Diaspora associations engaged",
+                  "1,200", "$15,000 ", "=C6/0"])
+    sheet.append([None, "2.2 Share of municipalities with a migration focal point", "(5%)", "No target", "-15%"])
+    workbook.save(path)
+    patch_cells(path, {"E6": '<c r="E6" t="e"><f>C6/0</f><v>#DIV/0!</v></c>'})
+    return path
+
+
+def test_iom_annex_loads_as_an_indicator_table_with_text_kept_beside_the_numbers(tmp_path, database):
+    summary = run_load([iom_annex(tmp_path / "mda-annex.xlsx")], database)
+    assert rows_of(database, """
+        SELECT country, result, indicator, baseline, baseline_note, target, target_note, actual, actual_note, source_row
+        FROM indicator_table ORDER BY source_row""") == [
+        ("Republic of Moldova", OUTPUT_1, "1.1 National Project Board meetings", 0.0, None, 4.0, None, 3.0,
+         "3 (two in 2015, one in 2016)", 4),
+        ("Republic of Moldova", OUTPUT_1, "1.2 Policy documents integrating migration", None, "N/A", None, "TBD", None,
+         "Draft submitted to Parliament", 5),
+        ("Republic of Moldova", "Output 2: Migration is integrated into national policies",
+         "2.2 Share of municipalities with a migration focal point", -5.0, None, None, "No target", -15.0, None, 7),
+    ]
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "mda-annex.xlsx › Annex 1 › row 6 › column Progress achieved: found '#DIV/0!', expected a number, not the "
+        "Excel error #DIV/0! (a division by zero in the cell's formula: fix the formula or type the value)"]
+    assert [w.message for w in summary.warnings if w.kind == "text kept"] == [
+        "mda-annex.xlsx › Annex 1 › row 5 › column Progress achieved: 'Draft submitted to Parliament' is not a "
+        "number: kept as text in actual_note, actual left empty"]
+
+
+def test_no_value_marker_in_the_programme_template_asks_for_an_empty_cell(write_workbook, database):
+    rows = good_rows()
+    rows["results"][1]["actual"] = "Pending"
+    summary = run_load([write_workbook(rows)], database)
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "report.xlsx › Results matrix › row 3 › column Period actual: found 'Pending', expected a number: 'Pending' "
+        "means not yet measured, so leave the cell empty and give the reason in Comment"]
+
+
+# --- header aliases ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["Responsible Party", "  responsible   PARTY ", "Lead agency", "lead_agency"])
+def test_header_names_match_case_and_space_insensitively_and_through_aliases(header):
+    rows = [["Country", "Output", "Activity", header, "Q1 2015"]]
+    match = find_header(spec.WORKPLAN, rows, load_reference())
+    assert match is not None and match.columns["lead_agency"] == 3
+
+
+def test_a_user_can_add_a_header_alias_without_code(tmp_path):
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    with open(directory / "header_aliases.csv", "a", encoding="utf-8") as handle:
+        handle.write("workplan,lead_agency,Agencia responsable\n")
+    rows = [["País", "Output", "Activity", "Agencia responsable", "Q1 2015"]]
+    assert find_header(spec.WORKPLAN, rows, load_reference()) is None
+    assert find_header(spec.WORKPLAN, rows, load_reference(directory)).columns["lead_agency"] == 3
+
+
+# --- formulas, hidden sheets and rows -------------------------------------------------------------------
+
+def test_formulas_are_read_as_their_cached_values_and_uncalculated_ones_reported(tmp_path, database):
+    path = tmp_path / "formulas.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Budget", "Expenditure", "Currency"])
+    sheet.append(["Jamaica", 1, "UNDP", 2014, "=40000+2500", "=E2/2", "USD"])
+    sheet.append(["Jamaica", 2, "IOM", 2014, 1000, "=E3/2", "USD"])
+    workbook.save(path)
+    # openpyxl writes formulas without results; Excel would have saved E2 = 42500 and F2 = 21250.
+    patch_cells(path, {"E2": '<c r="E2"><f>40000+2500</f><v>42500</v></c>',
+                       "F2": '<c r="F2"><f>E2/2</f><v>21250</v></c>'})
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT output_code, budget, expenditure FROM expenditure ORDER BY 1") == [
+        ("1", 42500, 21250), ("2", 1000, None)]
+    assert [w.message for w in summary.warnings] == [
+        "formulas.xlsx › Expenditure › row 3 › column F: a formula saved without its calculated value (the file was "
+        "not saved by Excel): read as an empty cell; open and save it in Excel or LibreOffice"]
+
+
+def test_hidden_sheets_and_rows_are_not_loaded_and_are_reported(write_workbook, database):
+    rows = good_rows()
+    rows["milestones"].append(dict(rows["milestones"][0], milestone="Budget endorsed"))
+    path = write_workbook(rows)
+    workbook = load_workbook(path)
+    workbook["Milestones"].row_dimensions[3].hidden = True
+    old = workbook.copy_worksheet(workbook["Expenditure"])
+    old.title = "Expenditure (old)"
+    old.sheet_state = "hidden"
+    workbook.save(path)
+
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT milestone FROM milestones") == [("Government endorsement",)]
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(2,)]  # not 4: the hidden copy is left out
+    assert sorted(w.message for w in summary.warnings) == [
+        "report.xlsx › Expenditure (old): a hidden sheet holding 'Expenditure' rows, not loaded: unhide it in "
+        "Excel to load it",
+        "report.xlsx › Milestones: hidden row(s) 3 not loaded: unhide them in Excel to load them"]
+
+
+# --- CSV encodings and line endings ---------------------------------------------------------------------
+
+CSV_TEXT = ("Country,Milestone,Category,Due date,Achieved date,Comment\n"
+            'Serbia,Budget endorsed,inception,30/04/2014,Jun 2014,"Signed in Belgrade – “final” text, café"\n')
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"], ids=["CR", "LF", "CRLF"])
+def test_csv_in_any_encoding_and_line_ending(tmp_path, database, encoding, ending):
+    path = tmp_path / "milestones.csv"
+    path.write_bytes(CSV_TEXT.replace("\n", ending).encode(encoding))
+    run_load([path], database)
+    assert rows_of(database, "SELECT country, due_date, achieved_date, comment FROM milestones") == [
+        ("SRB", dt.date(2014, 4, 30), dt.date(2014, 6, 30), "Signed in Belgrade – “final” text, café")]
+
+
+def test_semicolon_separated_csv(tmp_path):
+    path = tmp_path / "milestones.csv"
+    path.write_text("Country;Milestone;Category;Due date\nSerbia;Budget endorsed;inception;2014-04-30\n")
+    [sheet], _ = read_csv(path)
+    assert sheet.spec.kind == "milestones" and sheet.rows == [(2, ["Serbia", "Budget endorsed", "inception",
+                                                                   "2014-04-30"])]
+
+
+# --- numbers and dates typed as text ----------------------------------------------------------------------
+
+NUMBERS = [
+    ("14,100", 14100.0), ("$15,200,000 ", 15200000.0), ("USD 2 500", 2500.0), ("1,000 EUR", 1000.0),
+    ("£1,250.50", 1250.5), ("-15%", -15.0), ("0.50%", 0.5), ("(1,234.5)", -1234.5), ("1'000", 1000.0),
+    ("\u00a012\u00a0", 12.0), (7, 7.0), (3.25, 3.25),
+]
+
+
+@pytest.mark.parametrize("text, number", NUMBERS, ids=[repr(n[0]) for n in NUMBERS])
+def test_numbers_typed_as_text(text, number):
+    assert parse_number(text) == number
+
+
+NOT_NUMBERS = [
+    ("12,5", "a number"),  # a comma is only a thousands separator: never read as 125
+    ("lots", "a number"),
+    ("#DIV/0!", "a number, not the Excel error #DIV/0! (a division by zero in the cell's formula: fix the formula "
+                "or type the value)"),
+    ("#N/A", "a number, not the Excel error #N/A (a value not available to the formula in the cell's formula: fix "
+             "the formula or type the value)"),
+    ("#VALUE!", "a number, not the Excel error #VALUE! (a formula given the wrong type of value in the cell's "
+                "formula: fix the formula or type the value)"),
+    (True, "a number"),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_NUMBERS, ids=[repr(n[0]) for n in NOT_NUMBERS])
+def test_what_is_not_a_number_is_a_problem_with_the_reason(text, expected):
+    from etl.errors import ValueProblem
+    with pytest.raises(ValueProblem) as problem:
+        parse_number(text)
+    assert problem.value.expected == expected
+
+
+@pytest.mark.parametrize("text, how, number, note", [
+    ("Pending", "no value", None, "Pending"), ("N/A", "no value", None, "N/A"), ("TBD", "no value", None, "TBD"),
+    ("No target", "no value", None, "No target"), ("No Target", "no value", None, "No Target"),
+    ("25.43 (Q13-Q16)", "number with a note", 25.43, "25.43 (Q13-Q16)"),
+    ("50% reduction", "text", None, "50% reduction"), ("14,100", "number", 14100.0, None),
+])
+def test_reported_numbers_keep_the_text_that_stood_in_their_place(text, how, number, note):
+    reported = reported_number_parser(load_reference())(text)
+    assert (reported.how, reported.number, reported.note) == (how, number, note)
+
+
+DATES = [(41820, dt.date(2014, 6, 30)), (dt.datetime(2014, 6, 30, 0, 0), dt.date(2014, 6, 30)),
+         ("2014-06-30", dt.date(2014, 6, 30)), ("30/06/2014", dt.date(2014, 6, 30)),
+         ("06/30/2014", dt.date(2014, 6, 30)), ("30 June 2014", dt.date(2014, 6, 30)),
+         ("Jun 2014", dt.date(2014, 6, 30)), ("Q2 2014", dt.date(2014, 6, 30))]
+
+
+@pytest.mark.parametrize("value, day", DATES, ids=[str(d[0]) for d in DATES])
+def test_dates_as_serials_real_dates_or_text(value, day):
+    assert parse_date(value) == day
+
+
+@pytest.mark.parametrize("value, start, end", [
+    ("Jun 2014", dt.date(2014, 6, 1), dt.date(2014, 6, 30)), ("Q2 2014", dt.date(2014, 4, 1), dt.date(2014, 6, 30)),
+    ("2014-06", dt.date(2014, 6, 1), dt.date(2014, 6, 30)), (41820, dt.date(2014, 6, 30), dt.date(2014, 6, 30))])
+def test_months_and_quarters_read_as_their_first_and_last_days(value, start, end):
+    assert (parse_month_start(value), parse_month_end(value)) == (start, end)
+
+
+@pytest.mark.parametrize("text, code", [("Output 1", "1"), (OUTPUT_1, "1"), ("3 Institutional capacity", "3"),
+                                        ("O2", "2")])
+def test_outputs_named_with_their_statement(text, code):
+    assert output_parser(load_reference())(text) == code
+
+
+def test_an_activity_code_is_never_read_as_an_output():
+    from etl.errors import ValueProblem
+    with pytest.raises(ValueProblem):
+        output_parser(load_reference())("1.1")

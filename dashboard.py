@@ -13,6 +13,8 @@ pages = [
     st.Page("app_pages/countries.py", title="Countries", icon=":material/public:", url_path="countries"),
     st.Page("app_pages/workplan.py", title="Work plan", icon=":material/view_timeline:", url_path="workplan"),
     st.Page("app_pages/money.py", title="Money", icon=":material/payments:", url_path="money"),
+    st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:",
+            url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
 page = st.navigation(pages)

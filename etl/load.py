@@ -30,6 +30,7 @@ SQL_TYPES = {
     spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
     spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
     spec.AGENCY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
+    spec.WHOLE_NUMBER: "INTEGER",
 }
 VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
 # Columns the transform step adds to a sheet's own columns.

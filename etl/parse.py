@@ -210,6 +210,13 @@ def parse_programme_year(value: Any) -> int:
     return number
 
 
+def parse_whole_number(value: Any) -> int:
+    number = _whole_number(value.strip().rstrip(".") if isinstance(value, str) else value, "a whole number")
+    if number < 0:
+        raise ValueProblem(value, "a whole number of zero or more")
+    return number
+
+
 def _whole_number(value: Any, expected: str) -> int:
     try:
         number = parse_number(value)
@@ -417,6 +424,7 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
         spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
         spec.PERCENT: parse_percent, spec.YEAR: parse_year, spec.PROGRAMME_YEAR: parse_programme_year,
         spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end,
+        spec.WHOLE_NUMBER: parse_whole_number,
     }
     if column.kind == spec.NUMBER:
         return number_parser(reference)

@@ -24,6 +24,7 @@ OUTPUT = "output"
 AGENCY = "agency"
 PERIOD = "period"  # half-year of a programme year, e.g. 2014/15 H1
 CURRENCY = "currency"
+WHOLE_NUMBER = "whole_number"  # 1, 2, 3 (also typed as "1." or 1.0)
 # A number as reported in an indicator table: a 'no value' marker (N/A, TBD, Pending, ...) or other text
 # becomes NULL with the text kept in the `<key>_note` column beside it.
 REPORTED_NUMBER = "reported_number"
@@ -33,6 +34,9 @@ DIRECTIONS = ("higher is better", "lower is better")
 ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "delayed", "cancelled")
 MILESTONE_CATEGORIES = ("inception", "implementation")
 NARRATIVE_KINDS = ("achievement", "challenge", "next period plan", "decision needed")
+ADDRESSEES = ("HQs", "country offices", "HQs and country offices")
+PHASES = ("II", "III", "II and III")
+RECOMMENDATION_STATUSES = ("not started", "in progress", "completed", "no longer applicable")
 INCEPTION_MILESTONES = (
     "Government endorsement",
     "Government focal point appointed",
@@ -207,6 +211,28 @@ NARRATIVE = Sheet(
     ),
 )
 
+RECOMMENDATIONS = Sheet(
+    kind="recommendations",
+    title="Recommendations",
+    table="recommendations",
+    description="The Mid-Term Review's recommendations and the management response, one row each.",
+    key=("number",),
+    columns=(
+        Column("number", "No.", WHOLE_NUMBER, True, "Number of the recommendation in the review", width=6),
+        Column("title", "Recommendation", TEXT, True, "The recommendation, in short", width=40),
+        Column("detail", "Detail", TEXT, False, "The review's full wording", width=60),
+        Column("addressee", "Addressed to", CHOICE, True, "HQs, country offices, or both", ADDRESSEES, width=20),
+        Column("phase", "Phase", CHOICE, True, "The phase it is for: II, III, or II and III", PHASES, width=10),
+        Column("management_response", "Management response", TEXT, False, "What the agencies agreed to do",
+               width=50),
+        Column("responsible_unit", "Responsible unit", TEXT, False, "Who does it", width=24),
+        Column("due_date", "Due date", DATE, False, "When it should be done", width=12),
+        Column("status", "Status", CHOICE, True, "not started, in progress, completed or no longer applicable",
+               RECOMMENDATION_STATUSES, width=16),
+        Column("progress_notes", "Progress notes", TEXT, False, "What has been done so far", width=50),
+    ),
+)
+
 INDICATOR_TABLE = Sheet(
     kind="indicators",
     title="Indicator table",
@@ -235,7 +261,7 @@ INDICATOR_TABLE = Sheet(
 )
 
 # The template's sheets; an indicator table is never written as a template, only read.
-SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE)
+SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE, RECOMMENDATIONS)
 ALL_SHEETS: tuple[Sheet, ...] = SHEETS + (INDICATOR_TABLE,)
 SHEETS_BY_KIND = {s.kind: s for s in SHEETS}
 ALL_SHEETS_BY_KIND = {s.kind: s for s in ALL_SHEETS}

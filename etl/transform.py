@@ -123,6 +123,7 @@ def check_nothing(record: dict, problems: RowProblems, reference: Reference) -> 
 ROW_CHECKS: dict[str, Callable[[dict, RowProblems, Reference], None]] = {
     "results": check_results, "workplan": check_workplan, "expenditure": check_expenditure,
     "milestones": check_nothing, "narrative": check_nothing, "indicators": check_nothing,
+    "recommendations": check_nothing,
 }
 MONEY_COLUMNS = {"workplan": ("budget",), "expenditure": ("budget", "received", "expenditure")}
 

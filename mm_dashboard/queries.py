@@ -407,3 +407,29 @@ def indicators_missing_baseline_or_target(cursor: Cursor, scope: Scope) -> pd.Da
         GROUP BY i.country, i.output_code, i.indicator_code
         HAVING bool_or(i.baseline IS NULL) OR bool_or(i.end_target IS NULL) OR count(*) FILTER (WHERE i.target IS NULL) > 0
         ORDER BY i.country, i.output_code, i.indicator_code""", scope.params(*SCOPE)).df()
+
+
+def finance_by_year(cursor: Cursor, scope: Scope, dimension: str) -> pd.DataFrame:
+    """Budget, received and expenditure (USD) by one of FINANCE_DIMENSIONS and programme year."""
+    column = FINANCE_DIMENSIONS[dimension]  # an identifier from code, never from input
+    return cursor.execute(f"""
+        SELECT CAST({column} AS VARCHAR) AS "group", f.programme_year,
+               sum(budget_usd) AS budget_usd, sum(received_usd) AS received_usd,
+               sum(expenditure_usd) AS expenditure_usd
+        {FINANCE_IN_SCOPE}
+        GROUP BY 1, 2 ORDER BY 1, 2""", scope.params(*SCOPE)).df()
+
+
+def loaded_files(cursor: Cursor) -> pd.DataFrame:
+    """The load log: one row per file of the last load, with its rows loaded and rejected."""
+    return cursor.execute("""
+        SELECT file, loaded_at, rows_loaded, rows_rejected, status, sha256 FROM load_log ORDER BY file""").df()
+
+
+# --- Mid-Term Review recommendations ----------------------------------------------------------
+
+def recommendations(cursor: Cursor) -> pd.DataFrame:
+    return cursor.execute("""
+        SELECT number, title, addressee, phase, status, due_date, is_overdue, days_overdue, responsible_unit,
+               management_response, progress_notes, detail
+        FROM recommendation_status ORDER BY number""").df()

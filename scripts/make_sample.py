@@ -16,6 +16,7 @@ sys.path.insert(0, str(REPOSITORY / "scripts"))
 
 from etl.templates import build_workbook  # noqa: E402
 from sample_content import COUNTRIES, workbook_rows  # noqa: E402
+from sample_recommendations import recommendation_rows  # noqa: E402
 
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
 # The sample is a snapshot at this date (also used by `make database` and the tests).
@@ -42,19 +43,27 @@ def as_of_snapshot(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return rows
 
 
+def save(workbook, name: str) -> Path:
+    workbook.properties.creator = "Programme Management Unit (sample data)"
+    workbook.properties.created = DOCUMENT_TIME
+    workbook.properties.modified = DOCUMENT_TIME
+    path = SAMPLE_DIR / name
+    workbook.save(path)
+    return path
+
+
 def main() -> None:
     SAMPLE_DIR.mkdir(parents=True, exist_ok=True)
     for unit in [*COUNTRIES, "GLOBAL"]:
         rows = as_of_snapshot(workbook_rows(unit))
         workbook = build_workbook([k for k in ("results", "workplan", "expenditure", "milestones", "narrative")],
                                   rows)
-        workbook.properties.creator = "Programme Management Unit (sample data)"
-        workbook.properties.created = DOCUMENT_TIME
-        workbook.properties.modified = DOCUMENT_TIME
-        path = SAMPLE_DIR / f"{unit}.xlsx"
-        workbook.save(path)
+        path = save(workbook, f"{unit}.xlsx")
         counts = ", ".join(f"{kind} {len(items)}" for kind, items in rows.items())
         print(f"wrote {path.relative_to(REPOSITORY)}: {counts}")
+    path = save(build_workbook(["recommendations"], {"recommendations": recommendation_rows()}),
+                "MTR-recommendations.xlsx")
+    print(f"wrote {path.relative_to(REPOSITORY)}: recommendations {len(recommendation_rows())}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/workplan.py": ("Work plan", 1),
     "app_pages/money.py": ("Money", 3),
     "app_pages/data_quality.py": ("Data quality", 0),
+    "app_pages/recommendations.py": ("Mid-Term Review recommendations", 0),
 }
 
 
@@ -226,3 +227,12 @@ def test_data_quality_page_groups_rejections_and_shows_gaps(app_for, write_workb
     missing = next(t for t in tables if list(t.columns) == ["Country", "Period"])
     # only Jamaica and GLOBAL reported; the other seven countries sent nothing for the three started periods
     assert len(missing) == 7 * 3 + 2  # and Jamaica and GLOBAL have no actual in 2014/15 H1
+
+
+def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
+    app = app_for(sample_database, page="app_pages/recommendations.py")
+    values = metrics(app)
+    assert (values["Recommendations"], values["Completed"], values["Overdue"]) == ("16", "0", "2")
+    assert app.warning[0].value.startswith("**Overdue:** 2. Strengthen communication efforts (due 30 Jun 2017")
+    app.multiselect(key="recommendation_phases").set_value(["III"]).run()
+    assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]

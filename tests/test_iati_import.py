@@ -52,7 +52,7 @@ def count(connection, sql: str) -> int:
 def test_dportal_counts_checked_by_hand(dportal):
     summary, connection = dportal
     assert summary.rows_by_table == {"results": 0, "activities": 0, "expenditure": 0, "milestones": 0,
-                                     "narrative": 0, "iati_activities": 7, "iati_results": 11, "iati_indicators": 17,
+                                     "narrative": 0, "recommendations": 0, "iati_activities": 7, "iati_results": 11, "iati_indicators": 17,
                                      "iati_periods": 26, "iati_values": 51, "iati_budgets": 16,
                                      "iati_transactions": 63}
     kinds = dict(connection.execute("SELECT value_kind, count(*) FROM iati_values GROUP BY 1").fetchall())

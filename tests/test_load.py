@@ -37,7 +37,7 @@ def test_load_writes_rows_with_their_source_and_logs_the_file(write_workbook, da
     summary = run_load([path], database)
 
     assert summary.rows_by_table == {"results": 6, "activities": 2, "expenditure": 2, "milestones": 1,
-                                     "narrative": 1}
+                                     "narrative": 1, "recommendations": 0}
     with duckdb.connect(str(database), read_only=True) as connection:
         assert connection.execute(
             "SELECT source_file, source_sheet, source_row FROM activities ORDER BY source_row").fetchall() == [
@@ -114,7 +114,7 @@ UNREADABLE = [
     (not_a_workbook, "notes.xlsx: not a readable Excel workbook"),
     (truncated_workbook, "truncated.xlsx: not a readable Excel workbook"),
     (no_known_sheet, "other.xlsx: no known sheet: expected at least one of 'Results matrix', 'Work plan', "
-                     "'Expenditure', 'Milestones', 'Narrative'; found 'Budget 2015'"),
+                     "'Expenditure', 'Milestones', 'Narrative', 'Recommendations'; found 'Budget 2015'"),
     (no_header, "noheader.xlsx › Expenditure: no header row found in the first 30 rows: expected the columns "
                 "'Country', 'Output', 'Agency', 'Programme year', 'Budget', 'Currency'"),
 ]

@@ -18,7 +18,8 @@ def sample(sample_database):
 
 def test_sample_loads_without_rejected_rows(sample):
     assert sample.execute("SELECT count(*) FROM rejected_rows").fetchone()[0] == 0
-    assert sample.execute("SELECT count(*), sum(rows_rejected) FROM load_log").fetchone() == (9, 0)
+    assert sample.execute("SELECT count(*), sum(rows_rejected) FROM load_log").fetchone() == (10, 0)
+    assert sample.execute("SELECT count(*) FROM recommendation_status").fetchone() == (16,)
 
 
 def test_inception_complete_in_7_of_8_countries_not_ecuador(sample):

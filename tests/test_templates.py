@@ -20,7 +20,7 @@ def test_all_template_has_every_sheet_with_headers_notes_and_frozen_panes(tmp_pa
 
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["Guide", "Results matrix", "Work plan", "Expenditure", "Milestones",
-                                   "Narrative", "Lists"]
+                                   "Narrative", "Recommendations", "Lists"]
     assert workbook["Lists"].sheet_state == "hidden"
     for sheet in spec.SHEETS:
         worksheet = workbook[sheet.title]
@@ -91,7 +91,7 @@ def test_round_trip_generate_fill_in_excel_style_and_load(tmp_path):
     summary = run_load([path], database)
     assert summary.rows_rejected == 0
     assert summary.rows_by_table == {"results": 1, "activities": 1, "expenditure": 1, "milestones": 1,
-                                     "narrative": 1}
+                                     "narrative": 1, "recommendations": 0}
     with duckdb.connect(str(database), read_only=True) as connection:
         assert connection.execute(
             "SELECT country, indicator_code, period, baseline, target, actual, status FROM indicator_progress"

@@ -100,3 +100,14 @@ SELECT m.country,
 FROM milestones m CROSS JOIN year_one y
 WHERE m.category = 'inception' AND m.country <> 'GLOBAL'
 GROUP BY m.country;
+
+-- The Mid-Term Review's recommendations with their management response; overdue when the due date
+-- has passed and the recommendation is neither completed nor no longer applicable.
+CREATE VIEW recommendation_status AS
+SELECT r.number, r.title, r.addressee, r.phase, r.management_response, r.responsible_unit, r.due_date,
+       r.status, r.progress_notes,
+       (r.status NOT IN ('completed', 'no longer applicable') AND r.due_date < d.as_of_date) AS is_overdue,
+       CASE WHEN r.status NOT IN ('completed', 'no longer applicable') AND r.due_date < d.as_of_date
+            THEN date_diff('day', r.due_date, d.as_of_date) END AS days_overdue,
+       r.detail, r.source_file, r.source_sheet, r.source_row
+FROM recommendations r CROSS JOIN reporting_date d;

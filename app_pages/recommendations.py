@@ -1,0 +1,47 @@
+"""Recommendations tracker: the Mid-Term Review's recommendations, the management response, and where
+each stands; overdue ones flagged."""
+
+import streamlit as st
+
+from etl import spec
+from mm_dashboard import queries, ui
+from mm_dashboard.data import load
+
+scope = ui.require_scope()
+ui.header("Mid-Term Review recommendations", scope, "Management response and follow-up (review of June 2017)")
+info = load(queries.data_info).iloc[0]
+table = load(queries.recommendations)
+if table.empty:
+    ui.empty("No recommendations loaded.",
+             "Add a 'Recommendations' sheet (see `python -m etl template recommendations rec.xlsx`) and load it "
+             "with the other workbooks.")
+    st.stop()
+
+columns = st.columns(4)
+columns[0].metric("Recommendations", len(table))
+columns[1].metric("Completed", int((table["status"] == "completed").sum()))
+columns[2].metric("In progress", int((table["status"] == "in progress").sum()))
+columns[3].metric("Overdue", int(table["is_overdue"].sum()),
+                  help=f"Due before {info['as_of_date']:%d %b %Y} and neither completed nor no longer applicable")
+
+left, middle, right = st.columns(3)
+addressees = left.multiselect("Addressed to", spec.ADDRESSEES, default=list(spec.ADDRESSEES),
+                              key="recommendation_addressees")
+phases = middle.multiselect("Phase", spec.PHASES, default=list(spec.PHASES), key="recommendation_phases")
+statuses = right.multiselect("Status", spec.RECOMMENDATION_STATUSES, default=list(spec.RECOMMENDATION_STATUSES),
+                             key="recommendation_statuses")
+shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) & table["status"].isin(statuses)]
+
+overdue = shown[shown["is_overdue"]]
+if not overdue.empty:
+    st.warning("**Overdue:** " + "; ".join(f"{r.number}. {r.title} (due {r.due_date:%d %b %Y}, {r.status})"
+                                         for r in overdue.itertuples()))
+if shown.empty:
+    ui.empty("No recommendation matches these filters.", "Widen the addressee, phase or status choice.")
+    st.stop()
+ui.table(shown, "MTR recommendations", column_config={
+    "number": st.column_config.NumberColumn("No.", format="%d"), "title": st.column_config.TextColumn(
+        "Recommendation", width="large"), "addressee": "Addressed to", "phase": "Phase", "status": "Status",
+    "due_date": "Due", "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",
+    "responsible_unit": "Responsible unit", "management_response": st.column_config.TextColumn(
+        "Management response", width="large"), "progress_notes": "Progress notes", "detail": "Review's wording"})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mm_dashboard import filters, ui
+from mm_dashboard import db, filters, ui
 
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
@@ -18,6 +18,7 @@ pages = [
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
 page = st.navigation(pages)
+db.begin_run()  # every query of this run reads one snapshot of the warehouse
 st.session_state["scope"] = filters.sidebar()
 ui.apply_presentation_mode()
 try:

@@ -1,23 +1,32 @@
-"""The one place that opens the warehouse: a read-only DuckDB connection, reopened when the file is replaced.
+"""The one place that opens the warehouse: read-only, one consistent snapshot per script run, and a new
+file picked up as soon as the ETL swaps it in.
 
-The ETL swaps a new database in with os.replace, which gives the path a new inode; the connection
-cache is keyed on (inode, mtime, size), so the next query after a load reads the new file while
-queries already running finish on the old one.
-
-The file is ATTACHed to a fresh in-memory database rather than opened with duckdb.connect(path):
-duckdb.connect reuses an instance already open on the same path in this process, which would keep
-serving the replaced file.
+- The ETL replaces the file with os.replace, so a new load is a new inode. A run opens the file once
+  (os.open), reads the version (inode, mtime, size) from that open descriptor, and ATTACHes exactly
+  that inode through /proc/self/fd: the version and the content cannot disagree, even when a load
+  lands in between.
+- Every query of one run uses that snapshot (`begin_run` in dashboard.py starts a new one), so a page
+  never shows part old data, part new.
+- Connections are cached per version; old ones are dropped once newer ones replace them, and any
+  query still running on one finishes on the file it started with.
+- ATTACH to a fresh in-memory database rather than duckdb.connect(path): duckdb.connect reuses an
+  instance already open on the same path in this process, which would keep serving the replaced file.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
 from etl import database_path
+
+SCHEMA = "warehouse"
+_run = threading.local()
 
 
 class DatabaseMissing(Exception):
@@ -28,16 +37,24 @@ class DatabaseUnusable(Exception):
     """The file exists but is not a warehouse this dashboard can read."""
 
 
-def database_version(path: Path | None = None) -> tuple[int, int, int] | None:
-    path = path or database_path()
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
+Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: Version
+    connection: duckdb.DuckDBPyConnection
+
+
+def _version(stat: os.stat_result) -> Version:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
-SCHEMA = "warehouse"
+def database_version(path: Path | None = None) -> Version | None:
+    try:
+        return _version(os.stat(path or database_path()))
+    except FileNotFoundError:
+        return None
 
 
 def _sql_string(text: str) -> str:
@@ -46,26 +63,47 @@ def _sql_string(text: str) -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _open(path: str, version: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
+def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
+    by_descriptor = f"/proc/self/fd/{_descriptor}"
+    source = by_descriptor if os.path.exists(by_descriptor) else path
     connection = duckdb.connect(":memory:")
-    connection.execute("ATTACH " + _sql_string(path) + " AS " + SCHEMA + " (READ_ONLY)")
+    connection.execute("ATTACH " + _sql_string(source) + " AS " + SCHEMA + " (READ_ONLY)")
     return connection
 
 
-def connection() -> duckdb.DuckDBPyConnection:
+def _open_snapshot() -> Snapshot:
     path = database_path()
-    version = database_version(path)
-    if version is None:
-        raise DatabaseMissing(str(path))
     try:
-        return _open(str(path), version)
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise DatabaseMissing(str(path)) from None
+    try:
+        version = _version(os.fstat(descriptor))
+        return Snapshot(version, _attach(str(path), version, descriptor))
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None
+    finally:
+        os.close(descriptor)
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
+def begin_run() -> None:
+    """Forget the previous run's snapshot; the next query of this run opens the current file."""
+    _run.snapshot = None
+
+
+def snapshot() -> Snapshot:
+    """This run's snapshot of the warehouse (opened on first use)."""
+    current = getattr(_run, "snapshot", None)
+    if current is None:
+        current = _open_snapshot()
+        _run.snapshot = current
+    return current
+
+
+def cursor(connection: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
-    cursor = connection().cursor()
+    cursor = (connection or snapshot().connection).cursor()
     cursor.execute("USE " + SCHEMA)
     # A missing table must be an error, not a lookup of a Python variable of that name.
     cursor.execute("SET python_enable_replacements = false")

@@ -8,8 +8,11 @@ database byte-for-byte as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,19 +208,40 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     return Extracted(validated, iati_data, summaries, warnings)
 
 
-def build_database(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
-                   progress: Progress) -> None:
-    """Write everything into a new file beside `target`, check it, and swap it in."""
+@contextlib.contextmanager
+def exclusive_load(target: Path, progress: Progress):
+    """One load at a time per database file. Files left by a load that was killed are removed, since
+    no other load can be building while this one holds the lock."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress(f"waiting for another load of {target.name} to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in target.parent.glob(f".{target.name}.building-*"):
+            leftover.unlink()
+        yield
+
+
+def build_database(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
+                   progress: Progress, inputs: list[Path] | None = None) -> None:
+    """Write everything into a new file beside `target`, check it, and swap it in."""
+    with exclusive_load(target, progress):
+        _build_and_swap(target, extracted, reference, as_of, progress, inputs or [])
+
+
+def _build_and_swap(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
+                    progress: Progress, inputs: list[Path]) -> None:
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    _remove(building)
     try:
         connection = duckdb.connect(str(building))
         try:
             create_schema(connection)
             write_reference(connection, reference)
-            connection.execute("INSERT INTO settings VALUES ('as_of_date', ?)",
-                               [as_of.isoformat() if as_of else None])
+            connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
+                               [as_of.isoformat() if as_of else None,
+                                json.dumps([str(path.resolve()) for path in inputs])])
             for result in extracted.validated.values():
                 progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
                 insert_records(connection, result.sheet, result.records)
@@ -292,7 +316,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     if strict and rejected:
         raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
                          + rejected[0].problems[0].message)
-    build_database(database, extracted, reference, as_of, progress)
+    build_database(database, extracted, reference, as_of, progress, paths)
     # The template's tables always; an indicator table and the IATI tables when something went into them.
     rows_by_table = {r.sheet.table: len(r.records) for r in extracted.validated.values()
                      if r.sheet in spec.SHEETS or r.records}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -150,7 +151,8 @@ def test_failed_database_check_leaves_old_file_untouched(write_workbook, databas
     with pytest.raises(LoadFailed, match=r"failed its checks, so it was not used: unique\(results.country\)"):
         run_load([write_workbook(good_rows(), name="again.xlsx")], database)
     assert sha256(database) == before
-    assert sorted(p.name for p in database.parent.iterdir() if "duckdb" in p.name) == ["warehouse.duckdb"]
+    assert sorted(p.name for p in database.parent.iterdir() if "duckdb" in p.name and not p.name.endswith(".lock")
+                  ) == ["warehouse.duckdb"]
 
 
 def test_reloading_the_same_inputs_gives_the_same_contents(write_workbook, database, tmp_path):
@@ -200,3 +202,21 @@ def test_zip_that_is_not_a_workbook(database, tmp_path):
         archive.writestr("hello.txt", "hi")
     with pytest.raises(UnreadableFile, match="archive.xlsx: not a readable Excel workbook"):
         run_load([path], database)
+
+
+def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(write_workbook, database):
+    run_load([write_workbook(good_rows())], database)
+    before = sha256(database)
+    leftover = database.with_name(f".{database.name}.building-999999")
+    leftover.write_bytes(b"half-written by a load that was killed")
+    assert sha256(database) == before
+    run_load([write_workbook(good_rows(), name="again.xlsx")], database)
+    assert not leftover.exists()
+
+
+def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path):
+    path = write_workbook(good_rows())
+    run_load([tmp_path], database)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        inputs = connection.execute("SELECT value FROM settings WHERE name = 'inputs'").fetchone()[0]
+    assert json.loads(inputs) == [str(tmp_path.resolve())]  # the folder, so a rebuild sees files added since

@@ -15,11 +15,12 @@ none the USD figure is NULL and `conversion_note` says why.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -181,16 +182,42 @@ def _amount(text: str | None, path: str) -> Decimal:
 
 @dataclass
 class IatiData:
-    """Rows of the iati_* tables read from one or more files, with rejections and warnings."""
+    """Rows of the iati_* tables read from one or more files, with rejections and warnings.
+
+    Rows are buffered per table and handed to `sink` (the database being built) every FLUSH_ROWS rows,
+    so a file of several hundred MB is read in bounded memory."""
+
+    FLUSH_ROWS = 20_000
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
     rejected: list = field(default_factory=list)  # transform.RejectedRow
     warnings: list[LoadWarning] = field(default_factory=list)
     identifiers: dict[str, str] = field(default_factory=dict)  # iati-identifier -> where first read
     next_value_id: int = 1
+    sink: Callable[[str, list[dict[str, Any]]], None] | None = None
+    rows_by_table: Counter = field(default_factory=Counter)
+    rows_by_file: Counter = field(default_factory=Counter)
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        buffer = self.rows[table]
+        buffer.append(row)
+        self.rows_by_table[table] += 1
+        if "source_file" in row:
+            self.rows_by_file[row["source_file"]] += 1
+        if self.sink is not None and len(buffer) >= self.FLUSH_ROWS:
+            self.flush(table)
+
+    def flush(self, table: str | None = None) -> None:
+        """Hand the buffered rows (of one table, or of all) to the sink."""
+        if self.sink is None:
+            return
+        for name in [table] if table else list(self.rows):
+            if self.rows[name]:
+                self.sink(name, self.rows[name])
+                self.rows[name] = []
 
     def rows_from(self, file: str) -> int:
-        return sum(1 for table in self.rows.values() for row in table if row.get("source_file") == file)
+        return self.rows_by_file[file]
 
 
 class ActivityReader:
@@ -234,7 +261,7 @@ class ActivityReader:
                 f"one activity per iati-identifier (first given at {first}); the second is not loaded"), None)
             return
         self.data.identifiers[row["iati_identifier"]] = f"{self.file} › activity {self.number}"
-        self.data.rows["iati_activities"].append(row)
+        self.data.add("iati_activities", row)
         currency = row["default_currency"]
         for number, budget in enumerate(children(activity, "budget"), start=1):
             self.guarded("iati_budgets", budget, lambda b=budget, n=number: self.budget(b, n, currency))
@@ -328,7 +355,7 @@ class ActivityReader:
         if end < start:
             raise ElementProblem(f"{path}/period-end", end.isoformat(), f"a date on or after the start {start}")
         budget_type, status = attribute(budget, "type"), attribute(budget, "status")
-        self.data.rows["iati_budgets"].append({
+        self.data.add("iati_budgets", {
             "iati_identifier": self.identifier, "budget_number": number,
             "budget_type": budget_type or DEFAULT_BUDGET_TYPE,
             "budget_type_name": self.lists.get("BudgetType", {}).get(budget_type or DEFAULT_BUDGET_TYPE),
@@ -345,7 +372,7 @@ class ActivityReader:
             raise ElementProblem(f"{path}/transaction-type", None, "a transaction-type code")
         day = _date(child(transaction, "transaction-date"), f"{path}/transaction-date")
         provider, receiver = child(transaction, "provider-org"), child(transaction, "receiver-org")
-        self.data.rows["iati_transactions"].append({
+        self.data.add("iati_transactions", {
             "iati_identifier": self.identifier, "transaction_number": number,
             "transaction_ref": attribute(transaction, "ref"), "transaction_type": code,
             "transaction_type_name": self.lists.get("TransactionType", {}).get(code), "transaction_date": day,
@@ -359,7 +386,7 @@ class ActivityReader:
         path = f"result[{number}]"
         result_type = attribute(result, "type")
         aggregation = attribute(result, "aggregation-status")
-        self.data.rows["iati_results"].append({
+        self.data.add("iati_results", {
             "iati_identifier": self.identifier, "result_number": number, "result_type": result_type,
             "result_type_name": self.lists.get("ResultType", {}).get(result_type),
             "title": _narrative(child(result, "title")), "description": _narrative(child(result, "description")),
@@ -373,7 +400,7 @@ class ActivityReader:
         measure = attribute(indicator, "measure")
         reference = child(indicator, "reference")
         keys = {"iati_identifier": self.identifier, "result_number": result_number, "indicator_number": number}
-        self.data.rows["iati_indicators"].append({
+        self.data.add("iati_indicators", {
             **keys, "title": _narrative(child(indicator, "title")),
             "description": _narrative(child(indicator, "description")), "measure": measure,
             "measure_name": self.lists.get("IndicatorMeasure", {}).get(measure),
@@ -392,7 +419,7 @@ class ActivityReader:
         end = _date(child(period, "period-end"), f"{path}/period-end")
         if end < start:
             raise ElementProblem(f"{path}/period-end", end.isoformat(), f"a date on or after the start {start}")
-        self.data.rows["iati_periods"].append({**keys, "period_number": number, "period_start": start,
+        self.data.add("iati_periods", {**keys, "period_number": number, "period_start": start,
                                                "period_end": end, **self.source(path)})
         for kind in ("target", "actual"):
             for value_number, element in enumerate(children(period, kind), start=1):
@@ -407,14 +434,14 @@ class ActivityReader:
         dimensions = [(attribute(d, "name") or "", attribute(d, "value")) for d in children(element, "dimension")]
         value_id = self.data.next_value_id
         self.data.next_value_id += 1
-        self.data.rows["iati_values"].append({
+        self.data.add("iati_values", {
             "value_id": value_id, **keys, "period_number": period_number, "value_kind": kind, "value": number,
             "baseline_year": int(year) if kind == "baseline" and year else None,
             "baseline_date": _date(element, path, required=False) if kind == "baseline" else None,
             "dimensions": "; ".join(f"{name}={value}" for name, value in dimensions) or None,
             "comment": _narrative(child(element, "comment")), **self.source(path)})
-        self.data.rows["iati_dimensions"].extend({"value_id": value_id, "name": name, "value": value}
-                                                 for name, value in dimensions)
+        for name, value in dimensions:
+            self.data.add("iati_dimensions", {"value_id": value_id, "name": name, "value": value})
 
 
 def read_iati(path: Path, file: str, reference: Reference, into: IatiData) -> int:

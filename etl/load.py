@@ -21,7 +21,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import checks, iati, spec
+from . import checks, guard, iati, spec
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .extract import XML_SUFFIXES, input_files, read_file
 from .reference import Reference, load_reference
@@ -170,14 +170,16 @@ class Extracted:
         return sorted(rows, key=lambda r: (r.file, r.sheet, r.row))
 
 
-def extract_and_validate(files: list[Path], reference: Reference, progress: Progress) -> Extracted:
+def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
+                         iati_sink: Callable[[str, list[dict]], None] | None = None) -> Extracted:
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
-    iati_data = iati.IatiData()
+    iati_data = iati.IatiData(sink=iati_sink)
     summaries = []
     warnings: list[LoadWarning] = []
     names = _display_names(files)
     for index, path in enumerate(files, start=1):
         progress(f"[{index}/{len(files)}] reading {names[path]}")
+        guard.check_input(path, names[path])
         summary = FileSummary(names[path], file_sha256(path))
         if path.suffix.lower() in XML_SUFFIXES:
             count = iati.read_iati(path, names[path], reference, iati_data)
@@ -224,45 +226,51 @@ def exclusive_load(target: Path, progress: Progress):
         yield
 
 
-def build_database(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
-                   progress: Progress, inputs: list[Path] | None = None) -> None:
-    """Write everything into a new file beside `target`, check it, and swap it in."""
-    with exclusive_load(target, progress):
-        _build_and_swap(target, extracted, reference, as_of, progress, inputs or [])
+class Building:
+    """The new database file, written beside the target under a temporary name. `finish` checks it and
+    swaps it in; leaving the `with` block any other way deletes it, and the target stays as it was."""
 
+    def __init__(self, target: Path, reference: Reference, progress: Progress):
+        self.target, self.reference, self.progress = target, reference, progress
+        self.path = target.with_name(f".{target.name}.building-{os.getpid()}")
+        self.connection: duckdb.DuckDBPyConnection | None = None
 
-def _build_and_swap(target: Path, extracted: Extracted, reference: Reference, as_of: dt.date | None,
-                    progress: Progress, inputs: list[Path]) -> None:
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    try:
-        connection = duckdb.connect(str(building))
-        try:
-            create_schema(connection)
-            write_reference(connection, reference)
-            connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
-                               [as_of.isoformat() if as_of else None,
-                                json.dumps([str(path.resolve()) for path in inputs])])
-            for result in extracted.validated.values():
-                progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
-                insert_records(connection, result.sheet, result.records)
-            for table, rows in extracted.iati_data.rows.items():
-                if rows:
-                    progress(f"writing {len(rows):,} rows to {table}")
-                insert_table(connection, table, list(iati.TABLES[table]), rows)
-            _write_log(connection, extracted)
-            for view_file in VIEW_FILES:
-                connection.execute((SQL_DIR / view_file).read_text(encoding="utf-8"))
-            failures = checks.run_checks(connection)
-            if failures:
-                raise LoadFailed("the new database failed its checks, so it was not used: " + "; ".join(failures))
-            connection.execute("CHECKPOINT")
-        finally:
-            connection.close()
-        _fsync(building)
-        os.replace(building, target)
-        _fsync(target.parent)
-    finally:
-        _remove(building)
+    def __enter__(self) -> "Building":
+        _remove(self.path)
+        self.connection = duckdb.connect(str(self.path))
+        create_schema(self.connection)
+        write_reference(self.connection, self.reference)
+        return self
+
+    def insert_iati(self, table: str, rows: list[dict]) -> None:
+        insert_table(self.connection, table, list(iati.TABLES[table]), rows)
+
+    def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
+        connection = self.connection
+        connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
+                           [as_of.isoformat() if as_of else None,
+                            json.dumps([str(path.resolve()) for path in inputs])])
+        for result in extracted.validated.values():
+            self.progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
+            insert_records(connection, result.sheet, result.records)
+        extracted.iati_data.flush()
+        _write_log(connection, extracted)
+        for view_file in VIEW_FILES:
+            connection.execute((SQL_DIR / view_file).read_text(encoding="utf-8"))
+        failures = checks.run_checks(connection)
+        if failures:
+            raise LoadFailed("the new database failed its checks, so it was not used: " + "; ".join(failures))
+        connection.execute("CHECKPOINT")
+        connection.close()
+        self.connection = None
+        _fsync(self.path)
+        os.replace(self.path, self.target)
+        _fsync(self.target.parent)
+
+    def __exit__(self, *exception) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        _remove(self.path)
 
 
 def _write_log(connection: duckdb.DuckDBPyConnection, extracted: Extracted) -> None:
@@ -306,21 +314,23 @@ def _fsync(path: Path) -> None:
 
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
              progress: Progress = lambda message: None) -> LoadSummary:
-    """Load `paths` (files or folders) into a new `database`. Raises UnreadableFile or LoadFailed."""
+    """Load `paths` (files or folders) into a new `database`. Raises UnreadableFile or LoadFailed, and
+    then the previous database is untouched."""
     reference = load_reference()
     files = input_files(paths)
     if not files:
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
-    extracted = extract_and_validate(files, reference, progress)
-    rejected = extracted.rejected()
-    if strict and rejected:
-        raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
-                         + rejected[0].problems[0].message)
-    build_database(database, extracted, reference, as_of, progress, paths)
+    with exclusive_load(database, progress), Building(database, reference, progress) as building:
+        extracted = extract_and_validate(files, reference, progress, iati_sink=building.insert_iati)
+        rejected = extracted.rejected()
+        if strict and rejected:
+            raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                             + rejected[0].problems[0].message)
+        building.finish(extracted, as_of, paths)
     # The template's tables always; an indicator table and the IATI tables when something went into them.
     rows_by_table = {r.sheet.table: len(r.records) for r in extracted.validated.values()
                      if r.sheet in spec.SHEETS or r.records}
-    rows_by_table.update({table: len(rows) for table, rows in extracted.iati_data.rows.items() if rows})
+    rows_by_table.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
 
 

@@ -311,3 +311,24 @@ def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
                                 titleColor="#000000").configure_legend(
         labelFontSize=size, titleFontSize=size + 1, labelColor="#000000", titleColor="#000000",
         orient="bottom" if large else "right").configure_view(strokeWidth=0)
+
+
+def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], label_title: str | None = None
+                 ) -> alt.FacetChart:
+    """For print: one panel per status (in `order`), one bar per label with its count written beside it.
+    The status is each panel's heading, so the chart reads in black and white. `counts` has the columns
+    label, status and count; labels keep their order in the frame."""
+    data = counts[["label", "status", "count"]].copy()
+    data["count"] = data["count"].astype(int)
+    labels = list(dict.fromkeys(data["label"]))
+    y = alt.Y("label:N", sort=labels, title=label_title, axis=alt.Axis(labelLimit=220))
+    top = max(1, int(data["count"].max()) if len(data) else 1)
+    x = alt.X("count:Q", title=None, scale=alt.Scale(domain=[0, top * 1.25]), axis=alt.Axis(tickMinStep=1,
+                                                                                            format="d"))
+    bars = alt.Chart().mark_bar(stroke="#000000", strokeWidth=0.5).encode(
+        y=y, x=x, color=alt.Color("status:N", scale=alt.Scale(domain=order, range=colors), legend=None),
+        tooltip=["label:N", "status:N", "count:Q"])
+    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x="count:Q", text="count:Q")
+    return alt.layer(bars, text, data=data).properties(width=150, height=alt.Step(20)).facet(
+        column=alt.Column("status:N", sort=order, title=None,
+                          header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#000000")))

@@ -420,12 +420,6 @@ def finance_by_year(cursor: Cursor, scope: Scope, dimension: str) -> pd.DataFram
         GROUP BY 1, 2 ORDER BY 1, 2""", scope.params(*SCOPE)).df()
 
 
-def loaded_files(cursor: Cursor) -> pd.DataFrame:
-    """The load log: one row per file of the last load, with its rows loaded and rejected."""
-    return cursor.execute("""
-        SELECT file, loaded_at, rows_loaded, rows_rejected, status, sha256 FROM load_log ORDER BY file""").df()
-
-
 # --- Mid-Term Review recommendations ----------------------------------------------------------
 
 def recommendations(cursor: Cursor) -> pd.DataFrame:

@@ -1,0 +1,414 @@
+"""What goes into a board pack: tables and figures collected from the warehouse through the dashboard's
+query functions and chart builders. The .xlsx and .pdf writers both render this one description, so
+the two files hold the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mm_dashboard import charts, queries
+
+from .figures import Figure, figure
+
+PROGRAMME = "IOM–UNDP Joint Global Programme"
+PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
+GLOBAL = "GLOBAL"
+GLOBAL_NAME = "Global level"
+ACTIVITY_STATUSES = charts.ACTIVITY_STATUS_ORDER
+FLASH_PARTS = (("achievement", "Accomplishments"), ("next period plan", "Next period plan"),
+               ("challenge", "Difficulties and risks"), ("decision needed", "Decisions needed"))
+NONE_REPORTED = "None reported."
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: the frame's column `key`, shown under `header`.
+
+    kind: text (user text, neutralised in every export), label (text from code), status (an indicator
+    status: coloured, and the word always written), int, number, usd, percent, date or flag (yes / no).
+    width: in Excel character widths; the PDF shares the page width in the same proportions."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: float = 12
+
+
+@dataclass(eq=False)  # holds DataFrames: compared by identity
+class Table:
+    title: str
+    frame: pd.DataFrame
+    columns: list[Column]
+    note: str = ""
+    group_column: str | None = None  # the PDF prints one table per value of this column, under it as heading
+    in_pdf: bool = True
+    in_xlsx: bool = True
+    sheet: str | None = None  # the xlsx sheet when not the section's own
+    total_row: bool = False  # the last row is a total: bold
+    pdf_hidden: tuple[str, ...] = ()  # columns left out of the PDF (e.g. what its headings already say)
+    pdf_blank_repeats: tuple[str, ...] = ()  # in the PDF, left blank while the first one repeats the row above
+
+
+@dataclass(eq=False)  # holds DataFrames: compared by identity
+class Section:
+    sheet: str
+    title: str
+    intro: str
+    tables: list[Table]
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(eq=False)  # holds DataFrames: compared by identity
+class BoardPack:
+    scope: queries.Scope
+    period_option: str
+    period_dates: str
+    money_year: str
+    country_name: str | None
+    as_of: dt.date
+    generated_at: dt.datetime
+    cover_lines: list[tuple[str, str]]
+    cover_tables: list[Table]
+    sections: list[Section]
+
+    @property
+    def title(self) -> str:
+        where = f" · {self.country_name}" if self.country_name else ""
+        return f"Board pack · {self.scope.period}{where}"
+
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
+
+
+def year_label(programme_year: int) -> str:
+    return f"{programme_year}/{(programme_year + 1) % 100:02d}"
+
+
+def _indicator_sort_key(code: str) -> str:
+    return ".".join(part.zfill(4) for part in str(code).split("."))
+
+
+def _share(numerator: float, denominator: float) -> float | None:
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def country_names(cursor: queries.Cursor) -> dict[str, str]:
+    options = queries.filter_options(cursor)
+    names = dict(zip(options.loc[options.kind == "country", "code"], options.loc[options.kind == "country", "label"]))
+    names[GLOBAL] = GLOBAL_NAME
+    return names
+
+
+def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> BoardPack:
+    periods = queries.periods(cursor).set_index("period")
+    info = queries.data_info(cursor).iloc[0]
+    names = country_names(cursor)
+    as_of = pd.Timestamp(info["as_of_date"]).date()
+    start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
+    period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
+    money_year = year_label(scope.programme_year)
+    cover_lines, cover_tables = _cover(cursor, scope, info, period_option, period_dates, money_year, names)
+    sections = [_results_matrix(cursor, scope), _country_progress(cursor, scope, names),
+                _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year),
+                _flash_reports(cursor, scope, names)]
+    return BoardPack(scope=scope, period_option=period_option, period_dates=period_dates, money_year=money_year,
+                     country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
+                     generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
+                     cover_tables=cover_tables, sections=sections)
+
+
+# --- cover --------------------------------------------------------------------------------------------
+
+def _cover(cursor, scope, info, period_option, period_dates, money_year, names):
+    counts = queries.indicator_status_counts(cursor, scope).set_index("status")["indicators"]
+    activity = queries.activity_counts(cursor, scope).iloc[0]
+    money = queries.finance_totals(cursor, scope).iloc[0]
+    inception = queries.inception_summary(cursor, scope).iloc[0]
+    complete, countries = int(inception["complete"]), int(inception["countries"])
+    loaded_at = pd.Timestamp(info["loaded_at"]) if pd.notna(info["loaded_at"]) else None
+    lines = [("Programme", f"{PROGRAMME}: {PROGRAMME_TITLE}, Phase II (Feb 2014 – Jan 2018)"),
+             ("Reporting period", f"{scope.period} ({period_dates})"
+              + (f", chosen as {period_option}" if period_option != scope.period else "")),
+             ("Money shown for", f"programme year {money_year} (February – January) and Phase II to date"),
+             ("Scope", names.get(scope.country, scope.country) if scope.country else "all countries and the "
+              "global level"),
+             ("Status as of", f"{pd.Timestamp(info['as_of_date']):%d %B %Y}"),
+             ("Data loaded", (f"{loaded_at:%d %b %Y %H:%M}, " if loaded_at is not None else "")
+              + f"{int(info['files'])} files, {int(info['rows_loaded'] or 0):,} rows loaded, "
+                f"{int(info['rows_rejected'] or 0):,} rejected"),
+             ("Inception", f"completed in year 1 in {complete} of {countries} countries"
+              + (f" ({complete / countries:.1%})" if countries else ""))]
+    status_frame = pd.DataFrame({"status": charts.STATUS_ORDER,
+                                 "indicators": [int(counts.get(s, 0)) for s in charts.STATUS_ORDER]})
+    status_frame.loc[len(status_frame)] = ["total", int(status_frame["indicators"].sum())]
+    indicators = Table(f"Indicators by status, {scope.period}", status_frame,
+                       [Column("status", "Status", "status", 16), Column("indicators", "Indicators", "int", 12)],
+                       note="Judged against the progress expected by the as-of date (docs/schema.md).",
+                       total_row=True)
+    delivery = Table("Activities and inception", pd.DataFrame({
+        "measure": ["Activities in the work plans", "Completed", "Delayed (status)",
+                    "Overdue (past the planned end, not completed)", "Delayed or overdue",
+                    "Countries with inception completed in year 1", "Programme countries"],
+        "value": [int(activity["activities"]), int(activity["completed"]), int(activity["delayed"]),
+                  int(activity["overdue"]), int(activity["delayed_or_overdue"]), complete, countries]}),
+        [Column("measure", "Measure", "label", 44), Column("value", "Number", "int", 12)])
+    budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
+    phase_budget, phase_spent = float(money["phase_budget_usd"]), float(money["phase_expenditure_usd"])
+    money_table = Table("Budget delivery (USD)", pd.DataFrame({
+        "measure": ["Budget", "Funds received", "Expenditure"],
+        "year": [budget, received, spent], "phase": [phase_budget, None, phase_spent]}),
+        [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "usd", 20),
+         Column("phase", "Phase II, all years", "usd", 20)])
+    delivery_rates = Table("Delivery rates", pd.DataFrame({
+        "measure": ["Spent ÷ budget", "Spent ÷ received"],
+        "year": [_share(spent, budget), _share(spent, received)], "phase": [_share(phase_spent, phase_budget), None]}),
+        [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "percent", 20),
+         Column("phase", "Phase II, all years", "percent", 20)])
+    files = queries.load_log(cursor)
+    load_table = Table("Files loaded", files,
+                       [Column("file", "File", "text", 30), Column("loaded_at", "Loaded", "datetime", 18),
+                        Column("rows_loaded", "Rows loaded", "int", 12),
+                        Column("rows_rejected", "Rows rejected", "int", 13), Column("status", "Status", "text", 10)])
+    return lines, [indicators, delivery, money_table, delivery_rates, load_table]
+
+
+# --- results matrix -----------------------------------------------------------------------------------
+
+RESULTS_COLUMNS = [Column("indicator_code", "Code", "label", 7), Column("indicator_title", "Indicator", "text", 46),
+                   Column("country", "Country", "label", 7), Column("unit", "Unit", "text", 13),
+                   Column("baseline", "Baseline", "number", 10), Column("baseline_original", "Original baseline",
+                                                                        "number", 10),
+                   Column("target", "Target", "number", 10), Column("actual", "Actual", "number", 10),
+                   Column("end_target", "End target", "number", 10),
+                   Column("progress_ratio", "Progress vs expected", "percent", 11),
+                   Column("status", "Status", "status", 11)]
+
+
+def _results_matrix(cursor, scope) -> Section:
+    table = queries.indicator_table(cursor, scope)
+    outputs = queries.outputs(cursor).set_index("output_code")
+    table["sort"] = table["indicator_code"].map(_indicator_sort_key)
+    table = table.sort_values(["output_code", "sort", "country"], kind="stable").reset_index(drop=True)
+    table["output"] = table["output_code"].map(
+        lambda code: f"Output {code} ({outputs.loc[code, 'lead_agency']}, {outputs.loc[code, 'level']}): "
+                     f"{outputs.loc[code, 'title']}" if code in outputs.index else f"Output {code}")
+    # The original baseline is shown only where it was revised, so the adjustment stays visible.
+    table["baseline_original"] = table["baseline_original"].where(table["baseline_is_adjusted"].fillna(False)
+                                                                  .astype(bool))
+    columns = [Column("output_code", "Output", "label", 7), *RESULTS_COLUMNS]
+    counts = (table.groupby(["output_code", "status"]).size().rename("count").reset_index()
+              .assign(label=lambda f: "Output " + f["output_code"]))
+    figures = [figure("Indicators by output and status", "Each panel is one status; the count is written beside "
+                      "each bar.", charts.count_panels, _complete_counts(counts, charts.STATUS_ORDER),
+                      charts.STATUS_ORDER, [charts.STATUS_COLORS[s] for s in charts.STATUS_ORDER])]
+    return Section("Results matrix", f"Results matrix, {scope.period}",
+                   "Every indicator by output: baseline in force, target for the period, actual, end-of-programme "
+                   "target and status. 'Original baseline' is filled where the baseline was revised. 'Progress vs "
+                   "expected' is the progress made from the baseline ÷ the progress expected by the as-of date.",
+                   [Table("Indicators", table, columns, group_column="output", pdf_hidden=("output_code",),
+                          pdf_blank_repeats=("indicator_code", "indicator_title", "unit"))], figures)
+
+
+def _complete_counts(counts: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Every label × status, zero where missing, labels in their first-seen order."""
+    labels = list(dict.fromkeys(counts["label"]))
+    full = pd.MultiIndex.from_product([labels, order], names=["label", "status"]).to_frame(index=False)
+    merged = full.merge(counts[["label", "status", "count"]], how="left", on=["label", "status"])
+    merged["count"] = merged["count"].fillna(0).astype(int)
+    return merged
+
+
+# --- countries ----------------------------------------------------------------------------------------
+
+def _country_progress(cursor, scope, names) -> Section:
+    status = queries.country_status(cursor, scope)
+    peers = queries.peer_comparison(cursor, scope)
+    table = status.merge(peers.drop(columns=["name"]), on="country", how="left")
+    table["inception_complete"] = table["inception_complete"].astype("boolean")
+    columns = [Column("name", "Country", "label", 20), Column("on_track", "On track", "int", 9),
+               Column("at_risk", "At risk", "int", 9), Column("off_track", "Off track", "int", 9),
+               Column("no_data", "No data", "int", 9), Column("status", "Overall status", "status", 14),
+               Column("on_track_share", "Indicators on track", "percent", 11),
+               Column("completed_share", "Activities completed", "percent", 11),
+               Column("overdue", "Overdue activities", "int", 10),
+               Column("delivery_rate", f"Budget delivered to {year_label(scope.programme_year)}", "percent", 12),
+               Column("inception_complete", "Inception done in year 1", "flag", 11)]
+    counts = status.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
+                         var_name="status", value_name="count").rename(columns={"name": "label"})
+    counts["status"] = counts["status"].str.replace("_", " ")
+    order = charts.STATUS_ORDER
+    figures = [
+        figure("Indicators by country and status", "Each panel is one status; the count is written beside each bar.",
+               charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
+        figure("Country status", "Overall status per country: on track when at least "
+               f"{queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators with data are on track, off track when "
+               f"{queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, otherwise at risk. Marker shapes: "
+               "circle on track, triangle at risk, cross off track, square not reported.",
+               charts.world_map, status),
+        figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
+               "completed, budget delivered up to the programme year.", charts.peer_comparison, peers),
+    ]
+    milestones = queries.milestone_matrix(cursor, scope.country)
+    milestones = milestones[(milestones["country"] != GLOBAL) & (milestones["category"] == "inception")]
+    if not milestones.empty:
+        figures.append(figure("Inception milestones", "✓ achieved (on time or late) · ! overdue · … pending, "
+                              "as of the as-of date.", charts.milestone_matrix, milestones))
+    return Section("Country progress", f"Country progress, {scope.period}",
+                   "Indicator status counts per country for the period, the overall status, and peer metrics. "
+                   f"Overall status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of the indicators "
+                   f"with data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off "
+                   "track, otherwise at risk.", [Table("Countries", table, columns)], figures)
+
+
+# --- work plan ----------------------------------------------------------------------------------------
+
+def _work_plan(cursor, scope, names, as_of) -> Section:
+    activities = queries.activities(cursor, scope)
+    activities["country_name"] = activities["country"].map(lambda c: names.get(c, c))
+    summary = (activities.pivot_table(index="country_name", columns="status", values="activity_code",
+                                      aggfunc="count", fill_value=0)
+               .reindex(columns=ACTIVITY_STATUSES, fill_value=0))
+    summary["activities"] = summary.sum(axis=1)
+    grouped = activities.groupby("country_name")
+    summary["overdue"] = grouped["is_overdue"].sum()
+    summary["budget_usd"] = grouped["budget_usd"].sum()
+    summary = summary.reset_index()
+    if len(summary):
+        total = {c: summary[c].sum() for c in summary.columns if c != "country_name"}
+        summary.loc[len(summary)] = {"country_name": "Total", **total}
+    summary_columns = [Column("country_name", "Country", "label", 20), Column("activities", "Activities", "int", 11),
+                       *[Column(s, s.capitalize(), "int", 11) for s in ACTIVITY_STATUSES],
+                       Column("overdue", "Overdue", "int", 10), Column("budget_usd", "Budget (USD)", "usd", 16)]
+    late = activities[(activities["status"] == "delayed") | activities["is_overdue"].fillna(False).astype(bool)]
+    late = late.sort_values(["days_overdue", "country", "activity_code"], ascending=[False, True, True],
+                            na_position="last")
+    late_columns = [Column("country_name", "Country", "label", 16), Column("activity_code", "Code", "label", 8),
+                    Column("activity_title", "Activity", "text", 44), Column("output_code", "Output", "label", 7),
+                    Column("lead_agency", "Lead", "text", 7), Column("planned_end", "Planned end", "date", 12),
+                    Column("status", "Status", "text", 10), Column("percent_complete", "% complete", "number", 10),
+                    Column("days_overdue", "Days overdue", "int", 10)]
+    all_columns = [Column("country_name", "Country", "label", 16), Column("activity_code", "Code", "label", 8),
+                   Column("activity_title", "Activity", "text", 44), Column("output_code", "Output", "label", 7),
+                   Column("lead_agency", "Lead", "text", 7), Column("support_agency", "Support", "text", 8),
+                   Column("planned_start", "Planned start", "date", 12),
+                   Column("planned_end", "Planned end", "date", 12),
+                   Column("actual_start", "Actual start", "date", 12), Column("actual_end", "Actual end", "date", 12),
+                   Column("status", "Status", "text", 10), Column("percent_complete", "% complete", "number", 10),
+                   Column("is_overdue", "Overdue", "flag", 9), Column("days_overdue", "Days overdue", "int", 10),
+                   Column("budget_usd", "Budget (USD)", "usd", 14)]
+    counts = activities.groupby(["country_name", "status"]).size().rename("count").reset_index().rename(
+        columns={"country_name": "label"})
+    figures = [figure("Activities by country and status", "Each panel is one status; the count is written beside "
+                      "each bar.", charts.count_panels, _complete_counts(counts, ACTIVITY_STATUSES),
+                      ACTIVITY_STATUSES, charts.ACTIVITY_STATUS_COLORS)] if len(activities) else []
+    return Section("Work plan", "Work plan status",
+                   f"Activities of the work plans by status, as of {as_of:%d %B %Y}. Overdue: the planned end has "
+                   "passed and the activity is neither completed nor cancelled. The sheet 'Activities' lists every "
+                   "activity.",
+                   [Table("Activities by country and status", summary, summary_columns, total_row=True),
+                    Table("Delayed or overdue activities", late, late_columns),
+                    Table("All activities", activities, all_columns, in_pdf=False, sheet="Activities")], figures)
+
+
+# --- finance ------------------------------------------------------------------------------------------
+
+def _finance(cursor, scope, names, money_year) -> Section:
+    year = scope.programme_year
+    outputs = queries.outputs(cursor).set_index("output_code")["title"]
+    tables = []
+    by_agency = queries.finance_by_year(cursor, scope, "agency")
+    by_agency["delivery_rate"] = by_agency["expenditure_usd"] / by_agency["budget_usd"].where(
+        by_agency["budget_usd"] != 0)
+    by_agency["year"] = by_agency["programme_year"].map(year_label)
+    tables.append(Table("By agency and programme year", by_agency, [
+        Column("group", "Agency", "label", 10), Column("year", "Programme year", "label", 12), *_money_columns("")]))
+    for dimension, header, label in (("output", "Output", lambda g: f"Output {g}: {outputs.get(g, '')}"),
+                                     ("country", "Country", lambda g: names.get(g, g))):
+        frame = _year_and_phase(queries.finance_by_year(cursor, scope, dimension), year)
+        frame["label"] = frame["group"].map(label)
+        frame.loc[frame["group"] == "Total", "label"] = "Total"
+        tables.append(Table(f"By {dimension}: programme year {money_year} and Phase II (all years)", frame, [
+            Column("label", header, "label", 40 if dimension == "output" else 20),
+            *_money_columns(f" {money_year}"),
+            Column("phase_budget_usd", "Budget Phase II", "usd", 16),
+            Column("phase_expenditure_usd", "Expenditure Phase II", "usd", 16),
+            Column("phase_delivery_rate", "Spent ÷ budget Phase II", "percent", 12)], total_row=True))
+    by_year = queries.finance_by(cursor, scope, "year")
+    by_year = _with_total(by_year, "group")
+    by_year["delivery_rate"] = by_year["expenditure_usd"] / by_year["budget_usd"].where(by_year["budget_usd"] != 0)
+    by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else year_label(int(g)))
+    tables.append(Table("By programme year", by_year, [Column("label", "Programme year", "label", 14),
+                                                       *_money_columns("")], total_row=True))
+    in_year = queries.finance_by_year(cursor, scope, "country")
+    in_year = in_year[in_year["programme_year"] == year].copy()
+    in_year["group"] = in_year["group"].map(lambda g: names.get(g, g))
+    figures = [figure("Budget spent against time elapsed", "Cumulative expenditure as a share of the Phase II budget "
+                      "(solid) against the share of Phase II elapsed (dashed).", charts.burn_rate,
+                      queries.burn_rate(cursor, scope)),
+               figure(f"Money by country, programme year {money_year}", "Budget, funds received and expenditure in "
+                      "US dollars; bars left to right in that order.", charts.money_bars, in_year, "Country"),
+               figure("Results against resources", "Each output: share of its Phase II budget spent (across) against "
+                      "the share of its indicators on track (up); the dashed diagonal is where both are equal.",
+                      charts.results_vs_resources, queries.results_vs_resources(cursor, scope))]
+    return Section("Finance", f"Finance summary (USD), programme year {money_year}",
+                   "Budget, funds received and expenditure in US dollars, converted at the shipped rates. "
+                   "Delivery = expenditure ÷ budget.", tables, figures)
+
+
+def _money_columns(suffix: str) -> list[Column]:
+    return [Column("budget_usd", f"Budget{suffix}", "usd", 16), Column("received_usd", f"Received{suffix}", "usd", 16),
+            Column("expenditure_usd", f"Expenditure{suffix}", "usd", 16),
+            Column("delivery_rate", f"Spent ÷ budget{suffix}", "percent", 12)]
+
+
+def _with_total(frame: pd.DataFrame, group: str) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    total = {c: frame[c].sum() for c in frame.columns if c != group and pd.api.types.is_numeric_dtype(frame[c])}
+    frame.loc[len(frame)] = {group: "Total", **total}
+    return frame
+
+
+def _year_and_phase(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per group: money of the programme year beside its Phase II totals (all years), with a total row."""
+    money = ["budget_usd", "received_usd", "expenditure_usd"]
+    phase = by_year.groupby("group")[money].sum().rename(columns=lambda c: f"phase_{c}")
+    current = by_year[by_year["programme_year"] == year].set_index("group")[money]
+    frame = phase.join(current, how="left").fillna({c: 0.0 for c in money}).reset_index()
+    frame = _with_total(frame, "group")
+    frame["delivery_rate"] = frame["expenditure_usd"] / frame["budget_usd"].where(frame["budget_usd"] != 0)
+    frame["phase_delivery_rate"] = frame["phase_expenditure_usd"] / frame["phase_budget_usd"].where(
+        frame["phase_budget_usd"] != 0)
+    return frame
+
+
+# --- flash reports ------------------------------------------------------------------------------------
+
+def _flash_reports(cursor, scope, names) -> Section:
+    """The coordination toolkit's four-part flash report for every country and the global level."""
+    codes = [c for c in names if c != GLOBAL] + [GLOBAL]
+    codes = [c for c in codes if scope.country is None or c == scope.country]
+    rows = []
+    for code in sorted(codes, key=lambda c: (c == GLOBAL, names.get(c, c))):
+        report = queries.flash_report(cursor, code, scope.period)
+        for kind, part in FLASH_PARTS:
+            texts = report[report["kind"] == kind]
+            if texts.empty:
+                rows.append({"country": names.get(code, code), "part": part, "output": "", "text": NONE_REPORTED})
+            for _, line in texts.iterrows():
+                output = line["output_code"]
+                rows.append({"country": names.get(code, code), "part": part,
+                             "output": f"Output {output}" if pd.notna(output) and output else "",
+                             "text": line["text"]})
+    frame = pd.DataFrame(rows, columns=["country", "part", "output", "text"])
+    columns = [Column("country", "Country", "label", 18), Column("part", "Part", "label", 22),
+               Column("output", "Output", "label", 10), Column("text", "Report", "text", 90)]
+    return Section("Flash reports", f"Flash reports, {scope.period}",
+                   "Per country, from the Narrative sheets: accomplishments over the past period, the action plan "
+                   "for the next period, difficulties and risks, and decisions needed from the board.",
+                   [Table("Flash reports", frame, columns, group_column="country", pdf_blank_repeats=("part",))])

@@ -69,3 +69,19 @@ else:
     ui.table(attention.drop(columns=["sort"]), "needs attention",
              column_config={"issue": "Issue", "country": "Country", "output": "Output", "item": "What",
                             "detail": "Detail"}, height=360)
+
+st.subheader("Board pack")
+pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country)
+if st.button(f"Prepare the board pack for {st.session_state.get('chosen_period')} (Excel and PDF)",
+             icon=":material/description:", key="board_pack_button"):
+    with st.spinner("Building the board pack: results matrix, country progress, work plan, finance, flash "
+                    "reports and charts…"):
+        st.session_state[pack_key] = ui.board_pack_files(st.session_state.get("chosen_period"), scope.country)
+if pack_key in st.session_state:
+    columns = st.columns(2)
+    for column, (name, data, mime) in zip(columns, st.session_state[pack_key]):
+        column.download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"download_{name}",
+                               icon=":material/download:")
+else:
+    st.caption("An Excel workbook and a PDF of the period for the Global Project Board, formatted for print "
+               "(also `python -m etl board-pack --period … --out …`).")

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from . import db, queries
+from . import db, periods, queries
 from .data import load
 
 ALL = "all"
-YEAR_PREFIX = "Year "
 PARAMETERS = ("period", "country", "output", "agency", "present")
 AGENCY_OPTIONS = {ALL: "Both agencies", "UNDP": "UNDP", "IOM": "IOM"}
 
@@ -29,25 +28,18 @@ class Options:
     period_table: pd.DataFrame
 
 
-def year_option(programme_year: int) -> str:
-    return f"{YEAR_PREFIX}{programme_year}/{(programme_year + 1) % 100:02d}"
-
-
 def _options() -> Options:
-    periods = load(queries.periods)
-    started = periods[periods["has_started"]]
-    default = started["period"].iloc[-1] if len(started) else periods["period"].iloc[0]
-    period_options: dict[str, str] = {}
-    for year, rows in periods.groupby("programme_year", sort=True):
-        for label in rows["period"]:
-            period_options[label] = f"{label} (half-year)"
-        period_options[year_option(int(year))] = f"{year_option(int(year))} (programme year, Feb–Jan)"
+    table = load(queries.periods)
+    started = table[table["has_started"]]
+    default = started["period"].iloc[-1] if len(started) else table["period"].iloc[0]
+    period_options = {option: option + (" (programme year, Feb–Jan)" if option.startswith(periods.YEAR_PREFIX)
+                                        else " (half-year)") for option in periods.options(table)}
     choices = load(queries.filter_options)
     countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
                                                   choices.loc[choices.kind == "country", "label"]))}
     outputs = {ALL: "All outputs", **dict(zip(choices.loc[choices.kind == "output", "code"],
                                               choices.loc[choices.kind == "output", "label"]))}
-    return Options(period_options, countries, outputs, default, periods)
+    return Options(period_options, countries, outputs, default, table)
 
 
 def _initial_state(options: Options) -> list[str]:
@@ -96,19 +88,6 @@ def _write_query_string(options: Options) -> None:
             del st.query_params[name]
 
 
-def resolve(option: str, period_table: pd.DataFrame) -> tuple[str, int]:
-    """(half-year shown for indicators, programme year shown for money) for a period option. A
-    programme year shows its last half-year that had started by the as-of date."""
-    if option.startswith(YEAR_PREFIX):
-        year = int(option[len(YEAR_PREFIX):len(YEAR_PREFIX) + 4])
-        rows = period_table[period_table["programme_year"] == year]
-        started = rows[rows["has_started"]]
-        chosen = started if len(started) else rows
-        return chosen["period"].iloc[-1], year
-    row = period_table[period_table["period"] == option].iloc[0]
-    return option, int(row["programme_year"])
-
-
 def sidebar() -> queries.Scope | None:
     """Draw the filters; the Scope they select, or None when there is no usable database."""
     try:
@@ -133,7 +112,7 @@ def sidebar() -> queries.Scope | None:
         if ignored:
             st.caption("Ignored from the link: " + ", ".join(ignored))
     _write_query_string(options)
-    period, programme_year = resolve(st.session_state["chosen_period"], options.period_table)
+    period, programme_year = periods.resolve(st.session_state["chosen_period"], options.period_table)
 
     def chosen(name: str) -> str | None:
         value = st.session_state[f"chosen_{name}"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -17,6 +18,7 @@ from . import charts, db, filters, queries
 from .safety import neutralise_frame
 
 LOG = logging.getLogger("mm_dashboard")
+MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
 
 PRESENTATION_CSS = """
 <style>
@@ -160,6 +162,17 @@ def show_unexpected(error: Exception) -> None:
         explain_missing_database(error)
     st.error(f"**This view could not be shown.** {type(error).__name__}: {error}\n\n"
              "The data is unaffected. Try another filter; if it persists, the server log has the details.")
+
+
+def board_pack_files(period_option: str, country: str | None) -> list[tuple[str, bytes, str]]:
+    """The board pack for the chosen period, built from this run's snapshot: (file name, bytes, mime) each."""
+    import tempfile
+
+    from reports import write_board_pack  # the report libraries load only when a pack is asked for
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_board_pack(db.cursor(), period_option, Path(folder), country=country)
+        return [(path.name, path.read_bytes(), MIME[path.suffix]) for path in paths]
 
 
 def header(title: str, scope: queries.Scope, subtitle: str | None = None) -> None:

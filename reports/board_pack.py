@@ -9,41 +9,20 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from mm_dashboard import queries
+from mm_dashboard import periods, queries
 
 from . import content, pdf, xlsx
-
-YEAR_PREFIX = "Year "  # as in the dashboard's period filter: 'Year 2016/17' is a programme year
-
 
 class BoardPackError(Exception):
     """The pack cannot be made: no database, not a warehouse, or an unknown period or country."""
 
 
 def resolve_period(option: str, period_table: pd.DataFrame) -> tuple[str, int]:
-    """(half-year shown for indicators, programme year shown for money) for a period option: a half-year
-    like '2016/17 H2', or a programme year like 'Year 2016/17', which shows its last half-year that had
-    started by the as-of date. The same rule as the dashboard's filter (mm_dashboard.filters.resolve)."""
-    option = option.strip()
-    if option.startswith(YEAR_PREFIX):
-        match = re.fullmatch(r"(\d{4})(/\d{2})?", option[len(YEAR_PREFIX):].strip())
-        rows = period_table[period_table["programme_year"] == int(match.group(1))] if match else period_table[:0]
-        if rows.empty:
-            raise BoardPackError(f"unknown programme year '{option}': choose from "
-                                 + ", ".join(_year_options(period_table)))
-        started = rows[rows["has_started"]]
-        chosen = started if len(started) else rows
-        return str(chosen["period"].iloc[-1]), int(match.group(1))
-    rows = period_table[period_table["period"] == option]
-    if rows.empty:
-        raise BoardPackError(f"unknown period '{option}': choose a half-year ("
-                             + ", ".join(period_table["period"]) + ") or a programme year ("
-                             + ", ".join(_year_options(period_table)) + ")")
-    return option, int(rows["programme_year"].iloc[0])
-
-
-def _year_options(period_table: pd.DataFrame) -> list[str]:
-    return [f"{YEAR_PREFIX}{y}/{(y + 1) % 100:02d}" for y in sorted(period_table["programme_year"].unique())]
+    """(half-year, programme year) for a period choice; the dashboard's rule (mm_dashboard.periods)."""
+    try:
+        return periods.resolve(option, period_table)
+    except ValueError as error:
+        raise BoardPackError(str(error)) from None
 
 
 def pack_name(period_option: str, country: str | None = None) -> str:
@@ -78,15 +57,21 @@ def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | N
 def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str | None = None
                      ) -> tuple[Path, Path]:
     """Write <out_dir>/board-pack-<period>.xlsx and .pdf for the period (e.g. '2016/17 H2' or 'Year 2016/17');
-    returns both paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only.
+    returns both paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only."""
+    connection = open_database(Path(database))
+    try:
+        return write_board_pack(connection, period, out_dir, country=country)
+    finally:
+        connection.close()
+
+
+def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
+                     country: str | None = None) -> tuple[Path, Path]:
+    """The same from an open connection (the dashboard passes its snapshot's cursor).
 
     Each file is written beside its final name and renamed into place, so a failure leaves no half-written pack.
     """
-    connection = open_database(Path(database))
-    try:
-        pack = collect(connection, period, country)
-    finally:
-        connection.close()
+    pack = collect(connection, period, country)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = pack_name(period, country)

@@ -279,7 +279,7 @@ def test_a_programme_year_shows_its_last_started_half_year(period_table, option,
 
 @pytest.mark.parametrize("arguments, message", [
     ({"period": "2019/20 H1"}, "unknown period '2019/20 H1': choose a half-year (2014/15 H1, "),
-    ({"period": "Year 2030/31"}, "unknown programme year 'Year 2030/31': choose from Year 2014/15, "),
+    ({"period": "Year 2030/31"}, "unknown period 'Year 2030/31': choose a half-year (2014/15 H1, "),
     ({"period": "2016/17 H2", "country": "ZZZ"}, "unknown country 'ZZZ': choose from BGD, "),
 ])
 def test_unknown_period_or_country_is_refused(sample_database, tmp_path, arguments, message):
@@ -402,3 +402,16 @@ def test_count_panels_write_the_status_above_each_panel_and_the_count_beside_eac
     marks = [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
     assert marks == ["bar", "text"]
     assert spec["spec"]["layer"][1]["encoding"]["text"]["field"] == "count"
+
+
+def test_the_command_line_writes_both_files(sample_database, tmp_path, capsys):
+    from etl.__main__ import main
+    assert main(["board-pack", "--period", "2016/17 H2", "--out", str(tmp_path), "--db", str(sample_database)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board-pack-2016-17-H2.pdf", "board-pack-2016-17-H2.xlsx"]
+    assert capsys.readouterr().out.count("Wrote ") == 2
+
+
+def test_the_command_line_explains_an_unknown_period(sample_database, tmp_path, capsys):
+    from etl.__main__ import main
+    assert main(["board-pack", "--period", "2030", "--out", str(tmp_path), "--db", str(sample_database)]) == 1
+    assert "error: unknown period '2030': choose a half-year (2014/15 H1" in capsys.readouterr().err

@@ -236,3 +236,10 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
     assert app.warning[0].value.startswith("**Overdue:** 2. Strengthen communication efforts (due 30 Jun 2017")
     app.multiselect(key="recommendation_phases").set_value(["III"]).run()
     assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]
+
+
+def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
+    app = app_for(sample_database, {"period": "2016/17 H2"})
+    app.button(key="board_pack_button").click().run()
+    downloads = {button.proto.label for button in app.get("download_button")}
+    assert {"Download board-pack-2016-17-H2.xlsx", "Download board-pack-2016-17-H2.pdf"} <= downloads

@@ -64,8 +64,11 @@ if attention.empty:
     st.success("Nothing needs attention for these filters: no off-track indicator, overdue activity, "
                "overspent line or missing report.")
 else:
+    plural = {"Off-track indicator": "off-track indicators", "Overdue activity": "overdue activities",
+              "Overspent budget line": "overspent budget lines", "Not reported": "countries not reported"}
     summary = attention.groupby("issue", sort=False).size()
-    st.markdown(" · ".join(f"**{n}** {issue.lower()}{'s' if n != 1 else ''}" for issue, n in summary.items()))
+    st.markdown(" · ".join(f"**{n}** {plural.get(issue, issue) if n != 1 else issue.lower()}"
+                           for issue, n in summary.items()))
     ui.table(attention.drop(columns=["sort"]), "needs attention",
              column_config={"issue": "Issue", "country": "Country", "output": "Output", "item": "What",
                             "detail": "Detail"}, height=360)

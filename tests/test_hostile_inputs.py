@@ -1,0 +1,167 @@
+"""Hostile and broken files: each is refused with a clear message (exit status 1) and the previous
+database survives byte for byte. (XML with entity expansion or external entities: test_iati_import.py.)"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+
+from etl.__main__ import main
+from etl.load import run_load
+
+from .conftest import good_rows
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def existing(write_workbook, database) -> tuple[Path, str]:
+    """A database already built from good data, and its hash."""
+    run_load([write_workbook(good_rows(), name="good.xlsx")], database)
+    return database, sha256(database)
+
+
+def refused(database: Path, path: Path, capsys) -> str:
+    status = main(["load", str(path), "--db", str(database), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert "The previous database was left unchanged." in err
+    return err
+
+
+def zip_bomb(path: Path, megabytes: int) -> Path:
+    """A workbook-shaped zip whose one sheet inflates from a few hundred kB to `megabytes` MB."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(megabytes):
+                member.write(block)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(existing, tmp_path, capsys):
+    database, before = existing
+    bomb = zip_bomb(tmp_path / "budget.xlsx", 300)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    err = refused(database, bomb, capsys)
+    assert "error: budget.xlsx: refused: 'xl/worksheets/sheet1.xml' expands" in err
+    assert "as a zip bomb does" in err
+    assert sha256(database) == before
+
+
+def test_a_workbook_that_would_unzip_past_the_limit_is_refused(existing, tmp_path, capsys, monkeypatch):
+    database, before = existing
+    monkeypatch.setenv("MM_MAX_UNZIPPED_MB", "5")
+    err = refused(database, zip_bomb(tmp_path / "big.xlsx", 8), capsys)
+    assert "error: big.xlsx: refused: the workbook would expand to 8 MB, over the 5 MB limit" in err
+    assert sha256(database) == before
+
+
+def test_a_file_over_the_size_limit_is_refused(existing, tmp_path, capsys, monkeypatch):
+    database, before = existing
+    monkeypatch.setenv("MM_MAX_INPUT_MB", "1")
+    large = tmp_path / "export.csv"
+    large.write_bytes(b"Country,Milestone,Category,Due date\r\n" + b"x" * (2 * 1024 * 1024))
+    err = refused(database, large, capsys)
+    assert "error: export.csv: the file is 2 MB, over the 1 MB limit for one input (set MM_MAX_INPUT_MB" in err
+    assert sha256(database) == before
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("renamed.xlsx", b"%PDF-1.4 not a zip at all", "renamed.xlsx: not a readable Excel workbook"),
+    ("truncated.xlsx", None, "truncated.xlsx: not a readable Excel workbook"),
+    ("utf16.csv", "Country,Milestone\r\nSerbia,Budget endorsed\r\n".encode("utf-16"),
+     "utf16.csv: no header row matches any sheet kind"),
+    ("binary.csv", bytes(range(256)) * 64, "binary.csv: "),
+    ("empty.csv", b"", "empty.csv: "),
+])
+def test_broken_files_and_wrong_encodings_are_refused(existing, tmp_path, capsys, name, content, message):
+    database, before = existing
+    path = tmp_path / name
+    if content is None:
+        Workbook().save(path)
+        content = path.read_bytes()[:400]
+    path.write_bytes(content)
+    err = refused(database, path, capsys)
+    assert f"error: {message}" in err
+    assert sha256(database) == before
+
+
+def test_a_workbook_with_100k_empty_styled_rows_loads_its_real_rows(database, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Milestones"
+    sheet.append(["Country", "Milestone", "Category", "Due date", "Achieved date"])
+    sheet.append(["Serbia", "Budget endorsed", "inception", "2014-04-30", "2014-05-02"])
+    sheet.append(["Tunisia", "Budget endorsed", "inception", "2014-04-30", None])
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for row in range(4, 100_004):
+        sheet.cell(row=row, column=1).fill = fill
+        sheet.cell(row=row, column=5).fill = fill
+    path = tmp_path / "styled.xlsx"
+    workbook.save(path)
+    summary = run_load([path], database)
+    assert summary.rows_by_table["milestones"] == 2
+    assert summary.rows_rejected == 0
+
+
+IATI_ACTIVITY = (
+    '<iati-activity default-currency="USD"><iati-identifier>XM-BIG-{n}</iati-identifier>'
+    '<reporting-org ref="XM-BIG" type="10"><narrative>Big publisher</narrative></reporting-org>'
+    '<title><narrative>Activity {n}, a title long enough to look like a real one</narrative></title>'
+    '<budget><period-start iso-date="2015-01-01"/><period-end iso-date="2015-12-31"/>'
+    '<value currency="EUR" value-date="2015-01-01">1000</value></budget>'
+    '<transaction><transaction-type code="3"/><transaction-date iso-date="2015-03-01"/>'
+    '<value currency="EUR" value-date="2015-03-01">500</value></transaction></iati-activity>\n')
+
+
+PEAK_RSS_OF_A_LOAD = """
+import resource, sys
+from etl.__main__ import main
+status = main(["load", sys.argv[1], "--db", sys.argv[2], "--quiet"])
+print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+sys.exit(status)
+"""
+
+
+def peak_rss_of_a_load(path: Path, database: Path) -> tuple[int, str]:
+    """Peak resident memory (MB) of a load of `path`, measured inside its own process."""
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS_OF_A_LOAD, str(path), str(database)],
+                            cwd=REPOSITORY, capture_output=True, text=True, timeout=600,
+                            env=dict(os.environ, PYTHONPATH=str(REPOSITORY)))
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.rsplit("peak", 1)[1]), result.stdout
+
+
+def write_iati(path: Path, activities: int) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('<?xml version="1.0"?>\n<iati-activities version="2.03">\n')
+        for n in range(activities):
+            handle.write(IATI_ACTIVITY.format(n=n))
+        handle.write("</iati-activities>\n")
+    return path
+
+
+def test_a_large_iati_file_is_streamed_in_bounded_memory(tmp_path):
+    """Four times the activities must not take four times the memory: rows go to the database in batches."""
+    small = write_iati(tmp_path / "small.xml", 20_000)
+    large = write_iati(tmp_path / "large.xml", 80_000)
+    small_peak, _ = peak_rss_of_a_load(small, tmp_path / "small.duckdb")
+    large_peak, out = peak_rss_of_a_load(large, tmp_path / "large.duckdb")
+    assert "Rows loaded: 240,000" in out  # activities, budgets and transactions
+    print(f"peak RSS: {small.stat().st_size >> 20} MB file -> {small_peak} MB; "
+          f"{large.stat().st_size >> 20} MB file -> {large_peak} MB")
+    assert large_peak < small_peak + 150

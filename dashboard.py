@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from mm_dashboard import db, filters, ui
+from mm_dashboard import auth, db, filters, ui
 
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
+role = auth.require_login()  # stops here with a sign-in form when a login is configured
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("app_pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
@@ -17,9 +18,14 @@ pages = [
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
+if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
+    pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
 page = st.navigation(pages)
 db.begin_run()  # every query of this run reads one snapshot of the warehouse
 st.session_state["scope"] = filters.sidebar()
+if auth.configured_users() is not None or auth.oidc_configured():
+    st.sidebar.caption(f"Signed in as **{auth.current_user()}** ({role})")
+    st.sidebar.button("Sign out", on_click=auth.sign_out, key="sign_out")
 ui.apply_presentation_mode()
 try:
     page.run()

@@ -10,7 +10,7 @@ SAMPLE := data/sample
 SAMPLE_AS_OF := $(shell cat $(SAMPLE)/AS_OF)
 PORT ?= 8501
 
-.PHONY: run test database sample template browser clean
+.PHONY: run test bench database sample template browser clean
 
 run: $(DATABASE)
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
@@ -35,6 +35,11 @@ browser:
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest
+
+# Portfolio-scale benchmarks: prints every figure (see BENCHMARKS.md); not part of `make test`.
+bench: $(VENV)/.installed-dev browser
+	test ! -f requirements-bench.txt || $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(BIN)/python bench/run_all.py
 
 # Regenerate the bundled sample workbooks from scripts/sample_content.py.
 sample: $(VENV)/.installed

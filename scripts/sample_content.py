@@ -45,6 +45,8 @@ import datetime as dt
 import math
 import random
 
+from etl.spec import INCEPTION_MILESTONES
+
 COUNTRIES = ["BGD", "ECU", "JAM", "KGZ", "MDA", "MAR", "SRB", "TUN"]
 GLOBAL = "GLOBAL"
 UNITS = COUNTRIES + [GLOBAL]
@@ -81,18 +83,6 @@ FX = {
 }
 LOCAL_CURRENCY = {"BGD": "BDT", "JAM": "JMD", "KGZ": "KGS", "MDA": "MDL", "MAR": "MAD", "SRB": "RSD",
                   "TUN": "TND"}  # Ecuador uses the US dollar
-
-INCEPTION_MILESTONES = (  # as in etl/spec.py
-    "Government endorsement",
-    "Government focal point appointed",
-    "National launch event",
-    "National Project Board established",
-    "Multi-annual work plan endorsed",
-    "Budget endorsed",
-    "Legal agreement (LOA or MoU) signed",
-    "UNCT thematic group on migration established",
-)
-
 
 def _rng(*parts: object) -> random.Random:
     """A seeded generator for one piece of content (string seeds are hashed deterministically)."""

@@ -17,7 +17,9 @@ columns[2].metric("Rows rejected", f"{int(info['rows_rejected']):,}")
 columns[3].metric("Loaded", f"{info['loaded_at']:%d %b %Y %H:%M}" if info["files"] else "—")
 
 st.subheader("Load log")
-ui.table(load(queries.load_log), "load log", column_config={"sha256": st.column_config.TextColumn("SHA-256")})
+ui.table(load(queries.load_log), "load log",
+         column_config={"file": "File", "status": "Status", "rows_loaded": "Rows loaded",
+                        "rows_rejected": "Rows rejected", "loaded_at": "Loaded", "sha256": "SHA-256"})
 
 st.subheader("Rejected rows")
 summary = load(queries.rejected_summary)
@@ -31,6 +33,17 @@ else:
                             "at_rows": "At rows"})
     with st.expander("Every rejected value, with its row as typed"):
         ui.table(load(queries.rejected_rows), "rejected rows")
+
+st.subheader("Warnings")
+warnings = load(queries.load_warnings)
+if warnings.empty:
+    st.success("Nothing was skipped or filled in: no hidden sheet or row, no value derived.")
+else:
+    st.markdown("Loaded, but worth a look: hidden sheets and rows that were **not** used, values filled in "
+                "(a country from a title row, a default status) and text kept beside a number.")
+    st.dataframe(warnings.groupby(["file", "kind"]).size().rename("warnings").reset_index(), hide_index=True)
+    with st.expander("Every warning"):
+        ui.table(warnings, "load warnings")
 
 st.subheader("Reporting completeness")
 completeness = load(queries.reporting_completeness)

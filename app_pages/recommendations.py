@@ -39,7 +39,7 @@ if not overdue.empty:
 if shown.empty:
     ui.empty("No recommendation matches these filters.", "Widen the addressee, phase or status choice.")
     st.stop()
-ui.table(shown, "MTR recommendations", column_config={
+ui.table(shown, "MTR recommendations", height=min(36 * (len(shown) + 1) + 4, 700), column_config={
     "number": st.column_config.NumberColumn("No.", format="%d"), "title": st.column_config.TextColumn(
         "Recommendation", width="large"), "addressee": "Addressed to", "phase": "Phase", "status": "Status",
     "due_date": "Due", "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",

@@ -427,3 +427,10 @@ def recommendations(cursor: Cursor) -> pd.DataFrame:
         SELECT number, title, addressee, phase, status, due_date, is_overdue, days_overdue, responsible_unit,
                management_response, progress_notes, detail
         FROM recommendation_status ORDER BY number""").df()
+
+
+def load_warnings(cursor: Cursor) -> pd.DataFrame:
+    """What the load noticed but did not reject: hidden sheets and rows, values filled in, text kept."""
+    return cursor.execute("""
+        SELECT file, sheet, "row", "column", kind, message FROM load_warnings
+        ORDER BY file, sheet, "row" NULLS FIRST, "column" """).df()

@@ -222,6 +222,7 @@ def test_data_quality_page_groups_rejections_and_shows_gaps(app_for, write_workb
     by_reason = next(t for t in tables if "at_rows" in t.columns)
     assert by_reason[["sheet", "column", "problems", "at_rows"]].values.tolist() == [
         ["Expenditure", "Budget", 1, "2"], ["Work plan", "Status", 2, "2, 3"]]
+    assert app.success[0].value.startswith("Nothing was skipped or filled in")  # no warnings in this load
     gaps = next(t for t in tables if "missing_baseline" in t.columns)
     assert gaps[["country", "indicator_code", "missing_baseline"]].values.tolist() == [["GLOBAL", "5.1", True]]
     missing = next(t for t in tables if list(t.columns) == ["Country", "Period"])
@@ -243,3 +244,16 @@ def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
     app.button(key="board_pack_button").click().run()
     downloads = {button.proto.label for button in app.get("download_button")}
     assert {"Download board-pack-2016-17-H2.xlsx", "Download board-pack-2016-17-H2.pdf"} <= downloads
+
+
+def test_data_quality_page_lists_hidden_rows_that_were_not_loaded(app_for, write_workbook, tmp_path):
+    from openpyxl import load_workbook
+    path = write_workbook(good_rows())
+    workbook = load_workbook(path)
+    workbook["Results matrix"].row_dimensions[3].hidden = True
+    workbook.save(path)
+    database = tmp_path / "hidden.duckdb"
+    run_load([path], database, as_of=dt.date(2015, 7, 31))
+    app = app_for(database, page="app_pages/data_quality.py")
+    grouped = next(frame.value for frame in app.dataframe if "warnings" in frame.value.columns)
+    assert grouped.values.tolist() == [["report.xlsx", "hidden rows", 1]]

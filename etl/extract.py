@@ -202,8 +202,8 @@ def _is_blank(value: Any) -> bool:
 
 def _total_row(values: list[Any]) -> bool:
     """A row whose only text is a label like 'Total', 'Sub-total' or 'Grand total (USD)'."""
-    texts = [clean_text(v) for v in values if isinstance(v, str) and v.strip()]
-    return len(texts) == 1 and bool(TOTAL_ROW.fullmatch(texts[0]))
+    texts = [v for v in values if isinstance(v, str) and v.strip()]  # cleaned only when there is one
+    return len(texts) == 1 and bool(TOTAL_ROW.fullmatch(clean_text(texts[0])))
 
 
 @dataclass

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+# Another reference directory (same files and columns), e.g. a portfolio's own country list: the
+# benchmarks point the ETL at the one they generate.
+REFERENCE_DIR_ENVIRONMENT_VARIABLE = "MM_REFERENCE_DIR"
 GLOBAL = "GLOBAL"
 PHASE_START = dt.date(2014, 2, 1)
 PHASE_END = dt.date(2018, 1, 31)
@@ -83,8 +87,19 @@ def _read_csv(name: str, directory: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def reference_dir() -> Path:
+    """$MM_REFERENCE_DIR when set, else data/reference in the repository."""
+    configured = os.environ.get(REFERENCE_DIR_ENVIRONMENT_VARIABLE)
+    return Path(configured) if configured else REFERENCE_DIR
+
+
+def load_reference(directory: Path | None = None) -> Reference:
+    """The reference data in `directory` (default: reference_dir()), read once per directory."""
+    return _load_reference(Path(directory) if directory is not None else reference_dir())
+
+
 @lru_cache(maxsize=4)
-def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
+def _load_reference(directory: Path) -> Reference:
     countries: dict[str, str] = {}
     details: dict[str, dict[str, str]] = {}
     lookup: dict[str, str] = {GLOBAL.casefold(): GLOBAL}

@@ -162,8 +162,9 @@ EXPENDITURE = Sheet(
     kind="expenditure",
     title="Expenditure",
     table="expenditure",
-    description="One row per country, output, agency and programme year.",
-    key=("country", "output_code", "agency", "programme_year"),
+    description="One row per country, output, agency and programme year; or several, told apart by Line, "
+                "where the money is reported line by line (an ERP export).",
+    key=("country", "output_code", "agency", "programme_year", "line"),
     columns=(
         _country(),
         _output(),
@@ -175,6 +176,11 @@ EXPENDITURE = Sheet(
         Column("expenditure", "Expenditure", MONEY, False, "Expenditure to date", width=14),
         Column("currency", "Currency", CURRENCY, True, "ISO 4217 code of the three amounts", width=9),
         COMMENT,
+        # Optional, and last so that templates filled in before it keep their columns. Left empty, a
+        # programme year's money for one output and agency is one row, as before.
+        Column("line", "Line", TEXT, False,
+               "Budget line or ERP reference (account code, voucher or line number) where a programme year's "
+               "money is reported in several lines; leave empty for one line", width=14),
     ),
 )
 

@@ -240,16 +240,52 @@ class Derivations:
         return f"{output}.{self.sequence[output]}{suffix}"
 
 
+# Columns whose cells repeat a few values (codes, choices, periods): each distinct cell is parsed once.
+REPEATING_KINDS = {spec.COUNTRY, spec.OUTPUT, spec.AGENCY, spec.CHOICE, spec.PERIOD, spec.CURRENCY,
+                   spec.PROGRAMME_YEAR}
+MEMO_LIMIT = 10_000
+
+
+def remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`parse`, remembering its result or its ValueProblem per distinct cell (type and value, so 1,
+    1.0 and '1' stay apart). The problem is raised again as it was; its message names the cell, so it
+    is the same for every cell with that value."""
+    memo: dict[tuple[type, Any], tuple[bool, Any]] = {}
+
+    def parse_remembered(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            found = memo.get(key)
+        except TypeError:  # an unhashable cell: parsed every time
+            return parse(value)
+        if found is None:
+            try:
+                found = (True, parse(value))
+            except ValueProblem as problem:
+                found = (False, problem)
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        if found[0]:
+            return found[1]
+        raise found[1]
+
+    return parse_remembered
+
+
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated) -> None:
     """Parse every row of `raw`; good rows go to into.records, bad ones to into.rejected."""
-    parsers = {c.key: parser_for(c, reference) for c in raw.spec.columns}
+    parsers = {c.key: remembered(parser_for(c, reference)) if c.kind in REPEATING_KINDS else parser_for(c, reference)
+               for c in raw.spec.columns}
     row_check = ROW_CHECKS[raw.spec.kind]
     derivations = Derivations(raw, into)
     into.warnings.extend(raw.warnings)
+    positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
     for row_number, cells in raw.rows:
         problems = RowProblems(raw, row_number)
-        given = {c.key: (cells[raw.columns[c.key]] if c.key in raw.columns and raw.columns[c.key] < len(cells)
-                         else None) for c in raw.spec.columns}
+        width = len(cells)
+        given = {key: (cells[position] if position is not None and position < width else None)
+                 for key, position in positions}
         explained = derivations.fill(given, cells, problems)
         record: dict[str, Any] = {}
         for column in raw.spec.columns:
@@ -290,9 +326,14 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated) -> None
         into.records.append(record)
 
 
+def _named_key(sheet: spec.Sheet, record: dict) -> list[str]:
+    """The key columns a message names: Expenditure's Line only where one was given."""
+    return [k for k in sheet.key if k != "line" or record[k] is not None]
+
+
 def _key_text(sheet: spec.Sheet, record: dict) -> str:
     return ", ".join(f"{sheet.column(k).header} {record[k] if record[k] is not None else '(empty)'}"
-                     for k in sheet.key if k != "text")
+                     for k in _named_key(sheet, record) if k != "text")
 
 
 def reject_duplicates(validated: Validated) -> None:
@@ -307,7 +348,7 @@ def reject_duplicates(validated: Validated) -> None:
         where = (record["source_file"], record["source_sheet"], record["source_row"])
         if key in first_seen:
             first = first_seen[key]
-            key_headers = " + ".join(sheet.column(k).header for k in sheet.key)
+            key_headers = " + ".join(sheet.column(k).header for k in _named_key(sheet, record))
             problems.append(Problem(*where, key_headers, f"a second row for {_key_text(sheet, record)}",
                                     f"one row per {key_headers} (first given at {_location(first)})"))
         elif sheet.kind == "results":

@@ -296,7 +296,10 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
 
     Schema validation is skipped here (it doubles the render time of a page); tests/test_charts.py
     validates every builder's spec instead."""
-    spec = chart.to_dict(validate=False)
+    # Altair refuses more than 5,000 inline rows by default; a portfolio's work plan has 20,000 activities
+    # (bench/, BENCHMARKS.md), and the page must draw them rather than fail.
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict(validate=False)
     for layer in spec.get("layer", [spec]):
         data = layer.get("data", {})
         if data.get("name") == WORLD:

@@ -67,13 +67,35 @@ SELECT a.activity_code, a.activity_title, a.output_code, a.country, a.lead_agenc
        a.comment, a.source_file, a.source_sheet, a.source_row
 FROM activities a CROSS JOIN reporting_date d;
 
+-- Expenditure reported line by line (an ERP export, the Line column) summed to one row per country,
+-- output, agency and programme year, once per load: a table, so the dashboard never re-adds a million
+-- lines. Where the lines of a year use more than one currency, the amounts in the reporting currency
+-- and the rate are left empty (the USD sums are exact). A year reported as one line is that line.
+CREATE TABLE expenditure_by_year AS
+SELECT country, output_code, agency, programme_year,
+       CAST(sum(budget_usd) AS DECIMAL(18,2)) AS budget_usd,
+       CAST(sum(received_usd) AS DECIMAL(18,2)) AS received_usd,
+       CAST(sum(expenditure_usd) AS DECIMAL(18,2)) AS expenditure_usd,
+       CASE WHEN count(DISTINCT currency) = 1 THEN any_value(currency) END AS currency,
+       CASE WHEN count(DISTINCT currency) = 1 THEN CAST(sum(budget) AS DECIMAL(18,2)) END AS budget,
+       CASE WHEN count(DISTINCT currency) = 1 THEN CAST(sum(received) AS DECIMAL(18,2)) END AS received,
+       CASE WHEN count(DISTINCT currency) = 1 THEN CAST(sum(expenditure) AS DECIMAL(18,2)) END AS expenditure,
+       CASE WHEN count(DISTINCT currency) = 1 THEN any_value(fx_rate) END AS fx_rate,
+       string_agg(DISTINCT comment, '; ') AS comment,
+       arg_min(source_file, (source_file, source_row)) AS source_file,
+       arg_min(source_sheet, (source_file, source_row)) AS source_sheet,
+       arg_min(source_row, (source_file, source_row)) AS source_row,  -- the first line's location
+       CAST(count(*) AS INTEGER) AS lines
+FROM expenditure
+GROUP BY country, output_code, agency, programme_year;
+
 CREATE VIEW finance_summary AS
 SELECT country, output_code, agency, programme_year, budget_usd, received_usd, expenditure_usd,
        currency, budget, received, expenditure, fx_rate,
        CASE WHEN budget_usd > 0 THEN round(expenditure_usd / budget_usd, 4) END AS delivery_rate,
        coalesce(expenditure_usd > budget_usd, false) AS is_overspent,
-       comment, source_file, source_sheet, source_row
-FROM expenditure;
+       comment, source_file, source_sheet, source_row, lines
+FROM expenditure_by_year;
 
 CREATE VIEW milestone_status AS
 SELECT m.country, m.milestone, m.due_date, m.achieved_date, m.category,

@@ -1,0 +1,117 @@
+"""Page speed: every page's AppTest script run, cold and warm, beside its DuckDB queries alone.
+
+    .venv/bin/python bench/page_bench.py --db path/to/warehouse.duckdb
+
+For each page (app_pages/*.py, reached with AppTest.switch_page as the tests do):
+- cold: st.cache_data and st.cache_resource cleared, then the run (the database is attached again,
+  every query runs);
+- warm: the same page run again, caches full (median of `--warm-runs` runs) - what a viewer waits
+  for after moving a widget;
+- queries: every query function the cold run called (sidebar included), run alone on a DuckDB
+  connection of its own, median of 3 passes.
+Also the peak RSS of this process (the AppTest runs in it, like a dashboard server with one session).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+APP = str(REPOSITORY / "dashboard.py")
+PAGES = ("overview", "outputs", "indicators", "countries", "workplan", "money", "recommendations", "data_quality")
+
+
+def _record_queries(calls: list):
+    """Wrap mm_dashboard.data._cached so every query a run asks for is recorded (cached or not)."""
+    from mm_dashboard import data
+
+    original = data._cached
+
+    def recording(query_name, version, arguments, *rest):
+        calls.append((query_name, arguments))
+        return original(query_name, version, arguments, *rest)
+
+    data._cached = recording
+    return original
+
+
+def time_queries(database: str, calls: list, passes: int = 3) -> float:
+    """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection."""
+    import duckdb
+
+    from mm_dashboard import queries
+
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"ATTACH '{database}' AS warehouse (READ_ONLY)")
+    unique = list(dict.fromkeys((name, args) for name, args in calls))
+    times = []
+    for _ in range(passes):
+        started = time.perf_counter()
+        for name, arguments in unique:
+            cursor = connection.cursor()
+            cursor.execute("USE warehouse")
+            getattr(queries, name)(cursor, *arguments)
+        times.append(time.perf_counter() - started)
+    connection.close()
+    return statistics.median(times)
+
+
+def bench_pages(database: Path, pages=PAGES, warm_runs: int = 3) -> dict:
+    os.environ["MM_DB_PATH"] = str(database)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    calls: list = []
+    _record_queries(calls)
+    app = AppTest.from_file(APP, default_timeout=600)
+    started = time.perf_counter()
+    app.run()  # the default page, once, so imports and the first session are not in any page's figure
+    first_run = time.perf_counter() - started
+    figures = {"first_run_seconds": first_run, "pages": {}}
+    for page in pages:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        calls.clear()
+        started = time.perf_counter()
+        app.switch_page(f"app_pages/{page}.py").run()
+        cold = time.perf_counter() - started
+        problems = [e.value for e in app.exception] + [e.value for e in app.error]
+        recorded = list(calls)
+        warm = []
+        for _ in range(warm_runs):
+            started = time.perf_counter()
+            app.run()
+            warm.append(time.perf_counter() - started)
+        figures["pages"][page] = {"cold_seconds": cold, "warm_seconds": statistics.median(warm),
+                                  "queries_seconds": time_queries(str(database), recorded),
+                                  "queries": len(set(recorded)), "problems": [str(p)[:300] for p in problems]}
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    figures = bench_pages(args.db.resolve(), args.pages, args.warm_runs)
+    text = json.dumps(figures, indent=1)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""The benchmark scripts at a tiny scale, so they cannot rot: the generator, its reference directory
+read through MM_REFERENCE_DIR, a load of its line-level expenditure, the raw-parse figures and one page."""
+
+from __future__ import annotations
+
+from etl.load import run_load
+from etl.reference import load_reference
+
+from bench.etl_bench import raw_parse
+from bench.generate import AS_OF, Scale, country_codes, generate
+from bench.page_bench import bench_pages
+
+TINY = Scale("tiny", countries=3, indicator_periods=48, activities=12, expenditure_lines=300, rows_per_file=100,
+             bad_line_every=100)
+
+
+def test_generator_reference_hook_load_and_benchmarks(tmp_path, monkeypatch, clear_streamlit_caches):
+    generated = generate(TINY, tmp_path / "data", workers=1, log=lambda message: None)
+    assert [p.name for p in generated.xlsx_files] == ["expenditure-01.xlsx", "expenditure-02.xlsx",
+                                                      "expenditure-03.xlsx", "programme.xlsx"]
+    assert generate(TINY, tmp_path / "data", workers=1).seconds == 0  # cached
+
+    monkeypatch.setenv("MM_REFERENCE_DIR", str(generated.reference))
+    assert sorted(load_reference().countries) == country_codes(3) == ["AAA", "AAB", "AAC"]
+    summary = run_load([generated.xlsx], tmp_path / "w.duckdb", as_of=AS_OF)
+    assert summary.rows_by_table["expenditure"] == 297  # 300 lines, one in 100 with a bad budget
+    assert summary.rows_by_table["results"] == 48 and summary.rows_by_table["activities"] == 12
+    assert {p.message.split(" › ")[-1] for r in summary.rejected for p in r.problems} == {
+        "column Budget: found 'n/a', expected a number"}
+    monkeypatch.delenv("MM_REFERENCE_DIR")
+    assert "AAA" not in load_reference().countries  # back to data/reference
+
+    parsed = raw_parse(generated.xlsx_files, openpyxl_rows=50)
+    assert parsed["python-calamine"]["rows"] == parsed["fastexcel"]["rows"] == 300 + 48 + 12 + 30 + 42
+    assert parsed["openpyxl read-only"]["rows"] == 50
+
+    monkeypatch.setenv("MM_DB_PATH", str(tmp_path / "w.duckdb"))
+    pages = bench_pages(tmp_path / "w.duckdb", pages=("money",), warm_runs=1)["pages"]
+    assert pages["money"]["problems"] == [] and pages["money"]["queries"] > 0

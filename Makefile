@@ -25,8 +25,9 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Tests include a smoke run of the benchmarks, so they get the benchmark packages too (fastexcel, pyinstrument).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
 browser:
@@ -38,7 +39,6 @@ test: $(VENV)/.installed-dev browser
 
 # Portfolio-scale benchmarks: prints every figure (see BENCHMARKS.md); not part of `make test`.
 bench: $(VENV)/.installed-dev browser
-	test ! -f requirements-bench.txt || $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python bench/run_all.py
 
 # Regenerate the bundled sample workbooks from scripts/sample_content.py.

@@ -5,6 +5,8 @@ import streamlit as st
 from mm_dashboard import charts, queries, ui
 from mm_dashboard.data import load
 
+CHART_MAX_ROWS = 80  # bars per output chart: beyond that a chart is a texture, not a picture
+
 scope = ui.require_scope()
 ui.header("Outputs", scope, "Outputs 1–4 are country level, 5–7 global level")
 outputs = load(queries.outputs)
@@ -28,9 +30,12 @@ for _, output in outputs.iterrows():
                 unsafe_allow_html=True)
     with_progress = rows.dropna(subset=["progress_ratio"])
     if not with_progress.empty:
-        ui.chart(charts.indicator_progress_bars(with_progress),
+        drawn = with_progress.sort_values("progress_ratio", kind="stable").head(CHART_MAX_ROWS)
+        ui.chart(charts.indicator_progress_bars(drawn),
                  "Bar length: progress from the baseline as a share of the progress expected by now "
-                 "(dashed line = on target). Hover for baseline, target, actual and unit.")
+                 "(dashed line = on target). Hover for baseline, target, actual and unit."
+                 + (f" Showing the {len(drawn)} furthest behind of {len(with_progress):,}; the table lists all."
+                    if len(drawn) < len(with_progress) else ""))
     ui.table(rows[SHOWN], f"output {code} indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS)
     latest = load(queries.narrative, queries.Scope(scope.period, scope.programme_year, scope.country, code),
                   ("achievement", "challenge"), True)

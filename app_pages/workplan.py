@@ -5,6 +5,8 @@ import streamlit as st
 from mm_dashboard import charts, queries, ui
 from mm_dashboard.data import load
 
+GANTT_MAX_ROWS = 300  # more bars than a screen can show would only slow the page
+
 scope = ui.require_scope()
 ui.header("Work plan", scope)
 info = load(queries.data_info).iloc[0]
@@ -31,9 +33,12 @@ if only_overdue:
 if shown.empty:
     ui.empty("No activity matches the status choice.", "Select more statuses above.")
     st.stop()
-ui.chart(charts.gantt(shown, info["as_of_date"]),
+drawn = charts.gantt_selection(shown, GANTT_MAX_ROWS)
+ui.chart(charts.gantt(drawn, info["as_of_date"]),
          "Light bar: planned period; solid bar: actual period (to the as-of date while running); "
-         "◀ overdue at its planned end; red rule: as-of date.")
+         "◀ overdue at its planned end; red rule: as-of date."
+         + (f" Showing {len(drawn):,} of {len(shown):,} activities, overdue ones first: narrow the sidebar or "
+            "status filters to see the others (the table below lists them all)." if len(drawn) < len(shown) else ""))
 overdue = shown[shown["is_overdue"]]
 if not overdue.empty:
     st.subheader("Overdue")

@@ -220,6 +220,19 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
     return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(18))
 
 
+def gantt_selection(activities: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most `limit` activities for the Gantt: the overdue ones first (longest overdue first), then the
+    rest in their order; the selection keeps the frame's order so related activities stay together."""
+    if len(activities) <= limit:
+        return activities
+    priority = activities["is_overdue"].fillna(False).astype(bool).map({True: 0, False: 1})
+    overdue_days = activities["days_overdue"].fillna(0)
+    chosen = (pd.DataFrame({"priority": priority, "days": -overdue_days, "position": range(len(activities))},
+                           index=activities.index)
+              .sort_values(["priority", "days", "position"]).head(limit).index)
+    return activities.loc[activities.index.isin(chosen)]
+
+
 def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
     """Budget, funds received and expenditure (USD) side by side for each group."""
     long = finance.rename(columns={"budget_usd": "Budget", "received_usd": "Funds received",

@@ -109,8 +109,10 @@ def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, hei
             frame[column] = frame[column].dt.date
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config,
                  height=height if height else "auto")
-    st.download_button(f"Download {name} (CSV)", safe_csv(frame), file_name=f"{_slug(name)}.csv", mime="text/csv",
-                       key=f"download_{_slug(name)}", icon=":material/download:")
+    # The CSV is made when the button is pressed, not on every run of the page.
+    st.download_button(f"Download {name} (CSV)", lambda: safe_csv(frame), file_name=f"{_slug(name)}.csv",
+                       mime="text/csv", key=f"download_{_slug(name)}", icon=":material/download:",
+                       on_click="ignore")
 
 
 def _slug(name: str) -> str:

@@ -139,3 +139,12 @@ def test_csv_download_neutralises_formulas():
     frame = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "plain"], "number": [-1, 2, 3, 4, 5]})
     lines = safe_csv(frame).decode("utf-8-sig").splitlines()
     assert lines == ["text,number", "\"'=HYPERLINK(\"\"x\"\")\",-1", "'+1,2", "'-2,3", "'@SUM(A1),4", "plain,5"]
+
+
+def test_the_gantt_shows_overdue_activities_first_when_there_are_too_many():
+    data = pd.DataFrame({"activity_code": [f"{n}" for n in range(10)],
+                         "is_overdue": [False, True, False, True, False, False, True, False, False, False],
+                         "days_overdue": [None, 30, None, 400, None, None, 5, None, None, None]})
+    assert charts.gantt_selection(data, 20) is data
+    assert charts.gantt_selection(data, 2)["activity_code"].tolist() == ["1", "3"]  # the longest overdue
+    assert charts.gantt_selection(data, 5)["activity_code"].tolist() == ["0", "1", "2", "3", "6"]

@@ -304,24 +304,23 @@ def _months(year: int, first_month: int, last_month: int) -> tuple[dt.date, dt.d
 MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
 
 
-def parse_month_start(value: Any) -> dt.date:
+def _month_bound(value: Any, end: bool) -> dt.date:
+    """A date as given, or the first (or last) day of the month or quarter written."""
     day = _to_date(value)
     if day is None:
         span = _month_span(value)
         if span is None:
             raise ValueProblem(value, MONTH_EXPECTED)
-        day = span[0]
+        day = span[1] if end else span[0]
     return _in_range(day, value)
+
+
+def parse_month_start(value: Any) -> dt.date:
+    return _month_bound(value, end=False)
 
 
 def parse_month_end(value: Any) -> dt.date:
-    day = _to_date(value)
-    if day is None:
-        span = _month_span(value)
-        if span is None:
-            raise ValueProblem(value, MONTH_EXPECTED)
-        day = span[1]
-    return _in_range(day, value)
+    return _month_bound(value, end=True)
 
 
 def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:

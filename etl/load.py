@@ -171,7 +171,10 @@ class Extracted:
 
 
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
-                         iati_sink: Callable[[str, list[dict]], None] | None = None) -> Extracted:
+                         iati_sink: Callable[[str, list[dict]], None] | None = None,
+                         record_sink: Callable[[spec.Sheet, list[dict]], None] | None = None) -> Extracted:
+    """Read and validate every file. With `record_sink` (the database being built), each file's accepted
+    rows are handed over once the file is checked, so memory holds one file's rows, not all of them."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=iati_sink)
     summaries = []
@@ -190,17 +193,21 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
             for raw in sheets:
                 progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
                 validate_sheet(raw, reference, validated[raw.spec.kind])
+            del sheets  # the file's raw cells are no longer needed
+        accepted_before = sum(result.accepted for result in validated.values())
+        for result in validated.values():
+            reject_duplicates(result)  # this file's rows, against every key seen so far
+            if record_sink is not None and result.records:
+                record_sink(result.sheet, result.take_records())
+        summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
         summaries.append(summary)
     for result in validated.values():
-        reject_duplicates(result)
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
         warnings.extend(w for w in result.warnings if w.kind != "text kept" or (w.file, w.sheet, w.row) not in rejected_at)
     warnings.extend(iati_data.warnings)
     by_file = {s.file: s for s in summaries}
     for result in validated.values():
-        for record in result.records:
-            by_file[record["source_file"]].rows_loaded += 1
         for rejected in result.rejected:
             by_file[rejected.file].rows_rejected += 1
     for summary in summaries:
@@ -245,14 +252,18 @@ class Building:
     def insert_iati(self, table: str, rows: list[dict]) -> None:
         insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
+    def insert_validated(self, sheet: spec.Sheet, records: list[dict]) -> None:
+        self.progress(f"writing {len(records):,} rows to {sheet.table}")
+        insert_records(self.connection, sheet, records)
+
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         connection = self.connection
         connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
                            [as_of.isoformat() if as_of else None,
                             json.dumps([str(path.resolve()) for path in inputs])])
         for result in extracted.validated.values():
-            self.progress(f"writing {len(result.records):,} rows to {result.sheet.table}")
-            insert_records(connection, result.sheet, result.records)
+            if result.records:  # what was not handed over during extraction
+                self.insert_validated(result.sheet, result.take_records())
         extracted.iati_data.flush()
         _write_log(connection, extracted)
         for view_file in VIEW_FILES:
@@ -321,15 +332,16 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     if not files:
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
     with exclusive_load(database, progress), Building(database, reference, progress) as building:
-        extracted = extract_and_validate(files, reference, progress, iati_sink=building.insert_iati)
+        extracted = extract_and_validate(files, reference, progress, iati_sink=building.insert_iati,
+                                         record_sink=building.insert_validated)
         rejected = extracted.rejected()
         if strict and rejected:
             raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
                              + rejected[0].problems[0].message)
         building.finish(extracted, as_of, paths)
     # The template's tables always; an indicator table and the IATI tables when something went into them.
-    rows_by_table = {r.sheet.table: len(r.records) for r in extracted.validated.values()
-                     if r.sheet in spec.SHEETS or r.records}
+    rows_by_table = {r.sheet.table: r.accepted for r in extracted.validated.values()
+                     if r.sheet in spec.SHEETS or r.accepted}
     rows_by_table.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
 

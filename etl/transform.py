@@ -40,12 +40,25 @@ class RejectedRow:
 
 @dataclass
 class Validated:
-    """Accepted records and rejected rows of every sheet of one table."""
+    """Accepted records and rejected rows of every sheet of one table.
+
+    `records` holds the accepted rows not yet written to the database (a load hands them over file by
+    file); `accepted` counts every row accepted so far. The keys seen (and, for results, each
+    indicator's attributes) are kept so that duplicates are found across files all the same."""
 
     sheet: spec.Sheet
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
+    accepted: int = 0
+    first_seen: dict[tuple, tuple[str, str, int]] = field(default_factory=dict)  # key -> where first given
+    indicator_first: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+    checked: int = 0  # records[:checked] have passed the duplicate check
+
+    def take_records(self) -> list[dict[str, Any]]:
+        """The accepted records, which leave memory (their keys stay)."""
+        taken, self.records, self.checked = self.records, [], 0
+        return taken
 
 
 class RowProblems:
@@ -337,46 +350,47 @@ def _key_text(sheet: spec.Sheet, record: dict) -> str:
 
 
 def reject_duplicates(validated: Validated) -> None:
-    """A second row with the same key as an earlier one (in any file) is rejected, naming the first."""
+    """A second row with the same key as an earlier one (in any file) is rejected, naming the first.
+    Checks the records added since the last call, against every key seen before."""
     sheet = validated.sheet
-    first_seen: dict[tuple, dict] = {}
-    indicator_first: dict[tuple, dict] = {}
-    kept = []
-    for record in validated.records:
+    first_seen, indicator_first = validated.first_seen, validated.indicator_first
+    kept = validated.records[:validated.checked]
+    for record in validated.records[validated.checked:]:
         key = tuple(record[k] for k in sheet.key)
         problems: list[Problem] = []
         where = (record["source_file"], record["source_sheet"], record["source_row"])
         if key in first_seen:
-            first = first_seen[key]
             key_headers = " + ".join(sheet.column(k).header for k in _named_key(sheet, record))
             problems.append(Problem(*where, key_headers, f"a second row for {_key_text(sheet, record)}",
-                                    f"one row per {key_headers} (first given at {_location(first)})"))
+                                    f"one row per {key_headers} (first given at {_location(first_seen[key])})"))
         elif sheet.kind == "results":
             problems.extend(_indicator_conflicts(sheet, record, indicator_first, where))
         if problems:
             validated.rejected.append(RejectedRow(*where, sheet.table, problems, _record_values(sheet, record)))
             continue
-        first_seen[key] = record
+        first_seen[key] = where
         kept.append(record)
-    validated.records = kept
+    validated.accepted += len(kept) - validated.checked
+    validated.records, validated.checked = kept, len(kept)
 
 
 def _indicator_conflicts(sheet: spec.Sheet, record: dict, indicator_first: dict, where: tuple) -> list[Problem]:
     indicator = (record["country"], record["indicator_code"])
-    first = indicator_first.setdefault(indicator, record)
+    first = indicator_first.setdefault(indicator, {**{a: record[a] for a in INDICATOR_ATTRIBUTES}, "where": where})
     problems = []
     for attribute in INDICATOR_ATTRIBUTES:
         if record[attribute] != first[attribute]:
             header = sheet.column(attribute).header
             problems.append(Problem(*where, header, describe(record[attribute]),
-                                    f"{describe(first[attribute])} as on {_location(first)} "
+                                    f"{describe(first[attribute])} as on {_location(first['where'])} "
                                     f"(every period row of indicator {record['indicator_code']} "
                                     f"must give the same {header})"))
     return problems
 
 
-def _location(record: dict) -> str:
-    return f"{record['source_file']} › {record['source_sheet']} › row {record['source_row']}"
+def _location(where: tuple[str, str, int]) -> str:
+    file, sheet, row = where
+    return f"{file} › {sheet} › row {row}"
 
 
 def _record_values(sheet: spec.Sheet, record: dict) -> dict[str, str]:

@@ -63,7 +63,7 @@ def check_files(paths: list[Path]) -> Check:
         extracted = extract_and_validate(paths, load_reference(), lambda message: None)
     except EtlError as error:
         return Check(unreadable=str(error))
-    rows = {result.sheet.table: len(result.records) for result in extracted.validated.values() if result.records}
+    rows = {result.sheet.table: result.accepted for result in extracted.validated.values() if result.accepted}
     rows.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     problems = pd.DataFrame(
         [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems],

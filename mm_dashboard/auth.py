@@ -14,9 +14,11 @@ import hashlib
 import hmac
 import secrets as random_source
 import sys
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config
 
 VIEWER, EDITOR = "viewer", "editor"
 ROLES = (VIEWER, EDITOR)
@@ -31,22 +33,32 @@ def password_hash(password: str, salt: str | None = None, iterations: int = ITER
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """False for a wrong password and for a stored hash that is not one of ours (never an exception)."""
     try:
         algorithm, iterations, salt, _ = stored.split("$")
-    except ValueError:
+        if algorithm != ALGORITHM:
+            return False
+        return hmac.compare_digest(password_hash(password, salt, int(iterations)), stored)
+    except (ValueError, UnicodeError):
         return False
-    if algorithm != ALGORITHM:
-        return False
-    return hmac.compare_digest(password_hash(password, salt, int(iterations)), stored)
+
+
+UNREADABLE = {"auth_users": {}}  # a login that nobody can pass
+
+
+def _secret_files_exist() -> bool:
+    return any(Path(path).expanduser().exists() for path in config.get_option("secrets.files"))
 
 
 def _secrets() -> dict[str, Any]:
     try:
         return {key: st.secrets[key] for key in st.secrets}
-    except FileNotFoundError:  # no secrets.toml: local use
-        return {}
-    except Exception:  # an unreadable secrets file must not open the app to everyone: fail closed
-        return {"auth_users": {}}
+    except FileNotFoundError:
+        # Streamlit also raises this (a subclass) for a secrets file it cannot parse: only a missing file
+        # means local use; a broken one must not open the app to everyone.
+        return UNREADABLE if _secret_files_exist() else {}
+    except Exception:
+        return UNREADABLE
 
 
 def configured_users() -> dict[str, dict[str, str]] | None:
@@ -101,7 +113,10 @@ def require_login() -> str:
             st.text_input("User name", key="login_name")
             st.text_input("Password", type="password", key="login_password")
             st.form_submit_button("Sign in", on_click=_sign_in, args=(users,))
-        if st.session_state.get("login_failed"):
+        if not users:
+            st.error("The login configuration (`.streamlit/secrets.toml`) cannot be read or lists no users: "
+                     "nobody can sign in until it is fixed.")
+        elif st.session_state.get("login_failed"):
             st.error("Unknown user name or wrong password.")
     else:
         st.write("Sign in with your organisation's account to see the dashboard.")

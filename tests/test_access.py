@@ -21,6 +21,29 @@ def test_password_hashes_verify_and_never_hold_the_password():
     assert verify_password("correct horse", stored)
     assert not verify_password("Correct horse", stored)
     assert not verify_password("correct horse", "not-a-hash")
+    assert not verify_password("correct horse", "pbkdf2_sha256$abc$salt$00")  # malformed: False, no exception
+    assert not verify_password("correct horse", "pbkdf2_sha256$1000$sél$00")
+
+
+def test_a_broken_secrets_file_locks_everyone_out(monkeypatch, tmp_path):
+    """Streamlit reports an unparsable secrets.toml as 'not found'; that must not mean local use."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    from mm_dashboard import auth
+
+    class Broken:
+        def __iter__(self):
+            raise StreamlitSecretNotFoundError("secrets.toml: invalid TOML")
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth_users.alice]\npassword_hash = "unterminated\n')
+    monkeypatch.setattr(auth.st, "secrets", Broken())
+    monkeypatch.setattr(auth.config, "get_option", lambda name: [str(broken)])
+    assert auth.configured_users() == {}
+    assert auth.current_role() is None  # a login nobody can pass
+    broken.unlink()
+    assert auth.configured_users() is None  # no file at all: local use
+    assert auth.current_role() == auth.EDITOR
 
 
 @pytest.fixture

@@ -29,6 +29,9 @@ with tempfile.TemporaryDirectory(prefix="mm-upload-") as temporary:
     paths = []
     for uploaded in files:
         path = folder / upload.safe_name(uploaded.name)
+        if path in paths:
+            st.warning(f"{uploaded.name} was chosen twice; it is read once.")
+            continue
         path.write_bytes(uploaded.getvalue())
         paths.append(path)
 

@@ -22,7 +22,6 @@ import pandas as pd
 from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.extract import input_files
-from etl.guard import check_input
 from etl.load import LoadSummary, extract_and_validate, run_load
 from etl.reference import load_reference
 
@@ -55,22 +54,45 @@ class Check:
         return 0 if self.problems.empty else self.problems[["file", "sheet", "row"]].drop_duplicates().shape[0]
 
 
-def check_files(paths: list[Path]) -> Check:
-    """Validate without loading: nothing is written anywhere."""
+def check_files(paths: list[Path], database: Path | None = None) -> Check:
+    """What loading these files would do, checked together with the files of the last load (as a load
+    would combine them), reported for the uploaded files. Nothing is written anywhere."""
+    database = database or database_path()
+    names = {path.name for path in paths}
     try:
-        for path in paths:
-            check_input(path, path.name)
-        extracted = extract_and_validate(paths, load_reference(), lambda message: None)
+        extracted = extract_and_validate(planned_inputs(paths, database), load_reference(), lambda message: None)
     except EtlError as error:
         return Check(unreadable=str(error))
-    rows = {result.sheet.table: result.accepted for result in extracted.validated.values() if result.accepted}
+    rows = {}
+    for result in extracted.validated.values():
+        count = sum(1 for record in result.records if record["source_file"] in names)
+        if count:
+            rows[result.sheet.table] = count
     rows.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     problems = pd.DataFrame(
-        [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems],
+        [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems
+         if p.file in names],
         columns=["file", "sheet", "row", "column", "found", "expected"])
-    warnings = pd.DataFrame([(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings],
+    warnings = pd.DataFrame([(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings
+                             if w.file in names],
                             columns=["file", "sheet", "row", "column", "kind", "message"])
     return Check(rows, problems, warnings)
+
+
+def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:
+    """The files a load with these uploads reads: the uploads first (on a duplicate key the first row wins,
+    so newer data wins), then the inbox and the last load's files, less any of the same name."""
+    inbox = inbox_dir()
+    taken = {path.name.casefold() for path in uploaded}
+    files = list(uploaded)
+    previous, _ = previous_load(database)
+    earlier = input_files([inbox] if inbox.exists() else []) + input_files(
+        [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
+    for path in earlier:
+        if path.name.casefold() not in taken:
+            taken.add(path.name.casefold())
+            files.append(path)
+    return files
 
 
 def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:
@@ -91,16 +113,30 @@ def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:
 
 def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
                       database: Path | None = None) -> LoadSummary:
-    """Copy the uploaded files into the inbox and rebuild the warehouse from the previous inputs plus the
-    inbox. Raises the ETL's errors; then the previous database is untouched (the inbox keeps the files)."""
+    """Put the uploaded files in the inbox and rebuild the warehouse from them, the inbox and the last
+    load's files (see planned_inputs), as of the last load's as-of date. Raises the ETL's errors; then the
+    previous database is untouched and the inbox is as it was."""
     database = database or database_path()
     inbox = inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
-    for path in uploaded:
-        shutil.copyfile(path, inbox / safe_name(path.name))
-    previous, as_of = previous_load(database)
-    in_inbox = input_files([inbox])
-    replaced = {path.name for path in in_inbox}
-    earlier = [path for path in input_files([p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
-               if path.name not in replaced and inbox.resolve() not in path.resolve().parents]
-    return run_load(earlier + in_inbox, database, as_of=as_of, progress=progress)
+    _, as_of = previous_load(database)
+    placed, set_aside = [], []
+    try:
+        for path in uploaded:
+            target = inbox / safe_name(path.name)
+            if target.exists():
+                aside = target.with_name(f".{target.name}.previous")
+                os.replace(target, aside)
+                set_aside.append((aside, target))
+            shutil.copyfile(path, target)
+            placed.append(target)
+        summary = run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress)
+    except BaseException:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        for aside, target in set_aside:
+            os.replace(aside, target)
+        raise
+    for aside, _ in set_aside:
+        aside.unlink(missing_ok=True)
+    return summary

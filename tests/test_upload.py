@@ -52,7 +52,7 @@ def test_checking_reports_every_problem_and_writes_nothing(built, write_workbook
     rows = good_rows()
     rows["expenditure"][0]["budget"] = -3
     check = upload.check_files([write_workbook({"expenditure": rows["expenditure"]}, name="money.xlsx",
-                                               kind="expenditure")])
+                                               kind="expenditure")], database=built)
     assert check.rows_by_table == {"expenditure": 1}
     assert check.problems[["file", "sheet", "row", "column", "found"]].values.tolist() == [
         ["money.xlsx", "Expenditure", 2, "Budget", "'-3'"]]
@@ -64,7 +64,8 @@ def test_checking_reports_every_problem_and_writes_nothing(built, write_workbook
 def test_an_unreadable_upload_is_explained(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
-    assert upload.check_files([path]).unreadable.startswith("notes.xlsx: not a readable Excel workbook")
+    assert upload.check_files([path], database=tmp_path / "none.duckdb").unreadable.startswith(
+        "notes.xlsx: not a readable Excel workbook")
 
 
 def test_a_corrected_workbook_replaces_the_one_of_the_same_name(built, tmp_path, inbox):
@@ -104,3 +105,28 @@ def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox,
     with duckdb.connect(str(built), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM rejected_rows WHERE file = 'notes.xlsx'").fetchone()[0] == 1
+
+
+def test_a_check_sees_the_upload_together_with_the_last_load(built, tmp_path, inbox):
+    """A corrected copy under another name: its rows come first and win; the check shows them as loading."""
+    from etl.templates import write_template
+    rows = good_rows()
+    corrected = write_template("all", tmp_path / "upload" / "JAM-corrected.xlsx",
+                               {k: v for k, v in rows.items() if k != "workplan"})
+    check = upload.check_files([corrected], database=built)
+    assert check.rows_rejected == 0
+    assert check.rows_by_table["results"] == 6
+
+
+def test_a_failed_load_leaves_the_inbox_as_it_was(built, tmp_path, inbox):
+    inbox.mkdir()
+    (inbox / "SRB.xlsx").write_bytes(b"the earlier upload")
+    broken = tmp_path / "upload" / "SRB.xlsx"
+    broken.parent.mkdir()
+    broken.write_text("not a workbook")
+    before = hashlib.sha256(built.read_bytes()).hexdigest()
+    with pytest.raises(Exception, match="SRB.xlsx: not a readable Excel workbook"):
+        upload.load_with_uploads([broken], database=built)
+    assert (inbox / "SRB.xlsx").read_bytes() == b"the earlier upload"
+    assert sorted(p.name for p in inbox.iterdir()) == ["SRB.xlsx"]
+    assert hashlib.sha256(built.read_bytes()).hexdigest() == before

@@ -175,8 +175,8 @@ def _amount(text: str | None, path: str) -> Decimal:
         amount = Decimal(text.strip()).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise ElementProblem(path, text, "an amount such as 1500.50 (a point for decimals, no separators)") from None
-    if abs(amount) >= Decimal(10) ** 16:
-        raise ElementProblem(path, text, "an amount below 10^16")
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 16:
+        raise ElementProblem(path, text, "a finite amount below 10^16")
     return amount
 
 

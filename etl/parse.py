@@ -21,6 +21,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS.update({name.casefold(): number for number, name in enumerate(calendar.month_name) if name})
 CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2) holds 16 digits before the point
 
 
 def is_blank(value: Any) -> bool:
@@ -172,9 +173,12 @@ def parse_money(value: Any) -> Decimal:
     if number < 0:
         raise ValueProblem(value, "an amount of zero or more (money is never negative)")
     try:
-        return Decimal(repr(number)).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(repr(number)).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise ValueProblem(value, "an amount below 10^16") from None
+        amount = MONEY_LIMIT
+    if amount >= MONEY_LIMIT:  # the database keeps money as DECIMAL(18,2)
+        raise ValueProblem(value, "an amount below 10^16")
+    return amount
 
 
 def parse_percent(value: Any) -> float:

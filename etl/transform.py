@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .extract import TIMEFRAME_MARKS, RawSheet
-from .parse import CENT, Reported, clean_text, currency_in_text, is_blank, parser_for
+from .parse import CENT, MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .reference import GLOBAL, Reference
 
 # Attributes of an indicator that every period row of it must repeat unchanged.
@@ -87,6 +87,14 @@ def _to_usd(amount: Decimal | None, rate: Decimal) -> Decimal | None:
     return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _check_usd_range(record: dict, amounts: tuple[str, ...], problems: RowProblems) -> None:
+    for amount in amounts:
+        usd = record.get(f"{amount}_usd")
+        if usd is not None and usd >= MONEY_LIMIT:
+            problems.add(amount, str(record[amount]), f"an amount below 10^16 US dollars once converted "
+                                                      f"(at {record['fx_rate']} {record['currency']} per USD)")
+
+
 def _programme_year_of(day: dt.date) -> int:
     return day.year if day.month >= 2 else day.year - 1
 
@@ -116,6 +124,7 @@ def check_workplan(record: dict, problems: RowProblems, reference: Reference) ->
     rate_year = _rate_year(record["currency"], _programme_year_of(record["planned_start"]), reference)
     record["fx_rate"] = reference.fx_rates[(record["currency"], rate_year)]
     record["budget_usd"] = _to_usd(record["budget"], record["fx_rate"])
+    _check_usd_range(record, ("budget",), problems)
 
 
 def check_expenditure(record: dict, problems: RowProblems, reference: Reference) -> None:
@@ -127,6 +136,7 @@ def check_expenditure(record: dict, problems: RowProblems, reference: Reference)
     record["fx_rate"] = rate
     for amount in ("budget", "received", "expenditure"):
         record[f"{amount}_usd"] = _to_usd(record[amount], rate)
+    _check_usd_range(record, ("budget", "received", "expenditure"), problems)
 
 
 def check_nothing(record: dict, problems: RowProblems, reference: Reference) -> None:

@@ -165,3 +165,17 @@ def test_a_large_iati_file_is_streamed_in_bounded_memory(tmp_path):
     print(f"peak RSS: {small.stat().st_size >> 20} MB file -> {small_peak} MB; "
           f"{large.stat().st_size >> 20} MB file -> {large_peak} MB")
     assert large_peak < small_peak + 150
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e17"])
+def test_an_iati_amount_that_is_not_a_finite_amount_is_rejected_not_a_crash(database, tmp_path, value):
+    path = tmp_path / "odd.xml"
+    path.write_text("<iati-activities version='2.03'><iati-activity><iati-identifier>XX-1</iati-identifier>"
+                    "<budget><period-start iso-date='2015-01-01'/><period-end iso-date='2015-12-31'/>"
+                    f"<value currency='USD' value-date='2015-01-01'>{value}</value></budget></iati-activity>"
+                    "</iati-activities>")
+    summary = run_load([path], database)
+    [problem] = [p for r in summary.rejected for p in r.problems]
+    assert problem.expected in ("a finite amount below 10^16",
+                                "an amount such as 1500.50 (a point for decimals, no separators)")
+    assert problem.found == f"'{value}'"

@@ -173,12 +173,17 @@ def burn_rate(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         WITH yearly AS (
             SELECT f.programme_year, sum(f.expenditure_usd) AS expenditure_usd, sum(f.budget_usd) AS budget_usd
             {FINANCE_IN_SCOPE} GROUP BY 1
-        ), phase AS (SELECT min(period_start) AS phase_start, max(period_end) AS phase_end FROM periods),
+        ), phase AS (
+            -- the whole phase's budget, the years not started yet included
+            SELECT min(p.period_start) AS phase_start, max(p.period_end) AS phase_end,
+                   (SELECT sum(budget_usd) FROM yearly) AS phase_budget_usd
+            FROM periods p
+        ),
         year_ends AS (SELECT programme_year, max(period_end) AS year_end FROM periods GROUP BY 1)
         SELECT y.programme_year,
                sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) AS cumulative_expenditure_usd,
-               sum(y.budget_usd) OVER () AS phase_budget_usd,
-               sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) / nullif(sum(y.budget_usd) OVER (), 0)
+               p.phase_budget_usd,
+               sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) / nullif(p.phase_budget_usd, 0)
                    AS spent_share,
                least(1.0, date_diff('day', p.phase_start, least(e.year_end, r.as_of_date) + 1)::DOUBLE
                    / date_diff('day', p.phase_start, p.phase_end + 1)) AS time_share
@@ -349,7 +354,7 @@ def rejected_summary(cursor: Cursor) -> pd.DataFrame:
     """Rejected values grouped by file and reason, with the rows they were found in."""
     return cursor.execute("""
         SELECT file, sheet, "column", expected, count(*) AS problems, count(DISTINCT "row") AS rows,
-               string_agg(DISTINCT CAST("row" AS VARCHAR), ', ' ORDER BY CAST("row" AS VARCHAR)) AS at_rows
+               array_to_string(list_sort(list(DISTINCT "row")), ', ') AS at_rows
         FROM rejected_rows GROUP BY ALL ORDER BY file, sheet, problems DESC""").df()
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mm_dashboard import charts, queries, ui
+from mm_dashboard import charts, db, queries, ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()
@@ -74,7 +74,8 @@ else:
                             "detail": "Detail"}, height=360)
 
 st.subheader("Board pack")
-pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country)
+# kept per period, country and database version: after a new load the pack is made afresh
+pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().version)
 if st.button(f"Prepare the board pack for {st.session_state.get('chosen_period')} (Excel and PDF)",
              icon=":material/description:", key="board_pack_button"):
     with st.spinner("Building the board pack: results matrix, country progress, work plan, finance, flash "

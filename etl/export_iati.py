@@ -187,6 +187,12 @@ def export_iati(database: Path, out: Path, reporting_org: str = DEFAULT_REPORTIN
     """Write the programme's results and finance in `database` to `out` as IATI 2.03 XML."""
     if not database.exists():
         raise LoadFailed(f"{database}: no such database (build it with python -m etl load)")
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            connection.execute("DESCRIBE indicator_progress").fetchall()  # the views the export reads
+            connection.execute("DESCRIBE finance_summary").fetchall()
+    except duckdb.Error as error:
+        raise LoadFailed(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None
     with duckdb.connect(str(database), read_only=True) as connection:
         writer = IatiWriter(connection, reporting_org, reporting_org_name)
         countries = [row[0] for row in connection.execute(

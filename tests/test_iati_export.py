@@ -111,3 +111,11 @@ def test_export_without_a_database_fails_with_exit_1(tmp_path, capsys):
     assert main(["export-iati", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "x.xml")]) == 1
     assert "no such database" in capsys.readouterr().err
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_export_from_a_file_that_is_not_a_warehouse_is_explained(tmp_path, capsys):
+    from etl.__main__ import main
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).execute("CREATE TABLE t (x INTEGER)").close()
+    assert main(["export-iati", "--db", str(other), "--out", str(tmp_path / "x.xml")]) == 1
+    assert "is not a warehouse built by `python -m etl load`" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from etl.reference import programme_year_label
 from mm_dashboard import charts, db, queries, ui
 from mm_dashboard.data import load
 
@@ -39,7 +40,7 @@ columns[3].metric("Budget delivered, Phase II to date",
                              if money["phase_budget_usd"] else None),
                   help=f"{ui.usd(money['phase_expenditure_usd'])} spent of {ui.usd(money['phase_budget_usd'])}")
 
-year = f"{scope.programme_year}/{(scope.programme_year + 1) % 100:02d}"
+year = programme_year_label(scope.programme_year)
 budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
 columns = st.columns(4)
 columns[0].metric(f"Budget {year}", ui.usd_short(budget), help=ui.usd(budget))

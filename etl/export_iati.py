@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import LoadFailed
-from .reference import GLOBAL, PHASE_END, PHASE_START, load_reference
+from .reference import GLOBAL, PHASE_END, PHASE_START, load_reference, programme_year_label
 
 PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
 PROGRAMME_CODE = "MMNDS"
@@ -177,7 +177,7 @@ class IatiWriter:
                                   **{"value-date": dt.date(year, 2, 1).isoformat()}).text = _number(amount)
                     _narrative(transaction, "description",
                                f"{'Funds received' if code == '1' else 'Expenditure'}, programme year "
-                               f"{year}/{(year + 1) % 100:02d}")
+                               f"{programme_year_label(year)}")
                     self.counts["transactions"] += 1
             ET.SubElement(activity, "related-activity", ref=self.identifier(country), type="1")
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from etl.reference import programme_year_label
+
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
 STATUS_ORDER = ["on track", "at risk", "off track", "no data"]
@@ -253,7 +255,7 @@ def burn_rate(burn: pd.DataFrame) -> alt.Chart:
     long = burn.rename(columns={"spent_share": "Budget spent", "time_share": "Time elapsed"}).melt(
         id_vars=["programme_year"], value_vars=["Budget spent", "Time elapsed"], var_name="measure",
         value_name="share")
-    long["year"] = long["programme_year"].map(lambda y: f"{y}/{(y + 1) % 100:02d}")
+    long["year"] = long["programme_year"].map(programme_year_label)
     return alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=80, filled=True)).encode(
         x=alt.X("year:N", title="Programme year (Feb–Jan)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("share:Q", title="Share of Phase II", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),

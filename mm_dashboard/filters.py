@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from etl.reference import programme_year_label
+
 from . import db, periods, queries
 from .data import load
 
@@ -127,8 +129,7 @@ def presentation_mode() -> bool:
 
 
 def scope_caption(scope: queries.Scope) -> str:
-    parts = [f"period **{scope.period}**", f"money: programme year **{scope.programme_year}/"
-                                            f"{(scope.programme_year + 1) % 100:02d}**"]
+    parts = [f"period **{scope.period}**", f"money: programme year **{programme_year_label(scope.programme_year)}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:
             parts.append(f"{name} **{value}**")

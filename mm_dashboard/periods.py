@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.reference import programme_year_label
+
 YEAR_PREFIX = "Year "
 
 
 def year_option(programme_year: int) -> str:
-    return f"{YEAR_PREFIX}{programme_year}/{(programme_year + 1) % 100:02d}"
+    return YEAR_PREFIX + programme_year_label(programme_year)
 
 
 def options(period_table: pd.DataFrame) -> list[str]:

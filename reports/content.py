@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from etl.reference import programme_year_label
 from mm_dashboard import charts, queries
 
 from .figures import Figure, figure
@@ -85,7 +86,7 @@ class BoardPack:
 
 
 def year_label(programme_year: int) -> str:
-    return f"{programme_year}/{(programme_year + 1) % 100:02d}"
+    return programme_year_label(programme_year)
 
 
 def _indicator_sort_key(code: str) -> str:

@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts  # noqa: E402
+
 READY_TEXT = "Inception completed in year 1"
 OTHER_PAGES = ("outputs", "indicators", "countries", "workplan", "money", "recommendations", "data-quality")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _memory_mb(pid: int) -> dict[str, float]:
@@ -45,34 +36,14 @@ def _memory_mb(pid: int) -> dict[str, float]:
 
 def _wait_ready(page, charts: int = 1, timeout_ms: int = 300_000) -> None:
     page.get_by_text(READY_TEXT, exact=False).first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(
-        """n => { const charts = document.querySelectorAll("[data-testid='stVegaLiteChart']");
-                 return charts.length >= n && [...charts].every(c => c.querySelector('canvas, svg')); }""",
-        arg=charts, timeout=timeout_ms)
+    wait_for_charts(page, charts, timeout_ms)
 
 
 def bench_browser(database: Path, visit_all_pages: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    environment = dict(os.environ, MM_DB_PATH=str(database))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPOSITORY, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     figures: dict = {}
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.2)
+    with serve_dashboard(database) as (url, server):
         figures["server_rss_idle_mb"] = _memory_mb(server.pid)["VmRSS"]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -99,9 +70,6 @@ def bench_browser(database: Path, visit_all_pages: bool = True) -> dict:
         memory = _memory_mb(server.pid)
         figures["server_peak_rss_mb"] = memory["VmHWM"]
         figures["server_rss_mb"] = memory["VmRSS"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return figures
 
 

@@ -3,55 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 OUTPUT = REPOSITORY / "test-output"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
 def start_server(database: Path):
-    """`streamlit run dashboard.py` on a free port of 127.0.0.1 reading `database`; yields its URL."""
-    port = free_port()
-    environment = dict(os.environ, MM_DB_PATH=str(database))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPOSITORY, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            process.kill()
-            pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace"))
+    """The dashboard served on 127.0.0.1 reading `database`; yields its URL."""
+    with serve_dashboard(database, start_timeout=60) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +35,6 @@ PAGES = [  # url path, text that shows the page has drawn, charts to wait for
     ("workplan", "All activities shown", 1),
     ("money", "Burn rate against time", 3),
 ]
-
-
-def wait_for_charts(page, count: int) -> None:
-    """Vega-Lite charts have drawn when each has its canvas or SVG."""
-    page.wait_for_function(
-        """n => { const charts = document.querySelectorAll("[data-testid='stVegaLiteChart']");
-                 return charts.length >= n && [...charts].every(c => c.querySelector('canvas, svg')); }""",
-        arg=count, timeout=60_000)
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is installed by `make test`")

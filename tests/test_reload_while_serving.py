@@ -18,11 +18,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.serve import CHROMIUM, CHROMIUM_ARGS
 from etl.load import run_load
 from etl.templates import write_template
 
 from .conftest import good_rows
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, start_server
+from .test_browser import start_server
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SESSIONS = 4

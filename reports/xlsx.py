@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mm_dashboard.charts import STATUS_COLORS
 from mm_dashboard.safety import neutralise
 
-from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack, Section, Table
+from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack, Table
 from .values import cell_value
 
 NAVY = "1F3864"

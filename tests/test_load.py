@@ -215,7 +215,7 @@ def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(wri
 
 
 def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path):
-    path = write_workbook(good_rows())
+    write_workbook(good_rows())
     run_load([tmp_path], database)
     with duckdb.connect(str(database), read_only=True) as connection:
         inputs = connection.execute("SELECT value FROM settings WHERE name = 'inputs'").fetchone()[0]

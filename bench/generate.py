@@ -33,7 +33,7 @@ from etl.reference import REFERENCE_DIR, phase_periods  # noqa: E402
 
 DATA_DIR = REPOSITORY / "bench" / ".data"
 AS_OF = dt.date(2017, 7, 31)  # the sample's snapshot date, so statuses are spread as in the sample
-GENERATOR_VERSION = 1  # bump when the content changes, so cached files are rewritten
+GENERATOR_VERSION = 2  # bump when the content changes, so cached files are rewritten
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def expenditure_rows(scale: Scale, first: int, last: int) -> list[list]:
         line = f"{ACCOUNTS[index % len(ACCOUNTS)]}-{index:07d}"
         row = [country, f"Output {output}", agency, year, budget, received, spent, currency, None, line]
         if scale.bad_line_every and index % scale.bad_line_every == scale.bad_line_every - 1:
-            row[4] = "n/a"  # rejected: "found 'n/a', expected a number: ..."
+            row[4] = -budget  # a reversal line, rejected: "found '-31650', expected an amount of zero or more ..."
         rows.append(row)
     return rows
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .parse import MONTHS, clean_text
 from .reference import Reference, load_reference
 
 HEADER_SEARCH_ROWS = 30
+FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 XML_SUFFIXES = {".xml"}
 INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"} | XML_SUFFIXES
@@ -208,11 +210,14 @@ def _total_row(values: list[Any]) -> bool:
 
 @dataclass
 class SheetScan:
-    """What calamine does not tell: hidden rows, cells holding Excel errors, formulas saved uncalculated."""
+    """What calamine does not tell: hidden rows, cells holding Excel errors, formulas saved uncalculated;
+    and whether the sheet is plain enough for the fast lane (etl/columnar.py): no formula, error cell or
+    merged cell."""
 
     hidden_rows: set[int] = field(default_factory=set)  # 1-based
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> #DIV/0!
     uncalculated: list[tuple[int, int]] = field(default_factory=list)
+    plain: bool = False
 
 
 def _cell_position(reference: str) -> tuple[int, int]:
@@ -246,24 +251,51 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 CELL_MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
+MERGED = (b"<mergeCell ", b"<mergeCell>", b":mergeCell ")
+# Texts fastexcel reads as an empty cell (pandas' missing-value markers) or as a number ('nan') in a
+# column of numbers or dates; in a column of texts they stay texts.
+FASTEXCEL_EMPTY_TEXTS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                         "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) + (b"<t/>",)
 
 
 def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
-    """Hidden rows from the raw bytes (a regular expression over <row> tags, far cheaper than parsing);
-    returns whether any cell holds an error or a formula, which needs the XML parsed."""
-    cells_to_parse = False
+    """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
+    one, far cheaper than parsing); whether the sheet is plain; returns whether any cell holds an error or
+    a formula, which needs the XML parsed."""
+    cells_to_parse = not_plain = False
     carry = b""
     with archive.open(part) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: keep its start for the next one
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-            for match in HIDDEN_ROW.finditer(text):
-                number = ROW_NUMBER.search(match.group(0))
-                if number:
-                    scan.hidden_rows.add(int(number.group(1)))
+            if b"hidden=" in text:
+                for match in HIDDEN_ROW.finditer(text):
+                    number = ROW_NUMBER.search(match.group(0))
+                    if number:
+                        scan.hidden_rows.add(int(number.group(1)))
             cells_to_parse = cells_to_parse or any(marker in text for marker in CELL_MARKERS)
+            not_plain = not_plain or any(marker in text for marker in MERGED)
+    scan.plain = not (cells_to_parse or not_plain)
     return cells_to_parse
+
+
+def has_marker_texts(path: Path, sheet: str) -> bool:
+    """Whether the sheet (or the shared strings) holds a text fastexcel reads as an empty cell in a
+    column of numbers or dates ('N/A', 'null', ...). Read only when such a column has empty cells."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [_sheet_parts(archive).get(sheet), "xl/sharedStrings.xml"]
+        names = set(archive.namelist())
+        for part in (p for p in parts if p in names):
+            carry = b""
+            with archive.open(part) as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    text = carry + block
+                    if any(marker in text for marker in MARKER_TEXTS):
+                        return True
+                    carry = text[-64:]
+    return False
 
 
 def scan_sheets(path: Path) -> dict[str, SheetScan]:
@@ -314,6 +346,18 @@ def _row_ranges(numbers: list[int]) -> str:
             ranges.append(str(start) if start == number else f"{start}-{number}")
             start = None
     return ", ".join(ranges)
+
+
+def skipped_rows_warnings(file: str, sheet: str, hidden: list[int], totals: list[int]) -> list[LoadWarning]:
+    """What a load says about the hidden rows and the total rows it did not load."""
+    warnings = []
+    if hidden:
+        warnings.append(LoadWarning(file, sheet, None, None, "hidden rows",
+                                    f"hidden row(s) {_row_ranges(hidden)} not loaded: unhide them in Excel to load them"))
+    for number in totals:
+        warnings.append(LoadWarning(file, sheet, number, None, "total row",
+                                    "a total row, not loaded (totals are computed from the rows)"))
+    return warnings
 
 
 class SheetReader:
@@ -371,13 +415,7 @@ class SheetReader:
                     elif not _is_blank(values[position]):
                         last[position] = values[position]
             raw.rows.append((index + 1, values))
-        if hidden:
-            raw.warnings.append(LoadWarning(self.file, title, None, None, "hidden rows",
-                                            f"hidden row(s) {_row_ranges(hidden)} not loaded: unhide them in Excel "
-                                            "to load them"))
-        for number in totals:
-            raw.warnings.append(LoadWarning(self.file, title, number, None, "total row",
-                                            "a total row, not loaded (totals are computed from the rows)"))
+        raw.warnings.extend(skipped_rows_warnings(self.file, title, hidden, totals))
         return raw
 
     @staticmethod
@@ -410,6 +448,10 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         scans = scan_sheets(path)
         for metadata in workbook.sheets_metadata:
             title = metadata.name
+            fast = _fast_lane(path, file, title, reader, scans.get(title, SheetScan()), metadata)
+            if fast is not None:
+                sheets.append(fast)
+                continue
             sheet = workbook.get_sheet_by_name(title)
             rows = _blank_to_none(sheet.to_python(skip_empty_area=False))
             scan = scans.get(title, SheetScan())
@@ -451,6 +493,22 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
                                    f"found {', '.join(repr(t) for t in workbook.sheet_names) or 'none'} "
                                    "(nor a sheet whose header row matches one of them, or an indicator table)")
     return sheets, warnings
+
+
+def _fast_lane(path: Path, file: str, title: str, reader: SheetReader, scan: SheetScan, metadata):
+    """The sheet read by the fast lane (etl/columnar.py), or None for the per-cell path. Only the first
+    rows are read to find the header; the sheet is then read once, by fastexcel."""
+    if not scan.plain or metadata.visible != SheetVisibleEnum.Visible or os.environ.get(FAST_LANE_SWITCH) == "0":
+        return None
+    from .columnar import read_fast  # the fast lane builds on this module
+    from .xlsx_rows import read_rows
+
+    top = read_rows(path, title, first=HEADER_SEARCH_ROWS)
+    rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
+    recognised = reader.recognise(title, rows)
+    if recognised is None:
+        return None
+    return read_fast(path, file, title, *recognised, rows, scan.hidden_rows)
 
 
 def decode_text(raw: bytes, file: str) -> str:

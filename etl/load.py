@@ -14,18 +14,23 @@ import fcntl
 import hashlib
 import json
 import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import checks, guard, iati, spec
+from .columnar import RATE_COLUMN, FastSheet, validate_fast
+from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .extract import XML_SUFFIXES, input_files, read_file
 from .reference import Reference, load_reference
-from .transform import Validated, reject_duplicates, validate_sheet
+from .transform import Validated, validate_sheet
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SQL_TYPES = {
@@ -125,6 +130,35 @@ def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, rec
     insert_table(connection, sheet.table, table_columns(sheet), records)
 
 
+def _frame_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
+    """How a fast-lane column becomes the table's: amounts arrive as whole cents and the exchange rate
+    in millionths, so that DuckDB's integer arithmetic gives exactly the per-cell path's Decimals
+    (amount / rate, rounded half up to the cent)."""
+    sql_type = sql_type.replace(" NOT NULL", "")
+    money = {c.key for c in sheet.columns if c.kind == spec.MONEY}
+    if name in money:
+        return f'CAST(CAST("{name}" AS DECIMAL(18,0)) * 0.01 AS {sql_type})'
+    if name == "fx_rate":
+        return f'CAST(CAST("{RATE_COLUMN}" AS DECIMAL(18,0)) * 0.000001 AS {sql_type})'
+    if name.endswith("_usd") and name[:-4] in money:
+        cents = (f'(CAST("{name[:-4]}" AS HUGEINT) * {2 * 10 ** 6} + "{RATE_COLUMN}") '
+                 f'// (2 * "{RATE_COLUMN}")')
+        return f"CAST(CAST({cents} AS DECIMAL(18,0)) * 0.01 AS {sql_type})"
+    return f'CAST("{name}" AS {sql_type})'
+
+
+def insert_frame(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, frame: pa.Table) -> None:
+    """Rows accepted by the fast lane (etl/columnar.py), as Arrow columns."""
+    columns = table_columns(sheet)
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    expressions = ", ".join(_frame_expression(sheet, name, sql_type) for name, sql_type in columns)
+    connection.register("incoming_frame", frame)
+    try:
+        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM incoming_frame')
+    finally:
+        connection.unregister("incoming_frame")
+
+
 def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
                  records: list[dict]) -> None:
     if not records:
@@ -156,6 +190,16 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
     return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
 
 
+def _read(path: Path, name: str, reference: Reference):
+    """(SHA-256, the file's sheets and warnings) of one input, after the size and zip-bomb guard. IATI
+    files are streamed into the database by the caller, so only checked here."""
+    guard.check_input(path, name)
+    sha256 = file_sha256(path)
+    if path.suffix.lower() in XML_SUFFIXES:
+        return sha256, None
+    return sha256, read_file(path, name, reference)
+
+
 @dataclass
 class Extracted:
     """Everything read from the inputs: validated sheets, IATI rows, per-file summaries, warnings."""
@@ -171,42 +215,60 @@ class Extracted:
 
 
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
-                         iati_sink: Callable[[str, list[dict]], None] | None = None,
-                         record_sink: Callable[[spec.Sheet, list[dict]], None] | None = None) -> Extracted:
-    """Read and validate every file. With `record_sink` (the database being built), each file's accepted
-    rows are handed over once the file is checked, so memory holds one file's rows, not all of them."""
+                         building: "Building") -> Extracted:
+    """Read and validate every file into the database being built. Each file's accepted rows are written
+    once it is validated, and the next file is read meanwhile (on the second core), so memory holds two
+    files' rows, not all of them. Rows repeating a key are then found by the database (etl/duplicates.py)."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
-    iati_data = iati.IatiData(sink=iati_sink)
+    iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
     warnings: list[LoadWarning] = []
+    order: list[tuple[str, str]] = []  # (file, sheet) in the order read: the first of two equal keys wins
     names = _display_names(files)
-    for index, path in enumerate(files, start=1):
-        progress(f"[{index}/{len(files)}] reading {names[path]}")
-        guard.check_input(path, names[path])
-        summary = FileSummary(names[path], file_sha256(path))
-        if path.suffix.lower() in XML_SUFFIXES:
-            count = iati.read_iati(path, names[path], reference, iati_data)
-            progress(f"      {count:,} IATI activities")
-        else:
-            sheets, file_warnings = read_file(path, names[path], reference)
-            warnings.extend(file_warnings)
-            for raw in sheets:
-                progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
-                validate_sheet(raw, reference, validated[raw.spec.kind])
-            del sheets  # the file's raw cells are no longer needed
-        accepted_before = sum(result.accepted for result in validated.values())
-        for result in validated.values():
-            reject_duplicates(result)  # this file's rows, against every key seen so far
-            if record_sink is not None and result.records:
-                record_sink(result.sheet, result.take_records())
-        summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
-        summaries.append(summary)
+    with ThreadPoolExecutor(max_workers=1) as reader:  # reads the next file while this one is validated
+        upcoming = reader.submit(_read, files[0], names[files[0]], reference) if files else None
+        for index, path in enumerate(files, start=1):
+            progress(f"[{index}/{len(files)}] reading {names[path]}")
+            current = upcoming
+            upcoming = reader.submit(_read, files[index], names[files[index]], reference) if index < len(files) else None
+            try:
+                sha256, read = current.result()
+            except BaseException:
+                if upcoming is not None:
+                    upcoming.cancel()
+                raise
+            summary = FileSummary(names[path], sha256)
+            accepted_before = sum(result.accepted for result in validated.values())
+            if read is None:
+                count = iati.read_iati(path, names[path], reference, iati_data)
+                progress(f"      {count:,} IATI activities")
+            else:
+                sheets, file_warnings = read
+                warnings.extend(file_warnings)
+                for raw in sheets:
+                    order.append((raw.file, raw.sheet))
+                    if isinstance(raw, FastSheet):
+                        progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
+                        validate_fast(raw, reference, validated[raw.spec.kind])
+                    else:
+                        progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
+                        validate_sheet(raw, reference, validated[raw.spec.kind])
+                del sheets, read  # the file's raw cells are no longer needed
+            for result in validated.values():
+                if result.records or result.frames:
+                    building.insert_validated(result.sheet, *result.take())
+            summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
+            summaries.append(summary)
+    progress("checking for rows that repeat a key")
+    removed = building.reject_duplicates(validated, order)
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
         warnings.extend(w for w in result.warnings if w.kind != "text kept" or (w.file, w.sheet, w.row) not in rejected_at)
     warnings.extend(iati_data.warnings)
     by_file = {s.file: s for s in summaries}
+    for summary in summaries:
+        summary.rows_loaded -= removed[summary.file]
     for result in validated.values():
         for rejected in result.rejected:
             by_file[rejected.file].rows_rejected += 1
@@ -252,18 +314,20 @@ class Building:
     def insert_iati(self, table: str, rows: list[dict]) -> None:
         insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
-    def insert_validated(self, sheet: spec.Sheet, records: list[dict]) -> None:
-        self.progress(f"writing {len(records):,} rows to {sheet.table}")
+    def insert_validated(self, sheet: spec.Sheet, records: list[dict], frames: list[pa.Table]) -> None:
+        self.progress(f"writing {len(records) + sum(f.num_rows for f in frames):,} rows to {sheet.table}")
         insert_records(self.connection, sheet, records)
+        for frame in frames:
+            insert_frame(self.connection, sheet, frame)
+
+    def reject_duplicates(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
+        return reject_duplicates(self.connection, validated, order)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         connection = self.connection
         connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
                            [as_of.isoformat() if as_of else None,
                             json.dumps([str(path.resolve()) for path in inputs])])
-        for result in extracted.validated.values():
-            if result.records:  # what was not handed over during extraction
-                self.insert_validated(result.sheet, result.take_records())
         extracted.iati_data.flush()
         _write_log(connection, extracted)
         for view_file in VIEW_FILES:
@@ -323,6 +387,18 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
+def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[str, dict[str, int]]]:
+    """What loading `files` would do, built in a scratch folder and thrown away: everything read, and the
+    rows each table would get from each file."""
+    with tempfile.TemporaryDirectory() as folder, \
+            Building(Path(folder) / "check.duckdb", reference, lambda message: None) as building:
+        extracted = extract_and_validate(files, reference, lambda message: None, building)
+        rows = {result.sheet.table: dict(building.connection.execute(
+                    f'SELECT source_file, count(*) FROM "{result.sheet.table}" GROUP BY source_file').fetchall())
+                for result in extracted.validated.values() if result.accepted}
+    return extracted, rows
+
+
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
              progress: Progress = lambda message: None) -> LoadSummary:
     """Load `paths` (files or folders) into a new `database`. Raises UnreadableFile or LoadFailed, and
@@ -332,8 +408,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     if not files:
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
     with exclusive_load(database, progress), Building(database, reference, progress) as building:
-        extracted = extract_and_validate(files, reference, progress, iati_sink=building.insert_iati,
-                                         record_sink=building.insert_validated)
+        extracted = extract_and_validate(files, reference, progress, building)
         rejected = extracted.rejected()
         if strict and rejected:
             raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
+import pyarrow as pa
+
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .extract import TIMEFRAME_MARKS, RawSheet
@@ -40,24 +42,24 @@ class RejectedRow:
 
 @dataclass
 class Validated:
-    """Accepted records and rejected rows of every sheet of one table.
+    """Accepted and rejected rows of every sheet of one table.
 
-    `records` holds the accepted rows not yet written to the database (a load hands them over file by
-    file); `accepted` counts every row accepted so far. The keys seen (and, for results, each
-    indicator's attributes) are kept so that duplicates are found across files all the same."""
+    The accepted rows not yet written to the database are `records` (dicts, from the per-cell path)
+    and `frames` (Arrow tables, from the fast lane, etl/columnar.py); a load hands them over file by
+    file. `accepted` counts every row accepted so far. Rows repeating a key are found by the database
+    once every file is in (etl/duplicates.py), which moves them to `rejected`."""
 
     sheet: spec.Sheet
     records: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[pa.Table] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
     accepted: int = 0
-    first_seen: dict[tuple, tuple[str, str, int]] = field(default_factory=dict)  # key -> where first given
-    indicator_first: dict[tuple, dict[str, Any]] = field(default_factory=dict)
-    checked: int = 0  # records[:checked] have passed the duplicate check
 
-    def take_records(self) -> list[dict[str, Any]]:
-        """The accepted records, which leave memory (their keys stay)."""
-        taken, self.records, self.checked = self.records, [], 0
+    def take(self) -> tuple[list[dict[str, Any]], list[pa.Table]]:
+        """The accepted rows not yet written, which leave memory."""
+        taken = self.records, self.frames
+        self.records, self.frames = [], []
         return taken
 
 
@@ -347,61 +349,4 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated) -> None
             continue
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         into.records.append(record)
-
-
-def _named_key(sheet: spec.Sheet, record: dict) -> list[str]:
-    """The key columns a message names: Expenditure's Line only where one was given."""
-    return [k for k in sheet.key if k != "line" or record[k] is not None]
-
-
-def _key_text(sheet: spec.Sheet, record: dict) -> str:
-    return ", ".join(f"{sheet.column(k).header} {record[k] if record[k] is not None else '(empty)'}"
-                     for k in _named_key(sheet, record) if k != "text")
-
-
-def reject_duplicates(validated: Validated) -> None:
-    """A second row with the same key as an earlier one (in any file) is rejected, naming the first.
-    Checks the records added since the last call, against every key seen before."""
-    sheet = validated.sheet
-    first_seen, indicator_first = validated.first_seen, validated.indicator_first
-    kept = validated.records[:validated.checked]
-    for record in validated.records[validated.checked:]:
-        key = tuple(record[k] for k in sheet.key)
-        problems: list[Problem] = []
-        where = (record["source_file"], record["source_sheet"], record["source_row"])
-        if key in first_seen:
-            key_headers = " + ".join(sheet.column(k).header for k in _named_key(sheet, record))
-            problems.append(Problem(*where, key_headers, f"a second row for {_key_text(sheet, record)}",
-                                    f"one row per {key_headers} (first given at {_location(first_seen[key])})"))
-        elif sheet.kind == "results":
-            problems.extend(_indicator_conflicts(sheet, record, indicator_first, where))
-        if problems:
-            validated.rejected.append(RejectedRow(*where, sheet.table, problems, _record_values(sheet, record)))
-            continue
-        first_seen[key] = where
-        kept.append(record)
-    validated.accepted += len(kept) - validated.checked
-    validated.records, validated.checked = kept, len(kept)
-
-
-def _indicator_conflicts(sheet: spec.Sheet, record: dict, indicator_first: dict, where: tuple) -> list[Problem]:
-    indicator = (record["country"], record["indicator_code"])
-    first = indicator_first.setdefault(indicator, {**{a: record[a] for a in INDICATOR_ATTRIBUTES}, "where": where})
-    problems = []
-    for attribute in INDICATOR_ATTRIBUTES:
-        if record[attribute] != first[attribute]:
-            header = sheet.column(attribute).header
-            problems.append(Problem(*where, header, describe(record[attribute]),
-                                    f"{describe(first[attribute])} as on {_location(first['where'])} "
-                                    f"(every period row of indicator {record['indicator_code']} "
-                                    f"must give the same {header})"))
-    return problems
-
-
-def _location(where: tuple[str, str, int]) -> str:
-    file, sheet, row = where
-    return f"{file} › {sheet} › row {row}"
-
-
-def _record_values(sheet: spec.Sheet, record: dict) -> dict[str, str]:
-    return {c.header: clean_text(record[c.key]) for c in sheet.columns if record.get(c.key) is not None}
+        into.accepted += 1

@@ -22,7 +22,7 @@ import pandas as pd
 from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.extract import input_files
-from etl.load import LoadSummary, extract_and_validate, run_load
+from etl.load import LoadSummary, dry_run, run_load
 from etl.reference import load_reference
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
@@ -56,18 +56,18 @@ class Check:
 
 def check_files(paths: list[Path], database: Path | None = None) -> Check:
     """What loading these files would do, checked together with the files of the last load (as a load
-    would combine them), reported for the uploaded files. Nothing is written anywhere."""
+    would combine them), reported for the uploaded files. Nothing is written but a scratch database, thrown away."""
     database = database or database_path()
     names = {path.name for path in paths}
     try:
-        extracted = extract_and_validate(planned_inputs(paths, database), load_reference(), lambda message: None)
+        extracted, by_file = dry_run(planned_inputs(paths, database), load_reference())
     except EtlError as error:
         return Check(unreadable=str(error))
     rows = {}
-    for result in extracted.validated.values():
-        count = sum(1 for record in result.records if record["source_file"] in names)
+    for table, counts in by_file.items():
+        count = sum(n for file, n in counts.items() if file in names)
         if count:
-            rows[result.sheet.table] = count
+            rows[table] = count
     rows.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     problems = pd.DataFrame(
         [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems

@@ -1,0 +1,338 @@
+"""The fast lane: large plain sheets of our own template, read and checked column by column.
+
+A sheet qualifies when it is one of the template's sheets (its own name and headers), every required
+column is there, and the workbook scan found no formula, error cell, merged cell or 'N/A'-style text
+in it (etl/extract.py, `SheetScan.plain`). fastexcel reads it straight into Arrow columns with strict
+types: a column holding both numbers and text is refused, and the sheet takes the per-cell path.
+So every value is exactly the cell calamine would have given.
+
+Each column is then parsed as a whole where its values have a plain form — text without stray spaces,
+amounts with at most two decimals, dates in range — and other columns (codes, choices, years) are
+parsed once per distinct value by the per-cell parser itself. A value without a plain form goes
+through the per-cell parser too. A row with any value or rule not surely met is handed, as its cells,
+to etl.transform.validate_sheet: rejected rows are reported word for word as on the per-cell path.
+The rows that pass stay Arrow columns until they are written (amounts as whole cents, the exchange
+rate as millionths, converted to DECIMAL and to US dollars by DuckDB; etl/load.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import fastexcel
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import spec
+from .errors import LoadWarning, ValueProblem
+from .extract import HeaderMatch, RawSheet, _total_row, has_marker_texts, normalise_header, skipped_rows_warnings
+from .parse import clean_text, is_blank, parser_for
+from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
+from .transform import Validated, _rate_year, validate_sheet
+
+logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
+
+# Characters str.split() treats as whitespace (the last is U+3000): a text without them, but for single
+# spaces, is its own clean form.
+_WHITESPACE = "".join(f"\\x{{{ord(c):04x}}}" for c in map(chr, range(0x3100)) if c.isspace() and c != " ")
+PLAIN_TEXT = f"^[^ {_WHITESPACE}]+(?: [^ {_WHITESPACE}]+)*$"
+MONEY_PLAIN_LIMIT = 1e13  # below it a double with two decimals is exactly its cents
+USD_PLAIN_LIMIT = 1e13  # dollars once converted: far below DECIMAL(18,2), and exact to the cent
+RATE_SCALE = 10 ** 6  # exchange rates are kept as DECIMAL(18,6)
+TARGET_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONEY: pa.int64(),
+                spec.YEAR: pa.int64(), spec.PROGRAMME_YEAR: pa.int64(), spec.WHOLE_NUMBER: pa.int64(),
+                spec.DATE: pa.date32(), spec.MONTH_START: pa.date32(), spec.MONTH_END: pa.date32()}
+ARROW_KINDS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_float64, pa.types.is_boolean,
+               pa.types.is_timestamp, pa.types.is_null)
+RATE_COLUMN = "fx_rate_micro"  # the exchange rate in millionths, for the kinds that convert money
+
+
+@dataclass
+class FastSheet:
+    """One sheet read by fastexcel: every column of the sheet (positions from `offset`), and the
+    positions of the template's columns counted from column A, as in RawSheet."""
+
+    file: str
+    sheet: str
+    spec: spec.Sheet
+    header_row: int
+    columns: dict[str, int]
+    headers: dict[str, str]
+    table: pa.Table
+    offset: int  # the sheet's column A is position -offset of `table`
+    hidden_rows: set[int] = field(default_factory=set)
+
+    @property
+    def row_count(self) -> int:
+        return self.table.num_rows
+
+
+def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,
+              top_rows: list[list[Any]], hidden_rows: set[int]) -> FastSheet | None:
+    """The sheet as Arrow columns, or None when it does not qualify (then the per-cell path reads it)."""
+    if (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
+            or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
+            or any(c.required and c.key not in match.columns for c in sheet_spec.columns)):
+        return None
+    try:
+        batch = fastexcel.read_excel(str(path)).load_sheet(
+            title, header_row=match.index, dtype_coercion="strict", schema_sample_rows=None, eager=True)
+    except Exception:  # mixed types in a column, or anything fastexcel cannot read: the per-cell path decides
+        return None
+    table = pa.Table.from_batches([batch])
+    if not all(any(kind(t) for kind in ARROW_KINDS) for t in table.schema.types):
+        return None  # durations (time-only cells) and the like
+    if any(column.null_count and not pa.types.is_string(column.type) for column in table.columns) \
+            and has_marker_texts(path, title):
+        return None  # an empty cell of a number column may have been 'N/A': the per-cell path says which
+    header = top_rows[match.index]
+    offset = _column_offset(table.column_names, header, match.columns)
+    if offset is None:
+        return None
+    headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
+    return FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset,
+                     hidden_rows)
+
+
+def _column_offset(names: list[str], header: list[Any], columns: dict[str, int]) -> int | None:
+    """fastexcel counts columns from the first one used; find where column A falls by the header names."""
+    for offset in range(min(columns.values()) + 1):
+        if all(position - offset < len(names)
+               and normalise_header(names[position - offset]) == normalise_header(header[position])
+               for position in columns.values()):
+            return offset
+    return None
+
+
+def _python_value(value: Any) -> Any:
+    """A cell as calamine gives it: a date cell at midnight is a date, '' is an empty cell."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    if value == "":
+        return None
+    return value
+
+
+def _numpy_bool(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _blank(array: pa.Array) -> np.ndarray:
+    """Cells the per-cell path reads as empty: missing, or text of whitespace only."""
+    blank = _numpy_bool(array.is_null())
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        plain = _numpy_bool(pc.match_substring_regex(array, PLAIN_TEXT))
+        for index in np.flatnonzero(~plain & ~blank):
+            blank[index] = is_blank(array[index].as_py())
+    return blank
+
+
+@dataclass
+class Parsed:
+    values: pa.Array  # the database's value (money in cents); null where empty or not parsed
+    ok: np.ndarray  # the value is surely what the per-cell parser gives and the cell is acceptable
+
+
+def parse_column(column: spec.Column, array: pa.Array, reference: Reference) -> Parsed:
+    parser = parser_for(column, reference)
+    target = TARGET_TYPES.get(column.kind, pa.string())
+    blank = _blank(array)
+    kind, arrow_type = column.kind, array.type
+    if kind == spec.TEXT and pa.types.is_string(arrow_type):
+        plain = _numpy_bool(pc.match_substring_regex(array, PLAIN_TEXT))
+        parsed = Parsed(pc.if_else(pa.array(plain), array, pa.nulls(len(array), pa.string())), plain)
+    elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and pa.types.is_float64(arrow_type):
+        parsed = _numbers(kind, array)
+    elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
+        days = pc.cast(pc.floor_temporal(array, unit="day"), pa.date32())
+        in_range = pc.and_(pc.greater_equal(days, pa.scalar(EARLIEST_DATE)), pc.less_equal(days, pa.scalar(LATEST_DATE)))
+        parsed = Parsed(days, _numpy_bool(in_range))
+    else:
+        return _by_distinct(array, parser, target, column, blank)
+    return _rescue(parsed, array, parser, target, column, blank)
+
+
+def _numbers(kind: str, array: pa.Array) -> Parsed:
+    x = array.to_numpy(zero_copy_only=False).astype(float)  # nulls -> NaN
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(x)
+        if kind == spec.MONEY:
+            cents = np.round(np.where(finite, x, 0) * 100)
+            ok = finite & (x >= 0) & (x < MONEY_PLAIN_LIMIT) & (cents / 100 == x)
+            return Parsed(pa.array(cents.astype(np.int64), mask=~ok), ok)
+        ok = finite & ((x >= 0) & (x <= 100) if kind == spec.PERCENT else True)
+    return Parsed(pa.array(x, mask=~ok), ok)
+
+
+def _to_target(value: Any, kind: str) -> Any:
+    if kind == spec.MONEY and value is not None:
+        return int(value * 100)  # a Decimal quantized to the cent
+    return value
+
+
+def _rescue(parsed: Parsed, array: pa.Array, parser: Callable, target: pa.DataType, column: spec.Column,
+            blank: np.ndarray) -> Parsed:
+    """Values without a plain form, through the per-cell parser; empty cells as the per-cell path has them."""
+    ok = parsed.ok.copy()
+    ok[blank] = not column.required
+    redo = np.flatnonzero(~parsed.ok & ~blank)
+    values = parsed.values
+    if len(redo):
+        found = []
+        for index in redo:
+            try:
+                found.append(_to_target(parser(_python_value(array[int(index)].as_py())), column.kind))
+                ok[index] = True
+            except ValueProblem:
+                found.append(None)
+        mask = np.zeros(len(array), dtype=bool)
+        mask[redo] = True
+        values = pc.replace_with_mask(values, pa.array(mask), pa.array(found, target))
+    if blank.any():
+        values = pc.if_else(pa.array(blank), pa.nulls(len(array), target), values)
+    return Parsed(values, ok)
+
+
+def _by_distinct(array: pa.Array, parser: Callable, target: pa.DataType, column: spec.Column,
+                 blank: np.ndarray) -> Parsed:
+    """Codes, choices, years and the like repeat a few values: each distinct cell is parsed once."""
+    encoded = pc.dictionary_encode(array)
+    results, oks = [], []
+    for value in encoded.dictionary.to_pylist():
+        value = _python_value(value)
+        if is_blank(value):
+            results.append(None)
+            oks.append(not column.required)
+            continue
+        try:
+            results.append(_to_target(parser(value), column.kind))
+            oks.append(True)
+        except ValueProblem:
+            results.append(None)
+            oks.append(False)
+    indices = encoded.indices
+    ok = np.asarray(oks + [not column.required], dtype=bool)[
+        indices.fill_null(len(oks)).to_numpy(zero_copy_only=False)]
+    return Parsed(pa.array(results, target).take(indices), ok)
+
+
+def _rates(currencies: pa.Array, years: np.ndarray, reference: Reference, nearest: bool) -> np.ndarray:
+    """The exchange rate of each row in millionths (0 where there is none, or it has more decimals)."""
+    rates = np.zeros(len(currencies), dtype=np.int64)
+    names = currencies.to_numpy(zero_copy_only=False)
+    pairs: dict[tuple[str, int], int] = {}
+    for index, pair in enumerate(zip(names, years.tolist())):
+        rate = pairs.get(pair)
+        if rate is None:
+            currency, year = pair
+            if nearest:
+                year = _rate_year(currency, year, reference)
+            decimal = reference.fx_rates.get((currency, year))
+            micro = decimal * RATE_SCALE if decimal is not None else Decimal(0)
+            rate = pairs[pair] = int(micro) if micro == micro.to_integral_value() and 0 < micro <= 10 ** 11 else 0
+        rates[index] = rate
+    return rates
+
+
+def _usd_plain(cents: pa.Array, rates: np.ndarray) -> np.ndarray:
+    """Amounts whose conversion is surely below the limit (others go through the per-cell check)."""
+    amount = cents.to_numpy(zero_copy_only=False).astype(float)  # nulls -> NaN
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usd = amount / 100 / (rates / RATE_SCALE)
+        return np.isnan(amount) | (usd < USD_PLAIN_LIMIT)
+
+
+def row_rules(kind: str, values: dict[str, pa.Array], reference: Reference) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """The cross-field rules of etl.transform (ROW_CHECKS) as masks: True where surely met. Also the
+    columns the rules derive (the currency where empty, the exchange rate)."""
+    rows = len(next(iter(values.values())))
+    ok = np.ones(rows, dtype=bool)
+    derived: dict[str, pa.Array] = {}
+    if kind == "results":
+        global_outputs = pa.array([code for code, o in reference.outputs.items() if o["level"] == "global"])
+        country_outputs = pa.array([code for code, o in reference.outputs.items() if o["level"] == "country"])
+        is_global = pc.equal(values["country"], GLOBAL)
+        wrong = pc.or_(pc.and_(pc.is_in(values["output_code"], value_set=global_outputs), pc.invert(is_global)),
+                       pc.and_(pc.is_in(values["output_code"], value_set=country_outputs), is_global))
+        unexplained = pc.and_(pc.is_valid(values["baseline_adjusted"]), pc.is_null(values["baseline_adjustment_note"]))
+        ok &= ~_numpy_bool(wrong) & ~_numpy_bool(unexplained)
+    elif kind == "workplan":
+        ok &= ~_numpy_bool(pc.less(values["planned_end"], values["planned_start"]))
+        ok &= ~_numpy_bool(pc.less(values["actual_end"], values["actual_start"]))
+        ok &= ~_numpy_bool(pc.and_(pc.equal(values["status"], "completed"), pc.is_null(values["actual_end"])))
+        currency = pc.fill_null(values["currency"], "USD")
+        start = values["planned_start"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        years = start.astype("datetime64[Y]").astype(int) + 1970
+        months = start.astype("datetime64[M]").astype(int) % 12 + 1
+        programme_years = np.where(months >= 2, years, years - 1)
+        rates = _rates(currency, programme_years, reference, nearest=True)
+        ok &= (rates > 0) & _usd_plain(values["budget"], rates)
+        derived = {"currency": currency, RATE_COLUMN: pa.array(rates)}
+    elif kind == "expenditure":
+        years = values["programme_year"].fill_null(0).to_numpy(zero_copy_only=False)
+        rates = _rates(values["currency"].fill_null(""), years, reference, nearest=False)
+        ok &= rates > 0
+        for amount in ("budget", "received", "expenditure"):
+            ok &= _usd_plain(values[amount], rates)
+        derived = {RATE_COLUMN: pa.array(rates)}
+    return ok, derived
+
+
+def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> None:
+    """Accepted rows go to into.frames as Arrow columns; the others through the per-cell validator."""
+    table = sheet.table
+    rows = table.num_rows
+    numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
+    blanks = [_blank(column.combine_chunks()) for column in table.columns]
+    blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)
+    hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row
+    texts = sum((~blank).astype(int) for blank, t in zip(blanks, table.schema.types)
+                if pa.types.is_string(t) or pa.types.is_large_string(t)) if blanks else np.zeros(rows, dtype=int)
+    total = np.zeros(rows, dtype=bool)
+    for index in np.flatnonzero((np.asarray(texts) == 1) & ~blank_row & ~hidden):
+        total[index] = _total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()])
+    into.warnings.extend(skipped_rows_warnings(sheet.file, sheet.sheet, numbers[hidden].tolist(),
+                                               numbers[total].tolist()))
+    keep = np.flatnonzero(~blank_row & ~hidden & ~total)
+    table, numbers = table.take(pa.array(keep)), numbers[keep]
+    values: dict[str, pa.Array] = {}
+    ok = np.ones(len(keep), dtype=bool)
+    for column in sheet.spec.columns:
+        position = sheet.columns.get(column.key)
+        if position is None:
+            array = pa.nulls(len(keep))
+        else:
+            array = table.column(position - sheet.offset).combine_chunks()
+        parsed = parse_column(column, array, reference)
+        values[column.key] = parsed.values
+        ok &= parsed.ok
+    rules_ok, derived = row_rules(sheet.spec.kind, values, reference)
+    ok &= rules_ok
+    values.update(derived)
+    _per_cell(sheet, table, numbers, np.flatnonzero(~ok), reference, into)
+    accepted = pa.array(np.flatnonzero(ok))
+    if len(accepted):
+        frame = {key: array.take(accepted) for key, array in values.items()}
+        frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
+                     source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
+                     source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
+        into.frames.append(pa.table(frame))
+        into.accepted += len(accepted)
+
+
+def _per_cell(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray, reference: Reference,
+              into: Validated) -> None:
+    """The rows not surely clean, as cells, through etl.transform.validate_sheet."""
+    if not len(indices):
+        return
+    rows = []
+    for number, cells in zip(numbers[indices].tolist(), table.take(pa.array(indices)).to_pylist()):
+        rows.append((number, [None] * sheet.offset + [_python_value(v) for v in cells.values()]))
+    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, rows)
+    validate_sheet(raw, reference, into)

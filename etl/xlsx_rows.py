@@ -1,0 +1,266 @@
+"""Read chosen rows of one sheet of an .xlsx workbook, cell for cell as python-calamine reads them.
+
+fastexcel, which loads large sheets, cannot cheaply give the first rows of a sheet (to find its header
+before loading it: calamine parses the whole sheet even for 30 rows) nor the original cells of the few
+rows its typed load made ambiguous (a text 'n/a' in a number column comes back as null). This module
+streams the sheet's XML part in blocks, parses only the wanted rows and stops after the last of them.
+Values are python-calamine 0.9.1's `to_python()` values, except that empty cells and strings are None
+and error cells keep their text ('#DIV/0!'), as etl.extract gives them to the validator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeElementTree
+
+from .extract import _cell_position, _local, _sheet_parts
+
+BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
+SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
+NAMESPACE = re.compile(rb"""\s(xmlns(?::[\w.-]+)?)\s*=\s*(?:"[^"]*"|'[^']*')""")
+ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)""")
+NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
+ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes characters XML cannot hold
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
+DURATION_FORMAT_ID = "46"  # [h]:mm:ss
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MILLISECONDS_A_DAY = 86_400_000
+
+
+def read_rows(path: Path, sheet: str, *, first: int | None = None, wanted: Iterable[int] | None = None
+              ) -> dict[int, list[Any]]:
+    """Rows 1 to `first` and the `wanted` rows (numbered from 1) of a sheet: {row number: cell values
+    by column, A first}, each row as long as its last cell. Rows without cells are left out.
+    Raises KeyError when the workbook has no sheet of that name."""
+    numbers = set(range(1, (first or 0) + 1)).union(wanted or ())
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_parts(archive).get(sheet)
+        if part is None:
+            raise KeyError(f"no sheet named {sheet!r} in {Path(path).name}")
+        cells = _CellReader(archive)
+        with archive.open(_part_name(archive, part)) as stream:
+            rows = {number: cells.row(element) for number, element in _row_elements(stream, numbers)}
+        return cells.with_shared_strings({number: row for number, row in rows.items() if row})
+
+
+def _part_name(archive: zipfile.ZipFile, name: str) -> str:
+    """The archive's name for a part, matched regardless of case as calamine does."""
+    return next((n for n in archive.namelist() if n.lower() == name.lower()), name)
+
+
+def _row_elements(stream: IO[bytes], numbers: set[int]) -> Iterator[tuple[int, Element]]:
+    """The wanted <row> elements of a sheet part, in one pass that stops after the last of them.
+
+    Other rows are passed over by their start tag alone, and a block whose last row comes before the next
+    wanted one is passed over whole, so a few scattered rows cost little more than decompressing the part.
+    Rows are numbered by their r attribute, else as following the previous row (as calamine does)."""
+    if not numbers:
+        return
+    wanted = sorted(numbers)
+    buffer, position, number = b"", 0, 0
+    row_tag = row_start = row_end = opening = None
+    for block in iter(lambda: stream.read(BLOCK_SIZE), b""):
+        buffer, position = buffer[position:] + block, 0
+        if row_tag is None:  # still before the cells: settle the prefix of the tags, if they have one
+            sheet_data = SHEET_DATA.search(buffer)
+            if sheet_data is None:
+                continue
+            prefix = sheet_data.group(1) or b""
+            row_tag, row_end = b"<" + prefix + b"row", b"</" + prefix + b"row>"
+            row_start = re.compile(re.escape(row_tag) + rb"\b([^>]*)>")
+            declarations = {m.group(1): m.group(0) for m in NAMESPACE.finditer(buffer, 0, sheet_data.start())}
+            opening = b"<rows" + b"".join(declarations.values()) + b">"  # a row parsed alone needs its prefixes
+            position = sheet_data.end()
+        last_start = buffer.rfind(row_tag, position)
+        last = row_start.match(buffer, last_start) if last_start >= 0 else None
+        last_number = last and ROW_NUMBER.search(last.group(1))
+        if last_number and int(last_number.group(1)) < wanted[bisect_right(wanted, number)]:
+            position = last_start  # every row before it comes before the next wanted row
+        while found := row_start.search(buffer, position):
+            found_number = ROW_NUMBER.search(found.group(1))
+            row_number = int(found_number.group(1)) if found_number else number + 1
+            if row_number > wanted[-1]:
+                return
+            if row_number in numbers and not found.group(1).endswith(b"/"):
+                end = buffer.find(row_end, found.end())
+                if end < 0:
+                    position = found.start()  # the row goes on in the next block
+                    break
+                position = end + len(row_end)
+                yield row_number, SafeElementTree.fromstring(opening + buffer[found.start():position] + b"</rows>")[0]
+                if row_number == wanted[-1]:
+                    return
+            else:
+                position = found.end()
+            number = row_number
+        else:
+            position = max(position, buffer.rfind(b"<"))  # keep a tag cut by the end of the block
+
+
+class _SharedString(int):
+    """A cell's index into the shared strings, looked up once all the wanted rows are read."""
+
+
+class _CellReader:
+    """Turns <c> elements into values. The workbook's styles and date system are read only when a
+    number has a style, the shared strings only when a cell refers to one."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+
+    def row(self, element: Element) -> list[Any]:
+        values: list[Any] = []
+        for cell in element:
+            if _local(cell.tag) == "c":
+                reference = cell.get("r")
+                column = _cell_position(reference.upper())[1] if reference else len(values)
+                values.extend([None] * (column + 1 - len(values)))
+                values[column] = self.value(cell)
+        return values
+
+    def value(self, cell: Element) -> Any:
+        kind = cell.get("t")
+        parts = {_local(child.tag): child for child in cell}
+        if "is" in parts:
+            return _text(parts["is"]) or None
+        text = parts["v"].text if "v" in parts and kind != "inlineStr" else None
+        if not text:  # an empty cell, or a formula saved without its value
+            return None
+        if kind == "s":
+            return _SharedString(text)
+        if kind == "b":
+            return text in ("1", "true")
+        if kind == "str":
+            return _unescape(text)
+        if kind not in (None, "n") or not NUMBER.fullmatch(text):
+            return text  # an error ('#DIV/0!'), or what calamine would refuse to read
+        number, style = float(text), cell.get("s")
+        if style is None or not math.isfinite(number):
+            return number
+        index = int(style) if style.isdigit() else 0  # calamine reads a style it cannot parse as the first
+        kind = self.number_formats[index] if index < len(self.number_formats) else None
+        return number if kind is None else _date_value(number, kind, self.is_1904)
+
+    def with_shared_strings(self, rows: dict[int, list[Any]]) -> dict[int, list[Any]]:
+        indexes = [value for row in rows.values() for value in row if isinstance(value, _SharedString)]
+        if not indexes:
+            return rows
+        strings = _shared_strings(self.archive, max(indexes))
+        return {number: [strings[v] or None if isinstance(v, _SharedString) else v for v in row]
+                for number, row in rows.items()}
+
+    @cached_property
+    def number_formats(self) -> list[str | None]:
+        """'date', 'duration' or None for each cell style (cellXfs), as calamine tells them apart."""
+        try:
+            styles = SafeElementTree.fromstring(self.archive.read(_part_name(self.archive, "xl/styles.xml")))
+        except KeyError:  # no styles part: every number is a number
+            return []
+        custom = {f.get("numFmtId", ""): f.get("formatCode") for f in styles.iter()
+                  if _local(f.tag) == "numFmt" and f.get("formatCode")}
+        formats = [xf.get("numFmtId") for xfs in styles.iter() if _local(xfs.tag) == "cellXfs"
+                   for xf in xfs if _local(xf.tag) == "xf"]
+        return [_custom_format_kind(custom[f]) if f in custom
+                else "duration" if f == DURATION_FORMAT_ID else "date" if f in DATE_FORMAT_IDS else None
+                for f in formats]
+
+    @cached_property
+    def is_1904(self) -> bool:
+        workbook = SafeElementTree.fromstring(self.archive.read(_part_name(self.archive, "xl/workbook.xml")))
+        return any(_local(e.tag) == "workbookPr" and e.get("date1904") in ("1", "true") for e in workbook.iter())
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings up to index `last`; the rest of the part is not read."""
+    strings: list[str] = []
+    with archive.open(_part_name(archive, "xl/sharedStrings.xml")) as stream:
+        for _, element in SafeElementTree.iterparse(stream):
+            if _local(element.tag) == "si":
+                strings.append(_text(element))
+                element.clear()
+                if len(strings) > last:
+                    break
+    return strings
+
+
+def _text(element: Element) -> str:
+    """The text of an <is> or <si> element as calamine reads it: its <t> runs, plain or rich (<r>),
+    joined; phonetic runs (<rPh>) left out; each run trimmed of XML white space unless it has
+    xml:space="preserve"; then Excel's _xHHHH_ escapes decoded (_x000D_ is a carriage return)."""
+    runs = [t for child in element for t in (child if _local(child.tag) == "r" else [child]) if _local(t.tag) == "t"]
+    return _unescape("".join((t.text or "") if t.get(XML_SPACE) == "preserve" else (t.text or "").strip(" \t\r\n")
+                             for t in runs))
+
+
+def _unescape(text: str) -> str:
+    def character(match: re.Match) -> str:
+        code = int(match.group(1), 16)
+        return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # half a surrogate pair stays as written
+    return ESCAPED_CHARACTER.sub(character, text) if "_x" in text else text
+
+
+def _custom_format_kind(code: str) -> str | None:
+    """'date', 'duration' ([h]:mm) or None for a number format code: calamine's reading of it, which
+    looks at the first section only and skips quoted text, escaped characters and [colours]."""
+    escaped = quoted = am_pm = elapsed = False
+    brackets = 0
+    previous = " "
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char in "_\\*":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == ";":
+            return None
+        elif char == "[":
+            brackets += 1
+        elif char == "]" and brackets == 1 and elapsed:
+            return "duration"
+        elif char == "]":
+            brackets = max(brackets - 1, 0)
+        elif char in "aA" and not am_pm and brackets == 0:
+            am_pm = True
+        elif brackets == 0 and (char in "pmPM/" if am_pm else char in "dmhysDMHYS"):
+            return "date"
+        elif not (elapsed and char.lower() == previous.lower()):
+            elapsed = previous == "[" and char in "hmsHMS"
+        previous = char
+    return None
+
+
+def _date_value(number: float, kind: str, is_1904: bool) -> Any:
+    """A date-formatted number as calamine gives it: to the nearest millisecond, a time of day below 1,
+    a date when whole, else a datetime; the number itself when out of Python's range. Serial numbers
+    below 60 are shifted a day, as Excel counts a 29 February 1900 that never was."""
+    if kind == "duration":
+        return dt.timedelta(milliseconds=_round(number * MILLISECONDS_A_DAY))
+    days = number + 1462 if is_1904 else number
+    milliseconds = _round((days if days >= 60 else days + 1) * MILLISECONDS_A_DAY)
+    if number < 1:
+        return (dt.datetime.min + dt.timedelta(milliseconds=milliseconds % MILLISECONDS_A_DAY)).time()
+    try:
+        moment = EXCEL_EPOCH + dt.timedelta(milliseconds=milliseconds)
+    except OverflowError:
+        return number
+    return moment.date() if number.is_integer() else moment
+
+
+def _round(number: float) -> int:
+    """Rounded half away from zero, as Rust rounds (Python's round() goes to even)."""
+    whole = math.trunc(number)
+    return whole + (1 if number - whole >= 0.5 else -1 if number - whole <= -0.5 else 0)

@@ -1,0 +1,312 @@
+"""etl.xlsx_rows reads chosen rows of a sheet as python-calamine reads the whole sheet (the definition of
+correct: '' as None, error cells as their text, as etl.extract gives them), and reads no more of a large
+sheet than it needs."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from python_calamine import CalamineWorkbook
+
+from etl import xlsx_rows
+from etl.extract import scan_sheets
+from etl.xlsx_rows import read_rows
+
+from .conftest import good_rows
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+FIXTURE_FOLDERS = [REPOSITORY / "tests", REPOSITORY / "data" / "sample", Path("/work/shared/fixtures")]
+BENCH_WORKBOOK = REPOSITORY / "bench" / ".data" / "quick" / "xlsx" / "programme.xlsx"  # git-ignored
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+
+
+def _row(values: list[Any]) -> list[tuple[str, Any]]:
+    """A row compared by type as well (True == 1.0, and a date is not a datetime), without its trailing blanks."""
+    values = [None if value == "" else value for value in values]
+    while values and values[-1] is None:
+        values.pop()
+    return [(type(value).__name__, value) for value in values]
+
+
+def calamine_rows(path: Path, sheet: str) -> dict[int, list[tuple[str, Any]]]:
+    rows = [list(row) for row in CalamineWorkbook.from_path(path).get_sheet_by_name(sheet)
+            .to_python(skip_empty_area=False)]
+    for (row, column), error in scan_sheets(path)[sheet].errors.items():  # calamine reads an error cell as ''
+        rows[row][column] = error
+    return {number: row for number, row in ((i + 1, _row(values)) for i, values in enumerate(rows)) if row}
+
+
+def our_rows(path: Path, sheet: str, **which) -> dict[int, list[tuple[str, Any]]]:
+    return {number: row for number, row in ((n, _row(values)) for n, values in read_rows(path, sheet, **which).items())
+            if row}
+
+
+def assert_reads_like_calamine(path: Path, sheet: str) -> None:
+    expected = calamine_rows(path, sheet)
+    assert our_rows(path, sheet, wanted=range(1, max(expected, default=0) + 2)) == expected
+    assert our_rows(path, sheet, first=30) == {n: row for n, row in expected.items() if n <= 30}
+    scattered = list(expected)[1::3] + [max(expected, default=0) + 5]
+    assert our_rows(path, sheet, wanted=scattered) == {n: expected[n] for n in scattered if n in expected}
+
+
+@pytest.fixture
+def reads(monkeypatch) -> dict[str, list[int]]:
+    """The size of every read from each part of any xlsx archive opened, by part name."""
+    sizes: dict[str, list[int]] = collections.defaultdict(list)
+    original = zipfile.ZipExtFile.read
+
+    def read(self, n=-1):
+        data = original(self, n)
+        sizes[self.name].append(len(data))
+        return data
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
+    return sizes
+
+
+def all_kinds_workbook(path: Path) -> Path:
+    """Every kind of cell openpyxl writes: texts, numbers, booleans, errors, formulas (saved without
+    values), rich text, dates and times under built-in and custom formats, and percent and currency
+    formats that stay numbers; blank rows, a row starting at column C, sparse rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "All kinds"
+    sheet["C1"] = "Starts at column C"
+    sheet.append(["plain", "  spaced  ", "line\nbreak", "carriage\r\nreturn", "tab\tin", "ünïcödé ✓", "<&>\"'",
+                  "_x000D_ as typed", "1.5", " ", "N/A"])
+    sheet.append([0, 1, -1, 3.14159, 1e15, 1e-7, 12345678901234567, 2 ** 53 + 1, -0.0, 45000])
+    sheet.append([True, False, None, True])
+    sheet.append(["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"])
+    sheet.append(["=1+1", "=A3*2", '="a"&"b"'])
+    sheet.append([CellRichText(["plain ", TextBlock(InlineFont(b=True), "bold"), " tail "]),
+                  CellRichText([TextBlock(InlineFont(i=True), "only italic")])])
+    half_a_millisecond_over = [45000.96764410301, 0.7233196122685185, 1.2436600520833334]  # rounded up, not to even
+    values = [dt.date(2014, 5, 2), dt.datetime(2014, 5, 2, 13, 45, 30, 250000), dt.time(6, 30),
+              dt.timedelta(hours=30, minutes=15), 0, 0.5, 1, 1.75, 59, 60, 61, 45000, 45000.999999, 2958465, 2958466,
+              -1, -0.25, *half_a_millisecond_over]
+    formats = [None, "dd/mm/yyyy", "mmm yyyy", "d-mmm-yy", "yyyy-mm-dd hh:mm:ss", "h:mm AM/PM", "hh:mm:ss",
+               "[h]:mm:ss", "mm:ss.0", "[$-409]mmmm d, yyyy;@", 'yyyy"年"m"月"', "0.00%", '"$"#,##0.00',
+               "#,##0.00 [$€-1]", "[Red]0.00", "General", "@", "0", "#,##0_);(#,##0)", '0.0 "days"']
+    for number, number_format in enumerate(formats, start=10):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(number, column, value)
+            if number_format:
+                cell.number_format = number_format
+    sheet["Z40"] = "sparse"
+    sheet["B42"] = 42
+    sheet.cell(43, 1).number_format = "dd/mm/yyyy"  # a styled cell without a value
+    workbook.save(path)
+    return path
+
+
+INLINE_STRING = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.DOTALL)
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """The workbook with its inline strings moved to a shared strings table, as Excel writes them
+    (openpyxl 3.1 writes every string inline)."""
+    strings: dict[bytes, int] = {}
+
+    def share(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match.group(1), match.group(2), index)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in old.namelist():
+            data = old.read(name)
+            new.writestr(name, INLINE_STRING.sub(share, data) if name.startswith("xl/worksheets/") else data)
+        new.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">'.encode() + b"".join(
+            b"<si>%s</si>" % text for text in strings) + b"</sst>")
+    assert strings
+    return target
+
+
+def crafted_workbook(path: Path, sheet_data: str, *, strings: list[str] = (),
+                     number_formats: dict[int, str] | None = None, styles: list[int | None] = (),
+                     date1904: bool = False, prefix: str = "") -> Path:
+    """A workbook written as XML, for what openpyxl cannot write: cached formula values, shared and
+    phonetic strings, rows and cells without positions, the 1904 date system, prefixed tags."""
+    def tags(xml: str) -> str:  # 'x:' before every tag name, declared on the root
+        return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}", xml) if prefix else xml
+    namespace = f'xmlns{":" + prefix[:-1] if prefix else ""}="{MAIN}" xmlns:x14ac="{X14AC}"'
+    formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{code}"/>' for i, code in (number_formats or {}).items())
+    date_system = ' date1904="1"' if date1904 else ""
+    xfs = "".join("<xf/>" if i is None else f'<xf numFmtId="{i}"/>' for i in styles)
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+                       "</Relationships>",
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><workbookPr{date_system}/>'
+                           '<sheets><sheet name="Crafted" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                                      f'relationships"><Relationship Id="rId1" Type="{RELATIONSHIPS}/worksheet" '
+                                      'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/styles.xml": f'<styleSheet xmlns="{MAIN}"><numFmts>{formats}</numFmts>'
+                         f'<cellXfs>{xfs}</cellXfs></styleSheet>',
+        "xl/sharedStrings.xml": tags(f"<sst {namespace}>" + "".join(strings) + "</sst>"),
+        "xl/worksheets/sheet1.xml": tags(f"<worksheet {namespace}><sheetData>{sheet_data}</sheetData>"
+                                         "<rowBreaks/></worksheet>"),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return path
+
+
+CRAFTED_STRINGS = ["<si><t>zero</t></si>", "<si/>", '<si><r><t xml:space="preserve">rich </t></r><r><rPr><b/></rPr>'
+                   "<t>bold</t></r><rPh sb=\"0\" eb=\"1\"><t>PHONETIC</t></rPh></si>",
+                   "<si><t>  trimmed\n</t></si>", '<si><t xml:space="preserve">  kept  </t></si>',
+                   "<si><t>cr_x000D_lf&#13;&#10;escaped _x005F_x0041_ &lt;&amp;&gt;</t></si>",
+                   "<si><t>lone</t><r><t> run</t></r></si>",
+                   "<si><t>ひらがな</t><rPh><t>ヒラガナ</t></rPh></si>"]
+CRAFTED_STYLES = [None, 14, 164, 165, 166, 46, 20, 10, 3, 167, 30, 57]  # s="0" ... s="11"; s="12" is out of range
+CRAFTED_FORMATS = {164: "dd/mm/yyyy", 165: "mmm yyyy", 166: "[h]:mm", 3: "yyyy", 167: "0.0%"}  # 3 is builtin, redefined
+CRAFTED_SHEET = (
+    '<row r="1" spans="1:9" x14ac:dyDescent="0.25"><c r="A1"><f>1+1</f><v>2</v></c>'
+    '<c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'
+    '<c r="C1" t="b"><f>TRUE()</f><v>1</v></c><c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    '<c r="E1" s="2"><f>TODAY()</f><v>45000</v></c><c r="F1"><f>A1</f><v></v></c>'
+    '<c r="G1"><f t="shared" ref="G1:G2" si="0">A1*2</f><v>4</v></c><c r="H1" t="str"><f>X</f><v/></c>'
+    '<c r="I1" t="str"><v>cr_x000D_ &#13;x\r\ny</v></c></row>'
+    '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c><c r="C2" t="s"><v>2</v></c>'
+    '<c r="D2" t="s"><v>3</v></c><c r="E2" t="s"><v>4</v></c><c r="F2" t="s"><v>5</v></c><c r="G2" t="s"><v>6</v></c>'
+    '<c r="H2" t="s"><v>7</v></c><c r="I2" t="inlineStr"><is><t> in line </t></is></c>'
+    '<c r="J2" t="inlineStr"><is><r><t>in </t></r><r><t xml:space="preserve">rich </t></r></is></c></row>'
+    '<row r="3"/><row r="4" ht="30" customHeight="1"></row>'
+    '<row r="5"><c r="C5" s="1"><v>45000.5</v></c><c r="D5" s="3"><v>45000</v></c><c r="E5" s="4"><v>1.25</v></c>'
+    '<c r="F5" s="5"><v>0.75</v></c><c r="G5" s="6"><v>0.3</v></c><c r="H5" s="7"><v>0.25</v></c>'
+    '<c r="I5" s="8"><v>45000</v></c><c r="J5" s="9"><v>0.5</v></c><c r="K5" s="12"><v>45000</v></c>'
+    '<c r="L5" s="0"><v>45000</v></c><c r="M5" s="x"><v>45000</v></c><c r="N5" s="1"><v>59</v></c>'
+    '<c r="O5" s="1"><v>0.5</v></c><c r="P5" s="1"><v>1</v></c><c r="Q5" s="1"><v>2958466</v></c>'
+    '<c r="R5" s="10"><v>45000</v></c><c r="S5" s="11"><v>45000.25</v></c></row>'
+    '<row r="6"><c><v>1e3</v></c><c t="n"><v>.5</v></c><c r="d6"><v>-0</v></c><c><v>00012</v></c>'
+    '<c><v>INF</v></c><c><v>not a number</v></c><c t="b"><v>0</v></c><c t="b"><v>true</v></c></row>'
+    '<row><c r="B7"><v>7</v></c></row><row><c><v>8</v></c></row>'
+    '<row r="12" hidden="1"><c r="A12" t="inlineStr"><is><t>after a gap</t></is></c></row>'
+)
+
+
+@pytest.mark.parametrize("strings", ["inline", "shared"])
+def test_openpyxl_workbook_reads_like_calamine(tmp_path, strings):
+    path = all_kinds_workbook(tmp_path / "inline.xlsx")
+    if strings == "shared":
+        path = with_shared_strings(path, tmp_path / "shared.xlsx")
+    assert_reads_like_calamine(path, "All kinds")
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("date1904", [False, True])
+def test_crafted_workbook_reads_like_calamine(tmp_path, prefix, date1904):
+    path = crafted_workbook(tmp_path / "crafted.xlsx", CRAFTED_SHEET, strings=CRAFTED_STRINGS,
+                            number_formats=CRAFTED_FORMATS, styles=CRAFTED_STYLES, date1904=date1904, prefix=prefix)
+    assert_reads_like_calamine(path, "Crafted")
+
+
+def test_crafted_values(tmp_path):
+    """Spot checks of what calamine does, beyond agreeing with it."""
+    path = crafted_workbook(tmp_path / "crafted.xlsx", CRAFTED_SHEET, strings=CRAFTED_STRINGS,
+                            number_formats=CRAFTED_FORMATS, styles=CRAFTED_STYLES)
+    rows = read_rows(path, "Crafted", wanted=[1, 2, 3, 4, 5])
+    assert rows[1][:8] == [2.0, "ab", True, "#DIV/0!", dt.date(2023, 3, 15), None, 4.0, None]
+    assert rows[2][:8] == ["zero", None, "rich bold", "trimmed", "  kept  ", "cr\rlf\r\nescaped _x0041_ <&>",
+                           "lonerun", "ひらがな"]
+    assert 3 not in rows and 4 not in rows  # rows without cells
+    assert rows[5][2:11] == [dt.datetime(2023, 3, 15, 12), dt.date(2023, 3, 15), dt.timedelta(days=1, hours=6),
+                             dt.timedelta(hours=18), dt.time(7, 12), 0.25, dt.date(2023, 3, 15), 0.5, 45000.0]
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 100, 4096])
+def test_rows_cut_across_blocks(tmp_path, monkeypatch, block_size):
+    monkeypatch.setattr(xlsx_rows, "BLOCK_SIZE", block_size)
+    path = all_kinds_workbook(tmp_path / "all.xlsx")
+    assert_reads_like_calamine(with_shared_strings(path, tmp_path / "shared.xlsx"), "All kinds")
+    crafted = crafted_workbook(tmp_path / "crafted.xlsx", CRAFTED_SHEET, strings=CRAFTED_STRINGS,
+                               number_formats=CRAFTED_FORMATS, styles=CRAFTED_STYLES, prefix="x:")
+    assert_reads_like_calamine(crafted, "Crafted")
+
+
+def test_template_workbook_reads_like_calamine(write_workbook):
+    path = write_workbook(good_rows())
+    for sheet in CalamineWorkbook.from_path(path).sheet_names:
+        assert_reads_like_calamine(path, sheet)
+
+
+def _fixture_workbooks() -> list[Path]:
+    return sorted(path for folder in FIXTURE_FOLDERS if folder.is_dir() for path in folder.rglob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", _fixture_workbooks(), ids=lambda path: path.name)
+def test_fixture_workbooks_read_like_calamine(path):
+    try:
+        sheets = CalamineWorkbook.from_path(path).sheet_names
+    except Exception:
+        pytest.skip("calamine cannot read it")
+    for sheet in sheets:
+        assert_reads_like_calamine(path, sheet)
+
+
+def test_bench_workbook_reads_like_calamine():
+    if not BENCH_WORKBOOK.exists():
+        pytest.skip("bench inputs not generated")
+    for sheet in CalamineWorkbook.from_path(BENCH_WORKBOOK).sheet_names:
+        assert_reads_like_calamine(BENCH_WORKBOOK, sheet)
+
+
+def large_sheet(path: Path, rows: int = 60_000) -> Path:
+    sheet_data = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>row {n}</t></is></c><c r="B{n}"><v>{n}.5</v>'
+                         f'</c><c r="C{n}" t="s"><v>{n % 3}</v></c></row>' for n in range(1, rows + 1))
+    return crafted_workbook(path, sheet_data, strings=["<si><t>a</t></si>", "<si><t>b</t></si>", "<si><t>c</t></si>"])
+
+
+def test_first_rows_stop_reading_early(tmp_path, reads):
+    path = large_sheet(tmp_path / "large.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        part_size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    rows = read_rows(path, "Crafted", first=30)
+    assert list(rows) == list(range(1, 31))
+    assert rows[30] == ["row 30", 30.5, "a"]
+    assert sum(reads["xl/worksheets/sheet1.xml"]) <= xlsx_rows.BLOCK_SIZE < part_size / 4
+
+
+def test_scattered_rows_are_read_in_blocks(tmp_path, reads):
+    path = large_sheet(tmp_path / "large.xlsx")
+    wanted = [2, 777, 20_001, 41_234, 59_999, 60_000, 70_000]
+    assert read_rows(path, "Crafted", wanted=wanted) == {n: [f"row {n}", n + 0.5, "abc"[n % 3]] for n in wanted[:-1]}
+    assert max(reads["xl/worksheets/sheet1.xml"]) <= xlsx_rows.BLOCK_SIZE
+    assert our_rows(path, "Crafted", wanted=wanted) == {n: row for n, row in calamine_rows(path, "Crafted").items()
+                                                        if n in wanted}
+
+
+def test_shared_strings_are_read_only_as_far_as_needed(tmp_path, reads):
+    strings = [f"<si><t>shared string number {i}</t></si>" for i in range(50_000)]
+    sheet_data = ('<row r="1"><c r="A1" t="s"><v>2</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>'
+                  '<row r="3"><c r="A3" t="s"><v>49999</v></c></row>')
+    path = crafted_workbook(tmp_path / "strings.xlsx", sheet_data, strings=strings)
+    with zipfile.ZipFile(path) as archive:
+        part_size = archive.getinfo("xl/sharedStrings.xml").file_size
+    assert read_rows(path, "Crafted", wanted=[2]) == {2: [1.0]}
+    assert "xl/sharedStrings.xml" not in reads
+    assert read_rows(path, "Crafted", first=1) == {1: ["shared string number 2"]}
+    assert 0 < sum(reads["xl/sharedStrings.xml"]) < part_size / 4
+    assert read_rows(path, "Crafted", wanted=[3]) == {3: ["shared string number 49999"]}
+
+
+def test_unknown_sheet(tmp_path):
+    path = all_kinds_workbook(tmp_path / "all.xlsx")
+    with pytest.raises(KeyError, match="no sheet named 'Nope' in all.xlsx"):
+        read_rows(path, "Nope", first=30)
+
+
+def test_no_rows_asked(tmp_path):
+    assert read_rows(all_kinds_workbook(tmp_path / "all.xlsx"), "All kinds") == {}

@@ -18,7 +18,8 @@ else:
     category = st.segmented_control("Milestones", ["inception", "implementation"], default="inception",
                                     key="milestone_category")
     shown = matrix[matrix["category"] == (category or "inception")]
-    ui.chart(charts.milestone_matrix(shown), "✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date.")
+    ui.chart(charts.milestone_matrix, shown,
+             caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date.")
 
 countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
 names = dict(zip(countries["country"], countries["name"]))
@@ -74,8 +75,8 @@ with right:
 milestones = load(queries.milestone_matrix, country)
 if not milestones.empty:
     st.subheader("Milestones timeline")
-    ui.chart(charts.milestone_timeline(milestones, info["as_of_date"]),
-             "Diamond: due date; dot: date reached (colour = status); red rule: as-of date.")
+    ui.chart(charts.milestone_timeline, milestones, info["as_of_date"],
+             caption="Diamond: due date; dot: date reached (colour = status); red rule: as-of date.")
 
 st.subheader("Indicators in detail")
 ui.table(load(queries.indicator_table, country_scope)[["output_code", "indicator_code", "indicator_title", "baseline",
@@ -95,8 +96,9 @@ ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_c
 st.subheader(f"Peer comparison, {scope.period}")
 peers = load(queries.peer_comparison, queries.Scope(scope.period, scope.programme_year, None, scope.output,
                                                     scope.agency))
-ui.chart(charts.peer_comparison(peers), "Shares per country: indicators on track (of those with data), activities "
-         "completed, and budget delivered up to the selected programme year.")
+ui.chart(charts.peer_comparison, peers,
+         caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
+         "delivered up to the selected programme year.")
 ui.table(peers, f"peer comparison {scope.period}",
          column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
                         for c in ("on_track_share", "completed_share", "delivery_rate")})

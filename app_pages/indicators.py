@@ -22,9 +22,10 @@ choices = load(queries.indicator_choices, scope)
 if choices.empty:
     ui.empty("No indicator to show.", "Load a results matrix, or widen the filters.")
     st.stop()
-keys = [f"{r.indicator_code}|{r.country}" for r in choices.itertuples()]
-labels = {f"{r.indicator_code}|{r.country}": f"{r.indicator_code} · {r.country} · {r.indicator_title}"
-          for r in choices.itertuples()}
+# whole columns at once: a portfolio has thousands of choices, and this runs on every rerun
+keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
+labels = dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
+                         + choices["indicator_title"].fillna("")).tolist()))
 wanted = st.query_params.get("indicator")
 if "indicator_choice" not in st.session_state or st.session_state["indicator_choice"] not in labels:
     st.session_state["indicator_choice"] = wanted if wanted in labels else keys[0]
@@ -37,7 +38,8 @@ st.markdown(f"**{first['indicator_title']}** ({first['unit']}, {first['direction
 if bool(first["baseline_is_adjusted"]):
     st.warning(f"Baseline adjusted from {ui.number(first['baseline_original'], first['unit'])} to "
                f"{ui.number(first['baseline'], first['unit'])}: {first['baseline_adjustment_note']}")
-ui.chart(charts.indicator_trajectory(trajectory),
-         "Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and end-of-programme target.")
+ui.chart(charts.indicator_trajectory, trajectory,
+         caption="Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and "
+         "end-of-programme target.")
 ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}",
          column_config=ui.INDICATOR_COLUMNS)

@@ -29,7 +29,8 @@ labels = {"output": "Output", "country": "Country", "agency": "Agency", "year": 
 dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
                                  key="money_dimension") or "output"
 grouped = load(queries.finance_by, scope, dimension)
-ui.chart(charts.money_bars(grouped, labels[dimension]), "Budget, funds received and expenditure, all programme years.")
+ui.chart(charts.money_bars, grouped, labels[dimension],
+         caption="Budget, funds received and expenditure, all programme years.")
 ui.table(grouped.rename(columns={"group": labels[dimension]}), f"money by {dimension}",
          column_config=ui.MONEY_COLUMNS)
 
@@ -40,16 +41,18 @@ with left:
     if burn.empty:
         ui.empty("No programme year has started yet.", "")
     else:
-        ui.chart(charts.burn_rate(burn), "Cumulative expenditure as a share of the Phase II budget, beside the share "
-                 "of Phase II elapsed (to the as-of date in the current year).")
+        ui.chart(charts.burn_rate, burn,
+                 caption="Cumulative expenditure as a share of the Phase II budget, beside the share of Phase II "
+                 "elapsed (to the as-of date in the current year).")
 with right:
     st.subheader(f"Results against resources, {scope.period}")
     outputs = load(queries.results_vs_resources, scope).dropna(subset=["spent_share", "on_track_share"])
     if outputs.empty:
         ui.empty("No output has both money and indicator data for these filters.", "")
     else:
-        ui.chart(charts.results_vs_resources(outputs), "Outputs above the dashed line deliver more results than "
-                 "their share of budget spent; below it, less. Circle size: budget.")
+        ui.chart(charts.results_vs_resources, outputs,
+                 caption="Outputs above the dashed line deliver more results than their share of budget spent; "
+                 "below it, less. Circle size: budget.")
 
 if not overspent.empty:
     st.subheader("Overspent lines")

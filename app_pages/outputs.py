@@ -12,15 +12,17 @@ ui.header("Outputs", scope, "Outputs 1–4 are country level, 5–7 global level
 outputs = load(queries.outputs)
 if scope.output:
     outputs = outputs[outputs["output_code"] == scope.output]
-indicators = load(queries.indicator_table, scope)
 
 SHOWN = ["indicator_code", "indicator_title", "country", "baseline", "actual", "target", "unit", "status", "end_target"]
+# the columns used below, split by output once: this runs on every rerun, over thousands of indicators
+indicators = load(queries.indicator_table, scope)[["output_code", "progress_ratio", *SHOWN]]
+by_output = dict(tuple(indicators.groupby("output_code", sort=False)))
 
 for _, output in outputs.iterrows():
     code = output["output_code"]
     st.subheader(f"Output {code}: {output['title']}")
     st.caption(f"{output['level'].capitalize()} level · lead agency **{output['lead_agency']}**")
-    rows = indicators[indicators["output_code"] == code]
+    rows = by_output.get(code, indicators[:0])
     if rows.empty:
         ui.empty("No indicators for this output match the filters.",
                  "Check the country and agency filters, or load a results matrix that covers this output.")
@@ -28,11 +30,11 @@ for _, output in outputs.iterrows():
     counts = rows["status"].value_counts()
     st.markdown(" ".join(ui.badge(s) + f" {int(counts.get(s, 0))}" for s in charts.STATUS_ORDER),
                 unsafe_allow_html=True)
-    with_progress = rows.dropna(subset=["progress_ratio"])
+    with_progress = rows[rows["progress_ratio"].notna()]
     if not with_progress.empty:
         drawn = with_progress.sort_values("progress_ratio", kind="stable").head(CHART_MAX_ROWS)
-        ui.chart(charts.indicator_progress_bars(drawn),
-                 "Bar length: progress from the baseline as a share of the progress expected by now "
+        ui.chart(charts.indicator_progress_bars, drawn,
+                 caption="Bar length: progress from the baseline as a share of the progress expected by now "
                  "(dashed line = on target). Hover for baseline, target, actual and unit."
                  + (f" Showing the {len(drawn)} furthest behind of {len(with_progress):,}; the table lists all."
                     if len(drawn) < len(with_progress) else ""))
@@ -42,5 +44,6 @@ for _, output in outputs.iterrows():
     latest = latest[latest["output_code"] == code]
     if not latest.empty:
         with st.expander(f"Latest narrative for Output {code} ({latest['period'].iloc[0]})"):
-            for _, entry in latest.iterrows():
-                st.markdown(f"**{entry['country']} — {entry['kind']}:** {entry['text']}")
+            # one element for all the entries: a portfolio has hundreds per output
+            st.markdown("\n\n".join(f"**{entry.country} — {entry.kind}:** {entry.text}"
+                                    for entry in latest.itertuples()))

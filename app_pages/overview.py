@@ -54,9 +54,9 @@ st.subheader(f"Countries, {scope.period}")
 if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
 else:
-    ui.chart(charts.world_map(status),
-             f"Country status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators with "
-             f"data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, "
+    ui.chart(charts.world_map, status,
+             caption=f"Country status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators "
+             f"with data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, "
              "otherwise at risk; 'not reported' when no indicator has a value for the period.")
 
 st.subheader("Needs attention")

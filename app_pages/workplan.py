@@ -34,8 +34,8 @@ if shown.empty:
     ui.empty("No activity matches the status choice.", "Select more statuses above.")
     st.stop()
 drawn = charts.gantt_selection(shown, GANTT_MAX_ROWS)
-ui.chart(charts.gantt(drawn, info["as_of_date"]),
-         "Light bar: planned period; solid bar: actual period (to the as-of date while running); "
+ui.chart(charts.gantt, drawn, info["as_of_date"],
+         caption="Light bar: planned period; solid bar: actual period (to the as-of date while running); "
          "◀ overdue at its planned end; red rule: as-of date."
          + (f" Showing {len(drawn):,} of {len(shown):,} activities, overdue ones first: narrow the sidebar or "
             "status filters to see the others (the table below lists them all)." if len(drawn) < len(shown) else ""))

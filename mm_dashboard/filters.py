@@ -31,6 +31,13 @@ class Options:
 
 
 def _options() -> Options:
+    return _options_of(db.snapshot().version)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _options_of(version: db.Version) -> Options:
+    """The choices in this version of the database: they change only with a new load, so they are worked out
+    once rather than on every run of every page."""
     table = load(queries.periods)
     started = table[table["has_started"]]
     default = started["period"].iloc[-1] if len(started) else table["period"].iloc[0]

@@ -3,10 +3,12 @@ presentation mode and explanations instead of stack traces."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 import altair as alt
 import pandas as pd
@@ -57,6 +59,7 @@ ACTIVITY_COLUMNS = {
     "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",
     "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
 }
+ARROW_DATE = "date32[pyarrow]"  # a date column as Streamlit sends it (pyarrow comes with Streamlit)
 BADGE_SYMBOL = {"on track": "●", "at risk": "▲", "off track": "✖", "no data": "○", "not reported": "○"}
 
 
@@ -100,13 +103,20 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
+def with_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with timestamp columns that hold only midnights as dates, shown and written without a time.
+    Arrow dates rather than Python date objects: the same in the browser and the CSV, converted without a
+    Python object per cell (a portfolio's work plan has 20,000 rows)."""
+    shown = frame.copy(deep=False)  # pandas copies on write: the caller's frame stays as it is
+    for column, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values) and (values.dropna().dt.normalize() == values.dropna()).all():
+            shown[column] = values.astype(ARROW_DATE)
+    return shown
+
+
 def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, height: int | None = None) -> None:
-    """A table and a button to download exactly it as CSV. Dates show as dates, not midnight timestamps."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) and (frame[column].dropna().dt.normalize()
-                                                                  == frame[column].dropna()).all():
-            frame[column] = frame[column].dt.date
+    """A table and a button to download exactly it as CSV."""
+    frame = with_dates(frame)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config,
                  height=height if height else "auto")
     # The CSV is made when the button is pressed, not on every run of the page.
@@ -119,10 +129,29 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def chart(chart_object: alt.TopLevelMixin, description: str) -> None:
-    spec = charts.to_spec(charts.presentation(chart_object, filters.presentation_mode()))
+def chart(build: Callable[..., alt.TopLevelMixin], *inputs: Any, caption: str) -> None:
+    """Draw `build(*inputs)` (a builder in mm_dashboard.charts) with its caption.
+
+    The chart is drawn once per distinct input and mode, then replayed: a rerun with the same data sends
+    the element Streamlit recorded instead of building the Altair chart and serialising its rows again
+    (most of a warm page run otherwise). The key is the inputs' content, every row of them, so a new
+    database or other filters that change the data draw a new chart, and ones that do not reuse it."""
+    _drawn_chart(build.__name__, inputs, filters.presentation_mode())
+    st.caption(caption)
+
+
+def _frame_digest(frame: pd.DataFrame) -> bytes:
+    """A frame's columns, types and every row, by value. (Streamlit's own hash reads a sample of frames of
+    50,000 rows or more; a pickle would differ between a query's first result and its cached copy.)"""
+    digest = hashlib.blake2b(repr((list(frame.columns), [str(t) for t in frame.dtypes])).encode())
+    digest.update(pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+    return digest.digest()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _frame_digest})
+def _drawn_chart(builder: str, inputs: tuple, large: bool) -> None:
+    spec = charts.to_spec(charts.presentation(getattr(charts, builder)(*inputs), large))
     st.vega_lite_chart(spec, width="stretch")
-    st.caption(description)
 
 
 def empty(what: str, how: str) -> None:

@@ -66,7 +66,7 @@ class FastSheet:
     headers: dict[str, str]
     table: pa.Table
     offset: int  # the sheet's column A is position -offset of `table`
-    hidden_rows: set[int] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # from the workbook scan
 
     @property
     def row_count(self) -> int:
@@ -74,7 +74,7 @@ class FastSheet:
 
 
 def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,
-              top_rows: list[list[Any]], hidden_rows: set[int]) -> FastSheet | None:
+              top_rows: list[list[Any]]) -> FastSheet | None:
     """The sheet as Arrow columns, or None when it does not qualify (then the per-cell path reads it)."""
     if (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
             or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
@@ -96,8 +96,7 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
     if offset is None:
         return None
     headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
-    return FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset,
-                     hidden_rows)
+    return FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset)
 
 
 def _column_offset(names: list[str], header: list[Any], columns: dict[str, int]) -> int | None:
@@ -123,14 +122,23 @@ def _numpy_bool(array: pa.Array) -> np.ndarray:
     return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _blank(array: pa.Array) -> np.ndarray:
-    """Cells the per-cell path reads as empty: missing, or text of whitespace only."""
-    blank = _numpy_bool(array.is_null())
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+@dataclass
+class Cells:
+    """One column of the sheet, with what every check needs of it."""
+
+    array: pa.Array
+    blank: np.ndarray  # read as empty by the per-cell path: missing, or text of whitespace only
+    plain: np.ndarray | None  # text that is its own clean form (string columns only)
+
+    @classmethod
+    def of(cls, array: pa.Array) -> "Cells":
+        blank = _numpy_bool(array.is_null())
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            return cls(array, blank, None)
         plain = _numpy_bool(pc.match_substring_regex(array, PLAIN_TEXT))
         for index in np.flatnonzero(~plain & ~blank):
             blank[index] = is_blank(array[index].as_py())
-    return blank
+        return cls(array, blank, plain)
 
 
 @dataclass
@@ -139,14 +147,13 @@ class Parsed:
     ok: np.ndarray  # the value is surely what the per-cell parser gives and the cell is acceptable
 
 
-def parse_column(column: spec.Column, array: pa.Array, reference: Reference) -> Parsed:
+def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Parsed:
     parser = parser_for(column, reference)
     target = TARGET_TYPES.get(column.kind, pa.string())
-    blank = _blank(array)
+    array, blank = cells.array, cells.blank
     kind, arrow_type = column.kind, array.type
-    if kind == spec.TEXT and pa.types.is_string(arrow_type):
-        plain = _numpy_bool(pc.match_substring_regex(array, PLAIN_TEXT))
-        parsed = Parsed(pc.if_else(pa.array(plain), array, pa.nulls(len(array), pa.string())), plain)
+    if kind == spec.TEXT and cells.plain is not None:
+        parsed = Parsed(pc.if_else(pa.array(cells.plain), array, pa.nulls(len(array), pa.string())), cells.plain)
     elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and pa.types.is_float64(arrow_type):
         parsed = _numbers(kind, array)
     elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
@@ -223,21 +230,22 @@ def _by_distinct(array: pa.Array, parser: Callable, target: pa.DataType, column:
 
 
 def _rates(currencies: pa.Array, years: np.ndarray, reference: Reference, nearest: bool) -> np.ndarray:
-    """The exchange rate of each row in millionths (0 where there is none, or it has more decimals)."""
-    rates = np.zeros(len(currencies), dtype=np.int64)
-    names = currencies.to_numpy(zero_copy_only=False)
-    pairs: dict[tuple[str, int], int] = {}
-    for index, pair in enumerate(zip(names, years.tolist())):
-        rate = pairs.get(pair)
-        if rate is None:
-            currency, year = pair
-            if nearest:
-                year = _rate_year(currency, year, reference)
-            decimal = reference.fx_rates.get((currency, year))
-            micro = decimal * RATE_SCALE if decimal is not None else Decimal(0)
-            rate = pairs[pair] = int(micro) if micro == micro.to_integral_value() and 0 < micro <= 10 ** 11 else 0
-        rates[index] = rate
-    return rates
+    """The exchange rate of each row in millionths (0 where there is none, or it has more decimals):
+    looked up once per distinct currency and year."""
+    encoded = pc.dictionary_encode(currencies)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    years = np.clip(years.astype(np.int64), 0, 99_999)  # rows without a usable year find no rate
+    keys, inverse = np.unique((codes + 1) * 100_000 + years, return_inverse=True)
+    names = encoded.dictionary.to_pylist()
+    rates = []
+    for code, year in zip((keys // 100_000 - 1).tolist(), (keys % 100_000).tolist()):
+        currency = names[code] if code >= 0 else None
+        if currency is not None and nearest:
+            year = _rate_year(currency, year, reference)
+        decimal = reference.fx_rates.get((currency, year))
+        micro = decimal * RATE_SCALE if decimal is not None else Decimal(0)
+        rates.append(int(micro) if micro == micro.to_integral_value() and 0 < micro <= 10 ** 11 else 0)
+    return np.asarray(rates, dtype=np.int64)[inverse.reshape(-1)]
 
 
 def _usd_plain(cents: pa.Array, rates: np.ndarray) -> np.ndarray:
@@ -289,7 +297,8 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
     table = sheet.table
     rows = table.num_rows
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
-    blanks = [_blank(column.combine_chunks()) for column in table.columns]
+    columns = [Cells.of(column.combine_chunks()) for column in table.columns]
+    blanks = [cells.blank for cells in columns]
     blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)
     hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row
     texts = sum((~blank).astype(int) for blank, t in zip(blanks, table.schema.types)
@@ -306,10 +315,12 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
     for column in sheet.spec.columns:
         position = sheet.columns.get(column.key)
         if position is None:
-            array = pa.nulls(len(keep))
+            cells = Cells.of(pa.nulls(len(keep)))
         else:
-            array = table.column(position - sheet.offset).combine_chunks()
-        parsed = parse_column(column, array, reference)
+            whole = columns[position - sheet.offset]
+            cells = Cells(whole.array.take(pa.array(keep)), whole.blank[keep],
+                          None if whole.plain is None else whole.plain[keep])
+        parsed = parse_column(column, cells, reference)
         values[column.key] = parsed.values
         ok &= parsed.ok
     rules_ok, derived = row_rules(sheet.spec.kind, values, reference)

@@ -23,6 +23,7 @@ import io
 import os
 import re
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -262,22 +263,27 @@ MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) 
 def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
     """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
     one, far cheaper than parsing); whether the sheet is plain; returns whether any cell holds an error or
-    a formula, which needs the XML parsed."""
-    cells_to_parse = not_plain = False
+    a formula, which needs the XML parsed. Each search is a pass over a megabyte block, so a block is
+    searched for a few short marks, and for the exact ones only where a mark is found."""
+    cells_to_parse = merged = False
+    prefixed = None  # whether the tags carry a namespace prefix (<x:f>), known from the <sheetData> tag
     carry = b""
     with archive.open(part) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: keep its start for the next one
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if prefixed is None and b"sheetData" in text:
+                prefixed = b"<sheetData" not in text
             if b"hidden=" in text:
                 for match in HIDDEN_ROW.finditer(text):
                     number = ROW_NUMBER.search(match.group(0))
                     if number:
                         scan.hidden_rows.add(int(number.group(1)))
-            cells_to_parse = cells_to_parse or any(marker in text for marker in CELL_MARKERS)
-            not_plain = not_plain or any(marker in text for marker in MERGED)
-    scan.plain = not (cells_to_parse or not_plain)
+            if not cells_to_parse and (b"<f" in text or b't="e"' in text or prefixed is not False and b":f" in text):
+                cells_to_parse = any(marker in text for marker in CELL_MARKERS)
+            merged = merged or b"mergeCell" in text and any(marker in text for marker in MERGED)
+    scan.plain = not (cells_to_parse or merged)
     return cells_to_parse
 
 
@@ -445,12 +451,15 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     sheets: list[RawSheet] = []
     warnings: list[LoadWarning] = []
     try:
-        scans = scan_sheets(path)
+        with ThreadPoolExecutor(max_workers=1) as scanner:  # the scan runs while fastexcel reads (both in C/Rust)
+            scanning = scanner.submit(scan_sheets, path)
+            fast = {metadata.name: _fast_lane(path, file, metadata.name, reader, scanning, metadata)
+                    for metadata in workbook.sheets_metadata}
+            scans = scanning.result()
         for metadata in workbook.sheets_metadata:
             title = metadata.name
-            fast = _fast_lane(path, file, title, reader, scans.get(title, SheetScan()), metadata)
-            if fast is not None:
-                sheets.append(fast)
+            if fast[title] is not None:
+                sheets.append(fast[title])
                 continue
             sheet = workbook.get_sheet_by_name(title)
             rows = _blank_to_none(sheet.to_python(skip_empty_area=False))
@@ -495,10 +504,13 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     return sheets, warnings
 
 
-def _fast_lane(path: Path, file: str, title: str, reader: SheetReader, scan: SheetScan, metadata):
+def _fast_lane(path: Path, file: str, title: str, reader: SheetReader, scanning: Future, metadata):
     """The sheet read by the fast lane (etl/columnar.py), or None for the per-cell path. Only the first
-    rows are read to find the header; the sheet is then read once, by fastexcel."""
-    if not scan.plain or metadata.visible != SheetVisibleEnum.Visible or os.environ.get(FAST_LANE_SWITCH) == "0":
+    rows are read to find the header; the sheet is then read once, by fastexcel, while `scanning` looks
+    for what would rule the fast lane out (formulas, error cells, merged cells)."""
+    if metadata.visible != SheetVisibleEnum.Visible or os.environ.get(FAST_LANE_SWITCH) == "0":
+        return None
+    if scanning.done() and not scanning.result().get(title, SheetScan()).plain:
         return None
     from .columnar import read_fast  # the fast lane builds on this module
     from .xlsx_rows import read_rows
@@ -508,7 +520,12 @@ def _fast_lane(path: Path, file: str, title: str, reader: SheetReader, scan: She
     recognised = reader.recognise(title, rows)
     if recognised is None:
         return None
-    return read_fast(path, file, title, *recognised, rows, scan.hidden_rows)
+    fast = read_fast(path, file, title, *recognised, rows)
+    scan = scanning.result().get(title, SheetScan())
+    if fast is None or not scan.plain:
+        return None
+    fast.hidden_rows = scan.hidden_rows
+    return fast
 
 
 def decode_text(raw: bytes, file: str) -> str:

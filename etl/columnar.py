@@ -17,7 +17,9 @@ rate as millionths, converted to DECIMAL and to US dollars by DuckDB; etl/load.p
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,10 +30,12 @@ import fastexcel
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv
 
 from . import spec
 from .errors import LoadWarning, ValueProblem
-from .extract import HeaderMatch, RawSheet, _total_row, has_marker_texts, normalise_header, skipped_rows_warnings
+from .extract import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _delimiter, _total_row, find_header,
+                      has_marker_texts, normalise_header, skipped_rows_warnings)
 from .parse import clean_text, is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet
@@ -43,6 +47,8 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to strin
 _WHITESPACE = "".join(f"\\x{{{ord(c):04x}}}" for c in map(chr, range(0x3100)) if c.isspace() and c != " ")
 PLAIN_TEXT = f"^[^ {_WHITESPACE}]+(?: [^ {_WHITESPACE}]+)*$"
 MONEY_PLAIN_LIMIT = 1e13  # below it a double with two decimals is exactly its cents
+MONEY_TEXT = r"^\d{1,13}(?:\.\d{1,2})?$"  # at most 15 digits: the double read from it gives it back
+NUMBER_TEXT = r"^-?\d+(?:\.\d+)?$"
 USD_PLAIN_LIMIT = 1e13  # dollars once converted: far below DECIMAL(18,2), and exact to the cent
 RATE_SCALE = 10 ** 6  # exchange rates are kept as DECIMAL(18,6)
 TARGET_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONEY: pa.int64(),
@@ -50,6 +56,7 @@ TARGET_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONE
                 spec.DATE: pa.date32(), spec.MONTH_START: pa.date32(), spec.MONTH_END: pa.date32()}
 ARROW_KINDS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_float64, pa.types.is_boolean,
                pa.types.is_timestamp, pa.types.is_null)
+CSV_HEAD_BYTES = 1 << 16  # read to find a CSV file's header row
 RATE_COLUMN = "fx_rate_micro"  # the exchange rate in millionths, for the kinds that convert money
 
 
@@ -76,9 +83,7 @@ class FastSheet:
 def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,
               top_rows: list[list[Any]]) -> FastSheet | None:
     """The sheet as Arrow columns, or None when it does not qualify (then the per-cell path reads it)."""
-    if (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
-            or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
-            or any(c.required and c.key not in match.columns for c in sheet_spec.columns)):
+    if not _qualifies(title, sheet_spec, match):
         return None
     try:
         batch = fastexcel.read_excel(str(path)).load_sheet(
@@ -97,6 +102,49 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
         return None
     headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
     return FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset)
+
+
+def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | None:
+    """A CSV file as Arrow columns of text (pyarrow's reader), or None for the per-cell path: a file that
+    is not UTF-8, has ragged or empty lines, or a header the fast lane does not take."""
+    with open(path, "rb") as handle:
+        head = handle.read(CSV_HEAD_BYTES)
+    text = head.decode("utf-8-sig", errors="replace")
+    if len(head) == CSV_HEAD_BYTES:
+        text = text[:max(text.rfind("\n"), text.rfind("\r"))]  # whole lines only
+    delimiter = _delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+    rows = [[None if cell == "" else cell for cell in record] for record in records]
+    for sheet_spec in spec.ALL_SHEETS:
+        match = find_header(sheet_spec, rows, reference)
+        if match is not None:
+            break
+    else:
+        return None
+    if not _qualifies(sheet_spec.title, sheet_spec, match) or any(
+            "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
+        return None  # skip_rows counts lines: above the data, one line must be one row
+    names = [f"c{position}" for position in range(len(records[match.index]))]
+    try:
+        table = pyarrow.csv.read_csv(
+            path, read_options=pyarrow.csv.ReadOptions(skip_rows=match.index + 1, column_names=names),
+            parse_options=pyarrow.csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                                   newlines_in_values=True),
+            convert_options=pyarrow.csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                       strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    table = pa.table({name: pc.if_else(pc.equal(column, ""), pa.nulls(len(column), pa.string()), column)
+                      for name, column in zip(names, table.columns)})  # '' is an empty cell, as on the per-cell path
+    headers = {key: clean_text(records[match.index][position]) for key, position in match.columns.items()}
+    return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0)
+
+
+def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:
+    """A sheet of the template, as the template lays it out, with every required column."""
+    return not (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
+                or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
+                or any(c.required and c.key not in match.columns for c in sheet_spec.columns))
 
 
 def _column_offset(names: list[str], header: list[Any], columns: dict[str, int]) -> int | None:
@@ -156,6 +204,11 @@ def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Par
         parsed = Parsed(pc.if_else(pa.array(cells.plain), array, pa.nulls(len(array), pa.string())), cells.plain)
     elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and pa.types.is_float64(arrow_type):
         parsed = _numbers(kind, array)
+    elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and cells.plain is not None:
+        parsed = _numbers_in_text(kind, array)
+        if kind == spec.MONEY:  # '$12,500' may name the row's currency: the per-cell path reads such rows
+            parsed.ok[blank] = not column.required
+            return Parsed(pc.if_else(pa.array(blank), pa.nulls(len(array), target), parsed.values), parsed.ok)
     elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
         days = pc.cast(pc.floor_temporal(array, unit="day"), pa.date32())
         in_range = pc.and_(pc.greater_equal(days, pa.scalar(EARLIEST_DATE)), pc.less_equal(days, pa.scalar(LATEST_DATE)))
@@ -175,6 +228,16 @@ def _numbers(kind: str, array: pa.Array) -> Parsed:
             return Parsed(pa.array(cents.astype(np.int64), mask=~ok), ok)
         ok = finite & ((x >= 0) & (x <= 100) if kind == spec.PERCENT else True)
     return Parsed(pa.array(x, mask=~ok), ok)
+
+
+def _numbers_in_text(kind: str, array: pa.Array) -> Parsed:
+    """Numbers typed as plain text ('31650', '27819.63'): read as Python's float() reads them (Arrow's
+    parser rounds correctly too); amounts only with at most two decimals, so that the cents are exact."""
+    pattern = MONEY_TEXT if kind == spec.MONEY else NUMBER_TEXT
+    plain = _numpy_bool(pc.match_substring_regex(array, pattern))
+    numbers = pc.cast(pc.if_else(pa.array(plain), array, pa.nulls(len(array), pa.string())), pa.float64())
+    parsed = _numbers(kind, numbers)
+    return Parsed(parsed.values, parsed.ok & plain)
 
 
 def _to_target(value: Any, kind: str) -> Any:

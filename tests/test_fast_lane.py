@@ -3,6 +3,7 @@ rejected rows and warnings, row for row and word for word. MM_FAST_LANE=0 turns 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
@@ -99,6 +100,32 @@ def test_messy_workbooks_give_the_same_database_either_way(tmp_path, monkeypatch
     assert any("first given at" in row[6] for row in found["rejected_rows"])  # duplicates across files
     assert any("must give the same" in row[6] for row in found["rejected_rows"])  # indicator conflicts
     assert any(row[4] == "total row" for row in found["load_warnings"])
+
+
+def _write_csv(path: Path, kind: str, rows: list[dict], encoding: str = "utf-8", extra: str = "") -> Path:
+    sheet = next(s for s in spec.ALL_SHEETS if s.kind == kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.header for c in sheet.columns])
+        for row in rows:
+            writer.writerow(["" if row.get(c.key) is None else row[c.key] for c in sheet.columns])
+        handle.write(extra)
+    return path
+
+
+def test_messy_csv_files_give_the_same_database_either_way(tmp_path, monkeypatch):
+    rows = _messy_rows()
+    files = [_write_csv(tmp_path / "in" / "expenditure.csv", "expenditure", rows["expenditure"]),
+             _write_csv(tmp_path / "in" / "results.csv", "results", rows["results"]),
+             _write_csv(tmp_path / "in" / "workplan.csv", "workplan", rows["workplan"]),
+             _write_csv(tmp_path / "in" / "x-cp1252.csv", "expenditure",  # not UTF-8: the per-cell path
+                        [dict(r, comment="café") for r in rows["expenditure"][:30]], encoding="cp1252"),
+             _write_csv(tmp_path / "in" / "y-ragged.csv", "expenditure", rows["expenditure"][:30], extra="JAM,1\n\n")]
+    per_cell, fast, messages = _load_both(files, tmp_path, monkeypatch)
+    assert sum("column by column" in m for m in messages) == 3, messages
+    found = _assert_same(per_cell, fast)
+    assert len(found["rejected_rows"]) > 100
 
 
 def test_the_sample_gives_the_same_database_either_way(tmp_path, monkeypatch):

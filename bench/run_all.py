@@ -75,7 +75,7 @@ def print_etl(figures: dict) -> list[tuple]:
         if not etl:
             continue
         print(f"  etl load {kind:<5} {etl['rows']:>10,} rows in {etl['seconds']:6.1f} s = {etl['rows_per_second']:>8,.0f} "
-              f"rows/s (read+validate {etl['read_and_validate_seconds']:.1f} s, build {etl['build_seconds']:.1f} s), "
+              f"rows/s (read+validate+write {etl['read_and_validate_seconds']:.1f} s, build {etl['build_seconds']:.1f} s), "
               f"peak RSS {etl['peak_rss_mb']:,.0f} MB, database {etl['database_mb']:.0f} MB")
     for name, figure in figures.get("raw_csv", {}).items():
         print(f"  raw parse csv   {name:<20} {figure['rows_per_second']:>10,.0f} rows/s  {figure['seconds']:7.1f} s")

@@ -276,9 +276,13 @@ def test_csv_in_any_encoding_and_line_ending(tmp_path, database, encoding, endin
         ("SRB", dt.date(2014, 4, 30), dt.date(2014, 6, 30), "Signed in Belgrade – “final” text, café")]
 
 
-def test_semicolon_separated_csv(tmp_path):
+def test_semicolon_separated_csv(tmp_path, monkeypatch):
     path = tmp_path / "milestones.csv"
     path.write_text("Country;Milestone;Category;Due date\nSerbia;Budget endorsed;inception;2014-04-30\n")
+    [fast], _ = read_csv(path)  # the fast lane (etl/columnar.py): Arrow columns
+    assert fast.spec.kind == "milestones" and fast.table.to_pylist() == [
+        {"c0": "Serbia", "c1": "Budget endorsed", "c2": "inception", "c3": "2014-04-30"}]
+    monkeypatch.setenv("MM_FAST_LANE", "0")
     [sheet], _ = read_csv(path)
     assert sheet.spec.kind == "milestones" and sheet.rows == [(2, ["Serbia", "Budget endorsed", "inception",
                                                                    "2014-04-30"])]

@@ -68,6 +68,7 @@ CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER,
 """
 
 Progress = Callable[[str], None]
+READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 
 @dataclass
@@ -217,26 +218,28 @@ class Extracted:
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
                          building: "Building") -> Extracted:
     """Read and validate every file into the database being built. Each file's accepted rows are written
-    once it is validated, and the next file is read meanwhile (on the second core), so memory holds two
-    files' rows, not all of them. Rows repeating a key are then found by the database (etl/duplicates.py)."""
+    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel and the byte scan
+    run outside the GIL, on the second core), so memory holds three files' rows, not all of them. Rows repeating a key are then found by the database (etl/duplicates.py)."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
     warnings: list[LoadWarning] = []
     order: list[tuple[str, str]] = []  # (file, sheet) in the order read: the first of two equal keys wins
     names = _display_names(files)
-    with ThreadPoolExecutor(max_workers=1) as reader:  # reads the next file while this one is validated
-        upcoming = reader.submit(_read, files[0], names[files[0]], reference) if files else None
+    with ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:  # reads the next files while this one is validated
+        reads = [reader.submit(_read, path, names[path], reference) for path in files[:READ_AHEAD]]
         for index, path in enumerate(files, start=1):
             progress(f"[{index}/{len(files)}] reading {names[path]}")
-            current = upcoming
-            upcoming = reader.submit(_read, files[index], names[files[index]], reference) if index < len(files) else None
+            if index - 1 + READ_AHEAD < len(files):
+                following = files[index - 1 + READ_AHEAD]
+                reads.append(reader.submit(_read, following, names[following], reference))
             try:
-                sha256, read = current.result()
+                sha256, read = reads[index - 1].result()
             except BaseException:
-                if upcoming is not None:
-                    upcoming.cancel()
+                for pending in reads[index:]:
+                    pending.cancel()
                 raise
+            reads[index - 1] = None  # the file's cells leave memory once validated
             summary = FileSummary(names[path], sha256)
             accepted_before = sum(result.accepted for result in validated.values())
             if read is None:

@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# Tests include a smoke run of the benchmarks, so they get the benchmark packages too (fastexcel, pyinstrument).
+# Tests include a smoke run of the benchmarks, so they get the benchmark packages too (pyinstrument).
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-bench.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@

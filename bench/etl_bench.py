@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import os
 import re
 import subprocess
@@ -46,6 +47,7 @@ def _parse_calamine(path: Path, limit: int | None) -> int:
 def _parse_fastexcel(path: Path, limit: int | None) -> int:
     import fastexcel
 
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns, as in the ETL
     reader = fastexcel.read_excel(str(path))
     rows = 0
     for name in reader.sheet_names:

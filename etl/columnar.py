@@ -39,6 +39,7 @@ from .extract import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _delimiter, _to
 from .parse import clean_text, is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet
+from .xlsx_rows import read_rows
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
 
@@ -74,6 +75,8 @@ class FastSheet:
     table: pa.Table
     offset: int  # the sheet's column A is position -offset of `table`
     hidden_rows: set[int] = field(default_factory=set)  # from the workbook scan
+    # Set where fastexcel may have read a text as an empty cell: the cells of given rows, as calamine reads them.
+    refetch: Callable[[list[int]], dict[int, list[Any]]] | None = None
 
     @property
     def row_count(self) -> int:
@@ -93,15 +96,17 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
     table = pa.Table.from_batches([batch])
     if not all(any(kind(t) for kind in ARROW_KINDS) for t in table.schema.types):
         return None  # durations (time-only cells) and the like
-    if any(column.null_count and not pa.types.is_string(column.type) for column in table.columns) \
-            and has_marker_texts(path, title):
-        return None  # an empty cell of a number column may have been 'N/A': the per-cell path says which
     header = top_rows[match.index]
     offset = _column_offset(table.column_names, header, match.columns)
     if offset is None:
         return None
     headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
-    return FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset)
+    fast = FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset)
+    if any(column.null_count and not _is_text(column.type) for column in table.columns) \
+            and has_marker_texts(path, title):
+        # an empty cell of a number or date column may have been 'N/A': such rows are read again as cells
+        fast.refetch = lambda numbers: read_rows(path, title, wanted=numbers)
+    return fast
 
 
 def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | None:
@@ -355,6 +360,10 @@ def row_rules(kind: str, values: dict[str, pa.Array], reference: Reference) -> t
     return ok, derived
 
 
+def _is_text(arrow_type: pa.DataType) -> bool:
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+
+
 def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> None:
     """Accepted rows go to into.frames as Arrow columns; the others through the per-cell validator."""
     table = sheet.table
@@ -362,15 +371,23 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
     columns = [Cells.of(column.combine_chunks()) for column in table.columns]
     blanks = [cells.blank for cells in columns]
-    blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)
-    hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row
+    refetched = np.zeros(rows, dtype=bool)  # rows whose cells are read again (FastSheet.refetch)
+    if sheet.refetch is not None:
+        for cells, arrow_type in zip(columns, table.schema.types):
+            if not _is_text(arrow_type):
+                refetched |= cells.blank
+    again = _refetch(sheet, numbers[refetched].tolist())
+    blank_row = (np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)) & ~refetched
+    hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row & ~refetched
     texts = sum((~blank).astype(int) for blank, t in zip(blanks, table.schema.types)
-                if pa.types.is_string(t) or pa.types.is_large_string(t)) if blanks else np.zeros(rows, dtype=int)
+                if _is_text(t)) if blanks else np.zeros(rows, dtype=int)
     total = np.zeros(rows, dtype=bool)
-    for index in np.flatnonzero((np.asarray(texts) == 1) & ~blank_row & ~hidden):
+    for index in np.flatnonzero((np.asarray(texts) == 1) & ~blank_row & ~hidden & ~refetched):
         total[index] = _total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()])
-    into.warnings.extend(skipped_rows_warnings(sheet.file, sheet.sheet, numbers[hidden].tolist(),
-                                               numbers[total].tolist()))
+    into.warnings.extend(skipped_rows_warnings(sheet.file, sheet.sheet,
+                                               sorted(numbers[hidden].tolist() + again.hidden),
+                                               sorted(numbers[total].tolist() + again.totals)))
+    blank_row |= refetched  # those rows are validated from their cells below
     keep = np.flatnonzero(~blank_row & ~hidden & ~total)
     table, numbers = table.take(pa.array(keep)), numbers[keep]
     values: dict[str, pa.Array] = {}
@@ -389,7 +406,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
     rules_ok, derived = row_rules(sheet.spec.kind, values, reference)
     ok &= rules_ok
     values.update(derived)
-    _per_cell(sheet, table, numbers, np.flatnonzero(~ok), reference, into)
+    _per_cell(sheet, table, numbers, np.flatnonzero(~ok), again.rows, reference, into)
     accepted = pa.array(np.flatnonzero(ok))
     if len(accepted):
         frame = {key: array.take(accepted) for key, array in values.items()}
@@ -400,13 +417,42 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
         into.accepted += len(accepted)
 
 
-def _per_cell(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray, reference: Reference,
-              into: Validated) -> None:
+@dataclass
+class Refetched:
+    """Rows read again as cells, sorted as the per-cell reader sorts them (etl.extract.SheetReader.raw_sheet)."""
+
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    hidden: list[int] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
+
+
+def _refetch(sheet: FastSheet, numbers: list[int]) -> Refetched:
+    found = Refetched()
+    if not numbers:
+        return found
+    cells_by_row = sheet.refetch(numbers)
+    for number in numbers:
+        cells = cells_by_row.get(number, [])
+        if all(is_blank(cell) for cell in cells):
+            continue
+        if number in sheet.hidden_rows:
+            found.hidden.append(number)
+        elif _total_row(cells):
+            found.totals.append(number)
+        else:
+            found.rows.append((number, cells))
+    return found
+
+
+def _per_cell(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray,
+              refetched: list[tuple[int, list[Any]]], reference: Reference, into: Validated) -> None:
     """The rows not surely clean, as cells, through etl.transform.validate_sheet."""
-    if not len(indices):
+    rows = list(refetched)
+    if len(indices):
+        for number, cells in zip(numbers[indices].tolist(), table.take(pa.array(indices)).to_pylist()):
+            rows.append((number, [None] * sheet.offset + [_python_value(v) for v in cells.values()]))
+    if not rows:
         return
-    rows = []
-    for number, cells in zip(numbers[indices].tolist(), table.take(pa.array(indices)).to_pylist()):
-        rows.append((number, [None] * sheet.offset + [_python_value(v) for v in cells.values()]))
-    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, rows)
+    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers,
+                  sorted(rows, key=lambda row: row[0]))
     validate_sheet(raw, reference, into)

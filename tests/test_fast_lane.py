@@ -144,6 +144,23 @@ def test_a_text_in_a_number_column_sends_the_sheet_down_the_per_cell_path(tmp_pa
     assert [row[5] for row in found["rejected_rows"]] == ["'n/a'"]
 
 
+def test_na_texts_in_number_columns_are_read_again_as_cells(tmp_path, monkeypatch):
+    """fastexcel reads 'N/A', 'null', 'None' ... in a number column as an empty cell: those rows are read
+    again from the XML and validated cell by cell, the rest stays in the fast lane."""
+    rows = _messy_rows()
+    for index, row in enumerate(rows["expenditure"][:120]):
+        row["received"] = ("n/a", "N/A", None, "null", "None", 5)[index % 6]
+        row["budget"] = 100 if index % 7 else None
+    for index, row in enumerate(rows["results"]):
+        row["target"] = ("N/A", None, 3)[index % 3]
+    rows["expenditure"].append(dict(received="n/a"))  # a row of nothing but a marker: not blank
+    path = write_template("all", tmp_path / "in" / "na.xlsx", rows)
+    per_cell, fast, messages = _load_both([path], tmp_path, monkeypatch)
+    assert sum("column by column" in m for m in messages) >= 3, messages
+    found = _assert_same(per_cell, fast)
+    assert {"'n/a'", "'N/A'", "'null'", "'None'"} <= {row[5] for row in found["rejected_rows"]}
+
+
 def test_fast_lane_conversion_to_dollars_matches_decimal_arithmetic():
     """Amount / rate rounded half up to the cent: DuckDB's integer arithmetic (etl/load.py) against Decimal."""
     rng = random.Random(11)

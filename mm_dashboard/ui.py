@@ -70,9 +70,12 @@ def usd(amount: float | None) -> str:
 
 
 def usd_short(amount: float | None) -> str:
-    """Whole dollars below a million, millions with two decimals above: fits a metric on a projector."""
+    """Whole dollars below a million, millions, then billions (a portfolio), with two decimals: fits a metric
+    on a projector (the exact amount goes in the metric's help)."""
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "—"
+    if abs(float(amount)) >= 1_000_000_000:
+        return f"US$ {float(amount) / 1_000_000_000:,.2f} bn"
     if abs(float(amount)) >= 1_000_000:
         return f"US$ {float(amount) / 1_000_000:,.2f} M"
     return usd(amount)

@@ -42,3 +42,12 @@ def test_a_table_and_its_csv_show_dates_without_a_time():
     assert shown["due"].tolist()[0] == dt.date(2016, 1, 31)
     assert shown["at"].dtype == frame["at"].dtype
     assert ui.safe_csv(shown).decode("utf-8-sig").splitlines() == ["due,at", "2016-01-31,2016-01-31 10:30:00", ","]
+
+
+def test_metric_amounts_stay_short_at_every_scale():
+    from mm_dashboard import ui
+
+    assert ui.usd_short(822_771.0) == "US$ 822,771"
+    assert ui.usd_short(4_500_000) == "US$ 4.50 M"
+    assert ui.usd_short(25_444_120_000.5) == "US$ 25.44 bn"  # a portfolio's budget: no truncated metric
+    assert ui.usd_short(None) == "—"

@@ -75,8 +75,11 @@ class FastSheet:
     table: pa.Table
     offset: int  # the sheet's column A is position -offset of `table`
     hidden_rows: set[int] = field(default_factory=set)  # from the workbook scan
-    # Set where fastexcel may have read a text as an empty cell: the cells of given rows, as calamine reads them.
+    # The cells of given rows as calamine reads them (workbooks), for the rows fastexcel may have read apart
+    # from calamine: a number 'NaN' (the text 'nan'), a date before March 1900 (a time of day; Excel's 1900
+    # leap-year bug) or after 9999, and, where `empty_may_be_text`, an empty cell in a number or date column.
     refetch: Callable[[list[int]], dict[int, list[Any]]] | None = None
+    empty_may_be_text: bool = False  # the sheet may hold a text fastexcel reads as empty ('N/A', ...)
 
     @property
     def row_count(self) -> int:
@@ -101,11 +104,10 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
     if offset is None:
         return None
     headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
-    fast = FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset)
-    if any(column.null_count and not _is_text(column.type) for column in table.columns) \
-            and has_marker_texts(path, title):
-        # an empty cell of a number or date column may have been 'N/A': such rows are read again as cells
-        fast.refetch = lambda numbers: read_rows(path, title, wanted=numbers)
+    fast = FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset,
+                     refetch=lambda numbers: read_rows(path, title, wanted=numbers))
+    fast.empty_may_be_text = any(column.null_count and not _is_text(column.type) for column in table.columns) \
+        and has_marker_texts(path, title)
     return fast
 
 
@@ -286,11 +288,13 @@ def _by_distinct(array: pa.Array, parser: Callable, target: pa.DataType, column:
             oks.append(not column.required)
             continue
         try:
-            results.append(_to_target(parser(value), column.kind))
-            oks.append(True)
+            parsed = _to_target(parser(value), column.kind)
         except ValueProblem:
-            results.append(None)
-            oks.append(False)
+            parsed = None
+        if isinstance(parsed, int) and not -2 ** 63 <= parsed < 2 ** 63:
+            parsed = None  # too large for the column: the per-cell path says what happens to the row
+        results.append(parsed)
+        oks.append(parsed is not None)
     indices = encoded.indices
     ok = np.asarray(oks + [not column.required], dtype=bool)[
         indices.fill_null(len(oks)).to_numpy(zero_copy_only=False)]
@@ -371,11 +375,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
     columns = [Cells.of(column.combine_chunks()) for column in table.columns]
     blanks = [cells.blank for cells in columns]
-    refetched = np.zeros(rows, dtype=bool)  # rows whose cells are read again (FastSheet.refetch)
-    if sheet.refetch is not None:
-        for cells, arrow_type in zip(columns, table.schema.types):
-            if not _is_text(arrow_type):
-                refetched |= cells.blank
+    refetched = _to_read_again(sheet, columns)
     again = _refetch(sheet, numbers[refetched].tolist())
     blank_row = (np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)) & ~refetched
     hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row & ~refetched
@@ -415,6 +415,28 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
                      source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
         into.frames.append(pa.table(frame))
         into.accepted += len(accepted)
+
+
+EARLIEST_PLAIN_TIMESTAMP = np.datetime64("1900-03-01")  # before: times of day, Excel's 29 Feb 1900
+LATEST_PLAIN_TIMESTAMP = np.datetime64("9999-12-31T23:59:59.999")
+
+
+def _to_read_again(sheet: FastSheet, columns: list[Cells]) -> np.ndarray:
+    """Rows whose cells are read again as calamine reads them (FastSheet.refetch)."""
+    again = np.zeros(sheet.table.num_rows, dtype=bool)
+    if sheet.refetch is None:
+        return again
+    for cells in columns:
+        arrow_type = cells.array.type
+        if pa.types.is_float64(arrow_type):
+            with np.errstate(invalid="ignore"):
+                again |= np.isnan(cells.array.to_numpy(zero_copy_only=False)) & ~cells.blank
+        elif pa.types.is_timestamp(arrow_type):
+            stamps = pc.cast(cells.array, pa.timestamp("ms")).to_numpy(zero_copy_only=False)
+            again |= ~cells.blank & ((stamps < EARLIEST_PLAIN_TIMESTAMP) | (stamps > LATEST_PLAIN_TIMESTAMP))
+        if sheet.empty_may_be_text and not _is_text(arrow_type):
+            again |= cells.blank
+    return again
 
 
 @dataclass

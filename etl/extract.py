@@ -213,7 +213,7 @@ def _total_row(values: list[Any]) -> bool:
 class SheetScan:
     """What calamine does not tell: hidden rows, cells holding Excel errors, formulas saved uncalculated;
     and whether the sheet is plain enough for the fast lane (etl/columnar.py): no formula, error cell or
-    merged cell."""
+    merged cell, nor date stored as text (t="d")."""
 
     hidden_rows: set[int] = field(default_factory=set)  # 1-based
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> #DIV/0!
@@ -257,7 +257,10 @@ MERGED = (b"<mergeCell ", b"<mergeCell>", b":mergeCell ")
 # column of numbers or dates; in a column of texts they stay texts.
 FASTEXCEL_EMPTY_TEXTS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
                          "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
-MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) + (b"<t/>",)
+MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) + (b"<t/>", b">&lt;NA&gt;</t>")
+# A text can also be written with character references (&#78;), Excel's _xHHHH_ escapes or in rich-text runs
+# (<r><t>N/</t></r><r><t>A</t></r>): where any of those appears, any text may be a marker.
+MARKER_DISGUISES = (b"&#", b"_x", b"<r>", b"<r ", b":r>", b":r ")
 
 
 def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
@@ -265,7 +268,7 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
     one, far cheaper than parsing); whether the sheet is plain; returns whether any cell holds an error or
     a formula, which needs the XML parsed. Each search is a pass over a megabyte block, so a block is
     searched for a few short marks, and for the exact ones only where a mark is found."""
-    cells_to_parse = merged = False
+    cells_to_parse = merged = iso_dates = False
     prefixed = None  # whether the tags carry a namespace prefix (<x:f>), known from the <sheetData> tag
     carry = b""
     with archive.open(part) as stream:
@@ -283,13 +286,15 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
             if not cells_to_parse and (b"<f" in text or b't="e"' in text or prefixed is not False and b":f" in text):
                 cells_to_parse = any(marker in text for marker in CELL_MARKERS)
             merged = merged or b"mergeCell" in text and any(marker in text for marker in MERGED)
-    scan.plain = not (cells_to_parse or merged)
+            iso_dates = iso_dates or b't="d"' in text  # dates stored as text: calamine and fastexcel differ
+    scan.plain = not (cells_to_parse or merged or iso_dates)
     return cells_to_parse
 
 
 def has_marker_texts(path: Path, sheet: str) -> bool:
-    """Whether the sheet (or the shared strings) holds a text fastexcel reads as an empty cell in a
-    column of numbers or dates ('N/A', 'null', ...). Read only when such a column has empty cells."""
+    """Whether the sheet (or the shared strings) may hold a text fastexcel reads as an empty cell in a
+    column of numbers or dates ('N/A', 'null', ...); when unsure (escaped or rich text), yes. Read only
+    when such a column has empty cells."""
     with zipfile.ZipFile(path) as archive:
         parts = [_sheet_parts(archive).get(sheet), "xl/sharedStrings.xml"]
         names = set(archive.namelist())
@@ -298,7 +303,7 @@ def has_marker_texts(path: Path, sheet: str) -> bool:
             with archive.open(part) as stream:
                 for block in iter(lambda: stream.read(1 << 20), b""):
                     text = carry + block
-                    if any(marker in text for marker in MARKER_TEXTS):
+                    if any(marker in text for marker in MARKER_TEXTS + MARKER_DISGUISES):
                         return True
                     carry = text[-64:]
     return False

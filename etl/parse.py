@@ -214,10 +214,15 @@ def parse_programme_year(value: Any) -> int:
     return number
 
 
+WHOLE_NUMBER_LIMIT = 2 ** 31  # the database keeps them as INTEGER
+
+
 def parse_whole_number(value: Any) -> int:
     number = _whole_number(value.strip().rstrip(".") if isinstance(value, str) else value, "a whole number")
     if number < 0:
         raise ValueProblem(value, "a whole number of zero or more")
+    if number >= WHOLE_NUMBER_LIMIT:
+        raise ValueProblem(value, f"a whole number below {WHOLE_NUMBER_LIMIT:,}")
     return number
 
 

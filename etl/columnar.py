@@ -1,10 +1,12 @@
 """The fast lane: large plain sheets of our own template, read and checked column by column.
 
 A sheet qualifies when it is one of the template's sheets (its own name and headers), every required
-column is there, and the workbook scan found no formula, error cell, merged cell or 'N/A'-style text
+column is there, and the workbook scan found no formula, error cell, merged cell or date stored as text
 in it (etl/extract.py, `SheetScan.plain`). fastexcel reads it straight into Arrow columns with strict
-types: a column holding both numbers and text is refused, and the sheet takes the per-cell path.
-So every value is exactly the cell calamine would have given.
+types: a column holding both numbers and text is refused, and the sheet takes the per-cell path. So
+every value is the cell calamine would have given, but for the few rows fastexcel may read apart from
+calamine ('N/A' read as empty, 'nan' as a number, times of day as dates), which are read again as cells
+(`FastSheet.refetch`).
 
 Each column is then parsed as a whole where its values have a plain form — text without stray spaces,
 amounts with at most two decimals, dates in range — and other columns (codes, choices, years) are
@@ -33,10 +35,11 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from . import spec
-from .errors import LoadWarning, ValueProblem
-from .extract import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _delimiter, _total_row, find_header,
-                      has_marker_texts, normalise_header, skipped_rows_warnings)
-from .parse import clean_text, is_blank, parser_for
+from .errors import ValueProblem
+from .extract import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter, _total_row,
+                      has_marker_texts, header_texts, normalise_header, recognise_csv, row_skipped,
+                      skipped_rows_warnings)
+from .parse import is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet
 from .xlsx_rows import read_rows
@@ -103,7 +106,7 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
     offset = _column_offset(table.column_names, header, match.columns)
     if offset is None:
         return None
-    headers = {key: clean_text(header[position]) for key, position in match.columns.items()}
+    headers = header_texts(header, match.columns)
     fast = FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset,
                      refetch=lambda numbers: read_rows(path, title, wanted=numbers))
     fast.empty_may_be_text = any(column.null_count and not _is_text(column.type) for column in table.columns) \
@@ -121,13 +124,10 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
         text = text[:max(text.rfind("\n"), text.rfind("\r"))]  # whole lines only
     delimiter = _delimiter(text)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
-    rows = [[None if cell == "" else cell for cell in record] for record in records]
-    for sheet_spec in spec.ALL_SHEETS:
-        match = find_header(sheet_spec, rows, reference)
-        if match is not None:
-            break
-    else:
+    recognised = recognise_csv(_blank_to_none(records), reference)
+    if recognised is None:
         return None
+    sheet_spec, match = recognised
     if not _qualifies(sheet_spec.title, sheet_spec, match) or any(
             "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
         return None  # skip_rows counts lines: above the data, one line must be one row
@@ -143,7 +143,7 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
         return None
     table = pa.table({name: pc.if_else(pc.equal(column, ""), pa.nulls(len(column), pa.string()), column)
                       for name, column in zip(names, table.columns)})  # '' is an empty cell, as on the per-cell path
-    headers = {key: clean_text(records[match.index][position]) for key, position in match.columns.items()}
+    headers = header_texts(records[match.index], match.columns)
     return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0)
 
 
@@ -173,6 +173,10 @@ def _python_value(value: Any) -> Any:
     return value
 
 
+def _is_text(arrow_type: pa.DataType) -> bool:
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+
+
 def _numpy_bool(array: pa.Array) -> np.ndarray:
     return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -188,7 +192,7 @@ class Cells:
     @classmethod
     def of(cls, array: pa.Array) -> "Cells":
         blank = _numpy_bool(array.is_null())
-        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        if not _is_text(array.type):
             return cls(array, blank, None)
         plain = _numpy_bool(pc.match_substring_regex(array, PLAIN_TEXT))
         for index in np.flatnonzero(~plain & ~blank):
@@ -214,8 +218,7 @@ def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Par
     elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and cells.plain is not None:
         parsed = _numbers_in_text(kind, array)
         if kind == spec.MONEY:  # '$12,500' may name the row's currency: the per-cell path reads such rows
-            parsed.ok[blank] = not column.required
-            return Parsed(pc.if_else(pa.array(blank), pa.nulls(len(array), target), parsed.values), parsed.ok)
+            return _with_blanks(parsed, column, target, blank)
     elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
         days = pc.cast(pc.floor_temporal(array, unit="day"), pa.date32())
         in_range = pc.and_(pc.greater_equal(days, pa.scalar(EARLIEST_DATE)), pc.less_equal(days, pa.scalar(LATEST_DATE)))
@@ -257,7 +260,6 @@ def _rescue(parsed: Parsed, array: pa.Array, parser: Callable, target: pa.DataTy
             blank: np.ndarray) -> Parsed:
     """Values without a plain form, through the per-cell parser; empty cells as the per-cell path has them."""
     ok = parsed.ok.copy()
-    ok[blank] = not column.required
     redo = np.flatnonzero(~parsed.ok & ~blank)
     values = parsed.values
     if len(redo):
@@ -271,9 +273,16 @@ def _rescue(parsed: Parsed, array: pa.Array, parser: Callable, target: pa.DataTy
         mask = np.zeros(len(array), dtype=bool)
         mask[redo] = True
         values = pc.replace_with_mask(values, pa.array(mask), pa.array(found, target))
-    if blank.any():
-        values = pc.if_else(pa.array(blank), pa.nulls(len(array), target), values)
-    return Parsed(values, ok)
+    return _with_blanks(Parsed(values, ok), column, target, blank)
+
+
+def _with_blanks(parsed: Parsed, column: spec.Column, target: pa.DataType, blank: np.ndarray) -> Parsed:
+    """Empty cells as the per-cell path has them: no value, and a problem only in a required column."""
+    ok = parsed.ok.copy()
+    ok[blank] = not column.required
+    if not blank.any():
+        return Parsed(parsed.values, ok)
+    return Parsed(pc.if_else(pa.array(blank), pa.nulls(len(blank), target), parsed.values), ok)
 
 
 def _by_distinct(array: pa.Array, parser: Callable, target: pa.DataType, column: spec.Column,
@@ -364,10 +373,6 @@ def row_rules(kind: str, values: dict[str, pa.Array], reference: Reference) -> t
     return ok, derived
 
 
-def _is_text(arrow_type: pa.DataType) -> bool:
-    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
-
-
 def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> None:
     """Accepted rows go to into.frames as Arrow columns; the others through the per-cell validator."""
     table = sheet.table
@@ -455,13 +460,12 @@ def _refetch(sheet: FastSheet, numbers: list[int]) -> Refetched:
     cells_by_row = sheet.refetch(numbers)
     for number in numbers:
         cells = cells_by_row.get(number, [])
-        if all(is_blank(cell) for cell in cells):
-            continue
-        if number in sheet.hidden_rows:
+        skipped = row_skipped(cells, number, sheet.hidden_rows)
+        if skipped == "hidden":
             found.hidden.append(number)
-        elif _total_row(cells):
+        elif skipped == "total":
             found.totals.append(number)
-        else:
+        elif skipped is None:
             found.rows.append((number, cells))
     return found
 

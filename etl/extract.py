@@ -359,6 +359,31 @@ def _row_ranges(numbers: list[int]) -> str:
     return ", ".join(ranges)
 
 
+def row_skipped(values: list[Any], number: int, hidden_rows: set[int]) -> str | None:
+    """Why a data row is not loaded: 'blank', 'hidden' or 'total' (a total row), else None."""
+    if all(_is_blank(v) for v in values):
+        return "blank"
+    if number in hidden_rows:
+        return "hidden"
+    if _total_row(values):
+        return "total"
+    return None
+
+
+def header_texts(header: list[Any], columns: dict[str, int]) -> dict[str, str]:
+    """Each column's header as written in the file, for messages."""
+    return {key: clean_text(header[position]) for key, position in columns.items()}
+
+
+def recognise_csv(rows: list[list[Any]], reference: Reference) -> tuple[spec.Sheet, HeaderMatch] | None:
+    """The kind of a CSV file (one sheet) by its header row, and that row."""
+    for sheet_spec in spec.ALL_SHEETS:
+        match = find_header(sheet_spec, rows, reference)
+        if match is not None:
+            return sheet_spec, match
+    return None
+
+
 def skipped_rows_warnings(file: str, sheet: str, hidden: list[int], totals: list[int]) -> list[LoadWarning]:
     """What a load says about the hidden rows and the total rows it did not load."""
     warnings = []
@@ -400,7 +425,7 @@ class SheetReader:
                                 self.reference)
         timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
                      for t in match.timeframe]
-        headers = {key: clean_text(rows[header_index][position]) for key, position in match.columns.items()}
+        headers = header_texts(rows[header_index], match.columns)
         raw = RawSheet(self.file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                        context, by_others)
         hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
@@ -409,13 +434,12 @@ class SheetReader:
         last: dict[int, Any] = {}
         for index in range(header_index + 1, len(rows)):
             values = list(rows[index])
-            if all(_is_blank(v) for v in values):
-                continue
-            if index + 1 in hidden_rows:
+            skipped = row_skipped(values, index + 1, hidden_rows)
+            if skipped == "hidden":
                 hidden.append(index + 1)
-                continue
-            if _total_row(values):
+            elif skipped == "total":
                 totals.append(index + 1)
+            if skipped:
                 continue
             if by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
                 for position in hierarchy:
@@ -564,11 +588,10 @@ def read_csv(path: Path, display_name: str | None = None, reference: Reference |
             return [fast], []
     text = decode_text(path.read_bytes(), file)
     rows = _blank_to_none([list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))])
-    reader = SheetReader(file, reference)
-    for sheet_spec in spec.ALL_SHEETS:
-        match = find_header(sheet_spec, rows, reference)
-        if match is not None:
-            return [reader.raw_sheet(sheet_spec.title, sheet_spec, match, rows)], []
+    recognised = recognise_csv(rows, reference)
+    if recognised is not None:
+        sheet_spec, match = recognised
+        return [SheetReader(file, reference).raw_sheet(sheet_spec.title, sheet_spec, match, rows)], []
     raise UnreadableFile(file, "no header row matches any sheet kind (" +
                          ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
 

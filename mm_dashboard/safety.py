@@ -1,4 +1,6 @@
-"""Neutralising user text in exports: a cell that starts with =, +, -, @ (or a tab / carriage return)
+"""Text from data made safe: in exports, and on the page.
+
+Neutralising user text in exports: a cell that starts with =, +, -, @ (or a tab / carriage return)
 is run as a formula by spreadsheet programs, so exported text gets a leading apostrophe.
 
 Numbers are never touched: only text that came from a workbook or a form can carry a formula.
@@ -26,3 +28,30 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
             cleaned[column] = cleaned[column].map(neutralise)
     return cleaned
+
+
+# --- Text from data shown on a page -------------------------------------------------------------------
+# Streamlit renders titles, captions, labels and st.markdown as Markdown (with links, images, colours,
+# emoji and maths). Text that comes from a workbook, an upload, the URL or the warehouse is passed through
+# `markdown_literal` before it goes into such an element, or shown with st.text (no Markdown at all).
+MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character, backslash-escaped
+# GitHub's autolinks need no punctuation (http://host, www.host, name@host): a word joiner (U+2060, never
+# shown) before the ':', '.' or '@' that would make one keeps the text as typed, without the link.
+AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)")
+WORD_JOINER = "\u2060"
+SHORT_TEXT = 80  # characters of a value echoed back in a message (a URL parameter, a file name)
+
+
+def shorten(text: str, limit: int = SHORT_TEXT) -> str:
+    """The text cut to `limit` characters, with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def markdown_literal(value: Any, limit: int | None = None) -> str:
+    """`value` as text that Streamlit's Markdown shows exactly as typed, on one line: no link, image,
+    colour, emphasis, HTML, heading or list can come from it. Cut to `limit` characters when given."""
+    text = " ".join(str("" if value is None else value).split())
+    if limit is not None:
+        text = shorten(text, limit)
+    text = AUTOLINK_TRIGGER.sub(WORD_JOINER, text)
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

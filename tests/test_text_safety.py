@@ -1,0 +1,29 @@
+"""Text from data is shown as typed: markdown_literal leaves nothing for Markdown to act on."""
+
+from __future__ import annotations
+
+import pytest
+
+from mm_dashboard.safety import WORD_JOINER, markdown_literal, shorten
+
+
+@pytest.mark.parametrize("payload, shown", [
+    ("![t](http://host/track.png)", r"\!\[t\]\(http" + WORD_JOINER + r"\:\/\/host\/track\.png\)"),
+    (":red[**Data withdrawn by donor**]", r"\:red\[\*\*Data withdrawn by donor\*\*\]"),
+    ("<img src=x onerror=alert(1)>", r"\<img src\=x onerror\=alert\(1\)\>"),
+    ("see www.host.org or me@host.org", "see www" + WORD_JOINER + r"\.host\.org or me" + WORD_JOINER + r"\@host\.org"),
+    ("1. first\n# second", r"1\. first \# second"),
+    ("$x^2$ & &lt;", r"\$x\^2\$ \& \&lt\;"),
+])
+def test_markdown_punctuation_is_escaped_and_autolinks_broken(payload, shown):
+    assert markdown_literal(payload) == shown
+
+
+def test_letters_digits_and_other_scripts_pass_unchanged():
+    assert markdown_literal("Кыргызстан 2015 Réalisé año") == "Кыргызстан 2015 Réalisé año"
+    assert markdown_literal(None) == ""
+
+
+def test_long_text_is_cut_before_it_is_escaped():
+    assert shorten("x" * 300) == "x" * 79 + "…"
+    assert markdown_literal("a.b" * 100, limit=5) == r"a\.ba…"

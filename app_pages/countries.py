@@ -36,13 +36,13 @@ country = st.selectbox("Country", list(names), format_func=names.get, key="count
 profile = load(queries.country_profile, country).iloc[0]
 country_scope = queries.Scope(scope.period, scope.programme_year, country, scope.output, scope.agency)
 
-st.header(profile["name"])
-st.caption(f"{profile['region']} · government lead partner: {profile['government_lead']}")
+st.header(ui.literal(profile["name"]))
+st.caption(f"{ui.literal(profile['region'])} · government lead partner: {ui.literal(profile['government_lead'])}")
 
-st.subheader(f"Flash report, {scope.period}")
+st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)
 if flash.empty:
-    ui.empty(f"No narrative from {profile['name']} for {scope.period}.",
+    ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              "Country offices report it in the Narrative sheet (achievement, challenge, next period plan, "
              "decision needed).")
 else:
@@ -53,7 +53,8 @@ else:
         with columns[index % 2].container(border=True):
             st.markdown(f"**{title}**")
             texts = flash[flash["kind"] == kind]["text"].tolist()
-            st.markdown("\n".join(f"- {t}" for t in texts) if texts else "_None reported._")
+            st.markdown("\n".join(f"- {ui.literal(t)}" for t in texts) if texts
+                        else "_None reported._")
 
 left, right = st.columns(2)
 with left:
@@ -93,7 +94,7 @@ ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_c
          f"{country} finance",
          column_config=ui.MONEY_COLUMNS)
 
-st.subheader(f"Peer comparison, {scope.period}")
+st.subheader(f"Peer comparison, {ui.literal(scope.period)}")
 peers = load(queries.peer_comparison, queries.Scope(scope.period, scope.programme_year, None, scope.output,
                                                     scope.agency))
 ui.chart(charts.peer_comparison, peers,

@@ -31,13 +31,14 @@ if "indicator_choice" not in st.session_state or st.session_state["indicator_cho
     st.session_state["indicator_choice"] = wanted if wanted in labels else keys[0]
 choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
 st.query_params["indicator"] = choice
-code, country = choice.split("|")
+code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]
-st.markdown(f"**{first['indicator_title']}** ({first['unit']}, {first['direction']})")
+st.markdown(f"**{ui.literal(first['indicator_title'])}** ({ui.literal(first['unit'])}, {ui.literal(first['direction'])})")
 if bool(first["baseline_is_adjusted"]):
-    st.warning(f"Baseline adjusted from {ui.number(first['baseline_original'], first['unit'])} to "
-               f"{ui.number(first['baseline'], first['unit'])}: {first['baseline_adjustment_note']}")
+    st.warning(f"Baseline adjusted from {ui.literal(ui.number(first['baseline_original'], first['unit']))} to "
+               f"{ui.literal(ui.number(first['baseline'], first['unit']))}: "
+               f"{ui.literal(first['baseline_adjustment_note'])}")
 ui.chart(charts.indicator_trajectory, trajectory,
          caption="Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and "
          "end-of-programme target.")

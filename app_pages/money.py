@@ -45,7 +45,7 @@ with left:
                  caption="Cumulative expenditure as a share of the Phase II budget, beside the share of Phase II "
                  "elapsed (to the as-of date in the current year).")
 with right:
-    st.subheader(f"Results against resources, {scope.period}")
+    st.subheader(f"Results against resources, {ui.literal(scope.period)}")
     outputs = load(queries.results_vs_resources, scope).dropna(subset=["spent_share", "on_track_share"])
     if outputs.empty:
         ui.empty("No output has both money and indicator data for these filters.", "")

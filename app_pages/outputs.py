@@ -20,8 +20,8 @@ by_output = dict(tuple(indicators.groupby("output_code", sort=False)))
 
 for _, output in outputs.iterrows():
     code = output["output_code"]
-    st.subheader(f"Output {code}: {output['title']}")
-    st.caption(f"{output['level'].capitalize()} level · lead agency **{output['lead_agency']}**")
+    st.subheader(f"Output {ui.literal(code)}: {ui.literal(output['title'])}")
+    st.caption(f"{ui.literal(output['level'].capitalize())} level · lead agency **{ui.literal(output['lead_agency'])}**")
     rows = by_output.get(code, indicators[:0])
     if rows.empty:
         ui.empty("No indicators for this output match the filters.",
@@ -43,7 +43,7 @@ for _, output in outputs.iterrows():
                   ("achievement", "challenge"), True)
     latest = latest[latest["output_code"] == code]
     if not latest.empty:
-        with st.expander(f"Latest narrative for Output {code} ({latest['period'].iloc[0]})"):
+        with st.expander(f"Latest narrative for Output {ui.literal(code)} ({ui.literal(latest['period'].iloc[0])})"):
             # one element for all the entries: a portfolio has hundreds per output
-            st.markdown("\n\n".join(f"**{entry.country} — {entry.kind}:** {entry.text}"
-                                    for entry in latest.itertuples()))
+            st.markdown("\n\n".join(f"**{ui.literal(entry.country)} — {ui.literal(entry.kind)}:** "
+                                    f"{ui.literal(entry.text)}" for entry in latest.itertuples()))

@@ -19,7 +19,7 @@ activities = load(queries.activity_counts, scope).iloc[0]
 money = load(queries.finance_totals, scope).iloc[0]
 inception = load(queries.inception_summary, scope).iloc[0]
 
-st.subheader(f"Indicators, {scope.period}")
+st.subheader(f"Indicators, {ui.literal(scope.period)}")
 columns = st.columns(4)
 for column, status in zip(columns, charts.STATUS_ORDER):
     column.metric(status.capitalize(), int(counts.get(status, 0)),
@@ -50,7 +50,7 @@ columns[2].metric(f"Spent ÷ budget {year}", ui.percent(spent / budget if budget
 columns[3].metric(f"Spent ÷ received {year}", ui.percent(spent / received if received else None))
 
 status = load(queries.country_status, scope)
-st.subheader(f"Countries, {scope.period}")
+st.subheader(f"Countries, {ui.literal(scope.period)}")
 if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
 else:
@@ -68,7 +68,7 @@ else:
     plural = {"Off-track indicator": "off-track indicators", "Overdue activity": "overdue activities",
               "Overspent budget line": "overspent budget lines", "Not reported": "countries not reported"}
     summary = attention.groupby("issue", sort=False).size()
-    st.markdown(" · ".join(f"**{n}** {plural.get(issue, issue) if n != 1 else issue.lower()}"
+    st.markdown(" · ".join(f"**{n}** {ui.literal(plural.get(issue, issue) if n != 1 else issue.lower())}"
                            for issue, n in summary.items()))
     ui.table(attention.drop(columns=["sort"]), "needs attention",
              column_config={"issue": "Issue", "country": "Country", "output": "Output", "item": "What",
@@ -77,7 +77,7 @@ else:
 st.subheader("Board pack")
 # kept per period, country and database version: after a new load the pack is made afresh
 pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().version)
-if st.button(f"Prepare the board pack for {st.session_state.get('chosen_period')} (Excel and PDF)",
+if st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('chosen_period'))} (Excel and PDF)",
              icon=":material/description:", key="board_pack_button"):
     with st.spinner("Building the board pack: results matrix, country progress, work plan, finance, flash "
                     "reports and charts…"):
@@ -85,7 +85,7 @@ if st.button(f"Prepare the board pack for {st.session_state.get('chosen_period')
 if pack_key in st.session_state:
     columns = st.columns(2)
     for column, (name, data, mime) in zip(columns, st.session_state[pack_key]):
-        column.download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"download_{name}",
+        column.download_button(f"Download {ui.literal(name)}", data, file_name=name, mime=mime, key=f"download_{name}",
                                icon=":material/download:")
 else:
     st.caption("An Excel workbook and a PDF of the period for the Global Project Board, formatted for print "

@@ -34,7 +34,7 @@ shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) 
 
 overdue = shown[shown["is_overdue"]]
 if not overdue.empty:
-    st.warning("**Overdue:** " + "; ".join(f"{r.number}. {r.title} (due {r.due_date:%d %b %Y}, {r.status})"
+    st.warning("**Overdue:** " + "; ".join(ui.literal(f"{r.number}. {r.title} (due {r.due_date:%d %b %Y}, {r.status})")
                                          for r in overdue.itertuples()))
 if shown.empty:
     ui.empty("No recommendation matches these filters.", "Widen the addressee, phase or status choice.")

@@ -15,9 +15,11 @@ from etl.reference import programme_year_label
 
 from . import db, periods, queries
 from .data import load
+from .safety import markdown_literal, shorten
 
 ALL = "all"
 PARAMETERS = ("period", "country", "output", "agency", "present")
+IGNORED_SHOWN = 40  # characters of an unusable link value echoed back (a link may carry anything, of any length)
 AGENCY_OPTIONS = {ALL: "Both agencies", "UNDP": "UNDP", "IOM": "IOM"}
 
 
@@ -66,7 +68,7 @@ def _initial_state(options: Options) -> list[str]:
             continue
         wanted = st.query_params.get(name)
         if wanted is not None and wanted not in values:
-            ignored.append(f"{name}={wanted}")
+            ignored.append(f"{name}={shorten(wanted, IGNORED_SHOWN)}")
             wanted = None
         st.session_state[key] = wanted or (options.default_period if name == "period" else ALL)
     if "chosen_present" not in st.session_state:
@@ -119,7 +121,7 @@ def sidebar() -> queries.Scope | None:
         st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
                   **_widget_arguments("present"))
         if ignored:
-            st.caption("Ignored from the link: " + ", ".join(ignored))
+            st.caption("Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored))
     _write_query_string(options)
     period, programme_year = periods.resolve(st.session_state["chosen_period"], options.period_table)
 
@@ -136,8 +138,9 @@ def presentation_mode() -> bool:
 
 
 def scope_caption(scope: queries.Scope) -> str:
-    parts = [f"period **{scope.period}**", f"money: programme year **{programme_year_label(scope.programme_year)}**"]
+    parts = [f"period **{markdown_literal(scope.period)}**",
+             f"money: programme year **{markdown_literal(programme_year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:
-            parts.append(f"{name} **{value}**")
+            parts.append(f"{name} **{markdown_literal(value)}**")
     return " · ".join(parts)

@@ -34,7 +34,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 # Streamlit renders titles, captions, labels and st.markdown as Markdown (with links, images, colours,
 # emoji and maths). Text that comes from a workbook, an upload, the URL or the warehouse is passed through
 # `markdown_literal` before it goes into such an element, or shown with st.text (no Markdown at all).
-MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character, backslash-escaped
+# Every ASCII punctuation character that Markdown or Streamlit's extensions (:colour[...], :emoji:, $maths$)
+# give a meaning, backslash-escaped; / , ; ? @ have none on their own and stay readable.
+MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+\-.:<=>\[\\\]^_`{|}~])""")
 # GitHub's autolinks need no punctuation (http://host, www.host, name@host): a word joiner (U+2060, never
 # shown) before the ':', '.' or '@' that would make one keeps the text as typed, without the link.
 AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)")
@@ -48,10 +50,19 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
 
 
 def markdown_literal(value: Any, limit: int | None = None) -> str:
-    """`value` as text that Streamlit's Markdown shows exactly as typed, on one line: no link, image,
-    colour, emphasis, HTML, heading or list can come from it. Cut to `limit` characters when given."""
+    """`value` as text that Streamlit's Markdown shows exactly as typed, on one line: no link, image, colour,
+    emphasis, HTML, heading, list or table can come from it. Cut to `limit` characters when given. (The
+    ETL keeps texts on one line already: line breaks in a cell are read as spaces.)"""
     text = " ".join(str("" if value is None else value).split())
     if limit is not None:
         text = shorten(text, limit)
-    text = AUTOLINK_TRIGGER.sub(WORD_JOINER, text)
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", AUTOLINK_TRIGGER.sub(WORD_JOINER, text))
+
+
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s/'\"`:;,()]+)+/?")
+
+
+def without_paths(text: str) -> str:
+    """A message with every absolute path reduced to its last part (a file name): paths of the server's
+    folders are not shown in the browser (they go to the server log)."""
+    return ABSOLUTE_PATH.sub(lambda match: match.group(0).rstrip("/").rsplit("/", 1)[-1] or "/", text)

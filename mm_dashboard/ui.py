@@ -1,5 +1,9 @@
 """Display blocks shared by pages: formatted numbers, status badges, tables with downloads, charts,
-presentation mode and explanations instead of stack traces."""
+presentation mode and explanations instead of stack traces.
+
+Text from data (a workbook, an upload, the URL, the warehouse) goes into Markdown elements only through
+`literal` (safety.markdown_literal), or is shown with `st.text` or in a table: it is shown as typed, never
+as a link, an image, colour or HTML. Messages name files, never the server's folders (those go to the log)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,8 @@ import streamlit as st
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 
 from . import charts, db, filters, queries
-from .safety import neutralise_frame
+from .safety import markdown_literal as literal
+from .safety import neutralise_frame, shorten, without_paths
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
@@ -123,7 +128,7 @@ def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, hei
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config,
                  height=height if height else "auto")
     # The CSV is made when the button is pressed, not on every run of the page.
-    st.download_button(f"Download {name} (CSV)", lambda: safe_csv(frame), file_name=f"{_slug(name)}.csv",
+    st.download_button(f"Download {literal(name)} (CSV)", lambda: safe_csv(frame), file_name=f"{_slug(name)}.csv",
                        mime="text/csv", key=f"download_{_slug(name)}", icon=":material/download:",
                        on_click="ignore")
 
@@ -167,17 +172,27 @@ def apply_presentation_mode() -> None:
 
 
 def explain_missing_database(error: Exception) -> None:
-    """What to do when there is nothing to show, then stop the page."""
+    """What to do when there is nothing to show, then stop the page. The database's folder is not shown
+    (only its file name): the full path goes to the server log."""
+    LOG.warning("no usable warehouse: %s", error)
+    name = literal(Path(db.database_path()).name)
     if isinstance(error, db.DatabaseMissing):
         st.warning(
-            f"**No programme data loaded yet.** The dashboard looks for the database at `{error}`.\n\n"
+            f"**No programme data loaded yet.** The dashboard looks for the database file {name} "
+            "(in the folder set by `" + DATABASE_ENVIRONMENT_VARIABLE + "`, or data/ by default).\n\n"
             "Build it from the bundled sample with `make database`, or load your own workbooks with "
-            "`python -m etl load path/to/workbooks/` (set `" + DATABASE_ENVIRONMENT_VARIABLE +
-            "` to use another file). This page picks the new database up without a restart.")
+            "`python -m etl load path/to/workbooks/`. This page picks the new database up without a restart.")
     else:
-        st.error(f"**The database cannot be read.** {error}\n\nRebuild it with `make database` or "
-                 "`python -m etl load …`; the dashboard will pick up the new file without a restart.")
+        st.error(f"**The database {name} cannot be read.** {message_for_page(error)}\n\nRebuild it with "
+                 "`make database` or `python -m etl load …`; the dashboard will pick up the new file without a "
+                 "restart.")
     st.stop()
+
+
+def message_for_page(error: BaseException | str, limit: int = 300) -> str:
+    """An error message as shown in the browser: folders of the server reduced to file names, cut to
+    `limit` characters, and shown literally (it may quote a value from a file)."""
+    return literal(shorten(without_paths(str(error)), limit))
 
 
 def require_scope() -> queries.Scope:
@@ -194,7 +209,7 @@ def show_unexpected(error: Exception) -> None:
     LOG.exception("page failed")
     if isinstance(error, (db.DatabaseMissing, db.DatabaseUnusable)):
         explain_missing_database(error)
-    st.error(f"**This view could not be shown.** {type(error).__name__}: {error}\n\n"
+    st.error(f"**This view could not be shown.** {type(error).__name__}: {message_for_page(error)}\n\n"
              "The data is unaffected. Try another filter; if it persists, the server log has the details.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,12 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
 # The sample is a snapshot at this date; the Makefile builds it with the same one.
 SAMPLE_AS_OF = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
+
+
+def as_shown(markdown: str) -> str:
+    """Markdown built by the pages as a reader sees it: backslash escapes and the invisible word joiners of
+    mm_dashboard.safety.markdown_literal removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def good_rows() -> dict[str, list[dict]]:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 
-from .conftest import good_rows
+from .conftest import as_shown, good_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = {  # page file -> (title, charts it draws on the sample)
@@ -128,7 +128,34 @@ def test_query_string_restores_the_filters(app_for, sample_database):
 def test_a_bad_query_value_is_ignored_and_said(app_for, sample_database):
     app = app_for(sample_database, {"country": "XXX"})
     assert app.sidebar.selectbox(key="filter_country").value == "all"
-    assert "Ignored from the link: country=XXX" in app.sidebar.caption[0].value
+    assert "Ignored from the link: country=XXX" in as_shown(app.sidebar.caption[0].value)
+
+
+def test_an_ignored_link_value_is_echoed_literally_and_cut_short(app_for, sample_database):
+    payload = "![t](http://host.test/track.png)" + "x" * 200_000
+    app = app_for(sample_database, {"country": payload, "agency": "[Session expired](http://host.test/)"})
+    caption = app.sidebar.caption[0].value
+    assert as_shown(caption) == ("Ignored from the link: country=![t](http://host.test/track.png)xxxxxxx…, "
+                                 "agency=[Session expired](http://host.test/)")
+    assert "](" not in caption  # every bracket escaped: Markdown sees text, not a link or an image
+
+
+def test_messages_in_the_browser_name_files_not_the_server_folders(app_for, tmp_path):
+    app = app_for(tmp_path / "nothing.duckdb")
+    assert "nothing.duckdb" in as_shown(app.warning[0].value)
+    assert str(tmp_path) not in as_shown(app.warning[0].value)
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"not a database at all" * 100)
+    app = app_for(garbage)
+    assert "garbage.duckdb cannot be read" in as_shown(app.error[0].value)
+    assert str(tmp_path) not in as_shown(app.error[0].value)
+
+
+def test_an_error_message_loses_its_folders_and_is_cut_for_the_page():
+    from mm_dashboard.ui import message_for_page
+    assert as_shown(message_for_page(OSError("cannot open '/srv/data/.warehouse.duckdb.building-7': disk full"))) \
+        == "cannot open '.warehouse.duckdb.building-7': disk full"
+    assert len(as_shown(message_for_page("x" * 1000))) == 300
 
 
 def test_filters_persist_across_pages(app_for, sample_database):
@@ -234,7 +261,7 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
     app = app_for(sample_database, page="app_pages/recommendations.py")
     values = metrics(app)
     assert (values["Recommendations"], values["Completed"], values["Overdue"]) == ("16", "0", "2")
-    assert app.warning[0].value.startswith("**Overdue:** 2. Strengthen communication efforts (due 30 Jun 2017")
+    assert as_shown(app.warning[0].value).startswith("**Overdue:** 2. Strengthen communication efforts (due 30 Jun 2017")
     app.multiselect(key="recommendation_phases").set_value(["III"]).run()
     assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]
 
@@ -242,7 +269,7 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
 def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
     app = app_for(sample_database, {"period": "2016/17 H2"})
     app.button(key="board_pack_button").click().run()
-    downloads = {button.proto.label for button in app.get("download_button")}
+    downloads = {as_shown(button.proto.label) for button in app.get("download_button")}
     assert {"Download board-pack-2016-17-H2.xlsx", "Download board-pack-2016-17-H2.pdf"} <= downloads
 
 

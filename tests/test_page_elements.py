@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from mm_dashboard import ui
 
+from .conftest import as_shown
 from .test_dashboard import app_for  # noqa: F401 (a fixture)
 
 
@@ -21,7 +22,7 @@ def test_an_outputs_narrative_is_one_element_with_every_latest_entry(app_for, sa
         entries = connection.execute("SELECT country, kind, text FROM narrative WHERE output_code = '1' AND period = ? "
                                      "AND kind IN ('achievement', 'challenge')", [period]).fetchall()
     assert len(expander.markdown) == 1
-    paragraphs = expander.markdown[0].value.split("\n\n")
+    paragraphs = [as_shown(paragraph) for paragraph in expander.markdown[0].value.split("\n\n")]
     assert sorted(paragraphs) == sorted(f"**{country} — {kind}:** {text}" for country, kind, text in entries)
 
 

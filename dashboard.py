@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mm_dashboard import auth, db, filters, ui
+from mm_dashboard.safety import SHORT_TEXT, markdown_literal
 
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
@@ -23,8 +24,8 @@ if role == auth.EDITOR:  # viewers do not get the page at all (and the page chec
 page = st.navigation(pages)
 db.begin_run()  # every query of this run reads one snapshot of the warehouse
 st.session_state["scope"] = filters.sidebar()
-if auth.configured_users() is not None or auth.oidc_configured():
-    st.sidebar.caption(f"Signed in as **{auth.current_user()}** ({role})")
+if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
+    st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** ({role})")
     st.sidebar.button("Sign out", on_click=auth.sign_out, key="sign_out")
 ui.apply_presentation_mode()
 try:

@@ -1,9 +1,15 @@
 """IATI activity XML (versions 2.01-2.03) into the iati_* tables.
 
-The file is streamed with iterparse, one <iati-activity> at a time, and each activity is cleared once
-read, so memory stays bounded however large the file. Parsing goes through defusedxml with DTDs,
-entity declarations and external references forbidden: a file carrying any of them (the vehicle of
-'billion laughs' entity expansion and external-entity attacks) is refused as unreadable.
+The file is streamed with iterparse, and memory is bounded by parts, not by activities: each child of
+an <iati-activity> (a budget, a transaction, a result with its indicators and periods, …) is read into
+rows when it ends and then dropped, so memory grows neither with the number of activities nor with the
+number of parts in one. Only the activity-level elements its own row needs (iati-identifier, title,
+dates, …) are kept until the activity ends. One part, or those activity-level elements, can still be
+large: $MM_IATI_MAX_ELEMENTS caps the elements of one activity, and so what is held at any time. What
+happens when an activity is out of the usual order or too large is in ActivityReader's docstring.
+Parsing goes through defusedxml with DTDs, entity declarations and external references forbidden: a
+file carrying any of them (the vehicle of 'billion laughs' entity expansion and external-entity
+attacks) is refused as unreadable.
 
 IATI data describe other publishers' activities, in their countries and calendar periods, so they
 land in tables of their own and never in the programme's `results`: the programme's reference
@@ -27,6 +33,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
 from .errors import LoadWarning, Problem, UnreadableFile, describe
+from .guard import _limit
 from .reference import REFERENCE_DIR, Reference
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
@@ -84,6 +91,23 @@ ELEMENT_TABLES = {"iati-activity": "iati_activities", "result": "iati_results", 
 NOT_ACTIVITY_FILES = {"codelist": "an IATI codelist", "codelists": "IATI codelists",
                       "iati-organisations": "IATI organisation data"}
 DEFAULT_BUDGET_TYPE, DEFAULT_BUDGET_STATUS = "1", "1"  # IATI: Original, Indicative when not given
+# The children of an activity that its own row is made of (ActivityReader.activity_row): kept until it ends.
+HEAD = frozenset({"iati-identifier", "title", "reporting-org", "activity-status", "activity-date",
+                  "recipient-country"})
+# The children read into rows of their own, in the order an activity held whole reads them.
+PARTS = ("budget", "transaction", "result")
+# An activity of more elements than this is no longer held whole: its parts are read as they end.
+READ_IN_PARTS_ABOVE = 20_000
+# Elements one activity may have. Real activities stay far below: IATI's validator refuses files over
+# 60 MB, and IATI XML takes about 70 bytes an element (the D-Portal and IATI example fixtures: 72 and
+# 68), so the largest activity IATI's own tools accept has about 900,000 elements.
+MAX_ELEMENTS_VARIABLE = "MM_IATI_MAX_ELEMENTS"
+DEFAULT_MAX_ELEMENTS = 1_000_000
+
+
+def max_activity_elements() -> int:
+    """$MM_IATI_MAX_ELEMENTS, else DEFAULT_MAX_ELEMENTS: the elements one <iati-activity> may have."""
+    return _limit(MAX_ELEMENTS_VARIABLE, DEFAULT_MAX_ELEMENTS)
 
 
 @lru_cache(maxsize=1)
@@ -221,13 +245,36 @@ class IatiData:
 
 
 class ActivityReader:
-    """Turns one <iati-activity> element into rows; a bad element is rejected on its own."""
+    """Turns one <iati-activity> into rows, a child at a time as each ends; a bad element is rejected on its own.
+
+    While an activity has at most READ_IN_PARTS_ABOVE elements, its budgets, transactions and results are
+    held, and read when it ends exactly as a whole activity was: whether it loads is decided on all its
+    elements, whatever their order. Past that, it is read in parts: the decision is taken on the elements
+    seen so far (the IATI schema puts iati-identifier, activity-status and activity-date before any
+    budget, transaction or result), the held parts are read, and each later part is read when it ends
+    and dropped. The activity's own row is made when it ends, so a title or country given late is used.
+    If elements after the decision would change it — an iati-identifier given only after the results,
+    a second activity-date of a type that is not a date — the file is refused (UnreadableFile naming
+    the activity): its rows are already written, and loading half an activity would be a silent misread.
+
+    An activity of more than $MM_IATI_MAX_ELEMENTS elements refuses the whole file (read_iati), rather
+    than being rejected on its own: such an activity is generated or hostile, not a publisher's, and
+    rejecting it alone would mean taking back rows already written, after parsing it to its end. The
+    load fails, the previous database is kept, and the message names the file, the activity's number
+    and identifier, and the variable that raises the limit."""
 
     def __init__(self, data: IatiData, file: str, number: int, reference: Reference, file_version: str | None):
         self.data, self.file, self.number, self.reference = data, file, number, reference
         self.file_version = file_version
         self.identifier = "iati-activity"
         self.lists = codelists()
+        self.where = f"{file} › activity {number}"
+        self.numbers: Counter = Counter()  # budgets, transactions, results met so far: each one's number
+        self.held: list[tuple[str, int, Element]] | None = []  # parts met before the decision; None after it
+        self.decision: ElementProblem | None = None  # why the activity is not loaded; None when it is
+        self.read_in_parts = False
+        self.row: dict[str, Any] | None = None
+        self.planned_disbursements = 0
 
     def reject(self, table: str, problem: ElementProblem, element: Element | None) -> None:
         from .transform import RejectedRow  # transform imports extract; IATI needs only this record type
@@ -247,33 +294,81 @@ class ActivityReader:
     def source(self, path: str | None) -> dict[str, Any]:
         return {"source_file": self.file, "source_activity": self.number, "source_path": path}
 
-    def read(self, activity: Element) -> None:
+    def child_ended(self, activity: Element, child_element: Element, elements: int) -> bool:
+        """A child of the activity has ended (`elements` met in the activity so far); returns whether the
+        activity keeps it (its row is made of it), else the caller drops it."""
+        name = _local(child_element.tag)
+        if name in PARTS:
+            self.numbers[name] += 1
+            if self.held is not None:
+                self.held.append((name, self.numbers[name], child_element))
+            elif self.decision is None:
+                self.read_part(name, self.numbers[name], child_element)
+        elif name == "planned-disbursement":
+            self.planned_disbursements += 1
+        if self.held is not None and elements > READ_IN_PARTS_ABOVE:
+            self.read_in_parts = True
+            self.decide(activity)
+        return name in HEAD
+
+    def finish(self, activity: Element) -> None:
+        """The activity has ended: decide (if not yet), check a decision taken early, add its row."""
+        if self.held is not None:
+            self.decide(activity)
+        elif self.read_in_parts:
+            self.row, problem, _ = self.verdict(activity, warn=False)
+            if str(problem) != str(self.decision):
+                raise UnreadableFile(self.file, self.changed_decision(activity, problem))
+        if self.decision is not None:
+            return
+        self.data.add("iati_activities", self.row)
+        if self.planned_disbursements:
+            self.warn("not imported", f"{self.planned_disbursements} planned-disbursement element(s) not imported "
+                                      "(budgets and transactions are)")
+
+    def changed_decision(self, activity: Element, problem: ElementProblem | None) -> str:
+        def said(outcome: ElementProblem | None) -> str:
+            return "loaded" if outcome is None else f"not loaded, {outcome}"
+        return (f"refused: activity {self.number} ({_identifier_so_far(activity)}) has more than "
+                f"{READ_IN_PARTS_ABOVE:,} elements, so it is read in parts and whether it is loaded is decided on "
+                f"its first {READ_IN_PARTS_ABOVE:,}; elements after those change that (at first: "
+                f"{said(self.decision)}; at its end: {said(problem)}): put iati-identifier and activity-date before "
+                "any budget, transaction or result, as the IATI schema does")
+
+    def verdict(self, activity: Element, warn: bool
+                ) -> tuple[dict[str, Any] | None, ElementProblem | None, Element | None]:
+        """The activity's row, or why it is not loaded and which element the rejection shows."""
         self.identifier = " ".join((activity.findtext("iati-identifier") or "").split()) or "iati-activity"
         try:
-            row = self.activity_row(activity)
+            row = self.activity_row(activity, warn)
         except ElementProblem as problem:
-            self.reject("iati_activities", problem, activity)
-            return
+            return None, problem, activity
         first = self.data.identifiers.get(row["iati_identifier"])
-        if first:
-            self.reject("iati_activities", ElementProblem(
-                "iati-identifier", row["iati_identifier"],
-                f"one activity per iati-identifier (first given at {first}); the second is not loaded"), None)
+        if first and first != self.where:
+            return None, ElementProblem("iati-identifier", row["iati_identifier"],
+                                        f"one activity per iati-identifier (first given at {first}); the second "
+                                        "is not loaded"), None
+        return row, None, None
+
+    def decide(self, activity: Element) -> None:
+        """Whether the activity is loaded, on its elements so far; then read the parts held until now."""
+        self.row, self.decision, shown = self.verdict(activity, warn=True)
+        held, self.held = self.held, None
+        if self.decision is not None:
+            self.reject("iati_activities", self.decision, shown)
             return
-        self.data.identifiers[row["iati_identifier"]] = f"{self.file} › activity {self.number}"
-        self.data.add("iati_activities", row)
-        currency = row["default_currency"]
-        for number, budget in enumerate(children(activity, "budget"), start=1):
-            self.guarded("iati_budgets", budget, lambda b=budget, n=number: self.budget(b, n, currency))
-        for number, transaction in enumerate(children(activity, "transaction"), start=1):
-            self.guarded("iati_transactions", transaction,
-                         lambda t=transaction, n=number: self.transaction(t, n, currency))
-        for number, result in enumerate(children(activity, "result"), start=1):
-            self.guarded("iati_results", result, lambda r=result, n=number: self.result(r, n))
-        planned = children(activity, "planned-disbursement")
-        if planned:
-            self.warn("not imported", f"{len(planned)} planned-disbursement element(s) not imported (budgets and "
-                                      "transactions are)")
+        self.data.identifiers[self.row["iati_identifier"]] = self.where
+        for name, number, element in sorted(held, key=lambda part: PARTS.index(part[0])):
+            self.read_part(name, number, element)
+
+    def read_part(self, name: str, number: int, element: Element) -> None:
+        currency = self.row["default_currency"]
+        if name == "budget":
+            self.guarded("iati_budgets", element, lambda: self.budget(element, number, currency))
+        elif name == "transaction":
+            self.guarded("iati_transactions", element, lambda: self.transaction(element, number, currency))
+        else:
+            self.guarded("iati_results", element, lambda: self.result(element, number))
 
     def guarded(self, table: str, element: Element, read) -> None:
         try:
@@ -281,12 +376,13 @@ class ActivityReader:
         except ElementProblem as problem:
             self.reject(table, problem, element)
 
-    def activity_row(self, activity: Element) -> dict[str, Any]:
+    def activity_row(self, activity: Element, warn: bool = True) -> dict[str, Any]:
         if self.identifier == "iati-activity":
             raise ElementProblem("iati-identifier", None, "the activity's iati-identifier")
         version = attribute(activity, "version") or self.file_version
         if version is None:
-            self.warn("no version", "neither the activity nor the file gives an IATI version: read as 2.03")
+            if warn:  # once per activity: an activity read in parts has its row made twice (ActivityReader)
+                self.warn("no version", "neither the activity nor the file gives an IATI version: read as 2.03")
         elif version not in SUPPORTED_VERSIONS:
             raise ElementProblem("@version", version, "IATI version 2.01, 2.02 or 2.03 (1.x files have another "
                                                       "structure: convert them with IATI's tools)")
@@ -448,10 +544,17 @@ def read_iati(path: Path, file: str, reference: Reference, into: IatiData) -> in
     """Stream the activities of one IATI file into `into`; returns how many were read.
 
     Raises UnreadableFile for XML that is not well formed, not IATI activity XML, or carries a DTD,
-    entity declarations or external references."""
+    entity declarations or external references; for an activity of more than $MM_IATI_MAX_ELEMENTS
+    elements or holding another activity; and for an activity read in parts whose late elements
+    change whether it is loaded (ActivityReader)."""
+    limit = max_activity_elements()
     count = 0
     root: Element | None = None
     file_version = None
+    open_elements: list[Element] = []  # the element being parsed and its ancestors
+    activity: Element | None = None  # the <iati-activity> being read
+    reader: ActivityReader | None = None
+    elements = 0  # met so far inside `activity`
     try:
         for event, element in SafeElementTree.iterparse(str(path), events=("start", "end"), forbid_dtd=True,
                                                         forbid_entities=True, forbid_external=True):
@@ -467,14 +570,28 @@ def read_iati(path: Path, file: str, reference: Reference, into: IatiData) -> in
                         raise UnreadableFile(file, f"not IATI activity XML: the root element is <{_local(root.tag)}>, "
                                                    "expected <iati-activities> or <iati-activity>")
                     file_version = attribute(root, "version") if _local(root.tag) == "iati-activities" else None
+                if activity is not None:
+                    elements += 1
+                    if elements > limit:
+                        raise UnreadableFile(file, _too_large(activity, count, limit))
+                    if _local(element.tag) == "iati-activity":
+                        raise UnreadableFile(file, f"not IATI activity XML: activity {count} "
+                                                   f"({_identifier_so_far(activity)}) holds another <iati-activity>")
+                elif _local(element.tag) == "iati-activity":
+                    count += 1
+                    activity, elements = element, 0
+                    reader = ActivityReader(into, file, count, reference, file_version)
+                open_elements.append(element)
                 continue
-            if _local(element.tag) != "iati-activity":
-                continue
-            count += 1
-            ActivityReader(into, file, count, reference, file_version).read(element)
-            element.clear()
-            if root is not element:
-                root.clear()  # drop the activities read so far: memory stays bounded
+            open_elements.pop()
+            parent = open_elements[-1] if open_elements else None
+            if element is activity:
+                reader.finish(activity)
+                activity = reader = None
+            elif activity is not None and (parent is not activity or reader.child_ended(activity, element, elements)):
+                continue  # a grandchild stays in its part until the part ends; the activity's head until it ends
+            if parent is not None:
+                _drop(parent, element)  # read, or not needed: memory holds what is still to read
     except DefusedXmlException as error:
         raise UnreadableFile(file, f"refused: the XML carries a DTD, an entity declaration or an external "
                                    f"reference ({type(error).__name__}), which could expand without bound or "
@@ -487,3 +604,22 @@ def read_iati(path: Path, file: str, reference: Reference, into: IatiData) -> in
         raise UnreadableFile(file, "IATI XML without any <iati-activity>")
     return count
 
+
+def _identifier_so_far(activity: Element) -> str:
+    identifier = " ".join((activity.findtext("iati-identifier") or "").split())
+    return describe(identifier) if identifier else "no iati-identifier yet"
+
+
+def _too_large(activity: Element, number: int, limit: int) -> str:
+    return (f"refused: activity {number} ({_identifier_so_far(activity)}) has more than {limit:,} elements, the limit "
+            f"for one activity (one in a file IATI's validator accepts, up to 60 MB, has at most about 900,000; "
+            f"set {MAX_ELEMENTS_VARIABLE} to change it)")
+
+
+def _drop(parent: Element, element: Element) -> None:
+    """Take an ended element out of its parent. iterparse reads 16 KB ahead, so later siblings may already
+    follow it: look from the end, which keeps this quick however many children the parent keeps."""
+    for index in range(len(parent) - 1, -1, -1):
+        if parent[index] is element:
+            del parent[index]
+            return

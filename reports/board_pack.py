@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -12,9 +11,12 @@ import pandas as pd
 from mm_dashboard import periods, queries
 
 from . import content, pdf, xlsx
+from .publish import PublishError, publish_together
+
 
 class BoardPackError(Exception):
-    """The pack cannot be made: no database, not a warehouse, or an unknown period or country."""
+    """The pack cannot be made: no database, not a warehouse, an unknown period or country, or a file that
+    cannot be written."""
 
 
 def resolve_period(option: str, period_table: pd.DataFrame) -> tuple[str, int]:
@@ -69,20 +71,26 @@ def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir
                      country: str | None = None) -> tuple[Path, Path]:
     """The same from an open connection (the dashboard passes its snapshot's cursor).
 
-    Each file is written beside its final name and renamed into place, so a failure leaves no half-written pack.
+    Both files are written under temporary names and then renamed into place together: on any failure
+    neither new file is left, and an older pack of the same name stays as it was.
     """
     pack = collect(connection, period, country)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(out_dir)
     stem = pack_name(period, country)
-    paths = []
-    for suffix, writer in ((".xlsx", xlsx.write_workbook), (".pdf", pdf.write_pdf)):
-        final = out_dir / f"{stem}{suffix}"
-        partial = out_dir / f".{stem}{suffix}.partial"
-        try:
-            writer(pack, partial)
-            os.replace(partial, final)
-        finally:
-            partial.unlink(missing_ok=True)
-        paths.append(final)
-    return paths[0], paths[1]
+    paths = (out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf")
+    try:
+        publish_together([(paths[0], lambda path: xlsx.write_workbook(pack, path)),
+                          (paths[1], lambda path: pdf.write_pdf(pack, path))])
+    except PublishError as error:
+        raise BoardPackError(f"{error} (no file of the pack was written or replaced)") from error
+    return paths
+
+
+def _make_folder(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BoardPackError(f"{out_dir} is a file: the pack needs a folder to write its two files into")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BoardPackError(f"cannot create the folder {out_dir}: {error.strerror or error}") from None

@@ -12,6 +12,7 @@ import pandas as pd
 
 from etl.reference import programme_year_label
 from mm_dashboard import charts, queries
+from mm_dashboard.safety import shorten
 
 from .figures import Figure, figure
 
@@ -23,6 +24,9 @@ ACTIVITY_STATUSES = charts.ACTIVITY_STATUS_ORDER
 FLASH_PARTS = (("achievement", "Accomplishments"), ("next period plan", "Next period plan"),
                ("challenge", "Difficulties and risks"), ("decision needed", "Decisions needed"))
 NONE_REPORTED = "None reported."
+# Names drawn in a chart are cut to this: its axes show about 35 characters anyway, and the chart renderer
+# measures the whole text to cut it, which takes seconds per chart for a name as long as a page.
+CHART_LABEL_CHARACTERS = 60
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,23 @@ def _indicator_sort_key(code: str) -> str:
 
 def _share(numerator: float, denominator: float) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
+
+
+def _chart_labels(values: pd.Series) -> pd.Series:
+    """Names shortened for a chart, kept apart by a number when two differ only after the cut."""
+    labels: dict = {}
+    for value in dict.fromkeys(values.dropna()):
+        label = shorten(str(value), CHART_LABEL_CHARACTERS)
+        candidate, number = label, 1
+        while candidate in labels.values():
+            number += 1
+            candidate = f"{label} ({number})"
+        labels[value] = candidate
+    return values.map(lambda value: labels.get(value, value))
+
+
+def _for_chart(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    return frame.assign(**{column: _chart_labels(frame[column]) for column in columns})
 
 
 def country_names(cursor: queries.Cursor) -> dict[str, str]:
@@ -238,8 +259,9 @@ def _country_progress(cursor, scope, names) -> Section:
                Column("overdue", "Overdue activities", "int", 10),
                Column("delivery_rate", f"Budget delivered to {year_label(scope.programme_year)}", "percent", 12),
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
-    counts = status.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
-                         var_name="status", value_name="count").rename(columns={"name": "label"})
+    status_chart = _for_chart(status, "name")
+    counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
+                               var_name="status", value_name="count").rename(columns={"name": "label"})
     counts["status"] = counts["status"].str.replace("_", " ")
     order = charts.STATUS_ORDER
     figures = [
@@ -249,15 +271,17 @@ def _country_progress(cursor, scope, names) -> Section:
                f"{queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators with data are on track, off track when "
                f"{queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, otherwise at risk. Marker shapes: "
                "circle on track, triangle at risk, cross off track, square not reported.",
-               charts.world_map, status),
+               charts.world_map, status_chart),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
-               "completed, budget delivered up to the programme year.", charts.peer_comparison, peers),
+               "completed, budget delivered up to the programme year.", charts.peer_comparison,
+               _for_chart(peers, "name")),
     ]
     milestones = queries.milestone_matrix(cursor, scope.country)
     milestones = milestones[(milestones["country"] != GLOBAL) & (milestones["category"] == "inception")]
     if not milestones.empty:
         figures.append(figure("Inception milestones", "✓ achieved (on time or late) · ! overdue · … pending, "
-                              "as of the as-of date.", charts.milestone_matrix, milestones))
+                              "as of the as-of date.", charts.milestone_matrix,
+                              _for_chart(milestones, "name", "milestone")))
     return Section("Country progress", f"Country progress, {scope.period}",
                    "Indicator status counts per country for the period, the overall status, and peer metrics. "
                    f"Overall status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of the indicators "
@@ -303,6 +327,7 @@ def _work_plan(cursor, scope, names, as_of) -> Section:
                    Column("budget_usd", "Budget (USD)", "usd", 14)]
     counts = activities.groupby(["country_name", "status"]).size().rename("count").reset_index().rename(
         columns={"country_name": "label"})
+    counts = _for_chart(counts, "label")
     figures = [figure("Activities by country and status", "Each panel is one status; the count is written beside "
                       "each bar.", charts.count_panels, _complete_counts(counts, ACTIVITY_STATUSES),
                       ACTIVITY_STATUSES, charts.ACTIVITY_STATUS_COLORS)] if len(activities) else []
@@ -346,7 +371,7 @@ def _finance(cursor, scope, names, money_year) -> Section:
                                                        *_money_columns("")], total_row=True))
     in_year = queries.finance_by_year(cursor, scope, "country")
     in_year = in_year[in_year["programme_year"] == year].copy()
-    in_year["group"] = in_year["group"].map(lambda g: names.get(g, g))
+    in_year["group"] = _chart_labels(in_year["group"].map(lambda g: names.get(g, g)))
     figures = [figure("Budget spent against time elapsed", "Cumulative expenditure as a share of the Phase II budget "
                       "(solid) against the share of Phase II elapsed (dashed).", charts.burn_rate,
                       queries.burn_rate(cursor, scope)),
@@ -354,7 +379,8 @@ def _finance(cursor, scope, names, money_year) -> Section:
                       "US dollars; bars left to right in that order.", charts.money_bars, in_year, "Country"),
                figure("Results against resources", "Each output: share of its Phase II budget spent (across) against "
                       "the share of its indicators on track (up); the dashed diagonal is where both are equal.",
-                      charts.results_vs_resources, queries.results_vs_resources(cursor, scope))]
+                      charts.results_vs_resources,
+                      _for_chart(queries.results_vs_resources(cursor, scope), "title"))]
     return Section("Finance", f"Finance summary (USD), programme year {money_year}",
                    "Budget, funds received and expenditure in US dollars, converted at the shipped rates. "
                    "Delivery = expenditure ÷ budget.", tables, figures)

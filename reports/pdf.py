@@ -21,10 +21,12 @@ from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, P
                                 Table, TableStyle)
 
 from mm_dashboard.charts import STATUS_COLORS
+from mm_dashboard.safety import shorten
 
 from . import content
 from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack
-from .values import display_text
+from .pdf_text import Notes, heading, one_line
+from .values import MISSING, display_text
 
 PAGE = landscape(A4)
 MARGIN = 36
@@ -38,6 +40,7 @@ ZEBRA = colors.HexColor("#F2F2F2")
 NUMERIC_KINDS = ("int", "usd", "percent", "number")
 PIXEL = 0.75  # points per CSS pixel
 MAX_ROWS_BESIDE = 12  # cover tables longer than this get the full width below
+ROW_NAME_CHARACTERS = 40  # of each label naming a row in a note
 
 # A TrueType font with wide coverage (country and partner names are not all Latin-1): Debian's DejaVu
 # when present, else the Bitstream Vera that ships inside reportlab.
@@ -78,6 +81,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                              spaceAfter=3),
         "note": ParagraphStyle("note", base, fontName=f"{FONT}-Italic", fontSize=8, leading=10,
                                textColor=colors.HexColor("#333333"), spaceBefore=2),
+        "long_text": ParagraphStyle("long_text", base, fontSize=9, leading=12, spaceBefore=4),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9),
         "cell_right": ParagraphStyle("cell_right", base, fontSize=7.5, leading=9, alignment=TA_RIGHT),
         "cell_bold": ParagraphStyle("cell_bold", base, fontName=f"{FONT}-Bold", fontSize=7.5, leading=9),
@@ -121,9 +125,11 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.saveState()
         self.setFont(FONT, 8)
         self.setFillColor(colors.black)
-        self.drawString(MARGIN, height - 30, f"{PROGRAMME}: {PROGRAMME_TITLE}")
+        programme = f"{PROGRAMME}: {PROGRAMME_TITLE}"
+        self.drawString(MARGIN, height - 30, programme)
         self.setFont(f"{FONT}-Bold", 8)
-        self.drawRightString(width - MARGIN, height - 30, pack.title)
+        room = FRAME_WIDTH - pdfmetrics.stringWidth(programme, FONT, 8) - 24  # a country's name can be long
+        self.drawRightString(width - MARGIN, height - 30, one_line(pack.title, f"{FONT}-Bold", 8, room))
         self.setStrokeColor(GRID)
         self.setLineWidth(0.5)
         self.line(MARGIN, height - 36, width - MARGIN, height - 36)
@@ -160,7 +166,7 @@ def write_pdf(pack: BoardPack, path: Path) -> Path:
         for figure_number, figure in enumerate(section.figures):
             story.append(_figure_block(figure, styles, f"section{number}.figure{figure_number}"))
     document = _Document(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
-                         bottomMargin=BOTTOM, title=f"{pack.title} — {PROGRAMME_TITLE}",
+                         bottomMargin=BOTTOM, title=f"{shorten(pack.title, 200)} — {PROGRAMME_TITLE}",
                          author="Programme Management Unit", subject=f"{PROGRAMME}: {PROGRAMME_TITLE}")
     document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, pack=pack, **k))
     return path
@@ -177,35 +183,54 @@ def _heading(text: str, style: ParagraphStyle, key: str, level: int) -> Paragrap
 def _cover(pack: BoardPack, styles) -> list:
     story = [_heading("Global Project Board — board pack", styles["cover_title"], "cover", 0),
              Paragraph(escape(f"{PROGRAMME}: {PROGRAMME_TITLE}"), styles["cover_subtitle"])]
+    notes = Notes(styles["long_text"])
     lines = [[Paragraph(f"<b>{escape(label)}</b>", styles["body"]),
-              Paragraph(escape(display_text(text, "text")), styles["body"])] for label, text in pack.cover_lines]
+              Paragraph(notes.cell(display_text(text, "text"), styles["body"], FRAME_WIDTH - 120, label),
+                        styles["body"])] for label, text in pack.cover_lines]
     facts = Table(lines, colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
     facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    story += [facts, Spacer(1, 10)]
+    story += [facts, *notes.flowables(), Spacer(1, 10)]
     tables = pack.cover_tables
     # Key figures side by side (three small tables), then the rates and the load log below.
+    # A table inside a grid cell cannot break across pages: a long load log flows on below instead, and the
+    # long texts of the tables in the grid are printed as notes after it.
     column_width = (FRAME_WIDTH - 24) / 3
-    row = [_table_flowables(t, styles, column_width) for t in tables[:3]]
+    top = tables[:3]
+    top_notes = [Notes(styles["long_text"]) for _ in top]
+    row = [_table_flowables(t, styles, column_width, n) for t, n in zip(top, top_notes)]
     grid = Table([row], colWidths=[column_width + 8] * 3, hAlign="LEFT")
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    story += [grid, Spacer(1, 6)]
-    # A table inside a grid cell cannot break across pages: a long load log flows on below instead.
+    story += [grid, *_numbered_notes(top, top_notes, styles), Spacer(1, 6)]
     beside = [t for t in tables[3:5] if len(t.frame) <= MAX_ROWS_BESIDE]
-    lower = [_table_flowables(t, styles, w) for t, w in zip(beside, (column_width, 2 * column_width))]
+    beside_notes = [Notes(styles["long_text"]) for _ in beside]
+    lower = [_table_flowables(t, styles, w, n) for t, w, n in zip(beside, (column_width, 2 * column_width),
+                                                                  beside_notes)]
     if lower:
         grid = Table([lower], colWidths=[column_width + 8, 2 * column_width + 8][:len(lower)], hAlign="LEFT")
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        story.append(grid)
+        story += [grid, *_numbered_notes(beside, beside_notes, styles)]
     for table in [t for t in tables[3:] if t not in beside]:
         story.extend(_table_block(table, styles, None))
     return story
 
 
-def _table_flowables(table: content.Table, styles, width: float) -> list:
-    flowables = [Paragraph(escape(table.title), styles["h2"]), _grid(table, table.frame, table.columns, styles, width)]
+def _table_flowables(table: content.Table, styles, width: float, notes: Notes) -> list:
+    """A small table for a grid cell; its long texts go to `notes`, to be printed after the grid."""
+    flowables = [Paragraph(escape(table.title), styles["h2"]),
+                 _grid(table, table.frame, table.columns, styles, width, notes)]
     if table.note:
         flowables.append(Paragraph(escape(table.note), styles["note"]))
+    return flowables
+
+
+def _numbered_notes(tables: list[content.Table], notes: list[Notes], styles) -> list:
+    """The notes of tables printed side by side, each under the title of its table."""
+    flowables = []
+    for table, table_notes in zip(tables, notes):
+        if table_notes.texts:
+            flowables += [Paragraph(f"Notes to “{escape(table.title)}”", styles["h3"]),
+                          *table_notes.flowables()]
     return flowables
 
 
@@ -218,25 +243,27 @@ def _table_block(table: content.Table, styles, key: str | None) -> list:
         columns = [c for c in table.columns if c.key != table.group_column and c.key not in table.pdf_hidden]
         block = []
         for number, (group, rows) in enumerate(table.frame.groupby(table.group_column, sort=False)):
-            heading = Paragraph(escape(display_text(group, "text")), styles["h2"])
-            if key:
-                heading.bookmark = (f"{key}.{number}", display_text(group, "text"), 1)
-            block += [CondPageBreak(90), heading, _grid(table, rows, columns, styles, FRAME_WIDTH)]
+            notes = Notes(styles["long_text"])
+            block += [CondPageBreak(90), *heading(display_text(group, "text"), styles["h2"], styles["long_text"],
+                                                  FRAME_WIDTH, key and f"{key}.{number}", 1),
+                      _grid(table, rows, columns, styles, FRAME_WIDTH, notes), *notes.flowables()]
     else:
         title = Paragraph(escape(table.title), styles["h2"])
         if key:
             title.bookmark = (key, table.title, 1)
         columns = [c for c in table.columns if c.key not in table.pdf_hidden]
-        body = (_grid(table, table.frame, columns, styles, FRAME_WIDTH) if not table.frame.empty
+        notes = Notes(styles["long_text"])
+        body = (_grid(table, table.frame, columns, styles, FRAME_WIDTH, notes) if not table.frame.empty
                 else Paragraph("No rows.", styles["note"]))
-        block = [CondPageBreak(90), title, body]
+        block = [CondPageBreak(90), title, body, *notes.flowables()]
     if table.note:
         block.append(Paragraph(escape(table.note), styles["note"]))
     return block
 
 
-def _grid(table: content.Table, frame, columns, styles, width: float) -> Table:
-    """A table with a repeated header row; status cells tinted and always written out."""
+def _grid(table: content.Table, frame, columns, styles, width: float, notes: Notes) -> Table:
+    """A table with a repeated header row; status cells tinted and always written out. A text too long for
+    its cell ends with a pointer to its note in `notes` (to be printed after the table)."""
     total_width = sum(c.width for c in columns)
     widths = [width * c.width / total_width for c in columns]
     header = [Paragraph(escape(c.header), styles["header_right" if c.kind in NUMERIC_KINDS else "header"])
@@ -258,8 +285,10 @@ def _grid(table: content.Table, frame, columns, styles, width: float) -> Table:
             commands.append(("BACKGROUND", (0, number), (-1, number), ZEBRA))
         cells = []
         for index, column in enumerate(columns):
-            text = "" if column.key in blank else escape(display_text(record.get(column.key), column.kind))
             style = styles["cell_right"] if column.kind in NUMERIC_KINDS else styles["cell"]
+            text = "" if column.key in blank else notes.cell(
+                display_text(record.get(column.key), column.kind), style, widths[index], column.header,
+                lambda record=record, column=column: _row_name(record, columns, column))
             if column.kind == "status" and record.get(column.key) in STATUS_COLORS:
                 tint = _tint(STATUS_COLORS[record[column.key]])
                 commands.append(("BACKGROUND", (index, number), (index, number), tint))
@@ -274,6 +303,12 @@ def _grid(table: content.Table, frame, columns, styles, width: float) -> Table:
     grid = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     grid.setStyle(TableStyle(commands))
     return grid
+
+
+def _row_name(record: dict, columns, column) -> str:
+    """The row's labels (codes, countries, parts) other than `column`: where a note's text belongs."""
+    labels = [display_text(record.get(c.key), c.kind) for c in columns if c.kind == "label" and c is not column]
+    return " · ".join(shorten(label, ROW_NAME_CHARACTERS) for label in labels if label and label != MISSING)
 
 
 # --- figures ------------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mm_dashboard.charts import STATUS_COLORS
-from mm_dashboard.safety import neutralise
+from mm_dashboard.safety import shorten
 
 from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack, Table
-from .values import cell_value
+from .values import cell_value, text_value
 
 NAVY = "1F3864"
 HEADER_FILL = PatternFill("solid", fgColor=NAVY)
@@ -33,6 +33,22 @@ NUMBER_FORMATS = {"int": "#,##0", "usd": "#,##0.00", "percent": "0.0%", "date": 
                   "datetime": "dd mmm yyyy hh:mm", "number": "General"}
 NUMERIC_KINDS = ("int", "usd", "percent", "number")
 ROW_HEIGHT_PIXELS = 20  # Excel's default row height (15 pt)
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+# A page header holds at most 255 characters, its codes included; the programme line on the left takes ~100.
+HEADER_TITLE_CHARACTERS = 120
+
+
+def _row_height(text: str, characters_per_line: int) -> float:
+    """Points for a wrapped text of that many characters per line, within Excel's limit."""
+    return min(MAX_ROW_HEIGHT, 15 * max(1, math.ceil(len(text) / characters_per_line)))
+
+
+def _header_text(text: str, limit: int = HEADER_TITLE_CHARACTERS) -> str:
+    """`text` for a page header: '&' doubled (it starts a code there), shortened to `limit` characters."""
+    length = limit
+    while len(shortened := shorten(text, length).replace("&", "&&")) > limit:
+        length -= 1
+    return shortened
 
 
 def write_workbook(pack: BoardPack, path: Path) -> Path:
@@ -66,7 +82,7 @@ def _heading(sheet: Worksheet, pack: BoardPack, title: str, intro: str, width: i
     if intro:
         sheet.cell(row=row, column=1, value=intro).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
-        sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(intro) / 160))
+        sheet.row_dimensions[row].height = _row_height(intro, 160)
         row += 1
     return row + 1
 
@@ -152,10 +168,9 @@ def _print_setup(sheet: Worksheet, pack: BoardPack, fit_height: int = 0) -> None
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    # '&' starts a header code in Excel; the texts come from code and carry none.
-    sheet.oddHeader.left.text = f"{PROGRAMME}: {PROGRAMME_TITLE}".replace("&", "&&")
+    sheet.oddHeader.left.text = _header_text(f"{PROGRAMME}: {PROGRAMME_TITLE}")
     sheet.oddHeader.left.size = 8
-    sheet.oddHeader.right.text = pack.title.replace("&", "&&")
+    sheet.oddHeader.right.text = _header_text(pack.title)  # holds a country's name in a country pack
     sheet.oddHeader.right.size = 8
     sheet.oddFooter.left.text = f"Status as of {pack.as_of:%d %b %Y}"
     sheet.oddFooter.left.size = 8
@@ -172,10 +187,10 @@ def _cover(sheet: Worksheet, pack: BoardPack) -> None:
     row = 4
     for label, text in pack.cover_lines:
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
-        cell = sheet.cell(row=row, column=2, value=neutralise(text))
+        cell = sheet.cell(row=row, column=2, value=text_value(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)  # stays inside the print area
-        sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 80))
+        sheet.row_dimensions[row].height = _row_height(text, 80)
         row += 1
     row += 1
     for table in pack.cover_tables:

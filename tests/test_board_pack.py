@@ -415,3 +415,78 @@ def test_the_command_line_explains_an_unknown_period(sample_database, tmp_path, 
     from etl.__main__ import main
     assert main(["board-pack", "--period", "2030", "--out", str(tmp_path), "--db", str(sample_database)]) == 1
     assert "error: unknown period '2030': choose a half-year (2014/15 H1" in capsys.readouterr().err
+
+
+# --- both files or neither, and one line for a failure ------------------------------------------------
+
+PACK_FILES = ["board-pack-2014-15-H2.pdf", "board-pack-2014-15-H2.xlsx"]
+
+
+@pytest.fixture
+def older_pack(tmp_path) -> dict[str, bytes]:
+    """An older pack of the same name in the output folder."""
+    older = {"board-pack-2014-15-H2.xlsx": b"older workbook", "board-pack-2014-15-H2.pdf": b"older pdf"}
+    for name, data in older.items():
+        (tmp_path / name).write_bytes(data)
+    return older
+
+
+def _failing_pdf_writer(error: Exception):
+    def write(pack, path):
+        Path(path).write_bytes(b"%PDF-1.4 half a page")  # a start was written before the failure
+        raise error
+    return write
+
+
+@pytest.mark.parametrize("with_older_pack", [False, True])
+def test_a_failure_while_writing_the_pdf_leaves_neither_file(sample_database, tmp_path, monkeypatch, request,
+                                                             with_older_pack):
+    from reports import pdf
+    older = request.getfixturevalue("older_pack") if with_older_pack else {}
+    monkeypatch.setattr(pdf, "write_pdf", _failing_pdf_writer(RuntimeError("layout failed")))
+    with pytest.raises(RuntimeError, match="layout failed"):  # a programming error is not turned into a message
+        build_board_pack(sample_database, PERIOD, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older  # byte for byte, no temporary files
+
+
+def test_a_failure_while_renaming_puts_the_older_pack_back(sample_database, tmp_path, monkeypatch, older_pack):
+    import os
+
+    from reports import publish
+    replace = os.replace
+
+    def failing_replace(source, target):
+        if str(target).endswith(".pdf"):
+            raise PermissionError(13, "Permission denied")
+        return replace(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", failing_replace)
+    with pytest.raises(BoardPackError) as raised:
+        build_board_pack(sample_database, PERIOD, tmp_path)
+    assert str(raised.value) == (f"could not write {tmp_path / PACK_FILES[0]}: Permission denied "
+                                 "(no file of the pack was written or replaced)")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older_pack
+
+
+def test_a_full_disk_is_one_line_and_exit_status_1(sample_database, tmp_path, monkeypatch, capsys, older_pack):
+    import errno
+    import os
+
+    from etl.__main__ import main
+    from reports import pdf
+    monkeypatch.setattr(pdf, "write_pdf", _failing_pdf_writer(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+    assert main(["board-pack", "--period", PERIOD, "--out", str(tmp_path), "--db", str(sample_database)]) == 1
+    output = capsys.readouterr()
+    assert output.err == (f"error: could not write {tmp_path / PACK_FILES[0]}: No space left on device "
+                          "(no file of the pack was written or replaced)\n")
+    assert output.out == ""
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older_pack
+
+
+def test_an_output_folder_that_is_a_file_is_one_line_and_exit_status_1(sample_database, tmp_path, capsys):
+    from etl.__main__ import main
+    out = tmp_path / "packs"
+    out.write_text("not a folder")
+    assert main(["board-pack", "--period", PERIOD, "--out", str(out), "--db", str(sample_database)]) == 1
+    assert capsys.readouterr().err == f"error: {out} is a file: the pack needs a folder to write its two files into\n"
+    assert out.read_text() == "not a folder"

@@ -281,6 +281,8 @@ class Child:
             self.process = subprocess.Popen([sys.executable, "-m", "mm_dashboard.upload_worker", str(request)],
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
                                             cwd=REPOSITORY, env=environment, start_new_session=True)
+        # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
+        (folder / f"child-{action}.pid").write_text(str(self.process.pid))
         self.lines: queue.Queue = queue.Queue()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -322,10 +324,7 @@ class Child:
         self.reader.join(timeout=10)
         self.process.stdout.close()
         if self.process.returncode != 0:
-            building = self.database.with_name(f".{self.database.name}.building-{self.process.pid}")
-            for leftover in (building, building.with_name(building.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-            shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
+            remove_building_files(self.database, self.process.pid)
 
     def error_output(self, limit: int = 20_000) -> str:
         try:
@@ -349,6 +348,15 @@ class Child:
         if code is not None and code < 0:
             return ChildFailed(f"{what} stopped unexpectedly (signal {-code})", True)
         return ChildFailed(f"{what} stopped unexpectedly (exit status {code})", True)
+
+
+def remove_building_files(database: Path, pid: int) -> None:
+    """What a load killed by a signal leaves beside the database: its part-built file (etl.load.Building
+    names it after the process), its write-ahead log and DuckDB's spill folder."""
+    building = database.with_name(f".{database.name}.building-{pid}")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
 
 
 def clean_leftovers(root: Path | None = None) -> list[Path]:
@@ -398,6 +406,9 @@ def _settle_journal(journal: Path) -> bool:
         if not turn or not _no_load_holds(placement.database):
             return False
         kept = placement.settle()
+        child = journal.with_name("child-load.pid")
+        if child.exists():
+            remove_building_files(placement.database, int(child.read_text()))
     LOG.warning("upload: a server died during a load of %s; its changes to the inbox were %s",
                 [str(p) for p in placement.placed], "kept (the load had finished)" if kept else "undone")
     return True

@@ -275,6 +275,42 @@ def test_the_inbox_changes_of_a_server_that_died_are_undone_or_kept(built, inbox
         assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(upload_file.read_bytes()).hexdigest()}
 
 
+SERVER_KILLED_MID_LOAD = """
+import os, signal, sys
+from pathlib import Path
+from mm_dashboard import upload_process
+
+def die(message):
+    if message.startswith("writing"):  # the child is building the new database
+        children = [c for t in Path(f"/proc/{os.getpid()}/task").iterdir() for c in (t / "children").read_text().split()]
+        Path(sys.argv[4]).write_text(" ".join(children))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with upload_process.Workspace(Path(sys.argv[1])) as workspace:
+    workspace.load([workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())], progress=die, database=Path(sys.argv[3]))
+"""
+
+
+def test_a_server_killed_mid_load_takes_its_child_along_and_the_next_visit_cleans_up(built, inbox, tmp_path,
+                                                                                     server_temp):
+    upload_file, children = workbook(tmp_path, "SRB.xlsx"), tmp_path / "children"
+    inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
+    died = subprocess.run([sys.executable, "-c", SERVER_KILLED_MID_LOAD, str(server_temp), str(upload_file), str(built),
+                           str(children)], cwd=REPOSITORY, env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
+                          capture_output=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr.decode()
+    child = int(children.read_text())
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:  # killed by the kernel with its parent
+        time.sleep(0.1)
+    assert not Path(f"/proc/{child}").exists()
+    assert any(built.parent.glob(".warehouse.duckdb.building-*")) and (inbox / ".SRB.xlsx.previous").exists()
+    assert len(upload_process.clean_leftovers()) == 1
+    assert snapshot(inbox) == inbox_before
+    assert snapshot(built.parent) == database_before
+    assert list(server_temp.iterdir()) == []
+
+
 # --- The page ------------------------------------------------------------------------------------------
 
 def test_the_page_reports_a_workbook_that_crashes_the_reader_and_goes_on(sample_database, tmp_path, server_temp,

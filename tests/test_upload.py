@@ -167,6 +167,8 @@ def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox,
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 2  # nothing loaded yet
     app.button(key="upload_load").click().run()
     assert not app.exception
+    assert markdown_literal("[1/3] reading notes.xlsx") in [m.value for m in app.markdown]  # the load's progress
+    assert app.success[-1].value == "The dashboard now shows the new data."
     with duckdb.connect(str(built), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM rejected_rows WHERE file = 'notes.xlsx'").fetchone()[0] == 1

@@ -106,8 +106,8 @@ class ChildFailed(Exception):
         self.details_in_log = details_in_log
 
     def told(self, consequence: str, loaded: bool = False) -> UploadFailed:
-        return UploadFailed(f"{self}: {consequence}." + (" The server log has the details." if self.details_in_log else ""),
-                            loaded)
+        details = " The server log has the details." if self.details_in_log else ""
+        return UploadFailed(f"{self}: {consequence}.{details}", loaded)
 
 
 @dataclass(frozen=True)
@@ -338,8 +338,8 @@ class Child:
         kind = (answer or {}).get("failure")
         code = self.process.returncode
         if self.timed_out:
-            return ChildFailed(f"{what} took longer than {self.limits.seconds:g} s ({SECONDS_VARIABLE}) and was stopped",
-                               False)
+            return ChildFailed(f"{what} took longer than {self.limits.seconds:g} s ({SECONDS_VARIABLE}) "
+                               "and was stopped", False)
         if kind in MEMORY_KINDS or OUT_OF_MEMORY.search(self.error_output()):
             return ChildFailed(f"{what} needed more than {self.limits.memory_mb:,} MB of memory ({MEMORY_VARIABLE}) "
                                "and was stopped", False)

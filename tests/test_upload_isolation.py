@@ -163,8 +163,8 @@ def test_a_load_killed_midway_leaves_inbox_database_and_temporary_folder_as_they
         path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
         with pytest.raises(upload_process.UploadFailed) as failure:
             workspace.load([path], progress=kill_the_child_once_it_writes, database=built)
-    assert str(failure.value) == ("Loading SRB.xlsx stopped unexpectedly (signal 9): nothing was loaded and the previous "
-                                  "database is unchanged. The server log has the details.")
+    assert str(failure.value) == ("Loading SRB.xlsx stopped unexpectedly (signal 9): nothing was loaded and the "
+                                  "previous database is unchanged. The server log has the details.")
     assert any(m.startswith("writing") for m in seen)
     assert snapshot(inbox) == inbox_before
     assert snapshot(built.parent) == database_before  # no new database, no part-built file
@@ -206,7 +206,8 @@ def test_two_uploads_load_one_after_the_other(built, inbox, tmp_path, server_tem
 
 @pytest.mark.parametrize("text, shown", [
     ("/tmp/mm-upload-x/uploads/JAM.xlsx: no such file or folder", "JAM.xlsx: no such file or folder"),
-    ("[Errno 21] Is a directory: '/srv/data/.warehouse.duckdb.lock'", "[Errno 21] Is a directory: '.warehouse.duckdb.lock'"),
+    ("[Errno 21] Is a directory: '/srv/data/.warehouse.duckdb.lock'",
+     "[Errno 21] Is a directory: '.warehouse.duckdb.lock'"),
     ("found '![x](http://evil.example/a.png)'", "found '![x](http://evil.example/a.png)'"),  # a URL is not a path
     ("2014/15 H1", "2014/15 H1"),
 ])
@@ -282,12 +283,14 @@ from mm_dashboard import upload_process
 
 def die(message):
     if message.startswith("writing"):  # the child is building the new database
-        children = [c for t in Path(f"/proc/{os.getpid()}/task").iterdir() for c in (t / "children").read_text().split()]
+        tasks = Path(f"/proc/{os.getpid()}/task").iterdir()
+        children = [child for task in tasks for child in (task / "children").read_text().split()]
         Path(sys.argv[4]).write_text(" ".join(children))
         os.kill(os.getpid(), signal.SIGKILL)
 
 with upload_process.Workspace(Path(sys.argv[1])) as workspace:
-    workspace.load([workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())], progress=die, database=Path(sys.argv[3]))
+    path = workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())
+    workspace.load([path], progress=die, database=Path(sys.argv[3]))
 """
 
 

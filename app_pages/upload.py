@@ -1,17 +1,16 @@
 """Upload (editors): check workbooks cell by cell before anything is loaded, then load them."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from mm_dashboard import auth, ui, upload
+from mm_dashboard import auth, ui, upload, upload_process
+from mm_dashboard.safety import SHORT_TEXT, markdown_literal
 
 st.title("Upload workbooks")
 if auth.current_role() != auth.EDITOR:
     st.error("Uploading and loading need the **editor** role. Ask the Programme Management Unit for access.")
     st.stop()
 
+upload_process.clean_leftovers()  # folders, and inbox changes, of a server that died during an upload
 st.caption("Nothing is loaded until you press **Load**: first every cell is checked and each problem shown "
            "with its file, sheet, row and column. Rejected rows are kept in the database and listed on the "
            "Data quality page; they are never silently dropped.")
@@ -22,22 +21,27 @@ if not files:
     st.info("Get a blank template with `python -m etl template all report.xlsx`.")
     st.stop()
 
-# The uploads are written to a folder that lives only for this run: checking and loading both happen
-# within it (pressing Load reruns the page, and the uploader still holds the files).
-with tempfile.TemporaryDirectory(prefix="mm-upload-") as temporary:
-    folder = Path(temporary)
-    paths = []
-    for uploaded in files:
-        path = folder / upload.safe_name(uploaded.name)
-        if path in paths:
-            st.warning(f"{uploaded.name} was chosen twice; it is read once.")
-            continue
-        path.write_bytes(uploaded.getvalue())
-        paths.append(path)
+# The uploads are written to a folder that lives only for this run, and checked and loaded by a child
+# process (mm_dashboard/upload_process.py): a file that crashes a reader or uses up memory ends that
+# process, not the server. Pressing Load reruns the page, and the uploader still holds the files.
+# Text from a file or its name goes into Markdown only through markdown_literal.
+uploads, repeated = upload.distinct_uploads([(uploaded.name, uploaded.getvalue()) for uploaded in files])
+for name in repeated:
+    st.warning(f"{markdown_literal(upload.printable(name), SHORT_TEXT)} was chosen twice; it is read once.")
+for chosen in uploads:
+    if chosen.stored_name != chosen.name:
+        st.caption(f"{markdown_literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
+                   f"{markdown_literal(chosen.stored_name)}.")
 
-    check = upload.check_files(paths)
+with upload_process.Workspace() as workspace:
+    try:
+        paths = [workspace.add(chosen.stored_name, chosen.content) for chosen in uploads]
+        check = workspace.check(paths)
+    except upload_process.UploadFailed as failure:
+        st.error(f"**This upload cannot be checked.** {markdown_literal(failure)}")
+        st.stop()
     if check.unreadable:
-        st.error(f"**This upload cannot be loaded.** {check.unreadable}")
+        st.error(f"**This upload cannot be loaded.** {markdown_literal(check.unreadable)}")
         st.stop()
 
     columns = st.columns(3)
@@ -59,11 +63,12 @@ with tempfile.TemporaryDirectory(prefix="mm-upload-") as temporary:
                       "a file replaces one of the same name"):
         with st.status("Loading…", expanded=True) as status:
             try:
-                summary = upload.load_with_uploads(paths, progress=st.write)
-            except Exception as error:  # the ETL's typed errors; the previous database is untouched either way
-                status.update(label="Load failed — the previous database is unchanged", state="error")
-                st.error(str(error))
+                summary = workspace.load(paths, progress=lambda message: st.write(markdown_literal(message)))
+            except upload_process.UploadFailed as failure:
+                status.update(label="The load's process failed after the new database was in place" if failure.loaded
+                              else "Load failed — the previous database is unchanged", state="error")
+                st.error(markdown_literal(failure))
                 st.stop()
-            status.update(label=f"Loaded {summary.rows_loaded:,} rows from {len(summary.files)} files "
+            status.update(label=f"Loaded {summary.rows_loaded:,} rows from {summary.files} files "
                                 f"({summary.rows_rejected:,} rejected)", state="complete")
         st.success("The dashboard now shows the new data.")

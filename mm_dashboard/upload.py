@@ -22,11 +22,14 @@ import pandas as pd
 from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.extract import input_files
-from etl.load import LoadSummary, dry_run, run_load
+from etl.load import LoadSummary, dry_run, file_sha256, run_load
 from etl.reference import load_reference
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
+# A stored name, extension included. File systems allow 255 bytes; the inbox also holds ".<name>.previous"
+# while a load is under way, and messages show the name, so names are kept far shorter.
+MAX_NAME_CHARACTERS = 100
 
 
 def inbox_dir() -> Path:
@@ -35,9 +38,65 @@ def inbox_dir() -> Path:
 
 
 def safe_name(name: str) -> str:
-    """A file name from the browser, reduced to a plain name in the inbox (no folders, no odd characters)."""
-    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
-    return stem if stem.lower().endswith(ACCEPTED_SUFFIXES) else stem + ".xlsx"
+    """A file name from the browser, reduced to a plain name in the inbox: no folders, no odd characters,
+    at most MAX_NAME_CHARACTERS long, ending in an accepted extension (kept when the name is cut)."""
+    flat = re.sub(r"[^A-Za-z0-9._ -]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+    stem, suffix = _split_suffix(flat)
+    return _fit(stem, suffix or ".xlsx")
+
+
+def stored_names(names: list[str]) -> list[str]:
+    """The name each upload is stored under: its safe_name, made distinct from the names before it
+    (ignoring case, as some file systems do) with -2, -3, … before the extension."""
+    taken: set[str] = set()
+    stored = []
+    for name in names:
+        candidate = safe_name(name)
+        stem, suffix = _split_suffix(candidate)
+        number = 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = _fit(stem, suffix, f"-{number}")
+        taken.add(candidate.casefold())
+        stored.append(candidate)
+    return stored
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # as the browser sent it
+    stored_name: str
+    content: bytes
+
+
+def distinct_uploads(files: list[tuple[str, bytes]]) -> tuple[list[Upload], list[str]]:
+    """The uploads to store, each under its own name, and the names of files chosen twice (the same
+    name and the same bytes), which are stored once. Two different files never share a stored name."""
+    kept, repeated, seen = [], [], set()
+    for name, content in files:
+        if (name, content) in seen:
+            repeated.append(name)
+        else:
+            seen.add((name, content))
+            kept.append((name, content))
+    names = stored_names([name for name, _ in kept])
+    return [Upload(name, stored, content) for (name, content), stored in zip(kept, names)], repeated
+
+
+def printable(name: str) -> str:
+    """A name as it can be shown: control characters (a new line, NUL) written as \\x0a, \\x00."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+                   for ch in name)
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    suffix = next((s for s in ACCEPTED_SUFFIXES if name.lower().endswith(s)), "")
+    return name[:len(name) - len(suffix)], name[len(name) - len(suffix):]
+
+
+def _fit(stem: str, suffix: str, tag: str = "") -> str:
+    stem = stem[:MAX_NAME_CHARACTERS - len(suffix) - len(tag)].rstrip(" .") or "upload"
+    return stem + tag + suffix
 
 
 @dataclass
@@ -115,28 +174,122 @@ def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
                       database: Path | None = None) -> LoadSummary:
     """Put the uploaded files in the inbox and rebuild the warehouse from them, the inbox and the last
     load's files (see planned_inputs), as of the last load's as-of date. Raises the ETL's errors; then the
-    previous database is untouched and the inbox is as it was."""
+    previous database is untouched and the inbox is as it was. (In this process: the Upload page runs the
+    rebuild in a child process instead, see mm_dashboard/upload_process.py.)"""
     database = database or database_path()
+    placement = place_in_inbox(uploaded, database)
+    try:
+        summary = rebuild_with_uploads(placement.placed, database, progress)
+    except BaseException:
+        placement.restore()
+        raise
+    placement.commit()
+    return summary
+
+
+def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda message: None) -> LoadSummary:
+    """Rebuild the warehouse from the uploads already in the inbox, the rest of the inbox and the last
+    load's files, keeping the last load's as-of date."""
+    _, as_of = previous_load(database)
+    return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress)
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file: a load swaps in a new file, so a new identity means a new database."""
+    try:
+        stat = path.stat()
+    except OSError:  # missing, or a folder on its path is not one
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+@dataclass
+class Placement:
+    """Uploads copied into the inbox, the files of the same name they replace set aside as
+    `.<name>.previous`, until the load's outcome is known: `commit` drops the set-aside files, `restore`
+    puts the inbox back as it was. Written to a journal (JSON) before anything moves, so that whoever
+    finds the journal of a process that died can undo or keep its changes (`settle`)."""
+
+    database: Path
+    database_before: tuple[int, int] | None
+    entries: list[dict]  # target, replaced (a file of that name was there), sha256 of the upload
+    journal: Path | None = None
+
+    @property
+    def placed(self) -> list[Path]:
+        return [Path(entry["target"]) for entry in self.entries]
+
+    def restore(self) -> None:
+        for entry in self.entries:
+            target = Path(entry["target"])
+            aside = _aside(target)
+            if entry["replaced"] and aside.exists():
+                os.replace(aside, target)
+            elif not entry["replaced"]:
+                target.unlink(missing_ok=True)
+        self._close()
+
+    def commit(self) -> None:
+        for entry in self.entries:
+            if entry["replaced"]:
+                _aside(Path(entry["target"])).unlink(missing_ok=True)
+        self._close()
+
+    def settle(self) -> bool:
+        """After a load whose end nobody saw (its process was killed, or crashed): keep the uploads if the
+        database now holds them, else restore the inbox. True when the load had taken effect."""
+        took_effect = self.load_took_effect()
+        self.commit() if took_effect else self.restore()
+        return took_effect
+
+    def load_took_effect(self) -> bool:
+        """A new database file was swapped in and its load log lists every upload with its bytes' hash."""
+        if file_identity(self.database) in (None, self.database_before):
+            return False
+        try:
+            with duckdb.connect(str(self.database), read_only=True) as connection:
+                logged = dict(connection.execute("SELECT file, sha256 FROM load_log").fetchall())
+        except duckdb.Error:
+            return False
+        return all(logged.get(Path(entry["target"]).name) == entry["sha256"] for entry in self.entries)
+
+    def save(self) -> None:
+        if self.journal is not None:
+            partial = self.journal.with_name(self.journal.name + ".partial")
+            partial.write_text(json.dumps({"database": str(self.database), "database_before": self.database_before,
+                                           "entries": self.entries}))
+            os.replace(partial, self.journal)
+
+    @classmethod
+    def from_journal(cls, journal: Path) -> "Placement":
+        saved = json.loads(journal.read_text())
+        before = tuple(saved["database_before"]) if saved["database_before"] else None
+        return cls(Path(saved["database"]), before, saved["entries"], journal)
+
+    def _close(self) -> None:
+        if self.journal is not None:
+            self.journal.unlink(missing_ok=True)
+
+
+def _aside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.previous")
+
+
+def place_in_inbox(uploaded: list[Path], database: Path, journal: Path | None = None) -> Placement:
+    """Copy the uploads into the inbox (a file of the same name is set aside, not overwritten). On any
+    failure here the inbox is put back before the error is raised."""
     inbox = inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
-    _, as_of = previous_load(database)
-    placed, set_aside = [], []
+    entries = [{"target": str(inbox / safe_name(path.name)), "replaced": (inbox / safe_name(path.name)).exists(),
+                "sha256": file_sha256(path)} for path in uploaded]
+    placement = Placement(database, file_identity(database), entries, journal)
+    placement.save()
     try:
-        for path in uploaded:
-            target = inbox / safe_name(path.name)
+        for path, target in zip(uploaded, placement.placed):
             if target.exists():
-                aside = target.with_name(f".{target.name}.previous")
-                os.replace(target, aside)
-                set_aside.append((aside, target))
+                os.replace(target, _aside(target))
             shutil.copyfile(path, target)
-            placed.append(target)
-        summary = run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress)
     except BaseException:
-        for target in placed:
-            target.unlink(missing_ok=True)
-        for aside, target in set_aside:
-            os.replace(aside, target)
+        placement.restore()
         raise
-    for aside, _ in set_aside:
-        aside.unlink(missing_ok=True)
-    return summary
+    return placement

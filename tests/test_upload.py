@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import tempfile
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -14,10 +17,12 @@ from streamlit.testing.v1 import AppTest
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 from mm_dashboard import upload
+from mm_dashboard.safety import markdown_literal
 
 from .conftest import good_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -41,10 +46,70 @@ def built(tmp_path, write_workbook) -> Path:
     return database
 
 
-def test_safe_names_keep_uploads_inside_the_inbox():
-    assert upload.safe_name("../../etc/passwd") == "passwd.xlsx"
-    assert upload.safe_name("C:\\Users\\x\\Report 2015 (final).xlsx") == "Report 2015 _final_.xlsx"
-    assert upload.safe_name("data.csv") == "data.csv"
+@pytest.fixture
+def upload_temp(tmp_path, monkeypatch) -> Path:
+    """The server's temporary folder, where the Upload page's folders go (and must not stay)."""
+    folder = tmp_path / "server-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def editor_on_upload_page(database: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    return app.switch_page("app_pages/upload.py").run()
+
+
+def stored_as(name: str, stored: str) -> str:
+    """The page's note that a file was stored under another name: both names shown as typed."""
+    return f"{markdown_literal(name, 80)} is stored as {markdown_literal(stored)}."
+
+
+@pytest.mark.parametrize("name, stored", [
+    ("../../etc/passwd", "passwd.xlsx"),
+    ("/etc/cron.d/job.csv", "job.csv"),
+    ("C:\\Users\\x\\Report 2015 (final).xlsx", "Report 2015 _final_.xlsx"),
+    ("a\x00b.xlsx", "a_b.xlsx"),
+    ("..", "upload.xlsx"),
+    ("data.csv", "data.csv"),
+    ("x" * 300 + ".xlsx", "x" * 95 + ".xlsx"),  # was kept whole: OSError 'File name too long'
+    ("y" * 300 + ".CSV", "y" * 96 + ".CSV"),
+    ("z" * 300, "z" * 95 + ".xlsx"),
+])
+def test_safe_names_keep_uploads_inside_the_inbox_and_short(name, stored):
+    assert upload.safe_name(name) == stored
+
+
+def test_names_that_clean_to_the_same_name_are_stored_under_distinct_names():
+    assert upload.stored_names(["a\nb.xlsx", "a\x00b.xlsx", "A_B.xlsx", "x" * 300 + ".xlsx", "x" * 301 + ".xlsx"]) == [
+        "a_b.xlsx", "a_b-2.xlsx", "A_B-3.xlsx", "x" * 95 + ".xlsx", "x" * 93 + "-2.xlsx"]
+
+
+def test_a_file_chosen_twice_is_stored_once_and_a_different_one_of_that_name_too():
+    uploads, repeated = upload.distinct_uploads([("r.xlsx", b"1"), ("r.xlsx", b"1"), ("r.xlsx", b"2")])
+    assert [(u.name, u.stored_name, u.content) for u in uploads] == [("r.xlsx", "r.xlsx", b"1"),
+                                                                      ("r.xlsx", "r-2.xlsx", b"2")]
+    assert repeated == ["r.xlsx"]
+
+
+def test_clashing_and_overlong_names_are_all_checked_and_the_stored_names_shown(
+        built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
+    rows = good_rows()
+    narrative = write_workbook({"narrative": rows["narrative"]}, name="n.xlsx", kind="narrative").read_bytes()
+    milestones = write_workbook({"milestones": rows["milestones"]}, name="m.xlsx", kind="milestones").read_bytes()
+    long_name = "Quarterly report " * 18 + ".xlsx"  # 311 characters
+    app = editor_on_upload_page(built, monkeypatch)
+    # (Streamlit itself refuses a name with a NUL byte; the test above covers it for other callers)
+    app.get("file_uploader")[0].set_value([("a\nb.xlsx", narrative, XLSX), ("a?b.xlsx", milestones, XLSX),
+                                           (long_name, milestones, XLSX)]).run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Files"] == "3"
+    assert [c.value for c in app.caption if "stored as" in c.value] == [
+        stored_as("a\\x0ab.xlsx", "a_b.xlsx"), stored_as("a?b.xlsx", "a_b-2.xlsx"),
+        stored_as(long_name, long_name[:95].rstrip() + ".xlsx")]
+    assert app.metric[1].value == "2"  # rows that would load: 1 narrative + 1 milestone (the copy repeats its key)
+    assert list(upload_temp.iterdir()) == []
 
 
 def test_checking_reports_every_problem_and_writes_nothing(built, write_workbook, inbox):
@@ -102,6 +167,8 @@ def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox,
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 2  # nothing loaded yet
     app.button(key="upload_load").click().run()
     assert not app.exception
+    assert markdown_literal("[1/3] reading notes.xlsx") in [m.value for m in app.markdown]  # the load's progress
+    assert app.success[-1].value == "The dashboard now shows the new data."
     with duckdb.connect(str(built), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM rejected_rows WHERE file = 'notes.xlsx'").fetchone()[0] == 1
@@ -130,3 +197,78 @@ def test_a_failed_load_leaves_the_inbox_as_it_was(built, tmp_path, inbox):
     assert (inbox / "SRB.xlsx").read_bytes() == b"the earlier upload"
     assert sorted(p.name for p in inbox.iterdir()) == ["SRB.xlsx"]
     assert hashlib.sha256(built.read_bytes()).hexdigest() == before
+
+
+def test_the_page_shows_file_names_and_the_log_gets_the_paths(built, write_workbook, inbox, upload_temp,
+                                                              monkeypatch, clear_streamlit_caches, caplog):
+    """A load that fails on the server's side (the database's lock file is a folder): no path on the page."""
+    lock = built.with_name(f".{built.name}.lock")
+    lock.unlink()  # left by the load that built it
+    lock.mkdir()
+    before = hashlib.sha256(built.read_bytes()).hexdigest()
+    app = editor_on_upload_page(built, monkeypatch)
+    rows = good_rows()
+    app.get("file_uploader")[0].upload("notes.xlsx", write_workbook({"narrative": rows["narrative"]}, name="notes.xlsx",
+                                                                    kind="narrative").read_bytes()).run()
+    with caplog.at_level(logging.INFO, logger="mm_dashboard"):
+        app.button(key="upload_load").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [markdown_literal(
+        "Loading notes.xlsx failed unexpectedly (IsADirectoryError): nothing was loaded and the previous database "
+        "is unchanged. The server log has the details.")]
+    assert f"Is a directory: '{lock}'" in caplog.text  # the traceback is in the server's log
+    assert list(inbox.iterdir()) == []
+    assert hashlib.sha256(built.read_bytes()).hexdigest() == before
+    assert list(upload_temp.iterdir()) == []
+
+
+def test_an_inbox_that_cannot_be_written_is_reported_without_its_path(built, write_workbook, tmp_path, upload_temp,
+                                                                      monkeypatch, caplog):
+    from mm_dashboard import upload_process
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the inbox's parent folder should be")
+    monkeypatch.setenv(upload.INBOX_ENVIRONMENT_VARIABLE, str(blocker / "inbox"))
+    with upload_process.Workspace() as workspace, caplog.at_level(logging.INFO, logger="mm_dashboard"):
+        path = workspace.add("notes.xlsx", b"any")
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.load([path], database=built)
+    assert str(failure.value) == ("Loading notes.xlsx failed: the files could not be put in the inbox "
+                                  "(NotADirectoryError): nothing was loaded and the previous database is unchanged. "
+                                  "The server log has the details.")
+    assert f"Not a directory: '{blocker / 'inbox'}'" in caplog.text
+
+
+def workbook_with_sheet(path: Path, sheet: str) -> Path:
+    """A workbook whose one sheet has the given name (Excel and openpyxl refuse some characters in it)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                         'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
+        archive.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                         'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                         'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+                         f'<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                         '</Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/'
+                         'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Notes</t>'
+                         '</is></c></row></sheetData></worksheet>')
+    return path
+
+
+def test_text_from_a_file_and_its_name_shows_as_typed(tmp_path, inbox, upload_temp, monkeypatch,
+                                                      clear_streamlit_caches):
+    sheet = "![x](http://evil.example/a.png) **Pay here** [here](http://evil.example)"
+    name = "[Click](mailto:pay@evil.example) **now**.xlsx"
+    app = editor_on_upload_page(tmp_path / "none.duckdb", monkeypatch)
+    app.get("file_uploader")[0].upload(name, workbook_with_sheet(tmp_path / "w.xlsx", sheet).read_bytes()).run()
+    stored = "_Click_mailto_pay_evil.example_ _now_.xlsx"
+    assert "](http" not in app.error[0].value and "**Pay" not in app.error[0].value
+    assert app.error[0].value.startswith("**This upload cannot be loaded.** " + markdown_literal(
+        f"{stored}: no known sheet: expected at least one of"))
+    assert markdown_literal(f"found '{sheet}'") in app.error[0].value
+    assert app.caption[1].value == stored_as(name, stored)

@@ -1,0 +1,429 @@
+"""The Upload page's check and load, each run in a child process with a memory and a time limit.
+
+A workbook can make a reader abort (a sheet claiming cell XFD1048576 asks for 512 GiB), use up memory or
+never finish; in the server that would stop the dashboard for every user. So the page's work runs in
+`python -m mm_dashboard.upload_worker` (a fresh interpreter, not a fork of the threaded server), which
+limits its own memory to $MM_UPLOAD_MAX_MEMORY_MB and is killed, with its process group, after
+$MM_UPLOAD_MAX_SECONDS. Its failure becomes a one-line message (UploadFailed) naming the files; paths and
+tracebacks go to the server log (logger "mm_dashboard") only.
+
+Every file of an upload lives in one folder this process owns (`Workspace`: the uploads, the child's
+TMPDIR with its scratch database, its standard error, the journal of a load's changes to the inbox). The
+folder is removed on every way out; the inbox is put back by this process when the child dies mid-load.
+If the server itself dies, `clean_leftovers` (run when the page is opened) removes its folders and undoes
+its inbox changes: a folder is its owner's while the owner holds a lock on it, so the folder of a live
+server is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from etl import REPOSITORY, database_path
+
+from . import upload
+
+LOG = logging.getLogger("mm_dashboard")
+
+MEMORY_VARIABLE = "MM_UPLOAD_MAX_MEMORY_MB"
+# Measured (2 cores, shared): a check of the bundled sample peaks at 2.5 GB of address space (200 MB
+# resident: DuckDB and the reader threads reserve far more than they touch); a check or load of the
+# benchmark's portfolio (1.07 million rows: six workbooks, or a 67 MB CSV) at 2.7 GB (580 MB / 1 GB
+# resident) and takes 14-26 s. The defaults leave twice that memory and twenty times that time.
+DEFAULT_MEMORY_MB = 6144
+SECONDS_VARIABLE = "MM_UPLOAD_MAX_SECONDS"
+DEFAULT_SECONDS = 600
+FOLDER_PREFIX = "mm-upload-"
+OWNER_LOCK = "owner.lock"
+JOURNAL = "inbox-journal.json"
+UNLOCKED_FOLDER_AGE = 3600  # seconds: a folder without its lock is being created, or was left by old code
+NOTHING_LOADED = "nothing was loaded and the previous database is unchanged"
+# What a child that ran out of memory leaves on its standard error when it could not say so itself.
+OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of memory|"
+                           r"cannot allocate memory|failed to map segment|can.t start new thread")
+MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
+# Folders of an absolute path in a message shown on the page ("/tmp/mm-upload-x/uploads/JAM.xlsx" becomes
+# "JAM.xlsx"): a path starts a message or follows a space, quote or bracket, so a URL's "//host/" is left.
+FOLDERS = re.compile(r"(?:^|(?<=[\s'\"(\[<=]))/(?:[^/\s'\"]+/)+")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int
+    seconds: float
+
+
+def limits() -> Limits:
+    """The child's limits, from the environment (a value that is not a positive number: the default)."""
+    return Limits(int(_positive(MEMORY_VARIABLE, DEFAULT_MEMORY_MB)), _positive(SECONDS_VARIABLE, DEFAULT_SECONDS))
+
+
+def _positive(variable: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(variable, default))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        LOG.warning("%s=%r is not a positive number; using %s", variable, os.environ.get(variable), default)
+        return default
+    return value
+
+
+class UploadFailed(Exception):
+    """The check or load did not finish, or the ETL refused the files. str(): one line for the page.
+    `loaded`: the load's process died, but only after its new database was in place."""
+
+    def __init__(self, message: str, loaded: bool = False):
+        super().__init__(message)
+        self.loaded = loaded
+
+
+class ChildFailed(Exception):
+    """The child did not finish. str(): what was done and how it ended ("Checking a.xlsx took longer than 5 s
+    (MM_UPLOAD_MAX_SECONDS) and was stopped"), to which the caller adds what it means for the database."""
+
+    def __init__(self, message: str, details_in_log: bool):
+        super().__init__(message)
+        self.details_in_log = details_in_log
+
+    def told(self, consequence: str, loaded: bool = False) -> UploadFailed:
+        details = " The server log has the details." if self.details_in_log else ""
+        return UploadFailed(f"{self}: {consequence}.{details}", loaded)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    rows_loaded: int
+    files: int
+    rows_rejected: int
+
+
+def without_folders(text: str, known: tuple[Path, ...] = ()) -> str:
+    """A message with every absolute path reduced to its last part, the file's name. Paths under the
+    `known` folders are found even when they hold spaces."""
+    for folder in sorted(known, key=lambda f: -len(str(f))):
+        text = re.sub(re.escape(str(folder)) + r"/(?:[^/'\"\n]+/)*", "", text)
+    return FOLDERS.sub("", text)
+
+
+class Workspace:
+    """A folder owned by this process for one run of the page: `add` the uploads, then `check` and `load`
+    them. Leaving the `with` block removes the folder, whatever happened."""
+
+    def __init__(self, root: Path | None = None):
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=root))
+        # The lock is taken on a file under another name, then renamed: `owner.lock` is never unlocked
+        # while its owner lives, so clean_leftovers cannot take the folder of a server starting up.
+        self._lock = open(self.folder / f".{OWNER_LOCK}", "w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        os.rename(self.folder / f".{OWNER_LOCK}", self.folder / OWNER_LOCK)
+        (self.folder / "uploads").mkdir()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._lock.close()
+
+    def add(self, name: str, content: bytes) -> Path:
+        path = self.folder / "uploads" / name
+        try:
+            path.write_bytes(content)
+        except OSError as error:  # a full disk: the page says so without the folder's path
+            LOG.exception("upload: could not store %s", path)
+            raise UploadFailed(f"{name} could not be stored on the server ({type(error).__name__}): "
+                               f"{NOTHING_LOADED}. The server log has the details.") from None
+        return path
+
+    def check(self, paths: list[Path], database: Path | None = None) -> upload.Check:
+        """upload.check_files in a child process. Raises UploadFailed when the child does not finish."""
+        try:
+            answer = self._run("check", paths, database or database_path(), lambda message: None)
+        except ChildFailed as failure:
+            raise failure.told(NOTHING_LOADED) from None
+        if "error" in answer:
+            return upload.Check(unreadable=self.without_folders(answer["error"]))
+        result = answer["result"]
+        return upload.Check(result["rows_by_table"],
+                            pd.DataFrame(result["problems"]["rows"], columns=result["problems"]["columns"]),
+                            pd.DataFrame(result["warnings"]["rows"], columns=result["warnings"]["columns"]),
+                            result["unreadable"] and self.without_folders(result["unreadable"]))
+
+    def load(self, paths: list[Path], progress: Progress = lambda message: None,
+             database: Path | None = None) -> LoadResult:
+        """Put the uploads in the inbox (here, journaled), rebuild the warehouse in a child process, then
+        keep the inbox or put it back. Raises UploadFailed; then nothing was loaded."""
+        database = database or database_path()
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(inbox_turn(progress))
+            except OSError as error:
+                raise _inbox_failed(paths, error) from None
+            return self._place_and_load(paths, progress, database)
+
+    def _place_and_load(self, paths: list[Path], progress: Progress, database: Path) -> LoadResult:
+        try:
+            placement = upload.place_in_inbox(paths, database, journal=self.folder / JOURNAL)
+        except OSError as error:  # the inbox cannot be written: it was put back as it was
+            raise _inbox_failed(paths, error) from None
+        try:
+            answer = self._run("load", placement.placed, database,
+                               lambda message: progress(self.without_folders(message, database)))
+        except ChildFailed as failure:
+            if placement.settle():  # the child died just after swapping in the new database: it is loaded
+                raise failure.told("the new database had just been put in place, so the upload is loaded",
+                                   loaded=True) from None
+            raise failure.told(NOTHING_LOADED) from None
+        except BaseException:  # the page was left or rerun mid-load: the child was stopped
+            placement.settle()
+            raise
+        if "error" in answer:
+            placement.restore()
+            raise UploadFailed(self.without_folders(answer["error"], database))
+        placement.commit()
+        result = answer["result"]
+        return LoadResult(result["rows_loaded"], result["files"], result["rows_rejected"])
+
+    def without_folders(self, text: str, database: Path | None = None) -> str:
+        known = (self.folder, upload.inbox_dir(), (database or database_path()).parent, Path(tempfile.gettempdir()))
+        return without_folders(text, tuple(folder.absolute() for folder in known))
+
+    def _run(self, action: str, paths: list[Path], database: Path, progress: Progress) -> dict:
+        what = f"{'Checking' if action == 'check' else 'Loading'} {_names(paths)}"
+        try:
+            child = Child(self.folder, action, paths, database, limits())
+        except OSError as error:  # no process could be started (no memory, too many processes)
+            LOG.error("upload: could not start the %s process", action, exc_info=error)
+            raise ChildFailed(f"{what} could not start ({type(error).__name__})", True) from None
+        started = time.monotonic()
+        try:
+            answer = child.run(progress)
+        finally:
+            child.stop()
+        seconds = time.monotonic() - started
+        if answer is not None and "failure" not in answer:
+            LOG.info("upload %s of %d file(s): %.1f s, peak %s MB resident, %s MB address space", action, len(paths),
+                     seconds, answer.get("peak_rss_mb"), answer.get("peak_address_space_mb"))
+            return answer
+        failure = child.failure(what, answer)
+        LOG.error("upload %s of %s failed after %.1f s: %s\nthe child's standard error:\n%s", action,
+                  [str(p) for p in paths], seconds, failure, child.error_output())
+        raise failure
+
+
+def _inbox_failed(paths: list[Path], error: OSError) -> UploadFailed:
+    LOG.error("upload: could not place %s in the inbox", [str(p) for p in paths], exc_info=error)
+    return UploadFailed(f"Loading {_names(paths)} failed: the files could not be put in the inbox "
+                        f"({type(error).__name__}): {NOTHING_LOADED}. The server log has the details.")
+
+
+@contextlib.contextmanager
+def inbox_turn(progress: Progress = lambda message: None, wait: bool = True) -> Iterator[bool]:
+    """One upload's load at a time per inbox: two must not set aside and put back the same file in turn.
+    Without `wait`, yields False at once when another holds the turn."""
+    inbox = upload.inbox_dir()
+    inbox.mkdir(parents=True, exist_ok=True)
+    with open(inbox.with_name(f".{inbox.name}.lock"), "a") as lock:  # beside the inbox, as the database's
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            progress("waiting for another upload's load to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield True
+
+
+def _names(paths: list[Path], shown: int = 3) -> str:
+    names = [path.name for path in paths]
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{len(names)} files ({', '.join(names[:shown])}, …)"
+
+
+class Child:
+    """One run of mm_dashboard.upload_worker, and what became of it."""
+
+    def __init__(self, folder: Path, action: str, paths: list[Path], database: Path, limits: Limits):
+        self.limits, self.timed_out = limits, False
+        self.database = database
+        scratch = folder / "tmp"
+        scratch.mkdir(exist_ok=True)
+        request = folder / f"request-{action}.json"
+        request.write_text(json.dumps({"action": action, "paths": [str(p) for p in paths], "database": str(database),
+                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid()}))
+        self.stderr_path = folder / f"stderr-{action}.log"
+        environment = dict(os.environ, TMPDIR=str(scratch),
+                           PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
+        with open(self.stderr_path, "wb") as stderr:
+            # start_new_session: the child leads its own process group, which is killed as a whole
+            self.process = subprocess.Popen([sys.executable, "-m", "mm_dashboard.upload_worker", str(request)],
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+                                            cwd=REPOSITORY, env=environment, start_new_session=True)
+        # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
+        (folder / f"child-{action}.pid").write_text(str(self.process.pid))
+        self.lines: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def run(self, progress: Progress) -> dict | None:
+        """Pass progress on (in the calling thread: Streamlit's), and return the child's last word, or
+        None when it ended without one or ran out of time."""
+        deadline = time.monotonic() + self.limits.seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.timed_out = True
+                return None
+            try:
+                line = self.lines.get(timeout=min(remaining, 1.0))
+            except queue.Empty:
+                continue
+            if line is None:
+                return None
+            message = json.loads(line)
+            if "progress" not in message:
+                return message
+            progress(message["progress"])
+
+    def stop(self) -> None:
+        """Kill the child and its process group unless it has ended; remove what a killed load leaves
+        beside the database (the ETL's next load would, but the folder is the parent's to keep clean)."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+        self.reader.join(timeout=10)
+        self.process.stdout.close()
+        if self.process.returncode != 0:
+            remove_building_files(self.database, self.process.pid)
+
+    def error_output(self, limit: int = 20_000) -> str:
+        try:
+            text = self.stderr_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return text[-limit:]
+
+    def failure(self, what: str, answer: dict | None) -> ChildFailed:
+        """What the child needed, or how it ended."""
+        kind = (answer or {}).get("failure")
+        code = self.process.returncode
+        if self.timed_out:
+            return ChildFailed(f"{what} took longer than {self.limits.seconds:g} s ({SECONDS_VARIABLE}) "
+                               "and was stopped", False)
+        if kind in MEMORY_KINDS or OUT_OF_MEMORY.search(self.error_output()):
+            return ChildFailed(f"{what} needed more than {self.limits.memory_mb:,} MB of memory ({MEMORY_VARIABLE}) "
+                               "and was stopped", False)
+        if kind:
+            return ChildFailed(f"{what} failed unexpectedly ({kind})", True)
+        if code is not None and code < 0:
+            return ChildFailed(f"{what} stopped unexpectedly (signal {-code})", True)
+        return ChildFailed(f"{what} stopped unexpectedly (exit status {code})", True)
+
+
+def remove_building_files(database: Path, pid: int) -> None:
+    """What a load killed by a signal leaves beside the database: its part-built file (etl.load.Building
+    names it after the process), its write-ahead log and DuckDB's spill folder."""
+    building = database.with_name(f".{database.name}.building-{pid}")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
+
+
+def clean_leftovers(root: Path | None = None) -> list[Path]:
+    """Remove the upload folders of servers that died (their lock is free), after undoing the inbox
+    changes of a load that was under way. Returns the folders removed."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            if folder.is_dir() and _clean_folder(folder):
+                removed.append(folder)
+        except Exception:  # a damaged journal, say: logged, and the page still opens
+            LOG.exception("upload: could not clean %s", folder)
+    return removed
+
+
+def _clean_folder(folder: Path) -> bool:
+    lock_path = folder / OWNER_LOCK
+    try:
+        lock = open(lock_path, "r")
+    except FileNotFoundError:
+        try:
+            old = time.time() - folder.stat().st_mtime > UNLOCKED_FOLDER_AGE
+        except FileNotFoundError:
+            return False
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+        return old
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its server is alive
+        journal = folder / JOURNAL
+        if journal.exists() and not _settle_journal(journal):
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+    return True
+
+
+def _settle_journal(journal: Path) -> bool:
+    """Keep or undo the inbox changes of a load whose server died, holding the inbox's turn and the
+    database's load lock (the one etl.load.exclusive_load takes) so that no load runs meanwhile. False when
+    either is taken: another upload is loading, or a child that outlived its server still is; the folder
+    then waits for the next visit."""
+    placement = upload.Placement.from_journal(journal)
+    with inbox_turn(wait=False) as turn:
+        if not turn or not _no_load_holds(placement.database):
+            return False
+        kept = placement.settle()
+        child = journal.with_name("child-load.pid")
+        if child.exists():
+            remove_building_files(placement.database, int(child.read_text()))
+    LOG.warning("upload: a server died during a load of %s; its changes to the inbox were %s",
+                [str(p) for p in placement.placed], "kept (the load had finished)" if kept else "undone")
+    return True
+
+
+def _no_load_holds(database: Path) -> bool:
+    """No load holds the database's lock now (it may start one later: the inbox's turn keeps uploads out)."""
+    lock_path = database.with_name(f".{database.name}.lock")
+    try:
+        lock = open(lock_path, "r")
+    except FileNotFoundError:
+        return True
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+    return True

@@ -1,0 +1,333 @@
+"""The Upload page's check and load run in a child process with a memory and a time limit: a workbook that
+crashes a reader, uses up memory or never finishes ends the child, never the server; the inbox, the
+database and the temporary folders are as they were; folders left by a server that died are cleaned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import DATABASE_ENVIRONMENT_VARIABLE
+from etl.load import run_load
+from etl.templates import write_template
+from mm_dashboard import upload, upload_process
+from mm_dashboard.safety import markdown_literal
+
+from .conftest import good_rows
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+APP = str(REPOSITORY / "dashboard.py")
+NOTHING_LOADED = "nothing was loaded and the previous database is unchanged."
+
+
+def huge_range_workbook(path: Path) -> Path:
+    """1.5 KB: a sheet (not named as a template's, so its header is looked for) whose XML holds only cells A1
+    and XFD1048576. A reader that makes a dense grid of the sheet's range asks for 16,384 × 1,048,576 cells
+    (512 GiB) and aborts the process."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        archive.writestr("xl/workbook.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="Results" sheetId="1" r:id="rId1"/></sheets></workbook>'))
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
+        archive.writestr("xl/worksheets/sheet1.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            '2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Output</t></is></c></row>'
+            '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def reader_reached(monkeypatch):
+    """The ETL's cell budget (MM_MAX_CELLS) set out of the way: the child must survive the reader itself."""
+    monkeypatch.setenv("MM_MAX_CELLS", "1000000000000000")
+
+
+@pytest.fixture
+def server_temp(tmp_path, monkeypatch) -> Path:
+    """The server's temporary folder (the children get their own folders inside the page's)."""
+    folder = tmp_path / "server-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def inbox(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "SRB.xlsx").write_bytes(b"the earlier upload")
+    monkeypatch.setenv(upload.INBOX_ENVIRONMENT_VARIABLE, str(folder))
+    return folder
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    source = tmp_path / "source"
+    rows = good_rows()
+    write_template("all", source / "JAM.xlsx", {k: v for k, v in rows.items() if k != "workplan"})
+    database = tmp_path / "data" / "warehouse.duckdb"  # a folder of its own, to see everything a load leaves
+    run_load([source], database, as_of=dt.date(2015, 7, 31))
+    return database
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file in a folder (hidden ones too) and a hash of its bytes."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def workbook(tmp_path: Path, name: str) -> Path:
+    rows = good_rows()
+    return write_template("workplan", tmp_path / "uploaded" / name, {"workplan": rows["workplan"]})
+
+
+def test_a_workbook_that_makes_the_reader_abort_is_reported_and_leaves_nothing(tmp_path, server_temp, caplog):
+    with upload_process.Workspace() as workspace, caplog.at_level(logging.INFO, logger="mm_dashboard"):
+        path = workspace.add("huge.xlsx", huge_range_workbook(tmp_path / "huge.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.check([path], database=tmp_path / "none.duckdb")
+    assert str(failure.value) == ("Checking huge.xlsx needed more than 6,144 MB of memory (MM_UPLOAD_MAX_MEMORY_MB) "
+                                  f"and was stopped: {NOTHING_LOADED}")
+    assert "memory allocation of 549755813888 bytes failed" in caplog.text  # the child's own words, in the log
+    assert list(server_temp.iterdir()) == []
+
+
+def test_a_check_that_needs_more_memory_than_allowed_is_stopped(tmp_path, server_temp, monkeypatch):
+    monkeypatch.setenv("MM_UPLOAD_MAX_MEMORY_MB", "150")  # less than pandas and DuckDB take to load
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed, match=r"^Checking SRB\.xlsx needed more than 150 MB of memory "
+                                                              r"\(MM_UPLOAD_MAX_MEMORY_MB\) and was stopped: nothing"):
+            workspace.check([path], database=tmp_path / "none.duckdb")
+    assert list(server_temp.iterdir()) == []
+
+
+def test_a_check_that_takes_too_long_is_stopped_with_its_process_group(tmp_path, server_temp, monkeypatch):
+    monkeypatch.setenv("MM_UPLOAD_MAX_SECONDS", "0.1")  # less than the child's imports take (0.4 s here)
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.check([path], database=tmp_path / "none.duckdb")
+    assert str(failure.value) == ("Checking SRB.xlsx took longer than 0.1 s (MM_UPLOAD_MAX_SECONDS) and was stopped: "
+                                  f"{NOTHING_LOADED}")
+    assert list(server_temp.iterdir()) == []
+    assert children_of_this_process() == []
+
+
+def children_of_this_process() -> list[int]:
+    children = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    return children
+
+
+def test_a_load_killed_midway_leaves_inbox_database_and_temporary_folder_as_they_were(
+        built, inbox, tmp_path, server_temp):
+    inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
+    seen = []
+
+    def kill_the_child_once_it_writes(message: str) -> None:
+        seen.append(message)
+        if message.startswith("writing"):  # the new database is being built and the inbox holds the upload
+            assert (inbox / ".SRB.xlsx.previous").exists() and any(built.parent.glob(".warehouse.duckdb.building-*"))
+            for child in children_of_this_process():
+                os.kill(child, signal.SIGKILL)
+
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.load([path], progress=kill_the_child_once_it_writes, database=built)
+    assert str(failure.value) == ("Loading SRB.xlsx stopped unexpectedly (signal 9): nothing was loaded and the "
+                                  "previous database is unchanged. The server log has the details.")
+    assert any(m.startswith("writing") for m in seen)
+    assert snapshot(inbox) == inbox_before
+    assert snapshot(built.parent) == database_before  # no new database, no part-built file
+    assert list(server_temp.iterdir()) == []
+
+
+def test_a_load_in_the_child_replaces_the_file_of_the_same_name(built, inbox, tmp_path, server_temp):
+    progress = []
+    uploaded = workbook(tmp_path, "SRB.xlsx").read_bytes()
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", uploaded)
+        result = workspace.load([path], progress=progress.append, database=built)
+    assert result == upload_process.LoadResult(rows_loaded=12, files=2, rows_rejected=0)
+    assert progress[0] == "[1/2] reading SRB.xlsx"
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(uploaded).hexdigest()}
+    assert list(server_temp.iterdir()) == []
+
+
+def test_two_uploads_load_one_after_the_other(built, inbox, tmp_path, server_temp):
+    """While one upload's load holds the inbox, another waits: they never set aside the same file in turn."""
+    import threading
+    progress, outcome = [], {}
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with upload_process.inbox_turn() as turn:  # another upload is loading
+            assert turn
+            waiting = threading.Thread(target=lambda: outcome.update(result=workspace.load(
+                [path], progress=progress.append, database=built)))
+            waiting.start()
+            deadline = time.monotonic() + 60
+            while not progress and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert progress == ["waiting for another upload's load to finish"]
+            assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+        waiting.join(timeout=120)
+    assert outcome["result"].files == 2
+    assert progress[1] == "[1/2] reading SRB.xlsx"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("/tmp/mm-upload-x/uploads/JAM.xlsx: no such file or folder", "JAM.xlsx: no such file or folder"),
+    ("[Errno 21] Is a directory: '/srv/data/.warehouse.duckdb.lock'",
+     "[Errno 21] Is a directory: '.warehouse.duckdb.lock'"),
+    ("found '![x](http://evil.example/a.png)'", "found '![x](http://evil.example/a.png)'"),  # a URL is not a path
+    ("2014/15 H1", "2014/15 H1"),
+])
+def test_messages_lose_their_folders(text, shown):
+    assert upload_process.without_folders(text) == shown
+
+
+def test_a_known_folder_with_spaces_is_removed_too():
+    assert upload_process.without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'", (Path("/srv/My Data/inbox"),)) \
+        == "cannot open 'SRB.xlsx'"
+
+
+# --- Leftovers of a server that died -------------------------------------------------------------------
+
+def test_folders_of_dead_servers_are_removed_and_a_live_servers_kept(tmp_path, server_temp):
+    with upload_process.Workspace() as live:
+        dead = server_temp / "mm-upload-dead"
+        dead.mkdir()
+        (dead / "owner.lock").write_text("")  # nobody holds it: its server died
+        (dead / "uploads").mkdir()
+        (dead / "uploads" / "huge.xlsx").write_bytes(b"x")
+        (dead / "tmp" / "tmpabc").mkdir(parents=True)
+        (dead / "tmp" / "tmpabc" / "check.duckdb").write_bytes(b"x")
+        starting = server_temp / "mm-upload-starting"  # no lock file yet: being created
+        starting.mkdir()
+        old = server_temp / "mm-upload-old"  # no lock file, two hours old: left by an earlier version
+        old.mkdir()
+        os.utime(old, (old.stat().st_atime - 7200, old.stat().st_mtime - 7200))
+        other = server_temp / "something-else"
+        other.mkdir()
+        assert sorted(upload_process.clean_leftovers()) == [dead, old]
+        assert sorted(p.name for p in server_temp.iterdir()) == sorted([live.folder.name, "mm-upload-starting",
+                                                                        "something-else"])
+    assert sorted(p.name for p in server_temp.iterdir()) == ["mm-upload-starting", "something-else"]
+
+
+SERVER_DIES = """
+import os, signal, sys
+from pathlib import Path
+from mm_dashboard import upload, upload_process
+workspace = upload_process.Workspace(Path(sys.argv[1]))
+path = workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())
+placement = upload.place_in_inbox([path], Path(sys.argv[3]), journal=workspace.folder / upload_process.JOURNAL)
+if sys.argv[4] == "after the swap":
+    upload.rebuild_with_uploads(placement.placed, Path(sys.argv[3]))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("moment", ["during the load", "after the swap"])
+def test_the_inbox_changes_of_a_server_that_died_are_undone_or_kept(built, inbox, tmp_path, server_temp, moment):
+    """A server killed while its load ran: the next visit of the page puts the inbox back, unless the new
+    database (which lists the upload's bytes) was already in place."""
+    upload_file = workbook(tmp_path, "SRB.xlsx")
+    database_before = snapshot(built.parent)
+    died = subprocess.run([sys.executable, "-c", SERVER_DIES, str(server_temp), str(upload_file), str(built), moment],
+                          cwd=REPOSITORY, env=dict(os.environ, PYTHONPATH=str(REPOSITORY)), capture_output=True)
+    assert died.returncode == -signal.SIGKILL, died.stderr.decode()
+    assert (inbox / ".SRB.xlsx.previous").exists() and len(list(server_temp.iterdir())) == 1
+    assert len(upload_process.clean_leftovers()) == 1
+    assert list(server_temp.iterdir()) == []
+    if moment == "during the load":
+        assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+        assert snapshot(built.parent) == database_before
+    else:
+        assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(upload_file.read_bytes()).hexdigest()}
+
+
+SERVER_KILLED_MID_LOAD = """
+import os, signal, sys
+from pathlib import Path
+from mm_dashboard import upload_process
+
+def die(message):
+    if message.startswith("writing"):  # the child is building the new database
+        tasks = Path(f"/proc/{os.getpid()}/task").iterdir()
+        children = [child for task in tasks for child in (task / "children").read_text().split()]
+        Path(sys.argv[4]).write_text(" ".join(children))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with upload_process.Workspace(Path(sys.argv[1])) as workspace:
+    path = workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())
+    workspace.load([path], progress=die, database=Path(sys.argv[3]))
+"""
+
+
+def test_a_server_killed_mid_load_takes_its_child_along_and_the_next_visit_cleans_up(built, inbox, tmp_path,
+                                                                                     server_temp):
+    upload_file, children = workbook(tmp_path, "SRB.xlsx"), tmp_path / "children"
+    inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
+    died = subprocess.run([sys.executable, "-c", SERVER_KILLED_MID_LOAD, str(server_temp), str(upload_file), str(built),
+                           str(children)], cwd=REPOSITORY, env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
+                          capture_output=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr.decode()
+    child = int(children.read_text())
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:  # killed by the kernel with its parent
+        time.sleep(0.1)
+    assert not Path(f"/proc/{child}").exists()
+    assert any(built.parent.glob(".warehouse.duckdb.building-*")) and (inbox / ".SRB.xlsx.previous").exists()
+    assert len(upload_process.clean_leftovers()) == 1
+    assert snapshot(inbox) == inbox_before
+    assert snapshot(built.parent) == database_before
+    assert list(server_temp.iterdir()) == []
+
+
+# --- The page ------------------------------------------------------------------------------------------
+
+def test_the_page_reports_a_workbook_that_crashes_the_reader_and_goes_on(sample_database, tmp_path, server_temp,
+                                                                        monkeypatch, clear_streamlit_caches):
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
+    monkeypatch.setenv(upload.INBOX_ENVIRONMENT_VARIABLE, str(tmp_path / "inbox"))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.switch_page("app_pages/upload.py").run()
+    app.get("file_uploader")[0].upload("huge.xlsx", huge_range_workbook(tmp_path / "huge.xlsx").read_bytes()).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["**This upload cannot be checked.** " + markdown_literal(
+        f"Checking huge.xlsx needed more than 6,144 MB of memory (MM_UPLOAD_MAX_MEMORY_MB) and was stopped: "
+        f"{NOTHING_LOADED}")]
+    assert not app.get("button")  # nothing to load
+    assert list(server_temp.iterdir()) == []
+    app.switch_page("app_pages/overview.py").run()  # this process, the "server", goes on
+    assert app.metric and not app.exception

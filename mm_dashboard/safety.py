@@ -9,6 +9,7 @@ Numbers are never touched: only text that came from a workbook or a form can car
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -59,10 +60,15 @@ def markdown_literal(value: Any, limit: int | None = None) -> str:
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", AUTOLINK_TRIGGER.sub(WORD_JOINER, text))
 
 
-ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s/'\"`:;,()]+)+/?")
+# Folders of an absolute path in a message shown on the page ("/tmp/mm-upload-x/uploads/JAM.xlsx" becomes
+# "JAM.xlsx"): a path starts a message or follows a space, quote or bracket, so a URL's "//host/" is left.
+FOLDERS = re.compile(r"(?:^|(?<=[\s'\"(\[<=]))/(?:[^/\s'\"]+/)+")
 
 
-def without_paths(text: str) -> str:
-    """A message with every absolute path reduced to its last part (a file name): paths of the server's
-    folders are not shown in the browser (they go to the server log)."""
-    return ABSOLUTE_PATH.sub(lambda match: match.group(0).rstrip("/").rsplit("/", 1)[-1] or "/", text)
+def without_folders(text: str, known: tuple[Path, ...] = ()) -> str:
+    """A message with every absolute path reduced to its last part, the file's name: the server's folders
+    are not shown in the browser (they go to the server log). Paths under the `known` folders are found
+    even when they hold spaces."""
+    for folder in sorted(known, key=lambda f: -len(str(f))):
+        text = re.sub(re.escape(str(folder)) + r"/(?:[^/'\"\n]+/)*", "", text)
+    return FOLDERS.sub("", text)

@@ -22,7 +22,7 @@ from etl import DATABASE_ENVIRONMENT_VARIABLE
 
 from . import charts, db, filters, queries
 from .safety import markdown_literal as literal
-from .safety import neutralise_frame, shorten, without_paths
+from .safety import neutralise_frame, shorten, without_folders
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
@@ -192,7 +192,7 @@ def explain_missing_database(error: Exception) -> None:
 def message_for_page(error: BaseException | str, limit: int = 300) -> str:
     """An error message as shown in the browser: folders of the server reduced to file names, cut to
     `limit` characters, and shown literally (it may quote a value from a file)."""
-    return literal(shorten(without_paths(str(error)), limit))
+    return literal(shorten(without_folders(str(error)), limit))
 
 
 def require_scope() -> queries.Scope:

@@ -40,6 +40,7 @@ import pandas as pd
 from etl import REPOSITORY, database_path
 
 from . import upload
+from .safety import without_folders
 
 LOG = logging.getLogger("mm_dashboard")
 
@@ -60,9 +61,6 @@ NOTHING_LOADED = "nothing was loaded and the previous database is unchanged"
 OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of memory|"
                            r"cannot allocate memory|failed to map segment|can.t start new thread")
 MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
-# Folders of an absolute path in a message shown on the page ("/tmp/mm-upload-x/uploads/JAM.xlsx" becomes
-# "JAM.xlsx"): a path starts a message or follows a space, quote or bracket, so a URL's "//host/" is left.
-FOLDERS = re.compile(r"(?:^|(?<=[\s'\"(\[<=]))/(?:[^/\s'\"]+/)+")
 Progress = Callable[[str], None]
 
 
@@ -115,14 +113,6 @@ class LoadResult:
     rows_loaded: int
     files: int
     rows_rejected: int
-
-
-def without_folders(text: str, known: tuple[Path, ...] = ()) -> str:
-    """A message with every absolute path reduced to its last part, the file's name. Paths under the
-    `known` folders are found even when they hold spaces."""
-    for folder in sorted(known, key=lambda f: -len(str(f))):
-        text = re.sub(re.escape(str(folder)) + r"/(?:[^/'\"\n]+/)*", "", text)
-    return FOLDERS.sub("", text)
 
 
 class Workspace:

@@ -27,3 +27,11 @@ def test_letters_digits_other_scripts_and_harmless_punctuation_pass_unchanged():
 def test_long_text_is_cut_before_it_is_escaped():
     assert shorten("x" * 300) == "x" * 79 + "…"
     assert markdown_literal("a.b" * 100, limit=5) == r"a\.ba…"
+
+
+def test_folders_of_a_message_are_left_out_but_urls_and_periods_kept():
+    from mm_dashboard.safety import without_folders
+    assert without_folders("IO Error: cannot open \"/tmp/x/.warehouse.duckdb.building-12\": no space left; "
+                           "see /work/main/data/warehouse.duckdb, http://host/a/b, 2014/15 H1") == \
+        "IO Error: cannot open \".warehouse.duckdb.building-12\": no space left; see warehouse.duckdb, " \
+        "http://host/a/b, 2014/15 H1"

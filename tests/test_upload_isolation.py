@@ -23,7 +23,7 @@ from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 from etl.templates import write_template
 from mm_dashboard import upload, upload_process
-from mm_dashboard.safety import markdown_literal
+from mm_dashboard.safety import markdown_literal, without_folders
 
 from .conftest import good_rows
 
@@ -212,11 +212,11 @@ def test_two_uploads_load_one_after_the_other(built, inbox, tmp_path, server_tem
     ("2014/15 H1", "2014/15 H1"),
 ])
 def test_messages_lose_their_folders(text, shown):
-    assert upload_process.without_folders(text) == shown
+    assert without_folders(text) == shown
 
 
 def test_a_known_folder_with_spaces_is_removed_too():
-    assert upload_process.without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'", (Path("/srv/My Data/inbox"),)) \
+    assert without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'", (Path("/srv/My Data/inbox"),)) \
         == "cannot open 'SRB.xlsx'"
 
 

@@ -2,11 +2,20 @@
 
 import streamlit as st
 
-from mm_dashboard import auth, db, filters, ui
+from mm_dashboard import auth, db, filters, ui, upload_process
 from mm_dashboard.safety import SHORT_TEXT, markdown_literal
+
+
+@st.cache_resource(show_spinner=False)
+def clean_upload_leftovers() -> None:
+    """Once per server process, at its first page: the temporary folders and inbox changes left by a server
+    that died during an upload (the Upload page also looks each time it opens)."""
+    upload_process.clean_leftovers()
+
 
 st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
 
+clean_upload_leftovers()
 role = auth.require_login()  # stops here with a sign-in form when a login is configured
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),

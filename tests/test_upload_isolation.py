@@ -244,6 +244,17 @@ def test_folders_of_dead_servers_are_removed_and_a_live_servers_kept(tmp_path, s
     assert sorted(p.name for p in server_temp.iterdir()) == ["mm-upload-starting", "something-else"]
 
 
+def test_a_new_server_cleans_a_dead_servers_folders_at_its_first_page(server_temp, monkeypatch, sample_database,
+                                                                      clear_streamlit_caches):
+    dead = server_temp / "mm-upload-dead"
+    (dead / "uploads").mkdir(parents=True)
+    (dead / "owner.lock").write_text("")  # nobody holds it: its server died
+    (dead / "uploads" / "huge.xlsx").write_bytes(b"x")
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
+    AppTest.from_file(str(REPOSITORY / "dashboard.py"), default_timeout=60).run()  # the Overview, not Upload
+    assert not dead.exists()
+
+
 SERVER_DIES = """
 import os, signal, sys
 from pathlib import Path

@@ -9,14 +9,14 @@ SAMPLE := data/sample
 # The bundled sample is a snapshot of the programme at this date (end of 2017/18 H1, after the Mid-Term Review).
 SAMPLE_AS_OF := $(shell cat $(SAMPLE)/AS_OF)
 PORT ?= 8501
-# Where the server listens: this computer only by default. `ADDRESS=0.0.0.0 make run` shares it on the network,
-# which then needs users in .streamlit/secrets.toml (without them nobody can sign in).
-ADDRESS ?= 127.0.0.1
+# Where the server listens: this computer only (server.address in .streamlit/config.toml) unless
+# `ADDRESS=0.0.0.0 make run` shares it on the network, which then needs users in .streamlit/secrets.toml.
+ADDRESS ?=
 
 .PHONY: run test bench database sample template browser clean
 
 run: $(DATABASE)
-	$(BIN)/streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
 database: $(DATABASE)
 

@@ -30,7 +30,7 @@ import secrets as random_source
 import sys
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import Any, Callable
 import streamlit as st
 from streamlit import config
 
-from mm_dashboard.safety import SHORT_TEXT, markdown_literal, shorten
+from mm_dashboard.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
 VIEWER, EDITOR = "viewer", "editor"
 ROLES = (VIEWER, EDITOR)
@@ -50,9 +50,15 @@ LOGGER = logging.getLogger("mm_dashboard")
 # --- Password hashes --------------------------------------------------------------------------------------
 # What `password_hash` writes: algorithm, iterations, an ASCII salt without '$', and a SHA-256 digest in hex.
 HASH_FORM = re.compile(rf"{ALGORITHM}\$[1-9][0-9]{{0,8}}\$[!-#%-~]+\$[0-9a-f]{{64}}")
-# Checked against when the user name is unknown, so that a wrong name costs the same as a wrong password
-# (otherwise the time of the answer tells which names exist). Its digest matches no password.
-DUMMY_HASH = f"{ALGORITHM}${ITERATIONS}$unknown-user${'0' * 64}"
+
+
+def dummy_hash(users: Mapping[str, "User"]) -> str:
+    """Checked against when the user name is unknown, so that a wrong name costs the same as a wrong password
+    (otherwise the time of the answer tells which names exist): with the iterations most users' hashes have.
+    Its digest matches no password."""
+    counts = Counter(int(user.password_hash.split("$")[1]) for user in users.values())
+    iterations = counts.most_common(1)[0][0] if counts else ITERATIONS
+    return f"{ALGORITHM}${iterations}$unknown-user${'0' * 64}"
 
 
 def password_hash(password: str, salt: str | None = None, iterations: int = ITERATIONS) -> str:
@@ -128,6 +134,8 @@ def _existing_secret_files() -> list[str]:
                 if path.is_relative_to(base):
                     name = prefix + str(path.relative_to(base))
                     break
+            else:  # elsewhere on the server: its name only (anyone can read this page)
+                name = path.name
             shown.append(name)
     return shown
 
@@ -158,10 +166,15 @@ def _read_users(section: Any) -> tuple[dict[str, User], list[tuple[str, str]], l
 
 
 def _unusable_named(unusable: list[tuple[str, str]]) -> list[str]:
+    """What the page says of users without a usable hash: how many (anyone can read the page, so their
+    names go to the log only)."""
     if not unusable:
         return []
-    listed = ", ".join(f"{markdown_literal(name, SHORT_TEXT)} ({why})" for name, why in unusable)
-    return [f"Users without a usable `password_hash`: {listed}."]
+    _warn_once("Sign-in configuration: users without a usable password_hash, who cannot sign in: "
+               + ", ".join(f"{shorten(name)!r} ({why})" for name, why in unusable))
+    reasons = sorted({why for _, why in unusable})
+    return [f"{len(unusable)} user{'s' if len(unusable) != 1 else ''} without a usable `password_hash` "
+            f"({'; '.join(reasons)}; their names are in the server log)."]
 
 
 def _unknown_sections(secrets: Mapping[str, Any]) -> list[str]:
@@ -204,13 +217,13 @@ def access() -> Access:
             "(`make run` does) to use it on this computer without signing in."))
     if isinstance(secrets, Exception):
         cause = secrets.__cause__ or secrets  # for a TOML error, where it is, without Streamlit's wrapping
+        _warn_once(f"Sign-in configuration: the secrets file cannot be read: {cause!r}")
         return Access(CLOSED, reason=f"Nobody can sign in: {_files_named()} cannot be read "
-                                     f"({markdown_literal(cause, 200)}). Fix it: it must be valid TOML.")
+                                     f"({markdown_literal(without_folders(str(cause)), 200)}). Fix it: it must be "
+                                     "valid TOML.")
     users, unusable, problems = _read_users(secrets["auth_users"]) if "auth_users" in secrets else ({}, [], [])
     if users:
-        if unusable:
-            _warn_once("Sign-in configuration: users without a usable password_hash, who cannot sign in: "
-                       + ", ".join(f"{shorten(name)!r} ({why})" for name, why in unusable))
+        _unusable_named(unusable)  # logged; the page names nobody
         return Access(USERS, users=users, secrets=secrets)
     if "auth" in secrets:
         return Access(OIDC, secrets=secrets)
@@ -350,8 +363,9 @@ def _sign_in() -> None:
                        logged_name, math.ceil(wait))
         return
     _session_failures().add(now)
-    user = access().users.get(name)
-    if verify_password(password, user.password_hash if user else DUMMY_HASH) and user is not None:
+    users = access().users
+    user = users.get(name)
+    if verify_password(password, user.password_hash if user else dummy_hash(users)) and user is not None:
         failures_by_name.forget(name)
         st.session_state["sign_in_failures"] = Failures()
         st.session_state["auth_user"], st.session_state["auth_role"] = name, user.role

@@ -70,5 +70,6 @@ def without_folders(text: str, known: tuple[Path, ...] = ()) -> str:
     are not shown in the browser (they go to the server log). Paths under the `known` folders are found
     even when they hold spaces."""
     for folder in sorted(known, key=lambda f: -len(str(f))):
-        text = re.sub(re.escape(str(folder)) + r"/(?:[^/'\"\n]+/)*", "", text)
+        # the folder (spaces and all), then its subfolders (named without spaces, as FOLDERS reads them)
+        text = re.sub(re.escape(str(folder).rstrip("/") + "/") + r"(?:[^/\s'\"]+/)*", "", text)
     return FOLDERS.sub("", text)

@@ -19,6 +19,8 @@ from mm_dashboard import auth
 from mm_dashboard.auth import HOW_TO_ADD_USERS, listens_on_loopback, password_hash, verify_password
 from mm_dashboard.safety import markdown_literal
 
+from .conftest import as_shown
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 USERS = {"alice": {"password_hash": password_hash("alice-secret", salt="a1"), "role": "editor"},
          "victor": {"password_hash": password_hash("victor-secret", salt="v1"), "role": "viewer"}}
@@ -130,15 +132,16 @@ OTHER_SECRETS = '[database]\nurl = "postgres://x"\n[mail]\nhost = "smtp"\n'
     ('auth_users = "alice"\n', "`auth_users` must hold one table per user, `[auth_users.<name>]`."),
     ('[auth_users.bob]\nrole = "editor"\n[auth_users.carol]\npassword_hash = "carol-secret"\nrole = "editor"\n'
      f'[auth_users."{HOSTILE_NAME}"]\npassword_hash = "pbkdf2_sha256$1$s$00"\n[auth_users]\ndave = "x"\n',
-     "Users without a usable `password_hash`: bob (none given), carol (not made by `python -m mm_dashboard.auth`), "
-     f"{markdown_literal(HOSTILE_NAME)} (not made by `python -m mm_dashboard.auth`), dave (not a table)."),
+     "4 users without a usable `password_hash` (none given; not a table; not made by `python -m "
+     "mm_dashboard.auth`; their names are in the server log)."),
 ], ids=["empty", "comments", "misspelt-section", "other-sections", "hostile-section", "many-sections",
         "empty-users", "users-not-a-table", "users-without-hashes"])
 def test_a_secrets_file_without_usable_users_lets_nobody_in_and_says_why(app, server, secrets_text, problems):
     test = app(secrets_text=secrets_text)
-    assert_closed(test, f"Nobody can sign in: {markdown_literal(str(server.secrets_file))} defines no usable user "
-                        f"and no `[auth]` section. {problems}")
+    assert_closed(test, f"Nobody can sign in: secrets\\.toml defines no usable user and no `[auth]` section. "
+                        f"{problems}")  # the file's name, not its folder: anyone can read this page
     assert "carol-secret" not in str(test.error)  # a hash field holding a password is never echoed
+    assert "bob" not in str(test.error)  # nor a user's name
 
 
 def test_a_broken_secrets_file_locks_everyone_out(app, server):
@@ -146,9 +149,17 @@ def test_a_broken_secrets_file_locks_everyone_out(app, server):
     broken = '[auth_users.alice]\npassword_hash = "unterminated\n'
     with pytest.raises(tomllib.TOMLDecodeError) as error:
         tomllib.loads(broken)
-    file = markdown_literal(str(server.secrets_file))
-    assert_closed(app(secrets_text=broken), f"Nobody can sign in: {file} cannot be read "
+    assert_closed(app(secrets_text=broken), "Nobody can sign in: secrets\\.toml cannot be read "
                                             f"({markdown_literal(error.value)}). Fix it: it must be valid TOML.")
+
+
+def test_a_secrets_file_that_cannot_be_opened_locks_everyone_out_without_showing_its_folder(app, server):
+    server.secrets_file.mkdir()  # a folder where the file should be: open() names the full path
+    test = app()
+    message = test.error[0].value
+    assert message.startswith("Nobody can sign in: secrets\\.toml cannot be read")
+    assert str(server.secrets_file.parent) not in as_shown(message)
+    assert not test.metric
 
 
 def test_users_with_a_usable_hash_sign_in_though_others_are_broken(app, server, caplog):

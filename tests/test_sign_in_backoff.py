@@ -72,6 +72,16 @@ def signed_in(test: AppTest) -> bool:
     return bool(test.metric)  # the overview's figures
 
 
+def test_an_unknown_name_costs_the_iterations_the_configured_hashes_have(session, hashing):
+    test = session()
+    test.secrets["auth_users"] = {"ana": {"password_hash": auth.password_hash("x", salt="s", iterations=1_000),
+                                          "role": "viewer"}}
+    test.run()
+    hashing.clear()  # the hash made above
+    sign_in(test, "no-such-user", "guess")
+    assert hashing == [1_000]
+
+
 def test_an_unknown_user_name_costs_the_same_hashing_as_a_wrong_password(session, hashing):
     test = sign_in(session(), "alice", "guess")
     known = list(hashing)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mm_dashboard.safety import WORD_JOINER, markdown_literal, shorten
@@ -35,3 +37,11 @@ def test_folders_of_a_message_are_left_out_but_urls_and_periods_kept():
                            "see /work/main/data/warehouse.duckdb, http://host/a/b, 2014/15 H1") == \
         "IO Error: cannot open \".warehouse.duckdb.building-12\": no space left; see warehouse.duckdb, " \
         "http://host/a/b, 2014/15 H1"
+
+
+def test_a_known_folder_is_left_out_without_the_rest_of_the_message():
+    from mm_dashboard.safety import without_folders
+    assert without_folders("/tmp/mm-upload-x/uploads/JAM.xlsx › Results › row 4: found 2014/15 H1, expected 2015/16",
+                           (Path("/tmp"),)) == "JAM.xlsx › Results › row 4: found 2014/15 H1, expected 2015/16"
+    assert without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'; see 2014/15", (Path("/srv/My Data"),)) \
+        == "cannot open 'SRB.xlsx'; see 2014/15"

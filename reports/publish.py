@@ -2,10 +2,16 @@
 final name, and only when all are complete are they renamed into place. If a rename fails part-way, those
 already renamed are undone (an older file of the same name is put back, byte for byte), so the folder holds
 the new set or what it held before, never a new workbook beside an old PDF.
+
+One set at a time per folder (a lock on the folder itself): two packs of the same name made at once cannot
+interleave their renames, and the temporary files a killed run left are removed before writing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import glob
 import logging
 import os
 import secrets
@@ -31,8 +37,39 @@ def _temporary_name(final: Path, purpose: str) -> Path:
     return final.with_name(f".{final.name}.{secrets.token_hex(4)}.{purpose}")
 
 
+@contextlib.contextmanager
+def _folder_locked(folder: Path):
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and the lock with it
+
+
+def _remove_leftovers(final: Path) -> None:
+    """The temporary files of a run that was killed before it could remove them (none can be in use: the
+    folder is locked)."""
+    for purpose in ("partial", "previous"):
+        for leftover in final.parent.glob(f".{glob.escape(final.name)}.*.{purpose}"):
+            leftover.unlink(missing_ok=True)
+
+
 def publish_together(files: Sequence[tuple[Path, Writer]]) -> None:
     """Call each writer with a temporary path beside its final path, then rename them all into place."""
+    folders = sorted({final.parent.resolve() for final, _ in files})
+    with contextlib.ExitStack() as locks:
+        for folder in folders:
+            try:
+                locks.enter_context(_folder_locked(folder))
+            except OSError as error:
+                raise PublishError(folder, error) from error
+        for final, _ in files:
+            _remove_leftovers(final)
+        _publish(files)
+
+
+def _publish(files: Sequence[tuple[Path, Writer]]) -> None:
     written: list[tuple[Path, Path]] = []  # (temporary, final)
     try:
         for final, write in files:

@@ -3,6 +3,8 @@ from running as a formula, and are still produced when a chart cannot be drawn."
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import duckdb
@@ -490,3 +492,27 @@ def test_an_output_folder_that_is_a_file_is_one_line_and_exit_status_1(sample_da
     assert main(["board-pack", "--period", PERIOD, "--out", str(out), "--db", str(sample_database)]) == 1
     assert capsys.readouterr().err == f"error: {out} is a file: the pack needs a folder to write its two files into\n"
     assert out.read_text() == "not a folder"
+
+
+def test_what_a_killed_run_left_is_removed_and_runs_take_turns(tmp_path):
+    import fcntl
+    import threading
+
+    from reports.publish import publish_together
+    stale = [tmp_path / ".pack.xlsx.0a1b2c3d.partial", tmp_path / ".pack.pdf.deadbeef.previous"]
+    for path in stale:
+        path.write_bytes(b"left by a run that was killed")
+    other = tmp_path / ".another.pdf.0a1b2c3d.partial"
+    other.write_bytes(b"not ours")
+    files = [(tmp_path / "pack.xlsx", lambda path: path.write_bytes(b"x")),
+             (tmp_path / "pack.pdf", lambda path: path.write_bytes(b"p"))]
+    descriptor = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # another run holds the folder
+    runner = threading.Thread(target=publish_together, args=(files,))
+    runner.start()
+    runner.join(timeout=1)
+    assert runner.is_alive() and not (tmp_path / "pack.xlsx").exists()  # it waits its turn
+    os.close(descriptor)
+    runner.join(timeout=30)
+    assert (tmp_path / "pack.xlsx").read_bytes() == b"x" and (tmp_path / "pack.pdf").read_bytes() == b"p"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".another.pdf.0a1b2c3d.partial", "pack.pdf", "pack.xlsx"]

@@ -222,9 +222,9 @@ class Placement:
     def restore(self) -> None:
         for entry in self.entries:
             target = Path(entry["target"])
-            aside = _aside(target)
-            if entry["replaced"] and aside.exists():
-                os.replace(aside, target)
+            set_aside = aside(target)
+            if entry["replaced"] and set_aside.exists():
+                os.replace(set_aside, target)
             elif not entry["replaced"]:
                 target.unlink(missing_ok=True)
         self._close()
@@ -232,7 +232,7 @@ class Placement:
     def commit(self) -> None:
         for entry in self.entries:
             if entry["replaced"]:
-                _aside(Path(entry["target"])).unlink(missing_ok=True)
+                aside(Path(entry["target"])).unlink(missing_ok=True)
         self._close()
 
     def settle(self) -> bool:
@@ -271,7 +271,8 @@ class Placement:
             self.journal.unlink(missing_ok=True)
 
 
-def _aside(target: Path) -> Path:
+def aside(target: Path) -> Path:
+    """Where a file an upload replaces waits until the load's outcome is known."""
     return target.with_name(f".{target.name}.previous")
 
 
@@ -287,7 +288,7 @@ def place_in_inbox(uploaded: list[Path], database: Path, journal: Path | None = 
     try:
         for path, target in zip(uploaded, placement.placed):
             if target.exists():
-                os.replace(target, _aside(target))
+                os.replace(target, aside(target))
             shutil.copyfile(path, target)
     except BaseException:
         placement.restore()

@@ -12,7 +12,11 @@ TMPDIR with its scratch database, its standard error, the journal of a load's ch
 folder is removed on every way out; the inbox is put back by this process when the child dies mid-load.
 If the server itself dies, `clean_leftovers` (run when the page is opened) removes its folders and undoes
 its inbox changes: a folder is its owner's while the owner holds a lock on it, so the folder of a live
-server is never touched.
+server is never touched. The folders stay in the shared temporary folder, where mkdtemp makes each one
+private (this user's, mode 0700) under a name nobody else can take; so clean_leftovers touches only such
+folders (not links, not other users'), and acts on a journal only when every file it names is in this
+server's inbox and its database is this server's. (A private parent folder would need the same checks and
+could be squatted by another user under its fixed name.)
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -355,11 +360,23 @@ def clean_leftovers(root: Path | None = None) -> list[Path]:
     removed = []
     for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
         try:
-            if folder.is_dir() and _clean_folder(folder):
+            if _made_by_this_user(folder) and _clean_folder(folder):
                 removed.append(folder)
         except Exception:  # a damaged journal, say: logged, and the page still opens
             LOG.exception("upload: could not clean %s", folder)
     return removed
+
+
+def _made_by_this_user(folder: Path) -> bool:
+    """A folder as mkdtemp makes one for this server's user: a real folder (not a link to one), this user's,
+    open to nobody else. The temporary folder is shared: anyone can make a folder named like ours, with a
+    journal telling us what to delete; other users' folders are theirs to clean."""
+    try:
+        status = os.lstat(folder)
+    except FileNotFoundError:
+        return False
+    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+            and stat.S_IMODE(status.st_mode) == 0o700)
 
 
 def _clean_folder(folder: Path) -> bool:
@@ -392,6 +409,10 @@ def _settle_journal(journal: Path) -> bool:
     either is taken: another upload is loading, or a child that outlived its server still is; the folder
     then waits for the next visit."""
     placement = upload.Placement.from_journal(journal)
+    refused = _distrusted(placement)
+    if refused:
+        LOG.warning("upload: %s was left alone: its journal %s", journal.parent, refused)
+        return False
     with inbox_turn(wait=False) as turn:
         if not turn or not _no_load_holds(placement.database):
             return False
@@ -402,6 +423,18 @@ def _settle_journal(journal: Path) -> bool:
     LOG.warning("upload: a server died during a load of %s; its changes to the inbox were %s",
                 [str(p) for p in placement.placed], "kept (the load had finished)" if kept else "undone")
     return True
+
+
+def _distrusted(placement: upload.Placement) -> str | None:
+    """Why a journal must not be acted on, or None: undoing it deletes or replaces the files it names, so
+    every one must be in this server's inbox, and the database whose load it settles must be this one."""
+    if placement.database.resolve() != database_path().resolve():
+        return f"names another database ({placement.database})"
+    inbox = upload.inbox_dir().resolve()
+    for target in placement.placed:
+        if any(path.parent.resolve() != inbox for path in (target, upload.aside(target))):
+            return f"names a file outside the inbox ({target})"
+    return None
 
 
 def _no_load_holds(database: Path) -> bool:

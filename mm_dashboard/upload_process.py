@@ -67,6 +67,8 @@ OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of 
                            r"cannot allocate memory|failed to map segment|can.t start new thread")
 MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
 Progress = Callable[[str], None]
+# A fresh interpreter (not a fork of the threaded server); the request file's path is added.
+WORKER = (sys.executable, "-m", "mm_dashboard.upload_worker")
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ class Workspace:
         what = f"{'Checking' if action == 'check' else 'Loading'} {_names(paths)}"
         try:
             child = Child(self.folder, action, paths, database, limits())
-        except OSError as error:  # no process could be started (no memory, too many processes)
+        except (OSError, RuntimeError) as error:  # no process or thread to be had, or a full disk
             LOG.error("upload: could not start the %s process", action, exc_info=error)
             raise ChildFailed(f"{what} could not start ({type(error).__name__})", True) from None
         started = time.monotonic()
@@ -273,14 +275,20 @@ class Child:
                            PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
         with open(self.stderr_path, "wb") as stderr:
             # start_new_session: the child leads its own process group, which is killed as a whole
-            self.process = subprocess.Popen([sys.executable, "-m", "mm_dashboard.upload_worker", str(request)],
+            self.process = subprocess.Popen([*WORKER, str(request)],
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
                                             cwd=REPOSITORY, env=environment, start_new_session=True)
-        # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
-        (folder / f"child-{action}.pid").write_text(str(self.process.pid))
         self.lines: queue.Queue = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        self.reader: threading.Thread | None = None
+        try:
+            # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
+            (folder / f"child-{action}.pid").write_text(str(self.process.pid))
+            reader = threading.Thread(target=self._read, daemon=True)
+            reader.start()  # RuntimeError when the server has no thread left to give
+            self.reader = reader
+        except BaseException:  # the child runs, but nobody would read or stop it (a load could swap in a
+            self.stop()        # database after the caller put the inbox back): stop it before saying so
+            raise
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -302,7 +310,12 @@ class Child:
                 continue
             if line is None:
                 return None
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:  # a line cut short: the child was killed while writing it
+                return None
+            if not isinstance(message, dict):
+                return None
             if "progress" not in message:
                 return message
             progress(message["progress"])
@@ -316,7 +329,8 @@ class Child:
             except ProcessLookupError:
                 pass
         self.process.wait()
-        self.reader.join(timeout=10)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
         self.process.stdout.close()
         if self.process.returncode != 0:
             remove_building_files(self.database, self.process.pid)

@@ -5,6 +5,7 @@ database and the temporary folders are as they were; folders left by a server th
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -13,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -149,6 +151,55 @@ def children_of_this_process() -> list[int]:
     return children
 
 
+class NoThread(threading.Thread):
+    """A thread that cannot start, as when the server has reached its limit of threads."""
+
+    def start(self):
+        raise RuntimeError("can't start new thread")
+
+
+@pytest.mark.parametrize("action, failing", [("check", "a thread"), ("check", "the process number's file"),
+                                             ("load", "a thread")])
+def test_a_failure_just_after_the_child_started_stops_it_and_is_reported(built, inbox, tmp_path, server_temp,
+                                                                         monkeypatch, action, failing):
+    """The child runs, but nobody would read its answer or stop it: it is killed and reaped, and the page
+    gets a message, not a traceback. A load's child cannot swap in a database after the inbox was put back."""
+    inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
+    if failing == "a thread":
+        monkeypatch.setattr(threading, "Thread", NoThread)
+    else:
+        write_text = Path.write_text
+
+        def disk_full_for_the_process_number(path, *arguments, **keywords):
+            if path.name.startswith("child-"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return write_text(path, *arguments, **keywords)
+        monkeypatch.setattr(Path, "write_text", disk_full_for_the_process_number)
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            getattr(workspace, action)([path], database=built)
+    assert str(failure.value) == (f"{ {'check': 'Checking', 'load': 'Loading'}[action]} SRB.xlsx could not start "
+                                  f"({'RuntimeError' if failing == 'a thread' else 'OSError'}): {NOTHING_LOADED} "
+                                  "The server log has the details.")
+    assert children_of_this_process() == []
+    assert snapshot(inbox) == inbox_before and snapshot(built.parent) == database_before
+    assert list(server_temp.iterdir()) == []
+
+
+def test_a_child_killed_while_writing_its_answer_is_reported(tmp_path, server_temp, monkeypatch):
+    """Its last line is cut short: the page says the child stopped, as when it ends without a word."""
+    cut_short = 'import os; os.write(1, b\'{"result": {"rows_by_table": {"activ\'); os.kill(os.getpid(), 9)'
+    monkeypatch.setattr(upload_process, "WORKER", (sys.executable, "-c", cut_short))
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.check([path], database=tmp_path / "none.duckdb")
+    assert str(failure.value) == (f"Checking SRB.xlsx stopped unexpectedly (signal 9): {NOTHING_LOADED} "
+                                  "The server log has the details.")
+    assert list(server_temp.iterdir()) == []
+
+
 def test_a_load_killed_midway_leaves_inbox_database_and_temporary_folder_as_they_were(
         built, inbox, tmp_path, server_temp):
     inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
@@ -187,7 +238,6 @@ def test_a_load_in_the_child_replaces_the_file_of_the_same_name(built, inbox, tm
 
 def test_two_uploads_load_one_after_the_other(built, inbox, tmp_path, server_temp):
     """While one upload's load holds the inbox, another waits: they never set aside the same file in turn."""
-    import threading
     progress, outcome = [], {}
     with upload_process.Workspace() as workspace:
         path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())

@@ -427,8 +427,8 @@ def _settle_journal(journal: Path) -> bool:
     if refused:
         LOG.warning("upload: %s was left alone: its journal %s", journal.parent, refused)
         return False
-    with inbox_turn(wait=False) as turn:
-        if not turn or not _no_load_holds(placement.database):
+    with inbox_turn(wait=False) as turn, load_lock(placement.database) as no_load:
+        if not (turn and no_load):
             return False
         kept = placement.settle()
         child = journal.with_name("child-load.pid")
@@ -451,16 +451,16 @@ def _distrusted(placement: upload.Placement) -> str | None:
     return None
 
 
-def _no_load_holds(database: Path) -> bool:
-    """No load holds the database's lock now (it may start one later: the inbox's turn keeps uploads out)."""
-    lock_path = database.with_name(f".{database.name}.lock")
-    try:
-        lock = open(lock_path, "r")
-    except FileNotFoundError:
-        return True
-    with lock:
+@contextlib.contextmanager
+def load_lock(database: Path) -> Iterator[bool]:
+    """The database's load lock, held for the `with` block (so no load starts meanwhile), or False at once
+    when a load holds it."""
+    database.parent.mkdir(parents=True, exist_ok=True)  # as a load would
+    # `.{name}.lock` here and `.{name}.building-{pid}` above mirror etl/load.py (exclusive_load, Building).
+    with open(database.with_name(f".{database.name}.lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False
-    return True
+            yield False
+            return
+        yield True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -379,6 +380,43 @@ def test_a_journal_naming_files_outside_the_inbox_or_another_database_is_refused
     assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
     assert (planted / upload_process.JOURNAL).exists()
     assert f"upload: {planted} was left alone: its journal {reason}" in caplog.messages
+
+
+def test_a_dead_servers_load_is_settled_holding_the_databases_load_lock(built, inbox, tmp_path, server_temp,
+                                                                         monkeypatch):
+    """A load from the command line starting while the inbox is settled could read it half put back, and a
+    new process could by then carry the dead child's number: the lock is held until both are done."""
+    folder = left_by_a_dead_server(server_temp)
+    upload.place_in_inbox([workbook(tmp_path, "SRB.xlsx")], built, journal=folder / upload_process.JOURNAL)
+    (folder / "child-load.pid").write_text("4242")
+
+    def load_lock_taken() -> bool:
+        with open(built.with_name(f".{built.name}.lock"), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+
+    seen, settle, remove = [], upload.Placement.settle, upload_process.remove_building_files
+    monkeypatch.setattr(upload.Placement, "settle",
+                        lambda placement: seen.append(("settle", load_lock_taken())) or settle(placement))
+    monkeypatch.setattr(upload_process, "remove_building_files",
+                        lambda database, pid: seen.append(("remove", load_lock_taken())) or remove(database, pid))
+    assert upload_process.clean_leftovers() == [folder]
+    assert seen == [("settle", True), ("remove", True)]
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+
+
+def test_a_dead_servers_folder_waits_while_a_load_holds_the_database(built, inbox, tmp_path, server_temp):
+    folder = left_by_a_dead_server(server_temp)
+    upload.place_in_inbox([workbook(tmp_path, "SRB.xlsx")], built, journal=folder / upload_process.JOURNAL)
+    with open(built.with_name(f".{built.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a load from the command line is running
+        assert upload_process.clean_leftovers() == []
+    assert (inbox / ".SRB.xlsx.previous").exists()
+    assert upload_process.clean_leftovers() == [folder]
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
 
 
 SERVER_DIES = """

@@ -33,6 +33,15 @@ for chosen in uploads:
         st.caption(f"{markdown_literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
                    f"{markdown_literal(chosen.stored_name)}.")
 
+
+
+def cut_short(shown: int, count: int, what: str) -> None:
+    """Say so when the check listed only the first of its problems or warnings (a load stores them all)."""
+    if shown < count:
+        st.caption(f"The first {shown:,} of {count:,} {what} are shown; all of them are listed on the Data quality "
+                   "page after loading.")
+
+
 with upload_process.Workspace() as workspace:
     try:
         paths = [workspace.add(chosen.stored_name, chosen.content) for chosen in uploads]
@@ -54,9 +63,11 @@ with upload_process.Workspace() as workspace:
     else:
         st.subheader("Problems, cell by cell")
         ui.table(check.problems, "upload problems", column_config={"found": "Found", "expected": "Expected"})
+        cut_short(len(check.problems), check.problem_count, "problems")
     if not check.warnings.empty:
         st.subheader("Warnings")
         ui.table(check.warnings, "upload warnings")
+        cut_short(len(check.warnings), check.warning_count, "warnings")
 
     if st.button("Load into the warehouse", type="primary", key="upload_load",
                  help="Adds these files to the inbox and rebuilds the database from the previous inputs plus the inbox; "

@@ -101,21 +101,26 @@ def _fit(stem: str, suffix: str, tag: str = "") -> str:
 
 @dataclass
 class Check:
-    """What a load of these files would do: rows per table, every rejected value, every warning."""
+    """What a load of these files would do: rows per table, the rejected values and the warnings (the first
+    ones, when check_files was told to list at most so many), and how many there are in all."""
 
     rows_by_table: dict[str, int] = field(default_factory=dict)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
     unreadable: str | None = None
+    rows_rejected: int = 0
+    problem_count: int = 0
+    warning_count: int = 0
 
-    @property
-    def rows_rejected(self) -> int:
-        return 0 if self.problems.empty else self.problems[["file", "sheet", "row"]].drop_duplicates().shape[0]
+
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "found", "expected"]
+WARNING_COLUMNS = ["file", "sheet", "row", "column", "kind", "message"]
 
 
-def check_files(paths: list[Path], database: Path | None = None) -> Check:
+def check_files(paths: list[Path], database: Path | None = None, listed_at_most: int | None = None) -> Check:
     """What loading these files would do, checked together with the files of the last load (as a load
-    would combine them), reported for the uploaded files. Nothing is written but a scratch database, thrown away."""
+    would combine them), reported for the uploaded files. Nothing is written but a scratch database, thrown
+    away. With `listed_at_most`, only the first so many problems and warnings are listed (all are counted)."""
     database = database or database_path()
     names = {path.name for path in paths}
     try:
@@ -128,14 +133,13 @@ def check_files(paths: list[Path], database: Path | None = None) -> Check:
         if count:
             rows[table] = count
     rows.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
-    problems = pd.DataFrame(
-        [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems
-         if p.file in names],
-        columns=["file", "sheet", "row", "column", "found", "expected"])
-    warnings = pd.DataFrame([(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings
-                             if w.file in names],
-                            columns=["file", "sheet", "row", "column", "kind", "message"])
-    return Check(rows, problems, warnings)
+    problems = [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected()
+                for p in r.problems if p.file in names]
+    warnings = [(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings if w.file in names]
+    return Check(rows, pd.DataFrame(problems[:listed_at_most], columns=PROBLEM_COLUMNS),
+                 pd.DataFrame(warnings[:listed_at_most], columns=WARNING_COLUMNS),
+                 rows_rejected=len({(file, sheet, row) for file, sheet, row, *_ in problems}),
+                 problem_count=len(problems), warning_count=len(warnings))
 
 
 def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:

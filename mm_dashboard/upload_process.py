@@ -61,6 +61,9 @@ FOLDER_PREFIX = "mm-upload-"
 OWNER_LOCK = "owner.lock"
 JOURNAL = "inbox-journal.json"
 UNLOCKED_FOLDER_AGE = 3600  # seconds: a folder without its lock is being created, or was left by old code
+# Problems and warnings a check sends to the server, each (the counts are of all of them): a file with a
+# million bad rows must not make the server hold, and the page send, a table of a million problems.
+LISTED_AT_MOST = 10_000
 NOTHING_LOADED = "nothing was loaded and the previous database is unchanged"
 # What a child that ran out of memory leaves on its standard error when it could not say so itself.
 OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of memory|"
@@ -164,7 +167,8 @@ class Workspace:
         return upload.Check(result["rows_by_table"],
                             pd.DataFrame(result["problems"]["rows"], columns=result["problems"]["columns"]),
                             pd.DataFrame(result["warnings"]["rows"], columns=result["warnings"]["columns"]),
-                            result["unreadable"] and self.without_folders(result["unreadable"]))
+                            result["unreadable"] and self.without_folders(result["unreadable"]),
+                            result["rows_rejected"], result["problem_count"], result["warning_count"])
 
     def load(self, paths: list[Path], progress: Progress = lambda message: None,
              database: Path | None = None) -> LoadResult:
@@ -269,7 +273,8 @@ class Child:
         scratch.mkdir(exist_ok=True)
         request = folder / f"request-{action}.json"
         request.write_text(json.dumps({"action": action, "paths": [str(p) for p in paths], "database": str(database),
-                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid()}))
+                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid(),
+                                       "listed_at_most": LISTED_AT_MOST}))
         self.stderr_path = folder / f"stderr-{action}.log"
         environment = dict(os.environ, TMPDIR=str(scratch),
                            PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))

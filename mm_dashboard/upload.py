@@ -9,6 +9,7 @@ the previous load is kept.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.extract import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
-from etl.reference import load_reference
+from etl.reference import load_reference, reference_dir
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
@@ -145,17 +146,42 @@ def check_files(paths: list[Path], database: Path | None = None, listed_at_most:
 def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:
     """The files a load with these uploads reads: the uploads first (on a duplicate key the first row wins,
     so newer data wins), then the inbox and the last load's files, less any of the same name."""
-    inbox = inbox_dir()
     taken = {path.name.casefold() for path in uploaded}
     files = list(uploaded)
-    previous, _ = previous_load(database)
-    earlier = input_files([inbox] if inbox.exists() else []) + input_files(
-        [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
-    for path in earlier:
+    for path in earlier_inputs(database):
         if path.name.casefold() not in taken:
             taken.add(path.name.casefold())
             files.append(path)
     return files
+
+
+def earlier_inputs(database: Path) -> list[Path]:
+    """The inbox's files, then the files of the load that built `database` (those in the inbox once)."""
+    inbox = inbox_dir()
+    previous, _ = previous_load(database)
+    return input_files([inbox] if inbox.exists() else []) + input_files(
+        [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
+
+
+def check_key(uploads: list[Upload], database: Path) -> tuple | None:
+    """What a check of these uploads depends on: their names and bytes, and the version of every other file
+    it reads: the database (as mm_dashboard.db.database_version: a load swaps in a new file), the inbox's
+    and the last load's files, the reference data. The same key, the same check. None when it cannot be
+    told (a file vanished meanwhile): then check again."""
+    try:
+        others = [database, *earlier_inputs(database), *sorted(reference_dir().iterdir())]
+        versions = tuple((str(path), _version(path)) for path in others)
+    except (OSError, EtlError, duckdb.Error):
+        return None
+    return tuple((u.stored_name, hashlib.sha256(u.content).hexdigest()) for u in uploads), versions
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:

@@ -38,7 +38,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, MutableMapping
 
 import pandas as pd
 
@@ -64,6 +64,7 @@ UNLOCKED_FOLDER_AGE = 3600  # seconds: a folder without its lock is being create
 # Problems and warnings a check sends to the server, each (the counts are of all of them): a file with a
 # million bad rows must not make the server hold, and the page send, a table of a million problems.
 LISTED_AT_MOST = 10_000
+REMEMBERED_CHECK = "upload_check"  # in the session's state: (upload.check_key, upload.Check)
 NOTHING_LOADED = "nothing was loaded and the previous database is unchanged"
 # What a child that ran out of memory leaves on its standard error when it could not say so itself.
 OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of memory|"
@@ -230,6 +231,24 @@ class Workspace:
         LOG.error("upload %s of %s failed after %.1f s: %s\nthe child's standard error:\n%s", action,
                   [str(p) for p in paths], seconds, failure, child.error_output())
         raise failure
+
+
+def check_uploads(uploads: list[upload.Upload], remembered: MutableMapping, database: Path | None = None
+                  ) -> upload.Check:
+    """The check of these uploads (Workspace.check), or the one kept in `remembered` (the session's state)
+    when nothing it read has changed (upload.check_key): a rerun of the page, pressing Load or changing a
+    filter, shows it again instead of starting a child to check again. Raises UploadFailed; a check that
+    did not finish is not kept, so the next run tries again."""
+    database = database or database_path()
+    key = upload.check_key(uploads, database)
+    kept = remembered.get(REMEMBERED_CHECK)
+    if key is not None and kept is not None and kept[0] == key:
+        return kept[1]
+    remembered.pop(REMEMBERED_CHECK, None)
+    with Workspace() as workspace:
+        check = workspace.check([workspace.add(chosen.stored_name, chosen.content) for chosen in uploads], database)
+    remembered[REMEMBERED_CHECK] = (key, check)
+    return check
 
 
 def _inbox_failed(paths: list[Path], error: OSError) -> UploadFailed:

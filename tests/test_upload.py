@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -151,7 +152,8 @@ def test_the_page_gets_and_shows_the_first_problems_and_says_how_many_there_are(
     from mm_dashboard import upload_process
     monkeypatch.setattr(upload_process, "LISTED_AT_MOST", 2, raising=False)
     app = editor_on_upload_page(built, monkeypatch)
-    app.get("file_uploader")[0].upload("money.xlsx", three_problems_and_three_warnings(write_workbook).read_bytes()).run()
+    money = three_problems_and_three_warnings(write_workbook)
+    app.get("file_uploader")[0].upload("money.xlsx", money.read_bytes()).run()
     assert not app.exception
     assert {m.label: m.value for m in app.metric}["Rows that would be rejected"] == "3"
     assert [len(table.value) for table in app.dataframe] == [2, 2]
@@ -206,6 +208,40 @@ def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox,
     with duckdb.connect(str(built), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM rejected_rows WHERE file = 'notes.xlsx'").fetchone()[0] == 1
+
+
+def test_a_rerun_or_pressing_load_does_not_check_again_but_a_changed_inbox_or_database_does(
+        built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
+    """A check takes a new child process (1 s for the sample, up to 26 s for a portfolio): the page checks
+    again only when something the check reads has changed."""
+    from mm_dashboard import upload_process
+    started, start = [], upload_process.Child.__init__
+
+    def counted(child, folder, action, *rest):
+        started.append(action)
+        start(child, folder, action, *rest)
+    monkeypatch.setattr(upload_process.Child, "__init__", counted)
+    rows = good_rows()
+    notes = write_workbook({"narrative": rows["narrative"]}, name="notes.xlsx", kind="narrative")
+    app = editor_on_upload_page(built, monkeypatch)
+    app.get("file_uploader")[0].upload("notes.xlsx", notes.read_bytes()).run()
+    assert started == ["check"]
+    app.run()  # a filter changed, say
+    assert started == ["check"]
+    inbox.mkdir()
+    (inbox / "milestones.xlsx").write_bytes(write_workbook({"milestones": rows["milestones"]}, name="m.xlsx",
+                                                           kind="milestones").read_bytes())
+    app.run()
+    assert started == ["check"] * 2
+    os.utime(built, ns=(built.stat().st_atime_ns, built.stat().st_mtime_ns + 1_000_000_000))  # another database
+    app.run()
+    assert started == ["check"] * 3
+    assert {m.label: m.value for m in app.metric}["Rows that would load"] == "1"
+    app.button(key="upload_load").click().run()
+    assert not app.exception and app.success[-1].value == "The dashboard now shows the new data."
+    assert started == ["check"] * 3 + ["load"]
+    app.run()  # the new database, and the upload now in the inbox: checked again
+    assert started == ["check"] * 3 + ["load", "check"]
 
 
 def test_a_check_sees_the_upload_together_with_the_last_load(built, tmp_path, inbox):

@@ -354,8 +354,8 @@ def test_a_folder_this_server_did_not_make_is_left_alone(built, inbox, tmp_path,
     assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
 
 
-@pytest.mark.parametrize("case", ["a file elsewhere, another database", "a file elsewhere", "a file elsewhere, replaced",
-                                  "a file elsewhere, through ..", "another database"])
+@pytest.mark.parametrize("case", ["a file elsewhere, another database", "a file elsewhere",
+                                  "a file elsewhere, replaced", "a file elsewhere, through ..", "another database"])
 def test_a_journal_naming_files_outside_the_inbox_or_another_database_is_refused(built, inbox, server_temp, victim,
                                                                                   caplog, case):
     """Even in a folder of this user's (written by a server with other settings, or by hand): the inbox is

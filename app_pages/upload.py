@@ -5,6 +5,14 @@ import streamlit as st
 from mm_dashboard import auth, ui, upload, upload_process
 from mm_dashboard.safety import SHORT_TEXT, markdown_literal
 
+
+def cut_short(shown: int, count: int, what: str) -> None:
+    """Say so when the check listed only the first of its problems or warnings (a load stores them all)."""
+    if shown < count:
+        st.caption(f"The first {shown:,} of {count:,} {what} are shown; all of them are listed on the Data quality "
+                   "page after loading.")
+
+
 st.title("Upload workbooks")
 if auth.current_role() != auth.EDITOR:
     st.error("Uploading and loading need the **editor** role. Ask the Programme Management Unit for access.")
@@ -21,9 +29,10 @@ if not files:
     st.info("Get a blank template with `python -m etl template all report.xlsx`.")
     st.stop()
 
-# The uploads are written to a folder that lives only for this run, and checked and loaded by a child
-# process (mm_dashboard/upload_process.py): a file that crashes a reader or uses up memory ends that
-# process, not the server. Pressing Load reruns the page, and the uploader still holds the files.
+# The uploads are checked, and loaded, by a child process (mm_dashboard/upload_process.py) in a folder that
+# lives only for that step: a file that crashes a reader or uses up memory ends that process, not the
+# server. The check is kept in the session until something it read changes, so pressing Load (which reruns
+# the page; the uploader still holds the files) or changing a filter does not check again.
 # Text from a file or its name goes into Markdown only through markdown_literal.
 uploads, repeated = upload.distinct_uploads([(uploaded.name, uploaded.getvalue()) for uploaded in files])
 for name in repeated:
@@ -33,42 +42,43 @@ for chosen in uploads:
         st.caption(f"{markdown_literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
                    f"{markdown_literal(chosen.stored_name)}.")
 
-with upload_process.Workspace() as workspace:
-    try:
-        paths = [workspace.add(chosen.stored_name, chosen.content) for chosen in uploads]
-        check = workspace.check(paths)
-    except upload_process.UploadFailed as failure:
-        st.error(f"**This upload cannot be checked.** {markdown_literal(failure)}")
-        st.stop()
-    if check.unreadable:
-        st.error(f"**This upload cannot be loaded.** {markdown_literal(check.unreadable)}")
-        st.stop()
+try:
+    check = upload_process.check_uploads(uploads, st.session_state)
+except upload_process.UploadFailed as failure:
+    st.error(f"**This upload cannot be checked.** {markdown_literal(failure)}")
+    st.stop()
+if check.unreadable:
+    st.error(f"**This upload cannot be loaded.** {markdown_literal(check.unreadable)}")
+    st.stop()
 
-    columns = st.columns(3)
-    columns[0].metric("Files", len(paths))
-    columns[1].metric("Rows that would load", f"{sum(check.rows_by_table.values()):,}")
-    columns[2].metric("Rows that would be rejected", f"{check.rows_rejected:,}")
-    st.caption(" · ".join(f"{table}: {count:,}" for table, count in check.rows_by_table.items()) or "No data rows found.")
-    if check.problems.empty:
-        st.success("Every cell passed the checks.")
-    else:
-        st.subheader("Problems, cell by cell")
-        ui.table(check.problems, "upload problems", column_config={"found": "Found", "expected": "Expected"})
-    if not check.warnings.empty:
-        st.subheader("Warnings")
-        ui.table(check.warnings, "upload warnings")
+columns = st.columns(3)
+columns[0].metric("Files", len(uploads))
+columns[1].metric("Rows that would load", f"{sum(check.rows_by_table.values()):,}")
+columns[2].metric("Rows that would be rejected", f"{check.rows_rejected:,}")
+st.caption(" · ".join(f"{table}: {count:,}" for table, count in check.rows_by_table.items()) or "No data rows found.")
+if check.problems.empty:
+    st.success("Every cell passed the checks.")
+else:
+    st.subheader("Problems, cell by cell")
+    ui.table(check.problems, "upload problems", column_config={"found": "Found", "expected": "Expected"})
+    cut_short(len(check.problems), check.problem_count, "problems")
+if not check.warnings.empty:
+    st.subheader("Warnings")
+    ui.table(check.warnings, "upload warnings")
+    cut_short(len(check.warnings), check.warning_count, "warnings")
 
-    if st.button("Load into the warehouse", type="primary", key="upload_load",
-                 help="Adds these files to the inbox and rebuilds the database from the previous inputs plus the inbox; "
-                      "a file replaces one of the same name"):
-        with st.status("Loading…", expanded=True) as status:
-            try:
-                summary = workspace.load(paths, progress=lambda message: st.write(markdown_literal(message)))
-            except upload_process.UploadFailed as failure:
-                status.update(label="The load's process failed after the new database was in place" if failure.loaded
-                              else "Load failed — the previous database is unchanged", state="error")
-                st.error(markdown_literal(failure))
-                st.stop()
-            status.update(label=f"Loaded {summary.rows_loaded:,} rows from {summary.files} files "
-                                f"({summary.rows_rejected:,} rejected)", state="complete")
-        st.success("The dashboard now shows the new data.")
+if st.button("Load into the warehouse", type="primary", key="upload_load",
+             help="Adds these files to the inbox and rebuilds the database from the previous inputs plus the inbox; "
+                  "a file replaces one of the same name"):
+    with st.status("Loading…", expanded=True) as status, upload_process.Workspace() as workspace:
+        try:
+            paths = [workspace.add(chosen.stored_name, chosen.content) for chosen in uploads]
+            summary = workspace.load(paths, progress=lambda message: st.write(markdown_literal(message)))
+        except upload_process.UploadFailed as failure:
+            status.update(label="The load's process failed after the new database was in place" if failure.loaded
+                          else "Load failed — the previous database is unchanged", state="error")
+            st.error(markdown_literal(failure))
+            st.stop()
+        status.update(label=f"Loaded {summary.rows_loaded:,} rows from {summary.files} files "
+                            f"({summary.rows_rejected:,} rejected)", state="complete")
+    st.success("The dashboard now shows the new data.")

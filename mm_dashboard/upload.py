@@ -9,6 +9,7 @@ the previous load is kept.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.extract import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
-from etl.reference import load_reference
+from etl.reference import load_reference, reference_dir
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
@@ -101,21 +102,26 @@ def _fit(stem: str, suffix: str, tag: str = "") -> str:
 
 @dataclass
 class Check:
-    """What a load of these files would do: rows per table, every rejected value, every warning."""
+    """What a load of these files would do: rows per table, the rejected values and the warnings (the first
+    ones, when check_files was told to list at most so many), and how many there are in all."""
 
     rows_by_table: dict[str, int] = field(default_factory=dict)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
     unreadable: str | None = None
+    rows_rejected: int = 0
+    problem_count: int = 0
+    warning_count: int = 0
 
-    @property
-    def rows_rejected(self) -> int:
-        return 0 if self.problems.empty else self.problems[["file", "sheet", "row"]].drop_duplicates().shape[0]
+
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "found", "expected"]
+WARNING_COLUMNS = ["file", "sheet", "row", "column", "kind", "message"]
 
 
-def check_files(paths: list[Path], database: Path | None = None) -> Check:
+def check_files(paths: list[Path], database: Path | None = None, listed_at_most: int | None = None) -> Check:
     """What loading these files would do, checked together with the files of the last load (as a load
-    would combine them), reported for the uploaded files. Nothing is written but a scratch database, thrown away."""
+    would combine them), reported for the uploaded files. Nothing is written but a scratch database, thrown
+    away. With `listed_at_most`, only the first so many problems and warnings are listed (all are counted)."""
     database = database or database_path()
     names = {path.name for path in paths}
     try:
@@ -128,30 +134,54 @@ def check_files(paths: list[Path], database: Path | None = None) -> Check:
         if count:
             rows[table] = count
     rows.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
-    problems = pd.DataFrame(
-        [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected() for p in r.problems
-         if p.file in names],
-        columns=["file", "sheet", "row", "column", "found", "expected"])
-    warnings = pd.DataFrame([(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings
-                             if w.file in names],
-                            columns=["file", "sheet", "row", "column", "kind", "message"])
-    return Check(rows, problems, warnings)
+    problems = [(p.file, p.sheet, p.row, p.column, p.found, p.expected) for r in extracted.rejected()
+                for p in r.problems if p.file in names]
+    warnings = [(w.file, w.sheet, w.row, w.column, w.kind, w.message) for w in extracted.warnings if w.file in names]
+    return Check(rows, pd.DataFrame(problems[:listed_at_most], columns=PROBLEM_COLUMNS),
+                 pd.DataFrame(warnings[:listed_at_most], columns=WARNING_COLUMNS),
+                 rows_rejected=len({(file, sheet, row) for file, sheet, row, *_ in problems}),
+                 problem_count=len(problems), warning_count=len(warnings))
 
 
 def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:
     """The files a load with these uploads reads: the uploads first (on a duplicate key the first row wins,
     so newer data wins), then the inbox and the last load's files, less any of the same name."""
-    inbox = inbox_dir()
     taken = {path.name.casefold() for path in uploaded}
     files = list(uploaded)
-    previous, _ = previous_load(database)
-    earlier = input_files([inbox] if inbox.exists() else []) + input_files(
-        [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
-    for path in earlier:
+    for path in earlier_inputs(database):
         if path.name.casefold() not in taken:
             taken.add(path.name.casefold())
             files.append(path)
     return files
+
+
+def earlier_inputs(database: Path) -> list[Path]:
+    """The inbox's files, then the files of the load that built `database` (those in the inbox once)."""
+    inbox = inbox_dir()
+    previous, _ = previous_load(database)
+    return input_files([inbox] if inbox.exists() else []) + input_files(
+        [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
+
+
+def check_key(uploads: list[Upload], database: Path) -> tuple | None:
+    """What a check of these uploads depends on: their names and bytes, and the version of every other file
+    it reads: the database (as mm_dashboard.db.database_version: a load swaps in a new file), the inbox's
+    and the last load's files, the reference data. The same key, the same check. None when it cannot be
+    told (a file vanished meanwhile): then check again."""
+    try:
+        others = [database, *earlier_inputs(database), *sorted(reference_dir().iterdir())]
+        versions = tuple((str(path), _version(path)) for path in others)
+    except (OSError, EtlError, duckdb.Error):
+        return None
+    return tuple((u.stored_name, hashlib.sha256(u.content).hexdigest()) for u in uploads), versions
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:
@@ -222,9 +252,9 @@ class Placement:
     def restore(self) -> None:
         for entry in self.entries:
             target = Path(entry["target"])
-            aside = _aside(target)
-            if entry["replaced"] and aside.exists():
-                os.replace(aside, target)
+            set_aside = aside(target)
+            if entry["replaced"] and set_aside.exists():
+                os.replace(set_aside, target)
             elif not entry["replaced"]:
                 target.unlink(missing_ok=True)
         self._close()
@@ -232,7 +262,7 @@ class Placement:
     def commit(self) -> None:
         for entry in self.entries:
             if entry["replaced"]:
-                _aside(Path(entry["target"])).unlink(missing_ok=True)
+                aside(Path(entry["target"])).unlink(missing_ok=True)
         self._close()
 
     def settle(self) -> bool:
@@ -271,7 +301,8 @@ class Placement:
             self.journal.unlink(missing_ok=True)
 
 
-def _aside(target: Path) -> Path:
+def aside(target: Path) -> Path:
+    """Where a file an upload replaces waits until the load's outcome is known."""
     return target.with_name(f".{target.name}.previous")
 
 
@@ -287,7 +318,7 @@ def place_in_inbox(uploaded: list[Path], database: Path, journal: Path | None = 
     try:
         for path, target in zip(uploaded, placement.placed):
             if target.exists():
-                os.replace(target, _aside(target))
+                os.replace(target, aside(target))
             shutil.copyfile(path, target)
     except BaseException:
         placement.restore()

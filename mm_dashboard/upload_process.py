@@ -12,7 +12,11 @@ TMPDIR with its scratch database, its standard error, the journal of a load's ch
 folder is removed on every way out; the inbox is put back by this process when the child dies mid-load.
 If the server itself dies, `clean_leftovers` (run when the page is opened) removes its folders and undoes
 its inbox changes: a folder is its owner's while the owner holds a lock on it, so the folder of a live
-server is never touched.
+server is never touched. The folders stay in the shared temporary folder, where mkdtemp makes each one
+private (this user's, mode 0700) under a name nobody else can take; so clean_leftovers touches only such
+folders (not links, not other users'), and acts on a journal only when every file it names is in this
+server's inbox and its database is this server's. (A private parent folder would need the same checks and
+could be squatted by another user under its fixed name.)
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -33,7 +38,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, MutableMapping
 
 import pandas as pd
 
@@ -56,12 +61,18 @@ FOLDER_PREFIX = "mm-upload-"
 OWNER_LOCK = "owner.lock"
 JOURNAL = "inbox-journal.json"
 UNLOCKED_FOLDER_AGE = 3600  # seconds: a folder without its lock is being created, or was left by old code
+# Problems and warnings a check sends to the server, each (the counts are of all of them): a file with a
+# million bad rows must not make the server hold, and the page send, a table of a million problems.
+LISTED_AT_MOST = 10_000
+REMEMBERED_CHECK = "upload_check"  # in the session's state: (upload.check_key, upload.Check)
 NOTHING_LOADED = "nothing was loaded and the previous database is unchanged"
 # What a child that ran out of memory leaves on its standard error when it could not say so itself.
 OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of memory|"
                            r"cannot allocate memory|failed to map segment|can.t start new thread")
 MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
 Progress = Callable[[str], None]
+# A fresh interpreter (not a fork of the threaded server); the request file's path is added.
+WORKER = (sys.executable, "-m", "mm_dashboard.upload_worker")
 
 
 @dataclass(frozen=True)
@@ -157,7 +168,8 @@ class Workspace:
         return upload.Check(result["rows_by_table"],
                             pd.DataFrame(result["problems"]["rows"], columns=result["problems"]["columns"]),
                             pd.DataFrame(result["warnings"]["rows"], columns=result["warnings"]["columns"]),
-                            result["unreadable"] and self.without_folders(result["unreadable"]))
+                            result["unreadable"] and self.without_folders(result["unreadable"]),
+                            result["rows_rejected"], result["problem_count"], result["warning_count"])
 
     def load(self, paths: list[Path], progress: Progress = lambda message: None,
              database: Path | None = None) -> LoadResult:
@@ -202,7 +214,7 @@ class Workspace:
         what = f"{'Checking' if action == 'check' else 'Loading'} {_names(paths)}"
         try:
             child = Child(self.folder, action, paths, database, limits())
-        except OSError as error:  # no process could be started (no memory, too many processes)
+        except (OSError, RuntimeError) as error:  # no process or thread to be had, or a full disk
             LOG.error("upload: could not start the %s process", action, exc_info=error)
             raise ChildFailed(f"{what} could not start ({type(error).__name__})", True) from None
         started = time.monotonic()
@@ -219,6 +231,24 @@ class Workspace:
         LOG.error("upload %s of %s failed after %.1f s: %s\nthe child's standard error:\n%s", action,
                   [str(p) for p in paths], seconds, failure, child.error_output())
         raise failure
+
+
+def check_uploads(uploads: list[upload.Upload], remembered: MutableMapping, database: Path | None = None
+                  ) -> upload.Check:
+    """The check of these uploads (Workspace.check), or the one kept in `remembered` (the session's state)
+    when nothing it read has changed (upload.check_key): a rerun of the page, pressing Load or changing a
+    filter, shows it again instead of starting a child to check again. Raises UploadFailed; a check that
+    did not finish is not kept, so the next run tries again."""
+    database = database or database_path()
+    key = upload.check_key(uploads, database)
+    kept = remembered.get(REMEMBERED_CHECK)
+    if key is not None and kept is not None and kept[0] == key:
+        return kept[1]
+    remembered.pop(REMEMBERED_CHECK, None)
+    with Workspace() as workspace:
+        check = workspace.check([workspace.add(chosen.stored_name, chosen.content) for chosen in uploads], database)
+    remembered[REMEMBERED_CHECK] = (key, check)
+    return check
 
 
 def _inbox_failed(paths: list[Path], error: OSError) -> UploadFailed:
@@ -262,20 +292,27 @@ class Child:
         scratch.mkdir(exist_ok=True)
         request = folder / f"request-{action}.json"
         request.write_text(json.dumps({"action": action, "paths": [str(p) for p in paths], "database": str(database),
-                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid()}))
+                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid(),
+                                       "listed_at_most": LISTED_AT_MOST}))
         self.stderr_path = folder / f"stderr-{action}.log"
         environment = dict(os.environ, TMPDIR=str(scratch),
                            PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
         with open(self.stderr_path, "wb") as stderr:
             # start_new_session: the child leads its own process group, which is killed as a whole
-            self.process = subprocess.Popen([sys.executable, "-m", "mm_dashboard.upload_worker", str(request)],
+            self.process = subprocess.Popen([*WORKER, str(request)],
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
                                             cwd=REPOSITORY, env=environment, start_new_session=True)
-        # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
-        (folder / f"child-{action}.pid").write_text(str(self.process.pid))
         self.lines: queue.Queue = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        self.reader: threading.Thread | None = None
+        try:
+            # its number, for whoever cleans up after this server if it dies: the files a load leaves carry it
+            (folder / f"child-{action}.pid").write_text(str(self.process.pid))
+            reader = threading.Thread(target=self._read, daemon=True)
+            reader.start()  # RuntimeError when the server has no thread left to give
+            self.reader = reader
+        except BaseException:  # the child runs, but nobody would read or stop it (a load could swap in a
+            self.stop()        # database after the caller put the inbox back): stop it before saying so
+            raise
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -297,7 +334,12 @@ class Child:
                 continue
             if line is None:
                 return None
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:  # a line cut short: the child was killed while writing it
+                return None
+            if not isinstance(message, dict):
+                return None
             if "progress" not in message:
                 return message
             progress(message["progress"])
@@ -311,7 +353,8 @@ class Child:
             except ProcessLookupError:
                 pass
         self.process.wait()
-        self.reader.join(timeout=10)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
         self.process.stdout.close()
         if self.process.returncode != 0:
             remove_building_files(self.database, self.process.pid)
@@ -355,11 +398,23 @@ def clean_leftovers(root: Path | None = None) -> list[Path]:
     removed = []
     for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
         try:
-            if folder.is_dir() and _clean_folder(folder):
+            if _made_by_this_user(folder) and _clean_folder(folder):
                 removed.append(folder)
         except Exception:  # a damaged journal, say: logged, and the page still opens
             LOG.exception("upload: could not clean %s", folder)
     return removed
+
+
+def _made_by_this_user(folder: Path) -> bool:
+    """A folder as mkdtemp makes one for this server's user: a real folder (not a link to one), this user's,
+    open to nobody else. The temporary folder is shared: anyone can make a folder named like ours, with a
+    journal telling us what to delete; other users' folders are theirs to clean."""
+    try:
+        status = os.lstat(folder)
+    except FileNotFoundError:
+        return False
+    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+            and stat.S_IMODE(status.st_mode) == 0o700)
 
 
 def _clean_folder(folder: Path) -> bool:
@@ -392,8 +447,12 @@ def _settle_journal(journal: Path) -> bool:
     either is taken: another upload is loading, or a child that outlived its server still is; the folder
     then waits for the next visit."""
     placement = upload.Placement.from_journal(journal)
-    with inbox_turn(wait=False) as turn:
-        if not turn or not _no_load_holds(placement.database):
+    refused = _distrusted(placement)
+    if refused:
+        LOG.warning("upload: %s was left alone: its journal %s", journal.parent, refused)
+        return False
+    with inbox_turn(wait=False) as turn, load_lock(placement.database) as no_load:
+        if not (turn and no_load):
             return False
         kept = placement.settle()
         child = journal.with_name("child-load.pid")
@@ -404,16 +463,28 @@ def _settle_journal(journal: Path) -> bool:
     return True
 
 
-def _no_load_holds(database: Path) -> bool:
-    """No load holds the database's lock now (it may start one later: the inbox's turn keeps uploads out)."""
-    lock_path = database.with_name(f".{database.name}.lock")
-    try:
-        lock = open(lock_path, "r")
-    except FileNotFoundError:
-        return True
-    with lock:
+def _distrusted(placement: upload.Placement) -> str | None:
+    """Why a journal must not be acted on, or None: undoing it deletes or replaces the files it names, so
+    every one must be in this server's inbox, and the database whose load it settles must be this one."""
+    if placement.database.resolve() != database_path().resolve():
+        return f"names another database ({placement.database})"
+    inbox = upload.inbox_dir().resolve()
+    for target in placement.placed:
+        if any(path.parent.resolve() != inbox for path in (target, upload.aside(target))):
+            return f"names a file outside the inbox ({target})"
+    return None
+
+
+@contextlib.contextmanager
+def load_lock(database: Path) -> Iterator[bool]:
+    """The database's load lock, held for the `with` block (so no load starts meanwhile), or False at once
+    when a load holds it."""
+    database.parent.mkdir(parents=True, exist_ok=True)  # as a load would
+    # `.{name}.lock` here and `.{name}.building-{pid}` above mirror etl/load.py (exclusive_load, Building).
+    with open(database.with_name(f".{database.name}.lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False
-    return True
+            yield False
+            return
+        yield True

@@ -51,7 +51,7 @@ def run(request: dict, progress) -> dict:
     database = Path(request["database"])
     try:
         if request["action"] == "check":
-            result = encode_check(upload.check_files(paths, database))
+            result = encode_check(upload.check_files(paths, database, request["listed_at_most"]))
         else:
             summary = upload.rebuild_with_uploads(paths, database, progress)
             result = {"rows_loaded": summary.rows_loaded, "files": len(summary.files),
@@ -74,7 +74,8 @@ def encode_check(check) -> dict:
     def frame(data):
         return {"columns": list(data.columns), "rows": data.astype(object).where(data.notna(), None).values.tolist()}
     return {"rows_by_table": check.rows_by_table, "problems": frame(check.problems),
-            "warnings": frame(check.warnings), "unreadable": check.unreadable}
+            "warnings": frame(check.warnings), "unreadable": check.unreadable, "rows_rejected": check.rows_rejected,
+            "problem_count": check.problem_count, "warning_count": check.warning_count}
 
 
 def _conversation():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -126,6 +127,41 @@ def test_checking_reports_every_problem_and_writes_nothing(built, write_workbook
     assert not inbox.exists()
 
 
+def three_problems_and_three_warnings(write_workbook) -> Path:
+    """Expenditure with three rows rejected (a negative budget) and three total rows (skipped, with a warning)."""
+    rows = good_rows()["expenditure"]
+    rows.append(dict(rows[0], programme_year=2015))
+    for row in rows:
+        row["budget"] = -3
+    rows += [dict(country="Total", budget=5, received=5, expenditure=5)] * 3
+    return write_workbook({"expenditure": rows}, name="money.xlsx", kind="expenditure")
+
+
+def test_a_check_lists_the_first_problems_and_warnings_and_counts_them_all(write_workbook, inbox, tmp_path):
+    check = upload.check_files([three_problems_and_three_warnings(write_workbook)], database=tmp_path / "none.duckdb",
+                               listed_at_most=2)
+    assert (len(check.problems), check.problem_count, len(check.warnings), check.warning_count) == (2, 3, 2, 3)
+    assert check.rows_rejected == 3
+    assert check.problems["row"].tolist() == [2, 3] and check.warnings["row"].tolist() == [5, 6]
+
+
+def test_the_page_gets_and_shows_the_first_problems_and_says_how_many_there_are(
+        built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
+    """A file with a million bad rows must not make the server build and send a table of a million problems:
+    the child sends the first LISTED_AT_MOST of each, and the counts."""
+    from mm_dashboard import upload_process
+    monkeypatch.setattr(upload_process, "LISTED_AT_MOST", 2, raising=False)
+    app = editor_on_upload_page(built, monkeypatch)
+    money = three_problems_and_three_warnings(write_workbook)
+    app.get("file_uploader")[0].upload("money.xlsx", money.read_bytes()).run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Rows that would be rejected"] == "3"
+    assert [len(table.value) for table in app.dataframe] == [2, 2]
+    assert [c.value for c in app.caption if c.value.startswith("The first")] == [
+        "The first 2 of 3 problems are shown; all of them are listed on the Data quality page after loading.",
+        "The first 2 of 3 warnings are shown; all of them are listed on the Data quality page after loading."]
+
+
 def test_an_unreadable_upload_is_explained(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
@@ -172,6 +208,40 @@ def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox,
     with duckdb.connect(str(built), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM load_log").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM rejected_rows WHERE file = 'notes.xlsx'").fetchone()[0] == 1
+
+
+def test_a_rerun_or_pressing_load_does_not_check_again_but_a_changed_inbox_or_database_does(
+        built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
+    """A check takes a new child process (1 s for the sample, up to 26 s for a portfolio): the page checks
+    again only when something the check reads has changed."""
+    from mm_dashboard import upload_process
+    started, start = [], upload_process.Child.__init__
+
+    def counted(child, folder, action, *rest):
+        started.append(action)
+        start(child, folder, action, *rest)
+    monkeypatch.setattr(upload_process.Child, "__init__", counted)
+    rows = good_rows()
+    notes = write_workbook({"narrative": rows["narrative"]}, name="notes.xlsx", kind="narrative")
+    app = editor_on_upload_page(built, monkeypatch)
+    app.get("file_uploader")[0].upload("notes.xlsx", notes.read_bytes()).run()
+    assert started == ["check"]
+    app.run()  # a filter changed, say
+    assert started == ["check"]
+    inbox.mkdir()
+    (inbox / "milestones.xlsx").write_bytes(write_workbook({"milestones": rows["milestones"]}, name="m.xlsx",
+                                                           kind="milestones").read_bytes())
+    app.run()
+    assert started == ["check"] * 2
+    os.utime(built, ns=(built.stat().st_atime_ns, built.stat().st_mtime_ns + 1_000_000_000))  # another database
+    app.run()
+    assert started == ["check"] * 3
+    assert {m.label: m.value for m in app.metric}["Rows that would load"] == "1"
+    app.button(key="upload_load").click().run()
+    assert not app.exception and app.success[-1].value == "The dashboard now shows the new data."
+    assert started == ["check"] * 3 + ["load"]
+    app.run()  # the new database, and the upload now in the inbox: checked again
+    assert started == ["check"] * 3 + ["load", "check"]
 
 
 def test_a_check_sees_the_upload_together_with_the_last_load(built, tmp_path, inbox):

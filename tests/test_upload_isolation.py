@@ -5,13 +5,17 @@ database and the temporary folders are as they were; folders left by a server th
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import hashlib
+import json
 import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -88,12 +92,13 @@ def inbox(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def built(tmp_path) -> Path:
+def built(tmp_path, monkeypatch) -> Path:
     source = tmp_path / "source"
     rows = good_rows()
     write_template("all", source / "JAM.xlsx", {k: v for k, v in rows.items() if k != "workplan"})
     database = tmp_path / "data" / "warehouse.duckdb"  # a folder of its own, to see everything a load leaves
     run_load([source], database, as_of=dt.date(2015, 7, 31))
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))  # the server's database
     return database
 
 
@@ -147,6 +152,55 @@ def children_of_this_process() -> list[int]:
     return children
 
 
+class NoThread(threading.Thread):
+    """A thread that cannot start, as when the server has reached its limit of threads."""
+
+    def start(self):
+        raise RuntimeError("can't start new thread")
+
+
+@pytest.mark.parametrize("action, failing", [("check", "a thread"), ("check", "the process number's file"),
+                                             ("load", "a thread")])
+def test_a_failure_just_after_the_child_started_stops_it_and_is_reported(built, inbox, tmp_path, server_temp,
+                                                                         monkeypatch, action, failing):
+    """The child runs, but nobody would read its answer or stop it: it is killed and reaped, and the page
+    gets a message, not a traceback. A load's child cannot swap in a database after the inbox was put back."""
+    inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
+    if failing == "a thread":
+        monkeypatch.setattr(threading, "Thread", NoThread)
+    else:
+        write_text = Path.write_text
+
+        def disk_full_for_the_process_number(path, *arguments, **keywords):
+            if path.name.startswith("child-"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return write_text(path, *arguments, **keywords)
+        monkeypatch.setattr(Path, "write_text", disk_full_for_the_process_number)
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            getattr(workspace, action)([path], database=built)
+    assert str(failure.value) == (f"{ {'check': 'Checking', 'load': 'Loading'}[action]} SRB.xlsx could not start "
+                                  f"({'RuntimeError' if failing == 'a thread' else 'OSError'}): {NOTHING_LOADED} "
+                                  "The server log has the details.")
+    assert children_of_this_process() == []
+    assert snapshot(inbox) == inbox_before and snapshot(built.parent) == database_before
+    assert list(server_temp.iterdir()) == []
+
+
+def test_a_child_killed_while_writing_its_answer_is_reported(tmp_path, server_temp, monkeypatch):
+    """Its last line is cut short: the page says the child stopped, as when it ends without a word."""
+    cut_short = 'import os; os.write(1, b\'{"result": {"rows_by_table": {"activ\'); os.kill(os.getpid(), 9)'
+    monkeypatch.setattr(upload_process, "WORKER", (sys.executable, "-c", cut_short))
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
+        with pytest.raises(upload_process.UploadFailed) as failure:
+            workspace.check([path], database=tmp_path / "none.duckdb")
+    assert str(failure.value) == (f"Checking SRB.xlsx stopped unexpectedly (signal 9): {NOTHING_LOADED} "
+                                  "The server log has the details.")
+    assert list(server_temp.iterdir()) == []
+
+
 def test_a_load_killed_midway_leaves_inbox_database_and_temporary_folder_as_they_were(
         built, inbox, tmp_path, server_temp):
     inbox_before, database_before = snapshot(inbox), snapshot(built.parent)
@@ -185,7 +239,6 @@ def test_a_load_in_the_child_replaces_the_file_of_the_same_name(built, inbox, tm
 
 def test_two_uploads_load_one_after_the_other(built, inbox, tmp_path, server_temp):
     """While one upload's load holds the inbox, another waits: they never set aside the same file in turn."""
-    import threading
     progress, outcome = [], {}
     with upload_process.Workspace() as workspace:
         path = workspace.add("SRB.xlsx", workbook(tmp_path, "SRB.xlsx").read_bytes())
@@ -222,11 +275,21 @@ def test_a_known_folder_with_spaces_is_removed_too():
 
 # --- Leftovers of a server that died -------------------------------------------------------------------
 
+def left_by_a_dead_server(parent: Path, journal: dict | None = None, name: str = "mm-upload-dead") -> Path:
+    """A folder as Workspace makes it (mkdtemp: this user's, open to nobody else) whose server died: nobody
+    holds its lock. With the journal of a load that was under way, if given."""
+    folder = parent / name
+    folder.mkdir()
+    folder.chmod(0o700)
+    (folder / upload_process.OWNER_LOCK).write_text("")
+    if journal is not None:
+        (folder / upload_process.JOURNAL).write_text(json.dumps(journal))
+    return folder
+
+
 def test_folders_of_dead_servers_are_removed_and_a_live_servers_kept(tmp_path, server_temp):
     with upload_process.Workspace() as live:
-        dead = server_temp / "mm-upload-dead"
-        dead.mkdir()
-        (dead / "owner.lock").write_text("")  # nobody holds it: its server died
+        dead = left_by_a_dead_server(server_temp)
         (dead / "uploads").mkdir()
         (dead / "uploads" / "huge.xlsx").write_bytes(b"x")
         (dead / "tmp" / "tmpabc").mkdir(parents=True)
@@ -234,7 +297,7 @@ def test_folders_of_dead_servers_are_removed_and_a_live_servers_kept(tmp_path, s
         starting = server_temp / "mm-upload-starting"  # no lock file yet: being created
         starting.mkdir()
         old = server_temp / "mm-upload-old"  # no lock file, two hours old: left by an earlier version
-        old.mkdir()
+        old.mkdir(mode=0o700)
         os.utime(old, (old.stat().st_atime - 7200, old.stat().st_mtime - 7200))
         other = server_temp / "something-else"
         other.mkdir()
@@ -246,13 +309,114 @@ def test_folders_of_dead_servers_are_removed_and_a_live_servers_kept(tmp_path, s
 
 def test_a_new_server_cleans_a_dead_servers_folders_at_its_first_page(server_temp, monkeypatch, sample_database,
                                                                       clear_streamlit_caches):
-    dead = server_temp / "mm-upload-dead"
-    (dead / "uploads").mkdir(parents=True)
-    (dead / "owner.lock").write_text("")  # nobody holds it: its server died
+    dead = left_by_a_dead_server(server_temp)
+    (dead / "uploads").mkdir()
     (dead / "uploads" / "huge.xlsx").write_bytes(b"x")
     monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
     AppTest.from_file(str(REPOSITORY / "dashboard.py"), default_timeout=60).run()  # the Overview, not Upload
     assert not dead.exists()
+
+
+@pytest.fixture
+def victim(tmp_path) -> Path:
+    """A file of the server's user outside the inbox, which a planted journal names."""
+    path = tmp_path / "victim" / "warehouse.duckdb"
+    path.parent.mkdir()
+    path.write_bytes(b"precious")
+    return path
+
+
+def journal_undoing(target: Path, database: Path, replaced: bool = False) -> dict:
+    """The journal of a load that was under way: undoing it deletes `target`, or (`replaced`) moves the file
+    set aside as `.<name>.previous` over it."""
+    return {"database": str(database), "database_before": None,
+            "entries": [{"target": str(target), "replaced": replaced, "sha256": "0" * 64}]}
+
+
+@pytest.mark.parametrize("planted_by", ["another user", "a folder open to others", "a link to a folder"])
+def test_a_folder_this_server_did_not_make_is_left_alone(built, inbox, tmp_path, server_temp, monkeypatch,
+                                                         planted_by):
+    """The temporary folder is shared: anyone can make a folder named mm-upload-* with a journal that has the
+    server delete a file. Only folders as mkdtemp makes them for this user are cleaned."""
+    journal = journal_undoing(inbox / "SRB.xlsx", built)
+    if planted_by == "a link to a folder":
+        planted = server_temp / "mm-upload-link"
+        planted.symlink_to(left_by_a_dead_server(tmp_path, journal, name="elsewhere"), target_is_directory=True)
+    else:
+        planted = left_by_a_dead_server(server_temp, journal)
+        if planted_by == "another user":
+            uid = os.getuid()
+            monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+        else:
+            planted.chmod(0o755)
+    assert upload_process.clean_leftovers() == []
+    assert (planted / upload_process.JOURNAL).exists()
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+
+
+@pytest.mark.parametrize("case", ["a file elsewhere, another database", "a file elsewhere",
+                                  "a file elsewhere, replaced", "a file elsewhere, through ..", "another database"])
+def test_a_journal_naming_files_outside_the_inbox_or_another_database_is_refused(built, inbox, server_temp, victim,
+                                                                                  caplog, case):
+    """Even in a folder of this user's (written by a server with other settings, or by hand): the inbox is
+    put back only when every file the journal names is in this server's inbox, and its database is this one."""
+    elsewhere, through_parent = "a file elsewhere, another database", inbox / ".." / "victim" / "warehouse.duckdb"
+    journal, reason = {
+        elsewhere: (journal_undoing(victim, Path("/nonexistent/x.duckdb")), "names another database "
+                                                                                    "(/nonexistent/x.duckdb)"),
+        "a file elsewhere": (journal_undoing(victim, built), f"names a file outside the inbox ({victim})"),
+        "a file elsewhere, replaced": (journal_undoing(victim, built, replaced=True),
+                                       f"names a file outside the inbox ({victim})"),
+        "a file elsewhere, through ..": (journal_undoing(through_parent, built),
+                                         f"names a file outside the inbox ({through_parent})"),
+        "another database": (journal_undoing(inbox / "SRB.xlsx", Path("/nonexistent/x.duckdb")),
+                             "names another database (/nonexistent/x.duckdb)"),
+    }[case]
+    victim.with_name(".warehouse.duckdb.previous").write_bytes(b"the attacker's")
+    planted = left_by_a_dead_server(server_temp, journal)
+    with caplog.at_level(logging.INFO, logger="mm_dashboard"):
+        assert upload_process.clean_leftovers() == []
+    assert victim.read_bytes() == b"precious"
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+    assert (planted / upload_process.JOURNAL).exists()
+    assert f"upload: {planted} was left alone: its journal {reason}" in caplog.messages
+
+
+def test_a_dead_servers_load_is_settled_holding_the_databases_load_lock(built, inbox, tmp_path, server_temp,
+                                                                         monkeypatch):
+    """A load from the command line starting while the inbox is settled could read it half put back, and a
+    new process could by then carry the dead child's number: the lock is held until both are done."""
+    folder = left_by_a_dead_server(server_temp)
+    upload.place_in_inbox([workbook(tmp_path, "SRB.xlsx")], built, journal=folder / upload_process.JOURNAL)
+    (folder / "child-load.pid").write_text("4242")
+
+    def load_lock_taken() -> bool:
+        with open(built.with_name(f".{built.name}.lock"), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+
+    seen, settle, remove = [], upload.Placement.settle, upload_process.remove_building_files
+    monkeypatch.setattr(upload.Placement, "settle",
+                        lambda placement: seen.append(("settle", load_lock_taken())) or settle(placement))
+    monkeypatch.setattr(upload_process, "remove_building_files",
+                        lambda database, pid: seen.append(("remove", load_lock_taken())) or remove(database, pid))
+    assert upload_process.clean_leftovers() == [folder]
+    assert seen == [("settle", True), ("remove", True)]
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
+
+
+def test_a_dead_servers_folder_waits_while_a_load_holds_the_database(built, inbox, tmp_path, server_temp):
+    folder = left_by_a_dead_server(server_temp)
+    upload.place_in_inbox([workbook(tmp_path, "SRB.xlsx")], built, journal=folder / upload_process.JOURNAL)
+    with open(built.with_name(f".{built.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a load from the command line is running
+        assert upload_process.clean_leftovers() == []
+    assert (inbox / ".SRB.xlsx.previous").exists()
+    assert upload_process.clean_leftovers() == [folder]
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(b"the earlier upload").hexdigest()}
 
 
 SERVER_DIES = """

@@ -37,6 +37,7 @@ from .parse import MONTHS, clean_text
 from .reference import Reference, load_reference
 
 HEADER_SEARCH_ROWS = 30
+CSV_CELL_LIMIT = csv.field_size_limit()  # characters in one CSV field: the csv module's limit (131,072)
 FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 XML_SUFFIXES = {".xml"}
@@ -608,13 +609,32 @@ def read_csv(path: Path, display_name: str | None = None, reference: Reference |
         if fast is not None:
             return [fast], []
     text = decode_text(path.read_bytes(), file)
-    rows = _blank_to_none([list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))])
+    rows = _blank_to_none(csv_records(text, file))
     recognised = recognise_csv(rows, reference)
     if recognised is not None:
         sheet_spec, match = recognised
         return [SheetReader(file, reference).raw_sheet(sheet_spec.title, sheet_spec, match, rows)], []
     raise UnreadableFile(file, "no header row matches any sheet kind (" +
                          ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
+
+
+def csv_records(text: str, file: str) -> list[list[str]]:
+    """The records of a CSV text; a record the csv module cannot read is refused with its row number."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            records.append(record)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise UnreadableFile(file, long_csv_cell(len(records) + 1)) from None
+        raise UnreadableFile(file, f"row {len(records) + 1} cannot be read as CSV ({error})") from None
+    return records
+
+
+def long_csv_cell(row: int) -> str:
+    """Why a CSV file with a cell longer than the csv module reads is refused (both lanes say the same)."""
+    return (f"row {row} holds a cell of more than {CSV_CELL_LIMIT:,} characters, the most a CSV cell may have: "
+            "shorten it (an unclosed quote also makes the rest of the file one cell)")
 
 
 def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None

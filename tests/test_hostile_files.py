@@ -274,6 +274,33 @@ def test_two_sheets_of_one_name_are_refused(tmp_path):
         read_workbook(hostile.write_workbook(tmp_path / "twice.xlsx", [("Data", body), ("Data", body)]))
 
 
+# --- A CSV cell over the csv module's limit -----------------------------------------------------------------
+
+LONG_CELL = ("long-cell.csv: row 3 holds a cell of more than 131,072 characters, the most a CSV cell may have: "
+             "shorten it (an unclosed quote also makes the rest of the file one cell)")
+
+
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_csv_cell_over_the_limit_is_refused_with_its_row_in_both_lanes(existing, tmp_path, capsys, monkeypatch,
+                                                                        fast_lane):
+    database, before = existing
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    status = main(["load", str(hostile.long_csv_cell(tmp_path)), "--db", str(database), "--quiet"])
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {LONG_CELL}", "The previous database was left unchanged."]
+    assert sha256(database) == before
+
+
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_long_quoted_cell_spanning_lines_is_counted_as_one_row(database, tmp_path, monkeypatch, fast_lane):
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    text = "\r\n".join(",".join(row) for row in hostile.milestones_rows())
+    path = tmp_path / "quoted.csv"
+    path.write_text(text + '\r\nSerbia,"' + "line\n" * 30_000 + '",inception,2014-04-30,\r\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile, match=r"^quoted.csv: row 3 holds a cell of more than 131,072 characters"):
+        run_load([path], database)
+
+
 def test_two_parts_of_one_name_are_refused(tmp_path):
     """python-calamine reads the last of them and fastexcel the first: the check could not know which."""
     path = hostile.write_workbook(tmp_path / "parts.xlsx", [("Data", hostile.sheet_body(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -286,8 +288,12 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
 def exclusive_load(target: Path, progress: Progress):
     """One load at a time per database file. Files left by a load that was killed are removed, since
     no other load can be building while this one holds the lock."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "w") as lock:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(target.with_name(f".{target.name}.lock"), "w")
+    except OSError as error:
+        raise LoadFailed(write_problem(target.parent, error)) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -298,9 +304,41 @@ def exclusive_load(target: Path, progress: Progress):
         yield
 
 
+def write_problem(folder: Path, error: BaseException) -> str:
+    """What to do when the database folder cannot take a file: a full disk, or a folder that is read-only
+    or missing."""
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or DISK_FULL.search(str(error)):
+        return (f"the disk holding {folder} is full: the new database could not be written there; free space "
+                "and load again")
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot write in {folder} ({error.strerror.lower()}): choose a writable folder with --db (or MM_DB_PATH)"
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"the new database could not be written in {folder} ({first_line}): check the folder and load again"
+
+
+DISK_FULL = re.compile(r"No space left on device|Disk quota exceeded")
+# DuckDB reports a failed write as an I/O error, a fatal error (at a checkpoint) or a failed commit (of its
+# write-ahead log): any of those, and any error whose text says a file could not be written.
+WRITE_ERRORS = (OSError, duckdb.IOException, duckdb.FatalException)
+WRITE_FAILURE = re.compile(r"No space left on device|Disk quota exceeded|Could not write|Read-only file system")
+
+
+@contextlib.contextmanager
+def writing(folder: Path):
+    """Errors of writing the new database file (a full disk above all) as LoadFailed naming the folder;
+    other errors are left as they are."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as error:
+        if isinstance(error, WRITE_ERRORS) or WRITE_FAILURE.search(str(error)):
+            raise LoadFailed(write_problem(folder, error)) from None
+        raise
+
+
 class Building:
     """The new database file, written beside the target under a temporary name. `finish` checks it and
-    swaps it in; leaving the `with` block any other way deletes it, and the target stays as it was."""
+    swaps it in; leaving the `with` block any other way deletes it, and the target stays as it was. Errors
+    of writing it (a full disk) become LoadFailed naming the folder."""
 
     def __init__(self, target: Path, reference: Reference, progress: Progress):
         self.target, self.reference, self.progress = target, reference, progress
@@ -308,25 +346,37 @@ class Building:
         self.connection: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> "Building":
-        _remove(self.path)
-        self.connection = duckdb.connect(str(self.path))
-        create_schema(self.connection)
-        write_reference(self.connection, self.reference)
+        try:
+            with writing(self.target.parent):
+                _remove(self.path)
+                self.connection = duckdb.connect(str(self.path))
+                create_schema(self.connection)
+                write_reference(self.connection, self.reference)
+        except BaseException:
+            self.__exit__()  # the `with` statement does not call it when entering fails
+            raise
         return self
 
     def insert_iati(self, table: str, rows: list[dict]) -> None:
-        insert_table(self.connection, table, list(iati.TABLES[table]), rows)
+        with writing(self.target.parent):
+            insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
     def insert_validated(self, sheet: spec.Sheet, records: list[dict], frames: list[pa.Table]) -> None:
         self.progress(f"writing {len(records) + sum(f.num_rows for f in frames):,} rows to {sheet.table}")
-        insert_records(self.connection, sheet, records)
-        for frame in frames:
-            insert_frame(self.connection, sheet, frame)
+        with writing(self.target.parent):
+            insert_records(self.connection, sheet, records)
+            for frame in frames:
+                insert_frame(self.connection, sheet, frame)
 
     def reject_duplicates(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
-        return reject_duplicates(self.connection, validated, order)
+        with writing(self.target.parent):
+            return reject_duplicates(self.connection, validated, order)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
+        with writing(self.target.parent):
+            self._finish(extracted, as_of, inputs)
+
+    def _finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         connection = self.connection
         connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
                            [as_of.isoformat() if as_of else None,
@@ -347,7 +397,11 @@ class Building:
 
     def __exit__(self, *exception) -> None:
         if self.connection is not None:
-            self.connection.close()
+            try:
+                self.connection.close()
+            except duckdb.Error:
+                pass  # a connection DuckDB gave up on (a full disk): its file goes all the same
+            self.connection = None
         _remove(self.path)
 
 

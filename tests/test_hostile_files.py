@@ -8,6 +8,7 @@ import hashlib
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -299,6 +300,85 @@ def test_a_long_quoted_cell_spanning_lines_is_counted_as_one_row(database, tmp_p
     path.write_text(text + '\r\nSerbia,"' + "line\n" * 30_000 + '",inception,2014-04-30,\r\n', encoding="utf-8")
     with pytest.raises(UnreadableFile, match=r"^quoted.csv: row 3 holds a cell of more than 131,072 characters"):
         run_load([path], database)
+
+
+# --- The disk, full or read-only ------------------------------------------------------------------------------
+
+def namespaces_work() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+needs_namespaces = pytest.mark.skipif(not namespaces_work(), reason="needs unshare (user and mount namespaces)")
+
+IN_A_SMALL_FOLDER = """
+set -e
+mount -t tmpfs -o size={size} tmpfs "$FOLDER"
+cp "$OLD" "$FOLDER/warehouse.duckdb"
+{after_copy}
+sha256sum "$FOLDER/warehouse.duckdb" | cut -d' ' -f1
+set +e
+"$PYTHON" -m etl load "$INPUT" --db "$FOLDER/warehouse.duckdb" --quiet 2>"$ERRORS"
+echo "status $?"
+sha256sum "$FOLDER/warehouse.duckdb" | cut -d' ' -f1
+ls -A "$FOLDER"
+"""
+
+
+def load_in_a_private_folder(tmp_path: Path, old: Path, inputs: Path, size: str, after_copy: str = ""):
+    """Load into a tmpfs of `size` mounted in a private mount namespace (gone with the process), holding a
+    copy of `old` as the previous database: (hash before, exit status, hash after, files left, stderr)."""
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    errors = tmp_path / "errors.txt"
+    script = IN_A_SMALL_FOLDER.format(size=size, after_copy=after_copy)
+    result = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                            capture_output=True, text=True, timeout=300, cwd=REPOSITORY,
+                            env=dict(os.environ, FOLDER=str(folder), OLD=str(old), INPUT=str(inputs),
+                                     ERRORS=str(errors), PYTHON=sys.executable, PYTHONPATH=str(REPOSITORY)))
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 3, result.stderr
+    return lines[0], int(lines[1].split()[1]), lines[2], lines[3:], errors.read_text(), folder
+
+
+@needs_namespaces
+@pytest.mark.parametrize("room_kb", [256, 512, 2048])  # full while connecting, committing a write, checkpointing
+def test_a_full_disk_is_a_message_and_the_previous_database_survives(existing, tmp_path, room_kb):
+    database, _ = existing
+    size = f"{database.stat().st_size // 1024 + room_kb}k"  # room for the old database, not for a new one
+    before, status, after, left, err, folder = load_in_a_private_folder(
+        tmp_path, database, REPOSITORY / "data" / "sample", size)
+    assert status == 1, err
+    assert err.splitlines() == [
+        f"error: the disk holding {folder} is full: the new database could not be written there; free space "
+        "and load again", "The previous database was left unchanged."]
+    assert after == before
+    assert left == [".warehouse.duckdb.lock", "warehouse.duckdb"]
+
+
+@needs_namespaces
+def test_a_read_only_data_folder_is_a_message(existing, tmp_path):
+    database, _ = existing
+    before, status, after, left, err, folder = load_in_a_private_folder(
+        tmp_path, database, REPOSITORY / "data" / "sample", "64m", after_copy='mount -o remount,ro "$FOLDER"')
+    assert status == 1, err
+    assert err.splitlines() == [
+        f"error: cannot write in {folder} (read-only file system): choose a writable folder with --db "
+        "(or MM_DB_PATH)", "The previous database was left unchanged."]
+    assert after == before
+    assert left == ["warehouse.duckdb"]
+
+
+def test_a_folder_where_no_file_can_be_made_is_a_message(tmp_path, capsys):
+    """/proc takes no new files, even from root (whom permissions do not stop)."""
+    status = main(["load", str(REPOSITORY / "data" / "sample" / "JAM.xlsx"), "--db", "/proc/warehouse.duckdb",
+                   "--quiet"])
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: cannot write in /proc (no such file or directory): choose a writable folder with --db "
+        "(or MM_DB_PATH)", "The previous database was left unchanged."]
 
 
 def test_two_parts_of_one_name_are_refused(tmp_path):

@@ -346,8 +346,17 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str) -> SheetScan:
 def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
     """`scan_sheet` for every sheet of the workbook, one after the other."""
     with zipfile.ZipFile(path) as archive:
+        guard.check_part_names(archive, file or path.name)
         parts = _sheet_parts(archive)
     return {name: scan_sheet(path, part, file or path.name, name) for name, part in parts.items()}
+
+
+def scan_workbook(path: Path, file: str) -> dict[str, SheetScan]:
+    """What `read_workbook` needs before a reader opens any sheet: the workbook's container checked
+    (etl/guard.py: size, zip bomb, sheets), then every sheet scanned. The loader runs it in one thread for
+    the files it reads, in their order (`read_workbook(..., scans=)`)."""
+    guard.check_input(path, file)
+    return scan_sheets(path, file)
 
 
 def _blank_to_none(rows: list[list[Any]]) -> list[list[Any]]:
@@ -482,12 +491,13 @@ class SheetReader:
                         rows[index][position] = value
 
 
-def read_workbook(path: Path, display_name: str | None = None, reference: Reference | None = None
-                  ) -> tuple[list[RawSheet], list[LoadWarning]]:
+def read_workbook(path: Path, display_name: str | None = None, reference: Reference | None = None,
+                  scans: Future | None = None) -> tuple[list[RawSheet], list[LoadWarning]]:
     """Every recognised sheet of an .xlsx workbook, and warnings. Raises UnreadableFile when it holds none.
 
     Each sheet is scanned (etl/guard.py checks its used range; hidden rows, formulas, errors) before any
-    reader opens it; the scans run one sheet ahead, beside fastexcel reading the sheet before."""
+    reader opens it: by `scans` (a Future of `scan_workbook`) when given, else here, one sheet ahead of
+    fastexcel reading the sheet before."""
     file = display_name or path.name
     reference = reference or load_reference()
     reader = SheetReader(file, reference)
@@ -503,12 +513,16 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         twice = next((title for index, title in enumerate(titles) if title in titles[:index]), None)
         if twice is not None:
             raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")
-        with zipfile.ZipFile(path) as archive:
-            guard.check_part_names(archive, file)
-            parts = _sheet_parts(archive)
-        scans = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
+        if scans is not None:
+            scan_of = scans.result().get  # raises when a sheet is over the cell budget
+        else:
+            with zipfile.ZipFile(path) as archive:
+                guard.check_part_names(archive, file)
+                parts = _sheet_parts(archive)
+            futures = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
+            scan_of = lambda name: futures[name].result() if name in futures else None  # noqa: E731
         for metadata in workbook.sheets_metadata:
-            raw = _read_sheet(path, workbook, reader, metadata, scans.get(metadata.name), warnings)
+            raw = _read_sheet(path, workbook, reader, metadata, scan_of(metadata.name), warnings)
             if raw is not None:
                 sheets.append(raw)
     except UnreadableFile:
@@ -526,17 +540,16 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     return sheets, warnings
 
 
-def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, metadata, scanning: Future | None,
+def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, metadata, scan: SheetScan | None,
                 warnings: list[LoadWarning]):
-    """One sheet, once its scan is done: recognised from its first 30 rows, read from the XML alone (a sheet
+    """One sheet, scanned: recognised from its first 30 rows, read from the XML alone (a sheet
     that is not recognised, or hidden, is never read whole); then read by the fast lane (etl/columnar.py)
     where it is plain, else cell by cell by calamine. None for a sheet not loaded (with a warning)."""
     from .xlsx_rows import read_rows  # reads rows of the XML; builds on this module
 
     title, file = metadata.name, reader.file
-    if scanning is None:
+    if scan is None:
         raise UnreadableFile(file, f"the workbook is damaged (no part holds the sheet '{title}')")
-    scan = scanning.result()  # raises when over the cell budget
     top = read_rows(path, title, first=HEADER_SEARCH_ROWS)
     recognised = reader.recognise(title, [list(top.get(n, [])) for n in range(1, max(top, default=0) + 1)])
     if recognised is None:
@@ -637,11 +650,11 @@ def long_csv_cell(row: int) -> str:
             "shorten it (an unclosed quote also makes the rest of the file one cell)")
 
 
-def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None
-              ) -> tuple[list[RawSheet], list[LoadWarning]]:
+def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None,
+              scans: Future | None = None) -> tuple[list[RawSheet], list[LoadWarning]]:
     if path.suffix.lower() == ".csv":
         return read_csv(path, display_name, reference)
-    return read_workbook(path, display_name, reference)
+    return read_workbook(path, display_name, reference, scans)
 
 
 def input_files(paths: list[Path]) -> list[Path]:

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,7 +30,7 @@ from . import checks, guard, iati, spec
 from .columnar import RATE_COLUMN, FastSheet, validate_fast
 from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
-from .extract import XML_SUFFIXES, input_files, read_file
+from .extract import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file, scan_workbook
 from .reference import Reference, load_reference
 from .transform import Validated, validate_sheet
 
@@ -193,14 +193,15 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
     return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
 
 
-def _read(path: Path, name: str, reference: Reference):
+def _read(path: Path, name: str, reference: Reference, scans: Future | None = None):
     """(SHA-256, the file's sheets and warnings) of one input, after the size and zip-bomb guard. IATI
-    files are streamed into the database by the caller, so only checked here."""
+    files are streamed into the database by the caller, so only checked here. `scans`: the workbook's
+    sheets scanned by the loader's scanning thread (etl/extract.py, `scan_workbook`)."""
     guard.check_input(path, name)
     sha256 = file_sha256(path)
     if path.suffix.lower() in XML_SUFFIXES:
         return sha256, None
-    return sha256, read_file(path, name, reference)
+    return sha256, read_file(path, name, reference, scans)
 
 
 @dataclass
@@ -228,13 +229,23 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     warnings: list[LoadWarning] = []
     order: list[tuple[str, str]] = []  # (file, sheet) in the order read: the first of two equal keys wins
     names = _display_names(files)
-    with ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:  # reads the next files while this one is validated
-        reads = [reader.submit(_read, path, names[path], reference) for path in files[:READ_AHEAD]]
+    # A workbook's sheets are scanned (their used range checked) before any reader opens them. The scans
+    # hold the GIL (regular expressions): one thread runs them in file order, so that the first file's is
+    # not slowed by the next one's, and each runs while fastexcel (which releases the GIL) reads the file
+    # before.
+    scanner = ThreadPoolExecutor(max_workers=1)
+
+    def start_reading(path: Path) -> Future:
+        scans = scanner.submit(scan_workbook, path, names[path]) if path.suffix.lower() in WORKBOOK_SUFFIXES else None
+        return reader.submit(_read, path, names[path], reference, scans)
+
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:
+        stack.callback(scanner.shutdown, wait=True, cancel_futures=True)
+        reads = [start_reading(path) for path in files[:READ_AHEAD]]  # the next files are read while this one is validated
         for index, path in enumerate(files, start=1):
             progress(f"[{index}/{len(files)}] reading {names[path]}")
             if index - 1 + READ_AHEAD < len(files):
-                following = files[index - 1 + READ_AHEAD]
-                reads.append(reader.submit(_read, following, names[following], reference))
+                reads.append(start_reading(files[index - 1 + READ_AHEAD]))
             try:
                 sha256, read = reads[index - 1].result()
             except BaseException:

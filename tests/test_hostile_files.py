@@ -155,6 +155,24 @@ def test_a_sheet_with_no_header_in_its_first_rows_is_not_read_whole(tmp_path, mo
     assert RecordingWorkbook.asked == []
 
 
+@pytest.mark.parametrize("body, what", [
+    ('<!DOCTYPE x [<!ENTITY e "1">]><sheetData><row r="1"><c><v>1</v></c></row></sheetData>',
+     "a DOCTYPE or other declaration"),
+    ('<sheetData><row r="1"><c><v>1</v></c><c r="A2"><v>1<row r="9"/></v></c></row></sheetData>',
+     "a row or cell inside a cell"),
+    ('<sheetData><row r="1"><c><v>1</v></c><c r="A2"><is><is><t>x</t></is></is></c></row></sheetData>',
+     "an element inside one of its own name, in a cell"),
+])
+def test_where_calamine_and_the_exact_reading_could_part_ways_the_sheet_is_refused(tmp_path, body, what):
+    """Cells without r are placed by what comes before them, so their range is worked out tag by tag; where
+    that reading cannot be sure to follow calamine's, the sheet is refused rather than guessed."""
+    path = hostile.write_workbook(tmp_path / "odd.xlsx", [("Sheet1", body)])
+    with pytest.raises(UnreadableFile) as refused:
+        read_workbook(path)
+    assert str(refused.value) == (f"odd.xlsx › Sheet1: its XML holds {what}, which no spreadsheet program writes: "
+                                  "open the file in Excel or LibreOffice and save it again")
+
+
 # --- The used range worked out from the XML agrees with calamine's ----------------------------------------
 
 def used_range(path: Path, budget: int) -> tuple[int, int, bool]:

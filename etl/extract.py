@@ -286,7 +286,8 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
                     if number:
                         scan.hidden_rows.add(int(number.group(1)))
             if prefixed is not False or extent.needs_exact:  # what the used range did not look for
-                if not cells_to_parse and (b"<f" in text or b't="e"' in text or prefixed is not False and b":f" in text):
+                if not cells_to_parse and (b"<f" in text or b't="e"' in text
+                                           or prefixed is not False and b":f" in text):
                     cells_to_parse = any(marker in text for marker in CELL_MARKERS)
                 iso_dates = iso_dates or b't="d"' in text  # dates stored as text: calamine and fastexcel differ
             merged = merged or b"mergeCell" in text and any(marker in text for marker in MERGED)
@@ -507,7 +508,7 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         raise UnreadableFile(file, f"not a readable Excel workbook ({error})") from None
     sheets: list[RawSheet] = []
     warnings: list[LoadWarning] = []
-    scanner = ThreadPoolExecutor(max_workers=1)  # the scans run in C (zlib, re) and release the GIL
+    scanner = ThreadPoolExecutor(max_workers=1)  # a sheet is scanned while fastexcel (no GIL) reads the one before
     try:
         titles = [metadata.name for metadata in workbook.sheets_metadata]
         twice = next((title for index, title in enumerate(titles) if title in titles[:index]), None)
@@ -551,7 +552,8 @@ def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, met
     if scan is None:
         raise UnreadableFile(file, f"the workbook is damaged (no part holds the sheet '{title}')")
     top = read_rows(path, title, first=HEADER_SEARCH_ROWS)
-    recognised = reader.recognise(title, [list(top.get(n, [])) for n in range(1, max(top, default=0) + 1)])
+    top_rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
+    recognised = reader.recognise(title, top_rows)
     if recognised is None:
         if title.casefold() not in TEMPLATE_HELPER_SHEETS and metadata.visible == SheetVisibleEnum.Visible:
             warnings.append(LoadWarning(file, title, None, None, "sheet skipped",
@@ -566,7 +568,6 @@ def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, met
     if scan.plain and os.environ.get(FAST_LANE_SWITCH) != "0":
         from .columnar import read_fast  # the fast lane builds on this module
 
-        top_rows = [list(top.get(n, [])) for n in range(1, max(top, default=0) + 1)]
         fast = read_fast(path, file, title, *recognised, top_rows)
         if fast is not None:
             fast.hidden_rows = scan.hidden_rows

@@ -426,14 +426,16 @@ class ExactRange:
 
 
 def _attributes(attributes: bytes) -> list[tuple[bytes, bytes]]:
-    return [(name, double if double or not single else single) for name, double, single in ATTRIBUTE.findall(attributes)]
+    return [(name, double if double or not single else single)
+            for name, double, single in ATTRIBUTE.findall(attributes)]
 
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _VALUE = rb"""(?:"[^"<>]*"|'[^'<>]*')"""
 _NOT_R = rb"(?:\s+(?!r\s*=)[\w:.-]+\s*=\s*" + _VALUE + rb")*\s*>"
-_CONTENT = (rb"(?:<" + _PREFIX + rb"v>[^<]+</" + _PREFIX + rb"v>|<" + _PREFIX + rb"is><" + _PREFIX + rb"t(?:\s+[\w:.-]+\s*=\s*"
-            + _VALUE + rb")*>[^<]*</" + _PREFIX + rb"t></" + _PREFIX + rb"is>)</" + _PREFIX + rb"c>")
+_CONTENT = (rb"(?:<" + _PREFIX + rb"v>[^<]+</" + _PREFIX + rb"v>"
+            rb"|<" + _PREFIX + rb"is><" + _PREFIX + rb"t(?:\s+[\w:.-]+\s*=\s*" + _VALUE + rb")*>[^<]*</" + _PREFIX
+            + rb"t></" + _PREFIX + rb"is>)</" + _PREFIX + rb"c>")
 _TAG = rb"""(?P<close>/?)(?P<name>[^\s/>!?"'<]+)(?P<attributes>(?:[^>"']|"[^"]*"|'[^']*')*)>"""
 MARKUP = re.compile(rb"(?P<bare>(?:<" + _PREFIX + rb"c" + _NOT_R + _CONTENT + rb")+)"
                     rb"|(?P<placed>(?:<" + _PREFIX + rb"c\s+r\s*=\s*" + _VALUE + _NOT_R + _CONTENT + rb")+)"

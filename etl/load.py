@@ -221,8 +221,10 @@ class Extracted:
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
                          building: "Building") -> Extracted:
     """Read and validate every file into the database being built. Each file's accepted rows are written
-    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel and the byte scan
-    run outside the GIL, on the second core), so memory holds three files' rows, not all of them. Rows repeating a key are then found by the database (etl/duplicates.py)."""
+    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL,
+    on the second core; the byte scans in one thread of their own), so memory holds three files' rows, not
+    all of them. Rows repeating a key are then found by the database
+    (etl/duplicates.py)."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
@@ -241,7 +243,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
 
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:
         stack.callback(scanner.shutdown, wait=True, cancel_futures=True)
-        reads = [start_reading(path) for path in files[:READ_AHEAD]]  # the next files are read while this one is validated
+        reads = [start_reading(path) for path in files[:READ_AHEAD]]  # read while the one before is validated
         for index, path in enumerate(files, start=1):
             progress(f"[{index}/{len(files)}] reading {names[path]}")
             if index - 1 + READ_AHEAD < len(files):
@@ -322,7 +324,8 @@ def write_problem(folder: Path, error: BaseException) -> str:
         return (f"the disk holding {folder} is full: the new database could not be written there; free space "
                 "and load again")
     if isinstance(error, OSError) and error.strerror:
-        return f"cannot write in {folder} ({error.strerror.lower()}): choose a writable folder with --db (or MM_DB_PATH)"
+        return (f"cannot write in {folder} ({error.strerror.lower()}): choose a writable folder with --db "
+                "(or MM_DB_PATH)")
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return f"the new database could not be written in {folder} ({first_line}): check the folder and load again"
 

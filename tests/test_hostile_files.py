@@ -222,7 +222,8 @@ def random_sheet(seed: int) -> str:
         for _ in range(chance.randint(0, 8)):
             place = f"{column_letters(chance.randint(1, 40))}{chance.randint(1, 60)}"
             attributes = plain_or(f' r="{place}"', f' r="{place.lower()}"', "", f" r='{place}'", f' s="1" r="{place}"',
-                                  f' r="A1" r="{place}"', f' r="{place}"\tr="B2"', f' r = "{place}"', f' r="{place}"r="C3"')
+                                  f' r="A1" r="{place}"', f' r="{place}"\tr="B2"', f' r = "{place}"',
+                                  f' r="{place}"r="C3"')
             name = plain_or("c", "x:c", "y:c")
             content = plain_or("<v>1</v>", "<is><t>t</t></is>", None, "<x:v>2</x:v>", "<f>1+1</f><v>2</v>")
             cells.append(f"<{name}{attributes}/>" if content is None else f"<{name}{attributes}>{content}</{name}>")

@@ -17,6 +17,7 @@ tolerant (docs/schema.md, "Tolerant reading", lists the rules):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -509,21 +510,23 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     sheets: list[RawSheet] = []
     warnings: list[LoadWarning] = []
     scanner = ThreadPoolExecutor(max_workers=1)  # a sheet is scanned while fastexcel (no GIL) reads the one before
+    stack = contextlib.ExitStack()
     try:
         titles = [metadata.name for metadata in workbook.sheets_metadata]
         twice = next((title for index, title in enumerate(titles) if title in titles[:index]), None)
         if twice is not None:
             raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")
+        archive = stack.enter_context(zipfile.ZipFile(path))  # for the first rows of every sheet
+        parts = _sheet_parts(archive)
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            with zipfile.ZipFile(path) as archive:
-                guard.check_part_names(archive, file)
-                parts = _sheet_parts(archive)
+            guard.check_part_names(archive, file)
             futures = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
             scan_of = lambda name: futures[name].result() if name in futures else None  # noqa: E731
         for metadata in workbook.sheets_metadata:
-            raw = _read_sheet(path, workbook, reader, metadata, scan_of(metadata.name), warnings)
+            raw = _read_sheet(path, workbook, reader, metadata, scan_of(metadata.name), warnings,
+                              (archive, parts.get(metadata.name)))
             if raw is not None:
                 sheets.append(raw)
     except UnreadableFile:
@@ -532,6 +535,7 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         raise UnreadableFile(file, f"the workbook is damaged ({error})") from None
     finally:
         scanner.shutdown(wait=True, cancel_futures=True)
+        stack.close()
         workbook.close()
     if not sheets:
         expected = ", ".join(f"'{s.title}'" for s in spec.SHEETS)
@@ -542,7 +546,7 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
 
 
 def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, metadata, scan: SheetScan | None,
-                warnings: list[LoadWarning]):
+                warnings: list[LoadWarning], opened: tuple[zipfile.ZipFile, str | None]):
     """One sheet, scanned: recognised from its first 30 rows, read from the XML alone (a sheet
     that is not recognised, or hidden, is never read whole); then read by the fast lane (etl/columnar.py)
     where it is plain, else cell by cell by calamine. None for a sheet not loaded (with a warning)."""
@@ -551,7 +555,8 @@ def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, met
     title, file = metadata.name, reader.file
     if scan is None:
         raise UnreadableFile(file, f"the workbook is damaged (no part holds the sheet '{title}')")
-    top = read_rows(path, title, first=HEADER_SEARCH_ROWS)
+    archive, part = opened
+    top = read_rows(path, title, first=HEADER_SEARCH_ROWS, archive=archive, part=part)
     top_rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
     recognised = reader.recognise(title, top_rows)
     if recognised is None:

@@ -131,17 +131,23 @@ def check_part_names(archive: zipfile.ZipFile, file: str) -> None:
 
 
 def member_name(archive: zipfile.ZipFile, name: str) -> str | None:
-    """The archive's name for a part, matched regardless of case, as calamine finds parts."""
-    folded = name.lower()
-    return next((n for n in archive.namelist() if n.lower() == folded), None)
+    """The archive's name for a part, matched regardless of case, as calamine finds parts (the first)."""
+    return _folded_names(archive).get(name.lower())
+
+
+def _folded_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for name in archive.namelist():
+        names.setdefault(name.lower(), name)
+    return names
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str | None]]:
     """(sheet name, its XML part in the archive, or None when missing) for every <sheet> of the workbook, in
     order, resolved as calamine resolves them: the r:id attribute through xl/_rels/workbook.xml.rels, a
     target taken as it is when it starts with 'xl/', without its '/' when with '/xl/', else under 'xl/'."""
-    workbook = member_name(archive, WORKBOOK_PART)
-    relations = member_name(archive, RELATIONSHIPS_PART)
+    folded = _folded_names(archive)  # once: a workbook may have hundreds of sheets
+    workbook, relations = folded.get(WORKBOOK_PART), folded.get(RELATIONSHIPS_PART)
     if workbook is None or relations is None:
         return []
     targets = {}
@@ -160,7 +166,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str | None]]:
             sheets.append((element.get("name", ""), None))
             continue
         path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
-        sheets.append((element.get("name", ""), member_name(archive, path)))
+        sheets.append((element.get("name", ""), folded.get(path.lower())))
     return sheets
 
 

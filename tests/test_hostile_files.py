@@ -287,6 +287,21 @@ def test_the_sheet_limit_is_mm_max_sheets(write_workbook, database, monkeypatch)
     assert run_load([path], database).rows_loaded
 
 
+def test_a_workbook_of_many_sheets_is_opened_once_not_once_a_sheet(tmp_path, monkeypatch):
+    """Opening the workbook and parsing its list of sheets for each sheet made 1,000 sheets cost 40 s."""
+    import etl.guard
+
+    calls = []
+    real = etl.guard.sheet_parts
+    monkeypatch.setattr(etl.guard, "sheet_parts", lambda archive: calls.append(1) or real(archive))
+    monkeypatch.setenv("MM_MAX_SHEETS", "300")
+    path = hostile.write_workbook(tmp_path / "many.xlsx", [(f"Sheet{i}", hostile.sheet_body(
+        {1: hostile.text_cell("A1", str(i))})) for i in range(300)])
+    with pytest.raises(UnreadableFile, match="many.xlsx: no known sheet"):
+        read_workbook(path)
+    assert len(calls) <= 2
+
+
 def test_two_sheets_of_one_name_are_refused(tmp_path):
     """calamine and fastexcel would each pick one of them; the checks above must know which."""
     body = hostile.sheet_body({1: hostile.text_cell("A1", "x")})

@@ -35,10 +35,10 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from . import spec
-from .errors import ValueProblem
-from .extract import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter, _total_row,
-                      has_marker_texts, header_texts, normalise_header, recognise_csv, row_skipped,
-                      skipped_rows_warnings)
+from .errors import UnreadableFile, ValueProblem
+from .extract import (CSV_CELL_LIMIT, HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter,
+                      _total_row, has_marker_texts, header_texts, long_csv_cell, normalise_header, recognise_csv,
+                      row_skipped, skipped_rows_warnings)
 from .parse import is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet
@@ -141,10 +141,24 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
                                                        strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
+    too_long = _first_row_over(table, CSV_CELL_LIMIT)
+    if too_long is not None:  # the per-cell path's csv module cannot read it: both lanes refuse the file
+        raise UnreadableFile(file, long_csv_cell(match.index + 2 + too_long))
     table = pa.table({name: pc.if_else(pc.equal(column, ""), pa.nulls(len(column), pa.string()), column)
                       for name, column in zip(names, table.columns)})  # '' is an empty cell, as on the per-cell path
     headers = header_texts(records[match.index], match.columns)
     return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0)
+
+
+def _first_row_over(table: pa.Table, characters: int) -> int | None:
+    """The index of the first row with a text longer than `characters`, or None."""
+    first = None
+    for column in table.columns:
+        lengths = pc.utf8_length(column)
+        if (pc.max(lengths).as_py() or 0) > characters:
+            index = pc.index(pc.greater(lengths, characters), True).as_py()
+            first = index if first is None else min(first, index)
+    return first
 
 
 def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:

@@ -17,6 +17,7 @@ tolerant (docs/schema.md, "Tolerant reading", lists the rules):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -25,18 +26,19 @@ import re
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree as SafeElementTree
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from . import spec
+from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .parse import MONTHS, clean_text
 from .reference import Reference, load_reference
 
 HEADER_SEARCH_ROWS = 30
+CSV_CELL_LIMIT = csv.field_size_limit()  # characters in one CSV field: the csv module's limit (131,072)
 FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 XML_SUFFIXES = {".xml"}
@@ -234,18 +236,12 @@ def _local(tag: str) -> str:
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part inside the xlsx archive."""
-    workbook = SafeElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relations = SafeElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in relations}
-    parts = {}
-    for element in workbook.iter():
-        if _local(element.tag) == "sheet":
-            relation = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-            target = targets.get(relation)
-            if target:
-                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-                parts[element.get("name")] = path
+    """Sheet name -> its XML part in the archive, found as calamine finds it (etl/guard.py, `sheet_parts`):
+    the first sheet of a name, the part's name matched regardless of case."""
+    parts: dict[str, str] = {}
+    for name, part in guard.sheet_parts(archive):
+        if part is not None:
+            parts.setdefault(name, part)
     return parts
 
 
@@ -263,11 +259,13 @@ MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) 
 MARKER_DISGUISES = (b"&#", b"_x", b"<r>", b"<r ", b":r>", b":r ")
 
 
-def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
+def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange) -> bool:
     """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
-    one, far cheaper than parsing); whether the sheet is plain; returns whether any cell holds an error or
-    a formula, which needs the XML parsed. Each search is a pass over a megabyte block, so a block is
-    searched for a few short marks, and for the exact ones only where a mark is found."""
+    one, far cheaper than parsing); the sheet's used range (`extent`, etl/guard.py), which also finds the
+    formulas, error cells and dates stored as text of a sheet whose tags have no prefix; whether the sheet
+    is plain; returns whether any cell holds an error or a formula, which needs the XML parsed. Each search
+    is a pass over a megabyte block, so a block is searched for a few short marks, and for the exact ones
+    only where a mark is found."""
     cells_to_parse = merged = iso_dates = False
     prefixed = None  # whether the tags carry a namespace prefix (<x:f>), known from the <sheetData> tag
     carry = b""
@@ -278,15 +276,26 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan) -> bool:
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             if prefixed is None and b"sheetData" in text:
                 prefixed = b"<sheetData" not in text
+                extent.needs_exact |= prefixed  # the quick bounds know unprefixed tags only
+            if prefixed is False and not extent.needs_exact:
+                back = extent.feed(text)
+                if back is not None:  # a cell tag at the end of the block goes on in the next one
+                    text, carry = text[:back], text[back:] + carry
             if b"hidden=" in text:
                 for match in HIDDEN_ROW.finditer(text):
                     number = ROW_NUMBER.search(match.group(0))
                     if number:
                         scan.hidden_rows.add(int(number.group(1)))
-            if not cells_to_parse and (b"<f" in text or b't="e"' in text or prefixed is not False and b":f" in text):
-                cells_to_parse = any(marker in text for marker in CELL_MARKERS)
+            if prefixed is not False or extent.needs_exact:  # what the used range did not look for
+                if not cells_to_parse and (b"<f" in text or b't="e"' in text
+                                           or prefixed is not False and b":f" in text):
+                    cells_to_parse = any(marker in text for marker in CELL_MARKERS)
+                iso_dates = iso_dates or b't="d"' in text  # dates stored as text: calamine and fastexcel differ
             merged = merged or b"mergeCell" in text and any(marker in text for marker in MERGED)
-            iso_dates = iso_dates or b't="d"' in text  # dates stored as text: calamine and fastexcel differ
+    if carry and guard.CELL_TAG.search(carry):
+        extent.needs_exact = True  # a cell tag the file ends in the middle of
+    cells_to_parse = cells_to_parse or extent.formulas or extent.errors
+    iso_dates = iso_dates or extent.dates
     scan.plain = not (cells_to_parse or merged or iso_dates)
     return cells_to_parse
 
@@ -296,9 +305,8 @@ def has_marker_texts(path: Path, sheet: str) -> bool:
     column of numbers or dates ('N/A', 'null', ...); when unsure (escaped or rich text), yes. Read only
     when such a column has empty cells."""
     with zipfile.ZipFile(path) as archive:
-        parts = [_sheet_parts(archive).get(sheet), "xl/sharedStrings.xml"]
-        names = set(archive.namelist())
-        for part in (p for p in parts if p in names):
+        parts = [_sheet_parts(archive).get(sheet), guard.member_name(archive, "xl/sharedStrings.xml")]
+        for part in (p for p in parts if p):
             carry = b""
             with archive.open(part) as stream:
                 for block in iter(lambda: stream.read(1 << 20), b""):
@@ -309,30 +317,48 @@ def has_marker_texts(path: Path, sheet: str) -> bool:
     return False
 
 
-def scan_sheets(path: Path) -> dict[str, SheetScan]:
-    """What calamine does not report, per sheet: hidden rows, error cells and formulas saved uncalculated.
-    Bounded memory: bytes are read in blocks, and the XML is only parsed (streamed) when it has
-    error cells or formulas."""
-    scans: dict[str, SheetScan] = {}
+def scan_sheet(path: Path, part: str, file: str, sheet: str) -> SheetScan:
+    """What calamine does not report about one sheet: hidden rows, error cells and formulas saved
+    uncalculated; after its used range is checked against $MM_MAX_CELLS (raises UnreadableFile), before any
+    reader opens the sheet. Bounded memory: bytes are read in blocks, and the XML is only parsed (streamed)
+    when it has error cells or formulas."""
+    scan = SheetScan()
+    extent = guard.UsedRange(guard.max_cells())
     with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        for name, part in _sheet_parts(archive).items():
-            scan = scans[name] = SheetScan()
-            if part not in names or not _byte_scan(archive, part, scan):
-                continue
-            with archive.open(part) as stream:
-                for _, element in SafeElementTree.iterparse(stream, events=("end",)):
-                    if _local(element.tag) != "row":
-                        continue
-                    namespace = element.tag[:-3]  # '{...}row' -> '{...}'
-                    for cell in element:
-                        value = cell.find(namespace + "v")
-                        if cell.get("t") == "e" and value is not None and value.text:
-                            scan.errors[_cell_position(cell.get("r"))] = value.text.strip()
-                        elif cell.find(namespace + "f") is not None and (value is None or not value.text):
-                            scan.uncalculated.append(_cell_position(cell.get("r")))
-                    element.clear()
-    return scans
+        cells_to_parse = _byte_scan(archive, part, scan, extent)
+        extent.settle(lambda: archive.open(part))
+        extent.check(file, sheet)
+        if not cells_to_parse:
+            return scan
+        with archive.open(part) as stream:
+            for _, element in SafeElementTree.iterparse(stream, events=("end",)):
+                if _local(element.tag) != "row":
+                    continue
+                namespace = element.tag[:-3]  # '{...}row' -> '{...}'
+                for cell in element:
+                    value = cell.find(namespace + "v")
+                    if cell.get("t") == "e" and value is not None and value.text:
+                        scan.errors[_cell_position(cell.get("r"))] = value.text.strip()
+                    elif cell.find(namespace + "f") is not None and (value is None or not value.text):
+                        scan.uncalculated.append(_cell_position(cell.get("r")))
+                element.clear()
+    return scan
+
+
+def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
+    """`scan_sheet` for every sheet of the workbook, one after the other."""
+    with zipfile.ZipFile(path) as archive:
+        guard.check_part_names(archive, file or path.name)
+        parts = _sheet_parts(archive)
+    return {name: scan_sheet(path, part, file or path.name, name) for name, part in parts.items()}
+
+
+def scan_workbook(path: Path, file: str) -> dict[str, SheetScan]:
+    """What `read_workbook` needs before a reader opens any sheet: the workbook's container checked
+    (etl/guard.py: size, zip bomb, sheets), then every sheet scanned. The loader runs it in one thread for
+    the files it reads, in their order (`read_workbook(..., scans=)`)."""
+    guard.check_input(path, file)
+    return scan_sheets(path, file)
 
 
 def _blank_to_none(rows: list[list[Any]]) -> list[list[Any]]:
@@ -467,9 +493,13 @@ class SheetReader:
                         rows[index][position] = value
 
 
-def read_workbook(path: Path, display_name: str | None = None, reference: Reference | None = None
-                  ) -> tuple[list[RawSheet], list[LoadWarning]]:
-    """Every recognised sheet of an .xlsx workbook, and warnings. Raises UnreadableFile when it holds none."""
+def read_workbook(path: Path, display_name: str | None = None, reference: Reference | None = None,
+                  scans: Future | None = None) -> tuple[list[RawSheet], list[LoadWarning]]:
+    """Every recognised sheet of an .xlsx workbook, and warnings. Raises UnreadableFile when it holds none.
+
+    Each sheet is scanned (etl/guard.py checks its used range; hidden rows, formulas, errors) before any
+    reader opens it: by `scans` (a Future of `scan_workbook`) when given, else here, one sheet ahead of
+    fastexcel reading the sheet before."""
     file = display_name or path.name
     reference = reference or load_reference()
     reader = SheetReader(file, reference)
@@ -479,51 +509,33 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         raise UnreadableFile(file, f"not a readable Excel workbook ({error})") from None
     sheets: list[RawSheet] = []
     warnings: list[LoadWarning] = []
+    scanner = ThreadPoolExecutor(max_workers=1)  # a sheet is scanned while fastexcel (no GIL) reads the one before
+    stack = contextlib.ExitStack()
     try:
-        with ThreadPoolExecutor(max_workers=1) as scanner:  # the scan runs while fastexcel reads (both in C/Rust)
-            scanning = scanner.submit(scan_sheets, path)
-            fast = {metadata.name: _fast_lane(path, file, metadata.name, reader, scanning, metadata)
-                    for metadata in workbook.sheets_metadata}
-            scans = scanning.result()
+        titles = [metadata.name for metadata in workbook.sheets_metadata]
+        twice = next((title for index, title in enumerate(titles) if title in titles[:index]), None)
+        if twice is not None:
+            raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")
+        archive = stack.enter_context(zipfile.ZipFile(path))  # for the first rows of every sheet
+        parts = _sheet_parts(archive)
+        if scans is not None:
+            scan_of = scans.result().get  # raises when a sheet is over the cell budget
+        else:
+            guard.check_part_names(archive, file)
+            futures = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
+            scan_of = lambda name: futures[name].result() if name in futures else None  # noqa: E731
         for metadata in workbook.sheets_metadata:
-            title = metadata.name
-            if fast[title] is not None:
-                sheets.append(fast[title])
-                continue
-            sheet = workbook.get_sheet_by_name(title)
-            rows = _blank_to_none(sheet.to_python(skip_empty_area=False))
-            scan = scans.get(title, SheetScan())
-            for (row, column), error in scan.errors.items():
-                while len(rows) <= row:
-                    rows.append([])
-                while len(rows[row]) <= column:
-                    rows[row].append(None)
-                rows[row][column] = error
-            recognised = reader.recognise(title, rows)
-            if recognised is None:
-                if title.casefold() not in TEMPLATE_HELPER_SHEETS and metadata.visible == SheetVisibleEnum.Visible:
-                    warnings.append(LoadWarning(file, title, None, None, "sheet skipped",
-                                                "neither its name nor a header row matches a known sheet, "
-                                                "so it was not loaded"))
-                continue
-            if metadata.visible != SheetVisibleEnum.Visible:
-                warnings.append(LoadWarning(file, title, None, None, "hidden sheet",
-                                            f"a hidden sheet holding {recognised[0].title!r} rows, not loaded: "
-                                            "unhide it in Excel to load it"))
-                continue
-            raw = reader.raw_sheet(title, *recognised, rows, sheet.merged_cell_ranges or [], scan.hidden_rows)
-            for row, column in scan.uncalculated:
-                if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
-                    raw.warnings.append(LoadWarning(file, title, row + 1, _letters(column), "formula not calculated",
-                                                    "a formula saved without its calculated value (the file was not "
-                                                    "saved by Excel): read as an empty cell; open and save it in "
-                                                    "Excel or LibreOffice"))
-            sheets.append(raw)
+            raw = _read_sheet(path, workbook, reader, metadata, scan_of(metadata.name), warnings,
+                              (archive, parts.get(metadata.name)))
+            if raw is not None:
+                sheets.append(raw)
     except UnreadableFile:
         raise
     except Exception as error:
         raise UnreadableFile(file, f"the workbook is damaged ({error})") from None
     finally:
+        scanner.shutdown(wait=True, cancel_futures=True)
+        stack.close()
         workbook.close()
     if not sheets:
         expected = ", ".join(f"'{s.title}'" for s in spec.SHEETS)
@@ -533,28 +545,57 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     return sheets, warnings
 
 
-def _fast_lane(path: Path, file: str, title: str, reader: SheetReader, scanning: Future, metadata):
-    """The sheet read by the fast lane (etl/columnar.py), or None for the per-cell path. Only the first
-    rows are read to find the header; the sheet is then read once, by fastexcel, while `scanning` looks
-    for what would rule the fast lane out (formulas, error cells, merged cells)."""
-    if metadata.visible != SheetVisibleEnum.Visible or os.environ.get(FAST_LANE_SWITCH) == "0":
-        return None
-    if scanning.done() and not scanning.result().get(title, SheetScan()).plain:
-        return None
-    from .columnar import read_fast  # the fast lane builds on this module
-    from .xlsx_rows import read_rows
+def _read_sheet(path: Path, workbook: CalamineWorkbook, reader: SheetReader, metadata, scan: SheetScan | None,
+                warnings: list[LoadWarning], opened: tuple[zipfile.ZipFile, str | None]):
+    """One sheet, scanned: recognised from its first 30 rows, read from the XML alone (a sheet
+    that is not recognised, or hidden, is never read whole); then read by the fast lane (etl/columnar.py)
+    where it is plain, else cell by cell by calamine. None for a sheet not loaded (with a warning)."""
+    from .xlsx_rows import read_rows  # reads rows of the XML; builds on this module
 
-    top = read_rows(path, title, first=HEADER_SEARCH_ROWS)
-    rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
+    title, file = metadata.name, reader.file
+    if scan is None:
+        raise UnreadableFile(file, f"the workbook is damaged (no part holds the sheet '{title}')")
+    archive, part = opened
+    top = read_rows(path, title, first=HEADER_SEARCH_ROWS, archive=archive, part=part)
+    top_rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
+    recognised = reader.recognise(title, top_rows)
+    if recognised is None:
+        if title.casefold() not in TEMPLATE_HELPER_SHEETS and metadata.visible == SheetVisibleEnum.Visible:
+            warnings.append(LoadWarning(file, title, None, None, "sheet skipped",
+                                        "neither its name nor a header row matches a known sheet, "
+                                        "so it was not loaded"))
+        return None
+    if metadata.visible != SheetVisibleEnum.Visible:
+        warnings.append(LoadWarning(file, title, None, None, "hidden sheet",
+                                    f"a hidden sheet holding {recognised[0].title!r} rows, not loaded: "
+                                    "unhide it in Excel to load it"))
+        return None
+    if scan.plain and os.environ.get(FAST_LANE_SWITCH) != "0":
+        from .columnar import read_fast  # the fast lane builds on this module
+
+        fast = read_fast(path, file, title, *recognised, top_rows)
+        if fast is not None:
+            fast.hidden_rows = scan.hidden_rows
+            return fast
+    sheet = workbook.get_sheet_by_name(title)
+    rows = _blank_to_none(sheet.to_python(skip_empty_area=False))
+    for (row, column), error in scan.errors.items():
+        while len(rows) <= row:
+            rows.append([])
+        while len(rows[row]) <= column:
+            rows[row].append(None)
+        rows[row][column] = error
     recognised = reader.recognise(title, rows)
     if recognised is None:
         return None
-    fast = read_fast(path, file, title, *recognised, rows)
-    scan = scanning.result().get(title, SheetScan())
-    if fast is None or not scan.plain:
-        return None
-    fast.hidden_rows = scan.hidden_rows
-    return fast
+    raw = reader.raw_sheet(title, *recognised, rows, sheet.merged_cell_ranges or [], scan.hidden_rows)
+    for row, column in scan.uncalculated:
+        if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
+            raw.warnings.append(LoadWarning(file, title, row + 1, _letters(column), "formula not calculated",
+                                            "a formula saved without its calculated value (the file was not "
+                                            "saved by Excel): read as an empty cell; open and save it in "
+                                            "Excel or LibreOffice"))
+    return raw
 
 
 def decode_text(raw: bytes, file: str) -> str:
@@ -587,7 +628,7 @@ def read_csv(path: Path, display_name: str | None = None, reference: Reference |
         if fast is not None:
             return [fast], []
     text = decode_text(path.read_bytes(), file)
-    rows = _blank_to_none([list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))])
+    rows = _blank_to_none(csv_records(text, file))
     recognised = recognise_csv(rows, reference)
     if recognised is not None:
         sheet_spec, match = recognised
@@ -596,11 +637,30 @@ def read_csv(path: Path, display_name: str | None = None, reference: Reference |
                          ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
 
 
-def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None
-              ) -> tuple[list[RawSheet], list[LoadWarning]]:
+def csv_records(text: str, file: str) -> list[list[str]]:
+    """The records of a CSV text; a record the csv module cannot read is refused with its row number."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            records.append(record)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise UnreadableFile(file, long_csv_cell(len(records) + 1)) from None
+        raise UnreadableFile(file, f"row {len(records) + 1} cannot be read as CSV ({error})") from None
+    return records
+
+
+def long_csv_cell(row: int) -> str:
+    """Why a CSV file with a cell longer than the csv module reads is refused (both lanes say the same)."""
+    return (f"row {row} holds a cell of more than {CSV_CELL_LIMIT:,} characters, the most a CSV cell may have: "
+            "shorten it (an unclosed quote also makes the rest of the file one cell)")
+
+
+def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None,
+              scans: Future | None = None) -> tuple[list[RawSheet], list[LoadWarning]]:
     if path.suffix.lower() == ".csv":
         return read_csv(path, display_name, reference)
-    return read_workbook(path, display_name, reference)
+    return read_workbook(path, display_name, reference, scans)
 
 
 def input_files(paths: list[Path]) -> list[Path]:

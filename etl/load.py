@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,7 +30,7 @@ from . import checks, guard, iati, spec
 from .columnar import RATE_COLUMN, FastSheet, validate_fast
 from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
-from .extract import XML_SUFFIXES, input_files, read_file
+from .extract import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file, scan_workbook
 from .reference import Reference, load_reference
 from .transform import Validated, validate_sheet
 
@@ -191,14 +193,15 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
     return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
 
 
-def _read(path: Path, name: str, reference: Reference):
+def _read(path: Path, name: str, reference: Reference, scans: Future | None = None):
     """(SHA-256, the file's sheets and warnings) of one input, after the size and zip-bomb guard. IATI
-    files are streamed into the database by the caller, so only checked here."""
+    files are streamed into the database by the caller, so only checked here. `scans`: the workbook's
+    sheets scanned by the loader's scanning thread (etl/extract.py, `scan_workbook`)."""
     guard.check_input(path, name)
     sha256 = file_sha256(path)
     if path.suffix.lower() in XML_SUFFIXES:
         return sha256, None
-    return sha256, read_file(path, name, reference)
+    return sha256, read_file(path, name, reference, scans)
 
 
 @dataclass
@@ -218,21 +221,33 @@ class Extracted:
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
                          building: "Building") -> Extracted:
     """Read and validate every file into the database being built. Each file's accepted rows are written
-    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel and the byte scan
-    run outside the GIL, on the second core), so memory holds three files' rows, not all of them. Rows repeating a key are then found by the database (etl/duplicates.py)."""
+    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL,
+    on the second core; the byte scans in one thread of their own), so memory holds three files' rows, not
+    all of them. Rows repeating a key are then found by the database
+    (etl/duplicates.py)."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
     warnings: list[LoadWarning] = []
     order: list[tuple[str, str]] = []  # (file, sheet) in the order read: the first of two equal keys wins
     names = _display_names(files)
-    with ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:  # reads the next files while this one is validated
-        reads = [reader.submit(_read, path, names[path], reference) for path in files[:READ_AHEAD]]
+    # A workbook's sheets are scanned (their used range checked) before any reader opens them. The scans
+    # hold the GIL (regular expressions): one thread runs them in file order, so that the first file's is
+    # not slowed by the next one's, and each runs while fastexcel (which releases the GIL) reads the file
+    # before.
+    scanner = ThreadPoolExecutor(max_workers=1)
+
+    def start_reading(path: Path) -> Future:
+        scans = scanner.submit(scan_workbook, path, names[path]) if path.suffix.lower() in WORKBOOK_SUFFIXES else None
+        return reader.submit(_read, path, names[path], reference, scans)
+
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:
+        stack.callback(scanner.shutdown, wait=True, cancel_futures=True)
+        reads = [start_reading(path) for path in files[:READ_AHEAD]]  # read while the one before is validated
         for index, path in enumerate(files, start=1):
             progress(f"[{index}/{len(files)}] reading {names[path]}")
             if index - 1 + READ_AHEAD < len(files):
-                following = files[index - 1 + READ_AHEAD]
-                reads.append(reader.submit(_read, following, names[following], reference))
+                reads.append(start_reading(files[index - 1 + READ_AHEAD]))
             try:
                 sha256, read = reads[index - 1].result()
             except BaseException:
@@ -286,8 +301,12 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
 def exclusive_load(target: Path, progress: Progress):
     """One load at a time per database file. Files left by a load that was killed are removed, since
     no other load can be building while this one holds the lock."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "w") as lock:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(target.with_name(f".{target.name}.lock"), "w")
+    except OSError as error:
+        raise LoadFailed(write_problem(target.parent, error)) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -298,9 +317,42 @@ def exclusive_load(target: Path, progress: Progress):
         yield
 
 
+def write_problem(folder: Path, error: BaseException) -> str:
+    """What to do when the database folder cannot take a file: a full disk, or a folder that is read-only
+    or missing."""
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or DISK_FULL.search(str(error)):
+        return (f"the disk holding {folder} is full: the new database could not be written there; free space "
+                "and load again")
+    if isinstance(error, OSError) and error.strerror:
+        return (f"cannot write in {folder} ({error.strerror.lower()}): choose a writable folder with --db "
+                "(or MM_DB_PATH)")
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"the new database could not be written in {folder} ({first_line}): check the folder and load again"
+
+
+DISK_FULL = re.compile(r"No space left on device|Disk quota exceeded")
+# DuckDB reports a failed write as an I/O error, a fatal error (at a checkpoint) or a failed commit (of its
+# write-ahead log): any of those, and any error whose text says a file could not be written.
+WRITE_ERRORS = (OSError, duckdb.IOException, duckdb.FatalException)
+WRITE_FAILURE = re.compile(r"No space left on device|Disk quota exceeded|Could not write|Read-only file system")
+
+
+@contextlib.contextmanager
+def writing(folder: Path):
+    """Errors of writing the new database file (a full disk above all) as LoadFailed naming the folder;
+    other errors are left as they are."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as error:
+        if isinstance(error, WRITE_ERRORS) or WRITE_FAILURE.search(str(error)):
+            raise LoadFailed(write_problem(folder, error)) from None
+        raise
+
+
 class Building:
     """The new database file, written beside the target under a temporary name. `finish` checks it and
-    swaps it in; leaving the `with` block any other way deletes it, and the target stays as it was."""
+    swaps it in; leaving the `with` block any other way deletes it, and the target stays as it was. Errors
+    of writing it (a full disk) become LoadFailed naming the folder."""
 
     def __init__(self, target: Path, reference: Reference, progress: Progress):
         self.target, self.reference, self.progress = target, reference, progress
@@ -308,25 +360,37 @@ class Building:
         self.connection: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> "Building":
-        _remove(self.path)
-        self.connection = duckdb.connect(str(self.path))
-        create_schema(self.connection)
-        write_reference(self.connection, self.reference)
+        try:
+            with writing(self.target.parent):
+                _remove(self.path)
+                self.connection = duckdb.connect(str(self.path))
+                create_schema(self.connection)
+                write_reference(self.connection, self.reference)
+        except BaseException:
+            self.__exit__()  # the `with` statement does not call it when entering fails
+            raise
         return self
 
     def insert_iati(self, table: str, rows: list[dict]) -> None:
-        insert_table(self.connection, table, list(iati.TABLES[table]), rows)
+        with writing(self.target.parent):
+            insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
     def insert_validated(self, sheet: spec.Sheet, records: list[dict], frames: list[pa.Table]) -> None:
         self.progress(f"writing {len(records) + sum(f.num_rows for f in frames):,} rows to {sheet.table}")
-        insert_records(self.connection, sheet, records)
-        for frame in frames:
-            insert_frame(self.connection, sheet, frame)
+        with writing(self.target.parent):
+            insert_records(self.connection, sheet, records)
+            for frame in frames:
+                insert_frame(self.connection, sheet, frame)
 
     def reject_duplicates(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
-        return reject_duplicates(self.connection, validated, order)
+        with writing(self.target.parent):
+            return reject_duplicates(self.connection, validated, order)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
+        with writing(self.target.parent):
+            self._finish(extracted, as_of, inputs)
+
+    def _finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         connection = self.connection
         connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
                            [as_of.isoformat() if as_of else None,
@@ -347,7 +411,11 @@ class Building:
 
     def __exit__(self, *exception) -> None:
         if self.connection is not None:
-            self.connection.close()
+            try:
+                self.connection.close()
+            except duckdb.Error:
+                pass  # a connection DuckDB gave up on (a full disk): its file goes all the same
+            self.connection = None
         _remove(self.path)
 
 

@@ -38,20 +38,24 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MILLISECONDS_A_DAY = 86_400_000
 
 
-def read_rows(path: Path, sheet: str, *, first: int | None = None, wanted: Iterable[int] | None = None
-              ) -> dict[int, list[Any]]:
+def read_rows(path: Path, sheet: str, *, first: int | None = None, wanted: Iterable[int] | None = None,
+              archive: zipfile.ZipFile | None = None, part: str | None = None) -> dict[int, list[Any]]:
     """Rows 1 to `first` and the `wanted` rows (numbered from 1) of a sheet: {row number: cell values
-    by column, A first}, each row as long as its last cell. Rows without cells are left out.
+    by column, A first}, each row as long as its last cell. Rows without cells are left out. The caller
+    reading many sheets may give the workbook already opened and the sheet's part (a workbook of hundreds
+    of sheets would otherwise be opened, and its list of sheets parsed, once a sheet).
     Raises KeyError when the workbook has no sheet of that name."""
+    if archive is None:
+        with zipfile.ZipFile(path) as opened:
+            return read_rows(path, sheet, first=first, wanted=wanted, archive=opened, part=part)
     numbers = set(range(1, (first or 0) + 1)).union(wanted or ())
-    with zipfile.ZipFile(path) as archive:
-        part = _sheet_parts(archive).get(sheet)
-        if part is None:
-            raise KeyError(f"no sheet named {sheet!r} in {Path(path).name}")
-        cells = _CellReader(archive)
-        with archive.open(_part_name(archive, part)) as stream:
-            rows = {number: cells.row(element) for number, element in _row_elements(stream, numbers)}
-        return cells.with_shared_strings({number: row for number, row in rows.items() if row})
+    part = part or _sheet_parts(archive).get(sheet)
+    if part is None:
+        raise KeyError(f"no sheet named {sheet!r} in {Path(path).name}")
+    cells = _CellReader(archive)
+    with archive.open(_part_name(archive, part)) as stream:
+        rows = {number: cells.row(element) for number, element in _row_elements(stream, numbers)}
+    return cells.with_shared_strings({number: row for number, row in rows.items() if row})
 
 
 def _part_name(archive: zipfile.ZipFile, name: str) -> str:

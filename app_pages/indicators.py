@@ -34,7 +34,8 @@ st.query_params["indicator"] = choice
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]
-st.markdown(f"**{ui.literal(first['indicator_title'])}** ({ui.literal(first['unit'])}, {ui.literal(first['direction'])})")
+st.markdown(f"**{ui.literal(first['indicator_title'])}** "
+            f"({ui.literal(first['unit'])}, {ui.literal(first['direction'])})")
 if bool(first["baseline_is_adjusted"]):
     st.warning(f"Baseline adjusted from {ui.literal(ui.number(first['baseline_original'], first['unit']))} to "
                f"{ui.literal(ui.number(first['baseline'], first['unit']))}: "

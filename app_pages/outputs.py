@@ -21,7 +21,8 @@ by_output = dict(tuple(indicators.groupby("output_code", sort=False)))
 for _, output in outputs.iterrows():
     code = output["output_code"]
     st.subheader(f"Output {ui.literal(code)}: {ui.literal(output['title'])}")
-    st.caption(f"{ui.literal(output['level'].capitalize())} level · lead agency **{ui.literal(output['lead_agency'])}**")
+    st.caption(f"{ui.literal(output['level'].capitalize())} level · "
+               f"lead agency **{ui.literal(output['lead_agency'])}**")
     rows = by_output.get(code, indicators[:0])
     if rows.empty:
         ui.empty("No indicators for this output match the filters.",

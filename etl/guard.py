@@ -18,7 +18,6 @@ XML is not checked here: etl/iati.py streams it and refuses DTDs, entities and e
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO, Callable
 from defusedxml import ElementTree as SafeElementTree
 
 from .errors import UnreadableFile
+from .settings import positive_setting
 
 MEGABYTE = 1024 * 1024
 DEFAULT_MAX_INPUT_MB = 1024
@@ -43,23 +43,16 @@ RELATIONSHIPS_PART = "xl/_rels/workbook.xml.rels"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _limit(variable: str, default: int) -> int:
-    try:
-        return int(os.environ.get(variable, default))
-    except ValueError:
-        return default
-
-
 def max_input_bytes() -> int:
-    return _limit("MM_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB) * MEGABYTE
+    return positive_setting("MM_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB) * MEGABYTE
 
 
 def max_sheets() -> int:
-    return _limit("MM_MAX_SHEETS", DEFAULT_MAX_SHEETS)
+    return positive_setting("MM_MAX_SHEETS", DEFAULT_MAX_SHEETS)
 
 
 def max_cells() -> int:
-    return _limit("MM_MAX_CELLS", DEFAULT_MAX_CELLS)
+    return positive_setting("MM_MAX_CELLS", DEFAULT_MAX_CELLS)
 
 
 def check_input(path: Path, file: str) -> None:
@@ -86,7 +79,7 @@ def check_workbook_container(path: Path, file: str) -> None:
 
 def _check_expansion(members: list[zipfile.ZipInfo], file: str) -> None:
     unzipped = sum(member.file_size for member in members)
-    limit = _limit("MM_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB) * MEGABYTE
+    limit = positive_setting("MM_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB) * MEGABYTE
     if unzipped > limit:
         raise UnreadableFile(file, f"refused: the workbook would expand to {unzipped / MEGABYTE:,.0f} MB, over the "
                                    f"{limit / MEGABYTE:,.0f} MB limit (a zip bomb, or far too large a workbook)")

@@ -33,7 +33,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
 from .errors import LoadWarning, Problem, UnreadableFile, describe
-from .guard import _limit
+from .settings import positive_setting
 from .reference import REFERENCE_DIR, Reference
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
@@ -107,7 +107,7 @@ DEFAULT_MAX_ELEMENTS = 1_000_000
 
 def max_activity_elements() -> int:
     """$MM_IATI_MAX_ELEMENTS, else DEFAULT_MAX_ELEMENTS: the elements one <iati-activity> may have."""
-    return _limit(MAX_ELEMENTS_VARIABLE, DEFAULT_MAX_ELEMENTS)
+    return positive_setting(MAX_ELEMENTS_VARIABLE, DEFAULT_MAX_ELEMENTS)
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,12 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import glob
 import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -297,13 +299,33 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     return Extracted(validated, iati_data, summaries, warnings)
 
 
+def lock_path(target: Path) -> Path:
+    """The file whose lock a load of `target` holds (beside it: one load at a time per database)."""
+    return target.with_name(f".{target.name}.lock")
+
+
+def building_path(target: Path, pid: int | None = None) -> Path:
+    """Where the load run by process `pid` (this one by default) builds the new `target`."""
+    return target.with_name(f".{target.name}.building-{pid or os.getpid()}")
+
+
+BUILDING = re.compile(r"\.building-\d+$")
+
+
+def remove_building(path: Path) -> None:
+    """A part-built database and what DuckDB keeps beside it: its write-ahead log and its spill folder."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
+
+
 @contextlib.contextmanager
 def exclusive_load(target: Path, progress: Progress):
     """One load at a time per database file. Files left by a load that was killed are removed, since
     no other load can be building while this one holds the lock."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(target.with_name(f".{target.name}.lock"), "w")
+        lock = open(lock_path(target), "w")
     except OSError as error:
         raise LoadFailed(write_problem(target.parent, error)) from None
     with lock:
@@ -312,8 +334,9 @@ def exclusive_load(target: Path, progress: Progress):
         except BlockingIOError:
             progress(f"waiting for another load of {target.name} to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in target.parent.glob(f".{target.name}.building-*"):
-            leftover.unlink()
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.building-*"):
+            if BUILDING.search(leftover.name):
+                remove_building(leftover)
         yield
 
 
@@ -356,13 +379,13 @@ class Building:
 
     def __init__(self, target: Path, reference: Reference, progress: Progress):
         self.target, self.reference, self.progress = target, reference, progress
-        self.path = target.with_name(f".{target.name}.building-{os.getpid()}")
+        self.path = building_path(target)
         self.connection: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> "Building":
         try:
             with writing(self.target.parent):
-                _remove(self.path)
+                remove_building(self.path)
                 self.connection = duckdb.connect(str(self.path))
                 create_schema(self.connection)
                 write_reference(self.connection, self.reference)
@@ -416,7 +439,7 @@ class Building:
             except duckdb.Error:
                 pass  # a connection DuckDB gave up on (a full disk): its file goes all the same
             self.connection = None
-        _remove(self.path)
+        remove_building(self.path)
 
 
 def _write_log(connection: duckdb.DuckDBPyConnection, extracted: Extracted) -> None:
@@ -442,12 +465,6 @@ def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[t
     connection.register("incoming_rows", frame)
     connection.execute(f'INSERT INTO "{table}" SELECT * FROM incoming_rows')
     connection.unregister("incoming_rows")
-
-
-def _remove(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        if leftover.exists():
-            leftover.unlink()
 
 
 def _fsync(path: Path) -> None:

@@ -24,7 +24,6 @@ import hmac
 import ipaddress
 import logging
 import math
-import os
 import re
 import secrets as random_source
 import sys
@@ -39,6 +38,7 @@ from typing import Any, Callable
 import streamlit as st
 from streamlit import config
 
+from etl.settings import positive_setting
 from mm_dashboard.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
 VIEWER, EDITOR = "viewer", "editor"
@@ -258,17 +258,10 @@ class SignInLimits:
     tracked_names: int  # user names whose failures the server remembers (bounds the memory attackers can fill)
 
 
-def _limit(variable: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(variable, default)))
-    except ValueError:
-        return default
-
-
 def sign_in_limits() -> SignInLimits:
-    return SignInLimits(free_failures=_limit("MM_SIGN_IN_FREE_FAILURES", 5),
-                        max_wait_seconds=_limit("MM_SIGN_IN_MAX_WAIT_SECONDS", 900),
-                        tracked_names=_limit("MM_SIGN_IN_TRACKED_NAMES", 10_000))
+    return SignInLimits(free_failures=positive_setting("MM_SIGN_IN_FREE_FAILURES", 5),
+                        max_wait_seconds=positive_setting("MM_SIGN_IN_MAX_WAIT_SECONDS", 900),
+                        tracked_names=positive_setting("MM_SIGN_IN_TRACKED_NAMES", 10_000))
 
 
 @dataclass

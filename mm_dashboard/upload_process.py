@@ -43,6 +43,8 @@ from typing import Callable, Iterator, MutableMapping
 import pandas as pd
 
 from etl import REPOSITORY, database_path
+from etl.load import building_path, lock_path, remove_building
+from etl.settings import positive_setting
 
 from . import upload
 from .safety import without_folders
@@ -83,18 +85,8 @@ class Limits:
 
 def limits() -> Limits:
     """The child's limits, from the environment (a value that is not a positive number: the default)."""
-    return Limits(int(_positive(MEMORY_VARIABLE, DEFAULT_MEMORY_MB)), _positive(SECONDS_VARIABLE, DEFAULT_SECONDS))
-
-
-def _positive(variable: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(variable, default))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        LOG.warning("%s=%r is not a positive number; using %s", variable, os.environ.get(variable), default)
-        return default
-    return value
+    return Limits(positive_setting(MEMORY_VARIABLE, DEFAULT_MEMORY_MB),
+                  positive_setting(SECONDS_VARIABLE, DEFAULT_SECONDS))
 
 
 class UploadFailed(Exception):
@@ -163,6 +155,7 @@ class Workspace:
         except ChildFailed as failure:
             raise failure.told(NOTHING_LOADED) from None
         if "error" in answer:
+            LOG.warning("upload check refused the files: %s", answer["error"])  # with its paths
             return upload.Check(unreadable=self.without_folders(answer["error"]))
         result = answer["result"]
         return upload.Check(result["rows_by_table"],
@@ -200,6 +193,7 @@ class Workspace:
             placement.settle()
             raise
         if "error" in answer:
+            LOG.warning("upload load refused the files: %s", answer["error"])  # with its paths
             placement.restore()
             raise UploadFailed(self.without_folders(answer["error"], database))
         placement.commit()
@@ -384,12 +378,9 @@ class Child:
 
 
 def remove_building_files(database: Path, pid: int) -> None:
-    """What a load killed by a signal leaves beside the database: its part-built file (etl.load.Building
-    names it after the process), its write-ahead log and DuckDB's spill folder."""
-    building = database.with_name(f".{database.name}.building-{pid}")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
+    """What a load killed by a signal leaves beside the database: its part-built file (named after the
+    process), its write-ahead log and DuckDB's spill folder."""
+    remove_building(building_path(database, pid))
 
 
 def clean_leftovers(root: Path | None = None) -> list[Path]:
@@ -418,9 +409,9 @@ def _made_by_this_user(folder: Path) -> bool:
 
 
 def _clean_folder(folder: Path) -> bool:
-    lock_path = folder / OWNER_LOCK
+    owner_lock = folder / OWNER_LOCK
     try:
-        lock = open(lock_path, "r")
+        lock = open(owner_lock, "r")
     except FileNotFoundError:
         try:
             old = time.time() - folder.stat().st_mtime > UNLOCKED_FOLDER_AGE
@@ -480,8 +471,7 @@ def load_lock(database: Path) -> Iterator[bool]:
     """The database's load lock, held for the `with` block (so no load starts meanwhile), or False at once
     when a load holds it."""
     database.parent.mkdir(parents=True, exist_ok=True)  # as a load would
-    # `.{name}.lock` here and `.{name}.building-{pid}` above mirror etl/load.py (exclusive_load, Building).
-    with open(database.with_name(f".{database.name}.lock"), "a") as lock:
+    with open(lock_path(database), "a") as lock:  # the lock a load of this database takes
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

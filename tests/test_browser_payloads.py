@@ -48,8 +48,9 @@ def payload_rows() -> dict[str, list[dict]]:
     for row in rows["expenditure"]:
         row.update(comment=payload("comment"), expenditure=row["budget"] * 2)  # overspent: the comment is shown
     rows["milestones"][0].update(milestone=payload("milestone"))
+    # a line break in a cell is read as a space: the text is one line
     rows["narrative"] = [dict(country="Jamaica", output_code="Output 1", period=period, kind=kind,
-                              text=payload(f"narrative {kind}", long=kind == "achievement") + "\nsecond line")  # read as one line
+                              text=payload(f"narrative {kind}", long=kind == "achievement") + "\nsecond line")
                          for period in ("2014/15 H2", "2015/16 H1")
                          for kind in ("achievement", "challenge", "next period plan", "decision needed")]
     rows["recommendations"] = [dict(number=1, title=payload("recommendation"), detail=payload("detail"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 CODE = [REPOSITORY / "dashboard.py", *(path for folder in ("etl", "mm_dashboard", "reports", "app_pages")
                                       for path in (REPOSITORY / folder).rglob("*.py"))]
@@ -22,3 +24,18 @@ def test_the_code_reads_its_settings_by_name():
 def test_every_setting_is_in_the_readme():
     readme = (REPOSITORY / "README.md").read_text("utf-8")
     assert sorted(name for name in settings_in_code() if not re.search(rf"\b{name}\b", readme)) == []
+
+
+@pytest.mark.parametrize("text, default, expected", [
+    (None, 30, 30), ("", 30, 30), ("45", 30, 45), ("1e6", 30, 1_000_000), ("2.5", 600.0, 2.5), ("2.5", 30, 2),
+    ("0", 30, 30), ("-4", 30, 30), ("0.4", 30, 30), ("lots", 30, 30), ("nan", 600.0, 600.0), ("inf", 30, 30),
+])
+def test_a_setting_that_is_not_a_positive_number_keeps_the_default(monkeypatch, caplog, text, default, expected):
+    from etl.settings import positive_setting
+    if text is None:
+        monkeypatch.delenv("MM_SOME_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("MM_SOME_LIMIT", text)
+    value = positive_setting("MM_SOME_LIMIT", default)
+    assert value == expected and type(value) is type(default)
+    assert ("is not a positive number" in caplog.text) == (expected == default and bool(text))

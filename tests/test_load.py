@@ -209,9 +209,14 @@ def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(wri
     before = sha256(database)
     leftover = database.with_name(f".{database.name}.building-999999")
     leftover.write_bytes(b"half-written by a load that was killed")
+    log = leftover.with_name(leftover.name + ".wal")
+    log.write_bytes(b"its write-ahead log")
+    spill = leftover.with_name(leftover.name + ".tmp")  # DuckDB's spill folder, when it ran out of memory
+    (spill / "duckdb_temp_storage-0.tmp").parent.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
     assert sha256(database) == before
     run_load([write_workbook(good_rows(), name="again.xlsx")], database)
-    assert not leftover.exists()
+    assert not leftover.exists() and not log.exists() and not spill.exists()
 
 
 def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path):

@@ -284,9 +284,8 @@ def test_the_page_shows_file_names_and_the_log_gets_the_paths(built, write_workb
         app.button(key="upload_load").click().run()
     assert not app.exception
     assert [e.value for e in app.error] == [markdown_literal(
-        "Loading notes.xlsx failed unexpectedly (IsADirectoryError): nothing was loaded and the previous database "
-        "is unchanged. The server log has the details.")]
-    assert f"Is a directory: '{lock}'" in caplog.text  # the traceback is in the server's log
+        f"cannot write in {built.parent.name} (is a directory): choose a writable folder with --db (or MM_DB_PATH)")]
+    assert f"cannot write in {built.parent} (is a directory)" in caplog.text  # the full path is in the server's log
     assert list(inbox.iterdir()) == []
     assert hashlib.sha256(built.read_bytes()).hexdigest() == before
     assert list(upload_temp.iterdir()) == []

@@ -58,7 +58,7 @@ MEMORY_VARIABLE = "MM_UPLOAD_MAX_MEMORY_MB"
 # resident) and takes 14-26 s. The defaults leave twice that memory and twenty times that time.
 DEFAULT_MEMORY_MB = 6144
 SECONDS_VARIABLE = "MM_UPLOAD_MAX_SECONDS"
-DEFAULT_SECONDS = 600
+DEFAULT_SECONDS = 600.0
 FOLDER_PREFIX = "mm-upload-"
 OWNER_LOCK = "owner.lock"
 JOURNAL = "inbox-journal.json"

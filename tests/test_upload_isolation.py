@@ -37,8 +37,8 @@ NOTHING_LOADED = "nothing was loaded and the previous database is unchanged."
 
 
 def huge_range_workbook(path: Path) -> Path:
-    """1.5 KB: a sheet (not named as a template's, so its header is looked for) whose XML holds only cells A1
-    and XFD1048576. A reader that makes a dense grid of the sheet's range asks for 16,384 × 1,048,576 cells
+    """1.5 KB: a sheet not named as a template's but with the Milestones header in row 1 (so it is read cell by
+    cell, whole) whose XML holds only that row and cell XFD1048576. A reader that makes a dense grid of the sheet's range asks for 16,384 × 1,048,576 cells
     (512 GiB) and aborts the process."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", (
@@ -62,7 +62,9 @@ def huge_range_workbook(path: Path) -> Path:
             'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
         archive.writestr("xl/worksheets/sheet1.xml", (
             '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            '2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Output</t></is></c></row>'
+            '2006/main"><sheetData><row r="1">' + "".join(
+                f'<c r="{column}1" t="inlineStr"><is><t>{header}</t></is></c>'
+                for column, header in zip("ABCD", ("Country", "Milestone", "Category", "Due date"))) + '</row>'
             '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'))
     return path
 

@@ -179,6 +179,32 @@ def columns_16384(folder: Path) -> Path:
     return write_workbook(folder / "columns-16384.xlsx", [("Milestones", sheet_body(rows))])
 
 
+def iati_results(count: int) -> Callable[[Path], Path]:
+    """IATI activity XML: one activity holding `count` results."""
+    def write(folder: Path) -> Path:
+        path = folder / f"iati-one-activity-{count}-results.xml"
+        result = '<result type="1"><title><narrative>Result</narrative></title></result>\n'
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write('<?xml version="1.0"?>\n<iati-activities version="2.03"><iati-activity default-currency='
+                         '"USD"><iati-identifier>XM-HUGE-1</iati-identifier><reporting-org ref="XM-HUGE" type="10">'
+                         '<narrative>Publisher</narrative></reporting-org><title><narrative>One huge activity'
+                         '</narrative></title>\n')
+            for _ in range(count):
+                handle.write(result)
+            handle.write("</iati-activity></iati-activities>\n")
+        return path
+    return write
+
+
+def iati_billion_laughs(folder: Path) -> Path:
+    """Entity expansion: ten levels of ten references, a billion 'lol's from a few hundred bytes."""
+    path = folder / "billion-laughs.xml"
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    path.write_text(f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><iati-activities version="2.03">'
+                    "<iati-activity><iati-identifier>&lol9;</iati-identifier></iati-activity></iati-activities>")
+    return path
+
+
 def column_letters(number: int) -> str:
     letters = ""
     while number > 0:
@@ -201,6 +227,8 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("zip bomb: one part of 300 MB", zip_bomb(300)),
     ("zip bomb: one part of 1 GB", zip_bomb(1024)),
     ("16,384 columns", columns_16384),
+    ("IATI: one activity of 1.5 M results", iati_results(1_500_000)),
+    ("IATI: a billion laughs", iati_billion_laughs),
 ]
 
 

@@ -39,3 +39,13 @@ def test_generator_reference_hook_load_and_benchmarks(tmp_path, monkeypatch, cle
     monkeypatch.setenv("MM_DB_PATH", str(tmp_path / "w.duckdb"))
     pages = bench_pages(tmp_path / "w.duckdb", pages=("money",), warm_runs=1)["pages"]
     assert pages["money"]["problems"] == [] and pages["money"]["queries"] > 0
+
+
+def test_the_hostile_files_benchmark_refuses_its_cases_as_whole_processes(tmp_path):
+    from bench.hostile_files import CASES, run
+    chosen = [case for case in CASES if case[0] in ("a cell with two r attributes", "IATI: a billion laughs")]
+    results = run(chosen, tmp_path)
+    assert [(r["case"], r["status"]) for r in results] == [(name, 1) for name, _ in chosen]
+    assert "used range A1:XFD1048576 is 17 billion cells" in results[0]["stderr"]
+    assert "refused: the XML carries a DTD" in results[1]["stderr"]
+    assert all(r["peak_mb"] > 0 for r in results)

@@ -86,11 +86,12 @@ def payload_server(tmp_path_factory):
         patch.setenv("MM_REFERENCE_DIR", str(payload_reference(folder / "reference")))
         from etl.templates import write_template
         workbook = write_template("all", folder / "payloads.xlsx", payload_rows())
+        patch.setenv("MM_INBOX_DIR", str(folder / "inbox"))  # the Upload page's, not the repository's
         database = folder / "warehouse.duckdb"
         summary = run_load([workbook], database, as_of=dt.date(2015, 7, 31))
         assert summary.rows_rejected == 0, [p.message for r in summary.rejected for p in r.problems]
         with serve_dashboard(database, start_timeout=60) as (url, _):
-            yield url
+            yield url, workbook
 
 
 PAGES = [  # url, a marker that shows the page's data has drawn, markers that must be visible as typed
@@ -120,11 +121,15 @@ def links_to_payload_host(page) -> list[str]:
         f"els => els.map(e => e.outerHTML.slice(0, 200)).filter(html => html.includes('{HOST}'))")
 
 
+UPLOAD_NAME = f"[Session expired](http:{HOST}) ![t](http:{HOST}) :red[x] <i>b.xlsx"  # no "/" in a file name
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is installed by `make test`")
-def test_no_payload_becomes_markup_on_any_page(payload_server):
+def test_no_payload_becomes_markup_on_any_page(payload_server, tmp_path):
     from playwright.sync_api import sync_playwright
 
     OUTPUT.mkdir(exist_ok=True)
+    server, workbook = payload_server
     requested: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -132,7 +137,7 @@ def test_no_payload_becomes_markup_on_any_page(payload_server):
         page.on("request", lambda request: requested.append(request.url)
                 if (urlsplit(request.url).hostname or "").endswith(HOST) else None)
         for path, ready, markers in PAGES:
-            page.goto(payload_server + path)
+            page.goto(server + path)
             page.get_by_text(ready, exact=False).first.wait_for(timeout=60_000)
             wait_for_charts(page, 1 if path.startswith(("/?", "/outputs", "/indicators", "/workplan", "/money"))
                             else 0)
@@ -152,5 +157,16 @@ def test_no_payload_becomes_markup_on_any_page(payload_server):
         ignored = page.locator("[data-testid='stSidebar']").get_by_text("Ignored from the link").inner_text()
         assert ignored.replace("\u2060", "").startswith("Ignored from the link: country=xxxx")
         assert len(ignored) < 120
+        # the Upload page: the workbook again, under a name that is itself a payload
+        upload = tmp_path / UPLOAD_NAME
+        upload.write_bytes(workbook.read_bytes())
+        page.goto(server + "/upload")
+        page.get_by_text("Upload workbooks").first.wait_for(timeout=60_000)
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_text("Rows that would load").wait_for(timeout=120_000)
+        text = visible_text(page)
+        assert f"{UPLOAD_NAME} is stored as" in text
+        assert links_to_payload_host(page) == []
+        page.screenshot(path=str(OUTPUT / "payloads-upload.png"), full_page=False)
         browser.close()
     assert requested == []

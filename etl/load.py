@@ -309,7 +309,7 @@ def building_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.building-{pid or os.getpid()}")
 
 
-BUILDING = re.compile(r"\.building-\d+$")
+BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp)?$)")  # a part-built file, its log or spill folder
 
 
 def remove_building(path: Path) -> None:
@@ -335,8 +335,9 @@ def exclusive_load(target: Path, progress: Progress):
             progress(f"waiting for another load of {target.name} to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
         for leftover in target.parent.glob(f".{glob.escape(target.name)}.building-*"):
-            if BUILDING.search(leftover.name):
-                remove_building(leftover)
+            found = BUILDING.search(leftover.name)
+            if found:  # the part-built file, or what is left of it once it is gone
+                remove_building(leftover.with_name(leftover.name[:found.end()]))
         yield
 
 

@@ -259,7 +259,7 @@ class SignInLimits:
 
 
 def sign_in_limits() -> SignInLimits:
-    return SignInLimits(free_failures=positive_setting("MM_SIGN_IN_FREE_FAILURES", 5),
+    return SignInLimits(free_failures=positive_setting("MM_SIGN_IN_FREE_FAILURES", 5, zero_allowed=True),
                         max_wait_seconds=positive_setting("MM_SIGN_IN_MAX_WAIT_SECONDS", 900),
                         tracked_names=positive_setting("MM_SIGN_IN_TRACKED_NAMES", 10_000))
 

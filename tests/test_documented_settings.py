@@ -28,10 +28,12 @@ def test_every_setting_is_in_the_readme():
 
 @pytest.mark.parametrize("text, default, expected", [
     (None, 30, 30), ("", 30, 30), ("45", 30, 45), ("1e6", 30, 1_000_000), ("2.5", 600.0, 2.5), ("2.5", 30, 2),
-    ("0", 30, 30), ("-4", 30, 30), ("0.4", 30, 30), ("lots", 30, 30), ("nan", 600.0, 600.0), ("inf", 30, 30),
+    ("0", 30, 30), ("-4", 30, 30), ("0.4", 30, 30), ("1e400", 30, 30), ("lots", 30, 30), ("nan", 600.0, 600.0), ("inf", 30, 30),
 ])
 def test_a_setting_that_is_not_a_positive_number_keeps_the_default(monkeypatch, caplog, text, default, expected):
+    from etl import settings
     from etl.settings import positive_setting
+    monkeypatch.setattr(settings, "_warned", set())
     if text is None:
         monkeypatch.delenv("MM_SOME_LIMIT", raising=False)
     else:
@@ -39,3 +41,13 @@ def test_a_setting_that_is_not_a_positive_number_keeps_the_default(monkeypatch, 
     value = positive_setting("MM_SOME_LIMIT", default)
     assert value == expected and type(value) is type(default)
     assert ("is not a positive number" in caplog.text) == (expected == default and bool(text))
+    caplog.clear()
+    positive_setting("MM_SOME_LIMIT", default)
+    assert "is not a positive number" not in caplog.text  # said once
+
+
+def test_zero_where_it_means_something(monkeypatch):
+    from etl.settings import positive_setting
+    monkeypatch.setenv("MM_SIGN_IN_FREE_FAILURES", "0")  # wait from the first failure
+    assert positive_setting("MM_SIGN_IN_FREE_FAILURES", 5, zero_allowed=True) == 0
+    assert positive_setting("MM_SIGN_IN_FREE_FAILURES", 5) == 5

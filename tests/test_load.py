@@ -217,6 +217,10 @@ def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(wri
     assert sha256(database) == before
     run_load([write_workbook(good_rows(), name="again.xlsx")], database)
     assert not leftover.exists() and not log.exists() and not spill.exists()
+    orphan = database.with_name(f".{database.name}.building-888888.wal")  # its database file already gone
+    orphan.write_bytes(b"a write-ahead log alone")
+    run_load([write_workbook(good_rows(), name="third.xlsx")], database)
+    assert not orphan.exists()
 
 
 def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path):

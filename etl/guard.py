@@ -634,13 +634,14 @@ class UsedRange:
         position = read = 0
         cut = None
         while found := pattern.search(text, position):
+            kinds = (self.formulas, self.errors, self.dates)
             position = self._read_cell_tag(text, found.start())
             if position is None:
                 cut = None if self.needs_exact else found.start()
                 break
             read += 1
-            if read % 256 == 0:  # a header 16,384 columns wide would otherwise compile a pattern a cell
-                pattern = self._current_pattern()
+            if read % 256 == 0 or kinds != (self.formulas, self.errors, self.dates):
+                pattern = self._current_pattern()  # not a pattern a cell: a header 16,384 columns wide
         if not self.needs_exact:
             end = len(text) if cut is None else cut
             self._count_row_cells(text, end)
@@ -963,7 +964,8 @@ _TAG = (rb"""(?P<close>/?)(?P<name>(?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)"""
 MARKUP = re.compile(rb"(?P<bare>(?:<" + _PREFIX + rb"c" + _NOT_R + _CONTENT + rb")+)"
                     rb"|(?P<placed>(?:<" + _PREFIX + rb"c" + _SPACE + rb"+r" + _SPACE + rb"*=" + _SPACE + rb"*"
                     + _VALUE + _NOT_R + _CONTENT + rb")+)"
-                    rb"|<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?(?!>).*?\?|(?P<other>!(?!--|\[CDATA\[)[^>]*)>|" + _TAG + rb")",
+                    rb"|<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?(?!>).*?\?>|(?P<other>!(?!--|\[CDATA\[)[^>]*)>|" + _TAG
+                    + rb")",
                     re.S)
 MARKUP_TAG = re.compile(rb"<" + _TAG)
 RUN_CELL_END = re.compile(rb"</" + _PREFIX + rb"c>")

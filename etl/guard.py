@@ -346,6 +346,7 @@ def workbook_info(archive: zipfile.ZipFile, file: str | None = None) -> Workbook
     the part matched regardless of ASCII case. Raises UnreadableFile where calamine could read it otherwise."""
     file = file or Path(archive.filename or "workbook").name
     key = _archive_key(archive)
+    key = key and (*key, max_sheets())
     with _WORKBOOKS_LOCK:
         known = _WORKBOOKS.get(key) if key else None
     if known is None:
@@ -385,7 +386,8 @@ def _read_workbook_info(archive: zipfile.ZipFile, file: str) -> WorkbookInfo:
     workbook, relations = folded.get(WORKBOOK_PART), folded.get(RELATIONSHIPS_PART)
     if workbook is None:
         return WorkbookInfo((), False)  # not a workbook: the reader says so
-    entries, date1904 = _sheet_entries(read_part(archive, workbook, file, MAX_WORKBOOK_PART, "workbook"))
+    entries, date1904 = _sheet_entries(read_part(archive, workbook, file, MAX_WORKBOOK_PART, "workbook"),
+                                       max_sheets())
     targets = _relationship_targets(read_part(archive, relations, file, MAX_WORKBOOK_PART, "relationships")) \
         if relations is not None else {}
     sheets = []
@@ -495,10 +497,11 @@ def _local(name: bytes) -> bytes:
     return name.rpartition(b":")[2]
 
 
-def _sheet_entries(data: bytes) -> tuple[list[tuple[str, bytes | None]], bool]:
+def _sheet_entries(data: bytes, most: int) -> tuple[list[tuple[str, bytes | None]], bool]:
     """(name, relationship id) of each <sheet>, and whether the workbook counts dates from 1904, read as
     calamine's `read_workbook` reads xl/workbook.xml: until the end tag of the workbook; a <definedName> with
-    a name is read to its own end tag, whatever it holds (a <sheet> in it is none)."""
+    a name is read to its own end tag, whatever it holds (a <sheet> in it is none). Reading stops one sheet
+    past `most` (the file is refused for its sheets then)."""
     entries: list[tuple[str, bytes | None]] = []
     date1904, inside = False, None
     for closing, name, attributes, empty in _tags(data, WORKBOOK_TAGS):
@@ -517,6 +520,8 @@ def _sheet_entries(data: bytes) -> tuple[list[tuple[str, bytes | None]], bool]:
                 raise _Unsure("a sheet with two relationship ids")
             names = [value for key, value in attributes if key == b"name"]
             entries.append((_unescape(names[-1]) if names else "", identifiers[0] if identifiers else None))
+            if len(entries) > most:
+                break
         elif name == b"workbookPr":  # calamine matches this one by its whole name
             value = next((value for key, value in attributes if key == b"date1904"), None)
             date1904 = value is not None and _unescape(value) in ("1", "true")

@@ -14,16 +14,19 @@ or (path, environment variables for the load). Add a case by appending a pair.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 4 << 30  # bytes of address space for each load
@@ -213,6 +216,271 @@ def column_letters(number: int) -> str:
     return letters
 
 
+# --- Ways past the used-range check that a review found, and what must keep loading ------------------------
+
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Excel's "Strict Open XML Spreadsheet"
+STRICT_RELATIONSHIPS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                 '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
+
+
+def milestones_cells(*extra_rows: str) -> str:
+    """The <sheetData> of a milestones sheet: its header, one row, and `extra_rows` (XML) after them."""
+    rows = {number: "".join(text_cell(f"{column_letters(i + 1)}{number}", value) for i, value in enumerate(values))
+            for number, values in enumerate(milestones_rows(), start=1)}
+    return "<sheetData>" + "".join(f'<row r="{n}">{cells}</row>' for n, cells in rows.items()) + "".join(extra_rows) \
+        + "</sheetData>"
+
+
+FAR_ROW = f'<row r="1048576">{text_cell("XFD1048576", "y")}</row>'  # 512 GiB in calamine's dense range
+
+
+def write_parts(path: Path, parts: dict[str, str | bytes | Iterable[bytes]], *, main: str = MAIN,
+                relationships: str = RELATIONSHIPS) -> Path:
+    """A workbook of exactly these parts besides [Content_Types].xml and _rels/.rels; a sheet part given as
+    its <worksheet> body (str, starting with '<sheetData' or '<dimension'), or whole (bytes, or blocks)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" '
+                                        f'Type="{relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        for name, data in parts.items():
+            if isinstance(data, str) and data.startswith(("<sheetData", "<dimension")):
+                data = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{data}</worksheet>'
+            with archive.open(name, "w", force_zip64=True) as part:
+                for block in [data] if isinstance(data, (str, bytes)) else data:
+                    part.write(block.encode() if isinstance(block, str) else block)
+    return path
+
+
+def workbook_xml(sheets: str, *, namespaces: str = f'xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"', extra: str = "") -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><workbook {namespaces}>{extra}<sheets>{sheets}</sheets></workbook>'
+
+
+def relationships_xml(*targets: tuple[str, str], kind: str = f"{RELATIONSHIPS}/worksheet") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELATIONSHIPS}">'
+            + "".join(f'<Relationship Id="{identifier}" Type="{kind}" Target="{target}"/>' for identifier, target in targets)
+            + "</Relationships>")
+
+
+def good_and_evil(path: Path, sheet: str, relations: str) -> Path:
+    """A workbook listing `sheet` whose parts are good.xml (two rows) and evil.xml (the far cell too)."""
+    return write_parts(path, {"xl/workbook.xml": sheet, "xl/_rels/workbook.xml.rels": relations,
+                              "xl/worksheets/good.xml": milestones_cells(),
+                              "xl/worksheets/evil.xml": milestones_cells(FAR_ROW)})
+
+
+def id_prefix_bound_elsewhere(folder: Path) -> Path:
+    """r: is bound to another namespace, x: to the relationships one: calamine reads the literal r:id."""
+    sheet = (f'<sheet xmlns:x="{RELATIONSHIPS}" xmlns:r="urn:other" name="Milestones" sheetId="1" x:id="rIdGood" '
+             'r:id="rIdEvil"/>')
+    return good_and_evil(folder / "id-prefix-elsewhere.xlsx", workbook_xml(sheet, namespaces=f'xmlns="{MAIN}"'),
+                         relationships_xml(("rIdGood", "worksheets/good.xml"), ("rIdEvil", "worksheets/evil.xml")))
+
+
+def two_relationship_ids(folder: Path) -> Path:
+    """r:id and relationships:id (the latter's prefix bound elsewhere): calamine takes the last."""
+    sheet = ('<sheet xmlns:relationships="urn:other" name="Milestones" sheetId="1" r:id="rIdGood" '
+             'relationships:id="rIdEvil"/>')
+    return good_and_evil(folder / "two-relationship-ids.xlsx", workbook_xml(sheet),
+                         relationships_xml(("rIdGood", "worksheets/good.xml"), ("rIdEvil", "worksheets/evil.xml")))
+
+
+def relationship_id_entity(folder: Path) -> Path:
+    """Id="rId1" leads to evil.xml, then Id="rId&#49;" to good.xml: calamine compares raw bytes."""
+    return good_and_evil(folder / "relationship-id-entity.xlsx",
+                         workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+                         relationships_xml(("rId1", "worksheets/evil.xml"), ("rId&#49;", "worksheets/good.xml")))
+
+
+def relationship_target_entity(folder: Path) -> Path:
+    """Target="worksheets/s&#49;.xml": calamine opens the part of that literal name, not s1.xml."""
+    return write_parts(folder / "relationship-target-entity.xlsx", {
+        "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+        "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/s&#49;.xml")),
+        "xl/worksheets/s1.xml": milestones_cells(), "xl/worksheets/s&#49;.xml": milestones_cells(FAR_ROW)})
+
+
+def sheet_in_defined_name(folder: Path) -> Path:
+    """A <sheet> inside a <definedName> is text to calamine: the Milestones it reads is the one after."""
+    return good_and_evil(folder / "sheet-in-defined-name.xlsx", workbook_xml(
+        '<sheet name="Milestones" sheetId="2" r:id="rIdEvil"/>',
+        extra='<definedNames><definedName name="x"><sheet name="Milestones" sheetId="1" r:id="rIdGood"/>'
+              '</definedName></definedNames>'),
+        relationships_xml(("rIdGood", "worksheets/good.xml"), ("rIdEvil", "worksheets/evil.xml")))
+
+
+def unreferenced_sheet_part(folder: Path) -> Path:
+    """A part in xl/worksheets that no sheet refers to, holding the far cell."""
+    path = write_parts(folder / "unreferenced-part.xlsx", {
+        "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+        "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+        "xl/worksheets/sheet1.xml": milestones_cells(), "xl/worksheets/spare.xml": milestones_cells(FAR_ROW)})
+    return path
+
+
+def strict_workbook(folder: Path) -> Path:
+    """Excel's "Strict Open XML Spreadsheet": other namespaces, the same r:id. Loads."""
+    return write_parts(folder / "strict.xlsx", {
+        "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>',
+                                        namespaces=f'xmlns="{STRICT_MAIN}" xmlns:r="{STRICT_RELATIONSHIPS}"'),
+        "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml"),
+                                                        kind=f"{STRICT_RELATIONSHIPS}/worksheet"),
+        "xl/worksheets/sheet1.xml": milestones_cells()}, main=STRICT_MAIN, relationships=STRICT_RELATIONSHIPS)
+
+
+def plain_milestones(path: Path, *extra_rows: str, after: str = "") -> Path:
+    return write_parts(path, {"xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+                              "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+                              "xl/worksheets/sheet1.xml": milestones_cells(*extra_rows) + after})
+
+
+def patch_entry(path: Path, name: str, change: Callable[[bytearray, int, bool], None]) -> Path:
+    """Rewrite the local and central headers of the part `name`: change(data, header offset, central?)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, name_at in ((b"PK\x03\x04", 26), (b"PK\x01\x02", 28)):
+        position = 0
+        while (position := data.find(signature, position)) >= 0:
+            length = struct.unpack_from("<H", data, position + name_at)[0]
+            start = position + (30 if signature == b"PK\x03\x04" else 46)
+            if data[start:start + length] == encoded:
+                change(data, position, signature == b"PK\x01\x02")
+            position += 4
+    path.write_bytes(bytes(data))
+    return path
+
+
+def lying_part_size(folder: Path) -> Path:
+    """The sheet's entry declares (and checksums) only its harmless beginning; the deflate stream goes on to
+    the far cell. zipfile stops at the declared size, the Rust readers do not."""
+    head = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+            + milestones_cells()[:-len("</sheetData>")]).encode()
+    path = write_parts(folder / "lying-size.xlsx", {
+        "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+        "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+        "xl/worksheets/sheet1.xml": head + f"{FAR_ROW}</sheetData></worksheet>".encode()})
+
+    def declare_the_head(data: bytearray, at: int, central: bool) -> None:
+        struct.pack_into("<I", data, at + (16 if central else 14), zlib.crc32(head))
+        struct.pack_into("<I", data, at + (24 if central else 22), len(head))
+    return patch_entry(path, "xl/worksheets/sheet1.xml", declare_the_head)
+
+
+def unmatched_tag(folder: Path) -> Path:
+    """'< x/>' after a cell without r in row 40: quick-xml reads it as a nameless tag and goes on."""
+    return plain_milestones(folder / "unmatched-tag.xlsx",
+                            '<row r="40"><c t="inlineStr"><is><t>no r</t></is></c>< x/></row>', FAR_ROW)
+
+
+def unclosed_cdata(copies: int) -> Callable[[Path], Path]:
+    """A cell without r, then `copies` unclosed CDATA openings: each searched to the end of the part made the
+    exact reading quadratic (3.6 KB ran for minutes)."""
+    def write(folder: Path) -> Path:
+        return plain_milestones(folder / f"unclosed-cdata-{copies}.xlsx",
+                                '<row r="40"><c t="inlineStr"><is><t>no r</t></is></c></row>' + "<![CDATA[" * copies)
+    return write
+
+
+def noisy(unit: bytes, megabytes: int) -> Iterable[bytes]:
+    """`megabytes` of `unit` repeated, with a comment of random hex every 5,000 bytes that keeps the part's
+    compression under the 200 times of the zip-bomb check."""
+    piece = unit * (MEGABYTE // len(unit))
+    for _ in range(megabytes):
+        yield piece + b"<!--" + os.urandom(5_000).hex().encode() + b"-->"
+
+
+def many_shared_strings(megabytes: int) -> Callable[[Path], Path]:
+    """A shared-strings part of `megabytes` of empty strings; a cell refers to the last of them."""
+    def write(folder: Path) -> Path:
+        count = (MEGABYTE // len(b"<si><t/></si>")) * megabytes
+        sheet = milestones_cells(f'<row r="3"><c r="A3" t="s"><v>{count - 1}</v></c></row>')
+        strings = itertools.chain([f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'.encode()],
+                                  noisy(b"<si><t/></si>", megabytes), [b"</sst>"])
+        return write_parts(folder / f"shared-strings-{megabytes}mb.xlsx", {
+            "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+            "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")) .replace(
+                "</Relationships>", f'<Relationship Id="rId9" Type="{RELATIONSHIPS}/sharedStrings" '
+                                    'Target="sharedStrings.xml"/></Relationships>'),
+            "xl/worksheets/sheet1.xml": sheet, "xl/sharedStrings.xml": strings})
+    return write
+
+
+def large_workbook_part(megabytes: int) -> Callable[[Path], Path]:
+    """xl/workbook.xml padded with `megabytes` of <x/> (parsed whole, several times, by the old check)."""
+    def write(folder: Path) -> Path:
+        head, tail = workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>').split("<sheets>")
+        return write_parts(folder / f"workbook-part-{megabytes}mb.xlsx", {
+            "xl/workbook.xml": itertools.chain([head.encode()], noisy(b"<x/>", megabytes), [b"<sheets>" + tail.encode()]),
+            "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+            "xl/worksheets/sheet1.xml": milestones_cells()})
+    return write
+
+
+def many_merged_ranges(megabytes: int) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        sheet = itertools.chain([f'<worksheet xmlns="{MAIN}">{milestones_cells()}<mergeCells>'.encode()],
+                                noisy(b'<mergeCell ref="C2:C3"/>', megabytes), [b"</mergeCells></worksheet>"])
+        return write_parts(folder / f"merged-ranges-{megabytes}mb.xlsx", {
+            "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+            "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+            "xl/worksheets/sheet1.xml": sheet})
+    return write
+
+
+def one_cell_many_times(megabytes: int, row: int) -> Callable[[Path], Path]:
+    """Row `row` holds C`row` written over and over, `megabytes` of it: within any used range, but parsed
+    whole (when among the first 30 rows) or kept cell by cell by the readers."""
+    def write(folder: Path) -> Path:
+        sheet = itertools.chain([f'<worksheet xmlns="{MAIN}">'.encode()
+                                 + milestones_cells()[:-len("</sheetData>")].encode() + f'<row r="{row}">'.encode()],
+                                noisy(f'<c r="C{row}"><v>1</v></c>'.encode(), megabytes),
+                                [b"</row></sheetData></worksheet>"])
+        return write_parts(folder / f"one-cell-{megabytes}mb-in-row-{row}.xlsx", {
+            "xl/workbook.xml": workbook_xml('<sheet name="Milestones" sheetId="1" r:id="rId1"/>'),
+            "xl/_rels/workbook.xml.rels": relationships_xml(("rId1", "worksheets/sheet1.xml")),
+            "xl/worksheets/sheet1.xml": sheet})
+    return write
+
+
+def damaged_stream(folder: Path) -> Path:
+    """20 bytes of the list of sheets' deflate stream overwritten: zlib.error escaped as a traceback."""
+    path = plain_milestones(folder / "damaged-stream.xlsx")
+
+    def overwrite(data: bytearray, at: int, central: bool) -> None:
+        if not central:
+            name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+            start = at + 30 + name_length + extra_length
+            data[start:start + 20] = b"\xff" * 20
+    return patch_entry(path, "xl/workbook.xml", overwrite)
+
+
+def unknown_compression(folder: Path) -> Path:
+    """The list of sheets marked as compressed with method 93 (Zstandard): NotImplementedError escaped."""
+    def method_93(data: bytearray, at: int, central: bool) -> None:
+        struct.pack_into("<H", data, at + (10 if central else 8), 93)
+    return patch_entry(plain_milestones(folder / "unknown-compression.xlsx"), "xl/workbook.xml", method_93)
+
+
+def encrypted_part(folder: Path) -> Path:
+    def encrypted(data: bytearray, at: int, central: bool) -> None:
+        offset = at + (8 if central else 6)
+        struct.pack_into("<H", data, offset, struct.unpack_from("<H", data, offset)[0] | 1)
+    return patch_entry(plain_milestones(folder / "encrypted-part.xlsx"), "xl/workbook.xml", encrypted)
+
+
+def empty_far_cells(folder: Path) -> Path:
+    """Elements without a value at XFD1048576 (<c ...></c>, <v></v>): calamine places none. Loads."""
+    return plain_milestones(folder / "empty-far-cells.xlsx",
+                            '<row r="1048576"><c r="XFD1048575" s="1"></c><c r="XFD1048576" s="1"><v></v></c></row>')
+
+
+def merge_below_the_rows(folder: Path) -> Path:
+    """A merged range in the Country column starting below the last row with values. Loads."""
+    return plain_milestones(folder / "merge-below.xlsx", after='<mergeCells count="1"><mergeCell ref="A5:A9"/>'
+                                                              '</mergeCells>')
+
+
 CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = [
     ("cells A1 and XFD1048576", corner_xfd1048576),
     ("cells A1 and Z200000", corner_z200000),
@@ -229,6 +497,27 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("16,384 columns", columns_16384),
     ("IATI: one activity of 1.5 M results", iati_results(1_500_000)),
     ("IATI: a billion laughs", iati_billion_laughs),
+    ("review 1a: r: bound elsewhere, x:id the real one", id_prefix_bound_elsewhere),
+    ("review 1b: r:id and relationships:id", two_relationship_ids),
+    ("review 1c: relationship Id rId&#49;", relationship_id_entity),
+    ("review 1d: target worksheets/s&#49;.xml", relationship_target_entity),
+    ("a <sheet> inside a <definedName>", sheet_in_defined_name),
+    ("a sheet part no sheet refers to", unreferenced_sheet_part),
+    ("Strict Open XML workbook (loads)", strict_workbook),
+    ("review 2: a part longer than its entry says", lying_part_size),
+    ("review 3: '< x/>' before a far cell", unmatched_tag),
+    ("review 4: 20,000 unclosed CDATA", unclosed_cdata(20_000)),
+    ("review 5: 100 MB of shared strings", many_shared_strings(100)),
+    ("review 5: 500 MB of shared strings", many_shared_strings(500)),
+    ("review 5: 50 MB list of sheets", large_workbook_part(50)),
+    ("review 5: 100 MB of merged ranges", many_merged_ranges(100)),
+    ("review 5: one cell 50 MB over in row 3", one_cell_many_times(50, 3)),
+    ("review 5: one cell 50 MB over in row 40", one_cell_many_times(50, 40)),
+    ("review 6: a damaged deflate stream", damaged_stream),
+    ("review 6: compression method 93", unknown_compression),
+    ("an encrypted part", encrypted_part),
+    ("empty cells at XFD1048576 (loads)", empty_far_cells),
+    ("a merge below the last row (loads)", merge_below_the_rows),
 ]
 
 

@@ -249,6 +249,7 @@ HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 CELL_MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
 MERGED = (b"<mergeCell ", b"<mergeCell>", b":mergeCell ")
+MERGE_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?mergeCell[\s/>]")
 # Texts fastexcel reads as an empty cell (pandas' missing-value markers) or as a number ('nan') in a
 # column of numbers or dates; in a column of texts they stay texts.
 FASTEXCEL_EMPTY_TEXTS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
@@ -259,17 +260,18 @@ MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) 
 MARKER_DISGUISES = (b"&#", b"_x", b"<r>", b"<r ", b":r>", b":r ")
 
 
-def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange) -> bool:
+def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange, file: str) -> bool:
     """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
     one, far cheaper than parsing); the sheet's used range (`extent`, etl/guard.py), which also finds the
     formulas, error cells and dates stored as text of a sheet whose tags have no prefix; whether the sheet
-    is plain; returns whether any cell holds an error or a formula, which needs the XML parsed. Each search
-    is a pass over a megabyte block, so a block is searched for a few short marks, and for the exact ones
-    only where a mark is found."""
+    is plain; the merged ranges (`extent.merges`); returns whether any cell holds an error or a formula, which
+    needs the XML parsed. Each search is a pass over a megabyte block, so a block is searched for a few short
+    marks, and for the exact ones only where a mark is found. The part is read as the Rust readers unzip it
+    (etl/guard.py, `PartStream`)."""
     cells_to_parse = merged = iso_dates = False
     prefixed = None  # whether the tags carry a namespace prefix (<x:f>), known from the <sheetData> tag
     carry = b""
-    with archive.open(part) as stream:
+    with guard.PartStream(archive, part, file) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: keep its start for the next one
@@ -291,7 +293,9 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
                                            or prefixed is not False and b":f" in text):
                     cells_to_parse = any(marker in text for marker in CELL_MARKERS)
                 iso_dates = iso_dates or b't="d"' in text  # dates stored as text: calamine and fastexcel differ
-            merged = merged or b"mergeCell" in text and any(marker in text for marker in MERGED)
+            if b"mergeCell" in text:
+                merged = merged or any(marker in text for marker in MERGED)
+                extent.merges += len(MERGE_TAG.findall(text))
     if carry and guard.CELL_TAG.search(carry):
         extent.needs_exact = True  # a cell tag the file ends in the middle of
     cells_to_parse = cells_to_parse or extent.formulas or extent.errors
@@ -323,14 +327,14 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str) -> SheetScan:
     reader opens the sheet. Bounded memory: bytes are read in blocks, and the XML is only parsed (streamed)
     when it has error cells or formulas."""
     scan = SheetScan()
-    extent = guard.UsedRange(guard.max_cells())
     with zipfile.ZipFile(path) as archive:
-        cells_to_parse = _byte_scan(archive, part, scan, extent)
-        extent.settle(lambda: archive.open(part))
+        extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
+        cells_to_parse = _byte_scan(archive, part, scan, extent, file)
+        extent.settle(lambda: guard.PartStream(archive, part, file))
         extent.check(file, sheet)
         if not cells_to_parse:
             return scan
-        with archive.open(part) as stream:
+        with guard.PartStream(archive, part, file) as stream:
             for _, element in SafeElementTree.iterparse(stream, events=("end",)):
                 if _local(element.tag) != "row":
                     continue
@@ -346,11 +350,17 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str) -> SheetScan:
 
 
 def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
-    """`scan_sheet` for every sheet of the workbook, one after the other."""
+    """`scan_sheet` for every sheet of the workbook, one after the other; then the used range of the parts
+    in the sheet folders that no sheet refers to (etl/guard.py, `unreferenced_sheet_parts`)."""
+    file = file or path.name
     with zipfile.ZipFile(path) as archive:
-        guard.check_part_names(archive, file or path.name)
+        guard.check_part_names(archive, file)
         parts = _sheet_parts(archive)
-    return {name: scan_sheet(path, part, file or path.name, name) for name, part in parts.items()}
+        others = guard.unreferenced_sheet_parts(archive, parts.values())
+    scans = {name: scan_sheet(path, part, file, name) for name, part in parts.items()}
+    for part in others:
+        scan_sheet(path, part, file, part)
+    return scans
 
 
 def scan_workbook(path: Path, file: str) -> dict[str, SheetScan]:
@@ -482,8 +492,8 @@ class SheetReader:
     @staticmethod
     def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], header_index: int) -> None:
         for (first_row, first_column), (last_row, last_column) in merged:
-            if last_row <= first_row or first_row <= header_index:
-                continue
+            if last_row <= first_row or first_row <= header_index or first_row >= len(rows):
+                continue  # one row, above the data, or below the last row with values: nothing to fill
             value = rows[first_row][first_column] if first_column < len(rows[first_row]) else None
             for position in hierarchy:
                 if first_column <= position <= last_column:
@@ -503,6 +513,8 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
     file = display_name or path.name
     reference = reference or load_reference()
     reader = SheetReader(file, reference)
+    if scans is None:  # the loader checked the container before; a caller of this function alone has not
+        guard.check_workbook_container(path, file)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises several unrelated types for a damaged file
@@ -521,8 +533,11 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            guard.check_part_names(archive, file)
             futures = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
+            others = [scanner.submit(scan_sheet, path, part, file, part)
+                      for part in guard.unreferenced_sheet_parts(archive, parts.values())]
+            for checked in others:
+                checked.result()
             scan_of = lambda name: futures[name].result() if name in futures else None  # noqa: E731
         for metadata in workbook.sheets_metadata:
             raw = _read_sheet(path, workbook, reader, metadata, scan_of(metadata.name), warnings,
@@ -531,8 +546,10 @@ def read_workbook(path: Path, display_name: str | None = None, reference: Refere
                 sheets.append(raw)
     except UnreadableFile:
         raise
+    except MemoryError:
+        raise UnreadableFile(file, guard.OUT_OF_MEMORY) from None
     except Exception as error:
-        raise UnreadableFile(file, f"the workbook is damaged ({error})") from None
+        raise UnreadableFile(file, f"the workbook is damaged ({guard.describe_error(error)})") from None
     finally:
         scanner.shutdown(wait=True, cancel_futures=True)
         stack.close()

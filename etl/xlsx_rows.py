@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeElementTree
 
+from . import guard
 from .extract import _cell_position, _local, _sheet_parts
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
@@ -59,8 +60,8 @@ def read_rows(path: Path, sheet: str, *, first: int | None = None, wanted: Itera
 
 
 def _part_name(archive: zipfile.ZipFile, name: str) -> str:
-    """The archive's name for a part, matched regardless of case as calamine does."""
-    return next((n for n in archive.namelist() if n.lower() == name.lower()), name)
+    """The archive's name for a part, matched regardless of ASCII case as calamine does."""
+    return guard.member_name(archive, name) or name
 
 
 def _row_elements(stream: IO[bytes], numbers: set[int]) -> Iterator[tuple[int, Element]]:
@@ -68,7 +69,9 @@ def _row_elements(stream: IO[bytes], numbers: set[int]) -> Iterator[tuple[int, E
 
     Other rows are passed over by their start tag alone, and a block whose last row comes before the next
     wanted one is passed over whole, so a few scattered rows cost little more than decompressing the part.
-    Rows are numbered by their r attribute, else as following the previous row (as calamine does)."""
+    Rows are numbered by their r attribute, else as following the previous row (as calamine does). A wanted
+    row longer than a block is read on to its end block by block, each block searched once (the guard keeps
+    a row to 16,384 cells)."""
     if not numbers:
         return
     wanted = sorted(numbers)
@@ -98,9 +101,11 @@ def _row_elements(stream: IO[bytes], numbers: set[int]) -> Iterator[tuple[int, E
                 return
             if row_number in numbers and not found.group(1).endswith(b"/"):
                 end = buffer.find(row_end, found.end())
-                if end < 0:
-                    position = found.start()  # the row goes on in the next block
-                    break
+                if end < 0:  # the row goes on in the next blocks
+                    buffer, end = _read_to(stream, buffer[found.start():], row_end)
+                    found = row_start.match(buffer)
+                    if end < 0:
+                        return  # the part ends inside the row
                 position = end + len(row_end)
                 yield row_number, SafeElementTree.fromstring(opening + buffer[found.start():position] + b"</rows>")[0]
                 if row_number == wanted[-1]:
@@ -110,6 +115,20 @@ def _row_elements(stream: IO[bytes], numbers: set[int]) -> Iterator[tuple[int, E
             number = row_number
         else:
             position = max(position, buffer.rfind(b"<"))  # keep a tag cut by the end of the block
+
+
+def _read_to(stream: IO[bytes], head: bytes, mark: bytes) -> tuple[bytes, int]:
+    """`head` and the blocks that follow it up to the one holding `mark`, joined once: (the bytes, where the
+    mark is in them, or -1 when the part ends first)."""
+    pieces, size, overlap = [head], len(head), head[-(len(mark) - 1):]
+    for block in iter(lambda: stream.read(BLOCK_SIZE), b""):
+        found = (overlap + block).find(mark)
+        pieces.append(block)
+        if found >= 0:
+            return b"".join(pieces), size - len(overlap) + found
+        size += len(block)
+        overlap = (overlap + block)[-(len(mark) - 1):]
+    return b"".join(pieces), -1
 
 
 class _SharedString(int):
@@ -160,42 +179,159 @@ class _CellReader:
         indexes = [value for row in rows.values() for value in row if isinstance(value, _SharedString)]
         if not indexes:
             return rows
-        strings = _shared_strings(self.archive, max(indexes))
-        return {number: [strings[v] or None if isinstance(v, _SharedString) else v for v in row]
+        strings = _shared_strings(self.archive, set(indexes))
+        return {number: [strings.get(v) or None if isinstance(v, _SharedString) else v for v in row]
                 for number, row in rows.items()}
 
     @cached_property
     def number_formats(self) -> list[str | None]:
-        """'date', 'duration' or None for each cell style (cellXfs), as calamine tells them apart."""
-        try:
-            styles = SafeElementTree.fromstring(self.archive.read(_part_name(self.archive, "xl/styles.xml")))
-        except KeyError:  # no styles part: every number is a number
+        """'date', 'duration' or None for each cell style (cellXfs), as calamine tells them apart. The part is
+        streamed, each element dropped once read: memory stays that of one element, whatever the part holds."""
+        part = guard.member_name(self.archive, guard.STYLES_PART)
+        if part is None:  # no styles part: every number is a number
             return []
-        custom = {f.get("numFmtId", ""): f.get("formatCode") for f in styles.iter()
-                  if _local(f.tag) == "numFmt" and f.get("formatCode")}
-        formats = [xf.get("numFmtId") for xfs in styles.iter() if _local(xfs.tag) == "cellXfs"
-                   for xf in xfs if _local(xf.tag) == "xf"]
+        custom: dict[str, str] = {}
+        formats: list[str | None] = []
+        path: list[Element] = []  # the open elements, the root first
+        with self.archive.open(part) as stream:
+            for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
+                if event == "start":
+                    path.append(element)
+                    continue
+                local = _local(element.tag)
+                if local == "numFmt" and element.get("formatCode"):
+                    custom[element.get("numFmtId", "")] = element.get("formatCode")
+                elif local == "xf" and len(path) > 1 and _local(path[-2].tag) == "cellXfs":
+                    formats.append(element.get("numFmtId"))
+                path.pop()
+                if path:
+                    del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
         return [_custom_format_kind(custom[f]) if f in custom
                 else "duration" if f == DURATION_FORMAT_ID else "date" if f in DATE_FORMAT_IDS else None
                 for f in formats]
 
     @cached_property
     def is_1904(self) -> bool:
-        workbook = SafeElementTree.fromstring(self.archive.read(_part_name(self.archive, "xl/workbook.xml")))
-        return any(_local(e.tag) == "workbookPr" and e.get("date1904") in ("1", "true") for e in workbook.iter())
+        return guard.workbook_info(self.archive).date1904
 
 
-def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
-    """The shared strings up to index `last`; the rest of the part is not read."""
-    strings: list[str] = []
-    with archive.open(_part_name(archive, "xl/sharedStrings.xml")) as stream:
-        for _, element in SafeElementTree.iterparse(stream):
-            if _local(element.tag) == "si":
-                strings.append(_text(element))
-                element.clear()
-                if len(strings) > last:
+def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
+    """The shared strings of the `wanted` indexes; the part is read up to the last of them only. Blocks
+    before a wanted string are passed over by counting their <si> tags, without parsing them: a part of
+    millions of strings costs a text search, not an element each."""
+    part = _part_name(archive, "xl/sharedStrings.xml")
+    try:
+        with archive.open(part) as stream:
+            return _shared_strings_counted(stream, wanted)
+    except _ParseInstead:
+        with archive.open(part) as stream:
+            return _shared_strings_parsed(stream, wanted)
+
+
+class _ParseInstead(Exception):
+    """The part holds what counting tags could misread (a comment, CDATA, a nested declaration)."""
+
+
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si[ \t\r\n/>]")
+SHARED_STRING_ELEMENT = re.compile(rb"""<((?:[A-Za-z_][\w.\-]*:)?si)(?:[ \t\r\n](?:[^>"']|"[^"]*"|'[^']*')*?)?"""
+                                   rb"(?:/>|>(.*?)</\1[ \t\r\n]*>)", re.S)
+SHARED_STRING_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?si[ \t\r\n]*>")
+SHARED_BLOCK_SIZE = 1 << 16  # small blocks: the first strings of a large part cost a little of it
+
+
+def _shared_strings_counted(stream: IO[bytes], wanted: set[int]) -> dict[int, str]:
+    pending = sorted(wanted)
+    found: dict[int, str] = {}
+    index, carry, opening = 0, b"", None
+    for block in _without_comments(iter(lambda: stream.read(SHARED_BLOCK_SIZE), b"")):
+        text = carry + block
+        if b"<!" in text or opening is not None and b"<?" in text:
+            raise _ParseInstead  # a CDATA section or a processing instruction may hold tags
+        if opening is None:  # the namespaces of the root, which a string parsed alone needs
+            first = SHARED_STRING.search(text)
+            if first is None:
+                carry = text
+                continue
+            declarations = {m.group(1): m.group(0) for m in NAMESPACE.finditer(text, 0, first.start())}
+            opening = b"".join(declarations.values())
+            text, carry = text[first.start():], b""
+        cut = _after_last_string(text)
+        complete, carry = text[:cut], text[cut:]
+        count = len(SHARED_STRING.findall(complete))
+        if pending and index + count > pending[0]:
+            elements = list(SHARED_STRING_ELEMENT.finditer(complete))
+            if len(elements) != count:
+                raise _ParseInstead
+            for offset, element in enumerate(elements):
+                if index + offset in wanted:
+                    try:
+                        parsed = SafeElementTree.fromstring(b"<si" + opening + b">" + (element.group(2) or b"")
+                                                            + b"</si>")
+                    except SafeElementTree.ParseError:
+                        raise _ParseInstead from None
+                    found[index + offset] = _text(parsed)
+            pending = [number for number in pending if number >= index + count]
+        index += count
+        if not pending:
+            break
+    return found
+
+
+def _without_comments(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The blocks with their XML comments left out: a comment may hide tags, and holds no text. (Crafted
+    parts put comments of random bytes between their strings to keep within the zip-bomb ratio.)"""
+    in_comment, held = False, b""
+    for block in blocks:
+        text, held, position, kept = held + block, b"", 0, []
+        while True:
+            if in_comment:
+                end = text.find(b"-->", position)
+                if end < 0:
+                    held = text[max(position, len(text) - 2):]  # a '--' the next block may close
                     break
-    return strings
+                position, in_comment = end + 3, False
+            start = text.find(b"<!--", position)
+            if start < 0:
+                partial = text.rfind(b"<", max(position, len(text) - 3))
+                stop = partial if partial >= 0 and b"<!--".startswith(text[partial:]) else len(text)
+                kept.append(text[position:stop])
+                held = text[stop:]  # what may begin a comment in the next block
+                break
+            kept.append(text[position:start])
+            position, in_comment = start + 4, True
+        yield b"".join(kept)
+    if held and not in_comment:
+        yield held
+
+
+def _after_last_string(text: bytes) -> int:
+    """Where the last complete <si> element of `text` ends (0 when none does)."""
+    position = len(text)
+    while (position := text.rfind(b"si", 0, position)) >= 0:
+        start = text.rfind(b"<", 0, position)
+        end = SHARED_STRING_END.match(text, start) if start >= 0 else None
+        if end and end.start() < position < end.end():
+            return end.end()
+        if text.startswith(b"/>", position + 2) and SHARED_STRING.match(text, start):
+            return position + 4  # <si/>
+    return 0
+
+
+def _shared_strings_parsed(stream: IO[bytes], wanted: set[int]) -> dict[int, str]:
+    """The same, every element parsed: for parts that counting could misread."""
+    found: dict[int, str] = {}
+    last, index, root = max(wanted), 0, None
+    for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
+        if root is None:
+            root = element
+        if event == "end" and _local(element.tag) == "si":
+            if index in wanted:
+                found[index] = _text(element)
+            index += 1
+            root.clear()  # the texts read leave memory (clearing the <si> alone left it in the root)
+            if index > last:
+                break
+    return found
 
 
 def _text(element: Element) -> str:

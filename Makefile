@@ -44,7 +44,7 @@ test: $(VENV)/.installed-dev browser
 bench: $(VENV)/.installed-dev browser
 	$(BIN)/python bench/run_all.py
 
-# Regenerate the bundled sample workbooks from scripts/sample_content.py.
+# Regenerate the bundled sample workbooks from data/sample-source/*.csv (data/sample/README.md says how to edit them).
 sample: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample.py
 

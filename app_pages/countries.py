@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from etl import statuses
 from mm_core import charts, queries
 from mm_dashboard import ui
 from mm_dashboard.data import load
@@ -44,13 +45,10 @@ st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)
 if flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
-             "Country offices report it in the Narrative sheet (achievement, challenge, next period plan, "
-             "decision needed).")
+             f"Country offices report it in the Narrative sheet ({statuses.spoken('narrative')}).")
 else:
-    parts = [("achievement", "Accomplishments over the past period"), ("next period plan", "Action plan for the "
-             "next period"), ("challenge", "Difficulties and risks"), ("decision needed", "Decisions needed")]
     columns = st.columns(2)
-    for index, (kind, title) in enumerate(parts):
+    for index, (kind, title) in enumerate(statuses.labels("narrative").items()):
         with columns[index % 2].container(border=True):
             st.markdown(f"**{title}**")
             texts = flash[flash["kind"] == kind]["text"].tolist()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from etl import statuses
 from etl.reference import programme_year_label
 from mm_core import charts, queries
 from mm_dashboard import db, ui
@@ -56,9 +57,8 @@ if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
 else:
     ui.chart(charts.world_map, status,
-             caption=f"Country status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators "
-             f"with data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, "
-             "otherwise at risk; 'not reported' when no indicator has a value for the period.")
+             caption=f"Country status: {statuses.country_rule()}; 'not reported' when no indicator has a value "
+             "for the period.")
 
 st.subheader("Needs attention")
 attention = load(queries.needs_attention, scope)

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import checks, guard, iati, spec
+from . import checks, guard, iati, spec, statuses
 from .columnar import RATE_COLUMN, FastSheet, validate_fast
 from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
@@ -62,6 +62,9 @@ CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NUL
 CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
                        PRIMARY KEY (currency, year));
 CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE statuses (family VARCHAR NOT NULL, status VARCHAR NOT NULL, rank INTEGER NOT NULL, attention INTEGER,
+                       label VARCHAR NOT NULL, colour VARCHAR, symbol VARCHAR, at_least DOUBLE, meaning VARCHAR,
+                       PRIMARY KEY (family, status));
 CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
                        rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);
 CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,
@@ -129,6 +132,7 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
     _insert_rows(connection, "periods",
                  [(p.label, p.programme_year, p.half, p.start, p.end) for p in reference.periods.values()])
     _insert_rows(connection, "fx_rates", [(c, y, str(rate)) for (c, y), rate in sorted(reference.fx_rates.items())])
+    _insert_rows(connection, "statuses", statuses.rows())
 
 
 def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, records: list[dict]) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import statuses
+
 # Value kinds understood by etl.parse. `choice` columns list their allowed values.
 TEXT = "text"
 NUMBER = "number"
@@ -31,12 +33,12 @@ REPORTED_NUMBER = "reported_number"
 
 AGENCIES = ("UNDP", "IOM")
 DIRECTIONS = ("higher is better", "lower is better")
-ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "delayed", "cancelled")
+ACTIVITY_STATUSES = statuses.names("activity")  # accepted values and their order: data/reference/statuses.csv
 MILESTONE_CATEGORIES = ("inception", "implementation")
-NARRATIVE_KINDS = ("achievement", "challenge", "next period plan", "decision needed")
+NARRATIVE_KINDS = statuses.names("narrative")
 ADDRESSEES = ("HQs", "country offices", "HQs and country offices")
 PHASES = ("II", "III", "II and III")
-RECOMMENDATION_STATUSES = ("not started", "in progress", "completed", "no longer applicable")
+RECOMMENDATION_STATUSES = statuses.names("recommendation")
 INCEPTION_MILESTONES = (
     "Government endorsement",
     "Government focal point appointed",
@@ -149,7 +151,7 @@ WORKPLAN = Sheet(
         Column("actual_start", "Actual start", MONTH_START, False, "When it really started", width=12),
         Column("actual_end", "Actual end", MONTH_END, False, "When it really ended (required once completed)",
                width=12),
-        Column("status", "Status", CHOICE, True, "planned, ongoing, completed, delayed or cancelled",
+        Column("status", "Status", CHOICE, True, statuses.spoken("activity"),
                ACTIVITY_STATUSES, width=12),
         Column("percent_complete", "% complete", PERCENT, False, "0-100 (or 0%-100%)", width=10),
         Column("budget", "Budget", MONEY, False, "Budget of the activity, in the currency column", width=12),
@@ -211,7 +213,7 @@ NARRATIVE = Sheet(
         _country(),
         _output(required=False),
         Column("period", "Period", PERIOD, True, "Reporting half-year, e.g. 2014/15 H2", width=12),
-        Column("kind", "Kind", CHOICE, True, "achievement, challenge, next period plan or decision needed",
+        Column("kind", "Kind", CHOICE, True, statuses.spoken("narrative"),
                NARRATIVE_KINDS, width=18),
         Column("text", "Text", TEXT, True, "The narrative, in full sentences", width=90),
     ),
@@ -233,7 +235,7 @@ RECOMMENDATIONS = Sheet(
                width=50),
         Column("responsible_unit", "Responsible unit", TEXT, False, "Who does it", width=24),
         Column("due_date", "Due date", DATE, False, "When it should be done", width=12),
-        Column("status", "Status", CHOICE, True, "not started, in progress, completed or no longer applicable",
+        Column("status", "Status", CHOICE, True, statuses.spoken("recommendation"),
                RECOMMENDATION_STATUSES, width=16),
         Column("progress_notes", "Progress notes", TEXT, False, "What has been done so far", width=50),
     ),

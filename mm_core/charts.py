@@ -16,17 +16,18 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from etl import statuses
 from etl.reference import programme_year_label
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
-STATUS_ORDER = ["on track", "at risk", "off track", "no data"]
-STATUS_COLORS = {"on track": "#009E73", "at risk": "#E69F00", "off track": "#D55E00", "no data": "#BBBBBB",
-                 "not reported": "#BBBBBB"}
-ACTIVITY_STATUS_ORDER = ["completed", "ongoing", "planned", "delayed", "cancelled"]
-ACTIVITY_STATUS_COLORS = ["#009E73", "#56B4E9", "#BBBBBB", "#E69F00", "#555555"]
-MILESTONE_STATUS_ORDER = ["achieved", "achieved late", "overdue", "pending"]
-MILESTONE_STATUS_COLORS = ["#009E73", "#56B4E9", "#D55E00", "#DDDDDD"]
+# Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
+STATUS_ORDER = list(statuses.names("indicator"))
+STATUS_COLORS = {**statuses.colours("indicator"), **statuses.colours("country")}
+ACTIVITY_STATUS_ORDER = list(statuses.names("activity"))
+ACTIVITY_STATUS_COLORS = [statuses.colours("activity")[s] for s in ACTIVITY_STATUS_ORDER]
+MILESTONE_STATUS_ORDER = list(statuses.names("milestone"))
+MILESTONE_STATUS_COLORS = [statuses.colours("milestone")[s] for s in MILESTONE_STATUS_ORDER]
 MONEY_ORDER = ["Budget", "Funds received", "Expenditure"]
 MONEY_COLORS = ["#BBBBBB", "#56B4E9", "#0072B2"]
 WIDE = 900  # charts are drawn at the container's width; this is their design width
@@ -60,7 +61,7 @@ def world_map(country_status: pd.DataFrame) -> alt.LayerChart:
     data = country_status.merge(country_geography(), on="country", how="left")
     data = data[["country", "name", "id", "latitude", "longitude", "status", "on_track", "at_risk", "off_track",
                  "no_data"]]
-    domain = [s for s in ["on track", "at risk", "off track", "not reported"]]
+    domain = list(statuses.names("country"))
     # A named placeholder: the 100 kB map is put in by to_spec() after Altair has built the spec
     # (Altair takes ~0.7 s to walk it on every render otherwise).
     topology = alt.Data(name=WORLD, format=alt.DataFormat(type="topojson", feature="countries"))
@@ -155,8 +156,7 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
     """Countries × milestones, each cell coloured and labelled by status."""
     data = milestones[["name", "milestone", "category", "status", "due_date", "achieved_date"]].copy()
     order = (milestones.sort_values(["category", "due_date"]).drop_duplicates("milestone")["milestone"].tolist())
-    symbol = {"achieved": "✓", "achieved late": "✓", "overdue": "!", "pending": "…"}
-    data["symbol"] = data["status"].map(symbol)
+    data["symbol"] = data["status"].map(statuses.symbols("milestone"))
     for column in ("due_date", "achieved_date"):
         data[column] = pd.to_datetime(data[column]).dt.strftime("%d %b %Y")
     base = alt.Chart(data).encode(

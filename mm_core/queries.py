@@ -13,10 +13,6 @@ import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 
-# A country's overall status on the map: the share of its indicators (with data) in each status.
-COUNTRY_ON_TRACK_SHARE = 0.7
-COUNTRY_OFF_TRACK_SHARE = 0.3
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -92,7 +88,7 @@ def indicator_table(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                i.baseline, i.target, i.actual, i.end_target, i.status, i.progress_ratio,
                i.baseline_is_adjusted, i.baseline_original, i.baseline_adjustment_note, o.lead_agency
         {INDICATORS_IN_SCOPE} AND i.period = $period
-        ORDER BY CASE i.status WHEN 'off track' THEN 0 WHEN 'at risk' THEN 1 WHEN 'no data' THEN 2 ELSE 3 END,
+        ORDER BY (SELECT attention FROM statuses WHERE family = 'indicator' AND status = i.status),
                  i.output_code, i.indicator_code, i.country""", scope.params("period", *SCOPE)).df()
 
 
@@ -234,15 +230,16 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
                CASE
                    WHEN coalesce(k.on_track + k.at_risk + k.off_track, 0) = 0 THEN 'not reported'
-                   WHEN k.on_track >= $on_share * (k.on_track + k.at_risk + k.off_track) THEN 'on track'
-                   WHEN k.off_track >= $off_share * (k.on_track + k.at_risk + k.off_track) THEN 'off track'
+                   WHEN k.on_track >= status_threshold('country', 'on track') * (k.on_track + k.at_risk + k.off_track)
+                       THEN 'on track'
+                   WHEN k.off_track >= status_threshold('country', 'off track') * (k.on_track + k.at_risk + k.off_track)
+                       THEN 'off track'
                    ELSE 'at risk'
                END AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
         ORDER BY c.name""",
-                          {**scope.params("period", *SCOPE), "on_share": COUNTRY_ON_TRACK_SHARE,
-                           "off_share": COUNTRY_OFF_TRACK_SHARE}).df()
+                          scope.params("period", *SCOPE)).df()
 
 
 def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
@@ -293,7 +290,7 @@ def narrative(cursor: Cursor, scope: Scope, kinds: tuple[str, ...] | None = None
         SELECT country, output_code, period, kind, text FROM chosen
         WHERE NOT $latest_only OR period_start = (SELECT max(period_start) FROM chosen)
         ORDER BY period_start DESC, country,
-                 CASE kind WHEN 'achievement' THEN 0 WHEN 'next period plan' THEN 1 WHEN 'challenge' THEN 2 ELSE 3 END""",
+                 (SELECT rank FROM statuses WHERE family = 'narrative' AND status = kind)""",
                           {**scope.params("period", "country", "output"),
                            "kinds": list(kinds) if kinds else None, "latest_only": latest_only}).df()
 
@@ -302,8 +299,7 @@ def flash_report(cursor: Cursor, country: str, period: str) -> pd.DataFrame:
     """The four parts of the coordination toolkit's flash report for one country and period."""
     return cursor.execute("""
         SELECT kind, output_code, text FROM narrative WHERE country = $country AND period = $period
-        ORDER BY CASE kind WHEN 'achievement' THEN 0 WHEN 'next period plan' THEN 1 WHEN 'challenge' THEN 2
-                 ELSE 3 END, output_code""", {"country": country, "period": period}).df()
+        ORDER BY (SELECT rank FROM statuses WHERE family = 'narrative' AND status = kind), output_code""", {"country": country, "period": period}).df()
 
 
 def milestone_matrix(cursor: Cursor, country: str | None = None) -> pd.DataFrame:

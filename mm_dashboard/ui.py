@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from etl import DATABASE_ENVIRONMENT_VARIABLE
+from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from mm_core import charts, queries
 from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
@@ -66,7 +66,7 @@ ACTIVITY_COLUMNS = {
     "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
 }
 ARROW_DATE = "date32[pyarrow]"  # a date column as Streamlit sends it (pyarrow comes with Streamlit)
-BADGE_SYMBOL = {"on track": "●", "at risk": "▲", "off track": "✖", "no data": "○", "not reported": "○"}
+BADGE_SYMBOL = {**statuses.symbols("indicator"), **statuses.symbols("country")}  # data/reference/statuses.csv
 
 
 def usd(amount: float | None) -> str:

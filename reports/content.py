@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from etl import statuses
 from etl.reference import programme_year_label
 from mm_core import charts, queries
 from mm_core.safety import shorten
@@ -21,8 +22,7 @@ PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
 GLOBAL = "GLOBAL"
 GLOBAL_NAME = "Global level"
 ACTIVITY_STATUSES = charts.ACTIVITY_STATUS_ORDER
-FLASH_PARTS = (("achievement", "Accomplishments"), ("next period plan", "Next period plan"),
-               ("challenge", "Difficulties and risks"), ("decision needed", "Decisions needed"))
+FLASH_PARTS = tuple(statuses.labels("narrative").items())  # data/reference/statuses.csv
 NONE_REPORTED = "None reported."
 # Names drawn in a chart are cut to this: its axes show about 35 characters anyway, and the chart renderer
 # measures the whole text to cut it, which takes seconds per chart for a name as long as a page.
@@ -267,9 +267,7 @@ def _country_progress(cursor, scope, names) -> Section:
     figures = [
         figure("Indicators by country and status", "Each panel is one status; the count is written beside each bar.",
                charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
-        figure("Country status", "Overall status per country: on track when at least "
-               f"{queries.COUNTRY_ON_TRACK_SHARE:.0%} of its indicators with data are on track, off track when "
-               f"{queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off track, otherwise at risk. Marker shapes: "
+        figure("Country status", f"Overall status per country: {statuses.country_rule()}. Marker shapes: "
                "circle on track, triangle at risk, cross off track, square not reported.",
                charts.world_map, status_chart),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
@@ -284,9 +282,7 @@ def _country_progress(cursor, scope, names) -> Section:
                               _for_chart(milestones, "name", "milestone")))
     return Section("Country progress", f"Country progress, {scope.period}",
                    "Indicator status counts per country for the period, the overall status, and peer metrics. "
-                   f"Overall status: on track when at least {queries.COUNTRY_ON_TRACK_SHARE:.0%} of the indicators "
-                   f"with data are on track, off track when {queries.COUNTRY_OFF_TRACK_SHARE:.0%} or more are off "
-                   "track, otherwise at risk.", [Table("Countries", table, columns)], figures)
+                   f"Overall status: {statuses.country_rule()}.", [Table("Countries", table, columns)], figures)
 
 
 # --- work plan ----------------------------------------------------------------------------------------

@@ -26,11 +26,15 @@ CASE
         END)
 END;
 
+-- The thresholds are data: the table statuses (data/reference/statuses.csv, column at_least).
+CREATE MACRO status_threshold(status_family, status_name) AS
+    (SELECT at_least FROM statuses WHERE family = status_family AND status = status_name);
+
 CREATE MACRO indicator_status(ratio, actual, target) AS
 CASE
     WHEN actual IS NULL OR target IS NULL OR ratio IS NULL THEN 'no data'
-    WHEN ratio >= 0.9 THEN 'on track'
-    WHEN ratio >= 0.6 THEN 'at risk'
+    WHEN ratio >= status_threshold('indicator', 'on track') THEN 'on track'
+    WHEN ratio >= status_threshold('indicator', 'at risk') THEN 'at risk'
     ELSE 'off track'
 END;
 

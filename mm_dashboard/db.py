@@ -9,8 +9,7 @@ file picked up as soon as the ETL swaps it in.
   never shows part old data, part new.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
-- ATTACH to a fresh in-memory database rather than duckdb.connect(path): duckdb.connect reuses an
-  instance already open on the same path in this process, which would keep serving the replaced file.
+- The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ import duckdb
 import streamlit as st
 
 from etl import database_path
+from etl.warehouse import open_read_only, reading_warehouse
 
-SCHEMA = "warehouse"
 _run = threading.local()
 
 
@@ -57,19 +56,12 @@ def database_version(path: Path | None = None) -> Version | None:
         return None
 
 
-def _sql_string(text: str) -> str:
-    """A SQL string literal. Used only for the configured database path, never for user input."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
     source = by_descriptor if os.path.exists(by_descriptor) else path
-    connection = duckdb.connect(":memory:")
-    connection.execute("ATTACH " + _sql_string(source) + " AS " + SCHEMA + " (READ_ONLY)")
-    return connection
+    return open_read_only(source)
 
 
 def _open_snapshot() -> Snapshot:
@@ -103,8 +95,4 @@ def snapshot() -> Snapshot:
 
 def cursor(connection: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
-    cursor = (connection or snapshot().connection).cursor()
-    cursor.execute("USE " + SCHEMA)
-    # A missing table must be an error, not a lookup of a Python variable of that name.
-    cursor.execute("SET python_enable_replacements = false")
-    return cursor
+    return reading_warehouse((connection or snapshot().connection).cursor())

@@ -90,4 +90,4 @@ if pack_key in st.session_state:
                                icon=":material/download:")
 else:
     st.caption("An Excel workbook and a PDF of the period for the Global Project Board, formatted for print "
-               "(also `python -m etl board-pack --period … --out …`).")
+               "(also `python -m reports board-pack --period … --out …`).")

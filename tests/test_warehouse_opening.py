@@ -37,9 +37,9 @@ def read_only_openings(path: Path) -> list[int]:
     or a call given SQL text that ATTACHes a file READ_ONLY."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect":
-            if any(keyword.arg == "read_only" for keyword in node.keywords):
-                found.add(node.lineno)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
+                and any(keyword.arg == "read_only" for keyword in node.keywords)):
+            found.add(node.lineno)
         if isinstance(node, ast.Call) and node.args:
             text = constant_text(node.args[0]).upper()
             if "ATTACH" in text and "READ_ONLY" in text:
@@ -82,16 +82,14 @@ def test_reads_tables_by_their_bare_names(warehouse_file):
 
 
 def test_refuses_writes(warehouse_file):
-    with open_read_only(warehouse_file) as connection:
-        with pytest.raises(duckdb.Error, match="read-only"):
-            connection.execute("CREATE TABLE written AS SELECT 1 AS one")
+    with open_read_only(warehouse_file) as connection, pytest.raises(duckdb.Error, match="read-only"):
+        connection.execute("CREATE TABLE written AS SELECT 1 AS one")
 
 
 def test_a_missing_table_is_an_error_not_a_python_variable(warehouse_file):
     budget = [1, 2, 3]  # noqa: F841 — a replacement scan would read this list as a table named budget
-    with open_read_only(warehouse_file) as connection:
-        with pytest.raises(duckdb.CatalogException):
-            connection.execute("SELECT * FROM budget").fetchall()
+    with open_read_only(warehouse_file) as connection, pytest.raises(duckdb.CatalogException):
+        connection.execute("SELECT * FROM budget").fetchall()
 
 
 def test_a_replaced_file_is_read_afresh(warehouse_file, tmp_path):

@@ -11,11 +11,14 @@ which would keep serving a file the ETL has since replaced (a load swaps in a ne
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 
 CATALOG = "warehouse"
+# A file's version: (inode, modification time in ns, size). A load swaps in a new file, so a new inode.
+Version = tuple[int, int, int]
 
 
 def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -37,3 +40,16 @@ def reading_warehouse(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConne
     # A missing table must be an error, not a lookup of a Python variable of that name.
     cursor.execute("SET python_enable_replacements = false")
     return cursor
+
+
+def version_of(status: os.stat_result) -> Version:
+    """The version of a file from its stat (os.stat or os.fstat of an open descriptor)."""
+    return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def file_version(path: Path | str) -> Version | None:
+    """The version of the file at `path`; None when there is none."""
+    try:
+        return version_of(os.stat(path))
+    except FileNotFoundError:
+        return None

@@ -25,7 +25,7 @@ from etl.errors import EtlError
 from etl.extract import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
 from etl.reference import load_reference, reference_dir
-from etl.warehouse import open_read_only
+from etl.warehouse import file_version, open_read_only
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
@@ -166,23 +166,15 @@ def earlier_inputs(database: Path) -> list[Path]:
 
 def check_key(uploads: list[Upload], database: Path) -> tuple | None:
     """What a check of these uploads depends on: their names and bytes, and the version of every other file
-    it reads: the database (as mm_dashboard/db.py's database_version: a load swaps in a new file), the inbox's
+    it reads: the database (a load swaps in a new file), the inbox's
     and the last load's files, the reference data. The same key, the same check. None when it cannot be
     told (a file vanished meanwhile): then check again."""
     try:
         others = [database, *earlier_inputs(database), *sorted(reference_dir().iterdir())]
-        versions = tuple((str(path), _version(path)) for path in others)
+        versions = tuple((str(path), file_version(path)) for path in others)
     except (OSError, EtlError, duckdb.Error):
         return None
     return tuple((u.stored_name, hashlib.sha256(u.content).hexdigest()) for u in uploads), versions
-
-
-def _version(path: Path) -> tuple[int, int, int] | None:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:

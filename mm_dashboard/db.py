@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import streamlit as st
 
 from etl import database_path
-from etl.warehouse import open_read_only, reading_warehouse
+from etl.warehouse import Version, open_read_only, reading_warehouse, version_of
 
 _run = threading.local()
 
@@ -36,24 +35,10 @@ class DatabaseUnusable(Exception):
     """The file exists but is not a warehouse this dashboard can read."""
 
 
-Version = tuple[int, int, int]
-
-
 @dataclass(frozen=True)
 class Snapshot:
     version: Version
     connection: duckdb.DuckDBPyConnection
-
-
-def _version(stat: os.stat_result) -> Version:
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-def database_version(path: Path | None = None) -> Version | None:
-    try:
-        return _version(os.stat(path or database_path()))
-    except FileNotFoundError:
-        return None
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -71,7 +56,7 @@ def _open_snapshot() -> Snapshot:
     except FileNotFoundError:
         raise DatabaseMissing(str(path)) from None
     try:
-        version = _version(os.fstat(descriptor))
+        version = version_of(os.fstat(descriptor))
         return Snapshot(version, _attach(str(path), version, descriptor))
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None

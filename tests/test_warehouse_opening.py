@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.warehouse import open_read_only
+from etl.warehouse import file_version, open_read_only, version_of
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 THE_OPENER = Path("etl/warehouse.py")
@@ -112,3 +112,13 @@ def test_a_file_that_is_not_a_database_raises_a_duckdb_error(tmp_path):
     path.write_text("not a database")
     with pytest.raises(duckdb.Error, match="not a valid DuckDB database"):
         open_read_only(path)
+
+
+def test_a_replaced_file_has_a_new_version_and_a_missing_file_none(warehouse_file, tmp_path):
+    before = file_version(warehouse_file)
+    assert before == version_of(os.stat(warehouse_file))
+    replacement = tmp_path / "new.duckdb"
+    replacement.write_bytes(warehouse_file.read_bytes())  # the same bytes, as a load of the same inputs writes
+    os.replace(replacement, warehouse_file)
+    assert file_version(warehouse_file) not in (None, before)
+    assert file_version(tmp_path / "nothing.duckdb") is None

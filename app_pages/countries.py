@@ -3,7 +3,7 @@
 import streamlit as st
 
 from etl import statuses
-from mm_core import charts, queries
+from mm_core import charts, metrics, queries
 from mm_dashboard import ui
 from mm_dashboard.data import load
 
@@ -69,8 +69,7 @@ with right:
     st.subheader("Money")
     st.metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
     st.metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
-              ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
-                         if money["phase_budget_usd"] else None) + " of budget", delta_color="off", delta_arrow="off")
+              ui.percent(metrics.phase_delivery(money)) + " of budget", delta_color="off", delta_arrow="off")
 
 milestones = load(queries.milestone_matrix, country)
 if not milestones.empty:

@@ -3,7 +3,7 @@ against resources. All amounts in US dollars, converted with the shipped rate ta
 
 import streamlit as st
 
-from mm_core import charts, queries
+from mm_core import charts, metrics, queries
 from mm_dashboard import ui
 from mm_dashboard.data import load
 
@@ -21,8 +21,7 @@ columns[0].metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), he
 columns[1].metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
                   help=ui.usd(money["phase_expenditure_usd"]))
 columns[2].metric("Delivery (spent ÷ budget)",
-                  ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
-                             if money["phase_budget_usd"] else None))
+                  ui.percent(metrics.phase_delivery(money)))
 overspent = lines[lines["is_overspent"]]
 columns[3].metric("Overspent lines", len(overspent))
 

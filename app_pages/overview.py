@@ -4,7 +4,7 @@ import streamlit as st
 
 from etl import statuses
 from etl.reference import programme_year_label
-from mm_core import charts, queries
+from mm_core import charts, metrics, queries
 from mm_dashboard import db, ui
 from mm_dashboard.data import load
 
@@ -35,11 +35,10 @@ columns[1].metric("Activities delayed or overdue", int(activities["delayed_or_ov
                   help="Status 'delayed', or past the planned end and neither completed nor cancelled")
 complete, countries = int(inception["complete"]), int(inception["countries"])
 columns[2].metric("Inception completed in year 1",
-                  f"{complete} / {countries} ({ui.percent(complete / countries if countries else None)})",
+                  f"{complete} / {countries} ({ui.percent(metrics.inception_share(inception))})",
                   help="Countries whose inception milestones were all reached by 31 January 2015")
 columns[3].metric("Budget delivered, Phase II to date",
-                  ui.percent(money["phase_expenditure_usd"] / money["phase_budget_usd"]
-                             if money["phase_budget_usd"] else None),
+                  ui.percent(metrics.phase_delivery(money)),
                   help=f"{ui.usd(money['phase_expenditure_usd'])} spent of {ui.usd(money['phase_budget_usd'])}")
 
 year = programme_year_label(scope.programme_year)
@@ -47,9 +46,9 @@ budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd
 columns = st.columns(4)
 columns[0].metric(f"Budget {year}", ui.usd_short(budget), help=ui.usd(budget))
 columns[1].metric(f"Funds received {year}", ui.usd_short(received), help=ui.usd(received))
-columns[2].metric(f"Spent ÷ budget {year}", ui.percent(spent / budget if budget else None),
+columns[2].metric(f"Spent ÷ budget {year}", ui.percent(metrics.year_delivery(money)),
                   help=f"{ui.usd(spent)} spent")
-columns[3].metric(f"Spent ÷ received {year}", ui.percent(spent / received if received else None))
+columns[3].metric(f"Spent ÷ received {year}", ui.percent(metrics.year_spent_of_received(money)))
 
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
@@ -90,4 +89,4 @@ if pack_key in st.session_state:
                                icon=":material/download:")
 else:
     st.caption("An Excel workbook and a PDF of the period for the Global Project Board, formatted for print "
-               "(also `python -m etl board-pack --period … --out …`).")
+               "(also `python -m reports board-pack --period … --out …`).")

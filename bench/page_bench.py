@@ -46,19 +46,16 @@ def _record_queries(calls: list):
 
 def time_queries(database: str, calls: list, passes: int = 3) -> float:
     """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection."""
-    import duckdb
-
+    from etl.warehouse import open_read_only, reading_warehouse
     from mm_core import queries
 
-    connection = duckdb.connect(":memory:")
-    connection.execute(f"ATTACH '{database}' AS warehouse (READ_ONLY)")
+    connection = open_read_only(database)
     unique = list(dict.fromkeys((name, args) for name, args in calls))
     times = []
     for _ in range(passes):
         started = time.perf_counter()
         for name, arguments in unique:
-            cursor = connection.cursor()
-            cursor.execute("USE warehouse")
+            cursor = reading_warehouse(connection.cursor())
             getattr(queries, name)(cursor, *arguments)
         times.append(time.perf_counter() - started)
     connection.close()

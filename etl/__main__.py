@@ -46,13 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--reporting-org", default=DEFAULT_REPORTING_ORG,
                         help=f"IATI organisation identifier of the publisher (default: {DEFAULT_REPORTING_ORG}, UNDP)")
     export.add_argument("--reporting-org-name", default=DEFAULT_REPORTING_ORG_NAME, help="the publisher's name")
-    pack = commands.add_parser("board-pack", help="write the Global Project Board's pack (.xlsx and .pdf)")
-    pack.add_argument("--period", required=True,
-                      help="a half-year such as '2016/17 H2', or a programme year such as 'Year 2016/17'")
-    pack.add_argument("--out", type=Path, required=True, help="the folder to write the two files into")
-    pack.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
-                                                             "data/warehouse.duckdb)")
-    pack.add_argument("--country", default=None, help="an ISO-3 code (or GLOBAL) for a one-country pack")
     return parser
 
 
@@ -74,19 +67,6 @@ def print_summary(summary: LoadSummary) -> None:
         print(f"  ... and {len(summary.warnings) - MAX_WARNINGS_SHOWN} more warnings")
 
 
-def write_board_pack_files(args: argparse.Namespace) -> int:
-    from reports import BoardPackError, build_board_pack  # the report libraries load only when asked for
-
-    try:
-        paths = build_board_pack(args.db or database_path(), args.period, args.out, country=args.country)
-    except BoardPackError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(f"Wrote {path}")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -104,8 +84,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {result.path}: {result.activities} activities, {result.indicators} indicators, "
                   f"{result.periods} periods, {result.budgets} budgets, {result.transactions} transactions")
             return 0
-        if args.command == "board-pack":
-            return write_board_pack_files(args)
         progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
                            progress=progress)

@@ -29,6 +29,7 @@ import duckdb
 
 from .errors import LoadFailed
 from .reference import GLOBAL, PHASE_END, PHASE_START, load_reference, programme_year_label
+from .warehouse import open_read_only
 
 PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
 PROGRAMME_CODE = "MMNDS"
@@ -188,12 +189,12 @@ def export_iati(database: Path, out: Path, reporting_org: str = DEFAULT_REPORTIN
     if not database.exists():
         raise LoadFailed(f"{database}: no such database (build it with python -m etl load)")
     try:
-        with duckdb.connect(str(database), read_only=True) as connection:
+        with open_read_only(database) as connection:
             connection.execute("DESCRIBE indicator_progress").fetchall()  # the views the export reads
             connection.execute("DESCRIBE finance_summary").fetchall()
     except duckdb.Error as error:
         raise LoadFailed(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with open_read_only(database) as connection:
         writer = IatiWriter(connection, reporting_org, reporting_org_name)
         countries = [row[0] for row in connection.execute(
             "SELECT country FROM indicator_progress UNION SELECT country FROM finance_summary ORDER BY 1").fetchall()]

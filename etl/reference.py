@@ -40,6 +40,15 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a country is drawn on the map: its ISO 3166 numeric code (the world map's id) and an
+    approximate centre for its marker; None where countries.csv leaves them blank."""
+    iso_numeric: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
 class Reference:
     countries: dict[str, str]  # ISO-3 -> name
     country_details: dict[str, dict[str, str]]  # ISO-3 -> {region, government_lead}
@@ -50,6 +59,7 @@ class Reference:
     no_value_markers: dict[str, str] = field(default_factory=dict)  # marker, normalised -> meaning
     header_aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # kind -> key -> aliases
     iso2: dict[str, str] = field(default_factory=dict)  # ISO-3 -> ISO 3166 alpha-2 (IATI uses alpha-2)
+    places: dict[str, Place] = field(default_factory=dict)  # ISO-3 -> where the map draws it
 
     @property
     def currencies(self) -> set[str]:
@@ -128,6 +138,13 @@ def _load_reference(directory: Path) -> Reference:
             row["alias"])
     iso2 = {row["iso3"].strip().upper(): (row.get("iso2") or "").strip().upper()
             for row in _read_csv("countries.csv", directory) if (row.get("iso2") or "").strip()}
+    places = {row["iso3"].strip().upper(): Place((row.get("iso_numeric") or "").strip() or None,
+                                                 _coordinate(row.get("latitude")), _coordinate(row.get("longitude")))
+              for row in _read_csv("countries.csv", directory)}
     return Reference(countries, details, lookup, outputs, periods, rates, markers,
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
-                     iso2)
+                     iso2, places)
+
+
+def _coordinate(text: str | None) -> float | None:
+    return float(text) if text and text.strip() else None

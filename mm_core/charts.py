@@ -7,19 +7,15 @@ deficiencies; status is also carried by position, labels or shape, never by colo
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from etl import statuses
-from etl.reference import programme_year_label
-
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+from etl.reference import REFERENCE_DIR, load_reference, programme_year_label
 
 # Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
 STATUS_ORDER = list(statuses.names("indicator"))
@@ -41,19 +37,19 @@ def status_scale(domain: list[str] | None = None) -> alt.Scale:
 
 @lru_cache(maxsize=1)
 def world_topology() -> dict:
-    """Natural Earth 1:110m countries (npm world-atlas 2.0.2), shipped in the repository."""
+    """Natural Earth 1:110m countries (npm world-atlas 2.0.2), shipped in the repository: a map of the whole
+    world, not programme data, so it is read from the shipped reference folder even under MM_REFERENCE_DIR."""
     with open(REFERENCE_DIR / "world-atlas" / "countries-110m.json", encoding="utf-8") as handle:
         return json.load(handle)
 
 
-@lru_cache(maxsize=1)
 def country_geography() -> pd.DataFrame:
-    """ISO-3 -> ISO numeric id (as used by world-atlas) and an approximate centre for markers."""
-    with open(REFERENCE_DIR / "countries.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return pd.DataFrame({"country": [r["iso3"] for r in rows], "id": [r["iso_numeric"] for r in rows],
-                         "latitude": [float(r["latitude"]) for r in rows],
-                         "longitude": [float(r["longitude"]) for r in rows]})
+    """ISO-3 -> ISO numeric id (as used by world-atlas) and an approximate centre for markers, from the
+    reference data (etl.reference: $MM_REFERENCE_DIR when set)."""
+    places = load_reference().places
+    return pd.DataFrame({"country": list(places), "id": [place.iso_numeric for place in places.values()],
+                         "latitude": [place.latitude for place in places.values()],
+                         "longitude": [place.longitude for place in places.values()]})
 
 
 def world_map(country_status: pd.DataFrame) -> alt.LayerChart:

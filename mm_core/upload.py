@@ -25,6 +25,7 @@ from etl.errors import EtlError
 from etl.extract import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
 from etl.reference import load_reference, reference_dir
+from etl.warehouse import file_version, open_read_only
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
@@ -165,30 +166,22 @@ def earlier_inputs(database: Path) -> list[Path]:
 
 def check_key(uploads: list[Upload], database: Path) -> tuple | None:
     """What a check of these uploads depends on: their names and bytes, and the version of every other file
-    it reads: the database (as mm_dashboard.db.database_version: a load swaps in a new file), the inbox's
+    it reads: the database (a load swaps in a new file), the inbox's
     and the last load's files, the reference data. The same key, the same check. None when it cannot be
     told (a file vanished meanwhile): then check again."""
     try:
         others = [database, *earlier_inputs(database), *sorted(reference_dir().iterdir())]
-        versions = tuple((str(path), _version(path)) for path in others)
+        versions = tuple((str(path), file_version(path)) for path in others)
     except (OSError, EtlError, duckdb.Error):
         return None
     return tuple((u.stored_name, hashlib.sha256(u.content).hexdigest()) for u in uploads), versions
-
-
-def _version(path: Path) -> tuple[int, int, int] | None:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:
     """The inputs and the as-of date of the load that built `database` (none if there is no database)."""
     if not database.exists():
         return [], None
-    connection = duckdb.connect(str(database), read_only=True)
+    connection = open_read_only(database)
     try:
         settings = dict(connection.execute("SELECT name, value FROM settings").fetchall())
     except duckdb.Error:
@@ -277,7 +270,7 @@ class Placement:
         if file_identity(self.database) in (None, self.database_before):
             return False
         try:
-            with duckdb.connect(str(self.database), read_only=True) as connection:
+            with open_read_only(self.database) as connection:
                 logged = dict(connection.execute("SELECT file, sha256 FROM load_log").fetchall())
         except duckdb.Error:
             return False

@@ -8,13 +8,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from etl.warehouse import Version
 from mm_core import queries
 
 from . import db
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(query_name: str, version: db.Version, arguments: tuple,
+def _cached(query_name: str, version: Version, arguments: tuple,
             _connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     query: Callable[..., pd.DataFrame] = getattr(queries, query_name)
     try:

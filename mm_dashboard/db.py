@@ -9,8 +9,7 @@ file picked up as soon as the ETL swaps it in.
   never shows part old data, part new.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
-- ATTACH to a fresh in-memory database rather than duckdb.connect(path): duckdb.connect reuses an
-  instance already open on the same path in this process, which would keep serving the replaced file.
+- The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import streamlit as st
 
 from etl import database_path
+from etl.warehouse import Version, open_read_only, reading_warehouse, version_of
 
-SCHEMA = "warehouse"
 _run = threading.local()
 
 
@@ -37,29 +35,10 @@ class DatabaseUnusable(Exception):
     """The file exists but is not a warehouse this dashboard can read."""
 
 
-Version = tuple[int, int, int]
-
-
 @dataclass(frozen=True)
 class Snapshot:
     version: Version
     connection: duckdb.DuckDBPyConnection
-
-
-def _version(stat: os.stat_result) -> Version:
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-def database_version(path: Path | None = None) -> Version | None:
-    try:
-        return _version(os.stat(path or database_path()))
-    except FileNotFoundError:
-        return None
-
-
-def _sql_string(text: str) -> str:
-    """A SQL string literal. Used only for the configured database path, never for user input."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -67,9 +46,7 @@ def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyCon
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
     source = by_descriptor if os.path.exists(by_descriptor) else path
-    connection = duckdb.connect(":memory:")
-    connection.execute("ATTACH " + _sql_string(source) + " AS " + SCHEMA + " (READ_ONLY)")
-    return connection
+    return open_read_only(source)
 
 
 def _open_snapshot() -> Snapshot:
@@ -79,7 +56,7 @@ def _open_snapshot() -> Snapshot:
     except FileNotFoundError:
         raise DatabaseMissing(str(path)) from None
     try:
-        version = _version(os.fstat(descriptor))
+        version = version_of(os.fstat(descriptor))
         return Snapshot(version, _attach(str(path), version, descriptor))
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None
@@ -103,8 +80,4 @@ def snapshot() -> Snapshot:
 
 def cursor(connection: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
-    cursor = (connection or snapshot().connection).cursor()
-    cursor.execute("USE " + SCHEMA)
-    # A missing table must be an error, not a lookup of a Python variable of that name.
-    cursor.execute("SET python_enable_replacements = false")
-    return cursor
+    return reading_warehouse((connection or snapshot().connection).cursor())

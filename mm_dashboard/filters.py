@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.reference import programme_year_label
+from etl.warehouse import Version
 from mm_core import periods, queries
 from mm_core.safety import markdown_literal, shorten
 
@@ -38,7 +39,7 @@ def _options() -> Options:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _options_of(version: db.Version) -> Options:
+def _options_of(version: Version) -> Options:
     """The choices in this version of the database: they change only with a new load, so they are worked out
     once rather than on every run of every page."""
     table = load(queries.periods)

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.warehouse import open_read_only
 from mm_core import periods, queries
 
 from . import content, pdf, xlsx
@@ -37,8 +38,7 @@ def open_database(database: Path) -> duckdb.DuckDBPyConnection:
     if not Path(database).is_file():
         raise BoardPackError(f"no database at {database}: build one with `python -m etl load …`")
     try:
-        connection = duckdb.connect(str(database), read_only=True)
-        connection.execute("SET python_enable_replacements = false")
+        connection = open_read_only(database)
         connection.execute("SELECT as_of_date FROM reporting_date").fetchall()
     except duckdb.Error as error:
         raise BoardPackError(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None

@@ -12,7 +12,7 @@ import pandas as pd
 
 from etl import statuses
 from etl.reference import programme_year_label
-from mm_core import charts, queries
+from mm_core import charts, metrics, queries
 from mm_core.safety import shorten
 
 from .figures import Figure, figure
@@ -97,10 +97,6 @@ def _indicator_sort_key(code: str) -> str:
     return ".".join(part.zfill(4) for part in str(code).split("."))
 
 
-def _share(numerator: float, denominator: float) -> float | None:
-    return float(numerator) / float(denominator) if denominator else None
-
-
 def _chart_labels(values: pd.Series) -> pd.Series:
     """Names shortened for a chart, kept apart by a number when two differ only after the cut."""
     labels: dict = {}
@@ -163,7 +159,7 @@ def _cover(cursor, scope, info, period_option, period_dates, money_year, names):
               + f"{int(info['files'])} files, {int(info['rows_loaded'] or 0):,} rows loaded, "
                 f"{int(info['rows_rejected'] or 0):,} rejected"),
              ("Inception", f"completed in year 1 in {complete} of {countries} countries"
-              + (f" ({complete / countries:.1%})" if countries else ""))]
+              + (f" ({metrics.inception_share(inception):.1%})" if countries else ""))]
     status_frame = pd.DataFrame({"status": charts.STATUS_ORDER,
                                  "indicators": [int(counts.get(s, 0)) for s in charts.STATUS_ORDER]})
     status_frame.loc[len(status_frame)] = ["total", int(status_frame["indicators"].sum())]
@@ -187,7 +183,8 @@ def _cover(cursor, scope, info, period_option, period_dates, money_year, names):
          Column("phase", "Phase II, all years", "usd", 20)])
     delivery_rates = Table("Delivery rates", pd.DataFrame({
         "measure": ["Spent ÷ budget", "Spent ÷ received"],
-        "year": [_share(spent, budget), _share(spent, received)], "phase": [_share(phase_spent, phase_budget), None]}),
+        "year": [metrics.year_delivery(money), metrics.year_spent_of_received(money)],
+        "phase": [metrics.phase_delivery(money), None]}),
         [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "percent", 20),
          Column("phase", "Phase II, all years", "percent", 20)])
     files = queries.load_log(cursor)
@@ -343,8 +340,7 @@ def _finance(cursor, scope, names, money_year) -> Section:
     outputs = queries.outputs(cursor).set_index("output_code")["title"]
     tables = []
     by_agency = queries.finance_by_year(cursor, scope, "agency")
-    by_agency["delivery_rate"] = by_agency["expenditure_usd"] / by_agency["budget_usd"].where(
-        by_agency["budget_usd"] != 0)
+    by_agency["delivery_rate"] = metrics.delivery_rates(by_agency)
     by_agency["year"] = by_agency["programme_year"].map(year_label)
     tables.append(Table("By agency and programme year", by_agency, [
         Column("group", "Agency", "label", 10), Column("year", "Programme year", "label", 12), *_money_columns("")]))
@@ -361,7 +357,7 @@ def _finance(cursor, scope, names, money_year) -> Section:
             Column("phase_delivery_rate", "Spent ÷ budget Phase II", "percent", 12)], total_row=True))
     by_year = queries.finance_by(cursor, scope, "year")
     by_year = _with_total(by_year, "group")
-    by_year["delivery_rate"] = by_year["expenditure_usd"] / by_year["budget_usd"].where(by_year["budget_usd"] != 0)
+    by_year["delivery_rate"] = metrics.delivery_rates(by_year)
     by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else year_label(int(g)))
     tables.append(Table("By programme year", by_year, [Column("label", "Programme year", "label", 14),
                                                        *_money_columns("")], total_row=True))
@@ -404,9 +400,8 @@ def _year_and_phase(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
     current = by_year[by_year["programme_year"] == year].set_index("group")[money]
     frame = phase.join(current, how="left").fillna({c: 0.0 for c in money}).reset_index()
     frame = _with_total(frame, "group")
-    frame["delivery_rate"] = frame["expenditure_usd"] / frame["budget_usd"].where(frame["budget_usd"] != 0)
-    frame["phase_delivery_rate"] = frame["phase_expenditure_usd"] / frame["phase_budget_usd"].where(
-        frame["phase_budget_usd"] != 0)
+    frame["delivery_rate"] = metrics.delivery_rates(frame)
+    frame["phase_delivery_rate"] = metrics.delivery_rates(frame, "phase_")
     return frame
 
 

@@ -407,14 +407,14 @@ def test_count_panels_write_the_status_above_each_panel_and_the_count_beside_eac
 
 
 def test_the_command_line_writes_both_files(sample_database, tmp_path, capsys):
-    from etl.__main__ import main
+    from reports.__main__ import main
     assert main(["board-pack", "--period", "2016/17 H2", "--out", str(tmp_path), "--db", str(sample_database)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board-pack-2016-17-H2.pdf", "board-pack-2016-17-H2.xlsx"]
     assert capsys.readouterr().out.count("Wrote ") == 2
 
 
 def test_the_command_line_explains_an_unknown_period(sample_database, tmp_path, capsys):
-    from etl.__main__ import main
+    from reports.__main__ import main
     assert main(["board-pack", "--period", "2030", "--out", str(tmp_path), "--db", str(sample_database)]) == 1
     assert "error: unknown period '2030': choose a half-year (2014/15 H1" in capsys.readouterr().err
 
@@ -474,7 +474,7 @@ def test_a_full_disk_is_one_line_and_exit_status_1(sample_database, tmp_path, mo
     import errno
     import os
 
-    from etl.__main__ import main
+    from reports.__main__ import main
     from reports import pdf
     monkeypatch.setattr(pdf, "write_pdf", _failing_pdf_writer(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
     assert main(["board-pack", "--period", PERIOD, "--out", str(tmp_path), "--db", str(sample_database)]) == 1
@@ -486,7 +486,7 @@ def test_a_full_disk_is_one_line_and_exit_status_1(sample_database, tmp_path, mo
 
 
 def test_an_output_folder_that_is_a_file_is_one_line_and_exit_status_1(sample_database, tmp_path, capsys):
-    from etl.__main__ import main
+    from reports.__main__ import main
     out = tmp_path / "packs"
     out.write_text("not a folder")
     assert main(["board-pack", "--period", PERIOD, "--out", str(out), "--db", str(sample_database)]) == 1

@@ -34,7 +34,6 @@ ALLOWED = {
     ("etl/duplicates.py", "_reject", "sheet.table"): "table names from etl/spec.py",
     ("mm_core/queries.py", "finance_by", "column"): "a column picked from FINANCE_DIMENSIONS by key",
     ("mm_core/queries.py", "finance_by_year", "column"): "a column picked from FINANCE_DIMENSIONS by key",
-    ("mm_dashboard/db.py", "_attach", "_sql_string(source)"): "the configured database path, quoted",
 }
 
 

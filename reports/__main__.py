@@ -1,0 +1,45 @@
+"""Command line for the board's exports: `python -m reports board-pack --period … --out …`.
+A thin layer that turns BoardPackError into a one-line message and exit status 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl import database_path
+
+from .board_pack import BoardPackError, build_board_pack
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    pack = commands.add_parser("board-pack", help="write the Global Project Board's pack (.xlsx and .pdf)")
+    pack.add_argument("--period", required=True,
+                      help="a half-year such as '2016/17 H2', or a programme year such as 'Year 2016/17'")
+    pack.add_argument("--out", type=Path, required=True, help="the folder to write the two files into")
+    pack.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
+                                                             "data/warehouse.duckdb)")
+    pack.add_argument("--country", default=None, help="an ISO-3 code (or GLOBAL) for a one-country pack")
+    return parser
+
+
+def write_board_pack_files(args: argparse.Namespace) -> int:
+    try:
+        paths = build_board_pack(args.db or database_path(), args.period, args.out, country=args.country)
+    except BoardPackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"Wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return write_board_pack_files(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -36,9 +36,9 @@ import pyarrow.csv
 
 from . import spec
 from .errors import UnreadableFile, ValueProblem
-from .extract import (CSV_CELL_LIMIT, HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter,
-                      _total_row, has_marker_texts, header_texts, long_csv_cell, normalise_header, recognise_csv,
-                      row_skipped, skipped_rows_warnings)
+from .layout import (CSV_CELL_LIMIT, HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter,
+                     _total_row, has_marker_texts, header_texts, long_csv_cell, normalise_header, recognise_csv,
+                     row_skipped, skipped_rows_warnings)
 from .parse import is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet

@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .extract import _cell_position, _local, _sheet_parts
+from .layout import _cell_position, _local, _sheet_parts
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")

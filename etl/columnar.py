@@ -36,9 +36,10 @@ import pyarrow.csv
 
 from . import spec
 from .errors import UnreadableFile, ValueProblem
-from .extract import (CSV_CELL_LIMIT, HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, _blank_to_none, _delimiter,
-                      _total_row, has_marker_texts, header_texts, long_csv_cell, normalise_header, recognise_csv,
-                      row_skipped, skipped_rows_warnings)
+from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
+from .layout import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, blank_to_none, header_texts, normalise_header,
+                     recognise_csv, row_skipped, skipped_rows_warnings, total_row)
+from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 from .transform import Validated, _rate_year, validate_sheet
@@ -122,9 +123,9 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     text = head.decode("utf-8-sig", errors="replace")
     if len(head) == CSV_HEAD_BYTES:
         text = text[:max(text.rfind("\n"), text.rfind("\r"))]  # whole lines only
-    delimiter = _delimiter(text)
+    delimiter = csv_delimiter(text)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
-    recognised = recognise_csv(_blank_to_none(records), reference)
+    recognised = recognise_csv(blank_to_none(records), reference)
     if recognised is None:
         return None
     sheet_spec, match = recognised
@@ -402,7 +403,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
                 if _is_text(t)) if blanks else np.zeros(rows, dtype=int)
     total = np.zeros(rows, dtype=bool)
     for index in np.flatnonzero((np.asarray(texts) == 1) & ~blank_row & ~hidden & ~refetched):
-        total[index] = _total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()])
+        total[index] = total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()])
     into.warnings.extend(skipped_rows_warnings(sheet.file, sheet.sheet,
                                                sorted(numbers[hidden].tolist() + again.hidden),
                                                sorted(numbers[total].tolist() + again.totals)))

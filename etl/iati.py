@@ -35,6 +35,7 @@ from defusedxml import ElementTree as SafeElementTree
 from .errors import LoadWarning, Problem, UnreadableFile, describe
 from .settings import positive_setting
 from .reference import REFERENCE_DIR, Reference
+from .transform import RejectedRow
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -277,7 +278,6 @@ class ActivityReader:
         self.planned_disbursements = 0
 
     def reject(self, table: str, problem: ElementProblem, element: Element | None) -> None:
-        from .transform import RejectedRow  # transform imports extract; IATI needs only this record type
         where = Problem(self.file, self.identifier, self.number, problem.path, describe(problem.found),
                         problem.expected)
         values = {"element": problem.path.split("/@")[0]}

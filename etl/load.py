@@ -32,7 +32,8 @@ from . import checks, guard, iati, spec, statuses
 from .columnar import RATE_COLUMN, FastSheet, validate_fast
 from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
-from .extract import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file, scan_workbook
+from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
+from .ooxml import scan_workbook
 from .reference import Reference, load_reference
 from .transform import Validated, validate_sheet
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .extract import TIMEFRAME_MARKS, RawSheet
+from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import CENT, MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .reference import GLOBAL, Reference
 

@@ -5,7 +5,7 @@ before loading it: calamine parses the whole sheet even for 30 rows) nor the ori
 rows its typed load made ambiguous (a text 'n/a' in a number column comes back as null). This module
 streams the sheet's XML part in blocks, parses only the wanted rows and stops after the last of them.
 Values are python-calamine 0.9.1's `to_python()` values, except that empty cells and strings are None
-and error cells keep their text ('#DIV/0!'), as etl.extract gives them to the validator.
+and error cells keep their text ('#DIV/0!'), as the per-cell lane (etl/cells.py) gives them to the validator.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .extract import _cell_position, _local, _sheet_parts
+from .ooxml import cell_position, local_name, sheet_parts_by_name
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -50,7 +50,7 @@ def read_rows(path: Path, sheet: str, *, first: int | None = None, wanted: Itera
         with zipfile.ZipFile(path) as opened:
             return read_rows(path, sheet, first=first, wanted=wanted, archive=opened, part=part)
     numbers = set(range(1, (first or 0) + 1)).union(wanted or ())
-    part = part or _sheet_parts(archive).get(sheet)
+    part = part or sheet_parts_by_name(archive).get(sheet)
     if part is None:
         raise KeyError(f"no sheet named {sheet!r} in {Path(path).name}")
     cells = _CellReader(archive)
@@ -145,16 +145,16 @@ class _CellReader:
     def row(self, element: Element) -> list[Any]:
         values: list[Any] = []
         for cell in element:
-            if _local(cell.tag) == "c":
+            if local_name(cell.tag) == "c":
                 reference = cell.get("r")
-                column = _cell_position(reference.upper())[1] if reference else len(values)
+                column = cell_position(reference.upper())[1] if reference else len(values)
                 values.extend([None] * (column + 1 - len(values)))
                 values[column] = self.value(cell)
         return values
 
     def value(self, cell: Element) -> Any:
         kind = cell.get("t")
-        parts = {_local(child.tag): child for child in cell}
+        parts = {local_name(child.tag): child for child in cell}
         if "is" in parts:
             return _text(parts["is"]) or None
         text = parts["v"].text if "v" in parts and kind != "inlineStr" else None
@@ -198,10 +198,10 @@ class _CellReader:
                 if event == "start":
                     path.append(element)
                     continue
-                local = _local(element.tag)
+                local = local_name(element.tag)
                 if local == "numFmt" and element.get("formatCode"):
                     custom[element.get("numFmtId", "")] = element.get("formatCode")
-                elif local == "xf" and len(path) > 1 and _local(path[-2].tag) == "cellXfs":
+                elif local == "xf" and len(path) > 1 and local_name(path[-2].tag) == "cellXfs":
                     formats.append(element.get("numFmtId"))
                 path.pop()
                 if path:
@@ -324,7 +324,7 @@ def _shared_strings_parsed(stream: IO[bytes], wanted: set[int]) -> dict[int, str
     for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
         if root is None:
             root = element
-        if event == "end" and _local(element.tag) == "si":
+        if event == "end" and local_name(element.tag) == "si":
             if index in wanted:
                 found[index] = _text(element)
             index += 1
@@ -338,7 +338,7 @@ def _text(element: Element) -> str:
     """The text of an <is> or <si> element as calamine reads it: its <t> runs, plain or rich (<r>),
     joined; phonetic runs (<rPh>) left out; each run trimmed of XML white space unless it has
     xml:space="preserve"; then Excel's _xHHHH_ escapes decoded (_x000D_ is a carriage return)."""
-    runs = [t for child in element for t in (child if _local(child.tag) == "r" else [child]) if _local(t.tag) == "t"]
+    runs = [t for child in element for t in (child if local_name(child.tag) == "r" else [child]) if local_name(t.tag) == "t"]
     return _unescape("".join((t.text or "") if t.get(XML_SPACE) == "preserve" else (t.text or "").strip(" \t\r\n")
                              for t in runs))
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from etl import REPOSITORY, database_path
 from etl.errors import EtlError
-from etl.extract import input_files
+from etl.files import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
 from etl.reference import load_reference, reference_dir
 from etl.warehouse import file_version, open_read_only

@@ -18,7 +18,7 @@ from bench import hostile_files as hostile
 from etl import guard
 from etl.__main__ import main
 from etl.errors import UnreadableFile
-from etl.extract import read_workbook
+from etl.files import read_workbook
 from etl.load import run_load
 from etl.xlsx_rows import read_rows
 
@@ -234,11 +234,11 @@ def test_more_cells_written_than_the_budget_are_refused(tmp_path, monkeypatch):
 
 def test_running_out_of_memory_is_a_message(tmp_path, monkeypatch):
     """A MemoryError has no text: the message was 'the workbook is damaged ()'."""
-    import etl.extract
+    import etl.cells
 
     def exhausted(*_, **__):
         raise MemoryError
-    monkeypatch.setattr(etl.extract, "_blank_to_none", exhausted)
+    monkeypatch.setattr(etl.cells, "blank_to_none", exhausted)
     monkeypatch.setenv("MM_FAST_LANE", "0")
     path = hostile.plain_milestones(tmp_path / "memory.xlsx")
     with pytest.raises(UnreadableFile) as refused:
@@ -311,7 +311,7 @@ def test_a_merge_below_the_last_row_loads(tmp_path):
 
 def test_formula_cells_are_passed_over_once_the_sheet_is_known_to_have_them(tmp_path, monkeypatch):
     """Each formula cell took a Python step: 2 M formula cells scanned in 6.97 s, values in 0.29 s."""
-    import etl.extract
+    import etl.ooxml
 
     visited = []
     real = guard.UsedRange._read_cell_tag
@@ -322,7 +322,7 @@ def test_formula_cells_are_passed_over_once_the_sheet_is_known_to_have_them(tmp_
     path = hostile.write_workbook(tmp_path / "formulas.xlsx", [("Sheet1", f"<sheetData>{rows}</sheetData>")])
     with zipfile.ZipFile(path) as archive:
         part = guard.sheet_parts(archive)[0][1]
-    scan = etl.extract.scan_sheet(path, part, path.name, "Sheet1")
+    scan = etl.ooxml.scan_sheet(path, part, path.name, "Sheet1")
     assert len(visited) <= 300 and scan.uncalculated == [] and not scan.plain  # of 20,000 cells
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-import etl.extract
+import etl.workbook
 from bench import hostile_files as hostile
 from etl.__main__ import main
 from etl.errors import UnreadableFile
-from etl.extract import read_workbook
+from etl.files import read_workbook
 from etl.load import run_load
 
 from .conftest import good_rows
@@ -157,7 +157,7 @@ def test_a_sheet_with_no_header_in_its_first_rows_is_not_read_whole(tmp_path, mo
     """A1 and Z200000 (5.2 million cells, within the budget) took seconds: the sheet was read whole to look
     for a header that can only be in its first 30 rows. Those rows are read alone now."""
     RecordingWorkbook.asked = []
-    monkeypatch.setattr(etl.extract, "CalamineWorkbook", RecordingWorkbook)
+    monkeypatch.setattr(etl.workbook, "CalamineWorkbook", RecordingWorkbook)
     with pytest.raises(UnreadableFile, match="corner-z200000.xlsx: no known sheet"):
         read_workbook(hostile.corner_z200000(tmp_path))
     assert RecordingWorkbook.asked == []

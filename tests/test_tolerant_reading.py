@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from etl.extract import find_header, read_csv
+from etl.files import read_csv
+from etl.layout import find_header
 from etl.load import run_load
 from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_number, output_parser,
                        reported_number_parser)

@@ -18,7 +18,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
-from etl.extract import scan_sheets
+from etl.ooxml import scan_sheets
 from etl.xlsx_rows import read_rows
 
 from .conftest import good_rows

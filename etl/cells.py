@@ -1,0 +1,115 @@
+"""The per-cell lane: a sheet read cell by cell (python-calamine for a workbook, the csv module for a CSV file)
+into a RawSheet of the kind it holds, each row keeping its number in the file. It reads whatever the fast
+lane (etl/columnar.py) does not take: sheets laid out by others, merged cells, formulas, error cells.
+
+In a sheet's hierarchy columns (country, output, result) merged cells fill every row they span, and in
+sheets laid out by others a blank hierarchy cell repeats the one above; cells holding an Excel error
+(#DIV/0!) reach the validator as that error text, and formulas saved without a calculated value are
+reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import spec
+from .csv_text import csv_records, decode_text
+from .errors import LoadWarning
+from .layout import (HeaderMatch, RawSheet, TimeframeColumn, blank_to_none, header_texts, recognise_csv,
+                     recognise_sheet, row_skipped, sheet_context, skipped_rows_warnings)
+from .ooxml import column_letters
+from .parse import is_blank
+from .reference import Reference
+from .workbook import SheetToRead
+
+
+def read_sheet(sheet: SheetToRead) -> RawSheet | None:
+    """A recognised workbook sheet as calamine reads it, with the error cells the scan found put in place;
+    None when the whole sheet turns out to have no header row after all."""
+    title, file, scan = sheet.title, sheet.file, sheet.scan
+    cells = sheet.workbook.get_sheet_by_name(title)
+    rows = blank_to_none(cells.to_python(skip_empty_area=False))
+    for (row, column), error in scan.errors.items():
+        while len(rows) <= row:
+            rows.append([])
+        while len(rows[row]) <= column:
+            rows[row].append(None)
+        rows[row][column] = error
+    recognised = recognise_sheet(file, title, rows, sheet.reference)
+    if recognised is None:
+        return None
+    raw = raw_sheet(file, sheet.reference, title, *recognised, rows, cells.merged_cell_ranges or [],
+                    scan.hidden_rows)
+    for row, column in scan.uncalculated:
+        if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
+            raw.warnings.append(LoadWarning(file, title, row + 1, column_letters(column), "formula not calculated",
+                                            "a formula saved without its calculated value (the file was not "
+                                            "saved by Excel): read as an empty cell; open and save it in "
+                                            "Excel or LibreOffice"))
+    return raw
+
+
+def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:
+    """A CSV file (one sheet, any line ending: CR, LF, CRLF) read whole by the csv module; None when no row
+    of it is a header row of any sheet kind."""
+    text = decode_text(path.read_bytes(), file)
+    rows = blank_to_none(csv_records(text, file))
+    recognised = recognise_csv(rows, reference)
+    if recognised is None:
+        return None
+    sheet_spec, match = recognised
+    return raw_sheet(file, reference, sheet_spec.title, sheet_spec, match, rows)
+
+
+def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,
+              rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]] = (),
+              hidden_rows: set[int] = frozenset()) -> RawSheet:
+    """The data rows below the header, but for the rows not loaded (etl/layout.py, `row_skipped`), with
+    merged and repeated hierarchy cells filled."""
+    header_index = match.index
+    ours = spec.sheet_for_title(title) is sheet_spec
+    by_others = match.through_aliases or not ours or bool(match.timeframe)
+    context = sheet_context(rows[:header_index], [(title, "sheet name"), (Path(file).stem, "file name")], reference)
+    timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
+                 for t in match.timeframe]
+    headers = header_texts(rows[header_index], match.columns)
+    raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
+                   context, by_others)
+    hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
+    _fill_merged(rows, merged, hierarchy, header_index)
+    hidden, totals = [], []
+    last: dict[int, Any] = {}
+    for index in range(header_index + 1, len(rows)):
+        values = list(rows[index])
+        skipped = row_skipped(values, index + 1, hidden_rows)
+        if skipped == "hidden":
+            hidden.append(index + 1)
+        elif skipped == "total":
+            totals.append(index + 1)
+        if skipped:
+            continue
+        if by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
+            for position in hierarchy:
+                while len(values) <= position:
+                    values.append(None)
+                if is_blank(values[position]) and position in last:
+                    values[position] = last[position]
+                elif not is_blank(values[position]):
+                    last[position] = values[position]
+        raw.rows.append((index + 1, values))
+    raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
+    return raw
+
+
+def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], header_index: int) -> None:
+    for (first_row, first_column), (last_row, last_column) in merged:
+        if last_row <= first_row or first_row <= header_index or first_row >= len(rows):
+            continue  # one row, above the data, or below the last row with values: nothing to fill
+        value = rows[first_row][first_column] if first_column < len(rows[first_row]) else None
+        for position in hierarchy:
+            if first_column <= position <= last_column:
+                for index in range(first_row, min(last_row, len(rows) - 1) + 1):
+                    while len(rows[index]) <= position:
+                        rows[index].append(None)
+                    rows[index][position] = value

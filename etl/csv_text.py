@@ -1,0 +1,49 @@
+"""The plumbing of a CSV file, the same for both lanes: its text, its delimiter, its records, and the longest
+cell it may hold."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from .errors import UnreadableFile
+
+CSV_CELL_LIMIT = csv.field_size_limit()  # characters in one CSV field: the csv module's limit (131,072)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(file, "the text is neither UTF-8 nor Windows-1252")
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of the first line: a comma, or a semicolon or tab where those are more frequent."""
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def csv_records(text: str, file: str) -> list[list[str]]:
+    """The records of a CSV text; a record the csv module cannot read is refused with its row number."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text)):
+            records.append(record)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise UnreadableFile(file, long_csv_cell(len(records) + 1)) from None
+        raise UnreadableFile(file, f"row {len(records) + 1} cannot be read as CSV ({error})") from None
+    return records
+
+
+def long_csv_cell(row: int) -> str:
+    """Why a CSV file with a cell longer than the csv module reads is refused (both lanes say the same)."""
+    return (f"row {row} holds a cell of more than {CSV_CELL_LIMIT:,} characters, the most a CSV cell may have: "
+            "shorten it (an unclosed quote also makes the rest of the file one cell)")

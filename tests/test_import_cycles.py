@@ -149,8 +149,6 @@ def test_no_module_imports_itself_round_a_loop():
     assert not loops, f"modules that import each other (a loop of imports):\n{described(loops)}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 core layers: etl -> reports (etl/__main__.py, the pack) and "
-                                       "mm_dashboard <-> reports are removed on the branch issue12-core")
 def test_no_package_imports_itself_round_a_loop():
     loops = cycles(package_graph(module_graph(REPOSITORY)))
     assert not loops, f"packages that import each other (a loop of imports):\n{described(loops)}"

@@ -1,0 +1,245 @@
+"""Cross-field rules and the values derived with them, declared once as data and run in SQL.
+
+Both lanes parse cells only (etl/transform.py cell by cell, etl/columnar.py column by column). The rows
+whose every cell parsed are *staged*: an Arrow table of the sheet's columns typed as STAGED_TYPES says
+(amounts as whole cents), with source_file, source_sheet and source_row, which DuckDB queries in place
+on the building database's connection (`Rules`). Then, for every lane alike:
+
+- `Rules.broken` runs the sheet kind's RULES over the staged rows and returns each breaking row's
+  problems, in the order of RULES; the lane rejects those rows with their cells as typed, so a message
+  reads `file › sheet › row › column: found X, expected Y` as for a cell.
+- `derived_sql` and `met_sql` give what etl/load.py writes: the staged rows breaking no rule, with the
+  derived columns of CONVERSIONS (the currency where empty, the exchange rate, each amount in US cents)
+  and of LOOKUPS (an output's level).
+
+A rule's `violated` is an SQL predicate over a staged row and its derived columns: TRUE means the rule is
+broken, FALSE or NULL that it is met (so a rule about an empty cell says `x IS NULL`). `column` is the
+column it blames, `found` the SQL value shown as found (NULL: an empty cell) and `expected` a template of
+the "expected ..." text: words with `{SQL expression}` parts.
+
+The programme year (it starts in February, PROGRAMME_YEAR_FIRST_MONTH) is the SQL macro
+`programme_year_of(day)`, defined here and only here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import duckdb
+import pyarrow as pa
+
+from . import spec
+from .errors import Problem, describe
+from .reference import GLOBAL, Reference
+
+PROGRAMME_YEAR_FIRST_MONTH = 2  # a programme year runs February to January
+USD_CENTS_LIMIT = 10 ** 18  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
+STAGED = "staged_rows"  # the name a staged table is queried by
+RATES = "rule_rates"  # the exchange rates as the rules use them (exact fractions, and the text as shipped)
+
+# How a parsed value is staged, by column kind (others are text). Amounts are whole cents, so that
+# DuckDB's integer arithmetic converts them exactly.
+STAGED_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONEY: pa.int64(),
+                spec.YEAR: pa.int64(), spec.PROGRAMME_YEAR: pa.int64(), spec.WHOLE_NUMBER: pa.int64(),
+                spec.DATE: pa.date32(), spec.MONTH_START: pa.date32(), spec.MONTH_END: pa.date32(),
+                spec.REPORTED_NUMBER: pa.float64()}
+SOURCE_TYPES = (("source_file", pa.string()), ("source_sheet", pa.string()), ("source_row", pa.int32()))
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str  # the sheet kind it applies to (etl/spec.py)
+    column: str  # the column it blames
+    violated: str  # SQL: TRUE where the rule is broken
+    found: str  # SQL: the value shown as found; NULL is 'an empty cell'
+    expected: str  # the "expected ..." text, with {SQL expression} parts
+
+
+def _cents_text(amount: str) -> str:
+    """An amount in whole cents as text with two decimals ('12500.00'), as the per-cell parser's Decimal."""
+    return f"CAST(CAST(CAST({amount} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AS VARCHAR)"
+
+
+def _too_many_dollars(kind: str, amount: str) -> Rule:
+    return Rule(f"{amount} below 10^16 US dollars", kind, amount, f"{amount}_usd_cents >= {USD_CENTS_LIMIT}",
+                _cents_text(amount), "an amount below 10^16 US dollars once converted (at {fx_rate_text} "
+                                     "{currency} per USD)")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("global output, country row", "results", "country",
+         f"output_level = 'global' AND country <> '{GLOBAL}'", "country",
+         f"{GLOBAL}, because Output {{output_code}} is a global-level output"),
+    Rule("country output, GLOBAL row", "results", "country",
+         f"output_level = 'country' AND country = '{GLOBAL}'", "country",
+         "a programme country, because Output {output_code} is a country-level output"),
+    Rule("adjusted baseline has a reason", "results", "baseline_adjustment_note",
+         "baseline_adjusted IS NOT NULL AND coalesce(baseline_adjustment_note, '') = ''", "NULL",
+         "the reason for the adjusted baseline"),
+    Rule("planned end on or after the start", "workplan", "planned_end", "planned_end < planned_start",
+         "CAST(planned_end AS VARCHAR)", "a date on or after the planned start {strftime(planned_start, '%d %b %Y')}"),
+    Rule("actual end on or after the start", "workplan", "actual_end", "actual_end < actual_start",
+         "CAST(actual_end AS VARCHAR)", "a date on or after the actual start {strftime(actual_start, '%d %b %Y')}"),
+    Rule("completed activity has an end", "workplan", "actual_end", "status = 'completed' AND actual_end IS NULL",
+         "NULL", "the date the activity ended, because its status is completed"),
+    _too_many_dollars("workplan", "budget"),
+    Rule("exchange rate for the programme year", "expenditure", "currency", "rate_num IS NULL", "currency",
+         "a currency with an exchange rate for {programme_year} in data/reference/fx_rates.csv"),
+    _too_many_dollars("expenditure", "budget"),
+    _too_many_dollars("expenditure", "received"),
+    _too_many_dollars("expenditure", "expenditure"),
+)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Amounts converted to US dollars at the rate of one year: `fx_rate` and `<amount>_usd` in the table."""
+
+    amounts: tuple[str, ...]
+    year: str  # SQL: the year whose rate converts the row
+    nearest: bool  # a currency without a rate for that year takes its nearest year's (the earlier on a tie)
+    currency_default: str | None = None  # the currency of a row that names none
+
+
+CONVERSIONS = {
+    # A work plan's budget: the rate of the programme year of its planned start, or the nearest year shipped.
+    "workplan": Conversion(("budget",), "programme_year_of(planned_start)", nearest=True, currency_default="USD"),
+    # Expenditure: the rate of its programme year, or the row is rejected (RULES).
+    "expenditure": Conversion(("budget", "received", "expenditure"), "programme_year", nearest=False),
+}
+# Reference values a rule needs: (the SQL column as named in rules, the join bringing it).
+LOOKUPS = {"results": ("outputs.level AS output_level",
+                       f"LEFT JOIN outputs ON outputs.output_code = {STAGED}.output_code")}
+
+PROGRAMME_YEAR_MACRO = (f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS "
+                        f"CASE WHEN month(day) >= {PROGRAMME_YEAR_FIRST_MONTH} THEN year(day) ELSE year(day) - 1 END")
+
+
+def rules_for(kind: str) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.kind == kind)
+
+
+def staged_schema(sheet: spec.Sheet) -> pa.Schema:
+    """The staged table of a sheet kind: its columns as parsed (with the notes of reported numbers) and
+    where each row came from."""
+    fields = []
+    for column in sheet.columns:
+        fields.append((column.key, STAGED_TYPES.get(column.kind, pa.string())))
+        if column.kind == spec.REPORTED_NUMBER:
+            fields.append((f"{column.key}_note", pa.string()))
+    return pa.schema(fields + list(SOURCE_TYPES))
+
+
+def derived_sql(kind: str) -> str:
+    """A SELECT of the staged rows (STAGED) with the columns the rules and the table derive."""
+    conversion = CONVERSIONS.get(kind)
+    if conversion is None:
+        if kind in LOOKUPS:
+            column, join = LOOKUPS[kind]
+            return f"SELECT {STAGED}.*, {column} FROM {STAGED} {join}"
+        return f"SELECT * FROM {STAGED}"
+    default = (f" REPLACE (coalesce(currency, '{conversion.currency_default}') AS currency)"
+               if conversion.currency_default else "")
+    same_year = "" if conversion.nearest else " AND r.year = k.rate_wanted"
+    cents = ", ".join(f"(2 * CAST({amount} AS HUGEINT) * p.rate_den + p.rate_num) // (2 * p.rate_num) "
+                      f"AS {amount}_usd_cents" for amount in conversion.amounts)
+    return f"""
+        WITH base AS (SELECT *{default}, {conversion.year} AS rate_wanted FROM {STAGED}),
+        keys AS (SELECT DISTINCT currency, rate_wanted FROM base),
+        picked AS (
+            SELECT k.currency, k.rate_wanted, r.rate_text, CAST(r.rate_num AS HUGEINT) AS rate_num,
+                   CAST(r.rate_den AS HUGEINT) AS rate_den
+            FROM keys k JOIN {RATES} r ON r.currency = k.currency{same_year}
+            QUALIFY row_number() OVER (PARTITION BY k.currency, k.rate_wanted
+                                       ORDER BY abs(r.year - k.rate_wanted), r.year) = 1)
+        SELECT b.*, p.rate_text AS fx_rate_text, p.rate_num, {cents}
+        FROM base b LEFT JOIN picked p ON p.currency = b.currency AND p.rate_wanted = b.rate_wanted"""
+
+
+def met_sql(kind: str) -> str:
+    """SQL: TRUE where a row (of derived_sql) breaks none of its kind's rules."""
+    rules = rules_for(kind)
+    if not rules:
+        return "TRUE"
+    return "NOT coalesce(" + " OR ".join(f"({rule.violated})" for rule in rules) + ", FALSE)"
+
+
+def _template_sql(template: str) -> str:
+    """An "expected" template as SQL text: the words quoted, each {part} cast to text."""
+    pieces = re.split(r"\{([^{}]*)\}", template)
+    sql = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            sql.append(f"CAST(({piece}) AS VARCHAR)")
+        elif piece:
+            sql.append("'" + piece.replace("'", "''") + "'")
+    return "concat(" + ", ".join(sql) + ")"
+
+
+def broken_sql(kind: str) -> str:
+    """(source_row, rule index, found, expected) of every rule broken by a staged row, in row and rule order."""
+    rules = rules_for(kind)
+    any_broken = " OR ".join(f"({rule.violated})" for rule in rules)
+    selects = " UNION ALL ".join(
+        f"SELECT source_row, {index} AS rule, CAST(({rule.found}) AS VARCHAR) AS found, "
+        f"{_template_sql(rule.expected)} AS expected FROM broken WHERE {rule.violated}"
+        for index, rule in enumerate(rules))
+    return (f"WITH derived AS ({derived_sql(kind)}), broken AS MATERIALIZED (SELECT * FROM derived WHERE {any_broken}) "
+            f"{selects} ORDER BY source_row, rule")
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A rule a staged row breaks: the column it blames, what was found there, what was expected."""
+
+    column: str
+    found: str | None
+    expected: str
+
+
+def problems_of(row: int, broken: list[Broken], file: str, sheet: str, headers: dict[str, str],
+                sheet_spec: spec.Sheet) -> list[Problem]:
+    """The rules a row breaks as problems located at its cells (the header as in the file)."""
+    return [Problem(file, sheet, row, headers.get(b.column) or sheet_spec.column(b.column).header,
+                    describe(b.found), b.expected) for b in broken]
+
+
+def rates_table(reference: Reference) -> pa.Table:
+    """The shipped exchange rates: each as an exact fraction (units per USD = rate_num / rate_den) and as
+    written in fx_rates.csv (the text a message quotes)."""
+    rows = sorted(reference.fx_rates.items())
+    fractions = [Fraction(rate) for _, rate in rows]
+    return pa.table({"currency": pa.array([c for (c, _), _ in rows], pa.string()),
+                     "year": pa.array([y for (_, y), _ in rows], pa.int64()),
+                     "rate_text": pa.array([str(rate) for _, rate in rows], pa.string()),
+                     "rate_num": pa.array([f.numerator for f in fractions], pa.int64()),
+                     "rate_den": pa.array([f.denominator for f in fractions], pa.int64())})
+
+
+class Rules:
+    """RULES, run on a DuckDB connection (the building database's, whose `outputs` table LOOKUPS joins)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
+        self.connection = connection
+        connection.execute(PROGRAMME_YEAR_MACRO)
+        self.rates = rates_table(reference)  # kept: DuckDB reads it in place
+        connection.register(RATES, self.rates)
+
+    def broken(self, kind: str, staged: pa.Table) -> dict[int, list[Broken]]:
+        """The rules each staged row breaks, by source row (rows breaking none are left out)."""
+        if not rules_for(kind) or not staged.num_rows:
+            return {}
+        sql = broken_sql(kind)
+        self.connection.register(STAGED, staged)
+        try:
+            found = self.connection.execute(sql).fetchall()
+        finally:
+            self.connection.unregister(STAGED)
+        rules = rules_for(kind)
+        broken: dict[int, list[Broken]] = {}
+        for row, index, value, expected in found:
+            broken.setdefault(row, []).append(Broken(rules[index].column, value, expected))
+        return broken

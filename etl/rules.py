@@ -28,13 +28,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import spec
 from .errors import Problem, describe
-from .reference import GLOBAL, Reference
+from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 
 PROGRAMME_YEAR_FIRST_MONTH = 2  # a programme year runs February to January
+YEAR_SPAN = 100_000  # years from 0 to 99,998 make the keys of the rate lookup (others find no rate)
 USD_CENTS_LIMIT = 10 ** 18  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
 STAGED = "staged_rows"  # the name a staged table is queried by
 RATES = "rule_rates"  # the exchange rates as the rules use them (exact fractions, and the text as shipped)
@@ -114,6 +117,13 @@ CONVERSIONS = {
 LOOKUPS = {"results": ("outputs.level AS output_level",
                        f"LEFT JOIN outputs ON outputs.output_code = {STAGED}.output_code")}
 
+# The rate of each currency for each year from FIRST to LAST ($1, $2): the year's own (exact), else the
+# nearest year's, the earlier on a tie.
+RATE_YEARS = f"""
+    SELECT c.currency, y.range AS year, r.year = y.range AS exact, r.rate_text, r.rate_num, r.rate_den
+    FROM (SELECT DISTINCT currency FROM {RATES}) c CROSS JOIN range($1, $2 + 1) y
+         JOIN {RATES} r ON r.currency = c.currency
+    QUALIFY row_number() OVER (PARTITION BY c.currency, y.range ORDER BY abs(r.year - y.range), r.year) = 1"""
 PROGRAMME_YEAR_MACRO = (f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS "
                         f"CASE WHEN month(day) >= {PROGRAMME_YEAR_FIRST_MONTH} THEN year(day) ELSE year(day) - 1 END")
 
@@ -134,7 +144,8 @@ def staged_schema(sheet: spec.Sheet) -> pa.Schema:
 
 
 def derived_sql(kind: str) -> str:
-    """A SELECT of the staged rows (STAGED) with the columns the rules and the table derive."""
+    """A SELECT of the staged rows (STAGED, with their rates: Rules.derive) with the columns the rules and
+    the table derive."""
     conversion = CONVERSIONS.get(kind)
     if conversion is None:
         if kind in LOOKUPS:
@@ -143,20 +154,20 @@ def derived_sql(kind: str) -> str:
         return f"SELECT * FROM {STAGED}"
     default = (f" REPLACE (coalesce(currency, '{conversion.currency_default}') AS currency)"
                if conversion.currency_default else "")
-    same_year = "" if conversion.nearest else " AND r.year = k.rate_wanted"
-    cents = ", ".join(f"(2 * CAST({amount} AS HUGEINT) * p.rate_den + p.rate_num) // (2 * p.rate_num) "
+    # amount / rate rounded half up, in 64-bit integers where they surely hold it, else in 128-bit ones
+    cents = ", ".join(f"CASE WHEN CAST({amount} AS DOUBLE) * rate_den < 1e18 AND rate_num < 1e18 "
+                      f"THEN (2 * {amount} * rate_den + rate_num) // (2 * rate_num) "
+                      f"ELSE (2 * CAST({amount} AS HUGEINT) * rate_den + rate_num) // (2 * rate_num) END "
                       f"AS {amount}_usd_cents" for amount in conversion.amounts)
-    return f"""
-        WITH base AS (SELECT *{default}, {conversion.year} AS rate_wanted FROM {STAGED}),
-        keys AS (SELECT DISTINCT currency, rate_wanted FROM base),
-        picked AS (
-            SELECT k.currency, k.rate_wanted, r.rate_text, CAST(r.rate_num AS HUGEINT) AS rate_num,
-                   CAST(r.rate_den AS HUGEINT) AS rate_den
-            FROM keys k JOIN {RATES} r ON r.currency = k.currency{same_year}
-            QUALIFY row_number() OVER (PARTITION BY k.currency, k.rate_wanted
-                                       ORDER BY abs(r.year - k.rate_wanted), r.year) = 1)
-        SELECT b.*, p.rate_text AS fx_rate_text, p.rate_num, {cents}
-        FROM base b LEFT JOIN picked p ON p.currency = b.currency AND p.rate_wanted = b.rate_wanted"""
+    return f"SELECT *{default}, {cents} FROM {STAGED}"
+
+
+def rate_keys_sql(kind: str) -> str:
+    """(currency, year) of each staged row of a kind that converts money: the rate it converts at."""
+    conversion = CONVERSIONS[kind]
+    currency = (f"coalesce(currency, '{conversion.currency_default}')" if conversion.currency_default
+                else "currency")
+    return f"SELECT {currency} AS currency, {conversion.year} AS year FROM {STAGED}"
 
 
 def met_sql(kind: str) -> str:
@@ -227,6 +238,47 @@ class Rules:
         connection.execute(PROGRAMME_YEAR_MACRO)
         self.rates = rates_table(reference)  # kept: DuckDB reads it in place
         connection.register(RATES, self.rates)
+        # Years a row may name: the parsers keep dates from EARLIEST_DATE to LATEST_DATE (a January date is
+        # in the programme year before) and programme years within those.
+        years = [year for _, year in reference.fx_rates] + [EARLIEST_DATE.year - 1, LATEST_DATE.year]
+        self.nearest: dict[tuple[str, int], tuple[str, int, int]] = {}  # (currency, year) -> (text, num, den)
+        self.exact: dict[tuple[str, int], tuple[str, int, int]] = {}
+        for currency, year, exact, *rate in connection.execute(RATE_YEARS, [min(years), max(years)]).fetchall():
+            self.nearest[(currency, year)] = tuple(rate)
+            if exact:
+                self.exact[(currency, year)] = tuple(rate)
+
+    def derive(self, kind: str, staged: pa.Table) -> pa.Table:
+        """The staged rows with the exchange rate each converts at (CONVERSIONS), as fx_rate_text, rate_num
+        and rate_den (null where there is none): looked up once per distinct currency and year."""
+        conversion = CONVERSIONS.get(kind)
+        if conversion is None:
+            return staged
+        sql = rate_keys_sql(kind)
+        self.connection.register(STAGED, staged)
+        try:
+            keys = self.connection.sql(sql).to_arrow_table()
+        finally:
+            self.connection.unregister(STAGED)
+        encoded = pc.dictionary_encode(keys["currency"].combine_chunks())
+        names = encoded.dictionary.to_pylist()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        years = keys["year"].combine_chunks().fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        unique, inverse = np.unique((codes + 1) * YEAR_SPAN + np.clip(years, -1, YEAR_SPAN - 2) + 1,
+                                    return_inverse=True)
+        table = self.nearest if conversion.nearest else self.exact
+        found = [table.get((names[key // YEAR_SPAN - 1] if key >= YEAR_SPAN else None, key % YEAR_SPAN - 1))
+                 for key in unique.tolist()]
+        rates = [rate for rate in found if rate is not None] + [(None, None, None)]
+        position, index = [], 0
+        for rate in found:
+            position.append(index if rate is not None else len(rates) - 1)
+            index += rate is not None
+        row_rate = pa.array(np.asarray(position, dtype=np.int64)[inverse.reshape(-1)])
+        for name, column, arrow_type in (("fx_rate_text", 0, pa.string()), ("rate_num", 1, pa.int64()),
+                                         ("rate_den", 2, pa.int64())):
+            staged = staged.append_column(name, pa.array([rate[column] for rate in rates], arrow_type).take(row_rate))
+        return staged
 
     def broken(self, kind: str, staged: pa.Table) -> dict[int, list[Broken]]:
         """The rules each staged row breaks, by source row (rows breaking none are left out)."""

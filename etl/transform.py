@@ -228,9 +228,11 @@ def remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
           cells_of: Callable[[set[int]], dict[int, list[Any]]]) -> None:
-    """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) through the cross-field rules:
-    those breaking one go to into.rejected with their cells as typed (`cells_of` the rows' numbers), and
-    all of them to into.frames, from which the database takes those breaking none (etl/load.py)."""
+    """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) through the derivations and the
+    cross-field rules of etl/rules.py: those breaking a rule go to into.rejected with their cells as typed
+    (`cells_of` the rows' numbers), and all of them to into.frames, from which the database takes those
+    breaking none (etl/load.py)."""
+    staged = rules.derive(raw.spec.kind, staged)
     broken = rules.broken(raw.spec.kind, staged)
     if broken:
         cells = cells_of(set(broken))

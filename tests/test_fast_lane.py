@@ -182,6 +182,7 @@ def test_fast_lane_conversion_to_dollars_matches_decimal_arithmetic():
         [dict(country="JAM", output_code="1", agency="UNDP", programme_year=2014, budget=cents,
               currency=currency[micro], line=str(row), source_file="f", source_sheet="s", source_row=row)
          for row, (cents, micro) in enumerate(cases)], schema=staged_schema(spec.EXPENDITURE))
+    staged = rules.derive("expenditure", staged)
     assert rules.broken("expenditure", staged) == {}
     insert_frame(connection, spec.EXPENDITURE, staged)
     found = connection.execute("SELECT source_row, fx_rate, budget_usd FROM expenditure ORDER BY source_row").fetchall()

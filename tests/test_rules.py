@@ -14,7 +14,7 @@ import pytest
 
 from etl import spec
 from etl.load import create_schema, insert_frame, write_reference
-from etl.reference import load_reference
+from etl.reference import EARLIEST_DATE, LATEST_DATE, load_reference
 from etl.rules import PROGRAMME_YEAR_MACRO, RULES, Rules, problems_of, rates_table, staged_schema
 
 RESULT = dict(output_code="1", indicator_code="1.1", indicator_title="Policies", unit="policies",
@@ -77,16 +77,17 @@ def database():
     connection.close()
 
 
-def _staged(kind: str, *rows: dict) -> pa.Table:
+def _staged(rules: Rules, kind: str, *rows: dict) -> pa.Table:
+    """Rows as a lane stages them, with their rates (etl.transform.stage)."""
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    return pa.Table.from_pylist([BASE[kind] | row | dict(source_file="report.xlsx", source_sheet=sheet.title,
+    return rules.derive(kind, pa.Table.from_pylist([BASE[kind] | row | dict(source_file="report.xlsx", source_sheet=sheet.title,
                                                          source_row=number, line=str(number))
-                                 for number, row in enumerate(rows, start=2)], schema=staged_schema(sheet))
+                                 for number, row in enumerate(rows, start=2)], schema=staged_schema(sheet)))
 
 
 def _messages(rules: Rules, kind: str, *rows: dict) -> dict[int, list[str]]:
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    broken = rules.broken(kind, _staged(kind, *rows))
+    broken = rules.broken(kind, _staged(rules, kind, *rows))
     return {row: [p.message for p in problems_of(row, found, "report.xlsx", sheet.title, {}, sheet)]
             for row, found in broken.items()}
 
@@ -105,7 +106,7 @@ def test_rule_verdict(database, name, kind):
     assert _messages(rules, kind, meets, breaks) == {3: [f"report.xlsx › {title} › row 3 › column {header}: "
                                                          f"{found_expected}"]}
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    insert_frame(connection, sheet, _staged(kind, meets, breaks))  # only the row meeting the rule is written
+    insert_frame(connection, sheet, _staged(rules, kind, meets, breaks))  # only the row meeting the rule is written
     assert connection.execute(f'SELECT source_row FROM "{sheet.table}"').fetchall() == [(2,)]
 
 
@@ -131,17 +132,17 @@ def test_no_rate_means_no_dollar_check(database):
     assert [m.split(": found")[0] for m in messages[2]] == ["report.xlsx › Expenditure › row 2 › column Currency"]
 
 
-def _written(connection, kind: str, *rows: dict) -> list[tuple]:
+def _written(connection, rules: Rules, kind: str, *rows: dict) -> list[tuple]:
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    insert_frame(connection, sheet, _staged(kind, *rows))
+    insert_frame(connection, sheet, _staged(rules, kind, *rows))
     return connection.execute(f'SELECT currency, fx_rate, budget, budget_usd FROM "{sheet.table}" '
                               "ORDER BY source_row").fetchall()
 
 
 def test_work_plan_budget_uses_the_rate_of_the_programme_year_of_its_start(database):
     """The programme year starts in February: a start in January 2015 takes the 2014 rate."""
-    connection, _ = database
-    assert _written(connection, "workplan", dict(planned_start=dt.date(2015, 1, 31), currency="EUR", budget=100_000,
+    connection, rules = database
+    assert _written(connection, rules, "workplan", dict(planned_start=dt.date(2015, 1, 31), currency="EUR", budget=100_000,
                                             planned_end=dt.date(2015, 12, 31)),
                     dict(planned_start=dt.date(2015, 2, 1), planned_end=dt.date(2015, 12, 31), currency="EUR",
                          budget=100_000, activity_code="2")) == [
@@ -150,8 +151,8 @@ def test_work_plan_budget_uses_the_rate_of_the_programme_year_of_its_start(datab
 
 
 def test_work_plan_without_a_currency_is_in_dollars(database):
-    connection, _ = database
-    assert _written(connection, "workplan", dict(currency=None, budget=12_345)) == [
+    connection, rules = database
+    assert _written(connection, rules, "workplan", dict(currency=None, budget=12_345)) == [
         ("USD", Decimal("1"), Decimal("123.45"), Decimal("123.45"))]
 
 
@@ -160,17 +161,17 @@ def test_work_plan_takes_the_nearest_year_with_a_rate_the_earlier_on_a_tie():
     rates = {key: rate for key, rate in reference.fx_rates.items() if key != ("CHF", 2015)}
     connection = duckdb.connect()
     create_schema(connection)
-    Rules(connection, replace(reference, fx_rates=rates))
+    rules = Rules(connection, replace(reference, fx_rates=rates))
     rows = [dict(planned_start=dt.date(2012, 6, 1), planned_end=dt.date(2014, 6, 1), currency="CHF", activity_code="a"),
             dict(planned_start=dt.date(2015, 6, 1), planned_end=dt.date(2015, 7, 1), currency="CHF", activity_code="b"),  # 2014 and 2016 are as near
             dict(planned_start=dt.date(2021, 6, 1), planned_end=dt.date(2021, 7, 1), currency="CHF", activity_code="c")]
-    assert [row[1] for row in _written(connection, "workplan", *rows)] == [
+    assert [row[1] for row in _written(connection, rules, "workplan", *rows)] == [
         Decimal("0.9152"), Decimal("0.9152"), Decimal("0.9847")]
 
 
 def test_expenditure_uses_the_rate_of_its_programme_year_exactly(database):
-    connection, _ = database
-    assert _written(connection, "expenditure", dict(currency="JMD", programme_year=2017, budget=12_780)) == [
+    connection, rules = database
+    assert _written(connection, rules, "expenditure", dict(currency="JMD", programme_year=2017, budget=12_780)) == [
         ("JMD", Decimal("127.80"), Decimal("127.80"), Decimal("1.00"))]
 
 
@@ -187,3 +188,12 @@ def test_programme_year_of_a_day(day, year):
     connection = duckdb.connect()
     connection.execute(PROGRAMME_YEAR_MACRO)
     assert connection.execute("SELECT programme_year_of(?)", [day]).fetchone()[0] == year
+
+
+def test_every_start_a_work_plan_may_give_finds_a_rate(database):
+    """The rate lookup covers every year the parsers let through: a start on the first or the last day
+    accepted (etl/reference.py EARLIEST_DATE, LATEST_DATE) converts at the nearest year's rate."""
+    connection, rules = database
+    rows = [dict(planned_start=EARLIEST_DATE, planned_end=EARLIEST_DATE, currency="EUR", activity_code="a"),
+            dict(planned_start=LATEST_DATE, planned_end=LATEST_DATE, currency="EUR", activity_code="b")]
+    assert [row[1] for row in _written(connection, rules, "workplan", *rows)] == [Decimal("0.7192"), Decimal("0.8475")]

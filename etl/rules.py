@@ -18,7 +18,9 @@ column it blames, `found` the SQL value shown as found (NULL: an empty cell) and
 the "expected ..." text: words with `{SQL expression}` parts.
 
 The programme year (it starts in February, PROGRAMME_YEAR_FIRST_MONTH) is the SQL macro
-`programme_year_of(day)`, defined here and only here.
+`programme_year_of(day)`, defined here and only here. The cross-row rules (one row per key, an
+indicator's attributes the same in every period row: INDICATOR_ATTRIBUTES) are declared here and in
+etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, "Where the rules live".
 """
 
 from __future__ import annotations
@@ -95,6 +97,13 @@ RULES: tuple[Rule, ...] = (
     _too_many_dollars("expenditure", "received"),
     _too_many_dollars("expenditure", "expenditure"),
 )
+
+
+# Cross-row rules, run by etl/duplicates.py in SQL once every file's rows are in the database: no two rows
+# of a table share its key (etl/spec.py, Sheet.key), and every period row of an indicator (results) repeats
+# these attributes of its first row unchanged.
+INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
+                        "baseline_adjusted", "end_target")
 
 
 @dataclass(frozen=True)

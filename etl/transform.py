@@ -22,11 +22,6 @@ from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .reference import Reference
 from .rules import Rules, problems_of, staged_schema
 
-# Attributes of an indicator that every period row of it must repeat unchanged.
-INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
-                        "baseline_adjusted", "end_target")
-
-
 @dataclass
 class RejectedRow:
     file: str

@@ -34,7 +34,7 @@ from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .extract import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file, scan_workbook
 from .reference import Reference, load_reference
-from .rules import CONVERSIONS, STAGED, Rules, derived_sql, met_sql
+from .rules import CONVERSIONS, STAGED, Rules, derived_sql
 from .transform import Validated, validate_sheet
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -144,15 +144,15 @@ def _column_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
 
 
 def insert_frame(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, staged: pa.Table) -> None:
-    """Staged rows of either lane that break no rule of etl/rules.py, with the columns derived there."""
+    """Staged rows of either lane that break no rule of etl/rules.py (etl.transform.stage), with the columns
+    derived there."""
     columns = table_columns(sheet)
     names = ", ".join(f'"{name}"' for name, _ in columns)
     expressions = ", ".join(_column_expression(sheet, name, sql_type) for name, sql_type in columns)
-    derived, met = derived_sql(sheet.kind), met_sql(sheet.kind)
+    derived = derived_sql(sheet.kind)
     connection.register(STAGED, staged)
     try:
-        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM ({derived}) AS staged '
-                           f"WHERE {met}")
+        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM ({derived}) AS staged')
     finally:
         connection.unregister(STAGED)
 

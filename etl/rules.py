@@ -5,12 +5,12 @@ whose every cell parsed are *staged*: an Arrow table of the sheet's columns type
 (amounts as whole cents), with source_file, source_sheet and source_row, which DuckDB queries in place
 on the building database's connection (`Rules`). Then, for every lane alike:
 
-- `Rules.broken` runs the sheet kind's RULES over the staged rows and returns each breaking row's
-  problems, in the order of RULES; the lane rejects those rows with their cells as typed, so a message
-  reads `file › sheet › row › column: found X, expected Y` as for a cell.
-- `derived_sql` and `met_sql` give what etl/load.py writes: the staged rows breaking no rule, with the
-  derived columns of CONVERSIONS (the currency where empty, the exchange rate, each amount in US cents)
-  and of LOOKUPS (an output's level).
+- `Rules.derive` adds each row's exchange rate (CONVERSIONS: the rate of a year, or the nearest year's);
+- `Rules.broken` runs the sheet kind's RULES over the staged rows, once, and returns each breaking row's
+  problems in the order of RULES; etl.transform.stage rejects those rows with their cells as typed, so a
+  message reads `file › sheet › row › column: found X, expected Y` as for a cell, and keeps the others;
+- `derived_sql` gives what etl/load.py writes of those: the derived columns of CONVERSIONS (the currency
+  where empty, the exchange rate, each amount in US cents) and of LOOKUPS (an output's level).
 
 A rule's `violated` is an SQL predicate over a staged row and its derived columns: TRUE means the rule is
 broken, FALSE or NULL that it is met (so a rule about an empty cell says `x IS NULL`). `column` is the
@@ -177,14 +177,6 @@ def rate_keys_sql(kind: str) -> str:
     currency = (f"coalesce(currency, '{conversion.currency_default}')" if conversion.currency_default
                 else "currency")
     return f"SELECT {currency} AS currency, {conversion.year} AS year FROM {STAGED}"
-
-
-def met_sql(kind: str) -> str:
-    """SQL: TRUE where a row (of derived_sql) breaks none of its kind's rules."""
-    rules = rules_for(kind)
-    if not rules:
-        return "TRUE"
-    return "NOT coalesce(" + " OR ".join(f"({rule.violated})" for rule in rules) + ", FALSE)"
 
 
 def _template_sql(template: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
@@ -225,8 +226,7 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
           cells_of: Callable[[set[int]], dict[int, list[Any]]]) -> None:
     """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) through the derivations and the
     cross-field rules of etl/rules.py: those breaking a rule go to into.rejected with their cells as typed
-    (`cells_of` the rows' numbers), and all of them to into.frames, from which the database takes those
-    breaking none (etl/load.py)."""
+    (`cells_of` the rows' numbers), the others to into.frames (with their rates), for etl/load.py."""
     staged = rules.derive(raw.spec.kind, staged)
     broken = rules.broken(raw.spec.kind, staged)
     if broken:
@@ -235,9 +235,10 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
             into.rejected.append(RejectedRow(raw.file, raw.sheet, row, raw.spec.table,
                                              problems_of(row, broken[row], raw.file, raw.sheet, raw.headers, raw.spec),
                                              row_values(raw, cells[row])))
+        staged = staged.filter(pc.invert(pc.is_in(staged["source_row"], pa.array(list(broken), pa.int32()))))
     if staged.num_rows:
         into.frames.append(staged)
-    into.accepted += staged.num_rows - len(broken)
+    into.accepted += staged.num_rows
 
 
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules) -> None:

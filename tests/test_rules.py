@@ -13,9 +13,11 @@ import pyarrow as pa
 import pytest
 
 from etl import spec
+from etl.extract import RawSheet
 from etl.load import create_schema, insert_frame, write_reference
 from etl.reference import EARLIEST_DATE, LATEST_DATE, load_reference
 from etl.rules import PROGRAMME_YEAR_MACRO, RULES, Rules, problems_of, rates_table, staged_schema
+from etl.transform import Validated, stage
 
 RESULT = dict(output_code="1", indicator_code="1.1", indicator_title="Policies", unit="policies",
               direction="higher is better", country="JAM", period="2014/15 H1")
@@ -106,7 +108,17 @@ def test_rule_verdict(database, name, kind):
     assert _messages(rules, kind, meets, breaks) == {3: [f"report.xlsx › {title} › row 3 › column {header}: "
                                                          f"{found_expected}"]}
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    insert_frame(connection, sheet, _staged(rules, kind, meets, breaks))  # only the row meeting the rule is written
+    raw = RawSheet("report.xlsx", title, sheet, 1, {}, {}, [])
+    into = Validated(sheet)
+    staged = pa.Table.from_pylist([BASE[kind] | row | dict(source_file="report.xlsx", source_sheet=title,
+                                                           source_row=number, line=str(number))
+                                   for number, row in ((2, meets), (3, breaks))], schema=staged_schema(sheet))
+    stage(raw, staged, rules, into, lambda numbers: {number: ["as typed"] for number in numbers})
+    assert [(r.row, [p.message for p in r.problems]) for r in into.rejected] == [
+        (3, [f"report.xlsx › {title} › row 3 › column {header}: {found_expected}"])]
+    assert into.accepted == 1
+    for frame in into.take():  # only the row meeting the rule is written
+        insert_frame(connection, sheet, frame)
     assert connection.execute(f'SELECT source_row FROM "{sheet.table}"').fetchall() == [(2,)]
 
 

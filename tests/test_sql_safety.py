@@ -31,7 +31,6 @@ ALLOWED = {
     ("etl/load.py", "insert_frame", "names"): "quoted column names from etl/spec.py",
     ("etl/load.py", "insert_frame", "expressions"): "casts of those columns, built in etl/load._column_expression",
     ("etl/load.py", "insert_frame", "derived"): "the derivations declared in etl/rules.py (CONVERSIONS, LOOKUPS)",
-    ("etl/load.py", "insert_frame", "met"): "the rule predicates declared in etl/rules.py (RULES)",
     ("etl/load.py", "dry_run", "result.sheet.table"): "table names from etl/spec.py",
     ("etl/duplicates.py", "_reject", "sheet.table"): "table names from etl/spec.py",
     ("mm_dashboard/queries.py", "finance_by", "column"): "a column picked from FINANCE_DIMENSIONS by key",

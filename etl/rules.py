@@ -161,22 +161,17 @@ def derived_sql(kind: str) -> str:
             column, join = LOOKUPS[kind]
             return f"SELECT {STAGED}.*, {column} FROM {STAGED} {join}"
         return f"SELECT * FROM {STAGED}"
-    default = (f" REPLACE (coalesce(currency, '{conversion.currency_default}') AS currency)"
-               if conversion.currency_default else "")
     # amount / rate rounded half up, in 64-bit integers where they surely hold it, else in 128-bit ones
     cents = ", ".join(f"CASE WHEN CAST({amount} AS DOUBLE) * rate_den < 1e18 AND rate_num < 1e18 "
                       f"THEN (2 * {amount} * rate_den + rate_num) // (2 * rate_num) "
                       f"ELSE (2 * CAST({amount} AS HUGEINT) * rate_den + rate_num) // (2 * rate_num) END "
                       f"AS {amount}_usd_cents" for amount in conversion.amounts)
-    return f"SELECT *{default}, {cents} FROM {STAGED}"
+    return f"SELECT *, {cents} FROM {STAGED}"
 
 
-def rate_keys_sql(kind: str) -> str:
-    """(currency, year) of each staged row of a kind that converts money: the rate it converts at."""
-    conversion = CONVERSIONS[kind]
-    currency = (f"coalesce(currency, '{conversion.currency_default}')" if conversion.currency_default
-                else "currency")
-    return f"SELECT {currency} AS currency, {conversion.year} AS year FROM {STAGED}"
+def rate_year_sql(kind: str) -> str:
+    """The year whose rate converts each staged row of a kind that converts money."""
+    return f"SELECT {CONVERSIONS[kind].year} AS year FROM {STAGED}"
 
 
 def _template_sql(template: str) -> str:
@@ -250,18 +245,22 @@ class Rules:
                 self.exact[(currency, year)] = tuple(rate)
 
     def derive(self, kind: str, staged: pa.Table) -> pa.Table:
-        """The staged rows with the exchange rate each converts at (CONVERSIONS), as fx_rate_text, rate_num
-        and rate_den (null where there is none): looked up once per distinct currency and year."""
+        """The staged rows with their currency (the default where empty) and the exchange rate each converts
+        at (CONVERSIONS), as fx_rate_text, rate_num and rate_den (null where there is none): looked up once
+        per distinct currency and year."""
         conversion = CONVERSIONS.get(kind)
         if conversion is None:
             return staged
-        sql = rate_keys_sql(kind)
+        if conversion.currency_default:
+            currency = pc.fill_null(staged["currency"], conversion.currency_default)
+            staged = staged.set_column(staged.schema.get_field_index("currency"), "currency", currency)
+        sql = rate_year_sql(kind)
         self.connection.register(STAGED, staged)
         try:
             keys = self.connection.sql(sql).to_arrow_table()
         finally:
             self.connection.unregister(STAGED)
-        encoded = pc.dictionary_encode(keys["currency"].combine_chunks())
+        encoded = pc.dictionary_encode(staged["currency"].combine_chunks())
         names = encoded.dictionary.to_pylist()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         years = keys["year"].combine_chunks().fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -36,11 +36,12 @@ import pyarrow.compute as pc
 
 from . import spec
 from .errors import Problem, describe
+from .parse import MONEY_LIMIT
 from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
 
 PROGRAMME_YEAR_FIRST_MONTH = 2  # a programme year runs February to January
 YEAR_SPAN = 100_000  # years from 0 to 99,998 make the keys of the rate lookup (others find no rate)
-USD_CENTS_LIMIT = 10 ** 18  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
+USD_CENTS_LIMIT = int(MONEY_LIMIT * 100)  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
 STAGED = "staged_rows"  # the name a staged table is queried by
 RATES = "rule_rates"  # the exchange rates as the rules use them (exact fractions, and the text as shipped)
 

@@ -16,8 +16,18 @@ from typing import Any
 from . import spec
 from .csv_text import csv_records, decode_text
 from .errors import LoadWarning
-from .layout import (HeaderMatch, RawSheet, TimeframeColumn, blank_to_none, header_texts, recognise_csv,
-                     recognise_sheet, row_skipped, sheet_context, skipped_rows_warnings)
+from .layout import (
+    HeaderMatch,
+    RawSheet,
+    TimeframeColumn,
+    blank_to_none,
+    header_texts,
+    recognise_csv,
+    recognise_sheet,
+    row_skipped,
+    sheet_context,
+    skipped_rows_warnings,
+)
 from .ooxml import column_letters
 from .parse import is_blank
 from .reference import Reference

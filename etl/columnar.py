@@ -11,10 +11,10 @@ calamine ('N/A' read as empty, 'nan' as a number, times of day as dates), which 
 Each column is then parsed as a whole where its values have a plain form — text without stray spaces,
 amounts with at most two decimals, dates in range — and other columns (codes, choices, years) are
 parsed once per distinct value by the per-cell parser itself. A value without a plain form goes
-through the per-cell parser too. A row with any value or rule not surely met is handed, as its cells,
-to etl.transform.validate_sheet: rejected rows are reported word for word as on the per-cell path.
-The rows that pass stay Arrow columns until they are written (amounts as whole cents, the exchange
-rate as millionths, converted to DECIMAL and to US dollars by DuckDB; etl/load.py).
+through the per-cell parser too. A row with any value not surely parsed is handed, as its cells, to
+etl.transform.validate_sheet: rejected rows are reported word for word as on the per-cell path. The
+rows that pass are staged as Arrow columns (amounts as whole cents) and go through the cross-field
+rules of etl/rules.py in SQL, as the per-cell path's rows do (etl.transform.stage).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import csv
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,14 +34,25 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from . import spec
-from .errors import UnreadableFile, ValueProblem
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
-from .layout import (HEADER_SEARCH_ROWS, HeaderMatch, RawSheet, blank_to_none, header_texts, normalise_header,
-                     recognise_csv, row_skipped, skipped_rows_warnings, total_row)
+from .errors import UnreadableFile, ValueProblem
+from .layout import (
+    HEADER_SEARCH_ROWS,
+    HeaderMatch,
+    RawSheet,
+    blank_to_none,
+    header_texts,
+    normalise_header,
+    recognise_csv,
+    row_skipped,
+    skipped_rows_warnings,
+    total_row,
+)
 from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
-from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
-from .transform import Validated, _rate_year, validate_sheet
+from .reference import EARLIEST_DATE, LATEST_DATE, Reference
+from .rules import STAGED_TYPES, Rules
+from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
@@ -54,15 +64,9 @@ PLAIN_TEXT = f"^[^ {_WHITESPACE}]+(?: [^ {_WHITESPACE}]+)*$"
 MONEY_PLAIN_LIMIT = 1e13  # below it a double with two decimals is exactly its cents
 MONEY_TEXT = r"^\d{1,13}(?:\.\d{1,2})?$"  # at most 15 digits: the double read from it gives it back
 NUMBER_TEXT = r"^-?\d+(?:\.\d+)?$"
-USD_PLAIN_LIMIT = 1e13  # dollars once converted: far below DECIMAL(18,2), and exact to the cent
-RATE_SCALE = 10 ** 6  # exchange rates are kept as DECIMAL(18,6)
-TARGET_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONEY: pa.int64(),
-                spec.YEAR: pa.int64(), spec.PROGRAMME_YEAR: pa.int64(), spec.WHOLE_NUMBER: pa.int64(),
-                spec.DATE: pa.date32(), spec.MONTH_START: pa.date32(), spec.MONTH_END: pa.date32()}
 ARROW_KINDS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_float64, pa.types.is_boolean,
                pa.types.is_timestamp, pa.types.is_null)
 CSV_HEAD_BYTES = 1 << 16  # read to find a CSV file's header row
-RATE_COLUMN = "fx_rate_micro"  # the exchange rate in millionths, for the kinds that convert money
 
 
 @dataclass
@@ -223,7 +227,7 @@ class Parsed:
 
 def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Parsed:
     parser = parser_for(column, reference)
-    target = TARGET_TYPES.get(column.kind, pa.string())
+    target = STAGED_TYPES.get(column.kind, pa.string())
     array, blank = cells.array, cells.blank
     kind, arrow_type = column.kind, array.type
     if kind == spec.TEXT and cells.plain is not None:
@@ -325,71 +329,9 @@ def _by_distinct(array: pa.Array, parser: Callable, target: pa.DataType, column:
     return Parsed(pa.array(results, target).take(indices), ok)
 
 
-def _rates(currencies: pa.Array, years: np.ndarray, reference: Reference, nearest: bool) -> np.ndarray:
-    """The exchange rate of each row in millionths (0 where there is none, or it has more decimals):
-    looked up once per distinct currency and year."""
-    encoded = pc.dictionary_encode(currencies)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    years = np.clip(years.astype(np.int64), 0, 99_999)  # rows without a usable year find no rate
-    keys, inverse = np.unique((codes + 1) * 100_000 + years, return_inverse=True)
-    names = encoded.dictionary.to_pylist()
-    rates = []
-    for code, year in zip((keys // 100_000 - 1).tolist(), (keys % 100_000).tolist()):
-        currency = names[code] if code >= 0 else None
-        if currency is not None and nearest:
-            year = _rate_year(currency, year, reference)
-        decimal = reference.fx_rates.get((currency, year))
-        micro = decimal * RATE_SCALE if decimal is not None else Decimal(0)
-        rates.append(int(micro) if micro == micro.to_integral_value() and 0 < micro <= 10 ** 11 else 0)
-    return np.asarray(rates, dtype=np.int64)[inverse.reshape(-1)]
-
-
-def _usd_plain(cents: pa.Array, rates: np.ndarray) -> np.ndarray:
-    """Amounts whose conversion is surely below the limit (others go through the per-cell check)."""
-    amount = cents.to_numpy(zero_copy_only=False).astype(float)  # nulls -> NaN
-    with np.errstate(invalid="ignore", divide="ignore"):
-        usd = amount / 100 / (rates / RATE_SCALE)
-        return np.isnan(amount) | (usd < USD_PLAIN_LIMIT)
-
-
-def row_rules(kind: str, values: dict[str, pa.Array], reference: Reference) -> tuple[np.ndarray, dict[str, pa.Array]]:
-    """The cross-field rules of etl.transform (ROW_CHECKS) as masks: True where surely met. Also the
-    columns the rules derive (the currency where empty, the exchange rate)."""
-    rows = len(next(iter(values.values())))
-    ok = np.ones(rows, dtype=bool)
-    derived: dict[str, pa.Array] = {}
-    if kind == "results":
-        global_outputs = pa.array([code for code, o in reference.outputs.items() if o["level"] == "global"])
-        country_outputs = pa.array([code for code, o in reference.outputs.items() if o["level"] == "country"])
-        is_global = pc.equal(values["country"], GLOBAL)
-        wrong = pc.or_(pc.and_(pc.is_in(values["output_code"], value_set=global_outputs), pc.invert(is_global)),
-                       pc.and_(pc.is_in(values["output_code"], value_set=country_outputs), is_global))
-        unexplained = pc.and_(pc.is_valid(values["baseline_adjusted"]), pc.is_null(values["baseline_adjustment_note"]))
-        ok &= ~_numpy_bool(wrong) & ~_numpy_bool(unexplained)
-    elif kind == "workplan":
-        ok &= ~_numpy_bool(pc.less(values["planned_end"], values["planned_start"]))
-        ok &= ~_numpy_bool(pc.less(values["actual_end"], values["actual_start"]))
-        ok &= ~_numpy_bool(pc.and_(pc.equal(values["status"], "completed"), pc.is_null(values["actual_end"])))
-        currency = pc.fill_null(values["currency"], "USD")
-        start = values["planned_start"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        years = start.astype("datetime64[Y]").astype(int) + 1970
-        months = start.astype("datetime64[M]").astype(int) % 12 + 1
-        programme_years = np.where(months >= 2, years, years - 1)
-        rates = _rates(currency, programme_years, reference, nearest=True)
-        ok &= (rates > 0) & _usd_plain(values["budget"], rates)
-        derived = {"currency": currency, RATE_COLUMN: pa.array(rates)}
-    elif kind == "expenditure":
-        years = values["programme_year"].fill_null(0).to_numpy(zero_copy_only=False)
-        rates = _rates(values["currency"].fill_null(""), years, reference, nearest=False)
-        ok &= rates > 0
-        for amount in ("budget", "received", "expenditure"):
-            ok &= _usd_plain(values[amount], rates)
-        derived = {RATE_COLUMN: pa.array(rates)}
-    return ok, derived
-
-
-def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> None:
-    """Accepted rows go to into.frames as Arrow columns; the others through the per-cell validator."""
+def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules: Rules) -> None:
+    """Rows whose every value is surely parsed are staged as Arrow columns (etl.transform.stage, which
+    applies the cross-field rules); the others go through the per-cell validator."""
     table = sheet.table
     rows = table.num_rows
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
@@ -423,18 +365,18 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated) -> No
         parsed = parse_column(column, cells, reference)
         values[column.key] = parsed.values
         ok &= parsed.ok
-    rules_ok, derived = row_rules(sheet.spec.kind, values, reference)
-    ok &= rules_ok
-    values.update(derived)
-    _per_cell(sheet, table, numbers, np.flatnonzero(~ok), again.rows, reference, into)
+    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [])
+    _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules)
     accepted = pa.array(np.flatnonzero(ok))
-    if len(accepted):
-        frame = {key: array.take(accepted) for key, array in values.items()}
-        frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
-                     source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
-                     source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
-        into.frames.append(pa.table(frame))
-        into.accepted += len(accepted)
+    frame = {key: array.take(accepted) for key, array in values.items()}
+    frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
+                 source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
+                 source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
+
+    def cells_of(wanted: set[int]) -> dict[int, list[Any]]:
+        return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))
+
+    stage(raw, pa.table(frame), rules, into, cells_of)
 
 
 EARLIEST_PLAIN_TIMESTAMP = np.datetime64("1900-03-01")  # before: times of day, Excel's 29 Feb 1900
@@ -485,15 +427,18 @@ def _refetch(sheet: FastSheet, numbers: list[int]) -> Refetched:
     return found
 
 
-def _per_cell(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray,
-              refetched: list[tuple[int, list[Any]]], reference: Reference, into: Validated) -> None:
+def _cells(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray) -> list[tuple[int, list[Any]]]:
+    """Rows of `table` (by index) as the cells calamine gives, positioned from column A."""
+    if not len(indices):
+        return []
+    return [(number, [None] * sheet.offset + [_python_value(v) for v in cells.values()])
+            for number, cells in zip(numbers[indices].tolist(), table.take(pa.array(indices)).to_pylist())]
+
+
+def _per_cell(sheet: FastSheet, raw: RawSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray,
+              refetched: list[tuple[int, list[Any]]], reference: Reference, into: Validated, rules: Rules) -> None:
     """The rows not surely clean, as cells, through etl.transform.validate_sheet."""
-    rows = list(refetched)
-    if len(indices):
-        for number, cells in zip(numbers[indices].tolist(), table.take(pa.array(indices)).to_pylist()):
-            rows.append((number, [None] * sheet.offset + [_python_value(v) for v in cells.values()]))
+    rows = list(refetched) + _cells(sheet, table, numbers, indices)
     if not rows:
         return
-    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers,
-                  sorted(rows, key=lambda row: row[0]))
-    validate_sheet(raw, reference, into)
+    validate_sheet(replace(raw, rows=sorted(rows, key=lambda row: row[0])), reference, into, rules)

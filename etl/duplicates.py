@@ -2,7 +2,7 @@
 
 A row with the key of an earlier accepted row (files in the order read, then sheets, then rows) is
 rejected, naming the first. In the results matrix every period row of an indicator must also give the
-first row's attributes (transform.INDICATOR_ATTRIBUTES); a row that does not is rejected, and is not
+first row's attributes (etl/rules.py INDICATOR_ATTRIBUTES); a row that does not is rejected, and is not
 the first of its key for the rows after it. This is done in SQL, so that a million expenditure lines
 need no keys held in Python; the messages are word for word those of the row-by-row check it replaced.
 """
@@ -18,7 +18,8 @@ import pandas as pd
 from . import spec
 from .errors import Problem, describe
 from .parse import clean_text
-from .transform import INDICATOR_ATTRIBUTES, RejectedRow, Validated
+from .rules import INDICATOR_ATTRIBUTES
+from .transform import RejectedRow, Validated
 
 
 def _quoted(names: tuple[str, ...] | list[str]) -> str:

@@ -33,8 +33,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
 from .errors import LoadWarning, Problem, UnreadableFile, describe
-from .settings import positive_setting
 from .reference import REFERENCE_DIR, Reference
+from .settings import positive_setting
 from .transform import RejectedRow
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")

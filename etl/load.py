@@ -29,12 +29,13 @@ import pandas as pd
 import pyarrow as pa
 
 from . import checks, guard, iati, spec, statuses
-from .columnar import RATE_COLUMN, FastSheet, validate_fast
+from .columnar import FastSheet, validate_fast
 from .duplicates import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
 from .ooxml import scan_workbook
 from .reference import Reference, load_reference
+from .rules import CONVERSIONS, STAGED, Rules, derived_sql
 from .transform import Validated, validate_sheet
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -46,12 +47,10 @@ SQL_TYPES = {
     spec.WHOLE_NUMBER: "INTEGER",
 }
 VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
-# Columns the transform step adds to a sheet's own columns.
+# Columns derived from a sheet's own columns (etl/rules.py CONVERSIONS): the rate and the amounts in USD.
 DERIVED_COLUMNS = {
-    "workplan": (("fx_rate", "DECIMAL(18,6)"), ("budget_usd", "DECIMAL(18,2)")),
-    "expenditure": (("fx_rate", "DECIMAL(18,6)"), ("budget_usd", "DECIMAL(18,2)"),
-                    ("received_usd", "DECIMAL(18,2)"), ("expenditure_usd", "DECIMAL(18,2)")),
-}
+    kind: (("fx_rate", "DECIMAL(18,6)"),) + tuple((f"{amount}_usd", "DECIMAL(18,2)") for amount in conversion.amounts)
+    for kind, conversion in CONVERSIONS.items()}
 SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
                   ("source_row", "INTEGER NOT NULL"))
 FIXED_TABLES = """
@@ -136,37 +135,31 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
     _insert_rows(connection, "statuses", statuses.rows())
 
 
-def insert_records(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, records: list[dict]) -> None:
-    insert_table(connection, sheet.table, table_columns(sheet), records)
-
-
-def _frame_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
-    """How a fast-lane column becomes the table's: amounts arrive as whole cents and the exchange rate
-    in millionths, so that DuckDB's integer arithmetic gives exactly the per-cell path's Decimals
-    (amount / rate, rounded half up to the cent)."""
+def _column_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
+    """How a staged column (etl/rules.py derived_sql) becomes the table's: amounts are staged as whole
+    cents, and converted to US cents by DuckDB's integer arithmetic, so that they are exact DECIMALs."""
     sql_type = sql_type.replace(" NOT NULL", "")
     money = {c.key for c in sheet.columns if c.kind == spec.MONEY}
-    if name in money:
-        return f'CAST(CAST("{name}" AS DECIMAL(18,0)) * 0.01 AS {sql_type})'
-    if name == "fx_rate":
-        return f'CAST(CAST("{RATE_COLUMN}" AS DECIMAL(18,0)) * 0.000001 AS {sql_type})'
-    if name.endswith("_usd") and name[:-4] in money:
-        cents = (f'(CAST("{name[:-4]}" AS HUGEINT) * {2 * 10 ** 6} + "{RATE_COLUMN}") '
-                 f'// (2 * "{RATE_COLUMN}")')
+    if name in money or (name.endswith("_usd") and name[:-4] in money):
+        cents = f'"{name}_cents"' if name.endswith("_usd") else f'"{name}"'
         return f"CAST(CAST({cents} AS DECIMAL(18,0)) * 0.01 AS {sql_type})"
+    if name == "fx_rate":
+        return f"CAST(fx_rate_text AS {sql_type})"
     return f'CAST("{name}" AS {sql_type})'
 
 
-def insert_frame(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, frame: pa.Table) -> None:
-    """Rows accepted by the fast lane (etl/columnar.py), as Arrow columns."""
+def insert_frame(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, staged: pa.Table) -> None:
+    """Staged rows of either lane that break no rule of etl/rules.py (etl.transform.stage), with the columns
+    derived there."""
     columns = table_columns(sheet)
     names = ", ".join(f'"{name}"' for name, _ in columns)
-    expressions = ", ".join(_frame_expression(sheet, name, sql_type) for name, sql_type in columns)
-    connection.register("incoming_frame", frame)
+    expressions = ", ".join(_column_expression(sheet, name, sql_type) for name, sql_type in columns)
+    derived = derived_sql(sheet.kind)
+    connection.register(STAGED, staged)
     try:
-        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM incoming_frame')
+        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM ({derived}) AS staged')
     finally:
-        connection.unregister("incoming_frame")
+        connection.unregister(STAGED)
 
 
 def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
@@ -274,14 +267,14 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
                     order.append((raw.file, raw.sheet))
                     if isinstance(raw, FastSheet):
                         progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
-                        validate_fast(raw, reference, validated[raw.spec.kind])
+                        validate_fast(raw, reference, validated[raw.spec.kind], building.rules)
                     else:
                         progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
-                        validate_sheet(raw, reference, validated[raw.spec.kind])
+                        validate_sheet(raw, reference, validated[raw.spec.kind], building.rules)
                 del sheets, read  # the file's raw cells are no longer needed
             for result in validated.values():
-                if result.records or result.frames:
-                    building.insert_validated(result.sheet, *result.take())
+                if result.frames:
+                    building.insert_validated(result.sheet, result.take())
             summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
             summaries.append(summary)
     progress("checking for rows that repeat a key")
@@ -387,6 +380,7 @@ class Building:
         self.target, self.reference, self.progress = target, reference, progress
         self.path = building_path(target)
         self.connection: duckdb.DuckDBPyConnection | None = None
+        self.rules: Rules | None = None
 
     def __enter__(self) -> "Building":
         try:
@@ -395,6 +389,7 @@ class Building:
                 self.connection = duckdb.connect(str(self.path))
                 create_schema(self.connection)
                 write_reference(self.connection, self.reference)
+                self.rules = Rules(self.connection, self.reference)
         except BaseException:
             self.__exit__()  # the `with` statement does not call it when entering fails
             raise
@@ -404,10 +399,9 @@ class Building:
         with writing(self.target.parent):
             insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
-    def insert_validated(self, sheet: spec.Sheet, records: list[dict], frames: list[pa.Table]) -> None:
-        self.progress(f"writing {len(records) + sum(f.num_rows for f in frames):,} rows to {sheet.table}")
+    def insert_validated(self, sheet: spec.Sheet, frames: list[pa.Table]) -> None:
+        self.progress(f"writing {sum(f.num_rows for f in frames):,} rows to {sheet.table}")
         with writing(self.target.parent):
-            insert_records(self.connection, sheet, records)
             for frame in frames:
                 insert_frame(self.connection, sheet, frame)
 

@@ -1,29 +1,27 @@
-"""Validate raw sheet rows: every cell parsed, cross-field and cross-row rules applied.
+"""Validate raw sheet rows cell by cell: every cell parsed, the values a sheet leaves implicit derived.
 
-A row with any problem is rejected whole and kept, with every problem found in it; the rows that
-pass become typed records carrying their source (file, sheet, row).
+A row with any problem is rejected whole and kept, with every problem found in it; the rows whose
+cells all parse are staged (typed Arrow columns carrying their source: file, sheet, row), and the
+cross-field rules of etl/rules.py, run in SQL over the staged rows, reject those breaking one (`stage`,
+which the fast lane, etl/columnar.py, uses too).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import TIMEFRAME_MARKS, RawSheet
-from .parse import CENT, MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
-from .reference import GLOBAL, Reference
-
-# Attributes of an indicator that every period row of it must repeat unchanged.
-INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
-                        "baseline_adjusted", "end_target")
+from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
+from .reference import Reference
+from .rules import Rules, problems_of, staged_schema
 
 
 @dataclass
@@ -44,22 +42,21 @@ class RejectedRow:
 class Validated:
     """Accepted and rejected rows of every sheet of one table.
 
-    The accepted rows not yet written to the database are `records` (dicts, from the per-cell path)
-    and `frames` (Arrow tables, from the fast lane, etl/columnar.py); a load hands them over file by
-    file. `accepted` counts every row accepted so far. Rows repeating a key are found by the database
-    once every file is in (etl/duplicates.py), which moves them to `rejected`."""
+    The accepted rows not yet written to the database are `frames`: staged Arrow tables of either lane
+    (etl/rules.py: the staged rows breaking a rule are rejected here, and left out when written); a
+    load hands them over file by file. `accepted` counts every row accepted so far. Rows repeating a
+    key are found by the database once every file is in (etl/duplicates.py), which moves them to
+    `rejected`."""
 
     sheet: spec.Sheet
-    records: list[dict[str, Any]] = field(default_factory=list)
     frames: list[pa.Table] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
     accepted: int = 0
 
-    def take(self) -> tuple[list[dict[str, Any]], list[pa.Table]]:
-        """The accepted rows not yet written, which leave memory."""
-        taken = self.records, self.frames
-        self.records, self.frames = [], []
+    def take(self) -> list[pa.Table]:
+        """The staged rows not yet written, which leave memory."""
+        taken, self.frames = self.frames, []
         return taken
 
 
@@ -77,83 +74,11 @@ class RowProblems:
                                      expected))
 
 
-def _rate_year(currency: str, year: int, reference: Reference) -> int:
-    """Work-plan budgets use the rate of their start year, or the nearest year shipped for that currency."""
-    years = [y for c, y in reference.fx_rates if c == currency]
-    return min(years, key=lambda y: (abs(y - year), y))
-
-
-def _to_usd(amount: Decimal | None, rate: Decimal) -> Decimal | None:
-    if amount is None:
-        return None
-    return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _check_usd_range(record: dict, amounts: tuple[str, ...], problems: RowProblems) -> None:
-    for amount in amounts:
-        usd = record.get(f"{amount}_usd")
-        if usd is not None and usd >= MONEY_LIMIT:
-            problems.add(amount, str(record[amount]), f"an amount below 10^16 US dollars once converted "
-                                                      f"(at {record['fx_rate']} {record['currency']} per USD)")
-
-
-def _programme_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 2 else day.year - 1
-
-
-def check_results(record: dict, problems: RowProblems, reference: Reference) -> None:
-    level = reference.outputs[record["output_code"]]["level"]
-    if level == "global" and record["country"] != GLOBAL:
-        problems.add("country", record["country"],
-                     f"GLOBAL, because Output {record['output_code']} is a global-level output")
-    if level == "country" and record["country"] == GLOBAL:
-        problems.add("country", record["country"],
-                     f"a programme country, because Output {record['output_code']} is a country-level output")
-    if record["baseline_adjusted"] is not None and not record["baseline_adjustment_note"]:
-        problems.add("baseline_adjustment_note", None, "the reason for the adjusted baseline")
-
-
-def check_workplan(record: dict, problems: RowProblems, reference: Reference) -> None:
-    if record["planned_end"] < record["planned_start"]:
-        problems.add("planned_end", record["planned_end"].isoformat(),
-                     f"a date on or after the planned start {record['planned_start']:%d %b %Y}")
-    if record["actual_start"] and record["actual_end"] and record["actual_end"] < record["actual_start"]:
-        problems.add("actual_end", record["actual_end"].isoformat(),
-                     f"a date on or after the actual start {record['actual_start']:%d %b %Y}")
-    if record["status"] == "completed" and record["actual_end"] is None:
-        problems.add("actual_end", None, "the date the activity ended, because its status is completed")
-    record["currency"] = record["currency"] or "USD"
-    rate_year = _rate_year(record["currency"], _programme_year_of(record["planned_start"]), reference)
-    record["fx_rate"] = reference.fx_rates[(record["currency"], rate_year)]
-    record["budget_usd"] = _to_usd(record["budget"], record["fx_rate"])
-    _check_usd_range(record, ("budget",), problems)
-
-
-def check_expenditure(record: dict, problems: RowProblems, reference: Reference) -> None:
-    rate = reference.fx_rates.get((record["currency"], record["programme_year"]))
-    if rate is None:
-        problems.add("currency", record["currency"],
-                     f"a currency with an exchange rate for {record['programme_year']} in data/reference/fx_rates.csv")
-        return
-    record["fx_rate"] = rate
-    for amount in ("budget", "received", "expenditure"):
-        record[f"{amount}_usd"] = _to_usd(record[amount], rate)
-    _check_usd_range(record, ("budget", "received", "expenditure"), problems)
-
-
-def check_nothing(record: dict, problems: RowProblems, reference: Reference) -> None:
-    return None
-
-
-ROW_CHECKS: dict[str, Callable[[dict, RowProblems, Reference], None]] = {
-    "results": check_results, "workplan": check_workplan, "expenditure": check_expenditure,
-    "milestones": check_nothing, "narrative": check_nothing, "indicators": check_nothing,
-    "recommendations": check_nothing,
-}
 MONEY_COLUMNS = {"workplan": ("budget",), "expenditure": ("budget", "received", "expenditure")}
 
 
-def _row_values(raw: RawSheet, cells: list[Any]) -> dict[str, str]:
+def row_values(raw: RawSheet, cells: list[Any]) -> dict[str, str]:
+    """A row's cells as typed, by header: what a rejected row keeps."""
     values = {raw.headers[key]: clean_text(cells[position])
               for key, position in raw.columns.items()
               if position < len(cells) and not is_blank(cells[position])}
@@ -298,11 +223,31 @@ def remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse_remembered
 
 
-def validate_sheet(raw: RawSheet, reference: Reference, into: Validated) -> None:
-    """Parse every row of `raw`; good rows go to into.records, bad ones to into.rejected."""
+def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
+          cells_of: Callable[[set[int]], dict[int, list[Any]]]) -> None:
+    """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) through the derivations and the
+    cross-field rules of etl/rules.py: those breaking a rule go to into.rejected with their cells as typed
+    (`cells_of` the rows' numbers), the others to into.frames (with their rates), for etl/load.py."""
+    staged = rules.derive(raw.spec.kind, staged)
+    broken = rules.broken(raw.spec.kind, staged)
+    if broken:
+        cells = cells_of(set(broken))
+        for row in sorted(broken):
+            into.rejected.append(RejectedRow(raw.file, raw.sheet, row, raw.spec.table,
+                                             problems_of(row, broken[row], raw.file, raw.sheet, raw.headers, raw.spec),
+                                             row_values(raw, cells[row])))
+        staged = staged.filter(pc.invert(pc.is_in(staged["source_row"], pa.array(list(broken), pa.int32()))))
+    if staged.num_rows:
+        into.frames.append(staged)
+    into.accepted += staged.num_rows
+
+
+def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules) -> None:
+    """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged."""
     parsers = {c.key: remembered(parser_for(c, reference)) if c.kind in REPEATING_KINDS else parser_for(c, reference)
                for c in raw.spec.columns}
-    row_check = ROW_CHECKS[raw.spec.kind]
+    money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
+    staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into)
     into.warnings.extend(raw.warnings)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -337,16 +282,17 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated) -> None
                     derivations._warn("text kept", f"'{parsed.note}' is not a number: kept as text in "
                                                    f"{column.key}_note, {column.key} left empty",
                                       row_number, raw.headers.get(column.key, column.header))
+            elif column.key in money:
+                record[column.key] = int(parsed.scaleb(2))  # staged as whole cents
             else:
                 record[column.key] = parsed
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":
             record["activity_code"] = derivations.activity_code(record)
-        if not problems.problems:
-            row_check(record, problems, reference)
         if problems.problems:
             into.rejected.append(RejectedRow(raw.file, raw.sheet, row_number, raw.spec.table, problems.problems,
-                                             _row_values(raw, cells)))
+                                             row_values(raw, cells)))
             continue
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
-        into.records.append(record)
-        into.accepted += 1
+        staged.append(record)
+    stage(raw, pa.Table.from_pylist(staged, schema=staged_schema(raw.spec)), rules, into,
+          lambda numbers: {number: cells for number, cells in raw.rows if number in numbers})

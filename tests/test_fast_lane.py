@@ -6,15 +6,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from etl import spec
-from etl.load import run_load
+from etl.load import create_schema, insert_frame, run_load
 from etl.parse import CENT
+from etl.reference import load_reference
+from etl.rules import Rules, staged_schema
 from etl.templates import write_template
 
 from .conftest import SAMPLE_AS_OF, SAMPLE_DIR, good_rows
@@ -162,20 +166,29 @@ def test_na_texts_in_number_columns_are_read_again_as_cells(tmp_path, monkeypatc
 
 
 def test_fast_lane_conversion_to_dollars_matches_decimal_arithmetic():
-    """Amount / rate rounded half up to the cent: DuckDB's integer arithmetic (etl/load.py) against Decimal."""
+    """Amount / rate rounded half up to the cent: DuckDB's integer arithmetic (etl/rules.py derived_sql, written
+    by etl/load.py insert_frame, for both lanes) against Decimal."""
     rng = random.Random(11)
     cases = [(rng.randint(0, 10 ** 15), rng.choice([1, 1_000_000, 870_000, 114_567_890, 3_675_000, 123, 10 ** 11]))
              for _ in range(20_000)] + [(5, 10), (15, 10), (25, 10), (1, 2_000_000)]
     cases = [(cents, micro) for cents, micro in cases if cents * 10 ** 6 // micro < 10 ** 15]  # the fast lane's range
+    micros = sorted({micro for _, micro in cases})
+    currency = {micro: f"C{index:02d}" for index, micro in enumerate(micros)}
+    reference = replace(load_reference(), fx_rates={(currency[m], 2014): Decimal(m) / 10 ** 6 for m in micros})
     connection = duckdb.connect()
-    connection.execute("CREATE TABLE c (cents BIGINT, micro BIGINT)")
-    connection.executemany("INSERT INTO c VALUES (?, ?)", cases)
-    from etl.load import _frame_expression
-    sheet = spec.SHEETS[[s.kind for s in spec.SHEETS].index("expenditure")]
-    expression = _frame_expression(sheet, "budget_usd", "DECIMAL(18,2)").replace('"budget"', "cents").replace(
-        '"fx_rate_micro"', "micro")
-    found = connection.execute(f"SELECT cents, micro, {expression} FROM c").fetchall()
-    for cents, micro, usd in found:
+    create_schema(connection)
+    rules = Rules(connection, reference)
+    staged = pa.Table.from_pylist(
+        [dict(country="JAM", output_code="1", agency="UNDP", programme_year=2014, budget=cents,
+              currency=currency[micro], line=str(row), source_file="f", source_sheet="s", source_row=row)
+         for row, (cents, micro) in enumerate(cases)], schema=staged_schema(spec.EXPENDITURE))
+    staged = rules.derive("expenditure", staged)
+    assert rules.broken("expenditure", staged) == {}
+    insert_frame(connection, spec.EXPENDITURE, staged)
+    found = connection.execute("SELECT source_row, fx_rate, budget_usd FROM expenditure ORDER BY source_row").fetchall()
+    assert len(found) == len(cases)
+    for (cents, micro), (_, rate, usd) in zip(cases, found):
+        assert rate == Decimal(micro) / 10 ** 6
         expected = (Decimal(cents) / 100 / (Decimal(micro) / 10 ** 6)).quantize(CENT, rounding=ROUND_HALF_UP)
         assert usd == expected, (cents, micro)
 

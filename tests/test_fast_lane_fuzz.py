@@ -431,14 +431,19 @@ def _narrative(**changes) -> dict:
     return dict(country="Jamaica", output_code="Output 1", period="2014/15 H2", kind="achievement", text="T") | changes
 
 
-def _compare(tmp_path, monkeypatch, kind: str, rows: list[dict], iso_dates: bool = False) -> None:
+def _compare(tmp_path, monkeypatch, kind: str, rows: list[dict], iso_dates: bool = False) -> dict[str, list[tuple]]:
     path = write_template(kind, tmp_path / "in" / "x.xlsx", {kind: rows})
     if iso_dates:  # dates stored as ISO text cells (t="d"), as some writers save them
         workbook = load_workbook(path)
         workbook.iso_dates = True
         workbook.save(path)
     per_cell, fast, _ = _load_both([path], tmp_path, monkeypatch)
-    _assert_same(per_cell, fast)
+    return _assert_same(per_cell, fast)
+
+
+def _verdicts(found: dict[str, list[tuple]]) -> list[tuple]:
+    """(row, column, found, expected) of every rejected value."""
+    return [(row[2], row[4], row[5], row[6]) for row in found["rejected_rows"]]
 
 
 @pytest.mark.parametrize("marker", ["<NA>", "rich N/A", "_x004E_/A"])
@@ -449,7 +454,10 @@ def test_marker_text_the_byte_scan_misses(tmp_path, monkeypatch, marker):
     loaded the row with Funds received empty; the per-cell path rejects it (found '<NA>' / 'N/A', expected
     a number)."""
     value = CellRichText(["N/", TextBlock(InlineFont(b=True), "A")]) if marker == "rich N/A" else marker
-    _compare(tmp_path, monkeypatch, "expenditure", [_expenditure(received=value), _expenditure(agency="IOM")])
+    found = _compare(tmp_path, monkeypatch, "expenditure", [_expenditure(received=value), _expenditure(agency="IOM")])
+    shown = "'<NA>'" if marker == "<NA>" else "'N/A'"
+    assert _verdicts(found) == [(2, "Funds received", shown, "a number")]
+    assert len(found["expenditure"]) == 1
 
 
 @pytest.mark.parametrize("kind, row", [
@@ -462,7 +470,12 @@ def test_nan_text_in_a_column_of_numbers(tmp_path, monkeypatch, kind, row):
     expected a number; the fast lane handed the float on: found 'nan', expected a finite number, and 'nan'
     in row_values. In a choice column of numbers only the found text differed."""
     other = _expenditure(agency="IOM") if kind == "expenditure" else _narrative(kind=1, text="U")
-    _compare(tmp_path, monkeypatch, kind, [row, other])
+    found = _compare(tmp_path, monkeypatch, kind, [row, other])
+    choices = "one of achievement, next period plan, challenge, decision needed"  # statuses.csv order
+    assert _verdicts(found) == {
+        "expenditure": [(2, "Funds received", "'NaN'", "a number")] if "received" in row and row["received"] == "NaN"
+        else [(2, "Budget", "'-nan'", "a number")],
+        "narrative": [(2, "Kind", "'NaN'", choices), (3, "Kind", "'1'", choices)]}[kind]
 
 
 @pytest.mark.parametrize("kind, row", [
@@ -477,16 +490,24 @@ def test_time_of_day_cell(tmp_path, monkeypatch, kind, row):
     -1), which the fast lane took as a date. A text column stored '1899-12-31 12:00:00' instead of
     '12:00:00'; a date column reported found '1899-12-31 12:00:00', expected a date from 01 Jan 2011 to
     31 Jan 2019, instead of found '12:00:00', expected a date (2014-06-30, 30/06/2014 or an Excel date)."""
-    _compare(tmp_path, monkeypatch, kind, [row])
+    found = _compare(tmp_path, monkeypatch, kind, [row])
+    if kind == "milestones" and not isinstance(row["due_date"], dt.date):  # a date column: rejected
+        shown = "'12:00:00'" if isinstance(row["due_date"], dt.time) else "'00:00:00'"
+        assert _verdicts(found) == [(2, "Due date", shown, "a date (2014-06-30, 30/06/2014 or an Excel date)")]
+    else:  # a text column: loaded, with the time as calamine reads it
+        time = row.get("text") or row["comment"]
+        assert _verdicts(found) == [] and time.isoformat() in found[kind][0]
 
 
 def test_iso_date_cell_at_midnight(tmp_path, monkeypatch):
     """An ISO date cell (t="d") '2031-01-01T00:00:00': python-calamine gives a datetime at 00:00, so the
     per-cell path reports found '2031-01-01 00:00:00'; etl/columnar.py _python_value turned the midnight
     timestamp into a date: found '2031-01-01'."""
-    _compare(tmp_path, monkeypatch, "milestones",
-             [_milestone(due_date=dt.datetime(2031, 1, 1)),
-              _milestone(milestone="B", due_date=dt.datetime(2014, 4, 30, 12))], iso_dates=True)
+    found = _compare(tmp_path, monkeypatch, "milestones",
+                     [_milestone(due_date=dt.datetime(2031, 1, 1)),
+                      _milestone(milestone="B", due_date=dt.datetime(2014, 4, 30, 12))], iso_dates=True)
+    assert _verdicts(found) == [(2, "Due date", "'2031-01-01 00:00:00'", "a date from 01 Jan 2011 to 31 Jan 2019")]
+    assert len(found["milestones"]) == 1
 
 
 def test_date_serial_past_year_9999(tmp_path, monkeypatch):
@@ -494,7 +515,9 @@ def test_date_serial_past_year_9999(tmp_path, monkeypatch):
     pyarrow cannot turn into a Python datetime, and etl/columnar.py _rescue raised OverflowError: date value
     out of range, which stopped the load. The per-cell path rejects the row (found '3000000', expected a date
     (2014-06-30, 30/06/2014 or an Excel date))."""
-    _compare(tmp_path, monkeypatch, "milestones", [_milestone(due_date=3e6), _milestone(milestone="B")])
+    found = _compare(tmp_path, monkeypatch, "milestones", [_milestone(due_date=3e6), _milestone(milestone="B")])
+    assert _verdicts(found) == [(2, "Due date", "'3000000'", "a date (2014-06-30, 30/06/2014 or an Excel date)")]
+    assert len(found["milestones"]) == 1
 
 
 @pytest.mark.parametrize("number", [1e20, "99999999999999999999"], ids=["number", "text"])
@@ -506,7 +529,11 @@ def test_whole_number_past_int64(tmp_path, monkeypatch, number):
             dict(number=2, title="U", addressee="HQs", phase="II", status="completed")]
     if isinstance(number, str):
         rows[1]["number"] = "2"
-    _compare(tmp_path, monkeypatch, "recommendations", rows)
+    found = _compare(tmp_path, monkeypatch, "recommendations", rows)
+    shown = "'100000000000000000000'" if isinstance(number, float) else f"'{number}'"
+    assert _verdicts(found) == [(2, "Addressed to", "'nobody'", "one of HQs, country offices, HQs and country offices"),
+                                (2, "No.", shown, "a whole number below 2,147,483,648")]
+    assert len(found["recommendations"]) == 1
 
 
 def test_date_cell_a_fraction_of_a_millisecond_past_midnight_differs_only_in_its_found_text(tmp_path, monkeypatch):

@@ -20,6 +20,8 @@ from reports import board_pack, build_board_pack, pdf, xlsx
 
 from .conftest import SAMPLE_AS_OF, good_rows
 
+pytestmark = pytest.mark.slow  # builds whole board packs (PDF and workbook) from long texts, 5-14 s each
+
 PERIOD = "2014/15 H2"
 MAX_CELL_CHARACTERS = 32_767  # Excel's limit for a cell
 FILLER = "the country office reports steady progress with its partners "

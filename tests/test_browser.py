@@ -10,6 +10,8 @@ import pytest
 
 from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts
 
+pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 OUTPUT = REPOSITORY / "test-output"
 

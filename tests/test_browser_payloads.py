@@ -21,6 +21,8 @@ from etl.reference import REFERENCE_DIR
 
 from .conftest import good_rows
 
+pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
+
 HOST = "payload.test"
 PAYLOAD = (f"![t](http://{HOST}/track.png) [Session expired: sign in again](http://{HOST}/login) "
            f":red[**Data withdrawn by donor**] <img src=http://{HOST}/x.png> <b>bold</b> "

@@ -266,6 +266,7 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
     assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]
 
 
+@pytest.mark.slow
 def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
     app = app_for(sample_database, {"period": "2016/17 H2"})
     app.button(key="board_pack_button").click().run()

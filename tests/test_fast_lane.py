@@ -19,6 +19,8 @@ from etl.templates import write_template
 
 from .conftest import SAMPLE_AS_OF, SAMPLE_DIR, good_rows
 
+pytestmark = pytest.mark.slow  # each case loads its inputs twice, once down each lane (the fuzz's companion)
+
 COMPARED = [s.table for s in spec.ALL_SHEETS] + ["rejected_rows", "load_warnings"]
 
 

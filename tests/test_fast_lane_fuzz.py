@@ -36,6 +36,8 @@ from etl.templates import write_template
 from .conftest import SAMPLE_AS_OF
 from .test_fast_lane import _assert_same, _contents, _load_both
 
+pytestmark = pytest.mark.slow  # a fuzz sweep: 56 cases, each loading both lanes (about 90 s)
+
 NUMERIC_KINDS = {spec.NUMBER, spec.MONEY, spec.PERCENT, spec.YEAR, spec.PROGRAMME_YEAR, spec.WHOLE_NUMBER}
 DATE_KINDS = {spec.DATE, spec.MONTH_START, spec.MONTH_END}
 FAST = re.compile(r"validating ([\d,]+) rows \(column by column\)")

@@ -24,6 +24,8 @@ from etl.xlsx_rows import read_rows
 
 from .test_hostile_files import CELLS_HINT, assert_refused, existing, load_process, sha256  # noqa: F401
 
+pytestmark = pytest.mark.slow  # hostile-file hardening: each case builds a database and refuses a crafted workbook
+
 FAR = f"used range A1:XFD1048576 is 17 billion cells, {CELLS_HINT}"
 SAVE_AGAIN = "which no spreadsheet program writes: open the file in Excel or LibreOffice and save it again"
 

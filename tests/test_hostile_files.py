@@ -26,6 +26,8 @@ from etl.load import run_load
 
 from .conftest import good_rows
 
+pytestmark = pytest.mark.slow  # hostile-file hardening: crafted workbooks, child processes, full disks
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 4 << 30  # the old code asked calamine for 512 GiB: a child fails fast instead of the machine swapping
 CELLS_HINT = ("more than 30 million (MM_MAX_CELLS): delete the rows and columns beyond the data (Ctrl+End in Excel "

@@ -19,6 +19,8 @@ from etl.load import run_load
 
 from .conftest import good_rows
 
+pytestmark = pytest.mark.slow  # hostile-input hardening: zip bombs, 100k-row and large IATI files, memory bounds
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 

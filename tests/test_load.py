@@ -144,6 +144,7 @@ def test_missing_input_path_fails(database):
     assert not database.exists()
 
 
+@pytest.mark.slow
 def test_failed_database_check_leaves_old_file_untouched(write_workbook, database, monkeypatch):
     run_load([write_workbook(good_rows())], database)
     before = sha256(database)
@@ -155,6 +156,7 @@ def test_failed_database_check_leaves_old_file_untouched(write_workbook, databas
                   ) == ["warehouse.duckdb"]
 
 
+@pytest.mark.slow
 def test_reloading_the_same_inputs_gives_the_same_contents(write_workbook, database, tmp_path):
     rows = good_rows()
     rows["results"][3]["actual"] = "n/a"  # a rejected row too
@@ -204,6 +206,7 @@ def test_zip_that_is_not_a_workbook(database, tmp_path):
         run_load([path], database)
 
 
+@pytest.mark.slow
 def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(write_workbook, database):
     run_load([write_workbook(good_rows())], database)
     before = sha256(database)

@@ -25,6 +25,8 @@ from etl.templates import write_template
 from .conftest import good_rows
 from .test_browser import start_server
 
+pytestmark = pytest.mark.slow  # minutes of sessions against a served dashboard, and a 60,000-activity load killed part way
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 SESSIONS = 4
 PAGE_LOADS_PER_SESSION = 8

@@ -15,6 +15,8 @@ from mm_dashboard import auth
 
 from .test_access import USERS, sign_in
 
+pytestmark = pytest.mark.slow  # sign-in back-off: waits on purpose and hashes with the configured iterations
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 WRONG = "Unknown user name or wrong password."
 

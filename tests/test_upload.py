@@ -22,6 +22,8 @@ from mm_dashboard.safety import markdown_literal
 
 from .conftest import good_rows
 
+pytestmark = pytest.mark.slow  # the upload page: every check runs `etl load` in a child process
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -31,6 +31,8 @@ from mm_dashboard.safety import markdown_literal, without_folders
 
 from .conftest import good_rows
 
+pytestmark = pytest.mark.slow  # upload isolation: child processes killed, servers that died, journals
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 APP = str(REPOSITORY / "dashboard.py")
 NOTHING_LOADED = "nothing was loaded and the previous database is unchanged."

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from mm_dashboard import auth, db, filters, ui, upload_process
-from mm_dashboard.safety import SHORT_TEXT, markdown_literal
+from mm_core import upload_process
+from mm_core.safety import SHORT_TEXT, markdown_literal
+from mm_dashboard import auth, db, filters, ui
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,7 +3,8 @@ results framework (indicators without a baseline or target)."""
 
 import streamlit as st
 
-from mm_dashboard import queries, ui
+from mm_core import queries
+from mm_dashboard import ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()

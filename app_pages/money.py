@@ -3,7 +3,8 @@ against resources. All amounts in US dollars, converted with the shipped rate ta
 
 import streamlit as st
 
-from mm_dashboard import charts, queries, ui
+from mm_core import charts, queries
+from mm_dashboard import ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()

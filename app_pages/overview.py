@@ -3,7 +3,8 @@
 import streamlit as st
 
 from etl.reference import programme_year_label
-from mm_dashboard import charts, db, queries, ui
+from mm_core import charts, queries
+from mm_dashboard import db, ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()

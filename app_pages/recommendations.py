@@ -4,7 +4,8 @@ each stands; overdue ones flagged."""
 import streamlit as st
 
 from etl import spec
-from mm_dashboard import queries, ui
+from mm_core import queries
+from mm_dashboard import ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from mm_dashboard import auth, ui, upload, upload_process
-from mm_dashboard.safety import SHORT_TEXT, markdown_literal
+from mm_core import upload, upload_process
+from mm_core.safety import SHORT_TEXT, markdown_literal
+from mm_dashboard import auth, ui
 
 
 def cut_short(shown: int, count: int, what: str) -> None:
@@ -29,7 +30,7 @@ if not files:
     st.info("Get a blank template with `python -m etl template all report.xlsx`.")
     st.stop()
 
-# The uploads are checked, and loaded, by a child process (mm_dashboard/upload_process.py) in a folder that
+# The uploads are checked, and loaded, by a child process (mm_core/upload_process.py) in a folder that
 # lives only for that step: a file that crashes a reader or uses up memory ends that process, not the
 # server. The check is kept in the session until something it read changes, so pressing Load (which reruns
 # the page; the uploader still holds the files) or changing a filter does not check again.

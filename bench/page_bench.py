@@ -48,7 +48,7 @@ def time_queries(database: str, calls: list, passes: int = 3) -> float:
     """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection."""
     import duckdb
 
-    from mm_dashboard import queries
+    from mm_core import queries
 
     connection = duckdb.connect(":memory:")
     connection.execute(f"ATTACH '{database}' AS warehouse (READ_ONLY)")

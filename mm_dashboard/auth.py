@@ -39,7 +39,7 @@ import streamlit as st
 from streamlit import config
 
 from etl.settings import positive_setting
-from mm_dashboard.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
+from mm_core.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
 VIEWER, EDITOR = "viewer", "editor"
 ROLES = (VIEWER, EDITOR)

@@ -8,7 +8,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from . import db, queries
+from mm_core import queries
+
+from . import db
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

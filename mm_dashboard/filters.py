@@ -12,10 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from etl.reference import programme_year_label
+from mm_core import periods, queries
+from mm_core.safety import markdown_literal, shorten
 
-from . import db, periods, queries
+from . import db
 from .data import load
-from .safety import markdown_literal, shorten
 
 ALL = "all"
 PARAMETERS = ("period", "country", "output", "agency", "present")

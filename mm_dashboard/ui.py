@@ -19,10 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
+from mm_core import charts, queries
+from mm_core.safety import markdown_literal as literal
+from mm_core.safety import neutralise_frame, shorten, without_folders
 
-from . import charts, db, filters, queries
-from .safety import markdown_literal as literal
-from .safety import neutralise_frame, shorten, without_folders
+from . import db, filters
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
@@ -138,7 +139,7 @@ def _slug(name: str) -> str:
 
 
 def chart(build: Callable[..., alt.TopLevelMixin], *inputs: Any, caption: str) -> None:
-    """Draw `build(*inputs)` (a builder in mm_dashboard.charts) with its caption.
+    """Draw `build(*inputs)` (a builder in mm_core.charts) with its caption.
 
     The chart is drawn once per distinct input and mode, then replayed: a rerun with the same data sends
     the element Streamlit recorded instead of building the Altair chart and serialising its rows again

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from mm_dashboard import periods, queries
+from mm_core import periods, queries
 
 from . import content, pdf, xlsx
 from .publish import PublishError, publish_together
@@ -20,7 +20,7 @@ class BoardPackError(Exception):
 
 
 def resolve_period(option: str, period_table: pd.DataFrame) -> tuple[str, int]:
-    """(half-year, programme year) for a period choice; the dashboard's rule (mm_dashboard.periods)."""
+    """(half-year, programme year) for a period choice; the dashboard's rule (mm_core.periods)."""
     try:
         return periods.resolve(option, period_table)
     except ValueError as error:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl.reference import programme_year_label
-from mm_dashboard import charts, queries
-from mm_dashboard.safety import shorten
+from mm_core import charts, queries
+from mm_core.safety import shorten
 
 from .figures import Figure, figure
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from mm_dashboard import charts
+from mm_core import charts
 
 LOG = logging.getLogger("reports")
 SCALE = 2  # pixels per CSS pixel: sharp enough for print; writers show the image at half its pixel size
@@ -58,7 +58,7 @@ def _topojson_values_as_text(node: Any) -> Any:
 
 
 def figure(title: str, caption: str, builder: Callable[..., Any], *arguments: Any) -> Figure:
-    """Build a chart with one of mm_dashboard.charts' builders and draw it; a note instead on failure."""
+    """Build a chart with one of mm_core.charts' builders and draw it; a note instead on failure."""
     try:
         png = render_png(builder(*arguments))
         if not png.startswith(b"\x89PNG"):

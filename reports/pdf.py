@@ -20,8 +20,8 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                 Table, TableStyle)
 
-from mm_dashboard.charts import STATUS_COLORS
-from mm_dashboard.safety import shorten
+from mm_core.charts import STATUS_COLORS
+from mm_core.safety import shorten
 
 from . import content
 from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack

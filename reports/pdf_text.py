@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from mm_dashboard.safety import shorten
+from mm_core.safety import shorten
 
 # Points of a cell's text (20 lines of a table) before the rest goes to a note. Wrapping can waste up to half
 # of each line (a word just too long for what is left of it moves down), so a cell stays under 360 points:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from mm_dashboard.safety import neutralise
+from mm_core.safety import neutralise
 
 MISSING = "—"
 TEXT_KINDS = ("text", "label", "status")

@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mm_dashboard.charts import STATUS_COLORS
-from mm_dashboard.safety import shorten
+from mm_core.charts import STATUS_COLORS
+from mm_core.safety import shorten
 
 from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack, Table
 from .values import cell_value, text_value

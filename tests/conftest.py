@@ -19,7 +19,7 @@ SAMPLE_AS_OF = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
 
 def as_shown(markdown: str) -> str:
     """Markdown built by the pages as a reader sees it: backslash escapes and the invisible word joiners of
-    mm_dashboard.safety.markdown_literal removed."""
+    mm_core.safety.markdown_literal removed."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 

@@ -15,9 +15,9 @@ from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
+from mm_core.safety import markdown_literal
 from mm_dashboard import auth
 from mm_dashboard.auth import HOW_TO_ADD_USERS, listens_on_loopback, password_hash, verify_password
-from mm_dashboard.safety import markdown_literal
 
 from .conftest import as_shown
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from etl.load import run_load
 from etl.templates import write_template
-from mm_dashboard.charts import STATUS_COLORS
+from mm_core.charts import STATUS_COLORS
 from reports import BoardPackError, build_board_pack, resolve_period
 
 from .conftest import SAMPLE_AS_OF, good_rows
@@ -281,7 +281,7 @@ def test_pdf_cover_counts_match_the_warehouse(pdf_pages, warehouse):
 
 @pytest.fixture(scope="module")
 def period_table(warehouse) -> pd.DataFrame:
-    from mm_dashboard import queries
+    from mm_core import queries
     return queries.periods(warehouse)
 
 
@@ -414,7 +414,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_note(hostile_database, tmp_path, 
 
 
 def test_count_panels_write_the_status_above_each_panel_and_the_count_beside_each_bar():
-    from mm_dashboard import charts
+    from mm_core import charts
 
     counts = pd.DataFrame({"label": ["Jamaica", "Jamaica", "Serbia", "Serbia"],
                            "status": ["on track", "off track", "on track", "off track"], "count": [3, 1, 0, 2]})

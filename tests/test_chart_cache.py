@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from etl.load import run_load
-from mm_dashboard import charts as chart_builders
+from mm_core import charts as chart_builders
 from mm_dashboard import ui
 
 from .conftest import good_rows

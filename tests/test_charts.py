@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from mm_dashboard import charts
+from mm_core import charts
 from mm_dashboard.ui import safe_csv
 
 

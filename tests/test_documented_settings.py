@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-CODE = [REPOSITORY / "dashboard.py", *(path for folder in ("etl", "mm_dashboard", "reports", "app_pages")
+CODE = [REPOSITORY / "dashboard.py", *(path for folder in ("etl", "mm_core", "mm_dashboard", "reports", "app_pages")
                                       for path in (REPOSITORY / folder).rglob("*.py"))]
 
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from etl.load import run_load
-from mm_dashboard import queries
+from mm_core import queries
 
 from .conftest import good_rows
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mm_dashboard.safety import WORD_JOINER, markdown_literal, shorten
+from mm_core.safety import WORD_JOINER, markdown_literal, shorten
 
 
 @pytest.mark.parametrize("payload, shown", [
@@ -32,7 +32,7 @@ def test_long_text_is_cut_before_it_is_escaped():
 
 
 def test_folders_of_a_message_are_left_out_but_urls_and_periods_kept():
-    from mm_dashboard.safety import without_folders
+    from mm_core.safety import without_folders
     assert without_folders("IO Error: cannot open \"/tmp/x/.warehouse.duckdb.building-12\": no space left; "
                            "see /work/main/data/warehouse.duckdb, http://host/a/b, 2014/15 H1") == \
         "IO Error: cannot open \".warehouse.duckdb.building-12\": no space left; see warehouse.duckdb, " \
@@ -40,7 +40,7 @@ def test_folders_of_a_message_are_left_out_but_urls_and_periods_kept():
 
 
 def test_a_known_folder_is_left_out_without_the_rest_of_the_message():
-    from mm_dashboard.safety import without_folders
+    from mm_core.safety import without_folders
     assert without_folders("/tmp/mm-upload-x/uploads/JAM.xlsx › Results › row 4: found 2014/15 H1, expected 2015/16",
                            (Path("/tmp"),)) == "JAM.xlsx › Results › row 4: found 2014/15 H1, expected 2015/16"
     assert without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'; see 2014/15", (Path("/srv/My Data"),)) \

@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
-from mm_dashboard import upload
-from mm_dashboard.safety import markdown_literal
+from mm_core import upload
+from mm_core.safety import markdown_literal
 
 from .conftest import good_rows
 
@@ -151,7 +151,7 @@ def test_the_page_gets_and_shows_the_first_problems_and_says_how_many_there_are(
         built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
     """A file with a million bad rows must not make the server build and send a table of a million problems:
     the child sends the first LISTED_AT_MOST of each, and the counts."""
-    from mm_dashboard import upload_process
+    from mm_core import upload_process
     monkeypatch.setattr(upload_process, "LISTED_AT_MOST", 2, raising=False)
     app = editor_on_upload_page(built, monkeypatch)
     money = three_problems_and_three_warnings(write_workbook)
@@ -216,7 +216,7 @@ def test_a_rerun_or_pressing_load_does_not_check_again_but_a_changed_inbox_or_da
         built, write_workbook, inbox, upload_temp, monkeypatch, clear_streamlit_caches):
     """A check takes a new child process (1 s for the sample, up to 26 s for a portfolio): the page checks
     again only when something the check reads has changed."""
-    from mm_dashboard import upload_process
+    from mm_core import upload_process
     started, start = [], upload_process.Child.__init__
 
     def counted(child, folder, action, *rest):
@@ -295,7 +295,7 @@ def test_the_page_shows_file_names_and_the_log_gets_the_paths(built, write_workb
 
 def test_an_inbox_that_cannot_be_written_is_reported_without_its_path(built, write_workbook, tmp_path, upload_temp,
                                                                       monkeypatch, caplog):
-    from mm_dashboard import upload_process
+    from mm_core import upload_process
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the inbox's parent folder should be")
     monkeypatch.setenv(upload.INBOX_ENVIRONMENT_VARIABLE, str(blocker / "inbox"))

@@ -26,8 +26,8 @@ from streamlit.testing.v1 import AppTest
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 from etl.templates import write_template
-from mm_dashboard import upload, upload_process
-from mm_dashboard.safety import markdown_literal, without_folders
+from mm_core import upload, upload_process
+from mm_core.safety import markdown_literal, without_folders
 
 from .conftest import good_rows
 
@@ -426,7 +426,7 @@ def test_a_dead_servers_folder_waits_while_a_load_holds_the_database(built, inbo
 SERVER_DIES = """
 import os, signal, sys
 from pathlib import Path
-from mm_dashboard import upload, upload_process
+from mm_core import upload, upload_process
 workspace = upload_process.Workspace(Path(sys.argv[1]))
 path = workspace.add("SRB.xlsx", Path(sys.argv[2]).read_bytes())
 placement = upload.place_in_inbox([path], Path(sys.argv[3]), journal=workspace.folder / upload_process.JOURNAL)
@@ -458,7 +458,7 @@ def test_the_inbox_changes_of_a_server_that_died_are_undone_or_kept(built, inbox
 SERVER_KILLED_MID_LOAD = """
 import os, signal, sys
 from pathlib import Path
-from mm_dashboard import upload_process
+from mm_core import upload_process
 
 def die(message):
     if message.startswith("writing"):  # the child is building the new database

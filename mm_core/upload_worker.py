@@ -1,4 +1,4 @@
-"""The Upload page's child process: `python -m mm_dashboard.upload_worker <request.json>`.
+"""The Upload page's child process: `python -m mm_core.upload_worker <request.json>`.
 
 It checks or loads the uploads named in the request, so that a workbook that makes a reader abort, or
 take all memory, or never finish, takes this process down and not the dashboard server. Before anything
@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
 
 def run(request: dict, progress) -> dict:
     from etl.errors import EtlError
-    from mm_dashboard import upload
+    from mm_core import upload
 
     paths = [Path(path) for path in request["paths"]]
     database = Path(request["database"])

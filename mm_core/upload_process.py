@@ -2,7 +2,7 @@
 
 A workbook can make a reader abort (a sheet claiming cell XFD1048576 asks for 512 GiB), use up memory or
 never finish; in the server that would stop the dashboard for every user. So the page's work runs in
-`python -m mm_dashboard.upload_worker` (a fresh interpreter, not a fork of the threaded server), which
+`python -m mm_core.upload_worker` (a fresh interpreter, not a fork of the threaded server), which
 limits its own memory to $MM_UPLOAD_MAX_MEMORY_MB and is killed, with its process group, after
 $MM_UPLOAD_MAX_SECONDS. Its failure becomes a one-line message (UploadFailed) naming the files; paths and
 tracebacks go to the server log (logger "mm_dashboard") only.
@@ -74,7 +74,7 @@ OUT_OF_MEMORY = re.compile(r"(?i)memory allocation|MemoryError|bad_alloc|out of 
 MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
 Progress = Callable[[str], None]
 # A fresh interpreter (not a fork of the threaded server); the request file's path is added.
-WORKER = (sys.executable, "-m", "mm_dashboard.upload_worker")
+WORKER = (sys.executable, "-m", "mm_core.upload_worker")
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ def _names(paths: list[Path], shown: int = 3) -> str:
 
 
 class Child:
-    """One run of mm_dashboard.upload_worker, and what became of it."""
+    """One run of mm_core.upload_worker, and what became of it."""
 
     def __init__(self, folder: Path, action: str, paths: list[Path], database: Path, limits: Limits):
         self.limits, self.timed_out = limits, False

@@ -205,7 +205,7 @@ def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
     """Put the uploaded files in the inbox and rebuild the warehouse from them, the inbox and the last
     load's files (see planned_inputs), as of the last load's as-of date. Raises the ETL's errors; then the
     previous database is untouched and the inbox is as it was. (In this process: the Upload page runs the
-    rebuild in a child process instead, see mm_dashboard/upload_process.py.)"""
+    rebuild in a child process instead, see mm_core/upload_process.py.)"""
     database = database or database_path()
     placement = place_in_inbox(uploaded, database)
     try:

@@ -18,7 +18,8 @@ from etl.templates import write_template
 from mm_core.charts import STATUS_COLORS
 from reports import BoardPackError, build_board_pack, resolve_period
 
-from .conftest import SAMPLE_AS_OF, good_rows
+from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
 
 SHEETS = ["Cover", "Results matrix", "Country progress", "Work plan", "Activities", "Finance", "Flash reports",
           "Charts"]

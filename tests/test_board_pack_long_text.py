@@ -18,7 +18,8 @@ from etl.reference import REFERENCE_DIR, REFERENCE_DIR_ENVIRONMENT_VARIABLE
 from etl.templates import write_template
 from reports import board_pack, build_board_pack, pdf, xlsx
 
-from .conftest import SAMPLE_AS_OF, good_rows
+from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
 
 pytestmark = pytest.mark.slow  # builds whole board packs (PDF and workbook) from long texts, 5-14 s each
 

@@ -15,8 +15,8 @@ from etl.load import run_load
 from mm_core import charts as chart_builders
 from mm_dashboard import ui
 
-from .conftest import good_rows
-from .test_dashboard import PAGES, app_for, chart_rows, charts, choose  # noqa: F401 (app_for is a fixture)
+from .helpers.pages import PAGES, chart_rows, charts, choose
+from .helpers.rows import good_rows
 
 BUILDERS = ("world_map", "indicator_progress_bars", "indicator_trajectory", "milestone_matrix", "milestone_timeline",
             "peer_comparison", "gantt", "money_bars", "burn_rate", "results_vs_resources")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.load import run_load
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"  # copied from their sources: fixtures/README.md
+from .helpers.paths import FIXTURES
+
 MCC = FIXTURES / "indicators" / "mcc_indicator_tracking_kpis.csv"
 
 

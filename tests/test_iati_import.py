@@ -15,11 +15,12 @@ import pytest
 from etl.errors import UnreadableFile
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.paths import FIXTURES
+from .helpers.rows import good_rows
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "iati"  # copied from their sources: fixtures/README.md
-DPORTAL = FIXTURES / "dportal_foodsecurity_iati-activities_2.03.xml"
-EXAMPLE = FIXTURES / "iati-activity-standard-example-annotated-2.03.xml"
+IATI = FIXTURES / "iati"  # copied from their sources: tests/fixtures/README.md
+DPORTAL = IATI / "dportal_foodsecurity_iati-activities_2.03.xml"
+EXAMPLE = IATI / "iati-activity-standard-example-annotated-2.03.xml"
 
 
 def load(paths: list[Path], database: Path):
@@ -251,7 +252,7 @@ def test_xml_that_is_not_iati_activity_data_is_unreadable(tmp_path, database, te
 
 
 def test_a_folder_of_iati_downloads_loads_and_skips_the_codelists(tmp_path, database):
-    summary = run_load([FIXTURES], database)
+    summary = run_load([IATI], database)
     assert summary.rows_by_table["iati_activities"] == 8
     skipped = [w for w in summary.warnings if w.kind == "file skipped"]
     assert len(skipped) == 6 and skipped[0].detail == "an IATI codelist, not activity data: skipped"

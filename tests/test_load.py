@@ -15,7 +15,7 @@ from etl.__main__ import main
 from etl.errors import LoadFailed, UnreadableFile
 from etl.load import file_sha256, run_load
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 DATA_TABLES = ("results", "activities", "expenditure", "milestones", "narrative", "rejected_rows", "countries",
                "outputs", "periods", "fx_rates", "settings")

@@ -21,7 +21,7 @@ from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_num
 from etl.reference import REFERENCE_DIR, load_reference
 from etl import spec
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 OUTPUT_1 = "Output 1: Key migration and development stakeholders are engaged in the migration mainstreaming process"
 

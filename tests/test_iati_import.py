@@ -230,6 +230,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow  # a sweep of cases; each loads a database
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_xml_is_refused_and_the_old_database_kept(tmp_path, write_workbook, database, name):
     run_load([write_workbook(good_rows())], database)

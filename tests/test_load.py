@@ -121,6 +121,7 @@ UNREADABLE = [
 ]
 
 
+@pytest.mark.slow  # a sweep of cases; each loads a database
 @pytest.mark.parametrize("make_file, message", UNREADABLE, ids=[u[0].__name__ for u in UNREADABLE])
 def test_unreadable_file_fails_the_load_with_exit_1_and_keeps_the_old_database(
         tmp_path, write_workbook, database, capsys, make_file, message):

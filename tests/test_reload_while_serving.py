@@ -26,7 +26,7 @@ from .helpers.paths import REPOSITORY
 from .helpers.rows import good_rows
 from .helpers.server import start_server
 
-pytestmark = pytest.mark.slow  # minutes of sessions against a served dashboard, and a 60,000-activity load killed part way
+pytestmark = pytest.mark.slow  # minutes of sessions against a served dashboard; a 60,000-activity load killed
 
 SESSIONS = 4
 PAGE_LOADS_PER_SESSION = 8

@@ -5,7 +5,6 @@ helper; a test module can be run, moved or deleted alone)."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 

@@ -1,5 +1,6 @@
 # make run  — create .venv, install pinned packages, build the database from the sample if absent, start the dashboard
 # make test — the same set-up plus test packages and Debian's chromium, then every test
+# make test-fast — the same set-up, then the quick loop: every test not marked slow (under a minute)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,7 +14,7 @@ PORT ?= 8501
 # `ADDRESS=0.0.0.0 make run` shares it on the network, which then needs users in .streamlit/secrets.toml.
 ADDRESS ?=
 
-.PHONY: run test bench database sample template browser clean
+.PHONY: run test test-fast bench database sample template browser clean
 
 run: $(DATABASE)
 	$(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
@@ -39,6 +40,11 @@ browser:
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest
+
+# The quick loop while editing: leaves out the tests marked slow (see `slow` in pyproject.toml); run
+# `make test` before a commit is shared.
+test-fast: $(VENV)/.installed-dev browser
+	$(BIN)/python -m pytest -m "not slow"
 
 # Portfolio-scale benchmarks: prints every figure (see BENCHMARKS.md); not part of `make test`.
 bench: $(VENV)/.installed-dev browser

@@ -1,59 +1,20 @@
-"""Shared fixtures: workbooks written from the templates, built databases, clean Streamlit caches."""
+"""Shared fixtures: workbooks written from the templates, built databases, clean Streamlit caches, pages
+under AppTest, a database to keep. Functions and constants shared by tests are in tests/helpers/."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 from etl.templates import write_template
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPOSITORY / "data" / "sample"
-# The sample is a snapshot at this date; the Makefile builds it with the same one.
-SAMPLE_AS_OF = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
-
-
-def as_shown(markdown: str) -> str:
-    """Markdown built by the pages as a reader sees it: backslash escapes and the invisible word joiners of
-    mm_core.safety.markdown_literal removed."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
-
-
-def good_rows() -> dict[str, list[dict]]:
-    """A small, valid set of rows for every sheet: two countries, one global indicator."""
-    results = []
-    for period, target, actual in (("2014/15 H1", 0, None), ("2014/15 H2", 2, 2), ("2015/16 H1", 4, 3)):
-        results.append(dict(output_code="Output 1", indicator_code="1.1",
-                            indicator_title="National policies that integrate migration", unit="policies",
-                            direction="higher is better", country="Jamaica", baseline=0, baseline_year=2013,
-                            period=period, target=target, actual=actual, end_target=6,
-                            means_of_verification="Official gazette"))
-        results.append(dict(output_code="Output 5", indicator_code="5.1",
-                            indicator_title="Global meetings held", unit="meetings", direction="higher is better",
-                            country="GLOBAL", baseline=0, baseline_year=2014, period=period, target=target / 2,
-                            actual=actual, end_target=4))
-    return {
-        "results": results,
-        "workplan": [dict(activity_code="1.1.1", activity_title="National launch event", output_code="Output 1",
-                          country="Serbia", lead_agency="UNDP", support_agency="IOM", planned_start="Q2 2014",
-                          planned_end="Jun 2014", actual_start=dt.date(2014, 5, 2), actual_end=dt.date(2014, 6, 20),
-                          status="completed", percent_complete=100, budget=1_000_000, currency="RSD"),
-                     dict(activity_code="2.1.1", activity_title="Migration profile", output_code="Output 2",
-                          country="Serbia", lead_agency="IOM", planned_start=dt.date(2014, 9, 1),
-                          planned_end="Q4 2015", status="delayed", percent_complete="40%", budget=25_000)],
-        "expenditure": [dict(country="Jamaica", output_code="Output 1", agency="UNDP", programme_year=2014,
-                             budget=100_000, received=60_000, expenditure=45_000.55, currency="USD"),
-                        dict(country="GLOBAL", output_code="Output 5", agency="IOM", programme_year="2015/16",
-                             budget=50_000, received=50_000, expenditure=10_000, currency="CHF")],
-        "milestones": [dict(country="Jamaica", milestone="Government endorsement", category="inception",
-                            due_date=dt.date(2014, 4, 30), achieved_date=dt.date(2014, 4, 15))],
-        "narrative": [dict(country="Jamaica", output_code="Output 1", period="2014/15 H2", kind="achievement",
-                           text="PIOJ convened the first National Project Board.")],
-    }
+from .helpers.loading import sha256
+from .helpers.paths import APP, SAMPLE_AS_OF, SAMPLE_DIR
+from .helpers.rows import good_rows
 
 
 @pytest.fixture
@@ -85,3 +46,23 @@ def clear_streamlit_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_for(monkeypatch, clear_streamlit_caches):
+    def make(database: Path, query: dict | None = None, page: str | None = None) -> AppTest:
+        monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params.update(query or {})
+        app.run()
+        if page:
+            app.switch_page(page).run()
+        return app
+    return make
+
+
+@pytest.fixture
+def existing(write_workbook, database) -> tuple[Path, str]:
+    """A database already built from good data, and its hash."""
+    run_load([write_workbook(good_rows(), name="good.xlsx")], database)
+    return database, sha256(database)

@@ -19,11 +19,9 @@ from mm_core.safety import markdown_literal
 from mm_dashboard import auth
 from mm_dashboard.auth import HOW_TO_ADD_USERS, listens_on_loopback, password_hash, verify_password
 
-from .conftest import as_shown
+from .helpers.pages import USERS, as_shown, sign_in
+from .helpers.paths import APP
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-USERS = {"alice": {"password_hash": password_hash("alice-secret", salt="a1"), "role": "editor"},
-         "victor": {"password_hash": password_hash("victor-secret", salt="v1"), "role": "viewer"}}
 HOSTILE_NAME = "[click](http://evil.example)"
 
 
@@ -74,12 +72,6 @@ def app(server, monkeypatch, sample_database, clear_streamlit_caches):
             test.secrets["auth_users"] = users
         return test.run()
     return make
-
-
-def sign_in(app: AppTest, name: str, password: str) -> AppTest:
-    app.text_input(key="login_name").input(name)
-    app.text_input(key="login_password").input(password)
-    return app.button[0].click().run()
 
 
 def assert_closed(test: AppTest, reason: str) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from etl.load import run_load
 from etl.reference import load_reference
 
 from bench.etl_bench import raw_parse
 from bench.generate import AS_OF, Scale, country_codes, generate
 from bench.page_bench import bench_pages
+
+pytestmark = pytest.mark.slow  # runs the benchmarks' generators and processes end to end
 
 TINY = Scale("tiny", countries=3, indicator_periods=48, activities=12, expenditure_lines=300, rows_per_file=100,
              bad_line_every=100)

@@ -18,7 +18,8 @@ from etl.templates import write_template
 from mm_core.charts import STATUS_COLORS
 from reports import BoardPackError, build_board_pack, resolve_period
 
-from .conftest import SAMPLE_AS_OF, good_rows
+from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
 
 SHEETS = ["Cover", "Results matrix", "Country progress", "Work plan", "Activities", "Finance", "Flash reports",
           "Charts"]
@@ -70,18 +71,21 @@ def table_below(sheet, header_first_cell: str) -> tuple[int, list[str], list[tup
 
 # --- files --------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_writes_both_files_named_after_the_period(sample_pack):
     xlsx, pdf = sample_pack
     assert (xlsx.name, pdf.name) == ("board-pack-2014-15-H2.xlsx", "board-pack-2014-15-H2.pdf")
     assert sorted(p.name for p in xlsx.parent.iterdir()) == sorted([xlsx.name, pdf.name])  # no partial files left
 
 
+@pytest.mark.slow
 def test_workbook_has_the_expected_sheets(workbook):
     assert workbook.sheetnames == SHEETS
 
 
 # --- numbers against SQL on the same database ---------------------------------------------------------
 
+@pytest.mark.slow
 def test_cover_figures_match_the_warehouse(workbook, warehouse):
     cover = workbook["Cover"]
     _, _, statuses = table_below(cover, "Status")
@@ -107,6 +111,7 @@ def test_cover_figures_match_the_warehouse(workbook, warehouse):
     assert lines["Status as of"] == "31 July 2017"
 
 
+@pytest.mark.slow
 def test_cover_money_is_the_programme_year(workbook, warehouse):
     rows = rows_of(workbook["Cover"])
     money = {row[0]: row[1:3] for row in rows if row[0] in ("Budget", "Funds received", "Expenditure")}
@@ -118,6 +123,7 @@ def test_cover_money_is_the_programme_year(workbook, warehouse):
     assert money["Expenditure"][0] == pytest.approx(float(spent), abs=0.005)
 
 
+@pytest.mark.slow
 def test_finance_holds_undp_year_one(workbook):
     finance = workbook["Finance"]
     header_row, headers, rows = table_below(finance, "Agency")
@@ -129,6 +135,7 @@ def test_finance_holds_undp_year_one(workbook):
     assert finance.cell(row=header_row + 1, column=6).number_format == "0.0%"
 
 
+@pytest.mark.slow
 def test_results_matrix_matches_indicator_progress(workbook, warehouse):
     sheet = workbook["Results matrix"]
     header_row, headers, rows = table_below(sheet, "Output")
@@ -149,6 +156,7 @@ def test_results_matrix_matches_indicator_progress(workbook, warehouse):
     assert list(got["output_code"]) == sorted(got["output_code"])  # grouped by output
 
 
+@pytest.mark.slow
 def test_results_matrix_status_is_coloured_and_written(workbook):
     sheet = workbook["Results matrix"]
     header_row, headers, rows = table_below(sheet, "Output")
@@ -162,6 +170,7 @@ def test_results_matrix_status_is_coloured_and_written(workbook):
     assert rules == {status: colour.lstrip("#").upper() for status, colour in STATUS_COLORS.items()}
 
 
+@pytest.mark.slow
 def test_country_progress_has_every_country(workbook, warehouse):
     _, headers, rows = table_below(workbook["Country progress"], "Country")
     names = [name for (name,) in warehouse.execute("SELECT name FROM countries ORDER BY name").fetchall()]
@@ -174,6 +183,7 @@ def test_country_progress_has_every_country(workbook, warehouse):
     assert {row[10] for row in rows} == {"yes", "no"}  # inception done in year 1
 
 
+@pytest.mark.slow
 def test_work_plan_totals(workbook, warehouse):
     _, headers, rows = table_below(workbook["Work plan"], "Country")
     total = dict(zip(headers, rows[-1]))
@@ -186,6 +196,7 @@ def test_work_plan_totals(workbook, warehouse):
     assert len(activities) == sum(expected.values())
 
 
+@pytest.mark.slow
 def test_flash_reports_of_every_country(workbook, warehouse):
     _, headers, rows = table_below(workbook["Flash reports"], "Country")
     assert headers == ["Country", "Part", "Output", "Report"]
@@ -203,6 +214,7 @@ def test_flash_reports_of_every_country(workbook, warehouse):
 
 # --- print setup and images ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_sheet_prints_landscape_fitted_to_the_width(workbook):
     for sheet in workbook.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
@@ -211,6 +223,7 @@ def test_every_sheet_prints_landscape_fitted_to_the_width(workbook):
         assert "page &P of &N" in sheet.oddFooter.right.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["Results matrix", "Country progress", "Activities", "Flash reports"])
 def test_table_sheets_freeze_and_repeat_their_header_row(workbook, name):
     sheet = workbook[name]
@@ -221,6 +234,7 @@ def test_table_sheets_freeze_and_repeat_their_header_row(workbook, name):
     assert sheet.cell(row=header_row, column=1).font.bold
 
 
+@pytest.mark.slow
 def test_charts_are_embedded_as_png_images(workbook):
     images = workbook["Charts"]._images
     assert len(images) >= 8
@@ -230,6 +244,7 @@ def test_charts_are_embedded_as_png_images(workbook):
 
 # --- PDF ----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_pdf_has_numbered_pages_with_the_programme_and_period(pdf_pages):
     assert len(pdf_pages) >= 10
     for number, text in enumerate(pdf_pages, start=1):
@@ -238,6 +253,7 @@ def test_pdf_has_numbered_pages_with_the_programme_and_period(pdf_pages):
         assert "Board pack · 2014/15 H2" in text
 
 
+@pytest.mark.slow
 def test_pdf_has_every_section_and_the_figures(pdf_pages, sample_pack, warehouse):
     text = "\n".join(pdf_pages)
     for section in SECTIONS:
@@ -254,6 +270,7 @@ def test_pdf_has_every_section_and_the_figures(pdf_pages, sample_pack, warehouse
         assert " ".join(narrative.split()[:6]) in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_pdf_cover_counts_match_the_warehouse(pdf_pages, warehouse):
     cover = " ".join(pdf_pages[0].split())
     for status, count in warehouse.execute("SELECT status, count(*) FROM indicator_progress WHERE period = $period "
@@ -297,6 +314,7 @@ def test_missing_database_is_refused(tmp_path):
         build_board_pack(tmp_path / "absent.duckdb", PERIOD, tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_a_country_pack_covers_that_country(sample_database, tmp_path):
     xlsx, pdf = build_board_pack(sample_database, "Year 2017/18", tmp_path, country="ECU")
     assert xlsx.name == "board-pack-Year-2017-18-ECU.xlsx"
@@ -348,6 +366,7 @@ def hostile_database(tmp_path_factory) -> Path:
     return database
 
 
+@pytest.mark.slow
 def test_user_text_is_never_a_formula_in_the_workbook(hostile_database, tmp_path):
     xlsx, _ = build_board_pack(hostile_database, PERIOD, tmp_path)
     workbook = openpyxl.load_workbook(xlsx)
@@ -365,6 +384,7 @@ def test_user_text_is_never_a_formula_in_the_workbook(hostile_database, tmp_path
                      "indicator": {"Results matrix"}}
 
 
+@pytest.mark.slow
 def test_user_text_is_neutralised_and_printed_literally_in_the_pdf(hostile_database, tmp_path):
     _, pdf = build_board_pack(hostile_database, PERIOD, tmp_path)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
@@ -374,6 +394,7 @@ def test_user_text_is_neutralised_and_printed_literally_in_the_pdf(hostile_datab
     assert MARKUP in text  # not read as markup
 
 
+@pytest.mark.slow
 def test_a_chart_that_cannot_be_drawn_leaves_a_note(hostile_database, tmp_path, monkeypatch):
     import vl_convert
 
@@ -406,6 +427,7 @@ def test_count_panels_write_the_status_above_each_panel_and_the_count_beside_eac
     assert spec["spec"]["layer"][1]["encoding"]["text"]["field"] == "count"
 
 
+@pytest.mark.slow
 def test_the_command_line_writes_both_files(sample_database, tmp_path, capsys):
     from reports.__main__ import main
     assert main(["board-pack", "--period", "2016/17 H2", "--out", str(tmp_path), "--db", str(sample_database)]) == 0
@@ -440,6 +462,7 @@ def _failing_pdf_writer(error: Exception):
     return write
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_older_pack", [False, True])
 def test_a_failure_while_writing_the_pdf_leaves_neither_file(sample_database, tmp_path, monkeypatch, request,
                                                              with_older_pack):
@@ -451,6 +474,7 @@ def test_a_failure_while_writing_the_pdf_leaves_neither_file(sample_database, tm
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older  # byte for byte, no temporary files
 
 
+@pytest.mark.slow
 def test_a_failure_while_renaming_puts_the_older_pack_back(sample_database, tmp_path, monkeypatch, older_pack):
     import os
 
@@ -470,6 +494,7 @@ def test_a_failure_while_renaming_puts_the_older_pack_back(sample_database, tmp_
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older_pack
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_exit_status_1(sample_database, tmp_path, monkeypatch, capsys, older_pack):
     import errno
     import os
@@ -485,6 +510,7 @@ def test_a_full_disk_is_one_line_and_exit_status_1(sample_database, tmp_path, mo
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older_pack
 
 
+@pytest.mark.slow
 def test_an_output_folder_that_is_a_file_is_one_line_and_exit_status_1(sample_database, tmp_path, capsys):
     from reports.__main__ import main
     out = tmp_path / "packs"

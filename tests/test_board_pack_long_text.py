@@ -18,7 +18,10 @@ from etl.reference import REFERENCE_DIR, REFERENCE_DIR_ENVIRONMENT_VARIABLE
 from etl.templates import write_template
 from reports import board_pack, build_board_pack, pdf, xlsx
 
-from .conftest import SAMPLE_AS_OF, good_rows
+from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
+
+pytestmark = pytest.mark.slow  # builds whole board packs (PDF and workbook) from long texts, 5-14 s each
 
 PERIOD = "2014/15 H2"
 MAX_CELL_CHARACTERS = 32_767  # Excel's limit for a cell

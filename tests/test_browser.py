@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from pathlib import Path
 
 import pytest
 
-from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, wait_for_charts
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+from .helpers.server import start_server
+
+pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
+
 OUTPUT = REPOSITORY / "test-output"
-
-
-@contextlib.contextmanager
-def start_server(database: Path):
-    """The dashboard served on 127.0.0.1 reading `database`; yields its URL."""
-    with serve_dashboard(database, start_timeout=60) as (url, _):
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,9 @@ from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_chart
 from etl.load import run_load
 from etl.reference import REFERENCE_DIR
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
+
+pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
 
 HOST = "payload.test"
 PAYLOAD = (f"![t](http://{HOST}/track.png) [Session expired: sign in again](http://{HOST}/login) "

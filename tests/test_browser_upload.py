@@ -10,7 +10,9 @@ import pytest
 
 from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts
 
-from .test_upload_isolation import huge_range_workbook
+from .helpers.loading import huge_range_workbook
+
+pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
 
 MESSAGE = ("This upload cannot be checked. Checking huge.xlsx needed more than 6,144 MB of memory "
            "(MM_UPLOAD_MAX_MEMORY_MB) and was stopped: nothing was loaded and the previous database is unchanged.")

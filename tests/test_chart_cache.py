@@ -15,8 +15,8 @@ from etl.load import run_load
 from mm_core import charts as chart_builders
 from mm_dashboard import ui
 
-from .conftest import good_rows
-from .test_dashboard import PAGES, app_for, chart_rows, charts, choose  # noqa: F401 (app_for is a fixture)
+from .helpers.pages import PAGES, chart_rows, charts, choose
+from .helpers.rows import good_rows
 
 BUILDERS = ("world_map", "indicator_progress_bars", "indicator_trajectory", "milestone_matrix", "milestone_timeline",
             "peer_comparison", "gantt", "money_bars", "burn_rate", "results_vs_resources")
@@ -46,6 +46,7 @@ def charts_per_column(app) -> list[int]:
     return [len(column.get("vega_lite_chart")) for column in app.columns]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [page for page, (_, count) in PAGES.items() if count])
 def test_a_rerun_replays_every_chart_without_building_it(app_for, sample_database, builds, page):
     app = app_for(sample_database, page=page)
@@ -74,6 +75,7 @@ def test_a_chart_follows_the_filters_and_the_presentation_mode(app_for, sample_d
     assert chart_rows(app, 0) == everywhere
 
 
+@pytest.mark.slow
 def test_a_chart_changes_after_a_new_load(app_for, write_workbook, tmp_path):
     database = tmp_path / "live.duckdb"
     run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 7, 31))

@@ -4,67 +4,19 @@ values, the URL restores them, a new load is picked up, and a missing database i
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import DATABASE_ENVIRONMENT_VARIABLE
 from etl.load import run_load
 
-from .conftest import as_shown, good_rows
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = {  # page file -> (title, charts it draws on the sample)
-    "app_pages/overview.py": ("Mainstreaming Migration into National Development Strategies", 1),
-    "app_pages/outputs.py": ("Outputs", 7),
-    "app_pages/indicators.py": ("Indicators", 1),
-    "app_pages/countries.py": ("Countries", 3),
-    "app_pages/workplan.py": ("Work plan", 1),
-    "app_pages/money.py": ("Money", 3),
-    "app_pages/data_quality.py": ("Data quality", 0),
-    "app_pages/recommendations.py": ("Mid-Term Review recommendations", 0),
-}
-
-
-@pytest.fixture
-def app_for(monkeypatch, clear_streamlit_caches):
-    def make(database: Path, query: dict | None = None, page: str | None = None) -> AppTest:
-        monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(database))
-        app = AppTest.from_file(APP, default_timeout=60)
-        app.query_params.update(query or {})
-        app.run()
-        if page:
-            app.switch_page(page).run()
-        return app
-    return make
+from .helpers.pages import PAGES, as_shown, chart_rows, charts, choose
+from .helpers.rows import good_rows
 
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
-
-
-def charts(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-
-
-def chart_rows(app: AppTest, index: int) -> list[dict]:
-    """The rows Streamlit sends with a chart (as Arrow, beside the spec)."""
-    import pyarrow as pa
-    proto = app.get("vega_lite_chart")[index].proto
-    return [row for dataset in proto.datasets
-            for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()]
-
-
-def choose(app: AppTest, **filters: str) -> AppTest:
-    """Set sidebar filters and rerun. (AppTest drops the sidebar's elements from its tree on reruns of an
-    st.navigation app, so the widgets are driven through their session-state keys; the browser test
-    drives the real widgets.)"""
-    for name, value in filters.items():
-        app.session_state[f"chosen_{name}"] = value
-    return app.run()
 
 
 def status_total(app: AppTest) -> int:
@@ -266,6 +218,7 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
     assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]
 
 
+@pytest.mark.slow
 def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
     app = app_for(sample_database, {"period": "2016/17 H2"})
     app.button(key="board_pack_button").click().run()

@@ -4,11 +4,11 @@ find is a limit nobody can change."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 CODE = [REPOSITORY / "dashboard.py", *(path for folder in ("etl", "mm_core", "mm_dashboard", "reports", "app_pages")
                                       for path in (REPOSITORY / folder).rglob("*.py"))]
 

@@ -21,34 +21,11 @@ from etl.reference import load_reference
 from etl.rules import Rules, staged_schema
 from etl.templates import write_template
 
-from .conftest import SAMPLE_AS_OF, SAMPLE_DIR, good_rows
+from .helpers.lanes import assert_same, load_both
+from .helpers.paths import SAMPLE_DIR
+from .helpers.rows import good_rows
 
-COMPARED = [s.table for s in spec.ALL_SHEETS] + ["rejected_rows", "load_warnings"]
-
-
-def _load_both(paths: list[Path], tmp_path: Path, monkeypatch) -> tuple[Path, Path, list[str]]:
-    messages: list[str] = []
-    monkeypatch.setenv("MM_FAST_LANE", "0")
-    per_cell = run_load(paths, tmp_path / "per-cell.duckdb", as_of=SAMPLE_AS_OF).database
-    monkeypatch.setenv("MM_FAST_LANE", "1")
-    fast = run_load(paths, tmp_path / "fast.duckdb", as_of=SAMPLE_AS_OF, progress=messages.append).database
-    return per_cell, fast, messages
-
-
-def _contents(path: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(path), read_only=True) as connection:
-        tables = {table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-                  for table in COMPARED}
-        tables["load_log"] = sorted(connection.execute(
-            "SELECT file, rows_loaded, rows_rejected, status FROM load_log").fetchall())
-    return tables
-
-
-def _assert_same(per_cell: Path, fast: Path) -> dict[str, list[tuple]]:
-    expected, found = _contents(per_cell), _contents(fast)
-    for table in expected:
-        assert found[table] == expected[table], table
-    return found
+pytestmark = pytest.mark.slow  # each case loads its inputs twice, once down each lane (the fuzz's companion)
 
 
 def _messy_rows() -> dict[str, list[dict]]:
@@ -96,9 +73,9 @@ def test_messy_workbooks_give_the_same_database_either_way(tmp_path, monkeypatch
     first = write_template("all", tmp_path / "in" / "a.xlsx", rows)
     second = write_template("all", tmp_path / "in" / "b.xlsx", {"expenditure": rows["expenditure"][:50],
                                                                    "results": rows["results"][:20]})
-    per_cell, fast, messages = _load_both([first, second], tmp_path, monkeypatch)
+    per_cell, fast, messages = load_both([first, second], tmp_path, monkeypatch)
     assert any("column by column" in m for m in messages), "the fast lane was not used"
-    found = _assert_same(per_cell, fast)
+    found = assert_same(per_cell, fast)
     problems = {row[5] for row in found["rejected_rows"]}  # 'found' values of the rejected cells
     assert len(found["rejected_rows"]) > 100 and len(problems) > 10  # the comparison covered many kinds of problem
     assert any("first given at" in row[6] for row in found["rejected_rows"])  # duplicates across files
@@ -126,15 +103,15 @@ def test_messy_csv_files_give_the_same_database_either_way(tmp_path, monkeypatch
              _write_csv(tmp_path / "in" / "x-cp1252.csv", "expenditure",  # not UTF-8: the per-cell path
                         [dict(r, comment="café") for r in rows["expenditure"][:30]], encoding="cp1252"),
              _write_csv(tmp_path / "in" / "y-ragged.csv", "expenditure", rows["expenditure"][:30], extra="JAM,1\n\n")]
-    per_cell, fast, messages = _load_both(files, tmp_path, monkeypatch)
+    per_cell, fast, messages = load_both(files, tmp_path, monkeypatch)
     assert sum("column by column" in m for m in messages) == 3, messages
-    found = _assert_same(per_cell, fast)
+    found = assert_same(per_cell, fast)
     assert len(found["rejected_rows"]) > 100
 
 
 def test_the_sample_gives_the_same_database_either_way(tmp_path, monkeypatch):
-    per_cell, fast, _ = _load_both([SAMPLE_DIR], tmp_path, monkeypatch)
-    _assert_same(per_cell, fast)
+    per_cell, fast, _ = load_both([SAMPLE_DIR], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
 
 
 def test_a_text_in_a_number_column_sends_the_sheet_down_the_per_cell_path(tmp_path, monkeypatch):
@@ -142,9 +119,9 @@ def test_a_text_in_a_number_column_sends_the_sheet_down_the_per_cell_path(tmp_pa
     rows["expenditure"][0]["budget"] = "n/a"
     rows["expenditure"][1]["budget"] = "12,500"
     path = write_template("expenditure", tmp_path / "in" / "x.xlsx", rows)
-    per_cell, fast, messages = _load_both([path], tmp_path, monkeypatch)
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
     assert not any("column by column" in m for m in messages)
-    found = _assert_same(per_cell, fast)
+    found = assert_same(per_cell, fast)
     assert [row[5] for row in found["rejected_rows"]] == ["'n/a'"]
 
 
@@ -159,9 +136,9 @@ def test_na_texts_in_number_columns_are_read_again_as_cells(tmp_path, monkeypatc
         row["target"] = ("N/A", None, 3)[index % 3]
     rows["expenditure"].append(dict(received="n/a"))  # a row of nothing but a marker: not blank
     path = write_template("all", tmp_path / "in" / "na.xlsx", rows)
-    per_cell, fast, messages = _load_both([path], tmp_path, monkeypatch)
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
     assert sum("column by column" in m for m in messages) >= 3, messages
-    found = _assert_same(per_cell, fast)
+    found = assert_same(per_cell, fast)
     assert {"'n/a'", "'N/A'", "'null'", "'None'"} <= {row[5] for row in found["rejected_rows"]}
 
 
@@ -200,6 +177,6 @@ def test_bench_inputs_give_the_same_database_either_way(tmp_path, monkeypatch, s
     if not (folder / "xlsx").exists():
         pytest.skip("bench inputs not generated")
     monkeypatch.setenv("MM_REFERENCE_DIR", str(folder / "reference"))
-    per_cell, fast, _ = _load_both([folder / "xlsx" / "programme.xlsx", folder / "xlsx" / "expenditure-01.xlsx"],
+    per_cell, fast, _ = load_both([folder / "xlsx" / "programme.xlsx", folder / "xlsx" / "expenditure-01.xlsx"],
                                    tmp_path, monkeypatch)
-    _assert_same(per_cell, fast)
+    assert_same(per_cell, fast)

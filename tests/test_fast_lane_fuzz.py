@@ -33,8 +33,10 @@ from etl import spec
 from etl.load import run_load
 from etl.templates import write_template
 
-from .conftest import SAMPLE_AS_OF
-from .test_fast_lane import _assert_same, _contents, _load_both
+from .helpers.lanes import assert_same, contents, load_both
+from .helpers.paths import SAMPLE_AS_OF
+
+pytestmark = pytest.mark.slow  # a fuzz sweep: 56 cases, each loading both lanes (about 90 s)
 
 NUMERIC_KINDS = {spec.NUMBER, spec.MONEY, spec.PERCENT, spec.YEAR, spec.PROGRAMME_YEAR, spec.WHOLE_NUMBER}
 DATE_KINDS = {spec.DATE, spec.MONTH_START, spec.MONTH_END}
@@ -391,10 +393,10 @@ SEEDS = [seed for seed in range(40) if seed not in (4, 32)]
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_inputs_give_the_same_database_either_way(tmp_path, monkeypatch, seed):
     files = random_inputs(seed, tmp_path / "in")
-    per_cell, fast, messages = _load_both(files, tmp_path, monkeypatch)
+    per_cell, fast, messages = load_both(files, tmp_path, monkeypatch)
     fast_rows, _ = _rows_validated(messages)
     assert fast_rows > 0, f"the fast lane read no row: {messages}"
-    _assert_same(per_cell, fast)
+    assert_same(per_cell, fast)
 
 
 def test_random_inputs_exercise_the_fast_lane(tmp_path, monkeypatch):
@@ -437,8 +439,8 @@ def _compare(tmp_path, monkeypatch, kind: str, rows: list[dict], iso_dates: bool
         workbook = load_workbook(path)
         workbook.iso_dates = True
         workbook.save(path)
-    per_cell, fast, _ = _load_both([path], tmp_path, monkeypatch)
-    return _assert_same(per_cell, fast)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    return assert_same(per_cell, fast)
 
 
 def _verdicts(found: dict[str, list[tuple]]) -> list[tuple]:
@@ -543,8 +545,8 @@ def test_date_cell_a_fraction_of_a_millisecond_past_midnight_differs_only_in_its
     found '2031-01-01'. The rows stored, the verdict and the row values are the same."""
     path = write_template("milestones", tmp_path / "in" / "x.xlsx", {"milestones": [
         _milestone(due_date=dt.datetime(2031, 1, 1, 0, 0, 0, 300)), _milestone(milestone="B")]})
-    per_cell, fast, _ = _load_both([path], tmp_path, monkeypatch)
-    expected, found = _contents(per_cell), _contents(fast)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    expected, found = contents(per_cell), contents(fast)
     assert expected["rejected_rows"] != found["rejected_rows"]
     expected["rejected_rows"] = [tuple(str(v).replace("'2031-01-01 00:00:00'", "'2031-01-01'") if isinstance(v, str)
                                        else v for v in row) for row in expected["rejected_rows"]]
@@ -557,6 +559,6 @@ def test_whole_numbers_past_the_integer_column_are_rejected_by_both_lanes(tmp_pa
     rows = [dict(number=3e9, title="T", addressee="HQs", phase="II", status="completed"),
             dict(number=2, title="U", addressee="HQs", phase="II", status="completed")]
     path = write_template("recommendations", tmp_path / "in" / "x.xlsx", {"recommendations": rows})
-    per_cell, fast, _ = _load_both([path], tmp_path, monkeypatch)
-    found = _assert_same(per_cell, fast)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
     assert [row[6] for row in found["rejected_rows"]] == ["a whole number below 2,147,483,648"]

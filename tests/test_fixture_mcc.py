@@ -1,20 +1,19 @@
-"""A real indicator tracking table written by others (MCC, shared/fixtures/indicators): it loads as an
+"""A real indicator tracking table written by others (MCC, tests/fixtures/indicators): it loads as an
 indicator table, every rejected value is explained, and the values checked by hand come out right."""
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.load import run_load
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+from .helpers.paths import FIXTURES
+
 MCC = FIXTURES / "indicators" / "mcc_indicator_tracking_kpis.csv"
-pytestmark = pytest.mark.skipif(not MCC.exists(), reason="shared/fixtures is not beside the repository")
 
 
 @pytest.fixture(scope="module")

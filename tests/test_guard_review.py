@@ -22,7 +22,9 @@ from etl.files import read_workbook
 from etl.load import run_load
 from etl.xlsx_rows import read_rows
 
-from .test_hostile_files import CELLS_HINT, assert_refused, existing, load_process, sha256  # noqa: F401
+from .helpers.loading import CELLS_HINT, assert_refused, calamine_range, load_process, sha256, used_range
+
+pytestmark = pytest.mark.slow  # hostile-file hardening: each case builds a database and refuses a crafted workbook
 
 FAR = f"used range A1:XFD1048576 is 17 billion cells, {CELLS_HINT}"
 SAVE_AGAIN = "which no spreadsheet program writes: open the file in Excel or LibreOffice and save it again"
@@ -43,7 +45,7 @@ def loaded_rows(path: Path, database: Path) -> int:
                                    + SAVE_AGAIN),
     (hostile.unreferenced_sheet_part, "{name} › xl/worksheets/spare.xml: " + FAR),
 ])
-def test_the_sheet_part_checked_is_the_one_calamine_reads(existing, tmp_path, writer, message):  # noqa: F811
+def test_the_sheet_part_checked_is_the_one_calamine_reads(existing, tmp_path, writer, message):
     """calamine matches the literal attribute names r:id and relationships:id (any namespace), compares raw
     ids and opens raw targets (no entity decoding), and reads a <definedName> as text: the old guard, an
     ElementTree reading, checked good.xml while the reader opened evil.xml (A1 and XFD1048576) and aborted."""
@@ -89,7 +91,7 @@ def test_sheet_names_are_unescaped_as_calamine_does(tmp_path):
 
 # --- 2. A part that unzips to more than its entry declares ---------------------------------------------------
 
-def test_a_part_longer_than_its_entry_declares_is_refused(existing, tmp_path):  # noqa: F811
+def test_a_part_longer_than_its_entry_declares_is_refused(existing, tmp_path):
     """zipfile stopped at the declared size (a harmless beginning, whose CRC the entry gives) while the Rust
     readers unzip the whole stream, up to XFD1048576."""
     database, before = existing
@@ -112,7 +114,7 @@ def test_the_real_size_is_counted_from_the_deflate_stream(tmp_path):
 
 # --- 3, 4. The exact reading: a tag it cannot read, and no quadratic search ----------------------------------
 
-def test_a_tag_the_exact_reading_cannot_read_is_refused_not_skipped(existing, tmp_path):  # noqa: F811
+def test_a_tag_the_exact_reading_cannot_read_is_refused_not_skipped(existing, tmp_path):
     """'< x/>' after a cell without r: the old reading stopped there (A1:E40) while quick-xml went on to
     XFD1048576."""
     database, before = existing
@@ -122,7 +124,7 @@ def test_a_tag_the_exact_reading_cannot_read_is_refused_not_skipped(existing, tm
     assert sha256(database) == before
 
 
-def test_a_comment_ends_where_quick_xml_ends_it(existing, tmp_path):  # noqa: F811
+def test_a_comment_ends_where_quick_xml_ends_it(existing, tmp_path):
     """At '-->', not at the first '--': the old reading took '-- </sheetData> -->' for the end of the cells
     and never saw the far cell after it."""
     database, before = existing
@@ -212,7 +214,7 @@ def test_more_than_100000_merged_ranges_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("row", [3, 40])
-def test_a_row_of_one_cell_written_over_and_over_is_refused(existing, tmp_path, row):  # noqa: F811
+def test_a_row_of_one_cell_written_over_and_over_is_refused(existing, tmp_path, row):
     """Within any used range, but a 50 MB row among the first 30 took 17 s and 1.46 GB to parse, and after
     them cost fastexcel 538 MB."""
     database, before = existing
@@ -258,7 +260,7 @@ def test_running_out_of_memory_is_a_message(tmp_path, monkeypatch):
     (hostile.encrypted_part, "refused: its part 'xl/workbook.xml' is encrypted: remove the password in Excel "
                              "(File › Info › Protect Workbook) and save it again"),
 ])
-def test_a_damaged_container_is_one_line_not_a_traceback(existing, tmp_path, capsys, writer, message):  # noqa: F811
+def test_a_damaged_container_is_one_line_not_a_traceback(existing, tmp_path, capsys, writer, message):
     database, before = existing
     path = writer(tmp_path)
     assert main(["load", str(path), "--db", str(database), "--quiet"]) == 1
@@ -369,7 +371,6 @@ def odd_sheet(seed: int) -> str:
 def test_the_used_range_is_never_smaller_than_calamines_with_odd_cells_and_markup(tmp_path):
     """Randomised comparison with python-calamine: neither the quick bounds nor the exact reading is ever below
     the range calamine builds (over it only for forms no program writes, <is></is> or a comment in a <v>)."""
-    from .test_hostile_files import calamine_range, used_range
 
     checked = 0
     for seed in range(400):

@@ -4,10 +4,8 @@ written by bench/hostile_files.py, which times them as whole processes."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -24,38 +22,11 @@ from etl.errors import UnreadableFile
 from etl.files import read_workbook
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.loading import CELLS_HINT, assert_refused, calamine_range, load_process, sha256, used_range
+from .helpers.paths import REPOSITORY
+from .helpers.rows import good_rows
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-MEMORY_LIMIT = 4 << 30  # the old code asked calamine for 512 GiB: a child fails fast instead of the machine swapping
-CELLS_HINT = ("more than 30 million (MM_MAX_CELLS): delete the rows and columns beyond the data (Ctrl+End in Excel "
-              "goes to the last cell) and save, or raise MM_MAX_CELLS")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def existing(write_workbook, database) -> tuple[Path, str]:
-    """A database already built from good data, and its hash."""
-    run_load([write_workbook(good_rows(), name="good.xlsx")], database)
-    return database, sha256(database)
-
-
-def load_process(path: Path, database: Path, **environment: str) -> subprocess.CompletedProcess:
-    """`python -m etl load` in a child process with 4 GiB of address space: a file that makes a reader abort
-    takes the child, not the test run."""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    return subprocess.run([sys.executable, "-m", "etl", "load", str(path), "--db", str(database), "--quiet"],
-                          cwd=REPOSITORY, capture_output=True, text=True, timeout=300, preexec_fn=limit,
-                          env=dict(os.environ, PYTHONPATH=str(REPOSITORY), **environment))
-
-
-def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
-    assert result.returncode == 1, result.stderr[-2000:]
-    assert result.stderr.splitlines() == [f"error: {message}", "The previous database was left unchanged."]
+pytestmark = pytest.mark.slow  # hostile-file hardening: crafted workbooks, child processes, full disks
 
 
 # --- A sheet's used range, before any reader allocates it --------------------------------------------------
@@ -182,36 +153,6 @@ def test_where_calamine_and_the_exact_reading_could_part_ways_the_sheet_is_refus
 
 
 # --- The used range worked out from the XML agrees with calamine's ----------------------------------------
-
-def used_range(path: Path, budget: int, exact: bool = False) -> tuple[int, int, bool]:
-    """(rows, columns, whether the exact pass ran) of the first sheet, as etl/extract.py feeds the tracker;
-    `exact`: the exact pass always."""
-    from etl.guard import UsedRange, sheet_parts
-
-    with zipfile.ZipFile(path) as archive:
-        part = sheet_parts(archive)[0][1]
-        extent = UsedRange(budget)
-        carry = b""
-        with archive.open(part) as stream:
-            for block in iter(lambda: stream.read(4096), b""):  # small blocks: tags cut between blocks
-                text = carry + block
-                cut = text.rfind(b"<")
-                text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-                back = extent.feed(text)
-                if back is not None:
-                    carry = text[back:] + carry
-        extent.needs_exact |= exact
-        exact = extent.needs_exact or extent.cells > budget
-        extent.settle(lambda: archive.open(part))
-        return max(extent.rows, extent.rows_bound), extent.columns, exact
-
-
-def calamine_range(path: Path) -> tuple[int, int] | None:
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sheet1")
-    except Exception:  # calamine refuses the sheet: it allocates nothing
-        return None
-    return (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.height else (0, 0)
 
 
 def random_sheet(seed: int) -> str:

@@ -3,7 +3,6 @@ database survives byte for byte. (XML with entity expansion or external entities
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -14,31 +13,12 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from etl.__main__ import main
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.loading import PEAK_RSS_OF_A_LOAD, refused, sha256
+from .helpers.paths import REPOSITORY
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def existing(write_workbook, database) -> tuple[Path, str]:
-    """A database already built from good data, and its hash."""
-    run_load([write_workbook(good_rows(), name="good.xlsx")], database)
-    return database, sha256(database)
-
-
-def refused(database: Path, path: Path, capsys) -> str:
-    status = main(["load", str(path), "--db", str(database), "--quiet"])
-    err = capsys.readouterr().err
-    assert status == 1, err
-    assert "The previous database was left unchanged." in err
-    return err
+pytestmark = pytest.mark.slow  # hostile-input hardening: zip bombs, 100k-row and large IATI files, memory bounds
 
 
 def zip_bomb(path: Path, megabytes: int) -> Path:
@@ -126,15 +106,6 @@ IATI_ACTIVITY = (
     '<value currency="EUR" value-date="2015-01-01">1000</value></budget>'
     '<transaction><transaction-type code="3"/><transaction-date iso-date="2015-03-01"/>'
     '<value currency="EUR" value-date="2015-03-01">500</value></transaction></iati-activity>\n')
-
-
-PEAK_RSS_OF_A_LOAD = """
-import resource, sys
-from etl.__main__ import main
-status = main(["load", sys.argv[1], "--db", sys.argv[2], "--quiet"])
-print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-sys.exit(status)
-"""
 
 
 def peak_rss_of_a_load(path: Path, database: Path) -> tuple[int, str]:

@@ -17,7 +17,10 @@ from etl import iati
 from etl.errors import UnreadableFile
 from etl.load import run_load
 
-from .test_hostile_inputs import PEAK_RSS_OF_A_LOAD, REPOSITORY, existing, refused, sha256  # noqa: F401 (fixture)
+from .helpers.loading import PEAK_RSS_OF_A_LOAD, refused, sha256
+from .helpers.paths import REPOSITORY
+
+pytestmark = pytest.mark.slow  # hostile IATI hardening: large activities read in bounded memory
 
 RESULT = '<result type="1"><title><narrative>Result {n}</narrative></title></result>\n'  # 3 elements
 # 8 elements: 3,000 of them make an activity of more than iati.READ_IN_PARTS_ABOVE (20,000) elements

@@ -15,12 +15,12 @@ import pytest
 from etl.errors import UnreadableFile
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.paths import FIXTURES
+from .helpers.rows import good_rows
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "iati"
-DPORTAL = FIXTURES / "dportal_foodsecurity_iati-activities_2.03.xml"
-EXAMPLE = FIXTURES / "iati-activity-standard-example-annotated-2.03.xml"
-needs_fixtures = pytest.mark.skipif(not DPORTAL.exists(), reason="shared/fixtures is not beside the repository")
+IATI = FIXTURES / "iati"  # copied from their sources: tests/fixtures/README.md
+DPORTAL = IATI / "dportal_foodsecurity_iati-activities_2.03.xml"
+EXAMPLE = IATI / "iati-activity-standard-example-annotated-2.03.xml"
 
 
 def load(paths: list[Path], database: Path):
@@ -48,7 +48,6 @@ def count(connection, sql: str) -> int:
     return connection.execute(sql).fetchone()[0]
 
 
-@needs_fixtures
 def test_dportal_counts_checked_by_hand(dportal):
     summary, connection = dportal
     assert summary.rows_by_table == {"results": 0, "activities": 0, "expenditure": 0, "milestones": 0,
@@ -60,7 +59,6 @@ def test_dportal_counts_checked_by_hand(dportal):
     assert summary.rejected == []
 
 
-@needs_fixtures
 def test_dportal_currencies_versions_and_publishers(dportal):
     _, connection = dportal
     assert [r[0] for r in connection.execute(
@@ -71,7 +69,6 @@ def test_dportal_currencies_versions_and_publishers(dportal):
     assert count(connection, "SELECT count(DISTINCT reporting_org_ref) FROM iati_activities") == 6
 
 
-@needs_fixtures
 def test_dportal_budgets_without_type_or_status_get_the_iati_defaults_and_say_so(dportal):
     _, connection = dportal
     assert connection.execute("""
@@ -82,7 +79,6 @@ def test_dportal_budgets_without_type_or_status_get_the_iati_defaults_and_say_so
         WHERE NOT budget_type_given AND NOT budget_status_given""").fetchall() == [("1", "Original", "1", "Indicative")]
 
 
-@needs_fixtures
 def test_dportal_periods_with_a_target_and_no_actual_and_the_reverse(dportal):
     _, connection = dportal
     assert connection.execute("""
@@ -97,7 +93,6 @@ def test_dportal_periods_with_a_target_and_no_actual_and_the_reverse(dportal):
                                              dt.date(2023, 6, 30), None, 5.0, "no data")]
 
 
-@needs_fixtures
 def test_dportal_reused_indicator_codes_stay_apart(dportal):
     _, connection = dportal
     reused = connection.execute("""
@@ -107,7 +102,6 @@ def test_dportal_reused_indicator_codes_stay_apart(dportal):
                              "FROM iati_indicators") == 17
 
 
-@needs_fixtures
 def test_dportal_money_in_its_own_currency_with_the_rate_shown(dportal):
     _, connection = dportal
     row = connection.execute("""
@@ -118,7 +112,6 @@ def test_dportal_money_in_its_own_currency_with_the_rate_shown(dportal):
     assert count(connection, "SELECT count(*) FROM iati_finance WHERE value_usd IS NULL") == 0
 
 
-@needs_fixtures
 def test_annotated_example_values_in_eur_despite_default_usd(example):
     _, connection = example
     assert connection.execute("SELECT iati_identifier, default_currency FROM iati_activities").fetchall() == [
@@ -131,7 +124,6 @@ def test_annotated_example_values_in_eur_despite_default_usd(example):
          Decimal("1284.85"))]
 
 
-@needs_fixtures
 def test_annotated_example_baseline_target_actual_with_sex_and_age(example):
     summary, connection = example
     assert connection.execute("""
@@ -238,6 +230,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow  # a sweep of cases; each loads a database
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_xml_is_refused_and_the_old_database_kept(tmp_path, write_workbook, database, name):
     run_load([write_workbook(good_rows())], database)
@@ -259,15 +252,13 @@ def test_xml_that_is_not_iati_activity_data_is_unreadable(tmp_path, database, te
         run_load([write(tmp_path, "x.xml", text)], database)
 
 
-@needs_fixtures
 def test_a_folder_of_iati_downloads_loads_and_skips_the_codelists(tmp_path, database):
-    summary = run_load([FIXTURES], database)
+    summary = run_load([IATI], database)
     assert summary.rows_by_table["iati_activities"] == 8
     skipped = [w for w in summary.warnings if w.kind == "file skipped"]
     assert len(skipped) == 6 and skipped[0].detail == "an IATI codelist, not activity data: skipped"
 
 
-@needs_fixtures
 def test_iati_data_never_touches_the_programme_tables(tmp_path, write_workbook, database):
     summary = run_load([write_workbook(good_rows()), DPORTAL], database)
     assert summary.rejected == []

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 PACKAGES = ("etl", "mm_dashboard", "reports", "app_pages", "scripts", "bench")  # folders of modules
 SCRIPTS = ("dashboard.py",)  # modules at the top of the repository
 

@@ -16,7 +16,7 @@ from etl.errors import UnreadableFile
 from etl.files import FAST_LANE, PER_CELL_LANE, Lane, lanes, read_file
 from etl.layout import RawSheet
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 
 @pytest.mark.parametrize("lane", [FAST_LANE, PER_CELL_LANE], ids=["fast", "per-cell"])

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 # package: what it must never import
 FORBIDDEN = {
     "etl": {"mm_core", "reports", "mm_dashboard", "app_pages", "dashboard", "streamlit"},

@@ -15,7 +15,7 @@ from etl.__main__ import main
 from etl.errors import LoadFailed, UnreadableFile
 from etl.load import file_sha256, run_load
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 DATA_TABLES = ("results", "activities", "expenditure", "milestones", "narrative", "rejected_rows", "countries",
                "outputs", "periods", "fx_rates", "settings")
@@ -121,6 +121,7 @@ UNREADABLE = [
 ]
 
 
+@pytest.mark.slow  # a sweep of cases; each loads a database
 @pytest.mark.parametrize("make_file, message", UNREADABLE, ids=[u[0].__name__ for u in UNREADABLE])
 def test_unreadable_file_fails_the_load_with_exit_1_and_keeps_the_old_database(
         tmp_path, write_workbook, database, capsys, make_file, message):
@@ -144,6 +145,7 @@ def test_missing_input_path_fails(database):
     assert not database.exists()
 
 
+@pytest.mark.slow
 def test_failed_database_check_leaves_old_file_untouched(write_workbook, database, monkeypatch):
     run_load([write_workbook(good_rows())], database)
     before = sha256(database)
@@ -155,6 +157,7 @@ def test_failed_database_check_leaves_old_file_untouched(write_workbook, databas
                   ) == ["warehouse.duckdb"]
 
 
+@pytest.mark.slow
 def test_reloading_the_same_inputs_gives_the_same_contents(write_workbook, database, tmp_path):
     rows = good_rows()
     rows["results"][3]["actual"] = "n/a"  # a rejected row too
@@ -204,6 +207,7 @@ def test_zip_that_is_not_a_workbook(database, tmp_path):
         run_load([path], database)
 
 
+@pytest.mark.slow
 def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(write_workbook, database):
     run_load([write_workbook(good_rows())], database)
     before = sha256(database)

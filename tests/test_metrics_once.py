@@ -14,7 +14,8 @@ import pytest
 from etl.warehouse import open_read_only
 from mm_core import metrics, queries
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 PRESENTATION = ("app_pages", "reports", "dashboard.py")
 DIVISION_METHODS = {"div", "truediv", "floordiv", "rdiv", "rtruediv", "rfloordiv", "divide"}
 # (file, expression): why it is not a figure shown to the reader. Layout arithmetic only.

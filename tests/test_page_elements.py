@@ -10,8 +10,7 @@ import pyarrow as pa
 
 from mm_dashboard import ui
 
-from .conftest import as_shown
-from .test_dashboard import app_for  # noqa: F401 (a fixture)
+from .helpers.pages import as_shown
 
 
 def test_an_outputs_narrative_is_one_element_with_every_latest_entry(app_for, sample_database):

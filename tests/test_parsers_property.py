@@ -14,6 +14,8 @@ from etl.errors import ValueProblem
 from etl.parse import parser_for
 from etl.reference import load_reference
 
+pytestmark = pytest.mark.slow  # property-based sweep (hypothesis) over every cell parser
+
 REFERENCE = load_reference()
 KINDS = sorted({column.kind for sheet in spec.ALL_SHEETS for column in sheet.columns})
 COLUMNS = {kind: next(c for sheet in spec.ALL_SHEETS for c in sheet.columns if c.kind == kind) for kind in KINDS}

@@ -10,7 +10,7 @@ import pytest
 from etl.load import run_load
 from mm_core import queries
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 
 def test_burn_rate_measures_spending_against_the_whole_phase_budget(write_workbook, tmp_path):

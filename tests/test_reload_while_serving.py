@@ -22,10 +22,12 @@ from bench.serve import CHROMIUM, CHROMIUM_ARGS
 from etl.load import run_load
 from etl.templates import write_template
 
-from .conftest import good_rows
-from .test_browser import start_server
+from .helpers.paths import REPOSITORY
+from .helpers.rows import good_rows
+from .helpers.server import start_server
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # minutes of sessions against a served dashboard; a 60,000-activity load killed
+
 SESSIONS = 4
 PAGE_LOADS_PER_SESSION = 8
 RELOADS = 8

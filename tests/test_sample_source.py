@@ -12,7 +12,8 @@ import pytest
 from etl import spec
 from scripts.make_sample import SOURCE_DIR, as_of_snapshot, build_sample, cell, unit_rows
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
 
 

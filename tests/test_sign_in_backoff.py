@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,11 @@ from streamlit.testing.v1 import AppTest
 from etl import DATABASE_ENVIRONMENT_VARIABLE
 from mm_dashboard import auth
 
-from .test_access import USERS, sign_in
+from .helpers.pages import USERS, sign_in
+from .helpers.paths import APP
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+pytestmark = pytest.mark.slow  # sign-in back-off: waits on purpose and hashes with the configured iterations
+
 WRONG = "Unknown user name or wrong password."
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 import sys
-from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 PACKAGES = ("etl", "mm_core", "mm_dashboard", "reports", "app_pages")
 SQL_METHODS = {"execute", "executemany", "sql", "query"}
 # (file, function, interpolated expression): why it is safe

@@ -9,7 +9,7 @@ import pytest
 
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 RULE_CASES = [
     # direction, baseline, target, actual, elapsed share, expected status

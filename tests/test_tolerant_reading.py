@@ -22,7 +22,7 @@ from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_num
 from etl.reference import REFERENCE_DIR, load_reference
 from etl import spec
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 OUTPUT_1 = "Output 1: Key migration and development stakeholders are engaged in the migration mainstreaming process"
 
@@ -267,6 +267,7 @@ CSV_TEXT = ("Country,Milestone,Category,Due date,Achieved date,Comment\n"
             'Serbia,Budget endorsed,inception,30/04/2014,Jun 2014,"Signed in Belgrade – “final” text, café"\n')
 
 
+@pytest.mark.slow  # a sweep of cases; each loads a database
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"], ids=["CR", "LF", "CRLF"])
 def test_csv_in_any_encoding_and_line_ending(tmp_path, database, encoding, ending):

@@ -20,9 +20,11 @@ from etl.load import run_load
 from mm_core import upload
 from mm_core.safety import markdown_literal
 
-from .conftest import good_rows
+from .helpers.paths import APP
+from .helpers.rows import good_rows
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+pytestmark = pytest.mark.slow  # the upload page: every check runs `etl load` in a child process
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -17,7 +17,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -29,44 +28,13 @@ from etl.templates import write_template
 from mm_core import upload, upload_process
 from mm_core.safety import markdown_literal, without_folders
 
-from .conftest import good_rows
+from .helpers.loading import huge_range_workbook
+from .helpers.paths import APP, REPOSITORY
+from .helpers.rows import good_rows
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-APP = str(REPOSITORY / "dashboard.py")
+pytestmark = pytest.mark.slow  # upload isolation: child processes killed, servers that died, journals
+
 NOTHING_LOADED = "nothing was loaded and the previous database is unchanged."
-
-
-def huge_range_workbook(path: Path) -> Path:
-    """1.5 KB: a sheet not named as a template's but with the Milestones header in row 1 (so it is read cell by
-    cell, whole) whose XML holds only that row and cell XFD1048576. A reader that makes a dense grid of the sheet's range asks for 16,384 × 1,048,576 cells
-    (512 GiB) and aborts the process."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        archive.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            '<sheet name="Results" sheetId="1" r:id="rId1"/></sheets></workbook>'))
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
-        archive.writestr("xl/worksheets/sheet1.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            '2006/main"><sheetData><row r="1">' + "".join(
-                f'<c r="{column}1" t="inlineStr"><is><t>{header}</t></is></c>'
-                for column, header in zip("ABCD", ("Country", "Milestone", "Category", "Due date"))) + '</row>'
-            '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'))
-    return path
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from etl import spec
 from etl.load import run_load
 
-from .conftest import good_rows
+from .helpers.rows import good_rows
 
 ALL_OUTPUTS = "an output number: " + ", ".join(f"Output {n}" for n in range(1, 8))
 COUNTRIES = "a programme country (BGD, ECU, JAM, KGZ, MAR, MDA, SRB, TUN) or GLOBAL"

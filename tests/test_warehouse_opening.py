@@ -11,7 +11,8 @@ import pytest
 
 from etl.warehouse import file_version, open_read_only, version_of
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .helpers.paths import REPOSITORY
+
 THE_OPENER = Path("etl/warehouse.py")
 
 

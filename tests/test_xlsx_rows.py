@@ -21,10 +21,10 @@ from etl import xlsx_rows
 from etl.ooxml import scan_sheets
 from etl.xlsx_rows import read_rows
 
-from .conftest import good_rows
+from .helpers.paths import REPOSITORY
+from .helpers.rows import good_rows
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-FIXTURE_FOLDERS = [REPOSITORY / "tests", REPOSITORY / "data" / "sample", Path("/work/shared/fixtures")]
+FIXTURE_FOLDERS = [REPOSITORY / "tests", REPOSITORY / "data" / "sample"]  # tests/ holds tests/fixtures/
 BENCH_WORKBOOK = REPOSITORY / "bench" / ".data" / "quick" / "xlsx" / "programme.xlsx"  # git-ignored
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

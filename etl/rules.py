@@ -25,7 +25,9 @@ etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, 
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -256,11 +258,8 @@ class Rules:
             currency = pc.fill_null(staged["currency"], conversion.currency_default)
             staged = staged.set_column(staged.schema.get_field_index("currency"), "currency", currency)
         sql = rate_year_sql(kind)
-        self.connection.register(STAGED, staged)
-        try:
+        with self._staged(staged):
             keys = self.connection.sql(sql).to_arrow_table()
-        finally:
-            self.connection.unregister(STAGED)
         encoded = pc.dictionary_encode(staged["currency"].combine_chunks())
         names = encoded.dictionary.to_pylist()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -281,16 +280,22 @@ class Rules:
             staged = staged.append_column(name, pa.array([rate[column] for rate in rates], arrow_type).take(row_rate))
         return staged
 
+    @contextlib.contextmanager
+    def _staged(self, staged: pa.Table) -> Iterator[None]:
+        """The staged rows visible to SQL as STAGED while the block runs (queried in place, not copied)."""
+        self.connection.register(STAGED, staged)
+        try:
+            yield
+        finally:
+            self.connection.unregister(STAGED)
+
     def broken(self, kind: str, staged: pa.Table) -> dict[int, list[Broken]]:
         """The rules each staged row breaks, by source row (rows breaking none are left out)."""
         if not rules_for(kind) or not staged.num_rows:
             return {}
         sql = broken_sql(kind)
-        self.connection.register(STAGED, staged)
-        try:
+        with self._staged(staged):
             found = self.connection.execute(sql).fetchall()
-        finally:
-            self.connection.unregister(STAGED)
         rules = rules_for(kind)
         broken: dict[int, list[Broken]] = {}
         for row, index, value, expected in found:

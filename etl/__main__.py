@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import database_path
 from .errors import EtlError
-from .export_iati import DEFAULT_REPORTING_ORG, DEFAULT_REPORTING_ORG_NAME, export_iati
+from .export_iati import export_iati
 from .load import LoadSummary, run_load
+from .reference import load_reference
 from .templates import kinds_for, write_template
 
 MAX_PROBLEMS_SHOWN = 50
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write an Excel template for country offices")
     template.add_argument("kind", help="all, results, workplan, expenditure, milestones or narrative")
     template.add_argument("out", type=Path, help="the .xlsx file to write")
+    _programme_option(template)
     load = commands.add_parser("load", help="validate workbooks and build the database from them")
     load.add_argument("inputs", nargs="+", type=Path,
                       help=".xlsx / .csv files, IATI activity .xml files, or folders holding them")
@@ -39,14 +41,24 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--as-of", type=_date, default=None,
                       help="judge indicator and activity status as of this date (default: today)")
     load.add_argument("--quiet", action="store_true", help="no progress messages")
+    _programme_option(load)
     export = commands.add_parser("export-iati", help="write the programme's results and finance as IATI 2.03 XML")
     export.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
                                                                "data/warehouse.duckdb)")
     export.add_argument("--out", type=Path, required=True, help="the .xml file to write")
-    export.add_argument("--reporting-org", default=DEFAULT_REPORTING_ORG,
-                        help=f"IATI organisation identifier of the publisher (default: {DEFAULT_REPORTING_ORG}, UNDP)")
-    export.add_argument("--reporting-org-name", default=DEFAULT_REPORTING_ORG_NAME, help="the publisher's name")
+    export.add_argument("--reporting-org", default=None, help="IATI organisation identifier of the publisher "
+                        "(default: that of the programme's reporting agency, programme.toml)")
+    export.add_argument("--reporting-org-name", default=None, help="the publisher's name")
+    _programme_option(export, reading=True)
     return parser
+
+
+def _programme_option(command: argparse.ArgumentParser, reading: bool = False) -> None:
+    """--programme on a command: the programme file a load or template uses; on a command that reads a
+    warehouse, a check that the warehouse was built with that file."""
+    command.add_argument("--programme", type=Path, default=None, help=(
+        "the programme file the warehouse must have been built with (default: the one it was built with)"
+        if reading else "the programme file (default: $MM_PROGRAMME, else data/reference/programme.toml)"))
 
 
 def print_summary(summary: LoadSummary) -> None:
@@ -76,17 +88,18 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 1
-            path = write_template(args.kind, args.out)
+            path = write_template(args.kind, args.out, reference=load_reference(programme=args.programme))
             print(f"Wrote {path}")
             return 0
         if args.command == "export-iati":
-            result = export_iati(args.db or database_path(), args.out, args.reporting_org, args.reporting_org_name)
+            result = export_iati(args.db or database_path(), args.out, args.reporting_org, args.reporting_org_name,
+                                 programme=args.programme)
             print(f"Wrote {result.path}: {result.activities} activities, {result.indicators} indicators, "
                   f"{result.periods} periods, {result.budgets} budgets, {result.transactions} transactions")
             return 0
         progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
-                           progress=progress)
+                           progress=progress, programme=args.programme)
         print_summary(summary)
         return 0
     except EtlError as error:

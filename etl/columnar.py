@@ -50,7 +50,7 @@ from .layout import (
 )
 from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
-from .reference import EARLIEST_DATE, LATEST_DATE, Reference
+from .reference import Reference
 from .rules import STAGED_TYPES, Rules
 from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
@@ -240,7 +240,8 @@ def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Par
             return _with_blanks(parsed, column, target, blank)
     elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
         days = pc.cast(pc.floor_temporal(array, unit="day"), pa.date32())
-        in_range = pc.and_(pc.greater_equal(days, pa.scalar(EARLIEST_DATE)), pc.less_equal(days, pa.scalar(LATEST_DATE)))
+        in_range = pc.and_(pc.greater_equal(days, pa.scalar(reference.earliest_date)),
+                          pc.less_equal(days, pa.scalar(reference.latest_date)))
         parsed = Parsed(days, _numpy_bool(in_range))
     else:
         return _by_distinct(array, parser, target, column, blank)

@@ -28,16 +28,9 @@ from pathlib import Path
 import duckdb
 
 from .errors import LoadFailed
-from .reference import GLOBAL, PHASE_END, PHASE_START, load_reference, programme_year_label
+from .programme import Programme, check_built_with, from_warehouse, read_programme
+from .reference import GLOBAL
 from .warehouse import open_read_only
-
-PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
-PROGRAMME_CODE = "MMNDS"
-DEFAULT_REPORTING_ORG = "XM-DAC-41114"  # UNDP's IATI organisation identifier; change with --reporting-org
-DEFAULT_REPORTING_ORG_NAME = "United Nations Development Programme (UNDP)"
-AGENCY_NAMES = {"UNDP": ("XM-DAC-41114", "United Nations Development Programme (UNDP)"),
-                "IOM": ("XM-DAC-47066", "International Organization for Migration (IOM)")}
-DONOR_NAME = "Swiss Agency for Development and Cooperation (SDC)"
 
 
 @dataclass
@@ -63,19 +56,26 @@ def _narrative(parent: ET.Element, tag: str, text: str) -> ET.Element:
 
 
 class IatiWriter:
-    def __init__(self, connection: duckdb.DuckDBPyConnection, org_ref: str, org_name: str):
-        self.connection = connection
-        self.org_ref, self.org_name = org_ref, org_name
-        self.reference = load_reference()
+    def __init__(self, connection: duckdb.DuckDBPyConnection, programme: Programme, org_ref: str | None,
+                 org_name: str | None):
+        """The programme's facts (its agencies, dates, titles) come from the warehouse; the publisher is the
+        programme's reporting agency unless `org_ref` names another."""
+        self.connection, self.programme = connection, programme
+        agency = next(a for a in programme.agencies if a.code == programme.reporting_agency)
+        self.org_ref = org_ref or agency.iati_org
+        self.org_name = org_name or (agency.name if self.org_ref == agency.iati_org else self.org_ref)
+        self.countries = dict(connection.execute("SELECT iso3, name FROM countries").fetchall())
+        self.iso2 = {iso3: iso2 for iso3, iso2 in connection.execute("SELECT iso3, iso2 FROM countries").fetchall()
+                     if iso2}
         self.as_of = connection.execute("SELECT as_of_date FROM reporting_date").fetchone()[0]
         self.outputs = dict(connection.execute("SELECT output_code, title FROM outputs").fetchall())
         self.counts = dict(activities=0, indicators=0, periods=0, budgets=0, transactions=0)
 
     def identifier(self, country: str) -> str:
-        return f"{self.org_ref}-{PROGRAMME_CODE}-{country}"
+        return f"{self.org_ref}-{self.programme.code}-{country}"
 
     def country_name(self, country: str) -> str:
-        return "global level" if country == GLOBAL else self.reference.countries.get(country, country)
+        return "global level" if country == GLOBAL else self.countries.get(country, country)
 
     def activity(self, root: ET.Element, identifier: str, title: str, country: str, hierarchy: int,
                  currency: str | None = None) -> ET.Element:
@@ -88,24 +88,28 @@ class IatiWriter:
         ET.SubElement(activity, "iati-identifier").text = identifier
         _narrative(activity, "reporting-org", self.org_name).attrib.update(ref=self.org_ref, type="40")
         _narrative(activity, "title", title)
-        _narrative(activity, "description", f"IOM-UNDP Joint Global Programme '{PROGRAMME_TITLE}', Phase II "
-                                            f"(February 2014 - January 2018): {self.country_name(country)}."
-                   ).set("type", "1")
-        _narrative(activity, "participating-org", DONOR_NAME).set("role", "1")
-        for agency, (ref, name) in AGENCY_NAMES.items():
-            _narrative(activity, "participating-org", name).attrib.update(role="4", ref=ref, type="40")
-        ET.SubElement(activity, "activity-status", code="2" if self.as_of <= PHASE_END else "4")
-        ET.SubElement(activity, "activity-date", {"iso-date": PHASE_START.isoformat(), "type": "1"})
-        ET.SubElement(activity, "activity-date", {"iso-date": PHASE_END.isoformat(), "type": "3"})
+        programme = self.programme
+        phases = ", ".join(phase.name for phase in programme.phases)
+        _narrative(activity, "description", f"{programme.short_title} '{programme.title}', {phases} "
+                                            f"({programme.start:%B %Y} - {programme.end:%B %Y}): "
+                                            f"{self.country_name(country)}.").set("type", "1")
+        if programme.donor:
+            _narrative(activity, "participating-org", programme.donor).set("role", "1")
+        for agency in programme.agencies:
+            element = _narrative(activity, "participating-org", agency.name)
+            element.attrib.update(role="4", **({"ref": agency.iati_org} if agency.iati_org else {}), type="40")
+        ET.SubElement(activity, "activity-status", code="2" if self.as_of <= programme.end else "4")
+        ET.SubElement(activity, "activity-date", {"iso-date": programme.start.isoformat(), "type": "1"})
+        ET.SubElement(activity, "activity-date", {"iso-date": programme.end.isoformat(), "type": "3"})
         ET.SubElement(activity, "activity-scope", code="1" if country == GLOBAL else "4")
-        if country != GLOBAL and country in self.reference.iso2:
-            ET.SubElement(activity, "recipient-country", code=self.reference.iso2[country], percentage="100")
+        if country != GLOBAL and country in self.iso2:
+            ET.SubElement(activity, "recipient-country", code=self.iso2[country], percentage="100")
         self.counts["activities"] += 1
         return activity
 
     def country_activity(self, root: ET.Element, country: str) -> None:
         activity = self.activity(root, self.identifier(country),
-                                 f"{PROGRAMME_TITLE} - {self.country_name(country)}", country, 1)
+                                 f"{self.programme.title} - {self.country_name(country)}", country, 1)
         rows = self.connection.execute("""
             SELECT output_code, indicator_code, indicator_title, unit, direction, baseline, baseline_year,
                    baseline_is_adjusted, baseline_original, baseline_adjustment_note, period_start, period_end,
@@ -129,7 +133,7 @@ class IatiWriter:
         _narrative(indicator, "description", f"Unit: {unit}")
         ET.SubElement(indicator, "reference", vocabulary="99", code=code)
         if baseline is not None:
-            element = ET.SubElement(indicator, "baseline", year=str(baseline_year or PHASE_START.year),
+            element = ET.SubElement(indicator, "baseline", year=str(baseline_year or self.programme.start.year),
                                     value=_number(baseline))
             if adjusted:
                 _narrative(element, "comment", f"Adjusted from {_number(original) if original is not None else '-'}: "
@@ -158,14 +162,15 @@ class IatiWriter:
         for (output, agency), years in groups.items():
             # Each value names its own currency: a country may report some years in USD, others locally.
             activity = self.activity(root, f"{self.identifier(country)}-O{output}-{agency}",
-                                     f"{PROGRAMME_TITLE} - {self.country_name(country)} - Output {output} ({agency})",
+                                     f"{self.programme.title} - {self.country_name(country)} - Output {output} ({agency})",
                                      country, 2, years[0][3])
             for _, _, year, currency, budget, _, _ in years:
                 element = ET.SubElement(activity, "budget", type="1", status="2")
-                ET.SubElement(element, "period-start", {"iso-date": dt.date(year, 2, 1).isoformat()})
-                ET.SubElement(element, "period-end", {"iso-date": dt.date(year + 1, 1, 31).isoformat()})
+                start, end = self.programme.year_start(year), self.programme.year_end(year)
+                ET.SubElement(element, "period-start", {"iso-date": start.isoformat()})
+                ET.SubElement(element, "period-end", {"iso-date": end.isoformat()})
                 ET.SubElement(element, "value", currency=currency,
-                              **{"value-date": dt.date(year, 2, 1).isoformat()}).text = _number(budget)
+                              **{"value-date": start.isoformat()}).text = _number(budget)
                 self.counts["budgets"] += 1
             for _, _, year, currency, _, received, expenditure in years:
                 for code, amount in (("1", received), ("4", expenditure)):
@@ -173,29 +178,35 @@ class IatiWriter:
                         continue
                     transaction = ET.SubElement(activity, "transaction")
                     ET.SubElement(transaction, "transaction-type", code=code)
-                    ET.SubElement(transaction, "transaction-date", {"iso-date": dt.date(year + 1, 1, 31).isoformat()})
+                    ET.SubElement(transaction, "transaction-date",
+                                  {"iso-date": self.programme.year_end(year).isoformat()})
                     ET.SubElement(transaction, "value", currency=currency,
-                                  **{"value-date": dt.date(year, 2, 1).isoformat()}).text = _number(amount)
+                                  **{"value-date": self.programme.year_start(year).isoformat()}).text = _number(amount)
                     _narrative(transaction, "description",
                                f"{'Funds received' if code == '1' else 'Expenditure'}, programme year "
-                               f"{programme_year_label(year)}")
+                               f"{self.programme.year_label(year)}")
                     self.counts["transactions"] += 1
             ET.SubElement(activity, "related-activity", ref=self.identifier(country), type="1")
 
 
-def export_iati(database: Path, out: Path, reporting_org: str = DEFAULT_REPORTING_ORG,
-                reporting_org_name: str = DEFAULT_REPORTING_ORG_NAME) -> ExportSummary:
-    """Write the programme's results and finance in `database` to `out` as IATI 2.03 XML."""
+def export_iati(database: Path, out: Path, reporting_org: str | None = None, reporting_org_name: str | None = None,
+                programme: Path | None = None) -> ExportSummary:
+    """Write the programme's results and finance in `database` to `out` as IATI 2.03 XML. The programme's
+    facts come from the warehouse; `programme` (a programme file), if given, must be the one it was built
+    with."""
     if not database.exists():
         raise LoadFailed(f"{database}: no such database (build it with python -m etl load)")
     try:
         with open_read_only(database) as connection:
             connection.execute("DESCRIBE indicator_progress").fetchall()  # the views the export reads
             connection.execute("DESCRIBE finance_summary").fetchall()
+            built_with = from_warehouse(connection)
     except duckdb.Error as error:
         raise LoadFailed(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None
+    if programme is not None:
+        check_built_with(built_with, read_programme(programme), database)
     with open_read_only(database) as connection:
-        writer = IatiWriter(connection, reporting_org, reporting_org_name)
+        writer = IatiWriter(connection, built_with, reporting_org, reporting_org_name)
         countries = [row[0] for row in connection.execute(
             "SELECT country FROM indicator_progress UNION SELECT country FROM finance_summary ORDER BY 1").fetchall()]
         root = ET.Element("iati-activities", version="2.03",

@@ -43,7 +43,7 @@ SQL_TYPES = {
     spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
     spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
     spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
-    spec.AGENCY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
+    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
     spec.WHOLE_NUMBER: "INTEGER",
 }
 VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
@@ -54,11 +54,26 @@ DERIVED_COLUMNS = {
 SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
                   ("source_row", "INTEGER NOT NULL"))
 FIXED_TABLES = """
-CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR);
+CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL, board VARCHAR NOT NULL,
+                        donor VARCHAR, reporting_agency VARCHAR NOT NULL, year_start_month INTEGER NOT NULL,
+                        reporting VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
+                        earliest_date DATE NOT NULL, latest_date DATE NOT NULL, source VARCHAR NOT NULL,
+                        sha256 VARCHAR NOT NULL);
+CREATE TABLE phases (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
+                     ordinal INTEGER NOT NULL);
+CREATE TABLE agencies (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, iati_org VARCHAR, ordinal INTEGER NOT NULL);
+CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR,
+                        phases VARCHAR[] NOT NULL, iso2 VARCHAR, iso_numeric VARCHAR, latitude DOUBLE, longitude DOUBLE);
+CREATE TABLE results_chain (code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, title VARCHAR NOT NULL,
+                      scope VARCHAR, lead_agency VARCHAR, illustrative BOOLEAN NOT NULL, sdg_targets VARCHAR[] NOT NULL,
+                      assumptions VARCHAR, ordinal INTEGER NOT NULL);
 CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
                       title VARCHAR NOT NULL);
+CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, phase VARCHAR NOT NULL,
+                                   kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL);
+CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
 CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
-                      period_start DATE NOT NULL, period_end DATE NOT NULL);
+                      period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL);
 CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
                        PRIMARY KEY (currency, year));
 CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
@@ -123,14 +138,31 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    """The programme (etl/programme.py) and the reference data it uses, as tables: the warehouse describes
+    itself, so the dashboard, the pack and the IATI export read the programme from it."""
+    programme = reference.programme
+    _insert_rows(connection, "programme", [(
+        programme.code, programme.title, programme.short_title, programme.board, programme.donor,
+        programme.reporting_agency, programme.year_start_month, programme.reporting, programme.start, programme.end,
+        programme.earliest_date, programme.latest_date, programme.source, programme.sha256)])
+    _insert_rows(connection, "phases", [(p.code, p.name, p.start, p.end, n) for n, p in enumerate(programme.phases)])
+    _insert_rows(connection, "agencies", [(a.code, a.name, a.iati_org, n) for n, a in enumerate(programme.agencies)])
+    countries = {country.iso3: country for country in programme.countries}
     _insert_rows(connection, "countries",
-                 [(iso3, name, reference.country_details[iso3]["region"],
-                   reference.country_details[iso3]["government_lead"])
+                 [(iso3, name, countries[iso3].region, countries[iso3].government_lead, list(countries[iso3].phases),
+                   reference.iso2.get(iso3), reference.places[iso3].iso_numeric, reference.places[iso3].latitude,
+                   reference.places[iso3].longitude)
                   for iso3, name in sorted(reference.countries.items())])
+    _insert_rows(connection, "results_chain", [(r.code, r.level, r.parent, r.title, r.scope, r.lead_agency, r.illustrative,
+                                          list(r.sdg_targets), r.assumptions, n) for n, r in enumerate(programme.results)])
     _insert_rows(connection, "outputs",
                  [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
-    _insert_rows(connection, "periods",
-                 [(p.label, p.programme_year, p.half, p.start, p.end) for p in reference.periods.values()])
+    _insert_rows(connection, "programme_milestones",
+                 [(m.code, m.title, m.phase, m.kind, m.due, n) for n, m in enumerate(programme.milestones)])
+    _insert_rows(connection, "recommendation_phases",
+                 [(phase, n) for n, phase in enumerate(programme.recommendation_phases)])
+    _insert_rows(connection, "periods", [(p.label, p.programme_year, p.half, p.start, p.end,
+                                          programme.year_label(p.programme_year)) for p in reference.periods.values()])
     _insert_rows(connection, "fx_rates", [(c, y, str(rate)) for (c, y), rate in sorted(reference.fx_rates.items())])
     _insert_rows(connection, "statuses", statuses.rows())
 
@@ -488,10 +520,11 @@ def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[st
 
 
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
-             progress: Progress = lambda message: None) -> LoadSummary:
-    """Load `paths` (files or folders) into a new `database`. Raises UnreadableFile or LoadFailed, and
-    then the previous database is untouched."""
-    reference = load_reference()
+             progress: Progress = lambda message: None, programme: Path | None = None) -> LoadSummary:
+    """Load `paths` (files or folders) into a new `database`, for the programme file `programme` (default:
+    etl.programme.programme_path). Raises UnreadableFile, LoadFailed or ProgrammeError, and then the
+    previous database is untouched."""
+    reference = load_reference(programme=programme)
     files = input_files(paths)
     if not files:
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from . import spec
 from .errors import ValueProblem
-from .reference import EARLIEST_DATE, FIRST_PROGRAMME_YEAR, LAST_PROGRAMME_YEAR, LATEST_DATE, Reference
+from .reference import Reference
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -191,27 +191,49 @@ def parse_percent(value: Any) -> float:
     return number
 
 
-def parse_year(value: Any) -> int:
-    number = _whole_number(value, "a year such as 2013")
-    if not 2000 <= number <= LATEST_DATE.year:
-        raise ValueProblem(value, f"a year from 2000 to {LATEST_DATE.year}")
-    return number
+EARLIEST_YEAR = 2000  # a year (a baseline's, say) before this is a typing error
 
 
-def parse_programme_year(value: Any) -> int:
-    expected = (f"a programme year from {FIRST_PROGRAMME_YEAR} to {LAST_PROGRAMME_YEAR} "
-                f"(2014 or 2014/15 = Feb 2014 - Jan 2015)")
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", value.strip())
-        if match:
-            first, second = int(match.group(1)), int(match.group(2)[-2:])
-            if (first + 1) % 100 != second:
-                raise ValueProblem(value, expected)
-            value = first
-    number = _whole_number(value, expected)
-    if not FIRST_PROGRAMME_YEAR <= number <= LAST_PROGRAMME_YEAR:
-        raise ValueProblem(value, expected)
-    return number
+def year_parser(reference: Reference) -> Callable[[Any], int]:
+    """A calendar year from EARLIEST_YEAR to the year of the programme's latest date."""
+    last = reference.latest_date.year
+
+    def parse_year(value: Any) -> int:
+        number = _whole_number(value, "a year such as 2013")
+        if not EARLIEST_YEAR <= number <= last:
+            raise ValueProblem(value, f"a year from {EARLIEST_YEAR} to {last}")
+        return number
+
+    return parse_year
+
+
+def programme_year_parser(reference: Reference) -> Callable[[Any], int]:
+    """A programme year of the programme's phases: the year it starts in, or (programme years not starting
+    in January) its label, 2014/15."""
+    programme = reference.programme
+    first, last = programme.first_year, programme.last_year
+    start = dt.date(first, programme.year_start_month, 1)
+    end = dt.date(first + 1, programme.year_start_month, 1) - dt.timedelta(days=1)
+    if programme.year_start_month == 1:
+        expected = f"a year from {first} to {last}"
+    else:
+        expected = (f"a programme year from {first} to {last} ({first} or {programme.year_label(first)} = "
+                    f"{start:%b %Y} - {end:%b %Y})")
+
+    def parse_programme_year(value: Any) -> int:
+        if isinstance(value, str) and programme.year_start_month != 1:
+            match = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", value.strip())
+            if match:
+                year, second = int(match.group(1)), int(match.group(2)[-2:])
+                if (year + 1) % 100 != second:
+                    raise ValueProblem(value, expected)
+                value = year
+        number = _whole_number(value, expected)
+        if not first <= number <= last:
+            raise ValueProblem(value, expected)
+        return number
+
+    return parse_programme_year
 
 
 WHOLE_NUMBER_LIMIT = 2 ** 31  # the database keeps them as INTEGER
@@ -236,10 +258,18 @@ def _whole_number(value: Any, expected: str) -> int:
     return int(number)
 
 
-def _in_range(day: dt.date, value: Any) -> dt.date:
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueProblem(value, f"a date from {EARLIEST_DATE:%d %b %Y} to {LATEST_DATE:%d %b %Y}")
-    return day
+def in_range(parse: Callable[[Any], dt.date], reference: Reference) -> Callable[[Any], dt.date]:
+    """`parse`, refusing a date outside the programme's window (programme.toml: from [calendar]
+    earliest_date to a year after the last phase ends): such a date is a typing error."""
+    earliest, latest = reference.earliest_date, reference.latest_date
+
+    def parse_in_range(value: Any) -> dt.date:
+        day = parse(value)
+        if not earliest <= day <= latest:
+            raise ValueProblem(value, f"a date from {earliest:%d %b %Y} to {latest:%d %b %Y}")
+        return day
+
+    return parse_in_range
 
 
 def _to_date(value: Any) -> dt.date | None:
@@ -281,7 +311,7 @@ def parse_date(value: Any) -> dt.date:
         if span is None:
             raise ValueProblem(value, DATE_EXPECTED)
         day = span[1]
-    return _in_range(day, value)
+    return day
 
 
 def _month_span(value: Any) -> tuple[dt.date, dt.date] | None:
@@ -321,7 +351,7 @@ def _month_bound(value: Any, end: bool) -> dt.date:
         if span is None:
             raise ValueProblem(value, MONTH_EXPECTED)
         day = span[1] if end else span[0]
-    return _in_range(day, value)
+    return day
 
 
 def parse_month_start(value: Any) -> dt.date:
@@ -343,6 +373,26 @@ def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
         return found
 
     return parse_choice
+
+
+def agency_parser(reference: Reference) -> Callable[[Any], str]:
+    """An agency of the programme (programme.toml, [[agencies]]) by its code or its name."""
+    agencies = reference.programme.agencies
+    lookup = {name.casefold(): agency.code for agency in agencies for name in (agency.code, agency.name)}
+    expected = "one of " + ", ".join(agency.code for agency in agencies)
+
+    def parse_agency(value: Any) -> str:
+        found = lookup.get(clean_text(value).casefold())
+        if found is None:
+            raise ValueProblem(value, expected)
+        return found
+
+    return parse_agency
+
+
+def phase_parser(reference: Reference) -> Callable[[Any], str]:
+    """The phases a recommendation may be addressed to (programme.toml, [recommendations] phases)."""
+    return choice_parser(reference.programme.recommendation_phases)
 
 
 def country_parser(reference: Reference) -> Callable[[Any], str]:
@@ -373,22 +423,37 @@ def output_parser(reference: Reference) -> Callable[[Any], str]:
 
 
 def period_parser(reference: Reference) -> Callable[[Any], str]:
-    labels = list(reference.periods)
-    expected = f"a reporting half-year such as {labels[0]} (Feb-Jul) or {labels[1]} (Aug-Jan)"
+    """A reporting period of the programme (etl/programme.py, Programme.periods), written as its label or
+    with other separators: '2014/15 H1', '2014-2015 H1', 'H1 2014/15'; '2019 Q3', 'Q3-2019'; '2020'."""
+    periods = list(reference.periods.values())
+    programme = reference.programme
+    rhythm = {"half-year": "half-year", "quarter": "quarter", "year": "year"}[programme.reporting]
+    examples = " or ".join(f"{p.label} ({p.start:%b}-{p.end:%b})" for p in periods[:2])
+    expected = f"a reporting {rhythm} such as {examples}"
+    year = r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?"
+    part = r"([HQ])\s*([1-4])"
+    forward, backward, alone = (re.compile(year + r"\s*-?\s*" + part), re.compile(part + r"\s*-?\s*" + year),
+                                re.compile(year))
 
     def parse_period(value: Any) -> str:
         text = clean_text(value).upper()
-        match = (re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*-?\s*H([12])", text)
-                 or re.fullmatch(r"H([12])\s*-?\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text))
-        if not match:
-            raise ValueProblem(value, expected)
-        if text.startswith("H"):
-            half, first, second = match.groups()
+        letter = number = None
+        match = forward.fullmatch(text)
+        if match:
+            first, second, letter, number = match.groups()
+        elif (match := backward.fullmatch(text)):
+            letter, number, first, second = match.groups()
+        elif (match := alone.fullmatch(text)):
+            first, second = match.groups()
         else:
-            first, second, half = match.groups()
-        if (int(first) + 1) % 100 != int(second[-2:]):
             raise ValueProblem(value, expected)
-        label = f"{first}/{second[-2:]} H{half}"
+        first_year = int(first)
+        if programme.year_start_month == 1:
+            if second is not None:
+                raise ValueProblem(value, expected)
+        elif second is None or (first_year + 1) % 100 != int(second[-2:]):
+            raise ValueProblem(value, expected)
+        label = programme.year_label(first_year) + (f" {letter}{number}" if letter else "")
         if label not in reference.periods:
             raise ValueProblem(value, expected)
         return label
@@ -430,18 +495,20 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
     """The parser that turns a raw cell of `column` into its typed value."""
     simple = {
         spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
-        spec.PERCENT: parse_percent, spec.YEAR: parse_year, spec.PROGRAMME_YEAR: parse_programme_year,
-        spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end,
-        spec.WHOLE_NUMBER: parse_whole_number,
+        spec.PERCENT: parse_percent, spec.WHOLE_NUMBER: parse_whole_number,
     }
+    dates = {spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end}
+    if column.kind in dates:
+        return in_range(dates[column.kind], reference)
     if column.kind == spec.NUMBER:
         return number_parser(reference)
     if column.kind == spec.REPORTED_NUMBER:
         return reported_number_parser(reference)
     if column.kind in simple:
         return simple[column.kind]
-    if column.kind in (spec.CHOICE, spec.AGENCY):
+    if column.kind == spec.CHOICE:
         return choice_parser(column.choices)
     factories = {spec.COUNTRY: country_parser, spec.OUTPUT: output_parser, spec.PERIOD: period_parser,
-                 spec.CURRENCY: currency_parser}
+                 spec.CURRENCY: currency_parser, spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
+                 spec.AGENCY: agency_parser, spec.PHASE: phase_parser}
     return factories[column.kind](reference)

@@ -17,8 +17,8 @@ broken, FALSE or NULL that it is met (so a rule about an empty cell says `x IS N
 column it blames, `found` the SQL value shown as found (NULL: an empty cell) and `expected` a template of
 the "expected ..." text: words with `{SQL expression}` parts.
 
-The programme year (it starts in February, PROGRAMME_YEAR_FIRST_MONTH) is the SQL macro
-`programme_year_of(day)`, defined here and only here. The cross-row rules (one row per key, an
+The programme year (it starts in the month programme.toml's [calendar] year_start_month names) is the SQL
+macro `programme_year_of(day)`, defined here and only here. The cross-row rules (one row per key, an
 indicator's attributes the same in every period row: INDICATOR_ATTRIBUTES) are declared here and in
 etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, "Where the rules live".
 """
@@ -39,9 +39,8 @@ import pyarrow.compute as pc
 from . import spec
 from .errors import Problem, describe
 from .parse import MONEY_LIMIT
-from .reference import EARLIEST_DATE, GLOBAL, LATEST_DATE, Reference
+from .reference import GLOBAL, Reference
 
-PROGRAMME_YEAR_FIRST_MONTH = 2  # a programme year runs February to January
 YEAR_SPAN = 100_000  # years from 0 to 99,998 make the keys of the rate lookup (others find no rate)
 USD_CENTS_LIMIT = int(MONEY_LIMIT * 100)  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
 STAGED = "staged_rows"  # the name a staged table is queried by
@@ -136,8 +135,11 @@ RATE_YEARS = f"""
     FROM (SELECT DISTINCT currency FROM {RATES}) c CROSS JOIN range($1, $2 + 1) y
          JOIN {RATES} r ON r.currency = c.currency
     QUALIFY row_number() OVER (PARTITION BY c.currency, y.range ORDER BY abs(r.year - y.range), r.year) = 1"""
-PROGRAMME_YEAR_MACRO = (f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS "
-                        f"CASE WHEN month(day) >= {PROGRAMME_YEAR_FIRST_MONTH} THEN year(day) ELSE year(day) - 1 END")
+def programme_year_macro(first_month: int) -> str:
+    """The SQL macro programme_year_of(day): the year its programme year starts in (programme years start
+    in `first_month`, 1 to 12)."""
+    return (f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS "
+            f"CASE WHEN month(day) >= {int(first_month)} THEN year(day) ELSE year(day) - 1 END")
 
 
 def rules_for(kind: str) -> tuple[Rule, ...]:
@@ -234,12 +236,12 @@ class Rules:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
         self.connection = connection
-        connection.execute(PROGRAMME_YEAR_MACRO)
+        connection.execute(programme_year_macro(reference.programme.year_start_month))
         self.rates = rates_table(reference)  # kept: DuckDB reads it in place
         connection.register(RATES, self.rates)
-        # Years a row may name: the parsers keep dates from EARLIEST_DATE to LATEST_DATE (a January date is
+        # Years a row may name: the parsers keep dates from the earliest to the latest date (a January date is
         # in the programme year before) and programme years within those.
-        years = [year for _, year in reference.fx_rates] + [EARLIEST_DATE.year - 1, LATEST_DATE.year]
+        years = [year for _, year in reference.fx_rates] + [reference.earliest_date.year - 1, reference.latest_date.year]
         self.nearest: dict[tuple[str, int], tuple[str, int, int]] = {}  # (currency, year) -> (text, num, den)
         self.exact: dict[tuple[str, int], tuple[str, int, int]] = {}
         for currency, year, exact, *rate in connection.execute(RATE_YEARS, [min(years), max(years)]).fetchall():

@@ -15,7 +15,7 @@ TEXT = "text"
 NUMBER = "number"
 MONEY = "money"  # a number that may not be negative
 YEAR = "year"  # a calendar year
-PROGRAMME_YEAR = "programme_year"  # 2014 (or 2014/15) means Feb 2014 - Jan 2015
+PROGRAMME_YEAR = "programme_year"  # the year a programme year starts in, or its label (programme.toml [calendar])
 DATE = "date"
 MONTH_START = "month_start"  # a date, a month or a quarter; read as its first day
 MONTH_END = "month_end"  # a date, a month or a quarter; read as its last day
@@ -23,32 +23,21 @@ PERCENT = "percent"
 CHOICE = "choice"
 COUNTRY = "country"  # ISO-3 code, country name, or GLOBAL
 OUTPUT = "output"
-AGENCY = "agency"
-PERIOD = "period"  # half-year of a programme year, e.g. 2014/15 H1
+AGENCY = "agency"  # an agency of the programme (programme.toml [[agencies]])
+PERIOD = "period"  # a reporting period of the programme (programme.toml [calendar])
+PHASE = "phase"  # a phase a recommendation is addressed to (programme.toml [recommendations])
 CURRENCY = "currency"
 WHOLE_NUMBER = "whole_number"  # 1, 2, 3 (also typed as "1." or 1.0)
 # A number as reported in an indicator table: a 'no value' marker (N/A, TBD, Pending, ...) or other text
 # becomes NULL with the text kept in the `<key>_note` column beside it.
 REPORTED_NUMBER = "reported_number"
 
-AGENCIES = ("UNDP", "IOM")
 DIRECTIONS = ("higher is better", "lower is better")
 ACTIVITY_STATUSES = statuses.names("activity")  # accepted values and their order: data/reference/statuses.csv
 MILESTONE_CATEGORIES = ("inception", "implementation")
 NARRATIVE_KINDS = statuses.names("narrative")
 ADDRESSEES = ("HQs", "country offices", "HQs and country offices")
-PHASES = ("II", "III", "II and III")
 RECOMMENDATION_STATUSES = statuses.names("recommendation")
-INCEPTION_MILESTONES = (
-    "Government endorsement",
-    "Government focal point appointed",
-    "National launch event",
-    "National Project Board established",
-    "Multi-annual work plan endorsed",
-    "Budget endorsed",
-    "Legal agreement (LOA or MoU) signed",
-    "UNCT thematic group on migration established",
-)
 
 
 @dataclass(frozen=True)
@@ -57,13 +46,18 @@ class Column:
     header: str  # header text in the workbook
     kind: str
     required: bool
-    note: str
+    note: str  # may name programme facts: {agencies}, {rhythm}, ... (etl/programme.py, Programme.words)
     choices: tuple[str, ...] = ()
     width: int = 16
     # A hierarchy column (country, output, result) names the group the rows below belong to: merged
     # cells are filled down into every row they span, and in sheets laid out by others (headers
     # matched through aliases) a blank cell repeats the value above it.
     hierarchy: bool = False
+
+
+def note_of(column: Column, words: dict[str, str]) -> str:
+    """A column's note with the programme's words in it (Programme.words)."""
+    return column.note.format_map(words)
 
 
 @dataclass(frozen=True)
@@ -111,18 +105,18 @@ RESULTS = Sheet(
         Column("direction", "Direction", CHOICE, True, "Whether a higher or a lower value is better",
                DIRECTIONS, width=16),
         _country(),
-        Column("baseline", "Baseline", NUMBER, False, "Value at the start of Phase II", width=11),
+        Column("baseline", "Baseline", NUMBER, False, "Value at the start of the phase", width=11),
         Column("baseline_year", "Baseline year", YEAR, False, "Year the baseline was measured", width=11),
         Column("baseline_adjusted", "Adjusted baseline", NUMBER, False,
                "Only where the baseline was revised; the original stays visible", width=11),
         Column("baseline_adjustment_note", "Adjustment reason", TEXT, False,
                "Why the baseline was revised (required with an adjusted baseline)", width=30),
         Column("period", "Period", PERIOD, True,
-               "Reporting half-year: 2014/15 H1 = Feb-Jul 2014, 2014/15 H2 = Aug 2014-Jan 2015", width=12),
+               "Reporting {rhythm}: {period_examples}", width=12),
         Column("target", "Period target", NUMBER, False, "Target to reach by the end of the period", width=11),
         Column("actual", "Period actual", NUMBER, False, "Value achieved in the period; empty if not measured",
                width=11),
-        Column("end_target", "End-of-programme target", NUMBER, False, "Target for January 2018", width=12),
+        Column("end_target", "End-of-programme target", NUMBER, False, "Target for {programme_end}", width=12),
         Column("means_of_verification", "Means of verification", TEXT, False, "Where the value comes from",
                width=30),
         COMMENT,
@@ -141,9 +135,9 @@ WORKPLAN = Sheet(
         Column("activity_title", "Activity", TEXT, True, "What will be done", width=48),
         _output(),
         _country(),
-        Column("lead_agency", "Lead agency", AGENCY, True, "UNDP or IOM", AGENCIES, width=10),
-        Column("support_agency", "Support agency", AGENCY, False, "UNDP or IOM, if the other agency supports",
-               AGENCIES, width=10),
+        Column("lead_agency", "Lead agency", AGENCY, True, "{agencies}", width=10),
+        Column("support_agency", "Support agency", AGENCY, False, "{agencies}, if another agency supports",
+               width=10),
         Column("planned_start", "Planned start", MONTH_START, True,
                "A date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)", width=12),
         Column("planned_end", "Planned end", MONTH_END, True,
@@ -170,9 +164,9 @@ EXPENDITURE = Sheet(
     columns=(
         _country(),
         _output(),
-        Column("agency", "Agency", AGENCY, True, "UNDP or IOM", AGENCIES, width=10),
+        Column("agency", "Agency", AGENCY, True, "{agencies}", width=10),
         Column("programme_year", "Programme year", PROGRAMME_YEAR, True,
-               "Year the programme year starts: 2014 (or 2014/15) = Feb 2014 - Jan 2015", width=12),
+               "{programme_year_note}", width=12),
         Column("budget", "Budget", MONEY, True, "Approved / confirmed budget", width=14),
         Column("received", "Funds received", MONEY, False, "Funds received to date", width=14),
         Column("expenditure", "Expenditure", MONEY, False, "Expenditure to date", width=14),
@@ -194,7 +188,7 @@ MILESTONES = Sheet(
     key=("country", "milestone"),
     columns=(
         _country(),
-        Column("milestone", "Milestone", TEXT, True, "e.g. Government endorsement (see the list)", width=40),
+        Column("milestone", "Milestone", TEXT, True, "{milestone_example}", width=40),
         Column("category", "Category", CHOICE, True, "inception or implementation", MILESTONE_CATEGORIES,
                width=14),
         Column("due_date", "Due date", DATE, True, "When it should be reached", width=12),
@@ -212,7 +206,7 @@ NARRATIVE = Sheet(
     columns=(
         _country(),
         _output(required=False),
-        Column("period", "Period", PERIOD, True, "Reporting half-year, e.g. 2014/15 H2", width=12),
+        Column("period", "Period", PERIOD, True, "Reporting {rhythm}, e.g. {second_period}", width=12),
         Column("kind", "Kind", CHOICE, True, statuses.spoken("narrative"),
                NARRATIVE_KINDS, width=18),
         Column("text", "Text", TEXT, True, "The narrative, in full sentences", width=90),
@@ -230,7 +224,7 @@ RECOMMENDATIONS = Sheet(
         Column("title", "Recommendation", TEXT, True, "The recommendation, in short", width=40),
         Column("detail", "Detail", TEXT, False, "The review's full wording", width=60),
         Column("addressee", "Addressed to", CHOICE, True, "HQs, country offices, or both", ADDRESSEES, width=20),
-        Column("phase", "Phase", CHOICE, True, "The phase it is for: II, III, or II and III", PHASES, width=10),
+        Column("phase", "Phase", PHASE, True, "The phase it is for: {recommendation_phases}", width=10),
         Column("management_response", "Management response", TEXT, False, "What the agencies agreed to do",
                width=50),
         Column("responsible_unit", "Responsible unit", TEXT, False, "Who does it", width=24),

@@ -45,10 +45,11 @@ def _list_values(reference: Reference) -> dict[str, list[str]]:
     return {
         spec.COUNTRY: [reference.countries[c] for c in sorted(reference.countries)] + [GLOBAL],
         spec.OUTPUT: [f"Output {code}" for code in reference.outputs],
-        spec.AGENCY: list(spec.AGENCIES),
+        spec.AGENCY: [agency.code for agency in reference.programme.agencies],
+        spec.PHASE: list(reference.programme.recommendation_phases),
         spec.PERIOD: list(reference.periods),
         spec.CURRENCY: sorted(reference.currencies),
-        "milestone": list(spec.INCEPTION_MILESTONES),
+        "milestone": [milestone.title for milestone in reference.programme.milestones],
     }
 
 
@@ -70,10 +71,11 @@ def _write_lists(workbook: Workbook, lists: dict[str, list[str]], sheets: list[s
     return ranges
 
 
-def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str]) -> DataValidation | None:
+def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str],
+                  words: dict[str, str]) -> DataValidation | None:
     if column.choices:
         source, strict = ranges[f"{sheet.kind}.{column.key}"], True
-    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY):
+    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY, spec.AGENCY, spec.PHASE):
         source, strict = ranges[column.kind], True
     elif sheet.kind == "milestones" and column.key == "milestone":
         source, strict = ranges["milestone"], False  # the usual milestones, but others are allowed
@@ -81,15 +83,15 @@ def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str]
         return None
     validation = DataValidation(type="list", formula1=f"={source}", allow_blank=not column.required,
                                 showErrorMessage=strict)
-    validation.error = f"{column.header}: {column.note}"
+    validation.error = f"{column.header}: {spec.note_of(column, words)}"
     validation.errorTitle = f"Not a valid {column.header}"
-    validation.prompt = column.note
+    validation.prompt = spec.note_of(column, words)
     validation.promptTitle = column.header
     return validation
 
 
 def _write_data_sheet(workbook: Workbook, sheet: spec.Sheet, ranges: dict[str, str],
-                      rows: list[dict[str, Any]]) -> None:
+                      rows: list[dict[str, Any]], words: dict[str, str]) -> None:
     worksheet = workbook.create_sheet(sheet.title)
     last_row = max(MIN_VALIDATED_ROWS, len(rows) + 200)
     for index, column in enumerate(sheet.columns, start=1):
@@ -98,10 +100,10 @@ def _write_data_sheet(workbook: Workbook, sheet: spec.Sheet, ranges: dict[str, s
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         required = "Required. " if column.required else "Optional. "
-        cell.comment = Comment(required + column.note, "Programme Management Unit", width=260, height=110)
+        cell.comment = Comment(required + spec.note_of(column, words), "Programme Management Unit", width=260, height=110)
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = column.width
-        validation = _dropdown_for(sheet, column, ranges)
+        validation = _dropdown_for(sheet, column, ranges, words)
         if validation is not None:
             worksheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last_row}")
@@ -120,11 +122,12 @@ def _write_data_sheet(workbook: Workbook, sheet: spec.Sheet, ranges: dict[str, s
     worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}1"
 
 
-def _write_guide(workbook: Workbook, sheets: list[spec.Sheet]) -> None:
+def _write_guide(workbook: Workbook, sheets: list[spec.Sheet], reference: Reference,
+                 lists: dict[str, list[str]]) -> None:
+    programme = reference.programme
     worksheet = workbook.active
     worksheet.title = "Guide"
-    worksheet.append(["IOM-UNDP Joint Global Programme: Mainstreaming Migration into National Development "
-                      "Strategies — reporting template"])
+    worksheet.append([f"{programme.short_title}: {programme.title} — reporting template"])
     worksheet["A1"].font = Font(bold=True, size=14)
     worksheet.append(["Fill one row per line in each sheet. Red headers are required. Hover over a header for its "
                       "note; columns with fixed values have dropdowns. Do not rename sheets or headers."])
@@ -135,8 +138,9 @@ def _write_guide(workbook: Workbook, sheets: list[spec.Sheet]) -> None:
         cell.fill = HEADER_FILL
     for sheet in sheets:
         for column in sheet.columns:
-            worksheet.append([sheet.title, column.header, "yes" if column.required else "no", column.note,
-                              ", ".join(column.choices)])
+            allowed = column.choices or (lists[column.kind] if column.kind in (spec.AGENCY, spec.PHASE) else ())
+            worksheet.append([sheet.title, column.header, "yes" if column.required else "no",
+                              spec.note_of(column, programme.words), ", ".join(allowed)])
     for letter, width in zip("ABCDE", (18, 26, 10, 70, 50)):
         worksheet.column_dimensions[letter].width = width
     worksheet.freeze_panes = "A5"
@@ -149,18 +153,20 @@ def build_workbook(kinds: Iterable[str], rows_by_kind: dict[str, list[dict[str, 
     sheets = [spec.SHEETS_BY_KIND[k] for k in kinds]
     rows_by_kind = rows_by_kind or {}
     workbook = Workbook()
-    _write_guide(workbook, sheets)
-    ranges = _write_lists(workbook, _list_values(reference), sheets)
+    lists = _list_values(reference)
+    _write_guide(workbook, sheets, reference, lists)
+    ranges = _write_lists(workbook, lists, sheets)
     for sheet in sheets:
-        _write_data_sheet(workbook, sheet, ranges, rows_by_kind.get(sheet.kind, []))
+        _write_data_sheet(workbook, sheet, ranges, rows_by_kind.get(sheet.kind, []), reference.programme.words)
     lists = workbook["Lists"]
     workbook.move_sheet(lists, offset=len(workbook.sheetnames) - 1 - workbook.sheetnames.index("Lists"))
     workbook.active = 1
     return workbook
 
 
-def write_template(name: str, path: Path, rows_by_kind: dict[str, list[dict[str, Any]]] | None = None) -> Path:
-    workbook = build_workbook(kinds_for(name), rows_by_kind)
+def write_template(name: str, path: Path, rows_by_kind: dict[str, list[dict[str, Any]]] | None = None,
+                   reference: Reference | None = None) -> Path:
+    workbook = build_workbook(kinds_for(name), rows_by_kind, reference)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -268,7 +268,7 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                         column.key == "activity_code" and column.key in derivations.absent):
                     hint = (f"; this sheet has no {column.header} column, so name it in a title row above the "
                             f"header (e.g. '{column.header}: ...')" if column.key in derivations.absent else "")
-                    problems.add(column.key, None, f"a value: {column.header} is required ({column.note}){hint}")
+                    problems.add(column.key, None, f"a value: {column.header} is required ({spec.note_of(column, reference.programme.words)}){hint}")
                 continue
             try:
                 parsed = parsers[column.key](value)

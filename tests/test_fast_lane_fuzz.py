@@ -31,6 +31,7 @@ from openpyxl.cell.text import InlineFont
 
 from etl import spec
 from etl.load import run_load
+from etl.reference import load_reference
 from etl.templates import write_template
 
 from .helpers.lanes import assert_same, contents, load_both
@@ -204,10 +205,13 @@ class Column:
                  spec.PERIOD: (PERIODS, BAD_PERIODS), spec.CURRENCY: (CURRENCIES, BAD_CURRENCIES)}
         if kind in pools:
             return rng.choice(pools[kind][bad])
-        if kind in (spec.CHOICE, spec.AGENCY):
+        if kind in (spec.CHOICE, spec.AGENCY, spec.PHASE):
+            programme = load_reference().programme
+            choices = column.choices or {spec.AGENCY: tuple(a.code for a in programme.agencies),
+                                         spec.PHASE: programme.recommendation_phases}[kind]
             if not bad:
-                return rng.choice(column.choices)
-            choice = rng.choice(column.choices)
+                return rng.choice(choices)
+            choice = rng.choice(choices)
             return rng.choice([choice.upper(), choice.lower(), f" {choice} ", choice.replace(" ", "  "),
                                choice + "\u00a0", "Unknown", "", " ", "N/A", "Total", choice.title()])
         if bad and not self.csv and rng.random() < 0.1:

@@ -15,8 +15,8 @@ import pytest
 from etl import spec
 from etl.layout import RawSheet
 from etl.load import create_schema, insert_frame, write_reference
-from etl.reference import EARLIEST_DATE, LATEST_DATE, load_reference
-from etl.rules import PROGRAMME_YEAR_MACRO, RULES, Rules, problems_of, rates_table, staged_schema
+from etl.reference import load_reference
+from etl.rules import RULES, programme_year_macro, Rules, problems_of, rates_table, staged_schema
 from etl.transform import Validated, stage
 
 RESULT = dict(output_code="1", indicator_code="1.1", indicator_title="Policies", unit="policies",
@@ -198,14 +198,15 @@ def test_rates_are_exact_fractions_quoted_as_shipped():
                                        (dt.date(2014, 12, 31), 2014), (dt.date(2011, 1, 1), 2010)])
 def test_programme_year_of_a_day(day, year):
     connection = duckdb.connect()
-    connection.execute(PROGRAMME_YEAR_MACRO)
+    connection.execute(programme_year_macro(2))
     assert connection.execute("SELECT programme_year_of(?)", [day]).fetchone()[0] == year
 
 
 def test_every_start_a_work_plan_may_give_finds_a_rate(database):
     """The rate lookup covers every year the parsers let through: a start on the first or the last day
-    accepted (etl/reference.py EARLIEST_DATE, LATEST_DATE) converts at the nearest year's rate."""
+    accepted (the programme's earliest and latest dates) converts at the nearest year's rate."""
     connection, rules = database
-    rows = [dict(planned_start=EARLIEST_DATE, planned_end=EARLIEST_DATE, currency="EUR", activity_code="a"),
-            dict(planned_start=LATEST_DATE, planned_end=LATEST_DATE, currency="EUR", activity_code="b")]
+    earliest, latest = load_reference().earliest_date, load_reference().latest_date
+    rows = [dict(planned_start=earliest, planned_end=earliest, currency="EUR", activity_code="a"),
+            dict(planned_start=latest, planned_end=latest, currency="EUR", activity_code="b")]
     assert [row[1] for row in _written(connection, rules, "workplan", *rows)] == [Decimal("0.7192"), Decimal("0.8475")]

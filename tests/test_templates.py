@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from etl import spec
 from etl.__main__ import main
 from etl.load import run_load
+from etl.reference import load_reference
 
 
 def test_all_template_has_every_sheet_with_headers_notes_and_frozen_panes(tmp_path, capsys):
@@ -27,7 +28,9 @@ def test_all_template_has_every_sheet_with_headers_notes_and_frozen_panes(tmp_pa
         assert [c.value for c in worksheet[1]] == [c.header for c in sheet.columns]
         assert worksheet.freeze_panes in ("A2", "C2")
         for cell, column in zip(worksheet[1], sheet.columns):
-            assert cell.comment.text == ("Required. " if column.required else "Optional. ") + column.note
+            note = spec.note_of(column, load_reference().programme.words)
+            assert "{" not in note, "every programme word of a note is filled in"
+            assert cell.comment.text == ("Required. " if column.required else "Optional. ") + note
     guide_rows = list(workbook["Guide"].iter_rows(min_row=5, values_only=True))
     assert len(guide_rows) == sum(len(s.columns) for s in spec.SHEETS)
 

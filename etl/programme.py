@@ -1,0 +1,434 @@
+"""The programme file (programme.toml): every fact about the programme a warehouse reports on.
+
+Its title, board and donor, its calendar (the month a programme year starts, how often it reports), its
+phases, agencies, countries, results chain (impact → outcomes → outputs) and expected milestones. The ETL
+reads it with the reference data (etl/reference.py) and writes it into every warehouse it builds
+(etl/load.py), so that the dashboard, the board pack and the IATI export read the programme from the
+warehouse. The bundled file, data/reference/programme.toml, describes Phase II; `--programme PATH` or
+MM_PROGRAMME chooses another. docs/schema.md lists the keys.
+
+A file is checked whole before anything is read with it: a key the reader does not know, a missing or
+mistyped value, a parent or agency that is not declared — each is a ProgrammeError naming the file, the
+table and the key, so a typo never passes silently as a default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import EtlError
+
+PROGRAMME_ENVIRONMENT_VARIABLE = "MM_PROGRAMME"
+FILE_NAME = "programme.toml"  # in the reference folder, the programme used when none is chosen
+REPORTING = {"half-year": 2, "quarter": 4, "year": 1}  # reporting rhythm -> periods per programme year
+PERIOD_LETTER = {"half-year": "H", "quarter": "Q"}
+LEVELS = ("impact", "outcome", "output")  # from the top of a results chain down
+SCOPES = ("country", "global")
+MILESTONE_KINDS = ("inception", "implementation")
+MONTHS_OF_GRACE = 12  # dates up to a year after the last phase ends are reports on it, later ones typing errors
+
+
+class ProgrammeError(EtlError):
+    """A programme file that cannot be used, with the file, table and key at fault."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    iati_org: str
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    phases: tuple[str, ...]
+    region: str
+    government_lead: str
+
+
+@dataclass(frozen=True)
+class Result:
+    code: str
+    level: str  # impact, outcome or output
+    parent: str | None
+    title: str
+    scope: str | None  # outputs: country or global
+    lead_agency: str | None
+    illustrative: bool
+    sdg_targets: tuple[str, ...]
+    assumptions: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    code: str
+    title: str
+    phase: str
+    kind: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # 2014/15 H1, 2019 Q3, 2020
+    programme_year: int  # the calendar year the programme year starts in
+    half: int  # its number within the programme year: 1-2 (half-years), 1-4 (quarters), 1 (years)
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Programme:
+    source: str  # the file's name as given
+    sha256: str
+    title: str
+    short_title: str
+    code: str
+    board: str
+    donor: str
+    reporting_agency: str
+    year_start_month: int
+    reporting: str
+    earliest_date: dt.date
+    phases: tuple[Phase, ...]
+    agencies: tuple[Agency, ...]
+    countries: tuple[Country, ...]
+    results: tuple[Result, ...]
+    milestones: tuple[Milestone, ...]
+    recommendation_phases: tuple[str, ...]
+
+    @property
+    def start(self) -> dt.date:
+        return min(phase.start for phase in self.phases)
+
+    @property
+    def end(self) -> dt.date:
+        return max(phase.end for phase in self.phases)
+
+    @property
+    def latest_date(self) -> dt.date:
+        """The last date a workbook may give: MONTHS_OF_GRACE after the last phase ends."""
+        return _add_months(self.end, MONTHS_OF_GRACE)
+
+    @property
+    def first_year(self) -> int:
+        return self.programme_year_of(self.start)
+
+    @property
+    def last_year(self) -> int:
+        return self.programme_year_of(self.end)
+
+    @property
+    def outputs(self) -> tuple[Result, ...]:
+        return tuple(result for result in self.results if result.level == "output")
+
+    def year_start(self, year: int) -> dt.date:
+        """The first day of programme year `year`."""
+        return dt.date(year, self.year_start_month, 1)
+
+    def year_end(self, year: int) -> dt.date:
+        """The last day of programme year `year`."""
+        return _add_months(self.year_start(year), 12) - dt.timedelta(days=1)
+
+    def phase_of(self, code: str) -> Phase:
+        return next(phase for phase in self.phases if phase.code == code)
+
+    def programme_year_of(self, day: dt.date) -> int:
+        return day.year if day.month >= self.year_start_month else day.year - 1
+
+    def year_label(self, year: int) -> str:
+        """2014/15 for a programme year from February 2014; 2020 for a calendar year."""
+        return str(year) if self.year_start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
+
+    @functools.cached_property
+    def words(self) -> dict[str, str]:
+        """The programme facts a column's note or a message names (etl/spec.py, note_of)."""
+        periods = self.periods()
+        codes = [agency.code for agency in self.agencies]
+        first = dt.date(self.first_year, self.year_start_month, 1)
+        year_end = _add_months(first, 12) - dt.timedelta(days=1)
+        phases = list(self.recommendation_phases)
+        return {
+            "agencies": " or ".join([", ".join(codes[:-1]), codes[-1]] if len(codes) > 1 else codes),
+            "rhythm": self.reporting,
+            "period_examples": ", ".join(f"{p.label} = {_span(p.start, p.end)}" for p in periods[:2]),
+            "second_period": periods[min(1, len(periods) - 1)].label,
+            "programme_end": f"{self.end:%B %Y}",
+            "programme_year_note": (f"Year the programme year starts: {self.first_year} (or "
+                                    f"{self.year_label(self.first_year)}) = {first:%b %Y} - {year_end:%b %Y}"
+                                    if self.year_start_month != 1 else f"Calendar year, e.g. {self.first_year}"),
+            "recommendation_phases": ", or ".join([", ".join(phases[:-1]), phases[-1]] if len(phases) > 1 else phases),
+            "milestone_example": (f"e.g. {self.milestones[0].title} (see the list)" if self.milestones
+                                  else "The milestone's name"),
+        }
+
+    def periods(self) -> list[Period]:
+        """The reporting periods of every programme year the phases cover, in order."""
+        count = REPORTING[self.reporting]
+        months = 12 // count
+        found = []
+        for year in range(self.first_year, self.last_year + 1):
+            for number in range(1, count + 1):
+                start = _add_months(dt.date(year, self.year_start_month, 1), (number - 1) * months)
+                end = _add_months(start, months) - dt.timedelta(days=1)
+                label = self.year_label(year) + (f" {PERIOD_LETTER[self.reporting]}{number}" if count > 1 else "")
+                found.append(Period(label, year, number, start, end))
+        return found
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    """Feb-Jul 2014; Aug 2014-Jan 2015."""
+    return f"{start:%b}-{end:%b %Y}" if start.year == end.year else f"{start:%b %Y}-{end:%b %Y}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or the month's last day where it has fewer)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def programme_path(chosen: Path | str | None, reference_dir: Path) -> Path:
+    """The programme file: `chosen`, else $MM_PROGRAMME, else programme.toml in the reference folder."""
+    if chosen:
+        return Path(chosen)
+    configured = os.environ.get(PROGRAMME_ENVIRONMENT_VARIABLE)
+    return Path(configured) if configured else reference_dir / FILE_NAME
+
+
+class _Table:
+    """One TOML table being read: takes its keys one by one, then says which were left unread."""
+
+    def __init__(self, file: str, where: str, values: Any):
+        self.file, self.where = file, where
+        if not isinstance(values, dict):
+            raise self.error(f"expected a table of keys, found {type(values).__name__}")
+        self.values, self.read = values, set()
+
+    def error(self, text: str) -> ProgrammeError:
+        return ProgrammeError(f"{self.file} › {self.where}: {text}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., choices: tuple = ()) -> Any:
+        self.read.add(key)
+        if key not in self.values:
+            if default is ...:
+                raise self.error(f"'{key}' is missing")
+            return default
+        value = self.values[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if kind is dt.date and isinstance(value, dt.datetime) or not isinstance(value, kinds) or (
+                isinstance(value, bool) and bool not in kinds):
+            names = " or ".join(k.__name__.replace("str", "text").replace("int", "a whole number")
+                                .replace("date", "a date like 2014-02-01") for k in kinds)
+            raise self.error(f"'{key}' is {value!r}, expected {names}")
+        if isinstance(value, str):
+            value = value.strip()
+            if not value and default is ...:
+                raise self.error(f"'{key}' is empty")
+        if choices and value not in choices:
+            raise self.error(f"'{key}' is {value!r}, expected one of {', '.join(map(str, choices))}")
+        return value
+
+    def texts(self, key: str, default: tuple = ()) -> tuple[str, ...]:
+        values = self.get(key, list, list(default))
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.error(f"'{key}' is {values!r}, expected a list of texts like [\"a\", \"b\"]")
+        return tuple(v.strip() for v in values)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.values) - self.read)
+        if unknown:
+            raise self.error(f"{'key' if len(unknown) == 1 else 'keys'} {', '.join(repr(k) for k in unknown)} "
+                             f"not used by this version (docs/schema.md lists the keys); check the spelling")
+
+
+def _items(file: str, document: dict, name: str, required: bool = True) -> list[_Table]:
+    values = document.get(name, [])
+    if not isinstance(values, list):
+        raise ProgrammeError(f"{file}: '{name}' must be written as [[{name}]] tables")
+    if required and not values:
+        raise ProgrammeError(f"{file}: at least one [[{name}]] is needed")
+    tables = []
+    for index, values_of in enumerate(values, start=1):
+        label = values_of.get("code") or values_of.get("iso3") if isinstance(values_of, dict) else None
+        tables.append(_Table(file, f"[[{name}]] #{index}" + (f" ({label})" if label else ""), values_of))
+    return tables
+
+
+def _unique(file: str, name: str, codes: list[str]) -> None:
+    seen = set()
+    for code in codes:
+        if code in seen:
+            raise ProgrammeError(f"{file} › [[{name}]]: '{code}' is declared twice")
+        seen.add(code)
+
+
+def read_programme(path: Path) -> Programme:
+    """The programme in `path`, checked whole (ProgrammeError otherwise)."""
+    file = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ProgrammeError(f"programme file {path} cannot be read: {error.strerror or error}") from None
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProgrammeError(f"{file}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ProgrammeError(f"{file}: not a valid TOML file ({error})") from None
+    unknown = sorted(set(document) - {"programme", "calendar", "phases", "recommendations", "agencies",
+                                      "countries", "results", "milestones"})
+    if unknown:
+        raise ProgrammeError(f"{file}: table(s) {', '.join(repr(k) for k in unknown)} not used by this version "
+                             f"(docs/schema.md lists the keys); check the spelling")
+    head = _Table(file, "[programme]", document.get("programme", {}))
+    calendar = _Table(file, "[calendar]", document.get("calendar", {}))
+    recommendations = _Table(file, "[recommendations]", document.get("recommendations", {}))
+
+    phases = []
+    for table in _items(file, document, "phases"):
+        phase = Phase(table.get("code", str), table.get("name", str), table.get("start", dt.date),
+                      table.get("end", dt.date))
+        if phase.end < phase.start:
+            raise table.error(f"'end' {phase.end} is before 'start' {phase.start}")
+        table.done()
+        phases.append(phase)
+    _unique(file, "phases", [p.code for p in phases])
+    phase_codes = tuple(p.code for p in phases)
+
+    agencies = []
+    for table in _items(file, document, "agencies"):
+        agencies.append(Agency(table.get("code", str), table.get("name", str), table.get("iati_org", str, "")))
+        table.done()
+    _unique(file, "agencies", [a.code for a in agencies])
+    agency_codes = tuple(a.code for a in agencies)
+
+    countries = []
+    for table in _items(file, document, "countries"):
+        iso3 = table.get("iso3", str).upper()
+        country_phases = table.texts("phases", phase_codes)
+        for code in country_phases:
+            if code not in phase_codes:
+                raise table.error(f"phase '{code}' is not declared under [[phases]] ({', '.join(phase_codes)})")
+        countries.append(Country(iso3, country_phases, table.get("region", str, ""),
+                                 table.get("government_lead", str, "")))
+        table.done()
+    _unique(file, "countries", [c.iso3 for c in countries])
+
+    results = []
+    for table in _items(file, document, "results"):
+        level = table.get("level", str, choices=LEVELS)
+        result = Result(table.get("code", (str, int)), level, table.get("parent", (str, int), None),
+                        table.get("title", str),
+                        table.get("scope", str, None, choices=SCOPES) if level == "output" else None,
+                        table.get("lead_agency", str, None, choices=agency_codes),
+                        table.get("illustrative", bool, False), table.texts("sdg_targets"),
+                        table.get("assumptions", str, ""))
+        result = Result(**{**result.__dict__, "code": str(result.code).strip(),
+                           "parent": None if result.parent is None else str(result.parent).strip()})
+        if level == "output" and result.scope is None:
+            raise table.error("'scope' is missing: an output is \"country\" (each country reports it) or \"global\"")
+        table.done()
+        results.append(result)
+    _unique(file, "results", [r.code for r in results])
+    _check_chain(file, results)
+
+    milestones = []
+    for table in _items(file, document, "milestones", required=False):
+        milestone = Milestone(table.get("code", str), table.get("title", str),
+                              table.get("phase", str, choices=phase_codes), table.get("kind", str, choices=MILESTONE_KINDS),
+                              table.get("due", dt.date))
+        table.done()
+        milestones.append(milestone)
+    _unique(file, "milestones", [m.code for m in milestones])
+
+    programme = Programme(
+        source=file, sha256=hashlib.sha256(data).hexdigest(),
+        title=head.get("title", str), short_title=head.get("short_title", str), code=head.get("code", str, ""),
+        board=head.get("board", str), donor=head.get("donor", str, ""),
+        reporting_agency=head.get("reporting_agency", str, agency_codes[0], choices=agency_codes),
+        year_start_month=calendar.get("year_start_month", int, choices=tuple(range(1, 13))),
+        reporting=calendar.get("reporting", str, choices=tuple(REPORTING)),
+        earliest_date=calendar.get("earliest_date", dt.date, min(p.start for p in phases)),
+        phases=tuple(phases), agencies=tuple(agencies), countries=tuple(countries), results=tuple(results),
+        milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes))
+    for table in (head, calendar, recommendations):
+        table.done()
+    if programme.earliest_date > programme.start:
+        raise calendar.error(f"'earliest_date' {programme.earliest_date} is after the first phase starts "
+                             f"({programme.start})")
+    return programme
+
+
+def from_warehouse(connection: Any) -> Programme:
+    """The programme a warehouse was built with, from its tables (etl/load.py, write_reference)."""
+    def rows(sql: str) -> list[tuple]:
+        return connection.execute(sql).fetchall()
+
+    (code, title, short_title, board, donor, reporting_agency, year_start_month, reporting, _start, _end,
+     earliest, _latest, source, sha256) = rows("SELECT * FROM programme")[0]
+    return Programme(
+        source=source, sha256=sha256, title=title, short_title=short_title, code=code or "", board=board,
+        donor=donor or "", reporting_agency=reporting_agency, year_start_month=year_start_month, reporting=reporting,
+        earliest_date=earliest,
+        phases=tuple(Phase(*row) for row in rows("SELECT code, name, start_date, end_date FROM phases ORDER BY ordinal")),
+        agencies=tuple(Agency(c, n, o or "") for c, n, o in rows("SELECT code, name, iati_org FROM agencies ORDER BY ordinal")),
+        countries=tuple(Country(iso3, tuple(phases), region or "", lead or "") for iso3, phases, region, lead in rows(
+            "SELECT iso3, phases, region, government_lead FROM countries ORDER BY iso3")),
+        results=tuple(Result(c, level, parent, t, scope, lead, illustrative, tuple(sdg), assumptions or "")
+                      for c, level, parent, t, scope, lead, illustrative, sdg, assumptions in rows(
+                          "SELECT code, level, parent, title, scope, lead_agency, illustrative, sdg_targets, assumptions "
+                          "FROM results_chain ORDER BY ordinal")),
+        milestones=tuple(Milestone(*row) for row in rows(
+            "SELECT code, title, phase, kind, due_date FROM programme_milestones ORDER BY ordinal")),
+        recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")))
+
+
+def check_built_with(built_with: Programme, chosen: Programme, database: Path | str) -> None:
+    """A command reading a warehouse for a chosen programme file: the warehouse must have been built with
+    that file (the same bytes), else its figures would be shown under another programme's facts."""
+    if built_with.sha256 != chosen.sha256:
+        raise ProgrammeError(f"{database} was built with another programme file ({built_with.source}: "
+                             f"{built_with.short_title}, {built_with.title}) than {chosen.source}; rebuild it with "
+                             f"`python -m etl load ... --programme {chosen.source}` or leave out --programme")
+
+
+def _check_chain(file: str, results: list[Result]) -> None:
+    """Each result's parent is declared and one level up (an output may hang from the impact directly);
+    only the top has none."""
+    by_code = {r.code: r for r in results}
+    for result in results:
+        where = f"{file} › [[results]] ({result.code})"
+        if result.parent is None:
+            if result.level == "output" and len(results) > 1 and any(r.level != "output" for r in results):
+                raise ProgrammeError(f"{where}: 'parent' is missing: an output names the outcome or impact it serves")
+            continue
+        parent = by_code.get(result.parent)
+        if parent is None:
+            raise ProgrammeError(f"{where}: parent '{result.parent}' is not declared under [[results]]")
+        if LEVELS.index(parent.level) >= LEVELS.index(result.level):
+            raise ProgrammeError(f"{where}: parent '{parent.code}' is an {parent.level}, expected a level above "
+                                 f"{result.level} ({' → '.join(LEVELS)})")
+    if not any(r.level == "output" for r in results):
+        raise ProgrammeError(f"{file} › [[results]]: at least one result of level \"output\" is needed")

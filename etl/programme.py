@@ -112,6 +112,8 @@ class Programme:
     results: tuple[Result, ...]
     milestones: tuple[Milestone, ...]
     recommendation_phases: tuple[str, ...]
+    review: str = ""  # the review whose recommendations are tracked ([recommendations] review)
+    review_date: dt.date | None = None
 
     @property
     def start(self) -> dt.date:
@@ -372,7 +374,8 @@ def read_programme(path: Path) -> Programme:
         reporting=calendar.get("reporting", str, choices=tuple(REPORTING)),
         earliest_date=calendar.get("earliest_date", dt.date, min(p.start for p in phases)),
         phases=tuple(phases), agencies=tuple(agencies), countries=tuple(countries), results=tuple(results),
-        milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes))
+        milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes),
+        review=recommendations.get("review", str, ""), review_date=recommendations.get("review_date", dt.date, None))
     for table in (head, calendar, recommendations):
         table.done()
     if programme.earliest_date > programme.start:
@@ -387,7 +390,7 @@ def from_warehouse(connection: Any) -> Programme:
         return connection.execute(sql).fetchall()
 
     (code, title, short_title, board, donor, reporting_agency, year_start_month, reporting, _start, _end,
-     earliest, _latest, source, sha256) = rows("SELECT * FROM programme")[0]
+     earliest, _latest, source, sha256, review, review_date) = rows("SELECT * FROM programme")[0]
     return Programme(
         source=source, sha256=sha256, title=title, short_title=short_title, code=code or "", board=board,
         donor=donor or "", reporting_agency=reporting_agency, year_start_month=year_start_month, reporting=reporting,
@@ -402,7 +405,8 @@ def from_warehouse(connection: Any) -> Programme:
                           "FROM results_chain ORDER BY ordinal")),
         milestones=tuple(Milestone(*row) for row in rows(
             "SELECT code, title, phase, kind, due_date FROM programme_milestones ORDER BY ordinal")),
-        recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")))
+        recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")),
+        review=review or "", review_date=review_date)
 
 
 def check_built_with(built_with: Programme, chosen: Programme, database: Path | str) -> None:

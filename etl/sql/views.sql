@@ -112,12 +112,17 @@ SELECT m.country, m.milestone, m.due_date, m.achieved_date, m.category,
        m.comment, m.source_file, m.source_sheet, m.source_row
 FROM milestones m CROSS JOIN reporting_date d;
 
--- Inception is complete in a country when every inception milestone was achieved by the end of
--- programme year 1 (31 January 2015 for Phase II).
+-- Inception is complete in a country when every inception milestone was achieved by the day the
+-- programme expects its inception milestones (programme.toml [[milestones]] of kind inception: the latest
+-- `due`), or, where it declares none, by the end of the first programme year.
+CREATE VIEW inception_deadline AS
+SELECT coalesce((SELECT max(due_date) FROM programme_milestones WHERE kind = 'inception'),
+                (SELECT max(period_end) FROM periods WHERE programme_year = (SELECT min(programme_year) FROM periods)))
+       AS deadline;
+
 CREATE VIEW country_inception AS
 WITH year_one AS (
-    SELECT max(period_end) AS year_one_end FROM periods
-    WHERE programme_year = (SELECT min(programme_year) FROM periods)
+    SELECT deadline AS year_one_end FROM inception_deadline
 )
 SELECT m.country,
        count(*) AS inception_milestones,

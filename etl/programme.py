@@ -4,7 +4,8 @@ Its title, board and donor, its calendar (the month a programme year starts, how
 phases, agencies, countries, results chain (impact → outcomes → outputs) and expected milestones. The ETL
 reads it with the reference data (etl/reference.py) and writes it into every warehouse it builds
 (etl/load.py), so that the dashboard, the board pack and the IATI export read the programme from the
-warehouse. The bundled file, data/reference/programme.toml, describes Phase II; `--programme PATH` or
+warehouse. The bundled file, data/reference/programme.toml, describes the bundled sample's programme;
+`--programme PATH` or
 MM_PROGRAMME chooses another. docs/schema.md lists the keys.
 
 A file is checked whole before anything is read with it: a key the reader does not know, a missing or
@@ -155,7 +156,7 @@ class Programme:
         return day.year if day.month >= self.year_start_month else day.year - 1
 
     def year_label(self, year: int) -> str:
-        """2014/15 for a programme year from February 2014; 2020 for a calendar year."""
+        """2019/20 for a programme year from February 2019; 2020 for a calendar year."""
         return str(year) if self.year_start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
 
     @functools.cached_property
@@ -195,7 +196,7 @@ class Programme:
 
 
 def _span(start: dt.date, end: dt.date) -> str:
-    """Feb-Jul 2014; Aug 2014-Jan 2015."""
+    """Feb-Jul 2019; Aug 2019-Jan 2020."""
     return f"{start:%b}-{end:%b %Y}" if start.year == end.year else f"{start:%b %Y}-{end:%b %Y}"
 
 
@@ -242,7 +243,7 @@ class _Table:
         if kind is dt.date and isinstance(value, dt.datetime) or not isinstance(value, kinds) or (
                 isinstance(value, bool) and bool not in kinds):
             names = " or ".join(k.__name__.replace("str", "text").replace("int", "a whole number")
-                                .replace("date", "a date like 2014-02-01") for k in kinds)
+                                .replace("date", "a date like 2020-01-31") for k in kinds)
             raise self.error(f"'{key}' is {value!r}, expected {names}")
         if isinstance(value, str):
             value = value.strip()

@@ -189,24 +189,31 @@ def header_texts(header: list[Any], columns: dict[str, int]) -> dict[str, str]:
 
 
 def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
-    """A year and a programme country named in the title rows, else in the sheet or file name."""
+    """A year and a country named in the title rows, else in the sheet or file name: a programme country
+    if one is named, else any ISO 3166 country (which the country check then names as not of this
+    programme, rather than saying that the sheet has no Country column)."""
     places = [(" ".join(clean_text(c) for c in row if c is not None), f"title row {i + 1}")
               for i, row in enumerate(title_rows)] + names
-    spellings = sorted((s for s in reference.country_lookup if len(s) > 3), key=len, reverse=True)
     year = country = None
     where = []
     for text, place in places:
-        folded = text.casefold()
-        if year is None:
-            found = re.search(r"\b(20\d{2})\b", text)
-            if found:
-                year = int(found.group(1))
-                where.append(f"year {year} from the {place}")
-        if country is None:
+        found = re.search(r"\b(20\d{2})\b", text)
+        if found:
+            year = int(found.group(1))
+            where.append(f"year {year} from the {place}")
+            break
+    for lookup, names_of in ((reference.country_lookup, reference.countries),
+                             (reference.world_lookup, reference.world_names)):
+        spellings = sorted((s for s in lookup if len(s) > 3), key=len, reverse=True)
+        for text, place in places:
+            folded = text.casefold()
             spelling = next((s for s in spellings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", folded)), None)
             if spelling:
-                country = reference.countries.get(reference.country_lookup[spelling], spelling)
+                country = names_of.get(lookup[spelling], spelling)
                 where.append(f"country '{country}' from the {place}")
+                break
+        if country is not None:
+            break
     return SheetContext(year, country, "; ".join(where))
 
 

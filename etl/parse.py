@@ -399,8 +399,14 @@ def country_parser(reference: Reference) -> Callable[[Any], str]:
     expected = "a programme country (" + ", ".join(sorted(reference.countries)) + ") or GLOBAL"
 
     def parse_country(value: Any) -> str:
-        found = reference.country_lookup.get(clean_text(value).casefold())
+        text = clean_text(value)
+        found = reference.country_lookup.get(text.casefold())
         if found is None:
+            other = reference.world_lookup.get(text.casefold())
+            if other is not None:
+                raise ValueProblem(value, f"{expected}: '{reference.world_names[other]}' is not a country of this "
+                                          f"programme; add it under [[countries]] in "
+                                          f"{reference.programme.source}")
             raise ValueProblem(value, expected)
         return found
 

@@ -31,7 +31,7 @@ def documented() -> dict[str, list[tuple[str, str]]]:
             current = heading.group(1)
             relations[current] = []
             continue
-        cell = re.match(r"\| (\w+) \| ([A-Z]+(?:\(\d+,\d+\))?) \|", line)
+        cell = re.match(r"\| (\w+) \| ([A-Z]+(?:\(\d+,\d+\))?(?:\[\])?) \|", line)
         if current and cell:
             relations[current].append((cell.group(1), cell.group(2)))
     return relations

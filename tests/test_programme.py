@@ -1,0 +1,233 @@
+"""The programme file (etl/programme.py): read and checked whole, its calendar's periods, written into the
+warehouse, chosen with --programme, and a country the programme does not have named as such (issue 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from etl.__main__ import main
+from etl.export_iati import export_iati
+from etl.load import run_load
+from etl.programme import ProgrammeError, from_warehouse, read_programme
+from etl.reference import REFERENCE_DIR, load_reference
+from tests.helpers.rows import good_rows
+
+BUNDLED = REFERENCE_DIR / "programme.toml"
+
+CALENDAR_QUARTERS = """
+[programme]
+title = "Another joint programme"
+short_title = "Joint Programme X"
+board = "Steering Committee"
+
+[calendar]
+year_start_month = 1
+reporting = "quarter"
+
+[[phases]]
+code = "III"
+name = "Phase III"
+start = 2019-01-01
+end = 2022-12-31
+
+[[agencies]]
+code = "ILO"
+name = "International Labour Organization"
+
+[[countries]]
+iso3 = "PHL"
+government_lead = "Department of Migrant Workers"
+
+[[results]]
+code = "I"
+level = "impact"
+title = "Migration governance improves lives"
+
+[[results]]
+code = "A"
+level = "outcome"
+parent = "I"
+title = "Policies integrate migration"
+
+[[results]]
+code = "1"
+level = "output"
+parent = "A"
+scope = "country"
+lead_agency = "ILO"
+title = "Labour migration policies drafted"
+sdg_targets = ["10.7", "8.8"]
+"""
+
+
+def programme_file(tmp_path: Path, text: str, name: str = "programme.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bundled_with(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    """The bundled programme file with some text replaced."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return programme_file(tmp_path, text)
+
+
+def test_the_bundled_programme_gives_the_half_years_of_its_phase():
+    programme = read_programme(BUNDLED)
+    periods = programme.periods()
+    assert [p.label for p in periods] == [f"{y}/{(y + 1) % 100:02d} H{h}" for y in range(2014, 2018) for h in (1, 2)]
+    assert (periods[1].start, periods[1].end) == (dt.date(2014, 8, 1), dt.date(2015, 1, 31))
+    assert programme.latest_date == dt.date(2019, 1, 31)
+    assert programme.words["agencies"] == "UNDP or IOM"
+    assert programme.words["period_examples"] == "2014/15 H1 = Feb-Jul 2014, 2014/15 H2 = Aug 2014-Jan 2015"
+
+
+def test_a_calendar_year_programme_reports_in_quarters(tmp_path):
+    programme = read_programme(programme_file(tmp_path, CALENDAR_QUARTERS))
+    periods = programme.periods()
+    assert len(periods) == 16
+    assert [p.label for p in periods[:3]] == ["2019 Q1", "2019 Q2", "2019 Q3"]
+    assert (periods[2].start, periods[2].end) == (dt.date(2019, 7, 1), dt.date(2019, 9, 30))
+    assert periods[-1].label == "2022 Q4" and periods[-1].end == dt.date(2022, 12, 31)
+    assert programme.year_label(2020) == "2020"
+    assert programme.results[-1].sdg_targets == ("10.7", "8.8")
+
+
+def test_yearly_reporting_from_july(tmp_path):
+    text = CALENDAR_QUARTERS.replace("year_start_month = 1", "year_start_month = 7").replace(
+        'reporting = "quarter"', 'reporting = "year"')
+    periods = read_programme(programme_file(tmp_path, text)).periods()
+    assert [p.label for p in periods] == ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    assert (periods[0].start, periods[0].end) == (dt.date(2018, 7, 1), dt.date(2019, 6, 30))
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("year_start_month = 1", "year_start_mnth = 1", "[calendar]: 'year_start_month' is missing"),
+    ('reporting = "quarter"', 'reporting = "quarter"\nweeks = 2', "[calendar]: key 'weeks' not used by this version"),
+    ("year_start_month = 1", "year_start_month = 13", "'year_start_month' is 13, expected one of 1, 2"),
+    ('board = "Steering Committee"', "", "[programme]: 'board' is missing"),
+    ('parent = "A"', 'parent = "B"', "[[results]] (1): parent 'B' is not declared under [[results]]"),
+    ('parent = "A"\nscope = "country"', 'parent = "A"', "'scope' is missing"),
+    ('lead_agency = "ILO"', 'lead_agency = "UNDP"', "'lead_agency' is 'UNDP', expected one of ILO"),
+    ("end = 2022-12-31", "end = 2018-12-31", "'end' 2018-12-31 is before 'start' 2019-01-01"),
+    ("start = 2019-01-01", 'start = "2019"', "'start' is '2019', expected a date like"),
+    ('iso3 = "PHL"', 'iso3 = "PHL"\nphases = ["IV"]', "phase 'IV' is not declared under [[phases]]"),
+    ("[[agencies]]", "[[agency]]", "table(s) 'agency' not used by this version"),
+    ("[programme]", "[programme", "not a valid TOML file"),
+])
+def test_a_programme_file_with_a_mistake_is_refused_naming_where(tmp_path, old, new, message):
+    assert old in CALENDAR_QUARTERS
+    path = programme_file(tmp_path, CALENDAR_QUARTERS.replace(old, new, 1), "phase3.toml")
+    with pytest.raises(ProgrammeError) as raised:
+        read_programme(path)
+    assert str(raised.value).startswith("phase3.toml")
+    assert message in str(raised.value)
+
+
+def test_a_country_code_not_in_iso_3166_is_refused(tmp_path):
+    path = programme_file(tmp_path, CALENDAR_QUARTERS.replace('iso3 = "PHL"', 'iso3 = "XYZ"'))
+    with pytest.raises(ProgrammeError, match="'XYZ' is not an ISO 3166 alpha-3 code"):
+        load_reference(programme=path)
+
+
+def test_the_warehouse_describes_the_programme_it_was_built_with(tmp_path, write_workbook):
+    path = bundled_with(tmp_path, ('board = "Global Project Board"', 'board = "Programme Board"'),
+                        ('name = "Phase II"', 'name = "Second phase"'))
+    database = tmp_path / "w.duckdb"
+    run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 6, 30), programme=path)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        programme = from_warehouse(connection)
+        assert (programme.board, programme.phases[0].name) == ("Programme Board", "Second phase")
+        assert programme.sha256 == read_programme(path).sha256
+        assert connection.execute("SELECT count(*) FROM countries").fetchone()[0] == 8
+        assert connection.execute("SELECT period, year_label FROM periods ORDER BY period_start LIMIT 1").fetchone() == (
+            "2014/15 H1", "2014/15")
+        assert connection.execute("SELECT count(*) FROM results_chain WHERE level = 'output'").fetchone()[0] == 7
+
+
+def test_a_country_of_no_programme_gets_a_message_saying_where_to_add_it(tmp_path, write_workbook):
+    rows = good_rows()
+    rows["results"][0]["country"] = "Philippines"
+    database = tmp_path / "w.duckdb"
+    summary = run_load([write_workbook({"results": rows["results"]})], database, as_of=dt.date(2015, 6, 30))
+    messages = [p.message for r in summary.rejected for p in r.problems]
+    assert any("'Philippines' is not a country of this programme; add it under [[countries]] in programme.toml"
+               in m and "column Country" in m for m in messages), messages
+
+
+def test_a_title_row_naming_a_country_of_no_programme_is_not_read_as_a_missing_column(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Work plan"
+    sheet.append(["Annual work plan 2015 — Philippines"])
+    sheet.append(["Activity", "Output", "Lead agency", "Planned start", "Planned end", "Status"])
+    sheet.append(["Launch event", "Output 1", "UNDP", "2015-03-01", "2015-04-30", "completed"])
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    summary = run_load([path], tmp_path / "w.duckdb", as_of=dt.date(2015, 6, 30))
+    messages = [p.message for r in summary.rejected for p in r.problems]
+    assert messages and all("has no Country column" not in m for m in messages), messages
+    assert any("'Philippines' is not a country of this programme" in m for m in messages), messages
+
+
+def test_adding_a_country_under_countries_lets_its_rows_load(tmp_path, write_workbook):
+    path = bundled_with(tmp_path, ('iso3 = "BGD"', 'iso3 = "PHL"\nphases = ["II"]\n\n[[countries]]\niso3 = "BGD"'))
+    rows = good_rows()
+    rows["results"][0]["country"] = "Philippines"
+    summary = run_load([write_workbook({"results": rows["results"]})], tmp_path / "w.duckdb",
+                       as_of=dt.date(2015, 6, 30), programme=path)
+    assert not summary.rejected
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
+        assert connection.execute("SELECT name, iso2, latitude IS NOT NULL FROM countries WHERE iso3 = 'PHL'"
+                                  ).fetchone() == ("Philippines", "PH", True)
+
+
+def test_programme_on_the_command_line_and_a_warehouse_read_with_another_file(tmp_path, write_workbook, capsys):
+    other = bundled_with(tmp_path, ('board = "Global Project Board"', 'board = "Programme Board"'))
+    database = tmp_path / "w.duckdb"
+    assert main(["load", str(write_workbook(good_rows())), "--db", str(database), "--as-of", "2015-06-30",
+                 "--programme", str(other), "--quiet"]) == 0
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT board FROM programme").fetchone()[0] == "Programme Board"
+    export_iati(database, tmp_path / "ok.xml", programme=other)  # the file it was built with
+    with pytest.raises(ProgrammeError, match="was built with another programme file"):
+        export_iati(database, tmp_path / "no.xml", programme=BUNDLED)
+    capsys.readouterr()
+    assert main(["export-iati", "--db", str(database), "--out", str(tmp_path / "x.xml"),
+                 "--programme", str(BUNDLED)]) == 1
+    assert "was built with another programme file" in capsys.readouterr().err
+
+
+def test_a_bad_programme_file_leaves_the_previous_database(tmp_path, write_workbook, capsys):
+    database = tmp_path / "w.duckdb"
+    assert main(["load", str(write_workbook(good_rows())), "--db", str(database), "--as-of", "2015-06-30",
+                 "--quiet"]) == 0
+    before = database.read_bytes()
+    broken = bundled_with(tmp_path, ("year_start_month = 2", "year_start_month = 0"))
+    capsys.readouterr()
+    assert main(["load", str(write_workbook(good_rows())), "--db", str(database), "--programme", str(broken),
+                 "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "programme.toml › [calendar]: 'year_start_month' is 0" in err
+    assert "The previous database was left unchanged." in err
+    assert database.read_bytes() == before
+
+
+def test_a_copied_reference_folder_uses_its_own_programme_file(tmp_path, monkeypatch):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    (folder / "programme.toml").write_text(CALENDAR_QUARTERS, encoding="utf-8")
+    monkeypatch.setenv("MM_REFERENCE_DIR", str(folder))
+    monkeypatch.delenv("MM_PROGRAMME", raising=False)
+    assert load_reference().programme.board == "Steering Committee"
+    monkeypatch.setenv("MM_PROGRAMME", str(BUNDLED))
+    assert load_reference().programme.board == "Global Project Board"

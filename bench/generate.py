@@ -29,11 +29,12 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from etl import spec  # noqa: E402
-from etl.reference import REFERENCE_DIR, phase_periods  # noqa: E402
+from etl.programme import read_programme  # noqa: E402
+from etl.reference import REFERENCE_DIR  # noqa: E402
 
 DATA_DIR = REPOSITORY / "bench" / ".data"
 AS_OF = dt.date(2017, 7, 31)  # the sample's snapshot date, so statuses are spread as in the sample
-GENERATOR_VERSION = 2  # bump when the content changes, so cached files are rewritten
+GENERATOR_VERSION = 3  # bump when the content changes, so cached files are rewritten
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ def sample_multiple(factor: int) -> Scale:
 SCALES = {s.name: s for s in (PORTFOLIO, QUICK, sample_multiple(1), sample_multiple(10), sample_multiple(100))}
 ACCOUNTS = ("71200", "71300", "71600", "72100", "72500", "74200", "74500", "75700")  # ERP account codes
 COUNTRY_OUTPUTS = ("1", "2", "3", "4")
+# The portfolio is the bundled programme (its calendar, phases, agencies, milestones) with generated countries.
+PROGRAMME = read_programme(REFERENCE_DIR / "programme.toml")
+AGENCIES = tuple(agency.code for agency in PROGRAMME.agencies)
+INCEPTION_MILESTONES = tuple(m.title for m in PROGRAMME.milestones if m.kind == "inception")
 
 
 @dataclass(frozen=True)
@@ -93,18 +98,24 @@ def country_codes(count: int) -> list[str]:
 
 
 def write_reference(directory: Path, codes: list[str]) -> None:
+    """A reference folder for the portfolio: its own country list (codes AAA, AAB, ...) and the bundled
+    programme file with those countries in place of the bundled ones."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name in ("outputs.csv", "fx_rates.csv", "no_value_markers.csv", "header_aliases.csv"):
+    for name in ("fx_rates.csv", "no_value_markers.csv", "header_aliases.csv"):
         shutil.copy(REFERENCE_DIR / name, directory / name)
     with open(REFERENCE_DIR / "countries.csv", newline="", encoding="utf-8") as handle:
         fields = next(csv.reader(handle))
     with open(directory / "countries.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fields)
         writer.writeheader()
-        for number, code in enumerate(codes):
+        for code in codes:
             writer.writerow({"iso3": code, "iso_numeric": "", "name": f"Portfolio country {code}", "aliases": "",
-                             "region": f"Region {number % 6 + 1}", "government_lead": f"Ministry {code}",
                              "latitude": "", "longitude": "", "iso2": ""})
+    blocks = (REFERENCE_DIR / "programme.toml").read_text(encoding="utf-8").split("\n\n")
+    kept = [block for block in blocks if not block.lstrip().startswith("[[countries]]")]
+    countries = [f'[[countries]]\niso3 = "{code}"\nregion = "Region {number % 6 + 1}"\n'
+                 f'government_lead = "Ministry {code}"' for number, code in enumerate(codes)]
+    (directory / "programme.toml").write_text("\n\n".join(kept + countries) + "\n", encoding="utf-8")
 
 
 def _units(scale: Scale) -> list[str]:
@@ -114,7 +125,7 @@ def _units(scale: Scale) -> list[str]:
 
 
 def results_rows(scale: Scale, rng: random.Random) -> list[list]:
-    periods = phase_periods()
+    periods = PROGRAMME.periods()
     rows = []
     countries = _units(scale)
     for index in range(scale.indicator_periods // len(periods)):
@@ -165,8 +176,8 @@ def milestone_rows(scale: Scale, rng: random.Random) -> list[list]:
     rows = []
     for country in _units(scale):
         for number in range(scale.milestones_per_country):
-            inception = number < len(spec.INCEPTION_MILESTONES)
-            name = spec.INCEPTION_MILESTONES[number] if inception else f"Implementation milestone {number}"
+            inception = number < len(INCEPTION_MILESTONES)
+            name = INCEPTION_MILESTONES[number] if inception else f"Implementation milestone {number}"
             due = dt.date(2014, 6, 30) + dt.timedelta(days=30 * number)
             achieved = due + dt.timedelta(days=rng.randint(-60, 120)) if rng.random() < 0.85 else None
             rows.append([country, name, "inception" if inception else "implementation",
@@ -176,7 +187,7 @@ def milestone_rows(scale: Scale, rng: random.Random) -> list[list]:
 
 
 def narrative_rows(scale: Scale, rng: random.Random) -> list[list]:
-    started = [p.label for p in phase_periods() if p.start <= AS_OF]
+    started = [p.label for p in PROGRAMME.periods() if p.start <= AS_OF]
     countries = _units(scale)
     count = scale.narrative_rows or 2 * len(countries) * len(started)
     kinds = spec.NARRATIVE_KINDS
@@ -195,7 +206,8 @@ def expenditure_rows(scale: Scale, first: int, last: int) -> list[list]:
     account and voucher number as its Line, amounts in the country office's currency."""
     rng = random.Random(first)
     countries = _units(scale)
-    groups = [(c, o, a, y) for c in countries for o in COUNTRY_OUTPUTS for a in spec.AGENCIES for y in range(2014, 2018)]
+    groups = [(c, o, a, y) for c in countries for o in COUNTRY_OUTPUTS for a in AGENCIES
+              for y in range(PROGRAMME.first_year, PROGRAMME.last_year + 1)]
     rows = []
     for index in range(first, last):
         country, output, agency, year = groups[index % len(groups)]

@@ -1,6 +1,7 @@
 # make run  — create .venv, install pinned packages, build the database from the sample if absent, start the dashboard
 # make test — the same set-up plus test packages and Debian's chromium, then every test
 # make test-fast — the same set-up, then the quick loop: every test not marked slow (under a minute)
+# make run-example — the same as make run for the bundled Phase III-like example (examples/phase3)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,16 +14,25 @@ PORT ?= 8501
 # Where the server listens: this computer only (server.address in .streamlit/config.toml) unless
 # `ADDRESS=0.0.0.0 make run` shares it on the network, which then needs users in .streamlit/secrets.toml.
 ADDRESS ?=
+# A second bundled programme: its own programme file, sample workbooks and snapshot date.
+EXAMPLE := examples/phase3
+EXAMPLE_DATABASE := data/example-phase3.duckdb
 
-.PHONY: run test test-fast bench database sample template browser clean
+.PHONY: run run-example example test test-fast bench database sample template browser clean
 
 run: $(DATABASE)
 	$(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
+run-example: $(EXAMPLE_DATABASE)
+	MM_DB_PATH=$(EXAMPLE_DATABASE) MM_PROGRAMME=$(EXAMPLE)/programme.toml $(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
+
 database: $(DATABASE)
 
-$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) $(SAMPLE)/AS_OF data/reference/*.csv
-	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF)
+$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) $(SAMPLE)/AS_OF data/reference/*.csv data/reference/programme.toml
+	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF) --programme data/reference/programme.toml
+
+$(EXAMPLE_DATABASE): $(VENV)/.installed $(wildcard $(EXAMPLE)/sample/*.xlsx) $(EXAMPLE)/AS_OF $(EXAMPLE)/programme.toml data/reference/*.csv
+	$(BIN)/python -m etl load $(EXAMPLE)/sample --db $@ --as-of $$(cat $(EXAMPLE)/AS_OF) --programme $(EXAMPLE)/programme.toml
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,8 +64,12 @@ bench: $(VENV)/.installed-dev browser
 sample: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample.py
 
+# Regenerate the example's sample workbooks from its programme file (scripts/make_example.py).
+example: $(VENV)/.installed
+	$(BIN)/python scripts/make_example.py $(EXAMPLE)
+
 template: $(VENV)/.installed
 	$(BIN)/python -m etl template all templates/programme-report-template.xlsx
 
 clean:
-	rm -rf $(VENV) $(DATABASE) test-output .pytest_cache
+	rm -rf $(VENV) $(DATABASE) $(EXAMPLE_DATABASE) test-output .pytest_cache

@@ -13,7 +13,7 @@ from etl.load import run_load
 from etl.templates import write_template
 
 from .helpers.loading import sha256
-from .helpers.paths import APP, SAMPLE_AS_OF, SAMPLE_DIR
+from .helpers.paths import APP, EXAMPLE_AS_OF, EXAMPLE_DIR, EXAMPLE_PROGRAMME, SAMPLE_AS_OF, SAMPLE_DIR
 from .helpers.rows import good_rows
 
 
@@ -35,6 +35,14 @@ def sample_database(tmp_path_factory) -> Path:
     """The bundled sample loaded once into a fresh database."""
     path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
     run_load([SAMPLE_DIR], path, as_of=SAMPLE_AS_OF)
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_database(tmp_path_factory) -> Path:
+    """The second bundled programme (examples/phase3) loaded once with its own programme file."""
+    path = tmp_path_factory.mktemp("example") / "warehouse.duckdb"
+    run_load([EXAMPLE_DIR / "sample"], path, as_of=EXAMPLE_AS_OF, programme=EXAMPLE_PROGRAMME)
     return path
 
 

@@ -1,0 +1,82 @@
+"""The second bundled programme (examples/phase3: calendar years, quarterly reporting, three agencies,
+eleven countries, two outcomes) loads and exports from the same code as Phase II (issue 13, item 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import duckdb
+import openpyxl
+import pytest
+
+from etl.export_iati import export_iati
+from etl.reference import load_reference
+from etl.templates import build_workbook
+from scripts.make_example import make_example
+
+from .helpers.paths import EXAMPLE_DIR, EXAMPLE_PROGRAMME
+
+
+def test_its_workbooks_are_those_its_generator_writes(tmp_path):
+    written = make_example(EXAMPLE_DIR, tmp_path)
+    bundled = sorted((EXAMPLE_DIR / "sample").glob("*.xlsx"))
+    assert [p.name for p in written] and sorted(p.name for p in written) == [p.name for p in bundled]
+    for path in bundled:
+        fresh, kept = openpyxl.load_workbook(tmp_path / path.name), openpyxl.load_workbook(path)
+        assert fresh.sheetnames == kept.sheetnames
+        for name in fresh.sheetnames:
+            assert list(fresh[name].iter_rows(values_only=True)) == list(kept[name].iter_rows(values_only=True)), (
+                f"{path.name} › {name} differs from what scripts/make_example.py writes: run `make example`")
+
+
+def test_its_templates_list_its_own_countries_agencies_and_quarters():
+    reference = load_reference(programme=EXAMPLE_PROGRAMME)
+    workbook = build_workbook(["workplan", "results"], reference=reference)
+    lists = {column[0].value: [cell.value for cell in column[1:] if cell.value is not None]
+             for column in workbook["Lists"].iter_cols()}
+    assert lists["agency"] == ["IOM", "UNDP", "ILO"]
+    assert lists["period"][:2] == ["2019 Q1", "2019 Q2"] and len(lists["period"]) == 16
+    assert "Philippines" in lists["country"] and "Nigeria" in lists["country"]
+    assert workbook["Guide"]["A1"].value.startswith("Joint Programme on Migration and the SDGs: Making Migration")
+
+
+def test_it_loads_without_a_rejected_row_into_its_own_tables(example_database):
+    with duckdb.connect(str(example_database), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM rejected_rows").fetchone()[0] == 0
+        assert connection.execute("SELECT board, year_start_month, reporting FROM programme").fetchone() == (
+            "Programme Steering Committee", 1, "quarter")
+        assert connection.execute("SELECT count(*) FROM countries").fetchone()[0] == 11
+        assert connection.execute("SELECT level, count(*) FROM results_chain GROUP BY level ORDER BY level"
+                                  ).fetchall() == [("impact", 1), ("outcome", 2), ("output", 6)]
+        assert connection.execute("SELECT count(DISTINCT period) FROM indicator_progress").fetchone()[0] == 16
+        # a country that was not in Phase II, and the third agency, have figures
+        assert connection.execute("SELECT count(*) FROM indicator_progress WHERE country = 'NGA'").fetchone()[0] > 0
+        assert connection.execute("SELECT sum(budget_usd) FROM finance_summary WHERE agency = 'ILO'"
+                                  ).fetchone()[0] > 0
+        assert connection.execute("SELECT deadline FROM inception_deadline").fetchone()[0] == dt.date(2019, 6, 30)
+
+
+def test_its_iati_export_follows_its_calendar_and_agencies(example_database, tmp_path):
+    out = tmp_path / "phase3.xml"
+    export_iati(example_database, out)
+    root = ET.parse(out).getroot()
+    first = root.find("iati-activity")
+    assert first.findtext("iati-identifier").startswith("XM-DAC-47066-M4SD-")  # IOM reports it
+    assert {e.get("ref") for e in first.findall("participating-org") if e.get("role") == "4"} == {
+        "XM-DAC-47066", "XM-DAC-41114", "XM-DAC-41302"}
+    assert [(d.get("type"), d.get("iso-date")) for d in first.findall("activity-date")] == [
+        ("1", "2019-01-01"), ("3", "2022-12-31")]
+    budget = root.find(".//budget")
+    assert (budget.find("period-start").get("iso-date"), budget.find("period-end").get("iso-date")) in {
+        (f"{year}-01-01", f"{year}-12-31") for year in range(2019, 2023)}
+    periods = root.findall(".//indicator/period")
+    assert periods and {p.find("period-start").get("iso-date")[5:] for p in periods} == {"01-01", "04-01", "07-01", "10-01"}
+
+
+@pytest.mark.parametrize("value", ["2019 Q3", "q3 2019", "2019-Q3", "Q3-2019"])
+def test_a_quarter_is_read_in_its_spellings(value):
+    from etl import spec
+    from etl.parse import parser_for
+    parse = parser_for(spec.NARRATIVE.column("period"), load_reference(programme=EXAMPLE_PROGRAMME))
+    assert parse(value) == "2019 Q3"

@@ -78,8 +78,10 @@ class IatiWriter:
         return "global level" if country == GLOBAL else self.countries.get(country, country)
 
     def activity(self, root: ET.Element, identifier: str, title: str, country: str, hierarchy: int,
-                 currency: str | None = None) -> ET.Element:
-        """The header elements every activity has, in schema order, up to recipient-country."""
+                 currency: str | None = None, outputs: list[str] | None = None) -> ET.Element:
+        """The header elements every activity has, in schema order, up to its tags: the SDG targets of the
+        outputs it covers (`outputs`: default, every output of its scope), as IATI tags of vocabulary 3
+        (UN SDG targets)."""
         attributes = {"{http://www.w3.org/XML/1998/namespace}lang": "en", "hierarchy": str(hierarchy),
                       "last-updated-datetime": dt.datetime.now().replace(microsecond=0).isoformat()}
         if currency:
@@ -104,6 +106,10 @@ class IatiWriter:
         ET.SubElement(activity, "activity-scope", code="1" if country == GLOBAL else "4")
         if country != GLOBAL and country in self.iso2:
             ET.SubElement(activity, "recipient-country", code=self.iso2[country], percentage="100")
+        scope = "global" if country == GLOBAL else "country"
+        covered = [o for o in self.programme.outputs if (o.code in outputs if outputs is not None else o.scope == scope)]
+        for target in dict.fromkeys(target for output in covered for target in output.sdg_targets):
+            ET.SubElement(activity, "tag", vocabulary="3", code=target)
         self.counts["activities"] += 1
         return activity
 
@@ -163,7 +169,7 @@ class IatiWriter:
             # Each value names its own currency: a country may report some years in USD, others locally.
             activity = self.activity(root, f"{self.identifier(country)}-O{output}-{agency}",
                                      f"{self.programme.title} - {self.country_name(country)} - Output {output} ({agency})",
-                                     country, 2, years[0][3])
+                                     country, 2, years[0][3], [output])
             for _, _, year, currency, budget, _, _ in years:
                 element = ET.SubElement(activity, "budget", type="1", status="2")
                 start, end = self.programme.year_start(year), self.programme.year_end(year)

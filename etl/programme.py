@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ PERIOD_LETTER = {"half-year": "H", "quarter": "Q"}
 LEVELS = ("impact", "outcome", "output")  # from the top of a results chain down
 SCOPES = ("country", "global")
 MILESTONE_KINDS = ("inception", "implementation")
+SDG_TARGET = re.compile(r"(?:[1-9]|1[0-7])\.(?:[1-9]|1[0-9]|[a-j])")  # 1.1 ... 17.19, 10.c
 MONTHS_OF_GRACE = 12  # dates up to a year after the last phase ends are reports on it, later ones typing errors
 
 
@@ -350,6 +352,9 @@ def read_programme(path: Path) -> Programme:
                         table.get("assumptions", str, ""))
         result = Result(**{**result.__dict__, "code": str(result.code).strip(),
                            "parent": None if result.parent is None else str(result.parent).strip()})
+        for target in result.sdg_targets:
+            if not SDG_TARGET.fullmatch(target):
+                raise table.error(f"'sdg_targets' has {target!r}, expected SDG target codes like \"10.7\" or \"10.c\"")
         if level == "output" and result.scope is None:
             raise table.error("'scope' is missing: an output is \"country\" (each country reports it) or \"global\"")
         table.done()

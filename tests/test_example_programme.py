@@ -67,6 +67,10 @@ def test_its_iati_export_follows_its_calendar_and_agencies(example_database, tmp
         "XM-DAC-47066", "XM-DAC-41114", "XM-DAC-41302"}
     assert [(d.get("type"), d.get("iso-date")) for d in first.findall("activity-date")] == [
         ("1", "2019-01-01"), ("3", "2022-12-31")]
+    tags = {(t.get("vocabulary"), t.get("code")) for t in first.findall("tag")}
+    assert tags == {("3", "10.7"), ("3", "11.3"), ("3", "8.8"), ("3", "10.c"), ("3", "17.18")}  # its country outputs'
+    finance = [a for a in root.findall("iati-activity") if a.findtext("iati-identifier").endswith("-O3-ILO")][0]
+    assert {t.get("code") for t in finance.findall("tag")} == {"8.8", "10.c"}  # output 3's own
     budget = root.find(".//budget")
     assert (budget.find("period-start").get("iso-date"), budget.find("period-end").get("iso-date")) in {
         (f"{year}-01-01", f"{year}-12-31") for year in range(2019, 2023)}

@@ -123,6 +123,7 @@ def test_yearly_reporting_from_july(tmp_path):
     ('iso3 = "PHL"', 'iso3 = "PHL"\nphases = ["IV"]', "phase 'IV' is not declared under [[phases]]"),
     ("[[agencies]]", "[[agency]]", "table(s) 'agency' not used by this version"),
     ("[programme]", "[programme", "not a valid TOML file"),
+    ('sdg_targets = ["10.7", "8.8"]', 'sdg_targets = ["10.7", "SDG 8"]', "'sdg_targets' has 'SDG 8', expected SDG target"),
 ])
 def test_a_programme_file_with_a_mistake_is_refused_naming_where(tmp_path, old, new, message):
     assert old in CALENDAR_QUARTERS

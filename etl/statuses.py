@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "statuses.csv"
-FAMILIES = ("indicator", "country", "activity", "milestone", "recommendation", "narrative")
+FAMILIES = ("indicator", "country", "result", "activity", "milestone", "recommendation", "narrative")
 
 
 @dataclass(frozen=True)

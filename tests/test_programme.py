@@ -232,3 +232,32 @@ def test_a_copied_reference_folder_uses_its_own_programme_file(tmp_path, monkeyp
     assert load_reference().programme.board == "Steering Committee"
     monkeypatch.setenv("MM_PROGRAMME", str(BUNDLED))
     assert load_reference().programme.board == "Global Project Board"
+
+
+def test_a_result_status_rolls_up_from_indicators_to_outputs_to_an_outcome_to_the_impact(tmp_path, write_workbook):
+    """Output 1: two indicators on track -> on track; Output 2: one off track, one at risk -> off track (30%
+    or more off track); outcome O (outputs 1 and 2): one of two off track -> off track; impact A (O and
+    outputs 3-7, not reported): off track. The thresholds are the family 'result' of statuses.csv."""
+    path = bundled_with(tmp_path, ('code = "1"\nlevel = "output"\nparent = "A"', 'code = "O"\nlevel = "outcome"\n'
+                                   'parent = "A"\ntitle = "Outcome"\n\n[[results]]\ncode = "1"\nlevel = "output"\n'
+                                   'parent = "O"'),
+                        ('code = "2"\nlevel = "output"\nparent = "A"', 'code = "2"\nlevel = "output"\nparent = "O"'))
+    def row(output, code, actual):
+        return dict(output_code=f"Output {output}", indicator_code=code, indicator_title=f"Indicator {code}",
+                    unit="things", direction="higher is better", country="Jamaica", baseline=0, period="2014/15 H1",
+                    target=10, actual=actual)
+    rows = [row(1, "1.1", 10), row(1, "1.2", 9.5), row(2, "2.1", 2), row(2, "2.2", 7)]
+    database = tmp_path / "w.duckdb"
+    summary = run_load([write_workbook({"results": rows})], database, as_of=dt.date(2015, 6, 30), programme=path)
+    assert not summary.rejected
+    with duckdb.connect(str(database), read_only=True) as connection:
+        found = dict(connection.execute(
+            "SELECT code, status FROM result_status WHERE period = '2014/15 H1' AND country IS NULL").fetchall())
+        by_country = dict(connection.execute(
+            "SELECT code, status FROM result_status WHERE period = '2014/15 H1' AND country = 'JAM'").fetchall())
+        other = dict(connection.execute(
+            "SELECT code, status FROM result_status WHERE period = '2014/15 H1' AND country = 'SRB'").fetchall())
+    assert {code: found[code] for code in ("1", "2", "3", "O", "A")} == {
+        "1": "on track", "2": "off track", "3": "not reported", "O": "off track", "A": "off track"}
+    assert by_country == found
+    assert set(other.values()) == {"not reported"}

@@ -38,6 +38,17 @@ CASE
     ELSE 'off track'
 END;
 
+-- A status judged from counts of statuses under it (a country's or an output's indicators, an outcome's
+-- results): on track when at least the family's 'on track' share of those with data are on track, off
+-- track when its 'off track' share or more are off track, else at risk; not reported when none has data.
+CREATE MACRO rolled_up_status(status_family, on_track, at_risk, off_track) AS
+CASE
+    WHEN coalesce(on_track + at_risk + off_track, 0) = 0 THEN 'not reported'
+    WHEN on_track >= status_threshold(status_family, 'on track') * (on_track + at_risk + off_track) THEN 'on track'
+    WHEN off_track >= status_threshold(status_family, 'off track') * (on_track + at_risk + off_track) THEN 'off track'
+    ELSE 'at risk'
+END;
+
 CREATE VIEW indicator_progress AS
 WITH timed AS (
     SELECT r.*, p.period_start, p.period_end, p.programme_year,
@@ -142,3 +153,60 @@ SELECT r.number, r.title, r.addressee, r.phase, r.management_response, r.respons
             THEN date_diff('day', r.due_date, d.as_of_date) END AS days_overdue,
        r.detail, r.source_file, r.source_sheet, r.source_row
 FROM recommendations r CROSS JOIN reporting_date d;
+
+-- The theory of change: every result of the programme's chain (results_chain: impact -> outcomes ->
+-- outputs) with a status for each period, for each country and GLOBAL and for the whole programme
+-- (country NULL). An output's status rolls up from its indicators; an outcome's from its outputs; the
+-- impact's from the results directly under it (outcomes, or outputs hung from it) - each by
+-- rolled_up_status with the thresholds of the family 'result' (data/reference/statuses.csv). The counts
+-- are of indicators for an output and of results for the levels above.
+CREATE VIEW result_status AS
+WITH scopes AS (
+    SELECT iso3 AS country FROM countries UNION ALL SELECT 'GLOBAL' UNION ALL SELECT NULL
+), grid AS (
+    SELECT r.code, r.level, r.parent, r.title, p.period, s.country
+    FROM results_chain r CROSS JOIN periods p CROSS JOIN scopes s
+), indicator_counts AS (
+    SELECT output_code AS code, period, country,
+           count(*) FILTER (WHERE status = 'on track') AS on_track,
+           count(*) FILTER (WHERE status = 'at risk') AS at_risk,
+           count(*) FILTER (WHERE status = 'off track') AS off_track,
+           count(*) FILTER (WHERE status = 'no data') AS no_data
+    FROM indicator_progress GROUP BY GROUPING SETS ((output_code, period, country), (output_code, period))
+), outputs AS (
+    SELECT g.*, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
+           coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data
+    FROM grid g LEFT JOIN indicator_counts k
+         ON k.code = g.code AND k.period = g.period AND k.country IS NOT DISTINCT FROM g.country
+    WHERE g.level = 'output'
+), judged_outputs AS (
+    SELECT *, rolled_up_status('result', on_track, at_risk, off_track) AS status FROM outputs
+), outcomes AS (
+    SELECT g.code, g.level, g.parent, g.title, g.period, g.country,
+           count(c.code) FILTER (WHERE c.status = 'on track') AS on_track,
+           count(c.code) FILTER (WHERE c.status = 'at risk') AS at_risk,
+           count(c.code) FILTER (WHERE c.status = 'off track') AS off_track,
+           count(c.code) FILTER (WHERE c.status = 'not reported') AS no_data
+    FROM grid g LEFT JOIN judged_outputs c
+         ON c.parent = g.code AND c.period = g.period AND c.country IS NOT DISTINCT FROM g.country
+    WHERE g.level = 'outcome'
+    GROUP BY ALL
+), judged_outcomes AS (
+    SELECT *, rolled_up_status('result', on_track, at_risk, off_track) AS status FROM outcomes
+), below_impact AS (
+    SELECT * FROM judged_outputs UNION ALL SELECT * FROM judged_outcomes
+), impacts AS (
+    SELECT g.code, g.level, g.parent, g.title, g.period, g.country,
+           count(c.code) FILTER (WHERE c.status = 'on track') AS on_track,
+           count(c.code) FILTER (WHERE c.status = 'at risk') AS at_risk,
+           count(c.code) FILTER (WHERE c.status = 'off track') AS off_track,
+           count(c.code) FILTER (WHERE c.status = 'not reported') AS no_data
+    FROM grid g LEFT JOIN below_impact c
+         ON c.parent = g.code AND c.period = g.period AND c.country IS NOT DISTINCT FROM g.country
+    WHERE g.level = 'impact'
+    GROUP BY ALL
+)
+SELECT code, level, parent, title, period, country, on_track, at_risk, off_track, no_data, status
+FROM below_impact
+UNION ALL
+SELECT *, rolled_up_status('result', on_track, at_risk, off_track) FROM impacts;

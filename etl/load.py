@@ -60,7 +60,7 @@ CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHA
                         earliest_date DATE NOT NULL, latest_date DATE NOT NULL, source VARCHAR NOT NULL,
                         sha256 VARCHAR NOT NULL, review VARCHAR, review_date DATE);
 CREATE TABLE phases (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
-                     ordinal INTEGER NOT NULL);
+                     ordinal INTEGER NOT NULL, year_start_month INTEGER NOT NULL, reporting VARCHAR NOT NULL);
 CREATE TABLE agencies (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, iati_org VARCHAR, ordinal INTEGER NOT NULL);
 CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR,
                         phases VARCHAR[] NOT NULL, iso2 VARCHAR, iso_numeric VARCHAR, latitude DOUBLE, longitude DOUBLE);
@@ -73,7 +73,8 @@ CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT N
                                    kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL);
 CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
 CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
-                      period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL);
+                      period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL,
+                      phase VARCHAR NOT NULL);
 CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
                        PRIMARY KEY (currency, year));
 CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
@@ -146,7 +147,8 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
         programme.reporting_agency, programme.year_start_month, programme.reporting, programme.start, programme.end,
         programme.earliest_date, programme.latest_date, programme.source, programme.sha256, programme.review,
         programme.review_date)])
-    _insert_rows(connection, "phases", [(p.code, p.name, p.start, p.end, n) for n, p in enumerate(programme.phases)])
+    _insert_rows(connection, "phases", [(p.code, p.name, p.start, p.end, n, p.year_start_month, p.reporting)
+                                        for n, p in enumerate(programme.phases)])
     _insert_rows(connection, "agencies", [(a.code, a.name, a.iati_org, n) for n, a in enumerate(programme.agencies)])
     countries = {country.iso3: country for country in programme.countries}
     _insert_rows(connection, "countries",
@@ -163,7 +165,8 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
     _insert_rows(connection, "recommendation_phases",
                  [(phase, n) for n, phase in enumerate(programme.recommendation_phases)])
     _insert_rows(connection, "periods", [(p.label, p.programme_year, p.half, p.start, p.end,
-                                          programme.year_label(p.programme_year)) for p in reference.periods.values()])
+                                          programme.phase_of(p.phase).year_label(p.programme_year), p.phase)
+                                         for p in reference.periods.values()])
     _insert_rows(connection, "fx_rates", [(c, y, str(rate)) for (c, y), rate in sorted(reference.fx_rates.items())])
     _insert_rows(connection, "statuses", statuses.rows())
 

@@ -208,28 +208,29 @@ def year_parser(reference: Reference) -> Callable[[Any], int]:
 
 
 def programme_year_parser(reference: Reference) -> Callable[[Any], int]:
-    """A programme year of the programme's phases: the year it starts in, or (programme years not starting
-    in January) its label, 2014/15."""
+    """A programme year with reporting periods: the year it starts in, or (for a phase whose programme years
+    do not start in January) its label, 2014/15."""
     programme = reference.programme
-    first, last = programme.first_year, programme.last_year
-    start = dt.date(first, programme.year_start_month, 1)
-    end = dt.date(first + 1, programme.year_start_month, 1) - dt.timedelta(days=1)
-    if programme.year_start_month == 1:
-        expected = f"a year from {first} to {last}"
-    else:
-        expected = (f"a programme year from {first} to {last} ({first} or {programme.year_label(first)} = "
-                    f"{start:%b %Y} - {end:%b %Y})")
+    years = set(programme.programme_years)
+    first, last = min(years), max(years)
+    feb_like = [phase for phase in programme.phases if phase.year_start_month != 1]
+    notes = "; ".join((f"{phase.name}: " if len(programme.phases) > 1 else "")
+                      + f"{phase.first_year} or {phase.year_label(phase.first_year)} = "
+                        f"{phase.year_start(phase.first_year):%b %Y} - {phase.year_end(phase.first_year):%b %Y}"
+                      for phase in feb_like)
+    expected = f"a programme year from {first} to {last} ({notes})" if notes else f"a year from {first} to {last}"
 
     def parse_programme_year(value: Any) -> int:
-        if isinstance(value, str) and programme.year_start_month != 1:
+        label = None
+        if isinstance(value, str):
             match = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", value.strip())
             if match:
-                year, second = int(match.group(1)), int(match.group(2)[-2:])
-                if (year + 1) % 100 != second:
+                label, second = int(match.group(1)), int(match.group(2)[-2:])
+                if (label + 1) % 100 != second:
                     raise ValueProblem(value, expected)
-                value = year
+                value = label
         number = _whole_number(value, expected)
-        if not first <= number <= last:
+        if number not in years or (label is not None and programme.phase_of_year(number).year_start_month == 1):
             raise ValueProblem(value, expected)
         return number
 
@@ -433,19 +434,24 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
     with other separators: '2014/15 H1', '2014-2015 H1', 'H1 2014/15'; '2019 Q3', 'Q3-2019'; '2020'."""
     periods = list(reference.periods.values())
     programme = reference.programme
-    rhythm = {"half-year": "half-year", "quarter": "quarter", "year": "year"}[programme.reporting]
+    rhythm = programme.words["rhythm"]
     examples = " or ".join(f"{p.label} ({p.start:%b}-{p.end:%b})" for p in periods[:2])
     expected = f"a reporting {rhythm} such as {examples}"
     year = r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?"
     part = r"([HQ])\s*([1-4])"
     forward, backward, alone = (re.compile(year + r"\s*-?\s*" + part), re.compile(part + r"\s*-?\s*" + year),
                                 re.compile(year))
+    # each period by (first year, the second year's last two digits or None, H/Q or None, its number or None)
+    index = {}
+    for period in periods:
+        match = forward.fullmatch(period.label) or alone.fullmatch(period.label)
+        first, second, *rest = match.groups()
+        index[(int(first), None if second is None else int(second[-2:]), *rest)] = period.label
 
     def parse_period(value: Any) -> str:
         text = clean_text(value).upper()
         letter = number = None
-        match = forward.fullmatch(text)
-        if match:
+        if (match := forward.fullmatch(text)):
             first, second, letter, number = match.groups()
         elif (match := backward.fullmatch(text)):
             letter, number, first, second = match.groups()
@@ -453,14 +459,8 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
             first, second = match.groups()
         else:
             raise ValueProblem(value, expected)
-        first_year = int(first)
-        if programme.year_start_month == 1:
-            if second is not None:
-                raise ValueProblem(value, expected)
-        elif second is None or (first_year + 1) % 100 != int(second[-2:]):
-            raise ValueProblem(value, expected)
-        label = programme.year_label(first_year) + (f" {letter}{number}" if letter else "")
-        if label not in reference.periods:
+        label = index.get((int(first), None if second is None else int(second[-2:]), letter, number))
+        if label is None:
             raise ValueProblem(value, expected)
         return label
 

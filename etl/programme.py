@@ -44,10 +44,49 @@ class ProgrammeError(EtlError):
 
 @dataclass(frozen=True)
 class Phase:
+    """A phase and its calendar (the file's [calendar] unless the phase gives its own): the month its
+    programme years start and how often it reports."""
+
     code: str
     name: str
     start: dt.date
     end: dt.date
+    year_start_month: int
+    reporting: str
+
+    @property
+    def first_year(self) -> int:
+        return self.programme_year_of(self.start)
+
+    @property
+    def last_year(self) -> int:
+        return self.programme_year_of(self.end)
+
+    def programme_year_of(self, day: dt.date) -> int:
+        return day.year if day.month >= self.year_start_month else day.year - 1
+
+    def year_label(self, year: int) -> str:
+        """2019/20 for a programme year from February 2019; 2020 for a calendar year."""
+        return str(year) if self.year_start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
+
+    def year_start(self, year: int) -> dt.date:
+        return dt.date(year, self.year_start_month, 1)
+
+    def year_end(self, year: int) -> dt.date:
+        return _add_months(self.year_start(year), 12) - dt.timedelta(days=1)
+
+    def periods(self) -> list["Period"]:
+        """The reporting periods of every programme year the phase covers, in order."""
+        count = REPORTING[self.reporting]
+        months = 12 // count
+        found = []
+        for year in range(self.first_year, self.last_year + 1):
+            for number in range(1, count + 1):
+                start = _add_months(self.year_start(year), (number - 1) * months)
+                end = _add_months(start, months) - dt.timedelta(days=1)
+                label = self.year_label(year) + (f" {PERIOD_LETTER[self.reporting]}{number}" if count > 1 else "")
+                found.append(Period(label, year, number, start, end, self.code))
+        return found
 
 
 @dataclass(frozen=True)
@@ -94,6 +133,7 @@ class Period:
     half: int  # its number within the programme year: 1-2 (half-years), 1-4 (quarters), 1 (years)
     start: dt.date
     end: dt.date
+    phase: str = ""  # the code of the phase whose calendar it is of
 
 
 @dataclass(frozen=True)
@@ -106,7 +146,7 @@ class Programme:
     board: str
     donor: str
     reporting_agency: str
-    year_start_month: int
+    year_start_month: int  # [calendar]: the default of every phase
     reporting: str
     earliest_date: dt.date
     phases: tuple[Phase, ...]
@@ -133,11 +173,27 @@ class Programme:
 
     @property
     def first_year(self) -> int:
-        return self.programme_year_of(self.start)
+        return self.phases[0].first_year
 
     @property
     def last_year(self) -> int:
-        return self.programme_year_of(self.end)
+        return self.phases[-1].last_year
+
+    def phase_at(self, day: dt.date) -> Phase:
+        """The phase a day belongs to: the last one started by then (between phases, the one before; before
+        the first, the first)."""
+        started = [phase for phase in self.phases if phase.start <= day]
+        return started[-1] if started else self.phases[0]
+
+    def phase_of_year(self, year: int) -> Phase:
+        """The phase whose calendar a programme year follows: the last one whose years had begun by then."""
+        begun = [phase for phase in self.phases if phase.first_year <= year]
+        return begun[-1] if begun else self.phases[0]
+
+    @property
+    def calendars(self) -> list[tuple[int, str]]:
+        """The distinct (year_start_month, reporting) of the phases, in order."""
+        return list(dict.fromkeys((phase.year_start_month, phase.reporting) for phase in self.phases))
 
     @property
     def outputs(self) -> tuple[Result, ...]:
@@ -145,56 +201,71 @@ class Programme:
 
     def year_start(self, year: int) -> dt.date:
         """The first day of programme year `year`."""
-        return dt.date(year, self.year_start_month, 1)
+        return self.phase_of_year(year).year_start(year)
 
     def year_end(self, year: int) -> dt.date:
         """The last day of programme year `year`."""
-        return _add_months(self.year_start(year), 12) - dt.timedelta(days=1)
+        return self.phase_of_year(year).year_end(year)
 
     def phase_of(self, code: str) -> Phase:
         return next(phase for phase in self.phases if phase.code == code)
 
     def programme_year_of(self, day: dt.date) -> int:
-        return day.year if day.month >= self.year_start_month else day.year - 1
+        return self.phase_at(day).programme_year_of(day)
 
     def year_label(self, year: int) -> str:
         """2019/20 for a programme year from February 2019; 2020 for a calendar year."""
-        return str(year) if self.year_start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
+        return self.phase_of_year(year).year_label(year)
+
+    @property
+    def programme_years(self) -> list[int]:
+        """The programme years that have reporting periods (a year between two phases has none)."""
+        return sorted({period.programme_year for period in self.periods()})
 
     @functools.cached_property
     def words(self) -> dict[str, str]:
         """The programme facts a column's note or a message names (etl/spec.py, note_of)."""
         periods = self.periods()
         codes = [agency.code for agency in self.agencies]
-        first = dt.date(self.first_year, self.year_start_month, 1)
-        year_end = _add_months(first, 12) - dt.timedelta(days=1)
         phases = list(self.recommendation_phases)
+        # one example per calendar: the first phase that follows it
+        examples = [next(phase for phase in self.phases if (phase.year_start_month, phase.reporting) == calendar)
+                    for calendar in self.calendars]
+        rhythms = list(dict.fromkeys(phase.reporting for phase in self.phases))
+
+        def year_note(phase: Phase) -> str:
+            year = phase.first_year
+            if phase.year_start_month == 1:
+                return f"calendar year, e.g. {year}"
+            return f"{year} (or {phase.year_label(year)}) = {phase.year_start(year):%b %Y} - {phase.year_end(year):%b %Y}"
+
+        def named(phase: Phase, text: str) -> str:
+            return f"{phase.name}: {text}" if len(examples) > 1 else text
+
+        note = "; ".join(named(phase, year_note(phase)) for phase in examples)
         return {
             "agencies": " or ".join([", ".join(codes[:-1]), codes[-1]] if len(codes) > 1 else codes),
-            "rhythm": self.reporting,
-            "period_examples": ", ".join(f"{p.label} = {_span(p.start, p.end)}" for p in periods[:2]),
+            "rhythm": rhythms[0] if len(rhythms) == 1 else "period",
+            "period_examples": "; ".join(named(phase, ", ".join(f"{p.label} = {_span(p.start, p.end)}"
+                                                                for p in phase.periods()[:2])) for phase in examples),
             "second_period": periods[min(1, len(periods) - 1)].label,
             "programme_end": f"{self.end:%B %Y}",
-            "programme_year_note": (f"Year the programme year starts: {self.first_year} (or "
-                                    f"{self.year_label(self.first_year)}) = {first:%b %Y} - {year_end:%b %Y}"
-                                    if self.year_start_month != 1 else f"Calendar year, e.g. {self.first_year}"),
+            "programme_year_note": (f"Calendar year, e.g. {self.first_year}" if self.calendars == [(1, self.reporting)]
+                                    and len(examples) == 1 and examples[0].year_start_month == 1
+                                    else "Year the programme year starts: " + note),
             "recommendation_phases": ", or ".join([", ".join(phases[:-1]), phases[-1]] if len(phases) > 1 else phases),
             "milestone_example": (f"e.g. {self.milestones[0].title} (see the list)" if self.milestones
                                   else "The milestone's name"),
         }
 
     def periods(self) -> list[Period]:
-        """The reporting periods of every programme year the phases cover, in order."""
-        count = REPORTING[self.reporting]
-        months = 12 // count
-        found = []
-        for year in range(self.first_year, self.last_year + 1):
-            for number in range(1, count + 1):
-                start = _add_months(dt.date(year, self.year_start_month, 1), (number - 1) * months)
-                end = _add_months(start, months) - dt.timedelta(days=1)
-                label = self.year_label(year) + (f" {PERIOD_LETTER[self.reporting]}{number}" if count > 1 else "")
-                found.append(Period(label, year, number, start, end))
-        return found
+        """The reporting periods of every phase in order, each of its phase's calendar (a period two phases
+        of the same calendar share is the first one's)."""
+        found: dict[str, Period] = {}
+        for phase in self.phases:
+            for period in phase.periods():
+                found.setdefault(period.label, period)
+        return list(found.values())
 
 
 def _span(start: dt.date, end: dt.date) -> str:
@@ -310,16 +381,25 @@ def read_programme(path: Path) -> Programme:
     head = _Table(file, "[programme]", document.get("programme", {}))
     calendar = _Table(file, "[calendar]", document.get("calendar", {}))
     recommendations = _Table(file, "[recommendations]", document.get("recommendations", {}))
+    months = tuple(range(1, 13))
+    year_start_month = calendar.get("year_start_month", int, choices=months)
+    reporting = calendar.get("reporting", str, choices=tuple(REPORTING))
 
     phases = []
     for table in _items(file, document, "phases"):
         phase = Phase(table.get("code", str), table.get("name", str), table.get("start", dt.date),
-                      table.get("end", dt.date))
+                      table.get("end", dt.date), table.get("year_start_month", int, year_start_month, choices=months),
+                      table.get("reporting", str, reporting, choices=tuple(REPORTING)))
         if phase.end < phase.start:
             raise table.error(f"'end' {phase.end} is before 'start' {phase.start}")
         table.done()
         phases.append(phase)
     _unique(file, "phases", [p.code for p in phases])
+    phases.sort(key=lambda phase: phase.start)
+    for before, after in zip(phases, phases[1:]):
+        if after.start <= before.end:
+            raise ProgrammeError(f"{file} › [[phases]] ({after.code}): starts {after.start}, before {before.code} "
+                                 f"ends ({before.end}); phases follow one another")
     phase_codes = tuple(p.code for p in phases)
 
     agencies = []
@@ -376,8 +456,7 @@ def read_programme(path: Path) -> Programme:
         title=head.get("title", str), short_title=head.get("short_title", str), code=head.get("code", str, ""),
         board=head.get("board", str), donor=head.get("donor", str, ""),
         reporting_agency=head.get("reporting_agency", str, agency_codes[0], choices=agency_codes),
-        year_start_month=calendar.get("year_start_month", int, choices=tuple(range(1, 13))),
-        reporting=calendar.get("reporting", str, choices=tuple(REPORTING)),
+        year_start_month=year_start_month, reporting=reporting,
         earliest_date=calendar.get("earliest_date", dt.date, min(p.start for p in phases)),
         phases=tuple(phases), agencies=tuple(agencies), countries=tuple(countries), results=tuple(results),
         milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes),
@@ -401,7 +480,8 @@ def from_warehouse(connection: Any) -> Programme:
         source=source, sha256=sha256, title=title, short_title=short_title, code=code or "", board=board,
         donor=donor or "", reporting_agency=reporting_agency, year_start_month=year_start_month, reporting=reporting,
         earliest_date=earliest,
-        phases=tuple(Phase(*row) for row in rows("SELECT code, name, start_date, end_date FROM phases ORDER BY ordinal")),
+        phases=tuple(Phase(*row) for row in rows(
+            "SELECT code, name, start_date, end_date, year_start_month, reporting FROM phases ORDER BY ordinal")),
         agencies=tuple(Agency(c, n, o or "") for c, n, o in rows("SELECT code, name, iati_org FROM agencies ORDER BY ordinal")),
         countries=tuple(Country(iso3, tuple(phases), region or "", lead or "") for iso3, phases, region, lead in rows(
             "SELECT iso3, phases, region, government_lead FROM countries ORDER BY iso3")),

@@ -26,6 +26,7 @@ etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -135,11 +136,17 @@ RATE_YEARS = f"""
     FROM (SELECT DISTINCT currency FROM {RATES}) c CROSS JOIN range($1, $2 + 1) y
          JOIN {RATES} r ON r.currency = c.currency
     QUALIFY row_number() OVER (PARTITION BY c.currency, y.range ORDER BY abs(r.year - y.range), r.year) = 1"""
-def programme_year_macro(first_month: int) -> str:
-    """The SQL macro programme_year_of(day): the year its programme year starts in (programme years start
-    in `first_month`, 1 to 12)."""
-    return (f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS "
-            f"CASE WHEN month(day) >= {int(first_month)} THEN year(day) ELSE year(day) - 1 END")
+def programme_year_macro(phases: list[tuple[dt.date, int]]) -> str:
+    """The SQL macro programme_year_of(day): the year its programme year starts in. `phases`: each phase's
+    (start, the month its programme years start, 1 to 12), in order; a day follows the calendar of the last
+    phase started by then, the first phase's before it (etl/programme.py, Programme.programme_year_of)."""
+    def of_month(month: int) -> str:
+        return f"CASE WHEN month(day) >= {int(month)} THEN year(day) ELSE year(day) - 1 END"
+
+    sql = of_month(phases[0][1])
+    for start, month in phases[1:]:
+        sql = f"CASE WHEN day >= DATE '{start.isoformat()}' THEN {of_month(month)} ELSE {sql} END"
+    return f"CREATE OR REPLACE TEMP MACRO programme_year_of(day) AS {sql}"
 
 
 def rules_for(kind: str) -> tuple[Rule, ...]:
@@ -236,7 +243,7 @@ class Rules:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
         self.connection = connection
-        connection.execute(programme_year_macro(reference.programme.year_start_month))
+        connection.execute(programme_year_macro([(p.start, p.year_start_month) for p in reference.programme.phases]))
         self.rates = rates_table(reference)  # kept: DuckDB reads it in place
         connection.register(RATES, self.rates)
         # Years a row may name: the parsers keep dates from the earliest to the latest date (a January date is

@@ -261,3 +261,66 @@ def test_a_result_status_rolls_up_from_indicators_to_outputs_to_an_outcome_to_th
         "1": "on track", "2": "off track", "3": "not reported", "O": "off track", "A": "off track"}
     assert by_country == found
     assert set(other.values()) == {"not reported"}
+
+
+TWO_PHASES = ('''[[phases]]
+code = "II"
+name = "Phase II"
+start = 2014-02-01
+end = 2018-01-31
+''', '''[[phases]]
+code = "II"
+name = "Phase II"
+start = 2014-02-01
+end = 2018-01-31
+
+[[phases]]
+code = "III"
+name = "Phase III"
+start = 2019-01-01
+end = 2022-12-31
+year_start_month = 1
+reporting = "quarter"
+''')
+
+
+def test_two_phases_with_their_own_calendars_load_together(tmp_path, write_workbook):
+    """Phase II reports in February-to-January half-years, Phase III in calendar quarters: one warehouse holds
+    both phases' periods, each row is read by its phase's calendar, and a year between them has no periods."""
+    path = bundled_with(tmp_path, TWO_PHASES)
+    programme = read_programme(path)
+    labels = [p.label for p in programme.periods()]
+    assert labels[:2] == ["2014/15 H1", "2014/15 H2"] and labels[7:10] == ["2017/18 H2", "2019 Q1", "2019 Q2"]
+    assert len(labels) == 8 + 16 and programme.latest_date == dt.date(2023, 12, 31)
+    assert (programme.programme_year_of(dt.date(2018, 1, 15)), programme.programme_year_of(dt.date(2019, 1, 15))) == (
+        2017, 2019)
+    rows = good_rows()
+    rows["results"] += [dict(rows["results"][0], period="2019 Q3", indicator_code="1.9", target=5, actual=5),
+                        dict(rows["results"][0], period="Q4 2019", indicator_code="1.9", target=6, actual=None)]
+    rows["expenditure"] += [dict(rows["expenditure"][0], programme_year=2019),
+                            dict(rows["expenditure"][0], programme_year=2018, output_code="Output 2"),
+                            dict(rows["expenditure"][0], programme_year="2019/20", output_code="Output 3")]
+    rows["workplan"] += [dict(rows["workplan"][1], activity_code="2.1.9", planned_start=dt.date(2019, 1, 15),
+                              planned_end=dt.date(2019, 6, 30), currency="EUR", budget=1000)]
+    database = tmp_path / "w.duckdb"
+    summary = run_load([write_workbook(rows)], database, as_of=dt.date(2020, 6, 30), programme=path)
+    messages = [p.message for r in summary.rejected for p in r.problems]
+    assert len(messages) == 2, messages  # 2018 is no programme year; '2019/20' is not how Phase III writes 2019
+    assert all("expected a programme year from 2014 to 2022 (Phase II: 2014 or 2014/15 = Feb 2014 - Jan 2015)" in m
+               for m in messages), messages
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT phase, count(*) FROM periods GROUP BY phase ORDER BY phase").fetchall() == [
+            ("II", 8), ("III", 16)]
+        assert connection.execute("SELECT period, year_label FROM periods WHERE period IN ('2017/18 H2', '2019 Q3') "
+                                  "ORDER BY period").fetchall() == [("2017/18 H2", "2017/18"), ("2019 Q3", "2019")]
+        assert connection.execute("SELECT count(*) FROM indicator_progress WHERE indicator_code = '1.9'").fetchone()[0] == 2
+        # the 2019 work plan budget converts at the 2019 rate (calendar year of Phase III)
+        rate = connection.execute("SELECT fx_rate FROM activities WHERE activity_code = '2.1.9'").fetchone()[0]
+        assert rate == connection.execute("SELECT units_per_usd FROM fx_rates WHERE currency = 'EUR' AND year = 2019"
+                                          ).fetchone()[0]
+
+
+def test_phases_may_not_overlap(tmp_path):
+    path = bundled_with(tmp_path, (TWO_PHASES[0], TWO_PHASES[1].replace("start = 2019-01-01", "start = 2017-06-01")))
+    with pytest.raises(ProgrammeError, match=r"\[\[phases\]\] \(III\): starts 2017-06-01, before II ends"):
+        read_programme(path)

@@ -198,7 +198,16 @@ def test_rates_are_exact_fractions_quoted_as_shipped():
                                        (dt.date(2014, 12, 31), 2014), (dt.date(2011, 1, 1), 2010)])
 def test_programme_year_of_a_day(day, year):
     connection = duckdb.connect()
-    connection.execute(programme_year_macro(2))
+    connection.execute(programme_year_macro([(dt.date(2014, 2, 1), 2)]))
+    assert connection.execute("SELECT programme_year_of(?)", [day]).fetchone()[0] == year
+
+
+@pytest.mark.parametrize("day, year", [(dt.date(2018, 1, 31), 2017), (dt.date(2018, 12, 31), 2018),
+                                       (dt.date(2019, 1, 15), 2019), (dt.date(2013, 1, 5), 2012)])
+def test_programme_year_of_a_day_follows_the_calendar_of_its_phase(day, year):
+    """Phase II's years start in February, Phase III's (from 2019) in January."""
+    connection = duckdb.connect()
+    connection.execute(programme_year_macro([(dt.date(2014, 2, 1), 2), (dt.date(2019, 1, 1), 1)]))
     assert connection.execute("SELECT programme_year_of(?)", [day]).fetchone()[0] == year
 
 

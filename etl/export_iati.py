@@ -3,12 +3,12 @@
 Layout, following how UNDP publishes projects and their outputs to IATI:
 
 - one parent activity per country (and one for GLOBAL), hierarchy 1, identifier
-  `{reporting org}-MMNDS-{ISO-3}`, holding the results: one <result> per output, one <indicator> per
+  `{reporting org}-{programme code}-{ISO-3}`, holding the results: one <result> per output, one <indicator> per
   indicator code (the code is the indicator's <reference vocabulary="99">), the baseline in force,
-  and one <period> per half-year that has a target or an actual;
+  and one <period> per reporting period that has a target or an actual;
 - one child activity per country, output and agency with money, hierarchy 2, identifier
-  `{reporting org}-MMNDS-{ISO-3}-O{output}-{agency}`: one <budget> per programme year (February to
-  January, status committed) and one incoming-funds (type 1) and one expenditure (type 4)
+  `{reporting org}-{programme code}-{ISO-3}-O{output}-{agency}`: one <budget> per programme year (as the
+  programme's calendar has it, status committed) and one incoming-funds (type 1) and one expenditure (type 4)
   <transaction> per year, each in the currency reported, value-dated on the first day of the
   programme year so that a re-import converts at the same year's rate.
 

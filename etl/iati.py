@@ -13,7 +13,7 @@ attacks) is refused as unreadable.
 
 IATI data describe other publishers' activities, in their countries and calendar periods, so they
 land in tables of their own and never in the programme's `results`: the programme's reference
-checks (8 countries, outputs 1-7, half-year periods) stay as they are. Money keeps its own currency
+checks (its countries, outputs and reporting periods) stay as they are. Money keeps its own currency
 and value date; the USD figure uses the shipped rate of the value date's year, and where there is
 none the USD figure is NULL and `conversion_note` says why.
 """

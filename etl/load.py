@@ -72,6 +72,8 @@ CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, l
 CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, phase VARCHAR NOT NULL,
                                    kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL);
 CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
+CREATE TABLE dimensions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, categories VARCHAR[] NOT NULL,
+                         ordinal INTEGER NOT NULL);
 CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
                       period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL,
                       phase VARCHAR NOT NULL);
@@ -162,6 +164,8 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
                  [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
     _insert_rows(connection, "programme_milestones",
                  [(m.code, m.title, m.phase, m.kind, m.due, n) for n, m in enumerate(programme.milestones)])
+    _insert_rows(connection, "dimensions", [(d.code, d.name, list(d.categories), n)
+                                            for n, d in enumerate(programme.dimensions)])
     _insert_rows(connection, "recommendation_phases",
                  [(phase, n) for n, phase in enumerate(programme.recommendation_phases)])
     _insert_rows(connection, "periods", [(p.label, p.programme_year, p.half, p.start, p.end,

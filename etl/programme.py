@@ -118,6 +118,15 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A dimension indicator values may be split by (sex, age group, ...) and its categories."""
+
+    code: str
+    name: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Milestone:
     code: str
     title: str
@@ -157,6 +166,7 @@ class Programme:
     recommendation_phases: tuple[str, ...]
     review: str = ""  # the review whose recommendations are tracked ([recommendations] review)
     review_date: dt.date | None = None
+    dimensions: tuple[Dimension, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -254,6 +264,7 @@ class Programme:
                                     and len(examples) == 1 and examples[0].year_start_month == 1
                                     else "Year the programme year starts: " + note),
             "recommendation_phases": ", or ".join([", ".join(phases[:-1]), phases[-1]] if len(phases) > 1 else phases),
+            "output_note": _output_note(self.outputs),
             "milestone_example": (f"e.g. {self.milestones[0].title} (see the list)" if self.milestones
                                   else "The milestone's name"),
         }
@@ -266,6 +277,27 @@ class Programme:
             for period in phase.periods():
                 found.setdefault(period.label, period)
         return list(found.values())
+
+
+def _codes(codes: list[str]) -> str:
+    """'1-4' for consecutive numbers, else the codes joined: '1-4, 6', 'A1, A2'."""
+    if not all(code.isdigit() for code in codes):
+        return ", ".join(codes)
+    numbers, runs = sorted(int(code) for code in codes), []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _output_note(outputs: tuple[Result, ...]) -> str:
+    """The Output column's note: 'Output number 1-6 (1-3 country level, 4-6 global level), e.g. ...'."""
+    scopes = [f"{_codes([o.code for o in outputs if o.scope == scope])} {scope} level"
+              for scope in SCOPES if any(o.scope == scope for o in outputs)]
+    first = outputs[0].code
+    return f"Output number {_codes([o.code for o in outputs])} ({', '.join(scopes)}), e.g. 'Output {first}' or {first}"
 
 
 def _span(start: dt.date, end: dt.date) -> str:
@@ -374,7 +406,7 @@ def read_programme(path: Path) -> Programme:
     except tomllib.TOMLDecodeError as error:
         raise ProgrammeError(f"{file}: not a valid TOML file ({error})") from None
     unknown = sorted(set(document) - {"programme", "calendar", "phases", "recommendations", "agencies",
-                                      "countries", "results", "milestones"})
+                                      "countries", "results", "milestones", "dimensions"})
     if unknown:
         raise ProgrammeError(f"{file}: table(s) {', '.join(repr(k) for k in unknown)} not used by this version "
                              f"(docs/schema.md lists the keys); check the spelling")
@@ -451,6 +483,18 @@ def read_programme(path: Path) -> Programme:
         milestones.append(milestone)
     _unique(file, "milestones", [m.code for m in milestones])
 
+    dimensions = []
+    for table in _items(file, document, "dimensions", required=False):
+        dimension = Dimension(table.get("code", str), table.get("name", str), table.texts("categories"))
+        if not dimension.categories:
+            raise table.error("'categories' is missing: the values an indicator may be split into, e.g. "
+                              "[\"female\", \"male\"]")
+        if len({c.casefold() for c in dimension.categories}) != len(dimension.categories):
+            raise table.error(f"'categories' names a category twice: {list(dimension.categories)}")
+        table.done()
+        dimensions.append(dimension)
+    _unique(file, "dimensions", [d.code for d in dimensions])
+
     programme = Programme(
         source=file, sha256=hashlib.sha256(data).hexdigest(),
         title=head.get("title", str), short_title=head.get("short_title", str), code=head.get("code", str, ""),
@@ -460,7 +504,8 @@ def read_programme(path: Path) -> Programme:
         earliest_date=calendar.get("earliest_date", dt.date, min(p.start for p in phases)),
         phases=tuple(phases), agencies=tuple(agencies), countries=tuple(countries), results=tuple(results),
         milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes),
-        review=recommendations.get("review", str, ""), review_date=recommendations.get("review_date", dt.date, None))
+        review=recommendations.get("review", str, ""), review_date=recommendations.get("review_date", dt.date, None),
+        dimensions=tuple(dimensions))
     for table in (head, calendar, recommendations):
         table.done()
     if programme.earliest_date > programme.start:
@@ -492,7 +537,9 @@ def from_warehouse(connection: Any) -> Programme:
         milestones=tuple(Milestone(*row) for row in rows(
             "SELECT code, title, phase, kind, due_date FROM programme_milestones ORDER BY ordinal")),
         recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")),
-        review=review or "", review_date=review_date)
+        review=review or "", review_date=review_date,
+        dimensions=tuple(Dimension(c, n, tuple(categories)) for c, n, categories in rows(
+            "SELECT code, name, categories FROM dimensions ORDER BY ordinal")))
 
 
 def check_built_with(built_with: Programme, chosen: Programme, database: Path | str) -> None:

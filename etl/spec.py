@@ -85,7 +85,7 @@ def _country(required: bool = True) -> Column:
 
 def _output(required: bool = True) -> Column:
     return Column("output_code", "Output", OUTPUT, required,
-                  "Output number 1-7 (1-4 country level, 5-7 global level), e.g. 'Output 1' or 1", width=10,
+                  "{output_note}", width=10,
                   hierarchy=True)
 
 
@@ -95,7 +95,7 @@ RESULTS = Sheet(
     kind="results",
     title="Results matrix",
     table="results",
-    description="One row per indicator, country and reporting period (half-year).",
+    description="One row per indicator, country and reporting period.",
     key=("country", "indicator_code", "period"),
     columns=(
         _output(),

@@ -22,8 +22,9 @@ PROGRAMME_FILE = ROOT / "data" / "reference" / "programme.toml"
 SOURCE_FOLDERS = ("etl", "mm_core", "mm_dashboard", "app_pages", "reports")
 SOURCE_FILES = ("dashboard.py",)
 SUFFIXES = (".py", ".sql")
-PHRASINGS = ("outputs 5–7", "outputs 5-7", "5–7 global", "1–4 are country", "Feb–Jan", "Feb-Jan",
-             "February – January", "February to January")
+PHRASINGS = ("outputs 5–7", "outputs 5-7", "5–7 global", "5-7 global", "1–4 are country", "1-4 country",
+             "outputs 1-7", "outputs 1–7", "Feb–Jan", "Feb-Jan", "February – January", "February to January",
+             "8 countries", "eight countries")
 
 
 def _date_texts(day: dt.date) -> set[str]:
@@ -33,7 +34,8 @@ def _date_texts(day: dt.date) -> set[str]:
 
 def programme_facts() -> set[str]:
     programme = tomllib.loads(PROGRAMME_FILE.read_text(encoding="utf-8"))
-    facts = {programme["programme"]["title"], programme["programme"]["short_title"], programme["programme"]["board"]}
+    facts = {programme["programme"]["title"], programme["programme"]["short_title"], programme["programme"]["board"],
+             programme["programme"]["code"]}
     for phase in programme["phases"]:
         facts.add(phase["name"])
         facts |= _date_texts(phase["start"]) | _date_texts(phase["end"])

@@ -43,7 +43,7 @@ SQL_TYPES = {
     spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
     spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
     spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
-    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
+    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.DIMENSION: "VARCHAR", spec.CATEGORY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
     spec.WHOLE_NUMBER: "INTEGER",
 }
 VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
@@ -543,9 +543,11 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
             raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
                              + rejected[0].problems[0].message)
         building.finish(extracted, as_of, paths)
-    # The template's tables always; an indicator table and the IATI tables when something went into them.
+    # The tables of the programme's template always; an indicator table and the IATI tables when something
+    # went into them.
     rows_by_table = {r.sheet.table: r.accepted for r in extracted.validated.values()
-                     if r.sheet in spec.SHEETS or r.accepted}
+                     if (r.sheet in spec.SHEETS and (not r.sheet.only_with
+                                                     or getattr(reference.programme, r.sheet.only_with))) or r.accepted}
     rows_by_table.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
 

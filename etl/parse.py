@@ -391,6 +391,28 @@ def agency_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_agency
 
 
+def dimension_parser(reference: Reference) -> Callable[[Any], str]:
+    """A dimension of the programme (programme.toml [[dimensions]]) by its code or its name."""
+    dimensions = reference.programme.dimensions
+    lookup = {name.casefold(): d.code for d in dimensions for name in (d.code, d.name)}
+    expected = ("one of " + ", ".join(d.code for d in dimensions) if dimensions
+                else "no value: the programme file names no [[dimensions]]")
+
+    def parse_dimension(value: Any) -> str:
+        found = lookup.get(clean_text(value).casefold())
+        if found is None:
+            raise ValueProblem(value, expected)
+        return found
+
+    return parse_dimension
+
+
+def category_parser(reference: Reference) -> Callable[[Any], str]:
+    """A category of one of the programme's dimensions, spelled as the programme file spells it."""
+    dimensions = reference.programme.dimensions
+    return choice_parser(tuple(dict.fromkeys(c for d in dimensions for c in d.categories)) or ("(none)",))
+
+
 def phase_parser(reference: Reference) -> Callable[[Any], str]:
     """The phases a recommendation may be addressed to (programme.toml, [recommendations] phases)."""
     return choice_parser(reference.programme.recommendation_phases)
@@ -516,5 +538,6 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
         return choice_parser(column.choices)
     factories = {spec.COUNTRY: country_parser, spec.OUTPUT: output_parser, spec.PERIOD: period_parser,
                  spec.CURRENCY: currency_parser, spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
-                 spec.AGENCY: agency_parser, spec.PHASE: phase_parser}
+                 spec.AGENCY: agency_parser, spec.PHASE: phase_parser,
+                 spec.DIMENSION: dimension_parser, spec.CATEGORY: category_parser}
     return factories[column.kind](reference)

@@ -265,6 +265,10 @@ class Programme:
                                     else "Year the programme year starts: " + note),
             "recommendation_phases": ", or ".join([", ".join(phases[:-1]), phases[-1]] if len(phases) > 1 else phases),
             "output_note": _output_note(self.outputs),
+            "dimension_note": ("One of " + ", ".join(f"{d.code} ({d.name})" for d in self.dimensions)
+                               if self.dimensions else "No dimension: the programme file names none"),
+            "category_note": ("; ".join(f"{d.name}: {', '.join(d.categories)}" for d in self.dimensions)
+                              if self.dimensions else "No category: the programme file names no dimension"),
             "milestone_example": (f"e.g. {self.milestones[0].title} (see the list)" if self.milestones
                                   else "The milestone's name"),
         }

@@ -26,6 +26,8 @@ OUTPUT = "output"
 AGENCY = "agency"  # an agency of the programme (programme.toml [[agencies]])
 PERIOD = "period"  # a reporting period of the programme (programme.toml [calendar])
 PHASE = "phase"  # a phase a recommendation is addressed to (programme.toml [recommendations])
+DIMENSION = "dimension"  # a dimension values are split by (programme.toml [[dimensions]]), by code or name
+CATEGORY = "category"  # a category of one of those dimensions (which one: a rule of etl/rules.py)
 CURRENCY = "currency"
 WHOLE_NUMBER = "whole_number"  # 1, 2, 3 (also typed as "1." or 1.0)
 # A number as reported in an indicator table: a 'no value' marker (N/A, TBD, Pending, ...) or other text
@@ -72,6 +74,9 @@ class Sheet:
     derivable: tuple[str, ...] = ()
     # A header row must name at least one of these columns (beyond the required ones).
     needs_one_of: tuple[str, ...] = ()
+    # Written into a template only when the programme declares one of these (etl/programme.py): a sheet of
+    # splits by sex, say, only for a programme with [[dimensions]].
+    only_with: str = ""
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -263,7 +268,29 @@ INDICATOR_TABLE = Sheet(
 )
 
 # The template's sheets; an indicator table is never written as a template, only read.
-SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE, RECOMMENDATIONS)
+DISAGGREGATION = Sheet(
+    kind="disaggregation",
+    title="Disaggregation",
+    table="indicator_parts",
+    description="Parts of an indicator's target and actual, by a dimension the programme names (e.g. sex): "
+                "one row per indicator, country, period, dimension and category. The parts are checked "
+                "against the Results matrix's total.",
+    key=("country", "indicator_code", "period", "dimension", "category"),
+    only_with="dimensions",
+    columns=(
+        _country(),
+        Column("indicator_code", "Indicator code", TEXT, True, "Code of the indicator, as in the Results matrix",
+               width=12),
+        Column("period", "Period", PERIOD, True, "Reporting {rhythm}, e.g. {second_period}", width=12),
+        Column("dimension", "Dimension", DIMENSION, True, "{dimension_note}", width=14),
+        Column("category", "Category", CATEGORY, True, "{category_note}", width=16),
+        Column("target", "Period target", NUMBER, False, "This category's part of the period target", width=11),
+        Column("actual", "Period actual", NUMBER, False, "This category's part of the period actual", width=11),
+        COMMENT,
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (RESULTS, WORKPLAN, EXPENDITURE, MILESTONES, NARRATIVE, RECOMMENDATIONS, DISAGGREGATION)
 ALL_SHEETS: tuple[Sheet, ...] = SHEETS + (INDICATOR_TABLE,)
 SHEETS_BY_KIND = {s.kind: s for s in SHEETS}
 ALL_SHEETS_BY_KIND = {s.kind: s for s in ALL_SHEETS}

@@ -47,6 +47,8 @@ def _list_values(reference: Reference) -> dict[str, list[str]]:
         spec.OUTPUT: [f"Output {code}" for code in reference.outputs],
         spec.AGENCY: [agency.code for agency in reference.programme.agencies],
         spec.PHASE: list(reference.programme.recommendation_phases),
+        spec.DIMENSION: [dimension.code for dimension in reference.programme.dimensions],
+        spec.CATEGORY: list(dict.fromkeys(c for d in reference.programme.dimensions for c in d.categories)),
         spec.PERIOD: list(reference.periods),
         spec.CURRENCY: sorted(reference.currencies),
         "milestone": [milestone.title for milestone in reference.programme.milestones],
@@ -61,7 +63,7 @@ def _write_lists(workbook: Workbook, lists: dict[str, list[str]], sheets: list[s
                 lists.setdefault(f"{sheet.kind}.{column.key}", list(column.choices))
     worksheet = workbook.create_sheet("Lists")
     ranges = {}
-    for index, (name, values) in enumerate(lists.items(), start=1):
+    for index, (name, values) in enumerate(((n, v) for n, v in lists.items() if v), start=1):
         letter = get_column_letter(index)
         worksheet.cell(row=1, column=index, value=name)
         for row, value in enumerate(values, start=2):
@@ -75,9 +77,10 @@ def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str]
                   words: dict[str, str]) -> DataValidation | None:
     if column.choices:
         source, strict = ranges[f"{sheet.kind}.{column.key}"], True
-    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY, spec.AGENCY, spec.PHASE):
+    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY, spec.AGENCY, spec.PHASE, spec.DIMENSION,
+                         spec.CATEGORY) and column.kind in ranges:
         source, strict = ranges[column.kind], True
-    elif sheet.kind == "milestones" and column.key == "milestone":
+    elif sheet.kind == "milestones" and column.key == "milestone" and "milestone" in ranges:
         source, strict = ranges["milestone"], False  # the usual milestones, but others are allowed
     else:
         return None
@@ -138,7 +141,8 @@ def _write_guide(workbook: Workbook, sheets: list[spec.Sheet], reference: Refere
         cell.fill = HEADER_FILL
     for sheet in sheets:
         for column in sheet.columns:
-            allowed = column.choices or (lists[column.kind] if column.kind in (spec.AGENCY, spec.PHASE) else ())
+            allowed = column.choices or (lists[column.kind] if column.kind in (spec.AGENCY, spec.PHASE, spec.DIMENSION,
+                                                                               spec.CATEGORY) else ())
             worksheet.append([sheet.title, column.header, "yes" if column.required else "no",
                               spec.note_of(column, programme.words), ", ".join(allowed)])
     for letter, width in zip("ABCDE", (18, 26, 10, 70, 50)):
@@ -151,6 +155,7 @@ def build_workbook(kinds: Iterable[str], rows_by_kind: dict[str, list[dict[str, 
     """A template workbook with the sheets of `kinds`, optionally filled with rows keyed by column key."""
     reference = reference or load_reference()
     sheets = [spec.SHEETS_BY_KIND[k] for k in kinds]
+    sheets = [s for s in sheets if not s.only_with or getattr(reference.programme, s.only_with)]
     rows_by_kind = rows_by_kind or {}
     workbook = Workbook()
     lists = _list_values(reference)

@@ -192,7 +192,7 @@ class Derivations:
 
 # Columns whose cells repeat a few values (codes, choices, periods): each distinct cell is parsed once.
 REPEATING_KINDS = {spec.COUNTRY, spec.OUTPUT, spec.AGENCY, spec.CHOICE, spec.PERIOD, spec.CURRENCY,
-                   spec.PROGRAMME_YEAR}
+                   spec.PROGRAMME_YEAR, spec.DIMENSION, spec.CATEGORY}
 MEMO_LIMIT = 10_000
 
 

@@ -44,7 +44,8 @@ def _rows(programme: Programme, reference: Reference, unit: str, as_of: dt.date,
     periods = programme.periods()
     reported = [p for p in periods if p.end <= as_of]
     agencies = [agency.code for agency in programme.agencies]
-    results, plan, money, milestones, narrative = [], [], [], [], []
+    results, plan, money, milestones, narrative, parts = [], [], [], [], [], []
+    sex = next((d for d in programme.dimensions if d.code == "sex"), None)
     for index, output in outputs:
         for number, (title, what) in enumerate(INDICATORS[index % len(INDICATORS)], start=1):
             baseline = rng.randint(0, 5)
@@ -58,6 +59,13 @@ def _rows(programme: Programme, reference: Reference, unit: str, as_of: dt.date,
                                     baseline=baseline, baseline_year=programme.start.year - 1, period=period.label,
                                     target=target, actual=actual, end_target=end_target,
                                     means_of_verification="Programme monitoring records"))
+                if sex and what == "people" and actual is not None:  # people reached, split by sex
+                    women_target, women_actual = round(target * 0.5), round(actual * rng.uniform(0.35, 0.6))
+                    for category, part_target, part_actual in zip(
+                            sex.categories, (women_target, target - women_target), (women_actual, actual - women_actual)):
+                        parts.append(dict(country=country, indicator_code=f"{output.code}.{number}",
+                                          period=period.label, dimension=sex.code, category=category,
+                                          target=part_target, actual=part_actual))
         lead = output.lead_agency or agencies[0]
         support = next(agency for agency in agencies if agency != lead)
         for number in (1, 2):
@@ -89,7 +97,7 @@ def _rows(programme: Programme, reference: Reference, unit: str, as_of: dt.date,
             narrative.append(dict(country=country, output_code=_output_label(outputs[0][1].code), period=period.label,
                                   kind=kind, text=f"{country}, {period.label}: {kind} (illustrative text)."))
     return {"results": results, "workplan": plan, "expenditure": money, "milestones": milestones,
-            "narrative": narrative}
+            "narrative": narrative, **({"disaggregation": parts} if programme.dimensions else {})}
 
 
 def make_example(folder: Path, out: Path | None = None) -> list[Path]:

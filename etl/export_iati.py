@@ -125,13 +125,23 @@ class IatiWriter:
         results: dict[str, dict[str, list]] = {}
         for row in rows:
             results.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+        parts: dict[tuple, list[tuple]] = {}  # (indicator, period start) -> (dimension, category, target, actual)
+        for code, start, *part in self.connection.execute("""
+                SELECT p.indicator_code, r.period_start, p.dimension, p.category, p.target, p.actual
+                FROM indicator_parts p JOIN periods r USING (period)
+                WHERE p.country = ? ORDER BY p.indicator_code, r.period_start, p.dimension, p.category""",
+                                                          [country]).fetchall():
+            parts.setdefault((code, start), []).append(part)
         for output, indicators in results.items():
             result = ET.SubElement(activity, "result", type="1", **{"aggregation-status": "0"})
             _narrative(result, "title", f"Output {output}: {self.outputs.get(output, '')}".strip())
             for code, periods in indicators.items():
-                self.indicator(result, code, periods)
+                self.indicator(result, code, periods, parts)
 
-    def indicator(self, result: ET.Element, code: str, periods: list[tuple]) -> None:
+    def indicator(self, result: ET.Element, code: str, periods: list[tuple],
+                  parts: dict[tuple, list[tuple]]) -> None:
+        """An indicator with its periods; a period's parts by dimension (indicator_parts) follow its total
+        target and actual as targets and actuals with a <dimension> each."""
         (_, _, title, unit, direction, baseline, baseline_year, adjusted, original, note, *_rest) = periods[0]
         indicator = ET.SubElement(result, "indicator", measure="2" if "%" in (unit or "") else "1",
                                   ascending="0" if direction == "lower is better" else "1")
@@ -151,10 +161,14 @@ class IatiWriter:
             period = ET.SubElement(indicator, "period")
             ET.SubElement(period, "period-start", {"iso-date": start.isoformat()})
             ET.SubElement(period, "period-end", {"iso-date": end.isoformat()})
-            if target is not None:
-                ET.SubElement(period, "target", value=_number(target))
-            if actual is not None:
-                ET.SubElement(period, "actual", value=_number(actual))
+            split = parts.get((code, start), [])
+            for tag, total, position in (("target", target, 2), ("actual", actual, 3)):
+                if total is not None:
+                    ET.SubElement(period, tag, value=_number(total))
+                for dimension, category, *values in split:
+                    if values[position - 2] is not None:
+                        element = ET.SubElement(period, tag, value=_number(values[position - 2]))
+                        ET.SubElement(element, "dimension", name=dimension, value=category)
             self.counts["periods"] += 1
 
     def finance_activities(self, root: ET.Element, country: str) -> None:

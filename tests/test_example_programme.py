@@ -84,3 +84,25 @@ def test_a_quarter_is_read_in_its_spellings(value):
     from etl.parse import parser_for
     parse = parser_for(spec.NARRATIVE.column("period"), load_reference(programme=EXAMPLE_PROGRAMME))
     assert parse(value) == "2019 Q3"
+
+
+def test_its_parts_by_sex_are_exported_as_iati_dimensions(example_database, tmp_path):
+    out = tmp_path / "phase3.xml"
+    export_iati(example_database, out)
+    with duckdb.connect(str(example_database), read_only=True) as connection:
+        country, code, period, female, male, total = connection.execute("""
+            SELECT p.country, p.indicator_code, p.period, max(p.actual) FILTER (WHERE category = 'female'),
+                   max(p.actual) FILTER (WHERE category = 'male'), max(i.actual)
+            FROM indicator_parts p JOIN indicator_progress i USING (country, indicator_code, period)
+            GROUP BY ALL ORDER BY ALL LIMIT 1""").fetchone()
+        start = connection.execute("SELECT period_start FROM periods WHERE period = ?", [period]).fetchone()[0]
+    assert female + male == total
+    root = ET.parse(out).getroot()
+    activity = next(a for a in root.findall("iati-activity") if a.findtext("iati-identifier").endswith(f"-{country}"))
+    indicator = next(i for i in activity.iter("indicator") if i.find("reference").get("code") == code)
+    element = next(p for p in indicator.findall("period") if p.find("period-start").get("iso-date") == start.isoformat())
+    actuals = [(float(a.get("value")), [(d.get("name"), d.get("value")) for d in a.findall("dimension")])
+               for a in element.findall("actual")]
+    assert actuals == [(total, []), (female, [("sex", "female")]), (male, [("sex", "male")])]
+    tags = [child.tag for child in element]
+    assert tags.index("actual") > max(i for i, tag in enumerate(tags) if tag == "target")  # schema order

@@ -19,7 +19,8 @@ money = load(queries.finance_totals, scope).iloc[0]
 the_programme = programme()
 phases = wording.phases_name(the_programme)
 columns = st.columns(4)
-columns[0].metric(f"{ui.literal(phases)} budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
+columns[0].metric(f"{ui.literal(phases)} budget", ui.usd_short(money["phase_budget_usd"]),
+                  help=ui.usd(money["phase_budget_usd"]))
 columns[1].metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
                   help=ui.usd(money["phase_expenditure_usd"]))
 columns[2].metric("Delivery (spent ÷ budget)",

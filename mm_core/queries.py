@@ -276,8 +276,9 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         {ACTIVITIES_IN_SCOPE} AND a.is_overdue
         UNION ALL
         SELECT 'Overspent budget line', f.country, 'Output ' || f.output_code,
-               f.agency || ' ' || coalesce((SELECT any_value(year_label) FROM periods y WHERE y.programme_year = f.programme_year),
-                                       CAST(f.programme_year AS VARCHAR)),
+               f.agency || ' ' || coalesce((SELECT any_value(y.year_label) FROM periods y
+                                            WHERE y.programme_year = f.programme_year),
+                                           CAST(f.programme_year AS VARCHAR)),
                printf('spent US$ %,.0f of a US$ %,.0f budget', f.expenditure_usd, f.budget_usd), 3
         {FINANCE_IN_SCOPE} AND f.is_overspent AND f.programme_year <= $programme_year
         UNION ALL

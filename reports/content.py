@@ -139,7 +139,8 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
     sections = [_results_matrix(cursor, scope), _country_progress(cursor, scope, names, programme),
                 _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year, programme),
                 _flash_reports(cursor, scope, names)]
-    return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates, money_year=money_year,
+    return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates,
+                     money_year=money_year,
                      country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
                      generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
                      cover_tables=cover_tables, sections=sections)
@@ -263,7 +264,8 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                Column("on_track_share", "Indicators on track", "percent", 11),
                Column("completed_share", "Activities completed", "percent", 11),
                Column("overdue", "Overdue activities", "int", 10),
-               Column("delivery_rate", f"Budget delivered to {programme.year_label(scope.programme_year)}", "percent", 12),
+               Column("delivery_rate", f"Budget delivered to {programme.year_label(scope.programme_year)}", "percent",
+                      12),
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
     status_chart = _for_chart(status, "name")
     counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],

@@ -167,7 +167,8 @@ def write_pdf(pack: BoardPack, path: Path) -> Path:
         for figure_number, figure in enumerate(section.figures):
             story.append(_figure_block(figure, styles, f"section{number}.figure{figure_number}"))
     document = _Document(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
-                         bottomMargin=BOTTOM, title=f"{shorten(pack.title, 200)} — {shorten(pack.programme.title, 200)}",
+                         bottomMargin=BOTTOM,
+                         title=f"{shorten(pack.title, 200)} — {shorten(pack.programme.title, 200)}",
                          author="Programme Management Unit", subject=shorten(pack.programme_name, 400))
     document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, pack=pack, **k))
     return path

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mm_core import upload_process
 from mm_core.safety import SHORT_TEXT, markdown_literal
-from mm_dashboard import auth, db, filters, ui
+from mm_dashboard import auth, data, db, filters, ui
 
 
 @st.cache_resource(show_spinner=False)
@@ -14,7 +14,8 @@ def clean_upload_leftovers() -> None:
     upload_process.clean_leftovers()
 
 
-st.set_page_config(page_title="Migration Mainstreaming — Results Dashboard", page_icon="🌐", layout="wide")
+db.begin_run()  # every query of this run reads one snapshot of the warehouse (the title is the first)
+st.set_page_config(page_title=data.title(), page_icon="🌐", layout="wide")  # the programme's, from the warehouse
 
 clean_upload_leftovers()
 role = auth.require_login()  # stops here with a sign-in form when a login is configured
@@ -32,7 +33,6 @@ pages = [
 if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
 page = st.navigation(pages)
-db.begin_run()  # every query of this run reads one snapshot of the warehouse
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
     st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** ({role})")

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from etl import statuses
-from mm_core import charts, metrics, queries
+from mm_core import charts, metrics, queries, wording
 from mm_dashboard import ui
-from mm_dashboard.data import load
+from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
 ui.header("Countries", scope)
@@ -67,7 +67,8 @@ with left:
 with right:
     money = load(queries.finance_totals, country_scope).iloc[0]
     st.subheader("Money")
-    st.metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
+    st.metric(f"{ui.literal(wording.phases_name(programme()))} budget", ui.usd_short(money["phase_budget_usd"]),
+              help=ui.usd(money["phase_budget_usd"]))
     st.metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
               ui.percent(metrics.phase_delivery(money)) + " of budget", delta_color="off", delta_arrow="off")
 

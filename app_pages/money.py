@@ -3,9 +3,9 @@ against resources. All amounts in US dollars, converted with the shipped rate ta
 
 import streamlit as st
 
-from mm_core import charts, metrics, queries
+from mm_core import charts, metrics, queries, wording
 from mm_dashboard import ui
-from mm_dashboard.data import load
+from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
 ui.header("Money", scope, "US dollars; amounts reported in other currencies converted with data/reference/fx_rates.csv")
@@ -16,8 +16,11 @@ if lines.empty:
     st.stop()
 
 money = load(queries.finance_totals, scope).iloc[0]
+the_programme = programme()
+phases = wording.phases_name(the_programme)
 columns = st.columns(4)
-columns[0].metric("Phase II budget", ui.usd_short(money["phase_budget_usd"]), help=ui.usd(money["phase_budget_usd"]))
+columns[0].metric(f"{ui.literal(phases)} budget", ui.usd_short(money["phase_budget_usd"]),
+                  help=ui.usd(money["phase_budget_usd"]))
 columns[1].metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
                   help=ui.usd(money["phase_expenditure_usd"]))
 columns[2].metric("Delivery (spent ÷ budget)",
@@ -41,9 +44,9 @@ with left:
     if burn.empty:
         ui.empty("No programme year has started yet.", "")
     else:
-        ui.chart(charts.burn_rate, burn,
-                 caption="Cumulative expenditure as a share of the Phase II budget, beside the share of Phase II "
-                 "elapsed (to the as-of date in the current year).")
+        ui.chart(charts.burn_rate, burn, phases, wording.year_title(the_programme),
+                 caption=f"Cumulative expenditure as a share of the {ui.literal(phases)} budget, beside the share of "
+                 f"{ui.literal(phases)} elapsed (to the as-of date in the current year).")
 with right:
     st.subheader(f"Results against resources, {ui.literal(scope.period)}")
     outputs = load(queries.results_vs_resources, scope).dropna(subset=["spent_share", "on_track_share"])

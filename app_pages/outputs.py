@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from mm_core import charts, queries
+from mm_core import charts, queries, wording
 from mm_dashboard import ui
 from mm_dashboard.data import load
 
 CHART_MAX_ROWS = 80  # bars per output chart: beyond that a chart is a texture, not a picture
 
 scope = ui.require_scope()
-ui.header("Outputs", scope, "Outputs 1–4 are country level, 5–7 global level")
 outputs = load(queries.outputs)
+ui.header("Outputs", scope, ui.literal(wording.output_scopes(outputs)) or None)
 if scope.output:
     outputs = outputs[outputs["output_code"] == scope.output]
 

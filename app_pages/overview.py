@@ -3,15 +3,15 @@
 import streamlit as st
 
 from etl import statuses
-from etl.reference import programme_year_label
-from mm_core import charts, metrics, queries
-from mm_dashboard import db, ui
-from mm_dashboard.data import load
+from mm_core import charts, metrics, queries, wording
+from mm_dashboard import db, filters, ui
+from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
 info = load(queries.data_info).iloc[0]
-ui.header("Mainstreaming Migration into National Development Strategies", scope,
-          "IOM–UNDP Joint Global Programme, Phase II")
+the_programme = programme()
+phases = ui.literal(wording.phases_name(the_programme))
+ui.header(ui.literal(the_programme.title), scope, f"{ui.literal(the_programme.short_title)}, {phases}")
 st.markdown(f"**Status as of {info['as_of_date']:%d %B %Y}** · {int(info['files'])} files loaded "
             f"{info['loaded_at']:%d %b %Y %H:%M} · {int(info['rows_loaded']):,} rows, "
             f"{int(info['rows_rejected']):,} rejected")
@@ -20,6 +20,7 @@ counts = load(queries.indicator_status_counts, scope).set_index("status")["indic
 activities = load(queries.activity_counts, scope).iloc[0]
 money = load(queries.finance_totals, scope).iloc[0]
 inception = load(queries.inception_summary, scope).iloc[0]
+inception_deadline = load(queries.inception_deadline).iloc[0]["deadline"]
 
 st.subheader(f"Indicators, {ui.literal(scope.period)}")
 columns = st.columns(4)
@@ -36,12 +37,12 @@ columns[1].metric("Activities delayed or overdue", int(activities["delayed_or_ov
 complete, countries = int(inception["complete"]), int(inception["countries"])
 columns[2].metric("Inception completed in year 1",
                   f"{complete} / {countries} ({ui.percent(metrics.inception_share(inception))})",
-                  help="Countries whose inception milestones were all reached by 31 January 2015")
-columns[3].metric("Budget delivered, Phase II to date",
+                  help=f"Countries whose inception milestones were all reached by {inception_deadline:%d %B %Y}")
+columns[3].metric(f"Budget delivered, {phases} to date",
                   ui.percent(metrics.phase_delivery(money)),
                   help=f"{ui.usd(money['phase_expenditure_usd'])} spent of {ui.usd(money['phase_budget_usd'])}")
 
-year = programme_year_label(scope.programme_year)
+year = filters.year_label(scope.programme_year)
 budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
 columns = st.columns(4)
 columns[0].metric(f"Budget {year}", ui.usd_short(budget), help=ui.usd(budget))
@@ -55,7 +56,7 @@ st.subheader(f"Countries, {ui.literal(scope.period)}")
 if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
 else:
-    ui.chart(charts.world_map, status,
+    ui.chart(charts.world_map, status, load(queries.country_places),
              caption=f"Country status: {statuses.country_rule()}; 'not reported' when no indicator has a value "
              "for the period.")
 
@@ -88,5 +89,5 @@ if pack_key in st.session_state:
         column.download_button(f"Download {ui.literal(name)}", data, file_name=name, mime=mime, key=f"download_{name}",
                                icon=":material/download:")
 else:
-    st.caption("An Excel workbook and a PDF of the period for the Global Project Board, formatted for print "
-               "(also `python -m reports board-pack --period … --out …`).")
+    st.caption(f"An Excel workbook and a PDF of the period for the {ui.literal(the_programme.board)}, formatted for "
+               "print (also `python -m reports board-pack --period … --out …`).")

@@ -1,15 +1,18 @@
-"""Recommendations tracker: the Mid-Term Review's recommendations, the management response, and where
-each stands; overdue ones flagged."""
+"""Recommendations tracker: the recommendations of the review the programme names (programme.toml,
+[recommendations]), the management response, and where each stands; overdue ones flagged."""
 
 import streamlit as st
 
 from etl import spec
 from mm_core import queries
 from mm_dashboard import ui
-from mm_dashboard.data import load
+from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
-ui.header("Mid-Term Review recommendations", scope, "Management response and follow-up (review of June 2017)")
+the_programme = programme()
+review = the_programme.review or "Review"
+ui.header(f"{ui.literal(review)} recommendations", scope, "Management response and follow-up"
+          + (f" (review of {the_programme.review_date:%B %Y})" if the_programme.review_date else ""))
 info = load(queries.data_info).iloc[0]
 table = load(queries.recommendations)
 if table.empty:
@@ -28,7 +31,8 @@ columns[3].metric("Overdue", int(table["is_overdue"].sum()),
 left, middle, right = st.columns(3)
 addressees = left.multiselect("Addressed to", spec.ADDRESSEES, default=list(spec.ADDRESSEES),
                               key="recommendation_addressees")
-phases = middle.multiselect("Phase", spec.PHASES, default=list(spec.PHASES), key="recommendation_phases")
+phases = middle.multiselect("Phase", the_programme.recommendation_phases,
+                            default=list(the_programme.recommendation_phases), key="recommendation_phases")
 statuses = right.multiselect("Status", spec.RECOMMENDATION_STATUSES, default=list(spec.RECOMMENDATION_STATUSES),
                              key="recommendation_statuses")
 shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) & table["status"].isin(statuses)]
@@ -40,7 +44,7 @@ if not overdue.empty:
 if shown.empty:
     ui.empty("No recommendation matches these filters.", "Widen the addressee, phase or status choice.")
     st.stop()
-ui.table(shown, "MTR recommendations", height=min(36 * (len(shown) + 1) + 4, 700), column_config={
+ui.table(shown, f"{review} recommendations", height=min(36 * (len(shown) + 1) + 4, 700), column_config={
     "number": st.column_config.NumberColumn("No.", format="%d"), "title": st.column_config.TextColumn(
         "Recommendation", width="large"), "addressee": "Addressed to", "phase": "Phase", "status": "Status",
     "due_date": "Due", "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",

@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from etl import statuses
-from etl.reference import REFERENCE_DIR, load_reference, programme_year_label
+from etl.reference import REFERENCE_DIR
 
 # Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
 STATUS_ORDER = list(statuses.names("indicator"))
@@ -43,18 +43,11 @@ def world_topology() -> dict:
         return json.load(handle)
 
 
-def country_geography() -> pd.DataFrame:
-    """ISO-3 -> ISO numeric id (as used by world-atlas) and an approximate centre for markers, from the
-    reference data (etl.reference: $MM_REFERENCE_DIR when set)."""
-    places = load_reference().places
-    return pd.DataFrame({"country": list(places), "id": [place.iso_numeric for place in places.values()],
-                         "latitude": [place.latitude for place in places.values()],
-                         "longitude": [place.longitude for place in places.values()]})
-
-
-def world_map(country_status: pd.DataFrame) -> alt.LayerChart:
-    """Programme countries on a world map, filled and marked by their overall status."""
-    data = country_status.merge(country_geography(), on="country", how="left")
+def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerChart:
+    """Programme countries on a world map, filled and marked by their overall status. `places` gives each
+    country's ISO numeric id (as world-atlas uses it) and an approximate centre for its marker
+    (queries.country_places: the warehouse's countries table)."""
+    data = country_status.merge(places[["country", "id", "latitude", "longitude"]], on="country", how="left")
     data = data[["country", "name", "id", "latitude", "longitude", "status", "on_track", "at_risk", "off_track",
                  "no_data"]]
     domain = list(statuses.names("country"))
@@ -246,15 +239,16 @@ def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
     ).properties(width=WIDE, height=340)
 
 
-def burn_rate(burn: pd.DataFrame) -> alt.Chart:
-    """Share of the phase budget spent (cumulative) against the share of the phase's time elapsed."""
-    long = burn.rename(columns={"spent_share": "Budget spent", "time_share": "Time elapsed"}).melt(
-        id_vars=["programme_year"], value_vars=["Budget spent", "Time elapsed"], var_name="measure",
-        value_name="share")
-    long["year"] = long["programme_year"].map(programme_year_label)
+def burn_rate(burn: pd.DataFrame, share_of: str, year_title: str) -> alt.Chart:
+    """Share of the phase budget spent (cumulative) against the share of the phase's time elapsed, per year
+    (its label in the column year_label). `share_of` names the phases (wording.phases_name), `year_title`
+    the year (wording.year_title)."""
+    long = burn.rename(columns={"spent_share": "Budget spent", "time_share": "Time elapsed",
+                                "year_label": "year"}).melt(
+        id_vars=["year"], value_vars=["Budget spent", "Time elapsed"], var_name="measure", value_name="share")
     return alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=80, filled=True)).encode(
-        x=alt.X("year:N", title="Programme year (Feb–Jan)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share:Q", title="Share of Phase II", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        x=alt.X("year:N", title=year_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title=f"Share of {share_of}", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],
                                                      range=["#0072B2", "#555555"]), title=None),
         strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],

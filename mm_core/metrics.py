@@ -34,7 +34,7 @@ def year_spent_of_received(totals: Mapping[str, Any]) -> float | None:
 
 
 def phase_delivery(totals: Mapping[str, Any]) -> float | None:
-    """Spent ÷ budget over Phase II to date (a row of queries.finance_totals)."""
+    """Spent ÷ budget over the phases to date (a row of queries.finance_totals)."""
     return share(totals["phase_expenditure_usd"], totals["phase_budget_usd"])
 
 

@@ -11,6 +11,10 @@ from dataclasses import asdict, dataclass
 import duckdb
 import pandas as pd
 
+from etl.programme import Programme, from_warehouse
+
+from . import wording
+
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -58,21 +62,34 @@ def data_info(cursor: Cursor) -> pd.DataFrame:
         FROM load_log""").df()
 
 
+def programme(cursor: Cursor) -> Programme:
+    """The programme the warehouse was built with (etl/programme.py): its titles, board, calendar, phases,
+    agencies, countries, results chain and milestones. Pages and the pack name programme facts from it only."""
+    return from_warehouse(cursor)
+
+
+def inception_deadline(cursor: Cursor) -> pd.DataFrame:
+    """One row: the date by which a country's inception milestones count as reached in year 1."""
+    return cursor.execute("SELECT deadline FROM inception_deadline").df()
+
+
 def periods(cursor: Cursor) -> pd.DataFrame:
-    """Every half-year with its programme year, and whether it had started by the as-of date."""
+    """Every reporting period with its programme year (and that year's label), and whether it had started by
+    the as-of date."""
     return cursor.execute("""
-        SELECT period, programme_year, half, period_start, period_end,
+        SELECT period, programme_year, year_label, half, period_start, period_end,
                period_start <= (SELECT as_of_date FROM reporting_date) AS has_started
         FROM periods ORDER BY period_start""").df()
 
 
 def filter_options(cursor: Cursor) -> pd.DataFrame:
-    """Countries and outputs present in the data, for the sidebar: kind, code, label."""
+    """Countries and outputs present in the data, for the sidebar: kind, code, label. The global level is named
+    with its outputs (those of scope 'global' in the outputs table)."""
     return cursor.execute("""
         SELECT 'country' AS kind, iso3 AS code, name AS label, 0 AS sort FROM countries
-        UNION ALL SELECT 'country', 'GLOBAL', 'Global level (outputs 5–7)', 1
+        UNION ALL SELECT 'country', 'GLOBAL', $global_label, 1
         UNION ALL SELECT 'output', output_code, 'Output ' || output_code || ' — ' || title, 0 FROM outputs
-        ORDER BY kind, sort, label""").df()
+        ORDER BY kind, sort, label""", {"global_label": wording.global_level_label(outputs(cursor))}).df()
 
 
 def indicator_status_counts(cursor: Cursor, scope: Scope) -> pd.DataFrame:
@@ -163,8 +180,8 @@ def finance_lines(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 
 def burn_rate(cursor: Cursor, scope: Scope) -> pd.DataFrame:
-    """By programme year: cumulative expenditure as a share of the phase budget, beside the share of
-    the phase's time elapsed at that year's end (or at the as-of date for the current year)."""
+    """By programme year (with its label): cumulative expenditure as a share of the phase budget, beside the
+    share of the phase's time elapsed at that year's end (or at the as-of date for the current year)."""
     return cursor.execute(f"""
         WITH yearly AS (
             SELECT f.programme_year, sum(f.expenditure_usd) AS expenditure_usd, sum(f.budget_usd) AS budget_usd
@@ -175,8 +192,9 @@ def burn_rate(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                    (SELECT sum(budget_usd) FROM yearly) AS phase_budget_usd
             FROM periods p
         ),
-        year_ends AS (SELECT programme_year, max(period_end) AS year_end FROM periods GROUP BY 1)
-        SELECT y.programme_year,
+        year_ends AS (SELECT programme_year, any_value(year_label) AS year_label, max(period_end) AS year_end
+                      FROM periods GROUP BY 1)
+        SELECT y.programme_year, e.year_label,
                sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) AS cumulative_expenditure_usd,
                p.phase_budget_usd,
                sum(y.expenditure_usd) OVER (ORDER BY y.programme_year) / nullif(p.phase_budget_usd, 0)
@@ -258,7 +276,9 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         {ACTIVITIES_IN_SCOPE} AND a.is_overdue
         UNION ALL
         SELECT 'Overspent budget line', f.country, 'Output ' || f.output_code,
-               f.agency || ' ' || f.programme_year || '/' || right(CAST(f.programme_year + 1 AS VARCHAR), 2),
+               f.agency || ' ' || coalesce((SELECT any_value(y.year_label) FROM periods y
+                                            WHERE y.programme_year = f.programme_year),
+                                           CAST(f.programme_year AS VARCHAR)),
                printf('spent US$ %,.0f of a US$ %,.0f budget', f.expenditure_usd, f.budget_usd), 3
         {FINANCE_IN_SCOPE} AND f.is_overspent AND f.programme_year <= $programme_year
         UNION ALL
@@ -270,6 +290,13 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
           AND NOT EXISTS (SELECT 1 FROM indicator_progress p WHERE p.country = c.iso3 AND p.period = $period
                           AND p.actual IS NOT NULL)
         ORDER BY sort, country, output, item""", scope.params("period", "programme_year", *SCOPE)).df()
+
+
+def country_places(cursor: Cursor) -> pd.DataFrame:
+    """Where each programme country is on the world map: its ISO numeric code (the map's id) and an
+    approximate centre for its marker (from the reference list the ETL loaded)."""
+    return cursor.execute("""
+        SELECT iso3 AS country, iso_numeric AS id, latitude, longitude FROM countries ORDER BY iso3""").df()
 
 
 def outputs(cursor: Cursor) -> pd.DataFrame:
@@ -421,7 +448,7 @@ def finance_by_year(cursor: Cursor, scope: Scope, dimension: str) -> pd.DataFram
         GROUP BY 1, 2 ORDER BY 1, 2""", scope.params(*SCOPE)).df()
 
 
-# --- Mid-Term Review recommendations ----------------------------------------------------------
+# --- the review's recommendations --------------------------------------------------------------
 
 def recommendations(cursor: Cursor) -> pd.DataFrame:
     return cursor.execute("""

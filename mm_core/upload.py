@@ -24,6 +24,7 @@ from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.files import input_files
 from etl.load import LoadSummary, dry_run, file_sha256, run_load
+from etl.programme import programme_path
 from etl.reference import load_reference, reference_dir
 from etl.warehouse import file_version, open_read_only
 
@@ -167,10 +168,12 @@ def earlier_inputs(database: Path) -> list[Path]:
 def check_key(uploads: list[Upload], database: Path) -> tuple | None:
     """What a check of these uploads depends on: their names and bytes, and the version of every other file
     it reads: the database (a load swaps in a new file), the inbox's
-    and the last load's files, the reference data. The same key, the same check. None when it cannot be
-    told (a file vanished meanwhile): then check again."""
+    and the last load's files, the reference data and the programme file ($MM_PROGRAMME may name one outside
+    the reference folder). The same key, the same check. None when it cannot be told (a file vanished
+    meanwhile): then check again."""
     try:
-        others = [database, *earlier_inputs(database), *sorted(reference_dir().iterdir())]
+        folder = reference_dir()
+        others = [database, *earlier_inputs(database), *sorted(folder.iterdir()), programme_path(None, folder)]
         versions = tuple((str(path), file_version(path)) for path in others)
     except (OSError, EtlError, duckdb.Error):
         return None

@@ -41,6 +41,8 @@ from streamlit import config
 from etl.settings import positive_setting
 from mm_core.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
+from .data import title
+
 VIEWER, EDITOR = "viewer", "editor"
 ROLES = (VIEWER, EDITOR)
 ALGORITHM = "pbkdf2_sha256"
@@ -407,7 +409,7 @@ def require_login() -> str:
     role = current_role()
     if role is not None:
         return role
-    st.title("Migration Mainstreaming — Results Dashboard")
+    st.title(markdown_literal(title()))  # the programme's, from the warehouse (a plain one without a warehouse)
     setup = access()
     if setup.kind == USERS:
         with st.form("login"):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
+from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE, Programme, ProgrammeError, check_built_with, read_programme
 from etl.warehouse import Version
 from mm_core import queries
 
@@ -16,15 +18,50 @@ from . import db
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(query_name: str, version: Version, arguments: tuple,
-            _connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    query: Callable[..., pd.DataFrame] = getattr(queries, query_name)
+            _connection: duckdb.DuckDBPyConnection) -> Any:
+    query: Callable[..., Any] = getattr(queries, query_name)
     try:
         return query(db.cursor(_connection), *arguments)
     except duckdb.CatalogException as error:  # a missing view means this file is not a warehouse
         raise db.DatabaseUnusable(f"{db.database_path()} is not a programme warehouse ({error})") from None
 
 
-def load(query: Callable[..., pd.DataFrame], *arguments: Any) -> pd.DataFrame:
-    """The query's result on this run's snapshot of the warehouse."""
+def load(query: Callable[..., Any], *arguments: Any) -> Any:
+    """The query's result (a DataFrame, or the Programme) on this run's snapshot of the warehouse."""
     snapshot = db.snapshot()
     return _cached(query.__name__, snapshot.version, arguments, snapshot.connection)
+
+
+def programme() -> Programme:
+    """The programme the warehouse was built with: every programme fact a page names comes from it."""
+    return load(queries.programme)
+
+
+def title() -> str:
+    """The dashboard's title: the programme's (from the warehouse), or a plain one without a usable warehouse."""
+    try:
+        return f"{programme().title} — Results Dashboard"
+    except (db.DatabaseMissing, db.DatabaseUnusable):
+        return "Results Dashboard"
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _chosen_programme(path: str, stamp: int) -> Programme:
+    """The programme file at `path`, read again when it changes (`stamp`: its modification time)."""
+    return read_programme(Path(path))
+
+
+def check_programme() -> None:
+    """With $MM_PROGRAMME set, the warehouse must have been built with that very file: otherwise its figures
+    would be shown under another programme's facts. Raises db.ProgrammeMismatch saying which files differ."""
+    chosen = os.environ.get(PROGRAMME_ENVIRONMENT_VARIABLE)
+    if not chosen:
+        return
+    try:
+        try:
+            stamp = os.stat(chosen).st_mtime_ns
+        except OSError:
+            stamp = 0  # read_programme says why it cannot be read
+        check_built_with(programme(), _chosen_programme(chosen, stamp), db.database_path())
+    except ProgrammeError as error:
+        raise db.ProgrammeMismatch(str(error)) from None

@@ -35,6 +35,11 @@ class DatabaseUnusable(Exception):
     """The file exists but is not a warehouse this dashboard can read."""
 
 
+class ProgrammeMismatch(DatabaseUnusable):
+    """The warehouse was built with another programme file than the one $MM_PROGRAMME chooses (or that file
+    cannot be read)."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     version: Version

@@ -11,18 +11,16 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from etl.reference import programme_year_label
 from etl.warehouse import Version
-from mm_core import periods, queries
+from mm_core import periods, queries, wording
 from mm_core.safety import markdown_literal, shorten
 
 from . import db
-from .data import load
+from .data import check_programme, load, programme
 
 ALL = "all"
 PARAMETERS = ("period", "country", "output", "agency", "present")
 IGNORED_SHOWN = 40  # characters of an unusable link value echoed back (a link may carry anything, of any length)
-AGENCY_OPTIONS = {ALL: "Both agencies", "UNDP": "UNDP", "IOM": "IOM"}
 
 
 @dataclass(frozen=True)
@@ -30,8 +28,10 @@ class Options:
     periods: dict[str, str]  # option -> label
     countries: dict[str, str]
     outputs: dict[str, str]
+    agencies: dict[str, str]
     default_period: str
     period_table: pd.DataFrame
+    period_help: str
 
 
 def _options() -> Options:
@@ -45,14 +45,21 @@ def _options_of(version: Version) -> Options:
     table = load(queries.periods)
     started = table[table["has_started"]]
     default = started["period"].iloc[-1] if len(started) else table["period"].iloc[0]
-    period_options = {option: option + (" (programme year, Feb–Jan)" if option.startswith(periods.YEAR_PREFIX)
-                                        else " (half-year)") for option in periods.options(table)}
+    the_programme = programme()
+    year_kind, period_kind = wording.year_kind(the_programme), wording.period_kind(the_programme)
+    period_options = {option: option + (f" ({year_kind})" if option.startswith(periods.YEAR_PREFIX)
+                                        else f" ({period_kind})") for option in periods.options(table)}
+    agency_codes = [agency.code for agency in the_programme.agencies]
+    agencies = {ALL: "Both agencies" if len(agency_codes) == 2 else "All agencies",
+                **{code: code for code in agency_codes}}
+    months = wording.year_months(the_programme, short=False)
+    period_help = f"A {period_kind}, or " + (f"a programme year ({months})" if months else "a calendar year")
     choices = load(queries.filter_options)
     countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
                                                   choices.loc[choices.kind == "country", "label"]))}
     outputs = {ALL: "All outputs", **dict(zip(choices.loc[choices.kind == "output", "code"],
                                               choices.loc[choices.kind == "output", "label"]))}
-    return Options(period_options, countries, outputs, default, table)
+    return Options(period_options, countries, outputs, agencies, default, table, period_help)
 
 
 def _initial_state(options: Options) -> list[str]:
@@ -63,7 +70,7 @@ def _initial_state(options: Options) -> list[str]:
     """
     ignored = []
     allowed = {"period": options.periods, "country": options.countries, "output": options.outputs,
-               "agency": AGENCY_OPTIONS}
+               "agency": options.agencies}
     for name, values in allowed.items():
         key = f"chosen_{name}"
         if key in st.session_state and st.session_state[key] in values:
@@ -105,6 +112,7 @@ def sidebar() -> queries.Scope | None:
     """Draw the filters; the Scope they select, or None when there is no usable database."""
     try:
         options = _options()
+        check_programme()
     except (db.DatabaseMissing, db.DatabaseUnusable) as error:
         st.session_state["database_problem"] = error
         return None
@@ -113,11 +121,11 @@ def sidebar() -> queries.Scope | None:
     with st.sidebar:
         st.markdown("### Filters")
         st.selectbox("Period", list(options.periods), format_func=options.periods.get,
-                     help="A half-year, or a programme year (February to January)", **_widget_arguments("period"))
+                     help=options.period_help, **_widget_arguments("period"))
         st.selectbox("Country", list(options.countries), format_func=options.countries.get,
                      **_widget_arguments("country"))
         st.selectbox("Output", list(options.outputs), format_func=options.outputs.get, **_widget_arguments("output"))
-        st.selectbox("Agency", list(AGENCY_OPTIONS), format_func=AGENCY_OPTIONS.get,
+        st.selectbox("Agency", list(options.agencies), format_func=options.agencies.get,
                      help="Indicators follow their output's lead agency; activities their lead or support agency",
                      **_widget_arguments("agency"))
         st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
@@ -139,9 +147,14 @@ def presentation_mode() -> bool:
     return bool(st.session_state.get("chosen_present", False))
 
 
+def year_label(programme_year: int) -> str:
+    """A programme year's label ('2016/17'; '2020' for a calendar year), from the warehouse's periods."""
+    return periods.year_label(_options().period_table, programme_year)
+
+
 def scope_caption(scope: queries.Scope) -> str:
     parts = [f"period **{markdown_literal(scope.period)}**",
-             f"money: programme year **{markdown_literal(programme_year_label(scope.programme_year))}**"]
+             f"money: programme year **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:
             parts.append(f"{name} **{markdown_literal(value)}**")

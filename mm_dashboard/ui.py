@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
+from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
 from mm_core import charts, queries
 from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
@@ -183,6 +184,12 @@ def explain_missing_database(error: Exception) -> None:
             "(in the folder set by `" + DATABASE_ENVIRONMENT_VARIABLE + "`, or data/ by default).\n\n"
             "Build it from the bundled sample with `make database`, or load your own workbooks with "
             "`python -m etl load path/to/workbooks/`. This page picks the new database up without a restart.")
+    elif isinstance(error, db.ProgrammeMismatch):
+        st.error(f"**The database {name} does not match the programme file chosen with "
+                 f"`{PROGRAMME_ENVIRONMENT_VARIABLE}`.** {message_for_page(error)}\n\nRebuild it with "
+                 f"`python -m etl load … --programme …` (or the Upload page, which loads with "
+                 f"`{PROGRAMME_ENVIRONMENT_VARIABLE}`), or unset `{PROGRAMME_ENVIRONMENT_VARIABLE}` to show the "
+                 "programme the database was built with.")
     else:
         st.error(f"**The database {name} cannot be read.** {message_for_page(error)}\n\nRebuild it with "
                  "`make database` or `python -m etl load …`; the dashboard will pick up the new file without a "

@@ -1,4 +1,5 @@
-"""The Global Project Board's pack for a period: one .xlsx and one .pdf with the same content."""
+"""The programme board's pack for a period: one .xlsx and one .pdf with the same content, headed with the
+programme the warehouse was built with."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.programme import ProgrammeError, check_built_with, read_programme
 from etl.warehouse import open_read_only
 from mm_core import periods, queries
 
@@ -56,12 +58,27 @@ def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | N
     return content.collect(connection, scope, period.strip())
 
 
-def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str | None = None
-                     ) -> tuple[Path, Path]:
+def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, database: Path) -> None:
+    """The warehouse must have been built with the programme file `programme` (the same bytes): a pack of its
+    figures under another programme's titles, board and phases would be wrong."""
+    try:
+        check_built_with(queries.programme(connection), read_programme(Path(programme)), database)
+    except ProgrammeError as error:
+        raise BoardPackError(str(error)) from None
+    except duckdb.Error as error:
+        raise BoardPackError(f"{database} holds no programme (built by an older version?): rebuild it with "
+                             f"`python -m etl load …` ({error})") from None
+
+
+def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str | None = None,
+                     programme: Path | None = None) -> tuple[Path, Path]:
     """Write <out_dir>/board-pack-<period>.xlsx and .pdf for the period (e.g. '2016/17 H2' or 'Year 2016/17');
-    returns both paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only."""
+    returns both paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only. With
+    `programme` (a programme file) the warehouse must have been built with that file."""
     connection = open_database(Path(database))
     try:
+        if programme is not None:
+            check_programme(connection, programme, Path(database))
         return write_board_pack(connection, period, out_dir, country=country)
     finally:
         connection.close()

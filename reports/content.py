@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl import statuses
-from etl.reference import programme_year_label
-from mm_core import charts, metrics, queries
+from etl.programme import Programme
+from mm_core import charts, metrics, queries, wording
 from mm_core.safety import shorten
 
 from .figures import Figure, figure
 
-PROGRAMME = "IOM–UNDP Joint Global Programme"
-PROGRAMME_TITLE = "Mainstreaming Migration into National Development Strategies"
 GLOBAL = "GLOBAL"
 GLOBAL_NAME = "Global level"
 ACTIVITY_STATUSES = charts.ACTIVITY_STATUS_ORDER
@@ -69,6 +67,7 @@ class Section:
 
 @dataclass(eq=False)  # holds DataFrames: compared by identity
 class BoardPack:
+    programme: Programme  # the warehouse's: its titles and board head every page
     scope: queries.Scope
     period_option: str
     period_dates: str
@@ -85,12 +84,18 @@ class BoardPack:
         where = f" · {self.country_name}" if self.country_name else ""
         return f"Board pack · {self.scope.period}{where}"
 
+    @property
+    def programme_name(self) -> str:
+        """'Short title: title', as the running header and the cover show it."""
+        return f"{self.programme.short_title}: {self.programme.title}"
+
+    @property
+    def heading(self) -> str:
+        """The cover's heading: the board's pack."""
+        return f"{self.programme.board} — board pack"
+
     def figures(self) -> list[Figure]:
         return [f for s in self.sections for f in s.figures]
-
-
-def year_label(programme_year: int) -> str:
-    return programme_year_label(programme_year)
 
 
 def _indicator_sort_key(code: str) -> str:
@@ -122,18 +127,20 @@ def country_names(cursor: queries.Cursor) -> dict[str, str]:
 
 
 def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> BoardPack:
+    programme = queries.programme(cursor)
     periods = queries.periods(cursor).set_index("period")
     info = queries.data_info(cursor).iloc[0]
     names = country_names(cursor)
     as_of = pd.Timestamp(info["as_of_date"]).date()
     start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
     period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
-    money_year = year_label(scope.programme_year)
-    cover_lines, cover_tables = _cover(cursor, scope, info, period_option, period_dates, money_year, names)
-    sections = [_results_matrix(cursor, scope), _country_progress(cursor, scope, names),
-                _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year),
+    money_year = programme.year_label(scope.programme_year)
+    cover_lines, cover_tables = _cover(cursor, scope, info, period_option, period_dates, money_year, names, programme)
+    sections = [_results_matrix(cursor, scope), _country_progress(cursor, scope, names, programme),
+                _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year, programme),
                 _flash_reports(cursor, scope, names)]
-    return BoardPack(scope=scope, period_option=period_option, period_dates=period_dates, money_year=money_year,
+    return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates,
+                     money_year=money_year,
                      country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
                      generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
                      cover_tables=cover_tables, sections=sections)
@@ -141,17 +148,20 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
 
 # --- cover --------------------------------------------------------------------------------------------
 
-def _cover(cursor, scope, info, period_option, period_dates, money_year, names):
+def _cover(cursor, scope, info, period_option, period_dates, money_year, names, programme):
     counts = queries.indicator_status_counts(cursor, scope).set_index("status")["indicators"]
     activity = queries.activity_counts(cursor, scope).iloc[0]
     money = queries.finance_totals(cursor, scope).iloc[0]
     inception = queries.inception_summary(cursor, scope).iloc[0]
     complete, countries = int(inception["complete"]), int(inception["countries"])
     loaded_at = pd.Timestamp(info["loaded_at"]) if pd.notna(info["loaded_at"]) else None
-    lines = [("Programme", f"{PROGRAMME}: {PROGRAMME_TITLE}, Phase II (Feb 2014 – Jan 2018)"),
+    phases = wording.phases_name(programme)
+    months = wording.year_months(programme, short=False)
+    year = f"programme year {money_year} ({months})" if months else f"calendar year {money_year}"
+    lines = [("Programme", f"{programme.short_title}: {programme.title}, {wording.phase_spans(programme)}"),
              ("Reporting period", f"{scope.period} ({period_dates})"
               + (f", chosen as {period_option}" if period_option != scope.period else "")),
-             ("Money shown for", f"programme year {money_year} (February – January) and Phase II to date"),
+             ("Money shown for", f"{year} and {phases} to date"),
              ("Scope", names.get(scope.country, scope.country) if scope.country else "all countries and the "
               "global level"),
              ("Status as of", f"{pd.Timestamp(info['as_of_date']):%d %B %Y}"),
@@ -180,13 +190,13 @@ def _cover(cursor, scope, info, period_option, period_dates, money_year, names):
         "measure": ["Budget", "Funds received", "Expenditure"],
         "year": [budget, received, spent], "phase": [phase_budget, None, phase_spent]}),
         [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "usd", 20),
-         Column("phase", "Phase II, all years", "usd", 20)])
+         Column("phase", f"{phases}, all years", "usd", 20)])
     delivery_rates = Table("Delivery rates", pd.DataFrame({
         "measure": ["Spent ÷ budget", "Spent ÷ received"],
         "year": [metrics.year_delivery(money), metrics.year_spent_of_received(money)],
         "phase": [metrics.phase_delivery(money), None]}),
         [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "percent", 20),
-         Column("phase", "Phase II, all years", "percent", 20)])
+         Column("phase", f"{phases}, all years", "percent", 20)])
     files = queries.load_log(cursor)
     load_table = Table("Files loaded", files,
                        [Column("file", "File", "text", 30), Column("loaded_at", "Loaded", "datetime", 18),
@@ -243,7 +253,7 @@ def _complete_counts(counts: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 # --- countries ----------------------------------------------------------------------------------------
 
-def _country_progress(cursor, scope, names) -> Section:
+def _country_progress(cursor, scope, names, programme) -> Section:
     status = queries.country_status(cursor, scope)
     peers = queries.peer_comparison(cursor, scope)
     table = status.merge(peers.drop(columns=["name"]), on="country", how="left")
@@ -254,7 +264,8 @@ def _country_progress(cursor, scope, names) -> Section:
                Column("on_track_share", "Indicators on track", "percent", 11),
                Column("completed_share", "Activities completed", "percent", 11),
                Column("overdue", "Overdue activities", "int", 10),
-               Column("delivery_rate", f"Budget delivered to {year_label(scope.programme_year)}", "percent", 12),
+               Column("delivery_rate", f"Budget delivered to {programme.year_label(scope.programme_year)}", "percent",
+                      12),
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
     status_chart = _for_chart(status, "name")
     counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
@@ -266,7 +277,7 @@ def _country_progress(cursor, scope, names) -> Section:
                charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
         figure("Country status", f"Overall status per country: {statuses.country_rule()}. Marker shapes: "
                "circle on track, triangle at risk, cross off track, square not reported.",
-               charts.world_map, status_chart),
+               charts.world_map, status_chart, queries.country_places(cursor)),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
                "completed, budget delivered up to the programme year.", charts.peer_comparison,
                _for_chart(peers, "name")),
@@ -335,13 +346,14 @@ def _work_plan(cursor, scope, names, as_of) -> Section:
 
 # --- finance ------------------------------------------------------------------------------------------
 
-def _finance(cursor, scope, names, money_year) -> Section:
+def _finance(cursor, scope, names, money_year, programme) -> Section:
+    phases = wording.phases_name(programme)
     year = scope.programme_year
     outputs = queries.outputs(cursor).set_index("output_code")["title"]
     tables = []
     by_agency = queries.finance_by_year(cursor, scope, "agency")
     by_agency["delivery_rate"] = metrics.delivery_rates(by_agency)
-    by_agency["year"] = by_agency["programme_year"].map(year_label)
+    by_agency["year"] = by_agency["programme_year"].map(programme.year_label)
     tables.append(Table("By agency and programme year", by_agency, [
         Column("group", "Agency", "label", 10), Column("year", "Programme year", "label", 12), *_money_columns("")]))
     for dimension, header, label in (("output", "Output", lambda g: f"Output {g}: {outputs.get(g, '')}"),
@@ -349,27 +361,27 @@ def _finance(cursor, scope, names, money_year) -> Section:
         frame = _year_and_phase(queries.finance_by_year(cursor, scope, dimension), year)
         frame["label"] = frame["group"].map(label)
         frame.loc[frame["group"] == "Total", "label"] = "Total"
-        tables.append(Table(f"By {dimension}: programme year {money_year} and Phase II (all years)", frame, [
+        tables.append(Table(f"By {dimension}: programme year {money_year} and {phases} (all years)", frame, [
             Column("label", header, "label", 40 if dimension == "output" else 20),
             *_money_columns(f" {money_year}"),
-            Column("phase_budget_usd", "Budget Phase II", "usd", 16),
-            Column("phase_expenditure_usd", "Expenditure Phase II", "usd", 16),
-            Column("phase_delivery_rate", "Spent ÷ budget Phase II", "percent", 12)], total_row=True))
+            Column("phase_budget_usd", f"Budget {phases}", "usd", 16),
+            Column("phase_expenditure_usd", f"Expenditure {phases}", "usd", 16),
+            Column("phase_delivery_rate", f"Spent ÷ budget {phases}", "percent", 12)], total_row=True))
     by_year = queries.finance_by(cursor, scope, "year")
     by_year = _with_total(by_year, "group")
     by_year["delivery_rate"] = metrics.delivery_rates(by_year)
-    by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else year_label(int(g)))
+    by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else programme.year_label(int(g)))
     tables.append(Table("By programme year", by_year, [Column("label", "Programme year", "label", 14),
                                                        *_money_columns("")], total_row=True))
     in_year = queries.finance_by_year(cursor, scope, "country")
     in_year = in_year[in_year["programme_year"] == year].copy()
     in_year["group"] = _chart_labels(in_year["group"].map(lambda g: names.get(g, g)))
-    figures = [figure("Budget spent against time elapsed", "Cumulative expenditure as a share of the Phase II budget "
-                      "(solid) against the share of Phase II elapsed (dashed).", charts.burn_rate,
-                      queries.burn_rate(cursor, scope)),
+    figures = [figure("Budget spent against time elapsed", f"Cumulative expenditure as a share of the {phases} "
+                      f"budget (solid) against the share of {phases} elapsed (dashed).", charts.burn_rate,
+                      queries.burn_rate(cursor, scope), phases, wording.year_title(programme)),
                figure(f"Money by country, programme year {money_year}", "Budget, funds received and expenditure in "
                       "US dollars; bars left to right in that order.", charts.money_bars, in_year, "Country"),
-               figure("Results against resources", "Each output: share of its Phase II budget spent (across) against "
+               figure("Results against resources", f"Each output: share of its {phases} budget spent (across) against "
                       "the share of its indicators on track (up); the dashed diagonal is where both are equal.",
                       charts.results_vs_resources,
                       _for_chart(queries.results_vs_resources(cursor, scope), "title"))]
@@ -394,7 +406,7 @@ def _with_total(frame: pd.DataFrame, group: str) -> pd.DataFrame:
 
 
 def _year_and_phase(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per group: money of the programme year beside its Phase II totals (all years), with a total row."""
+    """Per group: money of the programme year beside its totals over all years (the phases), with a total row."""
     money = ["budget_usd", "received_usd", "expenditure_usd"]
     phase = by_year.groupby("group")[money].sum().rename(columns=lambda c: f"phase_{c}")
     current = by_year[by_year["programme_year"] == year].set_index("group")[money]

@@ -24,7 +24,7 @@ from mm_core.charts import STATUS_COLORS
 from mm_core.safety import shorten
 
 from . import content
-from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack
+from .content import BoardPack
 from .pdf_text import Notes, heading, one_line
 from .values import MISSING, display_text
 
@@ -125,7 +125,8 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.saveState()
         self.setFont(FONT, 8)
         self.setFillColor(colors.black)
-        programme = f"{PROGRAMME}: {PROGRAMME_TITLE}"
+        # the programme's name from the warehouse: at most two thirds of the line, the pack's title beside it
+        programme = one_line(pack.programme_name, FONT, 8, FRAME_WIDTH * 2 / 3)
         self.drawString(MARGIN, height - 30, programme)
         self.setFont(f"{FONT}-Bold", 8)
         room = FRAME_WIDTH - pdfmetrics.stringWidth(programme, FONT, 8) - 24  # a country's name can be long
@@ -166,8 +167,9 @@ def write_pdf(pack: BoardPack, path: Path) -> Path:
         for figure_number, figure in enumerate(section.figures):
             story.append(_figure_block(figure, styles, f"section{number}.figure{figure_number}"))
     document = _Document(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
-                         bottomMargin=BOTTOM, title=f"{shorten(pack.title, 200)} — {PROGRAMME_TITLE}",
-                         author="Programme Management Unit", subject=f"{PROGRAMME}: {PROGRAMME_TITLE}")
+                         bottomMargin=BOTTOM,
+                         title=f"{shorten(pack.title, 200)} — {shorten(pack.programme.title, 200)}",
+                         author="Programme Management Unit", subject=shorten(pack.programme_name, 400))
     document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, pack=pack, **k))
     return path
 
@@ -181,8 +183,8 @@ def _heading(text: str, style: ParagraphStyle, key: str, level: int) -> Paragrap
 # --- cover --------------------------------------------------------------------------------------------
 
 def _cover(pack: BoardPack, styles) -> list:
-    story = [_heading("Global Project Board — board pack", styles["cover_title"], "cover", 0),
-             Paragraph(escape(f"{PROGRAMME}: {PROGRAMME_TITLE}"), styles["cover_subtitle"])]
+    story = [_heading(pack.heading, styles["cover_title"], "cover", 0),
+             Paragraph(escape(pack.programme_name), styles["cover_subtitle"])]
     notes = Notes(styles["long_text"])
     lines = [[Paragraph(f"<b>{escape(label)}</b>", styles["body"]),
               Paragraph(notes.cell(display_text(text, "text"), styles["body"], FRAME_WIDTH - 120, label),

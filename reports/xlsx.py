@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mm_core.charts import STATUS_COLORS
 from mm_core.safety import shorten
 
-from .content import PROGRAMME, PROGRAMME_TITLE, BoardPack, Table
+from .content import BoardPack, Table
 from .values import cell_value, text_value
 
 NAVY = "1F3864"
@@ -53,7 +53,7 @@ def _header_text(text: str, limit: int = HEADER_TITLE_CHARACTERS) -> str:
 
 def write_workbook(pack: BoardPack, path: Path) -> Path:
     workbook = Workbook()
-    workbook.properties.title = f"{pack.title} — {PROGRAMME_TITLE}"
+    workbook.properties.title = shorten(f"{pack.title} — {pack.programme.title}", 200)
     workbook.properties.creator = "Programme Management Unit"
     _cover(workbook.active, pack)
     for section in pack.sections:
@@ -76,7 +76,7 @@ def _heading(sheet: Worksheet, pack: BoardPack, title: str, intro: str, width: i
     """Title, programme line and intro; returns the next free row."""
     sheet["A1"] = title
     sheet["A1"].font = TITLE_FONT
-    sheet["A2"] = f"{PROGRAMME}: {PROGRAMME_TITLE} · status as of {pack.as_of:%d %B %Y}"
+    sheet["A2"] = text_value(f"{pack.programme_name} · status as of {pack.as_of:%d %B %Y}")
     sheet["A2"].font = Font(italic=True, color="333333")
     row = 3
     if intro:
@@ -168,7 +168,7 @@ def _print_setup(sheet: Worksheet, pack: BoardPack, fit_height: int = 0) -> None
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddHeader.left.text = _header_text(f"{PROGRAMME}: {PROGRAMME_TITLE}")
+    sheet.oddHeader.left.text = _header_text(pack.programme_name)
     sheet.oddHeader.left.size = 8
     sheet.oddHeader.right.text = _header_text(pack.title)  # holds a country's name in a country pack
     sheet.oddHeader.right.size = 8
@@ -180,9 +180,9 @@ def _print_setup(sheet: Worksheet, pack: BoardPack, fit_height: int = 0) -> None
 
 def _cover(sheet: Worksheet, pack: BoardPack) -> None:
     sheet.title = "Cover"
-    sheet["A1"] = "Global Project Board — board pack"
+    sheet["A1"] = text_value(pack.heading)
     sheet["A1"].font = Font(bold=True, size=18, color=NAVY)
-    sheet["A2"] = f"{PROGRAMME}: {PROGRAMME_TITLE}"
+    sheet["A2"] = text_value(pack.programme_name)
     sheet["A2"].font = Font(bold=True, size=12)
     row = 4
     for label, text in pack.cover_lines:

@@ -19,6 +19,7 @@ from etl.templates import write_template
 from reports import board_pack, build_board_pack, pdf, xlsx
 
 from .helpers.paths import SAMPLE_AS_OF
+from .helpers.programme import bundled, result, write_programme
 from .helpers.rows import good_rows
 
 pytestmark = pytest.mark.slow  # builds whole board packs (PDF and workbook) from long texts, 5-14 s each
@@ -54,14 +55,16 @@ def _rewrite_csv(path: Path, change) -> None:
 @pytest.fixture(scope="module")
 def long_database(tmp_path_factory) -> Path:
     """Every text field at Excel's limit: narrative (with words, and one long word), indicator title and unit,
-    activity title, milestone, comments, and in the reference data a country's name and an output's title."""
+    activity title, milestone, comments, in the reference data a country's name, and in the programme file an
+    output's title."""
     folder = tmp_path_factory.mktemp("long")
     reference = folder / "reference"
     shutil.copytree(REFERENCE_DIR, reference)
     _rewrite_csv(reference / "countries.csv",
                  lambda row: row.update(name=LONG["COUNTRY"]) if row["iso3"] == "JAM" else None)
-    _rewrite_csv(reference / "outputs.csv",
-                 lambda row: row.update(title=LONG["OUTPUT"]) if row["output_code"] == "1" else None)
+    programme = bundled()
+    result(programme, "1")["title"] = LONG["OUTPUT"]
+    write_programme(reference / "programme.toml", programme)
     rows = good_rows()
     for row in rows["results"]:
         row["country"] = "JAM" if row["country"] == "Jamaica" else row["country"]

@@ -1,6 +1,8 @@
-"""Text from workbooks, reference data and links is shown literally, in a real browser, on every page.
+"""Text from workbooks, reference data, the programme file and links is shown literally, in a real browser, on
+every page.
 
-Every text field of a workbook, and the names, regions and titles of the reference data, hold Markdown and
+Every text field of a workbook, the country names of the reference data, and the titles, board, phase, review,
+regions, lead partners and output titles of the programme file hold Markdown and
 HTML payloads (an image that would call home, a phishing link, colour, raw HTML, bare links) and some are
 very long. On every page: no element points at the payload's host, the browser asks that host for nothing,
 and the payload is visible as typed."""
@@ -19,6 +21,7 @@ from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_chart
 from etl.load import run_load
 from etl.reference import REFERENCE_DIR
 
+from .helpers.programme import bundled, country, result, write_programme
 from .helpers.rows import good_rows
 
 pytestmark = pytest.mark.slow  # a real browser against a served dashboard (make test-fast leaves it out)
@@ -63,21 +66,28 @@ def payload_rows() -> dict[str, list[dict]]:
 
 
 def payload_reference(folder: Path) -> Path:
-    """The shipped reference data with payloads in Jamaica's name, region and lead partner and in every
+    """The shipped reference data with payloads in Jamaica's name and, in the programme file, in the
+    programme's titles and board, the phase's name, the review, Jamaica's region and lead partner and every
     output's title."""
     shutil.copytree(REFERENCE_DIR, folder)
-    for name, changes in (("countries.csv", {"JAM": dict(name=payload("country name"), region=payload("region"),
-                                                          government_lead=payload("lead partner"), aliases="Jamaica")}),
-                          ("outputs.csv", {code: dict(title=payload(f"output {code} title")) for code in "1234567"})):
-        with open(folder / name, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        key = "iso3" if name == "countries.csv" else "output_code"
-        for row in rows:
-            row.update(changes.get(row[key], {}))
-        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+    with open(folder / "countries.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["iso3"] == "JAM":
+            row.update(name=payload("country name"), aliases="Jamaica")
+    with open(folder / "countries.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    programme = bundled()
+    programme["programme"].update(title=payload("programme title"), short_title=payload("short title"),
+                                  board=payload("board"))
+    programme["phases"][0]["name"] = payload("phase name")
+    programme["recommendations"]["review"] = payload("review")
+    country(programme, "JAM").update(region=payload("region"), government_lead=payload("lead partner"))
+    for code in "1234567":
+        result(programme, code)["title"] = payload(f"output {code} title")
+    write_programme(folder / "programme.toml", programme)
     return folder
 
 
@@ -97,7 +107,8 @@ def payload_server(tmp_path_factory):
 
 
 PAGES = [  # url, a marker that shows the page's data has drawn, markers that must be visible as typed
-    ("/?country=JAM&period=2015/16+H1", "Indicators,", ["COUNTRY NAME-MARK"]),
+    ("/?country=JAM&period=2015/16+H1", "Indicators,",
+     ["COUNTRY NAME-MARK", "PROGRAMME TITLE-MARK", "SHORT TITLE-MARK", "PHASE NAME-MARK", "BOARD-MARK"]),
     ("/outputs?country=JAM&period=2015/16+H1", "OUTPUT 1 TITLE-MARK",
      ["OUTPUT 1 TITLE-MARK", "NARRATIVE ACHIEVEMENT-MARK"]),  # tables are drawn on a canvas: not in the text
     ("/indicators?country=JAM&period=2015/16+H1", "Trajectory of one indicator", ["INDICATOR TITLE-MARK"]),
@@ -105,8 +116,8 @@ PAGES = [  # url, a marker that shows the page's data has drawn, markers that mu
      ["COUNTRY NAME-MARK", "REGION-MARK", "LEAD PARTNER-MARK", "NARRATIVE CHALLENGE-MARK",
       "NARRATIVE DECISION NEEDED-MARK"]),
     ("/workplan", "All activities shown", []),
-    ("/money", "All expenditure lines", []),
-    ("/recommendations", "Mid-Term Review recommendations", ["RECOMMENDATION-MARK"]),
+    ("/money", "All expenditure lines", ["PHASE NAME-MARK"]),
+    ("/recommendations", "REVIEW-MARK", ["REVIEW-MARK", "RECOMMENDATION-MARK"]),
     ("/data-quality", "Reporting completeness", []),
     ("/?country=" + "x" * 5_000 + PAYLOAD.replace("&", "%26").replace("#", "%23"), "Indicators,", []),
 ]

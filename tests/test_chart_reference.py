@@ -1,5 +1,6 @@
-"""The world map places countries from the reference data that etl.reference reads (MM_REFERENCE_DIR when set),
-never from a path of its own."""
+"""The world map places countries where the warehouse's countries table says (queries.country_places): the
+ETL writes it from the reference data it read at load time (MM_REFERENCE_DIR when set), and the map has no
+list or path of its own."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import shutil
 
 import pandas as pd
 
+from etl.load import run_load
 from etl.reference import REFERENCE_DIR, REFERENCE_DIR_ENVIRONMENT_VARIABLE
-from mm_core import charts
+from etl.warehouse import open_read_only
+from mm_core import charts, queries
+
+from .helpers.rows import good_rows
 
 COUNTRY_STATUS = pd.DataFrame({
     "country": ["JAM", "XKX"], "name": ["Jamaica", "Kosovo"], "on_track": [10, 0], "at_risk": [2, 0],
@@ -23,7 +28,8 @@ def map_points(chart) -> list[dict]:
 
 
 def other_reference(tmp_path):
-    """A copy of the shipped reference folder where Jamaica sits elsewhere and a country is added."""
+    """A copy of the shipped reference folder where Jamaica sits elsewhere and a country without an ISO numeric
+    code joins the programme."""
     folder = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, folder)
     countries = folder / "countries.csv"
@@ -35,22 +41,36 @@ def other_reference(tmp_path):
         if cells[0] == "JAM":
             cells[header.index("latitude")], cells[header.index("longitude")] = "10.5", "-70.25"
         moved.append(",".join(cells))
-    moved.append("XKX,,Kosovo,,Europe,Government,42.6,20.9,XK")
+    moved.append("XKX,,XK,Kosovo,,42.6,20.9")
     countries.write_text("\n".join([lines[0], *moved]) + "\n", encoding="utf-8")
+    programme = folder / "programme.toml"
+    programme.write_text(programme.read_text(encoding="utf-8") + '\n[[countries]]\niso3 = "XKX"\nphases = ["II"]\n',
+                         encoding="utf-8")
     return folder
 
 
-def test_the_map_takes_places_from_mm_reference_dir(tmp_path, monkeypatch):
+def warehouse_places(write_workbook, database) -> pd.DataFrame:
+    run_load([write_workbook(good_rows())], database)
+    connection = open_read_only(database)
+    try:
+        return queries.country_places(connection)
+    finally:
+        connection.close()
+
+
+def test_the_map_takes_places_from_the_reference_folder_of_the_load(write_workbook, database, tmp_path, monkeypatch):
     monkeypatch.setenv(REFERENCE_DIR_ENVIRONMENT_VARIABLE, str(other_reference(tmp_path)))
-    assert map_points(charts.world_map(COUNTRY_STATUS)) == [
+    places = warehouse_places(write_workbook, database)
+    monkeypatch.delenv(REFERENCE_DIR_ENVIRONMENT_VARIABLE)  # the map reads the warehouse, not the folder
+    assert map_points(charts.world_map(COUNTRY_STATUS, places)) == [
         {"country": "JAM", "id": "388", "latitude": 10.5, "longitude": -70.25},
         {"country": "XKX", "id": None, "latitude": 42.6, "longitude": 20.9},  # blank iso_numeric: no shape
     ]
 
 
-def test_the_map_takes_places_from_the_shipped_folder_by_default(monkeypatch):
+def test_the_map_takes_places_from_the_shipped_folder_by_default(write_workbook, database, monkeypatch):
     monkeypatch.delenv(REFERENCE_DIR_ENVIRONMENT_VARIABLE, raising=False)
-    assert map_points(charts.world_map(COUNTRY_STATUS)) == [
+    assert map_points(charts.world_map(COUNTRY_STATUS, warehouse_places(write_workbook, database))) == [
         {"country": "JAM", "id": "388", "latitude": 18.1, "longitude": -77.3},
-        {"country": "XKX", "id": None, "latitude": None, "longitude": None},  # not in the shipped list
+        {"country": "XKX", "id": None, "latitude": None, "longitude": None},  # not in the programme
     ]

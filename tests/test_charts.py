@@ -26,10 +26,12 @@ def encodings(chart_spec: dict) -> list[dict]:
 COUNTRY_STATUS = pd.DataFrame({
     "country": ["JAM", "ECU"], "name": ["Jamaica", "Ecuador"], "on_track": [10, 0], "at_risk": [2, 0],
     "off_track": [1, 0], "no_data": [0, 25], "status": ["on track", "not reported"]})
+PLACES = pd.DataFrame({  # as queries.country_places gives them (the warehouse's countries table)
+    "country": ["ECU", "JAM"], "id": ["218", "388"], "latitude": [-1.5, 18.1], "longitude": [-78.4, -77.3]})
 
 
 def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
-    chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS))
+    chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS, PLACES))
     land = chart_spec["layer"][0]
     assert land["data"]["format"] == {"type": "topojson", "feature": "countries"}
     assert len(land["data"]["values"]["objects"]["countries"]["geometries"]) == 177
@@ -111,12 +113,36 @@ def test_money_bars_put_the_three_measures_side_by_side():
 
 
 def test_burn_rate_compares_spending_with_time():
-    data = pd.DataFrame({"programme_year": [2014, 2015], "spent_share": [0.1, 0.3], "time_share": [0.25, 0.5]})
-    chart_spec = spec(charts.burn_rate(data))
+    data = pd.DataFrame({"programme_year": [2014, 2015], "year_label": ["2014/15", "2015/16"],
+                         "spent_share": [0.1, 0.3], "time_share": [0.25, 0.5]})
+    chart_spec = spec(charts.burn_rate(data, "Phase II", "Programme year (Feb–Jan)"))
     assert sorted((r["year"], r["measure"], r["share"]) for r in rows(chart_spec)) == [
         ("2014/15", "Budget spent", 0.1), ("2014/15", "Time elapsed", 0.25),
         ("2015/16", "Budget spent", 0.3), ("2015/16", "Time elapsed", 0.5)]
     assert chart_spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    assert chart_spec["encoding"]["x"]["title"] == "Programme year (Feb–Jan)"
+    assert chart_spec["encoding"]["y"]["title"] == "Share of Phase II"
+
+
+def test_burn_rate_names_the_phases_and_years_it_is_given():
+    """The chart names no programme fact of its own: the phases and the year come from the warehouse."""
+    data = pd.DataFrame({"programme_year": [2019, 2020], "year_label": ["2019", "2020"],
+                         "spent_share": [0.2, 0.4], "time_share": [0.25, 0.5]})
+    chart_spec = spec(charts.burn_rate(data, "Phase III and Phase IV", "Calendar year"))
+    assert chart_spec["encoding"]["x"]["title"] == "Calendar year"
+    assert chart_spec["encoding"]["y"]["title"] == "Share of Phase III and Phase IV"
+    assert sorted({r["year"] for r in rows(chart_spec)}) == ["2019", "2020"]
+
+
+def test_world_map_places_countries_where_the_places_say():
+    """The map's ids and markers come from the places given (the warehouse's countries table), not from a
+    list of its own: a country the places do not have gets no shape and no marker."""
+    places = pd.DataFrame({"country": ["JAM"], "id": ["388"], "latitude": [10.5], "longitude": [-70.25]})
+    chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS, places))
+    lookup = chart_spec["layer"][1]["transform"][0]
+    points = {row["country"]: (row["id"], row["latitude"], row["longitude"])
+              for row in chart_spec["datasets"][lookup["from"]["data"]["name"]]}
+    assert points == {"JAM": ("388", 10.5, -70.25), "ECU": (None, None, None)}
 
 
 def test_milestone_matrix_labels_cells_with_a_symbol():
@@ -130,7 +156,8 @@ def test_milestone_matrix_labels_cells_with_a_symbol():
 
 
 def test_presentation_mode_enlarges_chart_type():
-    chart = charts.burn_rate(pd.DataFrame({"programme_year": [2014], "spent_share": [0.1], "time_share": [0.2]}))
+    chart = charts.burn_rate(pd.DataFrame({"programme_year": [2014], "year_label": ["2014/15"], "spent_share": [0.1],
+                                           "time_share": [0.2]}), "Phase II", "Programme year (Feb–Jan)")
     assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == 16
     assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == 12
 

@@ -343,3 +343,21 @@ def test_text_from_a_file_and_its_name_shows_as_typed(tmp_path, inbox, upload_te
         f"{stored}: no known sheet: expected at least one of"))
     assert markdown_literal(f"found '{sheet}'") in app.error[0].value
     assert app.caption[1].value == stored_as(name, stored)
+
+
+def test_a_check_is_made_again_when_the_programme_file_changes(built, tmp_path, monkeypatch):
+    """The check reads the programme file ($MM_PROGRAMME, which may lie outside the reference folder): a
+    changed file is a new check."""
+    from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
+    from etl.reference import REFERENCE_DIR
+    programme = tmp_path / "programme.toml"
+    programme.write_bytes((REFERENCE_DIR / "programme.toml").read_bytes())
+    monkeypatch.setenv(PROGRAMME_ENVIRONMENT_VARIABLE, str(programme))
+    uploads = [upload.Upload("notes.xlsx", "notes.xlsx", b"bytes")]
+    key = upload.check_key(uploads, built)
+    assert key is not None and upload.check_key(uploads, built) == key
+    os.utime(programme, ns=(programme.stat().st_atime_ns, programme.stat().st_mtime_ns + 1_000_000_000))
+    changed = upload.check_key(uploads, built)
+    assert changed not in (key, None)
+    programme.unlink()
+    assert upload.check_key(uploads, built) not in (key, changed)  # a file gone is a change too

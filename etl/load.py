@@ -546,8 +546,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     # The tables of the programme's template always; an indicator table and the IATI tables when something
     # went into them.
     rows_by_table = {r.sheet.table: r.accepted for r in extracted.validated.values()
-                     if (r.sheet in spec.SHEETS and (not r.sheet.only_with
-                                                     or getattr(reference.programme, r.sheet.only_with))) or r.accepted}
+                     if r.sheet in reference.sheets or r.accepted}
     rows_by_table.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
     return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
 

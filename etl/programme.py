@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,25 +284,27 @@ class Programme:
         return list(found.values())
 
 
-def _codes(codes: list[str]) -> str:
-    """'1-4' for consecutive numbers, else the codes joined: '1-4, 6', 'A1, A2'."""
-    if not all(code.isdigit() for code in codes):
-        return ", ".join(codes)
-    numbers, runs = sorted(int(code) for code in codes), []
-    for number in numbers:
-        if runs and number == runs[-1][1] + 1:
-            runs[-1][1] = number
+def code_ranges(codes: Iterable[str], dash: str = "-") -> str:
+    """Codes in their order, runs of three or more consecutive whole numbers written as a range: '1-4',
+    '5, 6', '1, 3, A' (the pages write the dash as an en dash)."""
+    parts: list[list[str]] = []
+    for code in codes:
+        code = str(code)
+        last = parts[-1][-1] if parts else None
+        if last is not None and code.isdigit() and last.isdigit() and int(code) == int(last) + 1:
+            parts[-1].append(code)
         else:
-            runs.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+            parts.append([code])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}{dash}{run[-1]}" if len(run) > 2
+                     else f"{run[0]}, {run[1]}" for run in parts)
 
 
 def _output_note(outputs: tuple[Result, ...]) -> str:
-    """The Output column's note: 'Output number 1-6 (1-3 country level, 4-6 global level), e.g. ...'."""
-    scopes = [f"{_codes([o.code for o in outputs if o.scope == scope])} {scope} level"
+    """The Output column's note: 'Output number 1-6 (1, 2 country level, 3-6 global level), e.g. ...'."""
+    scopes = [f"{code_ranges([o.code for o in outputs if o.scope == scope])} {scope} level"
               for scope in SCOPES if any(o.scope == scope for o in outputs)]
     first = outputs[0].code
-    return f"Output number {_codes([o.code for o in outputs])} ({', '.join(scopes)}), e.g. 'Output {first}' or {first}"
+    return f"Output number {code_ranges([o.code for o in outputs])} ({', '.join(scopes)}), e.g. 'Output {first}' or {first}"
 
 
 def _span(start: dt.date, end: dt.date) -> str:

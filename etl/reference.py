@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from . import spec
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -54,6 +55,12 @@ class Reference:
         """Currencies a workbook may use: those with a rate for at least one programme year."""
         return {currency for currency, year in self.fx_rates
                 if self.programme.first_year <= year <= self.programme.last_year}
+
+    @property
+    def sheets(self) -> tuple[spec.Sheet, ...]:
+        """The sheets of the programme's template: every sheet kind but those it has nothing for (a
+        Disaggregation sheet needs [[dimensions]]: spec.Sheet.only_with)."""
+        return tuple(s for s in spec.SHEETS if not s.only_with or getattr(self.programme, s.only_with))
 
     @property
     def earliest_date(self) -> dt.date:

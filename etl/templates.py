@@ -155,7 +155,7 @@ def build_workbook(kinds: Iterable[str], rows_by_kind: dict[str, list[dict[str, 
     """A template workbook with the sheets of `kinds`, optionally filled with rows keyed by column key."""
     reference = reference or load_reference()
     sheets = [spec.SHEETS_BY_KIND[k] for k in kinds]
-    sheets = [s for s in sheets if not s.only_with or getattr(reference.programme, s.only_with)]
+    sheets = [s for s in sheets if s in reference.sheets]
     rows_by_kind = rows_by_kind or {}
     workbook = Workbook()
     lists = _list_values(reference)

@@ -93,7 +93,7 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         stack.close()
         workbook.close()
     if not sheets:
-        expected = ", ".join(f"'{s.title}'" for s in spec.SHEETS)
+        expected = ", ".join(f"'{s.title}'" for s in reference.sheets)
         raise UnreadableFile(file, f"no known sheet: expected at least one of {expected}; "
                                    f"found {', '.join(repr(t) for t in workbook.sheet_names) or 'none'} "
                                    "(nor a sheet whose header row matches one of them, or an indicator table)")

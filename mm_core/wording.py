@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from etl.programme import Programme
+from etl.programme import code_ranges as programme_code_ranges
 
 RANGE_DASH = "–"
 
@@ -62,17 +63,9 @@ def period_kind(programme: Programme) -> str:
 
 
 def code_ranges(codes: Iterable[str]) -> str:
-    """Codes in their order, runs of consecutive whole numbers written as a range: '1–4', '5–7', '1, 3, A'."""
-    parts: list[list[str]] = []
-    for code in codes:
-        code = str(code)
-        last = parts[-1][-1] if parts else None
-        if last is not None and code.isdigit() and last.isdigit() and int(code) == int(last) + 1:
-            parts[-1].append(code)
-        else:
-            parts.append([code])
-    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}{RANGE_DASH}{run[-1]}" if len(run) > 2
-                     else f"{run[0]}, {run[1]}" for run in parts)
+    """Codes in their order, runs of consecutive whole numbers written as a range: '1–4', '5–7', '1, 3, A'
+    (etl.programme.code_ranges, with an en dash)."""
+    return programme_code_ranges(codes, RANGE_DASH)
 
 
 def _natural(code: str) -> tuple:

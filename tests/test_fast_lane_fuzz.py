@@ -365,8 +365,9 @@ def random_inputs(seed: int, folder: Path) -> list[Path]:
     files = []
     for index in range(rng.choice([1, 1, 2])):
         csv_file = formats == "csv" or (formats == "both" and rng.random() < 0.5)
-        kinds = [rng.choice(list(spec.SHEETS_BY_KIND))] if csv_file else rng.sample(list(spec.SHEETS_BY_KIND),
-                                                                                       rng.choice([1, 1, 2, 3]))
+        # the sheets of the bundled programme's template (a Disaggregation sheet needs [[dimensions]])
+        template_kinds = [kind for kind, sheet in spec.SHEETS_BY_KIND.items() if not sheet.only_with]
+        kinds = [rng.choice(template_kinds)] if csv_file else rng.sample(template_kinds, rng.choice([1, 1, 2, 3]))
         rows_by_kind = {}
         for kind in kinds:
             rows = _sheet_rows(rng, kind, csv_file, rng.randint(3, 25))

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from . import checks, guard, iati, spec, statuses
 from .columnar import FastSheet, validate_fast
-from .duplicates import reject_duplicates
+from .cross_row import reject_duplicates
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
 from .ooxml import scan_workbook

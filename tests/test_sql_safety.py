@@ -32,7 +32,7 @@ ALLOWED = {
     ("etl/load.py", "insert_frame", "expressions"): "casts of those columns, built in etl/load._column_expression",
     ("etl/load.py", "insert_frame", "derived"): "the derivations declared in etl/rules.py (CONVERSIONS, LOOKUPS)",
     ("etl/load.py", "dry_run", "result.sheet.table"): "table names from etl/spec.py",
-    ("etl/duplicates.py", "_reject", "sheet.table"): "table names from etl/spec.py",
+    ("etl/cross_row.py", "_reject", "sheet.table"): "table names from etl/spec.py",
     ("mm_core/queries.py", "finance_by", "column"): "a column picked from FINANCE_DIMENSIONS by key",
     ("mm_core/queries.py", "finance_by_year", "column"): "a column picked from FINANCE_DIMENSIONS by key",
 }

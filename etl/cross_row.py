@@ -1,10 +1,12 @@
-"""Rows that repeat a key, found by the database being built once every file's rows are in it.
+"""The cross-row rules of etl/rules.py (CROSS_ROW_RULES), run in SQL over the staging tables once every
+file's rows are in them.
 
-A row with the key of an earlier accepted row (files in the order read, then sheets, then rows) is
-rejected, naming the first. In the results matrix every period row of an indicator must also give the
-first row's attributes (etl/rules.py INDICATOR_ATTRIBUTES); a row that does not is rejected, and is not
-the first of its key for the rows after it. This is done in SQL, so that a million expenditure lines
-need no keys held in Python; the messages are word for word those of the row-by-row check it replaced.
+The rows are taken in load order: files in the order read, then sheets, then rows. A KeyRule rejects a
+row with the key of an earlier accepted row, naming the first; a RepeatRule rejects a row that does not
+repeat its group's first row in the rule's columns, and such a row is not the first of its key for the
+rows after it. Rejected rows leave staging. This is done in SQL, so that a million expenditure lines need
+no keys held in Python; this module only runs the declarations (table and column names come from
+etl/spec.py and etl/rules.py, never from a file).
 """
 
 from __future__ import annotations
@@ -18,50 +20,57 @@ import pandas as pd
 from . import spec
 from .errors import Problem, describe
 from .parse import clean_text
-from .rules import INDICATOR_ATTRIBUTES
+from .rules import KeyRule, RepeatRule, cross_row_rules_for, staged_record, staging_table
 from .transform import RejectedRow, Validated
+
+LOAD_ORDER = "load_order"  # (source_file, source_sheet, ordinal): the sheets in the order read
 
 
 def _quoted(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _rejected_sql(sheet: spec.Sheet) -> str:
-    """(row, first of its key, first of its indicator, is a duplicate, breaks its indicator) of every row
-    to reject. Table and column names come from etl/spec.py, never from a file."""
-    if sheet.kind == "results":
-        firsts = ", ".join(f'FIRST_VALUE("{a}") OVER indicator AS "first_{a}"' for a in INDICATOR_ATTRIBUTES)
-        conflict = " OR ".join(f'"{a}" IS DISTINCT FROM "first_{a}"' for a in INDICATOR_ATTRIBUTES)
-        checked = (f"SELECT *, ({conflict}) AS conflict FROM (SELECT *, {firsts}, FIRST_VALUE(rid) OVER indicator "
-                   "AS indicator_rid FROM ordered WINDOW indicator AS (PARTITION BY country, indicator_code "
-                   "ORDER BY ordinal, source_row))")
-    else:
-        checked = "SELECT *, FALSE AS conflict, NULL::BIGINT AS indicator_rid FROM ordered"
+def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> str:
+    """(row id, then per KeyRule: the first of its key and whether the row repeats it; per RepeatRule: the
+    first of its group and whether the row breaks it) of every row to reject, in load order."""
+    firsts, windows, breaks = [], [], []
+    for index, rule in enumerate(repeats):
+        firsts += [f'FIRST_VALUE("{c}") OVER g{index} AS "first{index}_{c}"' for c in rule.columns]
+        firsts.append(f"FIRST_VALUE(rid) OVER g{index} AS group_rid{index}")
+        windows.append(f"g{index} AS (PARTITION BY {_quoted(rule.group)} ORDER BY ordinal, source_row)")
+        breaks.append(f"(" + " OR ".join(f'"{c}" IS DISTINCT FROM "first{index}_{c}"' for c in rule.columns)
+                      + f") AS breaks{index}")
+    checked = (f"SELECT *, {', '.join(breaks)} FROM (SELECT *, {', '.join(firsts)} FROM ordered "
+               f"WINDOW {', '.join(windows)})") if repeats else "SELECT * FROM ordered"
+    conflict = " OR ".join(f"breaks{index}" for index in range(len(repeats))) or "FALSE"
+    ranks, repeated = [], []
+    for index, rule in enumerate(keys):
+        window = f"(PARTITION BY {_quoted(rule.key)} ORDER BY conflict, ordinal, source_row)"
+        ranks.append(f"FIRST_VALUE(rid) OVER {window} AS key_rid{index}, "
+                     f"FIRST_VALUE(conflict) OVER {window} AS key_conflict{index}, "
+                     f"FIRST_VALUE(ordinal) OVER {window} AS key_ordinal{index}, "
+                     f"FIRST_VALUE(source_row) OVER {window} AS key_row{index}")
+        repeated.append(f"(NOT key_conflict{index} AND rid <> key_rid{index} AND (ordinal > key_ordinal{index} "
+                        f"OR (ordinal = key_ordinal{index} AND source_row > key_row{index}))) AS repeats{index}")
+    returned = ["rid"] + [f"key_rid{i}, repeats{i}" for i in range(len(keys))] + [
+        f"group_rid{i}, breaks{i}" for i in range(len(repeats))]
+    rejected = " OR ".join([f"repeats{i}" for i in range(len(keys))] + ["conflict"])
     return f"""
         WITH ordered AS (
-            SELECT t.rowid AS rid, o.ordinal, t.* FROM "{sheet.table}" t JOIN load_order o USING (source_file, source_sheet)
-        ), checked AS ({checked}),
-        ranked AS (
-            SELECT rid, conflict, indicator_rid, ordinal, source_row,
-                   FIRST_VALUE(rid) OVER k AS key_rid, FIRST_VALUE(conflict) OVER k AS key_conflict,
-                   FIRST_VALUE(ordinal) OVER k AS key_ordinal, FIRST_VALUE(source_row) OVER k AS key_row
-            FROM checked WINDOW k AS (PARTITION BY {_quoted(sheet.key)} ORDER BY conflict, ordinal, source_row)
-        )
-        SELECT rid, key_rid, indicator_rid,
-               NOT key_conflict AND rid <> key_rid
-                   AND (ordinal > key_ordinal OR (ordinal = key_ordinal AND source_row > key_row)) AS duplicate,
-               conflict
-        FROM ranked
-        WHERE (NOT key_conflict AND rid <> key_rid
-               AND (ordinal > key_ordinal OR (ordinal = key_ordinal AND source_row > key_row))) OR conflict
-        ORDER BY ordinal, source_row"""
+            SELECT t.rowid AS rid, o.ordinal, t.* FROM "{staging_table(kind)}" t
+            JOIN {LOAD_ORDER} o USING (source_file, source_sheet)
+        ), checked AS (SELECT *, {conflict} AS conflict FROM ({checked})),
+        ranked AS (SELECT *{''.join(', ' + rank for rank in ranks)} FROM checked),
+        verdicts AS (SELECT *{''.join(', ' + r for r in repeated)} FROM ranked)
+        SELECT {', '.join(returned)} FROM verdicts WHERE {rejected} ORDER BY ordinal, source_row"""
 
 
-def reject_duplicates(connection: duckdb.DuckDBPyConnection, validated: dict[str, Validated],
-                      order: list[tuple[str, str]]) -> Counter:
-    """Move every row repeating a key out of its table into `rejected`; returns the rows removed per file."""
+def reject_cross_row(connection: duckdb.DuckDBPyConnection, validated: dict[str, Validated],
+                     order: list[tuple[str, str]]) -> Counter:
+    """Move every row breaking a cross-row rule out of staging into `rejected`; returns the rows removed per
+    file."""
     removed: Counter = Counter()
-    connection.register("load_order", pd.DataFrame(
+    connection.register(LOAD_ORDER, pd.DataFrame(
         [(file, sheet, ordinal) for ordinal, (file, sheet) in enumerate(order)],
         columns=["source_file", "source_sheet", "ordinal"]))
     try:
@@ -72,60 +81,58 @@ def reject_duplicates(connection: duckdb.DuckDBPyConnection, validated: dict[str
                     result.accepted -= 1
                     removed[rejected.file] += 1
     finally:
-        connection.unregister("load_order")
+        connection.unregister(LOAD_ORDER)
     return removed
 
 
 def _reject(connection: duckdb.DuckDBPyConnection, result: Validated) -> list[RejectedRow]:
     sheet = result.sheet
-    found = connection.execute(_rejected_sql(sheet)).fetchall()
+    rules = cross_row_rules_for(sheet.kind)
+    keys = [rule for rule in rules if isinstance(rule, KeyRule)]
+    repeats = [rule for rule in rules if isinstance(rule, RepeatRule)]
+    if not rules:
+        return []
+    found = connection.execute(_rejected_sql(sheet.kind, keys, repeats)).fetchall()
     if not found:
         return []
-    needed = sorted({rid for row in found for rid in row[:3] if rid is not None})
-    cursor = connection.execute(f'SELECT rowid AS rid, * FROM "{sheet.table}" WHERE rowid IN (SELECT UNNEST($rids))',
+    needed = sorted({rid for row in found for rid in row[1::2] + row[:1] if rid is not None})
+    table = staging_table(sheet.kind)
+    cursor = connection.execute(f'SELECT rowid AS rid, * FROM "{table}" WHERE rowid IN (SELECT UNNEST($rids))',
                                 {"rids": needed})
     names = [d[0] for d in cursor.description]
-    records = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    records = {row[0]: staged_record(sheet, dict(zip(names, row))) for row in cursor.fetchall()}
     rejected = []
-    for rid, key_rid, indicator_rid, duplicate, _ in found:
+    for rid, *verdicts in found:
         record = records[rid]
         where = (record["source_file"], record["source_sheet"], record["source_row"])
-        if duplicate:
-            problems = [_duplicate(sheet, record, where, records[key_rid])]
-        else:
-            problems = _conflicts(sheet, record, where, records[indicator_rid])
+        key_verdicts, repeat_verdicts = verdicts[:2 * len(keys)], verdicts[2 * len(keys):]
+        problems = [_repeated_key(rule, sheet, record, where, records[first])
+                    for rule, first, repeated in zip(keys, key_verdicts[::2], key_verdicts[1::2]) if repeated]
+        if not problems:
+            problems = [problem for rule, first, broken in zip(repeats, repeat_verdicts[::2], repeat_verdicts[1::2])
+                        if broken for problem in _differences(rule, sheet, record, where, records[first])]
         rejected.append(RejectedRow(*where, sheet.table, problems, _record_values(sheet, record)))
-    connection.execute(f'DELETE FROM "{sheet.table}" WHERE rowid IN (SELECT UNNEST($rids))',
+    connection.execute(f'DELETE FROM "{table}" WHERE rowid IN (SELECT UNNEST($rids))',
                        {"rids": [row[0] for row in found]})
     return rejected
 
 
-def _duplicate(sheet: spec.Sheet, record: dict, where: tuple, first: dict) -> Problem:
-    key_headers = " + ".join(sheet.column(k).header for k in _named_key(sheet, record))
-    return Problem(*where, key_headers, f"a second row for {_key_text(sheet, record)}",
-                   f"one row per {key_headers} (first given at {_location(first)})")
+def _repeated_key(rule: KeyRule, sheet: spec.Sheet, record: dict, where: tuple, first: dict) -> Problem:
+    named = [k for k in rule.key if k not in rule.named_where_given or record[k] is not None]
+    parts = dict(record, first=_location(first), key_headers=" + ".join(sheet.column(k).header for k in named),
+                 key_values=", ".join(f"{sheet.column(k).header} {record[k] if record[k] is not None else '(empty)'}"
+                                      for k in named if k not in rule.not_quoted))
+    return Problem(*where, rule.column.format_map(parts), rule.found.format_map(parts), rule.expected.format_map(parts))
 
 
-def _conflicts(sheet: spec.Sheet, record: dict, where: tuple, first: dict) -> list[Problem]:
+def _differences(rule: RepeatRule, sheet: spec.Sheet, record: dict, where: tuple, first: dict) -> list[Problem]:
     problems = []
-    for attribute in INDICATOR_ATTRIBUTES:
-        if record[attribute] != first[attribute]:
-            header = sheet.column(attribute).header
-            problems.append(Problem(*where, header, describe(record[attribute]),
-                                    f"{describe(first[attribute])} as on {_location(first)} "
-                                    f"(every period row of indicator {record['indicator_code']} "
-                                    f"must give the same {header})"))
+    for column in rule.columns:
+        if record[column] != first[column]:
+            header = sheet.column(column).header
+            parts = dict(record, header=header, first_value=describe(first[column]), first=_location(first))
+            problems.append(Problem(*where, header, describe(record[column]), rule.expected.format_map(parts)))
     return problems
-
-
-def _named_key(sheet: spec.Sheet, record: dict) -> list[str]:
-    """The key columns a message names: Expenditure's Line only where one was given."""
-    return [k for k in sheet.key if k != "line" or record[k] is not None]
-
-
-def _key_text(sheet: spec.Sheet, record: dict) -> str:
-    return ", ".join(f"{sheet.column(k).header} {record[k] if record[k] is not None else '(empty)'}"
-                     for k in _named_key(sheet, record) if k != "text")
 
 
 def _location(record: dict[str, Any]) -> str:

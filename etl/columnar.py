@@ -372,6 +372,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
                  source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
                  source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
+    del values, columns, blanks  # the parsed columns leave memory before their rows are written to staging
 
     def cells_of(wanted: set[int]) -> dict[int, list[Any]]:
         return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))

@@ -55,10 +55,16 @@ def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> 
     returned = ["rid"] + [f"key_rid{i}, repeats{i}" for i in range(len(keys))] + [
         f"group_rid{i}, breaks{i}" for i in range(len(repeats))]
     rejected = " OR ".join([f"repeats{i}" for i in range(len(keys))] + ["conflict"])
+    # Only a group of two rows or more can break a rule: the windows run over the rows of those groups
+    # (whole groups, found by the hash of their columns; a collision only adds whole groups).
+    table = staging_table(kind)
+    shared = " OR ".join(f"hash({_quoted(columns)}) IN (SELECT hash({_quoted(columns)}) FROM {table} "
+                         "GROUP BY 1 HAVING count(*) > 1)"
+                         for columns in [rule.key for rule in keys] + [rule.group for rule in repeats])
     return f"""
         WITH ordered AS (
-            SELECT t.rowid AS rid, o.ordinal, t.* FROM "{staging_table(kind)}" t
-            JOIN {LOAD_ORDER} o USING (source_file, source_sheet)
+            SELECT t.rowid AS rid, o.ordinal, t.* FROM {table} t
+            JOIN {LOAD_ORDER} o USING (source_file, source_sheet) WHERE {shared}
         ), checked AS (SELECT *, {conflict} AS conflict FROM ({checked})),
         ranked AS (SELECT *{''.join(', ' + rank for rank in ranks)} FROM checked),
         verdicts AS (SELECT *{''.join(', ' + r for r in repeated)} FROM ranked)
@@ -97,7 +103,7 @@ def _reject(connection: duckdb.DuckDBPyConnection, result: Validated) -> list[Re
         return []
     needed = sorted({rid for row in found for rid in row[1::2] + row[:1] if rid is not None})
     table = staging_table(sheet.kind)
-    cursor = connection.execute(f'SELECT rowid AS rid, * FROM "{table}" WHERE rowid IN (SELECT UNNEST($rids))',
+    cursor = connection.execute(f'SELECT rowid AS rid, * FROM {table} WHERE rowid IN (SELECT UNNEST($rids))',
                                 {"rids": needed})
     names = [d[0] for d in cursor.description]
     records = {row[0]: staged_record(sheet, dict(zip(names, row))) for row in cursor.fetchall()}
@@ -112,7 +118,7 @@ def _reject(connection: duckdb.DuckDBPyConnection, result: Validated) -> list[Re
             problems = [problem for rule, first, broken in zip(repeats, repeat_verdicts[::2], repeat_verdicts[1::2])
                         if broken for problem in _differences(rule, sheet, record, where, records[first])]
         rejected.append(RejectedRow(*where, sheet.table, problems, _record_values(sheet, record)))
-    connection.execute(f'DELETE FROM "{table}" WHERE rowid IN (SELECT UNNEST($rids))',
+    connection.execute(f'DELETE FROM {table} WHERE rowid IN (SELECT UNNEST($rids))',
                        {"rids": [row[0] for row in found]})
     return rejected
 

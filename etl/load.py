@@ -34,7 +34,7 @@ from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
 from .ooxml import scan_workbook
 from .reference import Reference, load_reference
-from .rules import CONVERSIONS, Rules, derived_sql, staging_table
+from .rules import CONVERSIONS, Rules, derived_sql
 from .transform import Validated, validate_sheet
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -272,7 +272,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
             for result in validated.values():
                 if result.accepted > accepted_by_kind[result.sheet.kind]:
                     progress(f"writing {result.accepted - accepted_by_kind[result.sheet.kind]:,} rows to "
-                             f"{staging_table(result.sheet.kind)}")
+                             f"staging ({result.sheet.table})")
             summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
             summaries.append(summary)
     progress("checking for rows that repeat a key")
@@ -306,14 +306,28 @@ def building_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.building-{pid or os.getpid()}")
 
 
-BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp)?$)")  # a part-built file, its log or spill folder
+# a part-built file, its log or spill folder, its staging database and that one's log
+BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp|\.staging|\.staging\.wal)?$)")
+
+
+def staging_path(building: Path) -> Path:
+    """The staging database of a load (etl/rules.py, Rules): beside the file it builds, gone with it."""
+    return building.with_name(building.name + ".staging")
+
+
+def remove_staging(building: Path) -> None:
+    staging = staging_path(building)
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def remove_building(path: Path) -> None:
-    """A part-built database and what DuckDB keeps beside it: its write-ahead log and its spill folder."""
+    """A part-built database and what DuckDB keeps beside it: its write-ahead log and its spill folder; and
+    the load's staging database."""
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
+    remove_staging(path)
 
 
 @contextlib.contextmanager
@@ -388,7 +402,7 @@ class Building:
                 self.connection = duckdb.connect(str(self.path))
                 create_schema(self.connection)
                 write_reference(self.connection, self.reference)
-                self.rules = Rules(self.connection, self.reference)
+                self.rules = Rules(self.connection, self.reference, str(staging_path(self.path)))
         except BaseException:
             self.__exit__()  # the `with` statement does not call it when entering fails
             raise
@@ -407,13 +421,18 @@ class Building:
             return reject_cross_row(self.connection, validated, order)
 
     def fill_tables(self, validated: dict[str, Validated]) -> None:
-        """The tables filled from the staging tables, which are then dropped (a warehouse does not carry them)."""
+        """The tables filled from the staging tables, which are then dropped with their database (a warehouse
+        does not carry them)."""
         with writing(self.target.parent):
+            # Rows are written as they come: the order of a table's rows is not kept (no query relies on it)
+            self.connection.execute("SET preserve_insertion_order = false")
             for result in validated.values():
                 if result.accepted:
                     self.progress(f"writing {result.accepted:,} rows to {result.sheet.table}")
                     insert_staged(self.connection, result.sheet)
+            self.connection.execute("RESET preserve_insertion_order")
             self.rules.drop()
+        remove_staging(self.path)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         with writing(self.target.parent):

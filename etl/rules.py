@@ -43,6 +43,10 @@ USD_CENTS_LIMIT = int(MONEY_LIMIT * 100)  # 10^16 US dollars: DECIMAL(18,2) hold
 STAGED = "staged_rows"  # the name staged rows are queried by (the Arrow table a lane stages, a staging table)
 RATES = "rule_rates"  # the exchange rates as the rules use them (exact fractions, and the text as shipped)
 RATE_YEARS_TABLE = "rule_rate_years"  # RATE_YEARS, a temporary table of the building database
+STAGING = "staging"  # the staging database, attached to the building connection (Rules)
+# Rows staged per INSERT: DuckDB holds what one INSERT writes until it commits, so a sheet of a million
+# rows goes in a few statements (memory as when it was written file by file).
+STAGING_SLICE = 122_880
 BATCH = "staging_batch"  # the column numbering each batch of rows staged (one sheet of a lane, at a time)
 
 # How a parsed value is staged, by column kind (others are text). Amounts are whole cents, so that
@@ -202,8 +206,9 @@ def staged_schema(sheet: spec.Sheet) -> pa.Schema:
 
 
 def staging_table(kind: str) -> str:
-    """The staging table of a sheet kind in the building database (created by Rules, dropped by Rules.drop)."""
-    return f"staging_{kind}"
+    """The staging table of a sheet kind, as SQL names it: `staging."results"` (created by Rules, in the
+    staging database attached to the building connection, and gone with it: Rules.drop)."""
+    return f'{STAGING}."{kind}"'
 
 
 def staging_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
@@ -230,12 +235,12 @@ def staging_insert_sql(kind: str) -> str:
     conversion = CONVERSIONS.get(kind)
     if conversion is None:
         listed = ", ".join(f'"{name}"' for name in names)
-        return f'INSERT INTO "{staging_table(kind)}" ({listed}, {BATCH}) SELECT {listed}, $1 FROM {STAGED}'
+        return f'INSERT INTO {staging_table(kind)} ({listed}, {BATCH}) SELECT {listed}, $1 FROM {STAGED}'
     currency = (f"coalesce({STAGED}.currency, '{conversion.currency_default}')" if conversion.currency_default
                 else f"{STAGED}.currency")
     values = ", ".join(currency if name == "currency" else f'{STAGED}."{name}"' for name in names)
     listed = ", ".join(f'"{name}"' for name in names)
-    return (f'INSERT INTO "{staging_table(kind)}" ({listed}, fx_rate_text, rate_num, rate_den, {BATCH}) '
+    return (f'INSERT INTO {staging_table(kind)} ({listed}, fx_rate_text, rate_num, rate_den, {BATCH}) '
             f"SELECT {values}, rate.rate_text, rate.rate_num, rate.rate_den, $1 FROM {STAGED} "
             f"LEFT JOIN {RATE_YEARS_TABLE} AS rate ON rate.currency = {currency} AND rate.year = ({conversion.year})"
             + ("" if conversion.nearest else " AND rate.exact"))
@@ -244,7 +249,7 @@ def staging_insert_sql(kind: str) -> str:
 def derived_sql(kind: str, batch: bool = False) -> str:
     """A SELECT of the kind's staging table (of one batch, $1, where `batch`) as STAGED, with the columns
     the rules and the table derive: each amount in US cents (CONVERSIONS), an output's level (LOOKUPS)."""
-    source = f'(SELECT * FROM "{staging_table(kind)}"' + (f" WHERE {BATCH} = $1" if batch else "") + f") AS {STAGED}"
+    source = f'(SELECT * FROM {staging_table(kind)}' + (f" WHERE {BATCH} = $1" if batch else "") + f") AS {STAGED}"
     conversion = CONVERSIONS.get(kind)
     if conversion is None:
         if kind in LOOKUPS:
@@ -316,9 +321,12 @@ class Rules:
     """The staging tables of the building database (`staging_<kind>`, STAGING_TABLES), and RULES run over
     them. The connection's `outputs` table is the one LOOKUPS joins."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
+    def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference, staging: str = ":memory:"):
+        """`staging`: the file the staging tables are written to (beside the building database; in memory by
+        default, for a test)."""
         self.connection = connection
         self.batches = 0
+        connection.execute(f"ATTACH $1 AS {STAGING}", [staging])
         connection.execute(PROGRAMME_YEAR_MACRO)
         connection.register(RATES, rates_table(reference))
         # Years a row may name: the parsers keep dates from EARLIEST_DATE to LATEST_DATE (a January date is
@@ -328,7 +336,7 @@ class Rules:
         connection.unregister(RATES)
         for sheet in spec.ALL_SHEETS:
             body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in staging_columns(sheet))
-            connection.execute(f'CREATE TABLE "{staging_table(sheet.kind)}" ({body})')
+            connection.execute(f'CREATE TABLE {staging_table(sheet.kind)} ({body})')
 
     def stage(self, kind: str, rows: pa.Table) -> dict[int, list[Broken]]:
         """Append rows whose every cell parsed (of staged_schema) to the kind's staging table, with the
@@ -338,11 +346,12 @@ class Rules:
         if not rows.num_rows:
             return {}
         self.batches += 1
-        self.connection.register(STAGED, rows)
-        try:
-            self.connection.execute(staging_insert_sql(kind), [self.batches])
-        finally:
-            self.connection.unregister(STAGED)
+        for start in range(0, rows.num_rows, STAGING_SLICE):
+            self.connection.register(STAGED, rows.slice(start, STAGING_SLICE))
+            try:
+                self.connection.execute(staging_insert_sql(kind), [self.batches])
+            finally:
+                self.connection.unregister(STAGED)
         rules = rules_for(kind)
         if not rules:
             return {}
@@ -351,12 +360,11 @@ class Rules:
         for row, index, value, expected in found:
             broken.setdefault(row, []).append(Broken(rules[index].column, value, expected))
         if broken:
-            self.connection.execute(f'DELETE FROM "{staging_table(kind)}" WHERE {BATCH} = $1 '
+            self.connection.execute(f'DELETE FROM {staging_table(kind)} WHERE {BATCH} = $1 '
                                     "AND source_row IN (SELECT UNNEST($2))", [self.batches, list(broken)])
         return broken
 
     def drop(self) -> None:
         """The staging tables, once the tables are filled from them: a warehouse does not carry them."""
-        for sheet in spec.ALL_SHEETS:
-            self.connection.execute(f'DROP TABLE IF EXISTS "{staging_table(sheet.kind)}"')
+        self.connection.execute(f"DETACH DATABASE IF EXISTS {STAGING}")
         self.connection.execute(f"DROP TABLE IF EXISTS {RATE_YEARS_TABLE}")

@@ -90,7 +90,7 @@ def _stage(rules: Rules, kind: str, *rows: dict) -> dict:
 def _messages(rules: Rules, kind: str, *rows: dict) -> dict[int, list[str]]:
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
     broken = _stage(rules, kind, *rows)
-    rules.connection.execute(f'DELETE FROM "{staging_table(kind)}"')  # staging as it was
+    rules.connection.execute(f'DELETE FROM {staging_table(kind)}')  # staging as it was
     return {row: [p.message for p in problems_of(row, found, "report.xlsx", sheet.title, {}, sheet)]
             for row, found in broken.items()}
 

@@ -34,7 +34,6 @@ ALLOWED = {
     ("etl/rules.py", "__init__", "staging_table(sheet.kind)"): "staging table names from etl/spec.py kinds",
     ("etl/rules.py", "__init__", "body"): "column definitions from etl/rules.py staging_columns (etl/spec.py)",
     ("etl/rules.py", "stage", "staging_table(kind)"): "staging table names from etl/spec.py kinds",
-    ("etl/rules.py", "drop", "staging_table(sheet.kind)"): "staging table names from etl/spec.py kinds",
     ("etl/load.py", "dry_run", "result.sheet.table"): "table names from etl/spec.py",
     ("etl/cross_row.py", "_reject", "table"): "staging table names from etl/spec.py kinds (etl/rules.py)",
     ("mm_core/queries.py", "finance_by", "column"): "a column picked from FINANCE_DIMENSIONS by key",

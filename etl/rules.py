@@ -1,26 +1,32 @@
-"""Cross-field rules and the values derived with them, declared once as data and run in SQL.
+"""The rules rows must meet and the values derived with them, declared once as data and run in SQL over
+the staging tables.
 
 Both lanes parse cells only (etl/transform.py cell by cell, etl/columnar.py column by column). The rows
-whose every cell parsed are *staged*: an Arrow table of the sheet's columns typed as STAGED_TYPES says
-(amounts as whole cents), with source_file, source_sheet and source_row, which DuckDB queries in place
-on the building database's connection (`Rules`). Then, for every lane alike:
+whose every cell parsed are *staged*: appended (from Arrow, typed as STAGED_TYPES says, amounts as whole
+cents, with source_file, source_sheet and source_row) to the staging table of their sheet kind,
+`staging."<kind>"`, in a staging database attached to the building database's connection (`Rules`). Then,
+for every lane alike:
 
-- `Rules.derive` adds each row's exchange rate (CONVERSIONS: the rate of a year, or the nearest year's);
-- `Rules.broken` runs the sheet kind's RULES over the staged rows, once, and returns each breaking row's
+- `Rules.stage` derives, in the INSERT itself, each row's currency where empty and the exchange rate it
+  converts at (CONVERSIONS: the rate of a year, or the nearest year's), then runs the kind's RULES over
+  the rows just staged, once, and takes the rows breaking one out of staging again, returning each one's
   problems in the order of RULES; etl.transform.stage rejects those rows with their cells as typed, so a
-  message reads `file › sheet › row › column: found X, expected Y` as for a cell, and keeps the others;
-- `derived_sql` gives what etl/load.py writes of those: the derived columns of CONVERSIONS (the currency
-  where empty, the exchange rate, each amount in US cents) and of LOOKUPS (an output's level).
+  message reads `file › sheet › row › column: found X, expected Y` as for a cell;
+- once every file is in, etl/cross_row.py runs CROSS_ROW_RULES over the staging tables (KeyRule: one row
+  per key, etl/spec.py Sheet.key; RepeatRule: an indicator's attributes, INDICATOR_ATTRIBUTES, the same
+  in every period row), taking the rows breaking one out of staging;
+- etl/load.py then fills each table from its staging table with one INSERT ... SELECT of `derived_sql`
+  (the amounts in US cents of CONVERSIONS, the lookups of LOOKUPS), and the staging database is dropped:
+  a warehouse does not carry it.
 
 A rule's `violated` is an SQL predicate over a staged row and its derived columns: TRUE means the rule is
 broken, FALSE or NULL that it is met (so a rule about an empty cell says `x IS NULL`). `column` is the
 column it blames, `found` the SQL value shown as found (NULL: an empty cell) and `expected` a template of
-the "expected ..." text: words with `{SQL expression}` parts.
+the "expected ..." text: words with `{SQL expression}` parts. A cross-row rule's templates are filled
+from the rows it compares (KeyRule, RepeatRule say with what).
 
 The programme year (it starts in February, PROGRAMME_YEAR_FIRST_MONTH) is the SQL macro
-`programme_year_of(day)`, defined here and only here. The cross-row rules (one row per key, an
-indicator's attributes the same in every period row: INDICATOR_ATTRIBUTES) are declared here and in
-etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, "Where the rules live".
+`programme_year_of(day)`, defined here and only here. docs/schema.md, "Where the rules live".
 """
 
 from __future__ import annotations

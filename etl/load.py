@@ -306,28 +306,15 @@ def building_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.building-{pid or os.getpid()}")
 
 
-# a part-built file, its log or spill folder, its staging database and that one's log
-BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp|\.staging|\.staging\.wal)?$)")
-
-
-def staging_path(building: Path) -> Path:
-    """The staging database of a load (etl/rules.py, Rules): beside the file it builds, gone with it."""
-    return building.with_name(building.name + ".staging")
-
-
-def remove_staging(building: Path) -> None:
-    staging = staging_path(building)
-    for leftover in (staging, staging.with_name(staging.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+# a part-built file, its log or spill folder
+BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp)?$)")
 
 
 def remove_building(path: Path) -> None:
-    """A part-built database and what DuckDB keeps beside it: its write-ahead log and its spill folder; and
-    the load's staging database."""
+    """A part-built database and what DuckDB keeps beside it: its write-ahead log and its spill folder."""
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
-    remove_staging(path)
 
 
 @contextlib.contextmanager
@@ -402,7 +389,7 @@ class Building:
                 self.connection = duckdb.connect(str(self.path))
                 create_schema(self.connection)
                 write_reference(self.connection, self.reference)
-                self.rules = Rules(self.connection, self.reference, str(staging_path(self.path)))
+                self.rules = Rules(self.connection, self.reference)
         except BaseException:
             self.__exit__()  # the `with` statement does not call it when entering fails
             raise
@@ -432,7 +419,6 @@ class Building:
                     insert_staged(self.connection, result.sheet)
             self.connection.execute("RESET preserve_insertion_order")
             self.rules.drop()
-        remove_staging(self.path)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         with writing(self.target.parent):

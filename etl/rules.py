@@ -327,12 +327,14 @@ class Rules:
     """The staging tables of the building database (`staging_<kind>`, STAGING_TABLES), and RULES run over
     them. The connection's `outputs` table is the one LOOKUPS joins."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference, staging: str = ":memory:"):
-        """`staging`: the file the staging tables are written to (beside the building database; in memory by
-        default, for a test)."""
+    def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
+        """The staging tables live in an in-memory database attached to `connection` as STAGING (DuckDB
+        spills it to the connection's temporary folder under memory pressure), so that the building
+        database is written once, by the INSERT ... SELECT that fills each table, and holds no blocks of
+        staging afterwards."""
         self.connection = connection
         self.batches = 0
-        connection.execute(f"ATTACH $1 AS {STAGING}", [staging])
+        connection.execute(f"ATTACH ':memory:' AS {STAGING}")
         connection.execute(PROGRAMME_YEAR_MACRO)
         connection.register(RATES, rates_table(reference))
         # Years a row may name: the parsers keep dates from EARLIEST_DATE to LATEST_DATE (a January date is

@@ -2,7 +2,7 @@
 
 A sheet qualifies when it is one of the template's sheets (its own name and headers), every required
 column is there, and the workbook scan found no formula, error cell, merged cell or date stored as text
-in it (etl/extract.py, `SheetScan.plain`). fastexcel reads it straight into Arrow columns with strict
+in it (etl/ooxml.py, `SheetScan.plain`). fastexcel reads it straight into Arrow columns with strict
 types: a column holding both numbers and text is refused, and the sheet takes the per-cell path. So
 every value is the cell calamine would have given, but for the few rows fastexcel may read apart from
 calamine ('N/A' read as empty, 'nan' as a number, times of day as dates), which are read again as cells
@@ -373,6 +373,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
                  source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
                  source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
+    del values, columns, blanks  # the parsed columns leave memory before their rows are written to staging
 
     def cells_of(wanted: set[int]) -> dict[int, list[Any]]:
         return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))
@@ -404,7 +405,7 @@ def _to_read_again(sheet: FastSheet, columns: list[Cells]) -> np.ndarray:
 
 @dataclass
 class Refetched:
-    """Rows read again as cells, sorted as the per-cell reader sorts them (etl.extract.SheetReader.raw_sheet)."""
+    """Rows read again as cells, in row order, as the per-cell reader gives them (etl.cells.raw_sheet)."""
 
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     hidden: list[int] = field(default_factory=list)

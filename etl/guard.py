@@ -18,7 +18,7 @@ broken one must be refused with a clear message before it can use up memory or t
   (default 30 million). python-calamine and fastexcel allocate the whole rectangle, 32 bytes a cell, from
   the cells alone (not from the sheet's declared <dimension>): a 1.5 KB sheet holding A1 and XFD1048576
   asks them for 512 GiB and the process aborts. `UsedRange` works the rectangle out from the sheet's XML
-  as etl/extract.py streams it, before either reader opens the sheet; it also refuses a row of more than
+  as etl/ooxml.py streams it, before either reader opens the sheet; it also refuses a row of more than
   16,384 cells (Excel's columns), more cells than $MM_MAX_CELLS in all (a cell written over and over) and
   more than 100,000 merged ranges.
 
@@ -593,7 +593,7 @@ class UsedRange:
     <v> or <is> value (or, once the sheet is known to have them, a formula, an error or a date) — so a block
     of such cells is passed over at the speed of a text search. A tag found is read in Python: it widens the
     bounds, and tells whether the sheet has formulas, error cells or dates stored as text (which
-    etl/extract.py needs to know, and would otherwise search for separately). A row longer than
+    etl/ooxml.py needs to know, and would otherwise search for separately). A row longer than
     `ROW_WINDOW` has its cell tags counted, and a part too large to hold only `budget` cells its cells.
     Where the bounds end up over the budget, or a cell has no r attribute, or cell tags carry a namespace
     prefix, or the counts go over their limits, `settle` works the range out exactly from the whole part
@@ -607,7 +607,7 @@ class UsedRange:
         self.needs_exact = False
         self.refusal: str | None = None  # why the sheet cannot be read safely at all
         self.formulas = self.errors = self.dates = False  # seen in the blocks fed while not needing the exact pass
-        self.merges = 0  # <mergeCell> tags, counted by etl/extract.py
+        self.merges = 0  # <mergeCell> tags, counted by etl/ooxml.py
         self.cell_count = 0  # cells with a value: counted only where the part could hold more than the budget
         self._count_cells = part_size > budget * SMALLEST_CELL
         self._open_row = 0  # cell tags of the row the last block ended in

@@ -26,16 +26,16 @@ from typing import Callable
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from . import checks, guard, iati, spec, statuses
 from .columnar import FastSheet, validate_fast
-from .duplicates import reject_duplicates
+from .cross_row import reject_cross_row
+from .parts import check_parts
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
 from .ooxml import scan_workbook
 from .reference import Reference, load_reference
-from .rules import CONVERSIONS, STAGED, Rules, derived_sql
+from .rules import CONVERSIONS, Rules, derived_sql
 from .transform import Validated, validate_sheet
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -176,7 +176,7 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
 
 
 def _column_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
-    """How a staged column (etl/rules.py derived_sql) becomes the table's: amounts are staged as whole
+    """How a staging column (etl/rules.py derived_sql) becomes the table's: amounts are staged as whole
     cents, and converted to US cents by DuckDB's integer arithmetic, so that they are exact DECIMALs."""
     sql_type = sql_type.replace(" NOT NULL", "")
     money = {c.key for c in sheet.columns if c.kind == spec.MONEY}
@@ -188,18 +188,14 @@ def _column_expression(sheet: spec.Sheet, name: str, sql_type: str) -> str:
     return f'CAST("{name}" AS {sql_type})'
 
 
-def insert_frame(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet, staged: pa.Table) -> None:
-    """Staged rows of either lane that break no rule of etl/rules.py (etl.transform.stage), with the columns
-    derived there."""
+def insert_staged(connection: duckdb.DuckDBPyConnection, sheet: spec.Sheet) -> None:
+    """Fill the sheet's table from its staging table (the rows of either lane that broke no rule of
+    etl/rules.py), with the columns derived there, in one INSERT ... SELECT."""
     columns = table_columns(sheet)
     names = ", ".join(f'"{name}"' for name, _ in columns)
     expressions = ", ".join(_column_expression(sheet, name, sql_type) for name, sql_type in columns)
     derived = derived_sql(sheet.kind)
-    connection.register(STAGED, staged)
-    try:
-        connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM ({derived}) AS staged')
-    finally:
-        connection.unregister(STAGED)
+    connection.execute(f'INSERT INTO "{sheet.table}" ({names}) SELECT {expressions} FROM ({derived}) AS staged')
 
 
 def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
@@ -236,7 +232,7 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
 def _read(path: Path, name: str, reference: Reference, scans: Future | None = None):
     """(SHA-256, the file's sheets and warnings) of one input, after the size and zip-bomb guard. IATI
     files are streamed into the database by the caller, so only checked here. `scans`: the workbook's
-    sheets scanned by the loader's scanning thread (etl/extract.py, `scan_workbook`)."""
+    sheets scanned by the loader's scanning thread (etl/ooxml.py, `scan_workbook`)."""
     guard.check_input(path, name)
     sha256 = file_sha256(path)
     if path.suffix.lower() in XML_SUFFIXES:
@@ -260,11 +256,11 @@ class Extracted:
 
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
                          building: "Building") -> Extracted:
-    """Read and validate every file into the database being built. Each file's accepted rows are written
-    once it is validated, and the next READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL,
-    on the second core; the byte scans in one thread of their own), so memory holds three files' rows, not
-    all of them. Rows repeating a key are then found by the database
-    (etl/duplicates.py)."""
+    """Read and validate every file into the database being built. Each sheet's parsed rows go to the
+    staging tables as it is validated (etl/rules.py: the cross-field rules run there), and the next
+    READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL, on the second core; the byte scans
+    in one thread of their own), so memory holds three files' rows, not all of them. Once every file is
+    in, the cross-row rules run over staging (etl/cross_row.py) and the tables are filled from it."""
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
@@ -296,7 +292,8 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
                 raise
             reads[index - 1] = None  # the file's cells leave memory once validated
             summary = FileSummary(names[path], sha256)
-            accepted_before = sum(result.accepted for result in validated.values())
+            accepted_by_kind = {kind: result.accepted for kind, result in validated.items()}
+            accepted_before = sum(accepted_by_kind.values())
             if read is None:
                 count = iati.read_iati(path, names[path], reference, iati_data)
                 progress(f"      {count:,} IATI activities")
@@ -305,20 +302,24 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
                 warnings.extend(file_warnings)
                 for raw in sheets:
                     order.append((raw.file, raw.sheet))
-                    if isinstance(raw, FastSheet):
-                        progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
-                        validate_fast(raw, reference, validated[raw.spec.kind], building.rules)
-                    else:
-                        progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
-                        validate_sheet(raw, reference, validated[raw.spec.kind], building.rules)
+                    with building.writing():  # the parsed rows go to the staging tables
+                        if isinstance(raw, FastSheet):
+                            progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
+                            validate_fast(raw, reference, validated[raw.spec.kind], building.rules)
+                        else:
+                            progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
+                            validate_sheet(raw, reference, validated[raw.spec.kind], building.rules)
                 del sheets, read  # the file's raw cells are no longer needed
             for result in validated.values():
-                if result.frames:
-                    building.insert_validated(result.sheet, result.take())
+                if result.accepted > accepted_by_kind[result.sheet.kind]:
+                    progress(f"writing {result.accepted - accepted_by_kind[result.sheet.kind]:,} rows to "
+                             f"staging ({result.sheet.table})")
             summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
             summaries.append(summary)
     progress("checking for rows that repeat a key")
-    removed = building.reject_duplicates(validated, order)
+    removed = building.reject_cross_row(validated, order)
+    building.fill_tables(validated)
+    warnings.extend(building.check_parts())
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
@@ -347,7 +348,8 @@ def building_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.building-{pid or os.getpid()}")
 
 
-BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp)?$)")  # a part-built file, its log or spill folder
+# a part-built file, its log or spill folder
+BUILDING = re.compile(r"\.building-\d+(?=(?:\.wal|\.tmp)?$)")
 
 
 def remove_building(path: Path) -> None:
@@ -435,19 +437,35 @@ class Building:
             raise
         return self
 
+    def writing(self):
+        """A block writing to the new file: a full disk becomes LoadFailed naming the folder."""
+        return writing(self.target.parent)
+
     def insert_iati(self, table: str, rows: list[dict]) -> None:
         with writing(self.target.parent):
             insert_table(self.connection, table, list(iati.TABLES[table]), rows)
 
-    def insert_validated(self, sheet: spec.Sheet, frames: list[pa.Table]) -> None:
-        self.progress(f"writing {sum(f.num_rows for f in frames):,} rows to {sheet.table}")
+    def reject_cross_row(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
         with writing(self.target.parent):
-            for frame in frames:
-                insert_frame(self.connection, sheet, frame)
+            return reject_cross_row(self.connection, validated, order)
 
-    def reject_duplicates(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
+    def fill_tables(self, validated: dict[str, Validated]) -> None:
+        """The tables filled from the staging tables, which are then dropped with their database (a warehouse
+        does not carry them)."""
         with writing(self.target.parent):
-            return reject_duplicates(self.connection, validated, order)
+            # Rows are written as they come: the order of a table's rows is not kept (no query relies on it)
+            self.connection.execute("SET preserve_insertion_order = false")
+            for result in validated.values():
+                if result.accepted:
+                    self.progress(f"writing {result.accepted:,} rows to {result.sheet.table}")
+                    insert_staged(self.connection, result.sheet)
+            self.connection.execute("RESET preserve_insertion_order")
+            self.rules.drop()
+
+    def check_parts(self) -> list[LoadWarning]:
+        """Parts of an indicator's values that do not add up to its total (etl/parts.py)."""
+        with writing(self.target.parent):
+            return check_parts(self.connection)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         with writing(self.target.parent):

@@ -1,51 +1,60 @@
-"""Cross-field rules and the values derived with them, declared once as data and run in SQL.
+"""The rules rows must meet and the values derived with them, declared once as data and run in SQL over
+the staging tables.
 
 Both lanes parse cells only (etl/transform.py cell by cell, etl/columnar.py column by column). The rows
-whose every cell parsed are *staged*: an Arrow table of the sheet's columns typed as STAGED_TYPES says
-(amounts as whole cents), with source_file, source_sheet and source_row, which DuckDB queries in place
-on the building database's connection (`Rules`). Then, for every lane alike:
+whose every cell parsed are *staged*: appended (from Arrow, typed as STAGED_TYPES says, amounts as whole
+cents, with source_file, source_sheet and source_row) to the staging table of their sheet kind,
+`staging."<kind>"`, in a staging database attached to the building database's connection (`Rules`). Then,
+for every lane alike:
 
-- `Rules.derive` adds each row's exchange rate (CONVERSIONS: the rate of a year, or the nearest year's);
-- `Rules.broken` runs the sheet kind's RULES over the staged rows, once, and returns each breaking row's
+- `Rules.stage` derives, in the INSERT itself, each row's currency where empty and the exchange rate it
+  converts at (CONVERSIONS: the rate of a year, or the nearest year's), then runs the kind's RULES over
+  the rows just staged, once, and takes the rows breaking one out of staging again, returning each one's
   problems in the order of RULES; etl.transform.stage rejects those rows with their cells as typed, so a
-  message reads `file › sheet › row › column: found X, expected Y` as for a cell, and keeps the others;
-- `derived_sql` gives what etl/load.py writes of those: the derived columns of CONVERSIONS (the currency
-  where empty, the exchange rate, each amount in US cents) and of LOOKUPS (an output's level).
+  message reads `file › sheet › row › column: found X, expected Y` as for a cell;
+- once every file is in, etl/cross_row.py runs CROSS_ROW_RULES over the staging tables (KeyRule: one row
+  per key, etl/spec.py Sheet.key; RepeatRule: an indicator's attributes, INDICATOR_ATTRIBUTES, the same
+  in every period row), taking the rows breaking one out of staging;
+- etl/load.py then fills each table from its staging table with one INSERT ... SELECT of `derived_sql`
+  (the amounts in US cents of CONVERSIONS, the lookups of LOOKUPS), and the staging database is dropped:
+  a warehouse does not carry it.
 
 A rule's `violated` is an SQL predicate over a staged row and its derived columns: TRUE means the rule is
 broken, FALSE or NULL that it is met (so a rule about an empty cell says `x IS NULL`). `column` is the
 column it blames, `found` the SQL value shown as found (NULL: an empty cell) and `expected` a template of
-the "expected ..." text: words with `{SQL expression}` parts.
+the "expected ..." text: words with `{SQL expression}` parts. A cross-row rule's templates are filled
+from the rows it compares (KeyRule, RepeatRule say with what).
 
-The programme year (it starts in the month programme.toml's [calendar] year_start_month names) is the SQL
-macro `programme_year_of(day)`, defined here and only here. The cross-row rules (one row per key, an
-indicator's attributes the same in every period row: INDICATOR_ATTRIBUTES) are declared here and in
-etl/spec.py and run by etl/duplicates.py once every file is in. docs/schema.md, "Where the rules live".
+The programme year (it starts in the month programme.toml's [calendar] year_start_month names, or a
+phase's own) is the SQL macro `programme_year_of(day)`, defined here and only here. docs/schema.md, "Where
+the rules live".
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import spec
 from .errors import Problem, describe
 from .parse import MONEY_LIMIT
 from .reference import GLOBAL, Reference
 
-YEAR_SPAN = 100_000  # years from 0 to 99,998 make the keys of the rate lookup (others find no rate)
 USD_CENTS_LIMIT = int(MONEY_LIMIT * 100)  # 10^16 US dollars: DECIMAL(18,2) holds 16 digits before the point
-STAGED = "staged_rows"  # the name a staged table is queried by
+STAGED = "staged_rows"  # the name staged rows are queried by (the Arrow table a lane stages, a staging table)
 RATES = "rule_rates"  # the exchange rates as the rules use them (exact fractions, and the text as shipped)
+RATE_YEARS_TABLE = "rule_rate_years"  # RATE_YEARS, a temporary table of the building database
+STAGING = "staging"  # the staging database, attached to the building connection (Rules)
+# Rows staged per INSERT: DuckDB holds what one INSERT writes until it commits, so a sheet of a million
+# rows goes in a few statements (memory as when it was written file by file).
+STAGING_SLICE = 122_880
+BATCH = "staging_batch"  # the column numbering each batch of rows staged (one sheet of a lane, at a time)
 
 # How a parsed value is staged, by column kind (others are text). Amounts are whole cents, so that
 # DuckDB's integer arithmetic converts them exactly.
@@ -54,6 +63,8 @@ STAGED_TYPES = {spec.NUMBER: pa.float64(), spec.PERCENT: pa.float64(), spec.MONE
                 spec.DATE: pa.date32(), spec.MONTH_START: pa.date32(), spec.MONTH_END: pa.date32(),
                 spec.REPORTED_NUMBER: pa.float64()}
 SOURCE_TYPES = (("source_file", pa.string()), ("source_sheet", pa.string()), ("source_row", pa.int32()))
+STAGING_SQL_TYPES = {pa.float64(): "DOUBLE", pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.date32(): "DATE",
+                     pa.string(): "VARCHAR"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,9 @@ RULES: tuple[Rule, ...] = (
     Rule("completed activity has an end", "workplan", "actual_end", "status = 'completed' AND actual_end IS NULL",
          "NULL", "the date the activity ended, because its status is completed"),
     _too_many_dollars("workplan", "budget"),
+    Rule("category of its dimension", "disaggregation", "category",
+         "NOT list_contains(dimension_categories, category)", "category",
+         "a category of the dimension {dimension}: {array_to_string(dimension_categories, ', ')}"),
     Rule("exchange rate for the programme year", "expenditure", "currency", "rate_num IS NULL", "currency",
          "a currency with an exchange rate for {programme_year} in data/reference/fx_rates.csv"),
     _too_many_dollars("expenditure", "budget"),
@@ -102,11 +116,57 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# Cross-row rules, run by etl/duplicates.py in SQL once every file's rows are in the database: no two rows
-# of a table share its key (etl/spec.py, Sheet.key), and every period row of an indicator (results) repeats
-# these attributes of its first row unchanged.
+@dataclass(frozen=True)
+class KeyRule:
+    """No two rows of a kind share `key`: a row with the key of an earlier accepted row (files in the order
+    read, then sheets, then rows) is rejected, naming the first. The message's column is `column`, its
+    "found" and "expected" texts the templates; each `{part}` is one of key_headers (the key's headers
+    joined by ' + '), key_values (header and value of each), first (where the first row is), or a column
+    of the row."""
+
+    name: str
+    kind: str
+    key: tuple[str, ...]  # the grouping columns (etl/spec.py, Sheet.key)
+    named_where_given: tuple[str, ...] = ()  # key columns a message names only where the row gives them
+    not_quoted: tuple[str, ...] = ()  # key columns a message names without quoting their value
+    column: str = "{key_headers}"
+    found: str = "a second row for {key_values}"
+    expected: str = "one row per {key_headers} (first given at {first})"
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    """Every row of a group (`group`: its columns) repeats in `columns` the group's first row (in the same
+    load order): a row that does not is rejected with one problem per column that differs (its header, the
+    value found, the `expected` template), and is not the first of its key (KeyRule) for the rows after it;
+    a row rejected as a second row of a key is reported as that only. `{part}`s of the template: header,
+    first_value (the first row's value), first (where the first row is), or a column of the row."""
+
+    name: str
+    kind: str
+    group: tuple[str, ...]
+    columns: tuple[str, ...]
+    expected: str
+
+
+KEY_NAMED_WHERE_GIVEN = ("line",)  # an expenditure's Line: named in a message only where the row gives one
+KEY_NOT_QUOTED = ("text",)  # a narrative's text: part of the key, too long to quote
 INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
                         "baseline_adjusted", "end_target")
+# Cross-row rules, run in SQL over the staging tables once every file's rows are in (etl/cross_row.py).
+CROSS_ROW_RULES: tuple[KeyRule | RepeatRule, ...] = tuple(
+    KeyRule("one row per key", sheet.kind, sheet.key,
+            named_where_given=tuple(c for c in sheet.key if c in KEY_NAMED_WHERE_GIVEN),
+            not_quoted=tuple(c for c in sheet.key if c in KEY_NOT_QUOTED))
+    for sheet in spec.ALL_SHEETS) + (
+    RepeatRule("an indicator's attributes in every period row", "results", ("country", "indicator_code"),
+               INDICATOR_ATTRIBUTES, "{first_value} as on {first} (every period row of indicator {indicator_code} "
+                                     "must give the same {header})"),
+)
+
+
+def cross_row_rules_for(kind: str) -> tuple[KeyRule | RepeatRule, ...]:
+    return tuple(rule for rule in CROSS_ROW_RULES if rule.kind == kind)
 
 
 @dataclass(frozen=True)
@@ -127,7 +187,9 @@ CONVERSIONS = {
 }
 # Reference values a rule needs: (the SQL column as named in rules, the join bringing it).
 LOOKUPS = {"results": ("outputs.level AS output_level",
-                       f"LEFT JOIN outputs ON outputs.output_code = {STAGED}.output_code")}
+                       f"LEFT JOIN outputs ON outputs.output_code = {STAGED}.output_code"),
+           "disaggregation": ("dimensions.categories AS dimension_categories",
+                              f"LEFT JOIN dimensions ON dimensions.code = {STAGED}.dimension")}
 
 # The rate of each currency for each year from FIRST to LAST ($1, $2): the year's own (exact), else the
 # nearest year's, the earlier on a tie.
@@ -154,8 +216,8 @@ def rules_for(kind: str) -> tuple[Rule, ...]:
 
 
 def staged_schema(sheet: spec.Sheet) -> pa.Schema:
-    """The staged table of a sheet kind: its columns as parsed (with the notes of reported numbers) and
-    where each row came from."""
+    """The rows a lane stages of a sheet kind: its columns as parsed (with the notes of reported numbers)
+    and where each row came from."""
     fields = []
     for column in sheet.columns:
         fields.append((column.key, STAGED_TYPES.get(column.kind, pa.string())))
@@ -164,26 +226,63 @@ def staged_schema(sheet: spec.Sheet) -> pa.Schema:
     return pa.schema(fields + list(SOURCE_TYPES))
 
 
-def derived_sql(kind: str) -> str:
-    """A SELECT of the staged rows (STAGED, with their rates: Rules.derive) with the columns the rules and
-    the table derive."""
+def staging_table(kind: str) -> str:
+    """The staging table of a sheet kind, as SQL names it: `staging."results"` (created by Rules, in the
+    staging database attached to the building connection, and gone with it: Rules.drop)."""
+    return f'{STAGING}."{kind}"'
+
+
+def staging_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
+    """(name, SQL type) of a kind's staging table: staged_schema, the rate each row converts at (CONVERSIONS:
+    as fx_rates.csv writes it, and as an exact fraction) and the batch it was staged in."""
+    columns = [(field.name, STAGING_SQL_TYPES[field.type]) for field in staged_schema(sheet)]
+    if sheet.kind in CONVERSIONS:
+        columns += [("fx_rate_text", "VARCHAR"), ("rate_num", "BIGINT"), ("rate_den", "BIGINT")]
+    return columns + [(BATCH, "INTEGER")]
+
+
+def staged_record(sheet: spec.Sheet, record: dict) -> dict:
+    """A staging row's values as its table will hold them (amounts in units, not whole cents)."""
+    money = [c.key for c in sheet.columns if c.kind == spec.MONEY]
+    return record | {key: Decimal(record[key]).scaleb(-2) for key in money if record.get(key) is not None}
+
+
+def staging_insert_sql(kind: str) -> str:
+    """INSERT of the rows registered as STAGED into the kind's staging table, with the batch number ($1) and
+    the values CONVERSIONS derives: the currency where empty, and the rate of the row's year (the nearest
+    year's where `nearest`) from RATE_YEARS_TABLE."""
+    sheet = spec.ALL_SHEETS_BY_KIND[kind]
+    names = [field.name for field in staged_schema(sheet)]
+    conversion = CONVERSIONS.get(kind)
+    if conversion is None:
+        listed = ", ".join(f'"{name}"' for name in names)
+        return f'INSERT INTO {staging_table(kind)} ({listed}, {BATCH}) SELECT {listed}, $1 FROM {STAGED}'
+    currency = (f"coalesce({STAGED}.currency, '{conversion.currency_default}')" if conversion.currency_default
+                else f"{STAGED}.currency")
+    values = ", ".join(currency if name == "currency" else f'{STAGED}."{name}"' for name in names)
+    listed = ", ".join(f'"{name}"' for name in names)
+    return (f'INSERT INTO {staging_table(kind)} ({listed}, fx_rate_text, rate_num, rate_den, {BATCH}) '
+            f"SELECT {values}, rate.rate_text, rate.rate_num, rate.rate_den, $1 FROM {STAGED} "
+            f"LEFT JOIN {RATE_YEARS_TABLE} AS rate ON rate.currency = {currency} AND rate.year = ({conversion.year})"
+            + ("" if conversion.nearest else " AND rate.exact"))
+
+
+def derived_sql(kind: str, batch: bool = False) -> str:
+    """A SELECT of the kind's staging table (of one batch, $1, where `batch`) as STAGED, with the columns
+    the rules and the table derive: each amount in US cents (CONVERSIONS), an output's level (LOOKUPS)."""
+    source = f'(SELECT * FROM {staging_table(kind)}' + (f" WHERE {BATCH} = $1" if batch else "") + f") AS {STAGED}"
     conversion = CONVERSIONS.get(kind)
     if conversion is None:
         if kind in LOOKUPS:
             column, join = LOOKUPS[kind]
-            return f"SELECT {STAGED}.*, {column} FROM {STAGED} {join}"
-        return f"SELECT * FROM {STAGED}"
+            return f"SELECT {STAGED}.*, {column} FROM {source} {join}"
+        return f"SELECT * FROM {source}"
     # amount / rate rounded half up, in 64-bit integers where they surely hold it, else in 128-bit ones
     cents = ", ".join(f"CASE WHEN CAST({amount} AS DOUBLE) * rate_den < 1e18 AND rate_num < 1e18 "
                       f"THEN (2 * {amount} * rate_den + rate_num) // (2 * rate_num) "
                       f"ELSE (2 * CAST({amount} AS HUGEINT) * rate_den + rate_num) // (2 * rate_num) END "
                       f"AS {amount}_usd_cents" for amount in conversion.amounts)
-    return f"SELECT *, {cents} FROM {STAGED}"
-
-
-def rate_year_sql(kind: str) -> str:
-    """The year whose rate converts each staged row of a kind that converts money."""
-    return f"SELECT {CONVERSIONS[kind].year} AS year FROM {STAGED}"
+    return f"SELECT *, {cents} FROM {source}"
 
 
 def _template_sql(template: str) -> str:
@@ -199,14 +298,15 @@ def _template_sql(template: str) -> str:
 
 
 def broken_sql(kind: str) -> str:
-    """(source_row, rule index, found, expected) of every rule broken by a staged row, in row and rule order."""
+    """(source_row, rule index, found, expected) of every rule broken by a row of one batch ($1) of the kind's
+    staging table, in row and rule order."""
     rules = rules_for(kind)
     any_broken = " OR ".join(f"({rule.violated})" for rule in rules)
     selects = " UNION ALL ".join(
         f"SELECT source_row, {index} AS rule, CAST(({rule.found}) AS VARCHAR) AS found, "
         f"{_template_sql(rule.expected)} AS expected FROM broken WHERE {rule.violated}"
         for index, rule in enumerate(rules))
-    return (f"WITH derived AS ({derived_sql(kind)}), broken AS MATERIALIZED (SELECT * FROM derived WHERE {any_broken}) "
+    return (f"WITH derived AS ({derived_sql(kind, batch=True)}), broken AS MATERIALIZED (SELECT * FROM derived WHERE {any_broken}) "
             f"{selects} ORDER BY source_row, rule")
 
 
@@ -239,74 +339,55 @@ def rates_table(reference: Reference) -> pa.Table:
 
 
 class Rules:
-    """RULES, run on a DuckDB connection (the building database's, whose `outputs` table LOOKUPS joins)."""
+    """The staging tables of the building database (`staging_<kind>`, STAGING_TABLES), and RULES run over
+    them. The connection's `outputs` table is the one LOOKUPS joins."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, reference: Reference):
+        """The staging tables live in an in-memory database attached to `connection` as STAGING (DuckDB
+        spills it to the connection's temporary folder under memory pressure), so that the building
+        database is written once, by the INSERT ... SELECT that fills each table, and holds no blocks of
+        staging afterwards."""
         self.connection = connection
+        self.batches = 0
+        connection.execute(f"ATTACH ':memory:' AS {STAGING}")
         connection.execute(programme_year_macro([(p.start, p.year_start_month) for p in reference.programme.phases]))
-        self.rates = rates_table(reference)  # kept: DuckDB reads it in place
-        connection.register(RATES, self.rates)
+        connection.register(RATES, rates_table(reference))
         # Years a row may name: the parsers keep dates from the earliest to the latest date (a January date is
         # in the programme year before) and programme years within those.
         years = [year for _, year in reference.fx_rates] + [reference.earliest_date.year - 1, reference.latest_date.year]
-        self.nearest: dict[tuple[str, int], tuple[str, int, int]] = {}  # (currency, year) -> (text, num, den)
-        self.exact: dict[tuple[str, int], tuple[str, int, int]] = {}
-        for currency, year, exact, *rate in connection.execute(RATE_YEARS, [min(years), max(years)]).fetchall():
-            self.nearest[(currency, year)] = tuple(rate)
-            if exact:
-                self.exact[(currency, year)] = tuple(rate)
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {RATE_YEARS_TABLE} AS {RATE_YEARS}", [min(years), max(years)])
+        connection.unregister(RATES)
+        for sheet in spec.ALL_SHEETS:
+            body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in staging_columns(sheet))
+            connection.execute(f'CREATE TABLE {staging_table(sheet.kind)} ({body})')
 
-    def derive(self, kind: str, staged: pa.Table) -> pa.Table:
-        """The staged rows with their currency (the default where empty) and the exchange rate each converts
-        at (CONVERSIONS), as fx_rate_text, rate_num and rate_den (null where there is none): looked up once
-        per distinct currency and year."""
-        conversion = CONVERSIONS.get(kind)
-        if conversion is None:
-            return staged
-        if conversion.currency_default:
-            currency = pc.fill_null(staged["currency"], conversion.currency_default)
-            staged = staged.set_column(staged.schema.get_field_index("currency"), "currency", currency)
-        sql = rate_year_sql(kind)
-        with self._staged(staged):
-            keys = self.connection.sql(sql).to_arrow_table()
-        encoded = pc.dictionary_encode(staged["currency"].combine_chunks())
-        names = encoded.dictionary.to_pylist()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        years = keys["year"].combine_chunks().fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        unique, inverse = np.unique((codes + 1) * YEAR_SPAN + np.clip(years, -1, YEAR_SPAN - 2) + 1,
-                                    return_inverse=True)
-        table = self.nearest if conversion.nearest else self.exact
-        found = [table.get((names[key // YEAR_SPAN - 1] if key >= YEAR_SPAN else None, key % YEAR_SPAN - 1))
-                 for key in unique.tolist()]
-        rates = [rate for rate in found if rate is not None] + [(None, None, None)]
-        position, index = [], 0
-        for rate in found:
-            position.append(index if rate is not None else len(rates) - 1)
-            index += rate is not None
-        row_rate = pa.array(np.asarray(position, dtype=np.int64)[inverse.reshape(-1)])
-        for name, column, arrow_type in (("fx_rate_text", 0, pa.string()), ("rate_num", 1, pa.int64()),
-                                         ("rate_den", 2, pa.int64())):
-            staged = staged.append_column(name, pa.array([rate[column] for rate in rates], arrow_type).take(row_rate))
-        return staged
-
-    @contextlib.contextmanager
-    def _staged(self, staged: pa.Table) -> Iterator[None]:
-        """The staged rows visible to SQL as STAGED while the block runs (queried in place, not copied)."""
-        self.connection.register(STAGED, staged)
-        try:
-            yield
-        finally:
-            self.connection.unregister(STAGED)
-
-    def broken(self, kind: str, staged: pa.Table) -> dict[int, list[Broken]]:
-        """The rules each staged row breaks, by source row (rows breaking none are left out)."""
-        if not rules_for(kind) or not staged.num_rows:
+    def stage(self, kind: str, rows: pa.Table) -> dict[int, list[Broken]]:
+        """Append rows whose every cell parsed (of staged_schema) to the kind's staging table, with the
+        values derived there (CONVERSIONS: the currency where empty, the exchange rate), in one INSERT; then
+        run the kind's RULES over them, once, and take the rows breaking one out of staging again. Returns
+        the rules each of those rows breaks, by source row, in the order of RULES."""
+        if not rows.num_rows:
             return {}
-        sql = broken_sql(kind)
-        with self._staged(staged):
-            found = self.connection.execute(sql).fetchall()
+        self.batches += 1
+        for start in range(0, rows.num_rows, STAGING_SLICE):
+            self.connection.register(STAGED, rows.slice(start, STAGING_SLICE))
+            try:
+                self.connection.execute(staging_insert_sql(kind), [self.batches])
+            finally:
+                self.connection.unregister(STAGED)
         rules = rules_for(kind)
+        if not rules:
+            return {}
+        found = self.connection.execute(broken_sql(kind), [self.batches]).fetchall()
         broken: dict[int, list[Broken]] = {}
         for row, index, value, expected in found:
             broken.setdefault(row, []).append(Broken(rules[index].column, value, expected))
+        if broken:
+            self.connection.execute(f'DELETE FROM {staging_table(kind)} WHERE {BATCH} = $1 '
+                                    "AND source_row IN (SELECT UNNEST($2))", [self.batches, list(broken)])
         return broken
+
+    def drop(self) -> None:
+        """The staging tables, once the tables are filled from them: a warehouse does not carry them."""
+        self.connection.execute(f"DETACH DATABASE IF EXISTS {STAGING}")
+        self.connection.execute(f"DROP TABLE IF EXISTS {RATE_YEARS_TABLE}")

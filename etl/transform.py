@@ -1,9 +1,9 @@
 """Validate raw sheet rows cell by cell: every cell parsed, the values a sheet leaves implicit derived.
 
 A row with any problem is rejected whole and kept, with every problem found in it; the rows whose
-cells all parse are staged (typed Arrow columns carrying their source: file, sheet, row), and the
-cross-field rules of etl/rules.py, run in SQL over the staged rows, reject those breaking one (`stage`,
-which the fast lane, etl/columnar.py, uses too).
+cells all parse are staged (typed Arrow columns carrying their source: file, sheet, row, appended to the
+staging table of the building database), and the cross-field rules of etl/rules.py, run in SQL over the
+staged rows, reject those breaking one (`stage`, which the fast lane, etl/columnar.py, uses too).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import spec
 from .errors import LoadWarning, Problem, ValueProblem, describe
@@ -42,22 +41,15 @@ class RejectedRow:
 class Validated:
     """Accepted and rejected rows of every sheet of one table.
 
-    The accepted rows not yet written to the database are `frames`: staged Arrow tables of either lane
-    (etl/rules.py: the staged rows breaking a rule are rejected here, and left out when written); a
-    load hands them over file by file. `accepted` counts every row accepted so far. Rows repeating a
-    key are found by the database once every file is in (etl/duplicates.py), which moves them to
-    `rejected`."""
+    The accepted rows are in the kind's staging table of the building database (etl/rules.py, Rules.stage:
+    the staged rows breaking a rule are rejected here, and leave staging); `accepted` counts them. Rows
+    breaking a cross-row rule (a repeated key) are found once every file is in (etl/cross_row.py), which
+    moves them to `rejected`."""
 
     sheet: spec.Sheet
-    frames: list[pa.Table] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
     accepted: int = 0
-
-    def take(self) -> list[pa.Table]:
-        """The staged rows not yet written, which leave memory."""
-        taken, self.frames = self.frames, []
-        return taken
 
 
 class RowProblems:
@@ -225,21 +217,17 @@ def remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
           cells_of: Callable[[set[int]], dict[int, list[Any]]]) -> None:
-    """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) through the derivations and the
-    cross-field rules of etl/rules.py: those breaking a rule go to into.rejected with their cells as typed
-    (`cells_of` the rows' numbers), the others to into.frames (with their rates), for etl/load.py."""
-    staged = rules.derive(raw.spec.kind, staged)
-    broken = rules.broken(raw.spec.kind, staged)
+    """Rows whose every cell parsed (`staged`, of etl.rules.staged_schema) into the kind's staging table,
+    through the derivations and the cross-field rules of etl/rules.py (Rules.stage): those breaking a rule
+    go to into.rejected with their cells as typed (`cells_of` the rows' numbers), the others stay staged."""
+    broken = rules.stage(raw.spec.kind, staged)
     if broken:
         cells = cells_of(set(broken))
         for row in sorted(broken):
             into.rejected.append(RejectedRow(raw.file, raw.sheet, row, raw.spec.table,
                                              problems_of(row, broken[row], raw.file, raw.sheet, raw.headers, raw.spec),
                                              row_values(raw, cells[row])))
-        staged = staged.filter(pc.invert(pc.is_in(staged["source_row"], pa.array(list(broken), pa.int32()))))
-    if staged.num_rows:
-        into.frames.append(staged)
-    into.accepted += staged.num_rows
+    into.accepted += staged.num_rows - len(broken)
 
 
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules) -> None:

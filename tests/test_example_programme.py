@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from etl.export_iati import export_iati
+from etl.load import run_load
 from etl.reference import load_reference
 from etl.templates import build_workbook
 from scripts.make_example import make_example
@@ -106,3 +107,34 @@ def test_its_parts_by_sex_are_exported_as_iati_dimensions(example_database, tmp_
     assert actuals == [(total, []), (female, [("sex", "female")]), (male, [("sex", "male")])]
     tags = [child.tag for child in element]
     assert tags.index("actual") > max(i for i, tag in enumerate(tags) if tag == "target")  # schema order
+
+
+def test_parts_that_do_not_add_up_are_kept_and_warned_about_at_their_cell(tmp_path):
+    """The example's parts by sex add up (no warning); a part changed, and parts of an indicator the Results
+    matrix does not have, are each a warning at the first part's cell, and the parts are kept."""
+    workbook = openpyxl.load_workbook(EXAMPLE_DIR / "sample" / "BGD.xlsx")
+    sheet = workbook["Disaggregation"]
+    header = [cell.value for cell in sheet[1]]
+    first = {h: c.value for h, c in zip(header, sheet[2])}
+    sheet.cell(row=2, column=header.index("Period actual") + 1, value=first["Period actual"] + 5)
+    sheet.append([first["Country"], "9.9", first["Period"], "sex", "female", None, 4])
+    workbook.save(tmp_path / "BGD.xlsx")
+    database = tmp_path / "w.duckdb"
+    summary = run_load([tmp_path / "BGD.xlsx"], database, as_of=dt.date(2021, 9, 30), programme=EXAMPLE_PROGRAMME)
+    assert not summary.rejected
+    warnings = [w.message for w in summary.warnings if w.kind in ("parts and total", "parts without a total")]
+    assert len(warnings) == 2, warnings
+    assert warnings[0].startswith("BGD.xlsx › Disaggregation › row 2 › column Period actual: the Sex parts of the "
+                                  f"actual of indicator {first['Indicator code']} (female ")
+    assert "do not add up to the total" in warnings[0] and "given at BGD.xlsx › Results matrix › row " in warnings[0]
+    assert warnings[1].endswith("› column Indicator code: no Results matrix row for indicator 9.9, BGD, "
+                                f"{first['Period']}: its Sex parts are kept, with no total to check them against")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM indicator_parts WHERE indicator_code = '9.9'").fetchone()[0] == 1
+        assert connection.execute("SELECT count(*) FROM load_warnings WHERE kind = 'parts and total'").fetchone()[0] == 1
+
+
+def test_the_example_loads_with_no_parts_warning(example_database):
+    with duckdb.connect(str(example_database), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM load_warnings WHERE kind LIKE 'parts%'").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM indicator_parts").fetchone()[0] > 0

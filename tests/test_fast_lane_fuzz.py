@@ -455,7 +455,7 @@ def _verdicts(found: dict[str, list[tuple]]) -> list[tuple]:
 
 @pytest.mark.parametrize("marker", ["<NA>", "rich N/A", "_x004E_/A"])
 def test_marker_text_the_byte_scan_misses(tmp_path, monkeypatch, marker):
-    """fastexcel reads these texts as empty cells in a column of numbers, and etl/extract.py has_marker_texts,
+    """fastexcel reads these texts as empty cells in a column of numbers, and etl/ooxml.py has_marker_texts,
     which looked for b'>N/A</t>' etc. in the raw XML, did not see them: '<NA>' is stored as '&lt;NA&gt;', a
     rich-text 'N/A' as runs '<t>N/</t>...<t>A</t>', '_x004E_/A' is an Excel escape of 'N/A'. The fast lane
     loaded the row with Funds received empty; the per-cell path rejects it (found '<NA>' / 'N/A', expected

@@ -227,6 +227,18 @@ def test_a_killed_load_leaves_the_old_database_and_its_leftovers_are_cleared(wri
     assert not orphan.exists()
 
 
+def test_a_warehouse_carries_no_staging(write_workbook, database):
+    """The staging tables (etl/rules.py) live in an in-memory database attached to the load's connection:
+    nothing of them is left beside the warehouse or in it."""
+    run_load([write_workbook(good_rows())], database)
+    assert sorted(path.name for path in database.parent.iterdir() if path.name.startswith(f".{database.name}")) == [
+        f".{database.name}.lock"]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM duckdb_databases() WHERE NOT internal").fetchone()[0] == 1
+        assert connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%staging%' "
+                                  "OR database_name = 'staging'").fetchone()[0] == 0
+
+
 def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path):
     write_workbook(good_rows())
     run_load([tmp_path], database)

@@ -14,9 +14,9 @@ import pytest
 
 from etl import spec
 from etl.layout import RawSheet
-from etl.load import create_schema, insert_frame, write_reference
+from etl.load import create_schema, insert_staged, write_reference
 from etl.reference import load_reference
-from etl.rules import RULES, programme_year_macro, Rules, problems_of, rates_table, staged_schema
+from etl.rules import RULES, Rules, problems_of, programme_year_macro, rates_table, staged_schema, staging_table
 from etl.transform import Validated, stage
 
 RESULT = dict(output_code="1", indicator_code="1.1", indicator_title="Policies", unit="policies",
@@ -26,7 +26,8 @@ ACTIVITY = dict(activity_code="1.1.1", activity_title="Launch", output_code="1",
                 budget=2_500_000, currency="RSD")
 SPENDING = dict(country="JAM", output_code="1", agency="UNDP", programme_year=2015, budget=10_000_000,
                 received=5_000_000, expenditure=1_000_000, currency="CHF")
-BASE = {"results": RESULT, "workplan": ACTIVITY, "expenditure": SPENDING}
+PART = dict(country="JAM", indicator_code="1.1", period="2014/15 H1", dimension="sex", category="female", actual=3.0)
+BASE = {"results": RESULT, "workplan": ACTIVITY, "expenditure": SPENDING, "disaggregation": PART}
 TOO_MANY_CENTS = 990_000_000_000_000_000  # 9.9 * 10^15 francs: more than 10^16 dollars at 0.9627 CHF per USD
 OVER_THE_LIMIT = "an amount below 10^16 US dollars once converted (at 0.9627 CHF per USD)"
 
@@ -61,6 +62,9 @@ CASES = {
     "received below 10^16 US dollars": (
         "expenditure", dict(received=TOO_MANY_CENTS, currency="USD"), dict(received=TOO_MANY_CENTS), "Funds received",
         f"found '9900000000000000.00', expected {OVER_THE_LIMIT}"),
+    "category of its dimension": (  # the dimensions of the programme: sex (female, male), as the fixture writes
+        "disaggregation", dict(category="male"), dict(category="girls"), "Category",
+        "found 'girls', expected a category of the dimension sex: female, male"),
     "expenditure below 10^16 US dollars": (
         "expenditure", dict(expenditure=TOO_MANY_CENTS, currency="USD"), dict(expenditure=TOO_MANY_CENTS),
         "Expenditure", f"found '9900000000000000.00', expected {OVER_THE_LIMIT}"),
@@ -75,21 +79,23 @@ def database():
     create_schema(connection)
     reference = load_reference()
     write_reference(connection, reference)
+    connection.execute("INSERT INTO dimensions VALUES ('sex', 'Sex', ['female', 'male'], 0)")
     yield connection, Rules(connection, reference)
     connection.close()
 
 
-def _staged(rules: Rules, kind: str, *rows: dict) -> pa.Table:
-    """Rows as a lane stages them, with their rates (etl.transform.stage)."""
+def _stage(rules: Rules, kind: str, *rows: dict) -> dict:
+    """Rows staged as a lane stages them (etl.transform.stage): the rules each breaking row breaks."""
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    return rules.derive(kind, pa.Table.from_pylist([BASE[kind] | row | dict(source_file="report.xlsx", source_sheet=sheet.title,
+    return rules.stage(kind, pa.Table.from_pylist([BASE[kind] | row | dict(source_file="report.xlsx", source_sheet=sheet.title,
                                                          source_row=number, line=str(number))
                                  for number, row in enumerate(rows, start=2)], schema=staged_schema(sheet)))
 
 
 def _messages(rules: Rules, kind: str, *rows: dict) -> dict[int, list[str]]:
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    broken = rules.broken(kind, _staged(rules, kind, *rows))
+    broken = _stage(rules, kind, *rows)
+    rules.connection.execute(f'DELETE FROM {staging_table(kind)}')  # staging as it was
     return {row: [p.message for p in problems_of(row, found, "report.xlsx", sheet.title, {}, sheet)]
             for row, found in broken.items()}
 
@@ -117,8 +123,7 @@ def test_rule_verdict(database, name, kind):
     assert [(r.row, [p.message for p in r.problems]) for r in into.rejected] == [
         (3, [f"report.xlsx › {title} › row 3 › column {header}: {found_expected}"])]
     assert into.accepted == 1
-    for frame in into.take():  # only the row meeting the rule is written
-        insert_frame(connection, sheet, frame)
+    insert_staged(connection, sheet)  # only the row meeting the rule is written
     assert connection.execute(f'SELECT source_row FROM "{sheet.table}"').fetchall() == [(2,)]
 
 
@@ -146,7 +151,8 @@ def test_no_rate_means_no_dollar_check(database):
 
 def _written(connection, rules: Rules, kind: str, *rows: dict) -> list[tuple]:
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
-    insert_frame(connection, sheet, _staged(rules, kind, *rows))
+    _stage(rules, kind, *rows)
+    insert_staged(connection, sheet)
     return connection.execute(f'SELECT currency, fx_rate, budget, budget_usd FROM "{sheet.table}" '
                               "ORDER BY source_row").fetchall()
 

@@ -1,5 +1,5 @@
 """etl.xlsx_rows reads chosen rows of a sheet as python-calamine reads the whole sheet (the definition of
-correct: '' as None, error cells as their text, as etl.extract gives them), and reads no more of a large
+correct: '' as None, error cells as their text, as etl.cells gives them), and reads no more of a large
 sheet than it needs."""
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def refused(database: Path, path: Path, capsys) -> str:
 
 
 def used_range(path: Path, budget: int, exact: bool = False) -> tuple[int, int, bool]:
-    """(rows, columns, whether the exact pass ran) of the first sheet, as etl/extract.py feeds the tracker;
+    """(rows, columns, whether the exact pass ran) of the first sheet, as etl/ooxml.py feeds the tracker;
     `exact`: the exact pass always."""
     with zipfile.ZipFile(path) as archive:
         part = sheet_parts(archive)[0][1]

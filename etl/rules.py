@@ -152,14 +152,18 @@ class RepeatRule:
 KEY_NAMED_WHERE_GIVEN = ("line",)  # an expenditure's Line: named in a message only where the row gives one
 KEY_NOT_QUOTED = ("text",)  # a narrative's text: part of the key, too long to quote
 INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
-                        "baseline_adjusted", "end_target")
+                        "baseline_adjusted", "end_target", "continues")
+# Values a staging table holds beyond what a lane parsed, looked up as the rows are staged: (column, SQL type,
+# SQL over the staged row). A results row's phase is its period's: an indicator is the same indicator in
+# the period rows of one phase, and the next phase may give its code to another (or continue it).
+STAGED_LOOKUPS = {"results": (("phase", "VARCHAR", f"(SELECT phase FROM periods WHERE periods.period = {STAGED}.period)"),)}
 # Cross-row rules, run in SQL over the staging tables once every file's rows are in (etl/cross_row.py).
 CROSS_ROW_RULES: tuple[KeyRule | RepeatRule, ...] = tuple(
     KeyRule("one row per key", sheet.kind, sheet.key,
             named_where_given=tuple(c for c in sheet.key if c in KEY_NAMED_WHERE_GIVEN),
             not_quoted=tuple(c for c in sheet.key if c in KEY_NOT_QUOTED))
     for sheet in spec.ALL_SHEETS) + (
-    RepeatRule("an indicator's attributes in every period row", "results", ("country", "indicator_code"),
+    RepeatRule("an indicator's attributes in every period row", "results", ("country", "phase", "indicator_code"),
                INDICATOR_ATTRIBUTES, "{first_value} as on {first} (every period row of indicator {indicator_code} "
                                      "must give the same {header})"),
 )
@@ -238,6 +242,7 @@ def staging_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
     columns = [(field.name, STAGING_SQL_TYPES[field.type]) for field in staged_schema(sheet)]
     if sheet.kind in CONVERSIONS:
         columns += [("fx_rate_text", "VARCHAR"), ("rate_num", "BIGINT"), ("rate_den", "BIGINT")]
+    columns += [(name, sql_type) for name, sql_type, _ in STAGED_LOOKUPS.get(sheet.kind, ())]
     return columns + [(BATCH, "INTEGER")]
 
 
@@ -250,13 +255,15 @@ def staged_record(sheet: spec.Sheet, record: dict) -> dict:
 def staging_insert_sql(kind: str) -> str:
     """INSERT of the rows registered as STAGED into the kind's staging table, with the batch number ($1) and
     the values CONVERSIONS derives: the currency where empty, and the rate of the row's year (the nearest
-    year's where `nearest`) from RATE_YEARS_TABLE."""
+    year's where `nearest`) from RATE_YEARS_TABLE; or those STAGED_LOOKUPS looks up (a results row's phase)."""
     sheet = spec.ALL_SHEETS_BY_KIND[kind]
     names = [field.name for field in staged_schema(sheet)]
     conversion = CONVERSIONS.get(kind)
     if conversion is None:
-        listed = ", ".join(f'"{name}"' for name in names)
-        return f'INSERT INTO {staging_table(kind)} ({listed}, {BATCH}) SELECT {listed}, $1 FROM {STAGED}'
+        lookups = STAGED_LOOKUPS.get(kind, ())
+        listed = ", ".join([f'"{name}"' for name in names] + [f'"{name}"' for name, _, _ in lookups])
+        values = ", ".join([f'{STAGED}."{name}"' for name in names] + [sql for _, _, sql in lookups])
+        return f'INSERT INTO {staging_table(kind)} ({listed}, {BATCH}) SELECT {values}, $1 FROM {STAGED}'
     currency = (f"coalesce({STAGED}.currency, '{conversion.currency_default}')" if conversion.currency_default
                 else f"{STAGED}.currency")
     values = ", ".join(currency if name == "currency" else f'{STAGED}."{name}"' for name in names)

@@ -122,6 +122,9 @@ RESULTS = Sheet(
         Column("actual", "Period actual", NUMBER, False, "Value achieved in the period; empty if not measured",
                width=11),
         Column("end_target", "End-of-programme target", NUMBER, False, "Target for {programme_end}", width=12),
+        Column("continues", "Continues", TEXT, False,
+               "In a later phase: the code of the indicator of the phase before that this one continues (one "
+               "trajectory across the phases)", width=12),
         Column("means_of_verification", "Means of verification", TEXT, False, "Where the value comes from",
                width=30),
         COMMENT,

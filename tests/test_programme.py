@@ -324,3 +324,27 @@ def test_phases_may_not_overlap(tmp_path):
     path = bundled_with(tmp_path, (TWO_PHASES[0], TWO_PHASES[1].replace("start = 2019-01-01", "start = 2017-06-01")))
     with pytest.raises(ProgrammeError, match=r"\[\[phases\]\] \(III\): starts 2017-06-01, before II ends"):
         read_programme(path)
+
+
+def test_an_indicator_is_one_per_phase_and_may_continue_one_of_the_phase_before(tmp_path, write_workbook):
+    """Phase III may give indicator 1.1 new attributes (a new end target): in Phase II's rows they must repeat,
+    across phases they need not. A Phase III indicator continuing Phase II's 1.1 under a new code keeps one
+    trajectory (indicator_progress.trajectory_code)."""
+    path = bundled_with(tmp_path, TWO_PHASES)
+    first = good_rows()["results"][0]  # Jamaica's 1.1, Phase II
+    rows = [dict(first, period="2014/15 H1", target=1, actual=1),
+            dict(first, period="2014/15 H2", target=2, actual=2, end_target=9),  # breaks Phase II's attributes
+            dict(first, period="2019 Q1", target=7, actual=6, end_target=12),  # Phase III's own 1.1
+            dict(first, period="2019 Q2", target=8, actual=8, end_target=12),
+            dict(first, indicator_code="1.5", period="2019 Q1", target=3, actual=3, continues="1.1")]
+    database = tmp_path / "w.duckdb"
+    summary = run_load([write_workbook({"results": rows})], database, as_of=dt.date(2020, 6, 30), programme=path)
+    messages = [p.message for r in summary.rejected for p in r.problems]
+    assert messages == ["report.xlsx › Results matrix › row 3 › column End-of-programme target: found '9', expected "
+                        "'6' as on report.xlsx › Results matrix › row 2 (every period row of indicator 1.1 must give "
+                        "the same End-of-programme target)"]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute(
+            "SELECT indicator_code, period, phase, trajectory_code FROM indicator_progress ORDER BY period_start, "
+            "indicator_code").fetchall() == [("1.1", "2014/15 H1", "II", "1.1"), ("1.1", "2019 Q1", "III", "1.1"),
+                                             ("1.5", "2019 Q1", "III", "1.1"), ("1.1", "2019 Q2", "III", "1.1")]

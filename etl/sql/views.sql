@@ -51,7 +51,7 @@ END;
 
 CREATE VIEW indicator_progress AS
 WITH timed AS (
-    SELECT r.*, p.period_start, p.period_end, p.programme_year,
+    SELECT r.*, p.period_start, p.period_end, p.programme_year, p.phase,
            greatest(0.0, least(1.0,
                date_diff('day', p.period_start, d.as_of_date + 1)::DOUBLE
                / date_diff('day', p.period_start, p.period_end + 1))) AS elapsed_fraction
@@ -69,7 +69,8 @@ SELECT indicator_code, indicator_title, output_code, country, period_start, peri
        period, programme_year, direction, end_target,
        baseline AS baseline_original, baseline_year, baseline_adjusted IS NOT NULL AS baseline_is_adjusted,
        baseline_adjustment_note, elapsed_fraction, round(ratio, 4) AS progress_ratio,
-       means_of_verification, comment, source_file, source_sheet, source_row
+       means_of_verification, comment, phase, coalesce(continues, indicator_code) AS trajectory_code,
+       source_file, source_sheet, source_row
 FROM rated;
 
 CREATE VIEW activity_status AS

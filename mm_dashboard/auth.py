@@ -18,112 +18,27 @@ refuses every attempt, right or wrong, for a growing time.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import hmac
-import ipaddress
 import logging
 import math
-import re
-import secrets as random_source
 import sys
-import threading
 import time
-from collections import Counter, OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
 from streamlit import config
 
-from etl.settings import positive_setting
+from mm_core.access import (CLOSED, EDITOR, HOW_TO_ADD_USERS, LOCAL, OIDC, USERS, VIEWER, Access,
+                            Failures, FailuresByName, dummy_hash, format_wait, listens_on_loopback,
+                            password_hash, read_users, sign_in_limits, unknown_sections, unspecified_address,
+                            verify_password)
 from mm_core.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
 from .data import title
 
-VIEWER, EDITOR = "viewer", "editor"
-ROLES = (VIEWER, EDITOR)
-ALGORITHM = "pbkdf2_sha256"
-ITERATIONS = 260_000
 LOGGER = logging.getLogger("mm_dashboard")
-
-# --- Password hashes --------------------------------------------------------------------------------------
-# What `password_hash` writes: algorithm, iterations, an ASCII salt without '$', and a SHA-256 digest in hex.
-HASH_FORM = re.compile(rf"{ALGORITHM}\$[1-9][0-9]{{0,8}}\$[!-#%-~]+\$[0-9a-f]{{64}}")
-
-
-def dummy_hash(users: Mapping[str, "User"]) -> str:
-    """Checked against when the user name is unknown, so that a wrong name costs the same as a wrong password
-    (otherwise the time of the answer tells which names exist): with the iterations most users' hashes have.
-    Its digest matches no password."""
-    counts = Counter(int(user.password_hash.split("$")[1]) for user in users.values())
-    iterations = counts.most_common(1)[0][0] if counts else ITERATIONS
-    return f"{ALGORITHM}${iterations}$unknown-user${'0' * 64}"
-
-
-def password_hash(password: str, salt: str | None = None, iterations: int = ITERATIONS) -> str:
-    salt = salt or random_source.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt.encode("ascii"), iterations)
-    return f"{ALGORITHM}${iterations}${salt}${digest.hex()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """False for a wrong password and for a stored hash that is not one of ours (never an exception)."""
-    try:
-        algorithm, iterations, salt, _ = stored.split("$")
-        if algorithm != ALGORITHM:
-            return False
-        return hmac.compare_digest(password_hash(password, salt, int(iterations)), stored)
-    except (ValueError, UnicodeError):
-        return False
-
-
-def usable_hash(stored: Any) -> bool:
-    return isinstance(stored, str) and HASH_FORM.fullmatch(stored) is not None
-
-
-# --- Which set-up, from the secrets file and the server's address --------------------------------------
-LOCAL, USERS, OIDC, CLOSED = "local", "users", "oidc", "closed"
-KNOWN_SECTIONS = ("auth_users", "auth", "roles")
-SECTIONS_LISTED = 10  # unknown sections named on the page; the rest are counted
-HOW_TO_ADD_USERS = ("Add each user as `[auth_users.<name>]` with `password_hash = \"…\"` from "
-                    "`python -m mm_dashboard.auth 'their password'` and `role = \"editor\"` or `\"viewer\"`, "
-                    "or an `[auth]` section to sign in with your organisation's account.")
-
-
-@dataclass(frozen=True)
-class User:
-    password_hash: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Access:
-    kind: str  # LOCAL, USERS, OIDC or CLOSED
-    users: Mapping[str, User] = field(default_factory=dict)  # the usable ones, for USERS
-    reason: str = ""  # for CLOSED: why nobody can sign in (Markdown, text from the file made literal)
-    secrets: Mapping[str, Any] = field(default_factory=dict)
-
-
-def listens_on_loopback(address: Any) -> bool:
-    """True when `server.address` lets only this computer connect. Unset means every interface."""
-    text = str(address or "").strip().lower().strip("[]")
-    if text == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(text).is_loopback
-    except ValueError:  # empty (all interfaces), a host name or a wildcard: reachable from elsewhere
-        return False
-
-
-def _unspecified(address: Any) -> bool:
-    """0.0.0.0 or ::, which mean every interface."""
-    try:
-        return ipaddress.ip_address(str(address).strip().strip("[]")).is_unspecified
-    except ValueError:
-        return False
+clock: Callable[[], float] = time.monotonic  # replaced by a fake clock in tests
 
 
 def _existing_secret_files() -> list[str]:
@@ -146,27 +61,6 @@ def _files_named() -> str:
     return " and ".join(markdown_literal(name) for name in _existing_secret_files()) or "the secrets file"
 
 
-def _read_users(section: Any) -> tuple[dict[str, User], list[tuple[str, str]], list[str]]:
-    """The usable users of `[auth_users]`, the others with what is wrong with each, and what is wrong with
-    the section itself (Markdown)."""
-    if not isinstance(section, Mapping):
-        return {}, [], ["`auth_users` must hold one table per user, `[auth_users.<name>]`."]
-    if not section:
-        return {}, [], ["`[auth_users]` lists no users."]
-    users, unusable = {}, []
-    for name, entry in section.items():
-        if not isinstance(entry, Mapping):
-            unusable.append((str(name), "not a table"))
-        elif "password_hash" not in entry:
-            unusable.append((str(name), "none given"))
-        elif not usable_hash(entry["password_hash"]):  # never shown: it may be a password typed in by mistake
-            unusable.append((str(name), "not made by `python -m mm_dashboard.auth`"))
-        else:
-            role = entry.get("role") if entry.get("role") in ROLES else VIEWER
-            users[str(name)] = User(entry["password_hash"], role)
-    return users, unusable, []
-
-
 def _unusable_named(unusable: list[tuple[str, str]]) -> list[str]:
     """What the page says of users without a usable hash: how many (anyone can read the page, so their
     names go to the log only)."""
@@ -177,19 +71,6 @@ def _unusable_named(unusable: list[tuple[str, str]]) -> list[str]:
     reasons = sorted({why for _, why in unusable})
     return [f"{len(unusable)} user{'s' if len(unusable) != 1 else ''} without a usable `password_hash` "
             f"({'; '.join(reasons)}; their names are in the server log)."]
-
-
-def _unknown_sections(secrets: Mapping[str, Any]) -> list[str]:
-    unknown = [str(name) for name in secrets if name not in KNOWN_SECTIONS]
-    if not unknown:
-        return []
-    shown = []
-    for name in unknown[:SECTIONS_LISTED]:
-        guess = difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.8)
-        shown.append(markdown_literal(name, SHORT_TEXT)
-                     + (f" (did you mean {markdown_literal(guess[0])}?)" if guess else ""))
-    more = f", and {len(unknown) - SECTIONS_LISTED} more" if len(unknown) > SECTIONS_LISTED else ""
-    return [f"Sections it does not use: {', '.join(shown)}{more}."]
 
 
 def _read_secrets() -> Mapping[str, Any] | Exception | None:
@@ -211,7 +92,7 @@ def access() -> Access:
         address = config.get_option("server.address")
         if listens_on_loopback(address):
             return Access(LOCAL)
-        where = (f"on {markdown_literal(address, SHORT_TEXT)}" if address and not _unspecified(address)
+        where = (f"on {markdown_literal(address, SHORT_TEXT)}" if address and not unspecified_address(address)
                  else "on all network interfaces")
         return Access(CLOSED, reason=(
             f"Nobody can sign in: there is no `.streamlit/secrets.toml` and the dashboard is served {where}, not "
@@ -223,7 +104,7 @@ def access() -> Access:
         return Access(CLOSED, reason=f"Nobody can sign in: {_files_named()} cannot be read "
                                      f"({markdown_literal(without_folders(str(cause)), 200)}). Fix it: it must be "
                                      "valid TOML.")
-    users, unusable, problems = _read_users(secrets["auth_users"]) if "auth_users" in secrets else ({}, [], [])
+    users, unusable, problems = read_users(secrets["auth_users"]) if "auth_users" in secrets else ({}, [], [])
     if users:
         _unusable_named(unusable)  # logged; the page names nobody
         return Access(USERS, users=users, secrets=secrets)
@@ -232,7 +113,7 @@ def access() -> Access:
     problems += _unusable_named(unusable)
     if not secrets:
         problems.append("It is empty or holds only comments.")
-    problems += _unknown_sections(secrets)
+    problems += unknown_sections(secrets)
     return Access(CLOSED, reason=" ".join([f"Nobody can sign in: {_files_named()} defines no usable user and no "
                                            "`[auth]` section.", *problems]))
 
@@ -247,84 +128,6 @@ def _warn_once(message: str) -> None:
         LOGGER.warning(message)
 
 
-# --- Back-off after failed sign-ins ---------------------------------------------------------------------
-FIRST_WAIT_SECONDS = 30  # after the allowed failures; doubled after each further failure
-FORGET_AFTER_SECONDS = 24 * 3600  # failures this old no longer count
-clock: Callable[[], float] = time.monotonic  # replaced by a fake clock in tests
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    free_failures: int  # failed sign-ins allowed before attempts are refused for a while
-    max_wait_seconds: int  # the longest wait
-    tracked_names: int  # user names whose failures the server remembers (bounds the memory attackers can fill)
-
-
-def sign_in_limits() -> SignInLimits:
-    return SignInLimits(free_failures=positive_setting("MM_SIGN_IN_FREE_FAILURES", 5, zero_allowed=True),
-                        max_wait_seconds=positive_setting("MM_SIGN_IN_MAX_WAIT_SECONDS", 900),
-                        tracked_names=positive_setting("MM_SIGN_IN_TRACKED_NAMES", 10_000))
-
-
-@dataclass
-class Failures:
-    count: int = 0
-    last: float = -math.inf  # clock time of the last failure
-
-    def wait(self, now: float, limits: SignInLimits) -> float:
-        """Seconds before the next attempt is heard (0: now)."""
-        if self.count < limits.free_failures or now - self.last > FORGET_AFTER_SECONDS:
-            return 0.0
-        delay = min(limits.max_wait_seconds, FIRST_WAIT_SECONDS * 2 ** min(self.count - limits.free_failures, 20))
-        return max(0.0, self.last + delay - now)
-
-    def add(self, now: float) -> None:
-        self.count = 1 if now - self.last > FORGET_AFTER_SECONDS else self.count + 1
-        self.last = now
-
-
-class FailuresByName:
-    """Failures per user name typed, known or not (so the table says nothing about which names exist).
-
-    Keys are digests, so a very long typed name costs no more memory than a short one. When more names
-    than the limit have failed, the least recently failed name that is not waiting is forgotten first:
-    inventing names cannot push out the record of a name under attack until all are waiting."""
-
-    def __init__(self) -> None:
-        self._records: OrderedDict[bytes, Failures] = OrderedDict()
-        self._lock = threading.Lock()  # sessions run in their own threads
-
-    @staticmethod
-    def _key(name: str) -> bytes:
-        return hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()
-
-    def wait(self, name: str, now: float, limits: SignInLimits) -> float:
-        with self._lock:
-            record = self._records.get(self._key(name))
-            return record.wait(now, limits) if record else 0.0
-
-    def attempt(self, name: str, now: float, limits: SignInLimits) -> float:
-        """Seconds to wait if `name` must wait; else 0, and the attempt counts as a failure until `forget`.
-        Checked and counted at once, so that parallel attempts cannot all pass the wait."""
-        with self._lock:
-            record = self._records.pop(self._key(name), None) or Failures()
-            wait = record.wait(now, limits)
-            if not wait:
-                record.add(now)
-            self._records[self._key(name)] = record  # now the most recent
-            while len(self._records) > limits.tracked_names:
-                idle = next((key for key, kept in self._records.items() if not kept.wait(now, limits)), None)
-                del self._records[idle if idle is not None else next(iter(self._records))]
-            return wait
-
-    def forget(self, name: str) -> None:
-        with self._lock:
-            self._records.pop(self._key(name), None)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-
 failures_by_name = FailuresByName()  # server-wide
 
 
@@ -335,13 +138,6 @@ def _session_failures() -> Failures:
 def seconds_to_wait(name: str) -> float:
     now, limits = clock(), sign_in_limits()
     return max(_session_failures().wait(now, limits), failures_by_name.wait(name, now, limits))
-
-
-def _format_wait(seconds: float) -> str:
-    if seconds <= 90:
-        whole = math.ceil(seconds)
-        return f"{whole} second{'s' if whole != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _sign_in() -> None:
@@ -420,7 +216,7 @@ def require_login() -> str:
             st.error("Unknown user name or wrong password.")
         wait = seconds_to_wait(st.session_state.get("login_name", "").strip())
         if wait:
-            st.error(f"Too many failed sign-ins: try again in {_format_wait(wait)}.")
+            st.error(f"Too many failed sign-ins: try again in {format_wait(wait)}.")
     elif setup.kind == OIDC:
         st.write("Sign in with your organisation's account to see the dashboard.")
         st.button("Sign in", on_click=st.login)

@@ -15,9 +15,10 @@ from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
+from mm_core import access
+from mm_core.access import HOW_TO_ADD_USERS, listens_on_loopback, password_hash, verify_password
 from mm_core.safety import markdown_literal
 from mm_dashboard import auth
-from mm_dashboard.auth import HOW_TO_ADD_USERS, listens_on_loopback, password_hash, verify_password
 
 from .helpers.pages import USERS, as_shown, sign_in
 from .helpers.paths import APP
@@ -54,7 +55,7 @@ def server(monkeypatch, tmp_path):
     store = Secrets()
     store._file_watchers_installed = True  # no polling thread left behind
     monkeypatch.setattr(streamlit, "secrets", store)
-    monkeypatch.setattr(auth, "failures_by_name", auth.FailuresByName())
+    monkeypatch.setattr(auth, "failures_by_name", access.FailuresByName())
     monkeypatch.setattr(auth, "_warned", set())
     yield SimpleNamespace(options=options, secrets_file=tmp_path / "secrets.toml")
     store._reset()  # also takes back what it put into os.environ

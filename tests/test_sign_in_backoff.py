@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
+from mm_core import access
 from mm_dashboard import auth
 
 from .helpers.pages import USERS, sign_in
@@ -36,7 +37,7 @@ class FakeClock:
 def clock(monkeypatch):
     fake = FakeClock()
     monkeypatch.setattr(auth, "clock", fake)
-    monkeypatch.setattr(auth, "failures_by_name", auth.FailuresByName())  # no failures left by other tests
+    monkeypatch.setattr(auth, "failures_by_name", access.FailuresByName())  # no failures left by other tests
     return fake
 
 
@@ -75,7 +76,7 @@ def signed_in(test: AppTest) -> bool:
 
 def test_an_unknown_name_costs_the_iterations_the_configured_hashes_have(session, hashing):
     test = session()
-    test.secrets["auth_users"] = {"ana": {"password_hash": auth.password_hash("x", salt="s", iterations=1_000),
+    test.secrets["auth_users"] = {"ana": {"password_hash": access.password_hash("x", salt="s", iterations=1_000),
                                           "role": "viewer"}}
     test.run()
     hashing.clear()  # the hash made above
@@ -88,7 +89,7 @@ def test_an_unknown_user_name_costs_the_same_hashing_as_a_wrong_password(session
     known = list(hashing)
     hashing.clear()
     sign_in(test, "no-such-user", "guess")
-    assert known == hashing == [auth.ITERATIONS]
+    assert known == hashing == [access.ITERATIONS]
     assert errors(test) == [WRONG]
 
 
@@ -138,12 +139,12 @@ def test_the_limits_come_from_the_environment(session, clock, monkeypatch):
     assert errors(sign_in(test, "alice", "guess")) == [WRONG, wait_message("30 seconds")]
     clock.now += 30
     assert errors(sign_in(test, "alice", "guess")) == [WRONG, wait_message("45 seconds")]  # not 60
-    assert auth.sign_in_limits() == auth.SignInLimits(free_failures=2, max_wait_seconds=45, tracked_names=10_000)
+    assert access.sign_in_limits() == access.SignInLimits(free_failures=2, max_wait_seconds=45, tracked_names=10_000)
 
 
 def test_invented_names_cannot_fill_memory_or_push_out_a_name_under_attack(monkeypatch):
     monkeypatch.setenv("MM_SIGN_IN_TRACKED_NAMES", "3")
-    limits, table = auth.sign_in_limits(), auth.FailuresByName()
+    limits, table = access.sign_in_limits(), access.FailuresByName()
     for _ in range(5):
         assert table.attempt("alice", 0.0, limits) == 0
     for number in range(100):

@@ -7,7 +7,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from mm_dashboard.auth import password_hash
+from mm_core.access import password_hash
 
 PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/overview.py": ("Mainstreaming Migration into National Development Strategies", 1),

@@ -29,10 +29,27 @@ from typing import Any, Callable
 import streamlit as st
 from streamlit import config
 
-from mm_core.access import (CLOSED, EDITOR, HOW_TO_ADD_USERS, LOCAL, OIDC, USERS, VIEWER, Access,
-                            Failures, FailuresByName, dummy_hash, format_wait, listens_on_loopback,
-                            password_hash, read_users, sign_in_limits, unknown_sections, unspecified_address,
-                            verify_password)
+from mm_core.access import (
+    CLOSED,
+    EDITOR,
+    HOW_TO_ADD_USERS,
+    LOCAL,
+    OIDC,
+    USERS,
+    VIEWER,
+    Access,
+    Failures,
+    FailuresByName,
+    dummy_hash,
+    format_wait,
+    listens_on_loopback,
+    password_hash,
+    read_users,
+    sign_in_limits,
+    unknown_sections,
+    unspecified_address,
+    verify_password,
+)
 from mm_core.safety import SHORT_TEXT, markdown_literal, shorten, without_folders
 
 from .data import title

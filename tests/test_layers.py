@@ -71,7 +71,8 @@ def test_a_relative_import_stays_in_its_package(tmp_path):
 
 def test_the_core_and_the_reports_load_without_streamlit():
     """What they import in turn (pandas, altair, reportlab, …) does not bring Streamlit in either."""
-    code = ("import sys, etl.__main__, mm_core.access, mm_core.charts, mm_core.queries, mm_core.upload_process, reports, "
+    code = ("import sys, etl.__main__, mm_core.access, mm_core.charts, mm_core.queries, mm_core.upload_process, "
+            "reports, "
             "reports.__main__; print('streamlit' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPOSITORY, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -246,14 +246,7 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         )
         SELECT c.iso3 AS country, c.name, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
                coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
-               CASE
-                   WHEN coalesce(k.on_track + k.at_risk + k.off_track, 0) = 0 THEN 'not reported'
-                   WHEN k.on_track >= status_threshold('country', 'on track') * (k.on_track + k.at_risk + k.off_track)
-                       THEN 'on track'
-                   WHEN k.off_track >= status_threshold('country', 'off track') * (k.on_track + k.at_risk + k.off_track)
-                       THEN 'off track'
-                   ELSE 'at risk'
-               END AS status
+               rolled_up_status('country', k.on_track, k.at_risk, k.off_track) AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
         ORDER BY c.name""",

@@ -91,14 +91,14 @@ st.subheader("Spending")
 ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_code", "agency", "budget_usd",
                                                      "received_usd", "expenditure_usd", "currency", "delivery_rate"]],
          f"{country} finance",
-         column_config=ui.MONEY_COLUMNS)
+         column_config=ui.money_columns())
 
 st.subheader(f"Peer comparison, {ui.literal(scope.period)}")
 peers = load(queries.peer_comparison, queries.Scope(scope.period, scope.programme_year, None, scope.output,
                                                     scope.agency))
 ui.chart(charts.peer_comparison, peers,
          caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
-         "delivered up to the selected programme year.")
+         f"delivered up to the selected {wording.year_noun(programme())}.")
 ui.table(peers, f"peer comparison {scope.period}",
          column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
                         for c in ("on_track_share", "completed_share", "delivery_rate")})

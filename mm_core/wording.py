@@ -51,6 +51,18 @@ def year_kind(programme: Programme) -> str:
     return f"programme year, {months}" if months else "calendar year"
 
 
+def year_noun(programme: Programme, capital: bool = False) -> str:
+    """What the programme calls its year: 'programme year' (a year starting in another month than January)
+    or 'calendar year'; with a capital first letter for a heading or a column."""
+    noun = "calendar year" if programme.year_start_month == 1 else "programme year"
+    return noun[0].upper() + noun[1:] if capital else noun
+
+
+def year_named(programme: Programme, label: str, capital: bool = False) -> str:
+    """A year as a sentence names it: 'programme year 2016/17', 'calendar year 2021'."""
+    return f"{year_noun(programme, capital)} {label}"
+
+
 def year_title(programme: Programme) -> str:
     """An axis or column title for the year: 'Programme year (Mmm–Mmm)', or 'Calendar year'."""
     months = year_months(programme)

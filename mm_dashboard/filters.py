@@ -154,7 +154,7 @@ def year_label(programme_year: int) -> str:
 
 def scope_caption(scope: queries.Scope) -> str:
     parts = [f"period **{markdown_literal(scope.period)}**",
-             f"money: programme year **{markdown_literal(year_label(scope.programme_year))}**"]
+             f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:
             parts.append(f"{name} **{markdown_literal(value)}**")

@@ -80,13 +80,14 @@ def code_ranges(codes: Iterable[str]) -> str:
     return programme_code_ranges(codes, RANGE_DASH)
 
 
-def _natural(code: str) -> tuple:
+def natural_order(code: str) -> tuple:
+    """A sort key reading the runs of digits in a code as numbers: 8.8 before 10.7, output 2 before 10."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(code)))
 
 
 def output_codes(outputs: pd.DataFrame, level: str) -> list[str]:
     """The codes of the outputs of one level (country or global) in a table of queries.outputs, in order."""
-    return sorted(outputs.loc[outputs["level"] == level, "output_code"].astype(str), key=_natural)
+    return sorted(outputs.loc[outputs["level"] == level, "output_code"].astype(str), key=natural_order)
 
 
 def output_scopes(outputs: pd.DataFrame) -> str:

@@ -309,7 +309,7 @@ CHAIN_STATUS_SYMBOLS = {**statuses.symbols("indicator"), **statuses.symbols("res
 CHAIN_SHAPES = dict(zip(CHAIN_STATUS_ORDER, ["circle", "triangle-up", "cross", "square", "diamond"]))
 CHAIN_COLUMN_WIDTH = 290  # pixels per level: the title wraps to fit, in 14-pixel type for a projector
 CHAIN_ROW_HEIGHT = 62  # pixels per node of the deepest level: three lines of text
-CHAIN_TITLE_CHARACTERS = 34
+CHAIN_TITLE_CHARACTERS = 30
 
 
 def chain_layout(nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -347,8 +347,8 @@ def chain_layout(nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for root in roots:
         place(root)
     nodes["row"] = rows
-    edges = pd.DataFrame([{"x": nodes.at[p, "column"] + 0.96, "y": nodes.at[p, "row"],
-                           "x2": nodes.at[c, "column"] - 0.02, "y2": nodes.at[c, "row"]}
+    edges = pd.DataFrame([{"x": nodes.at[p, "column"] + 0.88, "y": nodes.at[p, "row"],
+                           "x2": nodes.at[c, "column"] - 0.03, "y2": nodes.at[c, "row"]}
                           for p, below in children.items() for c in below], columns=["x", "y", "x2", "y2"])
     return nodes, edges
 
@@ -419,8 +419,9 @@ def sdg_target_bars(progress: pd.DataFrame) -> alt.Chart:
 
 
 def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
-    """One indicator's split by a dimension (queries.indicator_parts): per category its target and actual side
-    by side, each bar labelled with its value."""
+    """One indicator's split by a dimension (queries.indicator_parts, its total row left out): per category its
+    target and actual side by side, each bar labelled with its value."""
+    parts = parts[~parts["is_total"]] if "is_total" in parts else parts  # the total is written beside, not drawn
     long = parts.melt(id_vars=["dimension", "category"], value_vars=["target", "actual"], var_name="measure",
                       value_name="value").dropna(subset=["value"])
     long["measure"] = long["measure"].str.capitalize()

@@ -534,17 +534,24 @@ def sdg_target_progress(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 def indicator_parts(cursor: Cursor, country: str, indicator_code: str, period: str) -> pd.DataFrame:
     """The split of one indicator's target and actual in a country and period by each dimension of the
-    programme (indicator_parts), in the order of the dimension's categories, with the Results matrix's total
-    beside each part (empty for a programme without dimensions)."""
+    programme (indicator_parts), in the order of the dimension's categories, each dimension's parts followed
+    by the Results matrix's total (is_total); empty for a programme without dimensions or an indicator
+    without parts."""
     return cursor.execute("""
-        SELECT coalesce(d.name, p.dimension) AS dimension, p.category, p.target, p.actual,
-               r.target AS total_target, r.actual AS total_actual
-        FROM indicator_parts p
-        LEFT JOIN dimensions d ON d.code = p.dimension
-        LEFT JOIN results r ON r.country = p.country AND r.indicator_code = p.indicator_code
-                           AND r.period = p.period
-        WHERE p.country = $country AND p.indicator_code = $code AND p.period = $period
-        ORDER BY d.ordinal, list_position(d.categories, p.category), p.category""",
+        WITH parts AS (
+            SELECT coalesce(d.name, p.dimension) AS dimension, p.category, p.target, p.actual, FALSE AS is_total,
+                   coalesce(d.ordinal, 0) AS dimension_order,
+                   coalesce(list_position(d.categories, p.category), 0) AS category_order
+            FROM indicator_parts p LEFT JOIN dimensions d ON d.code = p.dimension
+            WHERE p.country = $country AND p.indicator_code = $code AND p.period = $period
+        ), totals AS (
+            SELECT DISTINCT p.dimension, 'Total (Results matrix)' AS category, r.target, r.actual, TRUE AS is_total,
+                   p.dimension_order, 1000000 AS category_order
+            FROM parts p LEFT JOIN results r
+                 ON r.country = $country AND r.indicator_code = $code AND r.period = $period
+        )
+        SELECT dimension, category, target, actual, is_total FROM (SELECT * FROM parts UNION ALL SELECT * FROM totals)
+        ORDER BY dimension_order, dimension, category_order, category""",
                           {"country": country, "code": indicator_code, "period": period}).df()
 
 

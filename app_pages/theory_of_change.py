@@ -15,10 +15,17 @@ COLUMNS = {"level": "Level", "code": "Code", "parent": "Serves", "title": st.col
            "status": "Status", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
            "no_data": "No data / not reported", "sdg_targets": "SDG targets", "assumptions": "Assumptions"}
 
+INDICATORS_AT_ONCE = 24  # drawn by default up to this many; more make the chart taller than a screen
+
 scope = ui.require_scope()
 ui.header("Theory of change", scope, "How the outputs are expected to lead to the outcomes and the impact")
-with_indicators = st.toggle("Show indicators", value=True, key="theory_indicators")
-nodes = load(queries.theory_of_change, scope, with_indicators)
+nodes = load(queries.theory_of_change, scope, True)
+indicator_count = int((nodes["level"] == "indicator").sum())
+# on a projector the chain must fit: many indicators are left to the toggle (and the table below)
+with_indicators = st.toggle("Show indicators", value=indicator_count <= INDICATORS_AT_ONCE, key="theory_indicators",
+                            help=f"{indicator_count} indicators in these filters")
+if not with_indicators:
+    nodes = load(queries.theory_of_change, scope, False)
 if nodes.empty:
     ui.empty("No result matches these filters.",
              "The output, agency and SDG target filters keep the outputs they select; widen them.")

@@ -128,6 +128,11 @@ def test_the_sdg_target_filter_is_offered_only_when_outputs_carry_targets(app_fo
     assert "filter_sdg_target" not in app.session_state and "filter_phase" not in app.session_state
     assert [as_shown(s.value) for s in app.subheader] == ["Assumptions"]  # no SDG view, no outcome assumptions
     assert len(app.get("vega_lite_chart")) == 1
+    # 41 indicators would make the chain taller than a screen: they wait for the toggle
+    assert app.toggle(key="theory_indicators").value is False
+    assert set(node_labels(app)) == {"A", "1", "2", "3", "4", "5", "6", "7"}
+    app.toggle(key="theory_indicators").set_value(True).run()
+    assert len(node_labels(app)) == 8 + 41
     outputs = app_for(example_database, {"sdg_target": "17.16"}, page="app_pages/outputs.py")
     assert [as_shown(s.value).split(":")[0] for s in outputs.subheader] == ["Output 5", "Output 6"]
 

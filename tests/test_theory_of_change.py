@@ -60,6 +60,11 @@ def test_an_sdg_target_keeps_the_outputs_carrying_it_and_the_results_above(examp
     nodes = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
     assert list(zip(nodes["level"], nodes["code"])) == [("impact", "I"), ("outcome", "A"), ("output", "3"),
                                                         ("indicator", "3.1"), ("indicator", "3.2")]
+    by_agency = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO"), False)
+    assert list(by_agency["code"]) == ["I", "A", "3"]  # ILO leads output 3
+    one_output = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, output="5"), False)
+    assert list(one_output["code"]) == ["I", "B", "5"]
+    assert queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO", sdg_target="17.16")).empty
     without = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"), False)
     assert "indicator" not in set(without["level"])
     indicators = queries.indicator_table(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
@@ -183,3 +188,10 @@ def test_the_phase_filter_offers_only_its_periods(two_phase_database):
     third = periods.options(table[table["phase"] == "III"])
     assert third[:5] == ["2019 Q1", "2019 Q2", "2019 Q3", "2019 Q4", "Year 2019"] and len(third) == 20
     assert sorted(set(table["phase"])) == ["II", "III"]
+
+
+def test_filters_that_keep_no_output_are_explained(app_for, example_database):
+    app = app_for(example_database, {"agency": "ILO", "sdg_target": "17.16"}, page=PAGE)
+    assert not app.exception and not app.error
+    assert "No result matches these filters." in app.info[0].value
+    assert not app.get("vega_lite_chart")

@@ -23,6 +23,8 @@ pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("app_pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
     st.Page("app_pages/indicators.py", title="Indicators", icon=":material/insights:", url_path="indicators"),
+    st.Page("app_pages/theory_of_change.py", title="Theory of change", icon=":material/account_tree:",
+            url_path="theory-of-change"),
     st.Page("app_pages/countries.py", title="Countries", icon=":material/public:", url_path="countries"),
     st.Page("app_pages/workplan.py", title="Work plan", icon=":material/view_timeline:", url_path="workplan"),
     st.Page("app_pages/money.py", title="Money", icon=":material/payments:", url_path="money"),

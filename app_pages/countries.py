@@ -1,5 +1,7 @@
 """Countries: the country × milestone matrix, one country's page with its flash report, and peers."""
 
+import dataclasses
+
 import streamlit as st
 
 from etl import statuses
@@ -36,7 +38,7 @@ country = st.selectbox("Country", list(names), format_func=names.get, key="count
                        disabled=scope.country in names,
                        help="Follows the sidebar's country filter when one is chosen")
 profile = load(queries.country_profile, country).iloc[0]
-country_scope = queries.Scope(scope.period, scope.programme_year, country, scope.output, scope.agency)
+country_scope = dataclasses.replace(scope, country=country)
 
 st.header(ui.literal(profile["name"]))
 st.caption(f"{ui.literal(profile['region'])} · government lead partner: {ui.literal(profile['government_lead'])}")
@@ -91,14 +93,13 @@ st.subheader("Spending")
 ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_code", "agency", "budget_usd",
                                                      "received_usd", "expenditure_usd", "currency", "delivery_rate"]],
          f"{country} finance",
-         column_config=ui.MONEY_COLUMNS)
+         column_config=ui.money_columns())
 
 st.subheader(f"Peer comparison, {ui.literal(scope.period)}")
-peers = load(queries.peer_comparison, queries.Scope(scope.period, scope.programme_year, None, scope.output,
-                                                    scope.agency))
+peers = load(queries.peer_comparison, dataclasses.replace(scope, country=None))
 ui.chart(charts.peer_comparison, peers,
          caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
-         "delivered up to the selected programme year.")
+         f"delivered up to the selected {wording.year_noun(programme())}.")
 ui.table(peers, f"peer comparison {scope.period}",
          column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
                         for c in ("on_track_share", "completed_share", "delivery_rate")})

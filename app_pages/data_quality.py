@@ -3,9 +3,9 @@ results framework (indicators without a baseline or target)."""
 
 import streamlit as st
 
-from mm_core import queries
+from mm_core import queries, wording
 from mm_dashboard import ui
-from mm_dashboard.data import load
+from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
 ui.header("Data quality", scope, "What the last load took in, what it rejected, and what is missing")
@@ -59,7 +59,7 @@ else:
                                                                           "period_start"].iloc[0])]
     missing = completeness[~completeness[kind]]
     st.markdown(f"**{len(missing)}** country-periods without {kinds[kind].lower()} "
-                f"(expenditure counts per programme year).")
+                f"(expenditure counts per {wording.year_noun(programme())}).")
     st.dataframe(matrix.map(lambda sent: "✓ sent" if sent else "✗ missing"), width="stretch")
     ui.table(missing[["name", "period"]].rename(columns={"name": "Country", "period": "Period"}),
              f"missing {kind}")

@@ -46,3 +46,15 @@ ui.chart(charts.indicator_trajectory, trajectory,
          "end-of-programme target.")
 ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}",
          column_config=ui.INDICATOR_COLUMNS)
+
+parts = load(queries.indicator_parts, country, code, scope.period)
+if not parts.empty:  # only for a programme with [[dimensions]] and parts reported for this indicator
+    st.subheader(f"Split of {ui.literal(code)} · {ui.literal(country)}, {ui.literal(scope.period)}")
+    for dimension, rows in parts.groupby("dimension", sort=False):
+        ui.chart(charts.indicator_parts_bars, rows,
+                 caption=f"By {ui.literal(dimension)}: each category's target (grey) and actual (blue) for the "
+                 "period; the table gives the Results matrix's total beside the parts.")
+        ui.table(rows[["dimension", "category", "target", "actual"]],
+                 f"split {code} {country} {scope.period} {dimension}",
+                 column_config={"dimension": "Dimension", "category": "Category", "target": "Target",
+                                "actual": "Actual"})

@@ -28,21 +28,22 @@ columns[2].metric("Delivery (spent ÷ budget)",
 overspent = lines[lines["is_overspent"]]
 columns[3].metric("Overspent lines", len(overspent))
 
-labels = {"output": "Output", "country": "Country", "agency": "Agency", "year": "Programme year"}
+labels = {"output": "Output", "country": "Country", "agency": "Agency",
+          "year": wording.year_noun(the_programme, capital=True)}
 dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
                                  key="money_dimension") or "output"
 grouped = load(queries.finance_by, scope, dimension)
 ui.chart(charts.money_bars, grouped, labels[dimension],
-         caption="Budget, funds received and expenditure, all programme years.")
+         caption=f"Budget, funds received and expenditure, all {wording.year_noun(the_programme)}s.")
 ui.table(grouped.rename(columns={"group": labels[dimension]}), f"money by {dimension}",
-         column_config=ui.MONEY_COLUMNS)
+         column_config=ui.money_columns())
 
 left, right = st.columns(2)
 with left:
     st.subheader("Burn rate against time")
     burn = load(queries.burn_rate, scope)
     if burn.empty:
-        ui.empty("No programme year has started yet.", "")
+        ui.empty(f"No {wording.year_noun(the_programme)} has started yet.", "")
     else:
         ui.chart(charts.burn_rate, burn, phases, wording.year_title(the_programme),
                  caption=f"Cumulative expenditure as a share of the {ui.literal(phases)} budget, beside the share of "
@@ -60,7 +61,7 @@ with right:
 if not overspent.empty:
     st.subheader("Overspent lines")
     ui.table(overspent[["country", "output_code", "agency", "programme_year", "budget_usd", "expenditure_usd",
-                        "comment"]], "overspent lines", column_config=ui.MONEY_COLUMNS)
+                        "comment"]], "overspent lines", column_config=ui.money_columns())
 st.subheader("All expenditure lines")
 ui.table(lines, "expenditure lines",
-         column_config=ui.MONEY_COLUMNS)
+         column_config=ui.money_columns())

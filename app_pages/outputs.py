@@ -13,6 +13,11 @@ outputs = load(queries.outputs)
 ui.header("Outputs", scope, ui.literal(wording.output_scopes(outputs)) or None)
 if scope.output:
     outputs = outputs[outputs["output_code"] == scope.output]
+targets = load(queries.output_sdg_targets)
+if scope.sdg_target:  # the outputs carrying the chosen SDG target
+    outputs = outputs[outputs["output_code"].map(lambda code: scope.sdg_target in targets.get(code, ()))]
+if outputs.empty:
+    ui.empty("No output matches these filters.", "Widen the output or SDG target filter.")
 
 SHOWN = ["indicator_code", "indicator_title", "country", "baseline", "actual", "target", "unit", "status", "end_target"]
 # the columns used below, split by output once: this runs on every rerun, over thousands of indicators
@@ -22,8 +27,10 @@ by_output = dict(tuple(indicators.groupby("output_code", sort=False)))
 for _, output in outputs.iterrows():
     code = output["output_code"]
     st.subheader(f"Output {ui.literal(code)}: {ui.literal(output['title'])}")
+    carried = targets.get(code, ())
     st.caption(f"{ui.literal(output['level'].capitalize())} level · "
-               f"lead agency **{ui.literal(output['lead_agency'])}**")
+               f"lead agency **{ui.literal(output['lead_agency'])}**"
+               + (f" · SDG targets **{ui.literal(', '.join(carried))}**" if carried else ""))
     rows = by_output.get(code, indicators[:0])
     if rows.empty:
         ui.empty("No indicators for this output match the filters.",

@@ -116,3 +116,13 @@ def country_rule() -> str:
     the pack)."""
     return (f"on track when at least {threshold('country', 'on track'):.0%} of its indicators with data are on "
             f"track, off track when {threshold('country', 'off track'):.0%} or more are off track, otherwise at risk")
+
+
+def result_rule() -> str:
+    """How a result of the theory of change is judged, in words, from the 'result' family's thresholds (shown
+    under the theory of change): an output from its indicators, an outcome or the impact from the results
+    directly under it."""
+    on, off = threshold("result", "on track"), threshold("result", "off track")
+    return (f"an output is on track when at least {on:.0%} of its indicators with data are on track, off track "
+            f"when {off:.0%} or more are off track, otherwise at risk; an outcome or the impact is judged the same "
+            f"way from the results directly under it that have a status; not reported when none has data")

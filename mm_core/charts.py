@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from functools import lru_cache
 
 import altair as alt
@@ -16,6 +17,8 @@ import pandas as pd
 
 from etl import statuses
 from etl.reference import REFERENCE_DIR
+
+from . import wording
 
 # Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
 STATUS_ORDER = list(statuses.names("indicator"))
@@ -294,6 +297,145 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
         column=alt.Column("measure:N", title=None, sort=list(names.values())),
         tooltip=["name:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=260, height=alt.Step(24))
+
+
+# The theory of change: results and indicators by the statuses of both families, each with its colour, shape
+# and symbol (data/reference/statuses.csv).
+CHAIN_LEVELS = ("impact", "outcome", "output", "indicator")
+CHAIN_HEADINGS = {"impact": "Impact", "outcome": "Outcomes", "output": "Outputs", "indicator": "Indicators"}
+CHAIN_STATUS_ORDER = list(dict.fromkeys([*statuses.names("result"), *statuses.names("indicator")]))
+CHAIN_STATUS_COLORS = {**statuses.colours("indicator"), **statuses.colours("result")}
+CHAIN_STATUS_SYMBOLS = {**statuses.symbols("indicator"), **statuses.symbols("result")}
+CHAIN_SHAPES = dict(zip(CHAIN_STATUS_ORDER, ["circle", "triangle-up", "cross", "square", "diamond"]))
+CHAIN_COLUMN_WIDTH = 290  # pixels per level: the title wraps to fit, in 14-pixel type for a projector
+CHAIN_ROW_HEIGHT = 62  # pixels per node of the deepest level: three lines of text
+CHAIN_TITLE_CHARACTERS = 30
+
+
+def chain_layout(nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where each node of a theory of change goes: (nodes with column and row, edges parent -> child).
+
+    A node's column is its level among the levels present (an outputs-only chain starts with its outputs);
+    the nodes without a parent among them are the roots; each childless node takes the next row, depth
+    first in the frame's order (indicators by their codes as numbers), and a parent sits midway between its
+    first and last child."""
+    nodes = nodes.reset_index(drop=True).copy()
+    levels = [level for level in CHAIN_LEVELS if level in set(nodes["level"])]
+    nodes["column"] = nodes["level"].map({level: n for n, level in enumerate(levels)})
+    keys = list(zip(nodes["level"], nodes["code"]))
+    children: dict[int, list[int]] = {n: [] for n in range(len(nodes))}
+    roots = []
+    result_index = {code: n for n, (level, code) in enumerate(keys) if level != "indicator"}
+    for n, parent in enumerate(nodes["parent"]):
+        parent_index = result_index.get(parent) if isinstance(parent, str) else None
+        (children[parent_index] if parent_index is not None else roots).append(n)
+    for n, below in children.items():
+        below.sort(key=lambda c: (wording.natural_order(nodes.at[c, "code"]) if nodes.at[c, "level"] == "indicator"
+                                  else (), c))
+    rows = [0.0] * len(nodes)
+    next_row = 0
+
+    def place(n: int) -> float:
+        nonlocal next_row
+        if not children[n]:
+            rows[n], next_row = float(next_row), next_row + 1
+        else:
+            placed = [place(c) for c in children[n]]
+            rows[n] = (placed[0] + placed[-1]) / 2
+        return rows[n]
+
+    for root in roots:
+        place(root)
+    nodes["row"] = rows
+    edges = pd.DataFrame([{"x": nodes.at[p, "column"] + 0.88, "y": nodes.at[p, "row"],
+                           "x2": nodes.at[c, "column"] - 0.03, "y2": nodes.at[c, "row"]}
+                          for p, below in children.items() for c in below], columns=["x", "y", "x2", "y2"])
+    return nodes, edges
+
+
+def _node_label(node) -> str:
+    symbol = CHAIN_STATUS_SYMBOLS.get(node.status, "")
+    name = f"{node.level.capitalize()} {node.code}" if node.level != "indicator" else str(node.code)
+    title = textwrap.wrap(str(node.title or ""), CHAIN_TITLE_CHARACTERS, max_lines=2, placeholder=" …")
+    return "\n".join([f"{symbol} {node.status} · {name}", *title])
+
+
+def theory_of_change(nodes: pd.DataFrame) -> alt.LayerChart:
+    """Impact → outcomes → outputs → indicators (queries.theory_of_change): one column per level, each node a
+    marker coloured and shaped by its status with the status written beside it (symbol, word, code, title),
+    joined to the result it serves."""
+    placed, edges = chain_layout(nodes)
+    levels = [level for level in CHAIN_LEVELS if level in set(placed["level"])]
+    placed["label"] = [_node_label(node) for node in placed.itertuples()]
+    data = placed[["level", "code", "title", "status", "label", "column", "row", "on_track", "at_risk", "off_track",
+                   "no_data", "assumptions", "sdg_targets"]]
+    rows = max(1.0, float(placed["row"].max()) + 1 if len(placed) else 1.0)
+    x = alt.X("column:Q", scale=alt.Scale(domain=[0, len(levels) or 1]), axis=None)
+    y = alt.Y("row:Q", scale=alt.Scale(domain=[-1.2, rows - 0.4], reverse=True), axis=None)
+    statuses_shown = [s for s in CHAIN_STATUS_ORDER if s in set(placed["status"])] or CHAIN_STATUS_ORDER
+    colour = alt.Color("status:N", title="Status", scale=alt.Scale(
+        domain=statuses_shown, range=[CHAIN_STATUS_COLORS[s] for s in statuses_shown]))
+    shape = alt.Shape("status:N", scale=alt.Scale(domain=statuses_shown,
+                                                  range=[CHAIN_SHAPES[s] for s in statuses_shown]), legend=None)
+    tooltip = [alt.Tooltip("level:N", title="Level"), alt.Tooltip("code:N", title="Code"),
+               alt.Tooltip("title:N", title="Title"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("on_track:Q", title="On track"), alt.Tooltip("at_risk:Q", title="At risk"),
+               alt.Tooltip("off_track:Q", title="Off track"), alt.Tooltip("no_data:Q", title="No data / not reported"),
+               alt.Tooltip("assumptions:N", title="Assumptions"), alt.Tooltip("sdg_targets:N", title="SDG targets")]
+    links = alt.Chart(edges).mark_rule(color="#555555", strokeWidth=1.2).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, len(levels) or 1]), axis=None), x2="x2:Q",
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[-1.2, rows - 0.4], reverse=True), axis=None), y2="y2:Q")
+    markers = alt.Chart(data).mark_point(filled=True, size=260, stroke="#000000", strokeWidth=1, opacity=1).encode(
+        x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    labels = alt.Chart(data).mark_text(align="left", baseline="middle", dx=14, fontSize=14, lineBreak="\n",
+                                       color="#000000").encode(x=x, y=y, text="label:N", tooltip=tooltip)
+    headings = alt.Chart(pd.DataFrame({"column": range(len(levels)), "row": -0.9,
+                                       "heading": [CHAIN_HEADINGS[level] for level in levels]})).mark_text(
+        align="left", baseline="middle", fontSize=17, fontWeight="bold", color="#000000").encode(
+        x=x, y=y, text="heading:N")
+    return alt.layer(links, markers, labels, headings).properties(
+        width=CHAIN_COLUMN_WIDTH * max(1, len(levels)), height=int(CHAIN_ROW_HEIGHT * (rows + 1)))
+
+
+def sdg_target_bars(progress: pd.DataFrame) -> alt.Chart:
+    """Per SDG target (queries.sdg_target_progress): its indicators stacked by status, the target's own status
+    written in its label ('SDG 10.7 · ▲ at risk') so it reads without colour."""
+    data = progress.copy()
+    data["label"] = [f"SDG {target} · {CHAIN_STATUS_SYMBOLS.get(status, '')} {status}"
+                     for target, status in zip(data["sdg_target"], data["status"])]
+    long = data.drop(columns=["indicators", "status"]).melt(
+        id_vars=["label", "sdg_target", "outputs"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
+        var_name="status", value_name="indicators")
+    long["status"] = long["status"].str.replace("_", " ")
+    long["order"] = long["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return alt.Chart(long).mark_bar(stroke="#000000", strokeWidth=0.5).encode(
+        y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320, labelFontSize=13)),
+        x=alt.X("indicators:Q", title="Indicator values", stack="zero"),
+        color=alt.Color("status:N", scale=status_scale(), title="Indicator status", sort=STATUS_ORDER),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("sdg_target:N", title="SDG target"), alt.Tooltip("outputs:N", title="Outputs"),
+                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("indicators:Q", title="Indicators")],
+    ).properties(width=WIDE, height=alt.Step(30))
+
+
+def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
+    """One indicator's split by a dimension (queries.indicator_parts, its total row left out): per category its
+    target and actual side by side, each bar labelled with its value."""
+    parts = parts[~parts["is_total"]] if "is_total" in parts else parts  # the total is written beside, not drawn
+    long = parts.melt(id_vars=["dimension", "category"], value_vars=["target", "actual"], var_name="measure",
+                      value_name="value").dropna(subset=["value"])
+    long["measure"] = long["measure"].str.capitalize()
+    y = alt.Y("measure:N", title=None, sort=["Target", "Actual"])
+    bars = alt.Chart().mark_bar(stroke="#000000", strokeWidth=0.5).encode(
+        y=y, x=alt.X("value:Q", title=None),
+        color=alt.Color("measure:N", scale=alt.Scale(domain=["Target", "Actual"], range=["#BBBBBB", "#0072B2"]),
+                        title=None),
+        tooltip=["dimension:N", "category:N", "measure:N", alt.Tooltip("value:Q", format=",")])
+    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(
+        y=y, x="value:Q", text=alt.Text("value:Q", format=","))
+    return alt.layer(bars, text, data=long).properties(width=360, height=alt.Step(18)).facet(
+        row=alt.Row("category:N", title=None, sort=list(dict.fromkeys(parts["category"])),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)))
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict:

@@ -28,29 +28,35 @@ class Scope:
     country: str | None = None
     output: str | None = None
     agency: str | None = None
+    sdg_target: str | None = None  # outputs carrying this SDG target (results_chain.sdg_targets), with theirs
 
     def params(self, *names: str) -> dict:
         values = asdict(self)
         return {name: values[name] for name in names}
 
 
-# Indicators follow their output's lead agency when filtered by agency.
-INDICATORS_IN_SCOPE = """
+# Indicators follow their output's lead agency when filtered by agency. An SDG target keeps the indicators,
+# activities and money of the outputs that carry it.
+OUTPUTS_OF_TARGET = "(SELECT code FROM results_chain WHERE list_contains(sdg_targets, $sdg_target))"
+INDICATORS_IN_SCOPE = f"""
     FROM indicator_progress i JOIN outputs o USING (output_code)
     WHERE ($country IS NULL OR i.country = $country)
       AND ($output IS NULL OR i.output_code = $output)
-      AND ($agency IS NULL OR o.lead_agency = $agency)"""
-ACTIVITIES_IN_SCOPE = """
+      AND ($agency IS NULL OR o.lead_agency = $agency)
+      AND ($sdg_target IS NULL OR i.output_code IN {OUTPUTS_OF_TARGET})"""
+ACTIVITIES_IN_SCOPE = f"""
     FROM activity_status a
     WHERE ($country IS NULL OR a.country = $country)
       AND ($output IS NULL OR a.output_code = $output)
-      AND ($agency IS NULL OR a.lead_agency = $agency OR a.support_agency = $agency)"""
-FINANCE_IN_SCOPE = """
+      AND ($agency IS NULL OR a.lead_agency = $agency OR a.support_agency = $agency)
+      AND ($sdg_target IS NULL OR a.output_code IN {OUTPUTS_OF_TARGET})"""
+FINANCE_IN_SCOPE = f"""
     FROM finance_summary f
     WHERE ($country IS NULL OR f.country = $country)
       AND ($output IS NULL OR f.output_code = $output)
-      AND ($agency IS NULL OR f.agency = $agency)"""
-SCOPE = ("country", "output", "agency")
+      AND ($agency IS NULL OR f.agency = $agency)
+      AND ($sdg_target IS NULL OR f.output_code IN {OUTPUTS_OF_TARGET})"""
+SCOPE = ("country", "output", "agency", "sdg_target")
 
 
 def data_info(cursor: Cursor) -> pd.DataFrame:
@@ -74,10 +80,10 @@ def inception_deadline(cursor: Cursor) -> pd.DataFrame:
 
 
 def periods(cursor: Cursor) -> pd.DataFrame:
-    """Every reporting period with its programme year (and that year's label), and whether it had started by
-    the as-of date."""
+    """Every reporting period with its programme year (and that year's label), its phase, and whether it had
+    started by the as-of date."""
     return cursor.execute("""
-        SELECT period, programme_year, year_label, half, period_start, period_end,
+        SELECT period, programme_year, year_label, half, period_start, period_end, phase,
                period_start <= (SELECT as_of_date FROM reporting_date) AS has_started
         FROM periods ORDER BY period_start""").df()
 
@@ -246,14 +252,7 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         )
         SELECT c.iso3 AS country, c.name, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
                coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
-               CASE
-                   WHEN coalesce(k.on_track + k.at_risk + k.off_track, 0) = 0 THEN 'not reported'
-                   WHEN k.on_track >= status_threshold('country', 'on track') * (k.on_track + k.at_risk + k.off_track)
-                       THEN 'on track'
-                   WHEN k.off_track >= status_threshold('country', 'off track') * (k.on_track + k.at_risk + k.off_track)
-                       THEN 'off track'
-                   ELSE 'at risk'
-               END AS status
+               rolled_up_status('country', k.on_track, k.at_risk, k.off_track) AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
         ORDER BY c.name""",
@@ -462,3 +461,101 @@ def load_warnings(cursor: Cursor) -> pd.DataFrame:
     return cursor.execute("""
         SELECT file, sheet, "row", "column", kind, message FROM load_warnings
         ORDER BY file, sheet, "row" NULLS FIRST, "column" """).df()
+
+
+# --- theory of change, SDG targets, disaggregation -------------------------------------------------------
+
+def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True) -> pd.DataFrame:
+    """The programme's chain for the period, one row per node: impact, outcomes and outputs (their status from
+    result_status for the chosen country, or the whole programme), then each output's indicators (for a
+    country its own status; for all countries their values rolled up by the result rule). The output, agency
+    and SDG target filters keep the outputs they select, their indicators and the results above them."""
+    return cursor.execute("""
+        WITH RECURSIVE kept(code) AS (
+            SELECT code FROM results_chain
+            WHERE level = 'output' AND ($output IS NULL OR code = $output)
+              AND ($agency IS NULL OR lead_agency = $agency)
+              AND ($sdg_target IS NULL OR list_contains(sdg_targets, $sdg_target))
+            UNION
+            SELECT c.parent FROM results_chain c JOIN kept k ON c.code = k.code WHERE c.parent IS NOT NULL
+        ), results AS (
+            SELECT s.level, s.code, s.parent, s.title, s.status, s.on_track, s.at_risk, s.off_track, s.no_data,
+                   r.assumptions, array_to_string(r.sdg_targets, ', ') AS sdg_targets, r.ordinal, NULL AS sort
+            FROM result_status s JOIN results_chain r USING (code)
+            WHERE s.period = $period AND s.country IS NOT DISTINCT FROM $country
+              AND s.code IN (SELECT code FROM kept)
+        ), indicators AS (
+            SELECT 'indicator' AS level, i.indicator_code AS code, i.output_code AS parent,
+                   any_value(i.indicator_title) AS title,
+                   count(*) FILTER (WHERE i.status = 'on track') AS on_track,
+                   count(*) FILTER (WHERE i.status = 'at risk') AS at_risk,
+                   count(*) FILTER (WHERE i.status = 'off track') AS off_track,
+                   count(*) FILTER (WHERE i.status = 'no data') AS no_data,
+                   any_value(i.status) AS own_status
+            FROM indicator_progress i
+            WHERE $with_indicators AND i.period = $period AND ($country IS NULL OR i.country = $country)
+              AND i.output_code IN (SELECT code FROM kept)
+            GROUP BY i.output_code, i.indicator_code
+        )
+        SELECT level, code, parent, title, status, on_track, at_risk, off_track, no_data, assumptions, sdg_targets
+        FROM (
+            SELECT * FROM results
+            UNION ALL
+            SELECT level, code, parent, title,
+                   CASE WHEN $country IS NULL THEN rolled_up_status('result', on_track, at_risk, off_track)
+                        ELSE own_status END,
+                   on_track, at_risk, off_track, no_data, '', '', NULL, code FROM indicators
+        )
+        ORDER BY ordinal NULLS LAST, parent, sort""",
+                          {**scope.params("period", "country", "output", "agency", "sdg_target"),
+                           "with_indicators": with_indicators}).df()
+
+
+def sdg_targets(cursor: Cursor) -> list[str]:
+    """The SDG targets the programme's outputs carry, in their order as numbers ('8.8' before '10.7')."""
+    rows = cursor.execute("""
+        SELECT DISTINCT unnest(sdg_targets) AS target FROM results_chain WHERE level = 'output'""").fetchall()
+    return sorted((row[0] for row in rows), key=wording.natural_order)
+
+
+def sdg_target_progress(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """Per SDG target (view sdg_target_status): the statuses of the indicators of the outputs carrying it, for
+    the period and the chosen country (or the whole programme), in the targets' order."""
+    frame = cursor.execute("""
+        SELECT sdg_target, array_to_string(output_codes, ', ') AS outputs, indicators, on_track, at_risk,
+               off_track, no_data, status
+        FROM sdg_target_status
+        WHERE period = $period AND country IS NOT DISTINCT FROM $country
+          AND ($sdg_target IS NULL OR sdg_target = $sdg_target)""",
+                           scope.params("period", "country", "sdg_target")).df()
+    order = {target: n for n, target in enumerate(sorted(frame["sdg_target"], key=wording.natural_order))}
+    return frame.sort_values("sdg_target", key=lambda column: column.map(order)).reset_index(drop=True)
+
+
+def indicator_parts(cursor: Cursor, country: str, indicator_code: str, period: str) -> pd.DataFrame:
+    """The split of one indicator's target and actual in a country and period by each dimension of the
+    programme (indicator_parts), in the order of the dimension's categories, each dimension's parts followed
+    by the Results matrix's total (is_total); empty for a programme without dimensions or an indicator
+    without parts."""
+    return cursor.execute("""
+        WITH parts AS (
+            SELECT coalesce(d.name, p.dimension) AS dimension, p.category, p.target, p.actual, FALSE AS is_total,
+                   coalesce(d.ordinal, 0) AS dimension_order,
+                   coalesce(list_position(d.categories, p.category), 0) AS category_order
+            FROM indicator_parts p LEFT JOIN dimensions d ON d.code = p.dimension
+            WHERE p.country = $country AND p.indicator_code = $code AND p.period = $period
+        ), totals AS (
+            SELECT DISTINCT p.dimension, 'Total (Results matrix)' AS category, r.target, r.actual, TRUE AS is_total,
+                   p.dimension_order, 1000000 AS category_order
+            FROM parts p LEFT JOIN results r
+                 ON r.country = $country AND r.indicator_code = $code AND r.period = $period
+        )
+        SELECT dimension, category, target, actual, is_total FROM (SELECT * FROM parts UNION ALL SELECT * FROM totals)
+        ORDER BY dimension_order, dimension, category_order, category""",
+                          {"country": country, "code": indicator_code, "period": period}).df()
+
+
+def output_sdg_targets(cursor: Cursor) -> dict[str, tuple[str, ...]]:
+    """Each output's SDG targets (results_chain.sdg_targets), by output code; () for an output without."""
+    return {code: tuple(targets) for code, targets in cursor.execute(
+        "SELECT code, sdg_targets FROM results_chain WHERE level = 'output' ORDER BY ordinal").fetchall()}

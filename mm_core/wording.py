@@ -51,6 +51,18 @@ def year_kind(programme: Programme) -> str:
     return f"programme year, {months}" if months else "calendar year"
 
 
+def year_noun(programme: Programme, capital: bool = False) -> str:
+    """What the programme calls its year: 'programme year' (a year starting in another month than January)
+    or 'calendar year'; with a capital first letter for a heading or a column."""
+    noun = "calendar year" if programme.year_start_month == 1 else "programme year"
+    return noun[0].upper() + noun[1:] if capital else noun
+
+
+def year_named(programme: Programme, label: str, capital: bool = False) -> str:
+    """A year as a sentence names it: 'programme year 2016/17', 'calendar year 2021'."""
+    return f"{year_noun(programme, capital)} {label}"
+
+
 def year_title(programme: Programme) -> str:
     """An axis or column title for the year: 'Programme year (Mmm–Mmm)', or 'Calendar year'."""
     months = year_months(programme)
@@ -68,13 +80,14 @@ def code_ranges(codes: Iterable[str]) -> str:
     return programme_code_ranges(codes, RANGE_DASH)
 
 
-def _natural(code: str) -> tuple:
+def natural_order(code: str) -> tuple:
+    """A sort key reading the runs of digits in a code as numbers: 8.8 before 10.7, output 2 before 10."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(code)))
 
 
 def output_codes(outputs: pd.DataFrame, level: str) -> list[str]:
     """The codes of the outputs of one level (country or global) in a table of queries.outputs, in order."""
-    return sorted(outputs.loc[outputs["level"] == level, "output_code"].astype(str), key=_natural)
+    return sorted(outputs.loc[outputs["level"] == level, "output_code"].astype(str), key=natural_order)
 
 
 def output_scopes(outputs: pd.DataFrame) -> str:

@@ -1,4 +1,5 @@
-"""Sidebar filters shared by every page: period, country, output, agency and presentation mode.
+"""Sidebar filters shared by every page: phase (with several), period, country, output, agency, SDG target (when
+outputs carry some) and presentation mode.
 
 They are drawn once in dashboard.py, so their values persist while moving between pages, and they
 are mirrored in the URL query string (?period=2016/17 H2&country=JAM&…), so a link opens the same view.
@@ -19,7 +20,8 @@ from . import db
 from .data import check_programme, load, programme
 
 ALL = "all"
-PARAMETERS = ("period", "country", "output", "agency", "present")
+PARAMETERS = ("phase", "period", "country", "output", "agency", "sdg_target", "present")
+CHOSEN = ("phase", "period", "country", "output", "agency", "sdg_target")  # remembered choices, in link order
 IGNORED_SHOWN = 40  # characters of an unusable link value echoed back (a link may carry anything, of any length)
 
 
@@ -32,6 +34,15 @@ class Options:
     default_period: str
     period_table: pd.DataFrame
     period_help: str
+    phases: dict[str, str]  # ALL and each phase: shown only with more than one phase
+    phase_periods: dict[str, list[str]]  # a phase's period options
+    phase_defaults: dict[str, str]  # its latest started period (else its first)
+    sdg_targets: dict[str, str]  # ALL and each SDG target the outputs carry: shown only with some
+
+
+def _default_period(table: pd.DataFrame) -> str:
+    started = table[table["has_started"]]
+    return str(started["period"].iloc[-1] if len(started) else table["period"].iloc[0])
 
 
 def _options() -> Options:
@@ -43,8 +54,7 @@ def _options_of(version: Version) -> Options:
     """The choices in this version of the database: they change only with a new load, so they are worked out
     once rather than on every run of every page."""
     table = load(queries.periods)
-    started = table[table["has_started"]]
-    default = started["period"].iloc[-1] if len(started) else table["period"].iloc[0]
+    default = _default_period(table)
     the_programme = programme()
     year_kind, period_kind = wording.year_kind(the_programme), wording.period_kind(the_programme)
     period_options = {option: option + (f" ({year_kind})" if option.startswith(periods.YEAR_PREFIX)
@@ -59,7 +69,15 @@ def _options_of(version: Version) -> Options:
                                                   choices.loc[choices.kind == "country", "label"]))}
     outputs = {ALL: "All outputs", **dict(zip(choices.loc[choices.kind == "output", "code"],
                                               choices.loc[choices.kind == "output", "label"]))}
-    return Options(period_options, countries, outputs, agencies, default, table, period_help)
+    phase_tables = {phase.code: table[table["phase"] == phase.code] for phase in the_programme.phases}
+    phase_tables = {code: rows for code, rows in phase_tables.items() if len(rows)}
+    phases = {ALL: "All phases", **{phase.code: phase.name for phase in the_programme.phases
+                                    if phase.code in phase_tables}}
+    targets = load(queries.sdg_targets)
+    sdg_targets = {ALL: "All SDG targets", **{target: f"SDG target {target}" for target in targets}}
+    return Options(period_options, countries, outputs, agencies, default, table, period_help, phases,
+                   {code: periods.options(rows) for code, rows in phase_tables.items()},
+                   {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets)
 
 
 def _initial_state(options: Options) -> list[str]:
@@ -69,8 +87,8 @@ def _initial_state(options: Options) -> list[str]:
     state is dropped when a widget is not drawn in a run, a chosen value is not.
     """
     ignored = []
-    allowed = {"period": options.periods, "country": options.countries, "output": options.outputs,
-               "agency": options.agencies}
+    allowed = {"phase": options.phases, "period": options.periods, "country": options.countries,
+               "output": options.outputs, "agency": options.agencies, "sdg_target": options.sdg_targets}
     for name, values in allowed.items():
         key = f"chosen_{name}"
         if key in st.session_state and st.session_state[key] in values:
@@ -96,7 +114,7 @@ def _widget_arguments(name: str) -> dict:
 
 
 def _write_query_string(options: Options) -> None:
-    values = {name: st.session_state[f"chosen_{name}"] for name in ("period", "country", "output", "agency")}
+    values = {name: st.session_state[f"chosen_{name}"] for name in CHOSEN}
     wanted = {name: value for name, value in values.items()
               if value != (options.default_period if name == "period" else ALL)}
     if st.session_state["chosen_present"]:
@@ -120,7 +138,16 @@ def sidebar() -> queries.Scope | None:
     ignored = _initial_state(options)
     with st.sidebar:
         st.markdown("### Filters")
-        st.selectbox("Period", list(options.periods), format_func=options.periods.get,
+        period_choices = list(options.periods)
+        if len(options.phases) > 2:  # all phases and at least two
+            st.selectbox("Phase", list(options.phases), format_func=options.phases.get,
+                         help="The periods to choose from: those of one phase, or of all", **_widget_arguments("phase"))
+            phase = st.session_state["chosen_phase"]
+            if phase != ALL:
+                period_choices = options.phase_periods[phase]
+                if st.session_state["chosen_period"] not in period_choices:
+                    st.session_state["chosen_period"] = options.phase_defaults[phase]
+        st.selectbox("Period", period_choices, format_func=options.periods.get,
                      help=options.period_help, **_widget_arguments("period"))
         st.selectbox("Country", list(options.countries), format_func=options.countries.get,
                      **_widget_arguments("country"))
@@ -128,6 +155,11 @@ def sidebar() -> queries.Scope | None:
         st.selectbox("Agency", list(options.agencies), format_func=options.agencies.get,
                      help="Indicators follow their output's lead agency; activities their lead or support agency",
                      **_widget_arguments("agency"))
+        if len(options.sdg_targets) > 1:
+            st.selectbox("SDG target", list(options.sdg_targets), format_func=options.sdg_targets.get,
+                         help="Keeps the outputs that carry the target, with their indicators, activities and money "
+                              "(Outputs, Indicators, Work plan, Money, Overview and Theory of change)",
+                         **_widget_arguments("sdg_target"))
         st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
                   **_widget_arguments("present"))
         if ignored:
@@ -140,7 +172,7 @@ def sidebar() -> queries.Scope | None:
         return None if value == ALL else value
 
     return queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
-                         output=chosen("output"), agency=chosen("agency"))
+                         output=chosen("output"), agency=chosen("agency"), sdg_target=chosen("sdg_target"))
 
 
 def presentation_mode() -> bool:
@@ -154,8 +186,11 @@ def year_label(programme_year: int) -> str:
 
 def scope_caption(scope: queries.Scope) -> str:
     parts = [f"period **{markdown_literal(scope.period)}**",
-             f"money: programme year **{markdown_literal(year_label(scope.programme_year))}**"]
+             f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:
             parts.append(f"{name} **{markdown_literal(value)}**")
+    if scope.sdg_target:
+        parts.append(f"SDG target **{markdown_literal(scope.sdg_target)}** (only the outputs carrying it, with "
+                     "their indicators, activities and money)")
     return " · ".join(parts)

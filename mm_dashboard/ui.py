@@ -20,11 +20,11 @@ import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
-from mm_core import charts, queries
+from mm_core import charts, queries, wording
 from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
 
-from . import db, filters
+from . import data, db, filters
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
@@ -47,7 +47,7 @@ MONEY_COLUMNS = {
     "delivery_rate": st.column_config.NumberColumn("Delivery (spent ÷ budget)", format="percent"),
     "fx_rate": st.column_config.NumberColumn("Rate (units per USD)"),
     "programme_year": st.column_config.NumberColumn("Programme year", format="%d"),
-}
+}  # the year column's title follows the programme's calendar: money_columns()
 INDICATOR_COLUMNS = {
     "output_code": "Output", "indicator_code": "Code",
     "indicator_title": st.column_config.TextColumn("Indicator", width="large"), "country": "Country",
@@ -68,6 +68,12 @@ ACTIVITY_COLUMNS = {
 }
 ARROW_DATE = "date32[pyarrow]"  # a date column as Streamlit sends it (pyarrow comes with Streamlit)
 BADGE_SYMBOL = {**statuses.symbols("indicator"), **statuses.symbols("country")}  # data/reference/statuses.csv
+
+
+def money_columns() -> dict:
+    """MONEY_COLUMNS with the year column titled as the programme counts its years ('Calendar year', say)."""
+    year_title = wording.year_noun(data.programme(), capital=True)
+    return {**MONEY_COLUMNS, "programme_year": st.column_config.NumberColumn(year_title, format="%d")}
 
 
 def usd(amount: float | None) -> str:

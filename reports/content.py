@@ -189,13 +189,15 @@ def _cover(cursor, scope, info, period_option, period_dates, money_year, names, 
     money_table = Table("Budget delivery (USD)", pd.DataFrame({
         "measure": ["Budget", "Funds received", "Expenditure"],
         "year": [budget, received, spent], "phase": [phase_budget, None, phase_spent]}),
-        [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "usd", 20),
+        [Column("measure", "Measure", "label", 24),
+         Column("year", wording.year_named(programme, money_year, capital=True), "usd", 20),
          Column("phase", f"{phases}, all years", "usd", 20)])
     delivery_rates = Table("Delivery rates", pd.DataFrame({
         "measure": ["Spent ÷ budget", "Spent ÷ received"],
         "year": [metrics.year_delivery(money), metrics.year_spent_of_received(money)],
         "phase": [metrics.phase_delivery(money), None]}),
-        [Column("measure", "Measure", "label", 24), Column("year", f"Programme year {money_year}", "percent", 20),
+        [Column("measure", "Measure", "label", 24),
+         Column("year", wording.year_named(programme, money_year, capital=True), "percent", 20),
          Column("phase", f"{phases}, all years", "percent", 20)])
     files = queries.load_log(cursor)
     load_table = Table("Files loaded", files,
@@ -279,7 +281,7 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                "circle on track, triangle at risk, cross off track, square not reported.",
                charts.world_map, status_chart, queries.country_places(cursor)),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
-               "completed, budget delivered up to the programme year.", charts.peer_comparison,
+               "completed, budget delivered up to the " + wording.year_noun(programme) + ".", charts.peer_comparison,
                _for_chart(peers, "name")),
     ]
     milestones = queries.milestone_matrix(cursor, scope.country)
@@ -354,14 +356,16 @@ def _finance(cursor, scope, names, money_year, programme) -> Section:
     by_agency = queries.finance_by_year(cursor, scope, "agency")
     by_agency["delivery_rate"] = metrics.delivery_rates(by_agency)
     by_agency["year"] = by_agency["programme_year"].map(programme.year_label)
-    tables.append(Table("By agency and programme year", by_agency, [
-        Column("group", "Agency", "label", 10), Column("year", "Programme year", "label", 12), *_money_columns("")]))
+    tables.append(Table(f"By agency and {wording.year_noun(programme)}", by_agency, [
+        Column("group", "Agency", "label", 10), Column("year", wording.year_noun(programme, capital=True), "label", 12),
+        *_money_columns("")]))
     for dimension, header, label in (("output", "Output", lambda g: f"Output {g}: {outputs.get(g, '')}"),
                                      ("country", "Country", lambda g: names.get(g, g))):
         frame = _year_and_phase(queries.finance_by_year(cursor, scope, dimension), year)
         frame["label"] = frame["group"].map(label)
         frame.loc[frame["group"] == "Total", "label"] = "Total"
-        tables.append(Table(f"By {dimension}: programme year {money_year} and {phases} (all years)", frame, [
+        title = f"By {dimension}: {wording.year_named(programme, money_year)} and {phases} (all years)"
+        tables.append(Table(title, frame, [
             Column("label", header, "label", 40 if dimension == "output" else 20),
             *_money_columns(f" {money_year}"),
             Column("phase_budget_usd", f"Budget {phases}", "usd", 16),
@@ -371,21 +375,23 @@ def _finance(cursor, scope, names, money_year, programme) -> Section:
     by_year = _with_total(by_year, "group")
     by_year["delivery_rate"] = metrics.delivery_rates(by_year)
     by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else programme.year_label(int(g)))
-    tables.append(Table("By programme year", by_year, [Column("label", "Programme year", "label", 14),
-                                                       *_money_columns("")], total_row=True))
+    tables.append(Table(f"By {wording.year_noun(programme)}", by_year, [
+        Column("label", wording.year_noun(programme, capital=True), "label", 14), *_money_columns("")],
+        total_row=True))
     in_year = queries.finance_by_year(cursor, scope, "country")
     in_year = in_year[in_year["programme_year"] == year].copy()
     in_year["group"] = _chart_labels(in_year["group"].map(lambda g: names.get(g, g)))
     figures = [figure("Budget spent against time elapsed", f"Cumulative expenditure as a share of the {phases} "
                       f"budget (solid) against the share of {phases} elapsed (dashed).", charts.burn_rate,
                       queries.burn_rate(cursor, scope), phases, wording.year_title(programme)),
-               figure(f"Money by country, programme year {money_year}", "Budget, funds received and expenditure in "
+               figure(f"Money by country, {wording.year_named(programme, money_year)}",
+                      "Budget, funds received and expenditure in "
                       "US dollars; bars left to right in that order.", charts.money_bars, in_year, "Country"),
                figure("Results against resources", f"Each output: share of its {phases} budget spent (across) against "
                       "the share of its indicators on track (up); the dashed diagonal is where both are equal.",
                       charts.results_vs_resources,
                       _for_chart(queries.results_vs_resources(cursor, scope), "title"))]
-    return Section("Finance", f"Finance summary (USD), programme year {money_year}",
+    return Section("Finance", f"Finance summary (USD), {wording.year_named(programme, money_year)}",
                    "Budget, funds received and expenditure in US dollars, converted at the shipped rates. "
                    "Delivery = expenditure ÷ budget.", tables, figures)
 

@@ -27,6 +27,7 @@ PAGES = [  # url path, text that shows the page has drawn, charts to wait for
     ("", "Inception completed in year 1", 1),
     ("outputs", "Output 7: Collection and dissemination of project lessons learned", 7),
     ("indicators", "Trajectory of one indicator", 1),
+    ("theory-of-change", "Show indicators", 1),
     ("countries", "Milestones by country", 3),
     ("workplan", "All activities shown", 1),
     ("money", "Burn rate against time", 3),

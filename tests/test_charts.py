@@ -175,3 +175,83 @@ def test_the_gantt_shows_overdue_activities_first_when_there_are_too_many():
     assert charts.gantt_selection(data, 20) is data
     assert charts.gantt_selection(data, 2)["activity_code"].tolist() == ["1", "3"]  # the longest overdue
     assert charts.gantt_selection(data, 5)["activity_code"].tolist() == ["0", "1", "2", "3", "6"]
+
+
+def chain_nodes(rows_: list[tuple]) -> pd.DataFrame:
+    """Nodes as queries.theory_of_change gives them: level, code, parent, title, status."""
+    frame = pd.DataFrame(rows_, columns=["level", "code", "parent", "title", "status"])
+    for column in ("on_track", "at_risk", "off_track", "no_data"):
+        frame[column] = 0
+    frame["assumptions"], frame["sdg_targets"] = "", ""
+    return frame
+
+
+CHAIN = chain_nodes([
+    ("impact", "I", None, "Migration serves development", "at risk"),
+    ("outcome", "A", "I", "Plans integrate migration", "on track"),
+    ("outcome", "B", "I", "Dialogue is informed", "not reported"),
+    ("output", "1", "A", "Migration is mainstreamed", "on track"),
+    ("output", "2", "B", "Data are used", "not reported"),
+    ("indicator", "1.10", "1", "Plans adopted", "on track"),
+    ("indicator", "1.2", "1", "Targets with migration", "off track"),
+])
+
+
+def test_the_theory_of_change_lays_out_each_level_in_a_column_with_parents_between_their_children():
+    placed, edges = charts.chain_layout(CHAIN)
+    where = {code: (column, row) for code, column, row in zip(placed["code"], placed["column"], placed["row"])}
+    assert where == {"1.2": (3, 0.0), "1.10": (3, 1.0), "1": (2, 0.5), "2": (2, 2.0), "A": (1, 0.5),
+                     "B": (1, 2.0), "I": (0, 1.25)}  # indicators by their codes as numbers: 1.2 before 1.10
+    assert len(edges) == 6 and list(edges["x2"] - edges["x"]) == pytest.approx([0.09] * 6)
+
+
+def test_an_outputs_only_chain_starts_with_its_outputs():
+    outputs_only = chain_nodes([("output", "1", None, "One", "at risk"), ("output", "2", None, "Two", "on track"),
+                                ("indicator", "2.1", "2", "Counted", "no data")])
+    placed, edges = charts.chain_layout(outputs_only)
+    assert list(placed["column"]) == [0, 0, 1] and list(placed["row"]) == [0.0, 1.0, 1.0]
+    headings = [row["heading"] for row in rows(spec(charts.theory_of_change(outputs_only))) if "heading" in row]
+    assert headings == ["Outputs", "Indicators"]
+
+
+def test_each_node_of_the_theory_of_change_is_coloured_shaped_and_written_by_its_status():
+    chart_spec = spec(charts.theory_of_change(CHAIN))
+    nodes = {row["code"]: row for row in rows(chart_spec) if "label" in row}
+    assert nodes["A"]["label"] == "● on track · Outcome A\nPlans integrate migration"
+    assert nodes["B"]["label"].startswith("○ not reported · Outcome B")
+    assert nodes["1.2"]["label"] == "✖ off track · 1.2\nTargets with migration"
+    links, markers, labels, headings = chart_spec["layer"]
+    assert markers["encoding"]["color"]["scale"] == {"domain": ["on track", "at risk", "off track", "not reported"],
+                                                     "range": ["#009E73", "#E69F00", "#D55E00", "#BBBBBB"]}
+    assert markers["encoding"]["shape"]["field"] == "status"
+    assert labels["mark"]["fontSize"] >= 14 and labels["encoding"]["text"]["field"] == "label"
+    assert chart_spec["height"] == charts.CHAIN_ROW_HEIGHT * 4  # three rows of leaves and the headings
+
+
+def test_a_long_title_wraps_on_two_lines_and_is_cut_with_an_ellipsis():
+    long = chain_nodes([("output", "1", None, "word " * 40, "at risk")])
+    label = next(row["label"] for row in rows(spec(charts.theory_of_change(long))) if "label" in row)
+    first, *title = label.split("\n")
+    assert first == "▲ at risk · Output 1" and len(title) == 2 and title[-1].endswith("…")
+    assert all(len(line) <= charts.CHAIN_TITLE_CHARACTERS for line in title)
+
+
+def test_sdg_target_bars_write_each_targets_status_beside_its_code():
+    progress = pd.DataFrame({"sdg_target": ["8.8", "10.7"], "outputs": ["3", "1, 2"], "indicators": [3, 5],
+                             "on_track": [1, 4], "at_risk": [1, 1], "off_track": [1, 0], "no_data": [0, 0],
+                             "status": ["at risk", "on track"]})
+    chart_spec = spec(charts.sdg_target_bars(progress))
+    assert chart_spec["encoding"]["y"]["sort"] == ["SDG 8.8 · ▲ at risk", "SDG 10.7 · ● on track"]
+    counted = {(row["sdg_target"], row["status"]): row["indicators"] for row in rows(chart_spec)}
+    assert counted[("10.7", "on track")] == 4 and counted[("8.8", "off track")] == 1
+    assert chart_spec["encoding"]["color"]["scale"]["domain"] == charts.STATUS_ORDER
+
+
+def test_indicator_parts_bars_show_target_and_actual_per_category_in_their_order():
+    parts = pd.DataFrame({"dimension": ["Sex", "Sex", "Sex"], "category": ["female", "male", "Total (Results matrix)"],
+                          "target": [88.0, 89.0, 177.0], "actual": [93.0, None, 160.0],
+                          "is_total": [False, False, True]})
+    chart_spec = spec(charts.indicator_parts_bars(parts))
+    assert chart_spec["facet"]["row"]["sort"] == ["female", "male"]
+    assert sorted((row["category"], row["measure"], row["value"]) for row in rows(chart_spec)) == [
+        ("female", "Actual", 93.0), ("female", "Target", 88.0), ("male", "Target", 89.0)]

@@ -109,3 +109,10 @@ def test_a_status_named_twice_is_refused(tmp_path):
     path.write_text(HEADER + "indicator,on track,1,,x,,,,\nindicator,on track,2,,y,,,,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="row 3 › column status: found 'on track'"):
         statuses.read_statuses(path)
+
+
+def test_the_theory_of_change_rule_is_said_from_the_result_thresholds():
+    assert statuses.result_rule() == (
+        "an output is on track when at least 70% of its indicators with data are on track, off track when 30% or "
+        "more are off track, otherwise at risk; an outcome or the impact is judged the same way from the results "
+        "directly under it that have a status; not reported when none has data")

@@ -105,3 +105,12 @@ def test_period_options_and_labels_follow_the_calendar(phase_two, calendar_progr
     assert periods.period_kind(table) == "quarter"
     with pytest.raises(ValueError, match=r"^unknown period '2023 Q1': choose a quarter \(2019 Q1, "):
         periods.resolve("2023 Q1", table)
+
+
+def test_a_year_is_named_as_the_programme_counts_it(phase_two, calendar_programme):
+    assert wording.year_noun(phase_two) == "programme year"
+    assert wording.year_named(phase_two, "2016/17") == "programme year 2016/17"
+    assert wording.year_named(phase_two, "2016/17", capital=True) == "Programme year 2016/17"
+    assert wording.year_noun(calendar_programme) == "calendar year"
+    assert wording.year_named(calendar_programme, "2021") == "calendar year 2021"
+    assert wording.year_noun(calendar_programme, capital=True) == "Calendar year"

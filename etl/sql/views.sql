@@ -211,3 +211,24 @@ SELECT code, level, parent, title, period, country, on_track, at_risk, off_track
 FROM below_impact
 UNION ALL
 SELECT *, rolled_up_status('result', on_track, at_risk, off_track) FROM impacts;
+
+-- Progress by SDG target: for each SDG target carried by an output (results_chain.sdg_targets), the statuses of
+-- the indicators of the outputs carrying it, per period, for each country (and GLOBAL) and for the whole
+-- programme (country NULL), with a status by the output rule (rolled_up_status, family 'result').
+CREATE VIEW sdg_target_status AS
+WITH carried AS (
+    SELECT DISTINCT unnest(sdg_targets) AS sdg_target, code AS output_code FROM results_chain WHERE level = 'output'
+), counts AS (
+    SELECT c.sdg_target, i.period, i.country,
+           list_sort(list(DISTINCT c.output_code)) AS output_codes,
+           count(*) AS indicators,
+           count(*) FILTER (WHERE i.status = 'on track') AS on_track,
+           count(*) FILTER (WHERE i.status = 'at risk') AS at_risk,
+           count(*) FILTER (WHERE i.status = 'off track') AS off_track,
+           count(*) FILTER (WHERE i.status = 'no data') AS no_data
+    FROM carried c JOIN indicator_progress i USING (output_code)
+    GROUP BY GROUPING SETS ((c.sdg_target, i.period, i.country), (c.sdg_target, i.period))
+)
+SELECT sdg_target, period, country, output_codes, indicators, on_track, at_risk, off_track, no_data,
+       rolled_up_status('result', on_track, at_risk, off_track) AS status
+FROM counts;

@@ -13,6 +13,7 @@ PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/overview.py": ("Mainstreaming Migration into National Development Strategies", 1),
     "app_pages/outputs.py": ("Outputs", 7),
     "app_pages/indicators.py": ("Indicators", 1),
+    "app_pages/theory_of_change.py": ("Theory of change", 1),
     "app_pages/countries.py": ("Countries", 3),
     "app_pages/workplan.py": ("Work plan", 1),
     "app_pages/money.py": ("Money", 3),

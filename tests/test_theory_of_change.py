@@ -1,0 +1,197 @@
+"""The theory of change, SDG targets, disaggregation and phases on the pages (issue 13 items 3-6): the chain's
+nodes and their statuses for a period and a country, the SDG target filter and progress by SDG target, an
+indicator's split beside its total, and the phase filter of a warehouse with two phases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from etl.load import run_load
+from mm_core import periods, queries
+
+from .helpers.pages import as_shown, chart_rows, choose
+from .helpers.paths import SAMPLE_AS_OF, SAMPLE_DIR
+from .helpers.programme import bundled, write_programme
+
+PERIOD = "2021 Q3"
+PAGE = "app_pages/theory_of_change.py"
+
+
+@pytest.fixture(scope="module")
+def example(example_database):
+    connection = duckdb.connect(str(example_database), read_only=True)
+    yield connection
+    connection.close()
+
+
+def statuses_of(nodes) -> dict[tuple[str, str], str]:
+    return dict(zip(zip(nodes["level"], nodes["code"]), nodes["status"]))
+
+
+def test_the_chain_takes_each_results_status_from_result_status(example):
+    nodes = queries.theory_of_change(example, queries.Scope(PERIOD, 2021))
+    assert list(nodes["level"].drop_duplicates()) == ["impact", "outcome", "output", "indicator"]
+    expected = dict(((level, code), status) for level, code, status in example.execute(
+        "SELECT level, code, status FROM result_status WHERE period = $p AND country IS NULL", {"p": PERIOD}
+    ).fetchall())
+    assert {key: value for key, value in statuses_of(nodes).items() if key[0] != "indicator"} == expected
+    assert nodes.loc[nodes["code"] == "A", "assumptions"].iloc[0].startswith("Governments keep migration")
+    indicators = nodes[nodes["level"] == "indicator"]
+    assert len(indicators) == 12 and set(indicators["parent"]) == {"1", "2", "3", "4", "5", "6"}
+    # across the countries an indicator is judged by the output rule over its countries' values
+    row = indicators[indicators["code"] == "2.2"].iloc[0]
+    assert (row["on_track"], row["at_risk"], row["off_track"], row["status"]) == (9, 2, 0, "on track")
+
+
+def test_for_one_country_an_indicator_keeps_its_own_status(example):
+    nodes = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, "BGD"))
+    own = dict(example.execute("SELECT indicator_code, status FROM indicator_progress WHERE country = 'BGD' "
+                               "AND period = $p", {"p": PERIOD}).fetchall())
+    assert {code: status for (level, code), status in statuses_of(nodes).items() if level == "indicator"} == own
+    impact = example.execute("SELECT status FROM result_status WHERE code = 'I' AND period = $p AND country = 'BGD'",
+                             {"p": PERIOD}).fetchone()[0]
+    assert statuses_of(nodes)[("impact", "I")] == impact
+
+
+def test_an_sdg_target_keeps_the_outputs_carrying_it_and_the_results_above(example):
+    nodes = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
+    assert list(zip(nodes["level"], nodes["code"])) == [("impact", "I"), ("outcome", "A"), ("output", "3"),
+                                                        ("indicator", "3.1"), ("indicator", "3.2")]
+    by_agency = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO"), False)
+    assert list(by_agency["code"]) == ["I", "A", "3"]  # ILO leads output 3
+    one_output = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, output="5"), False)
+    assert list(one_output["code"]) == ["I", "B", "5"]
+    assert queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO", sdg_target="17.16")).empty
+    without = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"), False)
+    assert "indicator" not in set(without["level"])
+    indicators = queries.indicator_table(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
+    assert set(indicators["output_code"]) == {"3"}
+    money = queries.finance_lines(example, queries.Scope(PERIOD, 2021, sdg_target="17.16"))
+    assert set(money["output_code"]) <= {"5", "6"} and len(money)
+
+
+def test_progress_by_sdg_target_counts_the_indicators_of_the_outputs_carrying_it(example):
+    progress = queries.sdg_target_progress(example, queries.Scope(PERIOD, 2021))
+    assert list(progress["sdg_target"]) == ["8.8", "10.7", "10.c", "11.3", "17.16", "17.18"]
+    assert queries.sdg_targets(example) == list(progress["sdg_target"])
+    row = progress[progress["sdg_target"] == "10.7"].iloc[0]
+    counted = example.execute("""SELECT count(*) FROM indicator_progress WHERE period = $p
+                                 AND output_code IN ('1', '2', '6')""", {"p": PERIOD}).fetchone()[0]
+    assert (row["outputs"], row["indicators"]) == ("1, 2, 6", counted)
+    assert row["on_track"] + row["at_risk"] + row["off_track"] + row["no_data"] == counted
+
+
+def test_the_sample_has_no_sdg_targets_nor_parts(sample_database):
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        assert queries.sdg_targets(connection) == []
+        assert queries.sdg_target_progress(connection, queries.Scope("2016/17 H2", 2016)).empty
+        assert queries.indicator_parts(connection, "JAM", "1.1", "2016/17 H2").empty
+
+
+def test_an_indicators_split_comes_with_its_total(example):
+    parts = queries.indicator_parts(example, "BGD", "2.2", PERIOD)
+    total = example.execute("SELECT target, actual FROM results WHERE country = 'BGD' AND indicator_code = '2.2' "
+                            "AND period = $p", {"p": PERIOD}).fetchone()
+    assert list(parts["category"]) == ["female", "male", "Total (Results matrix)"]
+    assert list(parts["is_total"]) == [False, False, True]
+    assert tuple(parts.iloc[-1][["target", "actual"]]) == total
+
+
+def node_labels(app) -> dict[str, str]:
+    return {row["code"]: row["label"] for row in chart_rows(app, 0) if "label" in row}
+
+
+def test_the_theory_of_change_page_on_the_example(app_for, example_database):
+    app = app_for(example_database, page=PAGE)
+    assert not app.exception and not app.error
+    labels = node_labels(app)
+    assert labels["I"].startswith("▲ at risk · Impact I\nMigrants and communities")
+    assert labels["2.2"] == "● on track · 2.2\nMigrants reached by local\nservices"
+    captions = [as_shown(caption.value) for caption in app.caption]
+    assert any("The rule: an output is on track when at least 70% of its indicators with data are on track" in c
+               for c in captions)
+    assumptions = as_shown(next(m.value for m in app.markdown if "Outcome A" in m.value))
+    assert "Regional and global forums on migration continue to meet" in assumptions
+    assert {button.label for button in app.get("download_button")} >= {
+        "Download theory of change 2021 Q3 (CSV)", "Download progress by SDG target 2021 Q3 (CSV)"}
+    assert [as_shown(s.value) for s in app.subheader] == ["Assumptions", "Progress by SDG target, 2021 Q3"]
+    choose(app, sdg_target="8.8", country="BGD")
+    assert not app.exception
+    assert set(node_labels(app)) == {"I", "A", "3", "3.1", "3.2"}
+    assert any("SDG target 8.8 (only the outputs carrying it" in as_shown(c.value).replace("**", "")
+               for c in app.caption)
+
+
+def test_the_sdg_target_filter_is_offered_only_when_outputs_carry_targets(app_for, example_database,
+                                                                          sample_database):
+    assert "filter_sdg_target" in app_for(example_database).session_state
+    app = app_for(sample_database, page=PAGE)
+    assert not app.exception and not app.error
+    assert "filter_sdg_target" not in app.session_state and "filter_phase" not in app.session_state
+    assert [as_shown(s.value) for s in app.subheader] == ["Assumptions"]  # no SDG view, no outcome assumptions
+    assert len(app.get("vega_lite_chart")) == 1
+    # 41 indicators would make the chain taller than a screen: they wait for the toggle
+    assert app.toggle(key="theory_indicators").value is False
+    assert set(node_labels(app)) == {"A", "1", "2", "3", "4", "5", "6", "7"}
+    app.toggle(key="theory_indicators").set_value(True).run()
+    assert len(node_labels(app)) == 8 + 41
+    outputs = app_for(example_database, {"sdg_target": "17.16"}, page="app_pages/outputs.py")
+    assert [as_shown(s.value).split(":")[0] for s in outputs.subheader] == ["Output 5", "Output 6"]
+
+
+def test_the_indicators_page_shows_the_split_beside_the_total(app_for, example_database, sample_database):
+    app = app_for(example_database, {"indicator": "2.2|BGD"}, page="app_pages/indicators.py")
+    assert not app.exception and not app.error
+    assert as_shown(app.subheader[-1].value) == "Split of 2.2 · BGD, 2021 Q3"
+    split = app.dataframe[-1].value
+    assert list(split["category"]) == ["female", "male", "Total (Results matrix)"]
+    assert list(split["target"]) == [88.0, 89.0, 177.0]
+    assert len(app.get("vega_lite_chart")) == 2
+    sample = app_for(sample_database, page="app_pages/indicators.py")
+    assert not sample.exception and not sample.error
+    assert not any("Split of" in s.value for s in sample.subheader)
+
+
+@pytest.fixture(scope="module")
+def two_phase_database(tmp_path_factory):
+    """The sample loaded for the bundled programme with a second phase in calendar quarters."""
+    document = bundled()
+    document["phases"].append({"code": "III", "name": "Phase III", "start": dt.date(2019, 1, 1),
+                               "end": dt.date(2022, 12, 31), "year_start_month": 1, "reporting": "quarter"})
+    folder = tmp_path_factory.mktemp("two-phases")
+    programme = write_programme(folder / "programme.toml", document)
+    path = folder / "warehouse.duckdb"
+    run_load([SAMPLE_DIR], path, as_of=SAMPLE_AS_OF, programme=programme)
+    return path
+
+
+def test_the_phase_filter_restricts_the_period_choices(app_for, two_phase_database, sample_database):
+    app = app_for(two_phase_database)
+    assert not app.exception and not app.error
+    assert app.session_state["filter_phase"] == "all" and app.session_state["filter_period"] == "2017/18 H1"
+    choose(app, phase="III")
+    assert not app.exception
+    assert app.session_state["chosen_period"] == "2019 Q1"  # the phase's first period: none has started
+    assert any("period 2019 Q1" in as_shown(c.value).replace("**", "") for c in app.caption)
+    assert app.query_params["phase"] in (["III"], "III")
+    choose(app, phase="II")
+    assert app.session_state["chosen_period"] == "2017/18 H1"
+    assert "filter_phase" not in app_for(sample_database).session_state
+
+
+def test_the_phase_filter_offers_only_its_periods(two_phase_database):
+    with duckdb.connect(str(two_phase_database), read_only=True) as connection:
+        table = queries.periods(connection)
+    third = periods.options(table[table["phase"] == "III"])
+    assert third[:5] == ["2019 Q1", "2019 Q2", "2019 Q3", "2019 Q4", "Year 2019"] and len(third) == 20
+    assert sorted(set(table["phase"])) == ["II", "III"]
+
+
+def test_filters_that_keep_no_output_are_explained(app_for, example_database):
+    app = app_for(example_database, {"agency": "ILO", "sdg_target": "17.16"}, page=PAGE)
+    assert not app.exception and not app.error
+    assert "No result matches these filters." in app.info[0].value
+    assert not app.get("vega_lite_chart")

@@ -402,12 +402,12 @@ WRITE_FAILURE = re.compile(r"No space left on device|Disk quota exceeded|Could n
 
 
 @contextlib.contextmanager
-def writing(folder: Path):
+def writing(folder: Path, errors: tuple[type[BaseException], ...] = (OSError, duckdb.Error)):
     """Errors of writing the new database file (a full disk above all) as LoadFailed naming the folder;
-    other errors are left as they are."""
+    other errors are left as they are. `errors`: the errors that may come of a write in the block."""
     try:
         yield
-    except (OSError, duckdb.Error) as error:
+    except errors as error:
         if isinstance(error, WRITE_ERRORS) or WRITE_FAILURE.search(str(error)):
             raise LoadFailed(write_problem(folder, error)) from None
         raise
@@ -438,8 +438,9 @@ class Building:
         return self
 
     def writing(self):
-        """A block writing to the new file: a full disk becomes LoadFailed naming the folder."""
-        return writing(self.target.parent)
+        """A block writing to the new file: a full disk becomes LoadFailed naming the folder. It validates a
+        sheet into staging, which reads inputs too (the fast lane reads rows again): an OSError is the input's."""
+        return writing(self.target.parent, (duckdb.Error,))
 
     def insert_iati(self, table: str, rows: list[dict]) -> None:
         with writing(self.target.parent):

@@ -245,3 +245,25 @@ def test_the_inputs_of_the_load_are_recorded(write_workbook, database, tmp_path)
     with duckdb.connect(str(database), read_only=True) as connection:
         inputs = connection.execute("SELECT value FROM settings WHERE name = 'inputs'").fetchone()[0]
     assert json.loads(inputs) == [str(tmp_path.resolve())]  # the folder, so a rebuild sees files added since
+
+
+def test_an_input_that_cannot_be_read_again_is_not_said_to_be_the_database_folder(write_workbook, database,
+                                                                                  monkeypatch):
+    """The fast lane reads a few rows of a workbook again while it validates them (a 'NaN' text read as a
+    number): an error there is the input's, not a write into the database folder, so it is not turned into
+    "cannot write in <folder>" (the error of a write to the new database)."""
+    spending = dict(country="Jamaica", output_code="Output 1", agency="UNDP", programme_year=2014, budget=100,
+                    received=10, expenditure=5, currency="USD")
+    path = write_workbook({"expenditure": [spending | dict(received="NaN"), spending | dict(agency="IOM")]},
+                          kind="expenditure")
+    read_again = []
+
+    def vanished(path, *args, **kwargs):
+        read_again.append(path)
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr("etl.columnar.read_rows", vanished)
+    with pytest.raises(FileNotFoundError):
+        run_load([path], database)
+    assert read_again, "no row was read again: the test no longer covers the fast lane's second read"
+    assert not database.exists()

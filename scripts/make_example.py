@@ -50,7 +50,7 @@ def _rows(programme: Programme, reference: Reference, unit: str, as_of: dt.date,
         for number, (title, what) in enumerate(INDICATORS[index % len(INDICATORS)], start=1):
             baseline = rng.randint(0, 5)
             end_target = baseline + rng.randint(4, 20) * (50 if what in ("people", "downloads") else 1)
-            pace = rng.uniform(0.55, 1.15)
+            pace = rng.uniform(0.5, 1.4)
             for step, period in enumerate(periods, start=1):
                 target = round(baseline + (end_target - baseline) * step / len(periods))
                 actual = round(baseline + (target - baseline) * pace) if period in reported else None

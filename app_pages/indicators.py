@@ -44,8 +44,14 @@ if bool(first["baseline_is_adjusted"]):
 ui.chart(charts.indicator_trajectory, trajectory,
          caption="Solid: actual per period; dashed: target per period; dotted rules: baseline(s) and "
          "end-of-programme target.")
-ui.table(trajectory[["period", "baseline", "target", "actual", "status", "unit"]], f"trajectory {code} {country}",
-         column_config=ui.INDICATOR_COLUMNS)
+codes = trajectory["indicator_code"].unique().tolist()
+if trajectory["phase"].nunique() > 1:
+    st.caption("Across the phases " + ", ".join(ui.literal(p) for p in trajectory["phase"].unique())
+               + (": indicator " + " then ".join(ui.literal(c) for c in codes) + " (the Results matrix's Continues "
+                  "column)" if len(codes) > 1 else "") + ".")
+shown = ["period", "baseline", "target", "actual", "status", "unit"] + (
+    ["phase", "indicator_code"] if trajectory["phase"].nunique() > 1 else [])
+ui.table(trajectory[shown], f"trajectory {code} {country}", column_config=ui.INDICATOR_COLUMNS)
 
 parts = load(queries.indicator_parts, country, code, scope.period)
 if not parts.empty:  # only for a programme with [[dimensions]] and parts reported for this indicator

@@ -116,12 +116,19 @@ def indicator_table(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 
 def indicator_trajectory(cursor: Cursor, country: str, indicator_code: str) -> pd.DataFrame:
-    """Every period of one indicator in one country: baselines, targets and actuals over time."""
+    """Every period of one indicator in one country: baselines, targets and actuals over time, across the
+    phases: the rows of its trajectory (indicator_progress.trajectory_code: an indicator of a later phase
+    that continues one of the phase before, under its code or another, carries on its line)."""
     return cursor.execute("""
+        WITH chosen AS (
+            SELECT trajectory_code FROM indicator_progress WHERE country = $country AND indicator_code = $code
+            ORDER BY period_start DESC LIMIT 1
+        )
         SELECT period, period_start, period_end, baseline, baseline_original, baseline_is_adjusted,
                baseline_adjustment_note, target, actual, end_target, status, unit, direction,
-               indicator_title, progress_ratio
-        FROM indicator_progress WHERE country = $country AND indicator_code = $code
+               indicator_title, progress_ratio, phase, indicator_code
+        FROM indicator_progress
+        WHERE country = $country AND trajectory_code = (SELECT trajectory_code FROM chosen)
         ORDER BY period_start""", {"country": country, "code": indicator_code}).df()
 
 

@@ -16,6 +16,7 @@ from etl.export_iati import export_iati
 from etl.load import run_load
 from etl.programme import ProgrammeError, from_warehouse, read_programme
 from etl.reference import REFERENCE_DIR, load_reference
+from tests.helpers.pages import as_shown
 from tests.helpers.rows import good_rows
 
 BUNDLED = REFERENCE_DIR / "programme.toml"
@@ -123,7 +124,8 @@ def test_yearly_reporting_from_july(tmp_path):
     ('iso3 = "PHL"', 'iso3 = "PHL"\nphases = ["IV"]', "phase 'IV' is not declared under [[phases]]"),
     ("[[agencies]]", "[[agency]]", "table(s) 'agency' not used by this version"),
     ("[programme]", "[programme", "not a valid TOML file"),
-    ('sdg_targets = ["10.7", "8.8"]', 'sdg_targets = ["10.7", "SDG 8"]', "'sdg_targets' has 'SDG 8', expected SDG target"),
+    ('sdg_targets = ["10.7", "8.8"]', 'sdg_targets = ["10.7", "SDG 8"]',
+     "'sdg_targets' has 'SDG 8', expected SDG target"),
 ])
 def test_a_programme_file_with_a_mistake_is_refused_naming_where(tmp_path, old, new, message):
     assert old in CALENDAR_QUARTERS
@@ -150,8 +152,8 @@ def test_the_warehouse_describes_the_programme_it_was_built_with(tmp_path, write
         assert (programme.board, programme.phases[0].name) == ("Programme Board", "Second phase")
         assert programme.sha256 == read_programme(path).sha256
         assert connection.execute("SELECT count(*) FROM countries").fetchone()[0] == 8
-        assert connection.execute("SELECT period, year_label FROM periods ORDER BY period_start LIMIT 1").fetchone() == (
-            "2014/15 H1", "2014/15")
+        first_period = "SELECT period, year_label FROM periods ORDER BY period_start LIMIT 1"
+        assert connection.execute(first_period).fetchone() == ("2014/15 H1", "2014/15")
         assert connection.execute("SELECT count(*) FROM results_chain WHERE level = 'output'").fetchone()[0] == 7
 
 
@@ -313,7 +315,8 @@ def test_two_phases_with_their_own_calendars_load_together(tmp_path, write_workb
             ("II", 8), ("III", 16)]
         assert connection.execute("SELECT period, year_label FROM periods WHERE period IN ('2017/18 H2', '2019 Q3') "
                                   "ORDER BY period").fetchall() == [("2017/18 H2", "2017/18"), ("2019 Q3", "2019")]
-        assert connection.execute("SELECT count(*) FROM indicator_progress WHERE indicator_code = '1.9'").fetchone()[0] == 2
+        rows_of_1_9 = "SELECT count(*) FROM indicator_progress WHERE indicator_code = '1.9'"
+        assert connection.execute(rows_of_1_9).fetchone()[0] == 2
         # the 2019 work plan budget converts at the 2019 rate (calendar year of Phase III)
         rate = connection.execute("SELECT fx_rate FROM activities WHERE activity_code = '2.1.9'").fetchone()[0]
         assert rate == connection.execute("SELECT units_per_usd FROM fx_rates WHERE currency = 'EUR' AND year = 2019"
@@ -348,3 +351,28 @@ def test_an_indicator_is_one_per_phase_and_may_continue_one_of_the_phase_before(
             "SELECT indicator_code, period, phase, trajectory_code FROM indicator_progress ORDER BY period_start, "
             "indicator_code").fetchall() == [("1.1", "2014/15 H1", "II", "1.1"), ("1.1", "2019 Q1", "III", "1.1"),
                                              ("1.5", "2019 Q1", "III", "1.1"), ("1.1", "2019 Q2", "III", "1.1")]
+
+
+def test_the_indicators_page_follows_a_trajectory_across_phases(tmp_path, write_workbook, app_for):
+    """Phase III's indicator 1.5 continues Phase II's 1.1: its trajectory shows both phases' periods, and
+    the page says which indicator carried it in each."""
+    from mm_core import queries
+
+    path = bundled_with(tmp_path, TWO_PHASES)
+    first = good_rows()["results"][0]  # Jamaica's 1.1, Phase II
+    rows = [dict(first, period="2014/15 H1", target=1, actual=1), dict(first, period="2014/15 H2", target=2, actual=2),
+            dict(first, indicator_code="1.5", period="2019 Q1", target=3, actual=3, continues="1.1"),
+            dict(first, indicator_code="1.5", period="2019 Q2", target=4, actual=3, continues="1.1")]
+    database = tmp_path / "w.duckdb"
+    assert not run_load([write_workbook({"results": rows})], database, as_of=dt.date(2020, 6, 30),
+                        programme=path).rejected
+    with duckdb.connect(str(database), read_only=True) as connection:
+        trajectory = queries.indicator_trajectory(connection.cursor(), "JAM", "1.5")
+        alone = queries.indicator_trajectory(connection.cursor(), "JAM", "1.1")
+    assert trajectory[["period", "phase", "indicator_code"]].values.tolist() == [
+        ["2014/15 H1", "II", "1.1"], ["2014/15 H2", "II", "1.1"], ["2019 Q1", "III", "1.5"], ["2019 Q2", "III", "1.5"]]
+    assert alone["period"].tolist() == trajectory["period"].tolist()  # the same line, from either end
+    app = app_for(database, query={"indicator": "1.5|JAM", "period": "2019 Q2"}, page="app_pages/indicators.py")
+    assert not app.exception
+    captions = [as_shown(caption.value) for caption in app.caption]
+    assert any("Across the phases II, III: indicator 1.1 then 1.5" in caption for caption in captions)

@@ -78,7 +78,8 @@ class IatiWriter:
         return "global level" if country == GLOBAL else self.countries.get(country, country)
 
     def activity(self, root: ET.Element, identifier: str, title: str, country: str, hierarchy: int,
-                 currency: str | None = None, outputs: list[str] | None = None) -> ET.Element:
+                 currency: str | None = None, outputs: list[str] | None = None,
+                 indicator_targets: tuple[str, ...] = ()) -> ET.Element:
         """The header elements every activity has, in schema order, up to its tags: the SDG targets of the
         outputs it covers (`outputs`: default, every output of its scope), as IATI tags of vocabulary 3
         (UN SDG targets)."""
@@ -107,15 +108,21 @@ class IatiWriter:
         if country != GLOBAL and country in self.iso2:
             ET.SubElement(activity, "recipient-country", code=self.iso2[country], percentage="100")
         scope = "global" if country == GLOBAL else "country"
-        covered = [o for o in self.programme.outputs if (o.code in outputs if outputs is not None else o.scope == scope)]
-        for target in dict.fromkeys(target for output in covered for target in output.sdg_targets):
+        covered = [o for o in self.programme.outputs
+                   if (o.code in outputs if outputs is not None else o.scope == scope)]
+        targets = [target for output in covered for target in output.sdg_targets] + list(indicator_targets)
+        for target in dict.fromkeys(targets):
             ET.SubElement(activity, "tag", vocabulary="3", code=target)
         self.counts["activities"] += 1
         return activity
 
     def country_activity(self, root: ET.Element, country: str) -> None:
+        own = tuple(row[0] for row in self.connection.execute(  # the SDG targets its indicators carry themselves
+            "SELECT DISTINCT unnest(sdg_targets) FROM indicator_progress WHERE country = ? ORDER BY 1", [country]
+        ).fetchall())
         activity = self.activity(root, self.identifier(country),
-                                 f"{self.programme.title} - {self.country_name(country)}", country, 1)
+                                 f"{self.programme.title} - {self.country_name(country)}", country, 1,
+                                 indicator_targets=own)
         rows = self.connection.execute("""
             SELECT output_code, indicator_code, indicator_title, unit, direction, baseline, baseline_year,
                    baseline_is_adjusted, baseline_original, baseline_adjustment_note, period_start, period_end,
@@ -182,7 +189,8 @@ class IatiWriter:
         for (output, agency), years in groups.items():
             # Each value names its own currency: a country may report some years in USD, others locally.
             activity = self.activity(root, f"{self.identifier(country)}-O{output}-{agency}",
-                                     f"{self.programme.title} - {self.country_name(country)} - Output {output} ({agency})",
+                                     f"{self.programme.title} - {self.country_name(country)} - "
+                                     f"Output {output} ({agency})",
                                      country, 2, years[0][3], [output])
             for _, _, year, currency, budget, _, _ in years:
                 element = ET.SubElement(activity, "budget", type="1", status="2")

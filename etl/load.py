@@ -43,7 +43,7 @@ SQL_TYPES = {
     spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
     spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
     spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
-    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.DIMENSION: "VARCHAR", spec.CATEGORY: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
+    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.DIMENSION: "VARCHAR", spec.CATEGORY: "VARCHAR", spec.SDG_TARGETS: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
     spec.WHOLE_NUMBER: "INTEGER",
 }
 VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines

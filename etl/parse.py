@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import spec
 from .errors import ValueProblem
+from .programme import SDG_TARGET
 from .reference import Reference
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -391,6 +392,20 @@ def agency_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_agency
 
 
+SDG_TARGETS_EXPECTED = "SDG target codes like 10.7 or 10.c, separated by ';'"
+
+
+def parse_sdg_targets(value: Any) -> str:
+    """SDG target codes ('10.7; 17.18', also with commas or spaces between them), each checked, kept once and
+    in the order given, joined by '; '. A number is refused: 17.1 and 17.10 are the same number."""
+    if not isinstance(value, str):
+        raise ValueProblem(value, SDG_TARGETS_EXPECTED + ", written as text (a number cannot tell 17.1 from 17.10)")
+    codes = [code for code in re.split(r"[;,\s]+", clean_text(value)) if code]
+    if not codes or not all(SDG_TARGET.fullmatch(code) for code in codes):
+        raise ValueProblem(value, SDG_TARGETS_EXPECTED)
+    return "; ".join(dict.fromkeys(codes))
+
+
 def dimension_parser(reference: Reference) -> Callable[[Any], str]:
     """A dimension of the programme (programme.toml [[dimensions]]) by its code or its name."""
     dimensions = reference.programme.dimensions
@@ -523,7 +538,7 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
     """The parser that turns a raw cell of `column` into its typed value."""
     simple = {
         spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
-        spec.PERCENT: parse_percent, spec.WHOLE_NUMBER: parse_whole_number,
+        spec.PERCENT: parse_percent, spec.WHOLE_NUMBER: parse_whole_number, spec.SDG_TARGETS: parse_sdg_targets,
     }
     dates = {spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end}
     if column.kind in dates:

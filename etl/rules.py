@@ -152,7 +152,7 @@ class RepeatRule:
 KEY_NAMED_WHERE_GIVEN = ("line",)  # an expenditure's Line: named in a message only where the row gives one
 KEY_NOT_QUOTED = ("text",)  # a narrative's text: part of the key, too long to quote
 INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "baseline", "baseline_year",
-                        "baseline_adjusted", "end_target", "continues")
+                        "baseline_adjusted", "end_target", "continues", "sdg_targets")
 # Values a staging table holds beyond what a lane parsed, looked up as the rows are staged: (column, SQL type,
 # SQL over the staged row). A results row's phase is its period's: an indicator is the same indicator in
 # the period rows of one phase, and the next phase may give its code to another (or continue it).

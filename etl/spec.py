@@ -28,6 +28,7 @@ PERIOD = "period"  # a reporting period of the programme (programme.toml [calend
 PHASE = "phase"  # a phase a recommendation is addressed to (programme.toml [recommendations])
 DIMENSION = "dimension"  # a dimension values are split by (programme.toml [[dimensions]]), by code or name
 CATEGORY = "category"  # a category of one of those dimensions (which one: a rule of etl/rules.py)
+SDG_TARGETS = "sdg_targets"  # SDG target codes (10.7, 10.c) separated by ';'; kept as '10.7; 17.18'
 CURRENCY = "currency"
 WHOLE_NUMBER = "whole_number"  # 1, 2, 3 (also typed as "1." or 1.0)
 # A number as reported in an indicator table: a 'no value' marker (N/A, TBD, Pending, ...) or other text
@@ -122,12 +123,15 @@ RESULTS = Sheet(
         Column("actual", "Period actual", NUMBER, False, "Value achieved in the period; empty if not measured",
                width=11),
         Column("end_target", "End-of-programme target", NUMBER, False, "Target for {programme_end}", width=12),
-        Column("continues", "Continues", TEXT, False,
-               "In a later phase: the code of the indicator of the phase before that this one continues (one "
-               "trajectory across the phases)", width=12),
         Column("means_of_verification", "Means of verification", TEXT, False, "Where the value comes from",
                width=30),
         COMMENT,
+        # added after the first templates: last, so that every earlier column keeps its place
+        Column("continues", "Continues", TEXT, False,
+               "In a later phase: the code of the indicator of the phase before that this one continues (one "
+               "trajectory across the phases)", width=12),
+        Column("sdg_targets", "SDG targets", SDG_TARGETS, False,
+               "SDG targets this indicator measures besides its output's, e.g. 10.7; 17.18", width=12),
     ),
 )
 

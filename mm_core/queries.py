@@ -35,7 +35,8 @@ class Scope:
         return {name: values[name] for name in names}
 
 
-# Indicators follow their output's lead agency when filtered by agency. An SDG target keeps the indicators,
+# Indicators follow their output's lead agency when filtered by agency. An SDG target keeps the indicators
+# carrying it themselves (the Results matrix's SDG targets column) and the indicators,
 # activities and money of the outputs that carry it.
 OUTPUTS_OF_TARGET = "(SELECT code FROM results_chain WHERE list_contains(sdg_targets, $sdg_target))"
 INDICATORS_IN_SCOPE = f"""
@@ -43,7 +44,7 @@ INDICATORS_IN_SCOPE = f"""
     WHERE ($country IS NULL OR i.country = $country)
       AND ($output IS NULL OR i.output_code = $output)
       AND ($agency IS NULL OR o.lead_agency = $agency)
-      AND ($sdg_target IS NULL OR i.output_code IN {OUTPUTS_OF_TARGET})"""
+      AND ($sdg_target IS NULL OR i.output_code IN {OUTPUTS_OF_TARGET} OR list_contains(i.sdg_targets, $sdg_target))"""
 ACTIVITIES_IN_SCOPE = f"""
     FROM activity_status a
     WHERE ($country IS NULL OR a.country = $country)
@@ -519,9 +520,11 @@ def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True)
 
 
 def sdg_targets(cursor: Cursor) -> list[str]:
-    """The SDG targets the programme's outputs carry, in their order as numbers ('8.8' before '10.7')."""
+    """The SDG targets the programme's outputs and its indicators carry, in their order as numbers ('8.8' before
+    '10.7')."""
     rows = cursor.execute("""
-        SELECT DISTINCT unnest(sdg_targets) AS target FROM results_chain WHERE level = 'output'""").fetchall()
+        SELECT DISTINCT unnest(sdg_targets) AS target FROM results_chain WHERE level = 'output'
+        UNION SELECT DISTINCT unnest(sdg_targets) FROM indicator_progress""").fetchall()
     return sorted((row[0] for row in rows), key=wording.natural_order)
 
 

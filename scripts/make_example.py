@@ -58,7 +58,8 @@ def _rows(programme: Programme, reference: Reference, unit: str, as_of: dt.date,
                                     indicator_title=title, unit=what, direction="higher is better", country=country,
                                     baseline=baseline, baseline_year=programme.start.year - 1, period=period.label,
                                     target=target, actual=actual, end_target=end_target,
-                                    means_of_verification="Programme monitoring records"))
+                                    means_of_verification="Programme monitoring records",
+                                    sdg_targets="1.3" if what == "people" else None))  # its own, besides its output's
                 if sex and what == "people" and actual is not None:  # people reached, split by sex
                     women_target, women_actual = round(target * 0.5), round(actual * rng.uniform(0.35, 0.6))
                     for category, part_target, part_actual in zip(

@@ -376,3 +376,17 @@ def test_the_indicators_page_follows_a_trajectory_across_phases(tmp_path, write_
     assert not app.exception
     captions = [as_shown(caption.value) for caption in app.caption]
     assert any("Across the phases II, III: indicator 1.1 then 1.5" in caption for caption in captions)
+
+
+@pytest.mark.parametrize("value, kept", [("10.7", "10.7"), ("10.7; 17.18", "10.7; 17.18"), ("10.7, 10.c 10.7", "10.7; 10.c")])
+def test_an_indicator_names_its_own_sdg_targets(value, kept):
+    from etl.parse import parse_sdg_targets
+    assert parse_sdg_targets(value) == kept
+
+
+@pytest.mark.parametrize("value", ["SDG 10", "10.77", "18.1", "10.7; goal 8", 10.7])
+def test_an_sdg_target_that_is_not_one_is_refused(value):
+    from etl.errors import ValueProblem
+    from etl.parse import parse_sdg_targets
+    with pytest.raises(ValueProblem, match="expected SDG target codes like 10.7 or 10.c, separated by ';'"):
+        parse_sdg_targets(value)

@@ -75,13 +75,20 @@ def test_an_sdg_target_keeps_the_outputs_carrying_it_and_the_results_above(examp
 
 def test_progress_by_sdg_target_counts_the_indicators_of_the_outputs_carrying_it(example):
     progress = queries.sdg_target_progress(example, queries.Scope(PERIOD, 2021))
-    assert list(progress["sdg_target"]) == ["8.8", "10.7", "10.c", "11.3", "17.16", "17.18"]
+    # 1.3 is carried by an indicator itself (the example's people reached, 2.2), not by an output
+    assert list(progress["sdg_target"]) == ["1.3", "8.8", "10.7", "10.c", "11.3", "17.16", "17.18"]
     assert queries.sdg_targets(example) == list(progress["sdg_target"])
     row = progress[progress["sdg_target"] == "10.7"].iloc[0]
     counted = example.execute("""SELECT count(*) FROM indicator_progress WHERE period = $p
                                  AND output_code IN ('1', '2', '6')""", {"p": PERIOD}).fetchone()[0]
     assert (row["outputs"], row["indicators"]) == ("1, 2, 6", counted)
     assert row["on_track"] + row["at_risk"] + row["off_track"] + row["no_data"] == counted
+    own = progress[progress["sdg_target"] == "1.3"].iloc[0]
+    carrying = example.execute("""SELECT count(*) FROM indicator_progress WHERE period = $p
+                                  AND indicator_code = '2.2'""", {"p": PERIOD}).fetchone()[0]
+    assert (own["outputs"], own["indicators"]) == ("2", carrying) and carrying
+    kept = queries.indicator_table(example, queries.Scope(PERIOD, 2021, sdg_target="1.3"))
+    assert set(kept["indicator_code"]) == {"2.2"}  # kept by its own target, its output's other indicator not
 
 
 def test_the_sample_has_no_sdg_targets_nor_parts(sample_database):

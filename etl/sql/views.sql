@@ -70,6 +70,7 @@ SELECT indicator_code, indicator_title, output_code, country, period_start, peri
        baseline AS baseline_original, baseline_year, baseline_adjusted IS NOT NULL AS baseline_is_adjusted,
        baseline_adjustment_note, elapsed_fraction, round(ratio, 4) AS progress_ratio,
        means_of_verification, comment, phase, coalesce(continues, indicator_code) AS trajectory_code,
+       coalesce(string_split(sdg_targets, '; '), []::VARCHAR[]) AS sdg_targets,
        source_file, source_sheet, source_row
 FROM rated;
 
@@ -216,18 +217,20 @@ SELECT *, rolled_up_status('result', on_track, at_risk, off_track) FROM impacts;
 -- the indicators of the outputs carrying it, per period, for each country (and GLOBAL) and for the whole
 -- programme (country NULL), with a status by the output rule (rolled_up_status, family 'result').
 CREATE VIEW sdg_target_status AS
-WITH carried AS (
-    SELECT DISTINCT unnest(sdg_targets) AS sdg_target, code AS output_code FROM results_chain WHERE level = 'output'
+WITH tagged AS (  -- each indicator row once per target it carries: its output's and its own
+    SELECT i.*, unnest(list_distinct(list_concat(coalesce(o.sdg_targets, []::VARCHAR[]), i.sdg_targets)))
+               AS sdg_target
+    FROM indicator_progress i LEFT JOIN results_chain o ON o.code = i.output_code AND o.level = 'output'
 ), counts AS (
-    SELECT c.sdg_target, i.period, i.country,
-           list_sort(list(DISTINCT c.output_code)) AS output_codes,
+    SELECT sdg_target, period, country,
+           list_sort(list(DISTINCT output_code)) AS output_codes,
            count(*) AS indicators,
-           count(*) FILTER (WHERE i.status = 'on track') AS on_track,
-           count(*) FILTER (WHERE i.status = 'at risk') AS at_risk,
-           count(*) FILTER (WHERE i.status = 'off track') AS off_track,
-           count(*) FILTER (WHERE i.status = 'no data') AS no_data
-    FROM carried c JOIN indicator_progress i USING (output_code)
-    GROUP BY GROUPING SETS ((c.sdg_target, i.period, i.country), (c.sdg_target, i.period))
+           count(*) FILTER (WHERE status = 'on track') AS on_track,
+           count(*) FILTER (WHERE status = 'at risk') AS at_risk,
+           count(*) FILTER (WHERE status = 'off track') AS off_track,
+           count(*) FILTER (WHERE status = 'no data') AS no_data
+    FROM tagged
+    GROUP BY GROUPING SETS ((sdg_target, period, country), (sdg_target, period))
 )
 SELECT sdg_target, period, country, output_codes, indicators, on_track, at_risk, off_track, no_data,
        rolled_up_status('result', on_track, at_risk, off_track) AS status

@@ -50,7 +50,7 @@ if flash.empty:
              f"Country offices report it in the Narrative sheet ({statuses.spoken('narrative')}).")
 else:
     columns = st.columns(2)
-    for index, (kind, title) in enumerate(statuses.labels("narrative").items()):
+    for index, (kind, title) in enumerate(statuses.headings("narrative").items()):
         with columns[index % 2].container(border=True):
             st.markdown(f"**{title}**")
             texts = flash[flash["kind"] == kind]["text"].tolist()

@@ -82,6 +82,7 @@ CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_p
 CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE statuses (family VARCHAR NOT NULL, status VARCHAR NOT NULL, rank INTEGER NOT NULL, attention INTEGER,
                        label VARCHAR NOT NULL, colour VARCHAR, symbol VARCHAR, at_least DOUBLE, meaning VARCHAR,
+                       heading VARCHAR,
                        PRIMARY KEY (family, status));
 CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
                        rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);

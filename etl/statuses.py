@@ -31,6 +31,7 @@ class Status:
     symbol: str
     at_least: float | None
     meaning: str
+    heading: str = ""  # a longer heading where a page titles a section by it (the Countries page's flash report)
 
 
 def _number(text: str, kind, where: str):
@@ -60,7 +61,7 @@ def read_statuses(path: Path = PATH) -> tuple[Status, ...]:
                                _number(row["attention"], int, f"{where} › column attention"),
                                row["label"].strip() or status, row["colour"].strip() or None, row["symbol"].strip(),
                                _number(row["at_least"], float, f"{where} › column at_least"),
-                               row["meaning"].strip()))
+                               row["meaning"].strip(), (row.get("heading") or "").strip()))
     return tuple(sorted(statuses, key=lambda s: (FAMILIES.index(s.family), s.rank)))
 
 
@@ -91,6 +92,11 @@ def labels(family: str) -> dict[str, str]:
     return {s.status: s.label for s in of(family)}
 
 
+def headings(family: str) -> dict[str, str]:
+    """A family's section headings: the `heading` of statuses.csv where it gives one, else the label."""
+    return {s.status: s.heading or s.label for s in of(family)}
+
+
 def threshold(family: str, status: str) -> float:
     """The share a status takes at least (indicator: progress ratio; country: share of indicators)."""
     for s in of(family):
@@ -107,8 +113,8 @@ def spoken(family: str) -> str:
 
 def rows() -> list[tuple]:
     """The table `statuses` of the warehouse (etl/load.py)."""
-    return [(s.family, s.status, s.rank, s.attention, s.label, s.colour, s.symbol or None, s.at_least, s.meaning)
-            for s in STATUSES]
+    return [(s.family, s.status, s.rank, s.attention, s.label, s.colour, s.symbol or None, s.at_least, s.meaning,
+             s.heading or None) for s in STATUSES]
 
 
 def country_rule() -> str:

@@ -18,11 +18,12 @@ HEADER = "family,status,rank,attention,label,colour,symbol,at_least,meaning\n"
 
 def test_the_warehouse_carries_the_file(sample_database):
     with duckdb.connect(str(sample_database), read_only=True) as connection:
-        table = connection.execute("SELECT family, status, rank, attention, label, colour, symbol, at_least, meaning "
-                                   "FROM statuses ORDER BY family, rank").fetchall()
-    assert sorted(table) == sorted(statuses.rows())
+        table = connection.execute("SELECT family, status, rank, attention, label, colour, symbol, at_least, meaning, "
+                                   "heading FROM statuses ORDER BY family, rank").fetchall()
+    assert sorted(table, key=str) == sorted(statuses.rows(), key=str)
     assert ("indicator", "on track", 1, 4, "on track", "#009E73", "●", 0.9,
-            "progress ratio at least 0.9: at least 90% of the way from the baseline to the value expected by now") in table
+            "progress ratio at least 0.9: at least 90% of the way from the baseline to the value expected by now",
+            None) in table
 
 
 @pytest.fixture
@@ -116,3 +117,18 @@ def test_the_theory_of_change_rule_is_said_from_the_result_thresholds():
         "an output is on track when at least 70% of its indicators with data are on track, off track when 30% or "
         "more are off track, otherwise at risk; an outcome or the impact is judged the same way from the results "
         "directly under it that have a status; not reported when none has data")
+
+
+def test_a_section_heading_is_the_files_heading_else_the_label():
+    headings = statuses.headings("narrative")
+    assert headings["achievement"] == "Accomplishments over the past period"
+    assert headings["next period plan"] == "Action plan for the next period"
+    assert headings["challenge"] == statuses.labels("narrative")["challenge"] == "Difficulties and risks"
+
+
+def test_the_countries_flash_report_is_headed_as_the_file_says(sample_database, app_for):
+    app = app_for(sample_database, page="app_pages/countries.py")
+    assert not app.exception
+    shown = [block.value for block in app.markdown]
+    for heading in statuses.headings("narrative").values():
+        assert f"**{heading}**" in shown

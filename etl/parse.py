@@ -364,32 +364,26 @@ def parse_month_end(value: Any) -> dt.date:
     return _month_bound(value, end=True)
 
 
-def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    lookup = {choice.casefold(): choice for choice in choices}
-    expected = "one of " + ", ".join(choices)
-
-    def parse_choice(value: Any) -> str:
+def lookup_parser(lookup: dict[str, str], expected: str) -> Callable[[Any], str]:
+    """A value found in `lookup` (its keys casefolded), else ValueProblem with `expected`."""
+    def parse_lookup(value: Any) -> str:
         found = lookup.get(clean_text(value).casefold())
         if found is None:
             raise ValueProblem(value, expected)
         return found
 
-    return parse_choice
+    return parse_lookup
+
+
+def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    return lookup_parser({choice.casefold(): choice for choice in choices}, "one of " + ", ".join(choices))
 
 
 def agency_parser(reference: Reference) -> Callable[[Any], str]:
     """An agency of the programme (programme.toml, [[agencies]]) by its code or its name."""
     agencies = reference.programme.agencies
-    lookup = {name.casefold(): agency.code for agency in agencies for name in (agency.code, agency.name)}
-    expected = "one of " + ", ".join(agency.code for agency in agencies)
-
-    def parse_agency(value: Any) -> str:
-        found = lookup.get(clean_text(value).casefold())
-        if found is None:
-            raise ValueProblem(value, expected)
-        return found
-
-    return parse_agency
+    return lookup_parser({name.casefold(): agency.code for agency in agencies for name in (agency.code, agency.name)},
+                         "one of " + ", ".join(agency.code for agency in agencies))
 
 
 SDG_TARGETS_EXPECTED = "SDG target codes like 10.7 or 10.c, separated by ';'"
@@ -409,17 +403,9 @@ def parse_sdg_targets(value: Any) -> str:
 def dimension_parser(reference: Reference) -> Callable[[Any], str]:
     """A dimension of the programme (programme.toml [[dimensions]]) by its code or its name."""
     dimensions = reference.programme.dimensions
-    lookup = {name.casefold(): d.code for d in dimensions for name in (d.code, d.name)}
-    expected = ("one of " + ", ".join(d.code for d in dimensions) if dimensions
-                else "no value: the programme file names no [[dimensions]]")
-
-    def parse_dimension(value: Any) -> str:
-        found = lookup.get(clean_text(value).casefold())
-        if found is None:
-            raise ValueProblem(value, expected)
-        return found
-
-    return parse_dimension
+    return lookup_parser({name.casefold(): d.code for d in dimensions for name in (d.code, d.name)},
+                         "one of " + ", ".join(d.code for d in dimensions) if dimensions
+                         else "no value: the programme file names no [[dimensions]]")
 
 
 def category_parser(reference: Reference) -> Callable[[Any], str]:

@@ -26,6 +26,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 NUMBER_FORMATS = {spec.DATE: "yyyy-mm-dd", spec.MONTH_START: "yyyy-mm-dd", spec.MONTH_END: "yyyy-mm-dd",
                   spec.MONEY: "#,##0.00", spec.PERCENT: "0"}
 MIN_VALIDATED_ROWS = 1000
+# The programme's short lists the Guide sheet spells out (countries, outputs and periods are in the dropdowns)
+GUIDE_LISTS = (spec.AGENCY, spec.PHASE, spec.DIMENSION, spec.CATEGORY)
 KIND_ALIASES = {"results-matrix": "results", "results_matrix": "results", "work-plan": "workplan",
                 "work_plan": "workplan", "finance": "expenditure", "milestone": "milestones"}
 
@@ -77,8 +79,7 @@ def _dropdown_for(sheet: spec.Sheet, column: spec.Column, ranges: dict[str, str]
                   words: dict[str, str]) -> DataValidation | None:
     if column.choices:
         source, strict = ranges[f"{sheet.kind}.{column.key}"], True
-    elif column.kind in (spec.COUNTRY, spec.OUTPUT, spec.PERIOD, spec.CURRENCY, spec.AGENCY, spec.PHASE, spec.DIMENSION,
-                         spec.CATEGORY) and column.kind in ranges:
+    elif column.kind in ranges:  # a list of the reference or the programme (_list_values)
         source, strict = ranges[column.kind], True
     elif sheet.kind == "milestones" and column.key == "milestone" and "milestone" in ranges:
         source, strict = ranges["milestone"], False  # the usual milestones, but others are allowed
@@ -103,7 +104,8 @@ def _write_data_sheet(workbook: Workbook, sheet: spec.Sheet, ranges: dict[str, s
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         required = "Required. " if column.required else "Optional. "
-        cell.comment = Comment(required + spec.note_of(column, words), "Programme Management Unit", width=260, height=110)
+        cell.comment = Comment(required + spec.note_of(column, words), "Programme Management Unit", width=260,
+                               height=110)
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = column.width
         validation = _dropdown_for(sheet, column, ranges, words)
@@ -141,8 +143,7 @@ def _write_guide(workbook: Workbook, sheets: list[spec.Sheet], reference: Refere
         cell.fill = HEADER_FILL
     for sheet in sheets:
         for column in sheet.columns:
-            allowed = column.choices or (lists[column.kind] if column.kind in (spec.AGENCY, spec.PHASE, spec.DIMENSION,
-                                                                               spec.CATEGORY) else ())
+            allowed = column.choices or (lists[column.kind] if column.kind in GUIDE_LISTS else ())
             worksheet.append([sheet.title, column.header, "yes" if column.required else "no",
                               spec.note_of(column, programme.words), ", ".join(allowed)])
     for letter, width in zip("ABCDE", (18, 26, 10, 70, 50)):

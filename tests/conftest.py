@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
-from etl.load import run_load
+from etl.load import create_schema, run_load, write_reference
+from etl.reference import load_reference
+from etl.rules import Rules
 from etl.templates import write_template
 
 from .helpers.loading import sha256
@@ -36,6 +39,20 @@ def sample_database(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
     run_load([SAMPLE_DIR], path, as_of=SAMPLE_AS_OF)
     return path
+
+
+@pytest.fixture
+def building_rules():
+    """A database being built, in memory, as a load has it before any file (its schema, the bundled programme
+    and reference, plus a dimension 'sex' of female and male), with its Rules (etl/rules.py: the staging tables,
+    the rates): (connection, rules)."""
+    connection = duckdb.connect()
+    create_schema(connection)
+    reference = load_reference()
+    write_reference(connection, reference)
+    connection.execute("INSERT INTO dimensions VALUES ('sex', 'Sex', ['female', 'male'], 0)")
+    yield connection, Rules(connection, reference)
+    connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from etl import spec
 from etl.cross_row import reject_cross_row
-from etl.load import create_schema, insert_staged, write_reference
-from etl.reference import load_reference
-from etl.rules import CROSS_ROW_RULES, Rules, staged_schema, staging_table
+from etl.load import insert_staged
+from etl.rules import CROSS_ROW_RULES, staged_schema, staging_table
 from etl.transform import Validated
 
 BASE = {
@@ -82,13 +80,8 @@ CASES = {
 
 
 @pytest.fixture
-def database():
-    connection = duckdb.connect()
-    create_schema(connection)
-    reference = load_reference()
-    write_reference(connection, reference)
-    yield connection, Rules(connection, reference)
-    connection.close()
+def database(building_rules):
+    return building_rules
 
 
 def _run(database, kind: str, *rows: dict, sheets: list[tuple[str, str]] | None = None) -> tuple[Validated, list]:

@@ -14,7 +14,7 @@ import pytest
 
 from etl import spec
 from etl.layout import RawSheet
-from etl.load import create_schema, insert_staged, write_reference
+from etl.load import create_schema, insert_staged
 from etl.reference import load_reference
 from etl.rules import RULES, Rules, problems_of, programme_year_macro, rates_table, staged_schema, staging_table
 from etl.transform import Validated, stage
@@ -74,14 +74,8 @@ EXPENDITURE_BUDGET = ("expenditure", dict(budget=TOO_MANY_CENTS, currency="USD")
 
 
 @pytest.fixture
-def database():
-    connection = duckdb.connect()
-    create_schema(connection)
-    reference = load_reference()
-    write_reference(connection, reference)
-    connection.execute("INSERT INTO dimensions VALUES ('sex', 'Sex', ['female', 'male'], 0)")
-    yield connection, Rules(connection, reference)
-    connection.close()
+def database(building_rules):
+    return building_rules
 
 
 def _stage(rules: Rules, kind: str, *rows: dict) -> dict:

@@ -27,11 +27,9 @@ PARTS_SQL = """
     ), grouped AS (
         SELECT country, indicator_code, period, dimension, count(*) AS parts,
                sum(actual) AS actual_sum, count(actual) AS actual_parts,
-               string_agg(category || ' ' || CAST(actual AS VARCHAR), ' + ' ORDER BY category)
-                   FILTER (WHERE actual IS NOT NULL) AS actual_terms,
+               list((category, actual) ORDER BY category) FILTER (WHERE actual IS NOT NULL) AS actual_terms,
                sum(target) AS target_sum, count(target) AS target_parts,
-               string_agg(category || ' ' || CAST(target AS VARCHAR), ' + ' ORDER BY category)
-                   FILTER (WHERE target IS NOT NULL) AS target_terms,
+               list((category, target) ORDER BY category) FILTER (WHERE target IS NOT NULL) AS target_terms,
                any_value(source_file) FILTER (WHERE position = 1) AS file,
                any_value(source_sheet) FILTER (WHERE position = 1) AS sheet,
                any_value(source_row) FILTER (WHERE position = 1) AS "row"
@@ -49,9 +47,9 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _terms(text: str) -> str:
-    """'female 12.0 + male 15.0' as 'female 12 + male 15'."""
-    return " + ".join(f"{term.rsplit(' ', 1)[0]} {_number(float(term.rsplit(' ', 1)[1]))}" for term in text.split(" + "))
+def _terms(parts: list[tuple[str, float]]) -> str:
+    """The (category, value) parts as 'female 12 + male 15'."""
+    return " + ".join(f"{category} {_number(value)}" for category, value in parts)
 
 
 def check_parts(connection: duckdb.DuckDBPyConnection) -> list[LoadWarning]:

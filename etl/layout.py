@@ -69,6 +69,8 @@ class RawSheet:
     context: SheetContext = field(default_factory=SheetContext)
     laid_out_by_others: bool = False  # recognised through aliases or by its header, not our template
     warnings: list[LoadWarning] = field(default_factory=list)
+    language: str | None = None  # the language its headers are written in (a vocabulary's code: 'fr'), if known
+    decimal_hint: str | None = None  # ',' or '.': the decimal mark of that language, where it has one
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from . import checks, guard, iati, spec, statuses
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .parts import check_parts
+from .trajectories import link_trajectories
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
 from .ooxml import scan_workbook
@@ -321,6 +322,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     removed = building.reject_cross_row(validated, order)
     building.fill_tables(validated)
     warnings.extend(building.check_parts())
+    warnings.extend(building.link_trajectories())
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
@@ -468,6 +470,11 @@ class Building:
         """Parts of an indicator's values that do not add up to its total (etl/parts.py)."""
         with writing(self.target.parent):
             return check_parts(self.connection)
+
+    def link_trajectories(self) -> list[LoadWarning]:
+        """Each indicator's line across phases, and the Continues links not found (etl/trajectories.py)."""
+        with writing(self.target.parent):
+            return link_trajectories(self.connection)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
         with writing(self.target.parent):

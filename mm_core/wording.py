@@ -34,27 +34,39 @@ def phase_spans(programme: Programme) -> str:
     return listed(f"{phase.name} ({phase.start:%b %Y} – {phase.end:%b %Y})" for phase in programme.phases)
 
 
-def year_months(programme: Programme, short: bool = True) -> str | None:
+def _year_start(programme: Programme, year: int | None = None) -> int | None:
+    """The month the programme's years start in: that of the phase of `year` when given, else the month
+    every phase shares; None when the phases count their years differently (years from July, then calendar years)."""
+    if year is not None:
+        return programme.phase_of_year(year).year_start_month
+    months = {phase.year_start_month for phase in programme.phases}
+    return months.pop() if len(months) == 1 else None
+
+
+def year_months(programme: Programme, short: bool = True, year: int | None = None) -> str | None:
     """The months a programme year runs, first to last ('Mmm–Mmm', or in full 'Month – Month'); None when
-    the programme counts calendar years."""
-    if programme.year_start_month == 1:
+    the years (of `year`'s phase, or of every phase) are calendar years or differ between phases."""
+    first = _year_start(programme, year)
+    if first in (None, 1):
         return None
-    first, last = programme.year_start_month, programme.year_start_month - 1
+    last = first - 1
     if short:
         return f"{calendar.month_abbr[first]}{RANGE_DASH}{calendar.month_abbr[last]}"
     return f"{calendar.month_name[first]} {RANGE_DASH} {calendar.month_name[last]}"
 
 
-def year_kind(programme: Programme) -> str:
-    """What a year option is: 'programme year, Mmm–Mmm', or 'calendar year'."""
-    months = year_months(programme)
-    return f"programme year, {months}" if months else "calendar year"
+def year_kind(programme: Programme, year: int | None = None) -> str:
+    """What a year option is: 'programme year, Mmm–Mmm', 'calendar year', or 'year' where the phases
+    differ and no year is given."""
+    months = year_months(programme, year=year)
+    return f"programme year, {months}" if months else year_noun(programme, year=year)
 
 
-def year_noun(programme: Programme, capital: bool = False) -> str:
-    """What the programme calls its year: 'programme year' (a year starting in another month than January)
-    or 'calendar year'; with a capital first letter for a heading or a column."""
-    noun = "calendar year" if programme.year_start_month == 1 else "programme year"
+def year_noun(programme: Programme, capital: bool = False, year: int | None = None) -> str:
+    """What the programme calls its year: 'programme year' (a year starting in another month than January),
+    'calendar year', or plain 'year' where its phases count years differently; with a capital first letter
+    for a heading or a column."""
+    noun = {None: "year", 1: "calendar year"}.get(_year_start(programme, year), "programme year")
     return noun[0].upper() + noun[1:] if capital else noun
 
 
@@ -64,14 +76,32 @@ def year_named(programme: Programme, label: str, capital: bool = False) -> str:
 
 
 def year_title(programme: Programme) -> str:
-    """An axis or column title for the year: 'Programme year (Mmm–Mmm)', or 'Calendar year'."""
+    """An axis or column title for the year: 'Programme year (Mmm–Mmm)', 'Calendar year' or 'Year'."""
     months = year_months(programme)
-    return f"Programme year ({months})" if months else "Calendar year"
+    return f"Programme year ({months})" if months else year_noun(programme, capital=True)
 
 
-def period_kind(programme: Programme) -> str:
-    """What one reporting period is: half-year, quarter or year."""
-    return programme.reporting
+def period_kind(programme: Programme, year: int | None = None) -> str:
+    """What one reporting period is (of `year`'s phase, or of every phase): half-year, quarter or year; where
+    the phases differ, 'reporting period'."""
+    if year is not None:
+        return programme.phase_of_year(year).reporting
+    kinds = {phase.reporting for phase in programme.phases}
+    return kinds.pop() if len(kinds) == 1 else "reporting period"
+
+
+def period_choices(programme: Programme) -> str:
+    """What the period filter offers: 'A half-year, or a programme year (July – June)'; phase by phase where
+    their calendars differ ('A half-year, or a programme year (…) in Phase A; a quarter, or …')."""
+    choices: dict[str, list[str]] = {}
+    for phase in programme.phases:
+        months = year_months(programme, short=False, year=phase.first_year)
+        choice = f"{phase.reporting}, or " + (f"a programme year ({months})" if months else "a calendar year")
+        choices.setdefault(choice, []).append(phase.name)
+    if len(choices) == 1:
+        return "A " + next(iter(choices))
+    return "; ".join(("A " if i == 0 else "a ") + f"{choice} in {listed(names)}"
+                     for i, (choice, names) in enumerate(choices.items()))
 
 
 def code_ranges(codes: Iterable[str]) -> str:

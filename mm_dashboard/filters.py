@@ -56,14 +56,16 @@ def _options_of(version: Version) -> Options:
     table = load(queries.periods)
     default = _default_period(table)
     the_programme = programme()
-    year_kind, period_kind = wording.year_kind(the_programme), wording.period_kind(the_programme)
-    period_options = {option: option + (f" ({year_kind})" if option.startswith(periods.YEAR_PREFIX)
-                                        else f" ({period_kind})") for option in periods.options(table)}
+    period_options = {}
+    for option in periods.options(table):
+        year = periods.resolve(option, table)[1]  # each option worded by the calendar of its year's phase
+        kind = (wording.year_kind(the_programme, year) if option.startswith(periods.YEAR_PREFIX)
+                else wording.period_kind(the_programme, year))
+        period_options[option] = f"{option} ({kind})"
     agency_codes = [agency.code for agency in the_programme.agencies]
     agencies = {ALL: "Both agencies" if len(agency_codes) == 2 else "All agencies",
                 **{code: code for code in agency_codes}}
-    months = wording.year_months(the_programme, short=False)
-    period_help = f"A {period_kind}, or " + (f"a programme year ({months})" if months else "a calendar year")
+    period_help = wording.period_choices(the_programme)
     choices = load(queries.filter_options)
     countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
                                                   choices.loc[choices.kind == "country", "label"]))}

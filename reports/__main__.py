@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     pack = commands.add_parser("board-pack", help="write the programme board's pack (.xlsx and .pdf)")
     pack.add_argument("--period", required=True,
-                      help="a half-year such as '2016/17 H2', or a programme year such as 'Year 2016/17'")
+                      help="a reporting period as the programme labels it ('2016/17 H2', '2019 Q3'), or a year "
+                           "('Year 2016/17', 'Year 2020'); the periods are listed when one is not known")
     pack.add_argument("--out", type=Path, required=True, help="the folder to write the two files into")
     pack.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
                                                              "data/warehouse.duckdb)")

@@ -136,7 +136,8 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
     period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
     money_year = programme.year_label(scope.programme_year)
     cover_lines, cover_tables = _cover(cursor, scope, info, period_option, period_dates, money_year, names, programme)
-    sections = [_results_matrix(cursor, scope), _country_progress(cursor, scope, names, programme),
+    sections = [_theory_of_change(cursor, scope, names), _results_matrix(cursor, scope),
+                _country_progress(cursor, scope, names, programme),
                 _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year, programme),
                 _flash_reports(cursor, scope, names)]
     return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates,
@@ -157,7 +158,7 @@ def _cover(cursor, scope, info, period_option, period_dates, money_year, names, 
     loaded_at = pd.Timestamp(info["loaded_at"]) if pd.notna(info["loaded_at"]) else None
     phases = wording.phases_name(programme)
     months = wording.year_months(programme, short=False)
-    year = f"programme year {money_year} ({months})" if months else f"calendar year {money_year}"
+    year = wording.year_named(programme, money_year) + (f" ({months})" if months else "")
     lines = [("Programme", f"{programme.short_title}: {programme.title}, {wording.phase_spans(programme)}"),
              ("Reporting period", f"{scope.period} ({period_dates})"
               + (f", chosen as {period_option}" if period_option != scope.period else "")),
@@ -217,6 +218,35 @@ RESULTS_COLUMNS = [Column("indicator_code", "Code", "label", 7), Column("indicat
                    Column("end_target", "End target", "number", 10),
                    Column("progress_ratio", "Progress vs expected", "percent", 11),
                    Column("status", "Status", "status", 11)]
+
+
+def _theory_of_change(cursor, scope, names) -> Section:
+    """Impact, outcomes and outputs by their status for the period (the page's chain, without the indicators,
+    which the results matrix lists), with the assumptions, and progress by SDG target where the programme names
+    targets."""
+    nodes = queries.theory_of_change(cursor, scope, False)
+    where = names.get(scope.country, scope.country) if scope.country else "all countries together"
+    columns = [Column("level", "Level", "label", 8), Column("code", "Code", "label", 6),
+               Column("parent", "Serves", "label", 6), Column("title", "Result", "text", 40),
+               Column("status", "Status", "status", 12), Column("on_track", "On track", "int", 8),
+               Column("at_risk", "At risk", "int", 8), Column("off_track", "Off track", "int", 8),
+               Column("no_data", "No data", "int", 8), Column("sdg_targets", "SDG targets", "label", 10),
+               Column("assumptions", "Assumptions", "text", 30)]
+    nodes = nodes.assign(level=nodes["level"].str.capitalize())
+    tables = [Table("Results chain", nodes, columns)]
+    progress = queries.sdg_target_progress(cursor, scope)
+    if not progress.empty:
+        tables.append(Table("Progress by SDG target", progress, [
+            Column("sdg_target", "SDG target", "label", 10), Column("outputs", "Outputs", "label", 10),
+            Column("indicators", "Indicators", "int", 10), Column("on_track", "On track", "int", 8),
+            Column("at_risk", "At risk", "int", 8), Column("off_track", "Off track", "int", 8),
+            Column("no_data", "No data", "int", 8), Column("status", "Status", "status", 12)]))
+    figures = [figure("Theory of change", f"Status for {scope.period}, {where}: {statuses.result_rule()}.",
+                      charts.theory_of_change, nodes.assign(level=nodes["level"].str.lower()))]
+    return Section("Theory of change", f"Theory of change, {scope.period}",
+                   "How the outputs are expected to lead to the outcomes and the impact: each result's status for "
+                   f"the period ({where}) and the counts of the statuses under it, with the assumptions from the "
+                   f"programme file. The rule: {statuses.result_rule()}.", tables, figures)
 
 
 def _results_matrix(cursor, scope) -> Section:

@@ -21,9 +21,9 @@ from reports import BoardPackError, build_board_pack, resolve_period
 from .helpers.paths import SAMPLE_AS_OF
 from .helpers.rows import good_rows
 
-SHEETS = ["Cover", "Results matrix", "Country progress", "Work plan", "Activities", "Finance", "Flash reports",
+SHEETS = ["Cover", "Theory of change", "Results matrix", "Country progress", "Work plan", "Activities", "Finance", "Flash reports",
           "Charts"]
-SECTIONS = ["Results matrix, 2014/15 H2", "Country progress, 2014/15 H2", "Work plan status",
+SECTIONS = ["Theory of change, 2014/15 H2", "Results matrix, 2014/15 H2", "Country progress, 2014/15 H2", "Work plan status",
             "Finance summary (USD), programme year 2014/15", "Flash reports, 2014/15 H2"]
 PERIOD = "2014/15 H2"
 

@@ -378,6 +378,45 @@ def test_the_indicators_page_follows_a_trajectory_across_phases(tmp_path, write_
     assert any("Across the phases II, III: indicator 1.1 then 1.5" in caption for caption in captions)
 
 
+THREE_PHASES = (TWO_PHASES[0], TWO_PHASES[1].replace("end = 2022-12-31", """end = 2020-12-31
+year_start_month = 1
+reporting = "quarter"
+
+[[phases]]
+code = "IV"
+name = "Phase IV"
+start = 2021-01-01
+end = 2022-12-31"""))
+
+
+def test_a_line_is_followed_back_through_every_phase_and_a_continues_not_found_is_said(tmp_path, write_workbook):
+    """Phase IV's 1.8 continues Phase III's 1.5, which continues Phase II's 1.1: one line named 1.1. A Continues
+    naming no indicator of the phase before (for that country), or given in the first phase, loads with a
+    warning at the indicator's first row, and its line keeps the code as written."""
+    path = bundled_with(tmp_path, THREE_PHASES)
+    first = good_rows()["results"][0]  # Jamaica's 1.1, Phase II
+    rows = [dict(first, period="2014/15 H1", target=1, actual=1),
+            dict(first, indicator_code="1.2", period="2014/15 H1", target=1, actual=1, continues="1.0"),
+            dict(first, indicator_code="1.5", period="2019 Q1", target=3, actual=3, continues="1.1"),
+            dict(first, indicator_code="1.8", period="2021 Q1", target=5, actual=5, continues="1.5"),
+            dict(first, indicator_code="1.9", period="2021 Q2", target=5, actual=5, continues="1.7")]
+    database = tmp_path / "w.duckdb"
+    summary = run_load([write_workbook({"results": rows})], database, as_of=dt.date(2022, 6, 30), programme=path)
+    assert not summary.rejected
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT indicator_code, phase, trajectory_code FROM indicator_progress "
+                                  "ORDER BY period_start, indicator_code").fetchall() == [
+            ("1.1", "II", "1.1"), ("1.2", "II", "1.0"), ("1.5", "III", "1.1"), ("1.8", "IV", "1.1"),
+            ("1.9", "IV", "1.7")]
+    said = [w.message for w in summary.warnings if w.kind == "continues"]
+    assert said == [
+        ("report.xlsx › Results matrix › row 3 › column Continues: indicator 1.2 (Jamaica) continues '1.0', but Phase II is the first phase of this programme: "
+         "there is nothing before it to continue"),
+        ("report.xlsx › Results matrix › row 6 › column Continues: indicator 1.9 (Jamaica) continues '1.7', but Phase III has no indicator '1.7' for Jamaica "
+                         "in this warehouse: the line is named '1.7' and starts in Phase IV here (load Phase III's "
+                         "Results matrix with it, or correct the code)")]
+
+
 @pytest.mark.parametrize("value, kept", [("10.7", "10.7"), ("10.7; 17.18", "10.7; 17.18"), ("10.7, 10.c 10.7", "10.7; 10.c")])
 def test_an_indicator_names_its_own_sdg_targets(value, kept):
     from etl.parse import parse_sdg_targets

@@ -114,3 +114,35 @@ def test_a_year_is_named_as_the_programme_counts_it(phase_two, calendar_programm
     assert wording.year_noun(calendar_programme) == "calendar year"
     assert wording.year_named(calendar_programme, "2021") == "calendar year 2021"
     assert wording.year_noun(calendar_programme, capital=True) == "Calendar year"
+
+
+@pytest.fixture(scope="module")
+def mixed_calendars(tmp_path_factory):
+    """Phase II (February years, half-years) followed by a Phase III of calendar years and quarters, while
+    [calendar] keeps February: the wording follows each phase, never the [calendar] default alone."""
+    document = bundled()
+    document["phases"].append(dict(code="III", name="Phase III", start=dt.date(2019, 1, 1),
+                                   end=dt.date(2022, 12, 31), year_start_month=1, reporting="quarter"))
+    return read_programme(write_programme(tmp_path_factory.mktemp("mixed") / "mixed.toml", document))
+
+
+def test_phases_with_different_calendars_are_worded_by_the_phase_of_the_year(mixed_calendars):
+    assert mixed_calendars.year_start_month == 2  # the [calendar] default, which Phase III overrides
+    assert wording.year_kind(mixed_calendars, 2015) == "programme year, Feb–Jan"
+    assert wording.year_kind(mixed_calendars, 2020) == "calendar year"
+    assert wording.period_kind(mixed_calendars, 2015) == "half-year"
+    assert wording.period_kind(mixed_calendars, 2020) == "quarter"
+    # Without a year, nothing claims one calendar for both phases.
+    assert wording.year_months(mixed_calendars) is None
+    assert wording.year_noun(mixed_calendars) == "year"
+    assert wording.year_kind(mixed_calendars) == "year"
+    assert wording.year_title(mixed_calendars) == "Year"
+    assert wording.period_kind(mixed_calendars) == "reporting period"
+    assert wording.period_choices(mixed_calendars) == (
+        "A half-year, or a programme year (February – January) in Phase II; "
+        "a quarter, or a calendar year in Phase III")
+
+
+def test_period_choices_of_one_calendar(phase_two, calendar_programme):
+    assert wording.period_choices(phase_two) == "A half-year, or a programme year (February – January)"
+    assert wording.period_choices(calendar_programme) == "A quarter, or a calendar year"

@@ -69,10 +69,12 @@ SELECT indicator_code, indicator_title, output_code, country, period_start, peri
        period, programme_year, direction, end_target,
        baseline AS baseline_original, baseline_year, baseline_adjusted IS NOT NULL AS baseline_is_adjusted,
        baseline_adjustment_note, elapsed_fraction, round(ratio, 4) AS progress_ratio,
-       means_of_verification, comment, phase, coalesce(continues, indicator_code) AS trajectory_code,
+       means_of_verification, comment, phase, t.trajectory_code,
        coalesce(string_split(sdg_targets, '; '), []::VARCHAR[]) AS sdg_targets,
        source_file, source_sheet, source_row
-FROM rated;
+FROM rated
+JOIN (SELECT country, phase, indicator_code, trajectory_code FROM indicator_trajectories) t
+     USING (country, phase, indicator_code);
 
 CREATE VIEW activity_status AS
 SELECT a.activity_code, a.activity_title, a.output_code, a.country, a.lead_agency,

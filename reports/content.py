@@ -227,11 +227,13 @@ def _theory_of_change(cursor, scope, names) -> Section:
     nodes = queries.theory_of_change(cursor, scope, False)
     where = names.get(scope.country, scope.country) if scope.country else "all countries together"
     columns = [Column("level", "Level", "label", 8), Column("code", "Code", "label", 6),
-               Column("parent", "Serves", "label", 6), Column("title", "Result", "text", 40),
+               Column("parent", "Serves", "label", 8), Column("title", "Result", "text", 40),
                Column("status", "Status", "status", 12), Column("on_track", "On track", "int", 8),
                Column("at_risk", "At risk", "int", 8), Column("off_track", "Off track", "int", 8),
                Column("no_data", "No data", "int", 8), Column("sdg_targets", "SDG targets", "label", 10),
                Column("assumptions", "Assumptions", "text", 30)]
+    # columns the programme file leaves empty (no SDG target, no assumption) are left out
+    columns = [c for c in columns if c.key not in ("sdg_targets", "assumptions") or nodes[c.key].fillna("").ne("").any()]
     nodes = nodes.assign(level=nodes["level"].str.capitalize())
     tables = [Table("Results chain", nodes, columns)]
     progress = queries.sdg_target_progress(cursor, scope)

@@ -5,6 +5,7 @@ import dataclasses
 import streamlit as st
 
 from etl import statuses
+from etl.reference import GLOBAL
 from mm_core import charts, metrics, queries, wording
 from mm_dashboard import ui
 from mm_dashboard.data import load, programme
@@ -26,7 +27,9 @@ else:
              caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date.")
 
 countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
-names = dict(zip(countries["country"], countries["name"]))
+outputs = load(queries.outputs)
+# the global level has a page of its own too: its outputs, flash report, milestones and money
+names = {**dict(zip(countries["country"], countries["name"])), GLOBAL: wording.global_level_label(outputs)}
 default = scope.country if scope.country in names else next(iter(names), None)
 if default is None:
     st.stop()
@@ -37,11 +40,17 @@ if scope.country in names:
 country = st.selectbox("Country", list(names), format_func=names.get, key="country_page_choice",
                        disabled=scope.country in names,
                        help="Follows the sidebar's country filter when one is chosen")
-profile = load(queries.country_profile, country).iloc[0]
 country_scope = dataclasses.replace(scope, country=country)
-
-st.header(ui.literal(profile["name"]))
-st.caption(f"{ui.literal(profile['region'])} · government lead partner: {ui.literal(profile['government_lead'])}")
+if country == GLOBAL:
+    profile = {"name": names[GLOBAL]}
+    st.header(ui.literal(profile["name"]))
+    st.caption(ui.literal(wording.output_scopes(outputs)) + ": the global level reports its outputs' indicators, "
+               "activities, money, milestones and flash report as a country does.")
+else:
+    profile = load(queries.country_profile, country).iloc[0]
+    st.header(ui.literal(profile["name"]))
+    st.caption(f"{ui.literal(profile['region'])} · government lead partner: "
+               f"{ui.literal(profile['government_lead'])}")
 
 st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)

@@ -94,20 +94,28 @@ def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
     ).properties(width=WIDE, height=alt.Step(26))
 
 
+PROGRESS_FLOOR, PROGRESS_CEILING = 50, 150  # % of the expected progress drawn on the bars' axis
+
+
 def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
     """One bar per indicator: progress made as a share of the progress expected by the period's end
-    (100% = on target), coloured by status; values and units in the tooltip."""
+    (100% = on target), coloured by status; values and units in the tooltip. An indicator that went backwards
+    (below its baseline) gets a bar to the left of 0, so the worst never look empty; bars are drawn from
+    -PROGRESS_FLOOR % to PROGRESS_CEILING % and the tooltip gives the true share."""
     data = indicators.copy()
     data["label"] = data["indicator_code"] + " · " + data["country"] + " · " + data["indicator_title"].str.slice(0, 60)
-    data["progress_percent"] = (data["progress_ratio"].clip(lower=0, upper=1.5) * 100).round(1)
-    data = data[["label", "indicator_code", "country", "status", "progress_percent", "baseline", "target", "actual",
-                 "unit"]]
-    tooltip = ["label:N", "status:N", alt.Tooltip("progress_percent:Q", title="% of expected progress"),
+    data["progress_true"] = (data["progress_ratio"] * 100).round(1)
+    data["progress_percent"] = data["progress_true"].clip(lower=-PROGRESS_FLOOR, upper=PROGRESS_CEILING)
+    data = data[["label", "indicator_code", "country", "status", "progress_percent", "progress_true", "baseline",
+                 "target", "actual", "unit"]]
+    tooltip = ["label:N", "status:N", alt.Tooltip("progress_true:Q", title="% of expected progress"),
                "baseline:Q", "target:Q", "actual:Q", "unit:N"]
+    backwards = bool((data["progress_percent"] < 0).any())
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
-        x=alt.X("progress_percent:Q", title="Progress towards the period target (%)",
-                scale=alt.Scale(domain=[0, 150])),
+        x=alt.X("progress_percent:Q", title="Progress towards the period target (%; below 0: went backwards)"
+                if backwards else "Progress towards the period target (%)",
+                scale=alt.Scale(domain=[-PROGRESS_FLOOR if backwards else 0, PROGRESS_CEILING])),
         color=alt.Color("status:N", scale=status_scale(), title="Status"),
         tooltip=tooltip)
     target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 3], color="#000000").encode(x="x:Q")

@@ -59,6 +59,18 @@ def test_indicator_progress_bars_cap_progress_and_mark_the_target():
     assert [r["x"] for r in rows(chart_spec) if "x" in r] == [100]
 
 
+def test_an_indicator_that_went_backwards_gets_a_bar_left_of_zero():
+    data = pd.DataFrame({"indicator_code": ["1.1", "1.2"], "country": ["JAM", "JAM"],
+                         "indicator_title": ["Policies", "Communes"], "status": ["on track", "off track"],
+                         "progress_ratio": [1.0, -0.8], "baseline": [0, 10], "target": [4, 20], "actual": [4, 2],
+                         "unit": ["policies", "communes"]})
+    chart_spec = spec(charts.indicator_progress_bars(data))
+    drawn = {r["label"]: (r["progress_percent"], r["progress_true"]) for r in rows(chart_spec) if "label" in r}
+    assert drawn == {"1.1 · JAM · Policies": (100.0, 100.0), "1.2 · JAM · Communes": (-50.0, -80.0)}
+    assert chart_spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-50, 150]
+    assert "went backwards" in chart_spec["layer"][0]["encoding"]["x"]["title"]
+
+
 def trajectory(adjusted: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "period": ["2014/15 H1", "2014/15 H2"], "period_start": [dt.date(2014, 2, 1), dt.date(2014, 8, 1)],

@@ -4,7 +4,7 @@ against resources. All amounts in US dollars, converted with the shipped rate ta
 import streamlit as st
 
 from mm_core import charts, metrics, queries, wording
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -28,13 +28,22 @@ columns[2].metric("Delivery (spent ÷ budget)",
 overspent = lines[lines["is_overspent"]]
 columns[3].metric("Overspent lines", len(overspent))
 
+chosen_year = wording.year_named(the_programme, filters.year_label(scope.programme_year))
+# the sidebar's period names a year: the grouped figures and the lines follow it, or show every year, and say which
+years = st.segmented_control("Years", ["chosen", "all"], default="chosen", key="money_years",
+                             format_func={"chosen": chosen_year[0].upper() + chosen_year[1:],
+                                          "all": f"All years ({phases} to date)"}.get) or "chosen"
+year = scope.programme_year if years == "chosen" else None
+covers = chosen_year if year is not None else f"all {wording.year_noun(the_programme)}s of {phases} to date"
+st.caption(f"The four figures above cover {ui.literal(phases)} to date, every year; the chart and the "
+           f"expenditure lines below cover {ui.literal(covers)}.")
 labels = {"output": "Output", "country": "Country", "agency": "Agency",
           "year": wording.year_noun(the_programme, capital=True)}
 dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
                                  key="money_dimension") or "output"
-grouped = load(queries.finance_by, scope, dimension)
+grouped = load(queries.finance_by, scope, dimension, year)
 ui.chart(charts.money_bars, grouped, labels[dimension],
-         caption=f"Budget, funds received and expenditure, all {wording.year_noun(the_programme)}s.")
+         caption=f"Budget, funds received and expenditure, {ui.literal(covers)}.")
 ui.table(grouped.rename(columns={"group": labels[dimension]}), f"money by {dimension}",
          column_config=ui.money_columns())
 
@@ -59,9 +68,9 @@ with right:
                  "below it, less. Circle size: budget.")
 
 if not overspent.empty:
-    st.subheader("Overspent lines")
+    st.subheader("Overspent lines, all years")
     ui.table(overspent[["country", "output_code", "agency", "programme_year", "budget_usd", "expenditure_usd",
                         "comment"]], "overspent lines", column_config=ui.money_columns())
-st.subheader("All expenditure lines")
-ui.table(lines, "expenditure lines",
+st.subheader(f"Expenditure lines, {ui.literal(covers)}")
+ui.table(load(queries.finance_lines, scope, year), "expenditure lines",
          column_config=ui.money_columns())

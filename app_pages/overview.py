@@ -28,7 +28,10 @@ for column, status in zip(columns, charts.STATUS_ORDER):
     column.metric(status.capitalize(), int(counts.get(status, 0)),
                   help="Judged against the progress expected by the as-of date; see docs/schema.md")
 
-st.subheader("Delivery")
+st.subheader(f"Delivery, as of {info['as_of_date']:%d %B %Y}")
+st.caption(f"Activities: the work plan's status on the as-of date, every activity in the filters, whatever period "
+           f"is chosen. Budget delivered: {phases} to date. The four money figures below: "
+           f"{ui.literal(wording.year_named(the_programme, filters.year_label(scope.programme_year)))} only.")
 columns = st.columns(4)
 total_activities = int(activities["activities"])
 columns[0].metric("Activities completed", f"{int(activities['completed'])} / {total_activities}")

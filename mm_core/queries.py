@@ -173,24 +173,26 @@ FINANCE_DIMENSIONS = {"output": "f.output_code", "country": "f.country", "agency
                       "year": "f.programme_year"}
 
 
-def finance_by(cursor: Cursor, scope: Scope, dimension: str) -> pd.DataFrame:
-    """Budget, received and expenditure (USD, all years) grouped by one of FINANCE_DIMENSIONS."""
+def finance_by(cursor: Cursor, scope: Scope, dimension: str, year: int | None = None) -> pd.DataFrame:
+    """Budget, received and expenditure (USD) grouped by one of FINANCE_DIMENSIONS: of one programme year, or
+    of all years (year None)."""
     column = FINANCE_DIMENSIONS[dimension]  # an identifier from code, never from input
     return cursor.execute(f"""
         SELECT CAST({column} AS VARCHAR) AS "group",
                sum(budget_usd) AS budget_usd, sum(received_usd) AS received_usd,
                sum(expenditure_usd) AS expenditure_usd
-        {FINANCE_IN_SCOPE}
-        GROUP BY 1 ORDER BY 1""", scope.params(*SCOPE)).df()
+        {FINANCE_IN_SCOPE} AND ($year IS NULL OR f.programme_year = $year)
+        GROUP BY 1 ORDER BY 1""", {**scope.params(*SCOPE), "year": year}).df()
 
 
-def finance_lines(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+def finance_lines(cursor: Cursor, scope: Scope, year: int | None = None) -> pd.DataFrame:
+    """The expenditure lines in the filters: of one programme year, or of all years (year None)."""
     return cursor.execute(f"""
         SELECT f.country, f.output_code, f.agency, f.programme_year, f.budget_usd, f.received_usd,
                f.expenditure_usd, f.delivery_rate, f.is_overspent, f.currency, f.budget, f.received,
                f.expenditure, f.fx_rate, f.comment
-        {FINANCE_IN_SCOPE}
-        ORDER BY f.programme_year, f.country, f.output_code, f.agency""", scope.params(*SCOPE)).df()
+        {FINANCE_IN_SCOPE} AND ($year IS NULL OR f.programme_year = $year)
+        ORDER BY f.programme_year, f.country, f.output_code, f.agency""", {**scope.params(*SCOPE), "year": year}).df()
 
 
 def burn_rate(cursor: Cursor, scope: Scope) -> pd.DataFrame:

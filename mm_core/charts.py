@@ -172,22 +172,28 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
 
 
 def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
-    """One country's milestones: when each was due (hollow) and when it was reached (filled)."""
+    """One country's milestones: when each was due (a diamond) and when it was reached (a dot), both coloured by
+    status, so an overdue milestone shows as overdue (as in the matrix) and not like a pending one; the date
+    axis names months with their years."""
     data = milestones[["milestone", "status", "due_date", "achieved_date"]].copy()
     data["due_date"] = pd.to_datetime(data["due_date"])
     data["achieved_date"] = pd.to_datetime(data["achieved_date"])
     order = data.sort_values("due_date")["milestone"].tolist()
-    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    colour = alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
+                       title="Status")
     link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x="due_date:T", x2="achieved_date:T")
-    due = alt.Chart(data).mark_point(shape="diamond", size=90, color="#555555").encode(
-        y=y, x=alt.X("due_date:T", title="Date"), tooltip=["milestone:N", "due_date:T", "status:N"])
+    due = alt.Chart(data).mark_point(shape="diamond", size=110, filled=True, stroke="#333333", strokeWidth=1
+                                     ).encode(y=y, x=alt.X("due_date:T", title="Due (diamond) and reached (dot)",
+                                                             axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+                                              color=colour, tooltip=["milestone:N", "due_date:T", "status:N"])
     reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
-        y=y, x="achieved_date:T",
-        color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
-                        title="Status"),
-        tooltip=["milestone:N", "achieved_date:T", "status:N"])
+        y=y, x="achieved_date:T", color=colour, tooltip=["milestone:N", "achieved_date:T", "status:N"])
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x="as_of:T")
     return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(26))
+
+
+GANTT_ROW = 22  # px per activity: room for a label of the presentation mode's type (16 px)
 
 
 def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
@@ -204,7 +210,8 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
                "actual_until", "actual_end", "percent_complete", "is_overdue", "overdue_flag", "lead_agency"]
     data = data[columns]
     order = data["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+    # every bar labelled: a band axis may otherwise drop every other label where rows are close
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=ACTIVITY_STATUS_ORDER, range=ACTIVITY_STATUS_COLORS),
                        title="Status")
     tooltip = ["label:N", "status:N", "lead_agency:N", alt.Tooltip("planned_start:T", title="Planned start"),
@@ -219,7 +226,7 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
         shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x="planned_end:T", tooltip=tooltip)
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00", strokeWidth=2
                                                                                 ).encode(x="as_of:T")
-    return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(18))
+    return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(GANTT_ROW))
 
 
 def gantt_selection(activities: pd.DataFrame, limit: int) -> pd.DataFrame:

@@ -267,3 +267,29 @@ def test_indicator_parts_bars_show_target_and_actual_per_category_in_their_order
     assert chart_spec["facet"]["row"]["sort"] == ["female", "male"]
     assert sorted((row["category"], row["measure"], row["value"]) for row in rows(chart_spec)) == [
         ("female", "Actual", 93.0), ("female", "Target", 88.0), ("male", "Target", 89.0)]
+
+
+def test_the_milestone_timeline_colours_overdue_due_dates_and_names_years():
+    data = pd.DataFrame({"milestone": ["Inception workshop", "Baseline study", "Steering committee"],
+                         "status": ["achieved", "overdue", "pending"],
+                         "due_date": [dt.date(2014, 4, 30), dt.date(2014, 10, 31), dt.date(2018, 4, 30)],
+                         "achieved_date": [dt.date(2014, 4, 20), None, None]})
+    chart_spec = spec(charts.milestone_timeline(data, dt.date(2017, 7, 31)))
+    link, due, reached, today = chart_spec["layer"]
+    assert due["encoding"]["color"]["field"] == "status"
+    assert due["encoding"]["color"]["scale"]["domain"] == charts.MILESTONE_STATUS_ORDER
+    colours = dict(zip(charts.MILESTONE_STATUS_ORDER, due["encoding"]["color"]["scale"]["range"]))
+    assert colours["overdue"] != colours["pending"]
+    assert due["encoding"]["x"]["axis"]["format"] == "%b %Y"
+    assert due["encoding"]["y"]["axis"]["labelOverlap"] is False
+
+
+def test_the_gantt_labels_every_row():
+    data = pd.DataFrame({
+        "country": ["SRB"] * 3, "activity_code": ["1.1.1", "1.1.2", "1.1.3"], "activity_title": ["A", "B", "C"],
+        "status": ["completed", "ongoing", "planned"], "planned_start": [dt.date(2014, 4, 1)] * 3,
+        "planned_end": [dt.date(2014, 6, 30)] * 3, "actual_start": [None] * 3, "actual_end": [None] * 3,
+        "percent_complete": [100, 40, 0], "is_overdue": [False] * 3, "lead_agency": ["UNDP"] * 3})
+    chart_spec = spec(charts.gantt(data, dt.date(2016, 1, 31)))
+    assert chart_spec["layer"][0]["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert chart_spec["height"] == {"step": charts.GANTT_ROW} and charts.GANTT_ROW >= 16 + 4

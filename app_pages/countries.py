@@ -87,7 +87,7 @@ milestones = load(queries.milestone_matrix, country)
 if not milestones.empty:
     st.subheader("Milestones timeline")
     ui.chart(charts.milestone_timeline, milestones, info["as_of_date"],
-             caption="Diamond: due date; dot: date reached; both coloured by status (orange: overdue); red rule: as-of date.")
+             caption="Diamond: due date; dot: date reached; both coloured by status (legend); red rule: as-of date.")
 
 st.subheader("Indicators in detail")
 ui.table(load(queries.indicator_table, country_scope)[["output_code", "indicator_code", "indicator_title", "baseline",

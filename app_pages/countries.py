@@ -74,7 +74,7 @@ with left:
                 unsafe_allow_html=True)
     activity = load(queries.activity_counts, country_scope).iloc[0]
     st.metric("Activities completed", f"{int(activity['completed'])} / {int(activity['activities'])}")
-    st.metric("Activities delayed or overdue", int(activity["delayed_or_overdue"]))
+    st.metric("Activities delayed or overdue", int(activity["delayed_or_overdue"]), help=metrics.delays(activity))
 with right:
     money = load(queries.finance_totals, country_scope).iloc[0]
     st.subheader("Money")

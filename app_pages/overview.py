@@ -23,6 +23,8 @@ inception = load(queries.inception_summary, scope).iloc[0]
 inception_deadline = load(queries.inception_deadline).iloc[0]["deadline"]
 
 st.subheader(f"Indicators, {ui.literal(scope.period)}")
+st.caption("Each indicator counted once for every country that reports it (and once for the global level), "
+           f"{int(counts.sum()):,} in these filters.")
 columns = st.columns(4)
 for column, status in zip(columns, charts.STATUS_ORDER):
     column.metric(status.capitalize(), int(counts.get(status, 0)),
@@ -36,7 +38,7 @@ columns = st.columns(4)
 total_activities = int(activities["activities"])
 columns[0].metric("Activities completed", f"{int(activities['completed'])} / {total_activities}")
 columns[1].metric("Activities delayed or overdue", int(activities["delayed_or_overdue"]),
-                  help="Status 'delayed', or past the planned end and neither completed nor cancelled")
+                  help=f"{metrics.delays(activities)}: {int(activities['delayed_or_overdue'])} activities")
 complete, countries = int(inception["complete"]), int(inception["countries"])
 columns[2].metric("Inception completed in year 1",
                   f"{complete} / {countries} ({ui.percent(metrics.inception_share(inception))})",

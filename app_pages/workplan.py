@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mm_core import charts, queries
+from mm_core import charts, metrics, queries
 from mm_dashboard import ui
 from mm_dashboard.data import load
 
@@ -24,6 +24,8 @@ columns[1].metric("Completed", int(counts["completed"]))
 columns[2].metric("Delayed", int(counts["delayed"]))
 columns[3].metric("Overdue", int(counts["overdue"]),
                   help=f"Past the planned end on {info['as_of_date']:%d %b %Y} and neither completed nor cancelled")
+st.caption(f"{metrics.delays(counts)}: {int(counts['delayed_or_overdue'])} delayed or overdue, as the overview "
+           f"counts them; status on {info['as_of_date']:%d %B %Y}, whatever period is chosen.")
 
 statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, default=charts.ACTIVITY_STATUS_ORDER,
                           key="workplan_statuses")

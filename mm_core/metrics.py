@@ -47,3 +47,13 @@ def inception_share(inception: Mapping[str, Any]) -> float | None:
     """Countries whose inception was complete in year 1 ÷ programme countries (a row of
     queries.inception_summary)."""
     return share(inception["complete"], inception["countries"])
+
+
+def delays(counts: Mapping[str, Any]) -> str:
+    """How 'delayed or overdue' splits (a row of queries.activity_counts), so that the overview's one figure, the
+    work plan's two and the needs-attention list's overdue count read as the same facts: '20 with the status
+    delayed, 32 past their planned end (19 both)'."""
+    delayed, overdue, either = (int(counts[k]) for k in ("delayed", "overdue", "delayed_or_overdue"))
+    both = delayed + overdue - either
+    return (f"{delayed} with the status delayed, {overdue} past their planned end and neither completed nor "
+            f"cancelled" + (f" ({both} both)" if both else ""))

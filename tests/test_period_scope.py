@@ -45,3 +45,24 @@ def test_the_overview_says_what_its_delivery_figures_cover(sample_database, app_
     assert "the work plan's status on the as-of date, every activity in the filters, whatever period is chosen" \
         in captions
     assert "programme year 2014/15 only" in captions
+
+
+def test_the_delay_figures_of_every_page_read_as_the_same_facts(sample_database, app_for):
+    """Overview 'delayed or overdue 33', Work plan 'Delayed 20 / Overdue 32', needs attention '32 overdue': each
+    page says how they relate (19 are both), from one rule (metrics.delays)."""
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        counts = queries.activity_counts(connection.cursor(), queries.Scope("2016/17 H2", 2016)).iloc[0]
+    delayed, overdue, either = (int(counts[k]) for k in ("delayed", "overdue", "delayed_or_overdue"))
+    assert either < delayed + overdue  # some activities are both: the figures differ without being wrong
+    sentence = (f"{delayed} with the status delayed, {overdue} past their planned end and neither completed nor "
+                f"cancelled ({delayed + overdue - either} both)")
+    overview = app_for(sample_database, query={"period": "2016/17 H2"})
+    metric = next(m for m in overview.metric if m.label == "Activities delayed or overdue")
+    assert int(metric.value) == either and sentence in metric.help
+    assert f"{int(sum(int(m.value) for m in overview.metric[:4])):,} in these filters" in " ".join(
+        c.value for c in overview.caption)
+    workplan = app_for(sample_database, query={"period": "2016/17 H2"}, page="app_pages/workplan.py")
+    shown = {m.label: m.value for m in workplan.metric}
+    assert (int(shown["Delayed"]), int(shown["Overdue"])) == (delayed, overdue)
+    assert any(f"{sentence}: {either} delayed or overdue, as the overview counts them" in as_shown(c.value)
+               for c in workplan.caption)

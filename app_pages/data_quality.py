@@ -42,7 +42,8 @@ if warnings.empty:
 else:
     st.markdown("Loaded, but worth a look: hidden sheets and rows that were **not** used, values filled in "
                 "(a country from a title row, a default status) and text kept beside a number.")
-    st.dataframe(warnings.groupby(["file", "kind"]).size().rename("warnings").reset_index(), hide_index=True)
+    ui.table(warnings.groupby(["file", "kind"]).size().rename("warnings").reset_index(), "warnings by file",
+             column_config={"file": "File", "kind": "Kind", "warnings": "Warnings"})
     with st.expander("Every warning"):
         ui.table(warnings, "load warnings")
 
@@ -60,7 +61,8 @@ else:
     missing = completeness[~completeness[kind]]
     st.markdown(f"**{len(missing)}** country-periods without {kinds[kind].lower()} "
                 f"(expenditure counts per {wording.year_noun(programme())}).")
-    st.dataframe(matrix.map(lambda sent: "✓ sent" if sent else "✗ missing"), width="stretch")
+    ui.table(matrix.map(lambda sent: "✓ sent" if sent else "✗ missing").rename_axis(None, axis=1).reset_index()
+             .rename(columns={"name": "Country"}), f"completeness {kind}")
     ui.table(missing[["name", "period"]].rename(columns={"name": "Country", "period": "Period"}),
              f"missing {kind}")
 

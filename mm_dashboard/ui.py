@@ -66,6 +66,13 @@ ACTIVITY_COLUMNS = {
     "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",
     "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
 }
+# Headers for columns a table's own configuration does not name; any other column is titled from its name
+# ('source_file' -> 'Source file'), so no table shows a database column name.
+COLUMN_LABELS = {"country": "Country", "name": "Name", "output_code": "Output", "agency": "Agency",
+                 "comment": "Comment", "is_overspent": "Overspent", "currency": "Currency", "budget": "Budget",
+                 "received": "Received", "expenditure": "Expenditure", "sha256": "SHA-256", "row": "Row",
+                 "values_json": "Row as typed", "source_file": "File", "source_sheet": "Sheet", "source_row": "Row"}
+MISSING = "—"  # what a table shows for a missing value (Streamlit would write 'None')
 ARROW_DATE = "date32[pyarrow]"  # a date column as Streamlit sends it (pyarrow comes with Streamlit)
 BADGE_SYMBOL = {**statuses.symbols("indicator"), **statuses.symbols("country")}  # data/reference/statuses.csv
 
@@ -133,12 +140,23 @@ def with_dates(frame: pd.DataFrame) -> pd.DataFrame:
 def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, height: int | None = None) -> None:
     """A table and a button to download exactly it as CSV."""
     frame = with_dates(frame)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config,
-                 height=height if height else "auto")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=labelled(frame, column_config),
+                 height=height if height else "auto", placeholder=MISSING)
     # The CSV is made when the button is pressed, not on every run of the page.
     st.download_button(f"Download {literal(name)} (CSV)", lambda: safe_csv(frame), file_name=f"{_slug(name)}.csv",
                        mime="text/csv", key=f"download_{_slug(name)}", icon=":material/download:",
                        on_click="ignore")
+
+
+def labelled(frame: pd.DataFrame, column_config: dict | None) -> dict:
+    """`column_config` with a header for every other column of `frame`: COLUMN_LABELS', else its name as words."""
+    config = dict(column_config or {})
+    for column in frame.columns:
+        if column not in config:
+            name = str(column)
+            config[column] = COLUMN_LABELS.get(name) or (name.replace("_", " ").capitalize() if name.islower()
+                                                         or "_" in name else name)
+    return config
 
 
 def _slug(name: str) -> str:

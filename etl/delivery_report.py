@@ -34,7 +34,7 @@ from . import spec
 from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import Vocabulary, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .layout import HeaderMatch, RawSheet, SheetContext, sheet_context, skipped_rows_warnings, row_ranges
+from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .parse import CENT, clean_text, is_blank, parse_number
 from .reference import Reference
 from .transform import RejectedRow
@@ -107,8 +107,11 @@ class DeliveryReportReader:
         return values[position] if position is not None and position < len(values) else None
 
     def _values(self, values: list[Any]) -> dict[str, str]:
-        return {clean_text(self.header[p]) if p < len(self.header) and not is_blank(self.header[p]) else f"column {p + 1}":
-                clean_text(cell) for p, cell in enumerate(values) if not is_blank(cell)}
+        """A row's cells as typed, by header (a column without a header by its number): what a rejection keeps."""
+        def name(p: int) -> str:
+            given = p < len(self.header) and not is_blank(self.header[p])
+            return clean_text(self.header[p]) if given else f"column {p + 1}"
+        return {name(p): clean_text(cell) for p, cell in enumerate(values) if not is_blank(cell)}
 
     def _reject(self, number: int, values: list[Any], problems: list[tuple[str, Any, str]]) -> None:
         self.rejected.append(RejectedRow(
@@ -265,11 +268,10 @@ class DeliveryReportReader:
                 given = total.amounts.get(role) or Decimal(0)
                 summed = sum((line.amounts[role] for line in covered), Decimal(0))
                 if given != summed:
-                    rows = row_ranges([line.number for line in covered]) or "none"
                     what = ("the sum of the report's account lines" if total.grand
                             else "the sum of the account lines since the subtotal before it")
                     problems.append((self._header(role, role), total.cells.get(self.roles[role]),
-                                     f"{what} (rows {rows}), {summed:,.2f}: "
+                                     f"{what} ({_rows(covered)}), {summed:,.2f}: "
                                      f"the {'grand total' if total.grand else 'subtotal'} '{total.label}' says "
                                      f"{given:,.2f}, a difference of {given - summed:,.2f}; correct the report "
                                      "or export it again"))
@@ -293,15 +295,15 @@ class DeliveryReportReader:
                 mapped[(award, normalise(its_lines[0].activity))] = found
                 continue
             activity = its_lines[0].activity
-            rows = row_ranges([line.number for line in its_lines])
+            rows = _rows(its_lines)
             if mapping.path is not None:
                 expected = (f"an activity of the mapping file {mapping.path}: add the line '{activity},<output>' "
-                            f"to it (the activity's account lines: rows {rows})")
+                            f"to it (the activity's account lines: {rows})")
             else:
                 expected = (f"an activity with an output: no mapping file was found for "
                             f"{'award ' + award if award else 'this report'}; create "
                             f"{where_to_write(self.path, award)} with the lines 'activity,output,agency' and "
-                            f"'{activity},<output>,' (the activity's account lines: rows {rows})")
+                            f"'{activity},<output>,' (the activity's account lines: {rows})")
             first = its_lines[0].number
             self._reject(first, list(self.rows[first - 1]), [(self._header("activity", "Activity"), activity,
                                                                expected)])
@@ -349,7 +351,7 @@ class DeliveryReportReader:
                        f"commitments are not expenditure and were not loaded: {total:,.2f}"
                        f"{' ' + clean_text(report.currency) if report.currency else ''} on {len(committed)} account "
                        f"line{'' if len(committed) == 1 else 's'}"
-                       f"{' (rows ' + row_ranges([l.number for l in committed]) + ')' if committed else ''}",
+                       f"{' (' + _rows(committed) + ')' if committed else ''}",
                        self.match.index + 1, header)
         unused = [self._header(role, role) for role in AMOUNT_ROLES + LABEL_ROLES
                   if role in self.roles and role not in CHECKED_ROLES + ("activity", "commitments")]
@@ -399,11 +401,15 @@ def read_report(path: Path | None, file: str, sheet: str, rows: list[list[Any]],
     return DeliveryReportReader(path, file, sheet, rows, match, reference, hidden_rows).read()
 
 
+def _rows(lines: list[Line]) -> str:
+    """'row 15', 'rows 8-10, 12', 'no row'."""
+    if not lines:
+        return "no row"
+    return f"row{'s' if len(lines) > 1 else ''} {row_ranges([line.number for line in lines])}"
+
+
 def _lines_comment(lines: list[Line]) -> str:
-    count = len(lines)
-    rows = row_ranges([line.number for line in lines])
-    return (f"delivery report, {count} account line{'s' if count > 1 else ''} "
-            f"(row{'s' if count > 1 else ''} {rows})")
+    return f"delivery report, {len(lines)} account line{'s' if len(lines) > 1 else ''} ({_rows(lines)})"
 
 
 def _year_of(value: Any) -> int | None:

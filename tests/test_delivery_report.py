@@ -118,6 +118,17 @@ def test_other_ways_of_writing_the_totals(inputs, database, subtotal_label, gran
     assert loaded(database) == LOADED
 
 
+def test_an_activity_written_once_covers_the_lines_below_it(inputs, database):
+    rows = cdr_rows()
+    for number in (9, 10, 13):  # ACTIVITY1's second and third lines, ACTIVITY2's second: blank, as a pivot
+        rows[number - 1][0] = None
+    write_cdr_xlsx(inputs / "cdr.xlsx", rows)
+    write_mapping(inputs)
+    summary = run_load([inputs], database)
+    assert problems(summary) == []
+    assert loaded(database) == LOADED
+
+
 def test_the_command_line_loads_a_folder(inputs, database, capsys):
     write_cdr_xlsx(inputs / "jamaica-cdr-2016.xlsx")
     write_mapping(inputs)
@@ -162,7 +173,7 @@ def test_an_activity_without_an_output_is_an_error_naming_the_mapping_file(input
     assert problems(summary) == [(
         "cdr.xlsx", "CDR", 15, "Activity", "'ACTIVITY3'",
         f"an activity of the mapping file {mapping}: add the line 'ACTIVITY3,<output>' to it (the activity's "
-        "account lines: rows 15)")]
+        "account lines: row 15)")]
     assert loaded(database) == []
 
 

@@ -12,7 +12,8 @@ import pytest
 
 import etl.delivery_mapping
 from etl.__main__ import main
-from etl.load import run_load
+from etl.load import dry_run, run_load
+from etl.reference import load_reference
 
 from .helpers.inputs_delivery import (AWARD, LINES, MAPPING, cdr_rows, erp_rows, write_cdr_csv, write_cdr_xlsx,
                                       write_csv, write_mapping)
@@ -234,3 +235,20 @@ def test_the_account_lines_are_all_the_report_holds(inputs):
     """The builder's own arithmetic: the sums asserted above are those of its lines."""
     assert sum(line[3] for lines in LINES.values() for line in lines) == pytest.approx(65261.50)
     assert sum(line[2] for lines in LINES.values() for line in lines) == 76000
+
+
+def test_a_mapping_file_named_as_an_input_is_read_with_its_report_not_alone(inputs):
+    """As the Upload page checks an upload of both files: each named, the mapping file among them."""
+    report = write_cdr_xlsx(inputs / "cdr.xlsx")
+    extracted, rows = dry_run([report, write_mapping(inputs)], load_reference())
+    assert [s.file for s in extracted.summaries] == ["cdr.xlsx"]
+    assert rows == {"expenditure": {"cdr.xlsx": 3}}
+
+
+def test_a_mapping_file_with_an_unknown_output_fails_the_load_naming_its_line(inputs, database, capsys):
+    write_cdr_xlsx(inputs / "cdr.xlsx")
+    mapping = write_mapping(inputs, lines=MAPPING[:3] + [("ACTIVITY3", "9", "")])
+    assert main(["load", str(inputs), "--db", str(database), "--quiet"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {mapping}: line 4 (ACTIVITY3): found '9', expected an output number: Output 1, Output 2, Output 3, "
+        "Output 4, Output 5, Output 6, Output 7", "The previous database was left unchanged."]

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import spec
-from .delivery_report import CSV_SHEET, read_report
 from .csv_text import csv_records, decode_text
+from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning
 from .layout import (
     HeaderMatch,

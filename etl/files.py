@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Protocol
 
 from . import cells, spec
-from .delivery_mapping import is_mapping_file
 from .columnar import FastSheet, read_fast, read_fast_csv
+from .delivery_mapping import is_mapping_file
 from .errors import LoadWarning, UnreadableFile
 from .layout import RawSheet
 from .reference import Reference, load_reference

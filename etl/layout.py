@@ -5,6 +5,8 @@ tolerant (docs/schema.md, "Tolerant reading", lists the rules); the rules of lay
 - a sheet is recognised by its name or, failing that, by its header row, found anywhere in the
   first 30 rows; header names are matched case- and space-insensitively against the column's own
   header, its key and the aliases in data/reference/header_aliases.csv;
+- a sheet no kind takes may be a delivery report (a CDR, an ERP export: etl/delivery_words.py), recognised
+  by its header and read as expenditure rows by etl/delivery_report.py;
 - quarter or month columns (Q1 ... Q4, Jan ... Dec) marked with X are a timeframe;
 - a year and a country named in the title rows, the sheet name or the file name are the sheet's context;
 - blank rows, hidden rows and total rows are not loaded, and a warning says so of hidden and total rows

@@ -378,8 +378,8 @@ class DeliveryReportReader:
         built = []
         if self.rejected:
             self._warn("delivery report not loaded",
-                       f"none of its rows was loaded: {len(self.rejected)} row(s) rejected (the rejected rows say why); a delivery "
-                       "report is loaded whole, so that the loaded sums equal its grand total")
+                       f"none of its rows was loaded: {len(self.rejected)} row(s) rejected (the rejected rows say "
+                       "why); a delivery report is loaded whole, so that the loaded sums equal its grand total")
         else:
             built = self.built_rows(report, lines, totals, mapped)
         headers = {"country": self._header("country", "Operating Unit"), "output_code": "Output (mapping file)",

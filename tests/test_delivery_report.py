@@ -150,8 +150,8 @@ def test_a_grand_total_that_differs_from_the_lines_is_an_error_and_nothing_is_lo
         "says 65,000.00, a difference of -261.50; correct the report or export it again")]
     assert loaded(database) == []
     assert [w[4] for w in rows_of_kind(database, "delivery report not loaded")] == [
-        "cdr.xlsx › CDR: none of its rows was loaded: 1 row(s) rejected (the rejected rows say why); a delivery report is loaded "
-        "whole, so that the loaded sums equal its grand total"]
+        "cdr.xlsx › CDR: none of its rows was loaded: 1 row(s) rejected (the rejected rows say why); a delivery "
+        "report is loaded whole, so that the loaded sums equal its grand total"]
     assert rows_of(database, 'SELECT "row", "table", "column" FROM rejected_rows') == [(17, "expenditure",
                                                                                       "Expenditures")]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import spec
 from .csv_text import csv_records, decode_text
+from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning
 from .layout import (
     HeaderMatch,
@@ -49,6 +50,8 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
     recognised = recognise_sheet(file, title, rows, sheet.reference)
     if recognised is None:
         return None
+    if recognised[1].delivery_report:
+        return read_report(sheet.path, file, title, rows, recognised[1], sheet.reference, scan.hidden_rows)
     raw = raw_sheet(file, sheet.reference, title, *recognised, rows, cells.merged_cell_ranges or [],
                     scan.hidden_rows)
     for row, column in scan.uncalculated:
@@ -69,6 +72,8 @@ def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:
     if recognised is None:
         return None
     sheet_spec, match = recognised
+    if match.delivery_report:
+        return read_report(path, file, CSV_SHEET, rows, match, reference)
     return raw_sheet(file, reference, sheet_spec.title, sheet_spec, match, rows)
 
 

@@ -169,6 +169,7 @@ def _first_row_over(table: pa.Table, characters: int) -> int | None:
 def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:
     """A sheet of the template, as the template lays it out, with every required column."""
     return not (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
+                or match.delivery_report
                 or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
                 or any(c.required and c.key not in match.columns for c in sheet_spec.columns))
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from . import cells, spec
 from .columnar import FastSheet, read_fast, read_fast_csv
+from .delivery_mapping import is_mapping_file
 from .errors import LoadWarning, UnreadableFile
 from .layout import RawSheet
 from .reference import Reference, load_reference
@@ -39,7 +40,7 @@ class FastLane:
     workbook scan found), read by fastexcel or pyarrow into Arrow columns (etl/columnar.py)."""
 
     def read_sheet(self, sheet: SheetToRead) -> FastSheet | None:
-        if not sheet.scan.plain:
+        if not sheet.scan.plain or sheet.match.delivery_report:
             return None
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
@@ -107,14 +108,16 @@ def read_file(path: Path, display_name: str | None = None, reference: Reference 
 
 
 def input_files(paths: list[Path]) -> list[Path]:
-    """The files named, and the workbooks, CSVs and IATI XML files inside folders named, in a stable order."""
+    """The files named, and the workbooks, CSVs and IATI XML files inside folders named, in a stable order;
+    not the mapping files of delivery reports (`*.outputs.csv`, etl/delivery_mapping.py)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
+                                and not p.name.startswith(("~$", ".")) and not is_mapping_file(p)))
         elif path.exists():
-            files.append(path)
+            if not is_mapping_file(path):  # a delivery report's mapping file is read with the report
+                files.append(path)
         else:
             raise UnreadableFile(str(path), "no such file or folder")
     return files

@@ -5,6 +5,8 @@ tolerant (docs/schema.md, "Tolerant reading", lists the rules); the rules of lay
 - a sheet is recognised by its name or, failing that, by its header row, found anywhere in the
   first 30 rows; header names are matched case- and space-insensitively against the column's own
   header, its key and the aliases in data/reference/header_aliases.csv;
+- a sheet no kind takes may be a delivery report (a CDR, an ERP export: etl/delivery_words.py), recognised
+  by its header and read as expenditure rows by etl/delivery_report.py;
 - quarter or month columns (Q1 ... Q4, Jan ... Dec) marked with X are a timeframe;
 - a year and a country named in the title rows, the sheet name or the file name are the sheet's context;
 - blank rows, hidden rows and total rows are not loaded, and a warning says so of hidden and total rows
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import spec
+from . import delivery_words, spec
 from .errors import LoadWarning, UnreadableFile
 from .parse import MONTHS, clean_text, is_blank
 from .reference import Reference, load_reference
@@ -71,6 +73,8 @@ class RawSheet:
     warnings: list[LoadWarning] = field(default_factory=list)
     language: str | None = None  # the language its headers are written in (a vocabulary's code: 'fr'), if known
     decimal_hint: str | None = None  # ',' or '.': the decimal mark of that language, where it has one
+    rejected: list = field(default_factory=list)  # rows rejected while reading (etl/transform.py RejectedRow):
+    # a delivery report's lines and totals (etl/delivery_report.py)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class HeaderMatch:
     columns: dict[str, int]
     timeframe: list[TimeframeColumn]
     through_aliases: bool
+    delivery_report: bool = False  # a delivery report's header: `columns` maps its roles (etl/delivery_words.py)
 
 
 def normalise_header(text: Any) -> str:
@@ -171,6 +176,9 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
         match = find_header(sheet_spec, rows, reference)
         if match is not None:
             return sheet_spec, match
+    delivery = find_delivery_header(rows)
+    if delivery is not None:
+        return delivery
     if named is not None:
         raise UnreadableFile(file, _missing_header_reason(named, rows, reference), title)
     return None
@@ -182,7 +190,17 @@ def recognise_csv(rows: list[list[Any]], reference: Reference) -> tuple[spec.She
         match = find_header(sheet_spec, rows, reference)
         if match is not None:
             return sheet_spec, match
-    return None
+    return find_delivery_header(rows)
+
+
+def find_delivery_header(rows: list[list[Any]]) -> tuple[spec.Sheet, HeaderMatch] | None:
+    """A delivery report's header (etl/delivery_words.py): its rows become expenditure rows
+    (etl/delivery_report.py), so it is recognised as an expenditure sheet laid out by others."""
+    found = delivery_words.find_header(rows)
+    if found is None:
+        return None
+    index, roles = found
+    return spec.EXPENDITURE, HeaderMatch(index, roles, [], True, delivery_report=True)
 
 
 def header_texts(header: list[Any], columns: dict[str, int]) -> dict[str, str]:
@@ -246,14 +264,15 @@ def skipped_rows_warnings(file: str, sheet: str, hidden: list[int], totals: list
     warnings = []
     if hidden:
         warnings.append(LoadWarning(file, sheet, None, None, "hidden rows",
-                                    f"hidden row(s) {_row_ranges(hidden)} not loaded: unhide them in Excel to load them"))
+                                    f"hidden row(s) {row_ranges(hidden)} not loaded: unhide them in Excel to load them"))
     for number in totals:
         warnings.append(LoadWarning(file, sheet, number, None, "total row",
                                     "a total row, not loaded (totals are computed from the rows)"))
     return warnings
 
 
-def _row_ranges(numbers: list[int]) -> str:
+def row_ranges(numbers: list[int]) -> str:
+    """Row numbers as ranges: [3, 4, 5, 9] -> '3-5, 9'."""
     ranges, start = [], None
     for index, number in enumerate(numbers):
         if start is None:

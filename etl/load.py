@@ -30,6 +30,7 @@ import pandas as pd
 from . import checks, guard, iati, spec, statuses
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
+from .delivery_mapping import is_mapping_file
 from .parts import check_parts
 from .trajectories import link_trajectories
 from .errors import LoadFailed, LoadWarning, UnreadableFile
@@ -263,6 +264,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL, on the second core; the byte scans
     in one thread of their own), so memory holds three files' rows, not all of them. Once every file is
     in, the cross-row rules run over staging (etl/cross_row.py) and the tables are filled from it."""
+    files = [path for path in files if not is_mapping_file(path)]  # read with its delivery report, not alone
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []

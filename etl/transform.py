@@ -238,6 +238,7 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into)
     into.warnings.extend(raw.warnings)
+    into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
     for row_number, cells in raw.rows:
         problems = RowProblems(raw, row_number)

@@ -27,7 +27,10 @@ files = st.file_uploader("Results matrix, work plan, expenditure, milestones, na
                          "workbooks (.xlsx, .csv) or IATI activity files (.xml)",
                          type=["xlsx", "xlsm", "csv", "xml"], accept_multiple_files=True, key="upload_files")
 if not files:
-    st.info("Get a blank template with `python -m etl template all report.xlsx`.")
+    st.download_button("Download a blank template (every sheet, with the programme's lists)", upload.blank_template,
+                       file_name=upload.TEMPLATE_NAME, key="download_template", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    st.caption("Made for the programme this dashboard serves (also `python -m etl template all report.xlsx`).")
     st.stop()
 
 # The uploads are checked, and loaded, by a child process (mm_core/upload_process.py) in a folder that

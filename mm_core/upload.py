@@ -320,3 +320,18 @@ def place_in_inbox(uploaded: list[Path], database: Path, journal: Path | None = 
         placement.restore()
         raise
     return placement
+
+
+TEMPLATE_NAME = "report-template.xlsx"
+
+
+def blank_template() -> bytes:
+    """A blank workbook of every sheet, with the lists of the programme the loads use (etl/templates.py), as the
+    Upload page offers it for download."""
+    import io
+
+    from etl.templates import build_workbook, kinds_for
+
+    buffer = io.BytesIO()
+    build_workbook(kinds_for("all")).save(buffer)
+    return buffer.getvalue()

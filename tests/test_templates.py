@@ -105,3 +105,18 @@ def test_round_trip_generate_fill_in_excel_style_and_load(tmp_path):
         assert connection.execute("SELECT programme_year, expenditure_usd FROM finance_summary").fetchall()[0] == (
             2015, pytest.approx(12500.5))
         assert connection.execute("SELECT status FROM milestone_status").fetchall() == [("achieved late",)]
+
+
+def test_the_upload_page_offers_the_blank_template_of_every_sheet():
+    import io
+
+    import openpyxl
+
+    from etl.templates import kinds_for
+    from mm_core import upload
+
+    workbook = openpyxl.load_workbook(io.BytesIO(upload.blank_template()))
+    expected = [spec.SHEETS_BY_KIND[kind].title for kind in kinds_for("all")
+                if spec.SHEETS_BY_KIND[kind] in load_reference().sheets]
+    assert [name for name in workbook.sheetnames if name in expected] == expected
+    assert all(workbook[name].max_row >= 1 for name in expected)

@@ -44,6 +44,7 @@ class FastLane:
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
             fast.hidden_rows = sheet.scan.hidden_rows
+            fast.language, fast.decimal_hint = sheet.match.language, sheet.reference.decimal_mark(sheet.match.language)
         return fast
 
     def read_csv(self, path: Path, file: str, reference: Reference) -> FastSheet | None:

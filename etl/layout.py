@@ -209,6 +209,9 @@ def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Refere
     return None
 
 
+SEEN_SHOWN = 15  # header texts a 'no known sheet' message shows
+
+
 @dataclass(frozen=True)
 class NearestKind:
     """For a sheet no kind recognised: the kind its most header-like row comes nearest to (the most required
@@ -222,7 +225,8 @@ class NearestKind:
 
     def describe(self, sheet: str | None = None) -> str:
         where = (f"sheet '{sheet}', " if sheet else "") + f"row {self.row}"
-        seen = ", ".join(f"'{text}'" for text in self.seen)
+        shown = ["".join(c for c in text if c.isprintable())[:40] for text in self.seen[:SEEN_SHOWN]]
+        seen = ", ".join(f"'{text}'" for text in shown if text) + (" ..." if len(self.seen) > SEEN_SHOWN else "")
         if self.sheet_spec is None:
             return f"no row names a known column; the headers seen ({where}): {seen}"
         return (f"nearest is {self.sheet_spec.title!r} ({where}), which lacks {', '.join(self.missing)}; "

@@ -1,7 +1,7 @@
 """The languages workbooks arrive in, as data: one TOML file per language in data/reference/languages/
 (fr.toml, es.toml, ...), each giving the words a sheet written in that language uses: its column names per
 sheet kind, quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'),
-currency names, total words and 'no value' words, and its decimal mark. data/reference/README.md documents
+currency names, country names, total words and 'no value' words, and its decimal mark. data/reference/README.md documents
 the format; a user adds a language by adding a file, with no code.
 
 Words are matched as `fold` gives them: accents, case and spacing ignored (Réalisé = realise).
@@ -49,6 +49,7 @@ class Language:
     currencies: dict[str, str] = field(default_factory=dict)  # folded name -> ISO 4217 code
     total_words: tuple[str, ...] = ()  # folded: 'sous-total'
     no_value: dict[str, str] = field(default_factory=dict)  # folded marker -> meaning
+    countries: dict[str, str] = field(default_factory=dict)  # folded country name -> ISO 3166 alpha-3
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -76,7 +77,8 @@ def read_language(path: Path) -> Language:
     return Language(code, reader.text("name"), mark, path, reader.columns(), reader.numbered("quarters", 4),
                     reader.numbered("months", 12), reader.mapping("agencies"), reader.statuses(),
                     reader.choices(), reader.words("output_words"), reader.mapping("currencies"),
-                    reader.words("total_words"), reader.mapping("no_value"))
+                    reader.words("total_words"), reader.mapping("no_value"),
+                    {name: code.upper() for name, code in reader.mapping("countries").items()})
 
 
 class _Reader:

@@ -432,14 +432,19 @@ def phase_parser(reference: Reference) -> Callable[[Any], str]:
     return choice_parser(reference.programme.recommendation_phases)
 
 
-def country_parser(reference: Reference) -> Callable[[Any], str]:
+def country_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
+    """A programme country by its code or a name (countries.csv, or the sheet's language: 'Maroc'), or GLOBAL."""
     expected = "a programme country (" + ", ".join(sorted(reference.countries)) + ") or GLOBAL"
+    names = {word: code for vocabulary in reference.vocabularies(language) for word, code in vocabulary.countries.items()}
 
     def parse_country(value: Any) -> str:
         text = clean_text(value)
         found = reference.country_lookup.get(text.casefold())
+        named = names.get(fold(text))
+        if found is None and named in reference.countries:
+            found = named
         if found is None:
-            other = reference.world_lookup.get(text.casefold())
+            other = reference.world_lookup.get(text.casefold()) or (named if named in reference.world_names else None)
             if other is not None:
                 raise ValueProblem(value, f"{expected}: '{reference.world_names[other]}' is not a country of this "
                                           f"programme; add it under [[countries]] in "
@@ -560,10 +565,11 @@ def parser_for(column: spec.Column, reference: Reference, language: str | None =
     if column.kind == spec.CHOICE:
         return choice_parser(column.choices, {word: choice for vocabulary in reference.vocabularies(language)
                                               for word, choice in vocabulary.choice_words(column).items()})
-    in_language = {spec.OUTPUT: output_parser, spec.CURRENCY: currency_parser, spec.AGENCY: agency_parser}
+    in_language = {spec.OUTPUT: output_parser, spec.CURRENCY: currency_parser, spec.AGENCY: agency_parser,
+                   spec.COUNTRY: country_parser}
     if column.kind in in_language:
         return in_language[column.kind](reference, language)
-    factories = {spec.COUNTRY: country_parser, spec.PERIOD: period_parser,
+    factories = {spec.PERIOD: period_parser,
                  spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
                  spec.PHASE: phase_parser, spec.DIMENSION: dimension_parser, spec.CATEGORY: category_parser}
     return factories[column.kind](reference)

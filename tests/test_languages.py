@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from etl import spec
@@ -21,11 +22,15 @@ from etl.reference import REFERENCE_DIR, load_reference
 
 from .helpers import inputs_languages as inputs
 from .helpers.lanes import assert_same, load_both
-from .test_tolerant_reading import rows_of
 
 ADVICE = ("; to load a column, name it as the template does or add its header to data/reference/header_aliases.csv "
           "or to a language file (data/reference/languages/)")
 TOTAL = "a total row, not loaded (totals are computed from the rows)"
+
+
+def rows_of(database, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
 
 
 def said(summary) -> list[tuple]:

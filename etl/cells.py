@@ -23,11 +23,13 @@ from .layout import (
     TimeframeColumn,
     blank_to_none,
     header_texts,
+    language_warning,
     recognise_csv,
     recognise_sheet,
     row_skipped,
     sheet_context,
     skipped_rows_warnings,
+    unused_columns_warning,
 )
 from .ooxml import column_letters
 from .parse import is_blank
@@ -90,14 +92,17 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                  for t in match.timeframe]
     headers = header_texts(rows[header_index], match.columns)
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
-                   context, by_others)
+                   context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
+    said = language_warning(file, title, header_index + 1, match.language, headers, reference)
+    if said:
+        raw.warnings.append(said)
     hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
     _fill_merged(rows, merged, hierarchy, header_index)
     hidden, totals = [], []
     last: dict[int, Any] = {}
     for index in range(header_index + 1, len(rows)):
         values = list(rows[index])
-        skipped = row_skipped(values, index + 1, hidden_rows)
+        skipped = row_skipped(values, index + 1, hidden_rows, reference.total_words)
         if skipped == "hidden":
             hidden.append(index + 1)
         elif skipped == "total":
@@ -114,6 +119,11 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                     last[position] = values[position]
         raw.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
+    used = set(match.columns.values()) | {t.position for t in timeframe}
+    with_data = {p for _, values in raw.rows for p, value in enumerate(values) if p not in used and not is_blank(value)}
+    unused = unused_columns_warning(file, title, header_index + 1, rows[header_index], used, with_data)
+    if unused:
+        raw.warnings.append(unused)
     return raw
 
 

@@ -38,15 +38,18 @@ from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
 from .errors import UnreadableFile, ValueProblem
 from .layout import (
     HEADER_SEARCH_ROWS,
+    NUMBER_LIKE,
     HeaderMatch,
     RawSheet,
     blank_to_none,
     header_texts,
+    language_warning,
     normalise_header,
     recognise_csv,
     row_skipped,
     skipped_rows_warnings,
     total_row,
+    unused_columns_warning,
 )
 from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
@@ -88,6 +91,9 @@ class FastSheet:
     # leap-year bug) or after 9999, and, where `empty_may_be_text`, an empty cell in a number or date column.
     refetch: Callable[[list[int]], dict[int, list[Any]]] | None = None
     empty_may_be_text: bool = False  # the sheet may hold a text fastexcel reads as empty ('N/A', ...)
+    header_cells: list[Any] = field(default_factory=list)  # the header row as in the file, from column A
+    language: str | None = None  # as RawSheet.language
+    decimal_hint: str | None = None  # as RawSheet.decimal_hint
 
     @property
     def row_count(self) -> int:
@@ -113,7 +119,7 @@ def read_fast(path: Path, file: str, title: str, sheet_spec: spec.Sheet, match: 
         return None
     headers = header_texts(header, match.columns)
     fast = FastSheet(file, title, sheet_spec, match.index + 1, match.columns, headers, table, offset,
-                     refetch=lambda numbers: read_rows(path, title, wanted=numbers))
+                     refetch=lambda numbers: read_rows(path, title, wanted=numbers), header_cells=list(header))
     fast.empty_may_be_text = any(column.null_count and not _is_text(column.type) for column in table.columns) \
         and has_marker_texts(path, title)
     return fast
@@ -152,7 +158,9 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     table = pa.table({name: pc.if_else(pc.equal(column, ""), pa.nulls(len(column), pa.string()), column)
                       for name, column in zip(names, table.columns)})  # '' is an empty cell, as on the per-cell path
     headers = header_texts(records[match.index], match.columns)
-    return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0)
+    return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0,
+                     header_cells=blank_to_none(records[match.index:match.index + 1])[0], language=match.language,
+                     decimal_hint=reference.decimal_mark(match.language))
 
 
 def _first_row_over(table: pa.Table, characters: int) -> int | None:
@@ -340,19 +348,24 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     columns = [Cells.of(column.combine_chunks()) for column in table.columns]
     blanks = [cells.blank for cells in columns]
     refetched = _to_read_again(sheet, columns)
-    again = _refetch(sheet, numbers[refetched].tolist())
+    again = _refetch(sheet, numbers[refetched].tolist(), reference.total_words)
     blank_row = (np.logical_and.reduce(blanks) if blanks else np.ones(rows, dtype=bool)) & ~refetched
     hidden = np.isin(numbers, list(sheet.hidden_rows)) & ~blank_row & ~refetched
-    texts = sum((~blank).astype(int) for blank, t in zip(blanks, table.schema.types)
-                if _is_text(t)) if blanks else np.zeros(rows, dtype=int)
+    texts = sum(_texts(cells) for cells in columns if cells.plain is not None) if blanks else np.zeros(rows, dtype=int)
     total = np.zeros(rows, dtype=bool)
     for index in np.flatnonzero((np.asarray(texts) == 1) & ~blank_row & ~hidden & ~refetched):
-        total[index] = total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()])
+        total[index] = total_row([_python_value(v) for v in table.slice(int(index), 1).to_pylist()[0].values()],
+                                 reference.total_words)
+    warning = language_warning(sheet.file, sheet.sheet, sheet.header_row, sheet.language, sheet.headers, reference)
+    into.warnings.extend([warning] if warning else [])
     into.warnings.extend(skipped_rows_warnings(sheet.file, sheet.sheet,
                                                sorted(numbers[hidden].tolist() + again.hidden),
                                                sorted(numbers[total].tolist() + again.totals)))
     blank_row |= refetched  # those rows are validated from their cells below
     keep = np.flatnonzero(~blank_row & ~hidden & ~total)
+    unused = unused_columns_warning(sheet.file, sheet.sheet, sheet.header_row, sheet.header_cells,
+                                    set(sheet.columns.values()), _with_data(sheet, columns, keep, again.rows))
+    into.warnings.extend([unused] if unused else [])
     table, numbers = table.take(pa.array(keep)), numbers[keep]
     values: dict[str, pa.Array] = {}
     ok = np.ones(len(keep), dtype=bool)
@@ -367,7 +380,8 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         parsed = parse_column(column, cells, reference)
         values[column.key] = parsed.values
         ok &= parsed.ok
-    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [])
+    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
+                   language=sheet.language, decimal_hint=sheet.decimal_hint)
     _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules)
     accepted = pa.array(np.flatnonzero(ok))
     frame = {key: array.take(accepted) for key, array in values.items()}
@@ -380,6 +394,22 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))
 
     stage(raw, pa.table(frame), rules, into, cells_of)
+
+
+def _texts(cells: Cells) -> np.ndarray:
+    """1 where a text column's cell counts as text for a total row (etl/layout.py, is_text), else 0."""
+    number_like = _numpy_bool(pc.match_substring_regex(cells.array, f"^ *{NUMBER_LIKE} *$"))
+    return (~cells.blank & ~number_like).astype(int)
+
+
+def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: list[tuple[int, list[Any]]]
+               ) -> set[int]:
+    """Positions (from column A) of the columns the reader does not use with a value in a loaded row."""
+    used = set(sheet.columns.values())
+    found = {index + sheet.offset for index, cells in enumerate(columns)
+             if index + sheet.offset not in used and not cells.blank[keep].all()}
+    found |= {p for _, cells in again for p, value in enumerate(cells) if p not in used and not is_blank(value)}
+    return found
 
 
 EARLIEST_PLAIN_TIMESTAMP = np.datetime64("1900-03-01")  # before: times of day, Excel's 29 Feb 1900
@@ -413,14 +443,14 @@ class Refetched:
     totals: list[int] = field(default_factory=list)
 
 
-def _refetch(sheet: FastSheet, numbers: list[int]) -> Refetched:
+def _refetch(sheet: FastSheet, numbers: list[int], total_words: tuple[str, ...]) -> Refetched:
     found = Refetched()
     if not numbers:
         return found
     cells_by_row = sheet.refetch(numbers)
     for number in numbers:
         cells = cells_by_row.get(number, [])
-        skipped = row_skipped(cells, number, sheet.hidden_rows)
+        skipped = row_skipped(cells, number, sheet.hidden_rows, total_words)
         if skipped == "hidden":
             found.hidden.append(number)
         elif skipped == "total":

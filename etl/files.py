@@ -14,8 +14,9 @@ from typing import Protocol
 from . import cells, spec
 from .columnar import FastSheet, read_fast, read_fast_csv
 from .delivery_mapping import is_mapping_file
+from .csv_text import csv_records, decode_text
 from .errors import LoadWarning, UnreadableFile
-from .layout import RawSheet
+from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, nearest_kind
 from .reference import Reference, load_reference
 from .workbook import SheetToRead, read_sheets
 
@@ -45,6 +46,7 @@ class FastLane:
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
             fast.hidden_rows = sheet.scan.hidden_rows
+            fast.language, fast.decimal_hint = sheet.match.language, sheet.reference.decimal_mark(sheet.match.language)
         return fast
 
     def read_csv(self, path: Path, file: str, reference: Reference) -> FastSheet | None:
@@ -97,7 +99,14 @@ def read_csv(path: Path, display_name: str | None = None, reference: Reference |
         if read is not None:
             return [read], []
     raise UnreadableFile(file, "no header row matches any sheet kind (" +
-                         ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
+                         ", ".join(s.title for s in spec.ALL_SHEETS) + ")" + _nearest_in_csv(path, file, reference))
+
+
+def _nearest_in_csv(path: Path, file: str, reference: Reference) -> str:
+    """What the CSV file's most header-like row lacks to be of the nearest kind (etl/layout.py, nearest_kind)."""
+    rows = blank_to_none(csv_records(decode_text(path.read_bytes(), file), file))[:HEADER_SEARCH_ROWS]
+    nearest = nearest_kind(rows, reference)
+    return "; " + nearest.describe() if nearest is not None else ""
 
 
 def read_file(path: Path, display_name: str | None = None, reference: Reference | None = None,

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import spec
 from .errors import ValueProblem
+from .languages import fold
 from .programme import SDG_TARGET
 from .reference import Reference
 
@@ -144,14 +145,14 @@ class Reported:
     how: str  # 'number', 'number with a note', 'no value' (a marker) or 'text'
 
 
-def reported_number_parser(reference: Reference) -> Callable[[Any], Reported]:
+def reported_number_parser(reference: Reference, language: str | None = None) -> Callable[[Any], Reported]:
     """Numbers as others report them. Excel errors are problems; anything else is kept."""
 
     def parse_reported_number(value: Any) -> Reported:
         error = excel_error(value)
         if error:
             raise excel_error_problem(value, error)
-        if reference.no_value_meaning(value):
+        if reference.no_value_meaning(value, language):
             return Reported(None, clean_text(value), "no value")
         try:
             return Reported(parse_number(value), None, "number")
@@ -364,10 +365,17 @@ def parse_month_end(value: Any) -> dt.date:
     return _month_bound(value, end=True)
 
 
-def lookup_parser(lookup: dict[str, str], expected: str) -> Callable[[Any], str]:
-    """A value found in `lookup` (its keys casefolded), else ValueProblem with `expected`."""
+def lookup_parser(lookup: dict[str, str], expected: str, words: dict[str, str] | None = None
+                  ) -> Callable[[Any], str]:
+    """A value found in `lookup` (its keys casefolded), or in `words` (a language's, keys folded: accents
+    ignored, etl/languages.py), else ValueProblem with `expected`."""
+    words = words or {}
+
     def parse_lookup(value: Any) -> str:
-        found = lookup.get(clean_text(value).casefold())
+        text = clean_text(value)
+        found = lookup.get(text.casefold())
+        if found is None:
+            found = words.get(fold(text))
         if found is None:
             raise ValueProblem(value, expected)
         return found
@@ -375,15 +383,20 @@ def lookup_parser(lookup: dict[str, str], expected: str) -> Callable[[Any], str]
     return parse_lookup
 
 
-def choice_parser(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    return lookup_parser({choice.casefold(): choice for choice in choices}, "one of " + ", ".join(choices))
+def choice_parser(choices: tuple[str, ...], words: dict[str, str] | None = None) -> Callable[[Any], str]:
+    """One of `choices`, or a word of the sheet's language for one (`words`: 'En curso' -> 'ongoing')."""
+    return lookup_parser({choice.casefold(): choice for choice in choices}, "one of " + ", ".join(choices), words)
 
 
-def agency_parser(reference: Reference) -> Callable[[Any], str]:
-    """An agency of the programme (programme.toml, [[agencies]]) by its code or its name."""
+def agency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
+    """An agency of the programme (programme.toml, [[agencies]]) by its code or its name, or by its name in
+    the sheet's language (PNUD, ПРООН) where that names an agency of the programme."""
     agencies = reference.programme.agencies
+    codes = {agency.code for agency in agencies}
+    words = {word: code for vocabulary in reference.vocabularies(language)
+             for word, code in vocabulary.agencies.items() if code in codes}
     return lookup_parser({name.casefold(): agency.code for agency in agencies for name in (agency.code, agency.name)},
-                         "one of " + ", ".join(agency.code for agency in agencies))
+                         "one of " + ", ".join(agency.code for agency in agencies), words)
 
 
 SDG_TARGETS_EXPECTED = "SDG target codes like 10.7 or 10.c, separated by ';'"
@@ -419,14 +432,19 @@ def phase_parser(reference: Reference) -> Callable[[Any], str]:
     return choice_parser(reference.programme.recommendation_phases)
 
 
-def country_parser(reference: Reference) -> Callable[[Any], str]:
+def country_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
+    """A programme country by its code or a name (countries.csv, or the sheet's language: 'Maroc'), or GLOBAL."""
     expected = "a programme country (" + ", ".join(sorted(reference.countries)) + ") or GLOBAL"
+    names = {word: code for vocabulary in reference.vocabularies(language) for word, code in vocabulary.countries.items()}
 
     def parse_country(value: Any) -> str:
         text = clean_text(value)
         found = reference.country_lookup.get(text.casefold())
+        named = names.get(fold(text))
+        if found is None and named in reference.countries:
+            found = named
         if found is None:
-            other = reference.world_lookup.get(text.casefold())
+            other = reference.world_lookup.get(text.casefold()) or (named if named in reference.world_names else None)
             if other is not None:
                 raise ValueProblem(value, f"{expected}: '{reference.world_names[other]}' is not a country of this "
                                           f"programme; add it under [[countries]] in "
@@ -437,14 +455,18 @@ def country_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_country
 
 
-def output_parser(reference: Reference) -> Callable[[Any], str]:
+def output_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
     expected = "an output number: " + ", ".join(f"Output {code}" for code in reference.outputs)
+    # the words of the sheet's language for an output ('Produit 1', 'Продукт 1'), folded as the text is
+    words = "".join(f"|{re.escape(word.rstrip('.'))}" for vocabulary in reference.vocabularies(language)
+                    for word in sorted(vocabulary.output_words, key=len, reverse=True))
+    label = re.compile(rf"(?is)(?:output|out|o{words})?\s*\.?\s*(\d+)(?:\s*[:)\u2013\u2014-]\s*\S.*|\s+[^\d.\s].*)?")
 
     def parse_output(value: Any) -> str:
-        text = clean_text(value)
+        text = fold(clean_text(value))
         # 'Output 1', '1', 'O1', and 'Output 1: Key migration ... stakeholders engaged' (a work plan's
         # 'Expected outputs' cell); never '1.1', which is an activity or indicator code.
-        match = re.fullmatch(r"(?is)(?:output|out|o)?\s*\.?\s*(\d+)(?:\s*[:)\u2013\u2014-]\s*\S.*|\s+[^\d.\s].*)?", text)
+        match = label.fullmatch(text)
         if not match or str(int(match.group(1))) not in reference.outputs:
             raise ValueProblem(value, expected)
         return str(int(match.group(1)))
@@ -490,12 +512,16 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_period
 
 
-def currency_parser(reference: Reference) -> Callable[[Any], str]:
+def currency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
+    """An ISO 4217 code with a rate, or a currency's name in the sheet's language (сом, dirham, lei)."""
     allowed = reference.currencies  # a property that scans the rate table: computed once, not per cell
     expected = "a currency with a shipped exchange rate: " + ", ".join(sorted(allowed))
+    names = {word: code for vocabulary in reference.vocabularies(language)
+             for word, code in vocabulary.currencies.items()}
 
     def parse_currency(value: Any) -> str:
         code = clean_text(value).upper()
+        code = names.get(fold(code), code)
         if code not in allowed:
             raise ValueProblem(value, expected)
         return code
@@ -503,7 +529,7 @@ def currency_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_currency
 
 
-def number_parser(reference: Reference) -> Callable[[Any], float]:
+def number_parser(reference: Reference, language: str | None = None) -> Callable[[Any], float]:
     """Numbers of the programme's own template: a 'no value' marker is named in the problem, because the
     template asks for an empty cell (and a reason in Comment) where there is no value."""
 
@@ -511,7 +537,7 @@ def number_parser(reference: Reference) -> Callable[[Any], float]:
         try:
             return parse_number(value)
         except ValueProblem:
-            meaning = reference.no_value_meaning(value)
+            meaning = reference.no_value_meaning(value, language)
             if meaning:
                 raise ValueProblem(value, f"a number: '{clean_text(value)}' means {meaning}, so leave the cell "
                                           "empty and give the reason in Comment") from None
@@ -520,8 +546,9 @@ def number_parser(reference: Reference) -> Callable[[Any], float]:
     return parse_template_number
 
 
-def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any]:
-    """The parser that turns a raw cell of `column` into its typed value."""
+def parser_for(column: spec.Column, reference: Reference, language: str | None = None) -> Callable[[Any], Any]:
+    """The parser that turns a raw cell of `column` into its typed value; `language` (a sheet's, RawSheet.language)
+    adds its words to English's for agencies, choices and statuses, outputs, currencies and 'no value'."""
     simple = {
         spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
         spec.PERCENT: parse_percent, spec.WHOLE_NUMBER: parse_whole_number, spec.SDG_TARGETS: parse_sdg_targets,
@@ -530,15 +557,19 @@ def parser_for(column: spec.Column, reference: Reference) -> Callable[[Any], Any
     if column.kind in dates:
         return in_range(dates[column.kind], reference)
     if column.kind == spec.NUMBER:
-        return number_parser(reference)
+        return number_parser(reference, language)
     if column.kind == spec.REPORTED_NUMBER:
-        return reported_number_parser(reference)
+        return reported_number_parser(reference, language)
     if column.kind in simple:
         return simple[column.kind]
     if column.kind == spec.CHOICE:
-        return choice_parser(column.choices)
-    factories = {spec.COUNTRY: country_parser, spec.OUTPUT: output_parser, spec.PERIOD: period_parser,
-                 spec.CURRENCY: currency_parser, spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
-                 spec.AGENCY: agency_parser, spec.PHASE: phase_parser,
-                 spec.DIMENSION: dimension_parser, spec.CATEGORY: category_parser}
+        return choice_parser(column.choices, {word: choice for vocabulary in reference.vocabularies(language)
+                                              for word, choice in vocabulary.choice_words(column).items()})
+    in_language = {spec.OUTPUT: output_parser, spec.CURRENCY: currency_parser, spec.AGENCY: agency_parser,
+                   spec.COUNTRY: country_parser}
+    if column.kind in in_language:
+        return in_language[column.kind](reference, language)
+    factories = {spec.PERIOD: period_parser,
+                 spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
+                 spec.PHASE: phase_parser, spec.DIMENSION: dimension_parser, spec.CATEGORY: category_parser}
     return factories[column.kind](reference)

@@ -2,7 +2,8 @@
 
 The programme file (programme.toml) gives the programme's countries, outputs, calendar and periods; the
 files of `data/reference/` give every ISO 3166 country's names and codes (countries.csv), exchange rates,
-header aliases and 'no value' markers, so a programme extends them without code.
+header aliases, 'no value' markers and the languages workbooks arrive in (languages/*.toml, etl/languages.py),
+so a programme extends them without code.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import spec
+from .languages import ENGLISH, Language, fold, read_languages
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -49,6 +51,7 @@ class Reference:
     places: dict[str, Place] = field(default_factory=dict)  # ISO-3 -> where the map draws it
     world_lookup: dict[str, str] = field(default_factory=dict)  # any spelling of any ISO country -> ISO-3
     world_names: dict[str, str] = field(default_factory=dict)  # ISO-3 of any ISO country -> name
+    languages: dict[str, Language] = field(default_factory=dict)  # code -> the words of that language
 
     @property
     def currencies(self) -> set[str]:
@@ -72,11 +75,31 @@ class Reference:
         """Dates after this are typing errors: a year after the last phase ends."""
         return self.programme.latest_date
 
-    def no_value_meaning(self, value: object) -> str | None:
-        """What a 'no value' marker such as 'N/A' or 'Pending' means, or None if `value` is not one."""
+    def no_value_meaning(self, value: object, language: str | None = None) -> str | None:
+        """What a 'no value' marker such as 'N/A' or 'Pending' (or one of `language`'s, 'N/D') means, or None
+        if `value` is not one."""
         if not isinstance(value, str):
             return None
-        return self.no_value_markers.get(normalise_marker(value))
+        meaning = self.no_value_markers.get(normalise_marker(value))
+        for words in self.vocabularies(language) if meaning is None else ():
+            meaning = meaning or words.no_value.get(fold(value))
+        return meaning
+
+    def decimal_mark(self, language: str | None) -> str | None:
+        """The decimal mark of a language (its file's decimal_mark), or None."""
+        words = self.languages.get(language) if language else None
+        return words.decimal_mark if words else None
+
+    def vocabularies(self, language: str | None) -> list[Language]:
+        """The words a sheet in `language` is read with (etl/languages.py): English's (en.toml), which every
+        sheet may use, and its own language's. None is English: the template's own sheets."""
+        codes = dict.fromkeys([ENGLISH, language or ENGLISH])
+        return [self.languages[code] for code in codes if code in self.languages]
+
+    @property
+    def total_words(self) -> tuple[str, ...]:
+        """Every language's words for a total ('total', 'sous-total', 'итого'), folded."""
+        return tuple(dict.fromkeys(word for language in self.languages.values() for word in language.total_words))
 
 
 def normalise_marker(text: str) -> str:
@@ -144,9 +167,11 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
     for row in _read_csv("header_aliases.csv", directory):
         aliases.setdefault(row["sheet_kind"].strip(), {}).setdefault(row["column_key"].strip(), []).append(
             row["alias"])
+    # the shipped languages, and those of another reference folder (a file there replaces the shipped one)
+    languages = read_languages(*dict.fromkeys([REFERENCE_DIR, directory]))
     return Reference(programme, countries, details, lookup, outputs, periods, rates, markers,
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
-                     iso2, places, world_lookup, world_names)
+                     iso2, places, world_lookup, world_names, languages)
 
 
 def _coordinate(text: str | None) -> float | None:

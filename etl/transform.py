@@ -232,8 +232,8 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
 
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules) -> None:
     """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged."""
-    parsers = {c.key: remembered(parser_for(c, reference)) if c.kind in REPEATING_KINDS else parser_for(c, reference)
-               for c in raw.spec.columns}
+    parsers = {c.key: remembered(parser_for(c, reference, raw.language)) if c.kind in REPEATING_KINDS
+               else parser_for(c, reference, raw.language) for c in raw.spec.columns}
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into)

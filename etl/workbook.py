@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
-from .layout import HEADER_SEARCH_ROWS, HeaderMatch, recognise_sheet
+from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
 from .ooxml import SheetScan, scan_sheet, sheet_parts_by_name
 from .reference import Reference
 from .xlsx_rows import read_rows
@@ -58,6 +58,7 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         raise UnreadableFile(file, f"not a readable Excel workbook ({error})") from None
     sheets: list[Read] = []
     warnings: list[LoadWarning] = []
+    nearest: list[tuple[str, NearestKind]] = []  # (sheet, the kind it comes nearest to) of each sheet not recognised
     scanner = ThreadPoolExecutor(max_workers=1)  # a sheet is scanned while fastexcel (no GIL) reads the one before
     stack = contextlib.ExitStack()
     try:
@@ -78,7 +79,7 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
             scan_of = lambda name: futures[name].result() if name in futures else None  # noqa: E731
         for metadata in workbook.sheets_metadata:
             found = _recognised(path, file, reference, workbook, metadata, scan_of(metadata.name), warnings,
-                                (archive, parts.get(metadata.name)))
+                                (archive, parts.get(metadata.name)), nearest)
             sheet = read(found) if found is not None else None
             if sheet is not None:
                 sheets.append(sheet)
@@ -96,15 +97,24 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         expected = ", ".join(f"'{s.title}'" for s in reference.sheets)
         raise UnreadableFile(file, f"no known sheet: expected at least one of {expected}; "
                                    f"found {', '.join(repr(t) for t in workbook.sheet_names) or 'none'} "
-                                   "(nor a sheet whose header row matches one of them, or an indicator table)")
+                                   "(nor a sheet whose header row matches one of them, or an indicator table)"
+                                   + _nearest(nearest))
     return sheets, warnings
 
 
+def _nearest(nearest: list[tuple[str, NearestKind]]) -> str:
+    """What the sheet nearest to a known kind lacks, for the message that no sheet is known."""
+    if not nearest:
+        return ""
+    title, best = max(nearest, key=lambda found: found[1].score)
+    return "; " + best.describe(title)
+
+
 def _recognised(path: Path, file: str, reference: Reference, workbook: CalamineWorkbook, metadata,
-                scan: SheetScan | None, warnings: list[LoadWarning], opened: tuple[zipfile.ZipFile, str | None]
-                ) -> SheetToRead | None:
+                scan: SheetScan | None, warnings: list[LoadWarning], opened: tuple[zipfile.ZipFile, str | None],
+                nearest: list[tuple[str, NearestKind]]) -> SheetToRead | None:
     """One sheet, scanned, recognised from its first 30 rows read from the XML alone; None for a sheet not
-    loaded (with a warning)."""
+    loaded (with a warning, and in `nearest` the kind it comes nearest to)."""
     title = metadata.name
     if scan is None:
         raise UnreadableFile(file, f"the workbook is damaged (no part holds the sheet '{title}')")
@@ -113,6 +123,9 @@ def _recognised(path: Path, file: str, reference: Reference, workbook: CalamineW
     top_rows = [list(top.get(number, [])) for number in range(1, max(top, default=0) + 1)]
     recognised = recognise_sheet(file, title, top_rows, reference)
     if recognised is None:
+        near = nearest_kind(top_rows, reference) if title.casefold() not in TEMPLATE_HELPER_SHEETS else None
+        if near is not None:
+            nearest.append((title, near))
         if title.casefold() not in TEMPLATE_HELPER_SHEETS and metadata.visible == SheetVisibleEnum.Visible:
             warnings.append(LoadWarning(file, title, None, None, "sheet skipped",
                                         "neither its name nor a header row matches a known sheet, "

@@ -80,4 +80,5 @@ def test_a_csv_file_no_lane_takes_is_refused_with_the_sheet_kinds(tmp_path, monk
     with pytest.raises(UnreadableFile) as refused:
         read_file(path)
     assert str(refused.value) == ("other.csv: no header row matches any sheet kind ("
-                                  + ", ".join(s.title for s in spec.ALL_SHEETS) + ")")
+                                  + ", ".join(s.title for s in spec.ALL_SHEETS) + "); no row names a known column; "
+                                  "the headers seen (row 1): 'name', 'colour'")

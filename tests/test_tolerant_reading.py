@@ -213,8 +213,8 @@ def test_a_user_can_add_a_header_alias_without_code(tmp_path):
     directory = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, directory)
     with open(directory / "header_aliases.csv", "a", encoding="utf-8") as handle:
-        handle.write("workplan,lead_agency,Agencia responsable\n")
-    rows = [["País", "Output", "Activity", "Agencia responsable", "Q1 2015"]]
+        handle.write("workplan,lead_agency,Quien lidera\n")
+    rows = [["País", "Output", "Activity", "Quien lidera", "Q1 2015"]]
     assert find_header(spec.WORKPLAN, rows, load_reference()) is None
     assert find_header(spec.WORKPLAN, rows, load_reference(directory)).columns["lead_agency"] == 3
 

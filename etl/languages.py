@@ -1,0 +1,164 @@
+"""The languages workbooks arrive in, as data: one TOML file per language in data/reference/languages/
+(fr.toml, es.toml, ...), each giving the words a sheet written in that language uses: its column names per
+sheet kind, quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'),
+currency names, country names, total words and 'no value' words, and its decimal mark. data/reference/README.md documents
+the format; a user adds a language by adding a file, with no code.
+
+Words are matched as `fold` gives them: accents, case and spacing ignored (Réalisé = realise).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import spec, statuses
+from .errors import EtlError
+
+ENGLISH = "en"  # the template's language: its own names are the spec's headers (etl/spec.py)
+
+
+class LanguageError(EtlError):
+    """A language file that cannot be used, with the file and key at fault."""
+
+
+def fold(text: object) -> str:
+    """Text as words are compared: accents removed, case folded, spaces collapsed ('Réalisé ' -> 'realise')."""
+    decomposed = unicodedata.normalize("NFKD", str(text).replace("\u00a0", " "))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language file, its words folded (`fold`) as keys."""
+
+    code: str  # 'fr'
+    name: str  # 'French'
+    decimal_mark: str | None  # ',' or '.'
+    source: Path
+    columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # kind -> key -> names
+    quarters: dict[str, int] = field(default_factory=dict)  # folded word -> 1..4
+    months: dict[str, int] = field(default_factory=dict)  # folded word -> 1..12
+    agencies: dict[str, str] = field(default_factory=dict)  # folded name -> agency code
+    statuses: dict[str, dict[str, str]] = field(default_factory=dict)  # family -> folded word -> status
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)  # column key -> folded word -> choice
+    output_words: tuple[str, ...] = ()  # folded: 'produit' in 'Produit 1'
+    currencies: dict[str, str] = field(default_factory=dict)  # folded name -> ISO 4217 code
+    total_words: tuple[str, ...] = ()  # folded: 'sous-total'
+    no_value: dict[str, str] = field(default_factory=dict)  # folded marker -> meaning
+    countries: dict[str, str] = field(default_factory=dict)  # folded country name -> ISO 3166 alpha-3
+
+    def choice_words(self, column: spec.Column) -> dict[str, str]:
+        """The words of this language for the values of a choice column: a status family's whose names are
+        the column's choices, and [choices.<column key>]."""
+        words = dict(self.choices.get(column.key, {}))
+        for family, by_word in self.statuses.items():
+            if statuses.names(family) == column.choices:
+                words.update(by_word)
+        return {word: value for word, value in words.items() if value in column.choices}
+
+
+def read_language(path: Path) -> Language:
+    """A language file; a file that cannot be used is a LanguageError naming the file and the key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LanguageError(f"{path}: not a readable TOML file ({error})") from None
+    reader = _Reader(path, data)
+    code = reader.text("code")
+    if code != path.stem:
+        raise LanguageError(f"{path} › code: found {code!r}, expected the file's name, {path.stem!r}")
+    mark = data.get("decimal_mark")
+    if mark not in (None, ",", "."):
+        raise LanguageError(f"{path} › decimal_mark: found {mark!r}, expected ',' or '.'")
+    return Language(code, reader.text("name"), mark, path, reader.columns(), reader.numbered("quarters", 4),
+                    reader.numbered("months", 12), reader.mapping("agencies"), reader.statuses(),
+                    reader.choices(), reader.words("output_words"), reader.mapping("currencies"),
+                    reader.words("total_words"), reader.mapping("no_value"),
+                    {name: code.upper() for name, code in reader.mapping("countries").items()})
+
+
+class _Reader:
+    """Checks each part of a language file as it is read."""
+
+    def __init__(self, path: Path, data: dict):
+        self.path, self.data = path, data
+
+    def fail(self, key: str, expected: str) -> LanguageError:
+        return LanguageError(f"{self.path} › {key}: expected {expected}")
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "a text")
+        return value.strip()
+
+    def _list(self, value: object, key: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, "a list of texts")
+        return tuple(value)
+
+    def words(self, key: str) -> tuple[str, ...]:
+        return tuple(fold(word) for word in self._list(self.data.get(key, []), key))
+
+    def mapping(self, key: str, table: dict | None = None) -> dict[str, str]:
+        table = self.data.get(key, {}) if table is None else table
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise self.fail(key, "a table of texts (word = \"meaning\")")
+        return {fold(word): value.strip() for word, value in table.items()}
+
+    def numbered(self, key: str, count: int) -> dict[str, int]:
+        lists = self.data.get(key, [])
+        if not isinstance(lists, list) or (lists and len(lists) != count):
+            raise self.fail(key, f"{count} lists of names, the first for the first")
+        return {fold(word): number for number, names in enumerate(lists, start=1)
+                for word in self._list(names, f"{key}[{number}]")}
+
+    def columns(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        columns = {}
+        for kind, by_key in self.data.get("columns", {}).items():
+            sheet = spec.ALL_SHEETS_BY_KIND.get(kind)
+            if sheet is None:
+                raise self.fail(f"columns.{kind}", "a sheet kind: " + ", ".join(spec.ALL_SHEETS_BY_KIND))
+            keys = {c.key for c in sheet.columns}
+            for key, names in by_key.items():
+                if key not in keys:
+                    raise self.fail(f"columns.{kind}.{key}", f"a column key of {kind}: " + ", ".join(sorted(keys)))
+                columns.setdefault(kind, {})[key] = self._list(names, f"columns.{kind}.{key}")
+        return columns
+
+    def statuses(self) -> dict[str, dict[str, str]]:
+        found = {}
+        for family, table in self.data.get("statuses", {}).items():
+            words = self.mapping(f"statuses.{family}", table)
+            try:
+                known = statuses.names(family)
+            except KeyError:
+                raise self.fail(f"statuses.{family}", "a status family of statuses.csv") from None
+            wrong = sorted(set(words.values()) - set(known))
+            if wrong:
+                raise self.fail(f"statuses.{family}", f"statuses of {family} ({', '.join(known)}), not "
+                                                      + ", ".join(repr(w) for w in wrong))
+            found[family] = words
+        return found
+
+    def choices(self) -> dict[str, dict[str, str]]:
+        return {key: self.mapping(f"choices.{key}", table) for key, table in self.data.get("choices", {}).items()}
+
+
+def read_languages(*directories: Path) -> dict[str, Language]:
+    """Every language file (*.toml) of the `languages` folder of each directory, a later directory's file
+    replacing an earlier one of the same language."""
+    found: dict[str, Language] = {}
+    for directory in directories:
+        folder = directory / "languages"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                language = read_language(path)
+                found[language.code] = language
+    return found

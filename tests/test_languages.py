@@ -1,0 +1,211 @@
+"""Workbooks in French, Spanish, Russian and Romanian (issue 14, items 2, 6 and 8), loaded as a user would
+first load them (no alias added): the language recognised from the headers and said, its words read
+(agencies, statuses, outputs, currencies, countries), total rows of every language and Excel's 'X Total'
+left out, every column not read named, and a sheet no kind recognises explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from etl import spec
+from etl.errors import UnreadableFile
+from etl.files import read_file
+from etl.languages import LanguageError, fold
+from etl.layout import find_header, total_row
+from etl.load import run_load
+from etl.reference import REFERENCE_DIR, load_reference
+
+from .helpers import inputs_languages as inputs
+from .helpers.lanes import assert_same, load_both
+
+ADVICE = ("; to load a column, name it as the template does or add its header to data/reference/header_aliases.csv "
+          "or to a language file (data/reference/languages/)")
+TOTAL = "a total row, not loaded (totals are computed from the rows)"
+
+
+def rows_of(database, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def said(summary) -> list[tuple]:
+    return sorted(((w.kind, w.row, w.detail) for w in summary.warnings), key=repr)
+
+
+def language_said(name: str, file: str, headers: str, mark: str = "a decimal comma") -> str:
+    return (f"headers read as {name} ({file}: {headers}); its words are read in {name} too (agencies, statuses, "
+            f"outputs, currencies, totals, 'no value'), and its numbers may use {mark}")
+
+
+def test_french_results_matrix_from_morocco(tmp_path, database):
+    path = inputs.french_results_matrix(tmp_path / "maroc.xlsx")
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, """
+        SELECT output_code, indicator_code, indicator_title, unit, direction, country, baseline, period, target, actual,
+               means_of_verification, source_row FROM results ORDER BY source_row""") == [
+        ("1", "1.1", "Nombre de ministères impliqués", "nombre", "higher is better", "MAR", 2.0, "2014/15 H1", 4.0, 3.0,
+         "Rapports", 4),
+        ("1", "1.2", "Part des communes couvertes", "%", "higher is better", "MAR", 10.5, "2014/15 H1", 25.0, 20.25,
+         "Enquête", 5),
+    ]
+    assert said(summary) == sorted([
+        ("language", 3, language_said("French", "fr.toml", "'Produit', 'Code indicateur', 'Indicateur', 'Unité', "
+                                      "'Sens', 'Pays', 'Valeur de référence', 'Période', 'Cible', 'Réalisé', "
+                                      "'Moyens de vérification'")),
+        ("total row", 6, TOTAL),
+        ("column not used", 3, "not loaded, as no known column has its header: 'Point focal' (L)" + ADVICE),
+    ], key=repr)
+    sheets, _ = read_file(path)
+    assert (sheets[0].language, sheets[0].decimal_hint) == ("fr", ",")
+
+
+def test_spanish_work_plan_from_ecuador(tmp_path, database):
+    summary = run_load([inputs.spanish_work_plan(tmp_path / "ecuador.xlsx")], database)
+    assert summary.rejected == []
+    assert rows_of(database, """
+        SELECT activity_code, output_code, country, lead_agency, status, planned_start, planned_end, actual_end,
+               budget, currency, comment FROM activities ORDER BY source_row""") == [
+        ("1.1", "1", "ECU", "UNDP", "completed", dt.date(2015, 1, 1), dt.date(2015, 3, 31), dt.date(2015, 3, 20),
+         Decimal("5000.00"), "USD", "listo"),
+        ("1.2", "1", "ECU", "IOM", "ongoing", dt.date(2015, 4, 1), dt.date(2015, 9, 30), None, Decimal("8000.00"),
+         "USD", None),
+        ("2.1", "2", "ECU", "IOM", "delayed", dt.date(2015, 7, 1), dt.date(2015, 12, 31), None, Decimal("12000.00"),
+         "USD", None),
+    ]
+    warnings = said(summary)
+    assert ("language", 2, language_said("Spanish", "es.toml", "'Código', 'Actividad', 'Producto', 'Responsable', "
+                                         "'Fin real', 'Estado', 'Presupuesto', 'Observaciones'")) in warnings
+    assert ("total row", 6, TOTAL) in warnings  # 'Producto 1 Total', as Excel's subtotals write it
+    assert ("column not used", 2, "not loaded, as no known column has its header: 'Socio nacional' (M)"
+            + ADVICE) in warnings
+    assert ("timeframe", None, "planned start and end read from the marks under T1, T2, T3, T4 (year 2015: year "
+            "2015 from the title row 1; country 'Ecuador' from the title row 1)") in warnings
+
+
+def test_russian_expenditure_from_kyrgyzstan_in_som(tmp_path, database):
+    summary = run_load([inputs.russian_expenditure(tmp_path / "kgz.xlsx")], database)
+    assert summary.rejected == []
+    assert rows_of(database, """
+        SELECT country, output_code, agency, programme_year, budget, expenditure, currency, comment, source_row
+        FROM expenditure ORDER BY source_row""") == [
+        ("KGZ", "1", "UNDP", 2014, Decimal("1500000.00"), Decimal("900000.00"), "KGS", "первый транш", 2),
+        ("KGZ", "2", "IOM", 2014, Decimal("700000.00"), Decimal("650000.50"), "KGS", None, 3),
+    ]
+    assert said(summary) == sorted([
+        ("language", 1, language_said("Russian", "ru.toml", "'Страна', 'Продукт', 'Агентство', 'Год', 'Бюджет', "
+                                      "'Расходы', 'Валюта', 'Примечание'")),
+        ("total row", 4, TOTAL),
+        ("column not used", 1, "not loaded, as no known column has its header: a column without a header (I), "
+                               "'Источник' (J)" + ADVICE),
+    ], key=repr)
+
+
+def test_romanian_work_plan_from_moldova_in_lei(tmp_path, database):
+    summary = run_load([inputs.romanian_work_plan(tmp_path / "moldova.xlsx")], database)
+    assert summary.rejected == []
+    assert rows_of(database, """
+        SELECT activity_code, output_code, country, lead_agency, status, planned_start, planned_end, actual_end,
+               budget, currency FROM activities ORDER BY source_row""") == [
+        ("1.1", "1", "MDA", "UNDP", "ongoing", dt.date(2015, 2, 1), dt.date(2015, 6, 30), None, Decimal("20000.00"),
+         "MDL"),
+        ("3.1", "3", "MDA", "IOM", "completed", dt.date(2015, 3, 1), dt.date(2015, 9, 30), dt.date(2015, 9, 15),
+         Decimal("35000.00"), "MDL"),
+    ]
+    assert [w.kind for w in summary.warnings] == ["language", "total row"]
+
+
+def test_csv_subtotals_as_excel_writes_them_are_left_out_on_both_lanes(tmp_path, monkeypatch):
+    path = inputs.activity_total_csv(tmp_path / "cdr.csv")
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
+    assert any("column by column" in message for message in messages)  # the fast lane read it
+    found = assert_same(per_cell, fast)
+    assert rows_of(fast, "SELECT country, output_code, agency, budget, expenditure, source_row FROM expenditure "
+                         "ORDER BY source_row") == [
+        ("JAM", "1", "UNDP", Decimal("12500.00"), Decimal("8000.00"), 2),
+        ("JAM", "2", "IOM", Decimal("3000.50"), Decimal("1000.00"), 4),
+    ]
+    assert sorted((kind, row, message.split(": ", 1)[1]) for _, _, row, _, kind, message in found["load_warnings"]) == [
+        ("column not used", 1, "not loaded, as no known column has its header: 'Voucher' (H)" + ADVICE),
+        ("total row", 3, TOTAL), ("total row", 5, TOTAL), ("total row", 6, TOTAL),
+    ]
+
+
+@pytest.mark.parametrize("row, is_total", [
+    (["Total", None, 4], True), (["ACTIVITY1 Total", "", "12,500", "8000"], True), (["Output 1 Total", 3], True),
+    (["Grand Total (USD)", "15,500.50"], True), (["Sous-total", "1 234,50"], True), (["Total general", 7], True),
+    (["Итого", "1 200"], True), (["Всего", 5], True), (["Subtotal", "(300)"], True),
+    (["Totally new activity", "UNDP"], False), (["Jamaica", "Total", 3], False),
+    (["Number of migrants trained", 5], False),
+])
+def test_total_rows_in_every_language(row, is_total):
+    assert total_row(row, load_reference().total_words) is is_total
+
+
+def test_no_known_sheet_names_the_nearest_kind_and_what_it_lacks(tmp_path):
+    path = inputs.spanish_sheet_missing_columns(tmp_path / "plan.xlsx")
+    with pytest.raises(UnreadableFile) as refused:
+        read_file(path)
+    assert str(refused.value) == (
+        "plan.xlsx: no known sheet: expected at least one of 'Results matrix', 'Work plan', 'Expenditure', "
+        "'Milestones', 'Narrative', 'Recommendations'; found 'Hoja1' (nor a sheet whose header row matches one of "
+        "them, or an indicator table); nearest is 'Work plan' (sheet 'Hoja1', row 2), which lacks 'Output', "
+        "'Lead agency'; the headers seen: 'Actividad', 'Lugar', 'T1', 'T2'")
+
+
+def test_no_header_in_a_csv_names_the_nearest_kind(tmp_path):
+    path = tmp_path / "gastos.csv"
+    path.write_text("País,Producto,Agencia,Presupuesto\nEcuador,1,PNUD,100\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as refused:
+        read_file(path)
+    assert str(refused.value).endswith(
+        "; nearest is 'Expenditure' (row 1), which lacks 'Programme year', 'Currency'; the headers seen: 'País', "
+        "'Producto', 'Agencia', 'Presupuesto'")
+
+
+@pytest.mark.parametrize("header", ["Réalisé", "realise", "  RÉALISÉ ", "Realisé:"])
+def test_headers_match_without_accents_case_or_spaces(header):
+    rows = [["Produit", "Code indicateur", "Indicateur", "Unité", "Sens", "Pays", "Période", header]]
+    match = find_header(spec.RESULTS, rows, load_reference())
+    assert match.columns["actual"] == 7 and match.language == "fr"
+
+
+def test_a_user_adds_a_language_without_code(tmp_path):
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    (directory / "languages" / "pt.toml").write_text(
+        'code = "pt"\nname = "Portuguese"\ndecimal_mark = ","\n'
+        '[columns.milestones]\ncountry = ["País"]\nmilestone = ["Marco"]\ncategory = ["Categoria"]\n'
+        'due_date = ["Prazo"]\n', encoding="utf-8")
+    rows = [["País", "Marco", "Categoria", "Prazo"]]
+    assert find_header(spec.MILESTONES, rows, load_reference()) is None
+    match = find_header(spec.MILESTONES, rows, load_reference(directory))
+    assert (match.columns, match.language) == ({"country": 0, "milestone": 1, "category": 2, "due_date": 3}, "pt")
+
+
+def test_a_language_file_with_an_unknown_status_is_refused_with_its_key(tmp_path):
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    (directory / "languages" / "xx.toml").write_text(
+        'code = "xx"\nname = "Test"\n[statuses.activity]\n"Fini" = "finished"\n', encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"xx.toml › statuses.activity: expected statuses of activity "
+                                            r"\(planned, ongoing, completed, delayed, cancelled\), not 'finished'"):
+        load_reference(directory)
+
+
+def test_agencies_map_only_to_the_programmes():
+    from etl.parse import agency_parser
+    from etl.errors import ValueProblem
+    parse = agency_parser(load_reference(), "fr")
+    assert (parse("PNUD"), parse("oim"), parse("UNDP")) == ("UNDP", "IOM", "UNDP")
+    with pytest.raises(ValueProblem):
+        parse("OIT")  # ILO is in fr.toml, but not an agency of this programme
+
+
+def test_fold_ignores_accents_case_and_spaces():
+    assert fold("  Réalisé\u00a0 Total ") == "realise total"

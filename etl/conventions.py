@@ -196,11 +196,14 @@ class DateOrder:
         if found is None or None in found or found[0] == found[1]:
             return None
         read, other = found if self.day_first else found[::-1]
-        return (f"'{normalised(value)}' read as {read:%d %B %Y}, not {other:%d %B %Y} "
-                f"({self.why})")
+        return f"'{normalised(value)}' read as {_day(read)}, not {_day(other)} ({self.why})"
 
 
 DEFAULT_DATES = DateOrder()
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def date_readings(text: str) -> tuple[dt.date | None, dt.date | None] | None:

@@ -50,6 +50,7 @@ from .layout import (
     total_row,
 )
 from .ooxml import has_marker_texts
+from .plausibility import PERCENT, VALUE_COLUMNS, unit_kind
 from .parse import is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
@@ -409,6 +410,8 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         parsed = parse_column(column, cells, reference, conventions.get(column.key))
         values[column.key] = parsed.values
         ok &= parsed.ok
+    if sheet.spec.kind in VALUE_COLUMNS:
+        ok &= ~_implausible(sheet.spec.kind, values)
     raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
                    language=sheet.language, decimal_hint=sheet.decimal_hint)
     _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules, conventions)
@@ -423,6 +426,20 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))
 
     stage(raw, pa.table(frame), rules, into, cells_of)
+
+
+def _implausible(kind: str, values: dict[str, pa.Array]) -> np.ndarray:
+    """Rows etl/plausibility.py may have something to say about (a negative value; a value above 100 with a
+    percent unit): read cell by cell, where its rules apply."""
+    units = pc.dictionary_encode(values["unit"])
+    percent = np.asarray([unit_kind(unit) == PERCENT for unit in units.dictionary.to_pylist()] + [False], dtype=bool)
+    percent_unit = percent[units.indices.fill_null(len(percent) - 1).to_numpy(zero_copy_only=False)]
+    found = np.zeros(len(values["unit"]), dtype=bool)
+    for key in VALUE_COLUMNS[kind]:
+        numbers = pc.cast(values[key], pa.float64()).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            found |= (numbers < 0) | ((numbers > 100) & percent_unit)
+    return found
 
 
 EARLIEST_PLAIN_TIMESTAMP = np.datetime64("1900-03-01")  # before: times of day, Excel's 29 Feb 1900

@@ -20,6 +20,7 @@ from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
+from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
 from .rules import Rules, problems_of, staged_schema
 
@@ -270,6 +271,25 @@ class TwoWayReports:
                     f"two ways, read {convention.name} like those above ({convention.why})"))
 
 
+def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
+               derivations: Derivations, row_number: int) -> None:
+    """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
+    problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
+    columns = VALUE_COLUMNS[raw.spec.kind]
+    percent_sign = any(isinstance(given.get(c), str) and "%" in given[c] for c in columns)
+    unit = record.get("unit")
+    if raw.spec.kind == "indicators" and is_blank(unit) and percent_sign:
+        record["unit"] = "%"
+        derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
+                          row_number, raw.headers.get("unit", "Unit"))
+    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign):
+        header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
+        if finding.reject:
+            problems.add(finding.column, given[finding.column], finding.expected)
+        else:
+            derivations._warn("percentage above 100", finding.expected, row_number, header)
+
+
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,
                    conventions: dict[str, Convention] | None = None) -> None:
     """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged. How each
@@ -324,6 +344,8 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = int(parsed.scaleb(2))  # staged as whole cents
             else:
                 record[column.key] = parsed
+        if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
+            _plausible(raw, given, record, problems, derivations, row_number)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":
             record["activity_code"] = derivations.activity_code(record)
         if problems.problems:

@@ -25,9 +25,12 @@ from etl.conventions import (
 from etl.load import run_load
 from etl.parse import parse_date, parse_number
 
-from .helpers.inputs_numbers import country_report_xlsx, global_team_csv
+from etl.templates import write_template
+
+from .helpers.inputs_numbers import country_report_xlsx, global_team_csv, indicator_table_xlsx
 from .helpers.lanes import assert_same, load_both
 from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
 
 
 def rows_of(database, sql: str) -> list[tuple]:
@@ -198,3 +201,46 @@ def test_dates_written_in_either_order_read_back(days, day_first, separator):
     else:  # month first but nothing shows it: read day first, and every date that reads two ways said so
         assert order.day_first
         assert all((order.reported(text) is not None) == (day.day != day.month) for text, day in zip(texts, days))
+
+
+# --- plausibility in indicator tables (issue 14, item 7) ---------------------------------------------------
+
+def test_implausible_values_of_an_indicator_table_are_rejected_or_warned(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    summary = run_load([indicator_table_xlsx(tmp_path / "in" / "mar-kpi.xlsx")], database, as_of=SAMPLE_AS_OF)
+    assert rows_of(database, "SELECT source_row, unit, baseline, target, actual, actual_note FROM indicator_table "
+                             "ORDER BY source_row") == [
+        (4, "%", 10.0, 60.0, 120.0, None), (5, "%", 0.0, 40.0, 35.0, None), (6, "plans", 0.0, 5.0, None, "ongoing"),
+        (7, "index", 0.0, 2.5, -1.5, None)]
+    where = "mar-kpi.xlsx › KPI table"
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        f"{where} › row 3 › column Actual: found '\u22124', expected a number of zero or more (the unit 'communes' "
+        "and whole values: a count, never negative)",
+        f"{where} › row 8 › column Actual: found '-2', expected a number of zero or more (no unit, and every value "
+        "of the row is whole: a count, never negative)"]
+    assert sorted((w.kind, w.message) for w in summary.warnings) == sorted([
+        ("percentage above 100", f"{where} › row 4 › column Actual: 120 is above 100 % (the unit is a percentage): "
+                                 "check the value"),
+        ("value from the sign", f"{where} › row 5 › column Unit: no unit: read as '%', the sign its values are "
+                                "written with"),
+        ("text kept", f"{where} › row 6 › column Actual: 'ongoing' is not a number: kept as text in actual_note, "
+                      "actual left empty"),
+        ("value from the title", f"{where}: no Country column: every row is read as country 'Morocco' (year 2015 "
+                                 "from the title row 1; country 'Morocco' from the title row 1)")])
+
+
+@pytest.mark.slow
+def test_a_negative_count_in_the_results_matrix_is_rejected_in_either_lane(tmp_path, monkeypatch):
+    rows = good_rows()
+    rows["results"][1]["actual"] = -3  # 'meetings', whole values: a count
+    rows["results"].append(dict(rows["results"][0], indicator_code="1.9", unit="%", period="2014/15 H1",
+                                target=150, actual=20, end_target=90))
+    path = write_template("results", tmp_path / "in" / "x.xlsx", rows)
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [row[6] for row in found["rejected_rows"]] == [
+        "a number of zero or more (the unit 'meetings' and whole values: a count, never negative)"]
+    assert any("column by column" in m for m in messages), messages
+    assert [row[5] for row in found["load_warnings"] if row[4] == "percentage above 100"] == [
+        "x.xlsx › Results matrix › row 8 › column Period target: 150 is above 100 % (the unit is a percentage): "
+        "check the value"]

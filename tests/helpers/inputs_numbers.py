@@ -85,3 +85,23 @@ def country_report_xlsx(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def indicator_table_xlsx(path: Path) -> Path:
+    """An indicator tracking table with implausible values: a negative count of communes (typed with the
+    minus sign U+2212), a percentage above 100, a value without a unit written with a percent sign, text
+    where a number is expected, and a negative change (a measure, which may be negative)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "KPI table"
+    sheet.append(["Morocco: indicator tracking table 2015"])
+    sheet.append(["Indicator", "Unit", "Baseline", "Target", "Actual"])
+    sheet.append(["Communes with a migration focal point", "communes", 0, 12, "\u22124"])  # row 3
+    sheet.append(["Share of communes with a local plan", "%", "10 %", "60 %", "120 %"])  # row 4
+    sheet.append(["Migrants reached by the information campaign", None, "0", "40%", "35%"])  # row 5
+    sheet.append(["Local plans adopted", "plans", 0, 5, "ongoing"])  # row 6
+    sheet.append(["Change in the migration governance index", "index", 0, "2,5", "-1,5"])  # row 7
+    sheet.append(["Meetings held", None, 0, 4, -2])  # row 8
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from . import spec
+from .conventions import COMMA, DATE_KINDS, NUMBER_KINDS, Convention, NumberConvention, infer_column
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
 from .errors import UnreadableFile, ValueProblem
 from .layout import (
@@ -52,6 +53,7 @@ from .layout import (
     unused_columns_warning,
 )
 from .ooxml import has_marker_texts
+from .plausibility import PERCENT, VALUE_COLUMNS, unit_kind
 from .parse import is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
@@ -67,6 +69,13 @@ PLAIN_TEXT = f"^[^ {_WHITESPACE}]+(?: [^ {_WHITESPACE}]+)*$"
 MONEY_PLAIN_LIMIT = 1e13  # below it a double with two decimals is exactly its cents
 MONEY_TEXT = r"^\d{1,13}(?:\.\d{1,2})?$"  # at most 15 digits: the double read from it gives it back
 NUMBER_TEXT = r"^-?\d+(?:\.\d+)?$"
+# Under a decimal comma only whole numbers have a plain form; under a decimal point, not '12.500' (read two
+# ways: etl/conventions.py), whose row is read cell by cell and reported.
+MONEY_TEXT_COMMA = r"^\d{1,13}$"
+NUMBER_TEXT_COMMA = r"^-?\d+$"
+TWO_WAY_PLAIN = r"^-?[1-9]\d{0,2}\.\d{3}$"
+# Texts that may read two ways (checked one by one: etl/conventions.py, `reported`).
+MAY_READ_TWO_WAYS = {"number": r"[.,]\d{3}", "date": r"\d{1,2}[/.]\d{1,2}[/.]\d{4}"}
 ARROW_KINDS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_float64, pa.types.is_boolean,
                pa.types.is_timestamp, pa.types.is_null)
 CSV_HEAD_BYTES = 1 << 16  # read to find a CSV file's header row
@@ -234,8 +243,34 @@ class Parsed:
     ok: np.ndarray  # the value is surely what the per-cell parser gives and the cell is acceptable
 
 
-def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Parsed:
-    parser = parser_for(column, reference)
+def parse_column(column: spec.Column, cells: Cells, reference: Reference,
+                 convention: Convention | None = None) -> Parsed:
+    """A column parsed as the per-cell parser would, with its convention (etl/conventions.py); a value read
+    two ways is not `ok`, so that its row is read cell by cell and the value reported."""
+    parsed = _parse_column(column, cells, reference, convention)
+    if convention is not None and cells.plain is not None:
+        two_way = _read_two_ways(cells.array, convention)
+        if two_way.any():
+            return Parsed(parsed.values, parsed.ok & ~two_way)
+    return parsed
+
+
+def _read_two_ways(array: pa.Array, convention: Convention) -> np.ndarray:
+    """Where a text column holds a value that reads two ways under `convention`."""
+    pattern = MAY_READ_TWO_WAYS["number" if isinstance(convention, NumberConvention) else "date"]
+    found = _numpy_bool(pc.match_substring_regex(array, pattern))
+    verdicts: dict[str, bool] = {}
+    for index in np.flatnonzero(found):
+        text = array[int(index)].as_py()
+        if text not in verdicts:
+            verdicts[text] = convention.reported(text) is not None
+        found[index] = verdicts[text]
+    return found
+
+
+def _parse_column(column: spec.Column, cells: Cells, reference: Reference, convention: Convention | None) -> Parsed:
+    parser = parser_for(column, reference, convention=convention)
+    comma = isinstance(convention, NumberConvention) and convention.decimal == COMMA
     target = STAGED_TYPES.get(column.kind, pa.string())
     array, blank = cells.array, cells.blank
     kind, arrow_type = column.kind, array.type
@@ -244,7 +279,7 @@ def parse_column(column: spec.Column, cells: Cells, reference: Reference) -> Par
     elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and pa.types.is_float64(arrow_type):
         parsed = _numbers(kind, array)
     elif kind in (spec.MONEY, spec.NUMBER, spec.PERCENT) and cells.plain is not None:
-        parsed = _numbers_in_text(kind, array)
+        parsed = _numbers_in_text(kind, array, comma)
         if kind == spec.MONEY:  # '$12,500' may name the row's currency: the per-cell path reads such rows
             return _with_blanks(parsed, column, target, blank)
     elif kind in (spec.DATE, spec.MONTH_START, spec.MONTH_END) and pa.types.is_timestamp(arrow_type):
@@ -269,11 +304,17 @@ def _numbers(kind: str, array: pa.Array) -> Parsed:
     return Parsed(pa.array(x, mask=~ok), ok)
 
 
-def _numbers_in_text(kind: str, array: pa.Array) -> Parsed:
+def _numbers_in_text(kind: str, array: pa.Array, comma: bool = False) -> Parsed:
     """Numbers typed as plain text ('31650', '27819.63'): read as Python's float() reads them (Arrow's
-    parser rounds correctly too); amounts only with at most two decimals, so that the cents are exact."""
-    pattern = MONEY_TEXT if kind == spec.MONEY else NUMBER_TEXT
+    parser rounds correctly too); amounts only with at most two decimals, so that the cents are exact.
+    Under a decimal comma (`comma`) only whole numbers are plain: the others go through the per-cell parser."""
+    if comma:
+        pattern = MONEY_TEXT_COMMA if kind == spec.MONEY else NUMBER_TEXT_COMMA
+    else:
+        pattern = MONEY_TEXT if kind == spec.MONEY else NUMBER_TEXT
     plain = _numpy_bool(pc.match_substring_regex(array, pattern))
+    if not comma:
+        plain &= ~_numpy_bool(pc.match_substring_regex(array, TWO_WAY_PLAIN))
     numbers = pc.cast(pc.if_else(pa.array(plain), array, pa.nulls(len(array), pa.string())), pa.float64())
     parsed = _numbers(kind, numbers)
     return Parsed(parsed.values, parsed.ok & plain)
@@ -367,6 +408,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
                                     set(sheet.columns.values()), _with_data(sheet, columns, keep, again.rows))
     into.warnings.extend([unused] if unused else [])
     table, numbers = table.take(pa.array(keep)), numbers[keep]
+    conventions = _conventions(sheet, columns, keep, numbers, again.rows)
     values: dict[str, pa.Array] = {}
     ok = np.ones(len(keep), dtype=bool)
     for column in sheet.spec.columns:
@@ -377,12 +419,14 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
             whole = columns[position - sheet.offset]
             cells = Cells(whole.array.take(pa.array(keep)), whole.blank[keep],
                           None if whole.plain is None else whole.plain[keep])
-        parsed = parse_column(column, cells, reference)
+        parsed = parse_column(column, cells, reference, conventions.get(column.key))
         values[column.key] = parsed.values
         ok &= parsed.ok
+    if sheet.spec.kind in VALUE_COLUMNS:
+        ok &= ~_implausible(sheet.spec.kind, values)
     raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
                    language=sheet.language, decimal_hint=sheet.decimal_hint)
-    _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules)
+    _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules, conventions)
     accepted = pa.array(np.flatnonzero(ok))
     frame = {key: array.take(accepted) for key, array in values.items()}
     frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
@@ -409,6 +453,20 @@ def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: 
     found = {index + sheet.offset for index, cells in enumerate(columns)
              if index + sheet.offset not in used and not cells.blank[keep].all()}
     found |= {p for _, cells in again for p, value in enumerate(cells) if p not in used and not is_blank(value)}
+    return found
+
+
+def _implausible(kind: str, values: dict[str, pa.Array]) -> np.ndarray:
+    """Rows etl/plausibility.py may have something to say about (a negative value; a value above 100 with a
+    percent unit): read cell by cell, where its rules apply."""
+    units = pc.dictionary_encode(values["unit"])
+    percent = np.asarray([unit_kind(unit) == PERCENT for unit in units.dictionary.to_pylist()] + [False], dtype=bool)
+    percent_unit = percent[units.indices.fill_null(len(percent) - 1).to_numpy(zero_copy_only=False)]
+    found = np.zeros(len(values["unit"]), dtype=bool)
+    for key in VALUE_COLUMNS[kind]:
+        numbers = pc.cast(values[key], pa.float64()).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            found |= (numbers < 0) | ((numbers > 100) & percent_unit)
     return found
 
 
@@ -469,9 +527,40 @@ def _cells(sheet: FastSheet, table: pa.Table, numbers: np.ndarray, indices: np.n
 
 
 def _per_cell(sheet: FastSheet, raw: RawSheet, table: pa.Table, numbers: np.ndarray, indices: np.ndarray,
-              refetched: list[tuple[int, list[Any]]], reference: Reference, into: Validated, rules: Rules) -> None:
-    """The rows not surely clean, as cells, through etl.transform.validate_sheet."""
+              refetched: list[tuple[int, list[Any]]], reference: Reference, into: Validated, rules: Rules,
+              conventions: dict[str, Convention]) -> None:
+    """The rows not surely clean, as cells, through etl.transform.validate_sheet (with the conventions of the
+    whole sheet, not of those rows alone)."""
     rows = list(refetched) + _cells(sheet, table, numbers, indices)
     if not rows:
         return
-    validate_sheet(replace(raw, rows=sorted(rows, key=lambda row: row[0])), reference, into, rules)
+    validate_sheet(replace(raw, rows=sorted(rows, key=lambda row: row[0])), reference, into, rules, conventions)
+
+
+def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbers: np.ndarray,
+                 refetched: list[tuple[int, list[Any]]]) -> dict[str, Convention]:
+    """The convention of each number and date column (etl/conventions.py) from its texts in every row the
+    per-cell lane would read: the rows kept and those read again as cells."""
+    found = {}
+    for column in sheet.spec.columns:
+        position = sheet.columns.get(column.key)
+        if position is None or column.kind not in NUMBER_KINDS | DATE_KINDS:
+            continue
+        texts: dict[str, list[int]] = {}
+        array = columns[position - sheet.offset].array
+        if _is_text(array.type) and len(keep):
+            encoded = pc.dictionary_encode(array.take(pa.array(keep)))
+            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            codes, first, counts = np.unique(indices, return_index=True, return_counts=True)
+            dictionary = encoded.dictionary.to_pylist()
+            for code, index, count in zip(codes.tolist(), first.tolist(), counts.tolist()):
+                if code >= 0:
+                    texts[dictionary[code]] = [int(numbers[index]), count]
+        for number, cells in refetched:
+            value = cells[position] if position < len(cells) else None
+            if isinstance(value, str):
+                seen = texts.setdefault(value, [number, 0])
+                seen[0], seen[1] = min(seen[0], number), seen[1] + 1
+        found[column.key] = infer_column(column.kind, [(text, row, count) for text, (row, count) in texts.items()],
+                                         sheet.decimal_hint, sheet.language)
+    return found

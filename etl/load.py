@@ -96,6 +96,8 @@ CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER,
 """
 
 Progress = Callable[[str], None]
+# Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
+ROW_WARNINGS = {"text kept", "ambiguous number", "ambiguous date", "percentage above 100", "value from the sign"}
 READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 
@@ -328,7 +330,7 @@ def extract_and_validate(files: list[Path], reference: Reference, progress: Prog
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
-        warnings.extend(w for w in result.warnings if w.kind != "text kept" or (w.file, w.sheet, w.row) not in rejected_at)
+        warnings.extend(w for w in result.warnings if w.kind not in ROW_WARNINGS or (w.file, w.sheet, w.row) not in rejected_at)
     warnings.extend(iati_data.warnings)
     by_file = {s.file: s for s in summaries}
     for summary in summaries:

@@ -11,9 +11,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from typing import Any, Callable
 
 from . import spec
+from .conventions import (
+    COMMA,
+    CURRENCY_CODE,
+    CURRENCY_SIGNS,
+    POINT,
+    DateOrder,
+    NumberConvention,
+    date_readings,
+    read_core,
+    split_number,
+)
 from .errors import ValueProblem
 from .languages import fold
 from .programme import SDG_TARGET
@@ -52,11 +64,12 @@ EXCEL_ERRORS = {
     "#SPILL!": "a result that could not spill", "#CALC!": "a calculation error",
     "#GETTING_DATA": "a value still being fetched",
 }
-# Currency signs and codes a number typed as text may carry: "$12,500", "USD 1,000", "1 000 EUR".
-CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GBP", "CHF": "CHF", "Fr.": "CHF"}
-_CURRENCY_CODE = re.compile(r"^([A-Z]{3})\s*(?=[\d(+-])|(?<=[\d)])\s*([A-Z]{3})$")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d{1,3}(?:'\d{3})+(?:\.\d*)?$")
 NUMBER_EXPECTED = "a number"
+
+
+class ConventionProblem(ValueProblem):
+    """A value impossible under its column's convention (etl/conventions.py): '1,234.5' in a column that
+    writes decimal commas. Never kept as text in an indicator table: rejected."""
 
 
 def excel_error(value: Any) -> str | None:
@@ -81,45 +94,31 @@ def currency_in_text(value: Any) -> str | None:
     for sign, code in CURRENCY_SIGNS.items():
         if text.startswith(sign) or text.startswith("-" + sign) or text.endswith(sign):
             return code
-    match = _CURRENCY_CODE.search(text)
+    match = CURRENCY_CODE.search(text)
     return (match.group(1) or match.group(2)) if match else None
 
 
-def _number_from_text(text: str) -> float | None:
-    """A number from text typed by a person: 14,100 · $15,200,000 · (300) · -15% · 1'000 · USD 2 500."""
-    text = " ".join(text.replace("\u2212", "-").split())
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1].strip()
-    if text.endswith("%"):
-        text = text[:-1].strip()
-    for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
-        if text.startswith(sign):
-            text = text[len(sign):].strip()
-        elif text.startswith("-" + sign):
-            text = "-" + text[len(sign) + 1:].strip()
-        elif text.endswith(sign):
-            text = text[:-len(sign)].strip()
-    match = _CURRENCY_CODE.search(text)
-    if match:
-        text = (text[3:] if match.group(1) else text[:-3]).strip()
-    if text.startswith("(") and text.endswith(")") and not negative:
-        negative, text = True, text[1:-1].strip()
-    sign = ""
-    if text[:1] in "+-":
-        sign, text = text[:1], text[1:].strip()
-    text = text.replace(" ", "")  # 2 500 000: spaces as thousands separators
-    if "," in text or "'" in text:
-        if not _THOUSANDS.fullmatch(text):
-            return None  # 12,5 is not read as 125: a comma is only a thousands separator
-        text = text.replace(",", "").replace("'", "")
-    if not re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", text):
-        return None
-    number = float(sign + text)
-    return -number if negative else number
+def _number_from_text(value: Any, convention: NumberConvention | None, percent: bool) -> float:
+    """A number from text typed by a person: 14,100 · $15,200,000 · (300) · -15% · 1'000 · USD 2 500, and with
+    a decimal comma where the column's convention says so: 0,45 · 1.234,56 · 1 234,5 (etl/conventions.py).
+    Without a convention, a point is the decimal mark (12,5 is refused, never read as 125)."""
+    parts = split_number(clean_text(value))
+    decimal = convention.decimal if convention else POINT
+    digits = read_core(parts.core, decimal)
+    if digits is None:
+        if convention is not None and read_core(parts.core, COMMA if decimal == POINT else POINT) is not None:
+            raise ConventionProblem(value, f"a number written with a {convention.name} ({convention.why})")
+        raise ValueProblem(value, NUMBER_EXPECTED)
+    if parts.percent and not percent:
+        raise ValueProblem(value, "a number without a percent sign (a percent sign belongs to percentages and "
+                                  "indicator values)")
+    number = float(parts.sign + digits)
+    return -number if parts.negative else number
 
 
-def parse_number(value: Any) -> float:
+def parse_number(value: Any, convention: NumberConvention | None = None, percent: bool = True) -> float:
+    """A number: a cell Excel stores as one, or text (`convention`: the column's decimal mark; `percent`:
+    whether a percent sign may follow it)."""
     if isinstance(value, bool):
         raise ValueProblem(value, NUMBER_EXPECTED)
     if isinstance(value, (int, float)):
@@ -128,9 +127,7 @@ def parse_number(value: Any) -> float:
         error = excel_error(value)
         if error:
             raise excel_error_problem(value, error)
-        number = _number_from_text(clean_text(value))
-        if number is None:
-            raise ValueProblem(value, NUMBER_EXPECTED)
+        number = _number_from_text(value, convention, percent)
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueProblem(value, "a finite number")
     return number
@@ -145,8 +142,10 @@ class Reported:
     how: str  # 'number', 'number with a note', 'no value' (a marker) or 'text'
 
 
-def reported_number_parser(reference: Reference, language: str | None = None) -> Callable[[Any], Reported]:
-    """Numbers as others report them. Excel errors are problems; anything else is kept."""
+def reported_number_parser(reference: Reference, language: str | None = None,
+                           convention: NumberConvention | None = None) -> Callable[[Any], Reported]:
+    """Numbers as others report them. Excel errors and numbers impossible under the column's convention
+    are problems; anything else is kept. `language` adds its 'no value' words."""
 
     def parse_reported_number(value: Any) -> Reported:
         error = excel_error(value)
@@ -155,14 +154,16 @@ def reported_number_parser(reference: Reference, language: str | None = None) ->
         if reference.no_value_meaning(value, language):
             return Reported(None, clean_text(value), "no value")
         try:
-            return Reported(parse_number(value), None, "number")
+            return Reported(parse_number(value, convention), None, "number")
+        except ConventionProblem:
+            raise
         except ValueProblem:
             pass
         text = clean_text(value)
         qualified = re.fullmatch(r"(.*?\d%?)\s*\(([^()]*)\)", text)  # 25.43 (Q13-Q16)
         if qualified:
             try:
-                return Reported(parse_number(qualified.group(1)), text, "number with a note")
+                return Reported(parse_number(qualified.group(1), convention), text, "number with a note")
             except ValueProblem:
                 pass
         return Reported(None, text, "text")
@@ -170,8 +171,8 @@ def reported_number_parser(reference: Reference, language: str | None = None) ->
     return parse_reported_number
 
 
-def parse_money(value: Any) -> Decimal:
-    number = parse_number(value)
+def parse_money(value: Any, convention: NumberConvention | None = None) -> Decimal:
+    number = parse_number(value, convention, percent=False)
     if number < 0:
         raise ValueProblem(value, "an amount of zero or more (money is never negative)")
     try:
@@ -183,11 +184,11 @@ def parse_money(value: Any) -> Decimal:
     return amount
 
 
-def parse_percent(value: Any) -> float:
+def parse_percent(value: Any, convention: NumberConvention | None = None) -> float:
     text = clean_text(value) if isinstance(value, str) else value
     if isinstance(text, str) and text.endswith("%"):
         text = text[:-1]
-    number = parse_number(text)
+    number = parse_number(text, convention)
     if not 0 <= number <= 100:
         raise ValueProblem(value, "a percentage from 0 to 100")
     return number
@@ -242,8 +243,9 @@ def programme_year_parser(reference: Reference) -> Callable[[Any], int]:
 WHOLE_NUMBER_LIMIT = 2 ** 31  # the database keeps them as INTEGER
 
 
-def parse_whole_number(value: Any) -> int:
-    number = _whole_number(value.strip().rstrip(".") if isinstance(value, str) else value, "a whole number")
+def parse_whole_number(value: Any, convention: NumberConvention | None = None) -> int:
+    number = _whole_number(value.strip().rstrip(".") if isinstance(value, str) else value, "a whole number",
+                           convention)
     if number < 0:
         raise ValueProblem(value, "a whole number of zero or more")
     if number >= WHOLE_NUMBER_LIMIT:
@@ -251,9 +253,11 @@ def parse_whole_number(value: Any) -> int:
     return number
 
 
-def _whole_number(value: Any, expected: str) -> int:
+def _whole_number(value: Any, expected: str, convention: NumberConvention | None = None) -> int:
     try:
-        number = parse_number(value)
+        number = parse_number(value, convention, percent=False)
+    except ConventionProblem as problem:
+        raise ConventionProblem(value, f"{expected}, {problem.expected}") from None
     except ValueProblem:
         raise ValueProblem(value, expected) from None
     if not number.is_integer():
@@ -275,8 +279,10 @@ def in_range(parse: Callable[[Any], dt.date], reference: Reference) -> Callable[
     return parse_in_range
 
 
-def _to_date(value: Any) -> dt.date | None:
-    """A date from a real date, an Excel serial number or ISO / day-first text; None if not a date."""
+def _to_date(value: Any, order: DateOrder | None = None) -> dt.date | None:
+    """A date from a real date, an Excel serial number or text; None if not a date. A date written 03/04/2015
+    is read in the column's `order` (etl/conventions.py); without one, day first unless only month first
+    makes it a date (06/30/2014)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -290,25 +296,30 @@ def _to_date(value: Any) -> dt.date | None:
     text = clean_text(value)
     if text.endswith("T00:00:00"):
         text = text[:-9]
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d",
+    numeric = date_readings(text)
+    if numeric is not None:
+        day_first, month_first = numeric
+        if order is None:
+            return day_first or month_first
+        chosen, other = (day_first, month_first) if order.day_first else (month_first, day_first)
+        if chosen is None and other is not None:
+            raise ConventionProblem(value, f"a date written {order.name} ({order.why})")
+        return chosen
+    for pattern in ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d",
                     "%d-%b-%Y", "%d-%B-%Y", "%b %d, %Y", "%B %d, %Y", "%d %b. %Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    # 06/30/2014 can only be month-first; an ambiguous 03/04/2014 was read day-first above.
-    try:
-        return dt.datetime.strptime(text, "%m/%d/%Y").date()
-    except ValueError:
-        return None
+    return None
 
 
 DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
 
 
-def parse_date(value: Any) -> dt.date:
+def parse_date(value: Any, order: DateOrder | None = None) -> dt.date:
     """A date; a month or quarter given as text (Jun 2014, Q2 2014) is read as its last day."""
-    day = _to_date(value)
+    day = _to_date(value, order)
     if day is None:
         span = _month_span(value) if isinstance(value, str) else None
         if span is None:
@@ -346,9 +357,9 @@ def _months(year: int, first_month: int, last_month: int) -> tuple[dt.date, dt.d
 MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
 
 
-def _month_bound(value: Any, end: bool) -> dt.date:
+def _month_bound(value: Any, end: bool, order: DateOrder | None = None) -> dt.date:
     """A date as given, or the first (or last) day of the month or quarter written."""
-    day = _to_date(value)
+    day = _to_date(value, order)
     if day is None:
         span = _month_span(value)
         if span is None:
@@ -357,12 +368,12 @@ def _month_bound(value: Any, end: bool) -> dt.date:
     return day
 
 
-def parse_month_start(value: Any) -> dt.date:
-    return _month_bound(value, end=False)
+def parse_month_start(value: Any, order: DateOrder | None = None) -> dt.date:
+    return _month_bound(value, end=False, order=order)
 
 
-def parse_month_end(value: Any) -> dt.date:
-    return _month_bound(value, end=True)
+def parse_month_end(value: Any, order: DateOrder | None = None) -> dt.date:
+    return _month_bound(value, end=True, order=order)
 
 
 def lookup_parser(lookup: dict[str, str], expected: str, words: dict[str, str] | None = None
@@ -529,13 +540,14 @@ def currency_parser(reference: Reference, language: str | None = None) -> Callab
     return parse_currency
 
 
-def number_parser(reference: Reference, language: str | None = None) -> Callable[[Any], float]:
+def number_parser(reference: Reference, language: str | None = None,
+                  convention: NumberConvention | None = None) -> Callable[[Any], float]:
     """Numbers of the programme's own template: a 'no value' marker is named in the problem, because the
     template asks for an empty cell (and a reason in Comment) where there is no value."""
 
     def parse_template_number(value: Any) -> float:
         try:
-            return parse_number(value)
+            return parse_number(value, convention)
         except ValueProblem:
             meaning = reference.no_value_meaning(value, language)
             if meaning:
@@ -546,20 +558,26 @@ def number_parser(reference: Reference, language: str | None = None) -> Callable
     return parse_template_number
 
 
-def parser_for(column: spec.Column, reference: Reference, language: str | None = None) -> Callable[[Any], Any]:
+def parser_for(column: spec.Column, reference: Reference, language: str | None = None,
+               convention: NumberConvention | DateOrder | None = None) -> Callable[[Any], Any]:
     """The parser that turns a raw cell of `column` into its typed value; `language` (a sheet's, RawSheet.language)
-    adds its words to English's for agencies, choices and statuses, outputs, currencies and 'no value'."""
+    adds its words to English's for agencies, choices and statuses, outputs, currencies and 'no value';
+    `convention` is how the column writes its numbers or dates (etl/conventions.py, inferred per column), None
+    for the defaults."""
     simple = {
         spec.TEXT: parse_text, spec.NUMBER: parse_number, spec.MONEY: parse_money,
         spec.PERCENT: parse_percent, spec.WHOLE_NUMBER: parse_whole_number, spec.SDG_TARGETS: parse_sdg_targets,
     }
     dates = {spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end}
     if column.kind in dates:
-        return in_range(dates[column.kind], reference)
+        return in_range(partial(dates[column.kind], order=convention) if convention else dates[column.kind],
+                        reference)
     if column.kind == spec.NUMBER:
-        return number_parser(reference, language)
+        return number_parser(reference, language, convention)
     if column.kind == spec.REPORTED_NUMBER:
-        return reported_number_parser(reference, language)
+        return reported_number_parser(reference, language, convention)
+    if column.kind in (spec.MONEY, spec.PERCENT, spec.WHOLE_NUMBER) and convention is not None:
+        return partial(simple[column.kind], convention=convention)
     if column.kind in simple:
         return simple[column.kind]
     if column.kind == spec.CHOICE:

@@ -16,9 +16,11 @@ from typing import Any, Callable
 import pyarrow as pa
 
 from . import spec
+from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
+from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
 from .rules import Rules, problems_of, staged_schema
 
@@ -230,10 +232,74 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
     into.accepted += staged.num_rows - len(broken)
 
 
-def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules) -> None:
-    """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged."""
-    parsers = {c.key: remembered(parser_for(c, reference, raw.language)) if c.kind in REPEATING_KINDS
-               else parser_for(c, reference, raw.language) for c in raw.spec.columns}
+REPORTED_PER_COLUMN = 20  # values read two ways reported one by one per column and sheet; the rest summed up
+
+
+class TwoWayReports:
+    """The values read two ways (etl/conventions.py), reported by their column's convention: each of the
+    first REPORTED_PER_COLUMN of a column, then one warning for the rest."""
+
+    def __init__(self, raw: RawSheet, conventions: dict[str, Convention], into: Validated):
+        self.raw, self.conventions, self.into = raw, conventions, into
+        self.more: dict[str, list[int]] = {}
+
+    def check(self, key: str, value: Any, row: int) -> tuple[str, LoadWarning] | None:
+        """The report on a cell, if it reads two ways (added by `add` once its row is accepted)."""
+        convention = self.conventions.get(key)
+        detail = convention.reported(value) if convention is not None and isinstance(value, str) else None
+        if detail is None:
+            return None
+        header = self.raw.headers.get(key) or self.raw.spec.column(key).header
+        kind = "ambiguous date" if isinstance(convention, DateOrder) else "ambiguous number"
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, header, kind, detail)
+
+    def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
+        for key, warning in reports:
+            rows = self.more.setdefault(key, [])
+            if len(rows) < REPORTED_PER_COLUMN:
+                self.into.warnings.append(warning)
+            rows.append(warning.row)
+
+    def finish(self) -> None:
+        for key, rows in self.more.items():
+            if len(rows) > REPORTED_PER_COLUMN:
+                convention = self.conventions[key]
+                what = "dates" if isinstance(convention, DateOrder) else "numbers"
+                self.into.warnings.append(LoadWarning(
+                    self.raw.file, self.raw.sheet, None, self.raw.headers.get(key) or self.raw.spec.column(key).header,
+                    f"ambiguous {what[:-1]}", f"{len(rows) - REPORTED_PER_COLUMN} more {what} of this column read "
+                    f"two ways, read {convention.name} like those above ({convention.why})"))
+
+
+def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
+               derivations: Derivations, row_number: int) -> None:
+    """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
+    problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
+    columns = VALUE_COLUMNS[raw.spec.kind]
+    percent_sign = any(isinstance(given.get(c), str) and "%" in given[c] for c in columns)
+    unit = record.get("unit")
+    if raw.spec.kind == "indicators" and is_blank(unit) and percent_sign:
+        record["unit"] = "%"
+        derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
+                          row_number, raw.headers.get("unit", "Unit"))
+    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign):
+        header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
+        if finding.reject:
+            problems.add(finding.column, given[finding.column], finding.expected)
+        else:
+            derivations._warn("percentage above 100", finding.expected, row_number, header)
+
+
+def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,
+                   conventions: dict[str, Convention] | None = None) -> None:
+    """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged. How each
+    number and date column is written (`conventions`, etl/conventions.py) is inferred from all of `raw`'s
+    rows unless given (the fast lane gives it, inferred from the whole sheet, when it hands over some rows)."""
+    if conventions is None:
+        conventions = infer_conventions(raw.spec, raw.columns, raw.rows, raw.decimal_hint, raw.language)
+    parsers = {c.key: remembered(parser_for(c, reference, raw.language, conventions.get(c.key))) if c.kind in REPEATING_KINDS
+               else parser_for(c, reference, raw.language, conventions.get(c.key)) for c in raw.spec.columns}
+    two_way = TwoWayReports(raw, conventions, into)
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into)
@@ -247,6 +313,7 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                  for key, position in positions}
         explained = derivations.fill(given, cells, problems)
         record: dict[str, Any] = {}
+        reports: list[tuple[str, LoadWarning]] = []
         for column in raw.spec.columns:
             value = given[column.key]
             if column.kind == spec.REPORTED_NUMBER:
@@ -265,6 +332,9 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = None
                 problems.add(column.key, value, problem.expected)
                 continue
+            report = two_way.check(column.key, value, row_number)
+            if report is not None:
+                reports.append(report)
             if isinstance(parsed, Reported):
                 record[column.key], record[f"{column.key}_note"] = parsed.number, parsed.note
                 if parsed.how == "text":
@@ -275,13 +345,17 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = int(parsed.scaleb(2))  # staged as whole cents
             else:
                 record[column.key] = parsed
+        if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
+            _plausible(raw, given, record, problems, derivations, row_number)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":
             record["activity_code"] = derivations.activity_code(record)
         if problems.problems:
             into.rejected.append(RejectedRow(raw.file, raw.sheet, row_number, raw.spec.table, problems.problems,
                                              row_values(raw, cells)))
             continue
+        two_way.add(reports)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
+    two_way.finish()
     stage(raw, pa.Table.from_pylist(staged, schema=staged_schema(raw.spec)), rules, into,
           lambda numbers: {number: cells for number, cells in raw.rows if number in numbers})

@@ -113,8 +113,13 @@ def test_undp_awp_warnings_say_what_was_filled_in_or_left_out(awp_database):
                                 "title, else its output and its order under that output ('1.2 (AWP 2015)')"),
         ("timeframe", None, "planned start and end read from the marks under Q1, Q2, Q3, Q4 (year 2015: year 2015 "
                             "from the title row 1; country 'Jamaica' from the title row 2)"),
+        # '12,500' is 12.5 where a comma is the decimal mark: read by the sheet's language (English), and said so
+        *[("ambiguous number", row, f"'{text}' read as {number}, not {other} (no cell of this column shows its "
+                                    "decimal mark; the sheet's language (en) writes decimal points)")
+          for row, text, number, other in [(6, "$12,500", 12500, 12.5), (7, "8,000", 8000, 8),
+                                           (8, "USD 3,200", 3200, 3.2), (10, "1,000", 1000, 1)]],
     ])
-    assert rows_of(database, "SELECT count(*) FROM load_warnings") == [(6,)]
+    assert rows_of(database, "SELECT count(*) FROM load_warnings") == [(10,)]
 
 
 def test_timeframe_without_a_year_is_rejected_with_the_way_to_give_one(tmp_path, database):

@@ -1,0 +1,108 @@
+"""Plausibility of the values of indicator tables and the results matrix (issue 14, item 7).
+
+What a unit means comes from data/reference/units.csv (`unit,kind`: percent, count or measure), matched
+case-insensitively on the whole unit or its first words ('number of communes' is a count, '% of
+municipalities' a percent). For each row of a results matrix or an indicator table:
+
+- the unit is a **percent** where units.csv says so, or (indicator tables) where the Unit cell is empty and
+  a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
+  above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads;
+- the unit is a **count** where units.csv says so; or where it is a word units.csv does not list
+  ('communes', 'people') and every value of the row is a whole number; or where there is no unit and every
+  value of the row is a whole number written without a percent sign. A negative value of a count is
+  **rejected**: nothing is counted fewer than zero times;
+- a **measure** (index, score, ratio, rate, change, ...) may be anything.
+
+Text where a number is expected: in an indicator table it is kept beside the value with a `text kept`
+warning (etl/transform.py); in the results matrix it is rejected. The fast lane sends every results row with
+a negative value or a percentage above 100 down the per-cell path, so that one place applies these rules.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+UNITS_FILE = "units.csv"
+PERCENT, COUNT, MEASURE = "percent", "count", "measure"
+# The value columns checked, by sheet kind (etl/spec.py); the 'percent' column of an indicator table is a
+# share of the target, which may pass 100.
+VALUE_COLUMNS = {"results": ("baseline", "baseline_adjusted", "target", "actual", "end_target"),
+                 "indicators": ("baseline", "target", "actual")}
+
+
+def unit_words(directory: Path | None = None) -> dict[str, str]:
+    """Unit (casefolded) -> percent, count or measure (data/reference/units.csv)."""
+    from .reference import reference_dir
+    return _unit_words(directory or reference_dir())
+
+
+@lru_cache(maxsize=4)
+def _unit_words(directory: Path) -> dict[str, str]:
+    path = directory / UNITS_FILE
+    if not path.exists():
+        path = Path(__file__).resolve().parent.parent / "data" / "reference" / UNITS_FILE
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {" ".join(row["unit"].split()).casefold(): row["kind"].strip() for row in csv.DictReader(handle)
+                if row["unit"].strip()}
+
+
+def unit_kind(unit: Any) -> str | None:
+    """percent, count or measure for a unit units.csv knows (the whole unit or its first words), else None."""
+    if not isinstance(unit, str) or not unit.strip():
+        return None
+    words = unit_words()
+    text = " ".join(unit.split()).casefold()
+    if text in words:
+        return words[text]
+    parts = text.split(" ")
+    for length in range(len(parts) - 1, 0, -1):
+        if " ".join(parts[:length]) in words:
+            return words[" ".join(parts[:length])]
+    if text.startswith("%"):
+        return PERCENT
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    column: str
+    value: float
+    expected: str  # for a rejection ('a count of zero or more ...') or a warning's detail
+    reject: bool
+
+
+def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool) -> list[Finding]:
+    """What is implausible in one row's values (`values`: column -> number), given its unit and whether a
+    value was written with a percent sign."""
+    columns = VALUE_COLUMNS.get(kind)
+    if not columns:
+        return []
+    known = unit_kind(unit)
+    numbers = [values.get(c) for c in columns if values.get(c) is not None]
+    has_unit = isinstance(unit, str) and bool(unit.strip())
+    if known is None and not has_unit and percent_sign:
+        known = PERCENT
+    whole = all(float(n).is_integer() for n in numbers)
+    counts = known == COUNT or (known is None and whole and (has_unit or not percent_sign))
+    if known == COUNT:
+        said = f"the unit '{' '.join(unit.split())}' counts things"
+    elif has_unit:
+        said = f"the unit '{' '.join(unit.split())}' and whole values: a count"
+    else:
+        said = "no unit, and every value of the row is whole: a count"
+    findings = []
+    for column in columns:
+        value = values.get(column)
+        if value is None:
+            continue
+        if counts and value < 0:
+            findings.append(Finding(column, value, f"a number of zero or more ({said}, never negative)",
+                                    True))
+        elif known == PERCENT and value > 100:
+            findings.append(Finding(column, value, f"{value:g} is above 100 % (the unit is a percentage): check "
+                                                   "the value", False))
+    return findings

@@ -52,6 +52,7 @@ from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
+from .title_block import title_rows_say_something
 from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
 
@@ -136,6 +137,8 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     if not _qualifies(sheet_spec.title, sheet_spec, match) or any(
             "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
         return None  # skip_rows counts lines: above the data, one line must be one row
+    if title_rows_say_something(blank_to_none(records[:match.index]), reference):
+        return None  # each row is checked against the title's values cell by cell
     names = [f"c{position}" for position in range(len(records[match.index]))]
     try:
         table = pyarrow.csv.read_csv(
@@ -169,6 +172,7 @@ def _first_row_over(table: pa.Table, characters: int) -> int | None:
 def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:
     """A sheet of the template, as the template lays it out, with every required column."""
     return not (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
+                or match.group_index is not None or match.periods
                 or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
                 or any(c.required and c.key not in match.columns for c in sheet_spec.columns))
 

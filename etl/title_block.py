@@ -105,9 +105,10 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                      if field_name == "currency"), None)
     if currency is not None:
         values["currency"] = currency
-    looked = (f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
-              else "the title row above the header (row 1)" if title_rows else "no title row above the header")
-    looked += "".join(f", the {place} '{text}'" for text, place in names)
+    places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
+              else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
+    places += [f"the {place} '{text}'" for text, place in names]
+    looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
                         looked, tuple(notes))
 
@@ -150,7 +151,8 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
                 return TitleValue(reference.countries.get(found, found), f"title row {number}", said)
             if folded in reference.world_lookup:
                 return TitleValue(reference.world_names[reference.world_lookup[folded]], f"title row {number}", said)
-            notes.append(f"title row {number} '{said}': '{value}' is not a country")
+            notes.append(f"the title row {number} '{said}' names no country the reader knows, so no country was "
+                         "taken from it")
     places = [(text, f"title row {number}", True) for number, (_, text) in rows] + [
         (text, place, False) for text, place in names]
     for lookup, names_of in ((reference.country_lookup, reference.countries),
@@ -164,9 +166,9 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
                 iso3 = next(iter(named))
                 return TitleValue(names_of.get(iso3, iso3), place, text, from_title_row=title_row)
             if len(named) > 1:
-                notes.append(f"the {place} '{text}' names {len(named)} countries ("
-                             + ", ".join(sorted(names_of.get(iso3, iso3) for iso3 in named))
-                             + "): no country taken from it")
+                notes.append(f"the {place} '{text}' names {len(named)} countries, "
+                             + " and ".join(sorted(names_of.get(iso3, iso3) for iso3 in named))
+                             + ", so no country was taken from it")
                 return None
     return None
 
@@ -204,7 +206,8 @@ def _period(rows, reference: Reference, notes: list[str]) -> dict[str, TitleValu
     for value, place, said in candidates:
         reading = read_period(value, reference)
         if reading is None:
-            notes.append(f"the {place} '{said}': '{value}' is not a period or year of the programme")
+            notes.append(f"the {place} '{said}' names no period or year of the programme, so no period was "
+                         "taken from it")
             continue
         found = {"period_text": TitleValue(value, place, said)}
         if reading.label is not None:
@@ -239,7 +242,7 @@ def read_period(text: str, reference: Reference) -> PeriodReading | None:
         if period is None:
             return None
         return PeriodReading(period.label, period.programme_year,
-                             f"read as {period.label} ({_span(period.start, period.end)})")
+                             f"read as {period.label}, {_span(period.start, period.end)}")
     match = MONTH_SPAN.fullmatch(text)
     if match and match.group(1).casefold() in MONTHS and match.group(3).casefold() in MONTHS:
         return _month_span(match, reference)
@@ -272,7 +275,8 @@ def _month_span(match: re.Match, reference: Reference) -> PeriodReading | None:
     if (programme.year_start(year), programme.year_end(year)) == (start, end):
         return PeriodReading(None, year)
     return PeriodReading(None, year, f"{_span(start, end)} falls mostly in programme year "
-                                     f"{programme.year_label(year)} ({_span(programme.year_start(year), programme.year_end(year))})")
+                                     f"{programme.year_label(year)}, "
+                                     f"{_span(programme.year_start(year), programme.year_end(year))}")
 
 
 def _span(start: dt.date, end: dt.date) -> str:
@@ -290,7 +294,7 @@ def period_of_values(text: str, reference: Reference) -> tuple[str, str] | None:
         return reading.label, reading.note
     last = [p for p in reference.periods.values() if p.programme_year == reading.programme_year][-1]
     return last.label, (f"the last period of programme year {reference.programme.year_label(reading.programme_year)}"
-                        f" ({_span(last.start, last.end)})")
+                        f", {_span(last.start, last.end)}")
 
 
 # --- the currency ---------------------------------------------------------------------------------------

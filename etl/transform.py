@@ -136,7 +136,8 @@ class Derivations:
         """What a problem for an empty required cell adds where the sheet has no such column."""
         if column.key not in self.absent:
             return ""
-        said = "".join(f"; {note}" for note in self.raw.context.notes)
+        notes = self.raw.context.notes
+        said = f" ({'; '.join(notes)})" if notes else ""
         return (f"; this sheet has no {column.header} column and no {column.header.lower()} was found in "
                 f"{self.raw.context.looked}{said}: add a {column.header} column, or a title row above the header "
                 f"such as '{column.header}: ...'")

@@ -35,7 +35,7 @@ import pyarrow.csv
 
 from . import spec
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
-from .errors import UnreadableFile, ValueProblem
+from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .layout import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -52,7 +52,7 @@ from .ooxml import has_marker_texts
 from .parse import is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
-from .title_block import title_rows_say_something
+from .title_block import SheetContext, title_checks, title_context
 from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
 
@@ -89,6 +89,8 @@ class FastSheet:
     # leap-year bug) or after 9999, and, where `empty_may_be_text`, an empty cell in a number or date column.
     refetch: Callable[[list[int]], dict[int, list[Any]]] | None = None
     empty_may_be_text: bool = False  # the sheet may hold a text fastexcel reads as empty ('N/A', ...)
+    # what the rows above the header say: each row's cells are checked against it (etl/title_block.py)
+    context: SheetContext = field(default_factory=SheetContext)
 
     @property
     def row_count(self) -> int:
@@ -137,8 +139,10 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     if not _qualifies(sheet_spec.title, sheet_spec, match) or any(
             "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
         return None  # skip_rows counts lines: above the data, one line must be one row
-    if title_rows_say_something(blank_to_none(records[:match.index]), reference):
-        return None  # each row is checked against the title's values cell by cell
+    context = title_context(blank_to_none(records[:match.index]), [(Path(file).stem, "file name")], sheet_spec,
+                            match, reference)
+    if context is None:
+        return None  # the title fills a column the sheet lacks: the per-cell path fills it
     names = [f"c{position}" for position in range(len(records[match.index]))]
     try:
         table = pyarrow.csv.read_csv(
@@ -155,7 +159,8 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     table = pa.table({name: pc.if_else(pc.equal(column, ""), pa.nulls(len(column), pa.string()), column)
                       for name, column in zip(names, table.columns)})  # '' is an empty cell, as on the per-cell path
     headers = header_texts(records[match.index], match.columns)
-    return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0)
+    return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0,
+                     context=context)
 
 
 def _first_row_over(table: pa.Table, characters: int) -> int | None:
@@ -370,7 +375,17 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         parsed = parse_column(column, cells, reference)
         values[column.key] = parsed.values
         ok &= parsed.ok
-    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [])
+    raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
+                   context=sheet.context, first_part=False)
+    into.warnings.extend(LoadWarning(sheet.file, sheet.sheet, None, None, "title not used", note)
+                         for note in sheet.context.notes)
+    for key, title in title_checks(sheet.spec, sheet.context).items():
+        try:  # a row whose cell disagrees with a title row goes cell by cell, which rejects it saying so
+            stated = parser_for(sheet.spec.column(key), reference)(title.value)
+        except ValueProblem:
+            continue
+        found = values[key].to_pylist()
+        ok &= np.array([value is None or value == stated for value in found], dtype=bool)
     _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules)
     accepted = pa.array(np.flatnonzero(ok))
     frame = {key: array.take(accepted) for key, array in values.items()}

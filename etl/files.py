@@ -16,7 +16,7 @@ from .columnar import FastSheet, read_fast, read_fast_csv
 from .errors import LoadWarning, UnreadableFile
 from .layout import RawSheet
 from .reference import Reference, load_reference
-from .title_block import title_rows_say_something
+from .title_block import title_context
 from .workbook import SheetToRead, read_sheets
 
 FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
@@ -40,11 +40,17 @@ class FastLane:
     workbook scan found), read by fastexcel or pyarrow into Arrow columns (etl/columnar.py)."""
 
     def read_sheet(self, sheet: SheetToRead) -> FastSheet | None:
-        if not sheet.scan.plain or title_rows_say_something(sheet.top_rows[:sheet.match.title_end], sheet.reference):
-            return None  # a sheet whose title rows give values has each row checked against them, cell by cell
+        if not sheet.scan.plain:
+            return None
+        names = [(sheet.title, "sheet name"), (Path(sheet.file).stem, "file name")]
+        context = title_context(sheet.top_rows[:sheet.match.title_end], names, sheet.spec, sheet.match,
+                                sheet.reference)
+        if context is None:
+            return None  # the title fills a column the sheet lacks: the per-cell path fills it
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
             fast.hidden_rows = sheet.scan.hidden_rows
+            fast.context = context
         return fast
 
     def read_csv(self, path: Path, file: str, reference: Reference) -> FastSheet | None:

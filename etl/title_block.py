@@ -322,8 +322,18 @@ def title_value_for(column: spec.Column, context: SheetContext) -> TitleValue | 
     return context.values.get(name) if name else None
 
 
-def title_rows_say_something(title_rows: list[list[Any]], reference: Reference) -> bool:
-    """Whether rows above a header give a value its sheet's rows are checked against."""
-    if not any(not is_blank(cell) for row in title_rows for cell in row):
-        return False
-    return sheet_context(title_rows, [], reference).says_something
+def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str] = frozenset()
+                 ) -> dict[str, TitleValue]:
+    """The title rows' values each row's cell of a column the sheet has must agree with, by column key."""
+    given = {c.key: title_value_for(c, context) for c in sheet_spec.columns if c.key not in absent}
+    return {key: value for key, value in given.items() if value is not None and value.from_title_row}
+
+
+def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
+                  reference: Reference) -> SheetContext | None:
+    """For the fast lane: what the title rows above a header and the names say, or None where they give a
+    value for a column the sheet lacks (the per-cell path fills those)."""
+    context = sheet_context(title_rows, names, reference)
+    if any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+        return None
+    return context

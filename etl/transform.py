@@ -21,7 +21,7 @@ from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .reference import Reference
 from .rules import Rules, problems_of, staged_schema
-from .title_block import title_value_for
+from .title_block import title_checks, title_value_for
 
 
 @dataclass
@@ -95,8 +95,7 @@ class Derivations:
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
         # each row's cell must agree with (a title row's only)
         self.fills = {key: value for key, value in given.items() if value is not None and key in self.absent}
-        self.checks = {key: value for key, value in given.items()
-                       if value is not None and key not in self.absent and value.from_title_row}
+        self.checks = title_checks(raw.spec, raw.context, self.absent)
         if raw.first_part:
             self._warn_once_for_absent_columns()
 

@@ -10,6 +10,7 @@ reported.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,13 @@ from .layout import (
     recognise_csv,
     recognise_sheet,
     row_skipped,
-    sheet_context,
     skipped_rows_warnings,
     unused_columns_warning,
 )
 from .ooxml import column_letters
 from .parse import is_blank
 from .reference import Reference
+from .title_block import TitleValue, period_of_values, sheet_context
 from .workbook import SheetToRead
 
 
@@ -49,12 +50,13 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
         while len(rows[row]) <= column:
             rows[row].append(None)
         rows[row][column] = error
-    recognised = recognise_sheet(file, title, rows, sheet.reference)
+    merged = cells.merged_cell_ranges or []
+    recognised = recognise_sheet(file, title, rows, sheet.reference, merged)
     if recognised is None:
         return None
     if recognised[1].delivery_report:
         return read_report(sheet.path, file, title, rows, recognised[1], sheet.reference, scan.hidden_rows)
-    raw = raw_sheet(file, sheet.reference, title, *recognised, rows, cells.merged_cell_ranges or [],
+    raw = raw_sheet(file, sheet.reference, title, *recognised, rows, merged,
                     scan.hidden_rows)
     for row, column in scan.uncalculated:
         if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
@@ -70,7 +72,7 @@ def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:
     of it is a header row of any sheet kind."""
     text = decode_text(path.read_bytes(), file)
     rows = blank_to_none(csv_records(text, file))
-    recognised = recognise_csv(rows, reference)
+    recognised = recognise_csv(rows, reference, file)
     if recognised is None:
         return None
     sheet_spec, match = recognised
@@ -83,14 +85,17 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
               rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]] = (),
               hidden_rows: set[int] = frozenset()) -> RawSheet:
     """The data rows below the header, but for the rows not loaded (etl/layout.py, `row_skipped`), with
-    merged and repeated hierarchy cells filled."""
+    merged and repeated hierarchy cells filled; a sheet laid out wide (a Target and an Actual column per
+    period) as one RawSheet per period (`RawSheet.parts`)."""
     header_index = match.index
     ours = spec.sheet_for_title(title) is sheet_spec
-    by_others = match.through_aliases or not ours or bool(match.timeframe)
-    context = sheet_context(rows[:header_index], [(title, "sheet name"), (Path(file).stem, "file name")], reference)
+    by_others = (match.through_aliases or not ours or bool(match.timeframe) or match.group_index is not None
+                 or bool(match.periods))
+    context = sheet_context(rows[:match.title_end], [(title, "sheet name"), (Path(file).stem, "file name")],
+                            reference)
     timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
                  for t in match.timeframe]
-    headers = header_texts(rows[header_index], match.columns)
+    headers = header_texts(rows[header_index], match.columns, match.texts)
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
     said = language_warning(file, title, header_index + 1, match.language, headers, reference)
@@ -119,12 +124,44 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                     last[position] = values[position]
         raw.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
-    used = set(match.columns.values()) | {t.position for t in timeframe}
+    used = (set(match.columns.values()) | {t.position for t in timeframe}
+            | {p for group in match.periods for p in group.columns.values()})  # a wide matrix's period columns
     with_data = {p for _, values in raw.rows for p, value in enumerate(values) if p not in used and not is_blank(value)}
     unused = unused_columns_warning(file, title, header_index + 1, rows[header_index], used, with_data)
     if unused:
         raw.warnings.append(unused)
+    raw.warnings.extend(LoadWarning(file, title, header_index + 1, None, "header not read", note)
+                        for note in match.notes)
+    if match.periods:
+        return periods_apart(raw, match, reference)
     return raw
+
+
+def periods_apart(raw: RawSheet, match: HeaderMatch, reference: Reference) -> RawSheet:
+    """A sheet laid out wide as one RawSheet per period named in its headers, each with the columns of every
+    period (the indicator, its baseline, ...) and its own period's (Target, Actual), its period given as a
+    title would give it; the first holds the others (`parts`) and says, once, how the headers were read."""
+    sheets = []
+    said = []
+    for group in match.periods:
+        columns = {**raw.columns, **group.columns}
+        headers = {**raw.headers, **header_texts([], group.columns, match.texts)}
+        named = ", ".join(f"'{headers[key]}'" for key in group.columns)
+        if raw.spec.column("period").kind == spec.PERIOD:
+            label, how = period_of_values(group.period, reference)
+        else:
+            label, how = group.period, ""
+        value = TitleValue(label, f"headers {named}", group.period, how, from_title_row=False)
+        context = replace(raw.context, values={**raw.context.values, "period": value, "period_text": value})
+        sheets.append(replace(raw, columns=columns, headers=headers, context=context, warnings=[],
+                              first_part=not sheets))
+        said.append(f"{named}: period {label}" + (f" ({how})" if how else ""))
+    first = sheets[0]
+    first.warnings = raw.warnings + [LoadWarning(
+        raw.file, raw.sheet, raw.header_row, None, "periods from the headers",
+        f"laid out wide, one column per period: each row is read as one row per period ({'; '.join(said)})")]
+    first.parts = sheets[1:]
+    return first
 
 
 def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], header_index: int) -> None:

@@ -36,7 +36,7 @@ import pyarrow.csv
 from . import spec
 from .conventions import COMMA, DATE_KINDS, NUMBER_KINDS, Convention, NumberConvention, infer_column
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
-from .errors import UnreadableFile, ValueProblem
+from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .layout import (
     HEADER_SEARCH_ROWS,
     NUMBER_LIKE,
@@ -57,6 +57,7 @@ from .plausibility import PERCENT, VALUE_COLUMNS, unit_kind
 from .parse import is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
+from .title_block import SheetContext, title_checks, title_context
 from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
 
@@ -103,6 +104,8 @@ class FastSheet:
     header_cells: list[Any] = field(default_factory=list)  # the header row as in the file, from column A
     language: str | None = None  # as RawSheet.language
     decimal_hint: str | None = None  # as RawSheet.decimal_hint
+    # what the rows above the header say: each row's cells are checked against it (etl/title_block.py)
+    context: SheetContext = field(default_factory=SheetContext)
 
     @property
     def row_count(self) -> int:
@@ -151,6 +154,10 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     if not _qualifies(sheet_spec.title, sheet_spec, match) or any(
             "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
         return None  # skip_rows counts lines: above the data, one line must be one row
+    context = title_context(blank_to_none(records[:match.index]), [(Path(file).stem, "file name")], sheet_spec,
+                            match, reference)
+    if context is None:
+        return None  # the title fills a column the sheet lacks: the per-cell path fills it
     names = [f"c{position}" for position in range(len(records[match.index]))]
     try:
         table = pyarrow.csv.read_csv(
@@ -169,7 +176,7 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     headers = header_texts(records[match.index], match.columns)
     return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0,
                      header_cells=blank_to_none(records[match.index:match.index + 1])[0], language=match.language,
-                     decimal_hint=reference.decimal_mark(match.language))
+                     decimal_hint=reference.decimal_mark(match.language), context=context)
 
 
 def _first_row_over(table: pa.Table, characters: int) -> int | None:
@@ -187,6 +194,7 @@ def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:
     """A sheet of the template, as the template lays it out, with every required column."""
     return not (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
                 or match.delivery_report
+                or match.group_index is not None or match.periods
                 or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
                 or any(c.required and c.key not in match.columns for c in sheet_spec.columns))
 
@@ -425,7 +433,16 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     if sheet.spec.kind in VALUE_COLUMNS:
         ok &= ~_implausible(sheet.spec.kind, values)
     raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
-                   language=sheet.language, decimal_hint=sheet.decimal_hint)
+                   context=sheet.context, first_part=False, language=sheet.language, decimal_hint=sheet.decimal_hint)
+    into.warnings.extend(LoadWarning(sheet.file, sheet.sheet, None, None, "title not used", note)
+                         for note in sheet.context.notes)
+    for key, title in title_checks(sheet.spec, sheet.context).items():
+        try:  # a row whose cell disagrees with a title row goes cell by cell, which rejects it saying so
+            stated = parser_for(sheet.spec.column(key), reference)(title.value)
+        except ValueProblem:
+            continue
+        found = values[key].to_pylist()
+        ok &= np.array([value is None or value == stated for value in found], dtype=bool)
     _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules, conventions)
     accepted = pa.array(np.flatnonzero(ok))
     frame = {key: array.take(accepted) for key, array in values.items()}

@@ -18,6 +18,7 @@ from .csv_text import csv_records, decode_text
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, nearest_kind
 from .reference import Reference, load_reference
+from .title_block import title_context
 from .workbook import SheetToRead, read_sheets
 
 FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
@@ -43,10 +44,16 @@ class FastLane:
     def read_sheet(self, sheet: SheetToRead) -> FastSheet | None:
         if not sheet.scan.plain or sheet.match.delivery_report:
             return None
+        names = [(sheet.title, "sheet name"), (Path(sheet.file).stem, "file name")]
+        context = title_context(sheet.top_rows[:sheet.match.title_end], names, sheet.spec, sheet.match,
+                                sheet.reference)
+        if context is None:
+            return None  # the title fills a column the sheet lacks: the per-cell path fills it
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
             fast.hidden_rows = sheet.scan.hidden_rows
             fast.language, fast.decimal_hint = sheet.match.language, sheet.reference.decimal_mark(sheet.match.language)
+            fast.context = context
         return fast
 
     def read_csv(self, path: Path, file: str, reference: Reference) -> FastSheet | None:

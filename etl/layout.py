@@ -10,7 +10,11 @@ tolerant (docs/schema.md, "Tolerant reading", lists the rules); the rules of lay
   by its header and read as expenditure rows by etl/delivery_report.py;
 - quarter or month columns (Q1 ... Q4, Jan ... Dec, T1, 1er trimestre, I квартал, enero) marked with X are a
   timeframe;
-- a year and a country named in the title rows, the sheet name or the file name are the sheet's context;
+- a group row over sub-headers (a stacked header) reads as combined names ('Baseline · Value'), and a period
+  named in a header ('2015 · Target', 'Target 2015') makes a results matrix laid out wide, one row per
+  indicator and period (etl/header_cells.py);
+- the title rows, the sheet name and the file name give the sheet's country, period and currency
+  (etl/title_block.py), and a required column they give need not be in the header;
 - blank rows, hidden rows and total rows (a label in any language's total words, or Excel's 'X Total', as
   the row's only text) are not loaded, and a warning says so of hidden and total rows (of hidden sheets
   too: etl/workbook.py), and of the columns the reader does not use;
@@ -22,16 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from . import delivery_words, spec
 from .errors import LoadWarning, UnreadableFile
 from .languages import ENGLISH, Language, fold
 from .ooxml import column_letters
+from .header_cells import (HeaderCell, is_group_row, merged_spans, normalise_header, single_row, split_period,
+                           stacked_rows)
 from .parse import MONTHS, clean_text, is_blank
 from .reference import Reference, load_reference
+from .title_block import SheetContext, period_of_values, sheet_context, title_value_for
 
 HEADER_SEARCH_ROWS = 30
 TIMEFRAME_MARKS = {"x", "✓", "✔", "√", "1", "yes"}
@@ -57,15 +65,6 @@ class TimeframeColumn:
         return dt.date(self.year, self.first_month, 1), last_day
 
 
-@dataclass(frozen=True)
-class SheetContext:
-    """What the title rows above the header (or the sheet or file name) say: a year, a country."""
-
-    year: int | None = None
-    country: str | None = None  # the text naming a programme country
-    where: str = ""
-
-
 @dataclass
 class RawSheet:
     """One sheet's data rows, as typed in the file, with the positions needed for messages."""
@@ -81,6 +80,11 @@ class RawSheet:
     context: SheetContext = field(default_factory=SheetContext)
     laid_out_by_others: bool = False  # recognised through aliases or by its header, not our template
     warnings: list[LoadWarning] = field(default_factory=list)
+    # a results matrix laid out wide (a Target and an Actual column per period): this sheet holds the first
+    # period's values, `parts` the others', each read as rows of its own (etl/transform.py validates them
+    # after this one); what is said of the sheet as a whole is said by this one only
+    parts: list["RawSheet"] = field(default_factory=list)
+    first_part: bool = True
     language: str | None = None  # the language its headers are written in (a vocabulary's code: 'fr'), if known
     decimal_hint: str | None = None  # ',' or '.': the decimal mark of that language, where it has one
     rejected: list = field(default_factory=list)  # rows rejected while reading (etl/transform.py RejectedRow):
@@ -88,18 +92,34 @@ class RawSheet:
 
 
 @dataclass(frozen=True)
+class PeriodColumns:
+    """The columns of one period in a sheet laid out wide: 'Target' and 'Actual' under '2015'."""
+
+    period: str  # as the headers name it: '2015', '2015/16 H1'
+    columns: dict[str, int]  # column key -> position
+
+
+@dataclass(frozen=True)
 class HeaderMatch:
-    index: int  # row index of the header
+    index: int  # row index of the header (of its lower row, for a stacked header)
     columns: dict[str, int]
     timeframe: list[TimeframeColumn]
     through_aliases: bool
     delivery_report: bool = False  # a delivery report's header: `columns` maps its roles (etl/delivery_words.py)
     language: str | None = None  # the language whose names matched most ('en' for the template's own)
+    group_index: int | None = None  # row index of the group row of a stacked header
+    texts: dict[int, str] = field(default_factory=dict)  # position -> header as shown in messages
+    periods: tuple[PeriodColumns, ...] = ()  # a sheet laid out wide
+    notes: tuple[str, ...] = ()  # headers naming a period the programme does not have
 
+    @property
+    def size(self) -> int:
+        return len(self.columns) + sum(len(p.columns) for p in self.periods) + len(self.timeframe)
 
-def normalise_header(text: Any) -> str:
-    """A header as names are compared: accents, case, spaces and a trailing '*' or ':' ignored."""
-    return fold(str(text).replace("_", " ")).rstrip(" *:").strip()
+    @property
+    def title_end(self) -> int:
+        """The rows above this index are the title block."""
+        return self.index if self.group_index is None else self.group_index
 
 
 def header_names(sheet_spec: spec.Sheet, column: spec.Column, reference: Reference) -> tuple[set[str], set[str]]:
@@ -152,31 +172,36 @@ def _required_keys(sheet_spec: spec.Sheet) -> list[str]:
     return [c.key for c in sheet_spec.columns if c.required and c.key not in sheet_spec.derivable]
 
 
-def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference) -> HeaderMatch:
-    """The columns of a kind a row names (column key -> position), whatever is missing, with its timeframe
-    columns and the language whose names matched most."""
-    cells = {position: normalise_header(cell) for position, cell in enumerate(row)
-             if cell is not None and str(cell).strip()}
+def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, top: list[Any] | None = None,
+                   spans: dict[int, int] | None = None) -> HeaderMatch:
+    """The columns of a kind a row names (column key -> position), read under its group row `top` where given
+    (a stacked header), whatever is missing: with its timeframe columns, its periods (a sheet laid out wide)
+    and the language whose names matched most."""
+    cells = single_row(row) if top is None else stacked_rows(top, row, spans)
     found: dict[str, int] = {}
     through_aliases = False
     votes: Counter[str] = Counter()
+    names = {column.key: header_names(sheet_spec, column, reference) for column in sheet_spec.columns}
+    periods, notes = _period_columns(sheet_spec, cells, names, reference)
+    taken = {p for group in periods for p in group.columns.values()}
     for column in sheet_spec.columns:
         languages = column_languages(sheet_spec, column, reference)
-        own, aliases = header_names(sheet_spec, column, reference)
-        for names, is_alias in ((own, False), (aliases, True)):
-            position = next((p for p, name in cells.items() if name in names and p not in found.values()), None)
+        for column_names, is_alias in zip(names[column.key], (False, True)):
+            position, name = next(((p, n) for p, cell in cells.items() if p not in taken and p not in found.values()
+                                   for n in cell.names if n in column_names), (None, None))
             if position is not None:
                 found[column.key] = position
                 through_aliases |= is_alias
-                votes.update(languages[cells[position]])
+                votes.update(languages.get(name, ()))
                 break
     language = _most_named(votes)
     timeframe = []
     if sheet_spec.kind == "workplan":
         words = reference.vocabularies(language)
-        timeframe = [t for p, cell in enumerate(row) if p not in found.values() and cell is not None
-                     for t in [_timeframe_column(p, cell, words)] if t]
-    return HeaderMatch(0, found, timeframe, through_aliases, language=language)
+        timeframe = [t for p, cell in cells.items() if p not in found.values() and cell.sub is not None
+                     for t in [_timeframe_column(p, cell.sub, words)] if t]
+    return HeaderMatch(0, found, timeframe, through_aliases, language=language,
+                       texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes))
 
 
 def _most_named(votes: Counter[str]) -> str | None:
@@ -187,30 +212,91 @@ def _most_named(votes: Counter[str]) -> str | None:
     return ENGLISH if votes.get(ENGLISH) == most else min(code for code, count in votes.items() if count == most)
 
 
-def _missing(sheet_spec: spec.Sheet, found: HeaderMatch) -> list[str]:
-    """What a header row lacks to be one of this kind, each said as the header to add ('Output')."""
+def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], SheetContext] | None = None
+             ) -> list[str]:
+    """What a header row lacks to be one of this kind, each said as the header to add ('Output'); a required
+    column the title block gives (`context`: what the rows above say) is not lacking."""
     columns = found.columns
-    missing = [f"'{sheet_spec.column(key).header}'" for key in _required_keys(sheet_spec) if key not in columns]
-    if sheet_spec.needs_one_of and not any(key in columns for key in sheet_spec.needs_one_of):
+    given = set(columns) | ({"period"} if found.periods else set())
+    lacking = [key for key in _required_keys(sheet_spec) if key not in given]
+    if lacking and context is not None and all(title_value_for(sheet_spec.column(key), context()) for key in lacking):
+        lacking = []
+    missing = [f"'{sheet_spec.column(key).header}'" for key in lacking]
+    if sheet_spec.needs_one_of and not any(key in given or any(key in p.columns for p in found.periods)
+                                           for key in sheet_spec.needs_one_of):
         missing.append("one of " + " or ".join(f"'{sheet_spec.column(k).header}'" for k in sheet_spec.needs_one_of))
     if sheet_spec.kind == "workplan" and not found.timeframe and not {"planned_start", "planned_end"} <= columns.keys():
         missing.append("'Planned start' and 'Planned end', or quarter or month columns (Q1, Jan ...)")
     return missing
 
 
-def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Reference) -> HeaderMatch | None:
-    found = _columns_found(sheet_spec, row, reference)
-    return None if _missing(sheet_spec, found) else found
+def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, top: list[Any] | None = None,
+                     spans: dict[int, int] | None = None, context: Callable[[], SheetContext] | None = None
+                     ) -> HeaderMatch | None:
+    """The columns `row` names, read under its group row `top` where given (a stacked header); None unless
+    every required column is named, or given by the title block (`context`: what the rows above say)."""
+    found = _columns_found(sheet_spec, row, reference, top, spans)
+    return None if _missing(sheet_spec, found, context) else found
 
 
-def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference | None = None
-                ) -> HeaderMatch | None:
-    """The first of the first 30 rows that names every required column (or None)."""
+def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],
+                    names: dict[str, tuple[set[str], set[str]]], reference: Reference
+                    ) -> tuple[list[PeriodColumns], list[str]]:
+    """The columns of a sheet laid out wide ('2015 · Target', 'Actual 2016'), by period in their order; and
+    what is said of headers naming a period the programme does not have. None where the sheet has a Period
+    column, or its kind has no values by period."""
+    if not sheet_spec.per_period or any(name in set.union(*names["period"]) for cell in cells.values()
+                                        for name in cell.names):
+        return [], []
+    by_period: dict[str, dict[str, int]] = {}
+    notes = []
+    for position, cell in cells.items():
+        for name in cell.names:
+            split = split_period(name)
+            key = split and next((k for k in sheet_spec.per_period if split[1] in set.union(*names[k])), None)
+            if not key:
+                continue
+            period = split[0].upper()
+            if sheet_spec.column("period").kind == spec.PERIOD and period_of_values(period, reference) is None:
+                notes.append(f"the header '{cell.text}' names {period}, not a period of the programme: "
+                             "its column is not read")
+                break
+            if key not in by_period.setdefault(period, {}):
+                by_period[period][key] = position
+            break
+    return [PeriodColumns(period, columns) for period, columns in by_period.items() if columns], notes
+
+
+def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference | None = None,
+                names: list[tuple[str, str]] = (), merged=()) -> HeaderMatch | None:
+    """The first of the first 30 rows that names every required column (or None): a row of its own, or the
+    lower row of a stacked header (a group row over sub-headers) where that names more columns. `names`: the
+    sheet name and the file name (which may give the country); `merged`: the sheet's merged ranges, where
+    known."""
     reference = reference or load_reference()
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        match = match_header_row(sheet_spec, row, reference)
-        if match is not None:
-            return HeaderMatch(index, match.columns, match.timeframe, match.through_aliases, language=match.language)
+    contexts: dict[int, SheetContext] = {}
+
+    def context_above(index: int) -> Callable[[], SheetContext]:
+        def context() -> SheetContext:
+            if index not in contexts:
+                contexts[index] = sheet_context(rows[:index], list(names), reference)
+            return contexts[index]
+        return context
+
+    searched = rows[:HEADER_SEARCH_ROWS]
+    for index, row in enumerate(searched):
+        single = match_header_row(sheet_spec, row, reference, context=context_above(index))
+        stacked = None
+        if index + 1 < len(searched):
+            spans = merged_spans(merged, index)
+            if is_group_row(row, searched[index + 1], spans):
+                stacked = match_header_row(sheet_spec, searched[index + 1], reference, row, spans, context_above(index))
+        if stacked is not None:
+            below = match_header_row(sheet_spec, searched[index + 1], reference, context=context_above(index + 1))
+            if all(other is None or stacked.size > other.size for other in (single, below)):
+                return replace(stacked, index=index + 1, group_index=index)
+        if single is not None:
+            return replace(single, index=index)
     return None
 
 
@@ -271,14 +357,15 @@ def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]], refere
             + ", ".join(f"'{name}'" for name in missing))
 
 
-def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Reference
+def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Reference, merged=()
                     ) -> tuple[spec.Sheet, HeaderMatch] | None:
     """The kind of a sheet: by its name where it is one of ours, else by its header row. A sheet named as one
     of ours without its header is refused."""
     named = spec.sheet_for_title(title)
     candidates = ([named] if named else []) + [s for s in spec.ALL_SHEETS if s is not named]
+    names = [(title, "sheet name"), (Path(file).stem, "file name")]
     for sheet_spec in candidates:
-        match = find_header(sheet_spec, rows, reference)
+        match = find_header(sheet_spec, rows, reference, names, merged)
         if match is not None:
             return sheet_spec, match
     delivery = find_delivery_header(rows)
@@ -289,10 +376,12 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
     return None
 
 
-def recognise_csv(rows: list[list[Any]], reference: Reference) -> tuple[spec.Sheet, HeaderMatch] | None:
+def recognise_csv(rows: list[list[Any]], reference: Reference, file: str = ""
+                  ) -> tuple[spec.Sheet, HeaderMatch] | None:
     """The kind of a CSV file (one sheet) by its header row, and that row."""
+    names = [(Path(file).stem, "file name")] if file else []
     for sheet_spec in spec.ALL_SHEETS:
-        match = find_header(sheet_spec, rows, reference)
+        match = find_header(sheet_spec, rows, reference, names)
         if match is not None:
             return sheet_spec, match
     return find_delivery_header(rows)
@@ -308,38 +397,10 @@ def find_delivery_header(rows: list[list[Any]]) -> tuple[spec.Sheet, HeaderMatch
     return spec.EXPENDITURE, HeaderMatch(index, roles, [], True, delivery_report=True)
 
 
-def header_texts(header: list[Any], columns: dict[str, int]) -> dict[str, str]:
-    """Each column's header as written in the file, for messages."""
-    return {key: clean_text(header[position]) for key, position in columns.items()}
-
-
-def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
-    """A year and a country named in the title rows, else in the sheet or file name: a programme country
-    if one is named, else any ISO 3166 country (which the country check then names as not of this
-    programme, rather than saying that the sheet has no Country column)."""
-    places = [(" ".join(clean_text(c) for c in row if c is not None), f"title row {i + 1}")
-              for i, row in enumerate(title_rows)] + names
-    year = country = None
-    where = []
-    for text, place in places:
-        found = re.search(r"\b(20\d{2})\b", text)
-        if found:
-            year = int(found.group(1))
-            where.append(f"year {year} from the {place}")
-            break
-    for lookup, names_of in ((reference.country_lookup, reference.countries),
-                             (reference.world_lookup, reference.world_names)):
-        spellings = sorted((s for s in lookup if len(s) > 3), key=len, reverse=True)
-        for text, place in places:
-            folded = text.casefold()
-            spelling = next((s for s in spellings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", folded)), None)
-            if spelling:
-                country = names_of.get(lookup[spelling], spelling)
-                where.append(f"country '{country}' from the {place}")
-                break
-        if country is not None:
-            break
-    return SheetContext(year, country, "; ".join(where))
+def header_texts(header: list[Any], columns: dict[str, int], texts: dict[int, str] | None = None) -> dict[str, str]:
+    """Each column's header as written in the file (`texts`: as a stacked header reads), for messages."""
+    texts = texts or {}
+    return {key: texts.get(position) or clean_text(header[position]) for key, position in columns.items()}
 
 
 def row_skipped(values: list[Any], number: int, hidden_rows: set[int], total_words: tuple[str, ...]) -> str | None:

@@ -25,6 +25,7 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 # benchmarks point the ETL at the one they generate.
 REFERENCE_DIR_ENVIRONMENT_VARIABLE = "MM_REFERENCE_DIR"
 GLOBAL = "GLOBAL"
+TITLE_LABELS = "title_labels.csv"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Reference:
     world_lookup: dict[str, str] = field(default_factory=dict)  # any spelling of any ISO country -> ISO-3
     world_names: dict[str, str] = field(default_factory=dict)  # ISO-3 of any ISO country -> name
     languages: dict[str, Language] = field(default_factory=dict)  # code -> the words of that language
+    # the label words of a title row ('Country:', 'Devise :'), normalised -> what they give: country, level,
+    # period, year or currency (title_labels.csv; etl/title_block.py)
+    title_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def currencies(self) -> set[str]:
@@ -169,9 +173,12 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
             row["alias"])
     # the shipped languages, and those of another reference folder (a file there replaces the shipped one)
     languages = read_languages(*dict.fromkeys([REFERENCE_DIR, directory]))
+    labels_from = directory if (directory / TITLE_LABELS).exists() else REFERENCE_DIR  # a folder made before it
+    title_labels = {normalise_marker(row["label"]): row["field"].strip()
+                    for row in _read_csv(TITLE_LABELS, labels_from) if row["label"].strip()}
     return Reference(programme, countries, details, lookup, outputs, periods, rates, markers,
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
-                     iso2, places, world_lookup, world_names, languages)
+                     iso2, places, world_lookup, world_names, languages=languages, title_labels=title_labels)
 
 
 def _coordinate(text: str | None) -> float | None:

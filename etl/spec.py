@@ -78,6 +78,9 @@ class Sheet:
     # Written into a template only when the programme declares one of these (etl/programme.py): a sheet of
     # splits by sex, say, only for a programme with [[dimensions]].
     only_with: str = ""
+    # Columns whose values are of a period: a sheet laid out wide gives them once per period ('2015 · Target',
+    # 'Actual 2016'; etl/layout.py), each period's then read as rows of their own.
+    per_period: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -103,6 +106,7 @@ RESULTS = Sheet(
     table="results",
     description="One row per indicator, country and reporting period.",
     key=("country", "indicator_code", "period"),
+    per_period=("target", "actual"),
     columns=(
         _output(),
         Column("indicator_code", "Indicator code", TEXT, True, "Code of the indicator, e.g. 1.2", width=12),
@@ -255,6 +259,7 @@ INDICATOR_TABLE = Sheet(
                 "a donor's KPI table): one row per indicator, values as reported.",
     key=("country", "result", "output", "indicator", "period"),
     needs_one_of=("baseline", "target", "actual"),
+    per_period=("target", "actual", "percent"),
     columns=(
         Column("country", "Country", TEXT, False, "Country as written (any country, not only the programme's)",
                hierarchy=True),

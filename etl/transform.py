@@ -23,6 +23,7 @@ from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
 from .rules import Rules, problems_of, staged_schema
+from .title_block import title_checks, title_value_for
 
 
 @dataclass
@@ -87,21 +88,37 @@ class Derivations:
     columns, the status 'planned' where a work plan has no Status column, activity codes from the
     output and the row order, and the currency a money cell names ('$12,500')."""
 
-    def __init__(self, raw: RawSheet, into: Validated):
+    def __init__(self, raw: RawSheet, into: Validated, reference: Reference | None = None):
         self.raw = raw
         self.into = into
         self.sequence: dict[str, int] = {}
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
-        self._warn_once_for_absent_columns()
+        given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
+        # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
+        # each row's cell must agree with (a title row's only)
+        self.fills = {key: value for key, value in given.items() if value is not None and key in self.absent}
+        self.checks = title_checks(raw.spec, raw.context, self.absent)
+        if raw.first_part:
+            self._warn_once_for_absent_columns()
 
     def _warn(self, kind: str, detail: str, row: int | None = None, column: str | None = None) -> None:
         self.into.warnings.append(LoadWarning(self.raw.file, self.raw.sheet, row, column, kind, detail))
 
     def _warn_once_for_absent_columns(self) -> None:
         raw, absent = self.raw, self.absent
-        if "country" in absent and raw.context.country:
-            self._warn("value from the title", f"no Country column: every row is read as country "
-                                               f"'{raw.context.country}' ({raw.context.where})")
+        for key, value in self.fills.items():
+            if value.place.startswith("headers"):
+                continue  # a period of a sheet laid out wide: etl/cells.py says how its headers were read
+            header = raw.spec.column(key).header
+            if key == "country":
+                self._warn("value from the title", f"no Country column: every row is read as country "
+                                                   f"'{value.value}' ({raw.context.where})")
+            else:
+                self._warn("value from the title", f"no {header} column: every row is read as "
+                                                   f"{header[0].lower() + header[1:]} '{value.value}' (from "
+                                                   f"{value.said()})")
+        for note in raw.context.notes:
+            self._warn("title not used", note)
         if raw.spec.kind != "workplan":
             return
         if "status" in absent:
@@ -116,12 +133,36 @@ class Derivations:
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {raw.context.where or 'from the headers'})" if year else ""))
 
+    def missing_hint(self, column: spec.Column) -> str:
+        """What a problem for an empty required cell adds where the sheet has no such column."""
+        if column.key not in self.absent:
+            return ""
+        notes = self.raw.context.notes
+        said = f" ({'; '.join(notes)})" if notes else ""
+        return (f"; this sheet has no {column.header} column and no {column.header.lower()} was found in "
+                f"{self.raw.context.looked}{said}: add a {column.header} column, or a title row above the header "
+                f"such as '{column.header}: ...'")
+
+    def disagrees(self, key: str, parsed: Any, parse: Callable[[Any], Any]) -> str | None:
+        """What a problem says when a cell disagrees with what a title row gives its column, else None."""
+        title = self.checks.get(key)
+        if title is None:
+            return None
+        try:
+            stated = parse(title.value)
+        except ValueProblem:
+            return None  # the title's value is not one the column takes: nothing to compare
+        if stated == parsed:
+            return None
+        return (f"'{title.value}', as {title.said()} says: the cell and the title disagree, so correct the one "
+                "that is wrong")
+
     def fill(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> set[str]:
         """Fill `given` in place; returns the columns whose missing value a problem already explains."""
         raw = self.raw
         explained: set[str] = set()
-        if "country" in self.absent and raw.context.country:
-            given["country"] = raw.context.country
+        for key, value in self.fills.items():
+            given[key] = value.value
         if raw.spec.kind == "workplan":
             if "status" in self.absent:
                 given["status"] = "planned"
@@ -169,9 +210,10 @@ class Derivations:
                 given["currency"] = codes.pop()
                 return
         stated = clean_text(given.get("currency") or "").upper()
+        source = (f"{self.fills['currency'].said()}" if "currency" in self.fills else "the Currency column")
         for key, code in named.items():
             if code != stated:
-                problems.add(key, given[key], f"an amount in {stated or 'one currency'} (the Currency column), "
+                problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
                                               f"not in {code}: fix the amount or the currency")
 
     def activity_code(self, record: dict[str, Any]) -> str:
@@ -292,17 +334,25 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
 
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,
                    conventions: dict[str, Convention] | None = None) -> None:
-    """Parse every row of `raw`; rows with a bad cell go to into.rejected, the others are staged. How each
-    number and date column is written (`conventions`, etl/conventions.py) is inferred from all of `raw`'s
-    rows unless given (the fast lane gives it, inferred from the whole sheet, when it hands over some rows)."""
+    """Parse every row of `raw` (and of its other periods' parts, for a sheet laid out wide); rows with a bad
+    cell go to into.rejected, the others are staged. How each number and date column is written
+    (`conventions`, etl/conventions.py) is inferred from all of a part's rows unless given (the fast lane gives
+    it, inferred from the whole sheet, when it hands over some rows)."""
+    for part in [raw, *raw.parts]:
+        _validate_part(part, reference, into, rules, conventions)
+
+
+def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,
+                   conventions: dict[str, Convention] | None = None) -> None:
     if conventions is None:
         conventions = infer_conventions(raw.spec, raw.columns, raw.rows, raw.decimal_hint, raw.language)
-    parsers = {c.key: remembered(parser_for(c, reference, raw.language, conventions.get(c.key))) if c.kind in REPEATING_KINDS
-               else parser_for(c, reference, raw.language, conventions.get(c.key)) for c in raw.spec.columns}
+    parsers = {c.key: remembered(parser_for(c, reference, raw.language, conventions.get(c.key)))
+               if c.kind in REPEATING_KINDS else parser_for(c, reference, raw.language, conventions.get(c.key))
+               for c in raw.spec.columns}
     two_way = TwoWayReports(raw, conventions, into)
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
-    derivations = Derivations(raw, into)
+    derivations = Derivations(raw, into, reference)
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -322,9 +372,9 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = None
                 if column.required and column.key not in explained and not (
                         column.key == "activity_code" and column.key in derivations.absent):
-                    hint = (f"; this sheet has no {column.header} column, so name it in a title row above the "
-                            f"header (e.g. '{column.header}: ...')" if column.key in derivations.absent else "")
-                    problems.add(column.key, None, f"a value: {column.header} is required ({spec.note_of(column, reference.programme.words)}){hint}")
+                    problems.add(column.key, None, f"a value: {column.header} is required "
+                                                   f"({spec.note_of(column, reference.programme.words)})"
+                                                   + derivations.missing_hint(column))
                 continue
             try:
                 parsed = parsers[column.key](value)
@@ -332,6 +382,10 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = None
                 problems.add(column.key, value, problem.expected)
                 continue
+            if column.key in derivations.checks:
+                disagreement = derivations.disagrees(column.key, parsed, parsers[column.key])
+                if disagreement:
+                    problems.add(column.key, value, disagreement)
             report = two_way.check(column.key, value, row_number)
             if report is not None:
                 reports.append(report)

@@ -226,7 +226,9 @@ def test_implausible_values_of_an_indicator_table_are_rejected_or_warned(tmp_pat
         ("text kept", f"{where} › row 6 › column Actual: 'ongoing' is not a number: kept as text in actual_note, "
                       "actual left empty"),
         ("value from the title", f"{where}: no Country column: every row is read as country 'Morocco' (year 2015 "
-                                 "from the title row 1; country 'Morocco' from the title row 1)")])
+                                 "from the title row 1; country 'Morocco' from the title row 1)"),
+        ("value from the title", f"{where}: no Period column: every row is read as period '2015' (from the title "
+                                 "row 1 'Morocco: indicator tracking table 2015')")])
 
 
 @pytest.mark.slow

@@ -1,0 +1,339 @@
+"""What the rows above a sheet's header say (its title block), and its sheet and file names: the country, the
+period or year, and the currency of its rows. docs/schema.md ("Title blocks") lists the rules:
+
+- a labelled value ('Country: Jamaica', 'Operating Unit: Jamaica', 'Period: Jan–Dec 2016', 'Year: 2015',
+  'Currency: USD', 'Devise : EUR'), in one cell or as a label cell followed by its value; the label words are
+  data (data/reference/title_labels.csv);
+- a title names a country only when, once the programme's own title and short title are taken out of it, it
+  names exactly one country of the programme as a word of its own; two countries named give none, and say
+  so. 'Global' makes a sheet GLOBAL only as a labelled value ('Country: Global', 'Level: Global') or as a
+  sheet or file name that starts with it (GLOBAL.xlsx);
+- a period: a labelled one, else a reporting period a title row names ('Progress report 2015/16 H1'), else
+  the one year the title rows name; read as the programme's reporting period or programme year it is
+  (`read_period`), saying how where it is not word for word;
+- a currency: a labelled one only.
+
+The sheet's year, for work-plan timeframes, is still the first year named anywhere in its title rows, sheet
+name or file name.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import spec
+from .errors import ValueProblem
+from .parse import CURRENCY_SIGNS, MONTHS, clean_text, is_blank, period_parser
+from .reference import GLOBAL, Reference, normalise_marker
+
+LABELLED = re.compile(r"^(.{1,40}?)\s*[:：]\s*(\S.*)$")
+YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+YEAR_ANYWHERE = re.compile(r"\b(20\d{2})\b")  # the sheet's year, for timeframes
+PERIOD_IN_TEXT = re.compile(r"(?i)(?<![\w/])(?:\d{4}(?:\s*/\s*\d{2,4})?\s*-?\s*[HQ]\s*[1-4]|[HQ]\s*[1-4]\s*-?\s*\d{4}"
+                            r"(?:\s*/\s*\d{2,4})?)(?![\w/])")
+MONTH_SPAN = re.compile(r"(?i)^([a-z]+)\.?\s*(\d{4})?\s*(?:-|–|—|to)\s*([a-z]+)\.?\s*(\d{4})$")
+DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
+@dataclass(frozen=True)
+class TitleValue:
+    """A value the title block (or the sheet name, the file name, a header) gives every row of a sheet."""
+
+    value: str  # as the column's parser is given it: 'Jamaica', '2015/16 H2', '2016', 'USD'
+    place: str  # 'title row 2', 'sheet name', "headers '2015 · Target', '2015 · Actual'"
+    text: str  # what it was read from, as written
+    note: str = ""  # how it was read, where not word for word
+    from_title_row: bool = True  # a title row's value is checked against the column where there is one
+
+    def said(self) -> str:
+        return f"the {self.place} '{self.text}'" + (f": {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """What the title rows above the header (or the sheet or file name) say."""
+
+    year: int | None = None
+    country: str | None = None  # the text naming a country
+    where: str = ""
+    # what fills a column the sheet lacks: country, period (a reporting period's label), programme_year,
+    # period_text (the period as written) and currency
+    values: dict[str, TitleValue] = field(default_factory=dict)
+    looked: str = ""  # where a title value was looked for, for messages
+    notes: tuple[str, ...] = ()  # what a title says that was not taken, and why
+
+    @property
+    def says_something(self) -> bool:
+        """Whether a title row gives a value (which rows are then checked against)."""
+        return any(value.from_title_row for value in self.values.values())
+
+
+@dataclass(frozen=True)
+class PeriodReading:
+    label: str | None  # a reporting period of the programme
+    programme_year: int | None
+    note: str = ""
+
+
+def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
+    """A sheet's context from its title rows (above the header) and `names` ((sheet name, 'sheet name'), (file
+    name, 'file name'))."""
+    rows = [(index + 1, _segments(row, reference.title_labels)) for index, row in enumerate(title_rows)]
+    whole = [(" ".join(clean_text(c) for c in row if c is not None), f"title row {i + 1}")
+             for i, row in enumerate(title_rows)] + names
+    values: dict[str, TitleValue] = {}
+    notes: list[str] = []
+    where = []
+    year = None
+    for text, place in whole:
+        found = YEAR_ANYWHERE.search(text)
+        if found:
+            year = int(found.group(1))
+            where.append(f"year {year} from the {place}")
+            break
+    country = _country(rows, names, reference, notes)
+    if country is not None:
+        values["country"] = country
+        where.append(f"country '{country.value}' from the {country.place}")
+    values.update(_period(rows, reference, notes))
+    currency = next((TitleValue(_currency_code(value), f"title row {number}", f"{label_text}: {value}")
+                     for number, (labelled, _) in rows for field_name, label_text, value in labelled
+                     if field_name == "currency"), None)
+    if currency is not None:
+        values["currency"] = currency
+    places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
+              else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
+    places += [f"the {place} '{text}'" for text, place in names]
+    looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
+    return SheetContext(year, country.value if country else None, "; ".join(where), values,
+                        looked, tuple(notes))
+
+
+def _segments(row: list[Any], labels: dict[str, str]) -> tuple[list[tuple[str, str, str]], str]:
+    """A title row's labelled values ((field, label as written, value)) and the rest of its text."""
+    texts = [clean_text(cell) for cell in row if not is_blank(cell)]
+    labelled, plain = [], []
+    index = 0
+    while index < len(texts):
+        text = texts[index]
+        match = LABELLED.match(text)
+        bare = normalise_marker(text.rstrip(" :："))
+        if match and normalise_marker(match.group(1)) in labels:
+            labelled.append((labels[normalise_marker(match.group(1))], match.group(1), match.group(2).strip()))
+        elif bare in labels and index + 1 < len(texts):
+            labelled.append((labels[bare], text.rstrip(" :："), texts[index + 1]))
+            index += 1
+        else:
+            plain.append(text)
+        index += 1
+    return labelled, " ".join(plain)
+
+
+# --- the country ----------------------------------------------------------------------------------------
+
+def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: list[str]) -> TitleValue | None:
+    for number, (labelled, _) in rows:
+        for field_name, label, value in labelled:
+            said = f"{label}: {value}"
+            if field_name == "level":
+                if value.casefold() == GLOBAL.casefold():
+                    return TitleValue(GLOBAL, f"title row {number}", said)
+                continue
+            if field_name != "country":
+                continue
+            folded = " ".join(value.split()).casefold()
+            if folded in reference.country_lookup:
+                found = reference.country_lookup[folded]
+                return TitleValue(reference.countries.get(found, found), f"title row {number}", said)
+            if folded in reference.world_lookup:
+                return TitleValue(reference.world_names[reference.world_lookup[folded]], f"title row {number}", said)
+            notes.append(f"the title row {number} '{said}' names no country the reader knows, so no country was "
+                         "taken from it")
+    places = [(text, f"title row {number}", True) for number, (_, text) in rows] + [
+        (text, place, False) for text, place in names]
+    for lookup, names_of in ((reference.country_lookup, reference.countries),
+                             (reference.world_lookup, reference.world_names)):
+        for text, place, title_row in places:
+            if not title_row and lookup is reference.country_lookup \
+                    and re.split(r"\W+", text.strip().casefold())[0] == GLOBAL.casefold():
+                return TitleValue(GLOBAL, place, text, from_title_row=False)  # GLOBAL.xlsx
+            named = _countries_named(text, lookup, reference)
+            if len(named) == 1:
+                iso3 = next(iter(named))
+                return TitleValue(names_of.get(iso3, iso3), place, text, from_title_row=title_row)
+            if len(named) > 1:
+                notes.append(f"the {place} '{text}' names {len(named)} countries, "
+                             + " and ".join(sorted(names_of.get(iso3, iso3) for iso3 in named))
+                             + ", so no country was taken from it")
+                return None
+    return None
+
+
+def _countries_named(text: str, lookup: dict[str, str], reference: Reference) -> set[str]:
+    """The countries (ISO-3) `text` names as words of their own, once the programme's title and short title
+    are taken out; never GLOBAL."""
+    folded = " ".join(text.translate(DASHES).split()).casefold()
+    for title in (reference.programme.title, reference.programme.short_title):
+        own = " ".join(title.translate(DASHES).split()).casefold()
+        if own:
+            folded = folded.replace(own, " ")
+    found = set()
+    for spelling, iso3 in lookup.items():
+        if iso3 != GLOBAL and len(spelling) > 3 and spelling in folded \
+                and re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", folded):
+            found.add(iso3)
+    return found
+
+
+# --- the period -----------------------------------------------------------------------------------------
+
+def _period(rows, reference: Reference, notes: list[str]) -> dict[str, TitleValue]:
+    candidates = []
+    for number, (labelled, _) in rows:
+        candidates += [(value, f"title row {number}", f"{label}: {value}")
+                       for field_name, label, value in labelled if field_name in ("period", "year")]
+    for number, (_, text) in rows:
+        candidates += [(found.group(0), f"title row {number}", text) for found in PERIOD_IN_TEXT.finditer(text)]
+    years = {(found.group(1)) for _, (_, text) in rows for found in YEAR.finditer(text)}
+    if len(years) == 1:
+        year = years.pop()
+        number, text = next((number, text) for number, (_, text) in rows if year in text)
+        candidates.append((year, f"title row {number}", text))
+    for value, place, said in candidates:
+        reading = read_period(value, reference)
+        if reading is None:
+            notes.append(f"the {place} '{said}' names no period or year of the programme, so no period was "
+                         "taken from it")
+            continue
+        found = {"period_text": TitleValue(value, place, said)}
+        if reading.label is not None:
+            found["period"] = TitleValue(reading.label, place, said, reading.note)
+        if reading.programme_year is not None:
+            label = reference.programme.year_label(reading.programme_year)
+            note = reading.note or ("" if label == str(reading.programme_year) or reading.label
+                                    else f"programme year {label}")
+            found["programme_year"] = TitleValue(str(reading.programme_year), place, said, note)
+        return found
+    return {}
+
+
+def read_period(text: str, reference: Reference) -> PeriodReading | None:
+    """A period or year as written in a title or a header: a reporting period ('2015/16 H1', and '2016 H1'
+    for the first half-year of programme year 2016), a span of months ('Jan–Dec 2016': the period it is,
+    else the programme year it falls mostly in), a programme year ('2015/16') or a year ('2015'); None
+    when it is none of these within the programme."""
+    text = " ".join(clean_text(text).translate(DASHES).split())
+    periods = reference.periods
+    try:
+        label = period_parser(reference)(text)
+        return PeriodReading(label, periods[label].programme_year)
+    except ValueProblem:
+        pass
+    match = re.fullmatch(r"(?i)(\d{4})\s*-?\s*([HQ])\s*([1-4])|([HQ])\s*([1-4])\s*-?\s*(\d{4})", text)
+    if match:
+        year, letter, number = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
+            match.group(6), match.group(4), match.group(5))
+        period = next((p for p in periods.values() if p.programme_year == int(year) and p.half == int(number)
+                       and p.label.upper().endswith(f"{letter.upper()}{number}")), None)
+        if period is None:
+            return None
+        return PeriodReading(period.label, period.programme_year,
+                             f"read as {period.label}, {_span(period.start, period.end)}")
+    match = MONTH_SPAN.fullmatch(text)
+    if match and match.group(1).casefold() in MONTHS and match.group(3).casefold() in MONTHS:
+        return _month_span(match, reference)
+    match = re.fullmatch(r"(\d{4})\s*/\s*(\d{2}|\d{4})", text)
+    if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)[-2:]):
+        year = int(match.group(1))
+        return PeriodReading(None, year) if year in reference.programme.programme_years else None
+    if re.fullmatch(r"\d{4}", text) and int(text) in reference.programme.programme_years:
+        return PeriodReading(periods[text].label if text in periods else None, int(text))
+    return None
+
+
+def _month_span(match: re.Match, reference: Reference) -> PeriodReading | None:
+    first_month, last_month = MONTHS[match.group(1).casefold()], MONTHS[match.group(3).casefold()]
+    last_year = int(match.group(4))
+    first_year = int(match.group(2)) if match.group(2) else last_year - (first_month > last_month)
+    start = dt.date(first_year, first_month, 1)
+    end = dt.date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+    if end < start:
+        return None
+    period = next((p for p in reference.periods.values() if (p.start, p.end) == (start, end)), None)
+    if period is not None:
+        return PeriodReading(period.label, period.programme_year)
+    programme = reference.programme
+    overlaps = {year: (min(end, programme.year_end(year)) - max(start, programme.year_start(year))).days + 1
+                for year in programme.programme_years}
+    year = max(overlaps, key=overlaps.get)
+    if overlaps[year] * 2 <= (end - start).days + 1:
+        return None
+    if (programme.year_start(year), programme.year_end(year)) == (start, end):
+        return PeriodReading(None, year)
+    return PeriodReading(None, year, f"{_span(start, end)} falls mostly in programme year "
+                                     f"{programme.year_label(year)}, "
+                                     f"{_span(programme.year_start(year), programme.year_end(year))}")
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    return f"{start:%b %Y}–{end:%b %Y}"
+
+
+def period_of_values(text: str, reference: Reference) -> tuple[str, str] | None:
+    """The reporting period the values under a header naming `text` ('2015', '2015/16 H1') are of, and how it
+    was read where not word for word: a year is its programme year's last period (the year's target is the
+    target at its end)."""
+    reading = read_period(text, reference)
+    if reading is None:
+        return None
+    if reading.label is not None:
+        return reading.label, reading.note
+    last = [p for p in reference.periods.values() if p.programme_year == reading.programme_year][-1]
+    return last.label, (f"the last period of programme year {reference.programme.year_label(reading.programme_year)}"
+                        f", {_span(last.start, last.end)}")
+
+
+# --- the currency ---------------------------------------------------------------------------------------
+
+def _currency_code(value: str) -> str:
+    """'USD', 'usd' -> USD; '$', 'US$', '€' -> their code; anything else as written (the currency parser
+    then names it)."""
+    text = value.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return text.upper()
+    return CURRENCY_SIGNS.get(text, text)
+
+
+# --- the column a value fills ---------------------------------------------------------------------------
+
+FIELD_OF_KIND = {spec.COUNTRY: "country", spec.PERIOD: "period", spec.PROGRAMME_YEAR: "programme_year",
+                 spec.CURRENCY: "currency"}
+FIELD_OF_TEXT_COLUMN = {"country": "country", "period": "period_text"}  # an indicator table's, as written
+
+
+def title_value_for(column: spec.Column, context: SheetContext) -> TitleValue | None:
+    """What the title block gives `column`, if anything."""
+    name = FIELD_OF_KIND.get(column.kind) or (FIELD_OF_TEXT_COLUMN.get(column.key) if column.kind == spec.TEXT
+                                              else None)
+    return context.values.get(name) if name else None
+
+
+def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str] = frozenset()
+                 ) -> dict[str, TitleValue]:
+    """The title rows' values each row's cell of a column the sheet has must agree with, by column key."""
+    given = {c.key: title_value_for(c, context) for c in sheet_spec.columns if c.key not in absent}
+    return {key: value for key, value in given.items() if value is not None and value.from_title_row}
+
+
+def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
+                  reference: Reference) -> SheetContext | None:
+    """For the fast lane: what the title rows above a header and the names say, or None where they give a
+    value for a column the sheet lacks (the per-cell path fills those)."""
+    context = sheet_context(title_rows, names, reference)
+    if any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+        return None
+    return context

@@ -1,0 +1,213 @@
+"""Title blocks and stacked headers (issue 14, items 3 and 5): workbooks built by tests/helpers/inputs_layout.py,
+loaded as a user first loads them (no alias added), with the exact rows, problems and warnings they give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from etl.load import run_load
+from etl.reference import load_reference
+from etl.title_block import read_period, sheet_context
+
+from .helpers import inputs_layout as build
+from .helpers.lanes import assert_same, load_both
+
+RESULTS = """SELECT country, output_code, indicator_code, unit, baseline, baseline_year, period, target, actual,
+                    source_row FROM results ORDER BY period, indicator_code"""
+BANGLADESH = [  # the rows of the matrix, one per indicator and period, whichever way it is laid out
+    ("BGD", "1", "1.1", "meetings", 0.0, 2014, "2015/16 H2", 2.0, 2.0),
+    ("BGD", "1", "1.2", "officials", 5.0, 2014, "2015/16 H2", 20.0, 18.0),
+    ("BGD", "1", "1.1", "meetings", 0.0, 2014, "2016/17 H2", 4.0, None),
+    ("BGD", "1", "1.2", "officials", 5.0, 2014, "2016/17 H2", 40.0, 35.0),
+]
+WIDE = ("laid out wide, one column per period: each row is read as one row per period ({0}, {1}: period 2015/16 H2 "
+        "(the last period of programme year 2015/16, Aug 2015–Jan 2016); {2}, {3}: period 2016/17 H2 (the last "
+        "period of programme year 2016/17, Aug 2016–Jan 2017))")
+NO_COUNTRY = ("awp.xlsx › AWP › row {row} › column Country: found an empty cell, expected a value: Country is "
+              "required (ISO-3 code or name of a programme country, or GLOBAL for global-level rows); this sheet has "
+              "no Country column and no country was found in the title rows above the header (rows 1-2), the "
+              "sheet name 'AWP' and the file name 'awp'{why}: add a Country column, or a title row above the "
+              "header such as 'Country: ...'")
+AWP_DEFAULTS = [
+    ("default value", "no Status column: every activity is read as 'planned'"),
+    ("default value", "no Activity code column: each activity's code is the code at the start of its title, else "
+                      "its output and its order under that output ('1.2 (AWP)')"),
+]
+
+
+def rows_of(database, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def warnings_of(summary) -> list[tuple]:
+    return sorted((w.kind, w.detail) for w in summary.warnings)
+
+
+def problems_of(summary) -> list[str]:
+    return [p.message for r in summary.rejected for p in r.problems]
+
+
+# --- stacked headers and results matrices laid out wide ---------------------------------------------------
+
+def test_a_two_row_header_matrix_reads_as_one_row_per_indicator_and_period(tmp_path, database):
+    summary = run_load([build.bangladesh_stacked_matrix(tmp_path / "bgd-matrix.xlsx")], database)
+    assert problems_of(summary) == []
+    assert rows_of(database, RESULTS) == [row + (number,) for row, number in zip(BANGLADESH, (6, 7, 6, 7))]
+    assert warnings_of(summary) == [
+        ("periods from the headers", WIDE.format("'2015 · Target'", "'2015 · Actual'", "'2016 · Target'",
+                                                 "'2016 · Actual'")),
+        ("value from the title", "no Country column: every row is read as country 'Bangladesh' (year 2015 from "
+                                 "the title row 1; country 'Bangladesh' from the title row 2)"),
+    ]
+
+
+def test_periods_in_one_header_row_read_the_same(tmp_path, database):
+    summary = run_load([build.bangladesh_one_row_matrix(tmp_path / "bgd-matrix.xlsx")], database)
+    assert problems_of(summary) == []
+    assert rows_of(database, RESULTS) == [row + (number,) for row, number in zip(BANGLADESH, (3, 4, 3, 4))]
+    assert warnings_of(summary) == [
+        ("periods from the headers", WIDE.format("'2015 Target'", "'2015 Actual'", "'Target 2016'",
+                                                 "'Actual 2016'")),
+        ("value from the title", "no Country column: every row is read as country 'Bangladesh' (country "
+                                 "'Bangladesh' from the title row 1)"),
+    ]
+
+
+def test_the_wide_matrix_gives_the_rows_of_the_long_layout(tmp_path):
+    wide = run_load([build.bangladesh_stacked_matrix(tmp_path / "wide.xlsx")], tmp_path / "wide.duckdb").database
+    long = run_load([build.bangladesh_long_matrix(tmp_path / "long.xlsx")], tmp_path / "long.duckdb").database
+    columns = "* EXCLUDE (source_file, source_sheet, source_row)"
+    assert sorted(rows_of(wide, f"SELECT {columns} FROM results"), key=repr) == sorted(
+        rows_of(long, f"SELECT {columns} FROM results"), key=repr)
+
+
+def test_a_header_naming_a_year_the_programme_does_not_have_is_said(tmp_path, database):
+    summary = run_load([build.matrix_with_a_year_outside_the_programme(tmp_path / "kpi.xlsx")], database)
+    assert rows_of(database, "SELECT indicator_code, period, target, actual FROM results") == [
+        ("1.1", "2015/16 H2", 2.0, 2.0)]
+    assert ("header not read", "the header '2030 Target' names 2030, not a period of the programme: its column is "
+                               "not read") in warnings_of(summary)
+
+
+# --- title blocks ------------------------------------------------------------------------------------------
+
+def test_a_work_plan_titled_with_the_programme_is_not_global_and_without_a_country_is_refused(tmp_path, database):
+    summary = run_load([build.programme_work_plan(tmp_path / "awp.xlsx")], database)
+    assert rows_of(database, "SELECT count(*) FROM activities") == [(0,)]
+    assert problems_of(summary) == [NO_COUNTRY.format(row=4, why=""), NO_COUNTRY.format(row=5, why="")]
+    assert warnings_of(summary) == sorted(AWP_DEFAULTS + [
+        ("timeframe", "planned start and end read from the marks under Q1, Q2, Q3, Q4 (year 2015: year 2015 from "
+                      "the title row 1)")])
+
+
+@pytest.mark.parametrize("layout", [dict(country_column=True), dict(country_row="Country: Ecuador")])
+def test_a_work_plan_titled_with_the_programme_loads_as_its_country(tmp_path, database, layout):
+    summary = run_load([build.programme_work_plan(tmp_path / "awp.xlsx", **layout)], database)
+    assert problems_of(summary) == []
+    first = 5 if "country_row" in layout else 4
+    assert rows_of(database, """SELECT activity_code, output_code, country, lead_agency, planned_start, planned_end,
+                                       budget, currency, source_row FROM activities ORDER BY source_row""") == [
+        ("1.1", "1", "ECU", "UNDP", dt.date(2015, 1, 1), dt.date(2015, 3, 31),
+         10000, "USD", first),
+        ("2.1", "2", "ECU", "IOM", dt.date(2015, 4, 1), dt.date(2015, 9, 30),
+         25000, "USD", first + 1),
+    ]
+    if "country_row" in layout:
+        where = "year 2015 from the title row 1; country 'Ecuador' from the title row 2"
+        assert warnings_of(summary) == sorted([
+            ("value from the title", f"no Country column: every row is read as country 'Ecuador' ({where})"),
+            *AWP_DEFAULTS,
+            ("timeframe", f"planned start and end read from the marks under Q1, Q2, Q3, Q4 (year 2015: {where})"),
+            ("ambiguous number", "'$10,000' read as 10000, not 10 (no cell of this column shows its decimal mark; "
+                                 "the sheet's language (en) writes decimal points)")])
+
+
+def test_a_title_naming_two_countries_gives_none_and_says_so(tmp_path, database):
+    title = "Joint work plan Jamaica and Serbia 2015"
+    summary = run_load([build.programme_work_plan(tmp_path / "awp.xlsx", title=title)], database)
+    note = f"the title row 1 '{title}' names 2 countries, Jamaica and Serbia, so no country was taken from it"
+    assert problems_of(summary) == [NO_COUNTRY.format(row=row, why=f" ({note})") for row in (4, 5)]
+    assert ("title not used", note) in warnings_of(summary)
+
+
+def test_an_expenditure_title_block_gives_country_year_and_currency(tmp_path, database):
+    summary = run_load([build.expenditure_with_title_block(tmp_path / "expenses.xlsx")], database)
+    assert problems_of(summary) == []
+    assert rows_of(database, """SELECT country, output_code, agency, programme_year, budget, expenditure, currency,
+                                       source_row FROM expenditure ORDER BY source_row""") == [
+        ("JAM", "1", "UNDP", 2016, 50000, Decimal("41000.50"), "USD", 6),
+        ("JAM", "2", "IOM", 2016, 30000, 12000, "USD", 7),
+    ]
+    assert warnings_of(summary) == sorted([
+        ("value from the title", "no Country column: every row is read as country 'Jamaica' (year 2016 from the "
+                                 "title row 2; country 'Jamaica' from the title row 1)"),
+        ("value from the title", "no Programme year column: every row is read as programme year '2016' (from the "
+                                 "title row 2 'Period: Jan–Dec 2016': Jan 2016–Dec 2016 falls mostly in programme "
+                                 "year 2016/17, Feb 2016–Jan 2017)"),
+        ("value from the title", "no Currency column: every row is read as currency 'USD' (from the title row 3 "
+                                 "'Currency: USD')"),
+    ])
+
+
+def test_a_row_disagreeing_with_its_title_is_rejected(tmp_path, database):
+    summary = run_load([build.expenditure_disagreeing_with_its_title(tmp_path / "expenses.xlsx")], database)
+    assert rows_of(database, "SELECT country, output_code, agency, source_row FROM expenditure") == [
+        ("JAM", "1", "UNDP", 3)]
+    assert problems_of(summary) == [
+        "expenses.xlsx › Expenses › row 4 › column Country: found 'Serbia', expected 'Jamaica', as the title row 1 "
+        "'Country: Jamaica' says: the cell and the title disagree, so correct the one that is wrong",
+        "expenses.xlsx › Expenses › row 5 › column Currency: found 'EUR', expected 'USD', as the title row 1 "
+        "'Currency: USD' says: the cell and the title disagree, so correct the one that is wrong",
+    ]
+
+
+def test_both_lanes_check_rows_against_the_title(tmp_path, monkeypatch):
+    path = build.template_expenditure_under_a_title(tmp_path / "serbia.xlsx")
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
+    assert any("(column by column)" in message for message in messages)  # the fast lane took it
+    found = assert_same(per_cell, fast)
+    assert [row[0] for row in found["rejected_rows"]] == ["serbia.xlsx"]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["Country: Global"]], "GLOBAL"),
+    ([["Level:", "Global"]], "GLOBAL"),
+    ([["IOM–UNDP Joint Global Programme"], ["Global Project Board report 2015"]], None),
+    ([["Mainstreaming Migration into National Development Strategies — Moldova"]], "Republic of Moldova"),
+    ([["Pays : Maroc"]], None),  # a French country name is the languages' vocabulary's to add
+    ([["Pays :", "Morocco"]], "Morocco"),
+])
+def test_which_titles_give_a_country(rows, expected):
+    assert sheet_context(rows, [], load_reference()).country == expected
+
+
+@pytest.mark.parametrize("label, code", [("Currency: usd", "USD"), ("Devise : EUR", "EUR"), ("Moneda: USD", "USD"),
+                                         ("Валюта: KGS", "KGS"), ("Currency: $", "USD")])
+def test_currency_labels_come_from_the_data_file(label, code):
+    context = sheet_context([[label]], [], load_reference())
+    assert (context.values["currency"].value, context.values["currency"].place) == (code, "title row 1")
+
+
+@pytest.mark.parametrize("text, label, year", [
+    ("2015/16 H1", "2015/16 H1", 2015),
+    ("H2 2014/15", "2014/15 H2", 2014),
+    ("2016 H1", "2016/17 H1", 2016),
+    ("Feb–Jul 2015", "2015/16 H1", 2015),
+    ("Feb 2015 – Jan 2016", None, 2015),
+    ("Jan–Dec 2016", None, 2016),
+    ("2015/16", None, 2015),
+    ("2015", None, 2015),
+])
+def test_periods_a_title_or_header_may_name(text, label, year):
+    reading = read_period(text, load_reference())
+    assert (reading.label, reading.programme_year) == (label, year)
+
+
+@pytest.mark.parametrize("text", ["2030", "Jun–Jul 2031", "2015/17", "sometime"])
+def test_periods_outside_the_programme_are_none(text):
+    assert read_period(text, load_reference()) is None

@@ -158,6 +158,13 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
                                  f"ISO 3166 alpha-3 code in {directory / 'countries.csv'}")
         countries[country.iso3] = world_names[country.iso3]
         details[country.iso3] = {"region": country.region, "government_lead": country.government_lead}
+    # the shipped languages, and those of another reference folder (a file there replaces the shipped one); a
+    # country's name in any of them names it anywhere ('Maroc' in a French title row, 'Кыргызстан')
+    languages = read_languages(*dict.fromkeys([REFERENCE_DIR, directory]))
+    for language in languages.values():
+        for name, iso3 in language.countries.items():
+            if iso3 in world_names:
+                world_lookup.setdefault(name, iso3)
     lookup = {GLOBAL.casefold(): GLOBAL}
     lookup.update({spelling: iso3 for spelling, iso3 in world_lookup.items() if iso3 in countries})
     outputs = {result.code: {"level": result.scope, "lead_agency": result.lead_agency or "", "title": result.title}
@@ -171,8 +178,6 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
     for row in _read_csv("header_aliases.csv", directory):
         aliases.setdefault(row["sheet_kind"].strip(), {}).setdefault(row["column_key"].strip(), []).append(
             row["alias"])
-    # the shipped languages, and those of another reference folder (a file there replaces the shipped one)
-    languages = read_languages(*dict.fromkeys([REFERENCE_DIR, directory]))
     labels_from = directory if (directory / TITLE_LABELS).exists() else REFERENCE_DIR  # a folder made before it
     title_labels = {normalise_marker(row["label"]): row["field"].strip()
                     for row in _read_csv(TITLE_LABELS, labels_from) if row["label"].strip()}

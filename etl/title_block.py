@@ -27,6 +27,7 @@ from typing import Any
 
 from . import spec
 from .errors import ValueProblem
+from .languages import fold
 from .parse import CURRENCY_SIGNS, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
 
@@ -146,6 +147,8 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
             if field_name != "country":
                 continue
             folded = " ".join(value.split()).casefold()
+            if folded not in reference.world_lookup:
+                folded = fold(value)  # a language's name, kept without its accents ('tunez' for 'Túnez')
             if folded in reference.country_lookup:
                 found = reference.country_lookup[folded]
                 return TitleValue(reference.countries.get(found, found), f"title row {number}", said)
@@ -176,15 +179,18 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
 def _countries_named(text: str, lookup: dict[str, str], reference: Reference) -> set[str]:
     """The countries (ISO-3) `text` names as words of their own, once the programme's title and short title
     are taken out; never GLOBAL."""
-    folded = " ".join(text.translate(DASHES).split()).casefold()
-    for title in (reference.programme.title, reference.programme.short_title):
-        own = " ".join(title.translate(DASHES).split()).casefold()
-        if own:
-            folded = folded.replace(own, " ")
+    texts = []
+    for folding in (str.casefold, fold):  # as written, and without accents (a language's names are kept so)
+        folded = " ".join(folding(text).translate(DASHES).split())
+        for title in (reference.programme.title, reference.programme.short_title):
+            own = " ".join(folding(title).translate(DASHES).split())
+            if own:
+                folded = folded.replace(own, " ")
+        texts.append(folded)
     found = set()
     for spelling, iso3 in lookup.items():
-        if iso3 != GLOBAL and len(spelling) > 3 and spelling in folded \
-                and re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", folded):
+        if iso3 != GLOBAL and len(spelling) > 3 and any(
+                spelling in folded and re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", folded) for folded in texts):
             found.add(iso3)
     return found
 

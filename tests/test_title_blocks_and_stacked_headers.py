@@ -179,7 +179,8 @@ def test_both_lanes_check_rows_against_the_title(tmp_path, monkeypatch):
     ([["Level:", "Global"]], "GLOBAL"),
     ([["IOM–UNDP Joint Global Programme"], ["Global Project Board report 2015"]], None),
     ([["Mainstreaming Migration into National Development Strategies — Moldova"]], "Republic of Moldova"),
-    ([["Pays : Maroc"]], None),  # a French country name is the languages' vocabulary's to add
+    ([["Pays : Maroc"]], "Morocco"),  # a country's name in a language file (fr.toml's [countries])
+    ([["Pays : Narnia"]], None),
     ([["Pays :", "Morocco"]], "Morocco"),
 ])
 def test_which_titles_give_a_country(rows, expected):

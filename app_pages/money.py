@@ -31,8 +31,8 @@ columns[3].metric("Overspent lines", len(overspent))
 chosen_year = wording.year_named(the_programme, filters.year_label(scope.programme_year))
 # the sidebar's period names a year: the grouped figures and the lines follow it, or show every year, and say which
 years = st.segmented_control("Years", ["chosen", "all"], default="chosen", key="money_years",
-                             format_func={"chosen": chosen_year[0].upper() + chosen_year[1:],
-                                          "all": f"All years ({phases} to date)"}.get) or "chosen"
+                             format_func={"chosen": ui.literal(chosen_year[0].upper() + chosen_year[1:]),
+                                          "all": f"All years ({ui.literal(phases)} to date)"}.get) or "chosen"
 year = scope.programme_year if years == "chosen" else None
 covers = chosen_year if year is not None else f"all {wording.year_noun(the_programme)}s of {phases} to date"
 st.caption(f"The four figures above cover {ui.literal(phases)} to date, every year; the chart and the "

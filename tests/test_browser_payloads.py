@@ -116,7 +116,7 @@ PAGES = [  # url, a marker that shows the page's data has drawn, markers that mu
      ["COUNTRY NAME-MARK", "REGION-MARK", "LEAD PARTNER-MARK", "NARRATIVE CHALLENGE-MARK",
       "NARRATIVE DECISION NEEDED-MARK"]),
     ("/workplan", "All activities shown", []),
-    ("/money", "All expenditure lines", ["PHASE NAME-MARK"]),
+    ("/money", "Expenditure lines,", ["PHASE NAME-MARK"]),
     ("/recommendations", "REVIEW-MARK", ["REVIEW-MARK", "RECOMMENDATION-MARK"]),
     ("/data-quality", "Reporting completeness", []),
     ("/?country=" + "x" * 5_000 + PAYLOAD.replace("&", "%26").replace("#", "%23"), "Indicators,", []),

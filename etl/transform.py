@@ -22,7 +22,7 @@ from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
-from .rules import Rules, problems_of, staged_schema
+from .rules import CONVERSIONS, Rules, problems_of, staged_schema
 from .title_block import title_checks, title_value_for
 
 
@@ -123,6 +123,12 @@ class Derivations:
             return
         if "status" in absent:
             self._warn("default value", "no Status column: every activity is read as 'planned'")
+        default = CONVERSIONS["workplan"].currency_default
+        if "currency" in absent and "currency" not in self.fills and raw.spec.column("budget").key in raw.columns \
+                and default:
+            self._warn("default value", f"no Currency column: a budget that names no currency ('€', 'EUR') is read "
+                                        f"in {default}; if it is another, add a Currency column or a title row "
+                                        "('Currency: ...')")
         if "activity_code" in absent:
             self._warn("default value", "no Activity code column: each activity's code is the code at the start "
                                         "of its title, else its output and its order under that output "

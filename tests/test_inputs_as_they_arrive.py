@@ -86,3 +86,10 @@ def test_russian_headed_expenditure_in_som_from_its_title_block(tmp_path, databa
         "kgz.xlsx › Расходы: no Currency column: every row is read as currency 'сом' (from the title row 3 "
         "'Валюта: сом')"])
     assert [w.row for w in summary.warnings if w.kind == "total row"] == [7]  # 'Итого'
+
+
+def test_a_work_plan_without_a_currency_says_its_budgets_are_read_in_the_default(tmp_path, database):
+    summary = run_load([inputs.ecuador_work_plan(tmp_path / "ecuador.xlsx")], database)
+    assert said(summary, "default value") == [
+        "ecuador.xlsx › Plan de trabajo 2015: no Currency column: a budget that names no currency ('€', 'EUR') is read "
+        "in USD; if it is another, add a Currency column or a title row ('Currency: ...')"]

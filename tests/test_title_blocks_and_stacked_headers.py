@@ -34,6 +34,8 @@ NO_COUNTRY = ("awp.xlsx › AWP › row {row} › column Country: found an empty
               "header such as 'Country: ...'")
 AWP_DEFAULTS = [
     ("default value", "no Status column: every activity is read as 'planned'"),
+    ("default value", "no Currency column: a budget that names no currency ('€', 'EUR') is read in USD; if it is "
+                      "another, add a Currency column or a title row ('Currency: ...')"),
     ("default value", "no Activity code column: each activity's code is the code at the start of its title, else "
                       "its output and its order under that output ('1.2 (AWP)')"),
 ]

@@ -109,6 +109,8 @@ def test_undp_awp_warnings_say_what_was_filled_in_or_left_out(awp_database):
         ("value from the title", None, "no Country column: every row is read as country 'Jamaica' "
                                        "(year 2015 from the title row 1; country 'Jamaica' from the title row 2)"),
         ("default value", None, "no Status column: every activity is read as 'planned'"),
+        ("default value", None, "no Currency column: a budget that names no currency ('€', 'EUR') is read in USD; "
+                                "if it is another, add a Currency column or a title row ('Currency: ...')"),
         ("default value", None, "no Activity code column: each activity's code is the code at the start of its "
                                 "title, else its output and its order under that output ('1.2 (AWP 2015)')"),
         ("timeframe", None, "planned start and end read from the marks under Q1, Q2, Q3, Q4 (year 2015: year 2015 "
@@ -119,7 +121,7 @@ def test_undp_awp_warnings_say_what_was_filled_in_or_left_out(awp_database):
           for row, text, number, other in [(6, "$12,500", 12500, 12.5), (7, "8,000", 8000, 8),
                                            (8, "USD 3,200", 3200, 3.2), (10, "1,000", 1000, 1)]],
     ])
-    assert rows_of(database, "SELECT count(*) FROM load_warnings") == [(10,)]
+    assert rows_of(database, "SELECT count(*) FROM load_warnings") == [(11,)]
 
 
 def test_timeframe_without_a_year_is_rejected_with_the_way_to_give_one(tmp_path, database):

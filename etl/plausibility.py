@@ -8,9 +8,10 @@ municipalities' a percent). For each row of a results matrix or an indicator tab
   a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
   above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads;
 - the unit is a **count** where units.csv says so; or where it is a word units.csv does not list
-  ('communes', 'people') and every value of the row is a whole number; or where there is no unit and every
-  value of the row is a whole number written without a percent sign. A negative value of a count is
-  **rejected**: nothing is counted fewer than zero times;
+  ('communes', 'people') and every value of the row is a whole number: a negative value of a count is
+  **rejected** (nothing is counted fewer than zero times). Where there is no unit and every value of the row
+  is a whole number written without a percent sign, the row may be a count or a change ('Percentage change
+  in travel time', -50): a negative value is **warned** (`negative value`), not rejected;
 - a **measure** (index, score, ratio, rate, change, ...) may be anything.
 
 Text where a number is expected: in an indicator table it is kept beside the value with a `text kept`
@@ -73,6 +74,7 @@ class Finding:
     value: float
     expected: str  # for a rejection ('a count of zero or more ...') or a warning's detail
     reject: bool
+    kind: str = ""  # a warning's kind
 
 
 def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool) -> list[Finding]:
@@ -99,10 +101,14 @@ def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sig
         value = values.get(column)
         if value is None:
             continue
-        if counts and value < 0:
+        if counts and value < 0 and (known == COUNT or has_unit):
             findings.append(Finding(column, value, f"a number of zero or more ({said}, never negative)",
                                     True))
+        elif counts and value < 0:
+            findings.append(Finding(column, value, f"{value:g} is below zero while every value of the row is whole "
+                                                   "and it has no unit: if it counts something, check the value",
+                                    False, "negative value"))
         elif known == PERCENT and value > 100:
             findings.append(Finding(column, value, f"{value:g} is above 100 % (the unit is a percentage): check "
-                                                   "the value", False))
+                                                   "the value", False, "percentage above 100"))
     return findings

@@ -335,7 +335,7 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         if finding.reject:
             problems.add(finding.column, given[finding.column], finding.expected)
         else:
-            derivations._warn("percentage above 100", finding.expected, row_number, header)
+            derivations._warn(finding.kind, finding.expected, row_number, header)
 
 
 def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,

@@ -211,16 +211,17 @@ def test_implausible_values_of_an_indicator_table_are_rejected_or_warned(tmp_pat
     assert rows_of(database, "SELECT source_row, unit, baseline, target, actual, actual_note FROM indicator_table "
                              "ORDER BY source_row") == [
         (4, "%", 10.0, 60.0, 120.0, None), (5, "%", 0.0, 40.0, 35.0, None), (6, "plans", 0.0, 5.0, None, "ongoing"),
-        (7, "index", 0.0, 2.5, -1.5, None)]
+        (7, "index", 0.0, 2.5, -1.5, None), (8, None, 0.0, 4.0, -2.0, None)]
     where = "mar-kpi.xlsx › KPI table"
     assert [p.message for r in summary.rejected for p in r.problems] == [
         f"{where} › row 3 › column Actual: found '\u22124', expected a number of zero or more (the unit 'communes' "
-        "and whole values: a count, never negative)",
-        f"{where} › row 8 › column Actual: found '-2', expected a number of zero or more (no unit, and every value "
-        "of the row is whole: a count, never negative)"]
+        "and whole values: a count, never negative)"]
     assert sorted((w.kind, w.message) for w in summary.warnings) == sorted([
         ("percentage above 100", f"{where} › row 4 › column Actual: 120 is above 100 % (the unit is a percentage): "
                                  "check the value"),
+        # no unit: a count, or a change ('Percentage change in travel time', -50, in a real MCC table): said
+        ("negative value", f"{where} › row 8 › column Actual: -2 is below zero while every value of the row is whole "
+                           "and it has no unit: if it counts something, check the value"),
         ("value from the sign", f"{where} › row 5 › column Unit: no unit: read as '%', the sign its values are "
                                 "written with"),
         ("text kept", f"{where} › row 6 › column Actual: 'ongoing' is not a number: kept as text in actual_note, "

@@ -554,6 +554,10 @@ def _per_cell(sheet: FastSheet, raw: RawSheet, table: pa.Table, numbers: np.ndar
     validate_sheet(replace(raw, rows=sorted(rows, key=lambda row: row[0])), reference, into, rules, conventions)
 
 
+PLAIN_WHOLE = r"^[+-]?\d+$"
+PLAIN_POINTED = r"^[+-]?(\d+\.(\d{1,2}|\d{4,})|\.\d+)$"
+
+
 def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbers: np.ndarray,
                  refetched: list[tuple[int, list[Any]]]) -> dict[str, Convention]:
     """The convention of each number and date column (etl/conventions.py) from its texts in every row the
@@ -569,10 +573,23 @@ def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbe
             encoded = pc.dictionary_encode(array.take(pa.array(keep)))
             indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
             codes, first, counts = np.unique(indices, return_index=True, return_counts=True)
-            dictionary = encoded.dictionary.to_pylist()
-            for code, index, count in zip(codes.tolist(), first.tolist(), counts.tolist()):
-                if code >= 0:
-                    texts[dictionary[code]] = [int(numbers[index]), count]
+            codes, first, counts = codes[codes >= 0], first[codes >= 0], counts[codes >= 0]
+            rows = numbers[first]
+            dictionary = encoded.dictionary
+            read = np.ones(len(codes), dtype=bool)
+            if column.kind in NUMBER_KINDS:
+                # The plain forms, told apart in Arrow rather than one by one (a column of a million amounts):
+                # a whole number proves nothing; one with 1-2 or 4+ decimals after a point proves a decimal point,
+                # as conventions.readings would say. Their evidence goes in as its first text, row and count.
+                plain = dictionary.take(pa.array(codes))
+                whole = _numpy_bool(pc.match_substring_regex(plain, PLAIN_WHOLE))
+                pointed = _numpy_bool(pc.match_substring_regex(plain, PLAIN_POINTED))
+                read = ~whole & ~pointed
+                if pointed.any():
+                    at = int(np.flatnonzero(pointed)[np.argmin(rows[pointed])])
+                    texts[plain[at].as_py()] = [int(rows[at]), int(counts[pointed].sum())]
+            for code, row, count in zip(codes[read].tolist(), rows[read].tolist(), counts[read].tolist()):
+                texts[dictionary[code].as_py()] = [int(row), count]
         for number, cells in refetched:
             value = cells[position] if position < len(cells) else None
             if isinstance(value, str):

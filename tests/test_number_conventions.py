@@ -247,3 +247,20 @@ def test_a_negative_count_in_the_results_matrix_is_rejected_in_either_lane(tmp_p
     assert [row[5] for row in found["load_warnings"] if row[4] == "percentage above 100"] == [
         "x.xlsx › Results matrix › row 8 › column Period target: 150 is above 100 % (the unit is a percentage): "
         "check the value"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[+-]?[0-9]{1,9}(\.[0-9]{1,6})?|[+-]?\.[0-9]{1,4}|[0-9]{1,3}(,[0-9]{3}){1,3}(\.[0-9]{0,3})?",
+                     fullmatch=True))
+def test_the_fast_lanes_plain_forms_prove_what_readings_says(text):
+    """etl/columnar.py tells whole numbers and point decimals apart in Arrow (PLAIN_WHOLE, PLAIN_POINTED) instead
+    of calling conventions.readings on each distinct text of a column: both must say the same."""
+    import re
+
+    from etl.columnar import PLAIN_POINTED, PLAIN_WHOLE
+    from etl.conventions import POINT, readings
+
+    if re.search(PLAIN_WHOLE, text):
+        assert readings(text).proves is None and not readings(text).two_way
+    elif re.search(PLAIN_POINTED, text):
+        assert readings(text).proves == POINT

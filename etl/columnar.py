@@ -570,26 +570,25 @@ def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbe
         texts: dict[str, list[int]] = {}
         array = columns[position - sheet.offset].array
         if _is_text(array.type) and len(keep):
-            encoded = pc.dictionary_encode(array.take(pa.array(keep)))
-            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            codes, first, counts = np.unique(indices, return_index=True, return_counts=True)
-            codes, first, counts = codes[codes >= 0], first[codes >= 0], counts[codes >= 0]
-            rows = numbers[first]
-            dictionary = encoded.dictionary
-            read = np.ones(len(codes), dtype=bool)
+            kept, rows_kept = array.take(pa.array(keep)), numbers
             if column.kind in NUMBER_KINDS:
                 # The plain forms, told apart in Arrow rather than one by one (a column of a million amounts):
                 # a whole number proves nothing; one with 1-2 or 4+ decimals after a point proves a decimal point,
                 # as conventions.readings would say. Their evidence goes in as its first text, row and count.
-                plain = dictionary.take(pa.array(codes))
-                whole = _numpy_bool(pc.match_substring_regex(plain, PLAIN_WHOLE))
-                pointed = _numpy_bool(pc.match_substring_regex(plain, PLAIN_POINTED))
-                read = ~whole & ~pointed
+                whole = _numpy_bool(pc.match_substring_regex(kept, PLAIN_WHOLE))
+                pointed = _numpy_bool(pc.match_substring_regex(kept, PLAIN_POINTED))
                 if pointed.any():
-                    at = int(np.flatnonzero(pointed)[np.argmin(rows[pointed])])
-                    texts[plain[at].as_py()] = [int(rows[at]), int(counts[pointed].sum())]
-            for code, row, count in zip(codes[read].tolist(), rows[read].tolist(), counts[read].tolist()):
-                texts[dictionary[code].as_py()] = [int(row), count]
+                    at = int(np.argmax(pointed))  # the rows are in order: the first is the earliest
+                    texts[kept[at].as_py()] = [int(rows_kept[at]), int(pointed.sum())]
+                rest = np.flatnonzero(~whole & ~pointed)
+                kept, rows_kept = kept.take(pa.array(rest)), rows_kept[rest]
+            encoded = pc.dictionary_encode(kept)
+            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            codes, first, counts = np.unique(indices, return_index=True, return_counts=True)
+            dictionary = encoded.dictionary
+            for code, index, count in zip(codes.tolist(), first.tolist(), counts.tolist()):
+                if code >= 0:
+                    texts[dictionary[code].as_py()] = [int(rows_kept[index]), count]
         for number, cells in refetched:
             value = cells[position] if position < len(cells) else None
             if isinstance(value, str):

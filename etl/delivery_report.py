@@ -3,8 +3,9 @@ exports it (xlsx or CSV), or an ERP export of its account lines.
 
 A CDR has a title block (Operating Unit, Award, Period, Currency), a header row (Activity, Fund, Donor,
 Account, Account Description, Budget, Expenditures, Commitments, Total, Balance: the words are in
-data/reference/delivery_report.csv and the language files, etl/delivery_words.py), account lines, a subtotal row per activity
-(Excel's 'ACTIVITY1 Total', 'Total ACTIVITY1', or a blank activity beside a 'Total' label) and a grand total.
+data/reference/delivery_report.csv and the language files, etl/delivery_words.py), account lines, a subtotal
+row per activity (Excel's 'ACTIVITY1 Total', 'Total ACTIVITY1', or a blank activity beside a 'Total' label) and
+a grand total.
 An ERP export is the account lines alone. Read here:
 
 - the account lines are summed per activity, and each activity becomes one expenditure row (its Line

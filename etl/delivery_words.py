@@ -83,13 +83,18 @@ def load_vocabulary(reference: Reference) -> Vocabulary:
     """The words of a delivery report: delivery_report.csv's, each language's [delivery] words, and every
     language's total words (subtotals) and grand-total words."""
     path = vocabulary_path()
-    words = {role: list(found) for role, found in _read_vocabulary(path, path.stat().st_mtime_ns).items()}
+    words = {role: list(found) for role, found in read_vocabulary_file(path).items()}
     for language in reference.languages.values():
         for role, found in language.delivery.items():
             words.setdefault(role, []).extend(found)
     words[SUBTOTAL] = list(reference.subtotal_words)
     words[GRAND_TOTAL] = list(reference.grand_total_words)
     return Vocabulary({role: tuple(found) for role, found in words.items()}, path)
+
+
+def read_vocabulary_file(path: Path) -> dict[str, tuple[str, ...]]:
+    """Role -> words of a delivery_report.csv; a line it cannot use is a VocabularyError naming the line."""
+    return _read_vocabulary(path, path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=4)

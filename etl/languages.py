@@ -150,7 +150,8 @@ class _Reader:
         """A table of lists of words, each under one of `names` ([title_labels] country = ["Pays"]), as written."""
         table = self.data.get(key, {})
         if not isinstance(table, dict):
-            raise self.fail(key, "a table of lists of words (" + ", ".join(f"{n} = [...]" for n in names[:2]) + ", ...)")
+            raise self.fail(key, "a table of lists of words ("
+                            + ", ".join(f"{name} = [...]" for name in names[:2]) + ", ...)")
         for name in table:
             if name not in names:
                 raise self.fail(f"{key}.{name}", f"one of {', '.join(names)}")

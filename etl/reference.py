@@ -163,6 +163,9 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
             raise LanguageError(f"{directory / name}: no longer read; a language's words are in its language file, "
                                 f"languages/<code>.toml ({key}; data/reference/README.md, 'Languages'): move them "
                                 "there and remove this file")
+    from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
+    read_vocabulary_file(directory / VOCABULARY_FILE if (directory / VOCABULARY_FILE).exists()
+                         else REFERENCE_DIR / VOCABULARY_FILE)  # a line it cannot use stops the load here
     programme = read_programme(programme_file)
     world_names: dict[str, str] = {}
     world_lookup: dict[str, str] = {}

@@ -1,29 +1,35 @@
 """One rule, one place for the words of each language (issue 14, "languages as data"): every word of a
 language but English is in its file, data/reference/languages/<code>.toml, and nowhere else; a word added to
 that file (a title label, a unit, a total or grand-total word, the date order, a delivery report's word) is
-read with no other file touched; and a file that cannot be used is refused naming the file and the key."""
+read with no other file touched; a file that cannot be used is refused naming the file and the key; and
+dates written with the month names of the sheet's language ('30 juin 2015', 'marzo 2015') are read."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import shutil
 import tomllib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import spec
 from etl.conventions import distinct_texts, infer_dates
 from etl.delivery_words import VocabularyError
+from etl.errors import ValueProblem
 from etl.languages import ENGLISH, LanguageError, fold
 from etl.layout import total_row
 from etl.load import run_load
+from etl.parse import parser_for
 from etl.plausibility import unit_kind
 from etl.reference import REFERENCE_DIR, load_reference
 from etl.title_block import sheet_context
 
 from .helpers.inputs_delivery import cdr_rows, write_cdr_xlsx, write_mapping
+from .helpers.inputs_vocab import french_milestones, spanish_milestones
 
 # Files of data/reference/ that are not words of a language: every ISO country's names (countries.csv, whose
 # English names a language may share: 'Ecuador'), exchange rates.
@@ -162,3 +168,36 @@ def test_a_total_label_in_delivery_report_csv_is_refused_saying_where_it_goes(tm
     with pytest.raises(VocabularyError, match=rf"delivery_report.csv › line {line}: role 'grand_total' is no longer "
                                               r"read here: total labels are the language files' grand_total_words"):
         load_reference(directory)
+
+
+def test_dates_written_with_the_month_names_of_the_sheets_language(tmp_path, database):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    summary = run_load([french_milestones(folder / "mar.xlsx"), spanish_milestones(folder / "ecu.xlsx")], database)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute("SELECT country, category, due_date, achieved_date, source_row FROM milestones "
+                                  "ORDER BY country, source_row").fetchall()
+    assert rows == [
+        ("ECU", "inception", dt.date(2015, 6, 30), dt.date(2015, 3, 31), 2),  # 'marzo 2015': a month's last day
+        ("ECU", "implementation", dt.date(2015, 9, 30), None, 3),  # 'sept. 2015'
+        ("MAR", "inception", dt.date(2015, 6, 30), dt.date(2015, 3, 1), 2),  # '30 juin 2015', '1er mars 2015'
+        ("MAR", "implementation", dt.date(2015, 12, 31), None, 3),  # 'décembre 2015'
+    ]
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "mar.xlsx › Jalons › row 4 › column Échéance: found '31 juin 2015', expected a date (2014-06-30, "
+        "30/06/2014 or an Excel date)"]
+
+
+@pytest.mark.parametrize("language, text, day", [
+    ("fr", "30 juin 2014", dt.date(2014, 6, 30)), ("fr", "juin 2014", dt.date(2014, 6, 30)),
+    ("es", "30 de junio de 2014", dt.date(2014, 6, 30)), ("es", "marzo 2015", dt.date(2015, 3, 31)),
+    ("ru", "июнь 2015", dt.date(2015, 6, 30)), ("ro", "1 martie 2015", dt.date(2015, 3, 1)),
+    (None, "juin 2014", None), ("en", "marzo 2015", None),  # another language's month names are not read
+])
+def test_a_date_cell_is_read_with_its_sheets_month_names(language, text, day):
+    parse = parser_for(spec.MILESTONES.column("due_date"), load_reference(), language)
+    if day is None:
+        with pytest.raises(ValueProblem):
+            parse(text)
+    else:
+        assert parse(text) == day

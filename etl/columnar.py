@@ -416,7 +416,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
                                     set(sheet.columns.values()), _with_data(sheet, columns, keep, again.rows))
     into.warnings.extend([unused] if unused else [])
     table, numbers = table.take(pa.array(keep)), numbers[keep]
-    conventions = _conventions(sheet, columns, keep, numbers, again.rows)
+    conventions = _conventions(sheet, columns, keep, numbers, again.rows, reference.day_first(sheet.language))
     values: dict[str, pa.Array] = {}
     ok = np.ones(len(keep), dtype=bool)
     for column in sheet.spec.columns:
@@ -431,7 +431,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         values[column.key] = parsed.values
         ok &= parsed.ok
     if sheet.spec.kind in VALUE_COLUMNS:
-        ok &= ~_implausible(sheet.spec.kind, values)
+        ok &= ~_implausible(sheet.spec.kind, values, reference.units)
     raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],
                    context=sheet.context, first_part=False, language=sheet.language, decimal_hint=sheet.decimal_hint)
     into.warnings.extend(LoadWarning(sheet.file, sheet.sheet, None, None, "title not used", note)
@@ -473,11 +473,12 @@ def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: 
     return found
 
 
-def _implausible(kind: str, values: dict[str, pa.Array]) -> np.ndarray:
+def _implausible(kind: str, values: dict[str, pa.Array], unit_words: dict[str, str]) -> np.ndarray:
     """Rows etl/plausibility.py may have something to say about (a negative value; a value above 100 with a
     percent unit): read cell by cell, where its rules apply."""
     units = pc.dictionary_encode(values["unit"])
-    percent = np.asarray([unit_kind(unit) == PERCENT for unit in units.dictionary.to_pylist()] + [False], dtype=bool)
+    percent = np.asarray([unit_kind(unit, unit_words) == PERCENT for unit in units.dictionary.to_pylist()] + [False],
+                         dtype=bool)
     percent_unit = percent[units.indices.fill_null(len(percent) - 1).to_numpy(zero_copy_only=False)]
     found = np.zeros(len(values["unit"]), dtype=bool)
     for key in VALUE_COLUMNS[kind]:
@@ -559,7 +560,7 @@ PLAIN_POINTED = r"^[+-]?(\d+\.(\d{1,2}|\d{4,})|\.\d+)$"
 
 
 def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbers: np.ndarray,
-                 refetched: list[tuple[int, list[Any]]]) -> dict[str, Convention]:
+                 refetched: list[tuple[int, list[Any]]], day_first: bool | None) -> dict[str, Convention]:
     """The convention of each number and date column (etl/conventions.py) from its texts in every row the
     per-cell lane would read: the rows kept and those read again as cells."""
     found = {}
@@ -595,5 +596,5 @@ def _conventions(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, numbe
                 seen = texts.setdefault(value, [number, 0])
                 seen[0], seen[1] = min(seen[0], number), seen[1] + 1
         found[column.key] = infer_column(column.kind, [(text, row, count) for text, (row, count) in texts.items()],
-                                         sheet.decimal_hint, sheet.language)
+                                         sheet.decimal_hint, sheet.language, day_first)
     return found

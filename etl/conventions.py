@@ -11,7 +11,8 @@ For each number or date column the convention is, in this order:
 1. what its cells prove (cells Excel stores as numbers or dates need none); where cells prove both, the
    side more cells prove (a tie goes on to 2.), and a cell proving the other side is rejected, naming the
    convention;
-2. the sheet's language (RawSheet.decimal_hint for numbers, data/reference/date_orders.csv for dates);
+2. the sheet's language (RawSheet.decimal_hint for numbers; for dates its language file's date_order, which
+   the callers pass in: Reference.day_first);
 3. the English default: a decimal point; day first (and each ambiguous date reported).
 
 A value that reads two ways is read by the column's convention and reported (`reported`), with why that
@@ -21,13 +22,10 @@ etl/columnar.py (the same over its columns), and etl/parse.py reads with the con
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
 from . import spec
@@ -303,16 +301,16 @@ def infer_numbers(texts: Iterable[tuple[str, int, int]], hint: str | None = None
 
 
 def infer_dates(texts: Iterable[tuple[str, int, int]], language: str | None = None,
-                orders: dict[str, bool] | None = None) -> DateOrder:
+                day_first: bool | None = None) -> DateOrder:
     """The order of day and month of a column from its distinct texts ((text, first row, how many cells))
-    and the sheet's language (`orders`: language -> day first, data/reference/date_orders.csv)."""
+    and the sheet's language (`day_first`: whether it writes dates day first, its language file's
+    date_order; None where it does not say)."""
     evidence = _Evidence(Counter(), {})
     for text, row, count in texts:
         side = date_proves(text)
         if side is not None:
             evidence.add(side, normalised(text), row, count)
-    orders = date_orders() if orders is None else orders
-    hint = orders.get(language.casefold()) if language else None
+    hint = day_first if language else None
     hint_why = (f"no date of this column shows its order; the sheet's language ({language}) writes "
                 f"{'day' if hint else 'month'} first" if hint is not None else None)
     day_first, why = _side(evidence, {True: "the day first", False: "the month first"}, hint, hint_why, True,
@@ -321,40 +319,23 @@ def infer_dates(texts: Iterable[tuple[str, int, int]], language: str | None = No
     return DateOrder(day_first, why)
 
 
-DATE_ORDERS_FILE = "date_orders.csv"
-
-
-def date_orders(directory: Path | None = None) -> dict[str, bool]:
-    """Language code -> writes dates day first (data/reference/date_orders.csv)."""
-    from .reference import reference_dir  # the reference folder may be another ($MM_REFERENCE_DIR)
-    return _date_orders(directory or reference_dir())
-
-
-@lru_cache(maxsize=4)
-def _date_orders(directory: Path) -> dict[str, bool]:
-    path = directory / DATE_ORDERS_FILE
-    if not path.exists():
-        path = Path(__file__).resolve().parent.parent / "data" / "reference" / DATE_ORDERS_FILE
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["language"].strip().casefold(): row["order"].strip().casefold() == "day first"
-                for row in csv.DictReader(handle) if row["language"].strip()}
-
-
 Convention = NumberConvention | DateOrder
 
 
-def infer_column(kind: str, texts: Iterable[tuple[str, int, int]], hint: str | None, language: str | None
-                 ) -> Convention | None:
-    """The convention of a column of `kind` from its distinct texts (None for kinds that have none)."""
+def infer_column(kind: str, texts: Iterable[tuple[str, int, int]], hint: str | None, language: str | None,
+                 day_first: bool | None = None) -> Convention | None:
+    """The convention of a column of `kind` from its distinct texts (None for kinds that have none), given
+    the decimal mark (`hint`) and date order (`day_first`) of the sheet's language."""
     if kind in NUMBER_KINDS:
         return infer_numbers(texts, hint, language)
     if kind in DATE_KINDS:
-        return infer_dates(texts, language)
+        return infer_dates(texts, language, day_first)
     return None
 
 
 def infer_conventions(sheet: spec.Sheet, columns: dict[str, int], rows: list[tuple[int, list[Any]]],
-                      hint: str | None, language: str | None) -> dict[str, Convention]:
+                      hint: str | None, language: str | None, day_first: bool | None = None
+                      ) -> dict[str, Convention]:
     """The convention of every number and date column of a sheet, from all its rows (the per-cell lane)."""
     found = {}
     for column in sheet.columns:
@@ -362,5 +343,5 @@ def infer_conventions(sheet: spec.Sheet, columns: dict[str, int], rows: list[tup
         if position is None or column.kind not in NUMBER_KINDS | DATE_KINDS:
             continue
         cells = ((cells[position], number) for number, cells in rows if position < len(cells))
-        found[column.key] = infer_column(column.kind, distinct_texts(cells), hint, language)
+        found[column.key] = infer_column(column.kind, distinct_texts(cells), hint, language, day_first)
     return found

@@ -3,8 +3,9 @@ exports it (xlsx or CSV), or an ERP export of its account lines.
 
 A CDR has a title block (Operating Unit, Award, Period, Currency), a header row (Activity, Fund, Donor,
 Account, Account Description, Budget, Expenditures, Commitments, Total, Balance: the words are in
-data/reference/delivery_report.csv, etl/delivery_words.py), account lines, a subtotal row per activity
-(Excel's 'ACTIVITY1 Total', 'Total ACTIVITY1', or a blank activity beside a 'Total' label) and a grand total.
+data/reference/delivery_report.csv and the language files, etl/delivery_words.py), account lines, a subtotal
+row per activity (Excel's 'ACTIVITY1 Total', 'Total ACTIVITY1', or a blank activity beside a 'Total' label) and
+a grand total.
 An ERP export is the account lines alone. Read here:
 
 - the account lines are summed per activity, and each activity becomes one expenditure row (its Line
@@ -32,7 +33,7 @@ from typing import Any
 
 from . import spec
 from .delivery_mapping import Mapping, find_mapping, where_to_write
-from .delivery_words import Vocabulary, load_vocabulary, normalise, title_values
+from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .parse import CENT, clean_text, is_blank, parse_number
@@ -88,7 +89,7 @@ class DeliveryReportReader:
                  reference: Reference, hidden_rows: set[int] = frozenset()):
         self.path, self.file, self.sheet, self.rows = path, file, sheet, rows
         self.match, self.reference, self.hidden_rows = match, reference, hidden_rows
-        self.vocabulary: Vocabulary = load_vocabulary()
+        self.vocabulary: Vocabulary = load_vocabulary(reference)
         self.roles = match.columns  # role -> position
         self.header = rows[match.index]
         self.rejected: list[RejectedRow] = []
@@ -171,12 +172,12 @@ class DeliveryReportReader:
 
     def _total_label(self, values: list[Any]) -> tuple[bool, str] | None:
         """(whether a grand total, the label) of a subtotal or grand-total row, else None."""
-        grand, sub = self.vocabulary.of("grand_total"), self.vocabulary.of("subtotal")
+        grand, sub = self.vocabulary.of(GRAND_TOTAL), self.vocabulary.of(SUBTOTAL)
         amounts = {self.roles[r] for r in AMOUNT_ROLES if r in self.roles}
         for position, cell in enumerate(values):
             if position in amounts or not isinstance(cell, str) or not cell.strip():
                 continue
-            text = normalise(cell)
+            text = folded(cell)
             if any(text == word or text.startswith(word + " ") or text.startswith(word + "(") for word in grand):
                 return True, clean_text(cell)
             if text in sub:

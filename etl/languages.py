@@ -1,8 +1,12 @@
 """The languages workbooks arrive in, as data: one TOML file per language in data/reference/languages/
 (fr.toml, es.toml, ...), each giving the words a sheet written in that language uses: its column names per
 sheet kind, quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'),
-currency names, country names, total words and 'no value' words, and its decimal mark. data/reference/README.md documents
-the format; a user adds a language by adding a file, with no code.
+currency names, country names, total and grand-total words, 'no value' words, title-row labels ('Pays :'),
+unit words (percent, count, measure), a delivery report's header and title words in that language, its
+decimal mark and the order it writes dates in. These files are the one home of every language's words (the
+other files of data/reference/ hold English's, the template's and the CDR's own). data/reference/README.md
+documents the format; a user adds a language by adding a file, with no code. A key the format does not
+know is refused, naming the file and the key.
 
 Words are matched as `fold` gives them: accents, case and spacing ignored (Réalisé = realise).
 """
@@ -18,6 +22,19 @@ from . import spec, statuses
 from .errors import EtlError
 
 ENGLISH = "en"  # the template's language: its own names are the spec's headers (etl/spec.py)
+# What a title row's label gives (etl/title_block.py): [title_labels] field = ["Pays", ...]
+TITLE_FIELDS = ("country", "level", "period", "year", "currency")
+# What a unit is (etl/plausibility.py): [units] kind = ["pourcentage", ...]
+UNIT_KINDS = ("percent", "count", "measure")
+DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
+# The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
+# where the English words of the CDR are delivery_report.csv): its header columns and title labels.
+DELIVERY_ROLES = ("activity", "account", "account_description", "fund", "donor", "department", "implementing_agent",
+                  "budget", "expenditure", "commitments", "total", "balance", "award", "country", "year", "currency",
+                  "title_country", "title_award", "title_period", "title_currency", "title_agency")
+KEYS = ("code", "name", "decimal_mark", "date_order", "total_words", "grand_total_words", "output_words", "quarters",
+        "months", "columns", "agencies", "statuses", "choices", "currencies", "no_value", "countries",
+        "title_labels", "units", "delivery")
 
 
 class LanguageError(EtlError):
@@ -47,9 +64,14 @@ class Language:
     choices: dict[str, dict[str, str]] = field(default_factory=dict)  # column key -> folded word -> choice
     output_words: tuple[str, ...] = ()  # folded: 'produit' in 'Produit 1'
     currencies: dict[str, str] = field(default_factory=dict)  # folded name -> ISO 4217 code
-    total_words: tuple[str, ...] = ()  # folded: 'sous-total'
+    total_words: tuple[str, ...] = ()  # folded: 'sous-total' (a total row; in a delivery report a subtotal)
     no_value: dict[str, str] = field(default_factory=dict)  # folded marker -> meaning
     countries: dict[str, str] = field(default_factory=dict)  # folded country name -> ISO 3166 alpha-3
+    grand_total_words: tuple[str, ...] = ()  # folded: 'total general' (a total row; a delivery report's grand total)
+    day_first: bool | None = None  # date_order: whether it writes 03/04/2015 day first; None: it does not say
+    title_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> labels as written ('Pays')
+    units: dict[str, str] = field(default_factory=dict)  # folded unit word -> percent, count or measure
+    delivery: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delivery-report role -> words as written
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -68,17 +90,29 @@ def read_language(path: Path) -> Language:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise LanguageError(f"{path}: not a readable TOML file ({error})") from None
     reader = _Reader(path, data)
+    for key in data:
+        if key not in KEYS:
+            raise LanguageError(f"{path} › {key}: not a key of a language file (expected one of {', '.join(KEYS)}; "
+                                "data/reference/README.md, 'Languages')")
     code = reader.text("code")
     if code != path.stem:
         raise LanguageError(f"{path} › code: found {code!r}, expected the file's name, {path.stem!r}")
     mark = data.get("decimal_mark")
     if mark not in (None, ",", "."):
         raise LanguageError(f"{path} › decimal_mark: found {mark!r}, expected ',' or '.'")
+    order = data.get("date_order")
+    if order is not None and order not in DATE_ORDERS:
+        raise LanguageError(f"{path} › date_order: found {order!r}, expected " + " or ".join(map(repr, DATE_ORDERS)))
+    units = reader.lists("units", UNIT_KINDS)
     return Language(code, reader.text("name"), mark, path, reader.columns(), reader.numbered("quarters", 4),
                     reader.numbered("months", 12), reader.mapping("agencies"), reader.statuses(),
                     reader.choices(), reader.words("output_words"), reader.mapping("currencies"),
                     reader.words("total_words"), reader.mapping("no_value"),
-                    {name: code.upper() for name, code in reader.mapping("countries").items()})
+                    {name: code.upper() for name, code in reader.mapping("countries").items()},
+                    reader.words("grand_total_words"), None if order is None else DATE_ORDERS[order],
+                    reader.lists("title_labels", TITLE_FIELDS),
+                    {fold(word): kind for kind, words in units.items() for word in words},
+                    reader.lists("delivery", DELIVERY_ROLES))
 
 
 class _Reader:
@@ -111,6 +145,17 @@ class _Reader:
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
             raise self.fail(key, "a table of texts (word = \"meaning\")")
         return {fold(word): value.strip() for word, value in table.items()}
+
+    def lists(self, key: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """A table of lists of words, each under one of `names` ([title_labels] country = ["Pays"]), as written."""
+        table = self.data.get(key, {})
+        if not isinstance(table, dict):
+            raise self.fail(key, "a table of lists of words ("
+                            + ", ".join(f"{name} = [...]" for name in names[:2]) + ", ...)")
+        for name in table:
+            if name not in names:
+                raise self.fail(f"{key}.{name}", f"one of {', '.join(names)}")
+        return {name: self._list(words, f"{key}.{name}") for name, words in table.items()}
 
     def numbered(self, key: str, count: int) -> dict[str, int]:
         lists = self.data.get(key, [])

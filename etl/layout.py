@@ -368,7 +368,7 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
         match = find_header(sheet_spec, rows, reference, names, merged)
         if match is not None:
             return sheet_spec, match
-    delivery = find_delivery_header(rows)
+    delivery = find_delivery_header(rows, reference)
     if delivery is not None:
         return delivery
     if named is not None:
@@ -384,13 +384,13 @@ def recognise_csv(rows: list[list[Any]], reference: Reference, file: str = ""
         match = find_header(sheet_spec, rows, reference, names)
         if match is not None:
             return sheet_spec, match
-    return find_delivery_header(rows)
+    return find_delivery_header(rows, reference)
 
 
-def find_delivery_header(rows: list[list[Any]]) -> tuple[spec.Sheet, HeaderMatch] | None:
+def find_delivery_header(rows: list[list[Any]], reference: Reference) -> tuple[spec.Sheet, HeaderMatch] | None:
     """A delivery report's header (etl/delivery_words.py): its rows become expenditure rows
     (etl/delivery_report.py), so it is recognised as an expenditure sheet laid out by others."""
-    found = delivery_words.find_header(rows)
+    found = delivery_words.find_header(rows, delivery_words.load_vocabulary(reference))
     if found is None:
         return None
     index, roles = found

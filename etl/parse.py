@@ -27,7 +27,7 @@ from .conventions import (
     split_number,
 )
 from .errors import ValueProblem
-from .languages import fold
+from .languages import ENGLISH, fold
 from .programme import SDG_TARGET
 from .reference import Reference
 
@@ -279,10 +279,11 @@ def in_range(parse: Callable[[Any], dt.date], reference: Reference) -> Callable[
     return parse_in_range
 
 
-def _to_date(value: Any, order: DateOrder | None = None) -> dt.date | None:
+def _to_date(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date | None:
     """A date from a real date, an Excel serial number or text; None if not a date. A date written 03/04/2015
     is read in the column's `order` (etl/conventions.py); without one, day first unless only month first
-    makes it a date (06/30/2014)."""
+    makes it a date (06/30/2014). `months`: the month names of the sheet's language (folded, etl/languages.py),
+    for a date written with one ('30 juin 2014', '1er mars 2015', '30 de junio de 2014')."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -311,25 +312,39 @@ def _to_date(value: Any, order: DateOrder | None = None) -> dt.date | None:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+    match = LANGUAGE_DATE.fullmatch(fold(text)) if months else None
+    if match and match.group(2) in months:
+        try:
+            return dt.date(int(match.group(3)), months[match.group(2)], int(match.group(1)))
+        except ValueError:
+            return None
     return None
+
+
+# A date or a month written with a language's month name, folded: '30 juin 2014', '1er mars 2015',
+# '30 de junio de 2014'; 'juin 2014', 'marzo de 2015'.
+LANGUAGE_DATE = re.compile(r"(\d{1,2})(?:er|e|o|º)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})")
+LANGUAGE_MONTH = re.compile(r"([^\W\d_]+)\.?[\s-]*(?:de\s+)?(\d{4})")
 
 
 DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
 
 
-def parse_date(value: Any, order: DateOrder | None = None) -> dt.date:
-    """A date; a month or quarter given as text (Jun 2014, Q2 2014) is read as its last day."""
-    day = _to_date(value, order)
+def parse_date(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date:
+    """A date; a month or quarter given as text (Jun 2014, Q2 2014; 'juin 2014' with the sheet's language's
+    `months`) is read as its last day."""
+    day = _to_date(value, order, months)
     if day is None:
-        span = _month_span(value) if isinstance(value, str) else None
+        span = _month_span(value, months) if isinstance(value, str) else None
         if span is None:
             raise ValueProblem(value, DATE_EXPECTED)
         day = span[1]
     return day
 
 
-def _month_span(value: Any) -> tuple[dt.date, dt.date] | None:
-    """(first day, last day) of a month or quarter written as text: 2014-06, Jun 2014, Q2 2014."""
+def _month_span(value: Any, months: dict[str, int] | None = None) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of a month or quarter written as text: 2014-06, Jun 2014, Q2 2014; with
+    `months` (a language's month names, folded), also 'juin 2014', 'marzo de 2015'."""
     text = clean_text(value).casefold()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match:
@@ -344,6 +359,10 @@ def _month_span(value: Any) -> tuple[dt.date, dt.date] | None:
         quarter, year = (int(match.group(1)), int(match.group(2))) if text.startswith("q") else (
             int(match.group(2)), int(match.group(1)))
         return _months(year, 3 * quarter - 2, 3 * quarter)
+    match = LANGUAGE_MONTH.fullmatch(fold(text)) if months else None
+    if match and match.group(1) in months:
+        month = months[match.group(1)]
+        return _months(int(match.group(2)), month, month)
     return None
 
 
@@ -357,23 +376,24 @@ def _months(year: int, first_month: int, last_month: int) -> tuple[dt.date, dt.d
 MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
 
 
-def _month_bound(value: Any, end: bool, order: DateOrder | None = None) -> dt.date:
+def _month_bound(value: Any, end: bool, order: DateOrder | None = None, months: dict[str, int] | None = None
+                 ) -> dt.date:
     """A date as given, or the first (or last) day of the month or quarter written."""
-    day = _to_date(value, order)
+    day = _to_date(value, order, months)
     if day is None:
-        span = _month_span(value)
+        span = _month_span(value, months)
         if span is None:
             raise ValueProblem(value, MONTH_EXPECTED)
         day = span[1] if end else span[0]
     return day
 
 
-def parse_month_start(value: Any, order: DateOrder | None = None) -> dt.date:
-    return _month_bound(value, end=False, order=order)
+def parse_month_start(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date:
+    return _month_bound(value, end=False, order=order, months=months)
 
 
-def parse_month_end(value: Any, order: DateOrder | None = None) -> dt.date:
-    return _month_bound(value, end=True, order=order)
+def parse_month_end(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date:
+    return _month_bound(value, end=True, order=order, months=months)
 
 
 def lookup_parser(lookup: dict[str, str], expected: str, words: dict[str, str] | None = None
@@ -570,8 +590,12 @@ def parser_for(column: spec.Column, reference: Reference, language: str | None =
     }
     dates = {spec.DATE: parse_date, spec.MONTH_START: parse_month_start, spec.MONTH_END: parse_month_end}
     if column.kind in dates:
-        return in_range(partial(dates[column.kind], order=convention) if convention else dates[column.kind],
-                        reference)
+        # the month names of the sheet's language ('30 juin 2014', 'marzo 2015'); English's are built in
+        months = {word: number for vocabulary in reference.vocabularies(language) if vocabulary.code != ENGLISH
+                  for word, number in vocabulary.months.items()} if language else {}
+        given = {"order": convention} if convention else {}
+        given.update({"months": months} if months else {})
+        return in_range(partial(dates[column.kind], **given) if given else dates[column.kind], reference)
     if column.kind == spec.NUMBER:
         return number_parser(reference, language, convention)
     if column.kind == spec.REPORTED_NUMBER:

@@ -1,13 +1,15 @@
 """Plausibility of the values of indicator tables and the results matrix (issue 14, item 7).
 
-What a unit means comes from data/reference/units.csv (`unit,kind`: percent, count or measure), matched
-case-insensitively on the whole unit or its first words ('number of communes' is a count, '% of
-municipalities' a percent). For each row of a results matrix or an indicator table:
+What a unit means comes from the [units] of the language files (data/reference/languages/<code>.toml:
+percent, count or measure; Reference.units, every language's, since a template sheet with English headers
+may carry French units), matched ignoring accents, case and spacing on the whole unit or its first words
+('number of communes' is a count, '% of municipalities' a percent). For each row of a results matrix or an
+indicator table:
 
-- the unit is a **percent** where units.csv says so, or (indicator tables) where the Unit cell is empty and
-  a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
+- the unit is a **percent** where the unit words say so, or (indicator tables) where the Unit cell is empty
+  and a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
   above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads;
-- the unit is a **count** where units.csv says so; or where it is a word units.csv does not list
+- the unit is a **count** where the unit words say so; or where it is a word they do not list
   ('communes', 'people') and every value of the row is a whole number: a negative value of a count is
   **rejected** (nothing is counted fewer than zero times). Where there is no unit and every value of the row
   is a whole number written without a percent sign, the row may be a count or a change ('Percentage change
@@ -21,42 +23,24 @@ a negative value or a percentage above 100 down the per-cell path, so that one p
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-UNITS_FILE = "units.csv"
-PERCENT, COUNT, MEASURE = "percent", "count", "measure"
+from .languages import UNIT_KINDS, fold
+
+PERCENT, COUNT, MEASURE = UNIT_KINDS
 # The value columns checked, by sheet kind (etl/spec.py); the 'percent' column of an indicator table is a
 # share of the target, which may pass 100.
 VALUE_COLUMNS = {"results": ("baseline", "baseline_adjusted", "target", "actual", "end_target"),
                  "indicators": ("baseline", "target", "actual")}
 
 
-def unit_words(directory: Path | None = None) -> dict[str, str]:
-    """Unit (casefolded) -> percent, count or measure (data/reference/units.csv)."""
-    from .reference import reference_dir
-    return _unit_words(directory or reference_dir())
-
-
-@lru_cache(maxsize=4)
-def _unit_words(directory: Path) -> dict[str, str]:
-    path = directory / UNITS_FILE
-    if not path.exists():
-        path = Path(__file__).resolve().parent.parent / "data" / "reference" / UNITS_FILE
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {" ".join(row["unit"].split()).casefold(): row["kind"].strip() for row in csv.DictReader(handle)
-                if row["unit"].strip()}
-
-
-def unit_kind(unit: Any) -> str | None:
-    """percent, count or measure for a unit units.csv knows (the whole unit or its first words), else None."""
+def unit_kind(unit: Any, words: dict[str, str]) -> str | None:
+    """percent, count or measure for a unit the unit words (`words`, Reference.units: folded word -> kind)
+    know (the whole unit or its first words), else None."""
     if not isinstance(unit, str) or not unit.strip():
         return None
-    words = unit_words()
-    text = " ".join(unit.split()).casefold()
+    text = fold(unit)
     if text in words:
         return words[text]
     parts = text.split(" ")
@@ -77,13 +61,14 @@ class Finding:
     kind: str = ""  # a warning's kind
 
 
-def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool) -> list[Finding]:
-    """What is implausible in one row's values (`values`: column -> number), given its unit and whether a
-    value was written with a percent sign."""
+def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool, units: dict[str, str]
+              ) -> list[Finding]:
+    """What is implausible in one row's values (`values`: column -> number), given its unit, whether a
+    value was written with a percent sign and the unit words (`units`, Reference.units)."""
     columns = VALUE_COLUMNS.get(kind)
     if not columns:
         return []
-    known = unit_kind(unit)
+    known = unit_kind(unit, units)
     numbers = [values.get(c) for c in columns if values.get(c) is not None]
     has_unit = isinstance(unit, str) and bool(unit.strip())
     if known is None and not has_unit and percent_sign:

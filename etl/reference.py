@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import spec
-from .languages import ENGLISH, Language, fold, read_languages
+from .languages import ENGLISH, Language, LanguageError, fold, read_languages
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -25,7 +25,9 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 # benchmarks point the ETL at the one they generate.
 REFERENCE_DIR_ENVIRONMENT_VARIABLE = "MM_REFERENCE_DIR"
 GLOBAL = "GLOBAL"
-TITLE_LABELS = "title_labels.csv"
+# Files that held languages' words before the language files did: a reference folder still holding one is
+# refused (its words would be silently ignored), naming where they go now.
+RETIRED = {"title_labels.csv": "[title_labels]", "date_orders.csv": "date_order", "units.csv": "[units]"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,12 @@ class Reference:
     world_lookup: dict[str, str] = field(default_factory=dict)  # any spelling of any ISO country -> ISO-3
     world_names: dict[str, str] = field(default_factory=dict)  # ISO-3 of any ISO country -> name
     languages: dict[str, Language] = field(default_factory=dict)  # code -> the words of that language
-    # the label words of a title row ('Country:', 'Devise :'), normalised -> what they give: country, level,
-    # period, year or currency (title_labels.csv; etl/title_block.py)
+    # the label words of a title row ('Country:', 'Devise :'), normalised (normalise_marker) -> what they give:
+    # country, level, period, year or currency (every language's [title_labels]; etl/title_block.py)
     title_labels: dict[str, str] = field(default_factory=dict)
+    # a unit word of any language, folded -> percent, count or measure (every language's [units];
+    # etl/plausibility.py)
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def currencies(self) -> set[str]:
@@ -100,10 +105,28 @@ class Reference:
         codes = dict.fromkeys([ENGLISH, language or ENGLISH])
         return [self.languages[code] for code in codes if code in self.languages]
 
+    def day_first(self, language: str | None) -> bool | None:
+        """Whether a language writes dates like 03/04/2015 day first (its file's date_order), or None."""
+        words = self.languages.get(language) if language else None
+        return words.day_first if words else None
+
     @property
     def total_words(self) -> tuple[str, ...]:
-        """Every language's words for a total ('total', 'sous-total', 'итого'), folded."""
+        """Every language's words for a total row, grand totals included ('total', 'sous-total', 'итого'),
+        folded."""
+        return tuple(dict.fromkeys(word for language in self.languages.values()
+                                   for word in language.total_words + language.grand_total_words))
+
+    @property
+    def subtotal_words(self) -> tuple[str, ...]:
+        """Every language's total_words ('total', 'sous-total'), folded: in a delivery report, a subtotal."""
         return tuple(dict.fromkeys(word for language in self.languages.values() for word in language.total_words))
+
+    @property
+    def grand_total_words(self) -> tuple[str, ...]:
+        """Every language's grand_total_words ('grand total', 'total general', 'итого'), folded."""
+        return tuple(dict.fromkeys(word for language in self.languages.values()
+                                   for word in language.grand_total_words))
 
 
 def normalise_marker(text: str) -> str:
@@ -135,6 +158,14 @@ def load_reference(directory: Path | None = None, programme: Path | str | None =
 
 @lru_cache(maxsize=4)
 def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -> Reference:
+    for name, key in RETIRED.items():
+        if (directory / name).exists():
+            raise LanguageError(f"{directory / name}: no longer read; a language's words are in its language file, "
+                                f"languages/<code>.toml ({key}; data/reference/README.md, 'Languages'): move them "
+                                "there and remove this file")
+    from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
+    read_vocabulary_file(directory / VOCABULARY_FILE if (directory / VOCABULARY_FILE).exists()
+                         else REFERENCE_DIR / VOCABULARY_FILE)  # a line it cannot use stops the load here
     programme = read_programme(programme_file)
     world_names: dict[str, str] = {}
     world_lookup: dict[str, str] = {}
@@ -178,12 +209,18 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
     for row in _read_csv("header_aliases.csv", directory):
         aliases.setdefault(row["sheet_kind"].strip(), {}).setdefault(row["column_key"].strip(), []).append(
             row["alias"])
-    labels_from = directory if (directory / TITLE_LABELS).exists() else REFERENCE_DIR  # a folder made before it
-    title_labels = {normalise_marker(row["label"]): row["field"].strip()
-                    for row in _read_csv(TITLE_LABELS, labels_from) if row["label"].strip()}
+    title_labels: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for language in sorted(languages.values(), key=lambda words: words.code != ENGLISH):  # English's first
+        for field_name, labels in language.title_labels.items():
+            for label in labels:
+                title_labels.setdefault(normalise_marker(label), field_name)
+        for word, kind in language.units.items():
+            units.setdefault(word, kind)
     return Reference(programme, countries, details, lookup, outputs, periods, rates, markers,
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
-                     iso2, places, world_lookup, world_names, languages=languages, title_labels=title_labels)
+                     iso2, places, world_lookup, world_names, languages=languages, title_labels=title_labels,
+                     units=units)
 
 
 def _coordinate(text: str | None) -> float | None:

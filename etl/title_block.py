@@ -3,7 +3,7 @@ period or year, and the currency of its rows. docs/schema.md ("Title blocks") li
 
 - a labelled value ('Country: Jamaica', 'Operating Unit: Jamaica', 'Period: Jan–Dec 2016', 'Year: 2015',
   'Currency: USD', 'Devise : EUR'), in one cell or as a label cell followed by its value; the label words are
-  data (data/reference/title_labels.csv);
+  data: each language file's [title_labels] (data/reference/languages/, Reference.title_labels);
 - a title names a country only when, once the programme's own title and short title are taken out of it, it
   names exactly one country of the programme as a word of its own; two countries named give none, and say
   so. 'Global' makes a sheet GLOBAL only as a labelled value ('Country: Global', 'Level: Global') or as a

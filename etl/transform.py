@@ -320,7 +320,7 @@ class TwoWayReports:
 
 
 def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
-               derivations: Derivations, row_number: int) -> None:
+               derivations: Derivations, row_number: int, units: dict[str, str]) -> None:
     """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
     problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
     columns = VALUE_COLUMNS[raw.spec.kind]
@@ -330,7 +330,7 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         record["unit"] = "%"
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
-    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign):
+    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign, units):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
         if finding.reject:
             problems.add(finding.column, given[finding.column], finding.expected)
@@ -351,7 +351,8 @@ def validate_sheet(raw: RawSheet, reference: Reference, into: Validated, rules: 
 def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: Rules,
                    conventions: dict[str, Convention] | None = None) -> None:
     if conventions is None:
-        conventions = infer_conventions(raw.spec, raw.columns, raw.rows, raw.decimal_hint, raw.language)
+        conventions = infer_conventions(raw.spec, raw.columns, raw.rows, raw.decimal_hint, raw.language,
+                                        reference.day_first(raw.language))
     parsers = {c.key: remembered(parser_for(c, reference, raw.language, conventions.get(c.key)))
                if c.kind in REPEATING_KINDS else parser_for(c, reference, raw.language, conventions.get(c.key))
                for c in raw.spec.columns}
@@ -406,7 +407,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
             else:
                 record[column.key] = parsed
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
-            _plausible(raw, given, record, problems, derivations, row_number)
+            _plausible(raw, given, record, problems, derivations, row_number, reference.units)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":
             record["activity_code"] = derivations.activity_code(record)
         if problems.problems:

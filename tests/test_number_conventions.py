@@ -24,6 +24,7 @@ from etl.conventions import (
 )
 from etl.load import run_load
 from etl.parse import parse_date, parse_number
+from etl.reference import load_reference
 
 from etl.templates import write_template
 
@@ -127,7 +128,8 @@ def test_the_sheets_language_decides_where_the_cells_do_not():
     assert english.decimal == POINT and parse_number("12.500", english) == 12.5
     # the cells win over the language
     assert infer_numbers(distinct_texts([("12.5", 2)]), hint=COMMA, language="es").decimal == POINT
-    assert infer_dates(distinct_texts([("03/04/2015", 2)]), language="fr").why == (
+    french = load_reference().day_first("fr")  # fr.toml's date_order
+    assert infer_dates(distinct_texts([("03/04/2015", 2)]), language="fr", day_first=french).why == (
         "no date of this column shows its order; the sheet's language (fr) writes day first")
     month_first = infer_dates(distinct_texts([("06/30/2015", 2), ("03/04/2015", 3)]))
     assert not month_first.day_first and parse_date("03/04/2015", month_first) == dt.date(2015, 3, 4)

@@ -36,6 +36,7 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
+from .conventions import distinct_texts, infer_numbers
 from .parse import CENT, clean_text, is_blank, parse_number
 from .reference import Reference
 from .transform import RejectedRow
@@ -94,6 +95,11 @@ class DeliveryReportReader:
         self.header = rows[match.index]
         self.rejected: list[RejectedRow] = []
         self.warnings: list[LoadWarning] = []
+        # how each amount column writes its numbers ('10 000,00'), from all its cells (etl/conventions.py)
+        below = list(enumerate(rows[match.index + 1:], start=match.index + 2))
+        self.conventions = {role: infer_numbers(distinct_texts(
+            (values[position], number) for number, values in below if position < len(values)))
+            for role, position in self.roles.items() if role in AMOUNT_ROLES}
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -198,7 +204,8 @@ class DeliveryReportReader:
                 amounts[role] = None
                 continue
             try:
-                amounts[role] = Decimal(repr(parse_number(value))).quantize(CENT, rounding=ROUND_HALF_UP)
+                amounts[role] = Decimal(repr(parse_number(value, self.conventions.get(role)))).quantize(
+                    CENT, rounding=ROUND_HALF_UP)
             except (ValueProblem, InvalidOperation) as problem:
                 problems.append((self._header(role, role), value,
                                  getattr(problem, "expected", "a number")))

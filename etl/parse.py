@@ -470,12 +470,14 @@ def country_parser(reference: Reference, language: str | None = None) -> Callabl
 
     def parse_country(value: Any) -> str:
         text = clean_text(value)
-        found = reference.country_lookup.get(text.casefold())
+        # as written, else without accents: every language's country names are in the lookups, folded
+        found = reference.country_lookup.get(text.casefold()) or reference.country_lookup.get(fold(text))
         named = names.get(fold(text))
         if found is None and named in reference.countries:
             found = named
         if found is None:
-            other = reference.world_lookup.get(text.casefold()) or (named if named in reference.world_names else None)
+            other = (reference.world_lookup.get(text.casefold()) or reference.world_lookup.get(fold(text))
+                     or (named if named in reference.world_names else None))
             if other is not None:
                 raise ValueProblem(value, f"{expected}: '{reference.world_names[other]}' is not a country of this "
                                           f"programme; add it under [[countries]] in "

@@ -93,3 +93,18 @@ def test_a_work_plan_without_a_currency_says_its_budgets_are_read_in_the_default
     assert said(summary, "default value") == [
         "ecuador.xlsx › Plan de trabajo 2015: no Currency column: a budget that names no currency ('€', 'EUR') is read "
         "in USD; if it is another, add a Currency column or a title row ('Currency: ...')"]
+
+
+def test_a_delivery_report_exported_in_french(tmp_path, database):
+    """French CDR words (data/reference/languages/fr.toml's [delivery]), 'Jamaïque' in the title, '10 000,00'."""
+    path = inputs.jamaica_cdr_french(tmp_path / "in")
+    summary = run_load([path.parent], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT country, output_code, agency, programme_year, budget, expenditure, currency "
+                             "FROM expenditure ORDER BY output_code") == [
+        ("JAM", "1", "UNDP", 2016, Decimal("12500.00"), Decimal("10400.50"), "USD"),
+        ("JAM", "5", "IOM", 2016, Decimal("3000.00"), Decimal("1250.25"), "USD")]
+    assert said(summary, "commitments not loaded") == [
+        "cdr-jamaique-2016.xlsx › CDR › row 6 › column Engagements: commitments are not expenditure and were not "
+        "loaded: 500.00 USD on 1 account "
+        "line (row 7)"]

@@ -88,10 +88,12 @@ def french(tmp_path) -> Path:
                      ('["Total général"]', '["Total général", "Ensemble du rapport"]'),
                      ('year = ["Année"]\ncurrency = ["Devise", "Monnaie"]',
                       'year = ["Année"]\ncurrency = ["Devise", "Monnaie", "Monnaie locale"]'),
-                     ('count = ["nombre"]', 'count = ["nombre", "effectif"]')]:
+                     ('count = ["nombre"]', 'count = ["nombre", "effectif"]'),
+                     ('title_currency = ["Devise", "Monnaie"]',
+                      'title_currency = ["Devise", "Monnaie", "Monnaie du rapport"]')]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
-    path.write_text(text + '\n[delivery]\ntitle_currency = ["Monnaie du rapport"]\n', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return directory
 
 

@@ -83,3 +83,28 @@ def kyrgyzstan_expenditure(path: Path) -> Path:
     sheet.append(["Итого", None, "2 200 000,00", "1 550 000,75", None])
     workbook.save(path)
     return path
+
+
+def jamaica_cdr_french(folder: Path) -> Path:
+    """A delivery report exported in French: title block in French (Unité opérationnelle, Projet, Période,
+    Devise), amounts with a space for thousands and a decimal comma, Excel's subtotal and 'Total général', and
+    the award's mapping file beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "00081234.outputs.csv").write_text("activity,output,agency\nACTIVITY1,1,\nACTIVITY2,5,IOM\n",
+                                                 encoding="utf-8")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "CDR"
+    for row in (["Rapport combiné d'exécution (CDR)"], ["Unité opérationnelle : Jamaïque"], ["Projet : 00081234"],
+                ["Période : janv.–déc. 2016"], ["Devise : USD"],
+                ["Activité", "Compte", "Description du compte", "Budget", "Dépenses", "Engagements"],
+                ["ACTIVITY1", "71200", "Consultants internationaux", "10 000,00", "8 000,50", "500,00"],
+                ["ACTIVITY1", "72100", "Services contractuels", "2 500,00", "2 400,00", None],
+                ["ACTIVITY1 Total", None, None, "12 500,00", "10 400,50", "500,00"],
+                ["ACTIVITY2", "71600", "Voyages", "3 000,00", "1 250,25", None],
+                ["ACTIVITY2 Total", None, None, "3 000,00", "1 250,25", None],
+                ["Total général", None, None, "15 500,00", "11 650,75", "500,00"]):
+        sheet.append(row)
+    path = folder / "cdr-jamaique-2016.xlsx"
+    workbook.save(path)
+    return path

@@ -117,7 +117,7 @@ def test_mm_programme_that_cannot_be_read_is_said_on_the_page(app_for, sample_da
 
 @pytest.mark.slow
 def test_the_board_pack_names_the_programme_and_board_of_the_warehouse(other_database, tmp_path):
-    workbook_path, pdf_path = build_board_pack(other_database, "2016/17 H2", tmp_path)
+    workbook_path, pdf_path, _ = build_board_pack(other_database, "2016/17 H2", tmp_path)
     text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
     assert f"{BOARD} — board pack" in text
     assert f"{SHORT_TITLE}: {TITLE}" in text

@@ -13,7 +13,7 @@ from etl.programme import ProgrammeError, check_built_with, read_programme
 from etl.warehouse import open_read_only
 from mm_core import periods, queries
 
-from . import content, pdf, slides, xlsx
+from . import assemble, content, pdf, slides, xlsx
 from .publish import PublishError, publish_together
 
 
@@ -55,7 +55,7 @@ def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | N
         if country not in names:
             raise BoardPackError(f"unknown country '{country}': choose from " + ", ".join(names))
     scope = queries.Scope(period=half_year, programme_year=programme_year, country=country)
-    return content.collect(connection, scope, period.strip())
+    return assemble.collect(connection, scope, period.strip())
 
 
 def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, database: Path) -> None:

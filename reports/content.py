@@ -139,34 +139,6 @@ def country_names(cursor: queries.Cursor) -> dict[str, str]:
     return names
 
 
-def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> BoardPack:
-    programme = queries.programme(cursor)
-    periods = queries.periods(cursor).set_index("period")
-    info = queries.data_info(cursor).iloc[0]
-    names = country_names(cursor)
-    as_of = pd.Timestamp(info["as_of_date"]).date()
-    start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
-    period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
-    money_year = programme.year_label(scope.programme_year)
-    cover_lines = _cover(scope, info, period_option, period_dates, money_year, names, programme)
-    flash = _flash_reports(cursor, scope, names)
-    from . import summary  # the sections that lead and close the pack, and the slides' briefs
-
-    results = _results_matrix(cursor, scope)
-    countries = _country_progress(cursor, scope, names, programme)
-    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame),
-                _theory_of_change(cursor, scope, names), results, countries,
-                _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year, programme),
-                summary.recommendations(cursor, programme), summary.cross_checks(cursor, scope, names), flash,
-                summary.data_loaded(cursor, info)]
-    briefs = summary.briefs(results.tables[0].frame, countries.tables[0].frame, scope, names)
-    return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates,
-                     money_year=money_year,
-                     country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
-                     generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
-                     sections=sections, briefs=briefs)
-
-
 # --- cover --------------------------------------------------------------------------------------------
 
 def _cover(scope, info, period_option, period_dates, money_year, names, programme) -> list[tuple[str, str]]:

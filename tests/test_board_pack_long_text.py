@@ -110,7 +110,7 @@ def cell_texts(path: Path) -> dict[str, list[str]]:
 
 
 def test_both_files_are_written(long_pack):
-    assert [path.is_file() for path in long_pack] == [True, True]
+    assert [path.is_file() for path in long_pack] == [True, True, True]
     assert sorted(p.name for p in long_pack[0].parent.iterdir()) == ["board-pack-2014-15-H2.pdf",
                                                                      "board-pack-2014-15-H2.pptx",
                                                                      "board-pack-2014-15-H2.xlsx"]

@@ -246,14 +246,16 @@ def show_unexpected(error: Exception) -> None:
 
 
 def board_pack_files(period_option: str, country: str | None) -> list[tuple[str, bytes, str]]:
-    """The board pack for the chosen period, built from this run's snapshot: (file name, bytes, mime) each."""
+    """The board pack for the chosen period, built from this run's snapshot: (file name, bytes, mime) each, for the
+    workbook, the PDF and the slides."""
     import tempfile
 
     from reports import write_board_pack  # the report libraries load only when a pack is asked for
 
+    mime = {**MIME, ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
     with tempfile.TemporaryDirectory() as folder:
         paths = write_board_pack(db.cursor(), period_option, Path(folder), country=country)
-        return [(path.name, path.read_bytes(), MIME[path.suffix]) for path in paths]
+        return [(path.name, path.read_bytes(), mime[path.suffix]) for path in paths]
 
 
 def header(title: str, scope: queries.Scope, subtitle: str | None = None) -> None:

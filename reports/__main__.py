@@ -17,11 +17,11 @@ from .board_pack import BoardPackError, build_board_pack
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    pack = commands.add_parser("board-pack", help="write the programme board's pack (.xlsx and .pdf)")
+    pack = commands.add_parser("board-pack", help="write the programme board's pack (.xlsx, .pdf and .pptx slides)")
     pack.add_argument("--period", required=True,
                       help="a reporting period as the programme labels it ('2016/17 H2', '2019 Q3'), or a year "
                            "('Year 2016/17', 'Year 2020'); the periods are listed when one is not known")
-    pack.add_argument("--out", type=Path, required=True, help="the folder to write the two files into")
+    pack.add_argument("--out", type=Path, required=True, help="the folder to write the three files into")
     pack.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
                                                              "data/warehouse.duckdb)")
     pack.add_argument("--country", default=None, help="an ISO-3 code (or GLOBAL) for a one-country pack")

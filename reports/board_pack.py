@@ -1,5 +1,5 @@
-"""The programme board's pack for a period: one .xlsx and one .pdf with the same content, headed with the
-programme the warehouse was built with."""
+"""The programme board's pack for a period: one .xlsx, one .pdf and one .pptx (slides) with the same content,
+headed with the programme the warehouse was built with."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from etl.programme import ProgrammeError, check_built_with, read_programme
 from etl.warehouse import open_read_only
 from mm_core import periods, queries
 
-from . import content, pdf, xlsx
+from . import assemble, content, pdf, slides, xlsx
 from .publish import PublishError, publish_together
 
 
@@ -55,7 +55,7 @@ def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | N
         if country not in names:
             raise BoardPackError(f"unknown country '{country}': choose from " + ", ".join(names))
     scope = queries.Scope(period=half_year, programme_year=programme_year, country=country)
-    return content.collect(connection, scope, period.strip())
+    return assemble.collect(connection, scope, period.strip())
 
 
 def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, database: Path) -> None:
@@ -71,9 +71,9 @@ def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, data
 
 
 def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str | None = None,
-                     programme: Path | None = None) -> tuple[Path, Path]:
-    """Write <out_dir>/board-pack-<period>.xlsx and .pdf for the period (e.g. '2016/17 H2' or 'Year 2016/17');
-    returns both paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only. With
+                     programme: Path | None = None) -> tuple[Path, Path, Path]:
+    """Write <out_dir>/board-pack-<period>.xlsx, .pdf and .pptx (slides) for the period (e.g. '2016/17 H2' or
+    'Year 2016/17'); returns the three paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only. With
     `programme` (a programme file) the warehouse must have been built with that file."""
     connection = open_database(Path(database))
     try:
@@ -85,20 +85,21 @@ def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str
 
 
 def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
-                     country: str | None = None) -> tuple[Path, Path]:
+                     country: str | None = None) -> tuple[Path, Path, Path]:
     """The same from an open connection (the dashboard passes its snapshot's cursor).
 
-    Both files are written under temporary names and then renamed into place together: on any failure
-    neither new file is left, and an older pack of the same name stays as it was.
+    The files are written under temporary names and then renamed into place together: on any failure
+    no new file is left, and an older pack of the same name stays as it was.
     """
     pack = collect(connection, period, country)
     out_dir = Path(out_dir)
     _make_folder(out_dir)
     stem = pack_name(period, country)
-    paths = (out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf")
+    paths = (out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf", out_dir / f"{stem}.pptx")
     try:
         publish_together([(paths[0], lambda path: xlsx.write_workbook(pack, path)),
-                          (paths[1], lambda path: pdf.write_pdf(pack, path))])
+                          (paths[1], lambda path: pdf.write_pdf(pack, path)),
+                          (paths[2], lambda path: slides.write_slides(pack, path))])
     except PublishError as error:
         raise BoardPackError(f"{error} (no file of the pack was written or replaced)") from error
     return paths
@@ -106,7 +107,7 @@ def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir
 
 def _make_folder(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise BoardPackError(f"{out_dir} is a file: the pack needs a folder to write its two files into")
+        raise BoardPackError(f"{out_dir} is a file: the pack needs a folder to write its files into")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -15,6 +15,7 @@ from etl.programme import Programme
 from mm_core import charts, metrics, queries, wording
 from mm_core.safety import shorten
 
+from . import print_charts
 from .figures import Figure, figure
 
 GLOBAL = "GLOBAL"
@@ -63,6 +64,18 @@ class Section:
     intro: str
     tables: list[Table]
     figures: list[Figure] = field(default_factory=list)
+    beside: int = 0  # the PDF prints this many leading (small) tables side by side, at the top
+
+
+@dataclass(eq=False)  # holds DataFrames: compared by identity
+class Brief:
+    """One output or one country on a slide: its chart and its status table, with a line of key facts."""
+
+    kind: str  # 'output' or 'country'
+    title: str
+    facts: str
+    figure: Figure
+    table: Table
 
 
 @dataclass(eq=False)  # holds DataFrames: compared by identity
@@ -76,8 +89,8 @@ class BoardPack:
     as_of: dt.date
     generated_at: dt.datetime
     cover_lines: list[tuple[str, str]]
-    cover_tables: list[Table]
     sections: list[Section]
+    briefs: list["Brief"] = field(default_factory=list)  # one per output and per country: the slides'
 
     @property
     def title(self) -> str:
@@ -126,86 +139,23 @@ def country_names(cursor: queries.Cursor) -> dict[str, str]:
     return names
 
 
-def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> BoardPack:
-    programme = queries.programme(cursor)
-    periods = queries.periods(cursor).set_index("period")
-    info = queries.data_info(cursor).iloc[0]
-    names = country_names(cursor)
-    as_of = pd.Timestamp(info["as_of_date"]).date()
-    start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
-    period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
-    money_year = programme.year_label(scope.programme_year)
-    cover_lines, cover_tables = _cover(cursor, scope, info, period_option, period_dates, money_year, names, programme)
-    sections = [_theory_of_change(cursor, scope, names), _results_matrix(cursor, scope),
-                _country_progress(cursor, scope, names, programme),
-                _work_plan(cursor, scope, names, as_of), _finance(cursor, scope, names, money_year, programme),
-                _flash_reports(cursor, scope, names)]
-    return BoardPack(programme=programme, scope=scope, period_option=period_option, period_dates=period_dates,
-                     money_year=money_year,
-                     country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
-                     generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
-                     cover_tables=cover_tables, sections=sections)
-
-
 # --- cover --------------------------------------------------------------------------------------------
 
-def _cover(cursor, scope, info, period_option, period_dates, money_year, names, programme):
-    counts = queries.indicator_status_counts(cursor, scope).set_index("status")["indicators"]
-    activity = queries.activity_counts(cursor, scope).iloc[0]
-    money = queries.finance_totals(cursor, scope).iloc[0]
-    inception = queries.inception_summary(cursor, scope).iloc[0]
-    complete, countries = int(inception["complete"]), int(inception["countries"])
+def _cover(scope, info, period_option, period_dates, money_year, names, programme) -> list[tuple[str, str]]:
     loaded_at = pd.Timestamp(info["loaded_at"]) if pd.notna(info["loaded_at"]) else None
     phases = wording.phases_name(programme)
     months = wording.year_months(programme, short=False)
     year = wording.year_named(programme, money_year) + (f" ({months})" if months else "")
-    lines = [("Programme", f"{programme.short_title}: {programme.title}, {wording.phase_spans(programme)}"),
-             ("Reporting period", f"{scope.period} ({period_dates})"
-              + (f", chosen as {period_option}" if period_option != scope.period else "")),
-             ("Money shown for", f"{year} and {phases} to date"),
-             ("Scope", names.get(scope.country, scope.country) if scope.country else "all countries and the "
-              "global level"),
-             ("Status as of", f"{pd.Timestamp(info['as_of_date']):%d %B %Y}"),
-             ("Data loaded", (f"{loaded_at:%d %b %Y %H:%M}, " if loaded_at is not None else "")
-              + f"{int(info['files'])} files, {int(info['rows_loaded'] or 0):,} rows loaded, "
-                f"{int(info['rows_rejected'] or 0):,} rejected"),
-             ("Inception", f"completed in year 1 in {complete} of {countries} countries"
-              + (f" ({metrics.inception_share(inception):.1%})" if countries else ""))]
-    status_frame = pd.DataFrame({"status": charts.STATUS_ORDER,
-                                 "indicators": [int(counts.get(s, 0)) for s in charts.STATUS_ORDER]})
-    status_frame.loc[len(status_frame)] = ["total", int(status_frame["indicators"].sum())]
-    indicators = Table(f"Indicators by status, {scope.period}", status_frame,
-                       [Column("status", "Status", "status", 16), Column("indicators", "Indicators", "int", 12)],
-                       note="Judged against the progress expected by the as-of date (docs/schema.md).",
-                       total_row=True)
-    delivery = Table("Activities and inception", pd.DataFrame({
-        "measure": ["Activities in the work plans", "Completed", "Delayed (status)",
-                    "Overdue (past the planned end, not completed)", "Delayed or overdue",
-                    "Countries with inception completed in year 1", "Programme countries"],
-        "value": [int(activity["activities"]), int(activity["completed"]), int(activity["delayed"]),
-                  int(activity["overdue"]), int(activity["delayed_or_overdue"]), complete, countries]}),
-        [Column("measure", "Measure", "label", 44), Column("value", "Number", "int", 12)])
-    budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
-    phase_budget, phase_spent = float(money["phase_budget_usd"]), float(money["phase_expenditure_usd"])
-    money_table = Table("Budget delivery (USD)", pd.DataFrame({
-        "measure": ["Budget", "Funds received", "Expenditure"],
-        "year": [budget, received, spent], "phase": [phase_budget, None, phase_spent]}),
-        [Column("measure", "Measure", "label", 24),
-         Column("year", wording.year_named(programme, money_year, capital=True), "usd", 20),
-         Column("phase", f"{phases}, all years", "usd", 20)])
-    delivery_rates = Table("Delivery rates", pd.DataFrame({
-        "measure": ["Spent ÷ budget", "Spent ÷ received"],
-        "year": [metrics.year_delivery(money), metrics.year_spent_of_received(money)],
-        "phase": [metrics.phase_delivery(money), None]}),
-        [Column("measure", "Measure", "label", 24),
-         Column("year", wording.year_named(programme, money_year, capital=True), "percent", 20),
-         Column("phase", f"{phases}, all years", "percent", 20)])
-    files = queries.load_log(cursor)
-    load_table = Table("Files loaded", files,
-                       [Column("file", "File", "text", 30), Column("loaded_at", "Loaded", "datetime", 18),
-                        Column("rows_loaded", "Rows loaded", "int", 12),
-                        Column("rows_rejected", "Rows rejected", "int", 13), Column("status", "Status", "text", 10)])
-    return lines, [indicators, delivery, money_table, delivery_rates, load_table]
+    return [("Programme", f"{programme.short_title}: {programme.title}, {wording.phase_spans(programme)}"),
+            ("Reporting period", f"{scope.period} ({period_dates})"
+             + (f", chosen as {period_option}" if period_option != scope.period else "")),
+            ("Money shown for", f"{year} and {phases} to date"),
+            ("Scope", names.get(scope.country, scope.country) if scope.country else "all countries and the "
+             "global level"),
+            ("Status as of", f"{pd.Timestamp(info['as_of_date']):%d %B %Y}"),
+            ("Data loaded", (f"{loaded_at:%d %b %Y %H:%M}, " if loaded_at is not None else "")
+             + f"{int(info['files'])} files, {int(info['rows_loaded'] or 0):,} rows loaded, "
+               f"{int(info['rows_rejected'] or 0):,} rejected (the files are listed at the end)")]
 
 
 # --- results matrix -----------------------------------------------------------------------------------
@@ -266,7 +216,7 @@ def _results_matrix(cursor, scope) -> Section:
     counts = (table.groupby(["output_code", "status"]).size().rename("count").reset_index()
               .assign(label=lambda f: "Output " + f["output_code"]))
     figures = [figure("Indicators by output and status", "Each panel is one status; the count is written beside "
-                      "each bar.", charts.count_panels, _complete_counts(counts, charts.STATUS_ORDER),
+                      "each bar.", print_charts.count_panels, _complete_counts(counts, charts.STATUS_ORDER),
                       charts.STATUS_ORDER, [charts.STATUS_COLORS[s] for s in charts.STATUS_ORDER])]
     return Section("Results matrix", f"Results matrix, {scope.period}",
                    "Every indicator by output: baseline in force, target for the period, actual, end-of-programme "
@@ -308,10 +258,10 @@ def _country_progress(cursor, scope, names, programme) -> Section:
     order = charts.STATUS_ORDER
     figures = [
         figure("Indicators by country and status", "Each panel is one status; the count is written beside each bar.",
-               charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
+               print_charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
         figure("Country status", f"Overall status per country: {statuses.country_rule()}. Marker shapes: "
                "circle on track, triangle at risk, cross off track, square not reported.",
-               charts.world_map, status_chart, queries.country_places(cursor)),
+               print_charts.world_map, status_chart, queries.country_places(cursor)),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
                "completed, budget delivered up to the " + wording.year_noun(programme) + ".", charts.peer_comparison,
                _for_chart(peers, "name")),
@@ -367,7 +317,7 @@ def _work_plan(cursor, scope, names, as_of) -> Section:
         columns={"country_name": "label"})
     counts = _for_chart(counts, "label")
     figures = [figure("Activities by country and status", "Each panel is one status; the count is written beside "
-                      "each bar.", charts.count_panels, _complete_counts(counts, ACTIVITY_STATUSES),
+                      "each bar.", print_charts.count_panels, _complete_counts(counts, ACTIVITY_STATUSES),
                       ACTIVITY_STATUSES, charts.ACTIVITY_STATUS_COLORS)] if len(activities) else []
     return Section("Work plan", "Work plan status",
                    f"Activities of the work plans by status, as of {as_of:%d %B %Y}. Overdue: the planned end has "
@@ -388,7 +338,7 @@ def _finance(cursor, scope, names, money_year, programme) -> Section:
     by_agency = queries.finance_by_year(cursor, scope, "agency")
     by_agency["delivery_rate"] = metrics.delivery_rates(by_agency)
     by_agency["year"] = by_agency["programme_year"].map(programme.year_label)
-    tables.append(Table(f"By agency and {wording.year_noun(programme)}", by_agency, [
+    tables.append(Table(f"By agency and {wording.year_noun(programme)} (every year of {phases})", by_agency, [
         Column("group", "Agency", "label", 10), Column("year", wording.year_noun(programme, capital=True), "label", 12),
         *_money_columns("")]))
     for dimension, header, label in (("output", "Output", lambda g: f"Output {g}: {outputs.get(g, '')}"),
@@ -407,9 +357,21 @@ def _finance(cursor, scope, names, money_year, programme) -> Section:
     by_year = _with_total(by_year, "group")
     by_year["delivery_rate"] = metrics.delivery_rates(by_year)
     by_year["label"] = by_year["group"].map(lambda g: g if g == "Total" else programme.year_label(int(g)))
-    tables.append(Table(f"By {wording.year_noun(programme)}", by_year, [
+    tables.append(Table(f"By {wording.year_noun(programme)} (every year of {phases})", by_year, [
         Column("label", wording.year_noun(programme, capital=True), "label", 14), *_money_columns("")],
         total_row=True))
+    tables.append(_overspent_lines(cursor, scope, names, programme, money_year))
+    resources = queries.results_vs_resources(cursor, scope)
+    tables.append(Table(f"Results against resources: {phases} budget spent and indicators on track, {scope.period}",
+                        resources, [Column("output_code", "Output", "label", 7), Column("title", "Title", "text", 40),
+                                    Column("lead_agency", "Lead", "label", 7),
+                                    Column("budget_usd", f"Budget {phases}", "usd", 16),
+                                    Column("expenditure_usd", f"Expenditure {phases}", "usd", 16),
+                                    Column("spent_share", "Budget spent", "percent", 10),
+                                    Column("on_track_share", "Indicators on track", "percent", 10),
+                                    Column("indicators_with_data", "Indicators with data", "int", 10)],
+                        note="The numbers of the chart 'Results against resources' below: indicators on track of "
+                             f"those with data in {scope.period}; budget spent of the {phases} budget."))
     in_year = queries.finance_by_year(cursor, scope, "country")
     in_year = in_year[in_year["programme_year"] == year].copy()
     in_year["group"] = _chart_labels(in_year["group"].map(lambda g: names.get(g, g)))
@@ -421,11 +383,31 @@ def _finance(cursor, scope, names, money_year, programme) -> Section:
                       "US dollars; bars left to right in that order.", charts.money_bars, in_year, "Country"),
                figure("Results against resources", f"Each output: share of its {phases} budget spent (across) against "
                       "the share of its indicators on track (up); the dashed diagonal is where both are equal.",
-                      charts.results_vs_resources,
-                      _for_chart(queries.results_vs_resources(cursor, scope), "title"))]
-    return Section("Finance", f"Finance summary (USD), {wording.year_named(programme, money_year)}",
+                      print_charts.results_vs_resources, _for_chart(resources, "title"))]
+    return Section("Finance", "Finance summary (USD)",
                    "Budget, funds received and expenditure in US dollars, converted at the shipped rates. "
-                   "Delivery = expenditure ÷ budget.", tables, figures)
+                   "Delivery = expenditure ÷ budget. Each table's title says what it covers: every year of "
+                   f"{phases}, {wording.year_named(programme, money_year)} beside {phases} to date, or the "
+                   f"{wording.year_noun(programme)}s up to {money_year}.", tables, figures)
+
+
+def _overspent_lines(cursor, scope, names, programme, money_year) -> Table:
+    """The expenditure lines that spent more than their budget (finance_summary.is_overspent), in the years up to
+    the pack's: the same lines as the overview's 'Needs attention'."""
+    lines = queries.finance_lines(cursor, scope)
+    lines = lines[lines["is_overspent"].fillna(False).astype(bool)
+                  & (lines["programme_year"] <= scope.programme_year)].copy()
+    lines["year"] = lines["programme_year"].map(programme.year_label)
+    lines["country_name"] = lines["country"].map(lambda c: names.get(c, c))
+    lines["over_usd"] = lines["expenditure_usd"] - lines["budget_usd"]
+    lines = lines.sort_values("over_usd", ascending=False, kind="stable")
+    return Table(f"Overspent lines, {wording.year_noun(programme)}s up to {money_year}", lines, [
+        Column("year", wording.year_noun(programme, capital=True), "label", 10),
+        Column("country_name", "Country", "label", 16), Column("output_code", "Output", "label", 7),
+        Column("agency", "Agency", "label", 8), Column("budget_usd", "Budget", "usd", 14),
+        Column("expenditure_usd", "Expenditure", "usd", 14), Column("over_usd", "Over budget by", "usd", 14),
+        Column("delivery_rate", "Spent ÷ budget", "percent", 10), Column("comment", "Comment", "text", 36)],
+        note="Expenditure above the line's budget (finance_summary.is_overspent), largest excess first.")
 
 
 def _money_columns(suffix: str) -> list[Column]:

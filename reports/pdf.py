@@ -25,7 +25,7 @@ from mm_core.safety import shorten
 
 from . import content
 from .content import BoardPack
-from .pdf_text import Notes, heading, one_line
+from .pdf_text import CELL_PADDING, Notes, heading, one_line
 from .values import MISSING, display_text
 
 PAGE = landscape(A4)
@@ -40,7 +40,8 @@ ZEBRA = colors.HexColor("#F2F2F2")
 NUMERIC_KINDS = ("int", "usd", "percent", "number")
 PIXEL = 0.75  # points per CSS pixel
 MAX_ROWS_BESIDE = 12  # cover tables longer than this get the full width below
-ROW_NAME_CHARACTERS = 40  # of each label naming a row in a note
+ROW_NAME_CHARACTERS = 40
+MAX_FIGURE_SCALE = 1.6  # a chart is enlarged to the page's width up to this (its type then ~14 pt at most)  # of each label naming a row in a note
 
 # A TrueType font with wide coverage (country and partner names are not all Latin-1): Debian's DejaVu
 # when present, else the Bitstream Vera that ships inside reportlab.
@@ -72,6 +73,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "cover_title": ParagraphStyle("cover_title", base, fontName=f"{FONT}-Bold", fontSize=24, leading=30,
                                       textColor=NAVY, spaceAfter=6),
+        "cover_line": ParagraphStyle("cover_line", base, fontSize=11, leading=15),
         "cover_subtitle": ParagraphStyle("cover_subtitle", base, fontSize=14, leading=18, spaceAfter=14),
         "h1": ParagraphStyle("h1", base, fontName=f"{FONT}-Bold", fontSize=16, leading=20, textColor=NAVY,
                              spaceAfter=6),
@@ -162,7 +164,9 @@ def write_pdf(pack: BoardPack, path: Path) -> Path:
         story.append(_heading(section.title, styles["h1"], f"section{number}", 0))
         story.append(Paragraph(escape(section.intro), styles["body"]))
         story.append(Spacer(1, 6))
-        for index, table in enumerate(t for t in section.tables if t.in_pdf):
+        tables = [t for t in section.tables if t.in_pdf]
+        story.extend(_tables_beside(tables[:section.beside], styles))
+        for index, table in enumerate(tables[section.beside:], start=section.beside):
             story.extend(_table_block(table, styles, f"section{number}.{index}"))
         for figure_number, figure in enumerate(section.figures):
             story.append(_figure_block(figure, styles, f"section{number}.figure{figure_number}"))
@@ -183,36 +187,35 @@ def _heading(text: str, style: ParagraphStyle, key: str, level: int) -> Paragrap
 # --- cover --------------------------------------------------------------------------------------------
 
 def _cover(pack: BoardPack, styles) -> list:
-    story = [_heading(pack.heading, styles["cover_title"], "cover", 0),
-             Paragraph(escape(pack.programme_name), styles["cover_subtitle"])]
+    story = [Spacer(1, 60), _heading(pack.heading, styles["cover_title"], "cover", 0),
+             Paragraph(escape(pack.programme_name), styles["cover_subtitle"]), Spacer(1, 20)]
     notes = Notes(styles["long_text"])
-    lines = [[Paragraph(f"<b>{escape(label)}</b>", styles["body"]),
-              Paragraph(notes.cell(display_text(text, "text"), styles["body"], FRAME_WIDTH - 120, label),
-                        styles["body"])] for label, text in pack.cover_lines]
-    facts = Table(lines, colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
-    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    story += [facts, *notes.flowables(), Spacer(1, 10)]
-    tables = pack.cover_tables
-    # Key figures side by side (three small tables), then the rates and the load log below.
-    # A table inside a grid cell cannot break across pages: a long load log flows on below instead, and the
-    # long texts of the tables in the grid are printed as notes after it.
-    column_width = (FRAME_WIDTH - 24) / 3
-    top = tables[:3]
-    top_notes = [Notes(styles["long_text"]) for _ in top]
-    row = [_table_flowables(t, styles, column_width, n) for t, n in zip(top, top_notes)]
-    grid = Table([row], colWidths=[column_width + 8] * 3, hAlign="LEFT")
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    story += [grid, *_numbered_notes(top, top_notes, styles), Spacer(1, 6)]
-    beside = [t for t in tables[3:5] if len(t.frame) <= MAX_ROWS_BESIDE]
-    beside_notes = [Notes(styles["long_text"]) for _ in beside]
-    lower = [_table_flowables(t, styles, w, n) for t, w, n in zip(beside, (column_width, 2 * column_width),
-                                                                  beside_notes)]
-    if lower:
-        grid = Table([lower], colWidths=[column_width + 8, 2 * column_width + 8][:len(lower)], hAlign="LEFT")
-        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        story += [grid, *_numbered_notes(beside, beside_notes, styles)]
-    for table in [t for t in tables[3:] if t not in beside]:
+    lines = [[Paragraph(f"<b>{escape(label)}</b>", styles["cover_line"]),
+              Paragraph(notes.cell(display_text(text, "text"), styles["cover_line"], FRAME_WIDTH - 150, label),
+                        styles["cover_line"])] for label, text in pack.cover_lines]
+    facts = Table(lines, colWidths=[150, FRAME_WIDTH - 150], hAlign="LEFT")
+    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return story + [facts, *notes.flowables()]
+
+
+def _tables_beside(tables: list[content.Table], styles) -> list:
+    """Small tables side by side (the executive summary's key figures). A table inside a grid cell cannot break
+    across pages, so only short tables are set beside each other; the long texts of their cells are printed as
+    notes after the row."""
+    beside = [t for t in tables if len(t.frame) <= MAX_ROWS_BESIDE]
+    below = [t for t in tables if t not in beside]
+    story = []
+    if beside:
+        gap = 12
+        column_width = (FRAME_WIDTH - gap * (len(beside) - 1)) / len(beside)
+        beside_notes = [Notes(styles["long_text"]) for _ in beside]
+        row = [_table_flowables(t, styles, column_width, n) for t, n in zip(beside, beside_notes)]
+        grid = Table([row], colWidths=[column_width + gap] * (len(beside) - 1) + [column_width], hAlign="LEFT")
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), gap)]))
+        story += [grid, *_numbered_notes(beside, beside_notes, styles), Spacer(1, 4)]
+    for table in below:
         story.extend(_table_block(table, styles, None))
     return story
 
@@ -266,8 +269,7 @@ def _table_block(table: content.Table, styles, key: str | None) -> list:
 def _grid(table: content.Table, frame, columns, styles, width: float, notes: Notes) -> Table:
     """A table with a repeated header row; status cells tinted and always written out. A text too long for
     its cell ends with a pointer to its note in `notes` (to be printed after the table)."""
-    total_width = sum(c.width for c in columns)
-    widths = [width * c.width / total_width for c in columns]
+    widths = column_widths(columns, width, styles["header"])
     header = [Paragraph(escape(c.header), styles["header_right" if c.kind in NUMERIC_KINDS else "header"])
               for c in columns]
     rows = [header]
@@ -307,6 +309,27 @@ def _grid(table: content.Table, frame, columns, styles, width: float, notes: Not
     return grid
 
 
+def column_widths(columns, width: float, header_style: ParagraphStyle) -> list[float]:
+    """Points per column: the page's width shared in the proportions of the columns' widths, but never less than
+    the longest word of a column's header (with the cell's padding), so a header wraps between words and never
+    inside one ('Countr / y'). The room a narrow column needs is taken from the columns wider than their
+    header's longest word, in proportion to their width."""
+    total = sum(c.width for c in columns)
+    widths = [width * c.width / total for c in columns]
+    least = [max(pdfmetrics.stringWidth(word, header_style.fontName, header_style.fontSize)
+                 for word in (c.header.split() or [""])) + CELL_PADDING + 1 for c in columns]
+    for _ in range(len(columns)):  # a column raised to its least width may push another below its own
+        short = sum(max(0.0, low - w) for w, low in zip(widths, least))
+        if short <= 0.01:
+            break
+        spare = [max(0.0, w - low) for w, low in zip(widths, least)]
+        if sum(spare) <= 0:
+            break
+        take = min(1.0, short / sum(spare))
+        widths = [max(w, low) if w <= low else w - spare_w * take for w, low, spare_w in zip(widths, least, spare)]
+    return widths
+
+
 def _row_name(record: dict, columns, column) -> str:
     """The row's labels (codes, countries, parts) other than `column`: where a note's text belongs."""
     labels = [display_text(record.get(c.key), c.kind) for c in columns if c.kind == "label" and c is not column]
@@ -323,6 +346,6 @@ def _figure_block(figure, styles, key: str) -> KeepTogether:
         return KeepTogether([title, Paragraph(escape(figure.note or "Chart not drawn."), styles["missing"]), caption])
     width, height = (size * PIXEL for size in figure.display_size)
     room = FRAME_HEIGHT - 70  # the title and caption
-    scale = min(1.0, FRAME_WIDTH / width, room / height)
+    scale = min(MAX_FIGURE_SCALE, FRAME_WIDTH / width, room / height)
     image = Image(io.BytesIO(figure.png), width=width * scale, height=height * scale, hAlign="LEFT")
     return KeepTogether([title, image, caption])

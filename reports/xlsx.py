@@ -154,7 +154,9 @@ def _set_widths(sheet: Worksheet, tables: list[Table]) -> None:
     widths: dict[int, float] = {}
     for table in tables:
         for index, column in enumerate(table.columns, start=1):
-            widths[index] = max(widths.get(index, 0), column.width)
+            # a header wraps between words (wrap_text), never inside one: room for its longest word, in bold
+            longest = max((len(word) for word in column.header.split()), default=0) * 1.15 + 1
+            widths[index] = max(widths.get(index, 0), column.width, longest)
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = width
 
@@ -192,9 +194,6 @@ def _cover(sheet: Worksheet, pack: BoardPack) -> None:
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)  # stays inside the print area
         sheet.row_dimensions[row].height = _row_height(text, 80)
         row += 1
-    row += 1
-    for table in pack.cover_tables:
-        _, row = _write_table(sheet, table, row)
     sheet.column_dimensions["A"].width = 46
     for letter, width in zip("BCDE", (22, 22, 14, 14)):
         sheet.column_dimensions[letter].width = width

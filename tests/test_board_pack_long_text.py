@@ -110,8 +110,9 @@ def cell_texts(path: Path) -> dict[str, list[str]]:
 
 
 def test_both_files_are_written(long_pack):
-    assert [path.is_file() for path in long_pack] == [True, True]
+    assert [path.is_file() for path in long_pack] == [True, True, True]
     assert sorted(p.name for p in long_pack[0].parent.iterdir()) == ["board-pack-2014-15-H2.pdf",
+                                                                     "board-pack-2014-15-H2.pptx",
                                                                      "board-pack-2014-15-H2.xlsx"]
 
 
@@ -153,7 +154,7 @@ def test_text_longer_than_a_cell_holds_is_cut_visibly_in_both_files(long_pack):
 
 
 def test_a_country_pack_with_a_long_country_name(long_database, tmp_path):
-    xlsx_path, pdf_path = build_board_pack(long_database, PERIOD, tmp_path, country="JAM")
+    xlsx_path, pdf_path, _ = build_board_pack(long_database, PERIOD, tmp_path, country="JAM")
     workbook = openpyxl.load_workbook(xlsx_path)
     for sheet in workbook.worksheets:
         assert sheet.oddHeader.right.text.startswith("Board pack · 2014/15 H2 · STARTCOUNTRY the country office")
@@ -173,11 +174,11 @@ def test_a_long_file_name_in_the_load_log(long_database, tmp_path):
         pack = board_pack.collect(connection, PERIOD)
     finally:
         connection.close()
-    load_log = next(t for t in pack.cover_tables if t.title == "Files loaded")
+    load_log = next(t for s in pack.sections for t in s.tables if t.title == "Files loaded")
     load_log.frame.loc[0, "file"] = LONG_FILE
     xlsx.write_workbook(pack, tmp_path / "pack.xlsx")
     pdf.write_pdf(pack, tmp_path / "pack.pdf")
-    assert LONG_FILE in cell_texts(tmp_path / "pack.xlsx")["Cover"]
+    assert LONG_FILE in cell_texts(tmp_path / "pack.xlsx")["Data loaded"]
     assert "".join(LONG_FILE.split()) in pdf_text(tmp_path / "pack.pdf")
 
 
@@ -200,7 +201,7 @@ def csv_database(tmp_path_factory) -> Path:
 
 
 def test_a_text_longer_than_a_cell_is_cut_with_an_ending_that_says_so(csv_database, tmp_path):
-    xlsx_path, pdf_path = build_board_pack(csv_database, PERIOD, tmp_path)
+    xlsx_path, pdf_path, _ = build_board_pack(csv_database, PERIOD, tmp_path)
     ending = "… [12,292 characters left out: a cell holds at most 32,767]"
     cut = HUGE[:MAX_CELL_CHARACTERS - len(ending)] + ending
     assert cut in cell_texts(xlsx_path)["Flash reports"]
@@ -208,6 +209,6 @@ def test_a_text_longer_than_a_cell_is_cut_with_an_ending_that_says_so(csv_databa
 
 
 def test_a_control_character_is_shown_as_a_replacement_mark(csv_database, tmp_path):
-    xlsx_path, pdf_path = build_board_pack(csv_database, PERIOD, tmp_path)
+    xlsx_path, pdf_path, _ = build_board_pack(csv_database, PERIOD, tmp_path)
     assert "Delays\ufffdat the ministry" in cell_texts(xlsx_path)["Flash reports"]
     assert "Delays\ufffdattheministry" in pdf_text(pdf_path)

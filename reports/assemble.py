@@ -1,0 +1,39 @@
+"""The board pack put together: the sections in the order the board reads them (content.py and summary.py
+gather them; xlsx.py, pdf.py and slides.py write them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from mm_core import queries
+
+from . import content, summary
+
+
+def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> content.BoardPack:
+    programme = queries.programme(cursor)
+    periods = queries.periods(cursor).set_index("period")
+    info = queries.data_info(cursor).iloc[0]
+    names = content.country_names(cursor)
+    as_of = pd.Timestamp(info["as_of_date"]).date()
+    start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
+    period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
+    money_year = programme.year_label(scope.programme_year)
+    cover_lines = content._cover(scope, info, period_option, period_dates, money_year, names, programme)
+    flash = content._flash_reports(cursor, scope, names)
+    results = content._results_matrix(cursor, scope)
+    countries = content._country_progress(cursor, scope, names, programme)
+    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame),
+                content._theory_of_change(cursor, scope, names), results, countries,
+                content._work_plan(cursor, scope, names, as_of),
+                content._finance(cursor, scope, names, money_year, programme),
+                summary.recommendations(cursor, programme), summary.cross_checks(cursor, scope, names), flash,
+                summary.data_loaded(cursor, info)]
+    briefs = summary.briefs(results.tables[0].frame, countries.tables[0].frame, scope, names)
+    return content.BoardPack(programme=programme, scope=scope, period_option=period_option,
+                             period_dates=period_dates, money_year=money_year,
+                             country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
+                             generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
+                             sections=sections, briefs=briefs)

@@ -22,13 +22,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import EtlError
 from .languages import DELIVERY_ROLES, fold
-
-if TYPE_CHECKING:
-    from .reference import Reference
 
 VOCABULARY_FILE = "delivery_report.csv"
 # A mapping file (activity -> output) for award A is named A + this suffix (00081234.outputs.csv), beside the
@@ -72,24 +69,16 @@ class Vocabulary:
         return agencies[0] if agencies else None
 
 
-def vocabulary_path() -> Path:
-    """The vocabulary in the reference folder in use ($MM_REFERENCE_DIR), else the one shipped."""
-    from .reference import REFERENCE_DIR, reference_dir
-    configured = reference_dir() / VOCABULARY_FILE
-    return configured if configured.exists() else REFERENCE_DIR / VOCABULARY_FILE
-
-
-def load_vocabulary(reference: Reference) -> Vocabulary:
-    """The words of a delivery report: delivery_report.csv's, each language's [delivery] words, and every
+def load_vocabulary(reference: Any) -> Vocabulary:
+    """(`reference`: an etl.reference.Reference, which imports this module.) The words of a delivery report: delivery_report.csv's, each language's [delivery] words, and every
     language's total words (subtotals) and grand-total words."""
-    path = vocabulary_path()
-    words = {role: list(found) for role, found in read_vocabulary_file(path).items()}
+    words = {role: list(found) for role, found in reference.delivery_words.items()}
     for language in reference.languages.values():
         for role, found in language.delivery.items():
             words.setdefault(role, []).extend(found)
     words[SUBTOTAL] = list(reference.subtotal_words)
     words[GRAND_TOTAL] = list(reference.grand_total_words)
-    return Vocabulary({role: tuple(found) for role, found in words.items()}, path)
+    return Vocabulary({role: tuple(found) for role, found in words.items()}, reference.delivery_source)
 
 
 def read_vocabulary_file(path: Path) -> dict[str, tuple[str, ...]]:

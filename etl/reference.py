@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import spec
+from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
 from .languages import ENGLISH, Language, LanguageError, fold, read_languages
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
@@ -61,6 +62,9 @@ class Reference:
     # a unit word of any language, folded -> percent, count or measure (every language's [units];
     # etl/plausibility.py)
     units: dict[str, str] = field(default_factory=dict)
+    # a delivery report's own words (delivery_report.csv: role -> words as written) and the file they came from
+    delivery_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    delivery_source: Path | None = None
 
     @property
     def currencies(self) -> set[str]:
@@ -163,9 +167,9 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
             raise LanguageError(f"{directory / name}: no longer read; a language's words are in its language file, "
                                 f"languages/<code>.toml ({key}; data/reference/README.md, 'Languages'): move them "
                                 "there and remove this file")
-    from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
-    read_vocabulary_file(directory / VOCABULARY_FILE if (directory / VOCABULARY_FILE).exists()
-                         else REFERENCE_DIR / VOCABULARY_FILE)  # a line it cannot use stops the load here
+    delivery_source = (directory / VOCABULARY_FILE if (directory / VOCABULARY_FILE).exists()
+                       else REFERENCE_DIR / VOCABULARY_FILE)
+    delivery_words = read_vocabulary_file(delivery_source)  # a line it cannot use stops the load here
     programme = read_programme(programme_file)
     world_names: dict[str, str] = {}
     world_lookup: dict[str, str] = {}
@@ -220,7 +224,7 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
     return Reference(programme, countries, details, lookup, outputs, periods, rates, markers,
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
                      iso2, places, world_lookup, world_names, languages=languages, title_labels=title_labels,
-                     units=units)
+                     units=units, delivery_words=delivery_words, delivery_source=delivery_source)
 
 
 def _coordinate(text: str | None) -> float | None:

@@ -118,7 +118,7 @@ def test_money_bars_put_the_three_measures_side_by_side():
                          "expenditure_usd": [60.0, 55.0]})
     chart_spec = spec(charts.money_bars(data, "Output"))
     assert chart_spec["encoding"]["xOffset"]["field"] == "measure"
-    assert chart_spec["encoding"]["y"]["axis"]["format"] == "$,.0f"
+    assert chart_spec["encoding"]["y"]["axis"]["labelExpr"] == charts.MONEY_AXIS_LABEL  # formats.money_short
     assert sorted((r["group"], r["measure"], r["usd"]) for r in rows(chart_spec)) == [
         ("1", "Budget", 100.0), ("1", "Expenditure", 60.0), ("1", "Funds received", 80.0),
         ("2", "Budget", 50.0), ("2", "Expenditure", 55.0), ("2", "Funds received", 50.0)]
@@ -170,8 +170,8 @@ def test_milestone_matrix_labels_cells_with_a_symbol():
 def test_presentation_mode_enlarges_chart_type():
     chart = charts.burn_rate(pd.DataFrame({"programme_year": [2014], "year_label": ["2014/15"], "spent_share": [0.1],
                                            "time_share": [0.2]}), "Phase II", "Programme year (Feb–Jan)")
-    assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == 16
-    assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == 12
+    assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == charts.PRESENTATION_FONT_SIZE
+    assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == charts.SCREEN_FONT_SIZE
 
 
 def test_csv_download_neutralises_formulas():

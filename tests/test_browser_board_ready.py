@@ -33,7 +33,7 @@ PAGES = [  # url path, text that shows the page has drawn, charts it draws on th
     ("countries", "Milestones by country", 3),
     ("workplan", "All activities shown", 1),
     ("money", "Burn rate against time", 3),
-    ("recommendations", "Recommendations", 0),
+    ("recommendations", "Management response and follow-up", 0),
     ("data-quality", "Reporting completeness", 0),
 ]
 RAW_HEADER = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")  # 'country', 'output_code', 'is_overspent': a column's name

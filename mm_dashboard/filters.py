@@ -59,7 +59,7 @@ def _options_of(version: Version) -> Options:
     period_options = {}
     for option in periods.options(table):
         year = periods.resolve(option, table)[1]  # each option worded by the calendar of its year's phase
-        if option.startswith(periods.YEAR_PREFIX):  # short enough for the sidebar: 'Year 2014/15 (Feb–Jan)'
+        if option.startswith(periods.YEAR_PREFIX):  # short enough for the sidebar: the year's months
             kind = wording.year_months(the_programme, year=year) or wording.year_noun(the_programme, year=year)
         else:
             kind = wording.period_kind(the_programme, year)

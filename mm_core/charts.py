@@ -73,7 +73,8 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
         color=alt.Color("status:N", scale=status_scale(domain), title="Country status"), tooltip=tooltip
     ).project(**projection)
     # one legend, colour and shape together (the same field and title merge), so it reads without colour too
-    legend = alt.Legend(title="Country status", orient="bottom", direction="horizontal")
+    legend = alt.Legend(title="Country status", orient="bottom", direction="horizontal", symbolStrokeWidth=0.8,
+                        symbolStrokeColor="#000000", symbolSize=220)
     markers = alt.Chart(data).mark_point(filled=True, size=140, stroke="#000000", strokeWidth=1, opacity=1).encode(
         longitude="longitude:Q", latitude="latitude:Q",
         color=alt.Color("status:N", scale=status_scale(domain), title="Country status", legend=legend),
@@ -162,7 +163,7 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
     series["series"] = series["series"].map({"target": "Target", "actual": "Actual"})
     colour = alt.Scale(domain=["Actual", "Target"], range=["#0072B2", "#555555"])
     lines = alt.Chart(series).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        x=alt.X("period_end:T", title="End of reporting period"),
+        x=alt.X("period_end:T", title="End of reporting period", axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=alt.Y("value:Q", title=str(data["unit"].iloc[0]) if len(data) else "value"),
         color=alt.Color("series:N", scale=colour, title=None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["Actual", "Target"],

@@ -111,5 +111,6 @@ ui.chart(charts.peer_comparison, peers,
          caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
          f"delivered up to the selected {wording.year_noun(programme())}.")
 ui.table(peers, f"peer comparison {scope.period}",
-         column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
-                        for c in ("on_track_share", "completed_share", "delivery_rate")})
+         column_config={"on_track_share": ui.percent_column("Indicators on track"),
+                        "completed_share": ui.percent_column("Activities completed"),
+                        "delivery_rate": ui.percent_column("Budget delivered")})

@@ -91,7 +91,8 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
 
 
 MAP_LABEL_PLACES = {"right": ("left", 10, -8), "left": ("right", -10, -8), "below": ("center", 0, 18)}
-MAP_NEIGHBOURS = 16.0  # degrees apart or less: two countries' labels would run into each other on the map
+# degrees apart or less (east-west, north-south): two countries' names would run into each other on the map
+MAP_NEIGHBOURS_LONGITUDE, MAP_NEIGHBOURS_LATITUDE = 20.0, 8.0
 
 
 def map_label_sides(data: pd.DataFrame) -> pd.DataFrame:
@@ -102,8 +103,8 @@ def map_label_sides(data: pd.DataFrame) -> pd.DataFrame:
     sides = []
     for row in placed.itertuples():
         near = placed[(placed["country"] != row.country)
-                      & ((placed["latitude"] - row.latitude).abs() <= MAP_NEIGHBOURS / 2)
-                      & ((placed["longitude"] - row.longitude).abs() <= MAP_NEIGHBOURS)]
+                      & ((placed["latitude"] - row.latitude).abs() <= MAP_NEIGHBOURS_LATITUDE)
+                      & ((placed["longitude"] - row.longitude).abs() <= MAP_NEIGHBOURS_LONGITUDE)]
         east, west = (near["longitude"] > row.longitude).any(), (near["longitude"] < row.longitude).any()
         sides.append("below" if east and west else "left" if east else "right")
     placed["side"] = sides
@@ -524,6 +525,26 @@ PRESENTATION_FONT_SIZE, SCREEN_FONT_SIZE = 18, 12  # axis and legend type, px: a
 PRESENTATION_HEIGHT = 1.3  # a chart of a fixed height is this much taller on a projector: its legend moves below it
 
 
+PRESENTATION_TEXT = 1.35  # the text marks drawn in a chart (country names, values beside bars) on a projector
+DEFAULT_TEXT_SIZE = 11  # Vega-Lite's, for a text mark that sets none
+
+
+def _text_enlarged(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with every text mark's type PRESENTATION_TEXT times larger (in place: pass a copy)."""
+    for part in getattr(chart, "layer", None) or []:
+        _text_enlarged(part)
+    inner = getattr(chart, "spec", None)  # a facet's inner chart
+    if isinstance(inner, alt.TopLevelMixin) or hasattr(inner, "layer") or hasattr(inner, "mark"):
+        _text_enlarged(inner)
+    mark = getattr(chart, "mark", None)
+    if isinstance(mark, alt.MarkDef) and mark.type == "text":
+        size = mark.fontSize if isinstance(mark.fontSize, (int, float)) else DEFAULT_TEXT_SIZE
+        mark.fontSize = round(size * PRESENTATION_TEXT)
+    elif mark == "text":
+        chart.mark = alt.MarkDef(type="text", fontSize=round(DEFAULT_TEXT_SIZE * PRESENTATION_TEXT))
+    return chart
+
+
 def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     """Larger, darker type for a projector (axes, legends, titles and the text marks of labels), and a chart of
     a fixed height taller, so the larger type and the legend below do not squeeze its plot."""
@@ -531,6 +552,8 @@ def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     height = getattr(chart, "height", alt.Undefined)
     if large and isinstance(height, int):
         chart = chart.properties(height=int(height * PRESENTATION_HEIGHT))
+    if large:
+        chart = _text_enlarged(chart.copy(deep=True))
     configured = chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelColor="#000000",
                                       titleColor="#000000").configure_legend(
         labelFontSize=size, titleFontSize=size + 1, labelColor="#000000", titleColor="#000000",

@@ -78,12 +78,19 @@ def overlapping(first: list[float], second: list[float]) -> bool:
             and min(first[3], second[3]) - max(first[1], second[1]) > 1)
 
 
+def finished(page) -> None:
+    """The page's script has run to its end (every element is drawn)."""
+    page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
+                                 ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=60_000)
+
+
 def open_page(page, url: str, marker: str, charts: int) -> str:
     page.set_viewport_size(VIEWPORT)
     page.goto(url)
     page.get_by_text(marker, exact=False).first.wait_for(timeout=60_000)
     if charts:
         wait_for_charts(page, charts)
+    finished(page)
     page.wait_for_timeout(500)  # the last fonts and column widths settle
     return page.inner_text("body")
 
@@ -118,6 +125,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(OUTPUT / f"{name}.png"))
     page.set_viewport_size(TALL)
     page.wait_for_timeout(800)
+    finished(page)
     page.screenshot(path=str(OUTPUT / f"{name}-whole.png"))
     page.set_viewport_size(VIEWPORT)
 

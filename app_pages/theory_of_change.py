@@ -30,7 +30,8 @@ if nodes.empty:
     ui.empty("No result matches these filters.",
              "The output, agency and SDG target filters keep the outputs they select; widen them.")
     st.stop()
-nodes = nodes.assign(title=[wording.marked_title(title, bool(illustrative))
+# the mark first: a node's title is cut to two lines
+nodes = nodes.assign(title=[f"{wording.ILLUSTRATIVE_MARK} {title}" if illustrative else title
                             for title, illustrative in zip(nodes["title"], nodes["illustrative"])])
 where = f"country {ui.literal(scope.country)}" if scope.country else "all countries together"
 if (nodes["status"] == "not reported").all():

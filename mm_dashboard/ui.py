@@ -48,7 +48,7 @@ PRESENTATION_CSS = """
 </style>"""
 KPIS_PER_ROW = 4
 KPIS_PER_ROW_PRESENTING = 3  # at 1366 px, four values of 'US$ 10.31 M' in projector type do not fit a row
-KPI_SHORT_VALUE = 10  # characters: values as short as this ('79 / 137', '49.1%') fit four to a row even then
+KPI_SHORT_VALUE = 11  # characters: values as short as this ('US$ 10.31 M', '79 / 137') fit four to a row even then
 def money_column(title: str, **options) -> st.column_config.NumberColumn:
     """A money column: whole US dollars with thousands separators (formats.money without the 'US$', which the
     header carries)."""

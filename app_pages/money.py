@@ -61,7 +61,7 @@ with right:
     if outputs.empty:
         ui.empty("No output has both money and indicator data for these filters.", "")
     else:
-        ui.chart(charts.results_vs_resources, outputs,
+        ui.chart(charts.results_against_resources, outputs,
                  caption="Square: share of the output's budget spent; circle: share of its indicators on track. "
                  "A circle right of its square: more results than the share of budget spent; left of it, fewer.")
 

@@ -307,12 +307,34 @@ def burn_rate(burn: pd.DataFrame, share_of: str, year_title: str) -> alt.Chart:
     ).properties(width=WIDE, height=300)
 
 
+def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
+    """Each output: share of its budget spent (x) against the share of its indicators on track (y)."""
+    data = outputs[["output_code", "title", "lead_agency", "budget_usd", "expenditure_usd", "spent_share",
+                    "on_track_share"]].copy()
+    data["label"] = "Output " + data["output_code"]
+    for column in ("budget_usd", "expenditure_usd", "spent_share", "on_track_share"):
+        data[column] = data[column].astype(float)
+    scale = alt.Scale(domain=[0, 1])
+    points = alt.Chart(data).mark_circle(opacity=0.85, color="#0072B2").encode(
+        x=alt.X("spent_share:Q", title="Budget spent", axis=alt.Axis(format="%"), scale=scale),
+        y=alt.Y("on_track_share:Q", title="Indicators on track", axis=alt.Axis(format="%"), scale=scale),
+        size=alt.Size("budget_usd:Q", title="Budget (USD)", legend=alt.Legend(format="$,.0f")),
+        tooltip=["label:N", "title:N", "lead_agency:N", alt.Tooltip("budget_usd:Q", format="$,.0f"),
+                 alt.Tooltip("expenditure_usd:Q", format="$,.0f"), alt.Tooltip("spent_share:Q", format=".1%"),
+                 alt.Tooltip("on_track_share:Q", format=".1%")])
+    labels = alt.Chart(data).mark_text(align="left", dx=12, fontWeight="bold").encode(
+        x="spent_share:Q", y="on_track_share:Q", text="label:N")
+    diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
+        strokeDash=[4, 4], color="#999999").encode(x="x:Q", y="y:Q")
+    return alt.layer(diagonal, points, labels).properties(width=WIDE, height=380)
+
+
 RESOURCES_ORDER = ["Budget spent", "Indicators on track"]
 RESOURCES_COLORS = ["#0072B2", "#009E73"]
 RESOURCES_SHAPES = ["square", "circle"]
 
 
-def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
+def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     """Each output on a row of its own: the share of its budget spent (a square) and the share of its indicators
     on track (a circle), joined by a line. Where the circle lies right of the square, the output delivers more
     results than its share of budget spent. One row per output, so its label never sits on another's (as the

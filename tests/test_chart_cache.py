@@ -19,7 +19,7 @@ from .helpers.pages import PAGES, chart_rows, charts, choose
 from .helpers.rows import good_rows
 
 BUILDERS = ("world_map", "indicator_progress_bars", "indicator_trajectory", "milestone_matrix", "milestone_timeline",
-            "peer_comparison", "gantt", "money_bars", "burn_rate", "results_vs_resources")
+            "peer_comparison", "gantt", "money_bars", "burn_rate", "results_against_resources")
 
 
 @pytest.fixture

@@ -315,7 +315,7 @@ def test_results_against_resources_puts_each_output_on_a_row_of_its_own():
     outputs = pd.DataFrame({"output_code": ["1", "2"], "title": ["One", "Two"], "lead_agency": ["UNDP", "IOM"],
                             "budget_usd": [100.0, 200.0], "expenditure_usd": [50.0, 20.0],
                             "spent_share": [0.5, 0.1], "on_track_share": [0.6, 0.05]})
-    chart_spec = spec(charts.results_vs_resources(outputs))
+    chart_spec = spec(charts.results_against_resources(outputs))
     points = chart_spec["layer"][1]
     assert points["encoding"]["y"]["field"] == "label" and points["encoding"]["y"]["sort"] == ["Output 1", "Output 2"]
     assert sorted((r["label"], r["measure"], r["share"]) for r in rows(chart_spec) if "measure" in r) == [

@@ -64,7 +64,7 @@ else:
             st.markdown(f"**{title}**")
             texts = flash[flash["kind"] == kind]["text"].tolist()
             st.markdown("\n".join(f"- {ui.literal(t)}" for t in texts) if texts
-                        else "_None reported._")
+                        else "_Nothing reported._")
 
 left, right = st.columns(2)
 with left:
@@ -73,8 +73,9 @@ with left:
     st.markdown(" ".join(ui.badge(s) + f" {int(counts.get(s, 0))}" for s in charts.STATUS_ORDER),
                 unsafe_allow_html=True)
     activity = load(queries.activity_counts, country_scope).iloc[0]
-    st.metric("Activities completed", f"{int(activity['completed'])} / {int(activity['activities'])}")
-    st.metric("Activities delayed or overdue", int(activity["delayed_or_overdue"]), help=metrics.delays(activity))
+    st.metric("Activities completed", f"{ui.count(activity['completed'])} / {ui.count(activity['activities'])}")
+    st.metric("Activities delayed or overdue", ui.count(activity["delayed_or_overdue"]),
+              help=metrics.delays(activity))
 with right:
     money = load(queries.finance_totals, country_scope).iloc[0]
     st.subheader("Money")
@@ -110,5 +111,6 @@ ui.chart(charts.peer_comparison, peers,
          caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
          f"delivered up to the selected {wording.year_noun(programme())}.")
 ui.table(peers, f"peer comparison {scope.period}",
-         column_config={c: st.column_config.NumberColumn(c.replace("_", " ").capitalize(), format="percent")
-                        for c in ("on_track_share", "completed_share", "delivery_rate")})
+         column_config={"on_track_share": ui.percent_column("Indicators on track"),
+                        "completed_share": ui.percent_column("Activities completed"),
+                        "delivery_rate": ui.percent_column("Budget delivered")})

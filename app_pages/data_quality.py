@@ -11,11 +11,11 @@ scope = ui.require_scope()
 ui.header("Data quality", scope, "What the last load took in, what it rejected, and what is missing")
 info = load(queries.data_info).iloc[0]
 
-columns = st.columns(4)
-columns[0].metric("Files loaded", int(info["files"]))
-columns[1].metric("Rows loaded", f"{int(info['rows_loaded']):,}")
-columns[2].metric("Rows rejected", f"{int(info['rows_rejected']):,}")
-columns[3].metric("Loaded", f"{info['loaded_at']:%d %b %Y %H:%M}" if info["files"] else "—")
+ui.kpis({"label": "Files loaded", "value": ui.count(info["files"])},
+        {"label": "Rows loaded", "value": ui.count(info["rows_loaded"])},
+        {"label": "Rows rejected", "value": ui.count(info["rows_rejected"])})
+if info["files"]:  # a date and time is too long for a metric: written in full below the figures
+    st.caption(f"Loaded {ui.date_time(info['loaded_at'])}.")
 
 st.subheader("Load log")
 ui.table(load(queries.load_log), "load log",

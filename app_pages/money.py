@@ -18,15 +18,13 @@ if lines.empty:
 money = load(queries.finance_totals, scope).iloc[0]
 the_programme = programme()
 phases = wording.phases_name(the_programme)
-columns = st.columns(4)
-columns[0].metric(f"{ui.literal(phases)} budget", ui.usd_short(money["phase_budget_usd"]),
-                  help=ui.usd(money["phase_budget_usd"]))
-columns[1].metric("Spent to date", ui.usd_short(money["phase_expenditure_usd"]),
-                  help=ui.usd(money["phase_expenditure_usd"]))
-columns[2].metric("Delivery (spent ÷ budget)",
-                  ui.percent(metrics.phase_delivery(money)))
 overspent = lines[lines["is_overspent"]]
-columns[3].metric("Overspent lines", len(overspent))
+ui.kpis({"label": f"{ui.literal(phases)} budget", "value": ui.usd_short(money["phase_budget_usd"]),
+         "help": ui.usd(money["phase_budget_usd"])},
+        {"label": "Spent to date", "value": ui.usd_short(money["phase_expenditure_usd"]),
+         "help": ui.usd(money["phase_expenditure_usd"])},
+        {"label": "Delivery (spent ÷ budget)", "value": ui.percent(metrics.phase_delivery(money))},
+        {"label": "Overspent lines", "value": ui.count(len(overspent))})
 
 chosen_year = wording.year_named(the_programme, filters.year_label(scope.programme_year))
 # the sidebar's period names a year: the grouped figures and the lines follow it, or show every year, and say which
@@ -63,9 +61,9 @@ with right:
     if outputs.empty:
         ui.empty("No output has both money and indicator data for these filters.", "")
     else:
-        ui.chart(charts.results_vs_resources, outputs,
-                 caption="Outputs above the dashed line deliver more results than their share of budget spent; "
-                 "below it, less. Circle size: budget.")
+        ui.chart(charts.results_against_resources, outputs,
+                 caption="Square: share of the output's budget spent; circle: share of its indicators on track. "
+                 "A circle right of its square: more results than the share of budget spent; left of it, fewer.")
 
 if not overspent.empty:
     st.subheader("Overspent lines, all years")

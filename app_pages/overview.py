@@ -12,9 +12,9 @@ info = load(queries.data_info).iloc[0]
 the_programme = programme()
 phases = ui.literal(wording.phases_name(the_programme))
 ui.header(ui.literal(the_programme.title), scope, f"{ui.literal(the_programme.short_title)}, {phases}")
-st.markdown(f"**Status as of {info['as_of_date']:%d %B %Y}** · {int(info['files'])} files loaded "
-            f"{info['loaded_at']:%d %b %Y %H:%M} · {int(info['rows_loaded']):,} rows, "
-            f"{int(info['rows_rejected']):,} rejected")
+st.markdown(f"**Status as of {ui.date(info['as_of_date'])}** · {int(info['files'])} files loaded "
+            f"{ui.date_time(info['loaded_at'])} · {ui.count(info['rows_loaded'])} rows, "
+            f"{ui.count(info['rows_rejected'])} rejected")
 
 counts = load(queries.indicator_status_counts, scope).set_index("status")["indicators"]
 activities = load(queries.activity_counts, scope).iloc[0]
@@ -24,37 +24,35 @@ inception_deadline = load(queries.inception_deadline).iloc[0]["deadline"]
 
 st.subheader(f"Indicators, {ui.literal(scope.period)}")
 st.caption("Each indicator counted once for every country that reports it (and once for the global level), "
-           f"{int(counts.sum()):,} in these filters.")
-columns = st.columns(4)
-for column, status in zip(columns, charts.STATUS_ORDER):
-    column.metric(status.capitalize(), int(counts.get(status, 0)),
-                  help="Judged against the progress expected by the as-of date; see docs/schema.md")
+           f"{ui.count(counts.sum())} in these filters.")
+ui.kpis(*({"label": status.capitalize(), "value": ui.count(counts.get(status, 0)),
+           "help": "Judged against the progress expected by the as-of date; see docs/schema.md"}
+          for status in charts.STATUS_ORDER))
 
-st.subheader(f"Delivery, as of {info['as_of_date']:%d %B %Y}")
+st.subheader(f"Delivery, as of {ui.date(info['as_of_date'])}")
 st.caption(f"Activities: the work plan's status on the as-of date, every activity in the filters, whatever period "
            f"is chosen. Budget delivered: {phases} to date. The four money figures below: "
            f"{ui.literal(wording.year_named(the_programme, filters.year_label(scope.programme_year)))} only.")
-columns = st.columns(4)
 total_activities = int(activities["activities"])
-columns[0].metric("Activities completed", f"{int(activities['completed'])} / {total_activities}")
-columns[1].metric("Activities delayed or overdue", int(activities["delayed_or_overdue"]),
-                  help=f"{metrics.delays(activities)}: {int(activities['delayed_or_overdue'])} activities")
 complete, countries = int(inception["complete"]), int(inception["countries"])
-columns[2].metric("Inception completed in year 1",
-                  f"{complete} / {countries} ({ui.percent(metrics.inception_share(inception))})",
-                  help=f"Countries whose inception milestones were all reached by {inception_deadline:%d %B %Y}")
-columns[3].metric(f"Budget delivered, {phases} to date",
-                  ui.percent(metrics.phase_delivery(money)),
-                  help=f"{ui.usd(money['phase_expenditure_usd'])} spent of {ui.usd(money['phase_budget_usd'])}")
-
 year = filters.year_label(scope.programme_year)
 budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
-columns = st.columns(4)
-columns[0].metric(f"Budget {year}", ui.usd_short(budget), help=ui.usd(budget))
-columns[1].metric(f"Funds received {year}", ui.usd_short(received), help=ui.usd(received))
-columns[2].metric(f"Spent ÷ budget {year}", ui.percent(metrics.year_delivery(money)),
-                  help=f"{ui.usd(spent)} spent")
-columns[3].metric(f"Spent ÷ received {year}", ui.percent(metrics.year_spent_of_received(money)))
+ui.kpis(
+    {"label": "Activities completed", "value": f"{ui.count(activities['completed'])} / {ui.count(total_activities)}"},
+    {"label": "Activities delayed or overdue", "value": ui.count(activities["delayed_or_overdue"]),
+     "help": f"{metrics.delays(activities)}: {int(activities['delayed_or_overdue'])} activities"},
+    {"label": "Inception completed in year 1", "value": f"{ui.count(complete)} / {ui.count(countries)}",
+     "delta": f"{ui.percent(metrics.inception_share(inception))} of countries", "delta_color": "off",
+     "delta_arrow": "off",
+     "help": f"Countries whose inception milestones were all reached by {ui.date(inception_deadline)}"},
+    {"label": "Budget delivered to date", "value": ui.percent(metrics.phase_delivery(money)),
+     "help": f"{phases} to date: {ui.usd(money['phase_expenditure_usd'])} spent of "
+             f"{ui.usd(money['phase_budget_usd'])}"},
+    {"label": f"Budget {year}", "value": ui.usd_short(budget), "help": ui.usd(budget)},
+    {"label": f"Funds received {year}", "value": ui.usd_short(received), "help": ui.usd(received)},
+    {"label": f"Spent ÷ budget {year}", "value": ui.percent(metrics.year_delivery(money)),
+     "help": f"{ui.usd(spent)} spent"},
+    {"label": f"Spent ÷ received {year}", "value": ui.percent(metrics.year_spent_of_received(money))})
 
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
@@ -77,8 +75,9 @@ else:
     st.markdown(" · ".join(f"**{n}** {ui.literal(plural.get(issue, issue) if n != 1 else issue.lower())}"
                            for issue, n in summary.items()))
     ui.table(attention.drop(columns=["sort"]), "needs attention",
-             column_config={"issue": "Issue", "country": "Country", "output": "Output", "item": "What",
-                            "detail": "Detail"}, height=360)
+             column_config={"issue": "Issue", "country": st.column_config.TextColumn("Country", width="small"),
+                            "output": "Output", "item": st.column_config.TextColumn("What", width="large"),
+                            "detail": st.column_config.TextColumn("Detail", width="large")}, height=360)
 
 st.subheader("Board pack")
 # kept per period, country and database version: after a new load the pack is made afresh

@@ -21,12 +21,11 @@ if table.empty:
              "with the other workbooks.")
     st.stop()
 
-columns = st.columns(4)
-columns[0].metric("Recommendations", len(table))
-columns[1].metric("Completed", int((table["status"] == "completed").sum()))
-columns[2].metric("In progress", int((table["status"] == "in progress").sum()))
-columns[3].metric("Overdue", int(table["is_overdue"].sum()),
-                  help=f"Due before {info['as_of_date']:%d %b %Y} and neither completed nor no longer applicable")
+ui.kpis({"label": "Recommendations", "value": ui.count(len(table))},
+        {"label": "Completed", "value": ui.count((table["status"] == "completed").sum())},
+        {"label": "In progress", "value": ui.count((table["status"] == "in progress").sum())},
+        {"label": "Overdue", "value": ui.count(table["is_overdue"].sum()),
+         "help": f"Due before {ui.date(info['as_of_date'])} and neither completed nor no longer applicable"})
 
 left, middle, right = st.columns(3)
 addressees = left.multiselect("Addressed to", spec.ADDRESSEES, default=list(spec.ADDRESSEES),
@@ -39,7 +38,7 @@ shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) 
 
 overdue = shown[shown["is_overdue"]]
 if not overdue.empty:
-    st.warning("**Overdue:** " + "; ".join(ui.literal(f"{r.number}. {r.title} (due {r.due_date:%d %b %Y}, {r.status})")
+    st.warning("**Overdue:** " + "; ".join(ui.literal(f"{r.number}. {r.title} (due {ui.date(r.due_date)}, {r.status})")
                                          for r in overdue.itertuples()))
 if shown.empty:
     ui.empty("No recommendation matches these filters.", "Widen the addressee, phase or status choice.")

@@ -4,7 +4,7 @@ its status (colour, shape and the status written), with the assumptions and prog
 import streamlit as st
 
 from etl import statuses
-from mm_core import charts, queries
+from mm_core import charts, queries, wording
 from mm_dashboard import ui
 from mm_dashboard.data import load
 
@@ -30,6 +30,9 @@ if nodes.empty:
     ui.empty("No result matches these filters.",
              "The output, agency and SDG target filters keep the outputs they select; widen them.")
     st.stop()
+# the mark first: a node's title is cut to two lines
+nodes = nodes.assign(title=[f"{wording.ILLUSTRATIVE_MARK} {title}" if illustrative else title
+                            for title, illustrative in zip(nodes["title"], nodes["illustrative"])])
 where = f"country {ui.literal(scope.country)}" if scope.country else "all countries together"
 if (nodes["status"] == "not reported").all():
     ui.empty(f"No indicator has data for {ui.literal(scope.period)} ({where}).",
@@ -40,7 +43,8 @@ ui.chart(charts.theory_of_change, nodes,
          caption=f"Status for {ui.literal(scope.period)}, {where}. Colour, shape and the written status say the "
          f"same. The rule: {statuses.result_rule()}; {indicator_rule}."
          + (" With an SDG target chosen, only the outputs carrying it are drawn, with the results above them "
-            "(whose status still counts every result under them)." if scope.sdg_target else ""))
+            "(whose status still counts every result under them)." if scope.sdg_target else "")
+         + (f" {wording.ILLUSTRATIVE_NOTE}" if nodes["illustrative"].any() else ""))
 
 assumed = nodes[nodes["level"].isin(["impact", "outcome"]) & (nodes["assumptions"].fillna("") != "")]
 st.subheader("Assumptions")

@@ -18,14 +18,13 @@ if activities.empty:
     st.stop()
 
 counts = load(queries.activity_counts, scope).iloc[0]
-columns = st.columns(4)
-columns[0].metric("Activities", int(counts["activities"]))
-columns[1].metric("Completed", int(counts["completed"]))
-columns[2].metric("Delayed", int(counts["delayed"]))
-columns[3].metric("Overdue", int(counts["overdue"]),
-                  help=f"Past the planned end on {info['as_of_date']:%d %b %Y} and neither completed nor cancelled")
+ui.kpis({"label": "Activities", "value": ui.count(counts["activities"])},
+        {"label": "Completed", "value": ui.count(counts["completed"])},
+        {"label": "Delayed", "value": ui.count(counts["delayed"])},
+        {"label": "Overdue", "value": ui.count(counts["overdue"]),
+         "help": f"Past the planned end on {ui.date(info['as_of_date'])} and neither completed nor cancelled"})
 st.caption(f"{metrics.delays(counts)}: {int(counts['delayed_or_overdue'])} delayed or overdue, as the overview "
-           f"counts them; status on {info['as_of_date']:%d %B %Y}, whatever period is chosen.")
+           f"counts them; status on {ui.date(info['as_of_date'])}, whatever period is chosen.")
 
 statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, default=charts.ACTIVITY_STATUS_ORDER,
                           key="workplan_statuses")

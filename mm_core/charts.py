@@ -18,7 +18,7 @@ import pandas as pd
 from etl import statuses
 from etl.reference import REFERENCE_DIR
 
-from . import wording
+from . import formats, wording
 
 # Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
 STATUS_ORDER = list(statuses.names("indicator"))
@@ -28,7 +28,11 @@ ACTIVITY_STATUS_COLORS = [statuses.colours("activity")[s] for s in ACTIVITY_STAT
 MILESTONE_STATUS_ORDER = list(statuses.names("milestone"))
 MILESTONE_STATUS_COLORS = [statuses.colours("milestone")[s] for s in MILESTONE_STATUS_ORDER]
 MONEY_ORDER = ["Budget", "Funds received", "Expenditure"]
+MONEY_AXIS_LABEL = formats.MONEY_AXIS_EXPRESSION
 MONEY_COLORS = ["#BBBBBB", "#56B4E9", "#0072B2"]
+# every country named, in full ('Republic of Moldova'), whatever the type size: a band axis would otherwise drop
+# every other label when the rows are close, and cut a long name
+NAMES_AXIS = alt.Axis(labelOverlap=False, labelLimit=320)
 WIDE = 900  # charts are drawn at the container's width; this is their design width
 WORLD = "world-atlas-countries-110m"
 
@@ -68,15 +72,43 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     ).transform_filter("isValid(datum.status)").encode(
         color=alt.Color("status:N", scale=status_scale(domain), title="Country status"), tooltip=tooltip
     ).project(**projection)
+    # one legend, colour and shape together (the same field and title merge), so it reads without colour too
+    legend = alt.Legend(title="Country status", orient="bottom", direction="horizontal", symbolStrokeWidth=0.8,
+                        symbolStrokeColor="#000000", symbolSize=220)
     markers = alt.Chart(data).mark_point(filled=True, size=140, stroke="#000000", strokeWidth=1, opacity=1).encode(
         longitude="longitude:Q", latitude="latitude:Q",
-        color=alt.Color("status:N", scale=status_scale(domain), legend=None),
+        color=alt.Color("status:N", scale=status_scale(domain), title="Country status", legend=legend),
         shape=alt.Shape("status:N", scale=alt.Scale(domain=domain, range=["circle", "triangle-up", "cross",
-                                                                          "square"]), legend=None),
+                                                                          "square"]), title="Country status",
+                        legend=legend),
         tooltip=tooltip).project(**projection)
-    labels = alt.Chart(data).mark_text(align="left", dx=9, dy=-8, fontSize=12, fontWeight="bold").encode(
+    placed = map_label_sides(data)
+    labels = [alt.Chart(placed[placed["side"] == side]).mark_text(
+        align=align, dx=dx, dy=dy, fontSize=13, fontWeight="bold", color="#000000").encode(
         longitude="longitude:Q", latitude="latitude:Q", text="name:N").project(**projection)
-    return alt.layer(land, filled, markers, labels).properties(width=WIDE, height=430)
+        for side, (align, dx, dy) in MAP_LABEL_PLACES.items()]
+    return alt.layer(land, filled, markers, *labels).properties(width=WIDE, height=430)
+
+
+MAP_LABEL_PLACES = {"right": ("left", 10, -8), "left": ("right", -10, -8), "below": ("center", 0, 18)}
+# degrees apart or less (east-west, north-south): two countries' names would run into each other on the map
+MAP_NEIGHBOURS_LONGITUDE, MAP_NEIGHBOURS_LATITUDE = 20.0, 8.0
+
+
+def map_label_sides(data: pd.DataFrame) -> pd.DataFrame:
+    """Where each country's name goes beside its marker: to the right, unless a near neighbour lies to the east
+    (then to the left, so the two names point away from each other: Serbia | Moldova, Morocco | Tunisia); a
+    country with near neighbours on both sides goes below its marker."""
+    placed = data[["country", "name", "latitude", "longitude"]].dropna(subset=["latitude", "longitude"]).copy()
+    sides = []
+    for row in placed.itertuples():
+        near = placed[(placed["country"] != row.country)
+                      & ((placed["latitude"] - row.latitude).abs() <= MAP_NEIGHBOURS_LATITUDE)
+                      & ((placed["longitude"] - row.longitude).abs() <= MAP_NEIGHBOURS_LONGITUDE)]
+        east, west = (near["longitude"] > row.longitude).any(), (near["longitude"] < row.longitude).any()
+        sides.append("below" if east and west else "left" if east else "right")
+    placed["side"] = sides
+    return placed
 
 
 def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
@@ -86,7 +118,7 @@ def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
     long["status"] = long["status"].str.replace("_", " ")
     long["order"] = long["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("name:N", title=None, sort="ascending"),
+        y=alt.Y("name:N", title=None, sort="ascending", axis=NAMES_AXIS),
         x=alt.X("indicators:Q", title="Indicators", stack="zero"),
         color=alt.Color("status:N", scale=status_scale(), title="Status", sort=STATUS_ORDER),
         order=alt.Order("order:Q"),
@@ -132,7 +164,7 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
     series["series"] = series["series"].map({"target": "Target", "actual": "Actual"})
     colour = alt.Scale(domain=["Actual", "Target"], range=["#0072B2", "#555555"])
     lines = alt.Chart(series).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        x=alt.X("period_end:T", title="End of reporting period"),
+        x=alt.X("period_end:T", title="End of reporting period", axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=alt.Y("value:Q", title=str(data["unit"].iloc[0]) if len(data) else "value"),
         color=alt.Color("series:N", scale=colour, title=None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["Actual", "Target"],
@@ -161,8 +193,8 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
         data[column] = pd.to_datetime(data[column]).dt.strftime("%d %b %Y")
     base = alt.Chart(data).encode(
         x=alt.X("milestone:N", sort=order, title=None,
-              axis=alt.Axis(labelAngle=-30, labelLimit=260, labelOverlap=False, orient="top")),
-        y=alt.Y("name:N", title=None))
+              axis=alt.Axis(labelAngle=-30, labelLimit=420, labelOverlap=False, orient="top")),
+        y=alt.Y("name:N", title=None, axis=NAMES_AXIS))
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
         color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                         title="Milestone"),
@@ -179,7 +211,7 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     data["due_date"] = pd.to_datetime(data["due_date"])
     data["achieved_date"] = pd.to_datetime(data["achieved_date"])
     order = data.sort_values("due_date")["milestone"].tolist()
-    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                        title="Status")
     link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x="due_date:T", x2="achieved_date:T")
@@ -190,7 +222,7 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
         y=y, x="achieved_date:T", color=colour, tooltip=["milestone:N", "achieved_date:T", "status:N"])
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x="as_of:T")
-    return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(26))
+    return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(30))
 
 
 GANTT_ROW = 22  # px per activity: room for a label of the presentation mode's type (16 px)
@@ -251,9 +283,9 @@ def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("group:N", title=group_title, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         xOffset=alt.XOffset("measure:N", sort=MONEY_ORDER),
-        y=alt.Y("usd:Q", title="US dollars", axis=alt.Axis(format="$,.0f")),
+        y=alt.Y("usd:Q", title="US$", axis=alt.Axis(labelExpr=MONEY_AXIS_LABEL)),
         color=alt.Color("measure:N", scale=alt.Scale(domain=MONEY_ORDER, range=MONEY_COLORS), title=None),
-        tooltip=["group:N", "measure:N", alt.Tooltip("usd:Q", format="$,.2f", title="USD")],
+        tooltip=["group:N", "measure:N", alt.Tooltip("usd:Q", format=",.0f", title="US$")],
     ).properties(width=WIDE, height=340)
 
 
@@ -297,6 +329,46 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(diagonal, points, labels).properties(width=WIDE, height=380)
 
 
+RESOURCES_ORDER = ["Budget spent", "Indicators on track"]
+RESOURCES_COLORS = ["#0072B2", "#009E73"]
+RESOURCES_SHAPES = ["square", "circle"]
+
+
+def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
+    """Each output on a row of its own: the share of its budget spent (a square) and the share of its indicators
+    on track (a circle), joined by a line. Where the circle lies right of the square, the output delivers more
+    results than its share of budget spent. One row per output, so its label never sits on another's (as the
+    points of a scatter did, outputs being close together)."""
+    data = outputs[["output_code", "title", "lead_agency", "budget_usd", "expenditure_usd", "spent_share",
+                    "on_track_share"]].copy()
+    data["label"] = "Output " + data["output_code"]
+    for column in ("budget_usd", "expenditure_usd", "spent_share", "on_track_share"):
+        data[column] = data[column].astype(float)
+    order = data["label"].tolist()
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    x_scale = alt.Scale(domain=[0, 1])
+    tooltip = [alt.Tooltip("label:N", title="Output"), alt.Tooltip("title:N", title="Title"),
+               alt.Tooltip("lead_agency:N", title="Lead agency"),
+               alt.Tooltip("budget_usd:Q", format=",.0f", title="Budget (US$)"),
+               alt.Tooltip("expenditure_usd:Q", format=",.0f", title="Spent (US$)"),
+               alt.Tooltip("spent_share:Q", format=".1%", title="Budget spent"),
+               alt.Tooltip("on_track_share:Q", format=".1%", title="Indicators on track")]
+    link = alt.Chart(data).mark_rule(color="#777777", strokeWidth=2).encode(
+        y=y, x=alt.X("spent_share:Q", scale=x_scale), x2="on_track_share:Q", tooltip=tooltip)
+    long = data.rename(columns={"spent_share": RESOURCES_ORDER[0], "on_track_share": RESOURCES_ORDER[1]}).melt(
+        id_vars=["label", "output_code", "title", "lead_agency", "budget_usd", "expenditure_usd"],
+        value_vars=RESOURCES_ORDER, var_name="measure", value_name="share")
+    legend = alt.Legend(title=None, orient="bottom")
+    points = alt.Chart(long).mark_point(filled=True, size=180, stroke="#000000", strokeWidth=0.8, opacity=1).encode(
+        y=y, x=alt.X("share:Q", title="Share (budget spent; indicators on track)", axis=alt.Axis(format="%"),
+                     scale=x_scale),
+        color=alt.Color("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_COLORS), legend=legend),
+        shape=alt.Shape("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_SHAPES), legend=legend),
+        tooltip=["label:N", "measure:N", alt.Tooltip("share:Q", format=".1%"),
+                 alt.Tooltip("budget_usd:Q", format=",.0f", title="Budget (US$)")])
+    return alt.layer(link, points).properties(width=WIDE, height=alt.Step(34))
+
+
 def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
     """Countries side by side on three shares: indicators on track, activities completed, budget delivered."""
     names = {"on_track_share": "Indicators on track", "completed_share": "Activities completed",
@@ -305,7 +377,7 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
                                             value_name="share")
     long["share"] = long["share"].astype(float)
     return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("name:N", title=None),
+        y=alt.Y("name:N", title=None, axis=NAMES_AXIS),
         x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("measure:N", scale=alt.Scale(domain=list(names.values()),
                                                      range=["#009E73", "#56B4E9", "#0072B2"]), legend=None),
@@ -469,13 +541,48 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
+PRESENTATION_FONT_SIZE, SCREEN_FONT_SIZE = 18, 12  # axis and legend type, px: a projector's and a screen's
+
+
+PRESENTATION_HEIGHT = 1.3  # a chart of a fixed height is this much taller on a projector: its legend moves below it
+
+
+PRESENTATION_TEXT = 1.35  # the text marks drawn in a chart (country names, values beside bars) on a projector
+DEFAULT_TEXT_SIZE = 11  # Vega-Lite's, for a text mark that sets none
+
+
+def _text_enlarged(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with every text mark's type PRESENTATION_TEXT times larger (in place: pass a copy)."""
+    for part in getattr(chart, "layer", None) or []:
+        _text_enlarged(part)
+    inner = getattr(chart, "spec", None)  # a facet's inner chart
+    if isinstance(inner, alt.TopLevelMixin) or hasattr(inner, "layer") or hasattr(inner, "mark"):
+        _text_enlarged(inner)
+    mark = getattr(chart, "mark", None)
+    if isinstance(mark, alt.MarkDef) and mark.type == "text":
+        size = mark.fontSize if isinstance(mark.fontSize, (int, float)) else DEFAULT_TEXT_SIZE
+        mark.fontSize = round(size * PRESENTATION_TEXT)
+    elif mark == "text":
+        chart.mark = alt.MarkDef(type="text", fontSize=round(DEFAULT_TEXT_SIZE * PRESENTATION_TEXT))
+    return chart
+
+
 def presentation(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
-    """Larger, darker type for a projector."""
-    size = 16 if large else 12
-    return chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelColor="#000000",
-                                titleColor="#000000").configure_legend(
+    """Larger, darker type for a projector (axes, legends, titles and the text marks of labels), and a chart of
+    a fixed height taller, so the larger type and the legend below do not squeeze its plot."""
+    size = PRESENTATION_FONT_SIZE if large else SCREEN_FONT_SIZE
+    height = getattr(chart, "height", alt.Undefined)
+    if large and isinstance(height, int):
+        chart = chart.properties(height=int(height * PRESENTATION_HEIGHT))
+    if large:
+        chart = _text_enlarged(chart.copy(deep=True))
+    configured = chart.configure_axis(labelFontSize=size, titleFontSize=size + 1, labelColor="#000000",
+                                      titleColor="#000000").configure_legend(
         labelFontSize=size, titleFontSize=size + 1, labelColor="#000000", titleColor="#000000",
-        orient="bottom" if large else "right").configure_view(strokeWidth=0)
+        symbolSize=200 if large else 100, orient="bottom" if large else "right").configure_view(strokeWidth=0)
+    if large:
+        configured = configured.configure_header(labelFontSize=size, titleFontSize=size + 1)
+    return configured
 
 
 def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], label_title: str | None = None

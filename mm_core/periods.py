@@ -27,6 +27,12 @@ def year_label(period_table: pd.DataFrame, programme_year: int) -> str:
     return str(labels.iloc[0]) if len(labels) else str(programme_year)
 
 
+def year_labels(period_table: pd.DataFrame) -> dict[int, str]:
+    """Every programme year of the table by its label: {2016: '2016/17'}."""
+    years = period_table.drop_duplicates("programme_year")
+    return {int(year): str(label) for year, label in zip(years["programme_year"], years["year_label"])}
+
+
 def year_option(period_table: pd.DataFrame, programme_year: int) -> str:
     return YEAR_PREFIX + year_label(period_table, programme_year)
 

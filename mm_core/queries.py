@@ -269,19 +269,24 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                           scope.params("period", *SCOPE)).df()
 
 
+def _number_text(column: str) -> str:
+    """SQL writing a number as formats.number does: up to two decimals, no trailing zeros ('4', '25.83')."""
+    return f"regexp_replace(format('{{:,.2f}}', {column}), '\\.?0+$', '')"
+
+
 def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     """Off-track indicators, overdue activities, overspent budget lines and countries that have not
     reported for the period: one row each, with what and where."""
     return cursor.execute(f"""
         SELECT 'Off-track indicator' AS issue, i.country, 'Output ' || i.output_code AS output,
                i.indicator_code || ' ' || i.indicator_title AS item,
-               printf('actual %s against a target of %s %s', CAST(round(i.actual, 2) AS VARCHAR),
-                      CAST(round(i.target, 2) AS VARCHAR), i.unit) AS detail, 1 AS sort
+               printf('actual %s against a target of %s %s', {_number_text("i.actual")}, {_number_text("i.target")},
+                      i.unit) AS detail, 1 AS sort
         {INDICATORS_IN_SCOPE} AND i.period = $period AND i.status = 'off track'
         UNION ALL
         SELECT 'Overdue activity', a.country, 'Output ' || a.output_code, a.activity_code || ' ' || a.activity_title,
                printf('%d days past the planned end (%s), status %s', a.days_overdue,
-                      strftime(a.planned_end, '%d %b %Y'), a.status), 2
+                      strftime(a.planned_end, '%-d %B %Y'), a.status), 2
         {ACTIVITIES_IN_SCOPE} AND a.is_overdue
         UNION ALL
         SELECT 'Overspent budget line', f.country, 'Output ' || f.output_code,
@@ -309,7 +314,12 @@ def country_places(cursor: Cursor) -> pd.DataFrame:
 
 
 def outputs(cursor: Cursor) -> pd.DataFrame:
-    return cursor.execute("SELECT output_code, level, lead_agency, title FROM outputs ORDER BY output_code").df()
+    """The outputs with their level, lead agency, title and whether the title is illustrative (not from the
+    source documents: the programme file says so with `illustrative = true`)."""
+    return cursor.execute("""
+        SELECT o.output_code, o.level, o.lead_agency, o.title, coalesce(r.illustrative, false) AS illustrative
+        FROM outputs o LEFT JOIN results_chain r ON r.code = o.output_code AND r.level = 'output'
+        ORDER BY o.output_code""").df()
 
 
 def narrative(cursor: Cursor, scope: Scope, kinds: tuple[str, ...] | None = None, latest_only: bool = True
@@ -490,7 +500,8 @@ def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True)
             SELECT c.parent FROM results_chain c JOIN kept k ON c.code = k.code WHERE c.parent IS NOT NULL
         ), results AS (
             SELECT s.level, s.code, s.parent, s.title, s.status, s.on_track, s.at_risk, s.off_track, s.no_data,
-                   r.assumptions, array_to_string(r.sdg_targets, ', ') AS sdg_targets, r.ordinal, NULL AS sort
+                   r.assumptions, array_to_string(r.sdg_targets, ', ') AS sdg_targets, r.illustrative, r.ordinal,
+                   NULL AS sort
             FROM result_status s JOIN results_chain r USING (code)
             WHERE s.period = $period AND s.country IS NOT DISTINCT FROM $country
               AND s.code IN (SELECT code FROM kept)
@@ -507,14 +518,15 @@ def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True)
               AND i.output_code IN (SELECT code FROM kept)
             GROUP BY i.output_code, i.indicator_code
         )
-        SELECT level, code, parent, title, status, on_track, at_risk, off_track, no_data, assumptions, sdg_targets
+        SELECT level, code, parent, title, status, on_track, at_risk, off_track, no_data, assumptions, sdg_targets,
+               illustrative
         FROM (
             SELECT * FROM results
             UNION ALL
             SELECT level, code, parent, title,
                    CASE WHEN $country IS NULL THEN rolled_up_status('result', on_track, at_risk, off_track)
                         ELSE own_status END,
-                   on_track, at_risk, off_track, no_data, '', '', NULL, code FROM indicators
+                   on_track, at_risk, off_track, no_data, '', '', false, NULL, code FROM indicators
         )
         ORDER BY ordinal NULLS LAST, parent, sort""",
                           {**scope.params("period", "country", "output", "agency", "sdg_target"),

@@ -120,6 +120,15 @@ def output_codes(outputs: pd.DataFrame, level: str) -> list[str]:
     return sorted(outputs.loc[outputs["level"] == level, "output_code"].astype(str), key=natural_order)
 
 
+ILLUSTRATIVE_MARK = "†"  # after a title the programme file marks `illustrative = true`
+ILLUSTRATIVE_NOTE = "† Illustrative title: not from the programme's source documents."
+
+
+def marked_title(title: str, illustrative: bool) -> str:
+    """A result's title with the illustrative mark after it when its title is illustrative."""
+    return f"{title} {ILLUSTRATIVE_MARK}" if illustrative else str(title)
+
+
 def output_scopes(outputs: pd.DataFrame) -> str:
     """Which outputs are country level and which global, from a table of queries.outputs:
     'Outputs 1–3 are country level, 4–6 global level' (tests/test_wording.py has more)."""

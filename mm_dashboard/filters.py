@@ -59,8 +59,10 @@ def _options_of(version: Version) -> Options:
     period_options = {}
     for option in periods.options(table):
         year = periods.resolve(option, table)[1]  # each option worded by the calendar of its year's phase
-        kind = (wording.year_kind(the_programme, year) if option.startswith(periods.YEAR_PREFIX)
-                else wording.period_kind(the_programme, year))
+        if option.startswith(periods.YEAR_PREFIX):  # short enough for the sidebar: the year's months
+            kind = wording.year_months(the_programme, year=year) or wording.year_noun(the_programme, year=year)
+        else:
+            kind = wording.period_kind(the_programme, year)
         period_options[option] = f"{option} ({kind})"
     agency_codes = [agency.code for agency in the_programme.agencies]
     agencies = {ALL: "Both agencies" if len(agency_codes) == 2 else "All agencies",
@@ -69,8 +71,10 @@ def _options_of(version: Version) -> Options:
     choices = load(queries.filter_options)
     countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
                                                   choices.loc[choices.kind == "country", "label"]))}
-    outputs = {ALL: "All outputs", **dict(zip(choices.loc[choices.kind == "output", "code"],
-                                              choices.loc[choices.kind == "output", "label"]))}
+    illustrative = set(load(queries.outputs).query("illustrative")["output_code"])
+    outputs = {ALL: "All outputs", **{code: wording.marked_title(label, code in illustrative) for code, label in
+                                      zip(choices.loc[choices.kind == "output", "code"],
+                                          choices.loc[choices.kind == "output", "label"])}}
     phase_tables = {phase.code: table[table["phase"] == phase.code] for phase in the_programme.phases}
     phase_tables = {code: rows for code, rows in phase_tables.items() if len(rows)}
     phases = {ALL: "All phases", **{phase.code: phase.name for phase in the_programme.phases
@@ -181,9 +185,19 @@ def presentation_mode() -> bool:
     return bool(st.session_state.get("chosen_present", False))
 
 
+def leave_presentation_mode() -> None:
+    """The page's button in presentation mode (the sidebar, with its toggle, is hidden then)."""
+    st.session_state["chosen_present"] = False
+
+
 def year_label(programme_year: int) -> str:
     """A programme year's label ('2016/17'; '2020' for a calendar year), from the warehouse's periods."""
     return periods.year_label(_options().period_table, programme_year)
+
+
+def year_labels() -> dict[int, str]:
+    """Every programme year of the warehouse by its label."""
+    return periods.year_labels(_options().period_table)
 
 
 def scope_caption(scope: queries.Scope) -> str:

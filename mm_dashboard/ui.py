@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -20,7 +19,7 @@ import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
-from mm_core import charts, queries, wording
+from mm_core import charts, formats, queries, wording
 from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
 
@@ -29,42 +28,79 @@ from . import data, db, filters
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
 
+# Presentation mode, for a screen shared in a meeting at 1366×768 or more: no sidebar (a button on the page leaves
+# the mode), larger and darker type, KPI values on one line that shrink with the window rather than overlap.
 PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 20px; color: #000000; background: #FFFFFF; }
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none; }
-  [data-testid="stMetricValue"] { font-size: 2.5rem; font-weight: 700; color: #000000; }
-  [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
-  [data-testid="stMetricLabel"] p { font-size: 1.1rem; color: #000000; white-space: normal; }
-  h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; color: #000000; }
-  .block-container { padding-top: 1rem; max-width: 100%; }
-  [data-testid="stCaptionContainer"] { color: #222222; font-size: 1rem; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+    { display: none !important; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.5rem, 3.1vw, 2.6rem); font-weight: 700; color: #000000; }
+  [data-testid="stMetricValue"] div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  [data-testid="stMetricLabel"] p { font-size: 1.05rem; line-height: 1.25; color: #000000; white-space: normal; }
+  [data-testid="stMetricLabel"] div { overflow: visible; }
+  [data-testid="stMetricDelta"] { font-size: 1rem; }
+  h1 { font-size: 2.3rem !important; line-height: 1.15 !important; padding-bottom: 0.2rem !important; }
+  h2, h3 { font-size: 1.7rem !important; color: #000000; }
+  .block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 2.5rem 2rem 2.5rem; max-width: 100%; }
+  [data-testid="stCaptionContainer"] { color: #222222; font-size: 0.95rem; }
 </style>"""
+KPIS_PER_ROW = 4
+KPIS_PER_ROW_PRESENTING = 3  # at 1366 px, four values of 'US$ 10.31 M' in projector type do not fit a row
+KPI_SHORT_VALUE = 11  # characters: values as short as this ('US$ 10.31 M', '79 / 137') fit four to a row even then
+def money_column(title: str, **options) -> st.column_config.NumberColumn:
+    """A money column: whole US dollars with thousands separators (formats.money without the 'US$', which the
+    header carries)."""
+    return st.column_config.NumberColumn(title, format=formats.MONEY_COLUMN_FORMAT, step=formats.MONEY_COLUMN_STEP,
+                                         **options)
+
+
+def percent_column(title: str, **options) -> st.column_config.NumberColumn:
+    """A share as a percentage with one decimal, as formats.percent writes it."""
+    return st.column_config.NumberColumn(title, format=formats.PERCENT_COLUMN_FORMAT, step=0.001, **options)
+
+
+def count_column(title: str, **options) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(title, format=formats.COUNT_COLUMN_FORMAT, **options)
+
+
+def date_column(title: str, **options) -> st.column_config.DateColumn:
+    return st.column_config.DateColumn(title, format=formats.DATE_COLUMN_FORMAT, **options)
+
+
+def date_time_column(title: str, **options) -> st.column_config.DatetimeColumn:
+    return st.column_config.DatetimeColumn(title, format=formats.DATE_TIME_COLUMN_FORMAT, **options)
+
+
 MONEY_COLUMNS = {
-    "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
-    "received_usd": st.column_config.NumberColumn("Received (USD)", format="dollar"),
-    "expenditure_usd": st.column_config.NumberColumn("Expenditure (USD)", format="dollar"),
-    "delivery_rate": st.column_config.NumberColumn("Delivery (spent ÷ budget)", format="percent"),
-    "fx_rate": st.column_config.NumberColumn("Rate (units per USD)"),
-    "programme_year": st.column_config.NumberColumn("Programme year", format="%d"),
+    "budget_usd": money_column("Budget (US$)"),
+    "received_usd": money_column("Received (US$)"),
+    "expenditure_usd": money_column("Expenditure (US$)"),
+    "delivery_rate": percent_column("Delivery (spent ÷ budget)"),
+    "fx_rate": st.column_config.NumberColumn("Rate (units per US$)"),
+    "budget": money_column("Budget (as reported)"), "received": money_column("Received (as reported)"),
+    "expenditure": money_column("Expenditure (as reported)"),  # in the line's own currency (next column)
+    "programme_year": "Programme year",  # shown by its label ('2014/15'): table() writes it
 }  # the year column's title follows the programme's calendar: money_columns()
 INDICATOR_COLUMNS = {
     "output_code": "Output", "indicator_code": "Code",
     "indicator_title": st.column_config.TextColumn("Indicator", width="large"), "country": "Country",
     "baseline": "Baseline", "target": "Target", "actual": "Actual", "end_target": "End target", "unit": "Unit",
     "status": "Status", "period": "Period", "direction": "Direction",
-    "progress_ratio": st.column_config.NumberColumn("Progress vs expected", format="percent",
-                                                    help="Progress from the baseline ÷ progress expected by now"),
+    "progress_ratio": percent_column("Progress vs expected",
+                                     help="Progress from the baseline ÷ progress expected by now"),
     "baseline_is_adjusted": st.column_config.CheckboxColumn("Baseline adjusted"),
 }
 ACTIVITY_COLUMNS = {
     "country": "Country", "activity_code": "Code", "activity_title": st.column_config.TextColumn("Activity",
                                                                                                 width="large"),
-    "output_code": "Output", "lead_agency": "Lead", "support_agency": "Support", "planned_start": "Planned start",
-    "planned_end": "Planned end", "actual_start": "Actual start", "actual_end": "Actual end", "status": "Status",
+    "output_code": "Output", "lead_agency": "Lead", "support_agency": "Support",
+    "planned_start": date_column("Planned start"), "planned_end": date_column("Planned end"),
+    "actual_start": date_column("Actual start"), "actual_end": date_column("Actual end"), "status": "Status",
     "percent_complete": st.column_config.ProgressColumn("% complete", min_value=0, max_value=100, format="%.0f%%"),
-    "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": "Days overdue",
-    "budget_usd": st.column_config.NumberColumn("Budget (USD)", format="dollar"),
+    "is_overdue": st.column_config.CheckboxColumn("Overdue"), "days_overdue": count_column("Days overdue"),
+    "budget_usd": money_column("Budget (US$)"),
 }
 # Headers for columns a table's own configuration does not name; any other column is titled from its name
 # ('source_file' -> 'Source file'), so no table shows a database column name.
@@ -72,46 +108,24 @@ COLUMN_LABELS = {"country": "Country", "name": "Name", "output_code": "Output", 
                  "comment": "Comment", "is_overspent": "Overspent", "currency": "Currency", "budget": "Budget",
                  "received": "Received", "expenditure": "Expenditure", "sha256": "SHA-256", "row": "Row",
                  "values_json": "Row as typed", "source_file": "File", "source_sheet": "Sheet", "source_row": "Row"}
-MISSING = "—"  # what a table shows for a missing value (Streamlit would write 'None')
+MISSING = formats.MISSING  # what a table shows for a missing value (Streamlit would write 'None')
+YEAR_COLUMNS = ("programme_year",)  # shown by their labels ('2014/15'), as the charts and the sidebar name them
 ARROW_DATE = "date32[pyarrow]"  # a date column as Streamlit sends it (pyarrow comes with Streamlit)
 BADGE_SYMBOL = {**statuses.symbols("indicator"), **statuses.symbols("country")}  # data/reference/statuses.csv
 
 
 def money_columns() -> dict:
     """MONEY_COLUMNS with the year column titled as the programme counts its years ('Calendar year', say)."""
-    year_title = wording.year_noun(data.programme(), capital=True)
-    return {**MONEY_COLUMNS, "programme_year": st.column_config.NumberColumn(year_title, format="%d")}
+    return {**MONEY_COLUMNS, "programme_year": wording.year_noun(data.programme(), capital=True)}
 
 
-def usd(amount: float | None) -> str:
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "—"
-    return f"US$ {float(amount):,.0f}"
-
-
-def usd_short(amount: float | None) -> str:
-    """Whole dollars below a million, millions, then billions (a portfolio), with two decimals: fits a metric
-    on a projector (the exact amount goes in the metric's help)."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "—"
-    if abs(float(amount)) >= 1_000_000_000:
-        return f"US$ {float(amount) / 1_000_000_000:,.2f} bn"
-    if abs(float(amount)) >= 1_000_000:
-        return f"US$ {float(amount) / 1_000_000:,.2f} M"
-    return usd(amount)
-
-
-def percent(share: float | None, decimals: int = 1) -> str:
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "—"
-    return f"{float(share) * 100:.{decimals}f}%"
-
-
-def number(value: float | None, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
+usd = formats.money  # one format per kind of value: mm_core/formats.py
+usd_short = formats.money_short
+percent = formats.percent
+number = formats.number
+count = formats.count
+date = formats.date
+date_time = formats.date_time
 
 
 def badge(status: str) -> str:
@@ -137,9 +151,22 @@ def with_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def with_year_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its programme years written as their labels ('2014/15', not 2014)."""
+    years = [column for column in YEAR_COLUMNS if column in frame.columns]
+    if not years:
+        return frame
+    shown = frame.copy(deep=False)
+    labels = filters.year_labels()
+    for column in years:
+        shown[column] = pd.array([None if formats.is_missing(year) else formats.year_label(year, labels)
+                                  for year in frame[column]], dtype="string")
+    return shown
+
+
 def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, height: int | None = None) -> None:
     """A table and a button to download exactly it as CSV."""
-    frame = with_dates(frame)
+    frame = with_year_labels(with_dates(frame))
     st.dataframe(frame, hide_index=True, width="stretch", column_config=labelled(frame, column_config),
                  height=height if height else "auto", placeholder=MISSING)
     # The CSV is made when the button is pressed, not on every run of the page.
@@ -156,6 +183,12 @@ def labelled(frame: pd.DataFrame, column_config: dict | None) -> dict:
             name = str(column)
             config[column] = COLUMN_LABELS.get(name) or (name.replace("_", " ").capitalize() if name.islower()
                                                          or "_" in name else name)
+        if isinstance(config[column], str):  # a header only: dates and times get the one format of their kind
+            values = frame[column]
+            if str(values.dtype).startswith("date32"):  # 'date32[day][pyarrow]' (with_dates)
+                config[column] = date_column(config[column])
+            elif pd.api.types.is_datetime64_any_dtype(values):
+                config[column] = date_time_column(config[column])
     return config
 
 
@@ -193,8 +226,22 @@ def empty(what: str, how: str) -> None:
 
 
 def apply_presentation_mode() -> None:
+    """In presentation mode: the styles above and, the sidebar being hidden, a button that leaves the mode."""
     if filters.presentation_mode():
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+        st.button("Leave presentation mode", icon=":material/close_fullscreen:", type="tertiary",
+                  key="leave_presentation", on_click=filters.leave_presentation_mode)
+
+
+def kpis(*figures: dict) -> None:
+    """A row of metrics (each the keyword arguments of st.metric), four to a row; in presentation mode three
+    when a value is long (the rest wrap to the next row), so values never run into each other."""
+    short = all(len(str(figure.get("value", ""))) <= KPI_SHORT_VALUE for figure in figures)
+    per_row = KPIS_PER_ROW_PRESENTING if filters.presentation_mode() and not short else KPIS_PER_ROW
+    for first in range(0, len(figures), per_row):
+        columns = st.columns(per_row)
+        for column, figure in zip(columns, figures[first:first + per_row]):
+            column.metric(**figure)
 
 
 def explain_missing_database(error: Exception) -> None:

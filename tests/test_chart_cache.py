@@ -19,7 +19,7 @@ from .helpers.pages import PAGES, chart_rows, charts, choose
 from .helpers.rows import good_rows
 
 BUILDERS = ("world_map", "indicator_progress_bars", "indicator_trajectory", "milestone_matrix", "milestone_timeline",
-            "peer_comparison", "gantt", "money_bars", "burn_rate", "results_vs_resources")
+            "peer_comparison", "gantt", "money_bars", "burn_rate", "results_against_resources")
 
 
 @pytest.fixture
@@ -69,9 +69,9 @@ def test_a_chart_follows_the_filters_and_the_presentation_mode(app_for, sample_d
     assert sum(r["usd"] for r in ecuador) < sum(r["usd"] for r in everywhere)
     choose(app, country="all")
     assert chart_rows(app, 0) == everywhere
-    assert charts(app)[0]["config"]["axis"]["labelFontSize"] == 12
+    assert charts(app)[0]["config"]["axis"]["labelFontSize"] == chart_builders.SCREEN_FONT_SIZE
     choose(app, present=True)
-    assert charts(app)[0]["config"]["axis"]["labelFontSize"] == 16
+    assert charts(app)[0]["config"]["axis"]["labelFontSize"] == chart_builders.PRESENTATION_FONT_SIZE
     assert chart_rows(app, 0) == everywhere
 
 

@@ -118,7 +118,7 @@ def test_money_bars_put_the_three_measures_side_by_side():
                          "expenditure_usd": [60.0, 55.0]})
     chart_spec = spec(charts.money_bars(data, "Output"))
     assert chart_spec["encoding"]["xOffset"]["field"] == "measure"
-    assert chart_spec["encoding"]["y"]["axis"]["format"] == "$,.0f"
+    assert chart_spec["encoding"]["y"]["axis"]["labelExpr"] == charts.MONEY_AXIS_LABEL  # formats.money_short
     assert sorted((r["group"], r["measure"], r["usd"]) for r in rows(chart_spec)) == [
         ("1", "Budget", 100.0), ("1", "Expenditure", 60.0), ("1", "Funds received", 80.0),
         ("2", "Budget", 50.0), ("2", "Expenditure", 55.0), ("2", "Funds received", 50.0)]
@@ -170,8 +170,8 @@ def test_milestone_matrix_labels_cells_with_a_symbol():
 def test_presentation_mode_enlarges_chart_type():
     chart = charts.burn_rate(pd.DataFrame({"programme_year": [2014], "year_label": ["2014/15"], "spent_share": [0.1],
                                            "time_share": [0.2]}), "Phase II", "Programme year (Feb–Jan)")
-    assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == 16
-    assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == 12
+    assert spec(charts.presentation(chart, True))["config"]["axis"]["labelFontSize"] == charts.PRESENTATION_FONT_SIZE
+    assert spec(charts.presentation(chart, False))["config"]["axis"]["labelFontSize"] == charts.SCREEN_FONT_SIZE
 
 
 def test_csv_download_neutralises_formulas():
@@ -293,3 +293,31 @@ def test_the_gantt_labels_every_row():
     chart_spec = spec(charts.gantt(data, dt.date(2016, 1, 31)))
     assert chart_spec["layer"][0]["encoding"]["y"]["axis"]["labelOverlap"] is False
     assert chart_spec["height"] == {"step": charts.GANTT_ROW} and charts.GANTT_ROW >= 16 + 4
+
+
+def test_presentation_mode_enlarges_the_text_drawn_in_a_chart_and_leaves_the_screen_chart_alone():
+    chart = charts.world_map(COUNTRY_STATUS, PLACES)
+    large = charts.to_spec(charts.presentation(chart, True))
+    assert {layer["mark"]["fontSize"] for layer in large["layer"] if layer["mark"]["type"] == "text"} == {18}
+    screen = charts.to_spec(charts.presentation(chart, False))
+    assert {layer["mark"]["fontSize"] for layer in screen["layer"] if layer["mark"]["type"] == "text"} == {13}
+
+
+def test_map_labels_of_near_neighbours_point_away_from_each_other():
+    places = pd.DataFrame({"country": ["SRB", "MDA", "MAR", "TUN", "JAM"], "name": ["Serbia", "Moldova", "Morocco",
+                                                                                   "Tunisia", "Jamaica"],
+                           "latitude": [44.0, 47.2, 31.8, 34.0, 18.1], "longitude": [20.9, 28.5, -7.1, 9.5, -77.3]})
+    sides = dict(zip(places["country"], charts.map_label_sides(places)["side"]))
+    assert sides == {"SRB": "left", "MDA": "right", "MAR": "left", "TUN": "right", "JAM": "right"}
+
+
+def test_results_against_resources_puts_each_output_on_a_row_of_its_own():
+    outputs = pd.DataFrame({"output_code": ["1", "2"], "title": ["One", "Two"], "lead_agency": ["UNDP", "IOM"],
+                            "budget_usd": [100.0, 200.0], "expenditure_usd": [50.0, 20.0],
+                            "spent_share": [0.5, 0.1], "on_track_share": [0.6, 0.05]})
+    chart_spec = spec(charts.results_against_resources(outputs))
+    points = chart_spec["layer"][1]
+    assert points["encoding"]["y"]["field"] == "label" and points["encoding"]["y"]["sort"] == ["Output 1", "Output 2"]
+    assert sorted((r["label"], r["measure"], r["share"]) for r in rows(chart_spec) if "measure" in r) == [
+        ("Output 1", "Budget spent", 0.5), ("Output 1", "Indicators on track", 0.6),
+        ("Output 2", "Budget spent", 0.1), ("Output 2", "Indicators on track", 0.05)]

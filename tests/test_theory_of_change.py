@@ -146,7 +146,9 @@ def test_the_sdg_target_filter_is_offered_only_when_outputs_carry_targets(app_fo
     app.toggle(key="theory_indicators").set_value(True).run()
     assert len(node_labels(app)) == 8 + 41
     outputs = app_for(example_database, {"sdg_target": "17.16"}, page="app_pages/outputs.py")
-    assert [as_shown(s.value).split(":")[0] for s in outputs.subheader] == ["Output 5", "Output 6"]
+    assert list(outputs.dataframe[0].value["output"]) == ["Output 5", "Output 6"]  # the summary of the outputs
+    detail = [as_shown(option).split(":")[0] for option in outputs.selectbox(key="output_in_detail").options]
+    assert detail == ["Output 5", "Output 6"]
 
 
 def test_the_indicators_page_shows_the_split_beside_the_total(app_for, example_database, sample_database):

@@ -11,7 +11,7 @@ from mm_core.access import password_hash
 
 PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/overview.py": ("Mainstreaming Migration into National Development Strategies", 1),
-    "app_pages/outputs.py": ("Outputs", 7),
+    "app_pages/outputs.py": ("Outputs", 1),  # one output in detail, below the summary of all
     "app_pages/indicators.py": ("Indicators", 1),
     "app_pages/theory_of_change.py": ("Theory of change", 1),
     "app_pages/countries.py": ("Countries", 3),

@@ -3,7 +3,7 @@ results framework (indicators without a baseline or target)."""
 
 import streamlit as st
 
-from mm_core import queries, wording
+from mm_core import cross_checks, queries, wording
 from mm_dashboard import ui
 from mm_dashboard.data import load, programme
 
@@ -65,6 +65,17 @@ else:
              .rename(columns={"name": "Country"}), f"completeness {kind}")
     ui.table(missing[["name", "period"]].rename(columns={"name": "Country", "period": "Period"}),
              f"missing {kind}")
+
+st.subheader(f"Cross-checks, {ui.literal(scope.period)}")
+findings = load(cross_checks.findings, scope)
+if findings.empty:
+    st.success("Indicators, activities, milestones and the review agree: no cross-check found anything.")
+else:
+    st.markdown(f"**{len(findings)}** place(s) where one sheet says something another contradicts "
+                "(the rules: data/reference/cross_checks.csv).")
+    ui.table(findings.drop(columns=["rule"]), f"cross-checks {scope.period}",
+             column_config={"check": "Check", "country": "Country", "item": "One sheet says",
+                            "item_source": "From", "conflicts_with": "Another says", "conflict_source": "From"})
 
 st.subheader("Freshness")
 ui.table(load(queries.freshness), "freshness",

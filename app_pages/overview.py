@@ -82,16 +82,18 @@ else:
 st.subheader("Board pack")
 # kept per period, country and database version: after a new load the pack is made afresh
 pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().version)
-if st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('chosen_period'))} (Excel and PDF)",
+if st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('chosen_period'))} (Excel, PDF and "
+             "slides)",
              icon=":material/description:", key="board_pack_button"):
     with st.spinner("Building the board pack: results matrix, country progress, work plan, finance, flash "
                     "reports and charts…"):
         st.session_state[pack_key] = ui.board_pack_files(st.session_state.get("chosen_period"), scope.country)
 if pack_key in st.session_state:
-    columns = st.columns(2)
-    for column, (name, data, mime) in zip(columns, st.session_state[pack_key]):
+    files = st.session_state[pack_key]
+    columns = st.columns(len(files))
+    for column, (name, data, mime) in zip(columns, files):
         column.download_button(f"Download {ui.literal(name)}", data, file_name=name, mime=mime, key=f"download_{name}",
                                icon=":material/download:")
 else:
-    st.caption(f"An Excel workbook and a PDF of the period for the {ui.literal(the_programme.board)}, formatted for "
-               "print (also `python -m reports board-pack --period … --out …`).")
+    st.caption(f"An Excel workbook, a PDF and slides of the period for the {ui.literal(the_programme.board)}, "
+               "formatted for print and screen-share (also `python -m reports board-pack --period … --out …`).")

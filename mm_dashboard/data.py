@@ -11,15 +11,18 @@ import streamlit as st
 
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE, Programme, ProgrammeError, check_built_with, read_programme
 from etl.warehouse import Version
-from mm_core import queries
+from mm_core import cross_checks, queries
 
 from . import db
 
 
+QUERY_MODULES = {module.__name__: module for module in (queries, cross_checks)}  # the query functions' homes
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(query_name: str, version: Version, arguments: tuple,
-            _connection: duckdb.DuckDBPyConnection) -> Any:
-    query: Callable[..., Any] = getattr(queries, query_name)
+            _connection: duckdb.DuckDBPyConnection, module: str = queries.__name__) -> Any:
+    query: Callable[..., Any] = getattr(QUERY_MODULES[module], query_name)
     try:
         return query(db.cursor(_connection), *arguments)
     except duckdb.CatalogException as error:  # a missing view means this file is not a warehouse
@@ -29,7 +32,7 @@ def _cached(query_name: str, version: Version, arguments: tuple,
 def load(query: Callable[..., Any], *arguments: Any) -> Any:
     """The query's result (a DataFrame, or the Programme) on this run's snapshot of the warehouse."""
     snapshot = db.snapshot()
-    return _cached(query.__name__, snapshot.version, arguments, snapshot.connection)
+    return _cached(query.__name__, snapshot.version, arguments, snapshot.connection, query.__module__)
 
 
 def programme() -> Programme:

@@ -184,8 +184,10 @@ def _theory_of_change(cursor, scope, names) -> Section:
                Column("assumptions", "Assumptions", "text", 30)]
     # columns the programme file leaves empty (no SDG target, no assumption) are left out
     columns = [c for c in columns if c.key not in ("sdg_targets", "assumptions") or nodes[c.key].fillna("").ne("").any()]
-    nodes = nodes.assign(level=nodes["level"].str.capitalize())
-    tables = [Table("Results chain", nodes, columns)]
+    nodes = nodes.assign(level=nodes["level"].str.capitalize(),
+                         title=[wording.marked_title(t, bool(i)) for t, i in zip(nodes["title"], nodes["illustrative"])])
+    tables = [Table("Results chain", nodes, columns,
+                    note=wording.ILLUSTRATIVE_NOTE if nodes["illustrative"].fillna(False).any() else "")]
     progress = queries.sdg_target_progress(cursor, scope)
     if not progress.empty:
         tables.append(Table("Progress by SDG target", progress, [
@@ -208,7 +210,8 @@ def _results_matrix(cursor, scope) -> Section:
     table = table.sort_values(["output_code", "sort", "country"], kind="stable").reset_index(drop=True)
     table["output"] = table["output_code"].map(
         lambda code: f"Output {code} ({outputs.loc[code, 'lead_agency']}, {outputs.loc[code, 'level']}): "
-                     f"{outputs.loc[code, 'title']}" if code in outputs.index else f"Output {code}")
+                     f"{wording.marked_title(outputs.loc[code, 'title'], bool(outputs.loc[code, 'illustrative']))}"
+                     if code in outputs.index else f"Output {code}")
     # The original baseline is shown only where it was revised, so the adjustment stays visible.
     table["baseline_original"] = table["baseline_original"].where(table["baseline_is_adjusted"].fillna(False)
                                                                   .astype(bool))
@@ -221,7 +224,8 @@ def _results_matrix(cursor, scope) -> Section:
     return Section("Results matrix", f"Results matrix, {scope.period}",
                    "Every indicator by output: baseline in force, target for the period, actual, end-of-programme "
                    "target and status. 'Original baseline' is filled where the baseline was revised. 'Progress vs "
-                   "expected' is the progress made from the baseline ÷ the progress expected by the as-of date.",
+                   "expected' is the progress made from the baseline ÷ the progress expected by the as-of date."
+                   + (" " + wording.ILLUSTRATIVE_NOTE if outputs["illustrative"].any() else ""),
                    [Table("Indicators", table, columns, group_column="output", pdf_hidden=("output_code",),
                           pdf_blank_repeats=("indicator_code", "indicator_title", "unit"))], figures)
 
@@ -333,7 +337,9 @@ def _work_plan(cursor, scope, names, as_of) -> Section:
 def _finance(cursor, scope, names, money_year, programme) -> Section:
     phases = wording.phases_name(programme)
     year = scope.programme_year
-    outputs = queries.outputs(cursor).set_index("output_code")["title"]
+    outputs = queries.outputs(cursor).set_index("output_code")
+    outputs = pd.Series([wording.marked_title(t, bool(i)) for t, i in zip(outputs["title"], outputs["illustrative"])],
+                        index=outputs.index)
     tables = []
     by_agency = queries.finance_by_year(cursor, scope, "agency")
     by_agency["delivery_rate"] = metrics.delivery_rates(by_agency)

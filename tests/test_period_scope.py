@@ -66,3 +66,15 @@ def test_the_delay_figures_of_every_page_read_as_the_same_facts(sample_database,
     assert (int(shown["Delayed"]), int(shown["Overdue"])) == (delayed, overdue)
     assert any(f"{sentence}: {either} delayed or overdue, as the overview counts them" in as_shown(c.value)
                for c in workplan.caption)
+
+
+def test_the_data_quality_page_lists_the_cross_checks_of_the_period(sample_database, app_for):
+    from mm_core import cross_checks
+
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        found = cross_checks.findings(connection.cursor(), queries.Scope("2017/18 H1", 2017))
+    assert len(found)  # the sample's Board meetings and Mid-Term Review disagree with the work plan
+    app = app_for(sample_database, query={"period": "2017/18 H1"}, page="app_pages/data_quality.py")
+    assert not app.exception
+    shown = next(t.value for t in app.dataframe if "conflicts_with" in t.value.columns)
+    assert shown[["check", "item", "conflicts_with"]].values.tolist() == found[["check", "item", "conflicts_with"]].values.tolist()

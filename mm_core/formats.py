@@ -1,6 +1,7 @@
 """One way to write each kind of value, for every page (and, later, the board pack): money, percentages, counts,
 dates, date-times and programme years. No Streamlit here; the dashboard's table column formats are built from
-the same patterns (mm_dashboard/ui.py).
+the same patterns (mm_dashboard/ui.py), and the board pack prints with these functions (reports/values.py) and
+the matching Excel number formats (EXCEL_FORMATS).
 
     money(298017.4)        'US$ 298,017'       whole US dollars
     money_short(2_743_000) 'US$ 2.74 M'        for a metric on a projector (the exact amount beside it)
@@ -28,6 +29,9 @@ COUNT_COLUMN_FORMAT = "%d"
 PERCENT_COLUMN_FORMAT = "percent"
 DATE_COLUMN_FORMAT = "D MMMM YYYY"
 DATE_TIME_COLUMN_FORMAT = "D MMMM YYYY, HH:mm"
+# The same formats as Excel number formats, for the board pack's workbook (the cells keep the exact values).
+EXCEL_FORMATS = {"int": "#,##0", "usd": "#,##0", "percent": "0.0%", "date": "d mmmm yyyy",
+                 "datetime": "d mmmm yyyy, hh:mm", "number": "General"}
 # money_short as a Vega expression, for chart axes: 'US$ 600,000', 'US$ 2.5 M'
 MONEY_AXIS_EXPRESSION = ("abs(datum.value) >= 1e6 ? 'US$ ' + format(datum.value / 1e6, ',.2~f') + ' M' "
                          ": 'US$ ' + format(datum.value, ',.0f')")
@@ -47,6 +51,13 @@ def money(amount: Any) -> str:
     if is_missing(amount):
         return MISSING
     return f"US$ {float(amount):,.0f}"
+
+
+def amount(value: Any) -> str:
+    """Whole US dollars without the sign, for a column headed in US$: '298,017' (as the pages' money columns)."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value):,.0f}"
 
 
 def money_short(amount: Any) -> str:

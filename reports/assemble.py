@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from mm_core import queries
+from mm_core import formats, queries
 
 from . import content, summary
 
@@ -19,7 +19,7 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
     names = content.country_names(cursor)
     as_of = pd.Timestamp(info["as_of_date"]).date()
     start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
-    period_dates = f"{start:%d %b %Y} – {end:%d %b %Y}"
+    period_dates = f"{formats.date(start)} – {formats.date(end)}"
     money_year = programme.year_label(scope.programme_year)
     cover_lines = content._cover(scope, info, period_option, period_dates, money_year, names, programme)
     flash = content._flash_reports(cursor, scope, names)

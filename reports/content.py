@@ -12,7 +12,7 @@ import pandas as pd
 
 from etl import statuses
 from etl.programme import Programme
-from mm_core import charts, metrics, queries, wording
+from mm_core import charts, formats, metrics, queries, wording
 from mm_core.safety import shorten
 
 from . import print_charts
@@ -152,8 +152,8 @@ def _cover(scope, info, period_option, period_dates, money_year, names, programm
             ("Money shown for", f"{year} and {phases} to date"),
             ("Scope", names.get(scope.country, scope.country) if scope.country else "all countries and the "
              "global level"),
-            ("Status as of", f"{pd.Timestamp(info['as_of_date']):%d %B %Y}"),
-            ("Data loaded", (f"{loaded_at:%d %b %Y %H:%M}, " if loaded_at is not None else "")
+            ("Status as of", formats.date(pd.Timestamp(info['as_of_date']))),
+            ("Data loaded", (f"{formats.date_time(loaded_at)}, " if loaded_at is not None else "")
              + f"{int(info['files'])} files, {int(info['rows_loaded'] or 0):,} rows loaded, "
                f"{int(info['rows_rejected'] or 0):,} rejected (the files are listed at the end)")]
 
@@ -324,7 +324,7 @@ def _work_plan(cursor, scope, names, as_of) -> Section:
                       "each bar.", print_charts.count_panels, _complete_counts(counts, ACTIVITY_STATUSES),
                       ACTIVITY_STATUSES, charts.ACTIVITY_STATUS_COLORS)] if len(activities) else []
     return Section("Work plan", "Work plan status",
-                   f"Activities of the work plans by status, as of {as_of:%d %B %Y}. Overdue: the planned end has "
+                   f"Activities of the work plans by status, as of {formats.date(as_of)}. Overdue: the planned end has "
                    "passed and the activity is neither completed nor cancelled. The sheet 'Activities' lists every "
                    "activity.",
                    [Table("Activities by country and status", summary, summary_columns, total_row=True),

@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                 Table, TableStyle)
 
+from mm_core import formats
 from mm_core.charts import STATUS_COLORS
 from mm_core.safety import shorten
 
@@ -138,8 +139,8 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.line(MARGIN, height - 36, width - MARGIN, height - 36)
         self.line(MARGIN, 30, width - MARGIN, 30)
         self.setFont(FONT, 8)
-        self.drawString(MARGIN, 18, f"Status as of {pack.as_of:%d %B %Y} · generated "
-                                    f"{pack.generated_at:%d %b %Y %H:%M}")
+        self.drawString(MARGIN, 18, f"Status as of {formats.date(pack.as_of)} · generated "
+                                    f"{formats.date_time(pack.generated_at)}")
         self.drawRightString(width - MARGIN, 18, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 

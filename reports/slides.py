@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from mm_core import formats
 from mm_core.safety import shorten
 
 from .content import BoardPack, Brief, Table
@@ -59,7 +60,7 @@ def write_slides(pack: BoardPack, path: Path) -> Path:
     slide = presentation.slides.add_slide(layout)
     _title(slide, next(titles), Pt(36), top=Inches(2.0))
     _paragraphs(slide, [pack.programme_name, f"Reporting period {pack.scope.period} ({pack.period_dates})",
-                        f"Status as of {pack.as_of:%d %B %Y}"] + ([pack.country_name] if pack.country_name else []),
+                        f"Status as of {formats.date(pack.as_of)}"] + ([pack.country_name] if pack.country_name else []),
                 Inches(3.4), Pt(20))
 
     slide = presentation.slides.add_slide(layout)

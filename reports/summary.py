@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from etl import statuses
-from mm_core import charts, cross_checks as checks, metrics, queries, wording
+from mm_core import charts, formats, metrics, queries, wording
+from mm_core import cross_checks as checks
 from mm_core.safety import shorten
 
 from . import print_charts
@@ -276,4 +277,4 @@ def briefs(indicators: pd.DataFrame, countries: pd.DataFrame, scope, names) -> l
 
 
 def _percent(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.0%}"
+    return formats.percent(value)

@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from mm_core import formats
 from mm_core.safety import neutralise
 
-MISSING = "—"
+MISSING = formats.MISSING
 TEXT_KINDS = ("text", "label", "status")
 MAX_CELL_CHARACTERS = 32_767  # Excel's limit for a cell, in UTF-16 code units (its "characters")
 # What openpyxl refuses in a cell (control characters other than tab, line feed and carriage return): the
@@ -103,18 +104,19 @@ def display_text(value: Any, kind: str) -> str:
         return text_value(value)
     if kind == "flag":
         return "yes" if value else "no"
+    # one format per kind of value, as on the pages (mm_core/formats.py)
     if kind == "int":
-        return f"{int(value):,}"
+        return formats.count(value)
     if kind == "usd":
-        return f"{float(value):,.2f}"
+        return formats.amount(value)
     if kind == "number":
-        return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+        return formats.number(value)
     if kind == "percent":
-        return f"{float(value) * 100:.1f}%"
+        return formats.percent(value)
     if kind == "date":
-        return f"{pd.Timestamp(value):%d %b %Y}"
+        return formats.date(pd.Timestamp(value))
     if kind == "datetime":
-        return f"{pd.Timestamp(value):%d %b %Y %H:%M}"
+        return formats.date_time(pd.Timestamp(value))
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value:%d %b %Y}"
+        return formats.date(value)
     return str(value)

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mm_core import formats
 from mm_core.charts import STATUS_COLORS
 from mm_core.safety import shorten
 
@@ -29,8 +30,7 @@ TITLE_FONT = Font(bold=True, size=14, color=NAVY)
 TABLE_TITLE_FONT = Font(bold=True, size=11, color=NAVY)
 NOTE_FONT = Font(italic=True, size=9, color="333333")
 TOTAL_BORDER = Border(top=Side(style="thin", color="000000"))
-NUMBER_FORMATS = {"int": "#,##0", "usd": "#,##0.00", "percent": "0.0%", "date": "dd mmm yyyy",
-                  "datetime": "dd mmm yyyy hh:mm", "number": "General"}
+NUMBER_FORMATS = formats.EXCEL_FORMATS  # one format per kind of value, as on the pages (mm_core/formats.py)
 NUMERIC_KINDS = ("int", "usd", "percent", "number")
 ROW_HEIGHT_PIXELS = 20  # Excel's default row height (15 pt)
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
@@ -174,7 +174,7 @@ def _print_setup(sheet: Worksheet, pack: BoardPack, fit_height: int = 0) -> None
     sheet.oddHeader.left.size = 8
     sheet.oddHeader.right.text = _header_text(pack.title)  # holds a country's name in a country pack
     sheet.oddHeader.right.size = 8
-    sheet.oddFooter.left.text = f"Status as of {pack.as_of:%d %b %Y}"
+    sheet.oddFooter.left.text = f"Status as of {formats.date(pack.as_of)}"
     sheet.oddFooter.left.size = 8
     sheet.oddFooter.right.text = "&A · page &P of &N"
     sheet.oddFooter.right.size = 8

@@ -110,7 +110,7 @@ def test_summary_figures_match_the_warehouse(workbook, warehouse):
     assert activities["Programme countries"] == 8
     lines = {row[0]: row[1] for row in rows_of(workbook["Cover"])[3:12] if row[0]}
     assert "docs/" not in " ".join(lines.values())  # the cover cites no repository file
-    assert lines["Reporting period"] == "2014/15 H2 (01 Aug 2014 – 31 Jan 2015)"
+    assert lines["Reporting period"] == "2014/15 H2 (1 August 2014 – 31 January 2015)"  # mm_core/formats.py
     assert lines["Status as of"] == "31 July 2017"
 
 
@@ -134,7 +134,7 @@ def test_finance_holds_undp_year_one(workbook):
     undp = next(row for row in rows if row[:2] == ("UNDP", "2014/15"))
     assert undp[2:5] == (822771, 454464, 274594.56)
     for column in (3, 4, 5):
-        assert finance.cell(row=header_row + 1, column=column).number_format == "#,##0.00"
+        assert finance.cell(row=header_row + 1, column=column).number_format == "#,##0"  # whole dollars, as on the pages
     assert finance.cell(row=header_row + 1, column=6).number_format == "0.0%"
 
 
@@ -264,7 +264,7 @@ def test_pdf_has_every_section_and_the_figures(pdf_pages, sample_pack, warehouse
     assert [item.title for item in PdfReader(sample_pack[1]).outline if not isinstance(item, list)] == [
         "Global Project Board — board pack", *SECTIONS]
     assert "Countries with inception completed in year 1 7" in " ".join(pdf_pages[1].split())
-    for amount in ("822,771.00", "454,464.00", "274,594.56"):
+    for amount in ("822,771", "454,464", "274,595"):  # whole dollars, as on the pages (mm_core/formats.py)
         assert amount in text
     for status in ("on track", "at risk", "off track", "no data"):
         assert status in text
@@ -327,7 +327,7 @@ def test_a_country_pack_covers_that_country(sample_database, tmp_path):
     _, _, flash = table_below(workbook["Flash reports"], "Country")
     assert {row[0] for row in flash} == {"Ecuador"}
     first_page = PdfReader(pdf).pages[0].extract_text()
-    assert "2017/18 H1 (01 Feb 2017 – 31 Jul 2017), chosen as Year 2017/18" in first_page
+    assert "2017/18 H1 (1 February 2017 – 31 July 2017), chosen as Year 2017/18" in first_page
     assert "Board pack · 2017/18 H1 · Ecuador" in first_page
 
 

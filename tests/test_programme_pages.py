@@ -63,7 +63,7 @@ def test_the_overview_names_the_programme_of_the_warehouse(app_for, other_databa
     assert labels["Budget delivered to date"].help.startswith(f"{PHASE} to date: ")
     assert labels["Inception completed in year 1"].help == (
         f"Countries whose inception milestones were all reached by {formats.date(INCEPTION_DUE)}")
-    assert any(f"a PDF of the period for the {BOARD}, formatted" in caption for caption in captions(app))
+    assert any(f"a PDF and slides of the period for the {BOARD}, formatted" in caption for caption in captions(app))
     assert not any("Phase II" in text or "Global Project Board" in text for text in captions(app))
 
 

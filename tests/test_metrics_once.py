@@ -27,6 +27,20 @@ ALLOWED = {
     ("reports/pdf.py", "room / height"): "a chart image scaled to fit the room left on the page",
     ("reports/pdf_text.py", "MAX_CELL_HEIGHT // style.leading"): "how many lines of text fit in a PDF cell",
     ("reports/xlsx.py", "len(text) / characters_per_line"): "how many lines a wrapped text takes (row height)",
+    ("reports/board_pack.py", "out_dir / f'{stem}.pptx'"): "a path joined (pathlib), not a division",
+    ("reports/pdf.py", "(FRAME_WIDTH - gap * (len(beside) - 1)) / len(beside)"): "charts side by side share the "
+                                                                                  "page's width",
+    ("reports/pdf.py", "width * c.width / total"): "PDF column widths in points, shared out in proportion",
+    ("reports/pdf.py", "short / sum(spare)"): "the width a header lacks, taken from the other columns in proportion",
+    ("reports/print_charts.py", "lam * math.cos(theta) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))"):
+        "the Equal Earth map projection (where a country's name is drawn)",
+    ("reports/print_charts.py", "(PAGE_PIXELS - LABEL_AREA) / panels"): "a panel's width on the page",
+    ("reports/print_charts.py", "ROOM_PIXELS / rows"): "a row's height on the page",
+    ("reports/slides.py", "(WIDTH - 2 * MARGIN - Inches(0.3) * (len(figures) - 1)) / max(1, len(figures))"):
+        "charts side by side share the slide's width",
+    ("reports/slides.py", "room_w / width"): "a chart image scaled to fit the slide",
+    ("reports/slides.py", "room_h / height"): "a chart image scaled to fit the slide",
+    ("reports/slides.py", "width * column.width / total"): "slide table column widths, shared out in proportion",
 }
 
 

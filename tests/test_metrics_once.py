@@ -22,7 +22,6 @@ DIVISION_METHODS = {"div", "truediv", "floordiv", "rdiv", "rtruediv", "rfloordiv
 ALLOWED = {
     ("reports/board_pack.py", "out_dir / f'{stem}.xlsx'"): "a path joined (pathlib), not a division",
     ("reports/board_pack.py", "out_dir / f'{stem}.pdf'"): "a path joined (pathlib), not a division",
-    ("reports/pdf.py", "width * c.width / total_width"): "PDF column widths in points, shared out in proportion",
     ("reports/pdf.py", "FRAME_WIDTH / width"): "a chart image scaled to fit the page's width",
     ("reports/pdf.py", "room / height"): "a chart image scaled to fit the room left on the page",
     ("reports/pdf_text.py", "MAX_CELL_HEIGHT // style.leading"): "how many lines of text fit in a PDF cell",

@@ -274,13 +274,17 @@ def _number_text(column: str) -> str:
     return f"regexp_replace(format('{{:,.2f}}', {column}), '\\.?0+$', '')"
 
 
+# an off-track indicator's actual and target as needs_attention writes them (SQL text built once, from code)
+ACTUAL_TEXT, TARGET_TEXT = _number_text("i.actual"), _number_text("i.target")
+
+
 def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     """Off-track indicators, overdue activities, overspent budget lines and countries that have not
     reported for the period: one row each, with what and where."""
     return cursor.execute(f"""
         SELECT 'Off-track indicator' AS issue, i.country, 'Output ' || i.output_code AS output,
                i.indicator_code || ' ' || i.indicator_title AS item,
-               printf('actual %s against a target of %s %s', {_number_text("i.actual")}, {_number_text("i.target")},
+               printf('actual %s against a target of %s %s', {ACTUAL_TEXT}, {TARGET_TEXT},
                       i.unit) AS detail, 1 AS sort
         {INDICATORS_IN_SCOPE} AND i.period = $period AND i.status = 'off track'
         UNION ALL

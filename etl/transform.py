@@ -124,7 +124,7 @@ class Derivations:
         if "status" in absent:
             self._warn("default value", "no Status column: every activity is read as 'planned'")
         default = CONVERSIONS["workplan"].currency_default
-        if "currency" in absent and "currency" not in self.fills and raw.spec.column("budget").key in raw.columns \
+        if "currency" in absent and "currency" not in self.fills and "budget" in raw.columns \
                 and default:
             self._warn("default value", f"no Currency column: a budget that names no currency ('€', 'EUR') is read "
                                         f"in {default}; if it is another, add a Currency column or a title row "

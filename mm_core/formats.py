@@ -46,11 +46,9 @@ def is_missing(value: Any) -> bool:
         return True
 
 
-def money(amount: Any) -> str:
+def money(value: Any) -> str:
     """Whole US dollars: 'US$ 298,017'."""
-    if is_missing(amount):
-        return MISSING
-    return f"US$ {float(amount):,.0f}"
+    return MISSING if is_missing(value) else f"US$ {amount(value)}"
 
 
 def amount(value: Any) -> str:

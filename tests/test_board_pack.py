@@ -18,6 +18,7 @@ from etl.templates import write_template
 from mm_core.charts import STATUS_COLORS
 from reports import BoardPackError, build_board_pack, resolve_period
 
+from .helpers.pack import rows_of, table_below
 from .helpers.paths import SAMPLE_AS_OF
 from .helpers.rows import good_rows
 
@@ -50,25 +51,6 @@ def warehouse(sample_database):
     connection = duckdb.connect(str(sample_database), read_only=True)
     yield connection
     connection.close()
-
-
-def rows_of(sheet) -> list[tuple]:
-    return [row for row in sheet.iter_rows(values_only=True)]
-
-
-def table_below(sheet, header_first_cell: str) -> tuple[int, list[str], list[tuple]]:
-    """(header row number, headers, data rows) of the first table whose header starts with the given text."""
-    rows = rows_of(sheet)
-    for index, row in enumerate(rows):
-        if row[0] == header_first_cell and all(isinstance(v, str) or v is None for v in row):
-            headers = [v for v in row if v is not None]
-            data = []
-            for following in rows[index + 1:]:
-                if following[0] is None:
-                    break
-                data.append(following[:len(headers)])
-            return index + 1, headers, data
-    raise AssertionError(f"no table headed {header_first_cell!r} in {sheet.title}")
 
 
 # --- files --------------------------------------------------------------------------------------------
@@ -415,7 +397,6 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_note(hostile_database, tmp_path, 
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert text.count("Chart not drawn") == len(notes)
     assert "Flash reports, 2014/15 H2" in text  # the rest of the pack is there
-
 
 
 def test_count_panels_write_the_status_above_each_panel_and_the_count_beside_each_bar():

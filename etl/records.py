@@ -1,0 +1,70 @@
+"""The records of reporting rounds: one SQLite file (schema: etl/sql/records.sql) beside the warehouse, holding
+every submission received and its review, every warehouse built, and the audit trail; with the kept copies of
+submitted files and of built warehouses in folders next to it.
+
+Why SQLite and not DuckDB: the records are small rows written one at a time by several processes (the
+dashboard's sessions, the upload worker, the command line), and DuckDB lets one process at a time open a file
+for writing. SQLite, in Python's standard library, locks per write. The warehouse itself stays DuckDB.
+
+Where: `$MM_RECORDS_DIR` when set, else `<warehouse folder>/<warehouse name>.records/` (for
+data/warehouse.duckdb: data/warehouse.records/), so a test's warehouse in a temporary folder has its own.
+This module is the one place that opens the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import database_path
+
+RECORDS_ENVIRONMENT_VARIABLE = "MM_RECORDS_DIR"
+SCHEMA = Path(__file__).parent / "sql" / "records.sql"
+LEDGER_NAME = "records.sqlite"
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def records_dir(database: Path | None = None) -> Path:
+    configured = os.environ.get(RECORDS_ENVIRONMENT_VARIABLE)
+    if configured:
+        return Path(configured)
+    database = Path(database or database_path())
+    return database.with_name(f"{database.stem}.records")
+
+
+def now() -> str:
+    """The time records are written with: UTC, to the second, ISO 8601."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def system_user() -> str:
+    """Who acts from the command line: the operating-system user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
+@contextmanager
+def connect(database: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """The records of the warehouse `database` (default: the configured one), created if absent. One
+    transaction: committed when the block ends normally, rolled back on an exception."""
+    folder = records_dir(database)
+    folder.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(folder / LEDGER_NAME, timeout=BUSY_TIMEOUT_SECONDS)) as connection:
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.executescript(SCHEMA.read_text(encoding="utf-8"))
+        with connection:  # commit or roll back
+            yield connection
+
+
+def audit(connection: sqlite3.Connection, actor: str, action: str, object_: str, detail: str = "") -> None:
+    """One line of the audit trail, in the caller's transaction: the code that acts writes it as it acts."""
+    connection.execute("INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)",
+                       [now(), actor, action, object_, detail])

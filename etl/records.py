@@ -37,6 +37,22 @@ def records_dir(database: Path | None = None) -> Path:
     return database.with_name(f"{database.stem}.records")
 
 
+def submissions_dir(database: Path | None = None) -> Path:
+    """Where each received file is kept, as `<id>/<safe name>`: never overwritten, never deleted."""
+    return records_dir(database) / "submissions"
+
+
+def builds_dir(database: Path | None = None) -> Path:
+    """Where each built warehouse is kept, as `<load id>.duckdb` (retention: etl/history.py)."""
+    return records_dir(database) / "builds"
+
+
+def preview_path(database: Path | None = None) -> Path:
+    """The preview warehouse beside the board's: built from approved and pending submissions, for the PMU."""
+    database = Path(database or database_path())
+    return database.with_name(f"{database.stem}.preview{database.suffix}")
+
+
 def now() -> str:
     """The time records are written with: UTC, to the second, ISO 8601."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

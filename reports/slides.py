@@ -45,7 +45,7 @@ def slide_titles(pack: BoardPack) -> list[str]:
     summary = pack.sections[0]
     titles = [pack.heading, f"Key figures, {pack.scope.period}", "Key messages"]
     titles += [_cut(brief.title, TITLE_CHARACTERS) for brief in pack.briefs]
-    titles.append(summary.tables[-1].title)
+    titles.append(summary.tables[summary.beside].title)  # the decisions, right after the key figures
     return titles
 
 
@@ -82,7 +82,7 @@ def write_slides(pack: BoardPack, path: Path) -> Path:
 
     slide = presentation.slides.add_slide(layout)
     _title(slide, next(titles))
-    decisions = summary.tables[-1]
+    decisions = summary.tables[summary.beside]
     if decisions.frame.empty:
         _paragraphs(slide, ["No decision was asked of the board for the period."], Inches(1.4), Pt(18))
     else:

@@ -141,7 +141,7 @@ def key_messages(cursor, scope, names, programme, money_year, decisions: pd.Data
     asked = decisions[decisions["text"] != NONE_REPORTED]
     say(f"{len(asked)} decision{'s' if len(asked) != 1 else ''} asked of the {programme.board} for {scope.period}"
         + (f", by {_names(dict.fromkeys(asked['country']))}." if len(asked) else "."),
-        "The 'decision needed' part of every flash report for the period.", "Decisions needed (below)")
+        "The 'decision needed' part of every flash report for the period.", "Decisions needed (above)")
     return pd.DataFrame(messages, columns=["message", "rule", "see"])
 
 
@@ -152,18 +152,20 @@ def executive_summary(cursor, scope, names, programme, money_year, flash: pd.Dat
     messages = key_messages(cursor, scope, names, programme, money_year, decisions, findings)
     asked = decisions[decisions["text"] != NONE_REPORTED]
     silent = decisions.loc[decisions["text"] == NONE_REPORTED, "country"]
+    # The decisions come right under the key figures: on paper they share the summary's first page, and the
+    # key messages (with their rules) follow.
     tables = [*key_figures(cursor, scope, programme, money_year),
-              Table("Key messages", messages, [Column("message", "Message", "label", 80),
-                                               Column("rule", "Rule that chose it", "label", 40),
-                                               Column("see", "See", "label", 14)]),
               Table(f"Decisions needed from the {programme.board}, {scope.period}", asked,
                     [Column("country", "Country", "label", 16), Column("output", "Output", "label", 9),
                      Column("text", "Decision asked for", "text", 90)],
-                    note=("No decision asked by: " + ", ".join(silent) + ".") if len(silent) else "")]
+                    note=("No decision asked by: " + ", ".join(silent) + ".") if len(silent) else ""),
+              Table("Key messages", messages, [Column("message", "Message", "label", 80),
+                                               Column("rule", "Rule that chose it", "label", 40),
+                                               Column("see", "See", "label", 14)])]
     return Section("Executive summary", f"Executive summary, {scope.period}",
-                   "The overview's key figures for the period, what the data says needs the board's attention (each "
-                   "message with the rule that chose it), and the decisions the countries and the global level ask "
-                   "of the board in their flash reports.", tables, beside=4)
+                   "The overview's key figures for the period, the decisions the countries and the global level ask of "
+                   "the board in their flash reports, and what the data says needs the board's attention (each "
+                   "message with the rule that chose it).", tables, beside=4)
 
 
 # --- recommendations, cross-checks, files -------------------------------------------------------------

@@ -46,7 +46,7 @@ summary = pd.DataFrame({
     "output_status": [f"{RESULT_SYMBOLS.get(output_status.get(code), '')} {output_status.get(code, '')}".strip()
                       or None for code in outputs["output_code"]]})
 ui.table(summary, f"outputs summary {scope.period}", column_config={
-    "output": "Output", "title": st.column_config.TextColumn("Title", width="medium"), "level": "Level",
+    "output": "Output", "title": st.column_config.TextColumn("Title", width="large"), "level": "Level",
     "lead_agency": "Lead", **{status: ui.count_column(status.capitalize()) for status in charts.STATUS_ORDER},
     "output_status": "Output status"})
 st.caption(f"Indicators counted once per country reporting them. Output status: {statuses.result_rule()}."

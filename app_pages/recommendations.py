@@ -27,13 +27,17 @@ ui.kpis({"label": "Recommendations", "value": ui.count(len(table))},
         {"label": "Overdue", "value": ui.count(table["is_overdue"].sum()),
          "help": f"Due before {ui.date(info['as_of_date'])} and neither completed nor no longer applicable"})
 
-left, middle, right = st.columns(3)
-addressees = left.multiselect("Addressed to", spec.ADDRESSEES, default=list(spec.ADDRESSEES),
-                              key="recommendation_addressees")
-phases = middle.multiselect("Phase", the_programme.recommendation_phases,
-                            default=list(the_programme.recommendation_phases), key="recommendation_phases")
-statuses = right.multiselect("Status", spec.RECOMMENDATION_STATUSES, default=list(spec.RECOMMENDATION_STATUSES),
-                             key="recommendation_statuses")
+# Pills rather than drop-downs: every choice is written out in full (a drop-down's chips cut long ones short);
+# pills do not wrap, so the statuses get a row of their own.
+left, middle = st.columns([3, 2])
+addressees = left.pills("Addressed to", spec.ADDRESSEES, selection_mode="multi", default=list(spec.ADDRESSEES),
+                        format_func=ui.literal, key="recommendation_addressees")
+phases = middle.pills("Phase", the_programme.recommendation_phases, selection_mode="multi",
+                      default=list(the_programme.recommendation_phases), format_func=ui.literal,
+                      key="recommendation_phases")
+statuses = st.pills("Status", spec.RECOMMENDATION_STATUSES, selection_mode="multi",
+                    default=list(spec.RECOMMENDATION_STATUSES), format_func=ui.literal,
+                    key="recommendation_statuses")
 shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) & table["status"].isin(statuses)]
 
 overdue = shown[shown["is_overdue"]]

@@ -158,6 +158,8 @@ def sidebar() -> queries.Scope | None:
         st.selectbox("Country", list(options.countries), format_func=options.countries.get,
                      **_widget_arguments("country"))
         st.selectbox("Output", list(options.outputs), format_func=options.outputs.get, **_widget_arguments("output"))
+        if st.session_state["chosen_output"] != ALL:  # the box cuts a long title: written out in full below it
+            st.caption(markdown_literal(options.outputs[st.session_state["chosen_output"]]))
         st.selectbox("Agency", list(options.agencies), format_func=options.agencies.get,
                      help="Indicators follow their output's lead agency; activities their lead or support agency",
                      **_widget_arguments("agency"))

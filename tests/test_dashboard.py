@@ -216,7 +216,7 @@ def test_recommendations_tracker_flags_overdue_ones(app_for, sample_database):
     assert (values["Recommendations"], values["Completed"], values["Overdue"]) == ("16", "0", "2")
     assert as_shown(app.warning[0].value).startswith(
         "**Overdue:** 2. Strengthen communication efforts (due 30 June 2017")
-    app.multiselect(key="recommendation_phases").set_value(["III"]).run()
+    app.pills(key="recommendation_phases").set_value(["III"]).run()
     assert sorted(app.dataframe[0].value["number"].tolist()) == [14, 15, 16]
 
 

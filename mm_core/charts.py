@@ -20,6 +20,19 @@ from etl.reference import REFERENCE_DIR
 
 from . import formats, wording
 
+
+def tip(field: str, kind: str, title: str | None = None) -> alt.Tooltip:
+    """A tooltip field written the way formats.py writes its kind on the pages ('int', 'usd', 'percent', ...)."""
+    return alt.Tooltip(field, format=formats.VEGA_FORMATS[kind], **({"title": title} if title else {}))
+
+
+def date_texts(data: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`<column>_text` for each date column: the date as formats.date writes it ('31 July 2017'; a dash when
+    missing), for tooltips."""
+    for column in columns:
+        data[f"{column}_text"] = data[column].map(formats.date)
+    return data
+
 # Status order, colours and symbols: data/reference/statuses.csv (etl/statuses.py), never written here.
 STATUS_ORDER = list(statuses.names("indicator"))
 STATUS_COLORS = {**statuses.colours("indicator"), **statuses.colours("country")}
@@ -122,7 +135,7 @@ def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
         x=alt.X("indicators:Q", title="Indicators", stack="zero"),
         color=alt.Color("status:N", scale=status_scale(), title="Status", sort=STATUS_ORDER),
         order=alt.Order("order:Q"),
-        tooltip=["name:N", "status:N", "indicators:Q"],
+        tooltip=["name:N", "status:N", tip("indicators:Q", "int", "Indicators")],
     ).properties(width=WIDE, height=alt.Step(26))
 
 
@@ -140,8 +153,8 @@ def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
     data["progress_percent"] = data["progress_true"].clip(lower=-PROGRESS_FLOOR, upper=PROGRESS_CEILING)
     data = data[["label", "indicator_code", "country", "status", "progress_percent", "progress_true", "baseline",
                  "target", "actual", "unit"]]
-    tooltip = ["label:N", "status:N", alt.Tooltip("progress_true:Q", title="% of expected progress"),
-               "baseline:Q", "target:Q", "actual:Q", "unit:N"]
+    tooltip = ["label:N", "status:N", tip("progress_true:Q", "points", "% of expected progress"),
+               tip("baseline:Q", "number"), tip("target:Q", "number"), tip("actual:Q", "number"), "unit:N"]
     backwards = bool((data["progress_percent"] < 0).any())
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
@@ -164,12 +177,12 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
     series["series"] = series["series"].map({"target": "Target", "actual": "Actual"})
     colour = alt.Scale(domain=["Actual", "Target"], range=["#0072B2", "#555555"])
     lines = alt.Chart(series).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        x=alt.X("period_end:T", title="End of reporting period", axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        x=alt.X("period_end:T", title="End of reporting period", axis=alt.Axis(format=formats.VEGA_FORMATS["month"], labelOverlap=True)),
         y=alt.Y("value:Q", title=str(data["unit"].iloc[0]) if len(data) else "value"),
         color=alt.Color("series:N", scale=colour, title=None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["Actual", "Target"],
                                                              range=[[1, 0], [6, 4]]), title=None),
-        tooltip=["period:N", "series:N", "value:Q", "unit:N"])
+        tooltip=["period:N", "series:N", tip("value:Q", "number"), "unit:N"])
     rules = [{"label": "Baseline", "value": data["baseline_original"].iloc[0]}] if len(data) else []
     if len(data) and bool(data["baseline_is_adjusted"].iloc[0]):
         rules[0]["label"] = "Original baseline"
@@ -178,7 +191,7 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
         rules.append({"label": "End-of-programme target", "value": data["end_target"].iloc[0]})
     rule_data = pd.DataFrame([r for r in rules if pd.notna(r["value"])], columns=["label", "value"])
     rule_chart = alt.Chart(rule_data).mark_rule(strokeDash=[2, 2], color="#999999").encode(
-        y="value:Q", tooltip=["label:N", "value:Q"])
+        y="value:Q", tooltip=["label:N", tip("value:Q", "number")])
     rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
         y="value:Q", text="label:N", x=alt.value(4))
     return alt.layer(rule_chart, rule_text, lines).properties(width=WIDE, height=360)
@@ -190,7 +203,7 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
     order = (milestones.sort_values(["category", "due_date"]).drop_duplicates("milestone")["milestone"].tolist())
     data["symbol"] = data["status"].map(statuses.symbols("milestone"))
     for column in ("due_date", "achieved_date"):
-        data[column] = pd.to_datetime(data[column]).dt.strftime("%d %b %Y")
+        data[column] = data[column].map(formats.date)
     base = alt.Chart(data).encode(
         x=alt.X("milestone:N", sort=order, title=None,
               axis=alt.Axis(labelAngle=-30, labelLimit=420, labelOverlap=False, orient="top")),
@@ -198,7 +211,8 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
         color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                         title="Milestone"),
-        tooltip=["name:N", "milestone:N", "status:N", "due_date:N", "achieved_date:N"])
+        tooltip=["name:N", "milestone:N", "status:N", alt.Tooltip("due_date:N", title="Due"),
+                 alt.Tooltip("achieved_date:N", title="Reached")])
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(text="symbol:N")
     return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
 
@@ -210,6 +224,7 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     data = milestones[["milestone", "status", "due_date", "achieved_date"]].copy()
     data["due_date"] = pd.to_datetime(data["due_date"])
     data["achieved_date"] = pd.to_datetime(data["achieved_date"])
+    data = date_texts(data, ("due_date", "achieved_date"))
     order = data.sort_values("due_date")["milestone"].tolist()
     y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
@@ -217,10 +232,11 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x="due_date:T", x2="achieved_date:T")
     due = alt.Chart(data).mark_point(shape="diamond", size=110, filled=True, stroke="#333333", strokeWidth=1
                                      ).encode(y=y, x=alt.X("due_date:T", title="Due (diamond) and reached (dot)",
-                                                             axis=alt.Axis(format="%b %Y", labelOverlap=True)),
-                                              color=colour, tooltip=["milestone:N", "due_date:T", "status:N"])
+                                                             axis=alt.Axis(format=formats.VEGA_FORMATS["month"], labelOverlap=True)),
+                                              color=colour, tooltip=["milestone:N", alt.Tooltip("due_date_text:N", title="Due"),
+                                                                    "status:N"])
     reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
-        y=y, x="achieved_date:T", color=colour, tooltip=["milestone:N", "achieved_date:T", "status:N"])
+        y=y, x="achieved_date:T", color=colour, tooltip=["milestone:N", alt.Tooltip("achieved_date_text:N", title="Reached"), "status:N"])
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x="as_of:T")
     return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(30))
 
@@ -240,17 +256,18 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
     data["overdue_flag"] = data["is_overdue"].map({True: "overdue", False: ""}).fillna("")
     columns = ["label", "country", "activity_code", "status", "planned_start", "planned_end", "actual_start",
                "actual_until", "actual_end", "percent_complete", "is_overdue", "overdue_flag", "lead_agency"]
-    data = data[columns]
+    data = date_texts(data[columns].copy(), ("planned_start", "planned_end", "actual_start", "actual_end"))
     order = data["label"].tolist()
     # every bar labelled: a band axis may otherwise drop every other label where rows are close
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=ACTIVITY_STATUS_ORDER, range=ACTIVITY_STATUS_COLORS),
                        title="Status")
-    tooltip = ["label:N", "status:N", "lead_agency:N", alt.Tooltip("planned_start:T", title="Planned start"),
-               alt.Tooltip("planned_end:T", title="Planned end"), alt.Tooltip("actual_start:T", title="Actual start"),
-               alt.Tooltip("actual_end:T", title="Actual end"), "percent_complete:Q"]
+    tooltip = ["label:N", "status:N", "lead_agency:N", alt.Tooltip("planned_start_text:N", title="Planned start"),
+               alt.Tooltip("planned_end_text:N", title="Planned end"),
+               alt.Tooltip("actual_start_text:N", title="Actual start"),
+               alt.Tooltip("actual_end_text:N", title="Actual end"), tip("percent_complete:Q", "points", "% complete")]
     planned = alt.Chart(data).mark_bar(opacity=0.35, height=14).encode(
-        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format="%b %Y")), x2="planned_end:T",
+        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format=formats.VEGA_FORMATS["month"])), x2="planned_end:T",
         color=colour, tooltip=tooltip)
     actual = alt.Chart(data.dropna(subset=["actual_start"])).mark_bar(height=6).encode(
         y=y, x="actual_start:T", x2="actual_until:T", color=colour, tooltip=tooltip)
@@ -285,7 +302,7 @@ def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
         xOffset=alt.XOffset("measure:N", sort=MONEY_ORDER),
         y=alt.Y("usd:Q", title="US$", axis=alt.Axis(labelExpr=MONEY_AXIS_LABEL)),
         color=alt.Color("measure:N", scale=alt.Scale(domain=MONEY_ORDER, range=MONEY_COLORS), title=None),
-        tooltip=["group:N", "measure:N", alt.Tooltip("usd:Q", format=",.0f", title="US$")],
+        tooltip=["group:N", "measure:N", tip("usd:Q", "usd", "US$")],
     ).properties(width=WIDE, height=340)
 
 
@@ -303,7 +320,7 @@ def burn_rate(burn: pd.DataFrame, share_of: str, year_title: str) -> alt.Chart:
                                                      range=["#0072B2", "#555555"]), title=None),
         strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],
                                                                range=[[1, 0], [6, 4]]), title=None),
-        tooltip=["year:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=["year:N", "measure:N", tip("share:Q", "percent")],
     ).properties(width=WIDE, height=300)
 
 
@@ -318,10 +335,10 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     points = alt.Chart(data).mark_circle(opacity=0.85, color="#0072B2").encode(
         x=alt.X("spent_share:Q", title="Budget spent", axis=alt.Axis(format="%"), scale=scale),
         y=alt.Y("on_track_share:Q", title="Indicators on track", axis=alt.Axis(format="%"), scale=scale),
-        size=alt.Size("budget_usd:Q", title="Budget (USD)", legend=alt.Legend(format="$,.0f")),
-        tooltip=["label:N", "title:N", "lead_agency:N", alt.Tooltip("budget_usd:Q", format="$,.0f"),
-                 alt.Tooltip("expenditure_usd:Q", format="$,.0f"), alt.Tooltip("spent_share:Q", format=".1%"),
-                 alt.Tooltip("on_track_share:Q", format=".1%")])
+        size=alt.Size("budget_usd:Q", title="Budget (US$)", legend=alt.Legend(format=formats.VEGA_FORMATS["usd"])),
+        tooltip=["label:N", "title:N", "lead_agency:N", tip("budget_usd:Q", "usd", "Budget (US$)"),
+                 tip("expenditure_usd:Q", "usd", "Spent (US$)"), tip("spent_share:Q", "percent", "Budget spent"),
+                 tip("on_track_share:Q", "percent", "Indicators on track")])
     labels = alt.Chart(data).mark_text(align="left", dx=12, fontWeight="bold").encode(
         x="spent_share:Q", y="on_track_share:Q", text="label:N")
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
@@ -349,10 +366,10 @@ def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     x_scale = alt.Scale(domain=[0, 1])
     tooltip = [alt.Tooltip("label:N", title="Output"), alt.Tooltip("title:N", title="Title"),
                alt.Tooltip("lead_agency:N", title="Lead agency"),
-               alt.Tooltip("budget_usd:Q", format=",.0f", title="Budget (US$)"),
-               alt.Tooltip("expenditure_usd:Q", format=",.0f", title="Spent (US$)"),
-               alt.Tooltip("spent_share:Q", format=".1%", title="Budget spent"),
-               alt.Tooltip("on_track_share:Q", format=".1%", title="Indicators on track")]
+               tip("budget_usd:Q", "usd", "Budget (US$)"),
+               tip("expenditure_usd:Q", "usd", "Spent (US$)"),
+               tip("spent_share:Q", "percent", "Budget spent"),
+               tip("on_track_share:Q", "percent", "Indicators on track")]
     link = alt.Chart(data).mark_rule(color="#777777", strokeWidth=2).encode(
         y=y, x=alt.X("spent_share:Q", scale=x_scale), x2="on_track_share:Q", tooltip=tooltip)
     long = data.rename(columns={"spent_share": RESOURCES_ORDER[0], "on_track_share": RESOURCES_ORDER[1]}).melt(
@@ -364,8 +381,8 @@ def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
                      scale=x_scale),
         color=alt.Color("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_COLORS), legend=legend),
         shape=alt.Shape("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_SHAPES), legend=legend),
-        tooltip=["label:N", "measure:N", alt.Tooltip("share:Q", format=".1%"),
-                 alt.Tooltip("budget_usd:Q", format=",.0f", title="Budget (US$)")])
+        tooltip=["label:N", "measure:N", tip("share:Q", "percent"),
+                 tip("budget_usd:Q", "usd", "Budget (US$)")])
     return alt.layer(link, points).properties(width=WIDE, height=alt.Step(34))
 
 
@@ -382,7 +399,7 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
         color=alt.Color("measure:N", scale=alt.Scale(domain=list(names.values()),
                                                      range=["#009E73", "#56B4E9", "#0072B2"]), legend=None),
         column=alt.Column("measure:N", title=None, sort=list(names.values())),
-        tooltip=["name:N", "measure:N", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=["name:N", "measure:N", tip("share:Q", "percent")],
     ).properties(width=260, height=alt.Step(24))
 
 
@@ -517,9 +534,9 @@ def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
         y=y, x=alt.X("value:Q", title=None),
         color=alt.Color("measure:N", scale=alt.Scale(domain=["Target", "Actual"], range=["#BBBBBB", "#0072B2"]),
                         title=None),
-        tooltip=["dimension:N", "category:N", "measure:N", alt.Tooltip("value:Q", format=",")])
+        tooltip=["dimension:N", "category:N", "measure:N", tip("value:Q", "number")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(
-        y=y, x="value:Q", text=alt.Text("value:Q", format=","))
+        y=y, x="value:Q", text=alt.Text("value:Q", format=formats.VEGA_FORMATS["number"]))
     return alt.layer(bars, text, data=long).properties(width=360, height=alt.Step(18)).facet(
         row=alt.Row("category:N", title=None, sort=list(dict.fromkeys(parts["category"])),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)))
@@ -599,7 +616,7 @@ def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], labe
                                                                                             format="d"))
     bars = alt.Chart().mark_bar(stroke="#000000", strokeWidth=0.5).encode(
         y=y, x=x, color=alt.Color("status:N", scale=alt.Scale(domain=order, range=colors), legend=None),
-        tooltip=["label:N", "status:N", "count:Q"])
+        tooltip=["label:N", "status:N", tip("count:Q", "int", "Count")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x="count:Q", text="count:Q")
     return alt.layer(bars, text, data=data).properties(width=150, height=alt.Step(20)).facet(
         column=alt.Column("status:N", sort=order, title=None,

@@ -32,6 +32,11 @@ DATE_TIME_COLUMN_FORMAT = "D MMMM YYYY, HH:mm"
 # The same formats as Excel number formats, for the board pack's workbook (the cells keep the exact values).
 EXCEL_FORMATS = {"int": "#,##0", "usd": "#,##0", "percent": "0.0%", "date": "d mmmm yyyy",
                  "datetime": "d mmmm yyyy, hh:mm", "number": "General"}
+# The same formats for charts' tooltips, axes and labels (Vega's d3-format patterns). Dates in tooltips are
+# written by `date` into a text column instead: Vega would show a date in the browser's time zone.
+VEGA_FORMATS = {"int": ",d", "usd": ",.0f", "percent": f".{PERCENT_DECIMALS}%",
+                "points": f",.{PERCENT_DECIMALS}f",  # a percentage already multiplied by 100
+                "number": ",.12~r", "month": "%b %Y"}
 # money_short as a Vega expression, for chart axes: 'US$ 600,000', 'US$ 2.5 M'
 MONEY_AXIS_EXPRESSION = ("abs(datum.value) >= 1e6 ? 'US$ ' + format(datum.value / 1e6, ',.2~f') + ' M' "
                          ": 'US$ ' + format(datum.value, ',.0f')")

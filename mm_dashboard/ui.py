@@ -41,9 +41,11 @@ PRESENTATION_CSS = """
   [data-testid="stMetricLabel"] p { font-size: 1.05rem; line-height: 1.25; color: #000000; white-space: normal; }
   [data-testid="stMetricLabel"] div { overflow: visible; }
   [data-testid="stMetricDelta"] { font-size: 1rem; }
-  h1 { font-size: 2.3rem !important; line-height: 1.15 !important; padding-bottom: 0.2rem !important; }
-  h2, h3 { font-size: 1.7rem !important; color: #000000; }
-  .block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 2.5rem 2rem 2.5rem; max-width: 100%; }
+  h1 { font-size: 2rem !important; line-height: 1.15 !important; padding: 0 0 0.1rem 0 !important; }
+  h2, h3 { font-size: 1.5rem !important; color: #000000; padding: 0.4rem 0 0.1rem 0 !important; }
+  .block-container, [data-testid="stMainBlockContainer"] { padding: 0.3rem 2.5rem 2rem 2.5rem; max-width: 100%; }
+  /* the first screen of a page must hold its key figures at 1366×768: tighter gaps between elements */
+  [data-testid="stVerticalBlock"] { gap: 0.55rem; }
   [data-testid="stCaptionContainer"] { color: #222222; font-size: 0.95rem; }
 </style>"""
 KPIS_PER_ROW = 4

@@ -32,9 +32,12 @@ DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day fir
 DELIVERY_ROLES = ("activity", "account", "account_description", "fund", "donor", "department", "implementing_agent",
                   "budget", "expenditure", "commitments", "total", "balance", "award", "country", "year", "currency",
                   "title_country", "title_award", "title_period", "title_currency", "title_agency")
+# The word groups of the consistency checks (mm_core/cross_checks.py, data/reference/cross_checks.csv): words that
+# do not tell two titles apart: [cross_checks] counting = ["nombre", ...], achievement = ["achevé", ...]
+CROSS_CHECK_GROUPS = ("counting", "achievement")
 KEYS = ("code", "name", "decimal_mark", "date_order", "total_words", "grand_total_words", "output_words", "quarters",
         "months", "columns", "agencies", "statuses", "choices", "currencies", "no_value", "countries",
-        "title_labels", "units", "delivery")
+        "title_labels", "units", "delivery", "cross_checks")
 
 
 class LanguageError(EtlError):
@@ -72,6 +75,7 @@ class Language:
     title_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> labels as written ('Pays')
     units: dict[str, str] = field(default_factory=dict)  # folded unit word -> percent, count or measure
     delivery: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delivery-report role -> words as written
+    cross_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word group -> folded words
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -112,7 +116,9 @@ def read_language(path: Path) -> Language:
                     reader.words("grand_total_words"), None if order is None else DATE_ORDERS[order],
                     reader.lists("title_labels", TITLE_FIELDS),
                     {fold(word): kind for kind, words in units.items() for word in words},
-                    reader.lists("delivery", DELIVERY_ROLES))
+                    reader.lists("delivery", DELIVERY_ROLES),
+                    {group: tuple(fold(word) for word in words)
+                     for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()})
 
 
 class _Reader:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.reference import REFERENCE_DIR
+from etl.languages import CROSS_CHECK_GROUPS, fold, read_languages
+from etl.reference import REFERENCE_DIR, reference_dir
 
 from .queries import Cursor, Scope, programme
 
@@ -30,20 +31,41 @@ class Rule:
     title: str
     compares: str
     rule_text: str
-    ignore_words: tuple[str, ...]
+    ignore: str  # a word group of the language files' [cross_checks] (CROSS_CHECK_GROUPS), or '' for none
 
 
 def rules(path: Path = RULES_PATH) -> list[Rule]:
     with open(path, newline="", encoding="utf-8") as handle:
-        return [Rule(row["rule"], row["title"], row["compares"], row["rule_text"],
-                     tuple(row["ignore_words"].lower().split())) for row in csv.DictReader(handle)]
+        found = [Rule(row["rule"], row["title"], row["compares"], row["rule_text"], row["ignore"].strip())
+                 for row in csv.DictReader(handle)]
+    for rule in found:
+        if rule.ignore and rule.ignore not in CROSS_CHECK_GROUPS:
+            raise ValueError(f"{path}: rule '{rule.rule}', ignore: '{rule.ignore}' is not a word group of the "
+                             f"language files' [cross_checks] ({', '.join(CROSS_CHECK_GROUPS)})")
+    return found
+
+
+def words_of(group: str) -> list[str]:
+    """The words of a [cross_checks] group in every language file (folded: no accents, lower case): titles in
+    any of the programme's languages are compared the same way."""
+    if not group:
+        return []
+    languages = read_languages(REFERENCE_DIR, reference_dir()).values()
+    return sorted({word for language in languages for word in language.cross_checks.get(group, ())})
+
+
+def percent_units() -> list[str]:
+    """Every language's words for a percentage unit ([units] percent), folded."""
+    languages = read_languages(REFERENCE_DIR, reference_dir()).values()
+    return sorted({word for language in languages for word, kind in language.units.items() if kind == "percent"})
 
 
 # "file, sheet, row n" of a row's source columns
 SOURCE = "{t}.source_file || ', ' || {t}.source_sheet || ', row ' || CAST({t}.source_row AS VARCHAR)"
-# a title's significant words: lower case, split on anything but letters, digits and hyphens, four letters or
-# more, not in $ignore
-WORDS = ("list_distinct(list_filter(regexp_split_to_array(lower({column}), '[^[:alnum:]-]+'), "
+# a title's significant words: without accents, lower case, split on anything but letters (any script: [:alnum:] is
+# ASCII only, and a Russian title would have none), digits and hyphens,
+# four letters or more, not in $ignore (folded the same way)
+WORDS = ("list_distinct(list_filter(regexp_split_to_array(strip_accents(lower({column})), '[^\\pL\\pN-]+'), "
          "lambda w: length(w) >= 4 AND NOT list_contains($ignore, w)))")
 
 INDICATOR_AHEAD_OF_ACTIVITIES = f"""
@@ -57,7 +79,7 @@ INDICATOR_AHEAD_OF_ACTIVITIES = f"""
             AND len(list_intersect({WORDS.format(column='i.indicator_title')},
                                    {WORDS.format(column='a.activity_title')})) >= $shared_words
         WHERE i.period = $period AND i.actual IS NOT NULL AND ($country IS NULL OR i.country = $country)
-          AND coalesce(lower(i.unit), '') NOT IN ('%', 'percent', 'percentage')
+          AND NOT list_contains($percent_units, strip_accents(lower(trim(coalesce(i.unit, '')))))
         GROUP BY i.country, i.indicator_code
     )
     SELECT u.country,
@@ -129,7 +151,7 @@ SHARED_WORDS = 2  # an activity serves an indicator when their titles share this
 
 def _review_words(review: str | None) -> list[str]:
     import re
-    return [w for w in re.split(r"[^\w-]+", (review or "").lower()) if len(w) >= 4]
+    return [w for w in re.split(r"[^\w-]+", fold(review or "")) if len(w) >= 4]
 
 
 def findings(cursor: Cursor, scope: Scope) -> pd.DataFrame:
@@ -139,10 +161,11 @@ def findings(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     frames = []
     the_programme = programme(cursor)
     for rule in rules():
-        base = {"country": scope.country, "ignore": list(rule.ignore_words)}
+        base = {"country": scope.country, "ignore": words_of(rule.ignore)}
         if rule.rule == "indicator_ahead_of_activities":
             frame = cursor.execute(INDICATOR_AHEAD_OF_ACTIVITIES, {**base, "period": scope.period,
-                                                                   "shared_words": SHARED_WORDS}).df()
+                                                                   "shared_words": SHARED_WORDS,
+                                                                   "percent_units": percent_units()}).df()
         elif rule.rule == "milestone_achieved_activity_not_done":
             frame = cursor.execute(MILESTONE_AND_ACTIVITY, {**base, "milestone_statuses": REACHED,
                                                             "activity_statuses": NOT_DONE}).df()

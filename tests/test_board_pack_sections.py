@@ -141,6 +141,33 @@ def test_cross_checks_for_one_country_and_an_earlier_period(warehouse):
     assert "indicator_ahead_of_activities" not in set(earlier["rule"])  # 3 meetings held, 3 completed
 
 
+@pytest.mark.parametrize(("title", "significant"), [
+    ("Plan national de migration adopté", ["plan", "national", "migration"]),  # French: 'adopté' ignored
+    ("Национальная стратегия миграции утверждена", ["национальная", "стратегия", "миграции"]),  # Russian: past
+    ("National migration policy adopted", ["national", "migration", "policy"]),
+    ("Política nacional de migración aprobada", ["politica", "nacional", "migracion"]),  # accents folded
+])
+def test_a_milestones_achievement_word_is_ignored_in_every_language(title, significant):
+    """The words that say a milestone was reached are the language files' [cross_checks] achievement words,
+    of every language, so a French or Russian milestone is matched to its activity by what it names."""
+    words = duckdb.execute(f"SELECT {cross_checks.WORDS.format(column='$title')}",
+                           {"title": title, "ignore": cross_checks.words_of("achievement")}).fetchone()[0]
+    assert sorted(words) == sorted(significant)
+
+
+def test_percent_units_and_word_groups_come_from_every_language_file():
+    assert {"%", "percent", "pourcentage", "porcentaje", "процент", "procent"} <= set(cross_checks.percent_units())
+    assert {"number", "nombre", "numero", "количество"} <= set(cross_checks.words_of("counting"))
+    assert cross_checks.words_of("") == []
+
+
+def test_a_rule_naming_an_unknown_word_group_is_refused(tmp_path):
+    path = tmp_path / "cross_checks.csv"
+    path.write_text("rule,title,compares,rule_text,ignore\nx,X,a × b,text,adjectives\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'adjectives' is not a word group"):
+        cross_checks.rules(path)
+
+
 def test_every_rule_has_a_query():
     assert [rule.rule for rule in cross_checks.rules()] == [
         "indicator_ahead_of_activities", "milestone_achieved_activity_not_done", "activity_done_milestone_not_reached",

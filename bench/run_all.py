@@ -59,6 +59,32 @@ def browser_figures(database: Path) -> dict:
     return json.loads(output)
 
 
+def click_figures(database: Path, runs: int) -> dict:
+    """bench/click_bench.py in its own process: every page against the bare app, seconds and ratios."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as output:
+        subprocess.run([sys.executable, str(REPOSITORY / "bench" / "click_bench.py"), "--db", str(database),
+                        "--runs", str(runs), "--json", output.name], check=True, cwd=REPOSITORY,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.loads(Path(output.name).read_text())
+
+
+def print_clicks(figures: dict, scale: str, bound: float | None) -> list[tuple]:
+    """Each page's ratio to the bare app; the summary keeps the worst page of each action. `bound`: the one
+    target every action has at this scale (the portfolio's 2×), else click_bench.TARGETS."""
+    from bench.click_bench import TARGETS, report
+
+    print(f"\nClicks against a bare Streamlit app, {scale} (bench/click_bench.py)")
+    print("  " + report(figures["seconds"]).replace("\n", "\n  "))
+    rows = []
+    for action, target in TARGETS.items():
+        target = bound or target
+        worst_page, worst = max(((page, by_action[action]) for page, by_action in figures["ratios"].items()),
+                                key=lambda item: item[1])
+        rows.append((f"clicks, {scale}: {action} ÷ bare app (worst page)", f"≤ {target:.1f}×",
+                     f"{worst:.2f}× ({worst_page})", verdict(worst <= target)))
+    return rows
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
@@ -199,6 +225,15 @@ def main(argv: list[str] | None = None) -> int:
             log("browser: time to a ready overview, server memory")
             results["browser"] = browser_figures(database)
             summary += print_browser(results["browser"])
+            log("clicks: every page against a bare Streamlit app, on the sample and at this scale")
+            sample = workdir / "sample.duckdb"
+            subprocess.run([sys.executable, "-m", "etl", "load", "data/sample", "--db", str(sample), "--as-of",
+                            (REPOSITORY / "data" / "sample" / "AS_OF").read_text().strip(), "--quiet"],
+                           check=True, cwd=REPOSITORY)
+            results["clicks_sample"] = click_figures(sample, runs=3)
+            summary += print_clicks(results["clicks_sample"], "sample", None)
+            results["clicks_scale"] = click_figures(database, runs=1 if args.quick else 3)
+            summary += print_clicks(results["clicks_scale"], scale.name, None if args.quick else 2.0)
         log("growth: 1x, 10x, 100x the sample")
         results["growth"] = growth(growth_scales, workdir, log)
         print_growth(results["growth"])

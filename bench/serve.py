@@ -30,18 +30,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_dashboard(database: Path, start_timeout: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start the server, wait until it is healthy, yield (its URL, the process), stop it.
+def serve_dashboard(database: Path, start_timeout: float = 120, arguments: tuple[str, ...] = ()
+                    ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The dashboard reading `database`: see serve_app."""
+    with serve_app(REPOSITORY / "dashboard.py", {"MM_DB_PATH": str(database)}, start_timeout, arguments) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serve_app(script: Path, environment: dict[str, str] | None = None, start_timeout: float = 120,
+              arguments: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run script` (with these environment variables and extra command-line options), wait
+    until it is healthy, yield (its URL, the process), stop it.
 
     The server's output goes to a file, not a pipe nobody reads (a full pipe would stall the server);
     it is shown if the server does not start."""
     port = free_port()
-    environment = dict(os.environ, MM_DB_PATH=str(database))
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless",
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
              "true", "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
-             "false"], cwd=REPOSITORY, env=environment, stdout=log, stderr=subprocess.STDOUT)
+             "false", *arguments], cwd=REPOSITORY, env=dict(os.environ, **(environment or {})), stdout=log,
+            stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + start_timeout

@@ -4,6 +4,7 @@ read through MM_REFERENCE_DIR, a load of its line-level expenditure, the raw-par
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,18 @@ def test_the_hostile_files_benchmark_refuses_its_cases_as_whole_processes(tmp_pa
     assert "used range A1:XFD1048576 is 17 billion cells" in results[0]["stderr"]
     assert "refused: the XML carries a DTD" in results[1]["stderr"]
     assert all(r["peak_mb"] > 0 for r in results)
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is installed by `make test`")
+def test_the_click_benchmark_times_the_bare_app_and_a_page_in_one_run(sample_database):
+    """bench/click_bench.py end to end on one page, one run: every action timed, each ratio to the bare app's."""
+    from bench import click_bench
+
+    results = click_bench.run(sample_database, runs=1, pages=(("outputs", "Outputs"),))
+    assert set(results) == {"bare app", "Outputs"}
+    assert set(results["bare app"]) == {"first load", "page switch", "filter change"}
+    assert set(results["Outputs"]) == set(click_bench.TARGETS)
+    assert all(0 < seconds < 60 for figures in results.values() for seconds in figures.values())
+    ratios = click_bench.ratios(results)["Outputs"]
+    assert ratios["period change"] == results["Outputs"]["period change"] / results["bare app"]["filter change"]
+    assert "Outputs" in click_bench.report(results)

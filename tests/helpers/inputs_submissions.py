@@ -14,9 +14,13 @@ from .paths import SAMPLE_AS_OF, SAMPLE_DIR
 BASE_FILES = ("MAR.xlsx", "SRB.xlsx", "MTR-recommendations.xlsx")
 
 
-def edited_sample(name: str, target: Path, cells: dict[tuple[str, str], object] | None = None) -> Path:
-    """The sample's workbook `name` saved as `target`, with each (sheet, cell) of `cells` set to its value."""
+def edited_sample(name: str, target: Path, cells: dict[tuple[str, str], object] | None = None,
+                  only: tuple[str, ...] = ()) -> Path:
+    """The sample's workbook `name` saved as `target`, with each (sheet, cell) of `cells` set to its value
+    (and with `only`, only those sheets kept)."""
     workbook = openpyxl.load_workbook(SAMPLE_DIR / name)
+    for sheet in [sheet for sheet in workbook.sheetnames if only and sheet not in only]:
+        del workbook[sheet]
     for (sheet, cell), value in (cells or {}).items():
         workbook[sheet][cell] = value
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mm_core import upload_process
+from mm_core import access, upload_process
 from mm_core.safety import SHORT_TEXT, markdown_literal
 from mm_dashboard import auth, data, db, filters, ui
 
@@ -34,6 +34,11 @@ pages = [
 ]
 if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
+if role in (auth.EDITOR, getattr(access, "COUNTRY_OFFICE", "country office")):  # SEAM: the role comes with ROUNDS-ROLES
+    pages.append(st.Page("app_pages/submissions.py", title="Submissions", icon=":material/inbox:",
+                         url_path="submissions"))
+if role == auth.EDITOR:
+    pages.append(st.Page("app_pages/audit.py", title="Audit", icon=":material/history:", url_path="audit"))
 page = st.navigation(pages)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed

@@ -27,7 +27,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import checks, guard, iati, spec, statuses
+from . import checks, guard, iati, origins, spec, statuses
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .delivery_mapping import is_mapping_file
@@ -547,16 +547,37 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[str, dict[str, int]]]:
-    """What loading `files` would do, built in a scratch folder and thrown away: everything read, and the
-    rows each table would get from each file."""
+@dataclass
+class DryRun:
+    """What loading some files would do (inspect_inputs): everything read, the rows each table would get from
+    each file, and, per file, the sheet kinds and the countries its rows (loaded or rejected) are for."""
+
+    extracted: Extracted
+    rows: dict[str, dict[str, int]]
+    sheets: list[origins.SheetRows]
+    countries: list[origins.CountryRow]
+
+
+def inspect_inputs(files: list[Path], reference: Reference) -> DryRun:
+    """What loading `files` would do, built in a scratch folder and thrown away."""
     with tempfile.TemporaryDirectory() as folder, \
             Building(Path(folder) / "check.duckdb", reference, lambda message: None) as building:
         extracted = extract_and_validate(files, reference, lambda message: None, building)
         rows = {result.sheet.table: dict(building.connection.execute(
                     f'SELECT source_file, count(*) FROM "{result.sheet.table}" GROUP BY source_file').fetchall())
                 for result in extracted.validated.values() if result.accepted}
-    return extracted, rows
+        loaded_sheets = origins.loaded_sheets(building.connection)
+        loaded_countries = origins.loaded_countries(building.connection)
+    rejected = extracted.rejected()
+    return DryRun(extracted, rows, origins.combined_sheets(loaded_sheets, origins.rejected_sheets(rejected)),
+                  origins.combined_countries(loaded_countries, origins.rejected_countries(rejected, reference)))
+
+
+def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[str, dict[str, int]]]:
+    """What loading `files` would do, built in a scratch folder and thrown away: everything read, and the
+    rows each table would get from each file."""
+    inspected = inspect_inputs(files, reference)
+    return inspected.extracted, inspected.rows
 
 
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,

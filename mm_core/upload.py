@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pandas as pd
 from etl import REPOSITORY, database_path
 from etl.errors import EtlError
 from etl.files import input_files
-from etl.load import LoadSummary, dry_run, file_sha256, run_load
+from etl.load import LoadSummary, file_sha256, inspect_inputs, run_load
 from etl.programme import programme_path
 from etl.reference import load_reference, reference_dir
 from etl.warehouse import file_version, open_read_only
@@ -114,10 +115,17 @@ class Check:
     rows_rejected: int = 0
     problem_count: int = 0
     warning_count: int = 0
+    # Per uploaded file, read from its rows (loaded or rejected), not its name: each country its rows are for,
+    # with the first row's location (COUNTRY_COLUMNS), and each sheet kind with rows (KIND_COLUMNS).
+    countries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COUNTRY_COLUMNS))
+    kinds: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KIND_COLUMNS))
 
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "found", "expected"]
 WARNING_COLUMNS = ["file", "sheet", "row", "column", "kind", "message"]
+COUNTRY_COLUMNS = ["file", "country", "sheet", "row"]
+KIND_COLUMNS = ["file", "kind", "sheet", "row", "loaded", "rejected"]
+IATI_KIND = "iati"  # the rows of an IATI activity file: for no country
 
 
 def check_files(paths: list[Path], database: Path | None = None, listed_at_most: int | None = None) -> Check:
@@ -127,9 +135,10 @@ def check_files(paths: list[Path], database: Path | None = None, listed_at_most:
     database = database or database_path()
     names = {path.name for path in paths}
     try:
-        extracted, by_file = dry_run(planned_inputs(paths, database), load_reference())
+        inspected = inspect_inputs(planned_inputs(paths, database), load_reference())
     except EtlError as error:
         return Check(unreadable=str(error))
+    extracted, by_file = inspected.extracted, inspected.rows
     rows = {}
     for table, counts in by_file.items():
         count = sum(n for file, n in counts.items() if file in names)
@@ -142,7 +151,17 @@ def check_files(paths: list[Path], database: Path | None = None, listed_at_most:
     return Check(rows, pd.DataFrame(problems[:listed_at_most], columns=PROBLEM_COLUMNS),
                  pd.DataFrame(warnings[:listed_at_most], columns=WARNING_COLUMNS),
                  rows_rejected=len({(file, sheet, row) for file, sheet, row, *_ in problems}),
-                 problem_count=len(problems), warning_count=len(warnings))
+                 problem_count=len(problems), warning_count=len(warnings),
+                 countries=pd.DataFrame([(c.file, c.country, c.sheet, c.row) for c in inspected.countries
+                                         if c.file in names], columns=COUNTRY_COLUMNS),
+                 kinds=pd.DataFrame([(k.file, k.kind, k.sheet, k.row, k.loaded, k.rejected) for k in inspected.sheets
+                                     if k.file in names] + _iati_kinds(extracted, names), columns=KIND_COLUMNS))
+
+
+def _iati_kinds(extracted, names: set[str]) -> list[tuple]:
+    rejected = Counter(r.file for r in extracted.iati_data.rejected)
+    return [(file, IATI_KIND, "", 0, extracted.iati_data.rows_from(file), rejected[file]) for file in sorted(names)
+            if extracted.iati_data.rows_from(file) or rejected[file]]
 
 
 def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:

@@ -75,6 +75,9 @@ MEMORY_KINDS = {"MemoryError", "OutOfMemoryException", "ArrowMemoryError"}
 Progress = Callable[[str], None]
 # A fresh interpreter (not a fork of the threaded server); the request file's path is added.
 WORKER = (sys.executable, "-m", "mm_core.upload_worker")
+# What the child does, as the messages name it: check uploads, load them with the inbox (the Upload page), or
+# build a warehouse from exactly the files given (mm_core/submissions.py).
+ACTIONS = {"check": "Checking", "load": "Loading", "build": "Building the warehouse from"}
 
 
 @dataclass(frozen=True)
@@ -157,12 +160,7 @@ class Workspace:
         if "error" in answer:
             LOG.warning("upload check refused the files: %s", answer["error"])  # with its paths
             return upload.Check(unreadable=self.without_folders(answer["error"]))
-        result = answer["result"]
-        return upload.Check(result["rows_by_table"],
-                            pd.DataFrame(result["problems"]["rows"], columns=result["problems"]["columns"]),
-                            pd.DataFrame(result["warnings"]["rows"], columns=result["warnings"]["columns"]),
-                            result["unreadable"] and self.without_folders(result["unreadable"]),
-                            result["rows_rejected"], result["problem_count"], result["warning_count"])
+        return decode_check(answer["result"], self.without_folders)
 
     def load(self, paths: list[Path], progress: Progress = lambda message: None,
              database: Path | None = None) -> LoadResult:
@@ -200,14 +198,32 @@ class Workspace:
         result = answer["result"]
         return LoadResult(result["rows_loaded"], result["files"], result["rows_rejected"])
 
+    def build(self, paths: list[Path], database: Path, as_of, actor: str, kind: str,
+              progress: Progress = lambda message: None) -> LoadResult:
+        """Build `database` from exactly these files (no inbox, no earlier inputs) in a child process, as of
+        `as_of`, recorded as built by `actor` (kind 'board' or 'preview'). Raises UploadFailed; then the
+        previous database is untouched."""
+        request = {"as_of": as_of.isoformat() if as_of else None, "actor": actor, "kind": kind}
+        try:
+            answer = self._run("build", paths, database,
+                               lambda message: progress(self.without_folders(message, database)), request)
+        except ChildFailed as failure:
+            raise failure.told(NOTHING_LOADED) from None
+        if "error" in answer:
+            LOG.warning("build of %s refused the files: %s", database, answer["error"])  # with its paths
+            raise UploadFailed(self.without_folders(answer["error"], database))
+        result = answer["result"]
+        return LoadResult(result["rows_loaded"], result["files"], result["rows_rejected"])
+
     def without_folders(self, text: str, database: Path | None = None) -> str:
         known = (self.folder, upload.inbox_dir(), (database or database_path()).parent, Path(tempfile.gettempdir()))
         return without_folders(text, tuple(folder.absolute() for folder in known))
 
-    def _run(self, action: str, paths: list[Path], database: Path, progress: Progress) -> dict:
-        what = f"{'Checking' if action == 'check' else 'Loading'} {_names(paths)}"
+    def _run(self, action: str, paths: list[Path], database: Path, progress: Progress,
+             request: dict | None = None) -> dict:
+        what = f"{ACTIONS[action]} {_names(paths)}"
         try:
-            child = Child(self.folder, action, paths, database, limits())
+            child = Child(self.folder, action, paths, database, limits(), request)
         except (OSError, RuntimeError) as error:  # no process or thread to be had, or a full disk
             LOG.error("upload: could not start the %s process", action, exc_info=error)
             raise ChildFailed(f"{what} could not start ({type(error).__name__})", True) from None
@@ -225,6 +241,16 @@ class Workspace:
         LOG.error("upload %s of %s failed after %.1f s: %s\nthe child's standard error:\n%s", action,
                   [str(p) for p in paths], seconds, failure, child.error_output())
         raise failure
+
+
+def decode_check(result: dict, without_folders: Callable[[str], str] = lambda text: text) -> upload.Check:
+    """The upload.Check a child sent (upload_worker.encode_check)."""
+    def frame(name: str) -> pd.DataFrame:
+        return pd.DataFrame(result[name]["rows"], columns=result[name]["columns"])
+    return upload.Check(result["rows_by_table"], frame("problems"), frame("warnings"),
+                        result["unreadable"] and without_folders(result["unreadable"]),
+                        result["rows_rejected"], result["problem_count"], result["warning_count"],
+                        countries=frame("countries"), kinds=frame("kinds"))
 
 
 def check_uploads(uploads: list[upload.Upload], remembered: MutableMapping, database: Path | None = None
@@ -279,21 +305,22 @@ def _names(paths: list[Path], shown: int = 3) -> str:
 class Child:
     """One run of mm_core.upload_worker, and what became of it."""
 
-    def __init__(self, folder: Path, action: str, paths: list[Path], database: Path, limits: Limits):
+    def __init__(self, folder: Path, action: str, paths: list[Path], database: Path, limits: Limits,
+                 request: dict | None = None):
         self.limits, self.timed_out = limits, False
         self.database = database
         scratch = folder / "tmp"
         scratch.mkdir(exist_ok=True)
-        request = folder / f"request-{action}.json"
-        request.write_text(json.dumps({"action": action, "paths": [str(p) for p in paths], "database": str(database),
-                                       "memory_bytes": limits.memory_mb * 1024 * 1024, "parent": os.getpid(),
-                                       "listed_at_most": LISTED_AT_MOST}))
+        asked = folder / f"request-{action}.json"
+        asked.write_text(json.dumps({**(request or {}), "action": action, "paths": [str(p) for p in paths],
+                                     "database": str(database), "memory_bytes": limits.memory_mb * 1024 * 1024,
+                                     "parent": os.getpid(), "listed_at_most": LISTED_AT_MOST}))
         self.stderr_path = folder / f"stderr-{action}.log"
         environment = dict(os.environ, TMPDIR=str(scratch),
                            PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
         with open(self.stderr_path, "wb") as stderr:
             # start_new_session: the child leads its own process group, which is killed as a whole
-            self.process = subprocess.Popen([*WORKER, str(request)],
+            self.process = subprocess.Popen([*WORKER, str(asked)],
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
                                             cwd=REPOSITORY, env=environment, start_new_session=True)
         self.lines: queue.Queue = queue.Queue()

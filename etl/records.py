@@ -7,7 +7,8 @@ dashboard's sessions, the upload worker, the command line), and DuckDB lets one 
 for writing. SQLite, in Python's standard library, locks per write. The warehouse itself stays DuckDB.
 
 Where: `$MM_RECORDS_DIR` when set, else `<warehouse folder>/<warehouse name>.records/` (for
-data/warehouse.duckdb: data/warehouse.records/), so a test's warehouse in a temporary folder has its own.
+data/warehouse.duckdb: data/warehouse.records/), so a test's warehouse in a temporary folder has its own; the
+preview warehouse (`preview_path`) shares its board warehouse's records.
 This module is the one place that opens the records.
 """
 
@@ -27,6 +28,7 @@ RECORDS_ENVIRONMENT_VARIABLE = "MM_RECORDS_DIR"
 SCHEMA = Path(__file__).parent / "sql" / "records.sql"
 LEDGER_NAME = "records.sqlite"
 BUSY_TIMEOUT_SECONDS = 30
+PREVIEW_TAG = ".preview"  # data/warehouse.duckdb -> data/warehouse.preview.duckdb
 
 
 def records_dir(database: Path | None = None) -> Path:
@@ -34,7 +36,8 @@ def records_dir(database: Path | None = None) -> Path:
     if configured:
         return Path(configured)
     database = Path(database or database_path())
-    return database.with_name(f"{database.stem}.records")
+    board = database.stem.removesuffix(PREVIEW_TAG)  # a preview's records are its board warehouse's
+    return database.with_name(f"{board}.records")
 
 
 def submissions_dir(database: Path | None = None) -> Path:
@@ -50,7 +53,7 @@ def builds_dir(database: Path | None = None) -> Path:
 def preview_path(database: Path | None = None) -> Path:
     """The preview warehouse beside the board's: built from approved and pending submissions, for the PMU."""
     database = Path(database or database_path())
-    return database.with_name(f"{database.stem}.preview{database.suffix}")
+    return database.with_name(f"{database.stem}{PREVIEW_TAG}{database.suffix}")
 
 
 def now() -> str:

@@ -32,12 +32,15 @@ pages = [
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
 ]
-if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
+# Merger: app_pages/submissions.py ("Submissions", "submissions") goes here, for EDITOR and COUNTRY_OFFICE.
+if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
 page = st.navigation(pages)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
-    st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** ({role})")
+    countries = ", ".join(auth.current_countries())  # a country office's: codes checked against the programme's
+    st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** "
+                       f"({role}{': ' + countries if countries else ''})")
     st.sidebar.button("Sign out", on_click=auth.sign_out, key="sign_out")
 ui.apply_presentation_mode()
 try:

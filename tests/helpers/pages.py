@@ -55,3 +55,5 @@ def sign_in(app: AppTest, name: str, password: str) -> AppTest:
     app.text_input(key="login_name").input(name)
     app.text_input(key="login_password").input(password)
     return app.button[0].click().run()
+OFFICE_USERS = {**USERS, "olga": {"password_hash": password_hash("olga-secret", salt="o1"), "role": "country office",
+                                  "countries": ["MAR"]}}  # a country office for Morocco (a programme country)

@@ -42,7 +42,12 @@ if auth.uses_login():  # the name comes from the secrets file or the sign-in pro
     st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** "
                        f"({role}{': ' + countries if countries else ''})")
     st.sidebar.button("Sign out", on_click=auth.sign_out, key="sign_out")
+if role == auth.EDITOR and db.preview_available():  # db.py checks the role again when it opens the file
+    st.sidebar.toggle("Preview pending submissions", key=db.PREVIEW_CHOICE,
+                      help="Read the preview warehouse, built with the submissions not yet approved. Every page "
+                           "says so at its top; the board pack is made only from the Board's warehouse.")
 ui.apply_presentation_mode()
+ui.preview_banner()  # on every page, above it, while the preview is read
 try:
     page.run()
 except Exception as error:  # explained on the page; st.stop and reruns are not Exceptions

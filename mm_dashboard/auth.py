@@ -235,9 +235,17 @@ def _countries_problem(countries: tuple[str, ...]) -> str:
             f"({', '.join(known)}, or GLOBAL)")
 
 
-def _signed_in() -> tuple[str, tuple[str, ...], str] | None:
+def _signed_in(check_countries: bool = True) -> tuple[str, tuple[str, ...], str] | None:
     """The signed-in user's role, countries and what makes the account unusable ('' when nothing); None
-    when a login is required and nobody has signed in."""
+    when a login is required and nobody has signed in. Without `check_countries` the warehouse is not read
+    (db.may_preview asks while the warehouse is being opened)."""
+    signed_in = _signed_in_as_configured()
+    if check_countries and signed_in and not signed_in[2]:
+        return signed_in[0], signed_in[1], _countries_problem(signed_in[1])
+    return signed_in
+
+
+def _signed_in_as_configured() -> tuple[str, tuple[str, ...], str] | None:
     setup = access()
     if setup.kind == LOCAL:
         return EDITOR, (), ""
@@ -246,7 +254,7 @@ def _signed_in() -> tuple[str, tuple[str, ...], str] | None:
         user = setup.users.get(name) if name is not None else None
         if user is None:
             return None
-        return user.role, user.countries, user.problem or _countries_problem(user.countries)
+        return user.role, user.countries, user.problem
     if setup.kind == OIDC:
         if not getattr(st.user, "is_logged_in", False):
             return None
@@ -261,7 +269,7 @@ def _signed_in() -> tuple[str, tuple[str, ...], str] | None:
             if countries is None:
                 return COUNTRY_OFFICE, (), ("`[roles] country_offices` gives it no usable list of "
                                             "countries (ISO3 codes or \"GLOBAL\", e.g. `[\"MAR\"]`)")
-            return COUNTRY_OFFICE, countries, _countries_problem(countries)
+            return COUNTRY_OFFICE, countries, ""
         return VIEWER, (), ""
     return None
 
@@ -271,6 +279,16 @@ def current_role() -> str | None:
     a country office's that cannot be used: `require_login` says why)."""
     signed_in = _signed_in()
     return signed_in[0] if signed_in and not signed_in[2] else None
+
+
+def may_preview() -> bool:
+    """Whether this session may read the preview warehouse (pending submissions): editors only. Read by
+    db.py when it opens the warehouse, so the role is checked where the file is chosen."""
+    signed_in = _signed_in(check_countries=False)
+    return bool(signed_in) and signed_in[0] == EDITOR and not signed_in[2]
+
+
+db.may_preview = may_preview
 
 
 def current_countries() -> tuple[str, ...]:

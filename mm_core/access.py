@@ -75,7 +75,8 @@ KNOWN_SECTIONS = ("auth_users", "auth", "roles")
 SECTIONS_LISTED = 10  # unknown sections named on the page; the rest are counted
 HOW_TO_ADD_USERS = ("Add each user as `[auth_users.<name>]` with `password_hash = \"…\"` from "
                     "`python -m mm_dashboard.auth 'their password'` and `role = \"editor\"` or `\"viewer\"` "
-                    "(or `\"country office\"` with `countries = [\"MAR\"]`), or an `[auth]` section to sign in with your organisation's account.")
+                    "(or `\"country office\"` with `countries = [\"<ISO3 code>\"]`), or an `[auth]` section to "
+                    "sign in with your organisation's account.")
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,8 @@ def read_users(section: Any) -> tuple[dict[str, User], list[tuple[str, str]], li
 
 
 def office_countries(value: Any) -> tuple[str, ...] | None:
-    """A country office's `countries` (["MAR"], ["GLOBAL"]) as upper-case codes; None unless it is a non-empty
-    list of ISO3-shaped codes or GLOBAL (whether each is one of the programme's is checked against the
+    """A country office's `countries` (["<ISO3 code>"], ["GLOBAL"]) as upper-case codes; None unless it is a
+    non-empty list of ISO3-shaped codes or GLOBAL (whether each is one of the programme's is checked against the
     warehouse when the user signs in: mm_dashboard/auth.py)."""
     if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
         return None
@@ -155,8 +156,8 @@ def office_countries(value: Any) -> tuple[str, ...] | None:
 
 
 def oidc_country_offices(roles: Any) -> dict[str, tuple[str, ...] | None]:
-    """`[roles] country_offices = { "someone@org.int" = ["MAR"] }`: e-mail (lower case) -> its countries, None
-    where the list is not usable (that user cannot sign in)."""
+    """`[roles] country_offices = { "someone@org.int" = ["<ISO3 code>"] }`: e-mail (lower case) -> its
+    countries, None where the list is not usable (that user cannot sign in)."""
     offices = roles.get("country_offices", {}) if isinstance(roles, Mapping) else {}
     if not isinstance(offices, Mapping):
         return {}

@@ -7,11 +7,12 @@ Who gets in depends on the secrets file (Streamlit's `secrets.files`: `.streamli
 - no secrets file, and the server listens only on this computer (127.0.0.1, ::1 or localhost: `make run`
   and .streamlit/config.toml say 127.0.0.1): no login, and the user is an editor (local use);
 - `[auth_users.<name>]` tables with `password_hash` and `role` ("viewer", "editor" or "country office", the
-  last with `countries = ["MAR"]`: ISO3 codes, or "GLOBAL" for the global team): a login form (hashes from
-  `python -m mm_dashboard.auth 'the password'`; PBKDF2-SHA256, never the password itself);
+  last with `countries = ["<ISO3 code>"]`: ISO3 codes, or "GLOBAL" for the global team): a login form
+  (hashes from `python -m mm_dashboard.auth 'the password'`; PBKDF2-SHA256, never the password itself);
 - an `[auth]` section for Streamlit's OpenID Connect login (`st.login`): everyone who signs in is a
   viewer, those whose e-mail is listed in `[roles] editors = [...]` are editors, and those in
-  `[roles] country_offices = { "someone@org.int" = ["MAR"] }` are country offices for those countries;
+  `[roles] country_offices = { "someone@org.int" = ["<ISO3 code>"] }` are country offices for those
+  countries;
 - anything else is closed to everyone, and the page says what is wrong: a secrets file that cannot be read,
   that is empty or defines no usable user, or no secrets file on a server that others can reach.
 
@@ -96,19 +97,19 @@ def _unusable_named(unusable: list[tuple[str, str]]) -> list[str]:
     """What the page says of users who cannot sign in: how many, by what is wrong (anyone can read the page,
     so their names go to the log only)."""
     sentences = []
-    for hashes, what, example in ((True, "without a usable `password_hash`", ""),
-                                  (False, "country-office user", ", such as `countries = [\"MAR\"]`,")):
+    for hashes in (True, False):
         these = [(name, why) for name, why in unusable if (why in HASH_PROBLEMS) == hashes]
         if not these:
             continue
-        _warn_once(f"Sign-in configuration: {'users without a usable password_hash' if hashes else 'country-office users without a usable countries list'}, "
-                   "who cannot sign in: " + ", ".join(f"{shorten(name)!r} ({why})" for name, why in these))
-        reasons = "; ".join(sorted({why for _, why in these}))
-        plural = "s" if len(these) != 1 else ""
-        sentences.append(f"{len(these)} user{plural} without a usable `password_hash` ({reasons}; their names are "
-                         "in the server log)." if hashes else
-                         f"{len(these)} {what}{plural} without a usable `countries` list{example} ({reasons}; "
-                         "their names are in the server log).")
+        logged = ("users without a usable password_hash" if hashes
+                  else "country-office users without a usable countries list")
+        _warn_once(f"Sign-in configuration: {logged}, who cannot sign in: "
+                   + ", ".join(f"{shorten(name)!r} ({why})" for name, why in these))
+        reasons, plural = "; ".join(sorted({why for _, why in these})), "s" if len(these) != 1 else ""
+        shown = (f"user{plural} without a usable `password_hash`" if hashes else
+                 f"country-office user{plural} without a usable `countries` list, such as "
+                 "`countries = [\"<ISO3 code>\"]`,")
+        sentences.append(f"{len(these)} {shown} ({reasons}; their names are in the server log).")
     return sentences
 
 
@@ -268,7 +269,7 @@ def _signed_in_as_configured() -> tuple[str, tuple[str, ...], str] | None:
             countries = offices[email]
             if countries is None:
                 return COUNTRY_OFFICE, (), ("`[roles] country_offices` gives it no usable list of "
-                                            "countries (ISO3 codes or \"GLOBAL\", e.g. `[\"MAR\"]`)")
+                                            "countries (ISO3 codes or \"GLOBAL\", e.g. `[\"<ISO3 code>\"]`)")
             return COUNTRY_OFFICE, countries, ""
         return VIEWER, (), ""
     return None

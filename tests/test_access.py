@@ -280,8 +280,8 @@ def test_a_country_office_without_countries_is_told_so_only_with_the_right_passw
 def test_a_secrets_file_with_only_a_broken_country_office_lets_nobody_in(app):
     test = app({"olga": office(["Morocco"])})
     assert_closed(test, "Nobody can sign in: the secrets file defines no usable user and no `[auth]` section. 1 "
-                        "country-office user without a usable `countries` list, such as `countries = [\"MAR\"]`, "
-                        "(`countries` not a list of ISO3 codes or \"GLOBAL\"; their names are in the server log).")
+                        "country-office user without a usable `countries` list, such as "
+                        "`countries = [\"<ISO3 code>\"]`, (`countries` not a list of ISO3 codes or \"GLOBAL\"; their names are in the server log).")
 
 
 def test_the_upload_page_itself_refuses_a_country_office(monkeypatch, sample_database, clear_streamlit_caches):

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "statuses.csv"
-FAMILIES = ("indicator", "country", "result", "activity", "milestone", "recommendation", "narrative", "submission")
+FAMILIES = ("indicator", "country", "result", "activity", "milestone", "recommendation", "narrative",
+            "submission")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ pages = [
     st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:",
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+    st.Page("app_pages/round_tracker.py", title="Round tracker", icon=":material/assignment_turned_in:",
+            url_path="rounds"),  # every role: a country office sees its own rows only
 ]
 # Merger: app_pages/submissions.py ("Submissions", "submissions") goes here, for EDITOR and COUNTRY_OFFICE.
 if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)

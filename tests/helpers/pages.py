@@ -19,6 +19,7 @@ PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/money.py": ("Money", 3),
     "app_pages/data_quality.py": ("Data quality", 0),
     "app_pages/recommendations.py": ("Mid-Term Review recommendations", 0),
+    "app_pages/round_tracker.py": ("Round tracker", 1),
 }
 USERS = {"alice": {"password_hash": password_hash("alice-secret", salt="a1"), "role": "editor"},
          "victor": {"password_hash": password_hash("victor-secret", salt="v1"), "role": "viewer"}}

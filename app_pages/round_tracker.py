@@ -46,8 +46,8 @@ if table.empty:
     st.stop()
 
 counts = table["state"].value_counts()
-ui.kpis({"label": "Sheets expected", "value": ui.count(len(table))},
-        {"label": "Approved", "value": ui.count(counts.get("approved", 0))},
+ui.kpis({"label": "Approved", "value": f"{ui.count(counts.get('approved', 0))} / {ui.count(len(table))}",
+         "help": "Sheets approved of those the round expects"},
         {"label": "Awaiting review", "value": ui.count(counts.get("submitted", 0) + counts.get("under review", 0))},
         {"label": "Returned", "value": ui.count(counts.get("returned", 0))},
         {"label": "Not received", "value": ui.count(counts.get(rounds.NOT_RECEIVED, 0))})

@@ -74,4 +74,4 @@ def test_the_round_tracker_follows_the_example_quarters_and_countries(app_for, e
     assert app.selectbox(key="tracker_round").value == "2021 Q3"  # the last quarter ended by the as-of date
     assert app.selectbox(key="tracker_round").options[:2] == ["2019 Q1", "2019 Q2"]
     assert "Due 30 October 2021: 30 days after the period ends" in app.caption[0].value
-    assert next(m.value for m in app.metric if m.label == "Sheets expected") == "48"  # 11 countries and GLOBAL × 4
+    assert next(m.value for m in app.metric if m.label == "Approved") == "0 / 48"  # 11 countries and GLOBAL × 4

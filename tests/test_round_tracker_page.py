@@ -44,7 +44,7 @@ def test_the_round_being_collected_is_shown_first_and_is_not_yet_late(submitted,
     assert not app.exception and not app.error
     assert app.selectbox(key="tracker_round").value == CURRENT
     assert "Due 30 August 2017" in app.caption[0].value
-    assert metrics(app)["Not received"] == "36" and metrics(app)["Approved"] == "0"
+    assert metrics(app)["Not received"] == "36" and metrics(app)["Approved"] == "0 / 36"
     reminders = app.code[0].value.splitlines()
     assert len(reminders) == 9  # every country and the global level
     assert reminders[-1] == ("Global level (GLOBAL): not received: Results matrix, Work plan, Expenditure, Narrative "
@@ -58,8 +58,7 @@ def test_an_editor_sees_every_country_of_a_round_with_days_late(submitted, clear
     assert not app.exception and not app.error
     assert "Due 2 March 2017: 30 days after the period ends" in app.caption[0].value
     assert "as-of date, 31 July 2017" in app.caption[0].value
-    assert metrics(app) == {"Sheets expected": "36", "Approved": "32", "Awaiting review": "1", "Returned": "2",
-                            "Not received": "1"}
+    assert metrics(app) == {"Approved": "32 / 36", "Awaiting review": "1", "Returned": "2", "Not received": "1"}
     drawn = {(row["country_name"], row["sheet"]): (row["state"], row["mark"]) for row in chart_rows(app, 0)}
     assert len(drawn) == 36
     assert drawn[("Morocco", "Results matrix")] == ("returned", "↩ 151 d")
@@ -83,7 +82,6 @@ def test_a_country_office_sees_its_own_countries_only(submitted, clear_streamlit
     assert not app.exception and not app.error
     assert set(app.dataframe[0].value["country"]) == {"MAR"}
     assert {row["country_name"] for row in chart_rows(app, 0)} == {"Morocco"}
-    assert metrics(app) == {"Sheets expected": "4", "Approved": "1", "Awaiting review": "0", "Returned": "2",
-                            "Not received": "1"}
+    assert metrics(app) == {"Approved": "1 / 4", "Awaiting review": "0", "Returned": "2", "Not received": "1"}
     assert [code.value for code in app.code] == [
         "Morocco (MAR): not received: Work plan; returned: Results matrix, Narrative — 151 days late"]

@@ -31,8 +31,11 @@ pages = [
     st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:",
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+    st.Page("app_pages/round_tracker.py", title="Round tracker", icon=":material/assignment_turned_in:",
+            url_path="rounds"),  # every role: a country office sees its own rows only
 ]
-if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
+# Merger: app_pages/submissions.py ("Submissions", "submissions") goes here, for EDITOR and COUNTRY_OFFICE.
+if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
 if role in (auth.EDITOR, getattr(access, "COUNTRY_OFFICE", "country office")):  # SEAM: the role comes with ROUNDS-ROLES
     pages.append(st.Page("app_pages/submissions.py", title="Submissions", icon=":material/inbox:",
@@ -42,9 +45,16 @@ if role == auth.EDITOR:
 page = st.navigation(pages)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
-    st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** ({role})")
+    countries = ", ".join(auth.current_countries())  # a country office's: codes checked against the programme's
+    st.sidebar.caption(f"Signed in as **{markdown_literal(auth.current_user(), SHORT_TEXT)}** "
+                       f"({role}{': ' + countries if countries else ''})")
     st.sidebar.button("Sign out", on_click=auth.sign_out, key="sign_out")
+if role == auth.EDITOR and db.preview_available():  # db.py checks the role again when it opens the file
+    st.sidebar.toggle("Preview pending submissions", key=db.PREVIEW_CHOICE,
+                      help="Read the preview warehouse, built with the submissions not yet approved. Every page "
+                           "says so at its top; the board pack is made only from the Board's warehouse.")
 ui.apply_presentation_mode()
+ui.preview_banner()  # on every page, above it, while the preview is read
 try:
     page.run()
 except Exception as error:  # explained on the page; st.stop and reruns are not Exceptions

@@ -82,13 +82,16 @@ else:
 st.subheader("Board pack")
 # kept per period, country and database version: after a new load the pack is made afresh
 pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().version)
-if st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('chosen_period'))} (Excel, PDF and "
+if ui.reading_preview():  # the pack is the Board's document: never made from pending submissions
+    st.info("The board pack is made from the Board's warehouse only: switch off **Preview pending submissions** "
+            "in the sidebar to prepare it.")
+elif st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('chosen_period'))} (Excel, PDF and "
              "slides)",
              icon=":material/description:", key="board_pack_button"):
     with st.spinner("Building the board pack: results matrix, country progress, work plan, finance, flash "
                     "reports and charts…"):
         st.session_state[pack_key] = ui.board_pack_files(st.session_state.get("chosen_period"), scope.country)
-if pack_key in st.session_state:
+if pack_key in st.session_state and not ui.reading_preview():
     files = st.session_state[pack_key]
     columns = st.columns(len(files))
     for column, (name, data, mime) in zip(columns, files):

@@ -60,7 +60,9 @@ CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHA
                         donor VARCHAR, reporting_agency VARCHAR NOT NULL, year_start_month INTEGER NOT NULL,
                         reporting VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
                         earliest_date DATE NOT NULL, latest_date DATE NOT NULL, source VARCHAR NOT NULL,
-                        sha256 VARCHAR NOT NULL, review VARCHAR, review_date DATE);
+                        sha256 VARCHAR NOT NULL, review VARCHAR, review_date DATE, deadline_days INTEGER NOT NULL);
+CREATE TABLE reporting_expected (kind VARCHAR NOT NULL, scope VARCHAR NOT NULL, ordinal INTEGER NOT NULL,
+                                 PRIMARY KEY (kind, scope));
 CREATE TABLE phases (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
                      ordinal INTEGER NOT NULL, year_start_month INTEGER NOT NULL, reporting VARCHAR NOT NULL);
 CREATE TABLE agencies (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, iati_org VARCHAR, ordinal INTEGER NOT NULL);
@@ -154,7 +156,11 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
         programme.code, programme.title, programme.short_title, programme.board, programme.donor,
         programme.reporting_agency, programme.year_start_month, programme.reporting, programme.start, programme.end,
         programme.earliest_date, programme.latest_date, programme.source, programme.sha256, programme.review,
-        programme.review_date)])
+        programme.review_date, programme.deadline_days)])
+    _insert_rows(connection, "reporting_expected",
+                 [(kind, scope, n) for n, (kind, scope) in enumerate(
+                     [(kind, "country") for kind in programme.expected]
+                     + [(kind, "global") for kind in programme.global_expected])])
     _insert_rows(connection, "phases", [(p.code, p.name, p.start, p.end, n, p.year_start_month, p.reporting)
                                         for n, p in enumerate(programme.phases)])
     _insert_rows(connection, "agencies", [(a.code, a.name, a.iati_org, n) for n, a in enumerate(programme.agencies)])

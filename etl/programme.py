@@ -1,7 +1,9 @@
 """The programme file (programme.toml): every fact about the programme a warehouse reports on.
 
 Its title, board and donor, its calendar (the month a programme year starts, how often it reports), its
-phases, agencies, countries, results chain (impact → outcomes → outputs) and expected milestones. The ETL
+phases, agencies, countries, results chain (impact → outcomes → outputs), expected milestones and what each
+reporting round expects ([reporting]: the sheet kinds every country and the global team send, and the
+deadline). The ETL
 reads it with the reference data (etl/reference.py) and writes it into every warehouse it builds
 (etl/load.py), so that the dashboard, the board pack and the IATI export read the programme from the
 warehouse. The bundled file, data/reference/programme.toml, describes the bundled sample's programme;
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import spec
 from .errors import EtlError
 
 PROGRAMME_ENVIRONMENT_VARIABLE = "MM_PROGRAMME"
@@ -37,6 +40,10 @@ SCOPES = ("country", "global")
 MILESTONE_KINDS = ("inception", "implementation")
 SDG_TARGET = re.compile(r"(?:[1-9]|1[0-7])\.(?:[1-9]|1[0-9]|[a-j])")  # 1.1 ... 17.19, 10.c
 MONTHS_OF_GRACE = 12  # dates up to a year after the last phase ends are reports on it, later ones typing errors
+# [reporting], when the file leaves it out: what each country and the global team send every round, and how
+# many days after a period's end its round is due (docs/schema.md, "The programme").
+DEFAULT_EXPECTED = ("results", "workplan", "expenditure", "narrative")
+DEFAULT_DEADLINE_DAYS = 30
 
 
 class ProgrammeError(EtlError):
@@ -168,6 +175,9 @@ class Programme:
     review: str = ""  # the review whose recommendations are tracked ([recommendations] review)
     review_date: dt.date | None = None
     dimensions: tuple[Dimension, ...] = ()
+    expected: tuple[str, ...] = DEFAULT_EXPECTED  # [reporting]: sheet kinds each country sends every round
+    global_expected: tuple[str, ...] = DEFAULT_EXPECTED  # what the global team (GLOBAL) sends
+    deadline_days: int = DEFAULT_DEADLINE_DAYS  # a round is due this many days after its period ends
 
     @property
     def start(self) -> dt.date:
@@ -413,13 +423,14 @@ def read_programme(path: Path) -> Programme:
     except tomllib.TOMLDecodeError as error:
         raise ProgrammeError(f"{file}: not a valid TOML file ({error})") from None
     unknown = sorted(set(document) - {"programme", "calendar", "phases", "recommendations", "agencies",
-                                      "countries", "results", "milestones", "dimensions"})
+                                      "countries", "results", "milestones", "dimensions", "reporting"})
     if unknown:
         raise ProgrammeError(f"{file}: table(s) {', '.join(repr(k) for k in unknown)} not used by this version "
                              f"(docs/schema.md lists the keys); check the spelling")
     head = _Table(file, "[programme]", document.get("programme", {}))
     calendar = _Table(file, "[calendar]", document.get("calendar", {}))
     recommendations = _Table(file, "[recommendations]", document.get("recommendations", {}))
+    reporting_round = _Table(file, "[reporting]", document.get("reporting", {}))
     months = tuple(range(1, 13))
     year_start_month = calendar.get("year_start_month", int, choices=months)
     reporting = calendar.get("reporting", str, choices=tuple(REPORTING))
@@ -512,13 +523,30 @@ def read_programme(path: Path) -> Programme:
         phases=tuple(phases), agencies=tuple(agencies), countries=tuple(countries), results=tuple(results),
         milestones=tuple(milestones), recommendation_phases=recommendations.texts("phases", phase_codes),
         review=recommendations.get("review", str, ""), review_date=recommendations.get("review_date", dt.date, None),
-        dimensions=tuple(dimensions))
-    for table in (head, calendar, recommendations):
+        dimensions=tuple(dimensions), expected=_sheet_kinds(reporting_round, "expected"),
+        global_expected=_sheet_kinds(reporting_round, "global_expected"),
+        deadline_days=reporting_round.get("deadline_days", int, DEFAULT_DEADLINE_DAYS))
+    for table in (head, calendar, recommendations, reporting_round):
         table.done()
+    if programme.deadline_days < 0:
+        raise reporting_round.error(f"'deadline_days' is {programme.deadline_days}, expected 0 or more days after "
+                                    "the period's end")
     if programme.earliest_date > programme.start:
         raise calendar.error(f"'earliest_date' {programme.earliest_date} is after the first phase starts "
                              f"({programme.start})")
     return programme
+
+
+def _sheet_kinds(table: _Table, key: str) -> tuple[str, ...]:
+    """A list of sheet kinds (spec.Sheet.kind) of [reporting], each named once (default: DEFAULT_EXPECTED)."""
+    kinds = table.texts(key, DEFAULT_EXPECTED)
+    known = tuple(sheet.kind for sheet in spec.SHEETS)
+    for kind in kinds:
+        if kind not in known:
+            raise table.error(f"'{key}' names {kind!r}, expected sheet kinds among {', '.join(known)}")
+    if len(set(kinds)) != len(kinds):
+        raise table.error(f"'{key}' names a sheet kind twice: {list(kinds)}")
+    return kinds
 
 
 def from_warehouse(connection: Any) -> Programme:
@@ -527,7 +555,8 @@ def from_warehouse(connection: Any) -> Programme:
         return connection.execute(sql).fetchall()
 
     (code, title, short_title, board, donor, reporting_agency, year_start_month, reporting, _start, _end,
-     earliest, _latest, source, sha256, review, review_date) = rows("SELECT * FROM programme")[0]
+     earliest, _latest, source, sha256, review, review_date, deadline_days) = rows("SELECT * FROM programme")[0]
+    expected = rows("SELECT kind, scope FROM reporting_expected ORDER BY ordinal")
     return Programme(
         source=source, sha256=sha256, title=title, short_title=short_title, code=code or "", board=board,
         donor=donor or "", reporting_agency=reporting_agency, year_start_month=year_start_month, reporting=reporting,
@@ -546,7 +575,9 @@ def from_warehouse(connection: Any) -> Programme:
         recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")),
         review=review or "", review_date=review_date,
         dimensions=tuple(Dimension(c, n, tuple(categories)) for c, n, categories in rows(
-            "SELECT code, name, categories FROM dimensions ORDER BY ordinal")))
+            "SELECT code, name, categories FROM dimensions ORDER BY ordinal")),
+        expected=tuple(kind for kind, scope in expected if scope == "country"),
+        global_expected=tuple(kind for kind, scope in expected if scope == "global"), deadline_days=deadline_days)
 
 
 def check_built_with(built_with: Programme, chosen: Programme, database: Path | str) -> None:

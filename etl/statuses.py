@@ -1,5 +1,5 @@
 """The status vocabularies, as data: `data/reference/statuses.csv`, one line per status of each family
-(indicator, country, activity, milestone, recommendation, narrative): its rank (display order), its
+(indicator, country, activity, milestone, recommendation, narrative, submission): its rank (display order), its
 attention order (what needs the board's attention first), the label shown, colour and symbol, and for the
 judged families the threshold it takes (`at_least`).
 
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "statuses.csv"
-FAMILIES = ("indicator", "country", "result", "activity", "milestone", "recommendation", "narrative")
+FAMILIES = ("indicator", "country", "result", "activity", "milestone", "recommendation", "narrative",
+            "submission")
 
 
 @dataclass(frozen=True)

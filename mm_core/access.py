@@ -23,8 +23,14 @@ from etl.settings import positive_setting
 
 from .safety import SHORT_TEXT, markdown_literal
 
-VIEWER, EDITOR = "viewer", "editor"
-ROLES = (VIEWER, EDITOR)
+VIEWER, EDITOR, COUNTRY_OFFICE = "viewer", "editor", "country office"
+ROLES = (VIEWER, EDITOR, COUNTRY_OFFICE)
+GLOBAL = "GLOBAL"  # the global team, as a country office's `countries` names it (the workbooks' country GLOBAL)
+COUNTRY_CODE = re.compile(r"[A-Z]{3}")  # ISO 3166 alpha-3; whether it is one of the programme's: auth.py
+# Why a user cannot sign in, by what is wrong: the page says how many of each (their names go to the log).
+HASH_PROBLEMS = ("none given", "not a table", "not made by `python -m mm_dashboard.auth`")
+NO_COUNTRIES = "role \"country office\" without `countries`"
+BAD_COUNTRIES = "`countries` not a list of ISO3 codes or \"GLOBAL\""
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 260_000
 
@@ -68,14 +74,17 @@ LOCAL, USERS, OIDC, CLOSED = "local", "users", "oidc", "closed"
 KNOWN_SECTIONS = ("auth_users", "auth", "roles")
 SECTIONS_LISTED = 10  # unknown sections named on the page; the rest are counted
 HOW_TO_ADD_USERS = ("Add each user as `[auth_users.<name>]` with `password_hash = \"…\"` from "
-                    "`python -m mm_dashboard.auth 'their password'` and `role = \"editor\"` or `\"viewer\"`, "
-                    "or an `[auth]` section to sign in with your organisation's account.")
+                    "`python -m mm_dashboard.auth 'their password'` and `role = \"editor\"` or `\"viewer\"` "
+                    "(or `\"country office\"` with `countries = [\"<ISO3 code>\"]`), or an `[auth]` section to "
+                    "sign in with your organisation's account.")
 
 
 @dataclass(frozen=True)
 class User:
     password_hash: str
     role: str
+    countries: tuple[str, ...] = ()  # a country office's: ISO3 codes or GLOBAL; empty for the other roles
+    problem: str = ""  # why this user cannot sign in though the hash is usable (told once the password is right)
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,10 @@ def unspecified_address(address: Any) -> bool:
 
 
 def read_users(section: Any) -> tuple[dict[str, User], list[tuple[str, str]], list[str]]:
-    """The usable users of `[auth_users]`, the others with what is wrong with each, and what is wrong with
-    the section itself (Markdown)."""
+    """The users of `[auth_users]` with a usable hash, the unusable ones with what is wrong with each, and
+    what is wrong with the section itself (Markdown). A country office without a usable `countries` list is
+    in both: among the users with its `problem` (the sign-in page tells it once its password is right) and
+    among the unusable."""
     if not isinstance(section, Mapping):
         return {}, [], ["`auth_users` must hold one table per user, `[auth_users.<name>]`."]
     if not section:
@@ -122,8 +133,41 @@ def read_users(section: Any) -> tuple[dict[str, User], list[tuple[str, str]], li
             unusable.append((str(name), "not made by `python -m mm_dashboard.auth`"))
         else:
             role = entry.get("role") if entry.get("role") in ROLES else VIEWER
-            users[str(name)] = User(entry["password_hash"], role)
+            countries = office_countries(entry.get("countries")) if role == COUNTRY_OFFICE else ()
+            if countries is None:
+                why = NO_COUNTRIES if "countries" not in entry else BAD_COUNTRIES
+                unusable.append((str(name), why))
+                users[str(name)] = User(entry["password_hash"], role, (), problem=why)
+            else:
+                users[str(name)] = User(entry["password_hash"], role, countries)
     return users, unusable, []
+
+
+def office_countries(value: Any) -> tuple[str, ...] | None:
+    """A country office's `countries` (["<ISO3 code>"], ["GLOBAL"]) as upper-case codes; None unless it is a
+    non-empty list of ISO3-shaped codes or GLOBAL (whether each is one of the programme's is checked against the
+    warehouse when the user signs in: mm_dashboard/auth.py)."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+        return None
+    if not all(isinstance(code, str) for code in value):
+        return None
+    codes = tuple(dict.fromkeys(code.strip().upper() for code in value))
+    return codes if all(code == GLOBAL or COUNTRY_CODE.fullmatch(code) for code in codes) else None
+
+
+def oidc_country_offices(roles: Any) -> dict[str, tuple[str, ...] | None]:
+    """`[roles] country_offices = { "someone@org.int" = ["<ISO3 code>"] }`: e-mail (lower case) -> its
+    countries, None where the list is not usable (that user cannot sign in)."""
+    offices = roles.get("country_offices", {}) if isinstance(roles, Mapping) else {}
+    if not isinstance(offices, Mapping):
+        return {}
+    return {str(email).strip().lower(): office_countries(codes) for email, codes in offices.items()}
+
+
+def unknown_countries(countries: tuple[str, ...], programme_countries: Any) -> list[str]:
+    """The codes of a country office's list that are neither GLOBAL nor one of the programme's countries."""
+    known = set(programme_countries) | {GLOBAL}
+    return [code for code in countries if code not in known]
 
 
 def unknown_sections(secrets: Mapping[str, Any]) -> list[str]:

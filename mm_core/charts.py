@@ -18,7 +18,7 @@ import pandas as pd
 from etl import statuses
 from etl.reference import REFERENCE_DIR
 
-from . import formats, wording
+from . import formats, rounds, wording
 
 
 def tip(field: str, kind: str, title: str | None = None) -> alt.Tooltip:
@@ -40,6 +40,8 @@ ACTIVITY_STATUS_ORDER = list(statuses.names("activity"))
 ACTIVITY_STATUS_COLORS = [statuses.colours("activity")[s] for s in ACTIVITY_STATUS_ORDER]
 MILESTONE_STATUS_ORDER = list(statuses.names("milestone"))
 MILESTONE_STATUS_COLORS = [statuses.colours("milestone")[s] for s in MILESTONE_STATUS_ORDER]
+SUBMISSION_STATE_ORDER = list(statuses.names("submission"))
+SUBMISSION_STATE_COLORS = [statuses.colours("submission")[s] for s in SUBMISSION_STATE_ORDER]
 MONEY_ORDER = ["Budget", "Funds received", "Expenditure"]
 MONEY_AXIS_LABEL = formats.MONEY_AXIS_EXPRESSION
 MONEY_COLORS = ["#BBBBBB", "#56B4E9", "#0072B2"]
@@ -214,6 +216,33 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
         tooltip=["name:N", "milestone:N", "status:N", alt.Tooltip("due_date:N", title="Due"),
                  alt.Tooltip("achieved_date:N", title="Reached")])
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(text="symbol:N")
+    return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
+
+
+def round_tracker(tracker: pd.DataFrame) -> alt.LayerChart:
+    """A reporting round: countries × expected sheets (mm_core.rounds.tracker), each cell coloured by the state
+    of the newest submission covering it and marked with its symbol (so it reads without colour), with the
+    days late written beside the symbol where there are any."""
+    data = tracker[["country_name", "kind", "state", "submitted_at", "submitted_by", "days_late"]].copy()
+    data["sheet"] = [rounds.kind_title(kind) for kind in data["kind"]]
+    symbols = statuses.symbols("submission")
+    data["mark"] = [symbols.get(state, "") + (f" {int(days)} d" if pd.notna(days) and days else "")
+                    for state, days in zip(data["state"], data["days_late"])]
+    data["submitted_at"] = [formats.date_time(value) if pd.notna(value) else "" for value in data["submitted_at"]]
+    data["submitted_by"] = data["submitted_by"].fillna("").astype(str)
+    data["days_late"] = data["days_late"].astype("float64")
+    data = data.drop(columns=["kind"])
+    base = alt.Chart(data).encode(
+        x=alt.X("sheet:N", sort=list(dict.fromkeys(data["sheet"])), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=200)),
+        y=alt.Y("country_name:N", sort=list(dict.fromkeys(data["country_name"])), title=None, axis=NAMES_AXIS))
+    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+        color=alt.Color("state:N", scale=alt.Scale(domain=SUBMISSION_STATE_ORDER, range=SUBMISSION_STATE_COLORS),
+                        title="Submission", legend=alt.Legend(orient="bottom", direction="horizontal")),
+        tooltip=[alt.Tooltip("country_name:N", title="Country"), alt.Tooltip("sheet:N", title="Sheet"),
+                 alt.Tooltip("state:N", title="State"), alt.Tooltip("submitted_at:N", title="Submitted"),
+                 alt.Tooltip("submitted_by:N", title="By"), alt.Tooltip("days_late:Q", title="Days late")])
+    text = base.mark_text(fontSize=13, fontWeight="bold", color="#000000").encode(text="mark:N")
     return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
 
 

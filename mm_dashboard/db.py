@@ -10,6 +10,11 @@ file picked up as soon as the ETL swaps it in.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
 - The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
+- Which file: the Board's (etl.database_path()), or the preview built with pending submissions
+  (etl.records.preview_path()) for an editor who chose it (session state PREVIEW_CHOICE, the sidebar toggle
+  of dashboard.py). The role is checked here, by `may_preview` (set by auth.py, which this module cannot
+  import: auth reads the warehouse through it), not only by the widget: a session of anyone else, whatever its
+  state says, reads the Board's warehouse.
 """
 
 from __future__ import annotations
@@ -17,14 +22,18 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import duckdb
 import streamlit as st
 
-from etl import database_path
+from etl import database_path, records
 from etl.warehouse import Version, open_read_only, reading_warehouse, version_of
 
 _run = threading.local()
+PREVIEW_CHOICE = "preview_pending"  # session state: the editor's choice to read the preview warehouse
+may_preview: Callable[[], bool] = lambda: False  # whether this session's user may read it: auth.py sets it
 
 
 class DatabaseMissing(Exception):
@@ -44,9 +53,27 @@ class ProgrammeMismatch(DatabaseUnusable):
 class Snapshot:
     version: Version
     connection: duckdb.DuckDBPyConnection
+    preview: bool = False  # read from the preview warehouse (pending submissions included), not the Board's
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+def preview_available() -> bool:
+    """A preview warehouse exists beside the Board's."""
+    return records.preview_path(database_path()).exists()
+
+
+def reads_preview() -> bool:
+    """This session reads the preview: its user may (an editor), chose to, and a preview exists."""
+    return bool(st.session_state.get(PREVIEW_CHOICE)) and may_preview() and preview_available()
+
+
+def warehouse_path(preview: bool | None = None) -> Path:
+    """The file this session reads (`preview` None: as `reads_preview` decides): the preview for an editor who
+    chose it, else the Board's."""
+    preview = reads_preview() if preview is None else preview
+    return records.preview_path(database_path()) if preview else Path(database_path())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)  # the Board's and the preview, each across one reload
 def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
@@ -55,14 +82,15 @@ def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyCon
 
 
 def _open_snapshot() -> Snapshot:
-    path = database_path()
+    preview = reads_preview()
+    path = warehouse_path(preview)
     try:
         descriptor = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         raise DatabaseMissing(str(path)) from None
     try:
         version = version_of(os.fstat(descriptor))
-        return Snapshot(version, _attach(str(path), version, descriptor))
+        return Snapshot(version, _attach(str(path), version, descriptor), preview)
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:

@@ -172,7 +172,9 @@ def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, hei
     st.dataframe(frame, hide_index=True, width="stretch", column_config=labelled(frame, column_config),
                  height=height if height else "auto", placeholder=MISSING)
     # The CSV is made when the button is pressed, not on every run of the page.
-    st.download_button(f"Download {literal(name)} (CSV)", lambda: safe_csv(frame), file_name=f"{_slug(name)}.csv",
+    # a table of the preview says so in its file name (the page's banner does not travel with the file)
+    file_name = f"{'preview-' if reading_preview() else ''}{_slug(name)}.csv"
+    st.download_button(f"Download {literal(name)} (CSV)", lambda: safe_csv(frame), file_name=file_name,
                        mime="text/csv", key=f"download_{_slug(name)}", icon=":material/download:",
                        on_click="ignore")
 
@@ -294,10 +296,31 @@ def show_unexpected(error: Exception) -> None:
              "The data is unaffected. Try another filter; if it persists, the server log has the details.")
 
 
+PREVIEW_BANNER = "Preview: this includes submissions not yet approved — not the Board's figures"
+
+
+def reading_preview() -> bool:
+    """This run reads the preview warehouse (db.py decides, by the editor's choice and role)."""
+    try:
+        return db.snapshot().preview
+    except (db.DatabaseMissing, db.DatabaseUnusable):
+        return False
+
+
+def preview_banner() -> None:
+    """The warning every page carries while the preview warehouse is read (dashboard.py, above the page)."""
+    if reading_preview():
+        st.warning(PREVIEW_BANNER, icon=":material/preview:")
+
+
 def board_pack_files(period_option: str, country: str | None) -> list[tuple[str, bytes, str]]:
     """The board pack for the chosen period, built from this run's snapshot: (file name, bytes, mime) each, for the
-    workbook, the PDF and the slides."""
+    workbook, the PDF and the slides. Never from the preview: the pack is the Board's (the Overview offers no
+    button then)."""
     import tempfile
+
+    if reading_preview():
+        raise PermissionError("The board pack is made from the Board's warehouse only, not from the preview.")
 
     from reports import write_board_pack  # the report libraries load only when a pack is asked for
 

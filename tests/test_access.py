@@ -20,7 +20,7 @@ from mm_core.access import HOW_TO_ADD_USERS, listens_on_loopback, password_hash,
 from mm_core.safety import markdown_literal
 from mm_dashboard import auth
 
-from .helpers.pages import USERS, as_shown, sign_in
+from .helpers.pages import OFFICE_USERS, USERS, as_shown, sign_in
 from .helpers.paths import APP
 
 HOSTILE_NAME = "[click](http://evil.example)"
@@ -208,3 +208,106 @@ def test_an_editor_can_upload(app):
     test.switch_page("app_pages/upload.py").run()
     assert test.title[0].value == "Upload workbooks"
     assert test.get("file_uploader")
+
+
+# --- Country offices: a third role, for the countries the secrets file gives them -------------------------
+def office(countries=..., role: str = "country office") -> dict:
+    entry = {"password_hash": OFFICE_USERS["olga"]["password_hash"], "role": role}
+    if countries is not ...:
+        entry["countries"] = countries
+    return entry
+
+
+@pytest.mark.parametrize("countries, expected", [
+    (["MAR"], ("MAR",)), (["mar", " TUN "], ("MAR", "TUN")), (["GLOBAL"], ("GLOBAL",)), (["MAR", "MAR"], ("MAR",)),
+])
+def test_a_country_office_gets_its_countries_in_capitals(countries, expected):
+    users, unusable, problems = access.read_users({"olga": office(countries)})
+    assert users["olga"] == access.User(OFFICE_USERS["olga"]["password_hash"], "country office", expected)
+    assert unusable == [] and problems == []
+
+
+@pytest.mark.parametrize("countries, why", [
+    (..., access.NO_COUNTRIES), ([], access.BAD_COUNTRIES), ("MAR", access.BAD_COUNTRIES),
+    (["Morocco"], access.BAD_COUNTRIES), (["MA"], access.BAD_COUNTRIES), ([504], access.BAD_COUNTRIES),
+])
+def test_a_country_office_without_a_usable_countries_list_cannot_sign_in(countries, why):
+    users, unusable, _ = access.read_users({"olga": office(countries)})
+    assert unusable == [("olga", why)]
+    assert users["olga"].problem == why and users["olga"].countries == ()  # kept, to tell it after the password
+
+
+def test_countries_are_ignored_for_the_other_roles():
+    users, unusable, _ = access.read_users({"victor": office(["MAR"], role="viewer")})
+    assert users["victor"].countries == () and unusable == []
+
+
+def test_the_country_offices_of_an_organisation_sign_in_are_read_by_e_mail():
+    roles = {"editors": ["pmu@org.int"], "country_offices": {"Office.MAR@org.int": ["MAR"], "x@org.int": "MAR"}}
+    assert access.oidc_country_offices(roles) == {"office.mar@org.int": ("MAR",), "x@org.int": None}
+    assert access.oidc_country_offices({"country_offices": ["a@org.int"]}) == {}
+
+
+def test_a_country_office_sees_the_dashboard_with_its_countries_but_not_upload(app):
+    test = sign_in(app(OFFICE_USERS), "olga", "olga-secret")
+    assert test.metric and not test.error  # the overview, as a viewer sees it
+    assert "Signed in as **olga** (country office: MAR)" in test.sidebar.caption[-1].value
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        test.switch_page("app_pages/upload.py")
+
+
+def test_a_country_office_for_a_code_outside_the_programme_is_told_which_code(app):
+    users = {**USERS, "olga": office(["MAR", "FRA"])}
+    test = sign_in(app(users), "olga", "olga-secret")
+    assert [error.value for error in test.error] == [
+        "This account cannot be used: `countries` names FRA, which is not a country of the programme (BGD, ECU, "
+        "JAM, KGZ, MAR, MDA, SRB, TUN, or GLOBAL). Ask the Programme Management Unit to correct the sign-in "
+        "configuration."]
+    assert not test.metric and [t.label for t in test.text_input] == ["User name", "Password"]
+
+
+def test_a_country_office_without_countries_is_told_so_only_with_the_right_password(app):
+    users = {**USERS, "olga": office()}
+    test = sign_in(app(users), "olga", "wrong")
+    assert [error.value for error in test.error] == ["Unknown user name or wrong password."]
+    test = sign_in(test, "olga", "olga-secret")
+    assert [error.value for error in test.error] == [
+        'This account cannot be used: role "country office" without `countries`. Ask the Programme Management '
+        "Unit to correct the sign-in configuration."]
+    assert not test.metric
+
+
+def test_a_secrets_file_with_only_a_broken_country_office_lets_nobody_in(app):
+    test = app({"olga": office(["Morocco"])})
+    assert_closed(test, "Nobody can sign in: the secrets file defines no usable user and no `[auth]` section. 1 "
+                        "country-office user without a usable `countries` list, such as "
+                        "`countries = [\"<ISO3 code>\"]`, (`countries` not a list of ISO3 codes or \"GLOBAL\"; their names are in the server log).")
+
+
+def test_the_upload_page_itself_refuses_a_country_office(monkeypatch, sample_database, clear_streamlit_caches):
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
+    page = AppTest.from_file(str(Path(APP).parent / "app_pages" / "upload.py"), default_timeout=60)
+    page.secrets["auth_users"] = OFFICE_USERS
+    page.session_state["auth_user"], page.session_state["auth_role"] = "olga", "country office"
+    page.run()
+    assert "need the **editor** role" in page.error[0].value
+    assert not page.get("file_uploader")
+
+
+class SignedInWithOrganisation(dict):
+    is_logged_in = True
+
+
+@pytest.mark.parametrize("email, role, countries", [
+    ("pmu@org.int", "editor", ()), ("Office.MAR@org.int", "country office", ("MAR",)),
+    ("someone@org.int", "viewer", ()), ("france@org.int", None, ()), ("broken@org.int", None, ()),
+])
+def test_organisation_accounts_get_their_role_and_countries_from_the_roles_section(
+        monkeypatch, sample_database, clear_streamlit_caches, email, role, countries):
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
+    roles = {"editors": ["pmu@org.int"], "country_offices": {"office.mar@org.int": ["MAR"],
+                                                             "france@org.int": ["FRA"], "broken@org.int": []}}
+    monkeypatch.setattr(auth, "access", lambda: access.Access(access.OIDC, secrets={"auth": {}, "roles": roles}))
+    monkeypatch.setattr(auth.st, "user", SignedInWithOrganisation(email=email))
+    assert auth.current_role() == role
+    assert auth.current_countries() == countries

@@ -321,3 +321,25 @@ def test_results_against_resources_puts_each_output_on_a_row_of_its_own():
     assert sorted((r["label"], r["measure"], r["share"]) for r in rows(chart_spec) if "measure" in r) == [
         ("Output 1", "Budget spent", 0.5), ("Output 1", "Indicators on track", 0.6),
         ("Output 2", "Budget spent", 0.1), ("Output 2", "Indicators on track", 0.05)]
+
+
+def test_the_round_tracker_colours_each_expected_sheet_by_the_state_of_its_newest_submission():
+    tracker = pd.DataFrame({  # as mm_core.rounds.tracker gives it
+        "country": ["MAR", "MAR", "GLOBAL"], "country_name": ["Morocco", "Morocco", "Global level"],
+        "kind": ["results", "workplan", "results"], "state": ["returned", "not received", "approved"],
+        "submission": pd.array([3, None, 4], dtype="Int64"),
+        "submitted_at": pd.to_datetime(["2017-03-05T10:00:00Z", None, "2017-02-01T12:00:00Z"], utc=True),
+        "submitted_by": pd.array(["rabat@example.org", None, "pmu@example.org"], dtype="string"),
+        "days_late": pd.array([151, 151, None], dtype="Int64")})
+    chart_spec = spec(charts.round_tracker(tracker))
+    drawn = {(r["country_name"], r["sheet"]): (r["state"], r["mark"], r["submitted_by"]) for r in rows(chart_spec)}
+    assert drawn == {("Morocco", "Results matrix"): ("returned", "↩ 151 d", "rabat@example.org"),
+                     ("Morocco", "Work plan"): ("not received", "○ 151 d", ""),
+                     ("Global level", "Results matrix"): ("approved", "✓", "pmu@example.org")}
+    cells = chart_spec["layer"][0]["encoding"]
+    assert cells["color"]["scale"] == {
+        "domain": ["not received", "returned", "submitted", "under review", "approved", "replaced"],
+        "range": ["#BBBBBB", "#D55E00", "#56B4E9", "#F0E442", "#009E73", "#DDDDDD"]}  # statuses.csv, 'submission'
+    assert cells["y"]["sort"] == ["Morocco", "Global level"] and cells["x"]["sort"] == ["Results matrix", "Work plan"]
+    assert chart_spec["layer"][1]["encoding"]["text"]["field"] == "mark"  # the state reads without colour too
+    assert {r["submitted_at"] for r in rows(chart_spec)} == {"5 March 2017, 10:00", "", "1 February 2017, 12:00"}

@@ -15,8 +15,9 @@ from .helpers.pages import PAGES, as_shown
 TITLE = "Making Migration Work for Sustainable Development"
 BOARD = "Programme Steering Committee"
 QUARTER = "2021 Q3"
-EXAMPLE_PAGES = {**PAGES, "app_pages/overview.py": (TITLE, None),
-                 "app_pages/recommendations.py": ("Review recommendations", None)}
+TRACKER = "app_pages/round_tracker.py"  # follows its own round choice, not the sidebar's period: tested below
+EXAMPLE_PAGES = {**{page: shown for page, shown in PAGES.items() if page != TRACKER},
+                 "app_pages/overview.py": (TITLE, None), "app_pages/recommendations.py": ("Review recommendations", None)}
 
 
 def shown_text(app) -> str:
@@ -65,3 +66,12 @@ def test_the_board_pack_is_built_for_a_quarter_of_the_example(example_pack):
     assert not any("programme year" in cell.lower() for cell in cells)
     text = " ".join(page.extract_text() for page in PdfReader(pdf_path).pages)
     assert BOARD in text and QUARTER in text and TITLE in text
+
+
+def test_the_round_tracker_follows_the_example_quarters_and_countries(app_for, example_database):
+    app = app_for(example_database, page=TRACKER)
+    assert not app.exception and not app.error
+    assert app.selectbox(key="tracker_round").value == "2021 Q3"  # the last quarter ended by the as-of date
+    assert app.selectbox(key="tracker_round").options[:2] == ["2019 Q1", "2019 Q2"]
+    assert "Due 30 October 2021: 30 days after the period ends" in app.caption[0].value
+    assert next(m.value for m in app.metric if m.label == "Approved") == "0 / 48"  # 11 countries and GLOBAL × 4

@@ -92,7 +92,8 @@ def test_everyone_reads_the_same_vocabulary():
 
 @pytest.mark.parametrize("line, message", [
     ("colour,on track,1,,x,,,,", "statuses.csv › row 2 › column family: found 'colour', expected one of "
-                                  "indicator, country, result, activity, milestone, recommendation, narrative"),
+                                  "indicator, country, result, activity, milestone, recommendation, narrative, "
+                                  "submission"),
     ("indicator,on track,first,,x,,,,", "statuses.csv › row 2 › column rank: found 'first', expected a number"),
     ("indicator,on track,1,,x,,,ninety,", "statuses.csv › row 2 › column at_least: found 'ninety', expected a number"),
     ("indicator,,1,,x,,,,", "statuses.csv › row 2 › column status: found '', expected a status named once per family"),

@@ -19,6 +19,7 @@ PAGES = {  # page file -> (title, charts it draws on the sample)
     "app_pages/money.py": ("Money", 3),
     "app_pages/data_quality.py": ("Data quality", 0),
     "app_pages/recommendations.py": ("Mid-Term Review recommendations", 0),
+    "app_pages/round_tracker.py": ("Round tracker", 1),
 }
 USERS = {"alice": {"password_hash": password_hash("alice-secret", salt="a1"), "role": "editor"},
          "victor": {"password_hash": password_hash("victor-secret", salt="v1"), "role": "viewer"}}
@@ -55,3 +56,5 @@ def sign_in(app: AppTest, name: str, password: str) -> AppTest:
     app.text_input(key="login_name").input(name)
     app.text_input(key="login_password").input(password)
     return app.button[0].click().run()
+OFFICE_USERS = {**USERS, "olga": {"password_hash": password_hash("olga-secret", salt="o1"), "role": "country office",
+                                  "countries": ["MAR"]}}  # a country office for Morocco (a programme country)

@@ -34,10 +34,9 @@ pages = [
     st.Page("app_pages/round_tracker.py", title="Round tracker", icon=":material/assignment_turned_in:",
             url_path="rounds"),  # every role: a country office sees its own rows only
 ]
-# Merger: app_pages/submissions.py ("Submissions", "submissions") goes here, for EDITOR and COUNTRY_OFFICE.
 if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
-if role in (auth.EDITOR, getattr(access, "COUNTRY_OFFICE", "country office")):  # SEAM: the role comes with ROUNDS-ROLES
+if role in (auth.EDITOR, auth.COUNTRY_OFFICE):  # a country office submits for its own countries only
     pages.append(st.Page("app_pages/submissions.py", title="Submissions", icon=":material/inbox:",
                          url_path="submissions"))
 if role == auth.EDITOR:

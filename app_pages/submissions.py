@@ -12,11 +12,9 @@ from mm_core.safety import SHORT_TEXT, markdown_literal
 from mm_dashboard import auth, ui
 from mm_dashboard.data import load
 
-# SEAM (issue 16, ROUNDS-ROLES part): the country-office role and auth.current_countries() come with that part;
-# until it is merged nobody has the role and the fallbacks below are used.
-COUNTRY_OFFICE = getattr(access, "COUNTRY_OFFICE", "country office")
+COUNTRY_OFFICE = access.COUNTRY_OFFICE
 role = auth.current_role()
-countries = tuple(getattr(auth, "current_countries", lambda: ())())
+countries = auth.current_countries()
 actor = auth.current_user() or "local user"
 
 st.title("Submissions")

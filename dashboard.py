@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mm_core import access, upload_process
+from mm_core import upload_process
 from mm_core.safety import SHORT_TEXT, markdown_literal
 from mm_dashboard import auth, data, db, filters, ui
 

@@ -92,8 +92,9 @@ def submit_section() -> None:
     returned = returned[returned["state"].isin([submissions.RETURNED, *submissions.PENDING])]
     options = [None, *returned["id"].tolist()]
     names = dict(zip(returned["id"], returned["file_name"]))
-    replaces = st.selectbox("It answers", options, key="submission_replaces",
-                            format_func=lambda i: "no earlier submission" if i is None
+    answered = returned.loc[returned["state"] == submissions.RETURNED, "id"].tolist()  # a resubmission, by default
+    replaces = st.selectbox("It answers", options, index=options.index(answered[0]) if answered else 0,
+                            key="submission_replaces", format_func=lambda i: "no earlier submission" if i is None
                             else f"no. {i}: {ui.literal(names[i])}")
     if st.button("Submit", type="primary", disabled=bool(refusals), key="submission_submit"):
         try:

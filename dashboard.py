@@ -31,6 +31,7 @@ pages = [
     st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:",
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+    st.Page("app_pages/changes.py", title="What changed", icon=":material/difference:", url_path="changes"),
 ]
 if role == auth.EDITOR:  # viewers do not get the page at all (and the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))

@@ -233,6 +233,45 @@ def warehouse_of(load_id: str, database: Path | None = None) -> Path:
     return Path(build.kept_path)
 
 
+EXPORTED = "exported"
+BUILD_OBJECT = "build "  # an audit line's object for a build: 'build <load id>'
+LAST_EXPORTS = ("SELECT a.object, a.at FROM audit a JOIN builds b ON a.object = 'build ' || b.load_id "
+                "WHERE a.action = 'exported' AND b.kind = 'board' ORDER BY a.id DESC")
+
+
+def record_export(database: Path, load_id: str | None, actor: str, format_: str, file_name: str) -> None:
+    """The audit line of a pack (or another export) made from the warehouse at `database` whose build is
+    `load_id`: action 'exported', object 'build <load id>', detail its format and file name. Raises
+    RecordsFailed naming the records folder when they cannot be written."""
+    try:
+        with records.connect(database) as connection:
+            records.audit(connection, actor, EXPORTED, BUILD_OBJECT + (load_id or "unknown"),
+                          f"{format_}: {file_name}")
+    except (OSError, sqlite3.Error) as error:
+        raise RecordsFailed(f"the export of {file_name} could not be written in the records at "
+                            f"{records.records_dir(database)}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Export:
+    load_id: str
+    at: str
+
+
+def last_export(database: Path | None = None, *, other_than: str | None = None) -> Export | None:
+    """The newest export (a board pack) made from a board build, from a build other than `other_than` when
+    given; None when there is none."""
+    database = Path(database or database_path())
+    if not (records.records_dir(database) / records.LEDGER_NAME).is_file():
+        return None
+    with records.connect(database) as connection:
+        for object_, at in connection.execute(LAST_EXPORTS):
+            load_id = object_.removeprefix(BUILD_OBJECT)
+            if load_id != other_than:
+                return Export(load_id, at)
+    return None
+
+
 def history_table(database: Path | None = None) -> list[str]:
     """The builds recorded for `database`, newest first, as lines of a table for the command line (empty:
     none yet); the build the warehouse at `database` holds is marked '*'."""
@@ -252,5 +291,5 @@ def history_table(database: Path | None = None) -> list[str]:
     return lines + ["", "* the current warehouse"]
 
 
-__all__ = ["history_table", "BuildIdentity", "Build", "RecordsFailed", "HistoryError", "identity", "record_build", "builds",
+__all__ = ["history_table", "record_export", "last_export", "Export", "BuildIdentity", "Build", "RecordsFailed", "HistoryError", "identity", "record_build", "builds",
            "build_named", "warehouse_of", "current_load_id", "warehouse_settings", "keep_count", "NOW"]

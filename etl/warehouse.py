@@ -39,8 +39,8 @@ def open_two_read_only(before: Path | str, after: Path | str) -> duckdb.DuckDBPy
     may be both), to compare two builds in one query (etl/diff.py)."""
     connection = duckdb.connect(":memory:")
     try:
-        for name, path in ((BEFORE, before), (AFTER, after)):
-            connection.execute("ATTACH ? AS " + name + " (READ_ONLY)", [str(path)])
+        connection.execute("ATTACH ? AS " + BEFORE + " (READ_ONLY)", [str(before)])
+        connection.execute("ATTACH ? AS " + AFTER + " (READ_ONLY)", [str(after)])
         connection.execute("SET python_enable_replacements = false")
         return connection
     except BaseException:

@@ -13,8 +13,15 @@ from etl.diff import Changes, compare_builds
 
 from . import formats
 
+LOAD_ID = "SELECT value FROM settings WHERE name = 'load_id'"
 ONLY_ONE_BUILD = "Only one build so far: changes appear after the next load."
 NO_BUILD = "No build recorded yet: changes appear once the warehouse has been loaded twice."
+
+
+def load_id_of(cursor) -> str | None:
+    """The load id of the warehouse a cursor reads (None: built before load ids were recorded)."""
+    row = cursor.execute(LOAD_ID).fetchone()
+    return row[0] if row else None
 
 
 def builds(database: Path | None = None) -> pd.DataFrame:

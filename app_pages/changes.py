@@ -26,10 +26,10 @@ if pair.from_id is None:
 labels = dict(zip(builds["load_id"], builds["label"]))
 ids = list(builds["load_id"])
 left, right = st.columns(2)
-from_id = left.selectbox("From", ids, index=ids.index(pair.from_id), format_func=lambda i: ui.literal(labels[i]),
+from_id = left.selectbox("From", ids, index=ids.index(pair.from_id), format_func=labels.get,
                          key="changes_from", help="By default " + pair.reason)
 to_id = right.selectbox("To", ids, index=ids.index(pair.to_id) if pair.to_id in ids else 0,
-                        format_func=lambda i: ui.literal(labels[i]), key="changes_to",
+                        format_func=labels.get, key="changes_to",
                         help="By default the current warehouse")
 st.caption(f"From build {ui.literal(from_id)} to build {ui.literal(to_id)}.")
 

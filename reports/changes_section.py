@@ -25,7 +25,7 @@ USD = ("(USD)",)
 
 
 def section(since: SincePack) -> Section:
-    """The section: its sentence as the intro, a count per kind of change, then one table per kind."""
+    """The section: its sentence as the intro, a count per kind of change, then a table per kind that has any."""
     if since.changes is None:
         return Section(SHEET, TITLE, since.sentence, [Table("Changes by kind", pd.DataFrame({"change": [], "count": []}),
                                                             [Column("change", "Change", "label", 50),
@@ -34,9 +34,9 @@ def section(since: SincePack) -> Section:
     counts = pd.DataFrame({"change": [part.title for part in parts], "count": [len(part.frame) for part in parts]})
     tables = [Table("Changes by kind", counts, [Column("change", "Change", "label", 50),
                                                 Column("count", "Count", "int", 10)])]
-    for part in parts:
-        tables.append(Table(part.title, part.frame, [_column(name) for name in part.frame.columns],
-                            note="" if len(part.frame) else part.empty))
+    for part in parts:  # a kind with no change is said by its count of 0 alone
+        if len(part.frame):
+            tables.append(Table(part.title, part.frame, [_column(name) for name in part.frame.columns]))
     return Section(SHEET, TITLE, since.sentence, tables)
 
 

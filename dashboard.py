@@ -33,6 +33,7 @@ pages = [
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
     st.Page("app_pages/round_tracker.py", title="Round tracker", icon=":material/assignment_turned_in:",
             url_path="rounds"),  # every role: a country office sees its own rows only
+    st.Page("app_pages/changes.py", title="What changed", icon=":material/difference:", url_path="changes"),
 ]
 if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)
     pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from etl import statuses
-from mm_core import charts, metrics, queries, wording
+from mm_core import changes, charts, metrics, queries, wording
 from mm_dashboard import db, filters, ui
 from mm_dashboard.data import load, programme
 
@@ -93,10 +93,14 @@ elif st.button(f"Prepare the board pack for {ui.literal(st.session_state.get('ch
         st.session_state[pack_key] = ui.board_pack_files(st.session_state.get("chosen_period"), scope.country)
 if pack_key in st.session_state and not ui.reading_preview():
     files = st.session_state[pack_key]
+    load_id = load(changes.load_id_of)  # the build the pack was made from: this run's snapshot, as the pack
     columns = st.columns(len(files))
     for column, (name, data, mime) in zip(columns, files):
+        # the audit line 'exported' is written when a file is downloaded, not when the pack is prepared
         column.download_button(f"Download {ui.literal(name)}", data, file_name=name, mime=mime, key=f"download_{name}",
-                               icon=":material/download:")
+                               icon=":material/download:", on_click=ui.record_pack_download, args=(load_id, name))
+    if st.session_state.get(ui.EXPORT_PROBLEM):
+        st.error(ui.literal(st.session_state.pop(ui.EXPORT_PROBLEM)))
 else:
     st.caption(f"An Excel workbook, a PDF and slides of the period for the {ui.literal(the_programme.board)}, "
                "formatted for print and screen-share (also `python -m reports board-pack --period … --out …`).")

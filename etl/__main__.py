@@ -10,6 +10,8 @@ from pathlib import Path
 from . import database_path
 from .errors import EtlError
 from .export_iati import export_iati
+from .diff import compare_builds
+from .history import RecordsFailed, history_table
 from .load import LoadSummary, run_load
 from .reference import load_reference
 from .templates import kinds_for, write_template
@@ -50,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: that of the programme's reporting agency, programme.toml)")
     export.add_argument("--reporting-org-name", default=None, help="the publisher's name")
     _programme_option(export, reading=True)
+    history = commands.add_parser("history", help="list the warehouses built, newest first")
+    history.add_argument("--db", type=Path, default=None, help="database file whose records to read (default: "
+                                                                "$MM_DB_PATH or data/warehouse.duckdb)")
+    diff = commands.add_parser("diff", help="what changed between two builds")
+    diff.add_argument("--from", dest="from_id", required=True, help="a load id from `python -m etl history`, "
+                                                                      "or 'now' (the current warehouse)")
+    diff.add_argument("--to", dest="to_id", default="now", help="a load id, or 'now' (the default)")
+    diff.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
+                                                             "data/warehouse.duckdb)")
     return parser
 
 
@@ -79,6 +90,23 @@ def print_summary(summary: LoadSummary) -> None:
         print(f"  ... and {len(summary.warnings) - MAX_WARNINGS_SHOWN} more warnings")
 
 
+def print_history(database: Path) -> None:
+    rows = history_table(database)
+    if not rows:
+        print(f"No build recorded for {database} yet: `python -m etl load …` records each one.")
+        return
+    print("\n".join(rows))
+
+
+def print_changes(database: Path, from_id: str, to_id: str) -> None:
+    changes = compare_builds(from_id, to_id, database)
+    print(f"Changes from build {changes.from_id} to build {changes.to_id}")
+    for section in changes.sections():
+        print(f"\n{section.title}: {len(section.frame):,}")
+        if not section.frame.empty:
+            print(section.frame.to_string(index=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -97,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {result.path}: {result.activities} activities, {result.indicators} indicators, "
                   f"{result.periods} periods, {result.budgets} budgets, {result.transactions} transactions")
             return 0
+        if args.command == "history":
+            print_history(args.db or database_path())
+            return 0
+        if args.command == "diff":
+            print_changes(args.db or database_path(), args.from_id, args.to_id)
+            return 0
         progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
                            progress=progress, programme=args.programme)
@@ -104,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except EtlError as error:
         print(f"error: {error}", file=sys.stderr)
-        if args.command == "load":
+        if args.command == "load" and not isinstance(error, RecordsFailed):
             print("The previous database was left unchanged.", file=sys.stderr)
         return 1
 

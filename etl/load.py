@@ -27,7 +27,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import checks, guard, iati, origins, spec, statuses
+from . import checks, guard, history, iati, origins, spec, statuses
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .delivery_mapping import is_mapping_file
@@ -487,15 +487,18 @@ class Building:
         with writing(self.target.parent):
             return link_trajectories(self.connection)
 
-    def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
+    def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path],
+               build: history.BuildIdentity) -> None:
         with writing(self.target.parent):
-            self._finish(extracted, as_of, inputs)
+            self._finish(extracted, as_of, inputs, build)
 
-    def _finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path]) -> None:
+    def _finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path],
+                build: history.BuildIdentity) -> None:
         connection = self.connection
-        connection.execute("INSERT INTO settings VALUES ('as_of_date', ?), ('inputs', ?)",
-                           [as_of.isoformat() if as_of else None,
-                            json.dumps([str(path.resolve()) for path in inputs])])
+        # the file says which build it is (etl/history.py), before it is swapped in
+        _insert_rows(connection, "settings",
+                     [("as_of_date", as_of.isoformat() if as_of else None),
+                      ("inputs", json.dumps([str(path.resolve()) for path in inputs])), *build.settings_rows()])
         extracted.iati_data.flush()
         _write_log(connection, extracted)
         for view_file in VIEW_FILES:
@@ -587,27 +590,46 @@ def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[st
 
 
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
-             progress: Progress = lambda message: None, programme: Path | None = None) -> LoadSummary:
+             progress: Progress = lambda message: None, programme: Path | None = None, actor: str | None = None,
+             kind: str = "board", records_database: Path | None = None) -> LoadSummary:
     """Load `paths` (files or folders) into a new `database`, for the programme file `programme` (default:
     etl.programme.programme_path). Raises UnreadableFile, LoadFailed or ProgrammeError, and then the
-    previous database is untouched."""
+    previous database and the records are untouched.
+
+    The build is recorded (etl/history.py) as built by `actor` (default: records.system_user()), of `kind`
+    'board' or 'preview', in the records of `records_database` (default: `database` for a board build, the
+    configured board warehouse for a preview). When the records cannot be written after the swap, raises
+    history.RecordsFailed: the new warehouse is in place."""
+    if kind not in history.KINDS:
+        raise ValueError(f"kind is one of {', '.join(history.KINDS)}, not {kind!r}")
     reference = load_reference(programme=programme)
     files = input_files(paths)
     if not files:
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
-    with exclusive_load(database, progress), Building(database, reference, progress) as building:
-        extracted = extract_and_validate(files, reference, progress, building)
-        rejected = extracted.rejected()
-        if strict and rejected:
-            raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
-                             + rejected[0].problems[0].message)
-        building.finish(extracted, as_of, paths)
-    # The tables of the programme's template always; an indicator table and the IATI tables when something
-    # went into them.
+    records_database = records_database or history.records_database_for(database, kind)
+    with exclusive_load(database, progress):
+        with Building(database, reference, progress) as building:
+            extracted = extract_and_validate(files, reference, progress, building)
+            rejected = extracted.rejected()
+            if strict and rejected:
+                raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                                 + rejected[0].problems[0].message)
+            build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
+                                     records_database)
+            building.finish(extracted, as_of, paths, build)
+        summary = LoadSummary(database, extracted.summaries, _rows_by_table(extracted, reference), rejected,
+                              extracted.warnings)
+        history.record_build(database, build, files, summary.rows_loaded, summary.rows_rejected, records_database)
+    return summary
+
+
+def _rows_by_table(extracted: Extracted, reference: Reference) -> dict[str, int]:
+    """The tables of the programme's template always; an indicator table and the IATI tables when something
+    went into them."""
     rows_by_table = {r.sheet.table: r.accepted for r in extracted.validated.values()
                      if r.sheet in reference.sheets or r.accepted}
     rows_by_table.update({table: count for table, count in extracted.iati_data.rows_by_table.items() if count})
-    return LoadSummary(database, extracted.summaries, rows_by_table, rejected, extracted.warnings)
+    return rows_by_table
 
 
 __all__ = ["run_load", "LoadSummary", "UnreadableFile", "LoadFailed"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 CATALOG = "warehouse"
+BEFORE, AFTER = "before", "after"  # the catalogs of open_two_read_only
 # A file's version: (inode, modification time in ns, size). A load swaps in a new file, so a new inode.
 Version = tuple[int, int, int]
 
@@ -28,6 +29,20 @@ def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
     try:
         connection.execute("ATTACH ? AS " + CATALOG + " (READ_ONLY)", [str(path)])
         return reading_warehouse(connection)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def open_two_read_only(before: Path | str, after: Path | str) -> duckdb.DuckDBPyConnection:
+    """One in-memory connection with two warehouse files ATTACHed read-only as `before` and `after` (the same file
+    may be both), to compare two builds in one query (etl/diff.py)."""
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.execute("ATTACH ? AS " + BEFORE + " (READ_ONLY)", [str(before)])
+        connection.execute("ATTACH ? AS " + AFTER + " (READ_ONLY)", [str(after)])
+        connection.execute("SET python_enable_replacements = false")
+        return connection
     except BaseException:
         connection.close()
         raise

@@ -190,6 +190,10 @@ class Workspace:
         except BaseException:  # the page was left or rerun mid-load: the child was stopped
             placement.settle()
             raise
+        if "error" in answer and answer.get("loaded"):  # loaded, but the records could not be written
+            LOG.error("upload loaded, but: %s", answer["error"])
+            placement.commit()
+            raise UploadFailed(self.without_folders(answer["error"], database), loaded=True)
         if "error" in answer:
             LOG.warning("upload load refused the files: %s", answer["error"])  # with its paths
             placement.restore()

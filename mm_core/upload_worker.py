@@ -45,6 +45,7 @@ def main(argv: list[str]) -> int:
 
 def run(request: dict, progress) -> dict:
     from etl.errors import EtlError
+    from etl.history import RecordsFailed
     from mm_core import upload
 
     paths = [Path(path) for path in request["paths"]]
@@ -60,6 +61,8 @@ def run(request: dict, progress) -> dict:
             summary = upload.rebuild_with_uploads(paths, database, progress)
             result = {"rows_loaded": summary.rows_loaded, "files": len(summary.files),
                       "rows_rejected": summary.rows_rejected}
+    except RecordsFailed as error:  # the new warehouse is in place: only its history could not be written
+        return {"error": str(error), "loaded": True}
     except EtlError as error:
         return {"error": str(error)}
     return {"result": result, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,

@@ -11,12 +11,12 @@ import streamlit as st
 
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE, Programme, ProgrammeError, check_built_with, read_programme
 from etl.warehouse import Version
-from mm_core import cross_checks, queries, rounds
+from mm_core import changes, cross_checks, queries, rounds
 
 from . import db
 
 
-QUERY_MODULES = {module.__name__: module for module in (queries, cross_checks, rounds)}  # the query functions' homes
+QUERY_MODULES = {module.__name__: module for module in (queries, cross_checks, rounds, changes)}  # the query functions' homes
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -23,7 +23,7 @@ from mm_core import charts, formats, queries, wording
 from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
 
-from . import data, db, filters
+from . import auth, data, db, filters
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}
@@ -328,6 +328,21 @@ def board_pack_files(period_option: str, country: str | None) -> list[tuple[str,
     with tempfile.TemporaryDirectory() as folder:
         paths = write_board_pack(db.cursor(), period_option, Path(folder), country=country)
         return [(path.name, path.read_bytes(), mime[path.suffix]) for path in paths]
+
+
+EXPORT_PROBLEM = "board_pack_export_problem"  # session state: why a download could not be recorded
+
+
+def record_pack_download(load_id: str | None, file_name: str) -> None:
+    """The download button's on_click: the audit line of the pack's file given to the signed-in user (a problem
+    is kept for the page to show)."""
+    from reports import BoardPackError, record_export
+
+    try:
+        record_export(None, load_id, file_name, auth.current_user())
+    except BoardPackError as error:
+        LOG.error("the download of %s could not be recorded: %s", file_name, error)
+        st.session_state[EXPORT_PROBLEM] = message_for_page(error)
 
 
 def header(title: str, scope: queries.Scope, subtitle: str | None = None) -> None:

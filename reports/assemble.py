@@ -4,15 +4,20 @@ gather them; xlsx.py, pdf.py and slides.py write them)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
-from mm_core import formats, queries
+from etl import database_path
+from mm_core import changes, formats, queries
 
-from . import content, summary
+from . import changes_section, content, summary
 
 
-def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) -> content.BoardPack:
+def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str,
+            database: Path | None = None) -> content.BoardPack:
+    """The pack from the warehouse `cursor` reads, which is (a snapshot of) the file `database` (default: the
+    configured one), whose records say which build the previous pack was made from."""
     programme = queries.programme(cursor)
     periods = queries.periods(cursor).set_index("period")
     info = queries.data_info(cursor).iloc[0]
@@ -25,7 +30,9 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
     flash = content._flash_reports(cursor, scope, names)
     results = content._results_matrix(cursor, scope)
     countries = content._country_progress(cursor, scope, names, programme)
-    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame),
+    load_id = changes.load_id_of(cursor)
+    since = changes_section.section(changes.since_last_pack(Path(database or database_path()), load_id))
+    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame), since,
                 content._theory_of_change(cursor, scope, names), results, countries,
                 content._work_plan(cursor, scope, names, as_of),
                 content._finance(cursor, scope, names, money_year, programme),
@@ -36,4 +43,4 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str) ->
                              period_dates=period_dates, money_year=money_year,
                              country_name=names.get(scope.country) if scope.country else None, as_of=as_of,
                              generated_at=dt.datetime.now().replace(microsecond=0), cover_lines=cover_lines,
-                             sections=sections, briefs=briefs)
+                             sections=sections, briefs=briefs, load_id=load_id, changes=since)

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl import database_path, history, records
 from etl.programme import ProgrammeError, check_built_with, read_programme
 from etl.warehouse import open_read_only
 from mm_core import periods, queries
@@ -47,7 +48,8 @@ def open_database(database: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | None = None) -> content.BoardPack:
+def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | None = None,
+            database: Path | None = None) -> content.BoardPack:
     period_table = queries.periods(connection)
     half_year, programme_year = resolve_period(period, period_table)
     if country is not None:
@@ -55,7 +57,7 @@ def collect(connection: duckdb.DuckDBPyConnection, period: str, country: str | N
         if country not in names:
             raise BoardPackError(f"unknown country '{country}': choose from " + ", ".join(names))
     scope = queries.Scope(period=half_year, programme_year=programme_year, country=country)
-    return assemble.collect(connection, scope, period.strip())
+    return assemble.collect(connection, scope, period.strip(), database)
 
 
 def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, database: Path) -> None:
@@ -71,27 +73,49 @@ def check_programme(connection: duckdb.DuckDBPyConnection, programme: Path, data
 
 
 def build_board_pack(database: Path, period: str, out_dir: Path, *, country: str | None = None,
-                     programme: Path | None = None) -> tuple[Path, Path, Path]:
+                     programme: Path | None = None, actor: str | None = None) -> tuple[Path, Path, Path]:
     """Write <out_dir>/board-pack-<period>.xlsx, .pdf and .pptx (slides) for the period (e.g. '2016/17 H2' or
     'Year 2016/17'); returns the three paths. With `country` (an ISO-3 code or GLOBAL) the pack covers that country only. With
-    `programme` (a programme file) the warehouse must have been built with that file."""
+    `programme` (a programme file) the warehouse must have been built with that file. Each file is recorded as
+    exported by `actor` (default: records.system_user()) in the warehouse's audit trail."""
     connection = open_database(Path(database))
     try:
         if programme is not None:
             check_programme(connection, programme, Path(database))
-        return write_board_pack(connection, period, out_dir, country=country)
+        pack, paths = _write(connection, period, out_dir, country, Path(database))
     finally:
         connection.close()
+    for path in paths:
+        record_export(Path(database), pack.load_id, path.name, actor or records.system_user())
+    return paths
+
+
+def record_export(database: Path | None, load_id: str | None, file_name: str, actor: str) -> None:
+    """The audit line of a pack's file given to someone: 'exported', object 'build <load id>' (the warehouse it
+    was made from), detail its format and name. The command line writes it as it writes the files; the
+    dashboard when a file is downloaded (its button's on_click), not when the pack is prepared."""
+    try:
+        history.record_export(Path(database or database_path()), load_id, actor, Path(file_name).suffix.lstrip("."),
+                              file_name)
+    except history.RecordsFailed as error:
+        raise BoardPackError(f"the pack was written, but {error}") from None
 
 
 def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
-                     country: str | None = None) -> tuple[Path, Path, Path]:
-    """The same from an open connection (the dashboard passes its snapshot's cursor).
+                     country: str | None = None, database: Path | None = None) -> tuple[Path, Path, Path]:
+    """The same from an open connection (the dashboard passes its snapshot's cursor) to (a snapshot of) the
+    warehouse `database` (default: the configured one), whose records hold the packs made before. Records no
+    export: the caller does when the files are given to someone (record_export).
 
     The files are written under temporary names and then renamed into place together: on any failure
     no new file is left, and an older pack of the same name stays as it was.
     """
-    pack = collect(connection, period, country)
+    return _write(connection, period, out_dir, country, database)[1]
+
+
+def _write(connection: duckdb.DuckDBPyConnection, period: str, out_dir: Path, country: str | None,
+           database: Path | None) -> tuple[content.BoardPack, tuple[Path, Path, Path]]:
+    pack = collect(connection, period, country, database)
     out_dir = Path(out_dir)
     _make_folder(out_dir)
     stem = pack_name(period, country)
@@ -102,7 +126,7 @@ def write_board_pack(connection: duckdb.DuckDBPyConnection, period: str, out_dir
                           (paths[2], lambda path: slides.write_slides(pack, path))])
     except PublishError as error:
         raise BoardPackError(f"{error} (no file of the pack was written or replaced)") from error
-    return paths
+    return pack, paths
 
 
 def _make_folder(out_dir: Path) -> None:

@@ -91,6 +91,8 @@ class BoardPack:
     cover_lines: list[tuple[str, str]]
     sections: list[Section]
     briefs: list["Brief"] = field(default_factory=list)  # one per output and per country: the slides'
+    load_id: str | None = None  # the build of the warehouse it was made from (etl/history.py)
+    changes: Section | None = None  # "Changes since the last pack" (also in `sections`), for the slides
 
     @property
     def title(self) -> str:

@@ -18,7 +18,7 @@ from pptx.util import Emu, Inches, Pt
 from mm_core import formats
 from mm_core.safety import shorten
 
-from .content import BoardPack, Brief, Table
+from .content import BoardPack, Brief, Section, Table
 from .values import UNPRINTABLE, display_text
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -44,6 +44,7 @@ def slide_titles(pack: BoardPack) -> list[str]:
     """The titles of the slides `write_slides` makes, in order (the tests and the dashboard list them)."""
     summary = pack.sections[0]
     titles = [pack.heading, f"Key figures, {pack.scope.period}", "Key messages"]
+    titles += [pack.changes.title] if pack.changes else []
     titles += [_cut(brief.title, TITLE_CHARACTERS) for brief in pack.briefs]
     titles.append(summary.tables[summary.beside].title)  # the decisions, right after the key figures
     return titles
@@ -77,6 +78,9 @@ def write_slides(pack: BoardPack, path: Path) -> Path:
     messages = tables["Key messages"].frame
     _paragraphs(slide, [_cut(m, 300) for m in messages["message"]], Inches(1.2), Pt(16), bullets=True)
 
+    if pack.changes:
+        _changes(presentation.slides.add_slide(layout), next(titles), pack.changes)
+
     for brief in pack.briefs:
         _brief(presentation.slides.add_slide(layout), next(titles), brief)
 
@@ -91,6 +95,18 @@ def write_slides(pack: BoardPack, path: Path) -> Path:
         _caption(slide, decisions.note, MARGIN, HEIGHT - Inches(0.8), WIDTH - 2 * MARGIN, Pt(12))
     presentation.save(path)
     return path
+
+
+def _changes(slide, title: str, changes: Section) -> None:
+    """The sentence that says since which pack, and the count of each kind of change (the PDF and the workbook
+    list them)."""
+    _title(slide, title)
+    _caption(slide, _cut(changes.intro, 400), MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Pt(16))
+    counts = changes.tables[0]
+    if not counts.frame.empty:
+        _table(slide, counts, MARGIN, Inches(2.3), Inches(8), Pt(14))
+        _caption(slide, "Each change is listed in the PDF and the workbook.", MARGIN, HEIGHT - Inches(0.8),
+                 WIDTH - 2 * MARGIN, Pt(12))
 
 
 def _brief(slide, title: str, brief: Brief) -> None:

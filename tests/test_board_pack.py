@@ -22,9 +22,9 @@ from .helpers.pack import rows_of, table_below
 from .helpers.paths import SAMPLE_AS_OF
 from .helpers.rows import good_rows
 
-SHEETS = ["Cover", "Executive summary", "Theory of change", "Results matrix", "Country progress", "Work plan",
+SHEETS = ["Cover", "Executive summary", "Changes", "Theory of change", "Results matrix", "Country progress", "Work plan",
           "Activities", "Finance", "Recommendations", "Cross-checks", "Flash reports", "Data loaded", "Charts"]
-SECTIONS = ["Executive summary, 2014/15 H2", "Theory of change, 2014/15 H2", "Results matrix, 2014/15 H2",
+SECTIONS = ["Executive summary, 2014/15 H2", "Changes since the last pack", "Theory of change, 2014/15 H2", "Results matrix, 2014/15 H2",
             "Country progress, 2014/15 H2", "Work plan status", "Finance summary (USD)",
             "Mid-Term Review recommendations", "Cross-checks, 2014/15 H2", "Flash reports, 2014/15 H2",
             "Appendix: data loaded"]

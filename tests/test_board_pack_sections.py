@@ -179,12 +179,13 @@ def test_the_slides(pack, warehouse):
     titles = [slide.shapes[0].text_frame.text for slide in presentation.slides]
     outputs = list(queries.outputs(warehouse)["output_code"])
     countries = [name for (name,) in warehouse.execute("SELECT name FROM countries ORDER BY name").fetchall()]
-    assert len(titles) == 3 + len(outputs) + len(countries) + 1
-    assert titles[:3] == ["Global Project Board — board pack", f"Key figures, {PERIOD}", "Key messages"]
-    assert [t.split(" ")[1] for t in titles[3:3 + len(outputs)]] == outputs
-    assert titles[3 + len(outputs):-1] == countries
+    assert len(titles) == 4 + len(outputs) + len(countries) + 1
+    assert titles[:4] == ["Global Project Board — board pack", f"Key figures, {PERIOD}", "Key messages",
+                          "Changes since the last pack"]
+    assert [t.split(" ")[1] for t in titles[4:4 + len(outputs)]] == outputs
+    assert titles[4 + len(outputs):-1] == countries
     assert titles[-1] == f"Decisions needed from the Global Project Board, {PERIOD}"
-    for slide in list(presentation.slides)[3:-1]:  # each output and country: its chart and its status table
+    for slide in list(presentation.slides)[4:-1]:  # each output and country: its chart and its status table
         kinds = {shape.shape_type for shape in slide.shapes}
         assert {13, 19} <= kinds  # picture, table
 

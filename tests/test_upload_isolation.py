@@ -73,8 +73,10 @@ def built(tmp_path, monkeypatch) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file in a folder (hidden ones too) and a hash of its bytes."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    """Every file in a folder and its subfolders (the warehouse's records), hidden ones too, and a hash of its
+    bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
 
 
 def workbook(tmp_path: Path, name: str) -> Path:
@@ -476,3 +478,23 @@ def test_the_page_reports_a_workbook_that_crashes_the_reader_and_goes_on(sample_
     assert list(server_temp.iterdir()) == []
     app.switch_page("app_pages/overview.py").run()  # this process, the "server", goes on
     assert app.metric and not app.exception
+
+
+def test_an_upload_loaded_whose_records_cannot_be_written_keeps_the_inbox_and_says_so(
+        built, inbox, tmp_path, server_temp, monkeypatch):
+    blocked = tmp_path / "records-here"
+    blocked.write_text("a file where the records folder should be")
+    monkeypatch.setenv("MM_RECORDS_DIR", str(blocked))
+    uploaded = workbook(tmp_path, "SRB.xlsx").read_bytes()
+    before = sha256_of(built)
+    with upload_process.Workspace() as workspace:
+        path = workspace.add("SRB.xlsx", uploaded)
+        with pytest.raises(upload_process.UploadFailed, match="the new warehouse is in place") as raised:
+            workspace.load([path], database=built)
+    assert raised.value.loaded
+    assert sha256_of(built) != before  # the new warehouse is in place
+    assert snapshot(inbox) == {"SRB.xlsx": hashlib.sha256(uploaded).hexdigest()}  # and its inbox kept
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,55 @@
+"""What changed: any two builds of the warehouse compared (etl/diff.py through mm_core/changes.py). By default,
+the build the last board pack was made from, and the current warehouse."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from etl import database_path
+from etl.errors import EtlError
+from mm_core import changes
+from mm_dashboard import ui
+
+ui.require_scope()  # no warehouse: explained, and the page stops
+st.title("What changed")
+st.caption("Between two builds of the warehouse: indicators whose status changed, values restated for periods "
+           "already reported (and who submitted them), activities, money by line, new rejections")
+
+database = database_path()
+builds = changes.builds(database)
+pair = changes.default_pair(database)
+if pair.from_id is None:
+    ui.empty(pair.reason, "Each load is kept (`python -m etl history` lists them); choose two here once there are "
+             "two.")
+    st.stop()
+
+labels = dict(zip(builds["load_id"], builds["label"]))
+ids = list(builds["load_id"])
+left, right = st.columns(2)
+from_id = left.selectbox("From", ids, index=ids.index(pair.from_id), format_func=labels.get,
+                         key="changes_from", help="By default " + pair.reason)
+to_id = right.selectbox("To", ids, index=ids.index(pair.to_id) if pair.to_id in ids else 0,
+                        format_func=labels.get, key="changes_to",
+                        help="By default the current warehouse")
+st.caption(f"From build {ui.literal(from_id)} to build {ui.literal(to_id)}.")
+
+
+@st.cache_data(show_spinner="Comparing the two builds…", max_entries=8, ttl=300)
+def compare(from_id: str, to_id: str, database: str):
+    return changes.between(from_id, to_id, Path(database))
+
+
+try:
+    found = compare(from_id, to_id, str(database))
+except EtlError as error:
+    st.error(ui.message_for_page(error))
+    st.stop()
+
+if from_id == to_id:
+    st.info("The same build on both sides: nothing can have changed. Choose another build to compare with.")
+for section in found.sections():
+    st.subheader(f"{section.title} ({ui.count(len(section.frame))})")
+    if section.frame.empty:
+        st.caption(section.empty)
+    else:
+        ui.table(section.frame, section.title.lower())

@@ -31,18 +31,20 @@ pages = [
     st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:",
             url_path="recommendations"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:", url_path="data-quality"),
+]
+reporting = [  # the reporting rounds: every role sees the tracker and what changed; a country office sees its own rows
     st.Page("app_pages/round_tracker.py", title="Round tracker", icon=":material/assignment_turned_in:",
-            url_path="rounds"),  # every role: a country office sees its own rows only
+            url_path="rounds"),
     st.Page("app_pages/changes.py", title="What changed", icon=":material/difference:", url_path="changes"),
 ]
-if role == auth.EDITOR:  # viewers and country offices do not get the page at all (the page checks the role again)
-    pages.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
 if role in (auth.EDITOR, auth.COUNTRY_OFFICE):  # a country office submits for its own countries only
-    pages.append(st.Page("app_pages/submissions.py", title="Submissions", icon=":material/inbox:",
-                         url_path="submissions"))
-if role == auth.EDITOR:
-    pages.append(st.Page("app_pages/audit.py", title="Audit", icon=":material/history:", url_path="audit"))
-page = st.navigation(pages)
+    reporting.append(st.Page("app_pages/submissions.py", title="Submissions", icon=":material/inbox:",
+                             url_path="submissions"))
+if role == auth.EDITOR:  # viewers and country offices do not get these at all (the pages check the role again)
+    reporting.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
+    reporting.append(st.Page("app_pages/audit.py", title="Audit", icon=":material/history:", url_path="audit"))
+# Every page listed (expanded): Streamlit otherwise folds a long list behind "View more", hiding Submissions.
+page = st.navigation({"Programme": pages, "Reporting": reporting}, expanded=True)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
     countries = ", ".join(auth.current_countries())  # a country office's: codes checked against the programme's

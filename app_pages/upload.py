@@ -77,7 +77,8 @@ if st.button("Load into the warehouse", type="primary", key="upload_load",
     with st.status("Loading…", expanded=True) as status, upload_process.Workspace() as workspace:
         try:
             paths = [workspace.add(chosen.stored_name, chosen.content) for chosen in uploads]
-            summary = workspace.load(paths, progress=lambda message: st.write(markdown_literal(message)))
+            summary = workspace.load(paths, progress=lambda message: st.write(markdown_literal(message)),
+                                     actor=auth.current_user())
         except upload_process.UploadFailed as failure:
             status.update(label="The load's process failed after the new database was in place" if failure.loaded
                           else "Load failed — the previous database is unchanged", state="error")

@@ -310,14 +310,10 @@ def _build(inputs: list[Path], target: Path, actor: str, kind: str, progress: Pr
     _, as_of = upload.previous_load(database)
     try:
         with upload_process.Workspace() as workspace:
-            summary = workspace.build(inputs, target, as_of, actor, kind, progress)
+            workspace.build(inputs, target, as_of, actor, kind, progress)
     except upload_process.UploadFailed as failure:
         raise SubmissionError(f"The {'board' if kind == BOARD else 'preview'} warehouse could not be rebuilt, "
                               f"so nothing changed: {failure}") from None
-    if kind == PREVIEW:  # the board's rebuild is recorded by the approvals (and by run_load's history)
-        with records.connect(database) as connection:
-            records.audit(connection, actor, "previewed", target.name, f"{summary.files} files, "
-                          f"{summary.rows_loaded} rows loaded, {summary.rows_rejected} rejected")
 
 
 def _move(connection: sqlite3.Connection, identifier: int, state: str, actor: str, comment: str = "") -> None:
@@ -428,7 +424,8 @@ def listed(round: str | None = None, countries: tuple[str, ...] | None = None,
     frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     codes = frame["countries"].map(json.loads)
     if countries is not None:
-        frame = frame[codes.map(lambda found: bool(found) and set(found) <= set(countries))]
+        # a bool Series: an empty object one would be read as a list of column names (and select none)
+        frame = frame[codes.map(lambda found: bool(found) and set(found) <= set(countries)).astype(bool)]
         codes = codes[frame.index]
     frame["countries"] = codes.map(", ".join)
     frame["kinds"] = frame["kinds"].map(lambda kinds: ", ".join(json.loads(kinds)))

@@ -232,11 +232,12 @@ def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
     return summary
 
 
-def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda message: None) -> LoadSummary:
+def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda message: None,
+                         actor: str | None = None) -> LoadSummary:
     """Rebuild the warehouse from the uploads already in the inbox, the rest of the inbox and the last
-    load's files, keeping the last load's as-of date."""
+    load's files, keeping the last load's as-of date; recorded as built by `actor` (None: the system user)."""
     _, as_of = previous_load(database)
-    return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress)
+    return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress, actor=actor)
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

@@ -163,25 +163,26 @@ class Workspace:
         return decode_check(answer["result"], self.without_folders)
 
     def load(self, paths: list[Path], progress: Progress = lambda message: None,
-             database: Path | None = None) -> LoadResult:
-        """Put the uploads in the inbox (here, journaled), rebuild the warehouse in a child process, then
-        keep the inbox or put it back. Raises UploadFailed; then nothing was loaded."""
+             database: Path | None = None, actor: str | None = None) -> LoadResult:
+        """Put the uploads in the inbox (here, journaled), rebuild the warehouse in a child process (recorded as
+        built by `actor`), then keep the inbox or put it back. Raises UploadFailed; then nothing was loaded."""
         database = database or database_path()
         with contextlib.ExitStack() as stack:
             try:
                 stack.enter_context(inbox_turn(progress))
             except OSError as error:
                 raise _inbox_failed(paths, error) from None
-            return self._place_and_load(paths, progress, database)
+            return self._place_and_load(paths, progress, database, actor)
 
-    def _place_and_load(self, paths: list[Path], progress: Progress, database: Path) -> LoadResult:
+    def _place_and_load(self, paths: list[Path], progress: Progress, database: Path,
+                        actor: str | None = None) -> LoadResult:
         try:
             placement = upload.place_in_inbox(paths, database, journal=self.folder / JOURNAL)
         except OSError as error:  # the inbox cannot be written: it was put back as it was
             raise _inbox_failed(paths, error) from None
         try:
             answer = self._run("load", placement.placed, database,
-                               lambda message: progress(self.without_folders(message, database)))
+                               lambda message: progress(self.without_folders(message, database)), {"actor": actor})
         except ChildFailed as failure:
             if placement.settle():  # the child died just after swapping in the new database: it is loaded
                 raise failure.told("the new database had just been put in place, so the upload is loaded",

@@ -58,7 +58,7 @@ def run(request: dict, progress) -> dict:
             result = {"rows_loaded": summary.rows_loaded, "files": len(summary.files),
                       "rows_rejected": summary.rows_rejected}
         else:
-            summary = upload.rebuild_with_uploads(paths, database, progress)
+            summary = upload.rebuild_with_uploads(paths, database, progress, actor=request.get("actor"))
             result = {"rows_loaded": summary.rows_loaded, "files": len(summary.files),
                       "rows_rejected": summary.rows_rejected}
     except RecordsFailed as error:  # the new warehouse is in place: only its history could not be written
@@ -73,17 +73,11 @@ def build(paths: list[Path], database: Path, request: dict, progress):
     """A warehouse built from exactly these files (mm_core/submissions.py: the board's from its approved
     submissions, or a preview), as of the request's date, by the request's actor."""
     import datetime as dt
-    import inspect
 
     from etl.load import run_load
 
     as_of = dt.date.fromisoformat(request["as_of"]) if request.get("as_of") else None
-    # SEAM (issue 16, HISTORY part): run_load takes actor= and kind= once the history of builds is merged; until
-    # then they are not passed. The merger may drop this test and pass them always.
-    recorded = {"actor": request["actor"], "kind": request["kind"]}
-    if not {"actor", "kind"} <= set(inspect.signature(run_load).parameters):
-        recorded = {}
-    return run_load(paths, database, as_of=as_of, progress=progress, **recorded)
+    return run_load(paths, database, as_of=as_of, progress=progress, actor=request["actor"], kind=request["kind"])
 
 
 def _peak_address_space_mb() -> int | None:

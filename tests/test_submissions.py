@@ -46,9 +46,16 @@ def first_milestone_comment(database) -> str:
                                   "AND milestone = 'Government endorsement'").fetchone()[0]
 
 
+def settings(database) -> dict[str, str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return dict(connection.execute("SELECT name, value FROM settings").fetchall())
+
+
 def audit_actions(database) -> list[tuple[str, str, str]]:
+    """The audit trail, oldest first, less the base warehouse's build (made by the system user in the fixture)."""
     trail = submissions.audit_trail(database=database)
-    return list(trail[["actor", "action", "object"]].itertuples(index=False, name=None))[::-1]
+    return [entry for entry in list(trail[["actor", "action", "object"]].itertuples(index=False, name=None))[::-1]
+            if entry[0] != records.system_user()]
 
 
 def test_a_country_office_submits_its_own_file(board, tmp_path):
@@ -136,7 +143,8 @@ def test_return_resubmit_and_approve(board, tmp_path):
     assert [row[1:] for row in audit_actions(board)] == [
         ("submitted", f"submission {first.id}"), ("under review", f"submission {first.id}"),
         ("returned", f"submission {first.id}"), ("submitted", f"submission {second.id}"),
-        ("replaced", f"submission {first.id}"), ("approved", f"submission {second.id}")]
+        ("replaced", f"submission {first.id}"), ("loaded", f"build {settings['load_id']}"),  # the approval's rebuild
+        ("approved", f"submission {second.id}")]
     assert submissions.reviews(first.id, database=board)["state"].tolist() == ["under review", "returned", "replaced"]
     assert len(submissions.listed(database=board)) == 2  # nothing deleted
 
@@ -160,7 +168,8 @@ def test_the_preview_includes_pending_submissions_the_board_does_not(board, tmp_
     assert preview == records.preview_path(board)
     assert first_milestone_comment(preview) == NEW_COMMENT
     assert first_milestone_comment(board) != NEW_COMMENT
-    assert audit_actions(board)[-1] == ("pmu", "previewed", preview.name)
+    load_id = settings(preview)["load_id"]  # the preview's build, recorded by run_load in the board's records
+    assert audit_actions(board)[-1] == ("pmu", "previewed", f"build {load_id}")
 
 
 def test_a_newer_submission_supersedes_only_what_it_covers(board, tmp_path):
@@ -203,7 +212,15 @@ def test_the_audit_trail_filters(board, tmp_path):
     assert submissions.audit_trail(actor="pmu", database=board)["action"].tolist() == ["under review"]
     assert submissions.audit_trail(action="submitted", database=board)["actor"].tolist() == ["amina"]
     today = dt.datetime.now(dt.timezone.utc).date()
-    assert len(submissions.audit_trail(start=today, end=today, database=board)) == 2
+    assert len(submissions.audit_trail(start=today, end=today, database=board)) == 3  # with the base build's 'loaded'
     assert submissions.audit_trail(end=today - dt.timedelta(days=1), database=board).empty
-    assert submissions.audit_choices(database=board) == (["amina", "pmu"], ["submitted", "under review"])
+    assert submissions.audit_choices(database=board) == (sorted(["amina", "pmu", records.system_user()]),
+                                                         ["loaded", "submitted", "under review"])
     assert json.loads(json.dumps(submissions.problems(sent.id, database=board).values.tolist())) == []
+
+
+def test_a_country_office_with_nothing_sent_yet_gets_an_empty_list(tmp_path):
+    """Filtering no submission by country leaves every column (an empty filter once selected none, and the
+    Submissions page failed for every country office on its first visit)."""
+    listed = submissions.listed(ROUND, ("MAR",), database=tmp_path / "warehouse.duckdb")
+    assert listed.empty and list(listed.columns) == submissions.SUBMISSION_COLUMNS

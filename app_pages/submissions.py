@@ -47,7 +47,7 @@ def show_comments(row) -> None:
     if not on_rows.empty:
         ui.table(on_rows, f"row comments {row.id}",
                  column_config={"sheet": "Sheet", "row": "Row", "column": "Column", "comment": "Comment",
-                                "actor": "By", "at": "At"})
+                                "actor": "By", "at": "At (UTC)"})
 
 
 def title_of(row) -> str:
@@ -140,13 +140,14 @@ def review_section() -> None:
     if every.empty:
         ui.empty("Nothing received for this round", "Country offices' files will be listed here.")
     else:
-        ui.table(every, "submissions", column_config={"file_name": "File", "state": "State", "replaces": "Replaces"})
+        ui.table(every, "submissions", column_config={"file_name": "File", "state": "State", "replaces": "Replaces",
+                                                      "submitted_at": "Submitted (UTC)", "reviewed_at": "Reviewed (UTC)"})
 
 
 def review_one(row) -> None:
     identifier = int(row.id)
     st.caption(f"{row.rows_loaded:,} rows would load, {row.rows_rejected:,} rejected; "
-               f"{markdown_literal(row.kinds)}; received {markdown_literal(row.submitted_at)}.")
+               f"{markdown_literal(row.kinds)}; received {ui.date_time(row.submitted_at)} (UTC).")
     found = submissions.problems(identifier)
     if not found.empty:
         ui.table(found, f"problems {identifier}", column_config={"found": "Found", "expected": "Expected"})

@@ -429,7 +429,7 @@ def listed(round: str | None = None, countries: tuple[str, ...] | None = None,
         codes = codes[frame.index]
     frame["countries"] = codes.map(", ".join)
     frame["kinds"] = frame["kinds"].map(lambda kinds: ", ".join(json.loads(kinds)))
-    return frame.reset_index(drop=True)
+    return _times(frame, "submitted_at", "reviewed_at").reset_index(drop=True)
 
 
 def queue(round: str | None = None, database: Path | None = None) -> pd.DataFrame:
@@ -444,7 +444,7 @@ def row_comments(identifier: int, database: Path | None = None) -> pd.DataFrame:
         rows = [dict(row) for row in connection.execute(
             "SELECT sheet, row, column_name AS column, comment, actor, at FROM row_comments WHERE submission = ? "
             "ORDER BY sheet, row, id", [identifier])]
-    return pd.DataFrame(rows, columns=["sheet", "row", "column", "comment", "actor", "at"])
+    return _times(pd.DataFrame(rows, columns=["sheet", "row", "column", "comment", "actor", "at"]), "at")
 
 
 def problems(identifier: int, database: Path | None = None) -> pd.DataFrame:
@@ -468,6 +468,14 @@ ORDER BY id DESC
 """
 
 
+def _times(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The records' ISO 8601 UTC texts as times (UTC, without a zone), so that a page writes them the way it
+    writes every time (formats.DATE_TIME_COLUMN_FORMAT)."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
+    return frame
+
+
 def audit_trail(actor: str | None = None, action: str | None = None, start: dt.date | None = None,
                 end: dt.date | None = None, database: Path | None = None) -> pd.DataFrame:
     """The audit trail, newest first: by one actor, of one action, between two dates (both included)."""
@@ -476,7 +484,7 @@ def audit_trail(actor: str | None = None, action: str | None = None, start: dt.d
     with records.connect(database) as connection:
         rows = [dict(row) for row in connection.execute(
             AUDIT, [actor, actor, action, action, since, since, before, before])]
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return _times(pd.DataFrame(rows, columns=AUDIT_COLUMNS), "at")
 
 
 def audit_choices(database: Path | None = None) -> tuple[list[str], list[str]]:

@@ -101,3 +101,27 @@ def test_the_audit_page_lists_and_filters(board, tmp_path):
     assert trail[2][:2] == [records.system_user(), "loaded"]  # the fixture's build of the board's warehouse
     app.selectbox(key="audit_actor").select("amina").run()
     assert app.dataframe[0].value["action"].tolist() == ["submitted"]
+
+
+def test_a_country_office_sees_its_own_submissions_and_the_reviewers_comments(board, tmp_path):
+    """Signed in as a country office (MAR): only its own submissions, the one returned opened with the file and
+    row comments, and no reviewer's buttons."""
+    from .helpers.pages import OFFICE_USERS, sign_in
+
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.secrets["auth_users"] = OFFICE_USERS
+    app = sign_in(app.run(), "olga", "olga-secret")
+    app.switch_page("app_pages/submissions.py").run()
+    assert not app.exception and not app.error
+    assert [subheader.value for subheader in app.subheader] == ["Send files for this round", "Your submissions"]
+    assert "Nothing sent for this round yet" in " ".join(element.value for element in app.info)
+
+    sent = sent_by_morocco(board, tmp_path)
+    submissions.return_submission(sent.id, "pmu", "Totals do not add up.", [("Expenditure", 3, "Spent", "Too high")])
+    app.switch_page("app_pages/submissions.py").run()
+    assert not app.exception and not app.error
+    assert f"**pmu:** {markdown_literal('Totals do not add up.')}" in [element.value for element in app.markdown]
+    on_rows = next(frame.value for frame in app.dataframe if "comment" in frame.value.columns)
+    assert on_rows[["sheet", "row", "column", "comment", "actor"]].values.tolist() == [
+        ["Expenditure", 3, "Spent", "Too high", "pmu"]]
+    assert not [button for button in app.button if button.label in ("Return", "Approve", "Start review")]

@@ -15,10 +15,10 @@ if auth.current_role() != auth.EDITOR:
 
 actors, actions = submissions.audit_choices()
 columns = st.columns(3)
-actor = columns[0].selectbox("Who", [None, *actors], format_func=lambda a: "everyone" if a is None else ui.literal(a),
+actor = columns[0].selectbox("Who", [None, *actors], format_func=lambda a: "everyone" if a is None else a,  # options shown as typed
                              key="audit_actor")
 action = columns[1].selectbox("What", [None, *actions], key="audit_action",
-                              format_func=lambda a: "every action" if a is None else ui.literal(a))
+                              format_func=lambda a: "every action" if a is None else a)
 today = dt.datetime.now(dt.timezone.utc).date()
 dates = columns[2].date_input("When (UTC)", (today - dt.timedelta(days=90), today), key="audit_dates")
 start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)

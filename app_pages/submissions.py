@@ -36,7 +36,7 @@ NOTICE = "submission_notice"  # what the last action did, shown after the page r
 if NOTICE in st.session_state:
     st.success(markdown_literal(st.session_state.pop(NOTICE)))
 chosen_round = st.selectbox("Reporting round", labels, index=labels.index(current) if current in labels else 0,
-                            format_func=ui.literal, key="submission_round")
+                            key="submission_round")
 
 
 def show_comments(row) -> None:
@@ -95,7 +95,7 @@ def submit_section() -> None:
     answered = returned.loc[returned["state"] == submissions.RETURNED, "id"].tolist()  # a resubmission, by default
     replaces = st.selectbox("It answers", options, index=options.index(answered[0]) if answered else 0,
                             key="submission_replaces", format_func=lambda i: "no earlier submission" if i is None
-                            else f"no. {i}: {ui.literal(names[i])}")
+                            else f"no. {i}: {names[i]}")  # a selectbox shows its options as typed
     if st.button("Submit", type="primary", disabled=bool(refusals), key="submission_submit"):
         try:
             sent = submissions.submit(uploads, chosen_round, actor, allowed, replaces=replaces)
@@ -172,6 +172,9 @@ def review_one(row) -> None:
             with st.status("Rebuilding the board's warehouse…", expanded=True) as status:
                 try:
                     submissions.approve([identifier], actor, lambda message: st.write(markdown_literal(message)))
+                except submissions.ApprovedButIncomplete:
+                    status.update(label="Approved, but the rebuild did not finish cleanly", state="error")
+                    raise
                 except submissions.SubmissionError:
                     status.update(label="Not approved — the board's warehouse is unchanged", state="error")
                     raise

@@ -40,15 +40,18 @@ WHERE a.status IS DISTINCT FROM b.status
 ORDER BY "Indicator", "Country"
 """
 
-# (b) Baseline, target or actual of a period row the `before` build had, given there and different now.
+# (b) Baseline, target or actual of a period row the `before` build had, given there and different now: changed,
+# or gone (its row is no longer in the warehouse: 'Now' is empty, the file and row are the ones it came from).
 RESTATED = """
 WITH pairs AS (
-    SELECT a.indicator_code, a.country, a.period, p.period_start, a.source_file, a.source_sheet, a.source_row,
+    SELECT indicator_code, country, period, p.period_start, coalesce(a.source_file, b.source_file) AS source_file,
+           coalesce(a.source_sheet, b.source_sheet) AS source_sheet,
+           coalesce(a.source_row, b.source_row) AS source_row,
            [('baseline', b.baseline, a.baseline), ('target', b.target, a.target),
             ('actual', b.actual, a.actual)] AS fields
     FROM before.results b
-    JOIN after.results a USING (indicator_code, country, period)
-    JOIN after.periods p USING (period)
+    LEFT JOIN after.results a USING (indicator_code, country, period)
+    JOIN before.periods p USING (period)
 ), unnested AS (
     SELECT * EXCLUDE (fields), unnest(fields) AS field FROM pairs
 )

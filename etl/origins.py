@@ -21,10 +21,7 @@ from .parse import country_parser
 from .reference import Reference
 
 KIND_OF_TABLE = {sheet.table: sheet.kind for sheet in spec.ALL_SHEETS}
-# The sheets whose rows name a programme country (or GLOBAL); the others (recommendations, another
-# organisation's indicator table, whose country is free text) are for no country.
-COUNTRY_SHEETS = tuple(sheet for sheet in spec.ALL_SHEETS
-                       if any(column.key == "country" and column.kind == spec.COUNTRY for column in sheet.columns))
+COUNTRY_SHEETS = spec.COUNTRY_SHEETS
 
 
 @dataclass(frozen=True)

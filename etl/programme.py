@@ -540,10 +540,12 @@ def read_programme(path: Path) -> Programme:
 def _sheet_kinds(table: _Table, key: str) -> tuple[str, ...]:
     """A list of sheet kinds (spec.Sheet.kind) of [reporting], each named once (default: DEFAULT_EXPECTED)."""
     kinds = table.texts(key, DEFAULT_EXPECTED)
-    known = tuple(sheet.kind for sheet in spec.SHEETS)
+    # only sheets whose rows name a country: a round tracks each country's (or the global level's) sheets
+    known = tuple(sheet.kind for sheet in spec.SHEETS if sheet in spec.COUNTRY_SHEETS)
     for kind in kinds:
         if kind not in known:
-            raise table.error(f"'{key}' names {kind!r}, expected sheet kinds among {', '.join(known)}")
+            raise table.error(f"'{key}' names {kind!r}, expected sheet kinds among {', '.join(known)} (the sheets "
+                              "whose rows name a country)")
     if len(set(kinds)) != len(kinds):
         raise table.error(f"'{key}' names a sheet kind twice: {list(kinds)}")
     return kinds

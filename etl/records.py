@@ -15,6 +15,7 @@ This module is the one place that opens the records.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import getpass
 import os
 import sqlite3
@@ -81,6 +82,22 @@ def connect(database: Path | None = None) -> Iterator[sqlite3.Connection]:
         connection.executescript(SCHEMA.read_text(encoding="utf-8"))
         with connection:  # commit or roll back
             yield connection
+
+
+@contextmanager
+def exclusive(database: Path | None = None) -> Iterator[None]:
+    """Held by whatever changes a submission's state or rebuilds from the submissions (approve, return, start a
+    review, submit an answer, build the preview), for the whole of it: the states it checked are still true when
+    it writes them, and the inputs it chose are those of the build that lands. Others wait (an approval's rebuild
+    takes about a minute at most)."""
+    folder = records_dir(database)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "rounds.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def audit(connection: sqlite3.Connection, actor: str, action: str, object_: str, detail: str = "") -> None:

@@ -312,3 +312,8 @@ def sheet_for_title(title: str) -> Sheet | None:
     """The sheet spec whose workbook sheet name matches `title` (case and spaces ignored)."""
     wanted = " ".join(title.split()).casefold()
     return next((s for s in ALL_SHEETS if s.title.casefold() == wanted), None)
+# The sheets whose rows name a programme country (or GLOBAL); the others (recommendations, another
+# organisation's indicator table, whose country is free text) are for no country: a country office may submit
+# only these, and a reporting round expects only these ([reporting] in the programme file).
+COUNTRY_SHEETS = tuple(sheet for sheet in ALL_SHEETS
+                       if any(column.key == "country" and column.kind == COUNTRY for column in sheet.columns))

@@ -61,7 +61,7 @@ def default_pair(database: Path | None = None) -> Pair:
     current = choices.loc[choices["current"], "load_id"]
     to_id = current.iloc[0] if not current.empty else None
     comparable = set(choices["load_id"])
-    export = history.last_export(database)
+    export = history.last_export(database, other_than=to_id)  # as the pack's section: a pack of another build
     if export is not None and export.load_id in comparable:
         return Pair(export.load_id, to_id, f"the build the last board pack was made from ({export.at})")
     earlier = choices[(choices["kind"] == "board") & ~choices["current"]]

@@ -34,7 +34,7 @@ from typing import Callable, Iterable
 import duckdb
 import pandas as pd
 
-from etl import database_path, origins, records
+from etl import database_path, history, origins, records
 from etl.files import input_files
 from etl.warehouse import open_read_only
 
@@ -58,6 +58,11 @@ Progress = Callable[[str], None]
 
 class SubmissionError(Exception):
     """A submission, review or approval refused: str() is the message for the user. Nothing was changed."""
+
+
+class ApprovedButIncomplete(SubmissionError):
+    """The approval took effect (the board's warehouse holds the submissions, and they are approved), but the
+    rebuild's process failed after the swap: said to the user, unlike a refusal."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,10 @@ def submit(uploads: list[upload.Upload], round: str, actor: str, countries_allow
     refusals = [reason for chosen in uploads for reason in refused(check, chosen.stored_name, countries_allowed)]
     if refusals:
         raise SubmissionError("Nothing was submitted. " + " ".join(refusals))
-    return _store(uploads, check, round, actor, database, replaces)
+    with records.exclusive(database):  # the submission it answers is still pending or returned when it is stored
+        if replaces is not None:
+            _may_replace(replaces, countries_allowed, database)
+        return _store(uploads, check, round, actor, database, replaces)
 
 
 def refused(check: upload.Check, file: str, countries_allowed: tuple[str, ...] | None) -> list[str]:
@@ -218,7 +226,7 @@ def _may_replace(replaced: int, countries_allowed: tuple[str, ...] | None, datab
     if REPLACED not in TRANSITIONS[earlier.state]:
         raise SubmissionError(f"Submission {replaced} is {earlier.state}: only a returned or pending submission "
                               "can be replaced.")
-    if countries_allowed is not None and not set(earlier.countries) <= set(countries_allowed):
+    if countries_allowed is not None and not (earlier.countries and set(earlier.countries) <= set(countries_allowed)):
         raise SubmissionError(f"Submission {replaced} is for {', '.join(earlier.countries) or 'no country'}; "
                               f"you may replace submissions for {', '.join(countries_allowed)} only.")
 
@@ -227,7 +235,7 @@ def _may_replace(replaced: int, countries_allowed: tuple[str, ...] | None, datab
 
 def start_review(identifier: int, actor: str, database: Path | None = None) -> Submission:
     """A reviewer takes up a submitted file: 'submitted' → 'under review'."""
-    with records.connect(database) as connection:
+    with records.exclusive(database), records.connect(database) as connection:
         _move(connection, identifier, UNDER_REVIEW, actor)
         return _get(connection, identifier)
 
@@ -241,7 +249,7 @@ def return_submission(identifier: int, actor: str, comment: str,
     on_rows = _row_comments(row_comments)
     if not comment and not on_rows:
         raise SubmissionError("Say why the file is returned: a comment on the file or on a row.")
-    with records.connect(database) as connection:
+    with records.exclusive(database), records.connect(database) as connection:
         _move(connection, identifier, RETURNED, actor, comment)
         connection.executemany(
             "INSERT INTO row_comments (submission, sheet, row, column_name, comment, actor, at) "
@@ -282,14 +290,28 @@ def approve(identifiers: Iterable[int], actor: str, progress: Progress = lambda 
     identifiers = list(dict.fromkeys(identifiers))
     if not identifiers:
         raise SubmissionError("No submission to approve.")
-    with records.connect(database) as connection:
-        for identifier in identifiers:
-            _allowed(_get(connection, identifier), APPROVED)
-    _build(board_inputs(database, including=identifiers), database, actor, BOARD, progress, database)
-    with records.connect(database) as connection:
-        for identifier in identifiers:
-            _move(connection, identifier, APPROVED, actor)
-        return [_get(connection, identifier) for identifier in identifiers]
+    with records.exclusive(database):  # no other approval, return or replacement until the states are written
+        with records.connect(database) as connection:
+            for identifier in identifiers:
+                _allowed(_get(connection, identifier), APPROVED)
+        before = history.current_load_id(database)
+        failure = None
+        try:
+            _build(board_inputs(database, including=identifiers), database, actor, BOARD, progress, database)
+        except SubmissionError as error:
+            if history.current_load_id(database) == before:  # nothing landed: nothing changes
+                raise
+            failure = error  # the new warehouse is in place (its process failed after the swap): it holds them
+        with records.connect(database) as connection:
+            for identifier in identifiers:
+                _move(connection, identifier, APPROVED, actor)
+            approved = [_get(connection, identifier) for identifier in identifiers]
+    if failure is not None:
+        raise ApprovedButIncomplete(
+            f"Submission(s) {', '.join(map(str, identifiers))} are approved: the board's warehouse was rebuilt with "
+            f"them, but the rebuild's process did not finish cleanly ({failure}). Check the build's line in "
+            "`python -m etl history`.")
+    return approved
 
 
 def build_preview(actor: str, progress: Progress = lambda message: None, database: Path | None = None) -> Path:
@@ -297,10 +319,11 @@ def build_preview(actor: str, progress: Progress = lambda message: None, databas
     submissions, superseding as board_inputs does. Returns its path. Raises SubmissionError."""
     database = Path(database or database_path())
     target = records.preview_path(database)
-    with records.connect(database) as connection:
-        pending = [row["id"] for row in connection.execute(
-            "SELECT id FROM submissions WHERE state IN (?, ?)", PENDING)]
-    _build(board_inputs(database, including=pending), target, actor, PREVIEW, progress, database)
+    with records.exclusive(database):
+        with records.connect(database) as connection:
+            pending = [row["id"] for row in connection.execute(
+                "SELECT id FROM submissions WHERE state IN (?, ?)", PENDING)]
+        _build(board_inputs(database, including=pending), target, actor, PREVIEW, progress, database)
     return target
 
 
@@ -318,8 +341,12 @@ def _build(inputs: list[Path], target: Path, actor: str, kind: str, progress: Pr
 
 def _move(connection: sqlite3.Connection, identifier: int, state: str, actor: str, comment: str = "") -> None:
     """One change of state, allowed from the current one, with its reviews row and audit row."""
-    _allowed(_get(connection, identifier), state)
-    connection.execute("UPDATE submissions SET state = ? WHERE id = ?", [state, identifier])
+    current = _get(connection, identifier)
+    _allowed(current, state)
+    changed = connection.execute("UPDATE submissions SET state = ? WHERE id = ? AND state = ?",
+                                 [state, identifier, current.state]).rowcount
+    if changed != 1:  # another process moved it between the read and the write
+        raise SubmissionError(f"Submission {identifier} changed state meanwhile; look again before acting on it.")
     connection.execute("INSERT INTO reviews (submission, at, actor, state, comment) VALUES (?, ?, ?, ?, ?)",
                        [identifier, records.now(), actor, state, comment])
     records.audit(connection, actor, state, f"submission {identifier}", comment)

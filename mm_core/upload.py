@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import REPOSITORY, database_path
+from etl import REPOSITORY, database_path, records
 from etl.errors import EtlError
 from etl.files import input_files
 from etl.load import LoadSummary, file_sha256, inspect_inputs, run_load
@@ -166,11 +166,15 @@ def _iati_kinds(extracted, names: set[str]) -> list[tuple]:
 
 def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:
     """The files a load with these uploads reads: the uploads first (on a duplicate key the first row wins,
-    so newer data wins), then the inbox and the last load's files, less any of the same name."""
+    so newer data wins), then the inbox and the last load's files, less any of the same name (but an approved submission,
+    kept under the records, is never left out for its name)."""
     taken = {path.name.casefold() for path in uploaded}
     files = list(uploaded)
+    submitted = records.submissions_dir(database).resolve()
     for path in earlier_inputs(database):
-        if path.name.casefold() not in taken:
+        if path.resolve().is_relative_to(submitted):  # an approved submission: never left out for its name (two
+            files.append(path)                         # offices may both send 'results.xlsx'); superseded by rows
+        elif path.name.casefold() not in taken:
             taken.add(path.name.casefold())
             files.append(path)
     return files

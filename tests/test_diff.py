@@ -109,3 +109,26 @@ def test_diff_of_an_unknown_or_removed_build_says_why(two_builds, capsys, monkey
     finally:
         with records.connect(database) as connection:
             connection.execute("UPDATE builds SET kept_path = ? WHERE load_id = ?", [str(kept), first])
+
+
+def test_a_past_value_whose_row_is_gone_is_listed_as_restated_to_nothing(tmp_path):
+    """A resubmission that leaves out a row already reported: its values are listed with 'Now' empty and the
+    file and row they came from (never silently gone from the change list)."""
+    import openpyxl
+
+    database = tmp_path / "warehouse.duckdb"
+    run_load([sample_copy(tmp_path / "a")], database, as_of=SAMPLE_AS_OF, actor="pmu")
+    first = history.current_load_id(database)
+    folder = sample_copy(tmp_path / "b")
+    workbook = openpyxl.load_workbook(folder / "MAR.xlsx")
+    sheet = workbook["Results matrix"]
+    assert (sheet["B5"].value, sheet["K5"].value, sheet["M5"].value) == ("1.1", "2015/16 H2", 3)
+    sheet.delete_rows(5)
+    workbook.save(folder / "MAR.xlsx")
+    run_load([folder], database, as_of=SAMPLE_AS_OF, actor="pmu")
+    gone = compare_builds(first, history.current_load_id(database), database).restated
+    listed = gone[["Indicator", "Country", "Period", "Field", "Before", "Source file", "Row"]].values.tolist()
+    assert [[*row[:4], float(row[4]), *row[5:]] for row in listed] == [
+        ["1.1", "MAR", "2015/16 H2", field, value, "MAR.xlsx", 5]
+        for field, value in (("actual", 3.0), ("baseline", 0.0), ("target", 4.0))]
+    assert gone["Now"].isna().all()

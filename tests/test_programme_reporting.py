@@ -12,7 +12,8 @@ from etl.reference import load_reference
 
 from .helpers.programme import BUNDLED, bundled, write_programme
 
-KINDS = "results, workplan, expenditure, milestones, narrative, recommendations, disaggregation"
+KINDS = ("results, workplan, expenditure, milestones, narrative, disaggregation (the sheets whose rows name a "
+         "country)")
 
 
 def test_the_bundled_programme_expects_four_sheets_from_everyone_within_30_days():
@@ -35,6 +36,8 @@ def test_without_reporting_the_defaults_apply(tmp_path):
      f"p.toml › [reporting]: 'expected' names 'budget', expected sheet kinds among {KINDS}"),
     ({"global_expected": ["Results"]},
      f"p.toml › [reporting]: 'global_expected' names 'Results', expected sheet kinds among {KINDS}"),
+    ({"expected": ["results", "recommendations"]},  # its rows name no country: no round could track it
+     f"p.toml › [reporting]: 'expected' names 'recommendations', expected sheet kinds among {KINDS}"),
     ({"expected": ["results", "results"]},
      "p.toml › [reporting]: 'expected' names a sheet kind twice: ['results', 'results']"),
     ({"expected": "results"}, "p.toml › [reporting]: 'expected' is 'results', expected list"),

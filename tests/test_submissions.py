@@ -224,3 +224,46 @@ def test_a_country_office_with_nothing_sent_yet_gets_an_empty_list(tmp_path):
     Submissions page failed for every country office on its first visit)."""
     listed = submissions.listed(ROUND, ("MAR",), database=tmp_path / "warehouse.duckdb")
     assert listed.empty and list(listed.columns) == submissions.SUBMISSION_COLUMNS
+
+
+def test_an_approval_whose_build_landed_though_its_process_failed_is_approved_and_says_so(board, tmp_path,
+                                                                                          monkeypatch):
+    """The child stopped after the swap (a rerun, a limit): the board shows the submission, so it is approved,
+    and the reviewer is told the rebuild did not finish cleanly (before, it stayed 'submitted' and the next
+    approval dropped it again)."""
+    [sent] = submissions.submit([chosen(corrected_morocco(tmp_path))], ROUND, "amina", ("MAR",), database=board)
+    real_build = submissions._build
+
+    def landed_then_failed(*arguments):
+        real_build(*arguments)
+        raise SubmissionError("The board warehouse could not be rebuilt, so nothing changed: the process stopped")
+
+    monkeypatch.setattr(submissions, "_build", landed_then_failed)
+    with pytest.raises(submissions.ApprovedButIncomplete, match=rf"Submission\(s\) {sent.id} are approved"):
+        submissions.approve([sent.id], "pmu", database=board)
+    assert submissions.get(sent.id, database=board).state == "approved"
+    assert first_milestone_comment(board) == NEW_COMMENT
+
+
+def test_a_state_changed_by_another_process_between_read_and_write_is_not_overwritten(board, tmp_path,
+                                                                                      monkeypatch):
+    [sent] = submissions.submit([chosen(corrected_morocco(tmp_path))], ROUND, "amina", ("MAR",), database=board)
+    stale = submissions.get(sent.id, database=board)  # read while 'submitted'
+    submissions.return_submission(sent.id, "pmu", "Check the milestones.", database=board)
+    monkeypatch.setattr(submissions, "_get", lambda connection, identifier: stale)
+    with pytest.raises(SubmissionError, match="changed state meanwhile"):
+        submissions.start_review(sent.id, "another reviewer", database=board)
+    monkeypatch.undo()
+    assert submissions.get(sent.id, database=board).state == "returned"
+
+
+def test_two_approved_submissions_of_one_name_both_stay_in_an_upload_pages_load(board, tmp_path):
+    """Two offices send 'results.xlsx': both are approved, and a later load from the Upload page (which drops an
+    earlier input of an upload's name) keeps both, since each is under its own submission's folder."""
+    morocco = edited_sample("MAR.xlsx", tmp_path / "mar" / "results.xlsx")
+    serbia = edited_sample("SRB.xlsx", tmp_path / "srb" / "results.xlsx")
+    [first] = submissions.submit([chosen(morocco)], ROUND, "amina", ("MAR",), database=board)
+    [second] = submissions.submit([chosen(serbia)], ROUND, "milan", ("SRB",), database=board)
+    submissions.approve([first.id, second.id], "pmu", database=board)
+    planned = upload.planned_inputs([], board)
+    assert {first.stored_path, second.stored_path} <= set(planned)

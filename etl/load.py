@@ -236,9 +236,17 @@ def file_sha256(path: Path) -> str:
 
 
 def _display_names(files: list[Path]) -> dict[Path, str]:
-    """File names as shown in messages: the bare name, or a relative path where two share a name."""
-    names = [f.name for f in files]
-    return {f: (f.name if names.count(f.name) == 1 else str(f)) for f in files}
+    """File names as shown in messages and kept in the tables: the bare name, or, where two share a name, the
+    fewest trailing folders that tell them apart ('12/results.xlsx' for submission 12's): never the server's
+    folders from the root (messages and pages name files, not the server's folders)."""
+    shown = {}
+    for path in files:
+        depth = 1
+        deepest = len(path.parts) - path.is_absolute()  # never the root itself
+        while depth < deepest and sum(other.parts[-depth:] == path.parts[-depth:] for other in files) > 1:
+            depth += 1
+        shown[path] = "/".join(path.parts[-depth:])
+    return shown
 
 
 def _read(path: Path, name: str, reference: Reference, scans: Future | None = None):

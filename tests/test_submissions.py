@@ -267,3 +267,7 @@ def test_two_approved_submissions_of_one_name_both_stay_in_an_upload_pages_load(
     submissions.approve([first.id, second.id], "pmu", database=board)
     planned = upload.planned_inputs([], board)
     assert {first.stored_path, second.stored_path} <= set(planned)
+    with duckdb.connect(str(board), read_only=True) as connection:
+        files = sorted(row[0] for row in connection.execute("SELECT file FROM load_log").fetchall())
+    # told apart by their submission's folder, never by the server's folders from the root
+    assert files == sorted(["MTR-recommendations.xlsx", f"{first.id}/results.xlsx", f"{second.id}/results.xlsx"])

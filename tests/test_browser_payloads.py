@@ -154,6 +154,9 @@ def test_no_payload_becomes_markup_on_any_page(payload_server, tmp_path):
             page.get_by_text(ready, exact=False).first.wait_for(timeout=60_000)
             wait_for_charts(page, 1 if path.startswith(("/?", "/outputs", "/indicators", "/workplan", "/money"))
                             else 0)
+            # the script has run to its end before the expanders are opened (under load, one drawn late was missed)
+            page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
+                                       ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=60_000)
             for summary in page.locator("[data-testid='stExpander'] summary").all():
                 summary.click()  # narrative and detail sit in expanders
             page.wait_for_timeout(300)

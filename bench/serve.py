@@ -78,3 +78,9 @@ def wait_for_charts(page, count: int, timeout_ms: int = 60_000) -> None:
         """n => { const charts = document.querySelectorAll("[data-testid='stVegaLiteChart']");
                  return charts.length >= n && [...charts].every(c => c.querySelector('canvas, svg')); }""",
         arg=count, timeout=timeout_ms)
+
+
+def script_finished(page, timeout_ms: int = 60_000) -> None:
+    """The page's script has run to its end (every element of this run is drawn): Streamlit's own marker."""
+    page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
+                                 ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=timeout_ms)

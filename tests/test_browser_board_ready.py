@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench.serve import CHROMIUM, CHROMIUM_ARGS, wait_for_charts
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, script_finished, wait_for_charts
 from mm_core import queries, wording
 
 from .helpers.paths import REPOSITORY
@@ -80,8 +80,7 @@ def overlapping(first: list[float], second: list[float]) -> bool:
 
 def finished(page) -> None:
     """The page's script has run to its end (every element is drawn)."""
-    page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
-                                 ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=60_000)
+    script_finished(page)
 
 
 def open_page(page, url: str, marker: str, charts: int) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard, wait_for_charts
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, script_finished, serve_dashboard, wait_for_charts
 from etl.load import run_load
 from etl.reference import REFERENCE_DIR
 
@@ -155,8 +155,7 @@ def test_no_payload_becomes_markup_on_any_page(payload_server, tmp_path):
             wait_for_charts(page, 1 if path.startswith(("/?", "/outputs", "/indicators", "/workplan", "/money"))
                             else 0)
             # the script has run to its end before the expanders are opened (under load, one drawn late was missed)
-            page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
-                                       ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=60_000)
+            script_finished(page)
             for summary in page.locator("[data-testid='stExpander'] summary").all():
                 summary.click()  # narrative and detail sit in expanders
             page.wait_for_timeout(300)

@@ -12,7 +12,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from bench.serve import CHROMIUM, CHROMIUM_ARGS, REPOSITORY, serve_app
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, REPOSITORY, script_finished, serve_app
 from etl import records
 from etl.load import run_load
 from mm_core import access
@@ -66,8 +66,7 @@ def sign_in(browser, url: str, name: str):
 
 
 def finished(page) -> None:
-    page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
-                                 ?.getAttribute('data-test-script-state') === 'notRunning'""", timeout=TIMEOUT)
+    script_finished(page, TIMEOUT)
 
 
 def go_to(page, title: str, marker: str) -> None:

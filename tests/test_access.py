@@ -192,12 +192,15 @@ def test_the_signed_in_name_is_shown_as_typed(app):
     assert test.sidebar.caption[-1].value == r"Signed in as **\*\*Boss\*\* \:red\[admin\]** (viewer)"
 
 
-def test_the_upload_page_itself_refuses_a_viewer(monkeypatch, sample_database, clear_streamlit_caches):
+@pytest.mark.parametrize(("users", "name", "role"), [(USERS, "victor", "viewer"),
+                                                     (OFFICE_USERS, "olga", "country office")], ids=["viewer", "office"])
+def test_the_upload_page_itself_refuses_anyone_but_an_editor(monkeypatch, sample_database, clear_streamlit_caches,
+                                                             users, name, role):
     """Defence in depth: run on its own (as if reached some other way), the page checks the role."""
     monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
     page = AppTest.from_file(str(Path(APP).parent / "app_pages" / "upload.py"), default_timeout=60)
-    page.secrets["auth_users"] = USERS
-    page.session_state["auth_user"], page.session_state["auth_role"] = "victor", "viewer"
+    page.secrets["auth_users"] = users
+    page.session_state["auth_user"], page.session_state["auth_role"] = name, role
     page.run()
     assert "need the **editor** role" in page.error[0].value
     assert not page.get("file_uploader")
@@ -282,16 +285,6 @@ def test_a_secrets_file_with_only_a_broken_country_office_lets_nobody_in(app):
     assert_closed(test, "Nobody can sign in: the secrets file defines no usable user and no `[auth]` section. 1 "
                         "country-office user without a usable `countries` list, such as "
                         "`countries = [\"<ISO3 code>\"]`, (`countries` not a list of ISO3 codes or \"GLOBAL\"; their names are in the server log).")
-
-
-def test_the_upload_page_itself_refuses_a_country_office(monkeypatch, sample_database, clear_streamlit_caches):
-    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(sample_database))
-    page = AppTest.from_file(str(Path(APP).parent / "app_pages" / "upload.py"), default_timeout=60)
-    page.secrets["auth_users"] = OFFICE_USERS
-    page.session_state["auth_user"], page.session_state["auth_role"] = "olga", "country office"
-    page.run()
-    assert "need the **editor** role" in page.error[0].value
-    assert not page.get("file_uploader")
 
 
 class SignedInWithOrganisation(dict):

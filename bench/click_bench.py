@@ -39,7 +39,11 @@ DASHBOARD_PAGES = (("", "Overview"), ("outputs", "Outputs"), ("indicators", "Ind
 # (performance.now(): milliseconds since the navigation started).
 WATCH_CHANGES = """
 window.__changes = {last: 0};
-new MutationObserver(() => { window.__changes.last = performance.now(); })
+new MutationObserver(mutations => {
+    // a canvas's children are never drawn (fallback content: the data grid's accessible copy of its cells)
+    if (mutations.some(m => !(m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest('canvas')))
+        window.__changes.last = performance.now();
+})
     .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 SETTLED = """([since, quiet]) => {

@@ -580,10 +580,8 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     # (bench/, BENCHMARKS.md), and the page must draw them rather than fail.
     with alt.data_transformers.disable_max_rows():
         spec = chart.to_dict(validate=False)
-    for layer in spec.get("layer", [spec]):
-        data = layer.get("data", {})
-        if data.get("name") == WORLD:
-            layer["data"] = {"values": world_topology(), "format": data["format"]}
+    if any(layer.get("data", {}).get("name") == WORLD for layer in spec.get("layer", [spec])):
+        spec.setdefault("datasets", {})[WORLD] = world_topology()  # once, however many layers draw it
     return spec
 
 

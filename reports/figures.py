@@ -44,17 +44,13 @@ def render_png(chart: Any) -> bytes:
     return vl_convert.vegalite_to_png(json.dumps(spec), scale=SCALE)
 
 
-def _topojson_values_as_text(node: Any) -> Any:
+def _topojson_values_as_text(spec: dict) -> dict:
     """vl-convert's Vega parses inline values with their format only when they are a string: the world
-    map's TopoJSON given as an object (charts.to_spec) would draw no shapes. Pass it as JSON text."""
-    if isinstance(node, dict):
-        fmt = node.get("format")
-        if isinstance(node.get("values"), dict) and isinstance(fmt, dict) and fmt.get("type") == "topojson":
-            return {**node, "values": json.dumps(node["values"])}
-        return {key: _topojson_values_as_text(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_topojson_values_as_text(item) for item in node]
-    return node
+    map's TopoJSON given as an object (charts.to_spec puts it in the spec's datasets) would draw no shapes.
+    Pass it as JSON text."""
+    datasets = {name: json.dumps(values) if isinstance(values, dict) and values.get("type") == "Topology" else values
+                for name, values in spec.get("datasets", {}).items()}
+    return {**spec, "datasets": datasets} if datasets else spec
 
 
 def figure(title: str, caption: str, builder: Callable[..., Any], *arguments: Any) -> Figure:

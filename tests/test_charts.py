@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -32,10 +33,12 @@ PLACES = pd.DataFrame({  # as queries.country_places gives them (the warehouse's
 
 def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
     chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS, PLACES))
-    land = chart_spec["layer"][0]
-    assert land["data"]["format"] == {"type": "topojson", "feature": "countries"}
-    assert len(land["data"]["values"]["objects"]["countries"]["geometries"]) == 177
-    filled = chart_spec["layer"][1]
+    land, filled = chart_spec["layer"][:2]
+    assert land["data"] == filled["data"] == {"name": charts.WORLD,
+                                              "format": {"type": "topojson", "feature": "countries"}}
+    # the ~100 kB map is sent once, in the spec's datasets, however many layers draw it
+    assert len(chart_spec["datasets"][charts.WORLD]["objects"]["countries"]["geometries"]) == 177
+    assert json.dumps(chart_spec).count('"Topology"') == 1
     lookup = filled["transform"][0]
     assert lookup["lookup"] == "id"
     assert {(r["id"], r["status"]) for r in chart_spec["datasets"][lookup["from"]["data"]["name"]]} == {("388", "on track"),

@@ -30,25 +30,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_dashboard(database: Path, start_timeout: float = 120, arguments: tuple[str, ...] = ()
-                    ) -> Iterator[tuple[str, subprocess.Popen]]:
+def serve_dashboard(database: Path, start_timeout: float = 120, arguments: tuple[str, ...] = (),
+                    launcher: tuple[str, ...] = ("-m", "streamlit")) -> Iterator[tuple[str, subprocess.Popen]]:
     """The dashboard reading `database`: see serve_app."""
-    with serve_app(REPOSITORY / "dashboard.py", {"MM_DB_PATH": str(database)}, start_timeout, arguments) as served:
+    with serve_app(REPOSITORY / "dashboard.py", {"MM_DB_PATH": str(database)}, start_timeout, arguments,
+                   launcher) as served:
         yield served
 
 
 @contextlib.contextmanager
 def serve_app(script: Path, environment: dict[str, str] | None = None, start_timeout: float = 120,
-              arguments: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+              arguments: tuple[str, ...] = (), launcher: tuple[str, ...] = ("-m", "streamlit")
+              ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run script` (with these environment variables and extra command-line options), wait
-    until it is healthy, yield (its URL, the process), stop it.
+    until it is healthy, yield (its URL, the process), stop it. `launcher`: how Python starts streamlit (the
+    click benchmark's recorder wraps it: bench/record_runs.py).
 
     The server's output goes to a file, not a pipe nobody reads (a full pipe would stall the server);
     it is shown if the server does not start."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
+            [sys.executable, *launcher, "run", str(script), "--server.headless",
              "true", "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
              "false", *arguments], cwd=REPOSITORY, env=dict(os.environ, **(environment or {})), stdout=log,
             stderr=subprocess.STDOUT)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from etl.load import run_load
 from etl.reference import load_reference
@@ -57,15 +58,60 @@ def test_the_hostile_files_benchmark_refuses_its_cases_as_whole_processes(tmp_pa
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is installed by `make test`")
-def test_the_click_benchmark_times_the_bare_app_and_a_page_in_one_run(sample_database):
-    """bench/click_bench.py end to end on one page, one run: every action timed, each ratio to the bare app's."""
+def test_the_click_benchmark_times_the_bare_app_the_dashboard_and_its_replay_in_one_run(sample_database):
+    """bench/click_bench.py end to end on one page, one run: every action timed on the dashboard and on the replay
+    of its recorded runs (the same clicks); each ratio to the bare app's and to the replay's."""
     from bench import click_bench
 
     results = click_bench.run(sample_database, runs=1, pages=(("outputs", "Outputs"),))
-    assert set(results) == {"bare app", "Outputs"}
+    assert set(results) == {"bare app", "dashboard", "replay"}
     assert set(results["bare app"]) == {"first load", "page switch", "filter change"}
-    assert set(results["Outputs"]) == set(click_bench.TARGETS)
-    assert all(0 < seconds < 60 for figures in results.values() for seconds in figures.values())
+    assert set(results["dashboard"]["Outputs"]) == set(results["replay"]["Outputs"]) == set(click_bench.TARGETS)
+    assert all(0 < seconds < 60 for figures in (results["bare app"], results["dashboard"]["Outputs"],
+                                                results["replay"]["Outputs"]) for seconds in figures.values())
     ratios = click_bench.ratios(results)["Outputs"]
-    assert ratios["period change"] == results["Outputs"]["period change"] / results["bare app"]["filter change"]
+    assert ratios["period change"] == (results["dashboard"]["Outputs"]["period change"]
+                                       / results["bare app"]["filter change"])
+    assert click_bench.over_replay(results)["Outputs"]["page switch"] == (
+        results["dashboard"]["Outputs"]["page switch"] / results["replay"]["Outputs"]["page switch"])
     assert "Outputs" in click_bench.report(results)
+
+
+def test_the_replay_sends_the_recorded_runs_in_order_and_refuses_a_run_of_another_page(tmp_path, monkeypatch, caplog):
+    """bench/record_runs.py writes each run from its navigation message on; the replay app reads them back in
+    order and stops when the clicks do not follow the recording (its figures would then mean nothing)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.testing.v1 import AppTest
+
+    from bench import record_runs
+    from bench.click_bench import REPLAY_APP
+
+    navigation = ForwardMsg()
+    for name, url in (("Overview", ""), ("Outputs", "outputs")):
+        page = navigation.navigation.app_pages.add(page_script_hash=name, page_name=name, url_pathname=url,
+                                                   section_header="Programme")
+        page.is_default = name == "Overview"
+    navigation.navigation.page_script_hash = "Overview"
+    element = ForwardMsg()
+    element.delta.new_element.markdown.body = "recorded text"
+    element.metadata.delta_path[:] = [0, 0]
+    other = ForwardMsg()
+    other.CopyFrom(navigation)
+    other.navigation.page_script_hash = "Outputs"
+    for number, messages in enumerate([[navigation, element], [other]]):
+        with open(tmp_path / f"{number:05d}.bin", "wb") as file:
+            for message in messages:
+                data = message.SerializeToString()
+                file.write(len(data).to_bytes(4, "big") + data)
+    assert [len(record_runs.read(tmp_path / name)) for name in ("00000.bin", "00001.bin")] == [2, 1]
+
+    st.cache_resource.clear()  # the replay's count of runs sent
+    monkeypatch.setenv("MM_REPLAY_DIR", str(tmp_path))
+    try:
+        app = AppTest.from_file(str(REPLAY_APP), default_timeout=30).run()
+        assert [element.value for element in app.markdown] == ["recorded text"]
+        app.run()  # the next recorded run was on Outputs, this click on Overview
+        assert app.exception  # the message is in the server's log (the app shows no error details)
+        assert "run 1 recorded page 'Outputs', replayed on 'Overview'" in caplog.text
+    finally:
+        st.cache_resource.clear()

@@ -95,14 +95,20 @@ def page_switch(page, title: str) -> float:
     return settled_after(page, since)
 
 
-def choose(page, label: str, option: int) -> float:
-    """Choose the `option`-th entry of the sidebar selectbox labelled `label`; the time until settled."""
+def choose_entry(page, label: str, option: int):
+    """The `option`-th entry of the sidebar selectbox labelled `label`, its list opened."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).first
     box.click()
     if not page.get_by_role("option").count():  # focused but not opened (the sidebar scrolled under the click)
         page.keyboard.press("ArrowDown")
     entry = page.get_by_role("option").nth(option)
     entry.wait_for(timeout=TIMEOUT_MS)
+    return entry
+
+
+def choose(page, label: str, option: int) -> float:
+    """Choose the `option`-th entry of the sidebar selectbox labelled `label`; the time until settled."""
+    entry = choose_entry(page, label, option)
     since = now(page)
     entry.click()
     return settled_after(page, since)

@@ -38,6 +38,8 @@ class Options:
     phase_periods: dict[str, list[str]]  # a phase's period options
     phase_defaults: dict[str, str]  # its latest started period (else its first)
     sdg_targets: dict[str, str]  # ALL and each SDG target the outputs carry: shown only with some
+    year_labels: dict[int, str]  # each programme year's label, looked up on every run (periods.year_labels)
+    resolved: dict[str, tuple[str, int]]  # each period option's (period, programme year): periods.resolve
 
 
 def _default_period(table: pd.DataFrame) -> str:
@@ -83,7 +85,8 @@ def _options_of(version: Version) -> Options:
     sdg_targets = {ALL: "All SDG targets", **{target: f"SDG target {target}" for target in targets}}
     return Options(period_options, countries, outputs, agencies, default, table, period_help, phases,
                    {code: periods.options(rows) for code, rows in phase_tables.items()},
-                   {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets)
+                   {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets,
+                   periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options})
 
 
 def _initial_state(options: Options) -> list[str]:
@@ -173,7 +176,7 @@ def sidebar() -> queries.Scope | None:
         if ignored:
             st.caption("Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored))
     _write_query_string(options)
-    period, programme_year = periods.resolve(st.session_state["chosen_period"], options.period_table)
+    period, programme_year = options.resolved[st.session_state["chosen_period"]]
 
     def chosen(name: str) -> str | None:
         value = st.session_state[f"chosen_{name}"]
@@ -194,12 +197,14 @@ def leave_presentation_mode() -> None:
 
 def year_label(programme_year: int) -> str:
     """A programme year's label ('2016/17'; '2020' for a calendar year), from the warehouse's periods."""
-    return periods.year_label(_options().period_table, programme_year)
+    labels = _options().year_labels
+    return labels[programme_year] if programme_year in labels else periods.year_label(_options().period_table,
+                                                                                       programme_year)
 
 
 def year_labels() -> dict[int, str]:
     """Every programme year of the warehouse by its label."""
-    return periods.year_labels(_options().period_table)
+    return dict(_options().year_labels)
 
 
 def scope_caption(scope: queries.Scope) -> str:

@@ -115,3 +115,20 @@ def test_the_replay_sends_the_recorded_runs_in_order_and_refuses_a_run_of_anothe
         assert "run 1 recorded page 'Outputs', replayed on 'Overview'" in caplog.text
     finally:
         st.cache_resource.clear()
+
+
+def test_the_click_trace_splits_a_page_switch_into_server_messages_and_browser_work(sample_database, capsys):
+    """bench/click_trace.py on one switch: when the answer's messages came and what the browser's main thread did,
+    by the script it ran (Chrome's profiler): the figures BENCHMARKS.md uses for where a click's time goes."""
+    from bench import click_trace
+
+    assert click_trace.bundle({"url": "http://127.0.0.1:1/static/js/react-dom.Dzbslgj4.js",
+                               "functionName": "se"}) == "react-dom"
+    assert click_trace.bundle({"url": "", "functionName": "(garbage collector)"}) == "(garbage collector)"
+    assert click_trace.main(["--db", str(sample_database), "--from", "outputs", "--to", "Overview",
+                             "--runs", "1"]) == 0
+    printed = capsys.readouterr().out
+    figures = dict(re.findall(r"^  (settled|first message|last message)\s+([\d.]+) s$", printed, re.M))
+    assert set(figures) == {"settled", "first message", "last message"}
+    assert 0 < float(figures["first message"]) <= float(figures["last message"]) < 30
+    assert re.search(r"^    \S.*\s+\d+ ms$", printed, re.M)  # at least one script with its time

@@ -1,5 +1,6 @@
 """What the room waits for at each click, against Streamlit's own cost: in one run, a bare Streamlit app
-(bench/bare/: two pages, one selectbox, one 20-bar chart) and every page of the dashboard, in Debian's chromium.
+(bench/bare/: two pages, one selectbox, one 20-bar chart), every page of the dashboard, and the replay of the
+dashboard's own runs (bench/bare/replay.py), in Debian's chromium.
 
     .venv/bin/python bench/click_bench.py --db data/warehouse.duckdb [--runs 3] [--json out.json]
 
@@ -7,9 +8,15 @@ For each app and page: a first load by URL (a new tab on a warm server), a page 
 change of a sidebar filter (the bare app's selectbox; the dashboard's Country and Period). Each is timed in the
 page itself, from just before the action until the last change of the page's DOM once it has settled: no
 element stale (Streamlit marks the elements of a running script `data-stale="true"`), every chart drawn (its
-canvas or SVG is there), and nothing changed for QUIET_MS. The median of `--runs` is printed with its ratio to
-the bare app's median for the same kind of action (issue 17's targets: page switch and filter change within
-1.5×, first load within 1.3×).
+canvas or SVG is there), and nothing changed for QUIET_MS. Changes inside a <canvas> are not counted: a
+canvas's children are never drawn (the data grid keeps an accessible copy of its cells there and updates it
+~0.25 s after the grid is drawn).
+
+The median of `--runs` is printed with its ratio to the bare app's median for the same kind of action (issue
+17's targets: page switch and filter change within 1.5×, first load within 1.3×), and beside it the replay's:
+while the dashboard is timed, bench/record_runs.py records every run's elements; the replay app then sends
+them again, to the same clicks, from a script that computes nothing. The replay is what Streamlit itself
+takes to draw exactly the dashboard's content; the dashboard's time over it is the dashboard's own work.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from . import checks, guard, history, iati, origins, spec, statuses
 from .columnar import FastSheet, validate_fast
@@ -215,16 +215,37 @@ def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: lis
     if not records:
         return
     names = [name for name, _ in columns]
-    frame = pd.DataFrame.from_records(records, columns=names)
+    arrays = {}
     for name, sql_type in columns:
+        values = [record.get(name) for record in records]
         if sql_type.startswith("DECIMAL") or sql_type.startswith("DATE"):
             # Decimal objects travel as text, cast exactly by DuckDB; dates as ISO text
-            frame[name] = frame[name].map(lambda v: None if v is None else str(v)).astype("object")
-    connection.register("incoming", frame)
+            arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+        else:
+            arrays[name] = arrow_column(values, sql_type)
+    connection.register("incoming", pa.table(arrays))
     column_list = ", ".join(f'"{n}"' for n in names)
     casts = ", ".join(f'CAST("{name}" AS {sql_type.replace(" NOT NULL", "")})' for name, sql_type in columns)
     connection.execute(f'INSERT INTO "{table}" ({column_list}) SELECT {casts} FROM incoming')
     connection.unregister("incoming")
+
+
+ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+               "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+               "VARCHAR[]": pa.list_(pa.string())}
+
+
+def arrow_column(values: list, sql_type: str) -> pa.Array:
+    """Python values as an Arrow column for a column of `sql_type` (DuckDB casts it on INSERT): of the Arrow
+    type that holds that SQL type where the values fit it, else of the type the values have, else as text.
+    (Arrow rather than pandas: a load does not import pandas.)"""
+    target = ARROW_TYPES.get(sql_type.replace(" NOT NULL", "").strip())
+    for arrow_type in ([target] if target is not None else []) + [None]:
+        try:
+            return pa.array(values, arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            continue
+    return pa.array([None if value is None else str(value) for value in values], pa.string())
 
 
 def file_sha256(path: Path) -> str:
@@ -547,11 +568,12 @@ def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[t
     """Insert tuples in the table's column order, in one statement (executemany is row by row)."""
     if not rows:
         return
-    names = [row[0] for row in connection.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
-    frame = pd.DataFrame.from_records(rows, columns=names)
-    connection.register("incoming_rows", frame)
+    columns = connection.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()
+    incoming = pa.table({name: arrow_column([row[index] for row in rows], sql_type)
+                         for index, (name, sql_type) in enumerate(columns)})
+    connection.register("incoming_rows", incoming)
     connection.execute(f'INSERT INTO "{table}" SELECT * FROM incoming_rows')
     connection.unregister("incoming_rows")
 

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -308,13 +308,23 @@ class ReadAhead:
         self.reference = reference
         self._scanner = ThreadPoolExecutor(max_workers=1)
         self._reader = ThreadPoolExecutor(max_workers=READ_AHEAD)
+        self._scans: list[Future] = []
         self._reads: list[Future | None] = [self._start(path) for path in self.files[:READ_AHEAD]]
 
     def _start(self, path: Path) -> Future:
         name = self.names[path]
         scans = self._scanner.submit(scan_workbook, path, name) if path.suffix.lower() in WORKBOOK_SUFFIXES \
             else None
+        if scans is not None:
+            self._scans.append(scans)
         return self._reader.submit(_read, path, name, self.reference, scans)
+
+    def first_scanned(self) -> None:
+        """Wait until the first workbook is scanned (its errors are raised by `result`, in their turn). What
+        the caller does next then runs while fastexcel reads (outside the GIL): run alongside the scan (which
+        holds it), work that often lets the GIL go (imports, DuckDB statements) waits for it each time."""
+        if self._scans:
+            wait(self._scans[:1])
 
     def __enter__(self) -> "ReadAhead":
         return self
@@ -666,15 +676,17 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     records_database = records_database or history.records_database_for(database, kind)
     with exclusive_load(database, progress):
         # the first files are read while the new database is set up
-        with ReadAhead(files, reference) as reads, Building(database, reference, progress) as building:
-            extracted = extract_and_validate(files, reference, progress, building, reads)
-            rejected = extracted.rejected()
-            if strict and rejected:
-                raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
-                                 + rejected[0].problems[0].message)
-            build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
-                                     records_database)
-            building.finish(extracted, as_of, paths, build)
+        with ReadAhead(files, reference) as reads:
+            reads.first_scanned()
+            with Building(database, reference, progress) as building:
+                extracted = extract_and_validate(files, reference, progress, building, reads)
+                rejected = extracted.rejected()
+                if strict and rejected:
+                    raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                                     + rejected[0].problems[0].message)
+                build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
+                                         records_database)
+                building.finish(extracted, as_of, paths, build)
         summary = LoadSummary(database, extracted.summaries, _rows_by_table(extracted, reference), rejected,
                               extracted.warnings)
         history.record_build(database, build, files, summary.rows_loaded, summary.rows_rejected, records_database)

@@ -7,14 +7,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import database_path
 from .errors import EtlError
-from .export_iati import export_iati
-from .diff import compare_builds
-from .history import RecordsFailed, history_table
-from .load import LoadSummary, run_load
-from .reference import load_reference
-from .templates import kinds_for, write_template
+
+if TYPE_CHECKING:
+    from .load import LoadSummary
+
+# Each command imports what it uses when it runs (in `main`): a load does not pay for openpyxl (templates),
+# pandas (diff) or the IATI writer.
 
 MAX_PROBLEMS_SHOWN = 50
 MAX_WARNINGS_SHOWN = 20
@@ -91,6 +93,8 @@ def print_summary(summary: LoadSummary) -> None:
 
 
 def print_history(database: Path) -> None:
+    from .history import history_table
+
     rows = history_table(database)
     if not rows:
         print(f"No build recorded for {database} yet: `python -m etl load …` records each one.")
@@ -99,6 +103,8 @@ def print_history(database: Path) -> None:
 
 
 def print_changes(database: Path, from_id: str, to_id: str) -> None:
+    from .diff import compare_builds
+
     changes = compare_builds(from_id, to_id, database)
     print(f"Changes from build {changes.from_id} to build {changes.to_id}")
     for section in changes.sections():
@@ -111,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "template":
+            from .reference import load_reference
+            from .templates import kinds_for, write_template
+
             try:
                 kinds_for(args.kind)
             except ValueError as error:
@@ -120,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {path}")
             return 0
         if args.command == "export-iati":
+            from .export_iati import export_iati
+
             result = export_iati(args.db or database_path(), args.out, args.reporting_org, args.reporting_org_name,
                                  programme=args.programme)
             print(f"Wrote {result.path}: {result.activities} activities, {result.indicators} indicators, "
@@ -131,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "diff":
             print_changes(args.db or database_path(), args.from_id, args.to_id)
             return 0
+        from .load import run_load
+
         progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
                            progress=progress, programme=args.programme)
@@ -138,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except EtlError as error:
         print(f"error: {error}", file=sys.stderr)
+        from .history import RecordsFailed  # imported already by the load that raised
+
         if args.command == "load" and not isinstance(error, RecordsFailed):
             print("The previous database was left unchanged.", file=sys.stderr)
         return 1

@@ -394,7 +394,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     table = sheet.table
     rows = table.num_rows
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
-    columns = [Cells.of(column.combine_chunks()) for column in table.columns]
+    columns = [Cells.of(_one_chunk(column)) for column in table.columns]
     blanks = [cells.blank for cells in columns]
     refetched = _to_read_again(sheet, columns)
     again = _refetch(sheet, numbers[refetched].tolist(), reference.total_words)
@@ -411,11 +411,15 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
                                                sorted(numbers[hidden].tolist() + again.hidden),
                                                sorted(numbers[total].tolist() + again.totals)))
     blank_row |= refetched  # those rows are validated from their cells below
-    keep = np.flatnonzero(~blank_row & ~hidden & ~total)
+    kept = ~blank_row & ~hidden & ~total
+    keep = np.flatnonzero(kept)
     unused = unused_columns_warning(sheet.file, sheet.sheet, sheet.header_row, sheet.header_cells,
                                     set(sheet.columns.values()), _with_data(sheet, columns, keep, again.rows))
     into.warnings.extend([unused] if unused else [])
-    table, numbers = table.take(pa.array(keep)), numbers[keep]
+    # The sheet's rows are not copied: a row of those kept is found in `table` by `keep` (most often all rows)
+    every_row = len(keep) == rows
+    kept_mask = None if every_row else pa.array(kept)
+    table_numbers, numbers = numbers, numbers[keep]
     conventions = _conventions(sheet, columns, keep, numbers, again.rows, reference.day_first(sheet.language))
     values: dict[str, pa.Array] = {}
     ok = np.ones(len(keep), dtype=bool)
@@ -423,9 +427,11 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         position = sheet.columns.get(column.key)
         if position is None:
             cells = Cells.of(pa.nulls(len(keep)))
+        elif every_row:
+            cells = columns[position - sheet.offset]
         else:
             whole = columns[position - sheet.offset]
-            cells = Cells(whole.array.take(pa.array(keep)), whole.blank[keep],
+            cells = Cells(whole.array.filter(kept_mask), whole.blank[keep],
                           None if whole.plain is None else whole.plain[keep])
         parsed = parse_column(column, cells, reference, conventions.get(column.key))
         values[column.key] = parsed.values
@@ -443,18 +449,27 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
             continue
         found = values[key].to_pylist()
         ok &= np.array([value is None or value == stated for value in found], dtype=bool)
-    _per_cell(sheet, raw, table, numbers, np.flatnonzero(~ok), again.rows, reference, into, rules, conventions)
-    accepted = pa.array(np.flatnonzero(ok))
-    frame = {key: array.take(accepted) for key, array in values.items()}
-    frame.update(source_file=pa.array([sheet.file] * len(accepted), pa.string()),
-                 source_sheet=pa.array([sheet.sheet] * len(accepted), pa.string()),
-                 source_row=pa.array(numbers[np.flatnonzero(ok)].astype(np.int32)))
+    _per_cell(sheet, raw, table, table_numbers, keep[np.flatnonzero(~ok)], again.rows, reference, into, rules,
+              conventions)
+    accepted = int(ok.sum())
+    if accepted < len(ok):
+        accepted_mask = pa.array(ok)
+        values = {key: array.filter(accepted_mask) for key, array in values.items()}
+    frame = dict(values)
+    frame.update(source_file=pa.repeat(pa.scalar(sheet.file, pa.string()), accepted),
+                 source_sheet=pa.repeat(pa.scalar(sheet.sheet, pa.string()), accepted),
+                 source_row=pa.array(numbers[ok].astype(np.int32)))
     del values, columns, blanks  # the parsed columns leave memory before their rows are written to staging
 
     def cells_of(wanted: set[int]) -> dict[int, list[Any]]:
-        return dict(_cells(sheet, table, numbers, np.flatnonzero(np.isin(numbers, list(wanted)))))
+        return dict(_cells(sheet, table, table_numbers, np.flatnonzero(np.isin(table_numbers, list(wanted)))))
 
     stage(raw, pa.table(frame), rules, into, cells_of)
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array (fastexcel reads a sheet as one batch: its only chunk, not copied)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _texts(cells: Cells) -> np.ndarray:

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from . import spec
 from .errors import Problem, describe
@@ -76,9 +76,9 @@ def reject_cross_row(connection: duckdb.DuckDBPyConnection, validated: dict[str,
     """Move every row breaking a cross-row rule out of staging into `rejected`; returns the rows removed per
     file."""
     removed: Counter = Counter()
-    connection.register(LOAD_ORDER, pd.DataFrame(
-        [(file, sheet, ordinal) for ordinal, (file, sheet) in enumerate(order)],
-        columns=["source_file", "source_sheet", "ordinal"]))
+    connection.register(LOAD_ORDER, pa.table({"source_file": pa.array([file for file, _ in order], pa.string()),
+                                              "source_sheet": pa.array([sheet for _, sheet in order], pa.string()),
+                                              "ordinal": pa.array(range(len(order)), pa.int64())}))
     try:
         for result in validated.values():
             if result.accepted:

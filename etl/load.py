@@ -19,13 +19,13 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from . import checks, guard, history, iati, origins, spec, statuses
 from .columnar import FastSheet, validate_fast
@@ -215,16 +215,37 @@ def insert_table(connection: duckdb.DuckDBPyConnection, table: str, columns: lis
     if not records:
         return
     names = [name for name, _ in columns]
-    frame = pd.DataFrame.from_records(records, columns=names)
+    arrays = {}
     for name, sql_type in columns:
+        values = [record.get(name) for record in records]
         if sql_type.startswith("DECIMAL") or sql_type.startswith("DATE"):
             # Decimal objects travel as text, cast exactly by DuckDB; dates as ISO text
-            frame[name] = frame[name].map(lambda v: None if v is None else str(v)).astype("object")
-    connection.register("incoming", frame)
+            arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+        else:
+            arrays[name] = arrow_column(values, sql_type)
+    connection.register("incoming", pa.table(arrays))
     column_list = ", ".join(f'"{n}"' for n in names)
     casts = ", ".join(f'CAST("{name}" AS {sql_type.replace(" NOT NULL", "")})' for name, sql_type in columns)
     connection.execute(f'INSERT INTO "{table}" ({column_list}) SELECT {casts} FROM incoming')
     connection.unregister("incoming")
+
+
+ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+               "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+               "VARCHAR[]": pa.list_(pa.string())}
+
+
+def arrow_column(values: list, sql_type: str) -> pa.Array:
+    """Python values as an Arrow column for a column of `sql_type` (DuckDB casts it on INSERT): of the Arrow
+    type that holds that SQL type where the values fit it, else of the type the values have, else as text.
+    (Arrow rather than pandas: a load does not import pandas.)"""
+    target = ARROW_TYPES.get(sql_type.replace(" NOT NULL", "").strip())
+    for arrow_type in ([target] if target is not None else []) + [None]:
+        try:
+            return pa.array(values, arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            continue
+    return pa.array([None if value is None else str(value) for value in values], pa.string())
 
 
 def file_sha256(path: Path) -> str:
@@ -274,69 +295,106 @@ class Extracted:
         return sorted(rows, key=lambda r: (r.file, r.sheet, r.row))
 
 
+class ReadAhead:
+    """The inputs read in background threads, READ_AHEAD files ahead of the one being validated (fastexcel
+    runs outside the GIL, on the second core). A workbook's sheets are scanned (their used range checked)
+    before any reader opens them. The scans hold the GIL (regular expressions): one thread runs them in file
+    order, so that the first file's is not slowed by the next one's, and each runs while fastexcel reads the
+    file before. A load starts it before it builds the new database, which is set up meanwhile."""
+
+    def __init__(self, files: list[Path], reference: Reference):
+        self.files = [path for path in files if not is_mapping_file(path)]  # read with its delivery report
+        self.names = _display_names(self.files)
+        self.reference = reference
+        self._scanner = ThreadPoolExecutor(max_workers=1)
+        self._reader = ThreadPoolExecutor(max_workers=READ_AHEAD)
+        self._scans: list[Future] = []
+        self._reads: list[Future | None] = [self._start(path) for path in self.files[:READ_AHEAD]]
+
+    def _start(self, path: Path) -> Future:
+        name = self.names[path]
+        scans = self._scanner.submit(scan_workbook, path, name) if path.suffix.lower() in WORKBOOK_SUFFIXES \
+            else None
+        if scans is not None:
+            self._scans.append(scans)
+        return self._reader.submit(_read, path, name, self.reference, scans)
+
+    def first_scanned(self) -> None:
+        """Wait until the first workbook is scanned (its errors are raised by `result`, in their turn). What
+        the caller does next then runs while fastexcel reads (outside the GIL): run alongside the scan (which
+        holds it), work that often lets the GIL go (imports, DuckDB statements) waits for it each time."""
+        if self._scans:
+            wait(self._scans[:1])
+
+    def __enter__(self) -> "ReadAhead":
+        return self
+
+    def result(self, index: int):
+        """What `_read` gives of file `index` (from 0), once the next READ_AHEAD files are being read; the file's
+        cells are then no longer held here."""
+        if index + READ_AHEAD < len(self.files):
+            self._reads.append(self._start(self.files[index + READ_AHEAD]))
+        try:
+            return self._reads[index].result()
+        finally:
+            self._reads[index] = None
+
+    def __exit__(self, *exception) -> None:
+        for pending in self._reads:
+            if pending is not None:
+                pending.cancel()
+        self._reader.shutdown(wait=True)
+        self._scanner.shutdown(wait=True, cancel_futures=True)
+
+
 def extract_and_validate(files: list[Path], reference: Reference, progress: Progress,
-                         building: "Building") -> Extracted:
+                         building: "Building", reads: ReadAhead | None = None) -> Extracted:
     """Read and validate every file into the database being built. Each sheet's parsed rows go to the
     staging tables as it is validated (etl/rules.py: the cross-field rules run there), and the next
-    READ_AHEAD files are read meanwhile (fastexcel runs outside the GIL, on the second core; the byte scans
-    in one thread of their own), so memory holds three files' rows, not all of them. Once every file is
-    in, the cross-row rules run over staging (etl/cross_row.py) and the tables are filled from it."""
-    files = [path for path in files if not is_mapping_file(path)]  # read with its delivery report, not alone
+    READ_AHEAD files are read meanwhile (ReadAhead: `reads`, started by the caller, for `files`), so memory
+    holds three files' rows, not all of them. Once every file is in, the cross-row rules run over staging
+    (etl/cross_row.py) and the tables are filled from it."""
+    with contextlib.ExitStack() as stack:
+        if reads is None:
+            reads = stack.enter_context(ReadAhead(files, reference))
+        return _extract_and_validate(reads, progress, building)
+
+
+def _extract_and_validate(reads: ReadAhead, progress: Progress, building: "Building") -> Extracted:
+    files, names, reference = reads.files, reads.names, reads.reference
     validated = {sheet.kind: Validated(sheet) for sheet in spec.ALL_SHEETS}
     iati_data = iati.IatiData(sink=building.insert_iati)
     summaries = []
     warnings: list[LoadWarning] = []
     order: list[tuple[str, str]] = []  # (file, sheet) in the order read: the first of two equal keys wins
-    names = _display_names(files)
-    # A workbook's sheets are scanned (their used range checked) before any reader opens them. The scans
-    # hold the GIL (regular expressions): one thread runs them in file order, so that the first file's is
-    # not slowed by the next one's, and each runs while fastexcel (which releases the GIL) reads the file
-    # before.
-    scanner = ThreadPoolExecutor(max_workers=1)
-
-    def start_reading(path: Path) -> Future:
-        scans = scanner.submit(scan_workbook, path, names[path]) if path.suffix.lower() in WORKBOOK_SUFFIXES else None
-        return reader.submit(_read, path, names[path], reference, scans)
-
-    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=READ_AHEAD) as reader:
-        stack.callback(scanner.shutdown, wait=True, cancel_futures=True)
-        reads = [start_reading(path) for path in files[:READ_AHEAD]]  # read while the one before is validated
-        for index, path in enumerate(files, start=1):
-            progress(f"[{index}/{len(files)}] reading {names[path]}")
-            if index - 1 + READ_AHEAD < len(files):
-                reads.append(start_reading(files[index - 1 + READ_AHEAD]))
-            try:
-                sha256, read = reads[index - 1].result()
-            except BaseException:
-                for pending in reads[index:]:
-                    pending.cancel()
-                raise
-            reads[index - 1] = None  # the file's cells leave memory once validated
-            summary = FileSummary(names[path], sha256)
-            accepted_by_kind = {kind: result.accepted for kind, result in validated.items()}
-            accepted_before = sum(accepted_by_kind.values())
-            if read is None:
-                count = iati.read_iati(path, names[path], reference, iati_data)
-                progress(f"      {count:,} IATI activities")
-            else:
-                sheets, file_warnings = read
-                warnings.extend(file_warnings)
-                for raw in sheets:
-                    order.append((raw.file, raw.sheet))
-                    with building.writing():  # the parsed rows go to the staging tables
-                        if isinstance(raw, FastSheet):
-                            progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
-                            validate_fast(raw, reference, validated[raw.spec.kind], building.rules)
-                        else:
-                            progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
-                            validate_sheet(raw, reference, validated[raw.spec.kind], building.rules)
-                del sheets, read  # the file's raw cells are no longer needed
-            for result in validated.values():
-                if result.accepted > accepted_by_kind[result.sheet.kind]:
-                    progress(f"writing {result.accepted - accepted_by_kind[result.sheet.kind]:,} rows to "
-                             f"staging ({result.sheet.table})")
-            summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
-            summaries.append(summary)
+    for index, path in enumerate(files, start=1):
+        progress(f"[{index}/{len(files)}] reading {names[path]}")
+        sha256, read = reads.result(index - 1)
+        summary = FileSummary(names[path], sha256)
+        accepted_by_kind = {kind: result.accepted for kind, result in validated.items()}
+        accepted_before = sum(accepted_by_kind.values())
+        if read is None:
+            count = iati.read_iati(path, names[path], reference, iati_data)
+            progress(f"      {count:,} IATI activities")
+        else:
+            sheets, file_warnings = read
+            warnings.extend(file_warnings)
+            for raw in sheets:
+                order.append((raw.file, raw.sheet))
+                with building.writing():  # the parsed rows go to the staging tables
+                    if isinstance(raw, FastSheet):
+                        progress(f"      {raw.sheet}: validating {raw.row_count:,} rows (column by column)")
+                        validate_fast(raw, reference, validated[raw.spec.kind], building.rules)
+                    else:
+                        progress(f"      {raw.sheet}: validating {len(raw.rows):,} rows")
+                        validate_sheet(raw, reference, validated[raw.spec.kind], building.rules)
+            del sheets, read  # the file's raw cells are no longer needed
+        for result in validated.values():
+            if result.accepted > accepted_by_kind[result.sheet.kind]:
+                progress(f"writing {result.accepted - accepted_by_kind[result.sheet.kind]:,} rows to "
+                         f"staging ({result.sheet.table})")
+        summary.rows_loaded = sum(result.accepted for result in validated.values()) - accepted_before
+        summaries.append(summary)
     progress("checking for rows that repeat a key")
     removed = building.reject_cross_row(validated, order)
     building.fill_tables(validated)
@@ -547,11 +605,12 @@ def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[t
     """Insert tuples in the table's column order, in one statement (executemany is row by row)."""
     if not rows:
         return
-    names = [row[0] for row in connection.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
-    frame = pd.DataFrame.from_records(rows, columns=names)
-    connection.register("incoming_rows", frame)
+    columns = connection.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()
+    incoming = pa.table({name: arrow_column([row[index] for row in rows], sql_type)
+                         for index, (name, sql_type) in enumerate(columns)})
+    connection.register("incoming_rows", incoming)
     connection.execute(f'INSERT INTO "{table}" SELECT * FROM incoming_rows')
     connection.unregister("incoming_rows")
 
@@ -616,15 +675,18 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
         raise LoadFailed("no input files: give .xlsx, .csv or IATI .xml files, or folders holding them")
     records_database = records_database or history.records_database_for(database, kind)
     with exclusive_load(database, progress):
-        with Building(database, reference, progress) as building:
-            extracted = extract_and_validate(files, reference, progress, building)
-            rejected = extracted.rejected()
-            if strict and rejected:
-                raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
-                                 + rejected[0].problems[0].message)
-            build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
-                                     records_database)
-            building.finish(extracted, as_of, paths, build)
+        # the first files are read while the new database is set up
+        with ReadAhead(files, reference) as reads:
+            reads.first_scanned()
+            with Building(database, reference, progress) as building:
+                extracted = extract_and_validate(files, reference, progress, building, reads)
+                rejected = extracted.rejected()
+                if strict and rejected:
+                    raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                                     + rejected[0].problems[0].message)
+                build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
+                                         records_database)
+                building.finish(extracted, as_of, paths, build)
         summary = LoadSummary(database, extracted.summaries, _rows_by_table(extracted, reference), rejected,
                               extracted.warnings)
         history.record_build(database, build, files, summary.rows_loaded, summary.rows_rejected, records_database)

@@ -1,7 +1,7 @@
 """fastexcel's raw parse of one workbook as a whole process, the yardstick of issue 17's single-file ETL target
 (`python -m etl load FILE` within 1.5× of this):
 
-    farm-bench -n 3 --vs ".venv/bin/python bench/raw_fastexcel.py FILE" -- .venv/bin/python -m etl load FILE --db X
+    .venv/bin/python bench/single_file.py FILE --as-of YYYY-MM-DD   (times both, in turn)
 
 Every sheet into Arrow, nothing else; prints the rows read."""
 

@@ -4,6 +4,7 @@ read through MM_REFERENCE_DIR, a load of its line-level expenditure, the raw-par
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,19 @@ def test_the_click_trace_splits_a_page_switch_into_server_messages_and_browser_w
     assert set(figures) == {"settled", "first message", "last message"}
     assert 0 < float(figures["first message"]) <= float(figures["last message"]) < 30
     assert re.search(r"^    \S.*\s+\d+ ms$", printed, re.M)  # at least one script with its time
+
+
+def test_the_single_file_benchmark_times_the_load_and_the_raw_parse_in_turn():
+    """bench/single_file.py on one of the sample's workbooks, one pair: both whole processes timed, each ratio the
+    load's figure over the parse's of the same pair."""
+    from bench import single_file
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    workbook = sorted(sample.glob("*.xlsx"))[0]
+    figures = single_file.compare(workbook, (sample / "AS_OF").read_text().strip(), runs=1)
+    (load,), (parse,) = figures["load"], figures["parse"]
+    assert 0 < parse["wall"] and 0 < load["wall"] < 120 and load["peak_mib"] > 0
+    assert figures["ratio_wall"] == [load["wall"] / parse["wall"]]
+    assert figures["ratio_cpu"] == [load["cpu"] / parse["cpu"]]
+    with pytest.raises(RuntimeError, match="failed with exit code"):  # a load that fails is not a figure
+        single_file.timed([sys.executable, "-c", "raise SystemExit(3)"])

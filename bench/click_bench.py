@@ -51,7 +51,9 @@ WATCH_CHANGES = """
 window.__changes = {last: 0};
 new MutationObserver(mutations => {
     // a canvas's children are never drawn (fallback content: the data grid's accessible copy of its cells)
-    if (mutations.some(m => !(m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest('canvas')))
+    // (the canvas's own attributes, a chart's size when Vega redraws it, do count)
+    if (mutations.some(m => !(m.target.nodeType === 1 ? m.target.parentElement : m.target.parentElement?.parentElement)
+            ?.closest('canvas')))
         window.__changes.last = performance.now();
 })
     .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .load import LoadSummary
 
 # Each command imports what it uses when it runs (in `main`): a load does not pay for openpyxl (templates),
-# pandas (diff) or the IATI writer.
+# the diff or the IATI writer (pyarrow still imports pandas itself, on its first array of Python objects).
 
 MAX_PROBLEMS_SHOWN = 50
 MAX_WARNINGS_SHOWN = 20

@@ -236,15 +236,19 @@ ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "BIGINT": pa.int64
 
 
 def arrow_column(values: list, sql_type: str) -> pa.Array:
-    """Python values as an Arrow column for a column of `sql_type` (DuckDB casts it on INSERT): of the Arrow
-    type that holds that SQL type where the values fit it, else of the type the values have, else as text.
-    (Arrow rather than pandas: a load does not import pandas.)"""
+    """Python values as an Arrow column for a column of `sql_type` (DuckDB casts it on INSERT): of the type
+    the values have, cast to the Arrow type that holds that SQL type where that loses nothing (a safe cast: 1.5
+    is never cut to 1), else as they are; mixed values as text. NaN is NULL, as a pandas frame gave it."""
     target = ARROW_TYPES.get(sql_type.replace(" NOT NULL", "").strip())
-    for arrow_type in ([target] if target is not None else []) + [None]:
+    try:
+        inferred = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        inferred = None
+    if inferred is not None:
         try:
-            return pa.array(values, arrow_type)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            continue
+            return inferred if target is None else inferred.cast(target)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            return inferred
     return pa.array([None if value is None else str(value) for value in values], pa.string())
 
 
@@ -308,7 +312,7 @@ class ReadAhead:
         self.reference = reference
         self._scanner = ThreadPoolExecutor(max_workers=1)
         self._reader = ThreadPoolExecutor(max_workers=READ_AHEAD)
-        self._scans: list[Future] = []
+        self._first_scan: Future | None = None  # each later scan is released with its file's read
         self._reads: list[Future | None] = [self._start(path) for path in self.files[:READ_AHEAD]]
 
     def _start(self, path: Path) -> Future:
@@ -316,15 +320,15 @@ class ReadAhead:
         scans = self._scanner.submit(scan_workbook, path, name) if path.suffix.lower() in WORKBOOK_SUFFIXES \
             else None
         if scans is not None:
-            self._scans.append(scans)
+            self._first_scan = self._first_scan or scans
         return self._reader.submit(_read, path, name, self.reference, scans)
 
     def first_scanned(self) -> None:
         """Wait until the first workbook is scanned (its errors are raised by `result`, in their turn). What
         the caller does next then runs while fastexcel reads (outside the GIL): run alongside the scan (which
         holds it), work that often lets the GIL go (imports, DuckDB statements) waits for it each time."""
-        if self._scans:
-            wait(self._scans[:1])
+        if self._first_scan is not None:
+            wait([self._first_scan])
 
     def __enter__(self) -> "ReadAhead":
         return self

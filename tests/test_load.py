@@ -270,3 +270,15 @@ def test_an_input_that_cannot_be_read_again_is_not_said_to_be_the_database_folde
         run_load([path], database)
     assert read_again, "no row was read again: the test no longer covers the fast lane's second read"
     assert not database.exists()
+
+
+def test_rows_written_from_python_keep_nan_as_null_and_never_cut_a_fraction():
+    """etl.load.arrow_column, how rows written from Python reach DuckDB: NaN is NULL (as the pandas frames it
+    replaced gave it), a fraction in a whole-number column stays a fraction for DuckDB's cast to judge, mixed
+    values go as text."""
+    from etl.load import arrow_column
+
+    assert arrow_column([float("nan"), 1.0], "DOUBLE").to_pylist() == [None, 1.0]
+    assert arrow_column([1.5, 2.0], "INTEGER").to_pylist() == [1.5, 2.0]
+    assert str(arrow_column([1, 2], "INTEGER").type) == "int64"
+    assert arrow_column([1, "a", None], "VARCHAR").to_pylist() == ["1", "a", None]

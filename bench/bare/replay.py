@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: streamlit adds only bench/bare/
 from bench.record_runs import read  # noqa: E402
@@ -47,11 +48,24 @@ def _replay() -> None:
     if recorded_page != PAGE.title:  # the clicks did not follow the recording's: the figures would mean nothing
         raise RuntimeError(f"run {number} recorded page {recorded_page!r}, replayed on {PAGE.title!r}")
     context = get_script_run_ctx()
+    main_script = context.pages_manager.main_script_hash
     for message in elements:
-        context.enqueue(message)
+        # An element drawn by the main script (the sidebar's filters) stays one of the main script's, as in the
+        # dashboard: the browser keeps those across a page switch and clears the page's own.
+        if message.metadata.active_script_hash == navigation.navigation.page_script_hash:
+            context.enqueue(message)
+        else:
+            with ThreadState.scoped(active_script_hash=main_script):
+                context.enqueue(message)
 
 
-first = _messages(0)[0].navigation
+@st.cache_resource
+def _navigation():
+    """The recorded navigation (the first run's): the same for every run."""
+    return _messages(0)[0].navigation
+
+
+first = _navigation()
 sections: dict[str, list] = {}
 for app_page in first.app_pages:
     sections.setdefault(app_page.section_header, []).append(st.Page(

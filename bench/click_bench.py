@@ -8,9 +8,10 @@ For each app and page: a first load by URL (a new tab on a warm server), a page 
 change of a sidebar filter (the bare app's selectbox; the dashboard's Country and Period). Each is timed in the
 page itself, from just before the action until the last change of the page's DOM once it has settled: no
 element stale (Streamlit marks the elements of a running script `data-stale="true"`), every chart drawn (its
-canvas or SVG is there), and nothing changed for QUIET_MS. Changes inside a <canvas> are not counted: a
-canvas's children are never drawn (the data grid keeps an accessible copy of its cells there and updates it
-~0.25 s after the grid is drawn).
+canvas or SVG is there), and nothing changed for QUIET_MS. Not counted as changes: what is inside a <canvas>
+(a canvas's children are never drawn; the data grid keeps an accessible copy of its cells there and updates it
+~0.25 s after the grid is drawn), and an attribute set to the value it had (the grid sets its canvas's size
+again and again).
 
 The median of `--runs` is printed with its ratio to the bare app's median for the same kind of action (issue
 17's targets: page switch and filter change within 1.5×, first load within 1.3×), and beside it the replay's:
@@ -49,14 +50,15 @@ DASHBOARD_PAGES = (("", "Overview"), ("outputs", "Outputs"), ("indicators", "Ind
 # (performance.now(): milliseconds since the navigation started).
 WATCH_CHANGES = """
 window.__changes = {last: 0};
-new MutationObserver(mutations => {
-    // a canvas's children are never drawn (fallback content: the data grid's accessible copy of its cells)
-    // (the canvas's own attributes, a chart's size when Vega redraws it, do count)
-    if (mutations.some(m => !(m.target.nodeType === 1 ? m.target.parentElement : m.target.parentElement?.parentElement)
-            ?.closest('canvas')))
-        window.__changes.last = performance.now();
-})
-    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+// A change counts unless it is inside a canvas (a canvas's children are never drawn: the data grid's accessible
+// copy of its cells) or sets an attribute to the value it had (the grid sets its canvas's size again and again).
+// A canvas's own size that does change (Vega redrawing a chart) counts.
+const counts = m => m.type === 'attributes'
+    ? !m.target.parentElement?.closest('canvas') && m.oldValue !== m.target.getAttribute(m.attributeName)
+    : !(m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest('canvas');
+new MutationObserver(mutations => { if (mutations.some(counts)) window.__changes.last = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true,
+                        attributeOldValue: true});
 """
 SETTLED = """([since, quiet]) => {
     const last = window.__changes ? window.__changes.last : 0;

@@ -99,8 +99,13 @@ def open_settled(browser, url: str):
     return page
 
 
+def nav_link(page, title: str):
+    """The sidebar navigation's link to the page titled `title`."""
+    return page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
+
+
 def page_switch(page, title: str) -> float:
-    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
+    link = nav_link(page, title)
     since = now(page)
     link.click()
     return settled_after(page, since)

@@ -24,7 +24,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.click_bench import choose_entry, now, open_settled, settled_after  # noqa: E402
+from bench.click_bench import choose_entry, nav_link, now, open_settled, settled_after  # noqa: E402
 from bench.serve import CHROMIUM, CHROMIUM_ARGS, serve_dashboard  # noqa: E402
 
 SAMPLING_US = 200
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             since = now(page)
             entry.click()
         else:
-            link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=args.to).first
+            link = nav_link(page, args.to)
             session.send("Profiler.start")
             since = now(page)
             link.click()

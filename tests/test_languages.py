@@ -212,3 +212,23 @@ def test_agencies_map_only_to_the_programmes():
 
 def test_fold_ignores_accents_case_and_spaces():
     assert fold("  Réalisé\u00a0 Total ") == "realise total"
+
+
+def test_a_language_file_is_parsed_once_per_version_and_an_edit_is_read(tmp_path, monkeypatch):
+    """The dashboard's consistency checks ask for every language's words on each run of their page: a file not
+    changed is not parsed again, a file changed (or replaced) is."""
+    import etl.languages as languages
+    folder = tmp_path / "languages"
+    folder.mkdir()
+    path = folder / "pt.toml"
+    path.write_text('code = "pt"\nname = "Portuguese"\n[cross_checks]\ncounting = ["número"]\n', encoding="utf-8")
+    parsed = []
+    monkeypatch.setattr(languages, "read_language", lambda p: parsed.append(p) or languages.Language("pt", "x", None, p))
+    languages._read_version.cache_clear()
+    first = languages.read_languages(tmp_path)["pt"]
+    assert languages.read_languages(tmp_path)["pt"] is first and parsed == [path]
+    monkeypatch.undo()
+    languages._read_version.cache_clear()
+    assert languages.read_languages(tmp_path)["pt"].cross_checks == {"counting": ("numero",)}
+    path.write_text('code = "pt"\nname = "Portuguese"\n[cross_checks]\ncounting = ["quantidade"]\n', encoding="utf-8")
+    assert languages.read_languages(tmp_path)["pt"].cross_checks == {"counting": ("quantidade",)}

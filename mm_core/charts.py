@@ -91,7 +91,7 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     legend = alt.Legend(title="Country status", orient="bottom", direction="horizontal", symbolStrokeWidth=0.8,
                         symbolStrokeColor="#000000", symbolSize=220)
     markers = alt.Chart(data).mark_point(filled=True, size=140, stroke="#000000", strokeWidth=1, opacity=1).encode(
-        longitude="longitude:Q", latitude="latitude:Q",
+        longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"),
         color=alt.Color("status:N", scale=status_scale(domain), title="Country status", legend=legend),
         shape=alt.Shape("status:N", scale=alt.Scale(domain=domain, range=["circle", "triangle-up", "cross",
                                                                           "square"]), title="Country status",
@@ -100,7 +100,7 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     # one dataset and one encoding for the names, each side a filter of it with its own alignment (building
     # three charts of their own took most of the map's build on every new filter)
     names = alt.Chart(map_label_sides(data)).encode(
-        longitude="longitude:Q", latitude="latitude:Q", text="name:N").project(**projection)
+        longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"), text=alt.Text("name:N")).project(**projection)
     labels = [names.transform_filter(alt.datum.side == side).mark_text(
         align=align, dx=dx, dy=dy, fontSize=13, fontWeight="bold", color="#000000")
         for side, (align, dx, dy) in MAP_LABEL_PLACES.items()]
@@ -139,7 +139,7 @@ def country_status_bars(country_status: pd.DataFrame) -> alt.Chart:
         x=alt.X("indicators:Q", title="Indicators", stack="zero"),
         color=alt.Color("status:N", scale=status_scale(), title="Status", sort=STATUS_ORDER),
         order=alt.Order("order:Q"),
-        tooltip=["name:N", "status:N", tip("indicators:Q", "int", "Indicators")],
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("status:N"), tip("indicators:Q", "int", "Indicators")],
     ).properties(width=WIDE, height=alt.Step(26))
 
 
@@ -157,8 +157,8 @@ def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
     data["progress_percent"] = data["progress_true"].clip(lower=-PROGRESS_FLOOR, upper=PROGRESS_CEILING)
     data = data[["label", "indicator_code", "country", "status", "progress_percent", "progress_true", "baseline",
                  "target", "actual", "unit"]]
-    tooltip = ["label:N", "status:N", tip("progress_true:Q", "points", "% of expected progress"),
-               tip("baseline:Q", "number"), tip("target:Q", "number"), tip("actual:Q", "number"), "unit:N"]
+    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"), tip("progress_true:Q", "points", "% of expected progress"),
+               tip("baseline:Q", "number"), tip("target:Q", "number"), tip("actual:Q", "number"), alt.Tooltip("unit:N")]
     backwards = bool((data["progress_percent"] < 0).any())
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
@@ -167,7 +167,7 @@ def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
                 scale=alt.Scale(domain=[-PROGRESS_FLOOR if backwards else 0, PROGRESS_CEILING])),
         color=alt.Color("status:N", scale=status_scale(), title="Status"),
         tooltip=tooltip)
-    target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 3], color="#000000").encode(x="x:Q")
+    target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 3], color="#000000").encode(x=alt.X("x:Q"))
     return alt.layer(bars, target).properties(width=WIDE, height=alt.Step(22))
 
 
@@ -186,7 +186,7 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("series:N", scale=colour, title=None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["Actual", "Target"],
                                                              range=[[1, 0], [6, 4]]), title=None),
-        tooltip=["period:N", "series:N", tip("value:Q", "number"), "unit:N"])
+        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("series:N"), tip("value:Q", "number"), alt.Tooltip("unit:N")])
     rules = [{"label": "Baseline", "value": data["baseline_original"].iloc[0]}] if len(data) else []
     if len(data) and bool(data["baseline_is_adjusted"].iloc[0]):
         rules[0]["label"] = "Original baseline"
@@ -195,9 +195,9 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
         rules.append({"label": "End-of-programme target", "value": data["end_target"].iloc[0]})
     rule_data = pd.DataFrame([r for r in rules if pd.notna(r["value"])], columns=["label", "value"])
     rule_chart = alt.Chart(rule_data).mark_rule(strokeDash=[2, 2], color="#999999").encode(
-        y="value:Q", tooltip=["label:N", tip("value:Q", "number")])
+        y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N"), tip("value:Q", "number")])
     rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
-        y="value:Q", text="label:N", x=alt.value(4))
+        y=alt.Y("value:Q"), text=alt.Text("label:N"), x=alt.XValue(4))
     return alt.layer(rule_chart, rule_text, lines).properties(width=WIDE, height=360)
 
 
@@ -215,9 +215,9 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
         color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                         title="Milestone"),
-        tooltip=["name:N", "milestone:N", "status:N", alt.Tooltip("due_date:N", title="Due"),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("milestone:N"), alt.Tooltip("status:N"), alt.Tooltip("due_date:N", title="Due"),
                  alt.Tooltip("achieved_date:N", title="Reached")])
-    text = base.mark_text(fontSize=14, fontWeight="bold").encode(text="symbol:N")
+    text = base.mark_text(fontSize=14, fontWeight="bold").encode(text=alt.Text("symbol:N"))
     return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
 
 
@@ -244,7 +244,7 @@ def round_tracker(tracker: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("country_name:N", title="Country"), alt.Tooltip("sheet:N", title="Sheet"),
                  alt.Tooltip("state:N", title="State"), alt.Tooltip("submitted_at:N", title="Submitted"),
                  alt.Tooltip("submitted_by:N", title="By"), alt.Tooltip("days_late:Q", title="Days late")])
-    text = base.mark_text(fontSize=13, fontWeight="bold", color="#000000").encode(text="mark:N")
+    text = base.mark_text(fontSize=13, fontWeight="bold", color="#000000").encode(text=alt.Text("mark:N"))
     return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
 
 
@@ -260,15 +260,15 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                        title="Status")
-    link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x="due_date:T", x2="achieved_date:T")
+    link = alt.Chart(data).mark_rule(color="#999999").encode(y=y, x=alt.X("due_date:T"), x2=alt.X2("achieved_date:T"))
     due = alt.Chart(data).mark_point(shape="diamond", size=110, filled=True, stroke="#333333", strokeWidth=1
                                      ).encode(y=y, x=alt.X("due_date:T", title="Due (diamond) and reached (dot)",
                                                              axis=alt.Axis(format=formats.VEGA_FORMATS["month"], labelOverlap=True)),
-                                              color=colour, tooltip=["milestone:N", alt.Tooltip("due_date_text:N", title="Due"),
-                                                                    "status:N"])
+                                              color=colour, tooltip=[alt.Tooltip("milestone:N"), alt.Tooltip("due_date_text:N", title="Due"),
+                                                                    alt.Tooltip("status:N")])
     reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
-        y=y, x="achieved_date:T", color=colour, tooltip=["milestone:N", alt.Tooltip("achieved_date_text:N", title="Reached"), "status:N"])
-    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x="as_of:T")
+        y=y, x=alt.X("achieved_date:T"), color=colour, tooltip=[alt.Tooltip("milestone:N"), alt.Tooltip("achieved_date_text:N", title="Reached"), alt.Tooltip("status:N")])
+    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x=alt.X("as_of:T"))
     return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(30))
 
 
@@ -293,19 +293,19 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=ACTIVITY_STATUS_ORDER, range=ACTIVITY_STATUS_COLORS),
                        title="Status")
-    tooltip = ["label:N", "status:N", "lead_agency:N", alt.Tooltip("planned_start_text:N", title="Planned start"),
+    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"), alt.Tooltip("lead_agency:N"), alt.Tooltip("planned_start_text:N", title="Planned start"),
                alt.Tooltip("planned_end_text:N", title="Planned end"),
                alt.Tooltip("actual_start_text:N", title="Actual start"),
                alt.Tooltip("actual_end_text:N", title="Actual end"), tip("percent_complete:Q", "points", "% complete")]
     planned = alt.Chart(data).mark_bar(opacity=0.35, height=14).encode(
-        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format=formats.VEGA_FORMATS["month"])), x2="planned_end:T",
+        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format=formats.VEGA_FORMATS["month"])), x2=alt.X2("planned_end:T"),
         color=colour, tooltip=tooltip)
     actual = alt.Chart(data.dropna(subset=["actual_start"])).mark_bar(height=6).encode(
-        y=y, x="actual_start:T", x2="actual_until:T", color=colour, tooltip=tooltip)
+        y=y, x=alt.X("actual_start:T"), x2=alt.X2("actual_until:T"), color=colour, tooltip=tooltip)
     overdue = alt.Chart(data[data["is_overdue"].fillna(False).astype(bool)]).mark_point(
-        shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x="planned_end:T", tooltip=tooltip)
+        shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x=alt.X("planned_end:T"), tooltip=tooltip)
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00", strokeWidth=2
-                                                                                ).encode(x="as_of:T")
+                                                                                ).encode(x=alt.X("as_of:T"))
     return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(GANTT_ROW))
 
 
@@ -333,7 +333,7 @@ def money_bars(finance: pd.DataFrame, group_title: str) -> alt.Chart:
         xOffset=alt.XOffset("measure:N", sort=MONEY_ORDER),
         y=alt.Y("usd:Q", title="US$", axis=alt.Axis(labelExpr=MONEY_AXIS_LABEL)),
         color=alt.Color("measure:N", scale=alt.Scale(domain=MONEY_ORDER, range=MONEY_COLORS), title=None),
-        tooltip=["group:N", "measure:N", tip("usd:Q", "usd", "US$")],
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("measure:N"), tip("usd:Q", "usd", "US$")],
     ).properties(width=WIDE, height=340)
 
 
@@ -351,7 +351,7 @@ def burn_rate(burn: pd.DataFrame, share_of: str, year_title: str) -> alt.Chart:
                                                      range=["#0072B2", "#555555"]), title=None),
         strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=["Budget spent", "Time elapsed"],
                                                                range=[[1, 0], [6, 4]]), title=None),
-        tooltip=["year:N", "measure:N", tip("share:Q", "percent")],
+        tooltip=[alt.Tooltip("year:N"), alt.Tooltip("measure:N"), tip("share:Q", "percent")],
     ).properties(width=WIDE, height=300)
 
 
@@ -367,13 +367,13 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("spent_share:Q", title="Budget spent", axis=alt.Axis(format="%"), scale=scale),
         y=alt.Y("on_track_share:Q", title="Indicators on track", axis=alt.Axis(format="%"), scale=scale),
         size=alt.Size("budget_usd:Q", title="Budget (US$)", legend=alt.Legend(format=formats.VEGA_FORMATS["usd"])),
-        tooltip=["label:N", "title:N", "lead_agency:N", tip("budget_usd:Q", "usd", "Budget (US$)"),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("title:N"), alt.Tooltip("lead_agency:N"), tip("budget_usd:Q", "usd", "Budget (US$)"),
                  tip("expenditure_usd:Q", "usd", "Spent (US$)"), tip("spent_share:Q", "percent", "Budget spent"),
                  tip("on_track_share:Q", "percent", "Indicators on track")])
     labels = alt.Chart(data).mark_text(align="left", dx=12, fontWeight="bold").encode(
-        x="spent_share:Q", y="on_track_share:Q", text="label:N")
+        x=alt.X("spent_share:Q"), y=alt.Y("on_track_share:Q"), text=alt.Text("label:N"))
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
-        strokeDash=[4, 4], color="#999999").encode(x="x:Q", y="y:Q")
+        strokeDash=[4, 4], color="#999999").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     return alt.layer(diagonal, points, labels).properties(width=WIDE, height=380)
 
 
@@ -402,7 +402,7 @@ def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
                tip("spent_share:Q", "percent", "Budget spent"),
                tip("on_track_share:Q", "percent", "Indicators on track")]
     link = alt.Chart(data).mark_rule(color="#777777", strokeWidth=2).encode(
-        y=y, x=alt.X("spent_share:Q", scale=x_scale), x2="on_track_share:Q", tooltip=tooltip)
+        y=y, x=alt.X("spent_share:Q", scale=x_scale), x2=alt.X2("on_track_share:Q"), tooltip=tooltip)
     long = data.rename(columns={"spent_share": RESOURCES_ORDER[0], "on_track_share": RESOURCES_ORDER[1]}).melt(
         id_vars=["label", "output_code", "title", "lead_agency", "budget_usd", "expenditure_usd"],
         value_vars=RESOURCES_ORDER, var_name="measure", value_name="share")
@@ -412,7 +412,7 @@ def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
                      scale=x_scale),
         color=alt.Color("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_COLORS), legend=legend),
         shape=alt.Shape("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_SHAPES), legend=legend),
-        tooltip=["label:N", "measure:N", tip("share:Q", "percent"),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("measure:N"), tip("share:Q", "percent"),
                  tip("budget_usd:Q", "usd", "Budget (US$)")])
     return alt.layer(link, points).properties(width=WIDE, height=alt.Step(34))
 
@@ -430,7 +430,7 @@ def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
         color=alt.Color("measure:N", scale=alt.Scale(domain=list(names.values()),
                                                      range=["#009E73", "#56B4E9", "#0072B2"]), legend=None),
         column=alt.Column("measure:N", title=None, sort=list(names.values())),
-        tooltip=["name:N", "measure:N", tip("share:Q", "percent")],
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("measure:N"), tip("share:Q", "percent")],
     ).properties(width=260, height=alt.Step(24))
 
 
@@ -518,16 +518,16 @@ def theory_of_change(nodes: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("off_track:Q", title="Off track"), alt.Tooltip("no_data:Q", title="No data / not reported"),
                alt.Tooltip("assumptions:N", title="Assumptions"), alt.Tooltip("sdg_targets:N", title="SDG targets")]
     links = alt.Chart(edges).mark_rule(color="#555555", strokeWidth=1.2).encode(
-        x=alt.X("x:Q", scale=alt.Scale(domain=[0, len(levels) or 1]), axis=None), x2="x2:Q",
-        y=alt.Y("y:Q", scale=alt.Scale(domain=[-1.2, rows - 0.4], reverse=True), axis=None), y2="y2:Q")
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, len(levels) or 1]), axis=None), x2=alt.X2("x2:Q"),
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[-1.2, rows - 0.4], reverse=True), axis=None), y2=alt.Y2("y2:Q"))
     markers = alt.Chart(data).mark_point(filled=True, size=260, stroke="#000000", strokeWidth=1, opacity=1).encode(
         x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     labels = alt.Chart(data).mark_text(align="left", baseline="middle", dx=14, fontSize=14, lineBreak="\n",
-                                       color="#000000").encode(x=x, y=y, text="label:N", tooltip=tooltip)
+                                       color="#000000").encode(x=x, y=y, text=alt.Text("label:N"), tooltip=tooltip)
     headings = alt.Chart(pd.DataFrame({"column": range(len(levels)), "row": -0.9,
                                        "heading": [CHAIN_HEADINGS[level] for level in levels]})).mark_text(
         align="left", baseline="middle", fontSize=17, fontWeight="bold", color="#000000").encode(
-        x=x, y=y, text="heading:N")
+        x=x, y=y, text=alt.Text("heading:N"))
     return alt.layer(links, markers, labels, headings).properties(
         width=CHAIN_COLUMN_WIDTH * max(1, len(levels)), height=int(CHAIN_ROW_HEIGHT * (rows + 1)))
 
@@ -565,9 +565,9 @@ def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
         y=y, x=alt.X("value:Q", title=None),
         color=alt.Color("measure:N", scale=alt.Scale(domain=["Target", "Actual"], range=["#BBBBBB", "#0072B2"]),
                         title=None),
-        tooltip=["dimension:N", "category:N", "measure:N", tip("value:Q", "number")])
+        tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("category:N"), alt.Tooltip("measure:N"), tip("value:Q", "number")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(
-        y=y, x="value:Q", text=alt.Text("value:Q", format=formats.VEGA_FORMATS["number"]))
+        y=y, x=alt.X("value:Q"), text=alt.Text("value:Q", format=formats.VEGA_FORMATS["number"]))
     return alt.layer(bars, text, data=long).properties(width=360, height=alt.Step(18)).facet(
         row=alt.Row("category:N", title=None, sort=list(dict.fromkeys(parts["category"])),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)))
@@ -645,8 +645,8 @@ def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], labe
                                                                                             format="d"))
     bars = alt.Chart().mark_bar(stroke="#000000", strokeWidth=0.5).encode(
         y=y, x=x, color=alt.Color("status:N", scale=alt.Scale(domain=order, range=colors), legend=None),
-        tooltip=["label:N", "status:N", tip("count:Q", "int", "Count")])
-    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x="count:Q", text="count:Q")
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("status:N"), tip("count:Q", "int", "Count")])
+    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x=alt.X("count:Q"), text=alt.Text("count:Q"))
     return alt.layer(bars, text, data=data).properties(width=150, height=alt.Step(20)).facet(
         column=alt.Column("status:N", sort=order, title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#000000")))

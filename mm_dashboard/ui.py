@@ -16,6 +16,7 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.utils.schemapi import debug_mode
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
@@ -221,7 +222,10 @@ def _frame_digest(frame: pd.DataFrame) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _frame_digest})
 def _drawn_chart(builder: str, inputs: tuple, large: bool) -> None:
-    spec = charts.to_spec(charts.presentation(getattr(charts, builder)(*inputs), large))
+    # Without Altair's debug mode, which validates every object as it is made, for its tracebacks (up to a
+    # quarter of the map's build); tests/test_charts.py validates every builder's spec.
+    with debug_mode(False):
+        spec = charts.to_spec(charts.presentation(getattr(charts, builder)(*inputs), large))
     st.vega_lite_chart(spec, width="stretch")
 
 

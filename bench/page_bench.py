@@ -7,6 +7,9 @@ For each page (app_pages/*.py, reached with AppTest.switch_page as the tests do)
   every query runs);
 - warm: the same page run again, caches full (median of `--warm-runs` runs) - what a viewer waits
   for after moving a widget;
+- country change: the sidebar's Country set to each of the programme's countries in turn, each new to the
+  page (its queries and charts not cached), the median run - the server's part of issue 17's filter change
+  (bench/click_bench.py times it in the browser);
 - queries: every query function the cold run called (sidebar included), run alone on a DuckDB
   connection of its own, median of 3 passes.
 Also the peak RSS of this process (the AppTest runs in it, like a dashboard server with one session).
@@ -27,7 +30,8 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 APP = str(REPOSITORY / "dashboard.py")
-PAGES = ("overview", "outputs", "indicators", "countries", "workplan", "money", "recommendations", "data_quality")
+PAGES = ("overview", "outputs", "indicators", "theory_of_change", "countries", "workplan", "money", "recommendations",
+         "data_quality")
 
 
 def _record_queries(calls: list):
@@ -36,9 +40,10 @@ def _record_queries(calls: list):
 
     original = data._cached
 
-    def recording(query_name, version, arguments, *rest):
-        calls.append((query_name, arguments))
-        return original(query_name, version, arguments, *rest)
+    def recording(query_name, version, arguments, _connection, module=None):
+        module = module or data.queries.__name__
+        calls.append((module, query_name, arguments))
+        return original(query_name, version, arguments, _connection, module)
 
     data._cached = recording
     return original
@@ -47,18 +52,48 @@ def _record_queries(calls: list):
 def time_queries(database: str, calls: list, passes: int = 3) -> float:
     """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection."""
     from etl.warehouse import open_read_only, reading_warehouse
-    from mm_core import queries
+    from mm_dashboard.data import QUERY_MODULES
 
     connection = open_read_only(database)
-    unique = list(dict.fromkeys((name, args) for name, args in calls))
+    unique = list(dict.fromkeys(calls))
     times = []
     for _ in range(passes):
         started = time.perf_counter()
-        for name, arguments in unique:
+        for module, name, arguments in unique:  # the query functions of mm_core.queries, cross_checks, ...
             cursor = reading_warehouse(connection.cursor())
-            getattr(queries, name)(cursor, *arguments)
+            getattr(QUERY_MODULES[module], name)(cursor, *arguments)
         times.append(time.perf_counter() - started)
     connection.close()
+    return statistics.median(times)
+
+
+def programme_countries(database: str) -> list[str]:
+    """The sidebar's country choices (ISO codes, GLOBAL last), as queries.filter_options gives them."""
+    from etl.warehouse import open_read_only, reading_warehouse
+    from mm_core import queries
+
+    connection = open_read_only(database)
+    try:
+        choices = queries.filter_options(reading_warehouse(connection.cursor()))
+    finally:
+        connection.close()
+    return list(choices.loc[choices["kind"] == "country", "code"])
+
+
+def country_changes(app, countries: list[str]) -> float:
+    """The median run after setting the sidebar's Country to each of `countries` in turn (then back to all)."""
+    from mm_dashboard.filters import ALL
+
+    times = []
+    for country in countries:
+        app.session_state["chosen_country"] = country
+        started = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - started)
+        if app.session_state["scope"].country != country:  # the sidebar did not take it: a figure of nothing
+            raise RuntimeError(f"the sidebar's Country did not become {country!r}")
+    app.session_state["chosen_country"] = ALL
+    app.run()
     return statistics.median(times)
 
 
@@ -74,6 +109,7 @@ def bench_pages(database: Path, pages=PAGES, warm_runs: int = 3) -> dict:
     app.run()  # the default page, once, so imports and the first session are not in any page's figure
     first_run = time.perf_counter() - started
     figures = {"first_run_seconds": first_run, "pages": {}}
+    countries = programme_countries(str(database))
     for page in pages:
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -89,6 +125,7 @@ def bench_pages(database: Path, pages=PAGES, warm_runs: int = 3) -> dict:
             app.run()
             warm.append(time.perf_counter() - started)
         figures["pages"][page] = {"cold_seconds": cold, "warm_seconds": statistics.median(warm),
+                                  "country_change_seconds": country_changes(app, countries),
                                   "queries_seconds": time_queries(str(database), recorded),
                                   "queries": len(set(recorded)), "problems": [str(p)[:300] for p in problems]}
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -118,8 +118,9 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     pixels = [equal_earth(lon, lat, scale) for lon, lat in zip(data["longitude"], data["latitude"])]
     points = pd.DataFrame({"x": [p[0] for p in pixels], "y": [p[1] for p in pixels], "text": data["name"]},
                           index=data.index)
-    layers = _label_layers(data, place_labels(points), {"longitude": "longitude:Q", "latitude": "latitude:Q",
-                                                        "text": "name:N"}, projection)
+    layers = _label_layers(data, place_labels(points), {"longitude": alt.Longitude("longitude:Q"),
+                                                        "latitude": alt.Latitude("latitude:Q"),
+                                                        "text": alt.Text("name:N")}, projection)
     return alt.layer(*_without_text(chart), *layers).properties(width=chart.width, height=chart.height)
 
 
@@ -136,7 +137,7 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     points = pd.DataFrame({"x": data["spent_share"] * width, "y": (1 - data["on_track_share"]) * height,
                            "text": data["label"]}, index=data.index)
     layers = _label_layers(data[["label", "spent_share", "on_track_share"]], place_labels(points),
-                           {"x": "spent_share:Q", "y": "on_track_share:Q", "text": "label:N"}, None)
+                           {"x": alt.X("spent_share:Q"), "y": alt.Y("on_track_share:Q"), "text": alt.Text("label:N")}, None)
     return alt.layer(*_without_text(chart), *layers).properties(width=chart.width, height=chart.height)
 
 

@@ -367,3 +367,36 @@ def test_the_round_tracker_colours_each_expected_sheet_by_the_state_of_its_newes
     assert cells["y"]["sort"] == ["Morocco", "Global level"] and cells["x"]["sort"] == ["Results matrix", "Work plan"]
     assert chart_spec["layer"][1]["encoding"]["text"]["field"] == "mark"  # the state reads without colour too
     assert {r["submitted_at"] for r in rows(chart_spec)} == {"5 March 2017, 10:00", "", "1 February 2017, 12:00"}
+
+
+def test_peer_comparison_puts_each_share_in_a_panel_of_its_own():
+    peers = pd.DataFrame({"name": ["Jamaica", "Ecuador"], "on_track_share": [0.5, 0.25],
+                          "completed_share": [0.75, 0.0], "delivery_rate": [0.4, 0.9]})
+    chart_spec = spec(charts.peer_comparison(peers))
+    assert chart_spec["encoding"]["column"]["field"] == "measure"
+    assert chart_spec["encoding"]["x"]["scale"]["domain"] == [0, 1]
+    assert sorted((r["name"], r["measure"], r["share"]) for r in rows(chart_spec)) == [
+        ("Ecuador", "Activities completed", 0.0), ("Ecuador", "Budget delivered", 0.9),
+        ("Ecuador", "Indicators on track", 0.25), ("Jamaica", "Activities completed", 0.75),
+        ("Jamaica", "Budget delivered", 0.4), ("Jamaica", "Indicators on track", 0.5)]
+
+
+def test_country_status_bars_stack_each_countrys_indicators_in_the_status_order():
+    chart_spec = spec(charts.country_status_bars(COUNTRY_STATUS))
+    assert chart_spec["encoding"]["x"]["stack"] == "zero" and chart_spec["encoding"]["order"]["field"] == "order"
+    jamaica = {r["status"]: (r["indicators"], r["order"]) for r in rows(chart_spec) if r["name"] == "Jamaica"}
+    assert jamaica == {status: (count, charts.STATUS_ORDER.index(status)) for status, count in
+                       {"on track": 10, "at risk": 2, "off track": 1, "no data": 0}.items()}
+
+
+def test_results_vs_resources_places_each_output_by_its_shares_with_its_label():
+    outputs = pd.DataFrame({"output_code": ["1", "2"], "title": ["Policy", "Data"], "lead_agency": ["IOM", "UNDP"],
+                            "budget_usd": [100.0, 50.0], "expenditure_usd": [50.0, 45.0],
+                            "spent_share": [0.5, 0.9], "on_track_share": [0.8, 0.2]})
+    chart_spec = spec(charts.results_vs_resources(outputs))
+    diagonal, points, labels = chart_spec["layer"]
+    assert (points["encoding"]["x"]["field"], points["encoding"]["y"]["field"]) == ("spent_share", "on_track_share")
+    assert labels["encoding"]["text"]["field"] == "label"
+    placed = chart_spec["datasets"][points["data"]["name"]]
+    assert sorted((r["label"], r["spent_share"], r["on_track_share"]) for r in placed) == [
+        ("Output 1", 0.5, 0.8), ("Output 2", 0.9, 0.2)]

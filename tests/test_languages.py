@@ -6,6 +6,7 @@ left out, every column not read named, and a sheet no kind recognises explained.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from decimal import Decimal
 
@@ -232,3 +233,9 @@ def test_a_language_file_is_parsed_once_per_version_and_an_edit_is_read(tmp_path
     assert languages.read_languages(tmp_path)["pt"].cross_checks == {"counting": ("numero",)}
     path.write_text('code = "pt"\nname = "Portuguese"\n[cross_checks]\ncounting = ["quantidade"]\n', encoding="utf-8")
     assert languages.read_languages(tmp_path)["pt"].cross_checks == {"counting": ("quantidade",)}
+    # a copy of the same size that sets the old time of modification back (cp -p, rsync -t) is read too
+    before = path.stat()
+    path.write_text('code = "pt"\nname = "Portuguese"\n[cross_checks]\ncounting = ["quantidadf"]\n', encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert languages.read_languages(tmp_path)["pt"].cross_checks == {"counting": ("quantidadf",)}

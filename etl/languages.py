@@ -206,8 +206,9 @@ class _Reader:
 def read_languages(*directories: Path) -> dict[str, Language]:
     """Every language file (*.toml) of the `languages` folder of each directory, a later directory's file
     replacing an earlier one of the same language. A file is parsed once per version of it (its size, times of
-    modification and change, inode): the dashboard's consistency checks ask for the words on every run of their page, and parsing
-    the files took 0.15 s of each. Do not change what it returns: the same objects are given to every caller."""
+    modification and change, inode): the dashboard's consistency checks ask for the words on every run of their
+    page, and parsing the files took 0.15 s of each. Do not change what it returns: the same objects are given to
+    every caller."""
     found: dict[str, Language] = {}
     for directory in directories:
         folder = directory / "languages"

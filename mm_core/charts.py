@@ -100,7 +100,8 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     # one dataset and one encoding for the names, each side a filter of it with its own alignment (building
     # three charts of their own took most of the map's build on every new filter)
     names = alt.Chart(map_label_sides(data)).encode(
-        longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"), text=alt.Text("name:N")).project(**projection)
+        longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"), text=alt.Text("name:N")
+    ).project(**projection)
     labels = [names.transform_filter(alt.datum.side == side).mark_text(
         align=align, dx=dx, dy=dy, fontSize=13, fontWeight="bold", color="#000000")
         for side, (align, dx, dy) in MAP_LABEL_PLACES.items()]
@@ -157,7 +158,8 @@ def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
     data["progress_percent"] = data["progress_true"].clip(lower=-PROGRESS_FLOOR, upper=PROGRESS_CEILING)
     data = data[["label", "indicator_code", "country", "status", "progress_percent", "progress_true", "baseline",
                  "target", "actual", "unit"]]
-    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"), tip("progress_true:Q", "points", "% of expected progress"),
+    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"),
+               tip("progress_true:Q", "points", "% of expected progress"),
                tip("baseline:Q", "number"), tip("target:Q", "number"), tip("actual:Q", "number"), alt.Tooltip("unit:N")]
     backwards = bool((data["progress_percent"] < 0).any())
     bars = alt.Chart(data).mark_bar().encode(
@@ -215,7 +217,8 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
         color=alt.Color("status:N", scale=alt.Scale(domain=MILESTONE_STATUS_ORDER, range=MILESTONE_STATUS_COLORS),
                         title="Milestone"),
-        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("milestone:N"), alt.Tooltip("status:N"), alt.Tooltip("due_date:N", title="Due"),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("milestone:N"), alt.Tooltip("status:N"),
+                 alt.Tooltip("due_date:N", title="Due"),
                  alt.Tooltip("achieved_date:N", title="Reached")])
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(text=alt.Text("symbol:N"))
     return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
@@ -264,11 +267,16 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
     due = alt.Chart(data).mark_point(shape="diamond", size=110, filled=True, stroke="#333333", strokeWidth=1
                                      ).encode(y=y, x=alt.X("due_date:T", title="Due (diamond) and reached (dot)",
                                                              axis=alt.Axis(format=formats.VEGA_FORMATS["month"], labelOverlap=True)),
-                                              color=colour, tooltip=[alt.Tooltip("milestone:N"), alt.Tooltip("due_date_text:N", title="Due"),
+                                              color=colour,
+                                              tooltip=[alt.Tooltip("milestone:N"),
+                                                       alt.Tooltip("due_date_text:N", title="Due"),
                                                                     alt.Tooltip("status:N")])
     reached = alt.Chart(data.dropna(subset=["achieved_date"])).mark_point(filled=True, size=100).encode(
-        y=y, x=alt.X("achieved_date:T"), color=colour, tooltip=[alt.Tooltip("milestone:N"), alt.Tooltip("achieved_date_text:N", title="Reached"), alt.Tooltip("status:N")])
-    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(x=alt.X("as_of:T"))
+        y=y, x=alt.X("achieved_date:T"), color=colour,
+        tooltip=[alt.Tooltip("milestone:N"), alt.Tooltip("achieved_date_text:N", title="Reached"),
+                 alt.Tooltip("status:N")])
+    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(
+        x=alt.X("as_of:T"))
     return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(30))
 
 
@@ -293,17 +301,20 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False))
     colour = alt.Color("status:N", scale=alt.Scale(domain=ACTIVITY_STATUS_ORDER, range=ACTIVITY_STATUS_COLORS),
                        title="Status")
-    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"), alt.Tooltip("lead_agency:N"), alt.Tooltip("planned_start_text:N", title="Planned start"),
+    tooltip = [alt.Tooltip("label:N"), alt.Tooltip("status:N"), alt.Tooltip("lead_agency:N"),
+               alt.Tooltip("planned_start_text:N", title="Planned start"),
                alt.Tooltip("planned_end_text:N", title="Planned end"),
                alt.Tooltip("actual_start_text:N", title="Actual start"),
                alt.Tooltip("actual_end_text:N", title="Actual end"), tip("percent_complete:Q", "points", "% complete")]
     planned = alt.Chart(data).mark_bar(opacity=0.35, height=14).encode(
-        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format=formats.VEGA_FORMATS["month"])), x2=alt.X2("planned_end:T"),
+        y=y, x=alt.X("planned_start:T", title=None, axis=alt.Axis(format=formats.VEGA_FORMATS["month"])),
+        x2=alt.X2("planned_end:T"),
         color=colour, tooltip=tooltip)
     actual = alt.Chart(data.dropna(subset=["actual_start"])).mark_bar(height=6).encode(
         y=y, x=alt.X("actual_start:T"), x2=alt.X2("actual_until:T"), color=colour, tooltip=tooltip)
     overdue = alt.Chart(data[data["is_overdue"].fillna(False).astype(bool)]).mark_point(
-        shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x=alt.X("planned_end:T"), tooltip=tooltip)
+        shape="triangle-left", filled=True, size=90, color="#D55E00").encode(y=y, x=alt.X("planned_end:T"),
+                                                                             tooltip=tooltip)
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00", strokeWidth=2
                                                                                 ).encode(x=alt.X("as_of:T"))
     return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(GANTT_ROW))
@@ -367,7 +378,8 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("spent_share:Q", title="Budget spent", axis=alt.Axis(format="%"), scale=scale),
         y=alt.Y("on_track_share:Q", title="Indicators on track", axis=alt.Axis(format="%"), scale=scale),
         size=alt.Size("budget_usd:Q", title="Budget (US$)", legend=alt.Legend(format=formats.VEGA_FORMATS["usd"])),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("title:N"), alt.Tooltip("lead_agency:N"), tip("budget_usd:Q", "usd", "Budget (US$)"),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("title:N"), alt.Tooltip("lead_agency:N"),
+                 tip("budget_usd:Q", "usd", "Budget (US$)"),
                  tip("expenditure_usd:Q", "usd", "Spent (US$)"), tip("spent_share:Q", "percent", "Budget spent"),
                  tip("on_track_share:Q", "percent", "Indicators on track")])
     labels = alt.Chart(data).mark_text(align="left", dx=12, fontWeight="bold").encode(
@@ -565,7 +577,8 @@ def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
         y=y, x=alt.X("value:Q", title=None),
         color=alt.Color("measure:N", scale=alt.Scale(domain=["Target", "Actual"], range=["#BBBBBB", "#0072B2"]),
                         title=None),
-        tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("category:N"), alt.Tooltip("measure:N"), tip("value:Q", "number")])
+        tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("category:N"), alt.Tooltip("measure:N"),
+                 tip("value:Q", "number")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(
         y=y, x=alt.X("value:Q"), text=alt.Text("value:Q", format=formats.VEGA_FORMATS["number"]))
     return alt.layer(bars, text, data=long).properties(width=360, height=alt.Step(18)).facet(
@@ -653,7 +666,8 @@ def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], labe
     bars = alt.Chart().mark_bar(stroke="#000000", strokeWidth=0.5).encode(
         y=y, x=x, color=alt.Color("status:N", scale=alt.Scale(domain=order, range=colors), legend=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("status:N"), tip("count:Q", "int", "Count")])
-    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x=alt.X("count:Q"), text=alt.Text("count:Q"))
+    text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x=alt.X("count:Q"),
+                                                                             text=alt.Text("count:Q"))
     return alt.layer(bars, text, data=data).properties(width=150, height=alt.Step(20)).facet(
         column=alt.Column("status:N", sort=order, title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#000000")))

@@ -137,7 +137,8 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
     points = pd.DataFrame({"x": data["spent_share"] * width, "y": (1 - data["on_track_share"]) * height,
                            "text": data["label"]}, index=data.index)
     layers = _label_layers(data[["label", "spent_share", "on_track_share"]], place_labels(points),
-                           {"x": alt.X("spent_share:Q"), "y": alt.Y("on_track_share:Q"), "text": alt.Text("label:N")}, None)
+                           {"x": alt.X("spent_share:Q"), "y": alt.Y("on_track_share:Q"),
+                            "text": alt.Text("label:N")}, None)
     return alt.layer(*_without_text(chart), *layers).properties(width=chart.width, height=chart.height)
 
 

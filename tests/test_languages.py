@@ -224,7 +224,8 @@ def test_a_language_file_is_parsed_once_per_version_and_an_edit_is_read(tmp_path
     path = folder / "pt.toml"
     path.write_text('code = "pt"\nname = "Portuguese"\n[cross_checks]\ncounting = ["número"]\n', encoding="utf-8")
     parsed = []
-    monkeypatch.setattr(languages, "read_language", lambda p: parsed.append(p) or languages.Language("pt", "x", None, p))
+    monkeypatch.setattr(languages, "read_language",
+                        lambda p: parsed.append(p) or languages.Language("pt", "x", None, p))
     languages._read_version.cache_clear()
     first = languages.read_languages(tmp_path)["pt"]
     assert languages.read_languages(tmp_path)["pt"] is first and parsed == [path]

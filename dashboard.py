@@ -14,13 +14,19 @@ def clean_upload_leftovers() -> None:
     upload_process.clean_leftovers()
 
 
+def overview_link() -> None:
+    """`/overview` (a link or bookmark): Streamlit serves the default page at `/` only, so go there with the filters."""
+    st.switch_page(overview, query_params={name: st.query_params.get_all(name) for name in st.query_params})
+
+
 db.begin_run()  # every query of this run reads one snapshot of the warehouse (the title is the first)
 st.set_page_config(page_title=data.title(), page_icon="🌐", layout="wide")  # the programme's, from the warehouse
 
 clean_upload_leftovers()
 role = auth.require_login()  # stops here with a sign-in form when a login is configured
+overview = st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True)
 pages = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    overview,
     st.Page("app_pages/outputs.py", title="Outputs", icon=":material/flag:", url_path="outputs"),
     st.Page("app_pages/indicators.py", title="Indicators", icon=":material/insights:", url_path="indicators"),
     st.Page("app_pages/theory_of_change.py", title="Theory of change", icon=":material/account_tree:",
@@ -44,7 +50,8 @@ if role == auth.EDITOR:  # viewers and country offices do not get these at all (
     reporting.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
     reporting.append(st.Page("app_pages/audit.py", title="Audit", icon=":material/history:", url_path="audit"))
 # Every page listed (expanded): Streamlit otherwise folds a long list behind "View more", hiding Submissions.
-page = st.navigation({"Programme": pages, "Reporting": reporting}, expanded=True)
+aliases = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
+page = st.navigation({"Programme": pages + aliases, "Reporting": reporting}, expanded=True)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed
     countries = ", ".join(auth.current_countries())  # a country office's: codes checked against the programme's

@@ -72,6 +72,12 @@ def test_every_page_renders_in_chromium(server):
         wait_for_charts(page, 1)
         page.screenshot(path=str(OUTPUT / "overview-jamaica.png"), full_page=True)
         assert "Indicators, 2015/16 H2" in page.inner_text("body")
+        # `/overview`, as a link or bookmark may name it, leads to the Overview at `/` with its filters, no "not found"
+        page.goto(f"{server}/overview?country=ECU")
+        page.wait_for_function("() => document.body.innerText.includes('country ECU')", timeout=60_000)
+        page.get_by_text("Inception completed in year 1").wait_for(timeout=60_000)
+        assert page.url == f"{server}/?country=ECU"
+        assert "Page not found" not in page.inner_text("body")
         page.goto(f"{server}/?present=1")
         page.get_by_text("Inception completed in year 1").wait_for(timeout=60_000)
         wait_for_charts(page, 1)

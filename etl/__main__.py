@@ -142,11 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "diff":
             print_changes(args.db or database_path(), args.from_id, args.to_id)
             return 0
-        from .load import run_load
+        from .prescan import Prescan
 
-        progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
-        summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
-                           progress=progress, programme=args.programme)
+        with Prescan.start(args.inputs) as prescan:  # the workbooks' scans, beside the imports below
+            from .load import run_load
+
+            progress = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+            summary = run_load(args.inputs, args.db or database_path(), strict=args.strict, as_of=args.as_of,
+                               progress=progress, programme=args.programme, prescan=prescan)
         print_summary(summary)
         return 0
     except EtlError as error:

@@ -49,10 +49,6 @@ class Mapping:
         return self.activities.get(normalise(activity))
 
 
-def is_mapping_file(path: Path) -> bool:
-    return path.name.casefold().endswith(MAPPING_SUFFIX)
-
-
 def mapping_candidates(report: Path | None, award: str | None) -> list[Path]:
     """Where the mapping file of a report is looked for, in order."""
     candidates = []

@@ -13,7 +13,6 @@ from typing import Protocol
 
 from . import cells, spec
 from .columnar import FastSheet, read_fast, read_fast_csv
-from .delivery_mapping import is_mapping_file
 from .csv_text import csv_records, decode_text
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, nearest_kind
@@ -22,9 +21,6 @@ from .title_block import title_context
 from .workbook import SheetToRead, read_sheets
 
 FAST_LANE_SWITCH = "MM_FAST_LANE"  # "0": every sheet through the per-cell path (to compare, or to rule it out)
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
-XML_SUFFIXES = {".xml"}
-INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"} | XML_SUFFIXES
 
 Sheet = RawSheet | FastSheet  # a sheet read, by either lane: etl/load.py validates each as its lane needs
 
@@ -121,19 +117,3 @@ def read_file(path: Path, display_name: str | None = None, reference: Reference 
     if path.suffix.lower() == ".csv":
         return read_csv(path, display_name, reference)
     return read_workbook(path, display_name, reference, scans)
-
-
-def input_files(paths: list[Path]) -> list[Path]:
-    """The files named, and the workbooks, CSVs and IATI XML files inside folders named, in a stable order;
-    not the mapping files of delivery reports (`*.outputs.csv`, etl/delivery_mapping.py)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                                and not p.name.startswith(("~$", ".")) and not is_mapping_file(p)))
-        elif path.exists():
-            if not is_mapping_file(path):  # a delivery report's mapping file is read with the report
-                files.append(path)
-        else:
-            raise UnreadableFile(str(path), "no such file or folder")
-    return files

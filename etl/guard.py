@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from .errors import EtlError, UnreadableFile
+from .inputs import WORKBOOK_SUFFIXES
 from .settings import positive_setting
 
 MEGABYTE = 1024 * 1024
@@ -61,7 +62,6 @@ MAX_STYLES_PART = 32 * MEGABYTE  # xl/styles.xml: Excel's limit of 64,000 format
 MAX_ROW_CELLS = 16_384  # Excel's columns: no spreadsheet program writes more cells in one row
 MAX_MERGED_RANGES = 100_000  # python-calamine gives each as Python tuples, about 280 bytes
 SMALLEST_CELL = 15  # bytes of the shortest cell with a value, <c><v>1</v></c>
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 WORKBOOK_PART = "xl/workbook.xml"  # where calamine looks for the list of sheets
 RELATIONSHIPS_PART = "xl/_rels/workbook.xml.rels"
 STYLES_PART = "xl/styles.xml"

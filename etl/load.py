@@ -30,12 +30,13 @@ import pyarrow as pa
 from . import checks, guard, history, iati, origins, spec, statuses
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
-from .delivery_mapping import is_mapping_file
 from .parts import check_parts
 from .trajectories import link_trajectories
 from .errors import LoadFailed, LoadWarning, UnreadableFile
-from .files import WORKBOOK_SUFFIXES, XML_SUFFIXES, input_files, read_file
+from .files import read_file
+from .inputs import WORKBOOK_SUFFIXES, XML_SUFFIXES, display_names, input_files, is_mapping_file
 from .ooxml import scan_workbook
+from .prescan import Prescan
 from .reference import Reference, load_reference
 from .rules import CONVERSIONS, Rules, derived_sql
 from .transform import Validated, validate_sheet
@@ -260,20 +261,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _display_names(files: list[Path]) -> dict[Path, str]:
-    """File names as shown in messages and kept in the tables: the bare name, or, where two share a name, the
-    fewest trailing folders that tell them apart ('12/results.xlsx' for submission 12's): never the server's
-    folders from the root (messages and pages name files, not the server's folders)."""
-    shown = {}
-    for path in files:
-        depth = 1
-        deepest = len(path.parts) - path.is_absolute()  # never the root itself
-        while depth < deepest and sum(other.parts[-depth:] == path.parts[-depth:] for other in files) > 1:
-            depth += 1
-        shown[path] = "/".join(path.parts[-depth:])
-    return shown
-
-
 def _read(path: Path, name: str, reference: Reference, scans: Future | None = None):
     """(SHA-256, the file's sheets and warnings) of one input, after the size and zip-bomb guard. IATI
     files are streamed into the database by the caller, so only checked here. `scans`: the workbook's
@@ -304,12 +291,14 @@ class ReadAhead:
     runs outside the GIL, on the second core). A workbook's sheets are scanned (their used range checked)
     before any reader opens them. The scans hold the GIL (regular expressions): one thread runs them in file
     order, so that the first file's is not slowed by the next one's, and each runs while fastexcel reads the
-    file before. A load starts it before it builds the new database, which is set up meanwhile."""
+    file before; or, where the command line started them in a child process (etl/prescan.py: `prescan`), they
+    are taken from there. A load starts it before it builds the new database, which is set up meanwhile."""
 
-    def __init__(self, files: list[Path], reference: Reference):
+    def __init__(self, files: list[Path], reference: Reference, prescan: Prescan | None = None):
         self.files = [path for path in files if not is_mapping_file(path)]  # read with its delivery report
-        self.names = _display_names(self.files)
+        self.names = display_names(self.files)
         self.reference = reference
+        self._prescan = prescan
         self._scanner = ThreadPoolExecutor(max_workers=1)
         self._reader = ThreadPoolExecutor(max_workers=READ_AHEAD)
         self._first_scan: Future | None = None  # each later scan is released with its file's read
@@ -317,8 +306,10 @@ class ReadAhead:
 
     def _start(self, path: Path) -> Future:
         name = self.names[path]
-        scans = self._scanner.submit(scan_workbook, path, name) if path.suffix.lower() in WORKBOOK_SUFFIXES \
-            else None
+        scans = None
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:  # scanned ahead by the command line's child, else here
+            scans = self._prescan.scans(path, name) if self._prescan else None
+            scans = scans or self._scanner.submit(scan_workbook, path, name)
         if scans is not None:
             self._first_scan = self._first_scan or scans
         return self._reader.submit(_read, path, name, self.reference, scans)
@@ -662,7 +653,8 @@ def dry_run(files: list[Path], reference: Reference) -> tuple[Extracted, dict[st
 
 def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: dt.date | None = None,
              progress: Progress = lambda message: None, programme: Path | None = None, actor: str | None = None,
-             kind: str = "board", records_database: Path | None = None) -> LoadSummary:
+             kind: str = "board", records_database: Path | None = None,
+             prescan: Prescan | None = None) -> LoadSummary:
     """Load `paths` (files or folders) into a new `database`, for the programme file `programme` (default:
     etl.programme.programme_path). Raises UnreadableFile, LoadFailed or ProgrammeError, and then the
     previous database and the records are untouched.
@@ -670,7 +662,8 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     The build is recorded (etl/history.py) as built by `actor` (default: records.system_user()), of `kind`
     'board' or 'preview', in the records of `records_database` (default: `database` for a board build, the
     configured board warehouse for a preview). When the records cannot be written after the swap, raises
-    history.RecordsFailed: the new warehouse is in place."""
+    history.RecordsFailed: the new warehouse is in place. `prescan`: the workbooks' scans, started by the
+    command line before its imports (etl/prescan.py)."""
     if kind not in history.KINDS:
         raise ValueError(f"kind is one of {', '.join(history.KINDS)}, not {kind!r}")
     reference = load_reference(programme=programme)
@@ -680,7 +673,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
     records_database = records_database or history.records_database_for(database, kind)
     with exclusive_load(database, progress):
         # the first files are read while the new database is set up
-        with ReadAhead(files, reference) as reads:
+        with ReadAhead(files, reference, prescan) as reads:
             reads.first_scanned()
             with Building(database, reference, progress) as building:
                 extracted = extract_and_validate(files, reference, progress, building, reads)

@@ -35,7 +35,7 @@ import duckdb
 import pandas as pd
 
 from etl import database_path, history, origins, records
-from etl.files import input_files
+from etl.inputs import input_files
 from etl.warehouse import open_read_only
 
 from . import rounds, upload, upload_process

@@ -23,7 +23,7 @@ import pandas as pd
 
 from etl import REPOSITORY, database_path, records
 from etl.errors import EtlError
-from etl.files import input_files
+from etl.inputs import input_files
 from etl.load import LoadSummary, file_sha256, inspect_inputs, run_load
 from etl.programme import programme_path
 from etl.reference import load_reference, reference_dir

@@ -1,0 +1,114 @@
+"""The command line's workbook scans, run ahead in a forked child (etl/prescan.py): the same scans as in the
+process, run in the child; a workbook the child could not scan scanned again in the process, its error raised
+as it would be; no fork from a process with threads; the child ended and reaped on close. Each case runs in a
+fresh interpreter (a test process may have threads, and then nothing is forked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from bench import hostile_files as hostile
+
+from .helpers.paths import REPOSITORY
+from .helpers.rows import good_rows
+
+# Runs Prescan.start on the files given; records the process id of every scan_workbook call.
+SCRIPT = textwrap.dedent("""
+    import json, os, sys, threading
+    from pathlib import Path
+
+    import etl.prescan
+    from etl.ooxml import scan_workbook
+
+    calls = []
+    def recorded(path, name):
+        calls.append(os.getpid())
+        with open(os.environ["CALLS"], "a") as log:
+            log.write(f"{os.getpid()}\\n")
+        return scan_workbook(path, name)
+    etl.prescan.scan_workbook = recorded
+
+    mode, *paths = sys.argv[1:]
+    paths = [Path(p) for p in paths]
+    if mode == "with-a-thread":
+        stop = threading.Event()
+        threading.Thread(target=stop.wait).start()
+    prescan = etl.prescan.Prescan.start(paths)
+    if mode == "close-at-once":
+        prescan.close()
+        try:
+            os.kill(prescan.child, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        print(json.dumps({"alive": alive, "cancelled": [prescan.scans(p, p.name).cancelled() for p in paths]}))
+        sys.exit(0)
+    outcomes = []
+    with prescan:
+        for path in paths:
+            future = prescan.scans(path, path.name)
+            if future is None:
+                outcomes.append(None)
+                continue
+            error = future.exception(timeout=60)
+            if error is None:
+                outcomes.append({"same": future.result() == scan_workbook(path, path.name)})
+            else:
+                try:
+                    scan_workbook(path, path.name)
+                    expected = None
+                except Exception as direct:
+                    expected = str(direct)
+                outcomes.append({"error": str(error), "type": type(error).__name__, "expected": expected})
+    if mode == "with-a-thread":
+        stop.set()
+    print(json.dumps({"parent": os.getpid(), "child": prescan.child, "outcomes": outcomes}))
+""")
+
+
+def run(tmp_path: Path, mode: str, *paths: Path) -> tuple[dict, list[int]]:
+    calls = tmp_path / "calls.txt"
+    result = subprocess.run([sys.executable, "-c", SCRIPT, mode, *map(str, paths)], cwd=REPOSITORY,
+                            capture_output=True, text=True, timeout=120, env={"CALLS": str(calls), "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    scans = [int(line) for line in calls.read_text().split()] if calls.exists() else []
+    return json.loads(result.stdout), scans
+
+
+def test_the_child_scans_each_workbook_as_the_process_would(write_workbook, tmp_path):
+    first = write_workbook(good_rows(), name="first.xlsx")
+    second = write_workbook(good_rows(), name="second.xlsx")
+    found, scans = run(tmp_path, "plain", first, second)
+    assert found["outcomes"] == [{"same": True}, {"same": True}]
+    assert found["child"] not in (None, found["parent"])
+    assert scans == [found["child"], found["child"]]  # both in the child, none again in the process
+
+
+def test_a_workbook_the_child_cannot_scan_is_scanned_again_and_its_error_raised_as_it_would_be(write_workbook,
+                                                                                              tmp_path):
+    hostile_file = hostile.corner_xfd1048576(tmp_path)
+    after = write_workbook(good_rows(), name="after.xlsx")
+    found, scans = run(tmp_path, "plain", hostile_file, after)
+    refused, later = found["outcomes"]
+    assert refused["type"] == "UnreadableFile"
+    assert refused["error"] == refused["expected"]
+    assert "Sheet1: used range A1:XFD1048576 is 17 billion cells" in refused["error"]
+    assert later == {"same": True}  # the child stopped at the error: the next one was scanned in the process
+    assert scans == [found["child"], found["parent"], found["parent"]]
+
+
+def test_nothing_is_forked_from_a_process_with_threads(write_workbook, tmp_path):
+    found, scans = run(tmp_path, "with-a-thread", write_workbook(good_rows(), name="one.xlsx"))
+    assert found["child"] is None and found["outcomes"] == [None]  # the load scans it itself
+    assert scans == []
+
+
+def test_closing_ends_and_reaps_a_child_still_scanning(write_workbook, tmp_path):
+    files = [write_workbook(good_rows(), name=f"file-{index}.xlsx") for index in range(20)]
+    found, _ = run(tmp_path, "close-at-once", *files)
+    assert found["alive"] is False
+    assert any(found["cancelled"])  # the scans not back when it closed are given to nobody

@@ -10,9 +10,10 @@ sheets only once its scan is back. A workbook the child did not scan (it raised,
 scanned again in the parent, in file order, so that its error is raised exactly as without the child; the
 child stops at its first such workbook.
 
-The child is forked only from a process with no other thread (a fork copies no thread, and a lock held by
-one would never be released), and only where the operating system forks (not on Windows). It imports
-nothing: what it runs is imported before the fork."""
+The child is forked only from a process with no other thread, Python's or a library's (a fork copies no
+thread, and a lock one held would never be released): as the command line is before it imports DuckDB or
+pyarrow, whose thread pools start with them. Where the threads cannot be counted (no /proc: not Linux)
+nothing is forked. The child imports nothing: what it runs is imported before the fork."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class Prescan:
     @classmethod
     def start(cls, paths: list[Path]) -> "Prescan":
         prescan = cls()
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not _single_threaded():
             return prescan  # nothing run ahead: the load scans every workbook itself
         try:
             files = [path for path in input_files(paths) if not is_mapping_file(path)]
@@ -117,6 +118,15 @@ class Prescan:
             os.waitpid(self.child, 0)
         for _, future in self._futures.values():
             future.cancel()  # not yet given: nobody waits for it any more
+
+
+def _single_threaded() -> bool:
+    """Whether this process has one thread, counting those a library started outside Python (Linux: each
+    thread is a folder of /proc/self/task)."""
+    try:
+        return hasattr(os, "fork") and threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def _scan_in_child(descriptor: int, workbooks: list[tuple[Path, str]]) -> None:

@@ -34,9 +34,19 @@ SCRIPT = textwrap.dedent("""
 
     mode, *paths = sys.argv[1:]
     paths = [Path(p) for p in paths]
+    if mode == "command-line":
+        from etl.__main__ import main
+        status = main(["load", str(paths[0]), "--db", str(paths[1]), "--quiet"])
+        print(json.dumps({"parent": os.getpid(), "status": status}))
+        sys.exit(0)
     if mode == "with-a-thread":
         stop = threading.Event()
         threading.Thread(target=stop.wait).start()
+    if mode == "with-duckdb":
+        import duckdb
+        connection = duckdb.connect()
+        connection.execute("SELECT count(*) FROM range(1000000)").fetchall()
+        assert threading.active_count() == 1
     prescan = etl.prescan.Prescan.start(paths)
     if mode == "close-at-once":
         prescan.close()
@@ -76,7 +86,7 @@ def run(tmp_path: Path, mode: str, *paths: Path) -> tuple[dict, list[int]]:
                             capture_output=True, text=True, timeout=120, env={"CALLS": str(calls), "PATH": ""})
     assert result.returncode == 0, result.stderr
     scans = [int(line) for line in calls.read_text().split()] if calls.exists() else []
-    return json.loads(result.stdout), scans
+    return json.loads(result.stdout.splitlines()[-1]), scans  # the last line: the load prints its summary first
 
 
 def test_the_child_scans_each_workbook_as_the_process_would(write_workbook, tmp_path):
@@ -86,6 +96,12 @@ def test_the_child_scans_each_workbook_as_the_process_would(write_workbook, tmp_
     assert found["outcomes"] == [{"same": True}, {"same": True}]
     assert found["child"] not in (None, found["parent"])
     assert scans == [found["child"], found["child"]]  # both in the child, none again in the process
+
+
+def test_the_command_lines_load_takes_its_scan_from_the_child(write_workbook, tmp_path):
+    found, scans = run(tmp_path, "command-line", write_workbook(good_rows(), name="one.xlsx"), tmp_path / "w.duckdb")
+    assert found["status"] == 0
+    assert len(scans) == 1 and scans[0] != found["parent"]  # scanned once, in the child
 
 
 def test_a_workbook_the_child_cannot_scan_is_scanned_again_and_its_error_raised_as_it_would_be(write_workbook,
@@ -104,6 +120,12 @@ def test_a_workbook_the_child_cannot_scan_is_scanned_again_and_its_error_raised_
 def test_nothing_is_forked_from_a_process_with_threads(write_workbook, tmp_path):
     found, scans = run(tmp_path, "with-a-thread", write_workbook(good_rows(), name="one.xlsx"))
     assert found["child"] is None and found["outcomes"] == [None]  # the load scans it itself
+    assert scans == []
+
+
+def test_nothing_is_forked_once_a_library_has_started_threads_of_its_own(write_workbook, tmp_path):
+    found, scans = run(tmp_path, "with-duckdb", write_workbook(good_rows(), name="one.xlsx"))
+    assert found["child"] is None and found["outcomes"] == [None]  # DuckDB's threads are not Python's
     assert scans == []
 
 

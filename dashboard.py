@@ -14,11 +14,6 @@ def clean_upload_leftovers() -> None:
     upload_process.clean_leftovers()
 
 
-def overview_link() -> None:
-    """`/overview` (a link or bookmark): Streamlit serves the default page at `/` only, so go there with the filters."""
-    st.switch_page(overview, query_params={name: st.query_params.get_all(name) for name in st.query_params})
-
-
 db.begin_run()  # every query of this run reads one snapshot of the warehouse (the title is the first)
 st.set_page_config(page_title=data.title(), page_icon="🌐", layout="wide")  # the programme's, from the warehouse
 
@@ -50,7 +45,9 @@ if role == auth.EDITOR:  # viewers and country offices do not get these at all (
     reporting.append(st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"))
     reporting.append(st.Page("app_pages/audit.py", title="Audit", icon=":material/history:", url_path="audit"))
 # Every page listed (expanded): Streamlit otherwise folds a long list behind "View more", hiding Submissions.
-aliases = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
+# `/overview` (a link or bookmark): Streamlit serves the default page at `/` only. The Overview is drawn there
+# as it is (not sent on to `/`, which would put a step in the browser's history that Back returns to).
+aliases = [st.Page("app_pages/overview.py", title="Overview", url_path="overview", visibility="hidden")]
 page = st.navigation({"Programme": pages + aliases, "Reporting": reporting}, expanded=True)
 st.session_state["scope"] = filters.sidebar()
 if auth.uses_login():  # the name comes from the secrets file or the sign-in provider: shown as typed

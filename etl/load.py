@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -308,8 +309,8 @@ class ReadAhead:
         name = self.names[path]
         scans = None
         if path.suffix.lower() in WORKBOOK_SUFFIXES:  # scanned ahead by the command line's child, else here
-            scans = self._prescan.scans(path, name) if self._prescan else None
-            scans = scans or self._scanner.submit(scan_workbook, path, name)
+            scan_here = partial(self._scanner.submit, scan_workbook, path, name)
+            scans = (self._prescan.scans(path, name, scan_here) if self._prescan else None) or scan_here()
         if scans is not None:
             self._first_scan = self._first_scan or scans
         return self._reader.submit(_read, path, name, self.reference, scans)

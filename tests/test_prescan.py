@@ -16,28 +16,33 @@ from bench import hostile_files as hostile
 from .helpers.paths import REPOSITORY
 from .helpers.rows import good_rows
 
-# Runs Prescan.start on the files given; records the process id of every scan_workbook call.
+# Runs Prescan.start on the files given; records the process id of every scan of a workbook, once it is done,
+# whether the child's or the load's (etl.prescan and etl.load take scan_workbook from etl.ooxml when imported).
 SCRIPT = textwrap.dedent("""
-    import json, os, sys, threading
+    import json, os, sys, threading, time
+    from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
-    import etl.prescan
-    from etl.ooxml import scan_workbook
-
-    calls = []
-    def recorded(path, name):
-        calls.append(os.getpid())
-        with open(os.environ["CALLS"], "a") as log:
-            log.write(f"{os.getpid()}\\n")
-        return scan_workbook(path, name)
-    etl.prescan.scan_workbook = recorded
-
+    import etl.ooxml
+    scan_workbook = etl.ooxml.scan_workbook
     mode, *paths = sys.argv[1:]
     paths = [Path(p) for p in paths]
+
+    def recorded(path, name):
+        if mode == "slow-child" and os.getpid() != parent:
+            time.sleep(60)
+        result = scan_workbook(path, name)
+        with open(os.environ["CALLS"], "a") as log:
+            log.write(f"{os.getpid()}\\n")
+        return result
+    etl.ooxml.scan_workbook = recorded
+    import etl.prescan
+    parent = os.getpid()
+
     if mode == "command-line":
         from etl.__main__ import main
         status = main(["load", str(paths[0]), "--db", str(paths[1]), "--quiet"])
-        print(json.dumps({"parent": os.getpid(), "status": status}))
+        print(json.dumps({"parent": parent, "status": status}))
         sys.exit(0)
     if mode == "with-a-thread":
         stop = threading.Event()
@@ -48,35 +53,44 @@ SCRIPT = textwrap.dedent("""
         connection.execute("SELECT count(*) FROM range(1000000)").fetchall()
         assert threading.active_count() == 1
     prescan = etl.prescan.Prescan.start(paths)
-    if mode == "close-at-once":
+    if mode == "replaced":  # the first file replaced by the second once the child has scanned it
+        while not os.path.exists(os.environ["CALLS"]):
+            time.sleep(0.01)
+        os.replace(paths[1], paths[0])
+        paths = paths[:1]
+    if mode == "slow-child":
         prescan.close()
         try:
             os.kill(prescan.child, 0)
             alive = True
         except ProcessLookupError:
             alive = False
-        print(json.dumps({"alive": alive, "cancelled": [prescan.scans(p, p.name).cancelled() for p in paths]}))
-        sys.exit(0)
+    here = ThreadPoolExecutor(max_workers=1)
     outcomes = []
+    names = etl.prescan.display_names(paths)  # as the load names them
     with prescan:
         for path in paths:
-            future = prescan.scans(path, path.name)
+            name = names[path]
+            future = prescan.scans(path, name, lambda path=path, name=name: here.submit(recorded, path, name))
             if future is None:
                 outcomes.append(None)
                 continue
             error = future.exception(timeout=60)
             if error is None:
-                outcomes.append({"same": future.result() == scan_workbook(path, path.name)})
+                outcomes.append({"same": future.result() == scan_workbook(path, name)})
             else:
                 try:
-                    scan_workbook(path, path.name)
+                    scan_workbook(path, name)
                     expected = None
                 except Exception as direct:
                     expected = str(direct)
                 outcomes.append({"error": str(error), "type": type(error).__name__, "expected": expected})
     if mode == "with-a-thread":
         stop.set()
-    print(json.dumps({"parent": os.getpid(), "child": prescan.child, "outcomes": outcomes}))
+    found = {"parent": parent, "child": prescan.child, "outcomes": outcomes}
+    if mode == "slow-child":
+        found["alive"] = alive
+    print(json.dumps(found))
 """)
 
 
@@ -98,14 +112,21 @@ def test_the_child_scans_each_workbook_as_the_process_would(write_workbook, tmp_
     assert scans == [found["child"], found["child"]]  # both in the child, none again in the process
 
 
+def test_a_workbook_named_twice_is_scanned_once_and_nothing_waits_forever(write_workbook, tmp_path):
+    first = write_workbook(good_rows(), name="first.xlsx")
+    found, scans = run(tmp_path, "plain", first, first)
+    assert found["outcomes"] == [{"same": True}, {"same": True}]
+    assert scans == [found["child"]]
+
+
 def test_the_command_lines_load_takes_its_scan_from_the_child(write_workbook, tmp_path):
     found, scans = run(tmp_path, "command-line", write_workbook(good_rows(), name="one.xlsx"), tmp_path / "w.duckdb")
     assert found["status"] == 0
-    assert len(scans) == 1 and scans[0] != found["parent"]  # scanned once, in the child
+    assert len(scans) == 1 and scans[0] != found["parent"]  # scanned once, in the child, not again by the load
 
 
-def test_a_workbook_the_child_cannot_scan_is_scanned_again_and_its_error_raised_as_it_would_be(write_workbook,
-                                                                                              tmp_path):
+def test_a_workbook_the_child_cannot_scan_is_scanned_by_the_load_and_its_error_raised_as_it_would_be(
+        write_workbook, tmp_path):
     hostile_file = hostile.corner_xfd1048576(tmp_path)
     after = write_workbook(good_rows(), name="after.xlsx")
     found, scans = run(tmp_path, "plain", hostile_file, after)
@@ -113,8 +134,17 @@ def test_a_workbook_the_child_cannot_scan_is_scanned_again_and_its_error_raised_
     assert refused["type"] == "UnreadableFile"
     assert refused["error"] == refused["expected"]
     assert "Sheet1: used range A1:XFD1048576 is 17 billion cells" in refused["error"]
-    assert later == {"same": True}  # the child stopped at the error: the next one was scanned in the process
-    assert scans == [found["child"], found["parent"], found["parent"]]
+    assert later == {"same": True}  # the child stopped at the error: the next one was scanned by the load
+    assert scans == [found["parent"]]  # a refused scan raises before it is recorded; the next is the load's
+
+
+def test_a_file_replaced_after_the_childs_scan_is_scanned_again(write_workbook, tmp_path):
+    scanned = write_workbook(good_rows(), name="data.xlsx")
+    replacement = hostile.corner_xfd1048576(tmp_path)
+    found, scans = run(tmp_path, "replaced", scanned, replacement)
+    assert found["outcomes"][0]["type"] == "UnreadableFile"  # the new file's scan, not the old one's
+    assert "used range A1:XFD1048576" in found["outcomes"][0]["error"]
+    assert scans == [found["child"]]  # the child's scan of the old file; the new one is refused by the load
 
 
 def test_nothing_is_forked_from_a_process_with_threads(write_workbook, tmp_path):
@@ -129,8 +159,9 @@ def test_nothing_is_forked_once_a_library_has_started_threads_of_its_own(write_w
     assert scans == []
 
 
-def test_closing_ends_and_reaps_a_child_still_scanning(write_workbook, tmp_path):
-    files = [write_workbook(good_rows(), name=f"file-{index}.xlsx") for index in range(20)]
-    found, _ = run(tmp_path, "close-at-once", *files)
+def test_closing_ends_and_reaps_the_child_and_leaves_its_workbooks_to_the_load(write_workbook, tmp_path):
+    files = [write_workbook(good_rows(), name=f"file-{index}.xlsx") for index in range(3)]
+    found, scans = run(tmp_path, "slow-child", *files)
     assert found["alive"] is False
-    assert any(found["cancelled"])  # the scans not back when it closed are given to nobody
+    assert found["outcomes"] == [{"same": True}] * 3
+    assert scans == [found["parent"]] * 3  # the child was still in its first scan

@@ -70,7 +70,7 @@ sections: dict[str, list] = {}
 for app_page in first.app_pages:
     sections.setdefault(app_page.section_header, []).append(st.Page(
         _replay, title=app_page.page_name, icon=app_page.icon or None, url_path=app_page.url_pathname or None,
-        default=app_page.is_default))
+        default=app_page.is_default, visibility="hidden" if app_page.is_hidden else "visible"))
 st.set_page_config(page_title="Replay", layout="wide")
 PAGE = st.navigation(sections, expanded=True)
 PAGE.run()

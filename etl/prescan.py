@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import EtlError
-from .inputs import WORKBOOK_SUFFIXES, display_names, input_files, is_mapping_file
+from .inputs import WORKBOOK_SUFFIXES, display_names, input_files
 from .ooxml import scan_workbook
 
 _REDO = None  # the child's word for "not scanned here: the load scans it itself"
@@ -50,7 +50,7 @@ class Prescan:
         if not _single_threaded():
             return prescan  # nothing run ahead: the load scans every workbook itself
         try:
-            files = [path for path in input_files(paths) if not is_mapping_file(path)]
+            files = input_files(paths)  # as the load lists them: no delivery report's mapping file
         except EtlError:
             return prescan  # the load reports it, in its turn
         names = display_names(files)

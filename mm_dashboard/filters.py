@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from etl.warehouse import Version
 from mm_core import periods, queries, wording
@@ -89,16 +90,29 @@ def _options_of(version: Version) -> Options:
                    periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options})
 
 
+def _back_or_forward() -> bool:
+    """Whether this run is the browser's Back or Forward: its address is an earlier one, and says the filters.
+
+    Streamlit's own flag for it (it restores widgets bound to the address from it on such a run). The
+    browser test goes Back and checks the page follows: it fails if a Streamlit release drops the flag.
+    """
+    context = get_script_run_ctx()
+    return bool(getattr(context, "is_history_navigation", False))
+
+
 def _initial_state(options: Options) -> list[str]:
-    """Seed the chosen filters from the query string once per session; returns what could not be used.
+    """Seed the chosen filters from the query string; returns what could not be used.
 
     The choices live in session state under `chosen_<name>`, apart from the widgets' own keys: widget
-    state is dropped when a widget is not drawn in a run, a chosen value is not.
+    state is dropped when a widget is not drawn in a run, a chosen value is not. The address is read on a
+    session's first run, for a choice no longer offered, and on Back or Forward, where it wins: the page
+    then shows what the address says. (A page switch sends no address; the choices stay.)
     """
+    if _back_or_forward():
+        for name in (*CHOSEN, "present"):
+            st.session_state.pop(f"chosen_{name}", None)
     ignored = []
-    allowed = {"phase": options.phases, "period": options.periods, "country": options.countries,
-               "output": options.outputs, "agency": options.agencies, "sdg_target": options.sdg_targets}
-    for name, values in allowed.items():
+    for name, values in _allowed(options).items():
         key = f"chosen_{name}"
         if key in st.session_state and st.session_state[key] in values:
             continue
@@ -106,10 +120,32 @@ def _initial_state(options: Options) -> list[str]:
         if wanted is not None and wanted not in values:
             ignored.append(f"{name}={shorten(wanted, IGNORED_SHOWN)}")
             wanted = None
-        st.session_state[key] = wanted or (options.default_period if name == "period" else ALL)
+        st.session_state[key] = wanted or _default(options, name)
     if "chosen_present" not in st.session_state:
-        st.session_state["chosen_present"] = st.query_params.get("present") in ("1", "true", "yes")
+        st.session_state["chosen_present"] = _presenting(st.query_params.get("present"))
     return ignored
+
+
+def _allowed(options: Options) -> dict[str, dict[str, str]]:
+    return {"phase": options.phases, "period": options.periods, "country": options.countries,
+            "output": options.outputs, "agency": options.agencies, "sdg_target": options.sdg_targets}
+
+
+def _presenting(value: str | None) -> bool:
+    return value in ("1", "true", "yes")
+
+
+def _address_says(options: Options) -> dict[str, str]:
+    """The filters the address stands for: its usable values other than the defaults, as written back."""
+    says = {name: st.query_params[name] for name, values in _allowed(options).items()
+            if st.query_params.get(name) in values and st.query_params[name] != _default(options, name)}
+    if _presenting(st.query_params.get("present")):
+        says["present"] = "1"
+    return says
+
+
+def _default(options: Options, name: str) -> str:
+    return options.default_period if name == "period" else ALL
 
 
 def _remember(name: str) -> None:
@@ -123,16 +159,22 @@ def _widget_arguments(name: str) -> dict:
 
 
 def _write_query_string(options: Options) -> None:
+    """Put the chosen filters in the address when they differ from what it stands for.
+
+    An address that already says them is left as it is: each change is a step in the browser's history,
+    and one made only to drop a value the link carried that was ignored (said on the page) or the
+    default would be a step that Back returns to and that puts itself back.
+    """
     values = {name: st.session_state[f"chosen_{name}"] for name in CHOSEN}
-    wanted = {name: value for name, value in values.items()
-              if value != (options.default_period if name == "period" else ALL)}
+    wanted = {name: value for name, value in values.items() if value != _default(options, name)}
     if st.session_state["chosen_present"]:
         wanted["present"] = "1"
-    for name in PARAMETERS:  # only our own keys: pages may keep theirs (e.g. ?indicator=)
-        if name in wanted and st.query_params.get(name) != wanted[name]:
-            st.query_params[name] = wanted[name]
-        elif name not in wanted and name in st.query_params:
-            del st.query_params[name]
+    if wanted != _address_says(options):
+        for name in PARAMETERS:  # only our own keys: pages may keep theirs (e.g. ?indicator=)
+            if name in wanted and st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+            elif name not in wanted and name in st.query_params:
+                del st.query_params[name]
 
 
 def sidebar() -> queries.Scope | None:

@@ -82,6 +82,30 @@ def test_a_bad_query_value_is_ignored_and_said(app_for, sample_database):
     app = app_for(sample_database, {"country": "XXX"})
     assert app.sidebar.selectbox(key="filter_country").value == "all"
     assert "Ignored from the link: country=XXX" in as_shown(app.sidebar.caption[0].value)
+    app.run()  # the address keeps the value, said on the page: dropping it would be a history step Back undoes
+    assert app.query_params["country"] in (["XXX"], "XXX")
+    assert app.session_state["chosen_country"] == "all"
+    choose(app, country="ECU")  # the next choice of a filter writes the address whole
+    assert app.query_params["country"] in (["ECU"], "ECU")
+
+
+def test_back_to_an_earlier_address_brings_back_its_filters(app_for, sample_database, monkeypatch):
+    from mm_dashboard import filters
+    app = app_for(sample_database, {"country": "JAM"})
+    choose(app, country="ECU", agency="UNDP")
+    assert app.query_params["country"] in (["ECU"], "ECU") and app.query_params["agency"] in (["UNDP"], "UNDP")
+    app.query_params.clear()  # Back: the browser sends the earlier entry's address, and Streamlit says it is Back
+    app.query_params["country"] = "JAM"
+    with monkeypatch.context() as back:
+        back.setattr(filters, "_back_or_forward", lambda: True)
+        app.run()
+    assert app.session_state["chosen_country"] == "JAM"
+    assert app.session_state["chosen_agency"] == "all"  # not in that address: its default, not the later choice
+    assert metrics(app)["Inception completed in year 1"] == "1 / 1"
+    assert "agency" not in app.query_params
+    app.query_params.clear()  # a page switch sends no address: the choices stay, and are written back
+    app.run()
+    assert app.session_state["chosen_country"] == "JAM" and app.query_params["country"] in (["JAM"], "JAM")
 
 
 def test_an_ignored_link_value_is_echoed_literally_and_cut_short(app_for, sample_database):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mm_core import charts, queries
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()
@@ -27,11 +27,11 @@ if choices.empty:
 keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
 labels = dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
                          + choices["indicator_title"].fillna("")).tolist()))
-wanted = st.query_params.get("indicator")
-if "indicator_choice" not in st.session_state or st.session_state["indicator_choice"] not in labels:
-    st.session_state["indicator_choice"] = wanted if wanted in labels else keys[0]
+ignored = filters.page_choice("indicator", "indicator_choice", labels)
 choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
-st.query_params["indicator"] = choice
+if ignored:
+    st.caption(f"Ignored from the link: indicator={ui.literal(ignored)}")
+filters.keep_page_choice("indicator", choice, labels)
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]

@@ -90,8 +90,11 @@ def _options_of(version: Version) -> Options:
                    periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options})
 
 
-def _back_or_forward() -> bool:
-    """Whether this run is the browser's Back or Forward: its address is an earlier one, and says the filters.
+SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)
+
+
+def back_or_forward() -> bool:
+    """Whether this run is the browser's Back or Forward: its address is an earlier one.
 
     Streamlit's own flag for it (it restores widgets bound to the address from it on such a run). The
     browser test goes Back and checks the page follows: it fails if a Streamlit release drops the flag.
@@ -100,15 +103,37 @@ def _back_or_forward() -> bool:
     return bool(getattr(context, "is_history_navigation", False))
 
 
+def _address(names: tuple[str, ...]) -> tuple:
+    context = get_script_run_ctx()
+    return (getattr(context, "page_script_hash", ""), names,
+            tuple((name, st.query_params[name]) for name in names if name in st.query_params))
+
+
+def back_to_a_shown_address(names: tuple[str, ...]) -> bool:
+    """Back or Forward to an address (its `names` parameters, on this page) that a run of this session drew.
+
+    Such an address says the choices to bring back. Streamlit also leaves steps no run drew: a page switch
+    first puts the page's address without the filters in the history (it keeps only widget-bound
+    parameters), then the run writes them back as a second step. Back onto such a step keeps the choices.
+    """
+    return back_or_forward() and _address(names) in st.session_state.get(SHOWN, ())
+
+
+def record_shown(names: tuple[str, ...]) -> None:
+    """Note the address (its `names` parameters, on this page) as drawn by this run."""
+    st.session_state.setdefault(SHOWN, set()).add(_address(names))
+
+
 def _initial_state(options: Options) -> list[str]:
     """Seed the chosen filters from the query string; returns what could not be used.
 
     The choices live in session state under `chosen_<name>`, apart from the widgets' own keys: widget
     state is dropped when a widget is not drawn in a run, a chosen value is not. The address is read on a
-    session's first run, for a choice no longer offered, and on Back or Forward, where it wins: the page
-    then shows what the address says. (A page switch sends no address; the choices stay.)
+    session's first run, for a choice no longer offered, and on Back or Forward to an address a run drew,
+    where it wins: the page then shows what the address says. (A page switch sends no address; the choices
+    stay.)
     """
-    if _back_or_forward():
+    if back_to_a_shown_address(PARAMETERS):
         for name in (*CHOSEN, "present"):
             st.session_state.pop(f"chosen_{name}", None)
     ignored = []
@@ -175,6 +200,7 @@ def _write_query_string(options: Options) -> None:
                 st.query_params[name] = wanted[name]
             elif name not in wanted and name in st.query_params:
                 del st.query_params[name]
+    record_shown(PARAMETERS)
 
 
 def sidebar() -> queries.Scope | None:
@@ -226,6 +252,30 @@ def sidebar() -> queries.Scope | None:
 
     return queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
                          output=chosen("output"), agency=chosen("agency"), sdg_target=chosen("sdg_target"))
+
+
+def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None:
+    """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
+
+    Read on the first run, when the choice is no longer among the options, and on Back or Forward to an
+    address a run drew. Returns the address's value, cut short, when it is not an option, to be said.
+    """
+    wanted = st.query_params.get(parameter)
+    if back_to_a_shown_address((*PARAMETERS, parameter)):
+        st.session_state.pop(key, None)
+    if key in st.session_state and st.session_state[key] in options:
+        return None
+    st.session_state[key] = wanted if wanted in options else next(iter(options))
+    return None if wanted is None or wanted in options else shorten(wanted, IGNORED_SHOWN)
+
+
+def keep_page_choice(parameter: str, choice: str, options: dict[str, str]) -> None:
+    """Put a page's own choice in the address when it is not what the address stands for (its value, or the
+    first option): no history step only to drop a value or to write the default, as for the filters."""
+    wanted = st.query_params.get(parameter)
+    if choice != (wanted if wanted in options else next(iter(options))):
+        st.query_params[parameter] = choice
+    record_shown((*PARAMETERS, parameter))
 
 
 def presentation_mode() -> bool:

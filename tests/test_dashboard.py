@@ -94,10 +94,13 @@ def test_back_to_an_earlier_address_brings_back_its_filters(app_for, sample_data
     app = app_for(sample_database, {"country": "JAM"})
     choose(app, country="ECU", agency="UNDP")
     assert app.query_params["country"] in (["ECU"], "ECU") and app.query_params["agency"] in (["UNDP"], "UNDP")
-    app.query_params.clear()  # Back: the browser sends the earlier entry's address, and Streamlit says it is Back
-    app.query_params["country"] = "JAM"
     with monkeypatch.context() as back:
-        back.setattr(filters, "_back_or_forward", lambda: True)
+        back.setattr(filters, "back_or_forward", lambda: True)  # Streamlit's flag for Back and Forward
+        app.query_params.clear()  # a step no run drew (a page switch leaves one): the choices stay
+        app.run()
+        assert app.session_state["chosen_country"] == "ECU" and app.query_params["country"] in (["ECU"], "ECU")
+        app.query_params.clear()  # Back to the address the first run drew: its filters come back
+        app.query_params["country"] = "JAM"
         app.run()
     assert app.session_state["chosen_country"] == "JAM"
     assert app.session_state["chosen_agency"] == "all"  # not in that address: its default, not the later choice
@@ -159,6 +162,28 @@ def test_indicator_trajectory_shows_an_adjusted_baseline(app_for, sample_databas
     assert app.warning[0].value.startswith("Baseline adjusted from")
     labels = {row["label"] for row in chart_rows(app, 0) if row.get("label")}
     assert {"Original baseline", "Adjusted baseline"} <= labels
+
+
+def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_back_by_back(app_for, sample_database,
+                                                                                          monkeypatch):
+    from mm_dashboard import filters
+    app = app_for(sample_database, {"indicator": "no such|XXX"}, page="app_pages/indicators.py")
+    first = app.selectbox(key="indicator_choice").value
+    assert app.selectbox(key="indicator_choice").index == 0
+    assert "Ignored from the link: indicator=no such|XXX" in [as_shown(c.value) for c in app.caption]
+    assert app.query_params["indicator"] in (["no such|XXX"], "no such|XXX")  # left: a step would trap Back
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        second = connection.execute("SELECT indicator_code || '|' || country FROM indicator_progress "
+                                    "WHERE indicator_code || '|' || country <> ? ORDER BY ALL LIMIT 1",
+                                    [first]).fetchone()[0]
+    app.selectbox(key="indicator_choice").set_value(second).run()
+    assert app.selectbox(key="indicator_choice").value == second
+    assert app.query_params["indicator"] in ([second], second)
+    app.query_params["indicator"] = "no such|XXX"  # Back to the address the first run drew
+    with monkeypatch.context() as back:
+        back.setattr(filters, "back_or_forward", lambda: True)
+        app.run()
+    assert app.selectbox(key="indicator_choice").value == first
 
 
 def test_a_new_load_is_picked_up_without_a_restart(app_for, write_workbook, tmp_path):

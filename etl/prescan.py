@@ -15,7 +15,8 @@ exactly as without the child; the child stops at the first such workbook.
 The child is forked only from a process with no other thread, Python's or a library's (a fork copies no
 thread, and a lock one held would never be released): as the command line is before it imports DuckDB or
 pyarrow, whose thread pools start with them. Where the threads cannot be counted (no /proc: not Linux), or the
-fork fails, nothing is forked. The child imports nothing: what it runs is imported before the fork."""
+fork fails, nothing is forked. The child imports only ctypes (to end with its parent): what it runs is imported
+before the fork."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class Prescan:
             read_end, write_end = os.pipe()
         except OSError:
             return prescan
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:  # a process limit, or memory: the load scans every workbook itself
@@ -72,6 +74,7 @@ class Prescan:
         if pid == 0:  # the child: scans, writes each result, and ends without ever returning to the caller
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle; it ends the child
+                _end_with(parent)
                 os.close(read_end)
                 _scan_in_child(write_end, workbooks)
             finally:
@@ -185,6 +188,19 @@ def _single_threaded() -> bool:
         return hasattr(os, "fork") and threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1
     except OSError:
         return False
+
+
+def _end_with(parent: int) -> None:
+    """In the child: be killed when the parent ends, even by SIGKILL, rather than at the next write to the pipe
+    (Linux's PR_SET_PDEATHSIG; elsewhere, or if it cannot be set, the next write ends the child)."""
+    try:
+        import ctypes
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) != 0:  # 1: PR_SET_PDEATHSIG
+            return
+    except (OSError, AttributeError, ImportError):
+        return
+    if os.getppid() != parent:  # the parent ended before the call: nobody waits for the scans
+        os._exit(0)
 
 
 def _scan_in_child(descriptor: int, workbooks: list[tuple[Path, str]]) -> None:

@@ -29,7 +29,7 @@ SCRIPT = textwrap.dedent("""
     paths = [Path(p) for p in paths]
 
     def recorded(path, name):
-        if mode == "slow-child" and os.getpid() != parent:
+        if mode in ("slow-child", "parent-killed") and os.getpid() != parent:
             time.sleep(60)
         result = scan_workbook(path, name)
         with open(os.environ["CALLS"], "a") as log:
@@ -58,6 +58,10 @@ SCRIPT = textwrap.dedent("""
             time.sleep(0.01)
         os.replace(paths[1], paths[0])
         paths = paths[:1]
+    if mode == "parent-killed":  # the parent ends without a word to the child, which is still scanning
+        print(json.dumps({"child": prescan.child}), flush=True)
+        time.sleep(0.5)
+        os.kill(os.getpid(), 9)
     if mode == "slow-child":
         prescan.close()
         try:
@@ -165,3 +169,26 @@ def test_closing_ends_and_reaps_the_child_and_leaves_its_workbooks_to_the_load(w
     assert found["alive"] is False
     assert found["outcomes"] == [{"same": True}] * 3
     assert scans == [found["parent"]] * 3  # the child was still in its first scan
+
+
+def test_the_child_ends_with_its_parent_even_when_the_parent_is_killed(write_workbook, tmp_path):
+    import os
+    import time
+    files = [write_workbook(good_rows(), name=f"file-{index}.xlsx") for index in range(2)]
+    result = subprocess.run([sys.executable, "-c", SCRIPT, "parent-killed", *map(str, files)], cwd=REPOSITORY,
+                            capture_output=True, text=True, timeout=120,
+                            env={"CALLS": str(tmp_path / "calls.txt"), "PATH": ""})
+    assert result.returncode == -9, result.stderr
+    child = json.loads(result.stdout.splitlines()[-1])["child"]
+    assert child
+
+    def running() -> bool:  # a child whose parent is gone is reaped by init, or left a zombie where none reaps
+        try:
+            return Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:  # it would sleep 60 s in its first scan
+        time.sleep(0.05)
+    assert not running()
+    assert not os.path.exists(tmp_path / "calls.txt")  # no scan finished

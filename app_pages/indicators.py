@@ -31,7 +31,7 @@ ignored = filters.page_choice("indicator", "indicator_choice", labels)
 choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
 if ignored:
     st.caption(f"Ignored from the link: indicator={ui.literal(ignored)}")
-filters.keep_page_choice("indicator", choice, labels)
+filters.keep_page_choice("indicator", choice, labels, ignored)
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]

@@ -7,6 +7,7 @@ are mirrored in the URL query string (?period=2016/17 H2&country=JAM&…), so a 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -91,6 +92,7 @@ def _options_of(version: Version) -> Options:
 
 
 SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)
+SHOWN_KEPT = 200  # the latest addresses kept: Back further than that is taken as a step no run drew
 
 
 def back_or_forward() -> bool:
@@ -103,29 +105,36 @@ def back_or_forward() -> bool:
     return bool(getattr(context, "is_history_navigation", False))
 
 
-def _address(names: tuple[str, ...]) -> tuple:
+def _address(names: tuple[str, ...]) -> bytes:
+    """A digest of the address's `names` parameters on this page (a link's value may be of any length)."""
     context = get_script_run_ctx()
-    return (getattr(context, "page_script_hash", ""), names,
-            tuple((name, st.query_params[name]) for name in names if name in st.query_params))
+    address = (getattr(context, "page_script_hash", ""), names,
+               tuple((name, st.query_params[name]) for name in names if name in st.query_params))
+    return hashlib.blake2b(repr(address).encode(), digest_size=16).digest()
 
 
 def back_to_a_shown_address(names: tuple[str, ...]) -> bool:
     """Back or Forward to an address (its `names` parameters, on this page) that a run of this session drew.
 
-    Such an address says the choices to bring back. Streamlit also leaves steps no run drew: a page switch
-    first puts the page's address without the filters in the history (it keeps only widget-bound
-    parameters), then the run writes them back as a second step. Back onto such a step keeps the choices.
+    Such an address says the choices to bring back. Streamlit may also leave steps no run drew: a page switch
+    can put the page's address without the filters in the history (it keeps only widget-bound parameters)
+    before the run writes them back as a second step. Back onto such a step keeps the choices.
     """
-    return back_or_forward() and _address(names) in st.session_state.get(SHOWN, ())
+    return back_or_forward() and _address(names) in st.session_state.get(SHOWN, {})
 
 
 def record_shown(names: tuple[str, ...]) -> None:
-    """Note the address (its `names` parameters, on this page) as drawn by this run."""
-    st.session_state.setdefault(SHOWN, set()).add(_address(names))
+    """Note the address (its `names` parameters, on this page) as drawn by this run; the latest SHOWN_KEPT."""
+    shown = st.session_state.setdefault(SHOWN, {})
+    address = _address(names)
+    shown.pop(address, None)
+    shown[address] = True  # the latest last
+    while len(shown) > SHOWN_KEPT:
+        del shown[next(iter(shown))]
 
 
-def _initial_state(options: Options) -> list[str]:
-    """Seed the chosen filters from the query string; returns what could not be used.
+def _initial_state(options: Options) -> None:
+    """Seed the chosen filters from the query string.
 
     The choices live in session state under `chosen_<name>`, apart from the widgets' own keys: widget
     state is dropped when a widget is not drawn in a run, a chosen value is not. The address is read on a
@@ -136,19 +145,14 @@ def _initial_state(options: Options) -> list[str]:
     if back_to_a_shown_address(PARAMETERS):
         for name in (*CHOSEN, "present"):
             st.session_state.pop(f"chosen_{name}", None)
-    ignored = []
     for name, values in _allowed(options).items():
         key = f"chosen_{name}"
         if key in st.session_state and st.session_state[key] in values:
             continue
         wanted = st.query_params.get(name)
-        if wanted is not None and wanted not in values:
-            ignored.append(f"{name}={shorten(wanted, IGNORED_SHOWN)}")
-            wanted = None
-        st.session_state[key] = wanted or _default(options, name)
+        st.session_state[key] = wanted if wanted in values else _default(options, name)
     if "chosen_present" not in st.session_state:
         st.session_state["chosen_present"] = _presenting(st.query_params.get("present"))
-    return ignored
 
 
 def _allowed(options: Options) -> dict[str, dict[str, str]]:
@@ -160,13 +164,29 @@ def _presenting(value: str | None) -> bool:
     return value in ("1", "true", "yes")
 
 
-def _address_says(options: Options) -> dict[str, str]:
-    """The filters the address stands for: its usable values other than the defaults, as written back."""
-    says = {name: st.query_params[name] for name, values in _allowed(options).items()
-            if st.query_params.get(name) in values and st.query_params[name] != _default(options, name)}
+def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
+    """What the address says: the filters it stands for (its usable values other than the defaults, with the
+    sidebar's rule that a phase shows one of its own periods), and its values that cannot be used, named
+    for the page as long as the address holds them."""
+    says, ignored = {}, []
+    for name, values in _allowed(options).items():
+        value = st.query_params.get(name)
+        if value is not None and value not in values:
+            ignored.append(f"{name}={shorten(value, IGNORED_SHOWN)}")
+        elif value is not None and value != _default(options, name):
+            says[name] = value
+    phase = says.get("phase", ALL)
+    if len(options.phases) > 2 and phase != ALL:  # as sidebar(): a period of the phase, else its default
+        period = says.pop("period", options.default_period)
+        if period not in options.phase_periods[phase]:
+            if "period" in st.query_params and not any(item.startswith("period=") for item in ignored):
+                ignored.append(f"period={shorten(period, IGNORED_SHOWN)} (not of phase {phase})")
+            period = options.phase_defaults[phase]
+        if period != options.default_period:
+            says["period"] = period
     if _presenting(st.query_params.get("present")):
         says["present"] = "1"
-    return says
+    return says, ignored
 
 
 def _default(options: Options, name: str) -> str:
@@ -183,23 +203,21 @@ def _widget_arguments(name: str) -> dict:
     return {"key": f"filter_{name}", "on_change": _remember, "args": (name,)}
 
 
-def _write_query_string(options: Options) -> None:
-    """Put the chosen filters in the address when they differ from what it stands for.
+def _write_query_string(options: Options, says: dict[str, str]) -> None:
+    """Put the chosen filters in the address when they differ from what it says, in one message.
 
     An address that already says them is left as it is: each change is a step in the browser's history,
     and one made only to drop a value the link carried that was ignored (said on the page) or the
-    default would be a step that Back returns to and that puts itself back.
+    default would be a step that Back returns to and that puts itself back. One message, not one per
+    parameter: each would be a step of its own.
     """
     values = {name: st.session_state[f"chosen_{name}"] for name in CHOSEN}
     wanted = {name: value for name, value in values.items() if value != _default(options, name)}
     if st.session_state["chosen_present"]:
         wanted["present"] = "1"
-    if wanted != _address_says(options):
-        for name in PARAMETERS:  # only our own keys: pages may keep theirs (e.g. ?indicator=)
-            if name in wanted and st.query_params.get(name) != wanted[name]:
-                st.query_params[name] = wanted[name]
-            elif name not in wanted and name in st.query_params:
-                del st.query_params[name]
+    if wanted != says:
+        others = {name: st.query_params.get_all(name) for name in st.query_params if name not in PARAMETERS}
+        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others})
     record_shown(PARAMETERS)
 
 
@@ -212,7 +230,8 @@ def sidebar() -> queries.Scope | None:
         st.session_state["database_problem"] = error
         return None
     st.session_state.pop("database_problem", None)
-    ignored = _initial_state(options)
+    _initial_state(options)
+    says, ignored = _read_address(options)
     with st.sidebar:
         st.markdown("### Filters")
         period_choices = list(options.periods)
@@ -243,7 +262,7 @@ def sidebar() -> queries.Scope | None:
                   **_widget_arguments("present"))
         if ignored:
             st.caption("Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored))
-    _write_query_string(options)
+    _write_query_string(options, says)
     period, programme_year = options.resolved[st.session_state["chosen_period"]]
 
     def chosen(name: str) -> str | None:
@@ -258,22 +277,26 @@ def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None
     """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
 
     Read on the first run, when the choice is no longer among the options, and on Back or Forward to an
-    address a run drew. Returns the address's value, cut short, when it is not an option, to be said.
+    address a run drew. Returns the address's value, cut short, when a link's value could not be used, to be
+    said on the page (and kept in the address for this run: see keep_page_choice).
     """
     wanted = st.query_params.get(parameter)
+    from_link = key not in st.session_state
     if back_to_a_shown_address((*PARAMETERS, parameter)):
         st.session_state.pop(key, None)
+        from_link = True
     if key in st.session_state and st.session_state[key] in options:
         return None
     st.session_state[key] = wanted if wanted in options else next(iter(options))
-    return None if wanted is None or wanted in options else shorten(wanted, IGNORED_SHOWN)
+    return shorten(wanted, IGNORED_SHOWN) if from_link and wanted is not None and wanted not in options else None
 
 
-def keep_page_choice(parameter: str, choice: str, options: dict[str, str]) -> None:
-    """Put a page's own choice in the address when it is not what the address stands for (its value, or the
-    first option): no history step only to drop a value or to write the default, as for the filters."""
+def keep_page_choice(parameter: str, choice: str, options: dict[str, str], ignored: str | None) -> None:
+    """Put a page's own choice in the address when the address says another (no value says the first
+    option). Not on the run that says a link's value was ignored: a step made only to drop it would be one
+    that Back returns to and that drops it again."""
     wanted = st.query_params.get(parameter)
-    if choice != (wanted if wanted in options else next(iter(options))):
+    if ignored is None and choice != (next(iter(options)) if wanted is None else wanted):
         st.query_params[parameter] = choice
     record_shown((*PARAMETERS, parameter))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from bench.serve import CHROMIUM, CHROMIUM_ARGS, wait_for_charts
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, script_finished, wait_for_charts
 
 from .helpers.paths import REPOSITORY
 from .helpers.server import start_server
@@ -97,15 +98,25 @@ def test_every_page_renders_in_chromium(server):
         page.wait_for_url(f"{server}/outputs", timeout=60_000)
         page.goto(f"{server}/overview?country=ECU&output=99")
         page.get_by_text("Ignored from the link").wait_for(timeout=60_000)
-        page.wait_for_timeout(1_000)  # time for an address change, were one made
+        script_finished(page)  # its run is over: an address change, were one made, is in
         page.go_back()  # one Back leaves a link with an ignored value: no step of its own was added
         page.wait_for_url(f"{server}/outputs", timeout=60_000)
         # the Indicators page keeps its own choice in the address the same way: opening it adds no step
         page.goto(f"{server}/indicators")
         page.get_by_text("Trajectory of one indicator").wait_for(timeout=60_000)
-        page.wait_for_timeout(1_000)
+        script_finished(page)
         page.go_back()
         page.wait_for_url(f"{server}/outputs", timeout=60_000)
+        # a choice after a link with an ignored value is one step, and the value goes with it
+        page.goto(f"{server}/?country=ZZZ")
+        page.get_by_text("Ignored from the link").wait_for(timeout=60_000)
+        script_finished(page)
+        steps = page.evaluate("history.length")
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Agency").click()
+        page.get_by_role("option", name=re.compile("UNDP")).first.click()
+        page.wait_for_url(re.compile(r"agency=UNDP"), timeout=60_000)
+        script_finished(page)
+        assert page.evaluate("history.length") == steps + 1 and "country=" not in page.url
         page.goto(f"{server}/?present=1")
         page.get_by_text("Inception completed in year 1").wait_for(timeout=60_000)
         wait_for_charts(page, 1)

@@ -191,6 +191,17 @@ def test_the_phase_filter_restricts_the_period_choices(app_for, two_phase_databa
     assert "filter_phase" not in app_for(sample_database).session_state
 
 
+def test_a_phase_link_is_read_as_the_sidebar_reads_it_and_left_as_it_is(app_for, two_phase_database):
+    app = app_for(two_phase_database, {"phase": "III"})
+    assert app.session_state["chosen_period"] == "2019 Q1"  # the phase's own default period
+    assert dict(app.query_params) in ({"phase": "III"}, {"phase": ["III"]})  # no step only to write it out
+    assert not [c for c in app.sidebar.caption if "Ignored" in c.value]
+    app = app_for(two_phase_database, {"phase": "III", "period": "2015/16 H2"})  # a period of another phase
+    assert app.session_state["chosen_period"] == "2019 Q1"
+    assert any(as_shown(c.value) == "Ignored from the link: period=2015/16 H2 (not of phase III)"
+               for c in app.sidebar.caption)
+
+
 def test_the_phase_filter_offers_only_its_periods(two_phase_database):
     with duckdb.connect(str(two_phase_database), read_only=True) as connection:
         table = queries.periods(connection)

@@ -29,9 +29,9 @@ labels = dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"]
                          + choices["indicator_title"].fillna("")).tolist()))
 ignored = filters.page_choice("indicator", "indicator_choice", labels)
 choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
-if ignored:
-    st.caption(f"Ignored from the link: indicator={ui.literal(ignored)}")
-filters.keep_page_choice("indicator", choice, labels, ignored)
+if filters.keep_page_choice("indicator", choice, labels, ignored) and ignored:  # said while the address holds it
+    st.caption(f"Ignored from the address (not among the indicators for these filters): "
+               f"indicator={ui.literal(ignored)}")
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]

@@ -22,6 +22,8 @@ from . import db
 from .data import check_programme, load, programme
 
 ALL = "all"
+# Ours in the address. None may be a widget's `bind="query-params"` key: _write_address rewrites the query string
+# whole (st.query_params.from_dict), which Streamlit refuses for a bound key.
 PARAMETERS = ("phase", "period", "country", "output", "agency", "sdg_target", "present")
 CHOSEN = ("phase", "period", "country", "output", "agency", "sdg_target")  # remembered choices, in link order
 IGNORED_SHOWN = 40  # characters of an unusable link value echoed back (a link may carry anything, of any length)
@@ -120,12 +122,15 @@ def back_to_a_shown_address(names: tuple[str, ...]) -> bool:
     can put the page's address without the filters in the history (it keeps only widget-bound parameters)
     before the run writes them back as a second step. Back onto such a step keeps the choices.
     """
-    return back_or_forward() and _address(names) in st.session_state.get(SHOWN, {})
+    shown = st.session_state.get(SHOWN)
+    return back_or_forward() and isinstance(shown, dict) and _address(names) in shown
 
 
 def record_shown(names: tuple[str, ...]) -> None:
     """Note the address (its `names` parameters, on this page) as drawn by this run; the latest SHOWN_KEPT."""
-    shown = st.session_state.setdefault(SHOWN, {})
+    shown = st.session_state.get(SHOWN)
+    if not isinstance(shown, dict):  # none yet (or a session begun under an earlier form of this store)
+        shown = st.session_state[SHOWN] = {}
     address = _address(names)
     shown.pop(address, None)
     shown[address] = True  # the latest last
@@ -203,18 +208,24 @@ def _widget_arguments(name: str) -> dict:
     return {"key": f"filter_{name}", "on_change": _remember, "args": (name,)}
 
 
-def _write_query_string(options: Options, says: dict[str, str]) -> None:
-    """Put the chosen filters in the address when they differ from what it says, in one message.
-
-    An address that already says them is left as it is: each change is a step in the browser's history,
-    and one made only to drop a value the link carried that was ignored (said on the page) or the
-    default would be a step that Back returns to and that puts itself back. One message, not one per
-    parameter: each would be a step of its own.
-    """
+def _wanted(options: Options) -> dict[str, str]:
+    """The chosen filters as the address says them: the values other than the defaults."""
     values = {name: st.session_state[f"chosen_{name}"] for name in CHOSEN}
     wanted = {name: value for name, value in values.items() if value != _default(options, name)}
     if st.session_state["chosen_present"]:
         wanted["present"] = "1"
+    return wanted
+
+
+def _write_address(wanted: dict[str, str], says: dict[str, str]) -> None:
+    """Put the chosen filters in the address when they differ from what it says, in one message.
+
+    Each message is a step in the browser's history: one per parameter would leave steps that Back returns
+    to and that put themselves back. An address that already says the choices is left as it is: a step made
+    only to drop a value the link carried that was ignored (said on the page) or a default would be one such.
+    Sent as the sidebar is drawn, not at the end of the run: a page switch's own step (Streamlit's, without
+    the filters) then takes them, rather than being followed by a second.
+    """
     if wanted != says:
         others = {name: st.query_params.get_all(name) for name in st.query_params if name not in PARAMETERS}
         st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others})
@@ -260,9 +271,10 @@ def sidebar() -> queries.Scope | None:
                          **_widget_arguments("sdg_target"))
         st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
                   **_widget_arguments("present"))
-        if ignored:
+        wanted = _wanted(options)  # settled: the widgets' callbacks ran before this run, the phase's rule above
+        if ignored and wanted == says:  # else this run writes the address, without them
             st.caption("Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored))
-    _write_query_string(options, says)
+    _write_address(wanted, says)
     period, programme_year = options.resolved[st.session_state["chosen_period"]]
 
     def chosen(name: str) -> str | None:
@@ -276,29 +288,35 @@ def sidebar() -> queries.Scope | None:
 def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None:
     """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
 
-    Read on the first run, when the choice is no longer among the options, and on Back or Forward to an
-    address a run drew. Returns the address's value, cut short, when a link's value could not be used, to be
-    said on the page (and kept in the address for this run: see keep_page_choice).
+    The address says its value when it is an option, else the first option. It is read on the first run and
+    on Back or Forward to an address a run drew. Returns the address's value, cut short, when it is not an
+    option, to be said on the page for as long as the address holds it; not when the filters have just
+    dropped the page's own choice, which is replaced by the first option and written (keep_page_choice).
     """
     wanted = st.query_params.get(parameter)
-    from_link = key not in st.session_state
-    if back_to_a_shown_address((*PARAMETERS, parameter)):
-        st.session_state.pop(key, None)
-        from_link = True
-    if key in st.session_state and st.session_state[key] in options:
+    usable = wanted is None or wanted in options
+    says = wanted if wanted in options else next(iter(options))
+    if back_to_a_shown_address((*PARAMETERS, parameter)) or key not in st.session_state:
+        st.session_state[key] = says
+    elif st.session_state[key] not in options:  # the filters dropped it
+        st.session_state[key] = says
         return None
-    st.session_state[key] = wanted if wanted in options else next(iter(options))
-    return shorten(wanted, IGNORED_SHOWN) if from_link and wanted is not None and wanted not in options else None
+    return None if usable else shorten(wanted, IGNORED_SHOWN)
 
 
-def keep_page_choice(parameter: str, choice: str, options: dict[str, str], ignored: str | None) -> None:
-    """Put a page's own choice in the address when the address says another (no value says the first
-    option). Not on the run that says a link's value was ignored: a step made only to drop it would be one
-    that Back returns to and that drops it again."""
+def keep_page_choice(parameter: str, choice: str, options: dict[str, str], said: str | None) -> bool:
+    """Put a page's own choice in the address when the address says another, or holds a value that is not an
+    option and not `said` on the page (page_choice). Whether the address keeps its value as it is.
+
+    (A filter change that drops the chosen option writes twice, the filters then the choice: two steps in
+    the history, the first a Back that changes nothing.)"""
     wanted = st.query_params.get(parameter)
-    if ignored is None and choice != (next(iter(options)) if wanted is None else wanted):
+    usable = wanted is None or wanted in options
+    kept = choice == (wanted if wanted in options else next(iter(options))) and (usable or said is not None)
+    if not kept:
         st.query_params[parameter] = choice
     record_shown((*PARAMETERS, parameter))
+    return kept
 
 
 def presentation_mode() -> bool:

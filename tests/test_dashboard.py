@@ -170,7 +170,10 @@ def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_ba
     app = app_for(sample_database, {"indicator": "no such|XXX"}, page="app_pages/indicators.py")
     first = app.selectbox(key="indicator_choice").value
     assert app.selectbox(key="indicator_choice").index == 0
-    assert "Ignored from the link: indicator=no such|XXX" in [as_shown(c.value) for c in app.caption]
+    note = "Ignored from the address (not among the indicators for these filters): indicator=no such|XXX"
+    assert note in [as_shown(c.value) for c in app.caption]
+    app.run()  # said for as long as the address holds it, which a rerun does not change
+    assert note in [as_shown(c.value) for c in app.caption]
     assert app.query_params["indicator"] in (["no such|XXX"], "no such|XXX")  # left: a step would trap Back
     with duckdb.connect(str(sample_database), read_only=True) as connection:
         second = connection.execute("SELECT indicator_code || '|' || country FROM indicator_progress "
@@ -179,11 +182,22 @@ def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_ba
     app.selectbox(key="indicator_choice").set_value(second).run()
     assert app.selectbox(key="indicator_choice").value == second
     assert app.query_params["indicator"] in ([second], second)
+    assert note not in [as_shown(c.value) for c in app.caption]  # the address no longer holds it
+    assert app.query_params["indicator"] in ([second], second)
     app.query_params["indicator"] = "no such|XXX"  # Back to the address the first run drew
     with monkeypatch.context() as back:
         back.setattr(filters, "back_or_forward", lambda: True)
         app.run()
     assert app.selectbox(key="indicator_choice").value == first
+
+
+def test_an_indicator_the_filters_drop_is_replaced_and_written_not_called_ignored(app_for, sample_database):
+    app = app_for(sample_database, {"indicator": "1.2|JAM"}, page="app_pages/indicators.py")
+    assert app.selectbox(key="indicator_choice").value == "1.2|JAM"
+    choose(app, country="ECU")
+    choice = app.selectbox(key="indicator_choice").value
+    assert choice.endswith("|ECU") and app.query_params["indicator"] in ([choice], choice)
+    assert not [c for c in app.caption if "Ignored" in c.value]
 
 
 def test_a_new_load_is_picked_up_without_a_restart(app_for, write_workbook, tmp_path):

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mm_core import charts, queries
+from mm_core.safety import shorten
 from mm_dashboard import filters, ui
 from mm_dashboard.data import load
 
@@ -18,10 +19,18 @@ else:
                     "unit", "status", "progress_ratio", "baseline_is_adjusted"]],
              f"indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS, height=380)
 
+
+
+def say_ignored(value: str) -> None:
+    st.caption(f"Ignored from the address (not among the indicators for these filters): indicator={ui.literal(value)}")
+
+
 st.subheader("Trajectory of one indicator")
 choices = load(queries.indicator_choices, scope)
 if choices.empty:
     ui.empty("No indicator to show.", "Load a results matrix, or widen the filters.")
+    if st.query_params.get("indicator"):  # the address names one all the same
+        say_ignored(shorten(st.query_params["indicator"], filters.IGNORED_SHOWN))
     st.stop()
 # whole columns at once: a portfolio has thousands of choices, and this runs on every rerun
 keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
@@ -30,8 +39,7 @@ labels = dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"]
 ignored = filters.page_choice("indicator", "indicator_choice", labels)
 choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
 if filters.keep_page_choice("indicator", choice, labels, ignored) and ignored:  # said while the address holds it
-    st.caption(f"Ignored from the address (not among the indicators for these filters): "
-               f"indicator={ui.literal(ignored)}")
+    say_ignored(ignored)
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot
 trajectory = load(queries.indicator_trajectory, country, code)
 first = trajectory.iloc[0]

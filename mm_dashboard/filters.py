@@ -95,6 +95,7 @@ def _options_of(version: Version) -> Options:
 
 SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)
 SHOWN_KEPT = 200  # the latest addresses kept: Back further than that is taken as a step no run drew
+PAGE_CHOICES = "address_page_choices"  # session key: page -> (parameter, widget key) of its own choice (page_choice)
 
 
 def back_or_forward() -> bool:
@@ -107,10 +108,13 @@ def back_or_forward() -> bool:
     return bool(getattr(context, "is_history_navigation", False))
 
 
+def _page() -> str:
+    return getattr(get_script_run_ctx(), "page_script_hash", "")
+
+
 def _address(names: tuple[str, ...]) -> bytes:
     """A digest of the address's `names` parameters on this page (a link's value may be of any length)."""
-    context = get_script_run_ctx()
-    address = (getattr(context, "page_script_hash", ""), names,
+    address = (_page(), names,
                tuple((name, st.query_params[name]) for name in names if name in st.query_params))
     return hashlib.blake2b(repr(address).encode(), digest_size=16).digest()
 
@@ -227,9 +231,23 @@ def _write_address(wanted: dict[str, str], says: dict[str, str]) -> None:
     the filters) then takes them, rather than being followed by a second.
     """
     if wanted != says:
-        others = {name: st.query_params.get_all(name) for name in st.query_params if name not in PARAMETERS}
-        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others})
+        page = _page_choice()  # in the same message: else the page would write it as a second step
+        others = {name: st.query_params.get_all(name) for name in st.query_params
+                  if name not in PARAMETERS and name not in page}
+        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others,
+                                   **page})
     record_shown(PARAMETERS)
+
+
+def _page_choice() -> dict[str, str]:
+    """This page's own choice as its address parameter (page_choice registers it), while its widget holds one:
+    not after a page switch, which drops the widget's value."""
+    registered = st.session_state.get(PAGE_CHOICES, {}).get(_page())
+    if registered is None:
+        return {}
+    parameter, key = registered
+    value = st.session_state.get(key)
+    return {parameter: value} if isinstance(value, str) else {}
 
 
 def sidebar() -> queries.Scope | None:
@@ -293,7 +311,8 @@ def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None
     option, to be said on the page for as long as the address holds it; not when the filters have just
     dropped the page's own choice, which is replaced by the first option and written (keep_page_choice).
     """
-    wanted = st.query_params.get(parameter)
+    st.session_state.setdefault(PAGE_CHOICES, {})[_page()] = (parameter, key)
+    wanted = st.query_params.get(parameter) or None  # `?indicator=`: none
     usable = wanted is None or wanted in options
     says = wanted if wanted in options else next(iter(options))
     if back_to_a_shown_address((*PARAMETERS, parameter)) or key not in st.session_state:
@@ -306,11 +325,11 @@ def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None
 
 def keep_page_choice(parameter: str, choice: str, options: dict[str, str], said: str | None) -> bool:
     """Put a page's own choice in the address when the address says another, or holds a value that is not an
-    option and not `said` on the page (page_choice). Whether the address keeps its value as it is.
-
-    (A filter change that drops the chosen option writes twice, the filters then the choice: two steps in
-    the history, the first a Back that changes nothing.)"""
-    wanted = st.query_params.get(parameter)
+    option and not `said` on the page (page_choice). Whether the address keeps its value as it is. (A filter
+    change writes the choice with the filters (_write_address). One that drops the chosen option
+    writes twice, the filters with the dropped choice, then the new one: two steps in the history, Back onto
+    the first showing the new choice, with the dropped one named.)"""
+    wanted = st.query_params.get(parameter) or None
     usable = wanted is None or wanted in options
     kept = choice == (wanted if wanted in options else next(iter(options))) and (usable or said is not None)
     if not kept:

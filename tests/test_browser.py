@@ -118,7 +118,17 @@ def test_every_page_renders_in_chromium(server):
         script_finished(page)
         assert page.evaluate("history.length") == steps + 1 and "country=" not in page.url
         assert "Ignored from the link" not in page.inner_text("body")  # the address no longer holds it
-        # on the Indicators page, a filter that drops the chosen indicator: the new one is written, not said
+        # on the Indicators page, a wider filter keeps the indicator and writes it with the filters: one step
+        page.goto(f"{server}/indicators?country=JAM")
+        page.get_by_text("Trajectory of one indicator").wait_for(timeout=60_000)
+        script_finished(page)
+        steps = page.evaluate("history.length")
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Country").click()
+        page.get_by_role("option", name="All countries").click()
+        page.wait_for_url(re.compile(r"indicator="), timeout=60_000)
+        script_finished(page)
+        assert page.evaluate("history.length") == steps + 1 and "country=" not in page.url
+        # a filter that drops the chosen indicator: the new one is written, not said
         page.goto(f"{server}/indicators?indicator=1.2%7CJAM")
         page.get_by_text("Trajectory of one indicator").wait_for(timeout=60_000)
         script_finished(page)

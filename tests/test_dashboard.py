@@ -200,6 +200,15 @@ def test_an_indicator_the_filters_drop_is_replaced_and_written_not_called_ignore
     assert not [c for c in app.caption if "Ignored" in c.value]
 
 
+def test_a_filter_change_on_the_indicators_page_writes_the_indicator_with_it(app_for, sample_database):
+    app = app_for(sample_database, {"country": "JAM"}, page="app_pages/indicators.py")
+    choice = app.selectbox(key="indicator_choice").value
+    assert choice.endswith("|JAM") and "indicator" not in app.query_params  # the first: the address need not say
+    choose(app, country="all")  # wider: the choice stays, no longer the first, and goes in the filters' message
+    assert app.selectbox(key="indicator_choice").value == choice
+    assert app.query_params["indicator"] in ([choice], choice) and "country" not in app.query_params
+
+
 def test_a_new_load_is_picked_up_without_a_restart(app_for, write_workbook, tmp_path):
     database = tmp_path / "live.duckdb"
     run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 7, 31))

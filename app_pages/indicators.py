@@ -20,7 +20,6 @@ else:
              f"indicators {scope.period}", column_config=ui.INDICATOR_COLUMNS, height=380)
 
 
-
 def say_ignored(value: str) -> None:
     st.caption(f"Ignored from the address (not among the indicators for these filters): indicator={ui.literal(value)}")
 

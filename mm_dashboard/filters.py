@@ -187,15 +187,20 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
     phase = says.get("phase", ALL)
     if len(options.phases) > 2 and phase != ALL:  # as sidebar(): a period of the phase, else its default
         period = says.pop("period", options.default_period)
-        if period not in options.phase_periods[phase]:
+        if _phase_period(options, phase, period) != period:
             if "period" in st.query_params and not any(item.startswith("period=") for item in ignored):
                 ignored.append(f"period={shorten(period, IGNORED_SHOWN)} (not of phase {phase})")
-            period = options.phase_defaults[phase]
+            period = _phase_period(options, phase, period)
         if period != options.default_period:
             says["period"] = period
     if _presenting(st.query_params.get("present")):
         says["present"] = "1"
     return says, ignored
+
+
+def _phase_period(options: Options, phase: str, period: str) -> str:
+    """The period shown with a phase chosen: the given one if it is of the phase, else the phase's default."""
+    return period if period in options.phase_periods[phase] else options.phase_defaults[phase]
 
 
 def _default(options: Options, name: str) -> str:
@@ -270,8 +275,7 @@ def sidebar() -> queries.Scope | None:
             phase = st.session_state["chosen_phase"]
             if phase != ALL:
                 period_choices = options.phase_periods[phase]
-                if st.session_state["chosen_period"] not in period_choices:
-                    st.session_state["chosen_period"] = options.phase_defaults[phase]
+                st.session_state["chosen_period"] = _phase_period(options, phase, st.session_state["chosen_period"])
         st.selectbox("Period", period_choices, format_func=options.periods.get,
                      help=options.period_help, **_widget_arguments("period"))
         st.selectbox("Country", list(options.countries), format_func=options.countries.get,
@@ -303,6 +307,13 @@ def sidebar() -> queries.Scope | None:
                          output=chosen("output"), agency=chosen("agency"), sdg_target=chosen("sdg_target"))
 
 
+def _page_address(parameter: str, options: dict[str, str]) -> tuple[str | None, bool, str]:
+    """The page's own parameter in the address (`?indicator=` counts as none), whether it is usable (none, or an
+    option), and the option it says (its value when an option, else the first)."""
+    wanted = st.query_params.get(parameter) or None
+    return wanted, wanted is None or wanted in options, wanted if wanted in options else next(iter(options))
+
+
 def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None:
     """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
 
@@ -312,9 +323,7 @@ def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None
     dropped the page's own choice, which is replaced by the first option and written (keep_page_choice).
     """
     st.session_state.setdefault(PAGE_CHOICES, {})[_page()] = (parameter, key)
-    wanted = st.query_params.get(parameter) or None  # `?indicator=`: none
-    usable = wanted is None or wanted in options
-    says = wanted if wanted in options else next(iter(options))
+    wanted, usable, says = _page_address(parameter, options)
     if back_to_a_shown_address((*PARAMETERS, parameter)) or key not in st.session_state:
         st.session_state[key] = says
     elif st.session_state[key] not in options:  # the filters dropped it
@@ -329,9 +338,8 @@ def keep_page_choice(parameter: str, choice: str, options: dict[str, str], said:
     change writes the choice with the filters (_write_address). One that drops the chosen option
     writes twice, the filters with the dropped choice, then the new one: two steps in the history, Back onto
     the first showing the new choice, with the dropped one named.)"""
-    wanted = st.query_params.get(parameter) or None
-    usable = wanted is None or wanted in options
-    kept = choice == (wanted if wanted in options else next(iter(options))) and (usable or said is not None)
+    _, usable, says = _page_address(parameter, options)
+    kept = choice == says and (usable or said is not None)
     if not kept:
         st.query_params[parameter] = choice
     record_shown((*PARAMETERS, parameter))

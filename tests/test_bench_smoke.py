@@ -150,3 +150,21 @@ def test_the_single_file_benchmark_times_the_load_and_the_raw_parse_in_turn():
     assert figures["ratio_cpu"] == [load["cpu"] / parse["cpu"]]
     with pytest.raises(RuntimeError, match="failed with exit code"):  # a load that fails is not a figure
         single_file.timed([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+def test_the_single_file_benchmark_times_another_checkouts_load_in_the_same_round(tmp_path):
+    """`--before`: the other checkout's `python -m etl` is the one timed (a checkout whose load fails is no
+    figure), and the load's wall is taken over the before's round by round."""
+    from bench import single_file
+
+    repository = Path(__file__).resolve().parent.parent
+    sample = repository / "data" / "sample"
+    workbook, as_of = sorted(sample.glob("*.xlsx"))[0], (sample / "AS_OF").read_text().strip()
+    figures = single_file.compare(workbook, as_of, runs=1, before=repository)
+    (before,), (load,) = figures["before"], figures["load"]
+    assert 0 < before["wall"] < 120 and figures["after_before_wall"] == [load["wall"] / before["wall"]]
+    broken = tmp_path / "broken"
+    (broken / "etl").mkdir(parents=True)
+    (broken / "etl" / "__main__.py").write_text("raise SystemExit(3)\n")
+    with pytest.raises(RuntimeError, match="failed with exit code 3"):
+        single_file.compare(workbook, as_of, runs=1, before=broken)

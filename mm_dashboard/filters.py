@@ -169,8 +169,12 @@ def _allowed(options: Options) -> dict[str, dict[str, str]]:
             "output": options.outputs, "agency": options.agencies, "sdg_target": options.sdg_targets}
 
 
+PRESENTING = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}  # ?present=
+
+
 def _presenting(value: str | None) -> bool:
-    return value in ("1", "true", "yes")
+    """Whether the address asks for presentation mode; a value not in PRESENTING asks for nothing (and is named)."""
+    return PRESENTING.get(value, False)
 
 
 def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
@@ -193,7 +197,10 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
             period = _phase_period(options, phase, period)
         if period != options.default_period:
             says["period"] = period
-    if _presenting(st.query_params.get("present")):
+    present = st.query_params.get("present")
+    if present is not None and present not in PRESENTING:
+        ignored.append(f"present={shorten(present, IGNORED_SHOWN)}")
+    elif _presenting(present):
         says["present"] = "1"
     return says, ignored
 
@@ -294,8 +301,12 @@ def sidebar() -> queries.Scope | None:
         st.toggle("Presentation mode", help="Larger type, high contrast and no app chrome, for screen-sharing",
                   **_widget_arguments("present"))
         wanted = _wanted(options)  # settled: the widgets' callbacks ran before this run, the phase's rule above
-        if ignored and wanted == says:  # else this run writes the address, without them
-            st.caption("Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored))
+        said = ignored and wanted == says  # else this run writes the address, without them
+        note = "Ignored from the link: " + ", ".join(markdown_literal(value) for value in ignored)
+        if said and not presentation_mode():
+            st.caption(note)
+    if said and presentation_mode():  # the sidebar is hidden: said above the page
+        st.caption(note)
     _write_address(wanted, says)
     period, programme_year = options.resolved[st.session_state["chosen_period"]]
 

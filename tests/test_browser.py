@@ -137,7 +137,7 @@ def test_every_page_renders_in_chromium(server):
         page.wait_for_url(re.compile(r"country=ECU"), timeout=60_000)
         script_finished(page)
         page.wait_for_url(re.compile(r"indicator=(?!1\.2%7CJAM)"), timeout=60_000)
-        assert "Ignored from the address" not in page.inner_text("body")  # the page's own choice, replaced
+        assert "Ignored from the link" not in page.inner_text("body")  # the page's own choice, replaced
         page.goto(f"{server}/?present=1")
         page.get_by_text("Inception completed in year 1").wait_for(timeout=60_000)
         wait_for_charts(page, 1)

@@ -89,6 +89,26 @@ def test_a_bad_query_value_is_ignored_and_said(app_for, sample_database):
     assert app.query_params["country"] in (["ECU"], "ECU")
 
 
+@pytest.mark.parametrize("value, presenting, said", [("1", True, None), ("yes", True, None), ("0", False, None),
+                                                      ("no", False, None), ("on", False, "present=on")])
+def test_a_presentation_value_the_dashboard_cannot_use_is_said_not_read_as_off(app_for, sample_database, value,
+                                                                              presenting, said):
+    app = app_for(sample_database, {"present": value})
+    assert app.session_state["chosen_present"] is presenting
+    captions = [as_shown(c.value) for c in app.sidebar.caption if "Ignored from the link" in c.value]
+    assert captions == ([f"Ignored from the link: {said}"] if said else [])
+    app.run()
+    assert app.query_params["present"] in ([value], value)  # a link is not rewritten to drop or spell out a value
+
+
+def test_in_presentation_mode_an_ignored_link_value_is_said_above_the_page(app_for, sample_database):
+    app = app_for(sample_database, {"present": "1", "country": "ZZZ"})  # the sidebar is hidden in presentation mode
+    assert app.session_state["chosen_present"] is True
+    assert not [c for c in app.sidebar.caption if "Ignored from the link" in c.value]
+    assert [as_shown(c.value) for c in app.main.caption if "Ignored from the link" in c.value] == \
+        ["Ignored from the link: country=ZZZ"]
+
+
 def test_back_to_an_earlier_address_brings_back_its_filters(app_for, sample_database, monkeypatch):
     from mm_dashboard import filters
     app = app_for(sample_database, {"country": "JAM"})
@@ -170,7 +190,7 @@ def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_ba
     app = app_for(sample_database, {"indicator": "no such|XXX"}, page="app_pages/indicators.py")
     first = app.selectbox(key="indicator_choice").value
     assert app.selectbox(key="indicator_choice").index == 0
-    note = "Ignored from the address (not among the indicators for these filters): indicator=no such|XXX"
+    note = "Ignored from the link (not among the indicators for these filters): indicator=no such|XXX"
     assert note in [as_shown(c.value) for c in app.caption]
     app.run()  # said for as long as the address holds it, which a rerun does not change
     assert note in [as_shown(c.value) for c in app.caption]

@@ -10,7 +10,7 @@ operating system's accounting of that child, os.wait4) are printed as min / medi
 the figure (target: within 1.5×). One warm-up pair is not counted.
 
 `--before CHECKOUT` also times the load of another checkout of this repository (the code before a change) in
-each round (before, load, parse), and prints the load's wall over the before's, round by round: a change of a
+each round (the two loads, each first every other round, then the parse), and prints the load's wall over the before's, round by round: a change of a
 tenth of a second shows there, where it is lost in the spread of separate runs on a noisy machine.
 """
 
@@ -53,7 +53,7 @@ def compare(workbook: Path, as_of: str, runs: int, before: Path | None = None) -
         parse = [sys.executable, str(REPOSITORY / "bench" / "raw_fastexcel.py"), str(workbook)]
         earlier = (lambda: timed(load, before)) if before else (lambda: None)  # `python -m etl` of that checkout
         earlier(), timed(load), timed(parse)  # warm-up: the files and the interpreter in the page cache
-        rounds = [(earlier(), timed(load), timed(parse)) for _ in range(runs)]
+        rounds = [_round(earlier, lambda: timed(load), lambda: timed(parse), turn) for turn in range(runs)]
     figures = {"load": [a for _, a, _ in rounds], "parse": [b for _, _, b in rounds],
                "ratio_wall": [a["wall"] / b["wall"] for _, a, b in rounds],
                "ratio_cpu": [a["cpu"] / b["cpu"] for _, a, b in rounds]}
@@ -61,6 +61,16 @@ def compare(workbook: Path, as_of: str, runs: int, before: Path | None = None) -
         figures["before"] = [e for e, _, _ in rounds]
         figures["after_before_wall"] = [a["wall"] / e["wall"] for e, a, _ in rounds]
     return figures
+
+
+def _round(earlier, load, parse, turn: int) -> tuple:
+    """One round: the two loads in turn, each first every other round (neither always runs just after the
+    other), then the parse."""
+    if turn % 2:
+        later = load()
+        return earlier(), later, parse()
+    first = earlier()
+    return first, load(), parse()
 
 
 def spread(values: list[float], unit: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import sys
 from pathlib import Path
 
@@ -162,16 +161,5 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def leave(code: int) -> None:
-    """Exit with `code`, the command done. The garbage there is now is collected (its finalisers run); then what
-    is still alive (pyarrow, pandas, DuckDB and the command's own objects) is frozen, so the interpreter's last
-    collections do not traverse it all again: a tenth of a second of every load (BENCHMARKS.md, issue 17).
-    What is alive at exit is then not finalised, as Python never promises it is: every command closes what it
-    opens (database connections, files) itself, in `with` blocks."""
-    gc.collect()
-    gc.freeze()
-    sys.exit(code)
-
-
 if __name__ == "__main__":
-    leave(main())
+    sys.exit(main())

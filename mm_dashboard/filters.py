@@ -169,12 +169,18 @@ def _allowed(options: Options) -> dict[str, dict[str, str]]:
             "output": options.outputs, "agency": options.agencies, "sdg_target": options.sdg_targets}
 
 
-PRESENTING = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}  # ?present=
+# ?present= (any case; a bare ?present is on)
+PRESENTING = {"": True, "1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def _presenting(value: str | None) -> bool:
     """Whether the address asks for presentation mode; a value not in PRESENTING asks for nothing (and is named)."""
-    return PRESENTING.get(value, False)
+    return value is not None and PRESENTING.get(value.strip().lower(), False)
+
+
+def _presenting_value(value: str | None) -> bool:
+    """Whether `value` of ?present= is one the dashboard reads (on or off)."""
+    return value is None or value.strip().lower() in PRESENTING
 
 
 def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
@@ -198,7 +204,7 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
         if period != options.default_period:
             says["period"] = period
     present = st.query_params.get("present")
-    if present is not None and present not in PRESENTING:
+    if not _presenting_value(present):
         ignored.append(f"present={shorten(present, IGNORED_SHOWN)}")
     elif _presenting(present):
         says["present"] = "1"

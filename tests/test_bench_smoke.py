@@ -168,3 +168,19 @@ def test_the_single_file_benchmark_times_another_checkouts_load_in_the_same_roun
     (broken / "etl" / "__main__.py").write_text("raise SystemExit(3)\n")
     with pytest.raises(RuntimeError, match="failed with exit code 3"):
         single_file.compare(workbook, as_of, runs=1, before=broken)
+
+
+def test_the_single_file_benchmark_reads_a_relative_reference_folder_in_this_repository(tmp_path, monkeypatch):
+    """A relative $MM_REFERENCE_DIR is the folder under this repository, whichever checkout's load runs; an
+    absolute one is left as it is."""
+    from bench import single_file
+
+    repository = Path(__file__).resolve().parent.parent
+    said = tmp_path / "said.txt"
+    tell = [sys.executable, "-c", f"import os; open({str(said)!r}, 'w').write(os.environ['MM_REFERENCE_DIR'])"]
+    monkeypatch.setenv("MM_REFERENCE_DIR", "bench/.data/portfolio/reference")
+    single_file.timed(tell, tmp_path)
+    assert said.read_text() == str(repository / "bench/.data/portfolio/reference")
+    monkeypatch.setenv("MM_REFERENCE_DIR", str(tmp_path / "reference"))
+    single_file.timed(tell, tmp_path)
+    assert said.read_text() == str(tmp_path / "reference")

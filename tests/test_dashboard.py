@@ -89,8 +89,9 @@ def test_a_bad_query_value_is_ignored_and_said(app_for, sample_database):
     assert app.query_params["country"] in (["ECU"], "ECU")
 
 
-@pytest.mark.parametrize("value, presenting, said", [("1", True, None), ("yes", True, None), ("0", False, None),
-                                                      ("no", False, None), ("on", False, "present=on")])
+@pytest.mark.parametrize("value, presenting, said", [("1", True, None), ("YES", True, None), ("", True, None),
+                                                      ("0", False, None), ("False", False, None),
+                                                      ("on", False, "present=on")])
 def test_a_presentation_value_the_dashboard_cannot_use_is_said_not_read_as_off(app_for, sample_database, value,
                                                                               presenting, said):
     app = app_for(sample_database, {"present": value})

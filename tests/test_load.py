@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from etl.errors import LoadFailed, UnreadableFile
 from etl.history import IDENTITY_SETTINGS
 from etl.load import file_sha256, run_load
 
-from .helpers.paths import REPOSITORY
 from .helpers.rows import good_rows
 
 DATA_TABLES = ("results", "activities", "expenditure", "milestones", "narrative", "rejected_rows", "countries",
@@ -285,36 +282,3 @@ def test_rows_written_from_python_keep_nan_as_null_and_never_cut_a_fraction():
     assert arrow_column([1.5, 2.0], "INTEGER").to_pylist() == [1.5, 2.0]
     assert str(arrow_column([1, 2], "INTEGER").type) == "int64"
     assert arrow_column([1, "a", None], "VARCHAR").to_pylist() == ["1", "a", None]
-
-
-LEAVING = """
-import sys
-from etl.__main__ import leave
-
-
-class Said:
-    def __init__(self, word):
-        self.word = word
-
-    def __del__(self):
-        print(self.word)
-
-
-cycle = Said("garbage collected before the exit")
-cycle.itself = cycle
-del cycle  # garbage only a collection finds
-print("the command's last words")  # not flushed: the pipe's buffer is written at exit
-leave(int(sys.argv[1]))
-"""
-
-
-@pytest.mark.parametrize("code", [0, 1, 3])
-def test_the_command_line_leaves_with_its_code_its_output_and_its_garbage_collected(code):
-    """`leave` freezes what is alive for the interpreter's last collections (a tenth of a second after a load):
-    the garbage there is then is collected first (a cycle's finaliser runs), the exit code is the command's, and
-    what it printed is written out."""
-    result = subprocess.run([sys.executable, "-c", LEAVING, str(code)], cwd=REPOSITORY, capture_output=True,
-                            text=True, timeout=60)
-    assert result.returncode == code, result.stderr
-    assert result.stdout.splitlines() == ["the command's last words", "garbage collected before the exit"], \
-        result.stdout

@@ -10,8 +10,9 @@ operating system's accounting of that child, os.wait4) are printed as min / medi
 the figure (target: within 1.5×). One warm-up pair is not counted.
 
 `--before CHECKOUT` also times the load of another checkout of this repository (the code before a change) in
-each round (the two loads, each first every other round, then the parse), and prints the load's wall over the before's, round by round: a change of a
-tenth of a second shows there, where it is lost in the spread of separate runs on a noisy machine.
+each round (the two loads, each first every other round, then the parse), and prints the load's wall over the
+before's, round by round: a change of a tenth of a second shows there, where it is lost in the spread of
+separate runs on a noisy machine.
 """
 
 from __future__ import annotations

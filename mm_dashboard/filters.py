@@ -173,14 +173,13 @@ def _allowed(options: Options) -> dict[str, dict[str, str]]:
 PRESENTING = {"": True, "1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
+def _present_word(value: str | None) -> bool | None:
+    """What ?present= says: on, off (also when it is not there), or None for a value not in PRESENTING (named)."""
+    return False if value is None else PRESENTING.get(value.strip().lower())
+
+
 def _presenting(value: str | None) -> bool:
-    """Whether the address asks for presentation mode; a value not in PRESENTING asks for nothing (and is named)."""
-    return value is not None and PRESENTING.get(value.strip().lower(), False)
-
-
-def _presenting_value(value: str | None) -> bool:
-    """Whether `value` of ?present= is one the dashboard reads (on or off)."""
-    return value is None or value.strip().lower() in PRESENTING
+    return _present_word(value) is True
 
 
 def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
@@ -204,7 +203,7 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
         if period != options.default_period:
             says["period"] = period
     present = st.query_params.get("present")
-    if not _presenting_value(present):
+    if _present_word(present) is None:
         ignored.append(f"present={shorten(present, IGNORED_SHOWN)}")
     elif _presenting(present):
         says["present"] = "1"

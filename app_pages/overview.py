@@ -81,7 +81,7 @@ else:
 
 st.subheader("Board pack")
 # kept per period, country and database version: after a new load the pack is made afresh
-pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().version)
+pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().key)
 if ui.reading_preview():  # the pack is the Board's document: never made from pending submissions
     st.info("The board pack is made from the Board's warehouse only: switch off **Preview pending submissions** "
             "in the sidebar to prepare it.")

@@ -1,4 +1,5 @@
-"""Cached access to the query functions, keyed on the database version so a new load is seen at once."""
+"""Cached access to the query functions, keyed on the database version (so a new load is seen at once) and the
+day its statuses are judged as of (db.Snapshot.key)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import duckdb
 import streamlit as st
 
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE, Programme, ProgrammeError, check_built_with, read_programme
-from etl.warehouse import Version
 from mm_core import changes, cross_checks, queries, rounds
 
 from . import db
@@ -20,7 +20,7 @@ QUERY_MODULES = {module.__name__: module for module in (queries, cross_checks, r
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(query_name: str, version: Version, arguments: tuple,
+def _cached(query_name: str, key: db.SnapshotKey, arguments: tuple,
             _connection: duckdb.DuckDBPyConnection, module: str = queries.__name__) -> Any:
     query: Callable[..., Any] = getattr(QUERY_MODULES[module], query_name)
     try:
@@ -32,7 +32,7 @@ def _cached(query_name: str, version: Version, arguments: tuple,
 def load(query: Callable[..., Any], *arguments: Any) -> Any:
     """The query's result (a DataFrame, or the Programme) on this run's snapshot of the warehouse."""
     snapshot = db.snapshot()
-    return _cached(query.__name__, snapshot.version, arguments, snapshot.connection, query.__module__)
+    return _cached(query.__name__, snapshot.key, arguments, snapshot.connection, query.__module__)
 
 
 def programme() -> Programme:

@@ -7,6 +7,10 @@ file picked up as soon as the ETL swaps it in.
   lands in between.
 - Every query of one run uses that snapshot (`begin_run` in dashboard.py starts a new one), so a page
   never shows part old data, part new.
+- A snapshot also holds the day its statuses are judged as of (the warehouse's view `reporting_date`: the
+  load's --as-of, else the day it is read), and results are cached per file version *and* that day
+  (`Snapshot.key`): a dashboard left open past midnight judges "overdue" and the latest started period as of
+  the new day, not the day its cache was filled.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
 - The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
@@ -19,6 +23,7 @@ file picked up as soon as the ETL swaps it in.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from dataclasses import dataclass
@@ -32,6 +37,7 @@ from etl import database_path, records
 from etl.warehouse import Version, open_read_only, reading_warehouse, version_of
 
 _run = threading.local()
+SnapshotKey = tuple[Version, "dt.date | None"]  # Snapshot.key: a file's version and the day of its statuses
 PREVIEW_CHOICE = "preview_pending"  # session state: the editor's choice to read the preview warehouse
 may_preview: Callable[[], bool] = lambda: False  # whether this session's user may read it: auth.py sets it
 
@@ -54,6 +60,13 @@ class Snapshot:
     version: Version
     connection: duckdb.DuckDBPyConnection
     preview: bool = False  # read from the preview warehouse (pending submissions included), not the Board's
+    as_of: dt.date | None = None  # the day statuses are judged as of in this run (view reporting_date)
+
+    @property
+    def key(self) -> SnapshotKey:
+        """What a result read from this snapshot depends on: the file's version and the day its statuses are
+        judged as of. Caches of results are keyed on it."""
+        return self.version, self.as_of
 
 
 def preview_available() -> bool:
@@ -90,11 +103,22 @@ def _open_snapshot() -> Snapshot:
         raise DatabaseMissing(str(path)) from None
     try:
         version = version_of(os.fstat(descriptor))
-        return Snapshot(version, _attach(str(path), version, descriptor), preview)
+        connection = _attach(str(path), version, descriptor)
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:
         os.close(descriptor)
+    return Snapshot(version, connection, preview, _reporting_date(connection, path))
+
+
+def _reporting_date(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date | None:
+    """The day the warehouse's statuses are judged as of, now: its load's --as-of, else today, as DuckDB's
+    current_date (the views' own clock)."""
+    try:
+        row = cursor(connection).execute("SELECT as_of_date FROM reporting_date").fetchone()
+    except duckdb.Error as error:  # no such view: not a warehouse of this ETL
+        raise DatabaseUnusable(f"{path} is not a programme warehouse ({error})") from None
+    return row[0] if row else None
 
 
 def begin_run() -> None:

@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from etl.warehouse import Version
 from mm_core import periods, queries, wording
 from mm_core.safety import markdown_literal, shorten
 
@@ -52,13 +51,14 @@ def _default_period(table: pd.DataFrame) -> str:
 
 
 def _options() -> Options:
-    return _options_of(db.snapshot().version)
+    return _options_of(db.snapshot().key)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _options_of(version: Version) -> Options:
-    """The choices in this version of the database: they change only with a new load, so they are worked out
-    once rather than on every run of every page."""
+def _options_of(key: db.SnapshotKey) -> Options:
+    """The choices in this version of the database, as of its statuses' day (the default period is the latest
+    started): they change only with a new load or a new day, so they are worked out once rather than on every
+    run of every page."""
     table = load(queries.periods)
     default = _default_period(table)
     the_programme = programme()

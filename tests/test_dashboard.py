@@ -242,6 +242,29 @@ def test_a_new_load_is_picked_up_without_a_restart(app_for, write_workbook, tmp_
     assert metrics(app)["Activities completed"] == "2 / 2"
 
 
+def test_a_dashboard_left_open_past_midnight_judges_statuses_as_of_the_new_day(app_for, write_workbook, tmp_path):
+    """A warehouse built without --as-of judges its statuses as of the day it is read (view reporting_date,
+    DuckDB's current_date): a result cached on one day is not shown on the next. The day is moved here by the
+    server connection's time zone, the views' own clock: UTC-12, then UTC+14, never the same day."""
+    from etl.warehouse import file_version
+    from mm_dashboard import db, ui
+
+    database = tmp_path / "undated.duckdb"
+    run_load([write_workbook(good_rows())], database)
+    app = app_for(database)
+    connection = db._attach(str(database), file_version(database), -1)  # the server's cached connection to it
+    shown = {}
+    for zone, statement in (("UTC-12", "SET GLOBAL TimeZone = 'Etc/GMT+12'"),
+                            ("UTC+14", "SET GLOBAL TimeZone = 'Pacific/Kiritimati'")):
+        connection.execute(statement)
+        day = connection.cursor().execute("SELECT current_date").fetchone()[0]
+        app.run()
+        assert not app.exception
+        assert f"Delivery, as of {ui.date(day)}" in [header.value for header in app.subheader], zone
+        shown[zone] = day
+    assert shown["UTC-12"] != shown["UTC+14"]
+
+
 def test_small_database_values(app_for, write_workbook, tmp_path):
     database = tmp_path / "small.duckdb"
     run_load([write_workbook(good_rows())], database, as_of=dt.date(2015, 7, 31))

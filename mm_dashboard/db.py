@@ -11,6 +11,11 @@ file picked up as soon as the ETL swaps it in.
   load's --as-of, else the day it is read), and results are cached per file version *and* that day
   (`Snapshot.key`): a dashboard left open past midnight judges "overdue" and the latest started period as of
   the new day, not the day its cache was filled.
+- The status roll-ups (JUDGED_VIEWS: every result, indicator and SDG target judged for every period and scope)
+  are worked out once per connection and day, into tables of an in-memory database attached beside the
+  warehouse (JUDGED), which each cursor searches first: a filter change reads them instead of rolling up
+  the whole programme again. They are the views' own rows, taken in one transaction with the day they were
+  judged as of; a view not (yet) held there is read from the warehouse as before.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
 - The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
@@ -34,12 +39,15 @@ import duckdb
 import streamlit as st
 
 from etl import database_path, records
-from etl.warehouse import Version, open_read_only, reading_warehouse, version_of
+from etl.warehouse import CATALOG, Version, open_read_only, reading_warehouse, version_of
 
 _run = threading.local()
 SnapshotKey = tuple[Version, "dt.date | None"]  # Snapshot.key: a file's version and the day of its statuses
 PREVIEW_CHOICE = "preview_pending"  # session state: the editor's choice to read the preview warehouse
 may_preview: Callable[[], bool] = lambda: False  # whether this session's user may read it: auth.py sets it
+JUDGED = "judged"  # the in-memory database beside the warehouse holding JUDGED_VIEWS as of one day
+JUDGED_VIEWS = ("indicator_progress", "result_status", "sdg_target_status")  # roll-ups over the whole programme
+_judging = threading.Lock()  # one connection's tables judged again by one run at a time
 
 
 class DatabaseMissing(Exception):
@@ -91,7 +99,14 @@ def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyCon
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
     source = by_descriptor if os.path.exists(by_descriptor) else path
-    return open_read_only(source)
+    connection = open_read_only(source)
+    try:
+        connection.execute("ATTACH ':memory:' AS " + JUDGED)
+        connection.execute("CREATE TABLE " + JUDGED + ".judged_as_of (as_of DATE)")  # the day the tables hold
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _open_snapshot() -> Snapshot:
@@ -108,17 +123,30 @@ def _open_snapshot() -> Snapshot:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:
         os.close(descriptor)
-    return Snapshot(version, connection, preview, _reporting_date(connection, path))
+    return Snapshot(version, connection, preview, _judge(connection, path))
 
 
-def _reporting_date(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date | None:
-    """The day the warehouse's statuses are judged as of, now: its load's --as-of, else today, as DuckDB's
-    current_date (the views' own clock)."""
-    try:
-        row = cursor(connection).execute("SELECT as_of_date FROM reporting_date").fetchone()
-    except duckdb.Error as error:  # no such view: not a warehouse of this ETL
-        raise DatabaseUnusable(f"{path} is not a programme warehouse ({error})") from None
-    return row[0] if row else None
+def _judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date | None:
+    """The day the warehouse's statuses are judged as of, now (its load's --as-of, else today by DuckDB's
+    current_date, the views' own clock), with JUDGED_VIEWS taken as of that day into JUDGED when they hold
+    another: in one transaction, so the tables and the day agree."""
+    with _judging:
+        judging = connection.cursor()
+        try:
+            judging.execute("BEGIN TRANSACTION")
+            row = judging.execute("SELECT as_of_date FROM " + CATALOG + ".reporting_date").fetchone()
+            as_of = row[0] if row else None
+            if judging.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall() != [(as_of,)]:
+                for view in JUDGED_VIEWS:
+                    judging.execute(f"CREATE OR REPLACE TABLE {JUDGED}.{view} AS SELECT * FROM {CATALOG}.{view}")
+                judging.execute("DELETE FROM " + JUDGED + ".judged_as_of")
+                judging.execute("INSERT INTO " + JUDGED + ".judged_as_of VALUES (?)", [as_of])
+            judging.execute("COMMIT")
+        except duckdb.Error as error:  # no such view: not a warehouse of this ETL
+            raise DatabaseUnusable(f"{path} is not a programme warehouse ({error})") from None
+        finally:
+            judging.close()  # a transaction not committed is rolled back
+    return as_of
 
 
 def begin_run() -> None:
@@ -136,5 +164,8 @@ def snapshot() -> Snapshot:
 
 
 def cursor(connection: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor per query: DuckDB connections are not shared between threads (one per session)."""
-    return reading_warehouse((connection or snapshot().connection).cursor())
+    """A cursor per query: DuckDB connections are not shared between threads (one per session). It reads the
+    status roll-ups from JUDGED, and everything else (and any roll-up not held there) from the warehouse."""
+    reading = reading_warehouse((connection or snapshot().connection).cursor())
+    reading.execute("SET search_path = '" + JUDGED + ".main," + CATALOG + ".main'")
+    return reading

@@ -26,7 +26,7 @@ def _cached(query_name: str, key: db.SnapshotKey, arguments: tuple,
     try:
         return query(db.cursor(_connection), *arguments)
     except duckdb.CatalogException as error:  # a missing view means this file is not a warehouse
-        raise db.DatabaseUnusable(f"{db.database_path()} is not a programme warehouse ({error})") from None
+        raise db.not_a_warehouse(db.warehouse_path(), error) from None
 
 
 def load(query: Callable[..., Any], *arguments: Any) -> Any:

@@ -15,7 +15,11 @@ file picked up as soon as the ETL swaps it in.
   are worked out once per connection and day, into tables of an in-memory database attached beside the
   warehouse (JUDGED), which each cursor searches first: a filter change reads them instead of rolling up
   the whole programme again. They are the views' own rows, taken in one transaction with the day they were
-  judged as of; a view not (yet) held there is read from the warehouse as before.
+  judged as of. A roll-up that cannot be taken (or a view the file lacks) is not held, and is read from the
+  warehouse's view as before. The search path makes JUDGED a cursor's default database: nothing in the
+  dashboard writes, and the warehouse itself stays read-only.
+  A run that crosses midnight may read one roll-up as of either day (another session may take them again
+  meanwhile); what it caches is under the day it started with, which no later run asks for.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
 - The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
@@ -31,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -47,7 +52,8 @@ PREVIEW_CHOICE = "preview_pending"  # session state: the editor's choice to read
 may_preview: Callable[[], bool] = lambda: False  # whether this session's user may read it: auth.py sets it
 JUDGED = "judged"  # the in-memory database beside the warehouse holding JUDGED_VIEWS as of one day
 JUDGED_VIEWS = ("indicator_progress", "result_status", "sdg_target_status")  # roll-ups over the whole programme
-_judging = threading.Lock()  # one connection's tables judged again by one run at a time
+_judging: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> the lock of its JUDGED
+_judging_lock = threading.Lock()
 
 
 class DatabaseMissing(Exception):
@@ -102,7 +108,7 @@ def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyCon
     connection = open_read_only(source)
     try:
         connection.execute("ATTACH ':memory:' AS " + JUDGED)
-        connection.execute("CREATE TABLE " + JUDGED + ".judged_as_of (as_of DATE)")  # the day the tables hold
+        connection.execute("CREATE TABLE " + JUDGED + ".judged_as_of (as_of DATE)")  # the day it was settled for
     except BaseException:
         connection.close()
         raise
@@ -126,27 +132,60 @@ def _open_snapshot() -> Snapshot:
     return Snapshot(version, connection, preview, _judge(connection, path))
 
 
-def _judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date | None:
+def _judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
     """The day the warehouse's statuses are judged as of, now (its load's --as-of, else today by DuckDB's
-    current_date, the views' own clock), with JUDGED_VIEWS taken as of that day into JUDGED when they hold
-    another: in one transaction, so the tables and the day agree."""
-    with _judging:
-        judging = connection.cursor()
-        try:
-            judging.execute("BEGIN TRANSACTION")
-            row = judging.execute("SELECT as_of_date FROM " + CATALOG + ".reporting_date").fetchone()
-            as_of = row[0] if row else None
-            if judging.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall() != [(as_of,)]:
-                for view in JUDGED_VIEWS:
-                    judging.execute(f"CREATE OR REPLACE TABLE {JUDGED}.{view} AS SELECT * FROM {CATALOG}.{view}")
-                judging.execute("DELETE FROM " + JUDGED + ".judged_as_of")
-                judging.execute("INSERT INTO " + JUDGED + ".judged_as_of VALUES (?)", [as_of])
+    current_date, the views' own clock), with JUDGED settled for that day: JUDGED_VIEWS taken into it when it
+    was settled for another, by one run at a time per connection."""
+    reading = cursor(connection)
+    try:
+        as_of = reading.execute("SELECT as_of_date FROM reporting_date").fetchone()[0]
+        settled = reading.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall()
+    except duckdb.CatalogException as error:  # no such view: not a warehouse of this ETL
+        raise not_a_warehouse(path, error) from None
+    finally:
+        reading.close()
+    if settled == [(as_of,)]:
+        return as_of
+    with _judging_lock:
+        lock = _judging.setdefault(connection, threading.Lock())
+    with lock:
+        return _take(connection, path)
+
+
+def _take(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
+    """JUDGED_VIEWS taken into JUDGED, and the day they are judged as of, in one transaction (current_date is
+    its start's), unless another run has just done it. If they cannot be (a view failing, memory), none is
+    held: each is read from the warehouse's view, as without JUDGED."""
+    judging = connection.cursor()
+    try:
+        judging.execute("BEGIN TRANSACTION")
+        as_of = judging.execute("SELECT as_of_date FROM " + CATALOG + ".reporting_date").fetchone()[0]
+        if judging.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall() == [(as_of,)]:
             judging.execute("COMMIT")
-        except duckdb.Error as error:  # no such view: not a warehouse of this ETL
-            raise DatabaseUnusable(f"{path} is not a programme warehouse ({error})") from None
-        finally:
-            judging.close()  # a transaction not committed is rolled back
-    return as_of
+            return as_of
+        try:
+            present = {name for (name,) in judging.execute(
+                "SELECT view_name FROM duckdb_views() WHERE database_name = ?", [CATALOG]).fetchall()}
+            for view in (view for view in JUDGED_VIEWS if view in present):
+                judging.execute(f"CREATE OR REPLACE TABLE {JUDGED}.{view} AS SELECT * FROM {CATALOG}.{view}")
+        except duckdb.Error:
+            judging.execute("ROLLBACK")
+            judging.execute("BEGIN TRANSACTION")
+            for view in JUDGED_VIEWS:  # none held: yesterday's would be read otherwise
+                judging.execute(f"DROP TABLE IF EXISTS {JUDGED}.{view}")
+        judging.execute("DELETE FROM " + JUDGED + ".judged_as_of")
+        judging.execute("INSERT INTO " + JUDGED + ".judged_as_of VALUES (?)", [as_of])  # not tried again today
+        judging.execute("COMMIT")
+        return as_of
+    except duckdb.Error as error:
+        raise DatabaseUnusable(f"{path}: {error}") from None
+    finally:
+        judging.close()  # a transaction not committed is rolled back
+
+
+def not_a_warehouse(path: Path | str, error: BaseException) -> DatabaseUnusable:
+    """The error of a file without the warehouse's views or tables: not built by this ETL."""
+    return DatabaseUnusable(f"{path} is not a programme warehouse ({error})")
 
 
 def begin_run() -> None:

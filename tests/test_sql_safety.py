@@ -40,7 +40,7 @@ ALLOWED = {
     ("etl/cross_row.py", "_reject", "table"): "staging table names from etl/spec.py kinds (etl/rules.py)",
     ("mm_core/queries.py", "finance_by", "column"): "a column picked from FINANCE_DIMENSIONS by key",
     ("mm_core/queries.py", "finance_by_year", "column"): "a column picked from FINANCE_DIMENSIONS by key",
-    ("mm_dashboard/db.py", "_judge", "view"): "view names written in mm_dashboard/db.JUDGED_VIEWS",
+    ("mm_dashboard/db.py", "_take", "view"): "view names written in mm_dashboard/db.JUDGED_VIEWS",
 }
 
 

@@ -40,10 +40,10 @@ def _record_queries(calls: list):
 
     original = data._cached
 
-    def recording(query_name, version, arguments, _connection, module=None):
+    def recording(query_name, key, arguments, _connection, module=None):
         module = module or data.queries.__name__
         calls.append((module, query_name, arguments))
-        return original(query_name, version, arguments, _connection, module)
+        return original(query_name, key, arguments, _connection, module)
 
     data._cached = recording
     return original

@@ -136,15 +136,14 @@ def _judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
     """The day the warehouse's statuses are judged as of, now (its load's --as-of, else today by DuckDB's
     current_date, the views' own clock), with JUDGED settled for that day: JUDGED_VIEWS taken into it when it
     was settled for another, by one run at a time per connection."""
-    reading = cursor(connection)
+    reading = connection.cursor()
     try:
-        as_of = reading.execute("SELECT as_of_date FROM reporting_date").fetchone()[0]
-        settled = reading.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall()
+        as_of, settled = _settled(reading)
     except duckdb.CatalogException as error:  # no such view: not a warehouse of this ETL
         raise not_a_warehouse(path, error) from None
     finally:
         reading.close()
-    if settled == [(as_of,)]:
+    if settled:
         return as_of
     with _judging_lock:
         lock = _judging.setdefault(connection, threading.Lock())
@@ -159,8 +158,8 @@ def _take(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
     judging = connection.cursor()
     try:
         judging.execute("BEGIN TRANSACTION")
-        as_of = judging.execute("SELECT as_of_date FROM " + CATALOG + ".reporting_date").fetchone()[0]
-        if judging.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall() == [(as_of,)]:
+        as_of, settled = _settled(judging)
+        if settled:
             judging.execute("COMMIT")
             return as_of
         try:
@@ -181,6 +180,12 @@ def _take(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:
         judging.close()  # a transaction not committed is rolled back
+
+
+def _settled(reading: duckdb.DuckDBPyConnection) -> tuple[dt.date, bool]:
+    """The day the warehouse's statuses are judged as of, now, and whether JUDGED is settled for that day."""
+    as_of = reading.execute("SELECT as_of_date FROM " + CATALOG + ".reporting_date").fetchone()[0]
+    return as_of, reading.execute("SELECT as_of FROM " + JUDGED + ".judged_as_of").fetchall() == [(as_of,)]
 
 
 def not_a_warehouse(path: Path | str, error: BaseException) -> DatabaseUnusable:

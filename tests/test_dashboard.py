@@ -13,6 +13,7 @@ from etl.load import run_load
 
 from .helpers.pages import PAGES, as_shown, chart_rows, charts, choose
 from .helpers.rows import good_rows
+from .helpers.server_day import ZONES, server_connection, today
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -246,20 +247,18 @@ def test_a_dashboard_left_open_past_midnight_judges_statuses_as_of_the_new_day(a
     """A warehouse built without --as-of judges its statuses as of the day it is read (view reporting_date,
     DuckDB's current_date): a result cached on one day is not shown on the next. The day is moved here by the
     server connection's time zone, the views' own clock: UTC-12, then UTC+14, never the same day."""
-    from etl.warehouse import file_version
-    from mm_dashboard import db, ui
+    from mm_dashboard import ui
 
     database = tmp_path / "undated.duckdb"
     run_load([write_workbook(good_rows())], database)
     app = app_for(database)
-    connection = db._attach(str(database), file_version(database), -1)  # the server's cached connection to it
+    connection = server_connection(database)
     shown = {}
-    for zone, statement in (("UTC-12", "SET GLOBAL TimeZone = 'Etc/GMT+12'"),
-                            ("UTC+14", "SET GLOBAL TimeZone = 'Pacific/Kiritimati'")):
+    for zone, statement in ZONES.items():
         connection.execute(statement)
-        before = connection.cursor().execute("SELECT current_date").fetchone()[0]
+        before = today(connection)
         app.run()
-        after = connection.cursor().execute("SELECT current_date").fetchone()[0]  # the same unless it was midnight
+        after = today(connection)  # the same unless it was midnight
         assert not app.exception
         headers = [header.value for header in app.subheader]
         matching = [day for day in (before, after) if f"Delivery, as of {ui.date(day)}" in headers]

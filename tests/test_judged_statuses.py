@@ -12,26 +12,22 @@ import pandas as pd
 import pytest
 
 from etl.load import run_load
-from etl.warehouse import file_version, open_read_only, reading_warehouse
+from etl.warehouse import open_read_only, reading_warehouse
 from mm_dashboard import data, db
 
 from .helpers.pages import PAGES, choose
 from .helpers.rows import good_rows
-
-# UTC-12 then UTC+14: DuckDB's current_date, the views' clock, is never the same day in the two
-ZONES = ("SET GLOBAL TimeZone = 'Etc/GMT+12'", "SET GLOBAL TimeZone = 'Pacific/Kiritimati'")
+from .helpers.server_day import ZONES, server_connection, today
 
 
 def recorded_calls(monkeypatch) -> list:
-    """Every query call the dashboard makes from now on (cached or not): (module, query name, arguments)."""
+    """Every query call the dashboard makes from now on (cached or not): (module, query name, arguments), as the
+    page benchmark records them; the recording undone after the test."""
+    from bench.page_bench import _record_queries
+
     calls = []
-    original = data._cached
-
-    def recording(query_name, key, arguments, _connection, module=data.queries.__name__):
-        calls.append((module, query_name, arguments))
-        return original(query_name, key, arguments, _connection, module)
-
-    monkeypatch.setattr(data, "_cached", recording)
+    monkeypatch.setattr(data, "_cached", data._cached)  # put back at the end
+    _record_queries(calls)
     return calls
 
 
@@ -42,11 +38,6 @@ def same(left, right) -> bool:
         pd.testing.assert_series_equal(left.dtypes, right.dtypes)
         return sorted(map(repr, left.itertuples(index=False))) == sorted(map(repr, right.itertuples(index=False)))
     return left == right
-
-
-def server_connection(database) -> duckdb.DuckDBPyConnection:
-    """The dashboard's cached connection to `database` (opened by a run before)."""
-    return db._attach(str(database), file_version(database), -1)
 
 
 def held(connection: duckdb.DuckDBPyConnection) -> set[str]:
@@ -95,11 +86,11 @@ def test_the_judged_tables_are_taken_again_on_a_new_day(app_for, write_workbook,
     run_load([write_workbook(good_rows())], database)
     app = app_for(database)
     connection = server_connection(database)
-    for zone in ZONES:
-        connection.execute(zone)
-        before = connection.cursor().execute("SELECT current_date").fetchone()[0]
+    for zone, statement in ZONES.items():
+        connection.execute(statement)
+        before = today(connection)
         app.run()
-        after = connection.cursor().execute("SELECT current_date").fetchone()[0]
+        after = today(connection)
         assert not app.exception
         assert connection.execute("SELECT as_of FROM judged.judged_as_of").fetchone()[0] in {before, after}, zone
         assert held(connection) == set(db.JUDGED_VIEWS)

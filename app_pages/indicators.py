@@ -24,19 +24,23 @@ def say_ignored(value: str) -> None:
     st.caption(f"Ignored from the link (not among the indicators for these filters): indicator={ui.literal(value)}")
 
 
+def indicator_labels(of: queries.Scope) -> dict[str, str]:
+    """Each indicator and country of the filters (code|country) and its label: the page's own choice."""
+    choices = load(queries.indicator_choices, of)
+    # whole columns at once: a portfolio has thousands of choices, and this runs on every rerun
+    keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
+    return dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
+                           + choices["indicator_title"].fillna("")).tolist()))
+
+
 st.subheader("Trajectory of one indicator")
-choices = load(queries.indicator_choices, scope)
-if choices.empty:
+labels, ignored = filters.page_choice("indicator", "indicator_choice", indicator_labels, scope)
+if not labels:
     ui.empty("No indicator to show.", "Load a results matrix, or widen the filters.")
     if st.query_params.get("indicator"):  # the address names one all the same
         say_ignored(shorten(st.query_params["indicator"], filters.IGNORED_SHOWN))
     st.stop()
-# whole columns at once: a portfolio has thousands of choices, and this runs on every rerun
-keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
-labels = dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
-                         + choices["indicator_title"].fillna("")).tolist()))
-ignored = filters.page_choice("indicator", "indicator_choice", labels)
-choice = st.selectbox("Indicator", keys, format_func=labels.get, key="indicator_choice")
+choice = st.selectbox("Indicator", list(labels), format_func=labels.get, key="indicator_choice")
 if filters.keep_page_choice("indicator", choice, labels, ignored) and ignored:  # said while the address holds it
     say_ignored(ignored)
 code, country = choice.rsplit("|", 1)  # a code may hold "|"; a country code cannot

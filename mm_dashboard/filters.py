@@ -8,6 +8,7 @@ are mirrored in the URL query string (?period=2016/17 H2&country=JAM&…), so a 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -95,7 +96,8 @@ def _options_of(key: db.SnapshotKey) -> Options:
 
 SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)
 SHOWN_KEPT = 200  # the latest addresses kept: Back further than that is taken as a step no run drew
-PAGE_CHOICES = "address_page_choices"  # session key: page -> (parameter, widget key) of its own choice (page_choice)
+# session key: page -> (parameter, widget key, its options for a scope) of the page's own choice (page_choice)
+PAGE_CHOICES = "address_page_choices"
 
 
 def back_or_forward() -> bool:
@@ -238,33 +240,46 @@ def _wanted(options: Options) -> dict[str, str]:
     return wanted
 
 
-def _write_address(wanted: dict[str, str], says: dict[str, str]) -> None:
+def _write_address(wanted: dict[str, str], says: dict[str, str], scope: queries.Scope) -> None:
     """Put the chosen filters in the address when they differ from what it says, in one message.
 
     Each message is a step in the browser's history: one per parameter would leave steps that Back returns
     to and that put themselves back. An address that already says the choices is left as it is: a step made
     only to drop a value the link carried that was ignored (said on the page) or a default would be one such.
     Sent as the sidebar is drawn, not at the end of the run: a page switch's own step (Streamlit's, without
-    the filters) then takes them, rather than being followed by a second.
+    the filters) then takes them, rather than being followed by a second. The page's own choice goes in the
+    same message, as it will be for `scope` (_page_choice).
     """
     if wanted != says:
-        page = _page_choice()  # in the same message: else the page would write it as a second step
+        page = _page_choice(scope)  # in the same message: else the page would write it as a second step
         others = {name: st.query_params.get_all(name) for name in st.query_params
-                  if name not in PARAMETERS and name not in page}
-        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others,
-                                   **page})
+                  if name not in PARAMETERS and (page is None or name != page[0])}
+        own = {page[0]: page[1]} if page is not None and page[1] is not None else {}
+        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others, **own})
     record_shown(PARAMETERS)
 
 
-def _page_choice() -> dict[str, str]:
-    """This page's own choice as its address parameter (page_choice registers it), while its widget holds one:
-    not after a page switch, which drops the widget's value."""
+def _page_choice(scope: queries.Scope) -> tuple[str, str | None] | None:
+    """This page's own address parameter and its value as the page will show it for `scope`: the choice its
+    widget holds, or the first option where the filters drop it (page_choice), or None where no option is left
+    (the parameter is then dropped). None where the page registered none (page_choice) or its widget holds
+    none (after a page switch, which drops the widget's value): the address keeps what it says."""
     registered = st.session_state.get(PAGE_CHOICES, {}).get(_page())
     if registered is None:
-        return {}
-    parameter, key = registered
+        return None
+    parameter, key, options_of = registered
     value = st.session_state.get(key)
-    return {parameter: value} if isinstance(value, str) else {}
+    if not isinstance(value, str):
+        return None
+    options = options_of(scope)
+    if not options:
+        return parameter, None
+    return parameter, value if value in options else _first_option(options)
+
+
+def _first_option(options: dict[str, str]) -> str:
+    """A page's own choice where neither the address nor the filters leave one (page_choice)."""
+    return next(iter(options))
 
 
 def sidebar() -> queries.Scope | None:
@@ -312,48 +327,55 @@ def sidebar() -> queries.Scope | None:
             st.caption(note)
     if said and presentation_mode():  # the sidebar is hidden: said above the page
         st.caption(note)
-    _write_address(wanted, says)
     period, programme_year = options.resolved[st.session_state["chosen_period"]]
 
     def chosen(name: str) -> str | None:
         value = st.session_state[f"chosen_{name}"]
         return None if value == ALL else value
 
-    return queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
-                         output=chosen("output"), agency=chosen("agency"), sdg_target=chosen("sdg_target"))
+    scope = queries.Scope(period=period, programme_year=programme_year, country=chosen("country"),
+                          output=chosen("output"), agency=chosen("agency"), sdg_target=chosen("sdg_target"))
+    _write_address(wanted, says, scope)
+    return scope
 
 
 def _page_address(parameter: str, options: dict[str, str]) -> tuple[str | None, bool, str]:
     """The page's own parameter in the address (`?indicator=` counts as none), whether it is usable (none, or an
     option), and the option it says (its value when an option, else the first)."""
     wanted = st.query_params.get(parameter) or None
-    return wanted, wanted is None or wanted in options, wanted if wanted in options else next(iter(options))
+    return wanted, wanted is None or wanted in options, wanted if wanted in options else _first_option(options)
 
 
-def page_choice(parameter: str, key: str, options: dict[str, str]) -> str | None:
+def page_choice(parameter: str, key: str, options_of: Callable[[queries.Scope], dict[str, str]],
+                scope: queries.Scope) -> tuple[dict[str, str], str | None]:
     """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
+    `options_of` gives the options (value -> label) for a scope: the page's, for `scope`, are returned first.
+    The sidebar asks it on a later run, for the new filters, to write the choice they leave with them.
 
     The address says its value when it is an option, else the first option. It is read on the first run and
-    on Back or Forward to an address a run drew. Returns the address's value, cut short, when it is not an
-    option, to be said on the page for as long as the address holds it; not when the filters have just
-    dropped the page's own choice, which is replaced by the first option and written (keep_page_choice).
+    on Back or Forward to an address a run drew. Returns the options, and the address's value, cut short,
+    when it is not an option, to be said on the page for as long as the address holds it; not when the
+    filters have just dropped the page's own choice, which is replaced by the first option (written with
+    them, _write_address). With no options, nothing is seeded: the page says there is nothing to choose.
     """
-    st.session_state.setdefault(PAGE_CHOICES, {})[_page()] = (parameter, key)
+    st.session_state.setdefault(PAGE_CHOICES, {})[_page()] = (parameter, key, options_of)
+    options = options_of(scope)
+    if not options:
+        return options, None
     wanted, usable, says = _page_address(parameter, options)
     if back_to_a_shown_address((*PARAMETERS, parameter)) or key not in st.session_state:
         st.session_state[key] = says
     elif st.session_state[key] not in options:  # the filters dropped it
         st.session_state[key] = says
-        return None
-    return None if usable else shorten(wanted, IGNORED_SHOWN)
+        return options, None
+    return options, None if usable else shorten(wanted, IGNORED_SHOWN)
 
 
 def keep_page_choice(parameter: str, choice: str, options: dict[str, str], said: str | None) -> bool:
     """Put a page's own choice in the address when the address says another, or holds a value that is not an
     option and not `said` on the page (page_choice). Whether the address keeps its value as it is. (A filter
-    change writes the choice with the filters (_write_address). One that drops the chosen option
-    writes twice, the filters with the dropped choice, then the new one: two steps in the history, Back onto
-    the first showing the new choice, with the dropped one named.)"""
+    change writes the choice with the filters, the first option where they drop it (_write_address): one
+    step in the history.)"""
     _, usable, says = _page_address(parameter, options)
     kept = choice == says and (usable or said is not None)
     if not kept:

@@ -213,12 +213,30 @@ def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_ba
     assert app.selectbox(key="indicator_choice").value == first
 
 
-def test_an_indicator_the_filters_drop_is_replaced_and_written_not_called_ignored(app_for, sample_database):
+def test_an_indicator_the_filters_drop_is_replaced_and_written_not_called_ignored(app_for, sample_database,
+                                                                                 monkeypatch):
+    from streamlit.runtime.state.query_params import QueryParams
+
     app = app_for(sample_database, {"indicator": "1.2|JAM"}, page="app_pages/indicators.py")
     assert app.selectbox(key="indicator_choice").value == "1.2|JAM"
+    sent = []  # each address message is a step in the browser's history
+    send = QueryParams._send_query_param_msg
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", lambda params: (sent.append(1), send(params)))
     choose(app, country="ECU")
     choice = app.selectbox(key="indicator_choice").value
     assert choice.endswith("|ECU") and app.query_params["indicator"] in ([choice], choice)
+    assert app.query_params["country"] in (["ECU"], "ECU")
+    assert len(sent) == 1  # the filters and the indicator that replaces the dropped one, in one message
+    assert not [c for c in app.caption if "Ignored" in c.value]
+
+
+def test_filters_that_leave_no_indicator_drop_it_from_the_address_without_calling_it_ignored(app_for,
+                                                                                           sample_database):
+    app = app_for(sample_database, {"indicator": "1.2|JAM", "country": "JAM"}, page="app_pages/indicators.py")
+    assert app.selectbox(key="indicator_choice").value == "1.2|JAM"
+    choose(app, output="5")  # a global output: no country's indicators
+    assert any("No indicator to show." in as_shown(i.value) for i in app.info)
+    assert "indicator" not in app.query_params and app.query_params["output"] in (["5"], "5")
     assert not [c for c in app.caption if "Ignored" in c.value]
 
 

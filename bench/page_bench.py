@@ -11,7 +11,8 @@ For each page (app_pages/*.py, reached with AppTest.switch_page as the tests do)
   page (its queries and charts not cached), the median run - the server's part of issue 17's filter change
   (bench/click_bench.py times it in the browser);
 - queries: every query function the cold run called (sidebar included), run alone on a DuckDB
-  connection of its own, median of 3 passes.
+  connection of its own that reads as the dashboard's do (the day's status roll-ups taken first, not
+  timed: mm_dashboard/db.py), median of 3 passes.
 Also the peak RSS of this process (the AppTest runs in it, like a dashboard server with one session).
 """
 
@@ -50,17 +51,19 @@ def _record_queries(calls: list):
 
 
 def time_queries(database: str, calls: list, passes: int = 3) -> float:
-    """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection."""
-    from etl.warehouse import open_read_only, reading_warehouse
+    """Seconds to run the recorded query calls alone (median of `passes`), on a fresh connection read as the
+    dashboard reads (the status roll-ups taken once beforehand, as a page's first run of the day does)."""
+    from mm_dashboard import db
     from mm_dashboard.data import QUERY_MODULES
 
-    connection = open_read_only(database)
+    connection = db.open_reading(database)
+    db.judge(connection, Path(database))
     unique = list(dict.fromkeys(calls))
     times = []
     for _ in range(passes):
         started = time.perf_counter()
         for module, name, arguments in unique:  # the query functions of mm_core.queries, cross_checks, ...
-            cursor = reading_warehouse(connection.cursor())
+            cursor = db.cursor(connection)
             getattr(QUERY_MODULES[module], name)(cursor, *arguments)
         times.append(time.perf_counter() - started)
     connection.close()

@@ -104,7 +104,11 @@ def warehouse_path(preview: bool | None = None) -> Path:
 def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
-    source = by_descriptor if os.path.exists(by_descriptor) else path
+    return open_reading(by_descriptor if os.path.exists(by_descriptor) else path)
+
+
+def open_reading(source: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse at `source`, with JUDGED beside it (settled by `judge`)."""
     connection = open_read_only(source)
     try:
         connection.execute("ATTACH ':memory:' AS " + JUDGED)
@@ -129,10 +133,10 @@ def _open_snapshot() -> Snapshot:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:
         os.close(descriptor)
-    return Snapshot(version, connection, preview, _judge(connection, path))
+    return Snapshot(version, connection, preview, judge(connection, path))
 
 
-def _judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
+def judge(connection: duckdb.DuckDBPyConnection, path: Path) -> dt.date:
     """The day the warehouse's statuses are judged as of, now (its load's --as-of, else today by DuckDB's
     current_date, the views' own clock), with JUDGED settled for that day: JUDGED_VIEWS taken into it when it
     was settled for another, by one run at a time per connection."""

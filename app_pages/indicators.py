@@ -4,7 +4,7 @@ import streamlit as st
 
 from mm_core import charts, queries
 from mm_core.safety import shorten
-from mm_dashboard import filters, ui
+from mm_dashboard import choices, filters, ui
 from mm_dashboard.data import load
 
 scope = ui.require_scope()
@@ -24,17 +24,8 @@ def say_ignored(value: str) -> None:
     st.caption(f"Ignored from the link (not among the indicators for these filters): indicator={ui.literal(value)}")
 
 
-def indicator_labels(of: queries.Scope) -> dict[str, str]:
-    """Each indicator and country of the filters (code|country) and its label: the page's own choice."""
-    choices = load(queries.indicator_choices, of)
-    # whole columns at once: a portfolio has thousands of choices, and this runs on every rerun
-    keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
-    return dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
-                           + choices["indicator_title"].fillna("")).tolist()))
-
-
 st.subheader("Trajectory of one indicator")
-labels, ignored = filters.page_choice("indicator", "indicator_choice", indicator_labels, scope)
+labels, ignored = filters.page_choice("indicator", "indicator_choice", choices.indicator_labels, scope)
 if not labels:
     ui.empty("No indicator to show.", "Load a results matrix, or widen the filters.")
     if st.query_params.get("indicator"):  # the address names one all the same

@@ -262,8 +262,9 @@ def _write_address(wanted: dict[str, str], says: dict[str, str], scope: queries.
 def _page_choice(scope: queries.Scope) -> tuple[str, str | None] | None:
     """This page's own address parameter and its value as the page will show it for `scope`: the choice its
     widget holds, or the first option where the filters drop it (page_choice), or None where no option is left
-    (the parameter is then dropped). None where the page registered none (page_choice) or its widget holds
-    none (after a page switch, which drops the widget's value): the address keeps what it says."""
+    (the parameter is then dropped). None where the page registered none (page_choice), where its widget holds
+    none (a page switch usually drops the widget's value), or where its options cannot be read (the page reads
+    them again and says why): the address keeps what it says."""
     registered = st.session_state.get(PAGE_CHOICES, {}).get(_page())
     if registered is None:
         return None
@@ -271,7 +272,10 @@ def _page_choice(scope: queries.Scope) -> tuple[str, str | None] | None:
     value = st.session_state.get(key)
     if not isinstance(value, str):
         return None
-    options = options_of(scope)
+    try:
+        options = options_of(scope)
+    except Exception:  # the page's own call raises it again, where the page explains it
+        return None
     if not options:
         return parameter, None
     return parameter, value if value in options else _first_option(options)
@@ -350,7 +354,8 @@ def page_choice(parameter: str, key: str, options_of: Callable[[queries.Scope], 
                 scope: queries.Scope) -> tuple[dict[str, str], str | None]:
     """Seed a page's own choice (widget `key`, address `?parameter=`) from the address, as the filters are.
     `options_of` gives the options (value -> label) for a scope: the page's, for `scope`, are returned first.
-    The sidebar asks it on a later run, for the new filters, to write the choice they leave with them.
+    The sidebar asks it on a later run, for the new filters, to write the choice they leave with them: a
+    function of an importable module (mm_dashboard/choices.py), as every session's registry holds it.
 
     The address says its value when it is an option, else the first option. It is read on the first run and
     on Back or Forward to an address a run drew. Returns the options, and the address's value, cut short,

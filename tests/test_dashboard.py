@@ -240,6 +240,26 @@ def test_filters_that_leave_no_indicator_drop_it_from_the_address_without_callin
     assert not [c for c in app.caption if "Ignored" in c.value]
 
 
+def test_indicator_choices_that_fail_for_new_filters_are_explained_by_the_page_not_the_sidebar(app_for,
+                                                                                              sample_database,
+                                                                                              monkeypatch):
+    from mm_core import queries
+
+    app = app_for(sample_database, {"indicator": "1.2|JAM"}, page="app_pages/indicators.py")
+    assert app.selectbox(key="indicator_choice").value == "1.2|JAM"
+
+    def indicator_choices(cursor, scope):
+        raise RuntimeError("indicator choices unavailable")
+
+    indicator_choices.__module__ = queries.__name__  # found by name, as mm_dashboard.data finds a query
+    monkeypatch.setattr(queries, "indicator_choices", indicator_choices)  # read for the new filters: not cached
+    choose(app, country="ECU")
+    assert not app.exception  # the sidebar drew, and wrote the filters without the page's choice
+    assert app.query_params["country"] in (["ECU"], "ECU")
+    assert any("This view could not be shown" in as_shown(e.value)
+               and "indicator choices unavailable" in as_shown(e.value) for e in app.error)
+
+
 def test_a_filter_change_on_the_indicators_page_writes_the_indicator_with_it(app_for, sample_database):
     app = app_for(sample_database, {"country": "JAM"}, page="app_pages/indicators.py")
     choice = app.selectbox(key="indicator_choice").value

@@ -1,0 +1,26 @@
+"""A page's own choice's options for a scope (value -> label), which the sidebar also asks for new filters
+(filters.page_choice): importable functions, held by every session's registry, not page code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mm_core import queries
+
+from . import db
+from .data import load
+
+
+def indicator_labels(scope: queries.Scope) -> dict[str, str]:
+    """Each indicator and country of the filters (code|country) and its label: the Indicators page's choice."""
+    return _indicator_labels(db.snapshot().key, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_labels(key: db.SnapshotKey, scope: queries.Scope) -> dict[str, str]:
+    """Cached on the snapshot (`key`: a new load, a new day) and the scope; `load` reads this run's snapshot."""
+    choices = load(queries.indicator_choices, scope)
+    # whole columns at once: a portfolio has thousands of choices
+    keys = (choices["indicator_code"] + "|" + choices["country"]).tolist()
+    return dict(zip(keys, (choices["indicator_code"] + " · " + choices["country"] + " · "
+                           + choices["indicator_title"].fillna("")).tolist()))

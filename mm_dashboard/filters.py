@@ -251,10 +251,11 @@ def _write_address(wanted: dict[str, str], says: dict[str, str], scope: queries.
     same message, as it will be for `scope` (_page_choice).
     """
     if wanted != says:
-        page = _page_choice(scope)  # in the same message: else the page would write it as a second step
+        # the page's own choice in the same message: else the page would write it as a second step
+        parameter, value = _page_choice(scope) or (None, None)
         others = {name: st.query_params.get_all(name) for name in st.query_params
-                  if name not in PARAMETERS and (page is None or name != page[0])}
-        own = {page[0]: page[1]} if page is not None and page[1] is not None else {}
+                  if name not in PARAMETERS and name != parameter}
+        own = {parameter: value} if value is not None else {}
         st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others, **own})
     record_shown(PARAMETERS)
 

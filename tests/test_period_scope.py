@@ -4,7 +4,10 @@ that activity counts are the as-of date's whatever the period."""
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
+import pytest
 
 from mm_core import queries
 
@@ -78,3 +81,53 @@ def test_the_data_quality_page_lists_the_cross_checks_of_the_period(sample_datab
     assert not app.exception
     shown = next(t.value for t in app.dataframe if "conflicts_with" in t.value.columns)
     assert shown[["check", "item", "conflicts_with"]].values.tolist() == found[["check", "item", "conflicts_with"]].values.tolist()
+
+
+COUNTRIES_WITH_FINDINGS = ("ECU", "JAM", "KGZ")
+
+
+@pytest.fixture(scope="module")
+def findings_in_countries(sample_database, tmp_path_factory):
+    """The sample with a contradiction in each of COUNTRIES_WITH_FINDINGS (the sample's own are all at the global
+    level): an overdue milestone named as a completed activity of the same country."""
+    path = tmp_path_factory.mktemp("findings") / "warehouse.duckdb"
+    shutil.copy(sample_database, path)
+    with duckdb.connect(str(path)) as connection:
+        for country in COUNTRIES_WITH_FINDINGS:
+            title = connection.execute(
+                "SELECT activity_title FROM activity_status WHERE country = ? AND status = 'completed' "
+                "ORDER BY activity_code LIMIT 1", [country]).fetchone()[0]
+            connection.execute(
+                "UPDATE milestones SET milestone = ? WHERE country = ? AND milestone = (SELECT min(milestone) "
+                "FROM milestone_status WHERE country = ? AND status = 'overdue')", [title, country, country])
+    return path
+
+
+@pytest.mark.parametrize("period", ["2016/17 H2", "2017/18 H1"])
+def test_one_countrys_cross_checks_are_every_countrys_sliced(findings_in_countries, period):
+    from mm_core import cross_checks
+
+    with duckdb.connect(str(findings_in_countries), read_only=True) as connection:
+        every = cross_checks.findings(connection.cursor(), queries.Scope(period, 2017))
+        assert set(COUNTRIES_WITH_FINDINGS) | {"GLOBAL"} <= set(every["country"])
+        countries = [row[0] for row in connection.execute("SELECT DISTINCT country FROM activity_status").fetchall()]
+        for country in countries:
+            own = cross_checks.findings(connection.cursor(), queries.Scope(period, 2017, country=country))
+            sliced = cross_checks.of_country(every, country)
+            assert list(sliced.columns) == list(own.columns) == cross_checks.COLUMNS
+            assert sliced.to_dict("records") == own.to_dict("records"), country
+    assert cross_checks.of_country(every, None) is every
+
+
+def test_the_data_quality_page_lists_the_chosen_countrys_cross_checks(findings_in_countries, app_for):
+    from mm_core import cross_checks
+
+    with duckdb.connect(str(findings_in_countries), read_only=True) as connection:
+        own = cross_checks.findings(connection.cursor(), queries.Scope("2017/18 H1", 2017, country="KGZ"))
+    assert len(own)
+    app = app_for(findings_in_countries, query={"period": "2017/18 H1", "country": "KGZ"},
+                  page="app_pages/data_quality.py")
+    assert not app.exception
+    shown = next(t.value for t in app.dataframe if "conflicts_with" in t.value.columns)
+    assert set(shown["country"]) == {"KGZ"}
+    assert shown[["check", "item", "conflicts_with"]].values.tolist() == own[["check", "item", "conflicts_with"]].values.tolist()

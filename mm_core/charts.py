@@ -7,13 +7,16 @@ deficiencies; status is also carried by position, labels or shape, never by colo
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import textwrap
 from functools import lru_cache
+from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.data import to_values
 
 from etl import statuses
 from etl.reference import REFERENCE_DIR
@@ -586,15 +589,49 @@ def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)))
 
 
+# Within one to_spec: each frame's rows as they go into the spec, by the frame's identity (and the frame itself, so
+# that identity is not reused by another frame before to_spec returns). A context variable: each session's script
+# runs in a thread of its own, and no thread sees another's.
+_CONVERTED: contextvars.ContextVar[dict[int, tuple[Any, dict]] | None] = contextvars.ContextVar(
+    "charts_converted", default=None)
+
+
+def _rows_of(data: Any) -> dict:
+    """Altair's data transformer wherever this module is imported (enabled below, once, for the process): a frame's
+    rows exactly as Altair's default transformer writes them (altair.utils.data.to_values: dates as ISO text,
+    missing values as null), with two differences.
+    - No row limit: Altair refuses more than 5,000 inline rows by default, and a portfolio's work plan has 20,000
+      activities (bench/, BENCHMARKS.md); the page must draw them rather than fail. (Lifting the limit around each
+      to_spec instead changed a setting every session shares: one session's chart ending could put the limit back
+      while another's was being written.)
+    - Within one to_spec, a frame drawn by several layers is converted once (the world map draws its countries
+      twice and their names three times: issue 17)."""
+    converted = _CONVERTED.get()
+    if converted is None:
+        return to_values(data)
+    if id(data) not in converted:
+        converted[id(data)] = (data, to_values(data))
+    return converted[id(data)][1]
+
+
+alt.data_transformers.register("mm_core.charts", _rows_of)
+alt.data_transformers.enable("mm_core.charts")
+# Altair checks every part of a chart against the Vega-Lite schema as it is made (an axis, a scale, a mark: each
+# a jsonschema validation), most of a chart's build (issue 17). Not while serving: tests/test_charts.py validates
+# every builder's whole spec instead, as to_spec skips it too.
+alt.utils.schemapi.disable_debug_mode()
+
+
 def to_spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of a chart, with the shipped world map put in where a layer names it.
 
     Schema validation is skipped here (it doubles the render time of a page); tests/test_charts.py
     validates every builder's spec instead."""
-    # Altair refuses more than 5,000 inline rows by default; a portfolio's work plan has 20,000 activities
-    # (bench/, BENCHMARKS.md), and the page must draw them rather than fail.
-    with alt.data_transformers.disable_max_rows():
+    token = _CONVERTED.set({})
+    try:
         spec = chart.to_dict(validate=False)
+    finally:
+        _CONVERTED.reset(token)
     if any(layer.get("data", {}).get("name") == WORLD for layer in spec.get("layer", [spec])):
         spec.setdefault("datasets", {})[WORLD] = world_topology()  # once, however many layers draw it
     return spec

@@ -400,3 +400,32 @@ def test_results_vs_resources_places_each_output_by_its_shares_with_its_label():
     placed = chart_spec["datasets"][points["data"]["name"]]
     assert sorted((r["label"], r["spent_share"], r["on_track_share"]) for r in placed) == [
         ("Output 1", 0.5, 0.8), ("Output 2", 0.9, 0.2)]
+
+
+def test_to_spec_converts_a_frame_drawn_by_several_layers_once_as_altair_itself_would(monkeypatch):
+    """The world map draws its countries twice and their names three times: each frame is converted once per
+    spec, into exactly the rows and datasets Altair's own default transformer gives, and Altair's settings, which
+    every session's thread shares, are not changed to do it."""
+    import altair as alt
+    from altair.utils.data import to_values
+
+    chart = charts.world_map(COUNTRY_STATUS, PLACES)
+    with alt.data_transformers.enable("default", max_rows=None):
+        expected = chart.to_dict(validate=False)
+    converted = []
+    monkeypatch.setattr(charts, "to_values", lambda data: converted.append(data) or to_values(data))
+    monkeypatch.setattr(alt.data_transformers, "enable", lambda *a, **k: pytest.fail("to_spec changed a setting"))
+    chart_spec = charts.to_spec(chart)
+    assert len(converted) == 2  # the countries and their names
+    datasets = chart_spec.pop("datasets")
+    assert datasets.pop(charts.WORLD) == charts.world_topology()
+    assert datasets == expected.pop("datasets")
+    assert chart_spec == expected
+
+
+def test_to_spec_draws_more_rows_than_altairs_default_limit():
+    import altair as alt
+
+    many = pd.DataFrame({"x": range(6000)})  # Altair's default refuses more than 5,000 inline rows
+    chart_spec = charts.to_spec(alt.Chart(many).mark_point().encode(x=alt.X("x:Q")))
+    assert rows(chart_spec) == [{"x": x} for x in range(6000)]

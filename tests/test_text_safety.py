@@ -45,3 +45,33 @@ def test_a_known_folder_is_left_out_without_the_rest_of_the_message():
                            (Path("/tmp"),)) == "JAM.xlsx › Results › row 4: found 2014/15 H1, expected 2015/16"
     assert without_folders("cannot open '/srv/My Data/inbox/SRB.xlsx'; see 2014/15", (Path("/srv/My Data"),)) \
         == "cannot open 'SRB.xlsx'; see 2014/15"
+
+
+def test_a_value_alone_on_a_line_of_a_page_is_not_written_out():
+    """Streamlit's "magic" is off (.streamlit/config.toml): a value alone on a line is not given to st.write,
+    which would render its text as Markdown."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_string('title = "**Data withdrawn** ![t](http://host/t.png)"\ntitle\n').run()
+    assert not app.exception
+    assert len(app.markdown) == 0 and len(app.text) == 0
+
+
+def test_no_page_has_a_value_alone_on_a_line():
+    """With magic off such a line would show nothing: a page that means to show a value calls a function."""
+    import ast
+
+    from .helpers.paths import REPOSITORY
+
+    found = []
+    for path in [REPOSITORY / "dashboard.py", *sorted((REPOSITORY / "app_pages").glob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            for field in ("body", "orelse", "finalbody"):
+                statements = getattr(node, field, None)
+                for index, statement in enumerate(statements if isinstance(statements, list) else []):
+                    docstring = index == 0 and isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+                    if (isinstance(statement, ast.Expr) and not isinstance(statement.value, (ast.Call, ast.Await))
+                            and not docstring):
+                        found.append(f"{path.relative_to(REPOSITORY)}:{statement.lineno}")
+    assert found == []

@@ -68,8 +68,7 @@ else:
 
 st.subheader(f"Cross-checks, {ui.literal(scope.period)}")
 # every country's findings of the period, once: a country chosen then only slices them
-findings = cross_checks.of_country(load(cross_checks.findings, queries.Scope(scope.period, scope.programme_year)),
-                                   scope.country)
+findings = cross_checks.of_country(load(cross_checks.findings, cross_checks.everywhere(scope)), scope.country)
 if findings.empty:
     st.success("Indicators, activities, milestones and the review agree: no cross-check found anything.")
 else:

@@ -17,6 +17,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 from altair.utils.data import to_values
+from altair.utils.schemapi import disable_debug_mode
 
 from etl import statuses
 from etl.reference import REFERENCE_DIR
@@ -616,10 +617,11 @@ def _rows_of(data: Any) -> dict:
 
 alt.data_transformers.register("mm_core.charts", _rows_of)
 alt.data_transformers.enable("mm_core.charts")
-# Altair checks every part of a chart against the Vega-Lite schema as it is made (an axis, a scale, a mark: each
-# a jsonschema validation), most of a chart's build (issue 17). Not while serving: tests/test_charts.py validates
-# every builder's whole spec instead, as to_spec skips it too.
-alt.utils.schemapi.disable_debug_mode()
+# Altair's debug mode validates every object as it is made, for its tracebacks: up to a quarter of a chart's build
+# on every new filter (the map's). Off wherever charts are built (the dashboard, the board pack), once for the
+# process: a switch per build would flip a module global under several sessions' threads. tests/test_charts.py
+# validates every builder's whole spec, on screen and on a projector, as to_spec does not.
+disable_debug_mode()
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict:

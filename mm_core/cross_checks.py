@@ -97,7 +97,7 @@ INDICATOR_AHEAD_OF_ACTIVITIES = f"""
         AND len(list_intersect({WORDS.format(column='u.indicator_title')},
                                {WORDS.format(column='a.activity_title')})) >= $shared_words
     WHERE u.actual > u.completed AND u.actual <= u.activities AND a.status NOT IN ('completed', 'cancelled')
-    ORDER BY u.country, u.indicator_code, a.activity_code"""
+    ORDER BY u.country, u.indicator_code, a.activity_code, a.source_file, a.source_row"""
 
 MILESTONE_AND_ACTIVITY = f"""
     WITH m AS (
@@ -120,7 +120,7 @@ MILESTONE_AND_ACTIVITY = f"""
     FROM m JOIN a ON a.country = m.country
     WHERE len(m.words) > 0 AND list_has_all(a.words, m.words)
       AND list_contains($milestone_statuses, m.status) AND list_contains($activity_statuses, a.status)
-    ORDER BY m.country, m.due_date, a.activity_code"""
+    ORDER BY m.country, m.due_date, a.activity_code, m.source_file, m.source_row, a.source_file, a.source_row"""
 
 REVIEW_AND_ACTIVITY = f"""
     SELECT a.country,
@@ -141,7 +141,7 @@ REVIEW_AND_ACTIVITY = f"""
       AND len($review_words) > 0
       AND list_has_all({WORDS.format(column='a.activity_title')}, $review_words)
       AND a.status NOT IN ('completed', 'cancelled')
-    ORDER BY a.country, a.activity_code"""
+    ORDER BY a.country, a.activity_code, a.source_file, a.source_row"""
 
 REACHED = ["achieved", "achieved late"]
 NOT_REACHED = ["overdue", "pending"]
@@ -154,12 +154,18 @@ def _review_words(review: str | None) -> list[str]:
     return [w for w in re.split(r"[^\w-]+", fold(review or "")) if len(w) >= 4]
 
 
+def everywhere(scope: Scope) -> Scope:
+    """The part of a scope `findings` reads, for every country: its period. (The other filters do not apply to the
+    cross-checks; the programme year rides along, as a Scope has one.)"""
+    return Scope(period=scope.period, programme_year=scope.programme_year)
+
+
 def of_country(every: pd.DataFrame, country: str | None) -> pd.DataFrame:
-    """One country's findings out of every country's (`findings` for a scope without a country): the rows, in
-    their order, that `findings` gives for that country, since each rule keeps its items' own country and sorts by
-    country first (tests/test_period_scope.py). The Data quality page asks once per period and slices it for each
-    country chosen: a rule's query costs milliseconds however small the data (a title's words are split with a
-    Unicode pattern, compiled afresh by every query). None: every country's."""
+    """One country's findings out of every country's (`findings` for `everywhere(scope)`): the rows, in their
+    order, that `findings` gives for that country, since each rule keeps its items' own country and sorts by
+    country first, then by its items to the last (tests/test_period_scope.py). The Data quality page asks once per
+    period and slices it for each country chosen: a rule's query costs milliseconds however small the data (a
+    title's words are split with a Unicode pattern, compiled afresh by every query). None: every country's."""
     if country is None:
         return every
     return every[every["country"] == country].reset_index(drop=True)

@@ -16,7 +16,6 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 import streamlit as st
-from altair.utils.schemapi import disable_debug_mode
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
@@ -25,11 +24,6 @@ from mm_core.safety import markdown_literal as literal
 from mm_core.safety import neutralise_frame, shorten, without_folders
 
 from . import auth, data, db, filters
-
-# Altair's debug mode validates every object as it is made, for its tracebacks: up to a quarter of a chart's build
-# on every new filter (the map's). Off for the dashboard's process, once: a switch per build would flip a module
-# global under several sessions' threads. tests/test_charts.py validates every builder's spec.
-disable_debug_mode()
 
 LOG = logging.getLogger("mm_dashboard")
 MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".pdf": "application/pdf"}

@@ -34,6 +34,10 @@ def channels_given_as_objects(monkeypatch):
 
 
 def spec(chart) -> dict:
+    """The chart's spec, validated against the Vega-Lite schema as it is and as drawn on a screen and on a projector
+    (to_spec and Altair's debug mode, both off while serving, validate nothing)."""
+    for large in (False, True):
+        charts.presentation(chart, large).to_dict()
     return chart.to_dict()
 
 
@@ -53,6 +57,7 @@ PLACES = pd.DataFrame({  # as queries.country_places gives them (the warehouse's
 
 
 def test_world_map_colours_programme_countries_by_status_with_the_shipped_map():
+    spec(charts.world_map(COUNTRY_STATUS, PLACES))  # valid, the map a named dataset
     chart_spec = charts.to_spec(charts.world_map(COUNTRY_STATUS, PLACES))
     land, filled = chart_spec["layer"][:2]
     assert land["data"] == filled["data"] == {"name": charts.WORLD,

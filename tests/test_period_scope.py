@@ -83,23 +83,27 @@ def test_the_data_quality_page_lists_the_cross_checks_of_the_period(sample_datab
     assert shown[["check", "item", "conflicts_with"]].values.tolist() == found[["check", "item", "conflicts_with"]].values.tolist()
 
 
-COUNTRIES_WITH_FINDINGS = ("ECU", "JAM", "KGZ")
+DONE_BEFORE_MILESTONE = ("ECU", "JAM", "KGZ")  # an overdue milestone named as a completed activity
+MILESTONE_BEFORE_DONE = ("MAR", "SRB")  # an achieved milestone named as an activity not done
+COUNTRIES_WITH_FINDINGS = DONE_BEFORE_MILESTONE + MILESTONE_BEFORE_DONE
 
 
 @pytest.fixture(scope="module")
 def findings_in_countries(sample_database, tmp_path_factory):
-    """The sample with a contradiction in each of COUNTRIES_WITH_FINDINGS (the sample's own are all at the global
-    level): an overdue milestone named as a completed activity of the same country."""
+    """The sample with contradictions in each of COUNTRIES_WITH_FINDINGS, of two rules (the sample's own are all at
+    the global level)."""
     path = tmp_path_factory.mktemp("findings") / "warehouse.duckdb"
     shutil.copy(sample_database, path)
     with duckdb.connect(str(path)) as connection:
         for country in COUNTRIES_WITH_FINDINGS:
+            done = country in DONE_BEFORE_MILESTONE
             title = connection.execute(
-                "SELECT activity_title FROM activity_status WHERE country = ? AND status = 'completed' "
-                "ORDER BY activity_code LIMIT 1", [country]).fetchone()[0]
+                "SELECT activity_title FROM activity_status WHERE country = ? AND (status = 'completed') = ? "
+                "AND status <> 'cancelled' ORDER BY activity_code LIMIT 1", [country, done]).fetchone()[0]
             connection.execute(
-                "UPDATE milestones SET milestone = ? WHERE country = ? AND milestone = (SELECT min(milestone) "
-                "FROM milestone_status WHERE country = ? AND status = 'overdue')", [title, country, country])
+                "UPDATE milestones SET milestone = ?, achieved_date = CASE WHEN ? THEN NULL ELSE due_date END "
+                "WHERE country = ? AND milestone = (SELECT min(milestone) FROM milestone_status WHERE country = ? "
+                "AND status = 'overdue')", [title, done, country, country])
     return path
 
 
@@ -108,8 +112,11 @@ def test_one_countrys_cross_checks_are_every_countrys_sliced(findings_in_countri
     from mm_core import cross_checks
 
     with duckdb.connect(str(findings_in_countries), read_only=True) as connection:
-        every = cross_checks.findings(connection.cursor(), queries.Scope(period, 2017))
+        every = cross_checks.findings(connection.cursor(),
+                                      cross_checks.everywhere(queries.Scope(period, 2017, country="JAM")))
         assert set(COUNTRIES_WITH_FINDINGS) | {"GLOBAL"} <= set(every["country"])
+        assert set(every.loc[every["country"].isin(MILESTONE_BEFORE_DONE), "rule"]) == {
+            "milestone_achieved_activity_not_done"}
         countries = [row[0] for row in connection.execute("SELECT DISTINCT country FROM activity_status").fetchall()]
         for country in countries:
             own = cross_checks.findings(connection.cursor(), queries.Scope(period, 2017, country=country))
@@ -130,4 +137,5 @@ def test_the_data_quality_page_lists_the_chosen_countrys_cross_checks(findings_i
     assert not app.exception
     shown = next(t.value for t in app.dataframe if "conflicts_with" in t.value.columns)
     assert set(shown["country"]) == {"KGZ"}
-    assert shown[["check", "item", "conflicts_with"]].values.tolist() == own[["check", "item", "conflicts_with"]].values.tolist()
+    columns = ["check", "item", "conflicts_with"]
+    assert shown[columns].values.tolist() == own[columns].values.tolist()

@@ -70,7 +70,10 @@ def test_no_page_has_a_value_alone_on_a_line():
             for field in ("body", "orelse", "finalbody"):
                 statements = getattr(node, field, None)
                 for index, statement in enumerate(statements if isinstance(statements, list) else []):
-                    docstring = index == 0 and isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+                    docstring = (index == 0 and isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                  ast.ClassDef))
+                                 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                                 and isinstance(statement.value.value, str))
                     if (isinstance(statement, ast.Expr) and not isinstance(statement.value, (ast.Call, ast.Await))
                             and not docstring):
                         found.append(f"{path.relative_to(REPOSITORY)}:{statement.lineno}")

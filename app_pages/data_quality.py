@@ -56,8 +56,8 @@ else:
     kind = st.segmented_control("Input", list(kinds), format_func=kinds.get, default="results",
                                 key="completeness_kind") or "results"
     matrix = completeness.pivot(index="name", columns="period", values=kind)
-    matrix = matrix[sorted(matrix.columns, key=lambda p: completeness.loc[completeness.period == p,
-                                                                          "period_start"].iloc[0])]
+    starts = dict(zip(completeness["period"], completeness["period_start"]))  # the periods in their order
+    matrix = matrix[sorted(matrix.columns, key=starts.get)]
     missing = completeness[~completeness[kind]]
     st.markdown(f"**{len(missing)}** country-periods without {kinds[kind].lower()} "
                 f"(expenditure counts per {wording.year_noun(programme())}).")

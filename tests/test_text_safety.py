@@ -65,16 +65,11 @@ def test_no_page_has_a_value_alone_on_a_line():
 
     found = []
     for path in [REPOSITORY / "dashboard.py", *sorted((REPOSITORY / "app_pages").glob("*.py"))]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            for field in ("body", "orelse", "finalbody"):
-                statements = getattr(node, field, None)
-                for index, statement in enumerate(statements if isinstance(statements, list) else []):
-                    docstring = (index == 0 and isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                  ast.ClassDef))
-                                 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-                                 and isinstance(statement.value.value, str))
-                    if (isinstance(statement, ast.Expr) and not isinstance(statement.value, (ast.Call, ast.Await))
-                            and not docstring):
-                        found.append(f"{path.relative_to(REPOSITORY)}:{statement.lineno}")
+        nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+        docstrings = {id(node.body[0]) for node in nodes
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and ast.get_docstring(node, clean=False) is not None}
+        found += [f"{path.relative_to(REPOSITORY)}:{node.lineno}" for node in nodes
+                  if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Await))
+                  and id(node) not in docstrings]
     assert found == []

@@ -56,7 +56,7 @@ codes = outputs["output_code"].tolist()
 if st.session_state.get("output_in_detail") not in codes:
     st.session_state["output_in_detail"] = codes[0]
 code = st.selectbox("Output in detail", codes, key="output_in_detail",
-                    format_func=lambda c: f"Output {ui.literal(c)}: {ui.literal(titles[c])}",
+                    format_func=lambda c: f"Output {c}: {titles[c]}",  # a drop-down shows its options as typed
                     help="One output at a time, with its indicators, chart and latest narrative")
 output = outputs[outputs["output_code"] == code].iloc[0]
 st.subheader(f"Output {ui.literal(code)}: {ui.literal(titles[code])}")

@@ -74,7 +74,7 @@ def _options_of(key: db.SnapshotKey) -> Options:
     agency_codes = [agency.code for agency in the_programme.agencies]
     agencies = {ALL: "Both agencies" if len(agency_codes) == 2 else "All agencies",
                 **{code: code for code in agency_codes}}
-    period_help = wording.period_choices(the_programme)
+    period_help = markdown_literal(wording.period_choices(the_programme))  # a tooltip is Markdown; names are typed
     choices = load(queries.filter_options)
     countries = {ALL: "All countries", **dict(zip(choices.loc[choices.kind == "country", "code"],
                                                   choices.loc[choices.kind == "country", "label"]))}

@@ -34,6 +34,9 @@ def test_every_page_renders_on_the_sample(app_for, sample_database, page):
     assert as_shown(app.title[0].value) == title  # a title from the warehouse is shown as typed
     assert len(charts(app)) == chart_count
     assert app.get("download_button") or page == "app_pages/overview.py" and app.dataframe
+    # a drop-down shows its options as typed, not as Markdown: an escape would be seen ("migration\\-related")
+    options = [o for box in [*app.selectbox, *app.multiselect] for o in box.options]
+    assert options and not [o for o in options if "\\" in o or "\u2060" in o]
 
 
 def test_overview_shows_the_sample_headline(app_for, sample_database):

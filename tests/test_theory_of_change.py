@@ -147,7 +147,7 @@ def test_the_sdg_target_filter_is_offered_only_when_outputs_carry_targets(app_fo
     assert len(node_labels(app)) == 8 + 41
     outputs = app_for(example_database, {"sdg_target": "17.16"}, page="app_pages/outputs.py")
     assert list(outputs.dataframe[0].value["output"]) == ["Output 5", "Output 6"]  # the summary of the outputs
-    detail = [as_shown(option).split(":")[0] for option in outputs.selectbox(key="output_in_detail").options]
+    detail = [option.split(":")[0] for option in outputs.selectbox(key="output_in_detail").options]
     assert detail == ["Output 5", "Output 6"]
 
 
@@ -168,7 +168,7 @@ def test_the_indicators_page_shows_the_split_beside_the_total(app_for, example_d
 def two_phase_database(tmp_path_factory):
     """The sample loaded for the bundled programme with a second phase in calendar quarters."""
     document = bundled()
-    document["phases"].append({"code": "III", "name": "Phase III", "start": dt.date(2019, 1, 1),
+    document["phases"].append({"code": "III", "name": "Phase III *(pilot)*", "start": dt.date(2019, 1, 1),
                                "end": dt.date(2022, 12, 31), "year_start_month": 1, "reporting": "quarter"})
     folder = tmp_path_factory.mktemp("two-phases")
     programme = write_programme(folder / "programme.toml", document)
@@ -189,6 +189,15 @@ def test_the_phase_filter_restricts_the_period_choices(app_for, two_phase_databa
     choose(app, phase="II")
     assert app.session_state["chosen_period"] == "2017/18 H1"
     assert "filter_phase" not in app_for(sample_database).session_state
+
+
+def test_the_period_help_shows_the_phase_names_as_typed(app_for, two_phase_database):
+    """The Period filter's tooltip names the phases when their calendars differ; a tooltip reads Markdown, and a
+    phase's name is the programme file's text: its asterisks are shown, not read as emphasis."""
+    help_text = app_for(two_phase_database).selectbox(key="filter_period").help
+    assert "Phase III \\*\\(pilot\\)\\*" in help_text
+    assert as_shown(help_text) == ("A half-year, or a programme year (February – January) in Phase II; a quarter, or a "
+                                   "calendar year in Phase III *(pilot)*")
 
 
 def test_a_phase_link_is_read_as_the_sidebar_reads_it_and_left_as_it_is(app_for, two_phase_database):

@@ -173,9 +173,9 @@ def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, hei
                  height=height if height else "auto", placeholder=MISSING)
     # The CSV is made when the button is pressed, not on every run of the page.
     # a table of the preview says so in its file name (the page's banner does not travel with the file)
-    file_name = f"{'preview-' if reading_preview() else ''}{_slug(name)}.csv"
+    file_name = f"{'preview-' if reading_preview() else ''}{file_stem(name)}.csv"
     st.download_button(f"Download {literal(name)} (CSV)", lambda: safe_csv(frame), file_name=file_name,
-                       mime="text/csv", key=f"download_{_slug(name)}", icon=":material/download:",
+                       mime="text/csv", key=f"download_{name}", icon=":material/download:",
                        on_click="ignore")
 
 
@@ -196,8 +196,9 @@ def labelled(frame: pd.DataFrame, column_config: dict | None) -> dict:
     return config
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+def file_stem(name: str) -> str:
+    """A file name's stem: the name's letters and digits in any script ('split 1.1 KGZ Пол' → 'split-1-1-kgz-пол')."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-")
 
 
 def chart(build: Callable[..., alt.TopLevelMixin], *inputs: Any, caption: str) -> None:

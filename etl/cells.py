@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from . import spec
-from .csv_text import csv_records, decode_text
+from .csv_text import WINDOWS_1252, csv_records, decoded
 from .delivery_report import CSV_SHEET, read_report
-from .errors import LoadWarning
+from .errors import LoadWarning, describe
 from .layout import (
     HeaderMatch,
     RawSheet,
@@ -70,15 +70,34 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
 def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:
     """A CSV file (one sheet, any line ending: CR, LF, CRLF) read whole by the csv module; None when no row
     of it is a header row of any sheet kind."""
-    text = decode_text(path.read_bytes(), file)
+    text, encoding = decoded(path.read_bytes(), file)
     rows = blank_to_none(csv_records(text, file))
     recognised = recognise_csv(rows, reference, file)
     if recognised is None:
         return None
     sheet_spec, match = recognised
     if match.delivery_report:
-        return read_report(path, file, CSV_SHEET, rows, match, reference)
-    return raw_sheet(file, reference, sheet_spec.title, sheet_spec, match, rows)
+        sheet = read_report(path, file, CSV_SHEET, rows, match, reference)
+    else:
+        sheet = raw_sheet(file, reference, sheet_spec.title, sheet_spec, match, rows)
+    if encoding == WINDOWS_1252:
+        sheet.warnings.insert(0, not_utf8_warning(file, sheet.sheet, rows))
+    return sheet
+
+
+def not_utf8_warning(file: str, sheet: str, rows: list[list[Any]]) -> LoadWarning:
+    """Said of a CSV file read as Windows-1252: where its first letter beyond ASCII is and how it reads there, so
+    that whoever reads the warning sees whether the letters are the ones typed (Cyrillic's Windows-1251 reads as
+    Windows-1252 too, into other letters)."""
+    for row, record in enumerate(rows, start=1):
+        for column, cell in enumerate(record):
+            if isinstance(cell, str) and not cell.isascii():
+                return LoadWarning(file, sheet, row, column_letters(column), "not UTF-8",
+                                   f"the file is not UTF-8: read as Windows-1252 (Western European), where this "
+                                   f"cell reads {describe(cell)}; if other letters were typed (Cyrillic, Greek, "
+                                   "...), save the file as 'CSV UTF-8' and load it again")
+    return LoadWarning(file, sheet, None, None, "not UTF-8", "the file is not UTF-8: read as Windows-1252 "
+                       "(Western European); no cell holds a letter beyond ASCII")
 
 
 def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,

@@ -12,14 +12,24 @@ from .errors import UnreadableFile
 CSV_CELL_LIMIT = csv.field_size_limit()  # characters in one CSV field: the csv module's limit (131,072)
 
 
-def decode_text(raw: bytes, file: str) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+UTF8, WINDOWS_1252 = "utf-8-sig", "cp1252"  # the encodings a CSV file is read in, in this order
+
+
+def decoded(raw: bytes, file: str) -> tuple[str, str]:
+    """The text and the encoding it was read in: UTF-8 (with or without a byte-order mark), else Windows-1252
+    (what Excel writes as "CSV" on a Western European Windows). Another encoding (Cyrillic's Windows-1251, say)
+    may read as Windows-1252 too, into other letters: the reader of a sheet says so (etl/cells.py,
+    not_utf8_warning)."""
+    for encoding in (UTF8, WINDOWS_1252):
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise UnreadableFile(file, "the text is neither UTF-8 nor Windows-1252")
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    return decoded(raw, file)[0]
 
 
 def csv_delimiter(text: str) -> str:

@@ -283,6 +283,27 @@ def test_csv_in_any_encoding_and_line_ending(tmp_path, database, encoding, endin
     run_load([path], database)
     assert rows_of(database, "SELECT country, due_date, achieved_date, comment FROM milestones") == [
         ("SRB", dt.date(2014, 4, 30), dt.date(2014, 6, 30), "Signed in Belgrade – “final” text, café")]
+    said = rows_of(database, "SELECT \"row\", \"column\" FROM load_warnings WHERE kind = 'not UTF-8'")
+    assert said == ([(2, "F")] if encoding == "cp1252" else [])  # where 'Signed in Belgrade – ...' is
+
+
+def test_a_csv_file_not_in_utf8_is_read_as_windows_1252_and_said_to_be(tmp_path, database):
+    """A Cyrillic file saved in Windows-1251 reads as Windows-1252 into other letters: the warning says where its
+    first letter beyond ASCII is and how it reads there; a UTF-8 file gets no such warning."""
+    cyrillic = tmp_path / "in" / "KGZ-milestones.csv"
+    cyrillic.parent.mkdir()
+    cyrillic.write_bytes("Country,Milestone,Category,Due date,Comment\n"
+                         "Kyrgyzstan,Budget endorsed,inception,30/04/2014,Проведено первое заседание\n"
+                         .encode("cp1251"))
+    (tmp_path / "in" / "SRB-milestones.csv").write_bytes(CSV_TEXT.encode("utf-8"))
+    run_load([cyrillic.parent], database)
+    [(file, sheet, row, column, detail)] = rows_of(
+        database, "SELECT file, sheet, \"row\", \"column\", message FROM load_warnings WHERE kind = 'not UTF-8'")
+    assert (file, row, column) == ("KGZ-milestones.csv", 2, "E")
+    assert "read as Windows-1252" in detail and "'Ïðîâåäåíî ïåðâîå çàñåäàíèå'" in detail
+    assert "save the file as 'CSV UTF-8'" in detail
+    assert rows_of(database, "SELECT comment FROM milestones WHERE country = 'KGZ'") == [
+        ("Ïðîâåäåíî ïåðâîå çàñåäàíèå",)]  # loaded as read, and said to be
 
 
 def test_semicolon_separated_csv(tmp_path, monkeypatch):

@@ -24,7 +24,8 @@ else:
                                     key="milestone_category")
     shown = matrix[matrix["category"] == (category or "inception")]
     ui.chart(charts.milestone_matrix, shown,
-             caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date.")
+             caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date · ○ not reported: "
+             "an inception milestone the programme file expects, with no row from the country (not reached).")
 
 countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
 outputs = load(queries.outputs)

@@ -41,10 +41,11 @@ ui.kpis(
     {"label": "Activities completed", "value": f"{ui.count(activities['completed'])} / {ui.count(total_activities)}"},
     {"label": "Activities delayed or overdue", "value": ui.count(activities["delayed_or_overdue"]),
      "help": f"{metrics.delays(activities)}: {int(activities['delayed_or_overdue'])} activities"},
-    {"label": "Inception completed in year 1", "value": f"{ui.count(complete)} / {ui.count(countries)}",
-     "delta": f"{ui.percent(metrics.inception_share(inception))} of countries", "delta_color": "off",
-     "delta_arrow": "off",
-     "help": f"Countries whose inception milestones were all reached by {ui.date(inception_deadline)}"},
+    {"label": "Inception completed in year 1", "value": f"{ui.count(complete)} / {ui.count(countries)}"
+     if countries else ui.MISSING,  # nothing to judge: the help says why
+     "delta": f"{ui.percent(metrics.inception_share(inception))} of countries" if countries else None,
+     "delta_color": "off", "delta_arrow": "off",
+     "help": wording.inception_basis(inception, ui.date(inception_deadline))},  # codes and dates: no markup
     {"label": "Budget delivered to date", "value": ui.percent(metrics.phase_delivery(money)),
      "help": f"{phases} to date: {ui.usd(money['phase_expenditure_usd'])} spent of "
              f"{ui.usd(money['phase_budget_usd'])}"},

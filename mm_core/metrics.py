@@ -44,8 +44,9 @@ def delivery_rates(money: pd.DataFrame, prefix: str = "") -> pd.Series:
 
 
 def inception_share(inception: Mapping[str, Any]) -> float | None:
-    """Countries whose inception was complete in year 1 ÷ programme countries (a row of
-    queries.inception_summary)."""
+    """Countries whose inception was complete in year 1 ÷ programme countries judged (a row of
+    queries.inception_summary: every programme country, those that sent no milestone row counted as not complete,
+    whenever the programme file declares inception milestones)."""
     return share(inception["complete"], inception["countries"])
 
 

@@ -243,8 +243,16 @@ def results_vs_resources(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 
 def inception_summary(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """One row for the programme countries in the scope (country_inception): those whose inception is complete,
+    those judged (with an inception milestone expected or reported: every one when the programme file declares
+    inception milestones), all of them, the inception milestones the programme file declares, and the countries
+    that sent no row for some it expects, as 'ECU (3), TUN (8)' (NULL when none)."""
     return cursor.execute("""
-        SELECT count(*) FILTER (WHERE inception_complete) AS complete, count(*) AS countries
+        SELECT count(*) FILTER (WHERE inception_complete) AS complete,
+               count(inception_complete) AS countries, count(*) AS programme_countries,
+               (SELECT count(*) FROM programme_milestones WHERE kind = 'inception') AS declared,
+               string_agg(country || ' (' || not_reported || ')', ', ' ORDER BY country)
+                   FILTER (WHERE not_reported > 0) AS not_reported
         FROM country_inception WHERE ($country IS NULL OR country = $country)""",
                           scope.params("country")).df()
 
@@ -353,10 +361,18 @@ def flash_report(cursor: Cursor, country: str, period: str) -> pd.DataFrame:
 
 
 def milestone_matrix(cursor: Cursor, country: str | None = None) -> pd.DataFrame:
+    """Every milestone row reported, and every inception milestone the programme file expects of a country that
+    sent no row for it ('not reported', due when the programme file says)."""
     return cursor.execute("""
+        WITH shown AS (
+            SELECT country, milestone, category, status, due_date, achieved_date FROM milestone_status
+            UNION ALL
+            SELECT country, milestone, 'inception', status, due_date, achieved_date
+            FROM inception_milestones WHERE NOT is_reported
+        )
         SELECT m.country, coalesce(c.name, m.country) AS name, m.milestone, m.category, m.status,
                m.due_date, m.achieved_date
-        FROM milestone_status m LEFT JOIN countries c ON c.iso3 = m.country
+        FROM shown m LEFT JOIN countries c ON c.iso3 = m.country
         WHERE ($country IS NULL OR m.country = $country)
         ORDER BY m.category, m.due_date, m.milestone""", {"country": country}).df()
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -152,3 +153,20 @@ def global_level_label(outputs: pd.DataFrame) -> str:
     if not codes:
         return "Global level"
     return f"Global level ({'output' if len(codes) == 1 else 'outputs'} {code_ranges(codes)})"
+
+
+def inception_basis(inception: Mapping[str, Any], deadline: str) -> str:
+    """What the inception figure counts (a row of queries.inception_summary; `deadline` the inception deadline as
+    written): the milestones the programme file expects, an expected one not reported counting as not reached,
+    and the countries that sent no row for some; else, when the file declares none, the rows reported."""
+    if int(inception["declared"]):
+        missing = inception["not_reported"]
+        return (f"Programme countries that reached every inception milestone the programme file expects of them "
+                f"by {deadline}; a milestone not reported counts as not reached"
+                + ("" if pd.isna(missing) else f". Expected milestones not reported: {missing}"))
+    if not int(inception["countries"]):
+        return ("No inception milestones: the programme file declares none ([[milestones]] of kind inception) and "
+                "no country reported one")
+    return (f"The programme file declares no inception milestones ([[milestones]] of kind inception): counted over "
+            f"the {int(inception['countries'])} of {int(inception['programme_countries'])} programme countries "
+            f"that reported some, each complete when all it reported were reached by {deadline}")

@@ -276,7 +276,8 @@ def _country_progress(cursor, scope, names, programme) -> Section:
     milestones = milestones[(milestones["country"] != GLOBAL) & (milestones["category"] == "inception")]
     if not milestones.empty:
         figures.append(figure("Inception milestones", "✓ achieved (on time or late) · ! overdue · … pending, "
-                              "as of the as-of date.", charts.milestone_matrix,
+                              "as of the as-of date · ○ not reported (expected by the programme file; not reached).",
+                              charts.milestone_matrix,
                               _for_chart(milestones, "name", "milestone")))
     return Section("Country progress", f"Country progress, {scope.period}",
                    "Indicator status counts per country for the period, the overall status, and peer metrics. "

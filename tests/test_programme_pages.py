@@ -62,7 +62,8 @@ def test_the_overview_names_the_programme_of_the_warehouse(app_for, other_databa
     # the label stays short enough for a projector; the help and the caption name the phase
     assert labels["Budget delivered to date"].help.startswith(f"{PHASE} to date: ")
     assert labels["Inception completed in year 1"].help == (
-        f"Countries whose inception milestones were all reached by {formats.date(INCEPTION_DUE)}")
+        "Programme countries that reached every inception milestone the programme file expects of them by "
+        f"{formats.date(INCEPTION_DUE)}; a milestone not reported counts as not reached")
     assert any(f"a PDF and slides of the period for the {BOARD}, formatted" in caption for caption in captions(app))
     assert not any("Phase II" in text or "Global Project Board" in text for text in captions(app))
 

@@ -135,17 +135,39 @@ SELECT coalesce((SELECT max(due_date) FROM programme_milestones WHERE kind = 'in
                 (SELECT max(period_end) FROM periods WHERE programme_year = (SELECT min(programme_year) FROM periods)))
        AS deadline;
 
-CREATE VIEW country_inception AS
-WITH year_one AS (
-    SELECT deadline AS year_one_end FROM inception_deadline
+-- Every inception milestone of every programme country: those the programme file expects of it (its
+-- [[milestones]] of kind inception, of a phase the country takes part in), matched to the country's rows by
+-- their title, and any other inception row it reported. An expected milestone with no row is 'not reported':
+-- it counts as not achieved.
+CREATE VIEW inception_milestones AS
+WITH expected AS (
+    SELECT c.iso3 AS country, p.title AS milestone, p.due_date
+    FROM countries c JOIN programme_milestones p ON p.kind = 'inception' AND list_contains(c.phases, p.phase)
+), reported AS (
+    SELECT * FROM milestone_status WHERE country <> 'GLOBAL'
 )
-SELECT m.country,
-       count(*) AS inception_milestones,
-       count(*) FILTER (WHERE m.achieved_date <= y.year_one_end) AS achieved_in_year_one,
-       count(*) = count(*) FILTER (WHERE m.achieved_date <= y.year_one_end) AS inception_complete
-FROM milestones m CROSS JOIN year_one y
-WHERE m.category = 'inception' AND m.country <> 'GLOBAL'
-GROUP BY m.country;
+SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milestone) AS milestone,
+       e.country IS NOT NULL AS is_expected, r.country IS NOT NULL AS is_reported,
+       coalesce(r.due_date, e.due_date) AS due_date, r.achieved_date,
+       coalesce(r.status, 'not reported') AS status,
+       coalesce(r.achieved_date <= d.deadline, false) AS achieved_by_deadline
+FROM expected e FULL JOIN reported r ON r.country = e.country AND r.milestone = e.milestone
+CROSS JOIN inception_deadline d
+WHERE e.country IS NOT NULL OR r.category = 'inception';
+
+-- One row per programme country. With nothing to judge (no inception milestone expected of it, none
+-- reported) its inception_complete is NULL: a programme file that declares no inception milestones leaves
+-- the countries that reported none unjudged.
+CREATE VIEW country_inception AS
+SELECT c.iso3 AS country,
+       count(m.milestone) AS inception_milestones,
+       count(m.milestone) FILTER (WHERE m.achieved_by_deadline) AS achieved_in_year_one,
+       count(m.milestone) FILTER (WHERE NOT m.is_reported) AS not_reported,
+       CASE WHEN count(m.milestone) > 0
+            THEN count(m.milestone) = count(m.milestone) FILTER (WHERE m.achieved_by_deadline) END
+           AS inception_complete
+FROM countries c LEFT JOIN inception_milestones m ON m.country = c.iso3
+GROUP BY c.iso3;
 
 -- The Mid-Term Review's recommendations with their management response; overdue when the due date
 -- has passed and the recommendation is neither completed nor no longer applicable.

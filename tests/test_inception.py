@@ -1,0 +1,137 @@
+"""Inception in year 1 (views inception_milestones and country_inception, queries.inception_summary): a country's
+inception is complete when every inception milestone the programme file expects of it was reached by the
+inception deadline, one it sent no row for counting as not reached, over all the programme's countries, those
+that sent no milestone row among them. Judged on copies of the sample warehouse with rows taken out."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.warehouse import open_read_only, reading_warehouse
+from mm_core import queries, wording
+
+WHOLE_PROGRAMME = queries.Scope("2017/18 H1", 2017)
+ECUADOR_UNREACHED = "DELETE FROM milestones WHERE country = 'ECU' AND category = 'inception' AND achieved_date IS NULL"
+TUNISIA_ALL = "DELETE FROM milestones WHERE country = 'TUN'"
+
+
+@pytest.fixture
+def changed_copy(sample_database, tmp_path):
+    """changed_copy(*statements) -> a copy of the sample warehouse with the statements run on it."""
+    def change(*statements: str) -> Path:
+        copy = tmp_path / "copy.duckdb"
+        shutil.copy(sample_database, copy)
+        with duckdb.connect(str(copy)) as connection:
+            for statement in statements:
+                connection.execute(statement)
+        return copy
+    return change
+
+
+def read(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def summary(database: Path, scope: queries.Scope = WHOLE_PROGRAMME) -> dict:
+    connection = open_read_only(database)
+    try:
+        return queries.inception_summary(reading_warehouse(connection.cursor()), scope).iloc[0].to_dict()
+    finally:
+        connection.close()
+
+
+def inception(database: Path) -> dict[str, tuple]:
+    """country -> (inception_milestones, achieved_in_year_one, not_reported, inception_complete)."""
+    return {row[0]: row[1:] for row in read(database, "SELECT * FROM country_inception")}
+
+
+def test_the_sample_reports_every_expected_inception_milestone_and_its_figure_stays_7_of_8(sample_database):
+    assert read(sample_database, "SELECT count(*), count(*) FILTER (WHERE is_expected AND is_reported) "
+                                 "FROM inception_milestones") == [(64, 64)]
+    found = summary(sample_database)
+    assert (found["complete"], found["countries"], found["programme_countries"], found["declared"]) == (7, 8, 8, 8)
+    assert found["not_reported"] is None
+
+
+def test_taking_out_a_countrys_unreached_inception_rows_does_not_complete_it(changed_copy):
+    copy = changed_copy(ECUADOR_UNREACHED)
+    assert inception(copy)["ECU"] == (8, 1, 7, False)
+    found = summary(copy)
+    assert (found["complete"], found["countries"], found["not_reported"]) == (7, 8, "ECU (7)")
+
+
+def test_a_programme_country_that_sent_no_milestone_row_counts_as_not_complete(changed_copy):
+    copy = changed_copy(ECUADOR_UNREACHED, TUNISIA_ALL)  # the audit's case: it read 7 / 7
+    assert inception(copy)["TUN"] == (8, 0, 8, False)
+    found = summary(copy)
+    assert (found["complete"], found["countries"], found["not_reported"]) == (6, 8, "ECU (7), TUN (8)")
+    tunisia = summary(copy, queries.Scope("2017/18 H1", 2017, country="TUN"))
+    assert (tunisia["complete"], tunisia["countries"]) == (0, 1)
+
+
+def test_a_row_is_matched_to_the_expected_milestone_by_its_title(changed_copy):
+    copy = changed_copy("UPDATE milestones SET milestone = 'Budget approved' "
+                        "WHERE country = 'JAM' AND milestone = 'Budget endorsed'")
+    assert inception(copy)["JAM"] == (9, 8, 1, False)  # the eight expected and the row reported beside them
+    assert read(copy, "SELECT is_expected, is_reported, status FROM inception_milestones "
+                      "WHERE country = 'JAM' AND milestone IN ('Budget endorsed', 'Budget approved') "
+                      "ORDER BY milestone") == [(False, True, "achieved late"), (True, False, "not reported")]
+
+
+def test_a_milestone_is_expected_of_the_countries_of_its_phase_only(changed_copy):
+    copy = changed_copy(TUNISIA_ALL, "UPDATE countries SET phases = ['III'] WHERE iso3 = 'TUN'")
+    assert inception(copy)["TUN"] == (0, 0, 0, None)  # nothing to judge: not counted
+    found = summary(copy)
+    assert (found["complete"], found["countries"], found["programme_countries"]) == (6, 7, 8)
+
+
+def test_the_countries_matrix_shows_an_expected_milestone_not_reported(changed_copy):
+    copy = changed_copy(TUNISIA_ALL)
+    connection = open_read_only(copy)
+    try:
+        matrix = queries.milestone_matrix(reading_warehouse(connection.cursor()), "TUN")
+    finally:
+        connection.close()
+    assert len(matrix) == 8
+    assert set(matrix["status"]) == {"not reported"} and set(matrix["category"]) == {"inception"}
+    assert matrix["achieved_date"].isna().all()
+
+
+def test_without_declared_inception_milestones_the_rows_reported_are_judged(changed_copy):
+    copy = changed_copy("DELETE FROM programme_milestones WHERE kind = 'inception'", TUNISIA_ALL)
+    assert inception(copy)["TUN"] == (0, 0, 0, None)
+    assert inception(copy)["ECU"][3] is False
+    found = summary(copy)
+    assert (found["complete"], found["countries"], found["programme_countries"], found["declared"]) == (6, 7, 8, 0)
+    assert wording.inception_basis(found, "31 July 2015") == (
+        "The programme file declares no inception milestones ([[milestones]] of kind inception): counted over the "
+        "7 of 8 programme countries that reported some, each complete when all it reported were reached by "
+        "31 July 2015")
+    nothing = summary(changed_copy("DELETE FROM programme_milestones WHERE kind = 'inception'",
+                                   "DELETE FROM milestones WHERE category = 'inception'"))
+    assert (nothing["complete"], nothing["countries"], nothing["programme_countries"]) == (0, 0, 8)
+    assert wording.inception_basis(nothing, "31 July 2015").startswith("No inception milestones: the programme file "
+                                                                        "declares none")
+
+
+def test_the_overview_counts_the_country_that_sent_nothing_and_names_what_is_missing(app_for, changed_copy):
+    app = app_for(changed_copy(ECUADOR_UNREACHED, TUNISIA_ALL))
+    figure = next(m for m in app.metric if m.label == "Inception completed in year 1")
+    assert figure.value == "6 / 8"
+    assert figure.delta == "75.0% of countries"
+    assert figure.help == ("Programme countries that reached every inception milestone the programme file expects "
+                           "of them by 31 January 2015; a milestone not reported counts as not reached. Expected "
+                           "milestones not reported: ECU (7), TUN (8)")
+
+
+def test_the_overview_says_why_there_is_no_inception_figure(app_for, changed_copy):
+    app = app_for(changed_copy("DELETE FROM programme_milestones WHERE kind = 'inception'",
+                               "DELETE FROM milestones WHERE category = 'inception'"))
+    assert not app.exception
+    figure = next(m for m in app.metric if m.label == "Inception completed in year 1")
+    assert figure.value == "—" and figure.help.startswith("No inception milestones")

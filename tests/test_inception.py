@@ -76,7 +76,9 @@ def test_a_programme_country_that_sent_no_milestone_row_counts_as_not_complete(c
 
 def test_a_row_is_matched_to_the_expected_milestone_by_its_title(changed_copy):
     copy = changed_copy("UPDATE milestones SET milestone = 'Budget approved' "
-                        "WHERE country = 'JAM' AND milestone = 'Budget endorsed'")
+                        "WHERE country = 'JAM' AND milestone = 'Budget endorsed'",
+                        "UPDATE milestones SET milestone = ' NATIONAL LAUNCH EVENT' "  # its case and spaces aside
+                        "WHERE country = 'JAM' AND milestone = 'National launch event'")
     assert inception(copy)["JAM"] == (9, 8, 1, False)  # the eight expected and the row reported beside them
     assert read(copy, "SELECT is_expected, is_reported, status FROM inception_milestones "
                       "WHERE country = 'JAM' AND milestone IN ('Budget endorsed', 'Budget approved') "

@@ -137,8 +137,8 @@ SELECT coalesce((SELECT max(due_date) FROM programme_milestones WHERE kind = 'in
 
 -- Every inception milestone of every programme country: those the programme file expects of it (its
 -- [[milestones]] of kind inception, of a phase the country takes part in), matched to the country's rows by
--- their title, and any other inception row it reported. An expected milestone with no row is 'not reported':
--- it counts as not achieved.
+-- their title (whatever its case and outer spaces), and any other inception row it reported. An expected
+-- milestone with no row is 'not reported': it counts as not achieved.
 CREATE VIEW inception_milestones AS
 WITH expected AS (
     SELECT c.iso3 AS country, p.title AS milestone, p.due_date
@@ -151,7 +151,8 @@ SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milest
        coalesce(r.due_date, e.due_date) AS due_date, r.achieved_date,
        coalesce(r.status, 'not reported') AS status,
        coalesce(r.achieved_date <= d.deadline, false) AS achieved_by_deadline
-FROM expected e FULL JOIN reported r ON r.country = e.country AND r.milestone = e.milestone
+FROM expected e FULL JOIN reported r
+    ON r.country = e.country AND lower(trim(r.milestone)) = lower(trim(e.milestone))  -- 'Budget Endorsed ' too
 CROSS JOIN inception_deadline d
 WHERE e.country IS NOT NULL OR r.category = 'inception';
 

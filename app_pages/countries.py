@@ -100,7 +100,7 @@ ui.table(load(queries.activities, country_scope)[["activity_code", "activity_tit
                                                   "planned_start", "planned_end", "status", "percent_complete",
                                                   "is_overdue", "budget_usd"]],
          f"{country} activities", column_config=ui.ACTIVITY_COLUMNS)
-st.subheader("Spending")
+st.subheader("Spending, all years")  # every year's lines, whatever the period chosen: the Year column tells them
 ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_code", "agency", "budget_usd",
                                                      "received_usd", "expenditure_usd", "currency", "delivery_rate"]],
          f"{country} finance",

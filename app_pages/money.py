@@ -33,8 +33,8 @@ years = st.segmented_control("Years", ["chosen", "all"], default="chosen", key="
                                           "all": f"All years ({ui.literal(phases)} to date)"}.get) or "chosen"
 year = scope.programme_year if years == "chosen" else None
 covers = chosen_year if year is not None else f"all {wording.year_noun(the_programme)}s of {phases} to date"
-st.caption(f"The four figures above cover {ui.literal(phases)} to date, every year; the chart and the "
-           f"expenditure lines below cover {ui.literal(covers)}.")
+st.caption(f"The four figures above cover {ui.literal(phases)} to date, every year; the chart and table grouped "
+           f"below, and the expenditure lines, cover {ui.literal(covers)}.")
 labels = {"output": "Output", "country": "Country", "agency": "Agency",
           "year": wording.year_noun(the_programme, capital=True)}
 dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
@@ -62,8 +62,10 @@ with right:
         ui.empty("No output has both money and indicator data for these filters.", "")
     else:
         ui.chart(charts.results_against_resources, outputs,
-                 caption="Square: share of the output's budget spent; circle: share of its indicators on track. "
-                 "A circle right of its square: more results than the share of budget spent; left of it, fewer.")
+                 caption=f"Square: share of the output's {ui.literal(phases)} budget spent to date, every "
+                 f"{wording.year_noun(the_programme)} to the as-of date, whatever the period chosen; circle: share of "
+                 f"its indicators on track in {ui.literal(scope.period)}. A circle right of its square: more results "
+                 "than the share of budget spent; left of it, fewer.")
 
 if not overspent.empty:
     st.subheader("Overspent lines, all years")

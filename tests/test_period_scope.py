@@ -152,3 +152,30 @@ def test_the_completeness_matrix_lists_the_periods_in_their_order(sample_databas
     matrix = next(t.value for t in app.dataframe
                   if list(t.value.columns)[:1] == ["Country"] and len(t.value.columns) > 2)
     assert list(matrix.columns)[1:] == in_order
+
+
+def test_results_against_resources_says_its_money_is_the_phase_to_date(sample_database, app_for):
+    """The squares are each output's share of its phase budget spent to date, every year, whatever period is
+    chosen (here 2015/16 H2, whose year alone spent another share): the caption says so, and names the period of
+    the circles."""
+    app = app_for(sample_database, query={"period": "2015/16 H2"}, page="app_pages/money.py")
+    assert not app.exception
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        shown = queries.results_vs_resources(connection.cursor(), queries.Scope("2015/16 H2", 2015))
+        to_date, year_alone = (dict(connection.execute(
+            "SELECT output_code, sum(expenditure_usd) / sum(budget_usd) FROM finance_summary "
+            "WHERE $year IS NULL OR programme_year = $year GROUP BY 1", {"year": year}).fetchall())
+            for year in (None, 2015))
+    assert dict(zip(shown["output_code"], shown["spent_share"])) == pytest.approx(to_date)
+    assert to_date != pytest.approx(year_alone)
+    captions = " ".join(as_shown(c.value) for c in app.caption)
+    assert ("Square: share of the output's Phase II budget spent to date, every programme year to the as-of date, "
+            "whatever the period chosen; circle: share of its indicators on track in 2015/16 H2.") in captions
+
+
+def test_the_countries_spending_table_says_it_holds_every_year(sample_database, app_for):
+    app = app_for(sample_database, query={"period": "2015/16 H2", "country": "JAM"}, page="app_pages/countries.py")
+    assert not app.exception
+    assert "Spending, all years" in [s.value for s in app.subheader]
+    spending = next(d.value for d in app.dataframe if "received_usd" in d.value.columns)
+    assert spending["programme_year"].nunique() > 1

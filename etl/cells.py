@@ -4,8 +4,8 @@ lane (etl/columnar.py) does not take: sheets laid out by others, merged cells, f
 
 In a sheet's hierarchy columns (country, output, result) merged cells fill every row they span, and in
 sheets laid out by others a blank hierarchy cell repeats the one above; cells holding an Excel error
-(#DIV/0!) reach the validator as that error text, and formulas saved without a calculated value are
-reported.
+(#DIV/0!) reach the validator as that error text, a number in a cell formatted as a percentage as a
+PercentFormatted (etl/formatted.py), and formulas saved without a calculated value are reported.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from . import spec
 from .csv_text import WINDOWS_1252, csv_records, decoded
 from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning, describe
+from .formatted import PercentFormatted
 from .layout import (
     HeaderMatch,
     RawSheet,
@@ -36,6 +37,7 @@ from .parse import is_blank
 from .reference import Reference
 from .title_block import TitleValue, period_of_values, sheet_context
 from .workbook import SheetToRead
+from .xlsx_rows import read_rows
 
 
 def read_sheet(sheet: SheetToRead) -> RawSheet | None:
@@ -50,6 +52,7 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
         while len(rows[row]) <= column:
             rows[row].append(None)
         rows[row][column] = error
+    _with_percent_formats(sheet, rows)
     merged = cells.merged_cell_ranges or []
     recognised = recognise_sheet(file, title, rows, sheet.reference, merged)
     if recognised is None:
@@ -65,6 +68,18 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
                                             "saved by Excel): read as an empty cell; open and save it in "
                                             "Excel or LibreOffice"))
     return raw
+
+
+def _with_percent_formats(sheet: SheetToRead, rows: list[list[Any]]) -> None:
+    """The numbers of `rows` in cells formatted as percentages, as etl/xlsx_rows.py gives them (PercentFormatted:
+    calamine does not tell), read from the XML of the rows the scan found them in, and of those only."""
+    numbers = sheet.scan.rows_with_percent(1, len(rows))
+    if not numbers:
+        return
+    for number, cells in read_rows(sheet.path, sheet.title, wanted=numbers).items():
+        for column, value in enumerate(cells):
+            if isinstance(value, PercentFormatted) and column < len(rows[number - 1]):
+                rows[number - 1][column] = value
 
 
 def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:

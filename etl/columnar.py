@@ -6,7 +6,8 @@ in it (etl/ooxml.py, `SheetScan.plain`). fastexcel reads it straight into Arrow 
 types: a column holding both numbers and text is refused, and the sheet takes the per-cell path. So
 every value is the cell calamine would have given, but for the few rows fastexcel may read apart from
 calamine ('N/A' read as empty, 'nan' as a number, times of day as dates), which are read again as cells
-(`FastSheet.refetch`).
+(`FastSheet.refetch`), as are the rows holding a number formatted as a percentage (which fastexcel, like
+calamine, reads as stored: 0.75 for 75%) so that they are read and reported as on the per-cell path.
 
 Each column is then parsed as a whole where its values have a plain form — text without stray spaces,
 amounts with at most two decimals, dates in range — and other columns (codes, choices, years) are
@@ -96,6 +97,9 @@ class FastSheet:
     table: pa.Table
     offset: int  # the sheet's column A is position -offset of `table`
     hidden_rows: set[int] = field(default_factory=set)  # from the workbook scan
+    # runs of rows (first, last) that may hold a number formatted as a percentage (the workbook scan,
+    # SheetScan.percent_rows): read again as cells, which know it (etl/xlsx_rows.py), and validated cell by cell
+    percent_rows: list[tuple[int, int]] = field(default_factory=list)
     # The cells of given rows as calamine reads them (workbooks), for the rows fastexcel may have read apart
     # from calamine: a number 'NaN' (the text 'nan'), a date before March 1900 (a time of day; Excel's 1900
     # leap-year bug) or after 9999, and, where `empty_may_be_text`, an empty cell in a number or date column.
@@ -512,6 +516,9 @@ def _to_read_again(sheet: FastSheet, columns: list[Cells]) -> np.ndarray:
     again = np.zeros(sheet.table.num_rows, dtype=bool)
     if sheet.refetch is None:
         return again
+    first = sheet.header_row + 1  # the row number of the table's first row
+    for start, end in sheet.percent_rows:
+        again[max(start - first, 0):max(end - first + 1, 0)] = True
     for cells in columns:
         arrow_type = cells.array.type
         if pa.types.is_float64(arrow_type):

@@ -204,8 +204,8 @@ class DeliveryReportReader:
                 amounts[role] = None
                 continue
             try:
-                amounts[role] = Decimal(repr(parse_number(value, self.conventions.get(role)))).quantize(
-                    CENT, rounding=ROUND_HALF_UP)
+                amounts[role] = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False))
+                                        ).quantize(CENT, rounding=ROUND_HALF_UP)
             except (ValueProblem, InvalidOperation) as problem:
                 problems.append((self._header(role, role), value,
                                  getattr(problem, "expected", "a number")))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .formatted import PercentFormatted
+
 
 class EtlError(Exception):
     """Base class: anything the ETL reports on purpose."""
@@ -54,6 +56,8 @@ def describe(value: object) -> str:
     """How a found value is shown in a message: quoted text, or 'an empty cell'."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "an empty cell"
+    if isinstance(value, PercentFormatted):
+        return f"'{value.shown}' ({value.stored} formatted as a percentage)"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)

@@ -47,7 +47,7 @@ class FastLane:
             return None  # the title fills a column the sheet lacks: the per-cell path fills it
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)
         if fast is not None:
-            fast.hidden_rows = sheet.scan.hidden_rows
+            fast.hidden_rows, fast.percent_rows = sheet.scan.hidden_rows, sheet.scan.percent_rows
             fast.language, fast.decimal_hint = sheet.match.language, sheet.reference.decimal_mark(sheet.match.language)
             fast.context = context
         return fast

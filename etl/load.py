@@ -102,7 +102,7 @@ CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER,
 Progress = Callable[[str], None]
 # Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
 ROW_WARNINGS = {"text kept", "ambiguous number", "ambiguous date", "percentage above 100", "negative value",
-                "value from the sign"}
+                "value from the sign", "percentage format"}
 READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 

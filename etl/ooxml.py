@@ -1,15 +1,18 @@
-"""The plumbing of an .xlsx workbook: its zip parts, the positions of cells, the names of elements, and the
-scan of a sheet's bytes that tells what calamine does not (hidden rows, error cells, formulas saved
-uncalculated) and whether the sheet is plain enough for the fast lane. Parts are found and streamed through
+"""The plumbing of an .xlsx workbook: its zip parts, the positions of cells, the names of elements, what its
+cell styles' number formats mean, and the scan of a sheet's bytes that tells what calamine does not (hidden
+rows, error cells, formulas saved uncalculated, numbers formatted as percentages) and whether the sheet is
+plain enough for the fast lane. Parts are found and streamed through
 etl/guard.py, which checks each sheet's used range before any reader opens it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeElementTree
 
@@ -28,6 +31,16 @@ MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) 
 # A text can also be written with character references (&#78;), Excel's _xHHHH_ escapes or in rich-text runs
 # (<r><t>N/</t></r><r><t>A</t></r>): where any of those appears, any text may be a marker.
 MARKER_DISGUISES = (b"&#", b"_x", b"<r>", b"<r ", b":r>", b":r ")
+# Number formats: what calamine reads as a date or a duration, and what Excel shows as a percentage
+DATE, DURATION, PERCENT = "date", "duration", "percent"
+DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
+DURATION_FORMAT_ID = "46"  # [h]:mm:ss
+PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
+# A cell tag (any prefix) with a style of the sheet's percent styles (%s: their numbers), found by the scan
+PERCENT_CELL = rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["']0*(?:%s)["'][^>]*>"""
+CELL_ROW = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]{1,3}\$?(\d+)["']""")
+CELL_KIND = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+EXCEL_ROWS = 1_048_576
 
 
 @dataclass
@@ -40,6 +53,16 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> #DIV/0!
     uncalculated: list[tuple[int, int]] = field(default_factory=list)
     plain: bool = False
+    # Runs of rows (first, last; 1-based) holding a number cell styled as a percentage: its value is read from
+    # the XML (etl/xlsx_rows.py), which knows the cell's format; (1, EXCEL_ROWS) where the scan cannot place one.
+    percent_rows: list[tuple[int, int]] = field(default_factory=list)
+
+    def rows_with_percent(self, first: int, last: int) -> list[int]:
+        """The rows from `first` to `last` that may hold a number formatted as a percentage."""
+        found: set[int] = set()
+        for start, end in self.percent_rows:
+            found.update(range(max(start, first), min(end, last) + 1))
+        return sorted(found)
 
 
 def cell_position(reference: str) -> tuple[int, int]:
@@ -73,14 +96,125 @@ def sheet_parts_by_name(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange, file: str) -> bool:
+def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
+    """DATE, DURATION, PERCENT or None for each cell style (cellXfs) of the workbook: dates and durations as
+    calamine tells them apart, percentages as Excel shows them. The part is streamed, each element dropped once
+    read: memory stays that of one element, whatever the part holds."""
+    part = guard.member_name(archive, guard.STYLES_PART)
+    if part is None:  # no styles part: every number is a number
+        return []
+    custom: dict[str, str] = {}
+    formats: list[str | None] = []
+    path: list[Element] = []  # the open elements, the root first
+    with archive.open(part) as stream:
+        for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                path.append(element)
+                continue
+            local = local_name(element.tag)
+            if local == "numFmt" and element.get("formatCode"):
+                custom[element.get("numFmtId", "")] = element.get("formatCode")
+            elif local == "xf" and len(path) > 1 and local_name(path[-2].tag) == "cellXfs":
+                formats.append(element.get("numFmtId"))
+            path.pop()
+            if path:
+                del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
+    return [_format_kind(custom[f]) if f in custom
+            else DURATION if f == DURATION_FORMAT_ID else DATE if f in DATE_FORMAT_IDS
+            else PERCENT if f in PERCENT_FORMAT_IDS else None
+            for f in formats]
+
+
+def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (indexes into cellXfs, a cell's s attribute) whose number format shows a percentage."""
+    return frozenset(index for index, kind in enumerate(number_format_kinds(archive)) if kind == PERCENT)
+
+
+def _format_kind(code: str) -> str | None:
+    """DATE, DURATION ([h]:mm), PERCENT or None for a number format code. Dates and durations as calamine
+    reads them, which looks at the first section only and skips quoted text, escaped characters and
+    [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
+    which Excel shows as a sign after the stored number, not multiplied by 100."""
+    escaped = quoted = am_pm = elapsed = percent = False
+    brackets = 0
+    previous = " "
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char in "_\\*":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == ";":
+            break
+        elif char == "[":
+            brackets += 1
+        elif char == "]" and brackets == 1 and elapsed:
+            return DURATION
+        elif char == "]":
+            brackets = max(brackets - 1, 0)
+        elif char == "%" and brackets == 0:
+            percent = True
+        elif char in "aA" and not am_pm and brackets == 0:
+            am_pm = True
+        elif brackets == 0 and (char in "pmPM/" if am_pm else char in "dmhysDMHYS"):
+            return DATE
+        elif not (elapsed and char.lower() == previous.lower()):
+            elapsed = previous == "[" and char in "hmsHMS"
+        previous = char
+    return PERCENT if percent else None
+
+
+@dataclass(frozen=True)
+class PercentCells:
+    """How the scan finds the cells of a sheet with a percent style: a byte search for each style attribute as
+    spreadsheet programs write it (s="9"), far cheaper than a regular expression over every cell tag, and the
+    expression only over a block holding one."""
+
+    marks: tuple[bytes, ...]
+    pattern: re.Pattern
+
+    @classmethod
+    @functools.lru_cache(maxsize=32)
+    def of(cls, styles: frozenset[int]) -> "PercentCells":
+        numbers = [b"%d" % style for style in sorted(styles)]
+        marks = tuple(b's="%s"' % n for n in numbers) + tuple(b"s='%s'" % n for n in numbers)
+        return cls(marks if len(marks) <= 16 else (b"s=",), re.compile(PERCENT_CELL % b"|".join(numbers)))
+
+
+def _percent_cells(text: bytes, cells: PercentCells, runs: list[tuple[int, int]]) -> bool:
+    """Adds to `runs` the row of each cell of `text` with a percent style and a number (not an empty cell, nor
+    a text, boolean or error); returns False where a cell has no position, whose row only a parse can tell."""
+    if not any(mark in text for mark in cells.marks):
+        return True
+    for found in cells.pattern.finditer(text):
+        tag = found.group(0)
+        kind = CELL_KIND.search(tag)
+        if tag.endswith(b"/>") or kind and kind.group(1) not in (b"", b"n"):
+            continue
+        row = CELL_ROW.search(tag)
+        if row is None:
+            return False
+        number = int(row.group(1))
+        if runs and runs[-1][0] <= number <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], number))
+        else:
+            runs.append((number, number))
+    return True
+
+
+def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange, file: str,
+               percent: PercentCells | None = None) -> bool:
     """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
     one, far cheaper than parsing); the sheet's used range (`extent`, etl/guard.py), which also finds the
     formulas, error cells and dates stored as text of a sheet whose tags have no prefix; whether the sheet
     is plain; the merged ranges (`extent.merges`); returns whether any cell holds an error or a formula, which
     needs the XML parsed. Each search is a pass over a megabyte block, so a block is searched for a few short
     marks, and for the exact ones only where a mark is found. The part is read as the Rust readers unzip it
-    (etl/guard.py, `PartStream`)."""
+    (etl/guard.py, `PartStream`). With `percent` (a workbook with percent styles), the rows of the cells
+    carrying one (`SheetScan.percent_rows`)."""
     cells_to_parse = merged = iso_dates = False
     prefixed = None  # whether the tags carry a namespace prefix (<x:f>), known from the <sheetData> tag
     carry = b""
@@ -109,6 +243,8 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
             if b"mergeCell" in text:
                 merged = merged or any(marker in text for marker in MERGED)
                 extent.merges += len(MERGE_TAG.findall(text))
+            if percent is not None and not _percent_cells(text, percent, scan.percent_rows):
+                scan.percent_rows, percent = [(1, EXCEL_ROWS)], None  # every row may hold one
     if carry and guard.CELL_TAG.search(carry):
         extent.needs_exact = True  # a cell tag the file ends in the middle of
     cells_to_parse = cells_to_parse or extent.formulas or extent.errors
@@ -134,15 +270,18 @@ def has_marker_texts(path: Path, sheet: str) -> bool:
     return False
 
 
-def scan_sheet(path: Path, part: str, file: str, sheet: str) -> SheetScan:
+def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[int] | None = None) -> SheetScan:
     """What calamine does not report about one sheet: hidden rows, error cells and formulas saved
-    uncalculated; after its used range is checked against $MM_MAX_CELLS (raises UnreadableFile), before any
-    reader opens the sheet. Bounded memory: bytes are read in blocks, and the XML is only parsed (streamed)
-    when it has error cells or formulas."""
+    uncalculated, rows with numbers formatted as percentages; after its used range is checked against
+    $MM_MAX_CELLS (raises UnreadableFile), before any reader opens the sheet. `percent`: the workbook's
+    percent styles (`percent_styles`), read here when not given. Bounded memory: bytes are read in blocks,
+    and the XML is only parsed (streamed) when it has error cells or formulas."""
     scan = SheetScan()
     with zipfile.ZipFile(path) as archive:
+        percent = percent_styles(archive) if percent is None else percent
+        cells = PercentCells.of(percent) if percent else None
         extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
-        cells_to_parse = _byte_scan(archive, part, scan, extent, file)
+        cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells)
         extent.settle(lambda: guard.PartStream(archive, part, file))
         extent.check(file, sheet)
         if not cells_to_parse:
@@ -170,9 +309,10 @@ def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
         guard.check_part_names(archive, file)
         parts = sheet_parts_by_name(archive)
         others = guard.unreferenced_sheet_parts(archive, parts.values())
-    scans = {name: scan_sheet(path, part, file, name) for name, part in parts.items()}
+        percent = percent_styles(archive)
+    scans = {name: scan_sheet(path, part, file, name, percent) for name, part in parts.items()}
     for part in others:
-        scan_sheet(path, part, file, part)
+        scan_sheet(path, part, file, part, frozenset())
     return scans
 
 

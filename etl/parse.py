@@ -27,6 +27,7 @@ from .conventions import (
     split_number,
 )
 from .errors import ValueProblem
+from .formatted import PercentFormatted
 from .languages import ENGLISH, fold
 from .programme import SDG_TARGET
 from .reference import Reference
@@ -43,6 +44,8 @@ def is_blank(value: Any) -> bool:
 
 
 def clean_text(value: Any) -> str:
+    if isinstance(value, PercentFormatted):
+        return value.shown  # as Excel shows it: '75%'
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -65,6 +68,7 @@ EXCEL_ERRORS = {
     "#GETTING_DATA": "a value still being fetched",
 }
 NUMBER_EXPECTED = "a number"
+PERCENT_REFUSED = "a number without a percent sign (a percent sign belongs to percentages and indicator values)"
 
 
 class ConventionProblem(ValueProblem):
@@ -110,18 +114,22 @@ def _number_from_text(value: Any, convention: NumberConvention | None, percent: 
             raise ConventionProblem(value, f"a number written with a {convention.name} ({convention.why})")
         raise ValueProblem(value, NUMBER_EXPECTED)
     if parts.percent and not percent:
-        raise ValueProblem(value, "a number without a percent sign (a percent sign belongs to percentages and "
-                                  "indicator values)")
+        raise ValueProblem(value, PERCENT_REFUSED)
     number = float(parts.sign + digits)
     return -number if parts.negative else number
 
 
 def parse_number(value: Any, convention: NumberConvention | None = None, percent: bool = True) -> float:
     """A number: a cell Excel stores as one, or text (`convention`: the column's decimal mark; `percent`:
-    whether a percent sign may follow it)."""
+    whether a percent sign may follow it). A number in a cell formatted as a percentage (0.75 shown as 75%) is
+    read as the text it shows is: 75 where a percent sign may follow a number, refused where not."""
     if isinstance(value, bool):
         raise ValueProblem(value, NUMBER_EXPECTED)
-    if isinstance(value, (int, float)):
+    if isinstance(value, PercentFormatted):
+        if not percent:
+            raise ValueProblem(value, PERCENT_REFUSED)
+        number = value.as_shown
+    elif isinstance(value, (int, float)):
         number = float(value)
     else:
         error = excel_error(value)

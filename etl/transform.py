@@ -18,6 +18,7 @@ import pyarrow as pa
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
+from .formatted import PercentFormatted, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
@@ -280,16 +281,22 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
     into.accepted += staged.num_rows - len(broken)
 
 
-REPORTED_PER_COLUMN = 20  # values read two ways reported one by one per column and sheet; the rest summed up
+REPORTED_PER_COLUMN = 20  # cells reported one by one per column, sheet and kind of report; the rest summed up
+PERCENT_FORMAT = "percentage format"
 
 
-class TwoWayReports:
-    """The values read two ways (etl/conventions.py), reported by their column's convention: each of the
-    first REPORTED_PER_COLUMN of a column, then one warning for the rest."""
+class CellReports:
+    """What is said of single cells of the accepted rows: values read two ways (etl/conventions.py), reported by
+    their column's convention, and numbers formatted as percentages, read as Excel shows them
+    (etl/formatted.py); of each kind, each of the first REPORTED_PER_COLUMN of a column, then one warning for
+    the rest."""
 
     def __init__(self, raw: RawSheet, conventions: dict[str, Convention], into: Validated):
         self.raw, self.conventions, self.into = raw, conventions, into
-        self.more: dict[str, list[int]] = {}
+        self.more: dict[tuple[str, str], list[int]] = {}
+
+    def _header(self, key: str) -> str:
+        return self.raw.headers.get(key) or self.raw.spec.column(key).header
 
     def check(self, key: str, value: Any, row: int) -> tuple[str, LoadWarning] | None:
         """The report on a cell, if it reads two ways (added by `add` once its row is accepted)."""
@@ -297,26 +304,36 @@ class TwoWayReports:
         detail = convention.reported(value) if convention is not None and isinstance(value, str) else None
         if detail is None:
             return None
-        header = self.raw.headers.get(key) or self.raw.spec.column(key).header
         kind = "ambiguous date" if isinstance(convention, DateOrder) else "ambiguous number"
-        return key, LoadWarning(self.raw.file, self.raw.sheet, row, header, kind, detail)
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), kind, detail)
+
+    def percent(self, key: str, value: PercentFormatted, parsed: Any, row: int) -> tuple[str, LoadWarning]:
+        """The report on a number formatted as a percentage, read as shown (0.75 shown as 75%, read as 75)."""
+        number = parsed.number if isinstance(parsed, Reported) else parsed
+        read = plain_number(number) if isinstance(number, float) else f"'{clean_text(number)}'"
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), PERCENT_FORMAT,
+                                f"formatted as a percentage: {value.stored} shown as {value.shown}, read as {read}")
 
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:
-            rows = self.more.setdefault(key, [])
+            rows = self.more.setdefault((key, warning.kind), [])
             if len(rows) < REPORTED_PER_COLUMN:
                 self.into.warnings.append(warning)
             rows.append(warning.row)
 
     def finish(self) -> None:
-        for key, rows in self.more.items():
-            if len(rows) > REPORTED_PER_COLUMN:
+        for (key, kind), rows in self.more.items():
+            if len(rows) <= REPORTED_PER_COLUMN:
+                continue
+            more = len(rows) - REPORTED_PER_COLUMN
+            if kind == PERCENT_FORMAT:
+                detail = f"{more} more numbers of this column formatted as percentages, read as shown like those above"
+            else:
                 convention = self.conventions[key]
                 what = "dates" if isinstance(convention, DateOrder) else "numbers"
-                self.into.warnings.append(LoadWarning(
-                    self.raw.file, self.raw.sheet, None, self.raw.headers.get(key) or self.raw.spec.column(key).header,
-                    f"ambiguous {what[:-1]}", f"{len(rows) - REPORTED_PER_COLUMN} more {what} of this column read "
-                    f"two ways, read {convention.name} like those above ({convention.why})"))
+                detail = (f"{more} more {what} of this column read two ways, read {convention.name} like those above "
+                          f"({convention.why})")
+            self.into.warnings.append(LoadWarning(self.raw.file, self.raw.sheet, None, self._header(key), kind, detail))
 
 
 def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
@@ -324,7 +341,8 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
     """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
     problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
     columns = VALUE_COLUMNS[raw.spec.kind]
-    percent_sign = any(isinstance(given.get(c), str) and "%" in given[c] for c in columns)
+    percent_sign = any(isinstance(given.get(c), PercentFormatted) or isinstance(given.get(c), str) and "%" in given[c]
+                       for c in columns)
     unit = record.get("unit")
     if raw.spec.kind == "indicators" and is_blank(unit) and percent_sign:
         record["unit"] = "%"
@@ -356,7 +374,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     parsers = {c.key: remembered(parser_for(c, reference, raw.language, conventions.get(c.key)))
                if c.kind in REPEATING_KINDS else parser_for(c, reference, raw.language, conventions.get(c.key))
                for c in raw.spec.columns}
-    two_way = TwoWayReports(raw, conventions, into)
+    cell_reports = CellReports(raw, conventions, into)
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
@@ -393,9 +411,11 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 disagreement = derivations.disagrees(column.key, parsed, parsers[column.key])
                 if disagreement:
                     problems.add(column.key, value, disagreement)
-            report = two_way.check(column.key, value, row_number)
+            report = cell_reports.check(column.key, value, row_number)
             if report is not None:
                 reports.append(report)
+            if isinstance(value, PercentFormatted):
+                reports.append(cell_reports.percent(column.key, value, parsed, row_number))
             if isinstance(parsed, Reported):
                 record[column.key], record[f"{column.key}_note"] = parsed.number, parsed.note
                 if parsed.how == "text":
@@ -414,9 +434,9 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
             into.rejected.append(RejectedRow(raw.file, raw.sheet, row_number, raw.spec.table, problems.problems,
                                              row_values(raw, cells)))
             continue
-        two_way.add(reports)
+        cell_reports.add(reports)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
-    two_way.finish()
+    cell_reports.finish()
     stage(raw, pa.Table.from_pylist(staged, schema=staged_schema(raw.spec)), rules, into,
           lambda numbers: {number: cells for number, cells in raw.rows if number in numbers})

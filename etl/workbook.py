@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
-from .ooxml import SheetScan, scan_sheet, sheet_parts_by_name
+from .ooxml import SheetScan, percent_styles, scan_sheet, sheet_parts_by_name
 from .reference import Reference
 from .xlsx_rows import read_rows
 
@@ -71,8 +71,10 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            futures = {name: scanner.submit(scan_sheet, path, part, file, name) for name, part in parts.items()}
-            others = [scanner.submit(scan_sheet, path, part, file, part)
+            percent = percent_styles(archive)  # once for the workbook, not once a sheet
+            futures = {name: scanner.submit(scan_sheet, path, part, file, name, percent)
+                       for name, part in parts.items()}
+            others = [scanner.submit(scan_sheet, path, part, file, part, frozenset())
                       for part in guard.unreferenced_sheet_parts(archive, parts.values())]
             for checked in others:
                 checked.result()

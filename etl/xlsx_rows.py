@@ -5,7 +5,9 @@ before loading it: calamine parses the whole sheet even for 30 rows) nor the ori
 rows its typed load made ambiguous (a text 'n/a' in a number column comes back as null). This module
 streams the sheet's XML part in blocks, parses only the wanted rows and stops after the last of them.
 Values are python-calamine 0.9.1's `to_python()` values, except that empty cells and strings are None
-and error cells keep their text ('#DIV/0!'), as the per-cell lane (etl/cells.py) gives them to the validator.
+and error cells keep their text ('#DIV/0!'), as the per-cell lane (etl/cells.py) gives them to the validator,
+and that a number in a cell formatted as a percentage is a PercentFormatted (etl/formatted.py: equal to
+calamine's float, and knowing that Excel shows it times 100), which calamine cannot tell.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .ooxml import cell_position, local_name, sheet_parts_by_name
+from .formatted import PercentFormatted
+from .ooxml import PERCENT, cell_position, local_name, number_format_kinds, sheet_parts_by_name
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -33,8 +36,6 @@ ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)""")
 NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
 ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes characters XML cannot hold
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
-DURATION_FORMAT_ID = "46"  # [h]:mm:ss
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MILLISECONDS_A_DAY = 86_400_000
 
@@ -173,6 +174,8 @@ class _CellReader:
             return number
         index = int(style) if style.isdigit() else 0  # calamine reads a style it cannot parse as the first
         kind = self.number_formats[index] if index < len(self.number_formats) else None
+        if kind == PERCENT:
+            return PercentFormatted(number)  # shown times 100: etl/parse.py reads it as shown
         return number if kind is None else _date_value(number, kind, self.is_1904)
 
     def with_shared_strings(self, rows: dict[int, list[Any]]) -> dict[int, list[Any]]:
@@ -185,30 +188,8 @@ class _CellReader:
 
     @cached_property
     def number_formats(self) -> list[str | None]:
-        """'date', 'duration' or None for each cell style (cellXfs), as calamine tells them apart. The part is
-        streamed, each element dropped once read: memory stays that of one element, whatever the part holds."""
-        part = guard.member_name(self.archive, guard.STYLES_PART)
-        if part is None:  # no styles part: every number is a number
-            return []
-        custom: dict[str, str] = {}
-        formats: list[str | None] = []
-        path: list[Element] = []  # the open elements, the root first
-        with self.archive.open(part) as stream:
-            for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
-                if event == "start":
-                    path.append(element)
-                    continue
-                local = local_name(element.tag)
-                if local == "numFmt" and element.get("formatCode"):
-                    custom[element.get("numFmtId", "")] = element.get("formatCode")
-                elif local == "xf" and len(path) > 1 and local_name(path[-2].tag) == "cellXfs":
-                    formats.append(element.get("numFmtId"))
-                path.pop()
-                if path:
-                    del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
-        return [_custom_format_kind(custom[f]) if f in custom
-                else "duration" if f == DURATION_FORMAT_ID else "date" if f in DATE_FORMAT_IDS else None
-                for f in formats]
+        """'date', 'duration', 'percent' or None for each cell style (etl/ooxml.py, `number_format_kinds`)."""
+        return number_format_kinds(self.archive)
 
     @cached_property
     def is_1904(self) -> bool:
@@ -348,39 +329,6 @@ def _unescape(text: str) -> str:
         code = int(match.group(1), 16)
         return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # half a surrogate pair stays as written
     return ESCAPED_CHARACTER.sub(character, text) if "_x" in text else text
-
-
-def _custom_format_kind(code: str) -> str | None:
-    """'date', 'duration' ([h]:mm) or None for a number format code: calamine's reading of it, which
-    looks at the first section only and skips quoted text, escaped characters and [colours]."""
-    escaped = quoted = am_pm = elapsed = False
-    brackets = 0
-    previous = " "
-    for char in code:
-        if escaped:
-            escaped = False
-        elif char in "_\\*":
-            escaped = True
-        elif quoted:
-            quoted = char != '"'
-        elif char == '"':
-            quoted = True
-        elif char == ";":
-            return None
-        elif char == "[":
-            brackets += 1
-        elif char == "]" and brackets == 1 and elapsed:
-            return "duration"
-        elif char == "]":
-            brackets = max(brackets - 1, 0)
-        elif char in "aA" and not am_pm and brackets == 0:
-            am_pm = True
-        elif brackets == 0 and (char in "pmPM/" if am_pm else char in "dmhysDMHYS"):
-            return "date"
-        elif not (elapsed and char.lower() == previous.lower()):
-            elapsed = previous == "[" and char in "hmsHMS"
-        previous = char
-    return None
 
 
 def _date_value(number: float, kind: str, is_1904: bool) -> Any:

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from etl.files import read_csv
+from etl.files import read_csv, read_file
 from etl.layout import find_header
 from etl.load import run_load
 from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_number, output_parser,
@@ -266,6 +266,86 @@ def test_hidden_sheets_and_rows_are_not_loaded_and_are_reported(write_workbook, 
         "report.xlsx › Expenditure (old): a hidden sheet holding 'Expenditure' rows, not loaded: unhide it in "
         "Excel to load it",
         "report.xlsx › Milestones: hidden row(s) 3 not loaded: unhide them in Excel to load them"]
+
+
+# --- Numbers formatted as percentages -------------------------------------------------------------------
+
+def percent_formatted(path: Path, formats: dict[tuple[str, int, str], tuple[float, str]]) -> Path:
+    """The workbook with cells set to a number under a number format: {(sheet, row, header): (number, format)}."""
+    workbook = load_workbook(path)
+    for (title, row, header), (number, number_format) in formats.items():
+        sheet = workbook[title]
+        cell = sheet.cell(row, [c.value for c in sheet[1]].index(header) + 1, number)
+        cell.number_format = number_format
+    workbook.save(path)
+    return path
+
+
+def rows_with_percent_unit() -> dict[str, list[dict]]:
+    rows = good_rows()
+    for row in rows["results"]:
+        if row["indicator_code"] == "1.1":
+            row["unit"] = "%"
+    return rows
+
+
+PERCENT_FORMATS = {
+    ("Work plan", 3, "% complete"): (0.75, "0%"),  # typed 75% in Excel
+    ("Results matrix", 4, "Period actual"): (0.45, "0%"),  # typed 45%: against a target of 2 (%)
+    ("Results matrix", 6, "Period actual"): (0.034, "0.0%"),  # a custom format: 3.4%
+    ("Results matrix", 7, "Period actual"): (3, '0"%"'),  # a quoted sign: Excel shows 3%, the number stored
+    ("Results matrix", 5, "Period target"): (1, "0\\%"),  # an escaped sign: Excel shows 1%
+    ("Results matrix", 2, "End-of-programme target"): (6, "0.00"),  # no percent: as stored
+}
+PERCENT_WARNINGS = [
+    "report.xlsx › Results matrix › row 4 › column Period actual: formatted as a percentage: 0.45 shown as 45%, read "
+    "as 45",
+    "report.xlsx › Results matrix › row 6 › column Period actual: formatted as a percentage: 0.034 shown as 3.4%, "
+    "read as 3.4",
+    "report.xlsx › Work plan › row 3 › column % complete: formatted as a percentage: 0.75 shown as 75%, read as 75"]
+
+
+@pytest.mark.parametrize("fast_lane", [pytest.param("1", marks=pytest.mark.slow), "0"],  # slow: reads it twice
+                         ids=["fast lane", "per-cell lane"])
+def test_a_number_formatted_as_a_percentage_is_read_as_shown_and_reported(write_workbook, database, monkeypatch,
+                                                                          fast_lane):
+    """0.75 under '0%' is what a person typing 75% stores: read as 75 where the text '75%' is, and said. In the
+    fast lane the Results matrix is read by fastexcel, whose rows holding such a number are read again as cells."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    path = percent_formatted(write_workbook(rows_with_percent_unit()), PERCENT_FORMATS)
+    if fast_lane == "1":
+        assert [type(s).__name__ for s in read_file(path)[0] if s.sheet == "Results matrix"] == ["FastSheet"]
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert sorted(w.message for w in summary.warnings if w.kind == "percentage format") == PERCENT_WARNINGS
+    assert rows_of(database, "SELECT activity_code, percent_complete FROM activities ORDER BY 1") == [
+        ("1.1.1", 100.0), ("2.1.1", 75.0)]
+    assert rows_of(database, "SELECT source_row, target, actual, end_target FROM results ORDER BY source_row") == [
+        (2, 0.0, None, 6.0), (3, 0.0, None, 4.0), (4, 2.0, 45.0, 6.0), (5, 1.0, 2.0, 4.0), (6, 4.0, 3.4, 6.0),
+        (7, 2.0, 3.0, 4.0)]
+
+
+def test_a_workbook_without_percent_formats_is_read_as_stored_without_warnings(write_workbook, database):
+    path = percent_formatted(write_workbook(rows_with_percent_unit()),
+                             {("Results matrix", 4, "Period actual"): (0.45, "0.00")})
+    summary = run_load([path], database)
+    assert [w for w in summary.warnings if w.kind == "percentage format"] == []
+    assert rows_of(database, "SELECT actual FROM results WHERE source_row = 4") == [(0.45,)]
+
+
+@pytest.mark.slow  # two loads
+def test_a_percentage_where_none_belongs_is_rejected_as_the_text_would_be(write_workbook, tmp_path):
+    """An amount shown as 75% is refused as the text '75%' is, and the message says what the cell holds."""
+    rows = good_rows()
+    path = percent_formatted(write_workbook(rows), {("Expenditure", 2, "Budget"): (0.75, "0%")})
+    rows["expenditure"][0]["budget"] = "75%"
+    typed = write_workbook(rows, name="typed.xlsx")
+    expected = "expected a number without a percent sign (a percent sign belongs to percentages and indicator values)"
+    messages = [p.message for file in (path, typed)
+                for r in run_load([file], tmp_path / f"{file.stem}.duckdb").rejected for p in r.problems]
+    assert messages == [
+        f"report.xlsx › Expenditure › row 2 › column Budget: found '75%' (0.75 formatted as a percentage), {expected}",
+        f"typed.xlsx › Expenditure › row 2 › column Budget: found '75%', {expected}"]
 
 
 # --- CSV encodings and line endings ---------------------------------------------------------------------

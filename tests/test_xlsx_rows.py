@@ -18,6 +18,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
+from etl.formatted import PercentFormatted
 from etl.ooxml import scan_sheets
 from etl.xlsx_rows import read_rows
 
@@ -32,11 +33,12 @@ X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
 
 
 def _row(values: list[Any]) -> list[tuple[str, Any]]:
-    """A row compared by type as well (True == 1.0, and a date is not a datetime), without its trailing blanks."""
+    """A row compared by type as well (True == 1.0, and a date is not a datetime), without its trailing blanks. A
+    number formatted as a percentage is calamine's float, marked (see `test_numbers_formatted_as_percentages_...`)."""
     values = [None if value == "" else value for value in values]
     while values and values[-1] is None:
         values.pop()
-    return [(type(value).__name__, value) for value in values]
+    return [("float" if isinstance(value, PercentFormatted) else type(value).__name__, value) for value in values]
 
 
 def calamine_rows(path: Path, sheet: str) -> dict[int, list[tuple[str, Any]]]:
@@ -224,6 +226,32 @@ def test_crafted_values(tmp_path):
     assert 3 not in rows and 4 not in rows  # rows without cells
     assert rows[5][2:11] == [dt.datetime(2023, 3, 15, 12), dt.date(2023, 3, 15), dt.timedelta(days=1, hours=6),
                              dt.timedelta(hours=18), dt.time(7, 12), 0.25, dt.date(2023, 3, 15), 0.5, 45000.0]
+
+
+PERCENT_CODES = {164: "0.0%", 165: "0&quot;%&quot;", 166: "0\\%", 167: "#,##0.00", 168: "0%;[Red]-0%", 169: "[$%-409]0",
+                 170: "0_%", 171: "dd/mm/yyyy%"}
+# 0"%" written into the styles part as an attribute
+PERCENT_STYLES = [None, 9, 10, 164, 165, 166, 167, 168, 169, 170, 171]  # s="0" ... s="10"
+PERCENT_MARKED = [False, True, True, True, False, False, False, True, False, False, False]
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_numbers_formatted_as_percentages_are_marked(tmp_path, prefix):
+    """Built-in 0% and 0.00%, and any format with a percent sign neither quoted, escaped nor in brackets, shows
+    the number times 100: such a cell holding a number is a PercentFormatted (calamine's float, marked); a
+    text, an empty cell or a date under it is not. The scan finds the rows holding one."""
+    numbers = "".join(f'<c r="{chr(65 + style)}2" s="{style}"><v>0.25</v></c>' for style in range(len(PERCENT_STYLES)))
+    sheet_data = (f'<row r="1"><c r="A1" s="1" t="inlineStr"><is><t>75%</t></is></c><c r="B1" s="1"/></row>'
+                  f'<row r="2">{numbers}</row><row r="3"><c r="A3"><v>0.25</v></c></row>'
+                  '<row r="5"><c r="C5" s="2"><v>0.5</v></c></row><row r="6"><c r="C6" s="2"><v>0.5</v></c></row>')
+    path = crafted_workbook(tmp_path / "percent.xlsx", sheet_data, number_formats=PERCENT_CODES,
+                            styles=PERCENT_STYLES, prefix=prefix)
+    rows = read_rows(path, "Crafted", first=6)
+    assert [isinstance(value, PercentFormatted) for value in rows[2]] == PERCENT_MARKED
+    assert rows[2][:3] == [0.25, 0.25, 0.25] and type(rows[3][0]) is float
+    assert rows[1] == ["75%", None] and type(rows[1][0]) is str
+    assert isinstance(rows[5][2], PercentFormatted) and rows[2][1].shown == "25%" and rows[2][1].as_shown == 25
+    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (5, 6)]
 
 
 @pytest.mark.parametrize("block_size", [1, 7, 100, 4096])

@@ -1,0 +1,36 @@
+"""A number Excel shows otherwise than it stores it: a cell formatted as a percentage. A person who types 75% in
+Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
+it) give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown;
+the parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No
+import of the package: the readers, the parsers and the messages (etl/errors.py) all use it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+class PercentFormatted(float):
+    """A number stored in a cell formatted as a percentage (0.75 under '0%' or '0.0%'): the float is the stored
+    number, as calamine reads it; `as_shown` the number Excel shows before its percent sign (75)."""
+
+    @property
+    def as_shown(self) -> float:
+        """The stored number times 100, exactly as written in decimal (0.29 -> 29, not 28.999999999999996)."""
+        return float(Decimal(repr(float(self))).scaleb(2))
+
+    @property
+    def shown(self) -> str:
+        """The number as Excel shows it, but with every digit: '75%', '4.5%' (the format may round it)."""
+        return f"{plain_number(self.as_shown)}%"
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+
+def plain_number(number: float) -> str:
+    """A number as a person writes it: 75, 4.5, 0.001 (no exponent, no trailing .0)."""
+    if number.is_integer():
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")

@@ -36,8 +36,11 @@ DATE, DURATION, PERCENT = "date", "duration", "percent"
 DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
 DURATION_FORMAT_ID = "46"  # [h]:mm:ss
 PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
-# A cell tag (any prefix) with a style of the sheet's percent styles (%s: their numbers), found by the scan
-PERCENT_CELL = rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["']0*(?:%s)["'][^>]*>"""
+# A cell tag (any prefix) with a style (its number: group 1), found by the scan; one pattern whatever the styles,
+# so that its cost per byte does not grow with the number of percent styles a workbook declares
+STYLED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["'](\d+)["'][^>]*>""")
+# The style attribute written otherwise than s="9" (spaces around '=', leading zeros): the block is searched
+ODD_STYLE_MARKS = (b"s =", b"s= ", b's="0', b"s='0")
 CELL_ROW = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]{1,3}\$?(\d+)["']""")
 CELL_KIND = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
 EXCEL_ROWS = 1_048_576
@@ -169,19 +172,20 @@ def _format_kind(code: str) -> str | None:
 
 @dataclass(frozen=True)
 class PercentCells:
-    """How the scan finds the cells of a sheet with a percent style: a byte search for each style attribute as
-    spreadsheet programs write it (s="9"), far cheaper than a regular expression over every cell tag, and the
-    expression only over a block holding one."""
+    """How the scan finds the cells of a sheet with a percent style: a byte search for the style attribute as
+    spreadsheet programs write it (s="9"; any other way of writing it, ODD_STYLE_MARKS, or with more than eight
+    percent styles any s=), far cheaper than a regular expression over every cell tag, and the expression
+    (STYLED_CELL) only over a block holding one."""
 
+    styles: frozenset[int]
     marks: tuple[bytes, ...]
-    pattern: re.Pattern
 
     @classmethod
     @functools.lru_cache(maxsize=32)
     def of(cls, styles: frozenset[int]) -> "PercentCells":
         numbers = [b"%d" % style for style in sorted(styles)]
         marks = tuple(b's="%s"' % n for n in numbers) + tuple(b"s='%s'" % n for n in numbers)
-        return cls(marks if len(marks) <= 16 else (b"s=",), re.compile(PERCENT_CELL % b"|".join(numbers)))
+        return cls(styles, marks + ODD_STYLE_MARKS if len(marks) <= 16 else (b"s=", b"s ="))
 
 
 def _percent_cells(text: bytes, cells: PercentCells, runs: list[tuple[int, int]]) -> bool:
@@ -189,7 +193,9 @@ def _percent_cells(text: bytes, cells: PercentCells, runs: list[tuple[int, int]]
     a text, boolean or error); returns False where a cell has no position, whose row only a parse can tell."""
     if not any(mark in text for mark in cells.marks):
         return True
-    for found in cells.pattern.finditer(text):
+    for found in STYLED_CELL.finditer(text):
+        if int(found.group(1)) not in cells.styles:
+            continue
         tag = found.group(0)
         kind = CELL_KIND.search(tag)
         if tag.endswith(b"/>") or kind and kind.group(1) not in (b"", b"n"):

@@ -254,6 +254,22 @@ def test_numbers_formatted_as_percentages_are_marked(tmp_path, prefix):
     assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (5, 6)]
 
 
+@pytest.mark.parametrize("percent_styles", [1, 40])
+def test_the_scan_finds_a_percent_style_however_its_attribute_is_written(tmp_path, percent_styles):
+    """s="01" and s = "1" are style 1 to the cell reader: the scan finds those rows too, for one percent style
+    (searched by its attribute's bytes) and for forty (searched by one pattern, whose cost does not grow with
+    the number of styles); a cell of another style is not found."""
+    styles = [None] + [9] * percent_styles + [167]  # the last one: '#,##0.00'
+    other = len(styles) - 1
+    sheet_data = ('<row r="2"><c r="A2" s="01"><v>0.25</v></c></row>'
+                  '<row r="4"><c r="A4" s = "1"><v>0.25</v></c></row>'
+                  f'<row r="8"><c r="A8" s="{other}"><v>0.25</v></c></row>')
+    path = crafted_workbook(tmp_path / "odd.xlsx", sheet_data, number_formats=PERCENT_CODES, styles=styles)
+    rows = read_rows(path, "Crafted", first=8)
+    assert [isinstance(rows[n][0], PercentFormatted) for n in (2, 4, 8)] == [True, True, False]
+    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (4, 4)]
+
+
 @pytest.mark.parametrize("block_size", [1, 7, 100, 4096])
 def test_rows_cut_across_blocks(tmp_path, monkeypatch, block_size):
     monkeypatch.setattr(xlsx_rows, "BLOCK_SIZE", block_size)

@@ -44,11 +44,13 @@ def key_figures(cursor, scope, programme, money_year) -> list[Table]:
     delivery = Table("Activities and inception", pd.DataFrame({
         "measure": ["Activities in the work plans", "Completed", "Delayed (status)",
                     "Overdue (past the planned end, not completed)", "Delayed or overdue",
-                    "Countries with inception completed in year 1", "Programme countries"],
+                    "Countries with inception completed in year 1", "Countries judged on inception"],
         "value": [int(activity["activities"]), int(activity["completed"]), int(activity["delayed"]),
                   int(activity["overdue"]), int(activity["delayed_or_overdue"]), complete, countries]}),
         [Column("measure", "Measure", "label", 30), Column("value", "Number", "int", 10)],
-        note=f"Work plans as of the as-of date, whatever the period. {metrics.delays(activity)}.")
+        note=f"Work plans as of the as-of date, whatever the period. {metrics.delays(activity)}. Inception: "
+             + wording.inception_basis(inception, formats.date(queries.inception_deadline(cursor).iloc[0]["deadline"]))
+             + ".")
     budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
     money_table = Table("Budget delivery (USD)", pd.DataFrame({
         "measure": ["Budget", "Funds received", "Expenditure"],

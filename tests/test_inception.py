@@ -137,3 +137,19 @@ def test_the_overview_says_why_there_is_no_inception_figure(app_for, changed_cop
     assert not app.exception
     figure = next(m for m in app.metric if m.label == "Inception completed in year 1")
     assert figure.value == "—" and figure.help.startswith("No inception milestones")
+
+
+def test_a_milestone_expected_by_two_phases_is_one_and_a_row_of_another_category_is_none(changed_copy):
+    """A country in two phases that both expect 'Budget endorsed' has one such milestone, matched once; Jamaica's
+    'Government endorsement' filed under implementation is not its inception milestone, which is then not
+    reported (as the Countries page's inception matrix, which shows inception rows only, has it)."""
+    copy = changed_copy(
+        "UPDATE countries SET phases = ['II', 'III'] WHERE iso3 = 'JAM'",
+        "INSERT INTO programme_milestones VALUES ('BE3', 'Budget endorsed', 'III', 'inception', DATE '2015-01-31', 99)",
+        "UPDATE milestones SET category = 'implementation' WHERE country = 'JAM' "
+        "AND milestone = 'Government endorsement'")
+    assert read(copy, "SELECT count(*) FROM inception_milestones WHERE country = 'JAM' "
+                      "AND milestone = 'Budget endorsed'") == [(1,)]
+    assert read(copy, "SELECT is_expected, is_reported FROM inception_milestones WHERE country = 'JAM' "
+                      "AND milestone = 'Government endorsement'") == [(True, False)]
+    assert inception(copy)["JAM"] == (8, 7, 1, False)

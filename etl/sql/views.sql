@@ -140,11 +140,12 @@ SELECT coalesce((SELECT max(due_date) FROM programme_milestones WHERE kind = 'in
 -- their title (whatever its case and outer spaces), and any other inception row it reported. An expected
 -- milestone with no row is 'not reported': it counts as not achieved.
 CREATE VIEW inception_milestones AS
-WITH expected AS (
-    SELECT c.iso3 AS country, p.title AS milestone, p.due_date
+WITH expected AS (  -- once per title, for a country in two phases that both expect it
+    SELECT c.iso3 AS country, p.title AS milestone, max(p.due_date) AS due_date
     FROM countries c JOIN programme_milestones p ON p.kind = 'inception' AND list_contains(c.phases, p.phase)
-), reported AS (
-    SELECT * FROM milestone_status WHERE country <> 'GLOBAL'
+    GROUP BY c.iso3, p.title
+), reported AS (  -- a row of another category is not an inception milestone, whatever its title
+    SELECT * FROM milestone_status WHERE country <> 'GLOBAL' AND category = 'inception'
 )
 SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milestone) AS milestone,
        e.country IS NOT NULL AS is_expected, r.country IS NOT NULL AS is_reported,
@@ -153,8 +154,7 @@ SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milest
        coalesce(r.achieved_date <= d.deadline, false) AS achieved_by_deadline
 FROM expected e FULL JOIN reported r
     ON r.country = e.country AND lower(trim(r.milestone)) = lower(trim(e.milestone))  -- 'Budget Endorsed ' too
-CROSS JOIN inception_deadline d
-WHERE e.country IS NOT NULL OR r.category = 'inception';
+CROSS JOIN inception_deadline d;
 
 -- One row per programme country. With nothing to judge (no inception milestone expected of it, none
 -- reported) its inception_complete is NULL: a programme file that declares no inception milestones leaves

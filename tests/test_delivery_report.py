@@ -13,6 +13,7 @@ import pytest
 import etl.delivery_mapping
 from etl.__main__ import main
 from etl.load import dry_run, run_load
+from etl.parse import PERCENT_REFUSED
 from etl.reference import load_reference
 
 from .helpers.inputs_delivery import (AWARD, LINES, MAPPING, cdr_rows, erp_rows, write_cdr_csv, write_cdr_xlsx,
@@ -228,6 +229,18 @@ def test_an_unreadable_amount_rejects_its_line_and_keeps_the_report_out(inputs, 
     write_mapping(inputs)
     summary = run_load([inputs], database)
     assert problems(summary) == [("cdr.xlsx", "CDR", 9, "Expenditures", "'4,200.25 approx'", "a number")]
+    assert loaded(database) == []
+
+
+def test_an_amount_with_a_percent_sign_rejects_its_line(inputs, database):
+    """An amount is not a percentage: '75%' in a report's Expenditures is refused as in any other amount column
+    (it read as 75 before)."""
+    rows = cdr_rows()
+    rows[8][6] = "75%"  # row 9: ACTIVITY1's travel
+    write_cdr_xlsx(inputs / "cdr.xlsx", rows)
+    write_mapping(inputs)
+    summary = run_load([inputs], database)
+    assert problems(summary) == [("cdr.xlsx", "CDR", 9, "Expenditures", "'75%'", PERCENT_REFUSED)]
     assert loaded(database) == []
 
 

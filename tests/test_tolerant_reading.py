@@ -348,6 +348,26 @@ def test_a_percentage_where_none_belongs_is_rejected_as_the_text_would_be(write_
         f"typed.xlsx › Expenditure › row 2 › column Budget: found '75%', {expected}"]
 
 
+def test_percentages_are_reported_one_by_one_then_counted_and_not_for_a_rejected_row(write_workbook, database):
+    """Twenty-five activities whose % complete is 50% typed in Excel (0.5 under '0%'): the first twenty are said
+    one by one, then one warning counts the other four read; the row rejected for its status says nothing of its
+    percentage (the row is in rejected_rows, with its own problem)."""
+    rows = good_rows()
+    template = rows["workplan"][1]
+    rows["workplan"] = [dict(template, activity_code=f"2.1.{n}", percent_complete=0.5) for n in range(1, 26)]
+    rows["workplan"][22]["status"] = "postponed indefinitely"  # not a status: the row is rejected (row 24)
+    path = percent_formatted(write_workbook(rows), {("Work plan", row, "% complete"): (0.5, "0%")
+                                                    for row in range(2, 27)})
+    summary = run_load([path], database)
+    [rejected] = summary.rejected
+    assert rejected.row == 24 and [p.column for p in rejected.problems] == ["Status"]
+    said = [w for w in summary.warnings if w.kind == "percentage format"]
+    assert [w.row for w in said[:20]] == list(range(2, 22))
+    assert [(w.row, w.detail) for w in said[20:]] == [
+        (None, "4 more numbers of this column formatted as percentages, read as shown like those above")]
+    assert rows_of(database, "SELECT DISTINCT percent_complete FROM activities") == [(50.0,)]
+
+
 # --- CSV encodings and line endings ---------------------------------------------------------------------
 
 CSV_TEXT = ("Country,Milestone,Category,Due date,Achieved date,Comment\n"

@@ -164,9 +164,7 @@ SELECT c.iso3 AS country,
        count(m.milestone) AS inception_milestones,
        count(m.milestone) FILTER (WHERE m.achieved_by_deadline) AS achieved_in_year_one,
        count(m.milestone) FILTER (WHERE NOT m.is_reported) AS not_reported,
-       CASE WHEN count(m.milestone) > 0
-            THEN count(m.milestone) = count(m.milestone) FILTER (WHERE m.achieved_by_deadline) END
-           AS inception_complete
+       bool_and(m.achieved_by_deadline) AS inception_complete  -- NULL for a country without a milestone
 FROM countries c LEFT JOIN inception_milestones m ON m.country = c.iso3
 GROUP BY c.iso3;
 

@@ -296,8 +296,8 @@ def _to_date(value: Any, order: DateOrder | None = None, months: dict[str, int] 
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, bool):
-        return None
+    if isinstance(value, (bool, PercentFormatted)):
+        return None  # a serial shown as a percentage (41800 as 4180000%) is no date to the person who typed it
     if isinstance(value, (int, float)):
         if 1 <= value < 2958466 and float(value).is_integer():
             return EXCEL_EPOCH + dt.timedelta(days=int(value))

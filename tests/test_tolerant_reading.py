@@ -348,6 +348,17 @@ def test_a_percentage_where_none_belongs_is_rejected_as_the_text_would_be(write_
         f"typed.xlsx › Expenditure › row 2 › column Budget: found '75%', {expected}"]
 
 
+def test_a_date_formatted_as_a_percentage_is_rejected_as_the_text_would_be(write_workbook, database):
+    """A due date stored as Excel's serial 41800 under '0%' shows as 4180000%: not a date to anyone reading the
+    sheet, so it is refused as the text '4180000%' is (it loaded as 2014-06-10 before)."""
+    path = percent_formatted(write_workbook(good_rows()), {("Milestones", 2, "Due date"): (41800, "0%")})
+    summary = run_load([path], database)
+    assert [p.message for r in summary.rejected for p in r.problems] == [
+        "report.xlsx › Milestones › row 2 › column Due date: found '4180000%' (41800 formatted as a percentage), "
+        "expected a date (2014-06-30, 30/06/2014 or an Excel date)"]
+    assert rows_of(database, "SELECT count(*) FROM milestones") == [(0,)]
+
+
 def test_percentages_are_reported_one_by_one_then_counted_and_not_for_a_rejected_row(write_workbook, database):
     """Twenty-five activities whose % complete is 50% typed in Excel (0.5 under '0%'): the first twenty are said
     one by one, then one warning counts the other four read; the row rejected for its status says nothing of its

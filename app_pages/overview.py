@@ -20,7 +20,8 @@ counts = load(queries.indicator_status_counts, scope).set_index("status")["indic
 activities = load(queries.activity_counts, scope).iloc[0]
 money = load(queries.finance_totals, scope).iloc[0]
 inception = load(queries.inception_summary, scope).iloc[0]
-inception_deadline = load(queries.inception_deadline).iloc[0]["deadline"]
+inception_deadlines = [(ui.literal(name), ui.date(day))  # a tooltip is Markdown; phase names are typed
+                       for name, day in load(queries.inception_deadlines).itertuples(index=False)]
 
 st.subheader(f"Indicators, {ui.literal(scope.period)}")
 st.caption("Each indicator counted once for every country that reports it (and once for the global level), "
@@ -45,7 +46,7 @@ ui.kpis(
      if countries else ui.MISSING,  # nothing to judge: the help says why
      "delta": f"{ui.percent(metrics.inception_share(inception))} of countries" if countries else None,
      "delta_color": "off", "delta_arrow": "off",
-     "help": wording.inception_basis(inception, ui.date(inception_deadline))},  # codes and dates: no markup
+     "help": wording.inception_basis(inception, inception_deadlines)},
     {"label": "Budget delivered to date", "value": ui.percent(metrics.phase_delivery(money)),
      "help": f"{phases} to date: {ui.usd(money['phase_expenditure_usd'])} spent of "
              f"{ui.usd(money['phase_budget_usd'])}"},

@@ -75,9 +75,13 @@ def programme(cursor: Cursor) -> Programme:
     return from_warehouse(cursor)
 
 
-def inception_deadline(cursor: Cursor) -> pd.DataFrame:
-    """One row: the date by which a country's inception milestones count as reached in year 1."""
-    return cursor.execute("SELECT deadline FROM inception_deadline").df()
+def inception_deadlines(cursor: Cursor) -> pd.DataFrame:
+    """The date by which each phase's inception milestones count as reached in year 1 (phase_name, deadline), for
+    the phases some programme country takes part in, in order."""
+    return cursor.execute("""
+        SELECT phase_name, deadline FROM inception_deadline d
+        WHERE EXISTS (SELECT 1 FROM countries c WHERE list_contains(c.phases, d.phase))
+        ORDER BY ordinal""").df()
 
 
 def periods(cursor: Cursor) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -155,18 +155,30 @@ def global_level_label(outputs: pd.DataFrame) -> str:
     return f"Global level ({'output' if len(codes) == 1 else 'outputs'} {code_ranges(codes)})"
 
 
-def inception_basis(inception: Mapping[str, Any], deadline: str) -> str:
-    """What the inception figure counts (a row of queries.inception_summary; `deadline` the inception deadline as
-    written): the milestones the programme file expects, an expected one not reported counting as not reached,
-    and the countries that sent no row for some; else, when the file declares none, the rows reported."""
+def inception_basis(inception: Mapping[str, Any], deadlines: Sequence[tuple[str, str]]) -> str:
+    """What the inception figure counts (a row of queries.inception_summary; `deadlines` each phase's name and its
+    inception deadline as written, queries.inception_deadlines): the milestones the programme file expects, an
+    expected one not reported counting as not reached, and the countries that sent no row for some; else, when
+    the file declares none, the rows reported."""
+    by = inception_deadline_words(deadlines)
     if int(inception["declared"]):
         missing = inception["not_reported"]
-        return (f"Programme countries that reached every inception milestone the programme file expects of them "
-                f"by {deadline}; a milestone not reported counts as not reached"
+        return (f"Programme countries that reached every inception milestone the programme file expects of them"
+                f"{by}; a milestone not reported counts as not reached"
                 + ("" if pd.isna(missing) else f". Expected milestones not reported: {missing}"))
     if not int(inception["countries"]):
         return ("No inception milestones: the programme file declares none ([[milestones]] of kind inception) and "
                 "no country reported one")
     return (f"The programme file declares no inception milestones ([[milestones]] of kind inception): counted over "
             f"the {int(inception['countries'])} of {int(inception['programme_countries'])} programme countries "
-            f"that reported some, each complete when all it reported were reached by {deadline}")
+            f"that reported some, each complete when all it reported were reached{by}")
+
+
+def inception_deadline_words(deadlines: Sequence[tuple[str, str]]) -> str:
+    """' by <date>' when the phases share one deadline; else each phase's: ', each by its phase's deadline
+    (<phase>: <date>; <phase>: <date>)', to follow a word (dates and names as the caller writes them)."""
+    dates = {date for _, date in deadlines}
+    if len(dates) == 1:
+        return f" by {dates.pop()}"
+    return ", each by its phase's deadline" + (f" ({'; '.join(f'{name}: {date}' for name, date in deadlines)})"
+                                             if deadlines else "")

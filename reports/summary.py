@@ -49,7 +49,8 @@ def key_figures(cursor, scope, programme, money_year) -> list[Table]:
                   int(activity["overdue"]), int(activity["delayed_or_overdue"]), complete, countries]}),
         [Column("measure", "Measure", "label", 30), Column("value", "Number", "int", 10)],
         note=f"Work plans as of the as-of date, whatever the period. {metrics.delays(activity)}. Inception: "
-             + wording.inception_basis(inception, formats.date(queries.inception_deadline(cursor).iloc[0]["deadline"]))
+             + wording.inception_basis(inception, [(name, formats.date(day)) for name, day
+                                                  in queries.inception_deadlines(cursor).itertuples(index=False)])
              + ".")
     budget, received, spent = (float(money[k]) for k in ("budget_usd", "received_usd", "expenditure_usd"))
     money_table = Table("Budget delivery (USD)", pd.DataFrame({

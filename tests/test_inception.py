@@ -110,14 +110,14 @@ def test_without_declared_inception_milestones_the_rows_reported_are_judged(chan
     assert inception(copy)["ECU"][3] is False
     found = summary(copy)
     assert (found["complete"], found["countries"], found["programme_countries"], found["declared"]) == (6, 7, 8, 0)
-    assert wording.inception_basis(found, "31 July 2015") == (
+    assert wording.inception_basis(found, [("Phase II", "31 July 2015")]) == (
         "The programme file declares no inception milestones ([[milestones]] of kind inception): counted over the "
         "7 of 8 programme countries that reported some, each complete when all it reported were reached by "
         "31 July 2015")
     nothing = summary(changed_copy("DELETE FROM programme_milestones WHERE kind = 'inception'",
                                    "DELETE FROM milestones WHERE category = 'inception'"))
     assert (nothing["complete"], nothing["countries"], nothing["programme_countries"]) == (0, 0, 8)
-    assert wording.inception_basis(nothing, "31 July 2015").startswith("No inception milestones: the programme file "
+    assert wording.inception_basis(nothing, [("Phase II", "31 July 2015")]).startswith("No inception milestones: the programme file "
                                                                         "declares none")
 
 
@@ -153,3 +153,50 @@ def test_a_milestone_expected_by_two_phases_is_one_and_a_row_of_another_category
     assert read(copy, "SELECT is_expected, is_reported FROM inception_milestones WHERE country = 'JAM' "
                       "AND milestone = 'Government endorsement'") == [(True, False)]
     assert inception(copy)["JAM"] == (8, 7, 1, False)
+
+
+# Phase III added to the programme file: one inception milestone of its own, due 30 June 2019; Jamaica takes part
+# in both phases; Morocco (Phase II only) endorsed its budget in March 2016, after Phase II's deadline.
+PHASE_THREE = (
+    "INSERT INTO phases VALUES ('III', 'Phase III', DATE '2019-01-01', DATE '2022-12-31', 1, 1, 'quarter')",
+    "INSERT INTO programme_milestones VALUES ('NSC', 'National Steering Committee established', 'III', 'inception', "
+    "DATE '2019-06-30', 99)",
+    "UPDATE countries SET phases = ['II', 'III'] WHERE iso3 = 'JAM'",
+    "UPDATE milestones SET achieved_date = DATE '2016-03-01' WHERE country = 'MAR' AND milestone = 'Budget endorsed'")
+
+
+def test_each_phase_has_its_own_inception_deadline(changed_copy):
+    """Phase III's milestone due in 2019 does not move Phase II's deadline: Morocco's budget endorsed in 2016 is
+    late for Phase II (it counted as in time when one deadline, the latest due of any phase, judged all)."""
+    copy = changed_copy(*PHASE_THREE)
+    assert read(copy, "SELECT phase, deadline::VARCHAR FROM inception_deadline ORDER BY ordinal") == [
+        ("II", "2015-01-31"), ("III", "2019-06-30")]
+    assert read(copy, "SELECT deadline::VARCHAR, achieved_by_deadline FROM inception_milestones "
+                      "WHERE country = 'MAR' AND milestone = 'Budget endorsed'") == [("2015-01-31", False)]
+    assert inception(copy)["MAR"] == (8, 7, 0, False)
+    assert inception(copy)["JAM"] == (9, 8, 1, False)  # Phase III's milestone not reported yet
+    reached = changed_copy(*PHASE_THREE, "INSERT INTO milestones VALUES ('JAM', 'National Steering Committee "
+                           "established', 'inception', DATE '2019-06-30', DATE '2019-05-14', NULL, 'JAM.xlsx', "
+                           "'Milestones', 99)")
+    assert read(reached, "SELECT deadline::VARCHAR, achieved_by_deadline FROM inception_milestones "
+                         "WHERE country = 'JAM' AND milestone LIKE 'National Steering%'") == [("2019-06-30", True)]
+    assert inception(reached)["JAM"] == (9, 9, 0, True)
+    found = summary(reached)
+    assert (found["complete"], found["countries"]) == (6, 8)  # Ecuador, and now Morocco, not complete
+
+
+def test_the_overview_names_each_phases_inception_deadline(app_for, changed_copy):
+    app = app_for(changed_copy(*PHASE_THREE))
+    assert not app.exception
+    figure = next(m for m in app.metric if m.label == "Inception completed in year 1")
+    assert figure.value == "5 / 8"  # Ecuador, Morocco and Jamaica (its Phase III milestone not reported)
+    assert figure.help == ("Programme countries that reached every inception milestone the programme file expects "
+                           "of them, each by its phase's deadline (Phase II: 31 January 2015; Phase III: 30 June "
+                           "2019); a milestone not reported counts as not reached. Expected milestones not "
+                           "reported: JAM (1)")
+
+
+def test_one_deadline_shared_by_the_phases_is_said_once():
+    assert wording.inception_deadline_words([("Phase II", "31 January 2015")]) == " by 31 January 2015"
+    assert wording.inception_deadline_words([("Phase II", "30 June 2019"), ("Phase III", "30 June 2019")]) == (
+        " by 30 June 2019")

@@ -127,34 +127,48 @@ SELECT m.country, m.milestone, m.due_date, m.achieved_date, m.category,
        m.comment, m.source_file, m.source_sheet, m.source_row
 FROM milestones m CROSS JOIN reporting_date d;
 
--- Inception is complete in a country when every inception milestone was achieved by the day the
--- programme expects its inception milestones (programme.toml [[milestones]] of kind inception: the latest
--- `due`), or, where it declares none, by the end of the first programme year.
+-- The day each phase expects its inception milestones by: the latest `due` of its programme.toml
+-- [[milestones]] of kind inception, or, where it declares none, the end of its first programme year. A phase
+-- is judged on its own: a later phase's milestones do not move an earlier phase's deadline.
 CREATE VIEW inception_deadline AS
-SELECT coalesce((SELECT max(due_date) FROM programme_milestones WHERE kind = 'inception'),
-                (SELECT max(period_end) FROM periods WHERE programme_year = (SELECT min(programme_year) FROM periods)))
-       AS deadline;
+SELECT ph.code AS phase, ph.name AS phase_name, ph.ordinal,
+       coalesce((SELECT max(p.due_date) FROM programme_milestones p WHERE p.kind = 'inception' AND p.phase = ph.code),
+                (SELECT max(pe.period_end) FROM periods pe
+                 WHERE pe.phase = ph.code
+                   AND pe.programme_year = (SELECT min(programme_year) FROM periods WHERE phase = ph.code)))
+       AS deadline
+FROM phases ph;
 
 -- Every inception milestone of every programme country: those the programme file expects of it (its
 -- [[milestones]] of kind inception, of a phase the country takes part in), matched to the country's rows by
 -- their title (whatever its case and outer spaces), and any other inception row it reported. An expected
--- milestone with no row is 'not reported': it counts as not achieved.
+-- milestone with no row is 'not reported': it counts as not achieved. Each is judged by its phase's deadline
+-- (the later one for a title two of the country's phases expect); a row no phase expects, by the last
+-- deadline of the country's phases.
 CREATE VIEW inception_milestones AS
 WITH expected AS (  -- once per title, for a country in two phases that both expect it
-    SELECT c.iso3 AS country, p.title AS milestone, max(p.due_date) AS due_date
+    SELECT c.iso3 AS country, p.title AS milestone, max(p.due_date) AS due_date, max(d.deadline) AS deadline
     FROM countries c JOIN programme_milestones p ON p.kind = 'inception' AND list_contains(c.phases, p.phase)
+    LEFT JOIN inception_deadline d ON d.phase = p.phase
     GROUP BY c.iso3, p.title
+), country_deadline AS (
+    SELECT c.iso3 AS country, max(d.deadline) AS deadline
+    FROM countries c JOIN inception_deadline d ON list_contains(c.phases, d.phase)
+    GROUP BY c.iso3
 ), reported AS (  -- a row of another category is not an inception milestone, whatever its title
     SELECT * FROM milestone_status WHERE country <> 'GLOBAL' AND category = 'inception'
+), judged AS (
+    SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milestone) AS milestone,
+           e.country IS NOT NULL AS is_expected, r.country IS NOT NULL AS is_reported,
+           coalesce(r.due_date, e.due_date) AS due_date, r.achieved_date,
+           coalesce(r.status, 'not reported') AS status, e.deadline AS expected_by
+    FROM expected e FULL JOIN reported r
+        ON r.country = e.country AND lower(trim(r.milestone)) = lower(trim(e.milestone))  -- 'Budget Endorsed ' too
 )
-SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milestone) AS milestone,
-       e.country IS NOT NULL AS is_expected, r.country IS NOT NULL AS is_reported,
-       coalesce(r.due_date, e.due_date) AS due_date, r.achieved_date,
-       coalesce(r.status, 'not reported') AS status,
-       coalesce(r.achieved_date <= d.deadline, false) AS achieved_by_deadline
-FROM expected e FULL JOIN reported r
-    ON r.country = e.country AND lower(trim(r.milestone)) = lower(trim(e.milestone))  -- 'Budget Endorsed ' too
-CROSS JOIN inception_deadline d;
+SELECT j.country, j.milestone, j.is_expected, j.is_reported, j.due_date, j.achieved_date, j.status,
+       coalesce(j.expected_by, cd.deadline) AS deadline,
+       coalesce(j.achieved_date <= coalesce(j.expected_by, cd.deadline), false) AS achieved_by_deadline
+FROM judged j LEFT JOIN country_deadline cd ON cd.country = j.country;
 
 -- One row per programme country. With nothing to judge (no inception milestone expected of it, none
 -- reported) its inception_complete is NULL: a programme file that declares no inception milestones leaves

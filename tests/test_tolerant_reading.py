@@ -395,7 +395,7 @@ def test_csv_in_any_encoding_and_line_ending(tmp_path, database, encoding, endin
     assert rows_of(database, "SELECT country, due_date, achieved_date, comment FROM milestones") == [
         ("SRB", dt.date(2014, 4, 30), dt.date(2014, 6, 30), "Signed in Belgrade – “final” text, café")]
     said = rows_of(database, "SELECT \"row\", \"column\" FROM load_warnings WHERE kind = 'not UTF-8'")
-    assert said == ([(2, "F")] if encoding == "cp1252" else [])  # where 'Signed in Belgrade – ...' is
+    assert said == ([(2, "Comment")] if encoding == "cp1252" else [])  # where 'Signed in Belgrade – ...' is
 
 
 def test_a_csv_file_not_in_utf8_is_read_as_windows_1252_and_said_to_be(tmp_path, database):
@@ -410,11 +410,22 @@ def test_a_csv_file_not_in_utf8_is_read_as_windows_1252_and_said_to_be(tmp_path,
     run_load([cyrillic.parent], database)
     [(file, sheet, row, column, detail)] = rows_of(
         database, "SELECT file, sheet, \"row\", \"column\", message FROM load_warnings WHERE kind = 'not UTF-8'")
-    assert (file, row, column) == ("KGZ-milestones.csv", 2, "E")
+    assert (file, row, column) == ("KGZ-milestones.csv", 2, "Comment")
     assert "read as Windows-1252" in detail and "'Ïðîâåäåíî ïåðâîå çàñåäàíèå'" in detail
     assert "save the file as 'CSV UTF-8'" in detail
     assert rows_of(database, "SELECT comment FROM milestones WHERE country = 'KGZ'") == [
         ("Ïðîâåäåíî ïåðâîå çàñåäàíèå",)]  # loaded as read, and said to be
+
+
+def test_the_not_utf8_warning_names_the_column_by_its_header_below_it_and_by_its_letter_elsewhere():
+    from etl.cells import not_utf8_warning
+    header = ["Country", "Milestone", None]
+    where = [(w.row, w.column) for w in (
+        not_utf8_warning("f.csv", "CSV", [["Rapport annuel Ã©tabli"], header, ["Serbia", "CafÃ©"]], 1),
+        not_utf8_warning("f.csv", "CSV", [["Title"], header, ["Serbia", "Budget", "CafÃ©"]], 1),
+        not_utf8_warning("f.csv", "CSV", [["Title"], header, ["Serbia", "CafÃ©"]], 1),
+        not_utf8_warning("f.csv", "CSV", [["Country", "MilestÃ³ne"], ["Serbia", "x"]], 0))]
+    assert where == [(1, "A"), (3, "C"), (3, "Milestone"), (1, "B")]  # above, blank header, below, the header
 
 
 def test_semicolon_separated_csv(tmp_path, monkeypatch):

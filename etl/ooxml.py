@@ -77,12 +77,8 @@ def cell_position(reference: str) -> tuple[int, int]:
 
 
 def column_letters(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """A column's letters from its position counted from 0 (0 -> A); guard.column_letters counts from 1."""
+    return guard.column_letters(position + 1)
 
 
 def local_name(tag: str) -> str:

@@ -26,8 +26,9 @@ from .transform import RejectedRow, Validated
 LOAD_ORDER = "load_order"  # (source_file, source_sheet, ordinal): the sheets in the order read
 
 
-def _quoted(names: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
+def _quoted(names: tuple[str, ...] | list[str], any_case: tuple[str, ...] = ()) -> str:
+    """The columns as SQL, those of `any_case` compared whatever their case."""
+    return ", ".join(f'lower("{name}")' if name in any_case else f'"{name}"' for name in names)
 
 
 def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> str:
@@ -45,7 +46,7 @@ def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> 
     conflict = " OR ".join(f"breaks{index}" for index in range(len(repeats))) or "FALSE"
     ranks, repeated = [], []
     for index, rule in enumerate(keys):
-        window = f"(PARTITION BY {_quoted(rule.key)} ORDER BY conflict, ordinal, source_row)"
+        window = f"(PARTITION BY {_quoted(rule.key, rule.any_case)} ORDER BY conflict, ordinal, source_row)"
         ranks.append(f"FIRST_VALUE(rid) OVER {window} AS key_rid{index}, "
                      f"FIRST_VALUE(conflict) OVER {window} AS key_conflict{index}, "
                      f"FIRST_VALUE(ordinal) OVER {window} AS key_ordinal{index}, "
@@ -58,9 +59,10 @@ def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> 
     # Only a group of two rows or more can break a rule: the windows run over the rows of those groups
     # (whole groups, found by the hash of their columns; a collision only adds whole groups).
     table = staging_table(kind)
-    shared = " OR ".join(f"hash({_quoted(columns)}) IN (SELECT hash({_quoted(columns)}) FROM {table} "
-                         "GROUP BY 1 HAVING count(*) > 1)"
-                         for columns in [rule.key for rule in keys] + [rule.group for rule in repeats])
+    shared = " OR ".join(f"hash({_quoted(columns, any_case)}) IN (SELECT hash({_quoted(columns, any_case)}) "
+                         f"FROM {table} GROUP BY 1 HAVING count(*) > 1)"
+                         for columns, any_case in [(rule.key, rule.any_case) for rule in keys]
+                         + [(rule.group, ()) for rule in repeats])
     return f"""
         WITH ordered AS (
             SELECT t.rowid AS rid, o.ordinal, t.* FROM {table} t

@@ -129,6 +129,7 @@ class KeyRule:
     key: tuple[str, ...]  # the grouping columns (etl/spec.py, Sheet.key)
     named_where_given: tuple[str, ...] = ()  # key columns a message names only where the row gives them
     not_quoted: tuple[str, ...] = ()  # key columns a message names without quoting their value
+    any_case: tuple[str, ...] = ()  # key columns compared whatever their case (spec.Sheet.key_any_case)
     column: str = "{key_headers}"
     found: str = "a second row for {key_values}"
     expected: str = "one row per {key_headers} (first given at {first})"
@@ -157,11 +158,23 @@ INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "
 # SQL over the staged row). A results row's phase is its period's: an indicator is the same indicator in
 # the period rows of one phase, and the next phase may give its code to another (or continue it).
 STAGED_LOOKUPS = {"results": (("phase", "VARCHAR", f"(SELECT phase FROM periods WHERE periods.period = {STAGED}.period)"),)}
+
+
+def _any_case_words(sheet: spec.Sheet) -> str:
+    """'Milestone compared whatever its capitals; ' for a sheet whose key compares a column so
+    (spec.Sheet.key_any_case)."""
+    headers = [sheet.column(key).header for key in sheet.key_any_case]
+    if not headers:
+        return ""
+    return f"{' and '.join(headers)} compared whatever {'its' if len(headers) == 1 else 'their'} capitals; "
+
+
 # Cross-row rules, run in SQL over the staging tables once every file's rows are in (etl/cross_row.py).
 CROSS_ROW_RULES: tuple[KeyRule | RepeatRule, ...] = tuple(
     KeyRule("one row per key", sheet.kind, sheet.key,
             named_where_given=tuple(c for c in sheet.key if c in KEY_NAMED_WHERE_GIVEN),
-            not_quoted=tuple(c for c in sheet.key if c in KEY_NOT_QUOTED))
+            not_quoted=tuple(c for c in sheet.key if c in KEY_NOT_QUOTED), any_case=sheet.key_any_case,
+            expected="one row per {key_headers} (" + _any_case_words(sheet) + "first given at {first})")
     for sheet in spec.ALL_SHEETS) + (
     RepeatRule("an indicator's attributes in every period row", "results", ("country", "phase", "indicator_code"),
                INDICATOR_ATTRIBUTES, "{first_value} as on {first} (every period row of indicator {indicator_code} "

@@ -71,6 +71,9 @@ class Sheet:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # no two rows may share these values
     description: str = ""
+    # Key columns of free text compared whatever their case: 'Budget endorsed' and 'budget endorsed' are one
+    # milestone typed twice (the views match titles so too), not two.
+    key_any_case: tuple[str, ...] = ()
     # Required columns a sheet may leave out; etl.transform derives them (see DERIVATIONS there).
     derivable: tuple[str, ...] = ()
     # A header row must name at least one of these columns (beyond the required ones).
@@ -202,6 +205,7 @@ MILESTONES = Sheet(
     table="milestones",
     description="One row per country and milestone.",
     key=("country", "milestone"),
+    key_any_case=("milestone",),
     columns=(
         _country(),
         Column("milestone", "Milestone", TEXT, True, "{milestone_example}", width=40),

@@ -50,10 +50,10 @@ CASES = {
         dict(expenditure=2_000_000), "Country + Output + Agency + Programme year + Line",
         "found a second row for Country JAM, Output 1, Agency UNDP, Programme year 2015, Line a, expected one row "
         "per Country + Output + Agency + Programme year + Line (first given at report.xlsx › Expenditure › row 2)"),
-    ("one row per key", "milestones"): (
-        dict(achieved_date=dt.date(2014, 5, 1)), "Country + Milestone",
-        "found a second row for Country JAM, Milestone Government endorsement, expected one row per Country + "
-        "Milestone (first given at report.xlsx › Milestones › row 2)"),
+    ("one row per key", "milestones"): (  # its title compared whatever its capitals
+        dict(milestone="government ENDORSEMENT", achieved_date=dt.date(2014, 5, 1)), "Country + Milestone",
+        "found a second row for Country JAM, Milestone government ENDORSEMENT, expected one row per Country + "
+        "Milestone (Milestone compared whatever its capitals; first given at report.xlsx › Milestones › row 2)"),
     ("one row per key", "narrative"): (  # the text is part of the key, named but not quoted
         {}, "Country + Output + Period + Kind + Text",
         "found a second row for Country JAM, Output 1, Period 2014/15 H1, Kind achievement, expected one row per "
@@ -141,7 +141,7 @@ def test_the_first_row_is_the_first_in_the_order_read_not_by_name(database):
     into, left = _run(database, "milestones", dict(source_file="a.xlsx"), dict(source_file="b.xlsx"),
                       sheets=[("b.xlsx", title), ("a.xlsx", title)])
     assert [(r.file, r.row) for r in into.rejected] == [("a.xlsx", 2)]
-    assert "(first given at b.xlsx › Milestones › row 3)" in into.rejected[0].problems[0].message
+    assert "first given at b.xlsx › Milestones › row 3)" in into.rejected[0].problems[0].message
     assert left == [("b.xlsx", 3)]
 
 

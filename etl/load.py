@@ -76,7 +76,8 @@ CREATE TABLE results_chain (code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, pa
 CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
                       title VARCHAR NOT NULL);
 CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, phase VARCHAR NOT NULL,
-                                   kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL);
+                                   kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL,
+                                   other_titles VARCHAR[] NOT NULL DEFAULT []);
 CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
 CREATE TABLE dimensions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, categories VARCHAR[] NOT NULL,
                          ordinal INTEGER NOT NULL);
@@ -177,7 +178,8 @@ def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference)
     _insert_rows(connection, "outputs",
                  [(code, o["level"], o["lead_agency"], o["title"]) for code, o in reference.outputs.items()])
     _insert_rows(connection, "programme_milestones",
-                 [(m.code, m.title, m.phase, m.kind, m.due, n) for n, m in enumerate(programme.milestones)])
+                 [(m.code, m.title, m.phase, m.kind, m.due, n, list(m.other_titles))
+                  for n, m in enumerate(programme.milestones)])
     _insert_rows(connection, "dimensions", [(d.code, d.name, list(d.categories), n)
                                             for n, d in enumerate(programme.dimensions)])
     _insert_rows(connection, "recommendation_phases",

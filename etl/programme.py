@@ -141,6 +141,9 @@ class Milestone:
     phase: str
     kind: str
     due: dt.date
+    # Titles a country may report it under besides `title` (another language's, an older wording): a row so
+    # titled is this milestone (the view inception_milestones matches them whatever their capitals).
+    other_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -409,6 +412,18 @@ def _unique(file: str, name: str, codes: list[str]) -> None:
         seen.add(code)
 
 
+def _one_milestone_per_title(file: str, milestones: list[Milestone]) -> None:
+    """A title, whatever its capitals, names one milestone: its own title, or another's other title, never both
+    (two phases may each declare the same title: that is one milestone to a country taking part in both)."""
+    named: dict[str, Milestone] = {}
+    for milestone in milestones:
+        for title in (milestone.title, *milestone.other_titles):
+            first = named.setdefault(title.casefold(), milestone)
+            if first.title.casefold() != milestone.title.casefold():
+                raise ProgrammeError(f"{file} › [[milestones]] ({milestone.code}): the title '{title}' names "
+                                     f"milestone {first.code} ('{first.title}') too; a title may name one only")
+
+
 def read_programme(path: Path) -> Programme:
     """The programme in `path`, checked whole (ProgrammeError otherwise)."""
     file = path.name
@@ -496,10 +511,11 @@ def read_programme(path: Path) -> Programme:
     for table in _items(file, document, "milestones", required=False):
         milestone = Milestone(table.get("code", str), table.get("title", str),
                               table.get("phase", str, choices=phase_codes), table.get("kind", str, choices=MILESTONE_KINDS),
-                              table.get("due", dt.date))
+                              table.get("due", dt.date), table.texts("other_titles"))
         table.done()
         milestones.append(milestone)
     _unique(file, "milestones", [m.code for m in milestones])
+    _one_milestone_per_title(file, milestones)
 
     dimensions = []
     for table in _items(file, document, "dimensions", required=False):
@@ -572,8 +588,8 @@ def from_warehouse(connection: Any) -> Programme:
                       for c, level, parent, t, scope, lead, illustrative, sdg, assumptions in rows(
                           "SELECT code, level, parent, title, scope, lead_agency, illustrative, sdg_targets, assumptions "
                           "FROM results_chain ORDER BY ordinal")),
-        milestones=tuple(Milestone(*row) for row in rows(
-            "SELECT code, title, phase, kind, due_date FROM programme_milestones ORDER BY ordinal")),
+        milestones=tuple(Milestone(*row[:5], tuple(row[5])) for row in rows(
+            "SELECT code, title, phase, kind, due_date, other_titles FROM programme_milestones ORDER BY ordinal")),
         recommendation_phases=tuple(r[0] for r in rows("SELECT phase FROM recommendation_phases ORDER BY ordinal")),
         review=review or "", review_date=review_date,
         dimensions=tuple(Dimension(c, n, tuple(categories)) for c, n, categories in rows(

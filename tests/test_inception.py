@@ -17,6 +17,7 @@ from mm_core import queries, wording
 WHOLE_PROGRAMME = queries.Scope("2017/18 H1", 2017)
 ECUADOR_UNREACHED = "DELETE FROM milestones WHERE country = 'ECU' AND category = 'inception' AND achieved_date IS NULL"
 TUNISIA_ALL = "DELETE FROM milestones WHERE country = 'TUN'"
+NEW_MILESTONE = "INSERT INTO programme_milestones (code, title, phase, kind, due_date, ordinal) VALUES"
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_a_milestone_expected_by_two_phases_is_one_and_a_row_of_another_category
     reported (as the Countries page's inception matrix, which shows inception rows only, has it)."""
     copy = changed_copy(
         "UPDATE countries SET phases = ['II', 'III'] WHERE iso3 = 'JAM'",
-        "INSERT INTO programme_milestones VALUES ('BE3', 'Budget endorsed', 'III', 'inception', DATE '2015-01-31', 99)",
+        f"{NEW_MILESTONE} ('BE3', 'Budget endorsed', 'III', 'inception', DATE '2015-01-31', 99)",
         "UPDATE milestones SET category = 'implementation' WHERE country = 'JAM' "
         "AND milestone = 'Government endorsement'")
     assert read(copy, "SELECT count(*) FROM inception_milestones WHERE country = 'JAM' "
@@ -159,7 +160,7 @@ def test_a_milestone_expected_by_two_phases_is_one_and_a_row_of_another_category
 # in both phases; Morocco (Phase II only) endorsed its budget in March 2016, after Phase II's deadline.
 PHASE_THREE = (
     "INSERT INTO phases VALUES ('III', 'Phase III', DATE '2019-01-01', DATE '2022-12-31', 1, 1, 'quarter')",
-    "INSERT INTO programme_milestones VALUES ('NSC', 'National Steering Committee established', 'III', 'inception', "
+    f"{NEW_MILESTONE} ('NSC', 'National Steering Committee established', 'III', 'inception', "
     "DATE '2019-06-30', 99)",
     "UPDATE countries SET phases = ['II', 'III'] WHERE iso3 = 'JAM'",
     "UPDATE milestones SET achieved_date = DATE '2016-03-01' WHERE country = 'MAR' AND milestone = 'Budget endorsed'")
@@ -200,3 +201,20 @@ def test_one_deadline_shared_by_the_phases_is_said_once():
     assert wording.inception_deadline_words([("Phase II", "31 January 2015")]) == " by 31 January 2015"
     assert wording.inception_deadline_words([("Phase II", "30 June 2019"), ("Phase III", "30 June 2019")]) == (
         " by 30 June 2019")
+
+
+def test_a_row_under_one_of_the_milestones_other_titles_is_that_milestone(changed_copy):
+    """Ecuador reports in Spanish: 'Aprobación del Gobierno' is Government endorsement once the programme file
+    lists it among its other titles (whatever its capitals); without it, the row is one no phase expects."""
+    spanish = ("UPDATE milestones SET milestone = 'Aprobación del gobierno', achieved_date = DATE '2014-09-01' "
+               "WHERE country = 'ECU' AND milestone = 'Government endorsement'")
+    plain = changed_copy(spanish)
+    assert read(plain, "SELECT milestone, is_expected, is_reported FROM inception_milestones WHERE country = 'ECU' "
+                       "AND (milestone LIKE 'Aprobaci%' OR milestone = 'Government endorsement') ORDER BY 1") == [
+        ("Aprobación del gobierno", False, True), ("Government endorsement", True, False)]
+    named = changed_copy(spanish, "UPDATE programme_milestones SET other_titles = ['Aprobación del Gobierno'] "
+                                  "WHERE title = 'Government endorsement'")
+    assert read(named, "SELECT milestone, is_expected, is_reported, achieved_by_deadline FROM inception_milestones "
+                       "WHERE country = 'ECU' AND milestone LIKE 'Aprobaci%' OR milestone = 'Government "
+                       "endorsement' AND country = 'ECU'") == [("Government endorsement", True, True, True)]
+    assert inception(named)["ECU"] == (8, 2, 0, False)

@@ -429,3 +429,31 @@ def test_an_sdg_target_that_is_not_one_is_refused(value):
     from etl.parse import parse_sdg_targets
     with pytest.raises(ValueProblem, match="expected SDG target codes like 10.7 or 10.c, separated by ';'"):
         parse_sdg_targets(value)
+
+
+def test_a_milestone_reported_under_one_of_its_other_titles_is_that_milestone(tmp_path, write_workbook):
+    """`other_titles` of a [[milestones]] (another language's wording): a row so titled, whatever its capitals, is
+    the milestone; the warehouse keeps them, so the dashboard reads the programme file it was built with."""
+    path = bundled_with(tmp_path, ('title = "Government endorsement"\n',
+                                   'title = "Government endorsement"\n'
+                                   'other_titles = ["Aprobación del Gobierno", "Approbation du gouvernement"]\n'))
+    rows = good_rows()
+    rows["milestones"][0]["milestone"] = "aprobación del gobierno"
+    database = tmp_path / "w.duckdb"
+    run_load([write_workbook(rows)], database, as_of=dt.date(2015, 6, 30), programme=path)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert from_warehouse(connection).milestones[0].other_titles == (
+            "Aprobación del Gobierno", "Approbation du gouvernement")
+        assert connection.execute("SELECT milestone, is_expected, is_reported FROM inception_milestones "
+                                  "WHERE country = 'JAM' AND is_reported").fetchall() == [
+            ("Government endorsement", True, True)]
+
+
+def test_a_title_may_name_one_milestone_only(tmp_path):
+    path = bundled_with(tmp_path, ('title = "Government endorsement"\n',
+                                   'title = "Government endorsement"\nother_titles = ["national LAUNCH event"]\n'))
+    with pytest.raises(ProgrammeError) as raised:
+        read_programme(path)
+    assert str(raised.value) == (
+        "programme.toml › [[milestones]] (NLE): the title 'National launch event' names milestone GE "
+        "('Government endorsement') too; a title may name one only")

@@ -249,6 +249,11 @@ def _write_address(wanted: dict[str, str], says: dict[str, str], scope: queries.
     Sent as the sidebar is drawn, not at the end of the run: a page switch's own step (Streamlit's, without
     the filters) then takes them, rather than being followed by a second. The page's own choice goes in the
     same message, as it will be for `scope` (_page_choice).
+
+    A written address names the period even when it is the default: the default is the latest period started,
+    which moves with the data, and a link copied from the address bar must show the same period next year.
+    (An address that names no period, as the bare dashboard's, means the latest; it is not rewritten only to
+    name it, as that step would put itself back on Back.)
     """
     if wanted != says:
         # the page's own choice in the same message: else the page would write it as a second step
@@ -256,7 +261,9 @@ def _write_address(wanted: dict[str, str], says: dict[str, str], scope: queries.
         others = {name: st.query_params.get_all(name) for name in st.query_params
                   if name not in PARAMETERS and name != parameter}
         own = {parameter: value} if value is not None else {}
-        st.query_params.from_dict({**{name: wanted[name] for name in PARAMETERS if name in wanted}, **others, **own})
+        written = {"period": st.session_state["chosen_period"], **wanted}
+        st.query_params.from_dict({**{name: written[name] for name in PARAMETERS if name in written}, **others,
+                                   **own})
     record_shown(PARAMETERS)
 
 

@@ -62,7 +62,7 @@ def test_every_page_renders_in_chromium(server):
         page.locator("[data-testid='stSelectbox']").filter(has_text="Country").click()
         page.get_by_role("option", name="Ecuador").click()
         page.get_by_text("0.0% of countries").wait_for(timeout=60_000)
-        assert "country=ECU" in page.url
+        assert "country=ECU" in page.url and "period=2017%2F18+H1" in page.url  # the period too: its default moves
         steps = page.evaluate("history.length")
         page.get_by_role("link", name="Work plan").click()
         page.get_by_text("All activities shown").wait_for(timeout=60_000)
@@ -72,7 +72,7 @@ def test_every_page_renders_in_chromium(server):
         steps = page.evaluate("history.length") - steps  # 2 when the switch left a step without the filters
         for _ in range(steps - 1):  # Back onto that step keeps the filters (filters.back_to_a_shown_address)
             page.go_back()
-            page.wait_for_url(f"{server}/workplan?country=ECU", timeout=60_000)
+            page.wait_for_url(f"{server}/workplan?period=2017%2F18+H1&country=ECU", timeout=60_000)
             page.wait_for_function("() => document.body.innerText.includes('country ECU')", timeout=60_000)
         page.go_back()  # the Overview for Ecuador
         page.get_by_text("0.0% of countries").wait_for(timeout=60_000)

@@ -62,6 +62,18 @@ def test_country_filter_changes_the_kpis(app_for, sample_database):
     assert app.query_params["country"] in (["ECU"], "ECU")
 
 
+def test_an_address_written_names_the_period_even_the_default_one(app_for, sample_database):
+    """The default period is the latest started, which moves with the data: a choice writes the period shown, so
+    a link copied after it shows that period next year. A link naming no period is left as it is (no step)."""
+    app = app_for(sample_database)
+    assert dict(app.query_params) == {}  # the bare address is not rewritten: it means the latest period
+    choose(app, country="ECU")
+    assert {name: app.query_params[name] for name in app.query_params} in (
+        {"period": "2017/18 H1", "country": "ECU"}, {"period": ["2017/18 H1"], "country": ["ECU"]})
+    linked = app_for(sample_database, {"country": "JAM"})
+    assert dict(linked.query_params) in ({"country": "JAM"}, {"country": ["JAM"]})
+
+
 def test_period_and_output_filters_change_the_kpis(app_for, sample_database):
     app = app_for(sample_database)
     choose(app, period="2014/15 H1")

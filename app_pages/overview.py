@@ -72,7 +72,7 @@ if attention.empty:
                "overspent line or missing report.")
 else:
     plural = {"Off-track indicator": "off-track indicators", "Overdue activity": "overdue activities",
-              "Overspent budget line": "overspent budget lines", "Not reported": "countries not reported"}
+              "Overspent budget line": "overspent budget lines", "Not reported": "not reported"}  # GLOBAL too
     summary = attention.groupby("issue", sort=False).size()
     st.markdown(" · ".join(f"**{n}** {ui.literal(plural.get(issue, issue) if n != 1 else issue.lower())}"
                            for issue, n in summary.items()))

@@ -291,8 +291,9 @@ ACTUAL_TEXT, TARGET_TEXT = _number_text("i.actual"), _number_text("i.target")
 
 
 def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
-    """Off-track indicators, overdue activities, overspent budget lines and countries that have not
-    reported for the period: one row each, with what and where."""
+    """Off-track indicators, overdue activities, overspent budget lines and countries (and the global level) that
+    have not reported indicator values for the period though expected to (reporting_due): one row each, with what
+    and where."""
     return cursor.execute(f"""
         SELECT 'Off-track indicator' AS issue, i.country, 'Output ' || i.output_code AS output,
                i.indicator_code || ' ' || i.indicator_title AS item,
@@ -312,12 +313,12 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                printf('spent US$ %,.0f of a US$ %,.0f budget', f.expenditure_usd, f.budget_usd), 3
         {FINANCE_IN_SCOPE} AND f.is_overspent AND f.programme_year <= $programme_year
         UNION ALL
-        SELECT 'Not reported', c.iso3, NULL, 'No indicator values for ' || $period,
+        SELECT 'Not reported', d.country, NULL, 'No indicator values for ' || $period,
                'no actual reported for any indicator in the period', 4
-        FROM countries c
-        WHERE ($country IS NULL OR c.iso3 = $country)
+        FROM reporting_due d  -- the countries of the period's phase, and the global level, expected to send results
+        WHERE d.period = $period AND d.kind = 'results' AND ($country IS NULL OR d.country = $country)
           AND (SELECT period_start FROM periods WHERE period = $period) <= (SELECT as_of_date FROM reporting_date)
-          AND NOT EXISTS (SELECT 1 FROM indicator_progress p WHERE p.country = c.iso3 AND p.period = $period
+          AND NOT EXISTS (SELECT 1 FROM indicator_progress p WHERE p.country = d.country AND p.period = $period
                           AND p.actual IS NOT NULL)
         ORDER BY sort, country, output, item""", scope.params("period", "programme_year", *SCOPE)).df()
 

@@ -48,14 +48,11 @@ def expected(cursor: duckdb.DuckDBPyConnection, round_label: str) -> pd.DataFram
     kind, in that order (countries by name, the global level last; kinds in the file's order). Empty for a
     round that is not a period of the warehouse."""
     return cursor.execute("""
-        WITH round AS (SELECT phase FROM periods WHERE period = $round),
-        units AS (
-            SELECT c.iso3 AS country, c.name AS country_name, 'country' AS scope, 0 AS last
-            FROM countries c, round r WHERE list_contains(c.phases, r.phase)
-            UNION ALL SELECT 'GLOBAL', $global_name, 'global', 1 FROM round)
-        SELECT u.country, u.country_name, e.kind
-        FROM units u JOIN reporting_expected e ON e.scope = u.scope
-        ORDER BY u.last, u.country_name, e.ordinal""", {"round": round_label, "global_name": GLOBAL_NAME}).df()
+        SELECT d.country, coalesce(c.name, $global_name) AS country_name, d.kind
+        FROM reporting_due d LEFT JOIN countries c ON c.iso3 = d.country
+        WHERE d.period = $round
+        ORDER BY d.country = 'GLOBAL', country_name, d.ordinal""",
+        {"round": round_label, "global_name": GLOBAL_NAME}).df()
 
 
 def deadline(cursor: duckdb.DuckDBPyConnection, round_label: str) -> dt.date | None:

@@ -101,6 +101,11 @@ def key_messages(cursor, scope, names, programme, money_year, decisions: pd.Data
             say(f"{len(chosen)} countr{'ies' if len(chosen) > 1 else 'y'} {status}: "
                 f"{_names(chosen['name'])}.", f"Countries whose overall status for {scope.period} is {status} "
                 "(the rule in 'Country progress').", "Country progress")
+    attention = queries.needs_attention(cursor, scope)
+    if ((attention["issue"] == "Not reported") & (attention["country"] == GLOBAL)).any():
+        say(f"The global level has not reported indicator values for {scope.period}.",
+            "The programme file expects results of the global team every period ([reporting] global_expected); "
+            "none of its indicators has an actual for the period.", "Country progress")
     activities = queries.activities(cursor, scope)
     overdue = activities[activities["is_overdue"].fillna(False).astype(bool)]
     if len(overdue):

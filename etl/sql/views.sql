@@ -4,6 +4,15 @@
 CREATE VIEW reporting_date AS
 SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM settings WHERE name = 'as_of_date'), current_date) AS as_of_date;
 
+-- What each reporting period expects from whom (the programme file's [reporting]): each country of the
+-- period's phase × each sheet kind of `expected`, and the global level (GLOBAL) × each of `global_expected`.
+CREATE VIEW reporting_due AS
+SELECT p.period, c.iso3 AS country, e.kind, e.ordinal
+FROM periods p JOIN countries c ON list_contains(c.phases, p.phase)
+JOIN reporting_expected e ON e.scope = 'country'
+UNION ALL
+SELECT p.period, 'GLOBAL', e.kind, e.ordinal FROM periods p JOIN reporting_expected e ON e.scope = 'global';
+
 -- How far an indicator has moved from its baseline towards the value expected by now, as a share
 -- (1 = exactly where it should be). The value expected by now is the baseline plus the elapsed
 -- share of the period times the distance to the period target; direction decides which way is good.

@@ -1,0 +1,78 @@
+"""The Overview's "Needs attention": its "Not reported" rows follow what the programme file expects of each
+period (the view reporting_due): the countries of the period's phase and the global level, where they are
+expected to send results. Judged on copies of the sample warehouse with rows changed."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.warehouse import open_read_only, reading_warehouse
+from mm_core import queries, rounds
+from reports.summary import key_messages
+
+PERIOD = queries.Scope("2017/18 H1", 2017)
+GLOBAL_SILENT = "UPDATE results SET actual = NULL WHERE country = 'GLOBAL' AND period = '2017/18 H1'"
+TUNISIA_SILENT = "UPDATE results SET actual = NULL WHERE country = 'TUN' AND period = '2017/18 H1'"
+
+
+@pytest.fixture
+def changed_copy(sample_database, tmp_path):
+    def change(*statements: str):
+        copy = tmp_path / f"copy{len(list(tmp_path.iterdir()))}.duckdb"
+        shutil.copy(sample_database, copy)
+        with duckdb.connect(str(copy)) as connection:
+            for statement in statements:
+                connection.execute(statement)
+        return copy
+    return change
+
+
+def not_reported(database, scope: queries.Scope = PERIOD) -> list[str]:
+    connection = open_read_only(database)
+    try:
+        found = queries.needs_attention(reading_warehouse(connection.cursor()), scope)
+    finally:
+        connection.close()
+    return sorted(found.loc[found["issue"] == "Not reported", "country"])
+
+
+def test_the_global_level_that_sent_no_indicator_value_is_not_reported(changed_copy):
+    """It was never listed: the rule went over the countries table only."""
+    assert not_reported(changed_copy(GLOBAL_SILENT)) == ["GLOBAL"]
+    assert not_reported(changed_copy(GLOBAL_SILENT), queries.Scope("2017/18 H1", 2017, country="GLOBAL")) == [
+        "GLOBAL"]
+    assert not_reported(changed_copy(GLOBAL_SILENT, "DELETE FROM reporting_expected WHERE scope = 'global' "
+                                                    "AND kind = 'results'")) == []  # not expected of it
+
+
+def test_a_country_is_expected_only_in_the_periods_of_its_phases(changed_copy):
+    assert not_reported(changed_copy(TUNISIA_SILENT)) == ["TUN"]
+    assert not_reported(changed_copy(TUNISIA_SILENT, "UPDATE countries SET phases = ['III'] WHERE iso3 = 'TUN'")) == []
+
+
+def test_the_round_tracker_expects_the_same_countries(changed_copy, sample_database):
+    connection = open_read_only(changed_copy("UPDATE countries SET phases = ['III'] WHERE iso3 = 'TUN'"))
+    try:
+        table = rounds.expected(reading_warehouse(connection.cursor()), "2017/18 H1")
+    finally:
+        connection.close()
+    assert "TUN" not in set(table["country"]) and table["country"].iloc[-1] == "GLOBAL"
+    assert list(table.loc[table["country"] == "GLOBAL", "kind"]) == ["results", "workplan", "expenditure",
+                                                                    "narrative"]
+
+
+def test_the_board_pack_says_the_global_level_has_not_reported(changed_copy):
+    for statements, said in (((GLOBAL_SILENT,), True), ((), False)):
+        connection = open_read_only(changed_copy(*statements))
+        try:
+            cursor = reading_warehouse(connection.cursor())
+            messages = key_messages(cursor, PERIOD, {}, queries.programme(cursor), 2017,
+                                    pd.DataFrame(columns=["country", "output", "text"]), pd.DataFrame())
+        finally:
+            connection.close()
+        assert ("The global level has not reported indicator values for 2017/18 H1." in set(messages["message"])
+                ) is said

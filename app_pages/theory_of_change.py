@@ -37,13 +37,16 @@ where = f"country {ui.literal(scope.country)}" if scope.country else "all countr
 if (nodes["status"] == "not reported").all():
     ui.empty(f"No indicator has data for {ui.literal(scope.period)} ({where}).",
              "Every result is 'not reported': choose a period with reported values, or another country.")
+# the filters that keep some outputs only: the outcomes and the impact above them are judged on all of theirs
+narrowed = " and ".join(name for name, value in (("an output", scope.output), ("an agency", scope.agency),
+                                                ("an SDG target", scope.sdg_target)) if value)
 indicator_rule = ("an indicator by its progress against the value expected by now" if scope.country else
                   "an indicator across the countries by the output rule over its countries' values")
 ui.chart(charts.theory_of_change, nodes,
          caption=f"Status for {ui.literal(scope.period)}, {where}. Colour, shape and the written status say the "
          f"same. The rule: {statuses.result_rule()}; {indicator_rule}."
-         + (" With an SDG target chosen, only the outputs carrying it are drawn, with the results above them "
-            "(whose status still counts every result under them)." if scope.sdg_target else "")
+         + (f" With {narrowed} chosen, only the outputs it keeps are drawn, with the results above them, whose "
+            "status still counts every result under them." if narrowed else "")
          + (f" {wording.ILLUSTRATIVE_NOTE}" if nodes["illustrative"].any() else ""))
 
 assumed = nodes[nodes["level"].isin(["impact", "outcome"]) & (nodes["assumptions"].fillna("") != "")]
@@ -61,7 +64,9 @@ if not progress.empty:
     st.subheader(f"Progress by SDG target, {ui.literal(scope.period)}")
     ui.chart(charts.sdg_target_bars, progress,
              caption=f"Per SDG target: the indicators of the outputs carrying it ({where}), by status; the target's "
-             f"status (after its code) by the output rule: {statuses.result_rule().split(';')[0]}.")
+             f"status (after its code) by the output rule: {statuses.result_rule().split(';')[0]}."
+             + (" Every output carrying a target counts, whatever output or agency is chosen."
+                if scope.output or scope.agency else ""))
     ui.table(progress, f"progress by SDG target {scope.period}",
              column_config={"sdg_target": "SDG target", "outputs": "Outputs", "indicators": "Indicators",
                             "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",

@@ -132,6 +132,20 @@ def test_the_theory_of_change_page_on_the_example(app_for, example_database):
                for c in app.caption)
 
 
+def test_an_output_or_agency_filter_says_what_the_results_above_and_the_sdg_table_still_count(app_for,
+                                                                                            example_database):
+    """With output 3 chosen, the outcome and the impact drawn above it are judged on all their outputs, and the
+    SDG table counts every output carrying a target: the captions say so (they did only for an SDG target)."""
+    app = app_for(example_database, {"output": "3"}, page=PAGE)
+    captions = [as_shown(c.value) for c in app.caption]
+    assert any("With an output chosen, only the outputs it keeps are drawn, with the results above them, whose "
+               "status still counts every result under them." in c for c in captions)
+    assert any("Every output carrying a target counts, whatever output or agency is chosen." in c for c in captions)
+    plain = app_for(example_database, page=PAGE)
+    assert not any("only the outputs it keeps" in as_shown(c.value) or "whatever output or agency" in
+                   as_shown(c.value) for c in plain.caption)
+
+
 def test_the_sdg_target_filter_is_offered_only_when_outputs_carry_targets(app_for, example_database,
                                                                           sample_database):
     assert "filter_sdg_target" in app_for(example_database).session_state

@@ -82,6 +82,10 @@ else:
                             "detail": st.column_config.TextColumn("Detail", width="large")}, height=360)
 
 st.subheader("Board pack")
+if scope.output or scope.agency or scope.sdg_target:  # the pack is of a period and a country only
+    st.caption("The pack covers every output and agency of the period"
+               + (f" for {ui.literal(scope.country)}" if scope.country else "")
+               + ": the output, agency and SDG target filters do not apply to it.")
 # kept per period, country and database version: after a new load the pack is made afresh
 pack_key = ("board_pack", st.session_state.get("chosen_period"), scope.country, db.snapshot().key)
 if ui.reading_preview():  # the pack is the Board's document: never made from pending submissions

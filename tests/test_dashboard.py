@@ -399,6 +399,14 @@ def test_board_pack_is_one_click_from_the_overview(app_for, sample_database):
     assert {"Download board-pack-2016-17-H2.xlsx", "Download board-pack-2016-17-H2.pdf"} <= downloads
 
 
+def test_the_board_pack_says_the_output_and_agency_filters_do_not_apply_to_it(app_for, sample_database):
+    said = "the output, agency and SDG target filters do not apply to it"
+    filtered = app_for(sample_database, {"output": "2", "agency": "IOM", "country": "JAM"})
+    assert [as_shown(c.value) for c in filtered.caption if said in c.value] == [
+        f"The pack covers every output and agency of the period for JAM: {said}."]
+    assert not [c for c in app_for(sample_database, {"country": "JAM"}).caption if said in c.value]
+
+
 def test_data_quality_page_lists_hidden_rows_that_were_not_loaded(app_for, write_workbook, tmp_path):
     from openpyxl import load_workbook
     path = write_workbook(good_rows())

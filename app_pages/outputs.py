@@ -17,11 +17,13 @@ outputs = load(queries.outputs)
 ui.header("Outputs", scope, ui.literal(wording.output_scopes(outputs)) or None)
 if scope.output:
     outputs = outputs[outputs["output_code"] == scope.output]
+if scope.agency:  # the outputs it leads, as the indicators are kept (queries.INDICATORS_IN_SCOPE)
+    outputs = outputs[outputs["lead_agency"] == scope.agency]
 targets = load(queries.output_sdg_targets)
 if scope.sdg_target:  # the outputs carrying the chosen SDG target
     outputs = outputs[outputs["output_code"].map(lambda code: scope.sdg_target in targets.get(code, ()))]
 if outputs.empty:
-    ui.empty("No output matches these filters.", "Widen the output or SDG target filter.")
+    ui.empty("No output matches these filters.", "Widen the output, agency or SDG target filter.")
     st.stop()
 
 SHOWN = ["indicator_code", "indicator_title", "country", "baseline", "actual", "target", "unit", "status", "end_target"]

@@ -407,6 +407,13 @@ def test_the_board_pack_says_the_output_and_agency_filters_do_not_apply_to_it(ap
     assert not [c for c in app_for(sample_database, {"country": "JAM"}).caption if said in c.value]
 
 
+def test_the_outputs_page_keeps_the_outputs_the_chosen_agency_leads(app_for, sample_database):
+    """Agency IOM leads outputs 2-4: UNDP's were listed with no indicator, and the detail opened on output 1."""
+    app = app_for(sample_database, {"agency": "IOM"}, page="app_pages/outputs.py")
+    assert list(app.dataframe[0].value["output"]) == ["Output 2", "Output 3", "Output 4"]
+    assert app.selectbox(key="output_in_detail").options[0].startswith("Output 2: ")
+
+
 def test_data_quality_page_lists_hidden_rows_that_were_not_loaded(app_for, write_workbook, tmp_path):
     from openpyxl import load_workbook
     path = write_workbook(good_rows())

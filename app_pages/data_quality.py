@@ -14,8 +14,10 @@ info = load(queries.data_info).iloc[0]
 ui.kpis({"label": "Files loaded", "value": ui.count(info["files"])},
         {"label": "Rows loaded", "value": ui.count(info["rows_loaded"])},
         {"label": "Rows rejected", "value": ui.count(info["rows_rejected"])})
-if info["files"]:  # a date and time is too long for a metric: written in full below the figures
-    st.caption(f"Loaded {ui.date_time(info['loaded_at'])}.")
+st.caption((f"Loaded {ui.date_time(info['loaded_at'])}. " if info["files"] else "")  # too long for a metric
+           + "The figures, the load log, the rejected rows and the warnings are of every file of the last load, "
+             "whatever the filters; reporting completeness and freshness follow the country chosen, and the "
+             "cross-checks and the missing baselines and targets every filter.")
 
 st.subheader("Load log")
 ui.table(load(queries.load_log), "load log",
@@ -49,6 +51,8 @@ else:
 
 st.subheader("Reporting completeness")
 completeness = load(queries.reporting_completeness)
+if scope.country:
+    completeness = completeness[completeness["country"] == scope.country]
 if completeness.empty:
     ui.empty("No reporting period has started by the as-of date.", "")
 else:
@@ -79,7 +83,8 @@ else:
                             "item_source": "From", "conflicts_with": "Another says", "conflict_source": "From"})
 
 st.subheader("Freshness")
-ui.table(load(queries.freshness), "freshness",
+freshness = load(queries.freshness)
+ui.table(freshness[freshness["country"] == scope.country] if scope.country else freshness, "freshness",
          column_config={"latest_period_reported": "Latest period with values", "source_files": "From",
                         "loaded_at": "Loaded"})
 

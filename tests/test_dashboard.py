@@ -414,6 +414,17 @@ def test_the_outputs_page_keeps_the_outputs_the_chosen_agency_leads(app_for, sam
     assert app.selectbox(key="output_in_detail").options[0].startswith("Output 2: ")
 
 
+def test_data_quality_follows_the_country_where_it_can_and_says_what_does_not(app_for, sample_database):
+    app = app_for(sample_database, {"country": "JAM"}, page="app_pages/data_quality.py")
+    assert not app.exception
+    tables = {tuple(frame.value.columns): frame.value for frame in app.dataframe}
+    completeness = next(t for columns, t in tables.items() if columns[0] == "Country" and "2014/15 H1" in columns)
+    assert list(completeness["Country"]) == ["Jamaica"]
+    freshness = next(t for columns, t in tables.items() if "latest_period_reported" in columns)
+    assert list(freshness["country"]) == ["JAM"]
+    assert any("reporting completeness and freshness follow the country chosen" in c.value for c in app.caption)
+
+
 def test_data_quality_page_lists_hidden_rows_that_were_not_loaded(app_for, write_workbook, tmp_path):
     from openpyxl import load_workbook
     path = write_workbook(good_rows())

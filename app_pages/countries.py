@@ -25,7 +25,8 @@ else:
     shown = matrix[matrix["category"] == (category or "inception")]
     ui.chart(charts.milestone_matrix, shown,
              caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date · ○ not reported: "
-             "an inception milestone the programme file expects, with no row from the country (not reached).")
+             "an inception milestone the programme file expects, with no row from the country (not reached)."
+             + (" Every programme country, to compare, whatever the country chosen." if scope.country else ""))
 
 countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
 outputs = load(queries.outputs)
@@ -55,6 +56,15 @@ else:
 
 st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)
+kept = set(outputs["output_code"])  # the outputs in the filters; a text of no output is the country's own
+if scope.output:
+    kept &= {scope.output}
+if scope.agency:
+    kept &= set(outputs.loc[outputs["lead_agency"] == scope.agency, "output_code"])
+if scope.output or scope.agency:
+    flash = flash[flash["output_code"].isna() | flash["output_code"].isin(kept)]
+    st.caption(f"The texts of {'output ' + ui.literal(scope.output) if scope.output else 'the outputs'}"
+               + (f" led by {ui.literal(scope.agency)}" if scope.agency else "") + " only, as the filters say.")
 if flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              f"Country offices report it in the Narrative sheet ({statuses.spoken('narrative')}).")
@@ -109,7 +119,8 @@ ui.table(load(queries.finance_lines, country_scope)[["programme_year", "output_c
 st.subheader(f"Peer comparison, {ui.literal(scope.period)}")
 peers = load(queries.peer_comparison, dataclasses.replace(scope, country=None))
 ui.chart(charts.peer_comparison, peers,
-         caption="Shares per country: indicators on track (of those with data), activities completed, and budget "
+         caption="Shares per country: indicators on track in the period (of those with data); activities completed "
+         "(and, in the table, overdue) in the work plans as of the as-of date, whatever the period; and budget "
          f"delivered up to the selected {wording.year_noun(programme())}.")
 ui.table(peers, f"peer comparison {scope.period}",
          column_config={"on_track_share": ui.percent_column("Indicators on track"),

@@ -29,3 +29,23 @@ def test_the_global_level_chosen_shows_the_global_level(sample_database, app_for
     shown = " ".join(as_shown(block.value) for block in app.markdown)
     assert narrative and all(text in shown for text in narrative)
     assert any("Milestones timeline" in s.value for s in app.subheader)
+
+
+def test_the_flash_report_keeps_the_chosen_outputs_texts_and_captions_say_what_they_cover(sample_database, app_for):
+    """Jamaica 2015/16 H2 wrote on outputs 2 and 4: with output 2 chosen, output 4's plan is not shown (it was);
+    the milestone matrix and the peer comparison say what they cover whatever the filters."""
+    app = app_for(sample_database, query={"country": "JAM", "period": "2015/16 H2", "output": "2"},
+                  page="app_pages/countries.py")
+    assert not app.exception
+    with duckdb.connect(str(sample_database), read_only=True) as connection:
+        texts = dict(connection.execute("SELECT output_code || kind, text FROM narrative WHERE country = 'JAM' "
+                                        "AND period = '2015/16 H2'").fetchall())
+    shown = " ".join(as_shown(block.value) for block in app.markdown)
+    assert texts["2achievement"] in shown and texts["4next period plan"] not in shown
+    captions = [as_shown(c.value) for c in app.caption]
+    assert "The texts of output 2 only, as the filters say." in captions
+    assert any(c.endswith("Every programme country, to compare, whatever the country chosen.") for c in captions)
+    assert any("activities completed (and, in the table, overdue) in the work plans as of the as-of date, whatever "
+               "the period" in c for c in captions)
+    plain = app_for(sample_database, query={"country": "JAM", "period": "2015/16 H2"}, page="app_pages/countries.py")
+    assert texts["4next period plan"] in " ".join(as_shown(block.value) for block in plain.markdown)

@@ -58,8 +58,12 @@ ui.kpis(
 
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
+levels = load(queries.outputs).set_index("output_code")["level"]
 if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
+elif scope.output and levels.get(scope.output) == "global":  # no country reports on it: none is 'not reported'
+    ui.empty(f"Output {ui.literal(scope.output)} is the global level's: no country reports on it.",
+             "Choose a country output, or all outputs, to see the countries' status.")
 else:
     ui.chart(charts.world_map, status, load(queries.country_places),
              caption=f"Country status: {statuses.country_rule()}; 'not reported' when no indicator has a value "

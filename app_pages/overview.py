@@ -84,6 +84,9 @@ else:
              column_config={"issue": "Issue", "country": st.column_config.TextColumn("Country", width="small"),
                             "output": "Output", "item": st.column_config.TextColumn("What", width="large"),
                             "detail": st.column_config.TextColumn("Detail", width="large")}, height=360)
+st.caption(f"Off-track indicators and missing reports: {ui.literal(scope.period)}; overdue activities: the work "
+           f"plans as of {ui.date(info['as_of_date'])}; overspent lines: every "
+           f"{wording.year_noun(the_programme)} up to {ui.literal(year)}.")
 
 st.subheader("Board pack")
 if scope.output or scope.agency or scope.sdg_target:  # the pack is of a period and a country only

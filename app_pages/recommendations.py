@@ -14,6 +14,7 @@ review = the_programme.review or "Review"
 ui.header(f"{ui.literal(review)} recommendations", scope, "Management response and follow-up"
           + (f" (review of {the_programme.review_date:%B %Y})" if the_programme.review_date else ""))
 info = load(queries.data_info).iloc[0]
+st.caption("The review's recommendations are the whole programme's: the sidebar's filters do not apply to them.")
 table = load(queries.recommendations)
 if table.empty:
     ui.empty("No recommendations loaded.",

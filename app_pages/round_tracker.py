@@ -28,7 +28,9 @@ chosen = st.selectbox("Round (reporting period)", labels, key="tracker_round",
 due = load(rounds.deadline, chosen)
 st.caption(f"Due {ui.date(due)}: {the_programme.deadline_days} days after the period ends (programme file, "
            f"[reporting]). Days late are counted to the data's as-of date, {ui.date(as_of)}, the same 'today' "
-           "every status on the dashboard uses; an approved sheet is never late.")
+           "every status on the dashboard uses; an approved sheet is never late."
+           + (" Every country of the round's phase and the global level: the sidebar's filters do not apply here."
+              if auth.current_role() != auth.COUNTRY_OFFICE else ""))  # a country office: its own rows, said below
 
 try:  # the records of the Board's warehouse, whichever warehouse this session reads
     submitted = rounds.submissions(chosen, db.database_path())

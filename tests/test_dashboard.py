@@ -433,6 +433,14 @@ def test_a_global_output_chosen_paints_no_country_not_reported(app_for, sample_d
     assert len(app.get("vega_lite_chart")) == len(app_for(sample_database).get("vega_lite_chart")) - 1
 
 
+def test_needs_attention_and_the_recommendations_say_what_they_cover(app_for, sample_database):
+    app = app_for(sample_database, {"period": "2014/15 H2"})
+    assert ("Off-track indicators and missing reports: 2014/15 H2; overdue activities: the work plans as of 31 July "
+            "2017; overspent lines: every programme year up to 2014/15.") in [as_shown(c.value) for c in app.caption]
+    review = app_for(sample_database, {"country": "JAM"}, page="app_pages/recommendations.py")
+    assert any("the sidebar's filters do not apply to them" in c.value for c in review.caption)
+
+
 def test_data_quality_page_lists_hidden_rows_that_were_not_loaded(app_for, write_workbook, tmp_path):
     from openpyxl import load_workbook
     path = write_workbook(good_rows())

@@ -6,7 +6,7 @@ import streamlit as st
 
 from etl import statuses
 from mm_core import charts, queries, wording
-from mm_dashboard import ui
+from mm_dashboard import choices, filters, ui
 from mm_dashboard.data import load
 
 CHART_MAX_ROWS = 80  # bars per output chart: beyond that a chart is a texture, not a picture
@@ -15,13 +15,8 @@ RESULT_SYMBOLS = {**statuses.symbols("indicator"), **statuses.symbols("result")}
 scope = ui.require_scope()
 outputs = load(queries.outputs)
 ui.header("Outputs", scope, ui.literal(wording.output_scopes(outputs)) or None)
-if scope.output:
-    outputs = outputs[outputs["output_code"] == scope.output]
-if scope.agency:  # the outputs it leads, as the indicators are kept (queries.INDICATORS_IN_SCOPE)
-    outputs = outputs[outputs["lead_agency"] == scope.agency]
 targets = load(queries.output_sdg_targets)
-if scope.sdg_target:  # the outputs carrying the chosen SDG target
-    outputs = outputs[outputs["output_code"].map(lambda code: scope.sdg_target in targets.get(code, ()))]
+outputs = choices.outputs_in_scope(outputs, targets, scope)
 if outputs.empty:
     ui.empty("No output matches these filters.", "Widen the output, agency or SDG target filter.")
     st.stop()
@@ -54,12 +49,13 @@ ui.table(summary, f"outputs summary {scope.period}", column_config={
 st.caption(f"Indicators counted once per country reporting them. Output status: {statuses.result_rule()}."
            + (f" {wording.ILLUSTRATIVE_NOTE}" if outputs["illustrative"].any() else ""))
 
-codes = outputs["output_code"].tolist()
-if st.session_state.get("output_in_detail") not in codes:
-    st.session_state["output_in_detail"] = codes[0]
-code = st.selectbox("Output in detail", codes, key="output_in_detail",
-                    format_func=lambda c: f"Output {c}: {titles[c]}",  # a drop-down shows its options as typed
+# in the address as ?detail=: a link opens the same output; the filters' change writes it with them
+labels, ignored = filters.page_choice("detail", "output_in_detail", choices.output_labels, scope)
+code = st.selectbox("Output in detail", list(labels), key="output_in_detail",
+                    format_func=labels.get,  # a drop-down shows its options as typed
                     help="One output at a time, with its indicators, chart and latest narrative")
+if filters.keep_page_choice("detail", code, labels, ignored) and ignored:  # said while the address holds it
+    st.caption(f"Ignored from the link (not among the outputs for these filters): detail={ui.literal(ignored)}")
 output = outputs[outputs["output_code"] == code].iloc[0]
 st.subheader(f"Output {ui.literal(code)}: {ui.literal(titles[code])}")
 carried = targets.get(code, ())

@@ -228,6 +228,22 @@ def test_the_indicator_in_the_link_is_followed_said_when_unusable_and_brought_ba
     assert app.selectbox(key="indicator_choice").value == first
 
 
+def test_the_output_in_detail_is_in_the_link(app_for, sample_database):
+    """`/outputs?detail=4` opens output 4 in detail; a choice writes it; a value that is no output of the filters
+    is said, and the first output shown. Before, the choice was not in the address: a link opened output 1."""
+    app = app_for(sample_database, {"detail": "4"}, page="app_pages/outputs.py")
+    assert app.selectbox(key="output_in_detail").value == "4"
+    assert [s.value for s in app.subheader if s.value.startswith("Output ")][0].startswith("Output 4: ")
+    app.selectbox(key="output_in_detail").set_value("3").run()
+    assert app.query_params["detail"] in (["3"], "3")
+    choose(app, agency="UNDP")  # leads 1, 5, 6, 7: the detail moves to the first, written with the filters
+    assert app.selectbox(key="output_in_detail").value == "1" and app.query_params["detail"] in (["1"], "1")
+    unusable = app_for(sample_database, {"detail": "99", "agency": "IOM"}, page="app_pages/outputs.py")
+    assert unusable.selectbox(key="output_in_detail").value == "2"  # the first output IOM leads
+    assert ("Ignored from the link (not among the outputs for these filters): detail=99"
+            in [as_shown(c.value) for c in unusable.caption])
+
+
 def test_an_indicator_the_filters_drop_is_replaced_and_written_not_called_ignored(app_for, sample_database,
                                                                                  monkeypatch):
     from streamlit.runtime.state.query_params import QueryParams

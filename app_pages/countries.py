@@ -7,7 +7,7 @@ import streamlit as st
 from etl import statuses
 from etl.reference import GLOBAL
 from mm_core import charts, metrics, queries, wording
-from mm_dashboard import ui
+from mm_dashboard import choices, filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -28,20 +28,16 @@ else:
              "an inception milestone the programme file expects, with no row from the country (not reached)."
              + (" Every programme country, to compare, whatever the country chosen." if scope.country else ""))
 
-countries = load(queries.country_status, queries.Scope(scope.period, scope.programme_year))
 outputs = load(queries.outputs)
-# the global level has a page of its own too: its outputs, flash report, milestones and money
-names = {**dict(zip(countries["country"], countries["name"])), GLOBAL: wording.global_level_label(outputs)}
-default = scope.country if scope.country in names else next(iter(names), None)
-if default is None:
+# the global level has a page of its own too: its outputs, flash report, milestones and money. In the address as
+# ?profile=: a link opens the same country; with the sidebar's country chosen, that one only
+names, ignored = filters.page_choice("profile", "country_page_choice", choices.country_labels, scope)
+if not names:
     st.stop()
-if st.session_state.get("country_page_choice") not in names:
-    st.session_state["country_page_choice"] = default
-if scope.country in names:
-    st.session_state["country_page_choice"] = scope.country
 country = st.selectbox("Country", list(names), format_func=names.get, key="country_page_choice",
-                       disabled=scope.country in names,
-                       help="Follows the sidebar's country filter when one is chosen")
+                       disabled=bool(scope.country), help="Follows the sidebar's country filter when one is chosen")
+if filters.keep_page_choice("profile", country, names, ignored) and ignored:  # said while the address holds it
+    st.caption(f"Ignored from the link (not a country of these filters): profile={ui.literal(ignored)}")
 country_scope = dataclasses.replace(scope, country=country)
 if country == GLOBAL:
     profile = {"name": names[GLOBAL]}

@@ -52,3 +52,17 @@ def _output_labels(key: db.SnapshotKey, scope: queries.Scope) -> dict[str, str]:
     kept = outputs_in_scope(load(queries.outputs), load(queries.output_sdg_targets), scope)
     return {row.output_code: f"Output {row.output_code}: {wording.marked_title(row.title, bool(row.illustrative))}"
             for row in kept.itertuples()}
+
+
+def country_labels(scope: queries.Scope) -> dict[str, str]:
+    """The Countries page's choice: the country the sidebar chose, else every programme country and the global
+    level (its page too), each with its name."""
+    names = _country_labels(db.snapshot().key)
+    return {scope.country: names[scope.country]} if scope.country in names else names
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _country_labels(key: db.SnapshotKey) -> dict[str, str]:
+    choices = load(queries.filter_options)
+    countries = choices[choices["kind"] == "country"]
+    return dict(zip(countries["code"], countries["label"]))

@@ -49,3 +49,19 @@ def test_the_flash_report_keeps_the_chosen_outputs_texts_and_captions_say_what_t
                "the period" in c for c in captions)
     plain = app_for(sample_database, query={"country": "JAM", "period": "2015/16 H2"}, page="app_pages/countries.py")
     assert texts["4next period plan"] in " ".join(as_shown(block.value) for block in plain.markdown)
+
+
+def test_the_country_of_the_page_is_in_the_link(sample_database, app_for):
+    """`/countries?profile=MAR` opens Morocco's page (a link opened Bangladesh, the first, before); a choice writes
+    it; the sidebar's country, when chosen, is the page's; a value that is no country is said."""
+    app = app_for(sample_database, query={"profile": "MAR"}, page="app_pages/countries.py")
+    assert app.selectbox(key="country_page_choice").value == "MAR"
+    assert "Morocco" in [h.value for h in app.header]
+    app.selectbox(key="country_page_choice").set_value("SRB").run()
+    assert app.query_params["profile"] in (["SRB"], "SRB")
+    chosen = app_for(sample_database, query={"country": "JAM"}, page="app_pages/countries.py")
+    assert chosen.selectbox(key="country_page_choice").options == ["Jamaica"] and "profile" not in chosen.query_params
+    unusable = app_for(sample_database, query={"profile": "XYZ"}, page="app_pages/countries.py")
+    assert unusable.selectbox(key="country_page_choice").value == "BGD"
+    assert ("Ignored from the link (not a country of these filters): profile=XYZ"
+            in [as_shown(c.value) for c in unusable.caption])

@@ -20,15 +20,15 @@ import pyarrow as pa
 from . import spec
 from .errors import Problem, describe
 from .parse import clean_text
-from .rules import KeyRule, RepeatRule, cross_row_rules_for, staged_record, staging_table
+from .rules import KeyRule, RepeatRule, cross_row_rules_for, folded, staged_record, staging_table
 from .transform import RejectedRow, Validated
 
 LOAD_ORDER = "load_order"  # (source_file, source_sheet, ordinal): the sheets in the order read
 
 
 def _quoted(names: tuple[str, ...] | list[str], any_case: tuple[str, ...] = ()) -> str:
-    """The columns as SQL, those of `any_case` compared whatever their case."""
-    return ", ".join(f'lower("{name}")' if name in any_case else f'"{name}"' for name in names)
+    """The columns as SQL, those of `any_case` as staged folded (rules.FOLDS)."""
+    return ", ".join(f'"{folded(name)}"' if name in any_case else f'"{name}"' for name in names)
 
 
 def _rejected_sql(kind: str, keys: list[KeyRule], repeats: list[RepeatRule]) -> str:

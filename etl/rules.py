@@ -157,16 +157,34 @@ INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "
 # Values a staging table holds beyond what a lane parsed, looked up as the rows are staged: (column, SQL type,
 # SQL over the staged row). A results row's phase is its period's: an indicator is the same indicator in
 # the period rows of one phase, and the next phase may give its code to another (or continue it).
-STAGED_LOOKUPS = {"results": (("phase", "VARCHAR", f"(SELECT phase FROM periods WHERE periods.period = {STAGED}.period)"),)}
+# A key column compared whatever its capitals (spec.Sheet.key_any_case) is staged folded too, in the column
+# `folded(column)`: lower-case, and a milestone's title that is one of a milestone's other titles in the programme
+# file (programme.toml [[milestones]] other_titles) as that milestone's own title, so 'Aprobación del Gobierno'
+# after 'Government endorsement' is a second row of one milestone (the view inception_milestones matches so).
+FOLDS = {("milestones", "milestone"): (
+    f"coalesce((SELECT min(lower(p.title)) FROM programme_milestones p "
+    f"WHERE list_contains(list_transform(p.other_titles, lambda t: lower(trim(t))), lower({STAGED}.milestone))), "
+    f"lower({STAGED}.milestone))")}
+FOLD_WORDS = {("milestones", "milestone"): ", an other title of the programme file's as the milestone's own title"}
+
+
+def folded(column: str) -> str:
+    """The staging column holding a key column folded (FOLDS)."""
+    return f"{column}_folded"
+
+
+STAGED_LOOKUPS = {
+    "results": (("phase", "VARCHAR", f"(SELECT phase FROM periods WHERE periods.period = {STAGED}.period)"),),
+    **{sheet.kind: tuple((folded(column), "VARCHAR", FOLDS.get((sheet.kind, column), f'lower({STAGED}."{column}")'))
+                         for column in sheet.key_any_case)
+       for sheet in spec.ALL_SHEETS if sheet.key_any_case}}
 
 
 def _any_case_words(sheet: spec.Sheet) -> str:
-    """'Milestone compared whatever its capitals; ' for a sheet whose key compares a column so
-    (spec.Sheet.key_any_case)."""
-    headers = [sheet.column(key).header for key in sheet.key_any_case]
-    if not headers:
-        return ""
-    return f"{' and '.join(headers)} compared whatever {'its' if len(headers) == 1 else 'their'} capitals; "
+    """'Milestone compared whatever its capitals, ...; ' for a sheet whose key compares a column so
+    (spec.Sheet.key_any_case; FOLD_WORDS)."""
+    return "".join(f"{sheet.column(key).header} compared whatever its capitals{FOLD_WORDS.get((sheet.kind, key), '')}; "
+                   for key in sheet.key_any_case)
 
 
 # Cross-row rules, run in SQL over the staging tables once every file's rows are in (etl/cross_row.py).

@@ -118,8 +118,8 @@ def test_without_declared_inception_milestones_the_rows_reported_are_judged(chan
     nothing = summary(changed_copy("DELETE FROM programme_milestones WHERE kind = 'inception'",
                                    "DELETE FROM milestones WHERE category = 'inception'"))
     assert (nothing["complete"], nothing["countries"], nothing["programme_countries"]) == (0, 0, 8)
-    assert wording.inception_basis(nothing, [("Phase II", "31 July 2015")]).startswith("No inception milestones: the programme file "
-                                                                        "declares none")
+    assert wording.inception_basis(nothing, [("Phase II", "31 July 2015")]).startswith(
+        "No inception milestones: the programme file declares none")
 
 
 def test_the_overview_counts_the_country_that_sent_nothing_and_names_what_is_missing(app_for, changed_copy):

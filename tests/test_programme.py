@@ -447,6 +447,12 @@ def test_a_milestone_reported_under_one_of_its_other_titles_is_that_milestone(tm
         assert connection.execute("SELECT milestone, is_expected, is_reported FROM inception_milestones "
                                   "WHERE country = 'JAM' AND is_reported").fetchall() == [
             ("Government endorsement", True, True)]
+    # under its title and under an other title: one milestone sent twice, the second rejected naming the first
+    rows["milestones"].insert(0, dict(rows["milestones"][0], milestone="Government endorsement"))
+    summary = run_load([write_workbook(rows, name="twice.xlsx")], tmp_path / "twice.duckdb", as_of=dt.date(2015, 6, 30),
+                       programme=path)
+    assert [(r.row, p.column) for r in summary.rejected for p in r.problems] == [(3, "Country + Milestone")]
+    assert "a second row for Country JAM, Milestone aprobación del gobierno" in summary.rejected[0].problems[0].message
 
 
 def test_a_title_may_name_one_milestone_only(tmp_path):

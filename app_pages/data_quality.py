@@ -1,6 +1,7 @@
 """Data quality: what was loaded, what was rejected and where, who has not reported, and gaps in the
 results framework (indicators without a baseline or target)."""
 
+import pandas as pd
 import streamlit as st
 
 from mm_core import cross_checks, queries, wording
@@ -62,10 +63,11 @@ else:
     matrix = completeness.pivot(index="name", columns="period", values=kind)
     starts = dict(zip(completeness["period"], completeness["period_start"]))  # the periods in their order
     matrix = matrix[sorted(matrix.columns, key=starts.get)]
-    missing = completeness[~completeness[kind]]
+    missing = completeness[completeness[kind].eq(False)]  # not where the programme expects nothing (NULL)
     st.markdown(f"**{len(missing)}** country-periods without {kinds[kind].lower()} "
                 f"(expenditure counts per {wording.year_noun(programme())}).")
-    ui.table(matrix.map(lambda sent: "✓ sent" if sent else "✗ missing").rename_axis(None, axis=1).reset_index()
+    ui.table(matrix.map(lambda sent: "– not due" if pd.isna(sent) else "✓ sent" if sent else "✗ missing")
+             .rename_axis(None, axis=1).reset_index()
              .rename(columns={"name": "Country"}), f"completeness {kind}")
     ui.table(missing[["name", "period"]].rename(columns={"name": "Country", "period": "Period"}),
              f"missing {kind}")

@@ -262,7 +262,8 @@ def inception_summary(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 
 def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
-    """One row per programme country: indicator counts in the period and an overall status."""
+    """One row per programme country of the period's phase (reporting_due): indicator counts in the period and an
+    overall status ('not reported' with no indicator value)."""
     return cursor.execute(f"""
         WITH counts AS (
             SELECT i.country,
@@ -277,6 +278,7 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                rolled_up_status('country', k.on_track, k.at_risk, k.off_track) AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
+          AND c.iso3 IN (SELECT country FROM reporting_due WHERE period = $period)  -- a country of its phase
         ORDER BY c.name""",
                           scope.params("period", *SCOPE)).df()
 
@@ -432,21 +434,28 @@ def rejected_rows(cursor: Cursor) -> pd.DataFrame:
 
 
 def reporting_completeness(cursor: Cursor) -> pd.DataFrame:
-    """Per country and started period: did it report indicator values, narrative and expenditure?"""
+    """Per country (and the global level) and started period: did it report indicator values, narrative and
+    expenditure? NULL where the programme expects none of it then (reporting_due: a country outside the period's
+    phase, a sheet kind [reporting] does not ask for)."""
     return cursor.execute("""
         WITH units AS (SELECT iso3 AS country, name FROM countries UNION ALL SELECT 'GLOBAL', 'Global level'),
         started AS (
             SELECT period, programme_year, period_start FROM periods
             WHERE period_start <= (SELECT as_of_date FROM reporting_date)
-        )
+        ), due AS (SELECT DISTINCT period, country, kind FROM reporting_due)
         SELECT u.country, u.name, s.period, s.period_start,
-               EXISTS (SELECT 1 FROM results r WHERE r.country = u.country AND r.period = s.period
-                       AND r.actual IS NOT NULL) AS results,
-               EXISTS (SELECT 1 FROM narrative n WHERE n.country = u.country AND n.period = s.period) AS narrative,
-               EXISTS (SELECT 1 FROM expenditure e WHERE e.country = u.country
-                       AND e.programme_year = s.programme_year AND e.expenditure IS NOT NULL) AS expenditure,
+               CASE WHEN (s.period, u.country, 'results') IN (SELECT (period, country, kind) FROM due) THEN
+                   EXISTS (SELECT 1 FROM results r WHERE r.country = u.country AND r.period = s.period
+                           AND r.actual IS NOT NULL) END AS results,
+               CASE WHEN (s.period, u.country, 'narrative') IN (SELECT (period, country, kind) FROM due) THEN
+                   EXISTS (SELECT 1 FROM narrative n WHERE n.country = u.country AND n.period = s.period) END
+                   AS narrative,
+               CASE WHEN (s.period, u.country, 'expenditure') IN (SELECT (period, country, kind) FROM due) THEN
+                   EXISTS (SELECT 1 FROM expenditure e WHERE e.country = u.country
+                           AND e.programme_year = s.programme_year AND e.expenditure IS NOT NULL) END AS expenditure,
                EXISTS (SELECT 1 FROM activities a WHERE a.country = u.country) AS work_plan
         FROM units u CROSS JOIN started s
+        WHERE EXISTS (SELECT 1 FROM due d WHERE d.period = s.period AND d.country = u.country)
         ORDER BY u.country = 'GLOBAL', u.name, s.period_start""").df()
 
 

@@ -14,6 +14,8 @@ from etl.warehouse import open_read_only, reading_warehouse
 from mm_core import queries, rounds
 from reports.summary import key_messages
 
+from .helpers.pages import as_shown
+
 PERIOD = queries.Scope("2017/18 H1", 2017)
 GLOBAL_SILENT = "UPDATE results SET actual = NULL WHERE country = 'GLOBAL' AND period = '2017/18 H1'"
 TUNISIA_SILENT = "UPDATE results SET actual = NULL WHERE country = 'TUN' AND period = '2017/18 H1'"
@@ -76,3 +78,30 @@ def test_the_board_pack_says_the_global_level_has_not_reported(changed_copy):
             connection.close()
         assert ("The global level has not reported indicator values for 2017/18 H1." in set(messages["message"])
                 ) is said
+
+
+def run(database, query, *args):
+    connection = open_read_only(database)
+    try:
+        return query(reading_warehouse(connection.cursor()), *args)
+    finally:
+        connection.close()
+
+
+def test_the_map_and_completeness_expect_what_the_programme_expects(changed_copy, app_for):
+    """Tunisia in Phase III only: not on the map of a Phase II period nor due in Data quality's completeness (it
+    was 'not reported' there, and in the pack's key messages); a sheet kind [reporting] does not ask for is not
+    due either."""
+    copy = changed_copy(TUNISIA_SILENT, "UPDATE countries SET phases = ['III'] WHERE iso3 = 'TUN'",
+                        "DELETE FROM reporting_expected WHERE kind = 'narrative'")
+    assert "TUN" not in set(run(copy, queries.country_status, PERIOD)["country"])
+    completeness = run(copy, queries.reporting_completeness)
+    assert "TUN" not in set(completeness["country"])
+    assert completeness["narrative"].isna().all() and completeness["results"].notna().all()
+    app = app_for(copy, {"period": "2017/18 H1"}, page="app_pages/data_quality.py")
+    app.segmented_control(key="completeness_kind").set_value("narrative").run()
+    matrix = next(frame.value for frame in app.dataframe if "Country" in frame.value.columns
+                  and "2014/15 H1" in frame.value.columns)
+    assert set(matrix["2014/15 H1"]) == {"– not due"}
+    assert any(as_shown(m.value).replace("**", "").startswith("0 country-periods without narrative")
+               for m in app.markdown)

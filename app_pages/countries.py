@@ -61,7 +61,10 @@ if scope.output or scope.agency:
     flash = flash[flash["output_code"].isna() | flash["output_code"].isin(kept)]
     st.caption(f"The texts of {'output ' + ui.literal(scope.output) if scope.output else 'the outputs'}"
                + (f" led by {ui.literal(scope.agency)}" if scope.agency else "") + " only, as the filters say.")
-if flash.empty:
+if flash.empty and (scope.output or scope.agency):
+    ui.empty(f"No text of these outputs from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
+             "Widen the output or agency filter to see the rest of its flash report.")
+elif flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              f"Country offices report it in the Narrative sheet ({statuses.spoken('narrative')}).")
 else:

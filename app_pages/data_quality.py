@@ -17,8 +17,8 @@ ui.kpis({"label": "Files loaded", "value": ui.count(info["files"])},
         {"label": "Rows rejected", "value": ui.count(info["rows_rejected"])})
 st.caption((f"Loaded {ui.date_time(info['loaded_at'])}. " if info["files"] else "")  # too long for a metric
            + "The figures, the load log, the rejected rows and the warnings are of every file of the last load, "
-             "whatever the filters; reporting completeness and freshness follow the country chosen, and the "
-             "cross-checks and the missing baselines and targets every filter.")
+             "whatever the filters; reporting completeness, freshness and the cross-checks follow the country "
+             "chosen (the cross-checks the period too), and the missing baselines and targets every filter.")
 
 st.subheader("Load log")
 ui.table(load(queries.load_log), "load log",

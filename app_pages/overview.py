@@ -4,7 +4,7 @@ import streamlit as st
 
 from etl import statuses
 from mm_core import changes, charts, metrics, queries, wording
-from mm_dashboard import db, filters, ui
+from mm_dashboard import choices, db, filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -58,12 +58,12 @@ ui.kpis(
 
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
-levels = load(queries.outputs).set_index("output_code")["level"]
+kept = choices.outputs_in_scope(load(queries.outputs), load(queries.output_sdg_targets), scope)
 if status.empty:
     ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
-elif scope.output and levels.get(scope.output) == "global":  # no country reports on it: none is 'not reported'
-    ui.empty(f"Output {ui.literal(scope.output)} is the global level's: no country reports on it.",
-             "Choose a country output, or all outputs, to see the countries' status.")
+elif not (kept["level"] == "country").any():  # no country reports on them: none is 'not reported'
+    ui.empty("The outputs in these filters are the global level's (or none): no country reports on them.",
+             "Choose a country output, or widen the output, agency or SDG target filter, to see the countries.")
 else:
     ui.chart(charts.world_map, status, load(queries.country_places),
              caption=f"Country status: {statuses.country_rule()}; 'not reported' when no indicator has a value "

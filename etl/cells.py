@@ -96,20 +96,22 @@ def read_csv(path: Path, file: str, reference: Reference) -> RawSheet | None:
     else:
         sheet = raw_sheet(file, reference, sheet_spec.title, sheet_spec, match, rows)
     if encoding == WINDOWS_1252:
-        sheet.warnings.insert(0, not_utf8_warning(file, sheet.sheet, rows, match.index))
+        sheet.warnings.insert(0, not_utf8_warning(file, sheet.sheet, rows, match.index, match.texts))
     return sheet
 
 
-def not_utf8_warning(file: str, sheet: str, rows: list[list[Any]], header_index: int) -> LoadWarning:
+def not_utf8_warning(file: str, sheet: str, rows: list[list[Any]], header_index: int,
+                     texts: dict[int, str] | None = None) -> LoadWarning:
     """Said of a CSV file read as Windows-1252: where its first letter beyond ASCII is and how it reads there, so
     that whoever reads the warning sees whether the letters are the ones typed (Cyrillic's Windows-1251 reads as
     Windows-1252 too, into other letters). Below the header (`rows[header_index]`) the column is named by its
-    header, as a row's problems name it; elsewhere, or under a blank header, by its letter."""
+    header as a row's problems name it (`texts`: a stacked header's, layout.HeaderMatch.texts); elsewhere, or
+    under a blank header, by its letter."""
     for row, record in enumerate(rows, start=1):
         for column, cell in enumerate(record):
             if isinstance(cell, str) and not cell.isascii():
                 header = rows[header_index] if row > header_index + 1 else []
-                named = header[column] if column < len(header) else None
+                named = ((texts or {}).get(column) or header[column]) if column < len(header) else None
                 return LoadWarning(file, sheet, row, column_letters(column) if is_blank(named) else clean_text(named),
                                    "not UTF-8",
                                    f"the file is not UTF-8: read as Windows-1252 (Western European), where this "

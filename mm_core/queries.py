@@ -320,8 +320,13 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         FROM reporting_due d  -- the countries of the period's phase, and the global level, expected to send results
         WHERE d.period = $period AND d.kind = 'results' AND ($country IS NULL OR d.country = $country)
           AND (SELECT period_start FROM periods WHERE period = $period) <= (SELECT as_of_date FROM reporting_date)
-          AND NOT EXISTS (SELECT 1 FROM indicator_progress p WHERE p.country = d.country AND p.period = $period
-                          AND p.actual IS NOT NULL)
+          AND EXISTS (  -- an output of the filters it reports on: a country's outputs, or the global level's
+              SELECT 1 FROM outputs o
+              WHERE o.level = CASE WHEN d.country = 'GLOBAL' THEN 'global' ELSE 'country' END
+                AND ($output IS NULL OR o.output_code = $output) AND ($agency IS NULL OR o.lead_agency = $agency)
+                AND ($sdg_target IS NULL OR o.output_code IN {OUTPUTS_OF_TARGET}))
+          AND NOT EXISTS (SELECT 1 {INDICATORS_IN_SCOPE}
+                          AND i.country = d.country AND i.period = $period AND i.actual IS NOT NULL)
         ORDER BY sort, country, output, item""", scope.params("period", "programme_year", *SCOPE)).df()
 
 

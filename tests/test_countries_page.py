@@ -47,6 +47,9 @@ def test_the_flash_report_keeps_the_chosen_outputs_texts_and_captions_say_what_t
     assert any(c.endswith("Every programme country, to compare, whatever the country chosen.") for c in captions)
     assert any("activities completed (and, in the table, overdue) in the work plans as of the as-of date, whatever "
                "the period" in c for c in captions)
+    nothing = app_for(sample_database, query={"country": "JAM", "period": "2015/16 H2", "output": "6"},
+                      page="app_pages/countries.py")
+    assert any("No text of these outputs from Jamaica for 2015/16 H2." in m.value for m in nothing.info)
     plain = app_for(sample_database, query={"country": "JAM", "period": "2015/16 H2"}, page="app_pages/countries.py")
     assert texts["4next period plan"] in " ".join(as_shown(block.value) for block in plain.markdown)
 

@@ -438,14 +438,15 @@ def test_data_quality_follows_the_country_where_it_can_and_says_what_does_not(ap
     assert list(completeness["Country"]) == ["Jamaica"]
     freshness = next(t for columns, t in tables.items() if "latest_period_reported" in columns)
     assert list(freshness["country"]) == ["JAM"]
-    assert any("reporting completeness and freshness follow the country chosen" in c.value for c in app.caption)
+    assert any("reporting completeness, freshness and the cross-checks follow the country chosen" in c.value
+               for c in app.caption)
 
 
 def test_a_global_output_chosen_paints_no_country_not_reported(app_for, sample_database):
     """Output 5 is the global level's: the map painted all eight countries 'not reported'."""
     app = app_for(sample_database, {"output": "5"})
     assert not app.exception
-    assert any("Output 5 is the global level's: no country reports on it." in m.value for m in app.info)
+    assert any("The outputs in these filters are the global level's (or none)" in m.value for m in app.info)
     assert len(app.get("vega_lite_chart")) == len(app_for(sample_database).get("vega_lite_chart")) - 1
 
 

@@ -93,6 +93,15 @@ def test_a_milestone_is_expected_of_the_countries_of_its_phase_only(changed_copy
     assert (found["complete"], found["countries"], found["programme_countries"]) == (6, 7, 8)
 
 
+def test_a_country_of_no_phase_is_left_unjudged(changed_copy):
+    """No phase, no deadline: its rows are neither reached nor missed by one (it read complete under one
+    programme-wide deadline, then not complete under a phase's)."""
+    copy = changed_copy("UPDATE countries SET phases = [] WHERE iso3 = 'JAM'")
+    assert inception(copy)["JAM"] == (8, 0, 0, None)
+    found = summary(copy)
+    assert (found["complete"], found["countries"], found["programme_countries"]) == (6, 7, 8)
+
+
 def test_the_countries_matrix_shows_an_expected_milestone_not_reported(changed_copy):
     copy = changed_copy(TUNISIA_ALL)
     connection = open_read_only(copy)

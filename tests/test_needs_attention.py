@@ -105,3 +105,13 @@ def test_the_map_and_completeness_expect_what_the_programme_expects(changed_copy
     assert set(matrix["2014/15 H1"]) == {"– not due"}
     assert any(as_shown(m.value).replace("**", "").startswith("0 country-periods without narrative")
                for m in app.markdown)
+
+
+def test_not_reported_follows_the_output_and_agency_filters(changed_copy):
+    """Output 5 is the global level's: no country is 'not reported' on it; IOM leads no global output: the global
+    level is not 'not reported' for IOM's outputs (both were listed)."""
+    silent = changed_copy(GLOBAL_SILENT, TUNISIA_SILENT)
+    assert not_reported(silent) == ["GLOBAL", "TUN"]
+    assert not_reported(silent, queries.Scope("2017/18 H1", 2017, output="5")) == ["GLOBAL"]
+    assert not_reported(silent, queries.Scope("2017/18 H1", 2017, agency="IOM")) == ["TUN"]
+    assert not_reported(silent, queries.Scope("2017/18 H1", 2017, output="2")) == ["TUN"]

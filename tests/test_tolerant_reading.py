@@ -426,6 +426,9 @@ def test_the_not_utf8_warning_names_the_column_by_its_header_below_it_and_by_its
         not_utf8_warning("f.csv", "CSV", [["Title"], header, ["Serbia", "CafÃ©"]], 1),
         not_utf8_warning("f.csv", "CSV", [["Country", "MilestÃ³ne"], ["Serbia", "x"]], 0))]
     assert where == [(1, "A"), (3, "C"), (3, "Milestone"), (1, "B")]  # above, blank header, below, the header
+    stacked = not_utf8_warning("f.csv", "CSV", [["", "2015"], ["Country", "Target"], ["Serbia", "CafÃ©"]], 1,
+                               {1: "2015 · Target"})
+    assert stacked.column == "2015 · Target"  # as the row's problems name it
 
 
 def test_semicolon_separated_csv(tmp_path, monkeypatch):

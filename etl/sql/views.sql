@@ -183,7 +183,8 @@ WITH expected AS (  -- once per title, for a country in two phases that both exp
 )
 SELECT j.country, j.milestone, j.is_expected, j.is_reported, j.due_date, j.achieved_date, j.status,
        coalesce(j.expected_by, cd.deadline) AS deadline,
-       coalesce(j.achieved_date <= coalesce(j.expected_by, cd.deadline), false) AS achieved_by_deadline
+       CASE WHEN coalesce(j.expected_by, cd.deadline) IS NOT NULL  -- none: a country of no phase, left unjudged
+            THEN coalesce(j.achieved_date <= coalesce(j.expected_by, cd.deadline), false) END AS achieved_by_deadline
 FROM judged j LEFT JOIN country_deadline cd ON cd.country = j.country;
 
 -- One row per programme country. With nothing to judge (no inception milestone expected of it, none

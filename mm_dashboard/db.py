@@ -51,7 +51,8 @@ SnapshotKey = tuple[Version, "dt.date | None"]  # Snapshot.key: a file's version
 PREVIEW_CHOICE = "preview_pending"  # session state: the editor's choice to read the preview warehouse
 may_preview: Callable[[], bool] = lambda: False  # whether this session's user may read it: auth.py sets it
 JUDGED = "judged"  # the in-memory database beside the warehouse holding JUDGED_VIEWS as of one day
-JUDGED_VIEWS = ("indicator_progress", "result_status", "sdg_target_status")  # roll-ups over the whole programme
+JUDGED_VIEWS = ("indicator_progress", "result_status", "sdg_target_status",  # roll-ups over the whole programme
+                "inception_milestones", "country_inception", "reporting_due")  # and who owes what, read on most pages
 _judging: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> the lock of its JUDGED
 _judging_lock = threading.Lock()
 

@@ -11,8 +11,8 @@ file picked up as soon as the ETL swaps it in.
   load's --as-of, else the day it is read), and results are cached per file version *and* that day
   (`Snapshot.key`): a dashboard left open past midnight judges "overdue" and the latest started period as of
   the new day, not the day its cache was filled.
-- The status roll-ups (JUDGED_VIEWS: every result, indicator and SDG target judged for every period and scope)
-  are worked out once per connection and day, into tables of an in-memory database attached beside the
+- The status roll-ups (JUDGED_VIEWS: every result, indicator and SDG target judged for every period and scope;
+  every country's inception; who owes what each period) are worked out once per connection and day, into tables of an in-memory database attached beside the
   warehouse (JUDGED), which each cursor searches first: a filter change reads them instead of rolling up
   the whole programme again. They are the views' own rows, taken in one transaction with the day they were
   judged as of. A roll-up that cannot be taken (or a view the file lacks) is not held, and is read from the

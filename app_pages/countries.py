@@ -52,6 +52,7 @@ else:
 
 st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)
+reported = not flash.empty
 kept = set(outputs["output_code"])  # the outputs in the filters; a text of no output is the country's own
 if scope.output:
     kept &= {scope.output}
@@ -61,7 +62,7 @@ if scope.output or scope.agency:
     flash = flash[flash["output_code"].isna() | flash["output_code"].isin(kept)]
     st.caption(f"The texts of {'output ' + ui.literal(scope.output) if scope.output else 'the outputs'}"
                + (f" led by {ui.literal(scope.agency)}" if scope.agency else "") + " only, as the filters say.")
-if flash.empty and (scope.output or scope.agency):
+if flash.empty and reported:  # the filters left none of its texts
     ui.empty(f"No text of these outputs from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              "Widen the output or agency filter to see the rest of its flash report.")
 elif flash.empty:

@@ -51,11 +51,13 @@ else:
         ui.table(warnings, "load warnings")
 
 st.subheader("Reporting completeness")
-completeness = load(queries.reporting_completeness)
-if scope.country:
-    completeness = completeness[completeness["country"] == scope.country]
-if completeness.empty:
+everyone = load(queries.reporting_completeness)
+completeness = everyone[everyone["country"] == scope.country] if scope.country else everyone
+if everyone.empty:
     ui.empty("No reporting period has started by the as-of date.", "")
+elif completeness.empty:
+    ui.empty(f"Nothing is expected of {ui.literal(scope.country)} in the periods started by the as-of date.",
+             "A country reports in the periods of its phases (programme file, [[countries]] phases).")
 else:
     kinds = {"results": "Indicator values", "narrative": "Narrative", "expenditure": "Expenditure"}
     kind = st.segmented_control("Input", list(kinds), format_func=kinds.get, default="results",

@@ -16,7 +16,7 @@ scope = ui.require_scope()
 outputs = load(queries.outputs)
 ui.header("Outputs", scope, ui.literal(wording.output_scopes(outputs)) or None)
 targets = load(queries.output_sdg_targets)
-outputs = choices.outputs_in_scope(outputs, targets, scope)
+outputs = load(queries.outputs_in_scope, scope)
 if outputs.empty:
     ui.empty("No output matches these filters.", "Widen the output, agency or SDG target filter.")
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from etl import statuses
 from mm_core import changes, charts, metrics, queries, wording
-from mm_dashboard import choices, db, filters, ui
+from mm_dashboard import db, filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -58,9 +58,11 @@ ui.kpis(
 
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
-kept = choices.outputs_in_scope(load(queries.outputs), load(queries.output_sdg_targets), scope)
+kept = load(queries.outputs_in_scope, scope)
 if status.empty:
-    ui.empty("No programme country matches the filters.", "Choose 'All countries' in the sidebar.")
+    ui.empty(f"No programme country of these filters is expected to report results for {ui.literal(scope.period)}.",
+             "A country reports in the periods of its phases (programme file, [[countries]] phases): choose another "
+             "period, or 'All countries' in the sidebar.")
 elif not (kept["level"] == "country").any():  # no country reports on them: none is 'not reported'
     ui.empty("The outputs in these filters are the global level's (or none): no country reports on them.",
              "Choose a country output, or widen the output, agency or SDG target filter, to see the countries.")

@@ -165,7 +165,8 @@ FOLDS = {("milestones", "milestone"): (
     f"coalesce((SELECT min(lower(p.title)) FROM programme_milestones p "
     f"WHERE list_contains(list_transform(p.other_titles, lambda t: lower(trim(t))), lower({STAGED}.milestone))), "
     f"lower({STAGED}.milestone))")}
-FOLD_WORDS = {("milestones", "milestone"): ", an other title of the programme file's as the milestone's own title"}
+FOLD_WORDS = {("milestones", "milestone"): ", and as the milestone it names where the programme file gives "
+                                          "milestones other titles"}
 
 
 def folded(column: str) -> str:

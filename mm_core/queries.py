@@ -45,6 +45,14 @@ INDICATORS_IN_SCOPE = f"""
       AND ($output IS NULL OR i.output_code = $output)
       AND ($agency IS NULL OR o.lead_agency = $agency)
       AND ($sdg_target IS NULL OR i.output_code IN {OUTPUTS_OF_TARGET} OR list_contains(i.sdg_targets, $sdg_target))"""
+# The outputs the filters keep, as the indicators are kept: the output chosen, those the agency leads, those
+# carrying the SDG target or holding an indicator that carries it.
+OUTPUTS_IN_SCOPE = f"""
+    FROM outputs o
+    WHERE ($output IS NULL OR o.output_code = $output)
+      AND ($agency IS NULL OR o.lead_agency = $agency)
+      AND ($sdg_target IS NULL OR o.output_code IN {OUTPUTS_OF_TARGET}
+           OR o.output_code IN (SELECT output_code FROM indicator_progress WHERE list_contains(sdg_targets, $sdg_target)))"""
 ACTIVITIES_IN_SCOPE = f"""
     FROM activity_status a
     WHERE ($country IS NULL OR a.country = $country)
@@ -262,8 +270,8 @@ def inception_summary(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 
 def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
-    """One row per programme country of the period's phase (reporting_due): indicator counts in the period and an
-    overall status ('not reported' with no indicator value)."""
+    """One row per programme country expected to send results for the period (reporting_due: of the period's
+    phase): indicator counts in the period and an overall status ('not reported' with no indicator value)."""
     return cursor.execute(f"""
         WITH counts AS (
             SELECT i.country,
@@ -278,7 +286,7 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                rolled_up_status('country', k.on_track, k.at_risk, k.off_track) AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
-          AND c.iso3 IN (SELECT country FROM reporting_due WHERE period = $period)  -- a country of its phase
+          AND c.iso3 IN (SELECT country FROM reporting_due WHERE period = $period AND kind = 'results')
         ORDER BY c.name""",
                           scope.params("period", *SCOPE)).df()
 
@@ -321,13 +329,18 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         WHERE d.period = $period AND d.kind = 'results' AND ($country IS NULL OR d.country = $country)
           AND (SELECT period_start FROM periods WHERE period = $period) <= (SELECT as_of_date FROM reporting_date)
           AND EXISTS (  -- an output of the filters it reports on: a country's outputs, or the global level's
-              SELECT 1 FROM outputs o
-              WHERE o.level = CASE WHEN d.country = 'GLOBAL' THEN 'global' ELSE 'country' END
-                AND ($output IS NULL OR o.output_code = $output) AND ($agency IS NULL OR o.lead_agency = $agency)
-                AND ($sdg_target IS NULL OR o.output_code IN {OUTPUTS_OF_TARGET}))
+              SELECT 1 {OUTPUTS_IN_SCOPE} AND o.level = CASE WHEN d.country = 'GLOBAL' THEN 'global' ELSE 'country' END)
           AND NOT EXISTS (SELECT 1 {INDICATORS_IN_SCOPE}
                           AND i.country = d.country AND i.period = $period AND i.actual IS NOT NULL)
         ORDER BY sort, country, output, item""", scope.params("period", "programme_year", *SCOPE)).df()
+
+
+def outputs_in_scope(cursor: Cursor, scope: Scope) -> pd.DataFrame:
+    """The outputs (as `outputs` gives them) the filters keep (OUTPUTS_IN_SCOPE)."""
+    kept = {code for (code,) in cursor.execute(f"SELECT o.output_code {OUTPUTS_IN_SCOPE}",
+                                               scope.params("output", "agency", "sdg_target")).fetchall()}
+    frame = outputs(cursor)
+    return frame[frame["output_code"].isin(kept)].reset_index(drop=True)
 
 
 def country_places(cursor: Cursor) -> pd.DataFrame:

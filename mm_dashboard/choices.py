@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from mm_core import queries, wording
@@ -27,20 +26,6 @@ def _indicator_labels(key: db.SnapshotKey, scope: queries.Scope) -> dict[str, st
                            + choices["indicator_title"].fillna("")).tolist()))
 
 
-def outputs_in_scope(outputs: pd.DataFrame, targets: dict[str, tuple[str, ...]], scope: queries.Scope
-                     ) -> pd.DataFrame:
-    """The outputs (queries.outputs) the filters keep: the output chosen, those the agency chosen leads (as the
-    indicators are kept, queries.INDICATORS_IN_SCOPE), those carrying the SDG target chosen (`targets`:
-    queries.output_sdg_targets)."""
-    if scope.output:
-        outputs = outputs[outputs["output_code"] == scope.output]
-    if scope.agency:
-        outputs = outputs[outputs["lead_agency"] == scope.agency]
-    if scope.sdg_target:
-        outputs = outputs[outputs["output_code"].map(lambda code: scope.sdg_target in targets.get(code, ()))]
-    return outputs
-
-
 def output_labels(scope: queries.Scope) -> dict[str, str]:
     """Each output the filters keep (its code) and its label, 'Output 2: <title>': the Outputs page's choice."""
     return _output_labels(db.snapshot().key, scope)
@@ -49,7 +34,7 @@ def output_labels(scope: queries.Scope) -> dict[str, str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _output_labels(key: db.SnapshotKey, scope: queries.Scope) -> dict[str, str]:
     """Cached on the snapshot (`key`) and the scope; `load` reads this run's snapshot."""
-    kept = outputs_in_scope(load(queries.outputs), load(queries.output_sdg_targets), scope)
+    kept = load(queries.outputs_in_scope, scope)
     return {row.output_code: f"Output {row.output_code}: {wording.marked_title(row.title, bool(row.illustrative))}"
             for row in kept.itertuples()}
 

@@ -68,3 +68,13 @@ def test_the_country_of_the_page_is_in_the_link(sample_database, app_for):
     assert unusable.selectbox(key="country_page_choice").value == "BGD"
     assert ("Ignored from the link (not a country of these filters): profile=XYZ"
             in [as_shown(c.value) for c in unusable.caption])
+
+
+def test_an_empty_flash_report_is_not_blamed_on_the_filters(sample_database, app_for, tmp_path):
+    import shutil
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_database, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("DELETE FROM narrative WHERE country = 'JAM' AND period = '2015/16 H2'")
+    app = app_for(copy, query={"country": "JAM", "period": "2015/16 H2", "output": "2"}, page="app_pages/countries.py")
+    assert any("No narrative from Jamaica for 2015/16 H2." in m.value for m in app.info)

@@ -53,8 +53,8 @@ CASES = {
     ("one row per key", "milestones"): (  # its title compared whatever its capitals
         dict(milestone="government ENDORSEMENT", achieved_date=dt.date(2014, 5, 1)), "Country + Milestone",
         "found a second row for Country JAM, Milestone government ENDORSEMENT, expected one row per Country + "
-        "Milestone (Milestone compared whatever its capitals, an other title of the programme file's as the "
-        "milestone's own title; first given at report.xlsx › Milestones › row 2)"),
+        "Milestone (Milestone compared whatever its capitals, and as the milestone it names where the programme "
+        "file gives milestones other titles; first given at report.xlsx › Milestones › row 2)"),
     ("one row per key", "narrative"): (  # the text is part of the key, named but not quoted
         {}, "Country + Output + Period + Kind + Text",
         "found a second row for Country JAM, Output 1, Period 2014/15 H1, Kind achievement, expected one row per "

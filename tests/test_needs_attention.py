@@ -115,3 +115,24 @@ def test_not_reported_follows_the_output_and_agency_filters(changed_copy):
     assert not_reported(silent, queries.Scope("2017/18 H1", 2017, output="5")) == ["GLOBAL"]
     assert not_reported(silent, queries.Scope("2017/18 H1", 2017, agency="IOM")) == ["TUN"]
     assert not_reported(silent, queries.Scope("2017/18 H1", 2017, output="2")) == ["TUN"]
+
+
+def test_an_sdg_target_an_indicator_carries_keeps_its_output_for_the_map_and_not_reported(changed_copy, app_for):
+    """The sidebar offers SDG targets that indicators carry themselves: their outputs are in scope, so the map is
+    drawn and a silent country is 'not reported' (the map was hidden behind 'no country output', the row lost)."""
+    copy = changed_copy("UPDATE results SET sdg_targets = '10.7' WHERE output_code = '1'", TUNISIA_SILENT)
+    scope = queries.Scope("2017/18 H1", 2017, sdg_target="10.7")
+    assert list(run(copy, queries.outputs_in_scope, scope)["output_code"]) == ["1"]
+    assert not_reported(copy, scope) == ["TUN"]
+    app = app_for(copy, {"sdg_target": "10.7"})
+    assert not app.exception and not [m for m in app.info if "global level's" in m.value]
+
+
+def test_a_country_outside_the_periods_phase_is_said_to_be(changed_copy, app_for):
+    copy = changed_copy("UPDATE countries SET phases = ['III'] WHERE iso3 = 'TUN'")
+    overview = app_for(copy, {"country": "TUN"})
+    assert any("No programme country of these filters is expected to report results for 2017/18 H1." in m.value
+               for m in overview.info)
+    quality = app_for(copy, {"country": "TUN"}, page="app_pages/data_quality.py")
+    assert any("Nothing is expected of TUN in the periods started by the as-of date." in m.value
+               for m in quality.info)

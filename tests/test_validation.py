@@ -86,8 +86,8 @@ def test_duplicate_key_rejects_the_second_row_and_names_the_first(write_workbook
     assert [p.message for p in rejected.problems] == [
         "report.xlsx › Milestones › row 3 › column Country + Milestone: found a second row for Country JAM, "
         "Milestone Government endorsement, expected one row per Country + Milestone "
-        "(Milestone compared whatever its capitals, an other title of the programme file's as the milestone's own "
-        "title; first given at report.xlsx › Milestones › row 2)"]
+        "(Milestone compared whatever its capitals, and as the milestone it names where the programme file gives "
+        "milestones other titles; first given at report.xlsx › Milestones › row 2)"]
 
 
 def test_duplicate_across_two_files_names_the_other_file(write_workbook, database):

@@ -3,6 +3,8 @@ under AppTest, a database to keep. Functions and constants shared by tests are i
 
 from __future__ import annotations
 
+import itertools
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -91,3 +93,18 @@ def existing(write_workbook, database) -> tuple[Path, str]:
     """A database already built from good data, and its hash."""
     run_load([write_workbook(good_rows(), name="good.xlsx")], database)
     return database, sha256(database)
+
+
+@pytest.fixture
+def changed_copy(sample_database, tmp_path):
+    """changed_copy(*statements) -> a new copy of the sample warehouse with the statements run on it."""
+    numbers = itertools.count()
+
+    def change(*statements: str) -> Path:
+        copy = tmp_path / f"changed-{next(numbers)}.duckdb"
+        shutil.copy(sample_database, copy)
+        with duckdb.connect(str(copy)) as connection:
+            for statement in statements:
+                connection.execute(statement)
+        return copy
+    return change

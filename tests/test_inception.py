@@ -5,11 +5,9 @@ that sent no milestone row among them. Judged on copies of the sample warehouse 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from etl.warehouse import open_read_only, reading_warehouse
 from mm_core import queries, wording
@@ -18,19 +16,6 @@ WHOLE_PROGRAMME = queries.Scope("2017/18 H1", 2017)
 ECUADOR_UNREACHED = "DELETE FROM milestones WHERE country = 'ECU' AND category = 'inception' AND achieved_date IS NULL"
 TUNISIA_ALL = "DELETE FROM milestones WHERE country = 'TUN'"
 NEW_MILESTONE = "INSERT INTO programme_milestones (code, title, phase, kind, due_date, ordinal) VALUES"
-
-
-@pytest.fixture
-def changed_copy(sample_database, tmp_path):
-    """changed_copy(*statements) -> a copy of the sample warehouse with the statements run on it."""
-    def change(*statements: str) -> Path:
-        copy = tmp_path / "copy.duckdb"
-        shutil.copy(sample_database, copy)
-        with duckdb.connect(str(copy)) as connection:
-            for statement in statements:
-                connection.execute(statement)
-        return copy
-    return change
 
 
 def read(database: Path, sql: str) -> list[tuple]:

@@ -4,11 +4,8 @@ expected to send results. Judged on copies of the sample warehouse with rows cha
 
 from __future__ import annotations
 
-import shutil
 
-import duckdb
 import pandas as pd
-import pytest
 
 from etl.warehouse import open_read_only, reading_warehouse
 from mm_core import queries, rounds
@@ -19,18 +16,6 @@ from .helpers.pages import as_shown
 PERIOD = queries.Scope("2017/18 H1", 2017)
 GLOBAL_SILENT = "UPDATE results SET actual = NULL WHERE country = 'GLOBAL' AND period = '2017/18 H1'"
 TUNISIA_SILENT = "UPDATE results SET actual = NULL WHERE country = 'TUN' AND period = '2017/18 H1'"
-
-
-@pytest.fixture
-def changed_copy(sample_database, tmp_path):
-    def change(*statements: str):
-        copy = tmp_path / f"copy{len(list(tmp_path.iterdir()))}.duckdb"
-        shutil.copy(sample_database, copy)
-        with duckdb.connect(str(copy)) as connection:
-            for statement in statements:
-                connection.execute(statement)
-        return copy
-    return change
 
 
 def not_reported(database, scope: queries.Scope = PERIOD) -> list[str]:

@@ -53,12 +53,8 @@ else:
 st.subheader(f"Flash report, {ui.literal(scope.period)}")
 flash = load(queries.flash_report, country, scope.period)
 reported = not flash.empty
-kept = set(outputs["output_code"])  # the outputs in the filters; a text of no output is the country's own
-if scope.output:
-    kept &= {scope.output}
-if scope.agency:
-    kept &= set(outputs.loc[outputs["lead_agency"] == scope.agency, "output_code"])
-if scope.output or scope.agency:
+if scope.output or scope.agency:  # the texts of the outputs they keep; a text of no output is the country's own
+    kept = load(queries.outputs_in_scope, dataclasses.replace(scope, sdg_target=None))["output_code"]
     flash = flash[flash["output_code"].isna() | flash["output_code"].isin(kept)]
     st.caption(f"The texts of {'output ' + ui.literal(scope.output) if scope.output else 'the outputs'}"
                + (f" led by {ui.literal(scope.agency)}" if scope.agency else "") + " only, as the filters say.")

@@ -52,7 +52,8 @@ OUTPUTS_IN_SCOPE = f"""
     WHERE ($output IS NULL OR o.output_code = $output)
       AND ($agency IS NULL OR o.lead_agency = $agency)
       AND ($sdg_target IS NULL OR o.output_code IN {OUTPUTS_OF_TARGET}
-           OR o.output_code IN (SELECT output_code FROM indicator_progress WHERE list_contains(sdg_targets, $sdg_target)))"""
+           OR o.output_code IN (SELECT output_code FROM indicator_progress
+                                WHERE list_contains(sdg_targets, $sdg_target)))"""
 ACTIVITIES_IN_SCOPE = f"""
     FROM activity_status a
     WHERE ($country IS NULL OR a.country = $country)
@@ -460,20 +461,21 @@ def reporting_completeness(cursor: Cursor) -> pd.DataFrame:
         started AS (
             SELECT period, programme_year, period_start FROM periods
             WHERE period_start <= (SELECT as_of_date FROM reporting_date)
-        ), due AS (SELECT DISTINCT period, country, kind FROM reporting_due)
+        ), due AS (  -- what each unit owes each period: a unit owing nothing then is left out
+            SELECT period, country, list(kind) AS kinds FROM reporting_due GROUP BY period, country
+        )
         SELECT u.country, u.name, s.period, s.period_start,
-               CASE WHEN (s.period, u.country, 'results') IN (SELECT (period, country, kind) FROM due) THEN
+               CASE WHEN list_contains(d.kinds, 'results') THEN
                    EXISTS (SELECT 1 FROM results r WHERE r.country = u.country AND r.period = s.period
                            AND r.actual IS NOT NULL) END AS results,
-               CASE WHEN (s.period, u.country, 'narrative') IN (SELECT (period, country, kind) FROM due) THEN
+               CASE WHEN list_contains(d.kinds, 'narrative') THEN
                    EXISTS (SELECT 1 FROM narrative n WHERE n.country = u.country AND n.period = s.period) END
                    AS narrative,
-               CASE WHEN (s.period, u.country, 'expenditure') IN (SELECT (period, country, kind) FROM due) THEN
+               CASE WHEN list_contains(d.kinds, 'expenditure') THEN
                    EXISTS (SELECT 1 FROM expenditure e WHERE e.country = u.country
                            AND e.programme_year = s.programme_year AND e.expenditure IS NOT NULL) END AS expenditure,
                EXISTS (SELECT 1 FROM activities a WHERE a.country = u.country) AS work_plan
-        FROM units u CROSS JOIN started s
-        WHERE EXISTS (SELECT 1 FROM due d WHERE d.period = s.period AND d.country = u.country)
+        FROM units u CROSS JOIN started s JOIN due d ON d.period = s.period AND d.country = u.country
         ORDER BY u.country = 'GLOBAL', u.name, s.period_start""").df()
 
 

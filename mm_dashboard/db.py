@@ -12,12 +12,12 @@ file picked up as soon as the ETL swaps it in.
   (`Snapshot.key`): a dashboard left open past midnight judges "overdue" and the latest started period as of
   the new day, not the day its cache was filled.
 - The status roll-ups (JUDGED_VIEWS: every result, indicator and SDG target judged for every period and scope;
-  every country's inception; who owes what each period) are worked out once per connection and day, into tables of an in-memory database attached beside the
-  warehouse (JUDGED), which each cursor searches first: a filter change reads them instead of rolling up
-  the whole programme again. They are the views' own rows, taken in one transaction with the day they were
-  judged as of. A roll-up that cannot be taken (or a view the file lacks) is not held, and is read from the
-  warehouse's view as before. The search path makes JUDGED a cursor's default database: nothing in the
-  dashboard writes, and the warehouse itself stays read-only.
+  every country's inception; who owes what each period) are worked out once per connection and day, into
+  tables of an in-memory database attached beside the warehouse (JUDGED), which each cursor searches first: a
+  filter change reads them instead of rolling up the whole programme again. They are the views' own rows,
+  taken in one transaction with the day they were judged as of. A roll-up that cannot be taken (or a view the
+  file lacks) is not held, and is read from the warehouse's view as before. The search path makes JUDGED a
+  cursor's default database: nothing in the dashboard writes, and the warehouse itself stays read-only.
   A run that crosses midnight may read one roll-up as of either day (another session may take them again
   meanwhile); what it caches is under the day it started with, which no later run asks for.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import schema
 from .errors import LoadFailed
 from .programme import Programme, check_built_with, from_warehouse, read_programme
 from .reference import GLOBAL
@@ -229,8 +230,11 @@ def export_iati(database: Path, out: Path, reporting_org: str | None = None, rep
             connection.execute("DESCRIBE indicator_progress").fetchall()  # the views the export reads
             connection.execute("DESCRIBE finance_summary").fetchall()
             built_with = from_warehouse(connection)
+            outdated = schema.outdated(connection)
     except duckdb.Error as error:
         raise LoadFailed(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None
+    if outdated:
+        raise LoadFailed(schema.outdated_words(str(database)))
     if programme is not None:
         check_built_with(built_with, read_programme(programme), database)
     with open_read_only(database) as connection:

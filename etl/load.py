@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from . import checks, guard, history, iati, origins, spec, statuses
+from .schema import SCHEMA_SETTING, create_schema, create_views, fingerprint, table_columns
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .parts import check_parts
@@ -39,66 +40,9 @@ from .inputs import WORKBOOK_SUFFIXES, XML_SUFFIXES, display_names, input_files,
 from .ooxml import scan_workbook
 from .prescan import Prescan
 from .reference import Reference, load_reference
-from .rules import CONVERSIONS, Rules, derived_sql
+from .rules import Rules, derived_sql
 from .transform import Validated, validate_sheet
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-SQL_TYPES = {
-    spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
-    spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
-    spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
-    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.DIMENSION: "VARCHAR", spec.CATEGORY: "VARCHAR", spec.SDG_TARGETS: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
-    spec.WHOLE_NUMBER: "INTEGER",
-}
-VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
-# Columns derived from a sheet's own columns (etl/rules.py CONVERSIONS): the rate and the amounts in USD.
-DERIVED_COLUMNS = {
-    kind: (("fx_rate", "DECIMAL(18,6)"),) + tuple((f"{amount}_usd", "DECIMAL(18,2)") for amount in conversion.amounts)
-    for kind, conversion in CONVERSIONS.items()}
-SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
-                  ("source_row", "INTEGER NOT NULL"))
-FIXED_TABLES = """
-CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL, board VARCHAR NOT NULL,
-                        donor VARCHAR, reporting_agency VARCHAR NOT NULL, year_start_month INTEGER NOT NULL,
-                        reporting VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
-                        earliest_date DATE NOT NULL, latest_date DATE NOT NULL, source VARCHAR NOT NULL,
-                        sha256 VARCHAR NOT NULL, review VARCHAR, review_date DATE, deadline_days INTEGER NOT NULL);
-CREATE TABLE reporting_expected (kind VARCHAR NOT NULL, scope VARCHAR NOT NULL, ordinal INTEGER NOT NULL,
-                                 PRIMARY KEY (kind, scope));
-CREATE TABLE phases (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
-                     ordinal INTEGER NOT NULL, year_start_month INTEGER NOT NULL, reporting VARCHAR NOT NULL);
-CREATE TABLE agencies (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, iati_org VARCHAR, ordinal INTEGER NOT NULL);
-CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR,
-                        phases VARCHAR[] NOT NULL, iso2 VARCHAR, iso_numeric VARCHAR, latitude DOUBLE, longitude DOUBLE);
-CREATE TABLE results_chain (code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, title VARCHAR NOT NULL,
-                      scope VARCHAR, lead_agency VARCHAR, illustrative BOOLEAN NOT NULL, sdg_targets VARCHAR[] NOT NULL,
-                      assumptions VARCHAR, ordinal INTEGER NOT NULL);
-CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
-                      title VARCHAR NOT NULL);
-CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, phase VARCHAR NOT NULL,
-                                   kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL,
-                                   other_titles VARCHAR[] NOT NULL DEFAULT []);
-CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
-CREATE TABLE dimensions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, categories VARCHAR[] NOT NULL,
-                         ordinal INTEGER NOT NULL);
-CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
-                      period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL,
-                      phase VARCHAR NOT NULL);
-CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
-                       PRIMARY KEY (currency, year));
-CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE statuses (family VARCHAR NOT NULL, status VARCHAR NOT NULL, rank INTEGER NOT NULL, attention INTEGER,
-                       label VARCHAR NOT NULL, colour VARCHAR, symbol VARCHAR, at_least DOUBLE, meaning VARCHAR,
-                       heading VARCHAR,
-                       PRIMARY KEY (family, status));
-CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
-                       rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);
-CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,
-                            "table" VARCHAR NOT NULL, "column" VARCHAR NOT NULL, found VARCHAR NOT NULL,
-                            expected VARCHAR NOT NULL, message VARCHAR NOT NULL, row_values VARCHAR NOT NULL);
-CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
-                            kind VARCHAR NOT NULL, message VARCHAR NOT NULL);
-"""
 
 Progress = Callable[[str], None]
 # Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
@@ -130,25 +74,6 @@ class LoadSummary:
     @property
     def rows_rejected(self) -> int:
         return len(self.rejected)
-
-
-def table_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
-    columns = []
-    for c in sheet.columns:
-        columns.append((c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")))
-        if c.kind == spec.REPORTED_NUMBER:  # the text that stood in place of a number
-            columns.append((f"{c.key}_note", "VARCHAR"))
-    return columns + list(DERIVED_COLUMNS.get(sheet.kind, ())) + list(SOURCE_COLUMNS)
-
-
-def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute(FIXED_TABLES)
-    for sheet in spec.ALL_SHEETS:
-        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
-        connection.execute(f'CREATE TABLE "{sheet.table}" ({body})')
-    for table, columns in iati.TABLES.items():
-        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
-        connection.execute(f'CREATE TABLE "{table}" ({body})')
 
 
 def write_reference(connection: duckdb.DuckDBPyConnection, reference: Reference) -> None:
@@ -562,11 +487,11 @@ class Building:
         # the file says which build it is (etl/history.py), before it is swapped in
         _insert_rows(connection, "settings",
                      [("as_of_date", as_of.isoformat() if as_of else None),
-                      ("inputs", json.dumps([str(path.resolve()) for path in inputs])), *build.settings_rows()])
+                      ("inputs", json.dumps([str(path.resolve()) for path in inputs])), *build.settings_rows(),
+                      (SCHEMA_SETTING, fingerprint())])
         extracted.iati_data.flush()
         _write_log(connection, extracted)
-        for view_file in VIEW_FILES:
-            connection.execute((SQL_DIR / view_file).read_text(encoding="utf-8"))
+        create_views(connection)
         failures = checks.run_checks(connection)
         if failures:
             raise LoadFailed("the new database failed its checks, so it was not used: " + "; ".join(failures))

@@ -22,7 +22,8 @@ file picked up as soon as the ETL swaps it in.
   meanwhile); what it caches is under the day it started with, which no later run asks for.
 - Connections are cached per version; old ones are dropped once newer ones replace them, and any
   query still running on one finishes on the file it started with.
-- The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading.
+- The file is opened by etl.warehouse.open_read_only, the one function that opens the warehouse for reading. A
+  file built by another version of the ETL (etl/schema.py `outdated`) is not read: WarehouseOutdated says so.
 - Which file: the Board's (etl.database_path()), or the preview built with pending submissions
   (etl.records.preview_path()) for an editor who chose it (session state PREVIEW_CHOICE, the sidebar toggle
   of dashboard.py). The role is checked here, by `may_preview` (set by auth.py, which this module cannot
@@ -43,7 +44,7 @@ from typing import Callable
 import duckdb
 import streamlit as st
 
-from etl import database_path, records
+from etl import database_path, records, schema
 from etl.warehouse import CATALOG, Version, open_read_only, reading_warehouse, version_of
 
 _run = threading.local()
@@ -63,6 +64,11 @@ class DatabaseMissing(Exception):
 
 class DatabaseUnusable(Exception):
     """The file exists but is not a warehouse this dashboard can read."""
+
+
+class WarehouseOutdated(DatabaseUnusable):
+    """The warehouse was built by another version of the ETL: its tables and views are not those this version
+    reads (etl/schema.py)."""
 
 
 class ProgrammeMismatch(DatabaseUnusable):
@@ -105,7 +111,11 @@ def warehouse_path(preview: bool | None = None) -> Path:
 def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file open on `_descriptor` (whose version is `version`)."""
     by_descriptor = f"/proc/self/fd/{_descriptor}"
-    return open_reading(by_descriptor if os.path.exists(by_descriptor) else path)
+    connection = open_reading(by_descriptor if os.path.exists(by_descriptor) else path)
+    if schema.outdated(connection):  # not cached: the next run tries again, and a new load is a new version
+        connection.close()
+        raise WarehouseOutdated(schema.outdated_words(Path(path).name))
+    return connection
 
 
 def open_reading(source: str) -> duckdb.DuckDBPyConnection:

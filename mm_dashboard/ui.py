@@ -260,6 +260,9 @@ def explain_missing_database(error: Exception) -> None:
             "(in the folder set by `" + DATABASE_ENVIRONMENT_VARIABLE + "`, or data/ by default).\n\n"
             "Build it from the bundled sample with `make database`, or load your own workbooks with "
             "`python -m etl load path/to/workbooks/`. This page picks the new database up without a restart.")
+    elif isinstance(error, db.WarehouseOutdated):
+        st.error(f"**The database {name} needs loading again.** {message_for_page(error)}."
+                 "\n\nThe dashboard picks up the new file without a restart.")
     elif isinstance(error, db.ProgrammeMismatch):
         st.error(f"**The database {name} does not match the programme file chosen with "
                  f"`{PROGRAMME_ENVIRONMENT_VARIABLE}`.** {message_for_page(error)}\n\nRebuild it with "

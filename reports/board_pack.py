@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import database_path, history, records
+from etl import database_path, history, records, schema
 from etl.programme import ProgrammeError, check_built_with, read_programme
 from etl.warehouse import open_read_only
 from mm_core import periods, queries
@@ -45,6 +45,9 @@ def open_database(database: Path) -> duckdb.DuckDBPyConnection:
         connection.execute("SELECT as_of_date FROM reporting_date").fetchall()
     except duckdb.Error as error:
         raise BoardPackError(f"{database} is not a warehouse built by `python -m etl load`: {error}") from None
+    if schema.outdated(connection):
+        connection.close()
+        raise BoardPackError(schema.outdated_words(str(database)))
     return connection
 
 

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE
-from etl.load import create_schema, run_load, write_reference
+from etl.load import run_load, write_reference
+from etl.schema import create_schema
 from etl.reference import load_reference
 from etl.rules import Rules
 from etl.templates import write_template

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 
 from etl import spec
-from etl.load import create_schema, insert_staged, run_load
+from etl.load import insert_staged, run_load
+from etl.schema import create_schema
 from etl.parse import CENT
 from etl.reference import load_reference
 from etl.rules import Rules, staged_schema

@@ -6,7 +6,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from etl.load import create_schema, write_reference
+from etl.load import write_reference
+from etl.schema import create_schema
 from etl.programme import ProgrammeError, from_warehouse, read_programme
 from etl.reference import load_reference
 

@@ -14,7 +14,8 @@ import pytest
 
 from etl import spec
 from etl.layout import RawSheet
-from etl.load import create_schema, insert_staged
+from etl.load import insert_staged
+from etl.schema import create_schema
 from etl.reference import load_reference
 from etl.rules import RULES, Rules, problems_of, programme_year_macro, rates_table, staged_schema, staging_table
 from etl.transform import Validated, stage

@@ -1,0 +1,145 @@
+"""The warehouse's layout: its tables (the programme's, one per sheet kind of etl/spec.py, the IATI ones, the
+load's own records) and its views (etl/sql), made here and nowhere else, and the fingerprint of that layout.
+
+A load writes the fingerprint into the file it builds (settings 'schema'); a reader compares it with its own
+(`outdated`). A warehouse built by another version of the ETL (tables or views since changed: a column added,
+a rule of a view rewritten) is then said to be one, to be loaded again, instead of being read by pages that fail
+on a column it lacks, or show figures by rules this version no longer has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from . import iati, spec
+from .rules import CONVERSIONS
+
+SCHEMA_SETTING = "schema"  # the settings row holding the fingerprint of the layout the file was built with
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_TYPES = {
+    spec.TEXT: "VARCHAR", spec.NUMBER: "DOUBLE", spec.MONEY: "DECIMAL(18,2)", spec.PERCENT: "DOUBLE",
+    spec.YEAR: "INTEGER", spec.PROGRAMME_YEAR: "INTEGER", spec.DATE: "DATE", spec.MONTH_START: "DATE",
+    spec.MONTH_END: "DATE", spec.CHOICE: "VARCHAR", spec.COUNTRY: "VARCHAR", spec.OUTPUT: "VARCHAR",
+    spec.AGENCY: "VARCHAR", spec.PHASE: "VARCHAR", spec.DIMENSION: "VARCHAR", spec.CATEGORY: "VARCHAR",
+    spec.SDG_TARGETS: "VARCHAR", spec.PERIOD: "VARCHAR", spec.CURRENCY: "VARCHAR", spec.REPORTED_NUMBER: "DOUBLE",
+    spec.WHOLE_NUMBER: "INTEGER",
+}
+VIEW_FILES = ("views.sql", "iati_views.sql")  # iati_views.sql uses the macros views.sql defines
+# Columns derived from a sheet's own columns (etl/rules.py CONVERSIONS): the rate and the amounts in USD.
+DERIVED_COLUMNS = {
+    kind: (("fx_rate", "DECIMAL(18,6)"),) + tuple((f"{amount}_usd", "DECIMAL(18,2)") for amount in conversion.amounts)
+    for kind, conversion in CONVERSIONS.items()}
+SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
+                  ("source_row", "INTEGER NOT NULL"))
+FIXED_TABLES = """
+CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL, board VARCHAR NOT NULL,
+                        donor VARCHAR, reporting_agency VARCHAR NOT NULL, year_start_month INTEGER NOT NULL,
+                        reporting VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
+                        earliest_date DATE NOT NULL, latest_date DATE NOT NULL, source VARCHAR NOT NULL,
+                        sha256 VARCHAR NOT NULL, review VARCHAR, review_date DATE, deadline_days INTEGER NOT NULL);
+CREATE TABLE reporting_expected (kind VARCHAR NOT NULL, scope VARCHAR NOT NULL, ordinal INTEGER NOT NULL,
+                                 PRIMARY KEY (kind, scope));
+CREATE TABLE phases (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL,
+                     ordinal INTEGER NOT NULL, year_start_month INTEGER NOT NULL, reporting VARCHAR NOT NULL);
+CREATE TABLE agencies (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, iati_org VARCHAR, ordinal INTEGER NOT NULL);
+CREATE TABLE countries (iso3 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, government_lead VARCHAR,
+                        phases VARCHAR[] NOT NULL, iso2 VARCHAR, iso_numeric VARCHAR, latitude DOUBLE, longitude DOUBLE);
+CREATE TABLE results_chain (code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, title VARCHAR NOT NULL,
+                      scope VARCHAR, lead_agency VARCHAR, illustrative BOOLEAN NOT NULL, sdg_targets VARCHAR[] NOT NULL,
+                      assumptions VARCHAR, ordinal INTEGER NOT NULL);
+CREATE TABLE outputs (output_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, lead_agency VARCHAR NOT NULL,
+                      title VARCHAR NOT NULL);
+CREATE TABLE programme_milestones (code VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, phase VARCHAR NOT NULL,
+                                   kind VARCHAR NOT NULL, due_date DATE NOT NULL, ordinal INTEGER NOT NULL,
+                                   other_titles VARCHAR[] NOT NULL DEFAULT []);
+CREATE TABLE recommendation_phases (phase VARCHAR PRIMARY KEY, ordinal INTEGER NOT NULL);
+CREATE TABLE dimensions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, categories VARCHAR[] NOT NULL,
+                         ordinal INTEGER NOT NULL);
+CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
+                      period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL,
+                      phase VARCHAR NOT NULL);
+CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
+                       PRIMARY KEY (currency, year));
+CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE statuses (family VARCHAR NOT NULL, status VARCHAR NOT NULL, rank INTEGER NOT NULL, attention INTEGER,
+                       label VARCHAR NOT NULL, colour VARCHAR, symbol VARCHAR, at_least DOUBLE, meaning VARCHAR,
+                       heading VARCHAR,
+                       PRIMARY KEY (family, status));
+CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
+                       rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);
+CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,
+                            "table" VARCHAR NOT NULL, "column" VARCHAR NOT NULL, found VARCHAR NOT NULL,
+                            expected VARCHAR NOT NULL, message VARCHAR NOT NULL, row_values VARCHAR NOT NULL);
+CREATE TABLE load_warnings (file VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
+                            kind VARCHAR NOT NULL, message VARCHAR NOT NULL);
+"""
+
+
+def table_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
+    columns = []
+    for c in sheet.columns:
+        columns.append((c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")))
+        if c.kind == spec.REPORTED_NUMBER:  # the text that stood in place of a number
+            columns.append((f"{c.key}_note", "VARCHAR"))
+    return columns + list(DERIVED_COLUMNS.get(sheet.kind, ())) + list(SOURCE_COLUMNS)
+
+
+def table_statements() -> list[str]:
+    """Every CREATE TABLE of the warehouse, in order."""
+    statements = [FIXED_TABLES]
+    for sheet in spec.ALL_SHEETS:
+        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
+        statements.append(f'CREATE TABLE "{sheet.table}" ({body})')
+    for table, columns in iati.TABLES.items():
+        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+        statements.append(f'CREATE TABLE "{table}" ({body})')
+    return statements
+
+
+def view_statements() -> list[str]:
+    """The views and macros of the warehouse (VIEW_FILES), in order."""
+    return [(SQL_DIR / view_file).read_text(encoding="utf-8") for view_file in VIEW_FILES]
+
+
+def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """The warehouse's tables, empty."""
+    for statement in table_statements():
+        connection.execute(statement)
+
+
+def create_views(connection: duckdb.DuckDBPyConnection) -> None:
+    """The warehouse's views, over its filled tables."""
+    for statement in view_statements():
+        connection.execute(statement)
+
+
+@cache
+def fingerprint() -> str:
+    """The layout's fingerprint: a digest of every statement that makes the warehouse's tables and views."""
+    digest = hashlib.sha256()
+    for statement in (*table_statements(), *view_statements()):
+        digest.update(statement.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def outdated(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse open on `connection` (reading it: etl.warehouse) was built with another layout than
+    this version's, or before loads wrote theirs. A file without the settings table is not judged here: it is
+    no warehouse at all, which its first query says."""
+    try:
+        recorded = connection.execute("SELECT value FROM settings WHERE name = ?", [SCHEMA_SETTING]).fetchall()
+    except duckdb.CatalogException:
+        return False
+    return recorded != [(fingerprint(),)]
+
+
+def outdated_words(database: str) -> str:
+    """Why a warehouse `outdated` says so cannot be read, and what to do, after its name."""
+    return (f"{database} was built by another version of the ETL: its tables and views are not those this version "
+            "reads. Load the workbooks again with this version (python -m etl load …); for the bundled sample, "
+            "delete the file and run make database")

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from . import spec
 from .errors import EtlError
 
@@ -134,6 +136,21 @@ class Dimension:
     categories: tuple[str, ...]
 
 
+# How a milestone's title is compared, whatever its capitals and outer spaces, as SQL over `title`: the one rule of
+# the programme file's check (folded_titles), the load's milestone key (etl/rules.py FOLDS) and the view
+# inception_milestones, through the warehouse's macro title_folded (etl/schema.py). DuckDB's lower, not Python's:
+# the two differ on a few letters ('İ', a final 'Σ'), and a check by one would let two titles through that the other
+# then matches to one row.
+TITLE_FOLD = "lower(trim(title))"
+
+
+def folded_titles(titles: Iterable[str]) -> list[str]:
+    """`titles` folded by TITLE_FOLD, in order."""
+    with duckdb.connect() as connection:
+        return connection.execute(f"SELECT list_transform(?::VARCHAR[], lambda title: {TITLE_FOLD})",
+                                  [list(titles)]).fetchone()[0]
+
+
 @dataclass(frozen=True)
 class Milestone:
     code: str
@@ -142,7 +159,7 @@ class Milestone:
     kind: str
     due: dt.date
     # Titles a country may report it under besides `title` (another language's, an older wording): a row so
-    # titled is this milestone (the view inception_milestones matches them whatever their capitals).
+    # titled is this milestone, whatever its capitals (TITLE_FOLD).
     other_titles: tuple[str, ...] = ()
 
 
@@ -413,15 +430,17 @@ def _unique(file: str, name: str, codes: list[str]) -> None:
 
 
 def _one_milestone_per_title(file: str, milestones: list[Milestone]) -> None:
-    """A title, whatever its capitals, names one milestone: its own title, or another's other title, never both
-    (two phases may each declare the same title: that is one milestone to a country taking part in both)."""
+    """A title, whatever its capitals (TITLE_FOLD), names one milestone: its own title, or another's other title,
+    never both (two phases may each declare the same title: that is one milestone to a country taking part in
+    both)."""
+    titled = [(title, milestone) for milestone in milestones for title in (milestone.title, *milestone.other_titles)]
+    own = dict(zip(milestones, folded_titles(milestone.title for milestone in milestones)))
     named: dict[str, Milestone] = {}
-    for milestone in milestones:
-        for title in (milestone.title, *milestone.other_titles):
-            first = named.setdefault(title.casefold(), milestone)
-            if first.title.casefold() != milestone.title.casefold():
-                raise ProgrammeError(f"{file} › [[milestones]] ({milestone.code}): the title '{title}' names "
-                                     f"milestone {first.code} ('{first.title}') too; a title may name one only")
+    for (title, milestone), folded in zip(titled, folded_titles(title for title, _ in titled)):
+        first = named.setdefault(folded, milestone)
+        if own[first] != own[milestone]:
+            raise ProgrammeError(f"{file} › [[milestones]] ({milestone.code}): the title '{title}' names "
+                                 f"milestone {first.code} ('{first.title}') too; a title may name one only")
 
 
 def read_programme(path: Path) -> Programme:

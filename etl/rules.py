@@ -158,13 +158,16 @@ INDICATOR_ATTRIBUTES = ("output_code", "indicator_title", "unit", "direction", "
 # SQL over the staged row). A results row's phase is its period's: an indicator is the same indicator in
 # the period rows of one phase, and the next phase may give its code to another (or continue it).
 # A key column compared whatever its capitals (spec.Sheet.key_any_case) is staged folded too, in the column
-# `folded(column)`: lower-case, and a milestone's title that is one of a milestone's other titles in the programme
-# file (programme.toml [[milestones]] other_titles) as that milestone's own title, so 'Aprobación del Gobierno'
-# after 'Government endorsement' is a second row of one milestone (the view inception_milestones matches so).
+# `folded(column)`, which its table keeps (etl/schema.py): lower-case, and a milestone's title by the programme's
+# rule (etl/programme.py TITLE_FOLD, the warehouse's macro title_folded), one of a milestone's other titles in the
+# programme file (programme.toml [[milestones]] other_titles) as that milestone's own title, so 'Aprobación del
+# Gobierno' after 'Government endorsement' is a second row of one milestone (the view inception_milestones matches
+# a row to the milestone it names by this column).
 FOLDS = {("milestones", "milestone"): (
-    f"coalesce((SELECT min(lower(p.title)) FROM programme_milestones p "
-    f"WHERE list_contains(list_transform(p.other_titles, lambda t: lower(trim(t))), lower({STAGED}.milestone))), "
-    f"lower({STAGED}.milestone))")}
+    f"coalesce((SELECT min(title_folded(p.title)) FROM programme_milestones p "
+    f"WHERE list_contains(list_transform(p.other_titles, lambda t: title_folded(t)), "
+    f"title_folded({STAGED}.milestone))), "
+    f"title_folded({STAGED}.milestone))")}
 FOLD_WORDS = {("milestones", "milestone"): ", and as the milestone it names where the programme file gives "
                                           "milestones other titles"}
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from . import iati, spec
-from .rules import CONVERSIONS
+from .programme import TITLE_FOLD
+from .rules import CONVERSIONS, folded
 
 SCHEMA_SETTING = "schema"  # the settings row holding the fingerprint of the layout the file was built with
 
@@ -86,12 +87,14 @@ def table_columns(sheet: spec.Sheet) -> list[tuple[str, str]]:
         columns.append((c.key, SQL_TYPES[c.kind] + (" NOT NULL" if c.required else "")))
         if c.kind == spec.REPORTED_NUMBER:  # the text that stood in place of a number
             columns.append((f"{c.key}_note", "VARCHAR"))
+        if c.key in sheet.key_any_case:  # as the key compares it (etl/rules.py FOLDS)
+            columns.append((folded(c.key), "VARCHAR"))
     return columns + list(DERIVED_COLUMNS.get(sheet.kind, ())) + list(SOURCE_COLUMNS)
 
 
 def table_statements() -> list[str]:
-    """Every CREATE TABLE of the warehouse, in order."""
-    statements = [FIXED_TABLES]
+    """Every CREATE TABLE of the warehouse, in order, and the macros the load's rules and the views use."""
+    statements = [FIXED_TABLES, f"CREATE MACRO title_folded(title) AS {TITLE_FOLD}"]
     for sheet in spec.ALL_SHEETS:
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
         statements.append(f'CREATE TABLE "{sheet.table}" ({body})')

@@ -16,6 +16,8 @@ WHOLE_PROGRAMME = queries.Scope("2017/18 H1", 2017)
 ECUADOR_UNREACHED = "DELETE FROM milestones WHERE country = 'ECU' AND category = 'inception' AND achieved_date IS NULL"
 TUNISIA_ALL = "DELETE FROM milestones WHERE country = 'TUN'"
 NEW_MILESTONE = "INSERT INTO programme_milestones (code, title, phase, kind, due_date, ordinal) VALUES"
+# A milestone row renamed in a copy, folded as a load folds a title that is no other title (etl/rules.py FOLDS)
+FOLD_AS_LOADED = "UPDATE milestones SET milestone_folded = title_folded(milestone)"
 
 
 def read(database: Path, sql: str) -> list[tuple]:
@@ -64,7 +66,7 @@ def test_a_row_is_matched_to_the_expected_milestone_by_its_title(changed_copy):
     copy = changed_copy("UPDATE milestones SET milestone = 'Budget approved' "
                         "WHERE country = 'JAM' AND milestone = 'Budget endorsed'",
                         "UPDATE milestones SET milestone = ' NATIONAL LAUNCH EVENT' "  # its case and spaces aside
-                        "WHERE country = 'JAM' AND milestone = 'National launch event'")
+                        "WHERE country = 'JAM' AND milestone = 'National launch event'", FOLD_AS_LOADED)
     assert inception(copy)["JAM"] == (9, 8, 1, False)  # the eight expected and the row reported beside them
     assert read(copy, "SELECT is_expected, is_reported, status FROM inception_milestones "
                       "WHERE country = 'JAM' AND milestone IN ('Budget endorsed', 'Budget approved') "
@@ -171,8 +173,8 @@ def test_each_phase_has_its_own_inception_deadline(changed_copy):
     assert inception(copy)["MAR"] == (8, 7, 0, False)
     assert inception(copy)["JAM"] == (9, 8, 1, False)  # Phase III's milestone not reported yet
     reached = changed_copy(*PHASE_THREE, "INSERT INTO milestones VALUES ('JAM', 'National Steering Committee "
-                           "established', 'inception', DATE '2019-06-30', DATE '2019-05-14', NULL, 'JAM.xlsx', "
-                           "'Milestones', 99)")
+                           "established', 'national steering committee established', 'inception', DATE '2019-06-30', "
+                           "DATE '2019-05-14', NULL, 'JAM.xlsx', 'Milestones', 99)")
     assert read(reached, "SELECT deadline::VARCHAR, achieved_by_deadline FROM inception_milestones "
                          "WHERE country = 'JAM' AND milestone LIKE 'National Steering%'") == [("2019-06-30", True)]
     assert inception(reached)["JAM"] == (9, 9, 0, True)
@@ -202,12 +204,15 @@ def test_a_row_under_one_of_the_milestones_other_titles_is_that_milestone(change
     lists it among its other titles (whatever its capitals); without it, the row is one no phase expects."""
     spanish = ("UPDATE milestones SET milestone = 'Aprobación del gobierno', achieved_date = DATE '2014-09-01' "
                "WHERE country = 'ECU' AND milestone = 'Government endorsement'")
-    plain = changed_copy(spanish)
+    plain = changed_copy(spanish, FOLD_AS_LOADED)
     assert read(plain, "SELECT milestone, is_expected, is_reported FROM inception_milestones WHERE country = 'ECU' "
                        "AND (milestone LIKE 'Aprobaci%' OR milestone = 'Government endorsement') ORDER BY 1") == [
         ("Aprobación del gobierno", False, True), ("Government endorsement", True, False)]
     named = changed_copy(spanish, "UPDATE programme_milestones SET other_titles = ['Aprobación del Gobierno'] "
-                                  "WHERE title = 'Government endorsement'")
+                                  "WHERE title = 'Government endorsement'",
+                         # as a load with that programme file folds the row (test_programme loads one)
+                         "UPDATE milestones SET milestone_folded = 'government endorsement' "
+                         "WHERE country = 'ECU' AND milestone = 'Aprobación del gobierno'")
     assert read(named, "SELECT milestone, is_expected, is_reported, achieved_by_deadline FROM inception_milestones "
                        "WHERE country = 'ECU' AND milestone LIKE 'Aprobaci%' OR milestone = 'Government "
                        "endorsement' AND country = 'ECU'") == [("Government endorsement", True, True, True)]

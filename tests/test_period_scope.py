@@ -102,9 +102,10 @@ def findings_in_countries(sample_database, tmp_path_factory):
                 "SELECT activity_title FROM activity_status WHERE country = ? AND (status = 'completed') = ? "
                 "AND status <> 'cancelled' ORDER BY activity_code LIMIT 1", [country, done]).fetchone()[0]
             connection.execute(
-                "UPDATE milestones SET milestone = ?, achieved_date = CASE WHEN ? THEN NULL ELSE due_date END "
+                "UPDATE milestones SET milestone = ?, milestone_folded = title_folded(?), "
+                "achieved_date = CASE WHEN ? THEN NULL ELSE due_date END "
                 "WHERE country = ? AND milestone = (SELECT min(milestone) FROM milestone_status WHERE country = ? "
-                "AND status = 'overdue')", [title, done, country, country])
+                "AND status = 'overdue')", [title, title, done, country, country])
     return path
 
 

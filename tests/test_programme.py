@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from etl.__main__ import main
 from etl.export_iati import export_iati
 from etl.load import run_load
-from etl.programme import ProgrammeError, from_warehouse, read_programme
+from etl.programme import ProgrammeError, folded_titles, from_warehouse, read_programme
 from etl.reference import REFERENCE_DIR, load_reference
 from tests.helpers.pages import as_shown
 from tests.helpers.rows import good_rows
@@ -463,3 +463,16 @@ def test_a_title_may_name_one_milestone_only(tmp_path):
     assert str(raised.value) == (
         "programme.toml › [[milestones]] (NLE): the title 'National launch event' names milestone GE "
         "('Government endorsement') too; a title may name one only")
+
+
+@pytest.mark.parametrize("other_title", ["İSTANBUL DECLARATION SIGNED", " national launch event "])
+def test_a_title_names_one_milestone_as_the_warehouse_compares_titles(tmp_path, other_title):
+    """The check folds titles as the milestone key and inception_milestones do (DuckDB's lower, outer spaces
+    trimmed): Python's casefold keeps 'İ' apart from 'i', which the warehouse then matched to both milestones."""
+    path = bundled_with(tmp_path, ('title = "National launch event"\n',
+                                   'title = "National launch event"\nother_titles = ["Istanbul declaration signed"]\n'),
+                        ('title = "Government endorsement"\n',
+                         f'title = "Government endorsement"\nother_titles = ["{other_title}"]\n'))
+    with pytest.raises(ProgrammeError, match="names milestone .* too; a title may name one only"):
+        read_programme(path)
+    assert folded_titles(["İSTANBUL", " Straße ", "ΣΑΣ"]) == ["istanbul", "straße", "σασ"]

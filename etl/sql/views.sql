@@ -133,7 +133,7 @@ SELECT m.country, m.milestone, m.due_date, m.achieved_date, m.category,
            WHEN m.due_date < d.as_of_date THEN 'overdue'
            ELSE 'pending'
        END AS status,
-       m.comment, m.source_file, m.source_sheet, m.source_row
+       m.comment, m.milestone_folded, m.source_file, m.source_sheet, m.source_row
 FROM milestones m CROSS JOIN reporting_date d;
 
 -- The day each phase expects its inception milestones by: the latest `due` of its programme.toml
@@ -150,36 +150,29 @@ FROM phases ph;
 
 -- Every inception milestone of every programme country: those the programme file expects of it (its
 -- [[milestones]] of kind inception, of a phase the country takes part in), matched to the country's rows by
--- their title or one of its other titles (whatever their case and outer spaces), and any other inception row
--- it reported. An expected milestone with no row is 'not reported': it counts as not achieved. Each is judged
--- by its phase's deadline (the later one for a title two of the country's phases expect); a row no phase
--- expects, by the last deadline of the country's phases.
+-- the milestone each names (milestone_folded: its title or one of its other titles, whatever their case and outer
+-- spaces, the load's rule), and any other inception row it reported. An expected milestone with no row is 'not
+-- reported': it counts as not achieved. Each is judged by its phase's deadline (the later one for a title two of
+-- the country's phases expect); a row no phase expects, by the last deadline of the country's phases.
 CREATE VIEW inception_milestones AS
 WITH expected AS (  -- once per title, for a country in two phases that both expect it
-    SELECT c.iso3 AS country, min(p.title) AS milestone, max(p.due_date) AS due_date, max(d.deadline) AS deadline,
-           list_distinct(flatten(list(p.other_titles))) AS other_titles
+    SELECT c.iso3 AS country, min(p.title) AS milestone, title_folded(p.title) AS folded,
+           max(p.due_date) AS due_date, max(d.deadline) AS deadline
     FROM countries c JOIN programme_milestones p ON p.kind = 'inception' AND list_contains(c.phases, p.phase)
     LEFT JOIN inception_deadline d ON d.phase = p.phase
-    GROUP BY c.iso3, lower(trim(p.title))
-), titles AS (  -- every title a country may report an expected milestone under, folded ('Budget Endorsed ' too)
-    SELECT country, milestone, lower(trim(milestone)) AS folded FROM expected
-    UNION
-    SELECT country, milestone, lower(trim(other_title))
-    FROM (SELECT country, milestone, unnest(other_titles) AS other_title FROM expected)
+    GROUP BY c.iso3, title_folded(p.title)
 ), country_deadline AS (
     SELECT c.iso3 AS country, max(d.deadline) AS deadline
     FROM countries c JOIN inception_deadline d ON list_contains(c.phases, d.phase)
     GROUP BY c.iso3
 ), reported AS (  -- a row of another category is not an inception milestone, whatever its title
-    SELECT s.*, t.milestone AS expected_title
-    FROM milestone_status s LEFT JOIN titles t ON t.country = s.country AND t.folded = lower(trim(s.milestone))
-    WHERE s.country <> 'GLOBAL' AND s.category = 'inception'
+    SELECT s.* FROM milestone_status s WHERE s.country <> 'GLOBAL' AND s.category = 'inception'
 ), judged AS (
     SELECT coalesce(e.country, r.country) AS country, coalesce(e.milestone, r.milestone) AS milestone,
            e.country IS NOT NULL AS is_expected, r.country IS NOT NULL AS is_reported,
            coalesce(r.due_date, e.due_date) AS due_date, r.achieved_date,
            coalesce(r.status, 'not reported') AS status, e.deadline AS expected_by
-    FROM expected e FULL JOIN reported r ON r.country = e.country AND r.expected_title = e.milestone
+    FROM expected e FULL JOIN reported r ON r.country = e.country AND r.milestone_folded = e.folded
 )
 SELECT j.country, j.milestone, j.is_expected, j.is_reported, j.due_date, j.achieved_date, j.status,
        coalesce(j.expected_by, cd.deadline) AS deadline,

@@ -59,7 +59,12 @@ ui.kpis(
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
 kept = load(queries.outputs_in_scope, scope)
-if status.empty:
+chosen_period = load(queries.periods).set_index("period").loc[scope.period]
+if not chosen_period["has_started"]:  # nothing of it is due yet: no country is 'not reported'
+    ui.empty(f"{ui.literal(scope.period)} starts on {ui.date(chosen_period['period_start'])}, after the as-of date "
+             f"{ui.date(info['as_of_date'])}: no country reports results for it yet.",
+             "Choose a period that has started: the sidebar's default is the latest one.")
+elif status.empty:
     ui.empty(f"No programme country of these filters is expected to report results for {ui.literal(scope.period)}.",
              "A country reports in the periods of its phases (programme file, [[countries]] phases): choose another "
              "period, or 'All countries' in the sidebar.")

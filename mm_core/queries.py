@@ -98,7 +98,7 @@ def periods(cursor: Cursor) -> pd.DataFrame:
     started by the as-of date."""
     return cursor.execute("""
         SELECT period, programme_year, year_label, half, period_start, period_end, phase,
-               period_start <= (SELECT as_of_date FROM reporting_date) AS has_started
+               period_started(period) AS has_started
         FROM periods ORDER BY period_start""").df()
 
 
@@ -272,7 +272,8 @@ def inception_summary(cursor: Cursor, scope: Scope) -> pd.DataFrame:
 
 def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     """One row per programme country expected to send results for the period (reporting_due: of the period's
-    phase): indicator counts in the period and an overall status ('not reported' with no indicator value)."""
+    phase): indicator counts in the period and an overall status ('not reported' with no indicator value; none,
+    NULL, for a period that had not started by the as-of date, of which nothing is due yet)."""
     return cursor.execute(f"""
         WITH counts AS (
             SELECT i.country,
@@ -284,7 +285,8 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         )
         SELECT c.iso3 AS country, c.name, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
                coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
-               rolled_up_status('country', k.on_track, k.at_risk, k.off_track) AS status
+               CASE WHEN period_started($period)
+                    THEN rolled_up_status('country', k.on_track, k.at_risk, k.off_track) END AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
           AND c.iso3 IN (SELECT country FROM reporting_due WHERE period = $period AND kind = 'results')
@@ -328,7 +330,7 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                'no actual reported for any indicator in the period', 4
         FROM reporting_due d  -- the countries of the period's phase, and the global level, expected to send results
         WHERE d.period = $period AND d.kind = 'results' AND ($country IS NULL OR d.country = $country)
-          AND (SELECT period_start FROM periods WHERE period = $period) <= (SELECT as_of_date FROM reporting_date)
+          AND period_started($period)  -- nothing is due of a period not started
           AND EXISTS (  -- an output of the filters it reports on: a country's outputs, or the global level's
               SELECT 1 {OUTPUTS_IN_SCOPE} AND o.level = CASE WHEN d.country = 'GLOBAL' THEN 'global' ELSE 'country' END)
           AND NOT EXISTS (SELECT 1 {INDICATORS_IN_SCOPE}

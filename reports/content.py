@@ -257,6 +257,10 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                Column("delivery_rate", f"Budget delivered to {programme.year_label(scope.programme_year)}", "percent",
                       12),
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
+    period = queries.periods(cursor).set_index("period").loc[scope.period]
+    note = "" if period["has_started"] else (  # country_status gives no overall status: nothing is due yet
+        f"{scope.period} starts on {formats.date(period['period_start'])}, after the as-of date: no indicator value "
+        "is due for it yet, so no country has an overall status.")
     status_chart = _for_chart(status, "name")
     counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
                                var_name="status", value_name="count").rename(columns={"name": "label"})
@@ -265,9 +269,9 @@ def _country_progress(cursor, scope, names, programme) -> Section:
     figures = [
         figure("Indicators by country and status", "Each panel is one status; the count is written beside each bar.",
                print_charts.count_panels, _complete_counts(counts, order), order, [charts.STATUS_COLORS[s] for s in order]),
-        figure("Country status", f"Overall status per country: {statuses.country_rule()}. Marker shapes: "
-               "circle on track, triangle at risk, cross off track, square not reported.",
-               print_charts.world_map, status_chart, queries.country_places(cursor)),
+        *([figure("Country status", f"Overall status per country: {statuses.country_rule()}. Marker shapes: "
+                  "circle on track, triangle at risk, cross off track, square not reported.",
+                  print_charts.world_map, status_chart, queries.country_places(cursor))] if not note else []),
         figure("Peer comparison", "Shares per country: indicators on track (of those with data), activities "
                "completed, budget delivered up to the " + wording.year_noun(programme) + ".", charts.peer_comparison,
                _for_chart(peers, "name")),
@@ -281,7 +285,8 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                               _for_chart(milestones, "name", "milestone")))
     return Section("Country progress", f"Country progress, {scope.period}",
                    "Indicator status counts per country for the period, the overall status, and peer metrics. "
-                   f"Overall status: {statuses.country_rule()}.", [Table("Countries", table, columns)], figures)
+                   f"Overall status: {statuses.country_rule()}.", [Table("Countries", table, columns, note=note)],
+                   figures)
 
 
 # --- work plan ----------------------------------------------------------------------------------------

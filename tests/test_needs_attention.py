@@ -9,6 +9,7 @@ import pandas as pd
 
 from etl.warehouse import open_read_only, reading_warehouse
 from mm_core import queries, rounds
+from reports import content
 from reports.summary import key_messages
 
 from .helpers.pages import as_shown
@@ -121,3 +122,30 @@ def test_a_country_outside_the_periods_phase_is_said_to_be(changed_copy, app_for
     quality = app_for(copy, {"country": "TUN"}, page="app_pages/data_quality.py")
     assert any("Nothing is expected of TUN in the periods started by the as-of date." in m.value
                for m in quality.info)
+
+
+def test_a_period_not_started_has_no_country_not_reported(sample_database, app_for, tmp_path):
+    """2017/18 H2 starts the day after the sample's as-of date: nothing of it is due. The map painted every
+    country 'not reported' and the pack's key messages said so; Needs attention listed none."""
+    coming = queries.Scope("2017/18 H2", 2017)
+    status = run(sample_database, queries.country_status, coming)
+    assert len(status) == 8 and status["status"].isna().all()  # still every country of the phase, unjudged
+    assert set(run(sample_database, queries.country_status, PERIOD)["status"]) >= {"at risk", "off track"}
+    assert not_reported(sample_database, coming) == []
+    app = app_for(sample_database, {"period": "2017/18 H2"})
+    assert not app.exception
+    assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date 31 "
+                                                  "July 2017: no country reports results for it yet.**")
+    assert not [chart for chart in app.get("vega_lite_chart") if "not reported" in str(chart.proto.spec)]
+    connection = open_read_only(sample_database)
+    try:
+        cursor = reading_warehouse(connection.cursor())
+        section = content._country_progress(cursor, coming, content.country_names(cursor), queries.programme(cursor))
+        messages = key_messages(cursor, coming, {}, queries.programme(cursor), 2017,
+                                pd.DataFrame(columns=["country", "output", "text"]), pd.DataFrame())
+    finally:
+        connection.close()
+    assert not [message for message in messages["message"] if "not reported" in message]
+    assert section.tables[0].note == ("2017/18 H2 starts on 1 August 2017, after the as-of date: no indicator value "
+                                      "is due for it yet, so no country has an overall status.")
+    assert "Country status" not in [figure.title for figure in section.figures]

@@ -4,6 +4,11 @@
 CREATE VIEW reporting_date AS
 SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM settings WHERE name = 'as_of_date'), current_date) AS as_of_date;
 
+-- Whether a period had started by that date. Before it starts nothing of it is due: no country is 'not
+-- reported' for it. The dashboard's default period is the latest started.
+CREATE MACRO period_started(period_label) AS
+    (SELECT p.period_start <= d.as_of_date FROM periods p, reporting_date d WHERE p.period = period_label);
+
 -- What each reporting period expects from whom (the programme file's [reporting]): each country of the
 -- period's phase × each sheet kind of `expected`, and the global level (GLOBAL) × each of `global_expected`.
 CREATE VIEW reporting_due AS

@@ -8,23 +8,22 @@ import pandas as pd
 import streamlit as st
 
 from mm_core import charts, queries, rounds
-from mm_dashboard import auth, db, ui
+from mm_dashboard import auth, choices, db, filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
 the_programme = programme()
 st.title("Round tracker")
-periods = load(queries.periods)
 as_of = pd.Timestamp(load(queries.data_info).iloc[0]["as_of_date"]).date()
-labels = rounds.round_labels(periods)
-current = rounds.current_round(periods, as_of)
+# in the address as ?round=: a link opens the same round; without one, the round being collected
+labels, ignored = filters.page_choice("round", "tracker_round", choices.round_labels, scope)
 if not labels:
     ui.empty("No reporting period.", "The programme file's phases give the periods; reload with it.")
     st.stop()
-if st.session_state.get("tracker_round") not in labels:
-    st.session_state["tracker_round"] = current
-chosen = st.selectbox("Round (reporting period)", labels, key="tracker_round",
+chosen = st.selectbox("Round (reporting period)", rounds.round_labels(load(queries.periods)), key="tracker_round",
                       help="Default: the round being collected on the data's as-of date (the last period ended).")
+if filters.keep_page_choice("round", chosen, labels, ignored) and ignored:  # said while the address holds it
+    st.caption(f"Ignored from the link (not a round of the programme): round={ui.literal(ignored)}")
 due = load(rounds.deadline, chosen)
 st.caption(f"Due {ui.date(due)}: {the_programme.deadline_days} days after the period ends (programme file, "
            f"[reporting]). Days late are counted to the data's as-of date, {ui.date(as_of)}, the same 'today' "

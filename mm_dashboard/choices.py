@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from mm_core import queries, wording
+from mm_core import queries, rounds, wording
 
 from . import db
 from .data import load
@@ -51,3 +52,18 @@ def _country_labels(key: db.SnapshotKey) -> dict[str, str]:
     choices = load(queries.filter_options)
     countries = choices[choices["kind"] == "country"]
     return dict(zip(countries["code"], countries["label"]))
+
+
+def round_labels(scope: queries.Scope) -> dict[str, str]:
+    """The Round tracker's choice: every round (reporting period), the round being collected on the data's as-of
+    date first (the choice where the link names none), the others oldest first. The sidebar's filters do not
+    change them."""
+    return _round_labels(db.snapshot().key)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _round_labels(key: db.SnapshotKey) -> dict[str, str]:
+    table = load(queries.periods)
+    current = rounds.current_round(table, pd.Timestamp(load(queries.data_info).iloc[0]["as_of_date"]).date())
+    labels = rounds.round_labels(table)
+    return {label: label for label in ([current] if current else []) + labels}

@@ -85,3 +85,24 @@ def test_a_country_office_sees_its_own_countries_only(submitted, clear_streamlit
     assert metrics(app) == {"Approved": "1 / 4", "Awaiting review": "0", "Returned": "2", "Not received": "1"}
     assert [code.value for code in app.code] == [
         "Morocco (MAR): not received: Work plan; returned: Results matrix, Narrative — 151 days late"]
+
+
+def test_the_round_is_in_the_link(submitted, clear_streamlit_caches):
+    """?round= opens that round; choosing one writes it; a value that is no round is said, and the round being
+    collected is shown."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["round"] = ROUND
+    app.run().switch_page(PAGE).run()
+    assert app.selectbox(key="tracker_round").value == ROUND
+    assert "Due 2 March 2017" in app.caption[0].value
+    assert app.selectbox(key="tracker_round").options[:2] == ["2014/15 H1", "2014/15 H2"]  # oldest first
+    app.selectbox(key="tracker_round").select("2016/17 H1").run()
+    assert app.query_params["round"] == "2016/17 H1"
+    assert "Due 30 August 2016" in app.caption[0].value
+    stale = AppTest.from_file(APP, default_timeout=60)
+    stale.query_params["round"] = "2031 H9"
+    stale.run().switch_page(PAGE).run()
+    assert not stale.exception
+    assert stale.selectbox(key="tracker_round").value == CURRENT
+    assert any(caption.value.startswith("Ignored from the link (not a round of the programme): round=2031 H9")
+               for caption in stale.caption)

@@ -8,7 +8,7 @@ import streamlit as st
 from etl import database_path
 from etl.errors import EtlError
 from mm_core import changes
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 
 ui.require_scope()  # no warehouse: explained, and the page stops
 st.title("What changed")
@@ -25,12 +25,16 @@ if pair.from_id is None:
 
 labels = dict(zip(builds["load_id"], builds["label"]))
 ids = list(builds["load_id"])
+default_to = pair.to_id if pair.to_id in ids else ids[0]
+# in the address as ?from=<build>&to=<build>: a link compares the same two builds
+ignored_from = filters.link_choice("from", "changes_from", ids, pair.from_id)
+ignored_to = filters.link_choice("to", "changes_to", ids, default_to)
 left, right = st.columns(2)
-from_id = left.selectbox("From", ids, index=ids.index(pair.from_id), format_func=labels.get,
-                         key="changes_from", help="By default " + pair.reason)
-to_id = right.selectbox("To", ids, index=ids.index(pair.to_id) if pair.to_id in ids else 0,
-                        format_func=labels.get, key="changes_to",
-                        help="By default the current warehouse")
+from_id = left.selectbox("From", ids, format_func=labels.get, key="changes_from", help="By default " + pair.reason)
+to_id = right.selectbox("To", ids, format_func=labels.get, key="changes_to", help="By default the current warehouse")
+filters.keep_link_choice("from", from_id, pair.from_id, ignored_from)
+filters.keep_link_choice("to", to_id, default_to, ignored_to)
+ui.ignored_from_link("not a kept build", {"from": ignored_from, "to": ignored_to})
 st.caption(f"From build {ui.literal(from_id)} to build {ui.literal(to_id)}.")
 
 

@@ -36,8 +36,8 @@ if not names:
     st.stop()
 country = st.selectbox("Country", list(names), format_func=names.get, key="country_page_choice",
                        disabled=bool(scope.country), help="Follows the sidebar's country filter when one is chosen")
-if filters.keep_page_choice("profile", country, names, ignored) and ignored:  # said while the address holds it
-    st.caption(f"Ignored from the link (not a country of these filters): profile={ui.literal(ignored)}")
+if filters.keep_page_choice("profile", country, names, ignored):  # said while the address holds it
+    ui.ignored_from_link("not a country of these filters", {"profile": ignored})
 country_scope = dataclasses.replace(scope, country=country)
 if country == GLOBAL:
     profile = {"name": names[GLOBAL]}

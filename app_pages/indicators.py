@@ -21,7 +21,7 @@ else:
 
 
 def say_ignored(value: str) -> None:
-    st.caption(f"Ignored from the link (not among the indicators for these filters): indicator={ui.literal(value)}")
+    ui.ignored_from_link("not among the indicators for these filters", {"indicator": value})
 
 
 st.subheader("Trajectory of one indicator")

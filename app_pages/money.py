@@ -28,17 +28,22 @@ ui.kpis({"label": f"{ui.literal(phases)} budget", "value": ui.usd_short(money["p
 
 chosen_year = wording.year_named(the_programme, filters.year_label(scope.programme_year))
 # the sidebar's period names a year: the grouped figures and the lines follow it, or show every year, and say which
-years = st.segmented_control("Years", ["chosen", "all"], default="chosen", key="money_years",
+# in the address as ?years=all and ?group=country: a link opens the same figures
+ignored_years = filters.link_choice("years", "money_years", ["chosen", "all"], "chosen")
+years = st.segmented_control("Years", ["chosen", "all"], key="money_years",
                              format_func={"chosen": ui.literal(chosen_year[0].upper() + chosen_year[1:]),
                                           "all": f"All years ({ui.literal(phases)} to date)"}.get) or "chosen"
+filters.keep_link_choice("years", years, "chosen", ignored_years)
 year = scope.programme_year if years == "chosen" else None
 covers = chosen_year if year is not None else f"all {wording.year_noun(the_programme)}s of {phases} to date"
 st.caption(f"The four figures above cover {ui.literal(phases)} to date, every year; the chart and table grouped "
            f"below, and the expenditure lines, cover {ui.literal(covers)}.")
 labels = {"output": "Output", "country": "Country", "agency": "Agency",
           "year": wording.year_noun(the_programme, capital=True)}
-dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, default="output",
-                                 key="money_dimension") or "output"
+ignored_group = filters.link_choice("group", "money_dimension", labels, "output")
+dimension = st.segmented_control("Group by", list(labels), format_func=labels.get, key="money_dimension") or "output"
+filters.keep_link_choice("group", dimension, "output", ignored_group)
+ui.ignored_from_link("not a choice of this page", {"years": ignored_years, "group": ignored_group})
 grouped = load(queries.finance_by, scope, dimension, year)
 ui.chart(charts.money_bars, grouped, labels[dimension],
          caption=f"Budget, funds received and expenditure, {ui.literal(covers)}.")

@@ -54,8 +54,8 @@ labels, ignored = filters.page_choice("detail", "output_in_detail", choices.outp
 code = st.selectbox("Output in detail", list(labels), key="output_in_detail",
                     format_func=labels.get,  # a drop-down shows its options as typed
                     help="One output at a time, with its indicators, chart and latest narrative")
-if filters.keep_page_choice("detail", code, labels, ignored) and ignored:  # said while the address holds it
-    st.caption(f"Ignored from the link (not among the outputs for these filters): detail={ui.literal(ignored)}")
+if filters.keep_page_choice("detail", code, labels, ignored):  # said while the address holds it
+    ui.ignored_from_link("not among the outputs for these filters", {"detail": ignored})
 output = outputs[outputs["output_code"] == code].iloc[0]
 st.subheader(f"Output {ui.literal(code)}: {ui.literal(titles[code])}")
 carried = targets.get(code, ())

@@ -22,8 +22,8 @@ if not labels:
     st.stop()
 chosen = st.selectbox("Round (reporting period)", rounds.round_labels(load(queries.periods)), key="tracker_round",
                       help="Default: the round being collected on the data's as-of date (the last period ended).")
-if filters.keep_page_choice("round", chosen, labels, ignored) and ignored:  # said while the address holds it
-    st.caption(f"Ignored from the link (not a round of the programme): round={ui.literal(ignored)}")
+if filters.keep_page_choice("round", chosen, labels, ignored):  # said while the address holds it
+    ui.ignored_from_link("not a round of the programme", {"round": ignored})
 due = load(rounds.deadline, chosen)
 st.caption(f"Due {ui.date(due)}: {the_programme.deadline_days} days after the period ends (programme file, "
            f"[reporting]). Days late are counted to the data's as-of date, {ui.date(as_of)}, the same 'today' "

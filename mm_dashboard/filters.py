@@ -8,7 +8,7 @@ are mirrored in the URL query string (?period=2016/17 H2&country=JAM&…), so a 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -395,6 +395,28 @@ def keep_page_choice(parameter: str, choice: str, options: dict[str, str], said:
         st.query_params[parameter] = choice
     record_shown((*PARAMETERS, parameter))
     return kept
+
+
+def link_choice(parameter: str, key: str, options: Iterable[str], default: str) -> str | None:
+    """Seed a page's own choice whose options the sidebar's filters leave as they are (Money's years and grouping,
+    What changed's builds) from the address, as page_choice does: `?parameter=` when it is an option, else
+    `default`. It is read on the first run, on Back or Forward to an address a run drew, and when the widget holds
+    no option (a page switch drops it). Returns the address's value, cut short, when it is not an option, to be
+    said on the page for as long as the address holds it. A filter change keeps the parameter as it is."""
+    options = list(options)
+    wanted = st.query_params.get(parameter) or None
+    if back_to_a_shown_address((*PARAMETERS, parameter)) or st.session_state.get(key) not in options:
+        st.session_state[key] = wanted if wanted in options else default
+    return None if wanted is None or wanted in options else shorten(wanted, IGNORED_SHOWN)
+
+
+def keep_link_choice(parameter: str, choice: str, default: str, said: str | None) -> None:
+    """Put a link_choice in the address when the address says another. Not for the default where the address
+    names none or a value `said` on the page to be ignored: a step only to name it would put itself back on Back."""
+    wanted = st.query_params.get(parameter) or None
+    if wanted != choice and not (choice == default and (wanted is None or said is not None)):
+        st.query_params[parameter] = choice
+    record_shown((*PARAMETERS, parameter))
 
 
 def presentation_mode() -> bool:

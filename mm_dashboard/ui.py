@@ -276,6 +276,13 @@ def explain_missing_database(error: Exception) -> None:
     st.stop()
 
 
+def ignored_from_link(why: str, values: dict[str, str | None]) -> None:
+    """Say the values of a link a page ignored (`values`: parameter -> its value cut short, None where used)."""
+    shown = [f"{name}={literal(value)}" for name, value in values.items() if value is not None]
+    if shown:
+        st.caption(f"Ignored from the link ({why}): {', '.join(shown)}")
+
+
 def message_for_page(error: BaseException | str, limit: int = 300) -> str:
     """An error message as shown in the browser: folders of the server reduced to file names, cut to
     `limit` characters, and shown literally (it may quote a value from a file)."""

@@ -8,6 +8,7 @@ import pytest
 from etl import history
 from etl.load import run_load
 
+from .helpers.pages import as_shown
 from .helpers.rows import good_rows
 
 PAGE = "app_pages/changes.py"
@@ -66,3 +67,20 @@ def test_without_a_warehouse_the_page_explains_how_to_load(app_for, tmp_path):
     app = app_for(tmp_path / "nothing.duckdb", page=PAGE)
     assert not app.exception
     assert "No programme data loaded yet" in app.warning[0].value
+
+
+def test_the_two_builds_are_in_the_link(app_for, two_builds, write_workbook):
+    database, first, second = two_builds
+    run_load([write_workbook(good_rows(), name="third.xlsx")], database)
+    third = history.current_load_id(database)
+    app = app_for(database, {"from": first, "to": second}, page=PAGE)
+    assert not app.exception and not app.error
+    assert (app.selectbox(key="changes_from").value, app.selectbox(key="changes_to").value) == (first, second)
+    assert f"From build {first} to build {second}." in [as_shown(caption.value) for caption in app.caption]
+    app.selectbox(key="changes_to").select(third).run()
+    assert (app.query_params["from"], app.query_params["to"]) == (first, third)
+    stale = app_for(database, {"from": "20990101-000000-ffffff"}, page=PAGE)
+    assert not stale.exception
+    assert stale.selectbox(key="changes_from").value == second  # the default: the build before the current one
+    assert "Ignored from the link (not a kept build): from=20990101-000000-ffffff" in [
+        as_shown(caption.value) for caption in stale.caption]

@@ -180,3 +180,20 @@ def test_the_countries_spending_table_says_it_holds_every_year(sample_database, 
     assert "Spending, all years" in [s.value for s in app.subheader]
     spending = next(d.value for d in app.dataframe if "received_usd" in d.value.columns)
     assert spending["programme_year"].nunique() > 1
+
+
+def test_the_moneys_years_and_grouping_are_in_the_link(sample_database, app_for):
+    app = app_for(sample_database, {"period": "2014/15 H1", "years": "all", "group": "country"},
+                  page="app_pages/money.py")
+    assert not app.exception
+    assert (app.segmented_control(key="money_years").value, app.segmented_control(key="money_dimension").value) == (
+        "all", "country")
+    assert "Country" in app.dataframe[0].value.columns
+    assert set(app.dataframe[-1].value["programme_year"]) == {"2014/15", "2015/16", "2016/17", "2017/18"}
+    app.segmented_control(key="money_dimension").set_value("agency").run()
+    assert (app.query_params["years"], app.query_params["group"]) == ("all", "agency")
+    assert "Agency" in app.dataframe[0].value.columns
+    stale = app_for(sample_database, {"group": "donor"}, page="app_pages/money.py")
+    assert not stale.exception
+    assert stale.segmented_control(key="money_dimension").value == "output"
+    assert "Ignored from the link (not a choice of this page): group=donor" in [as_shown(c.value) for c in stale.caption]

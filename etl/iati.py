@@ -34,56 +34,13 @@ from defusedxml import ElementTree as SafeElementTree
 
 from .errors import LoadWarning, Problem, UnreadableFile, describe
 from .reference import REFERENCE_DIR, Reference
+from .schema import IATI_TABLES as TABLES
 from .settings import positive_setting
 from .transform import RejectedRow
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CENT = Decimal("0.01")
-SOURCE = (("source_file", "VARCHAR NOT NULL"), ("source_activity", "INTEGER NOT NULL"), ("source_path", "VARCHAR"))
-MONEY = (("value", "DECIMAL(18,2) NOT NULL"), ("currency", "VARCHAR"), ("currency_from", "VARCHAR"),
-         ("value_date", "DATE"), ("fx_rate", "DECIMAL(18,6)"), ("fx_year", "INTEGER"), ("value_usd", "DECIMAL(18,2)"),
-         ("conversion_note", "VARCHAR"))
-# Table -> columns (name, SQL type), in order. docs/schema.md documents each.
-TABLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "iati_activities": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("title", "VARCHAR"), ("reporting_org_ref", "VARCHAR"),
-        ("reporting_org", "VARCHAR"), ("activity_status", "VARCHAR"), ("activity_status_name", "VARCHAR"),
-        ("planned_start", "DATE"), ("actual_start", "DATE"), ("planned_end", "DATE"), ("actual_end", "DATE"),
-        ("default_currency", "VARCHAR"), ("recipient_countries", "VARCHAR"), ("iati_version", "VARCHAR"),
-        ("hierarchy", "INTEGER"), *SOURCE),
-    "iati_results": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"), ("result_type", "VARCHAR"),
-        ("result_type_name", "VARCHAR"), ("title", "VARCHAR"), ("description", "VARCHAR"),
-        ("aggregation_status", "BOOLEAN"), *SOURCE),
-    "iati_indicators": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
-        ("indicator_number", "INTEGER NOT NULL"), ("title", "VARCHAR"), ("description", "VARCHAR"),
-        ("measure", "VARCHAR"), ("measure_name", "VARCHAR"), ("ascending", "BOOLEAN NOT NULL"),
-        ("reference_vocabulary", "VARCHAR"), ("reference_code", "VARCHAR"), *SOURCE),
-    "iati_periods": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
-        ("indicator_number", "INTEGER NOT NULL"), ("period_number", "INTEGER NOT NULL"),
-        ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"), *SOURCE),
-    "iati_values": (
-        ("value_id", "INTEGER NOT NULL"), ("iati_identifier", "VARCHAR NOT NULL"),
-        ("result_number", "INTEGER NOT NULL"), ("indicator_number", "INTEGER NOT NULL"),
-        ("period_number", "INTEGER"), ("value_kind", "VARCHAR NOT NULL"), ("value", "DOUBLE"),
-        ("baseline_year", "INTEGER"), ("baseline_date", "DATE"), ("dimensions", "VARCHAR"), ("comment", "VARCHAR"),
-        *SOURCE),
-    "iati_dimensions": (("value_id", "INTEGER NOT NULL"), ("name", "VARCHAR NOT NULL"), ("value", "VARCHAR")),
-    "iati_budgets": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("budget_number", "INTEGER NOT NULL"),
-        ("budget_type", "VARCHAR NOT NULL"), ("budget_type_name", "VARCHAR"), ("budget_type_given", "BOOLEAN NOT NULL"),
-        ("budget_status", "VARCHAR NOT NULL"), ("budget_status_name", "VARCHAR"),
-        ("budget_status_given", "BOOLEAN NOT NULL"), ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"),
-        *MONEY, *SOURCE),
-    "iati_transactions": (
-        ("iati_identifier", "VARCHAR NOT NULL"), ("transaction_number", "INTEGER NOT NULL"),
-        ("transaction_ref", "VARCHAR"), ("transaction_type", "VARCHAR NOT NULL"), ("transaction_type_name", "VARCHAR"),
-        ("transaction_date", "DATE NOT NULL"), *MONEY, ("provider_org_ref", "VARCHAR"), ("provider_org", "VARCHAR"),
-        ("receiver_org_ref", "VARCHAR"), ("receiver_org", "VARCHAR"), ("description", "VARCHAR"), *SOURCE),
-}
 # What the rows of each table are called in messages.
 ELEMENT_TABLES = {"iati-activity": "iati_activities", "result": "iati_results", "indicator": "iati_indicators",
                   "period": "iati_periods", "baseline": "iati_values", "target": "iati_values",

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from . import checks, guard, history, iati, origins, spec, statuses
-from .schema import SCHEMA_SETTING, create_schema, create_views, fingerprint, table_columns
+from .schema import IATI_TABLES, SCHEMA_SETTING, create_schema, create_views, fingerprint, table_columns
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .parts import check_parts
@@ -447,7 +447,7 @@ class Building:
 
     def insert_iati(self, table: str, rows: list[dict]) -> None:
         with writing(self.target.parent):
-            insert_table(self.connection, table, list(iati.TABLES[table]), rows)
+            insert_table(self.connection, table, list(IATI_TABLES[table]), rows)
 
     def reject_cross_row(self, validated: dict[str, Validated], order: list[tuple[str, str]]):
         with writing(self.target.parent):

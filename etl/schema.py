@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import iati, spec
+from . import spec
 from .programme import TITLE_FOLD
 from .rules import CONVERSIONS, folded
 
@@ -37,6 +37,51 @@ DERIVED_COLUMNS = {
     for kind, conversion in CONVERSIONS.items()}
 SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR NOT NULL"),
                   ("source_row", "INTEGER NOT NULL"))
+IATI_SOURCE = (("source_file", "VARCHAR NOT NULL"), ("source_activity", "INTEGER NOT NULL"), ("source_path", "VARCHAR"))
+IATI_MONEY = (("value", "DECIMAL(18,2) NOT NULL"), ("currency", "VARCHAR"), ("currency_from", "VARCHAR"),
+         ("value_date", "DATE"), ("fx_rate", "DECIMAL(18,6)"), ("fx_year", "INTEGER"), ("value_usd", "DECIMAL(18,2)"),
+         ("conversion_note", "VARCHAR"))
+# The tables an IATI file's activities are read into (etl/iati.py): table -> columns (name, SQL type), in
+# order. docs/schema.md documents each.
+IATI_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "iati_activities": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("title", "VARCHAR"), ("reporting_org_ref", "VARCHAR"),
+        ("reporting_org", "VARCHAR"), ("activity_status", "VARCHAR"), ("activity_status_name", "VARCHAR"),
+        ("planned_start", "DATE"), ("actual_start", "DATE"), ("planned_end", "DATE"), ("actual_end", "DATE"),
+        ("default_currency", "VARCHAR"), ("recipient_countries", "VARCHAR"), ("iati_version", "VARCHAR"),
+        ("hierarchy", "INTEGER"), *IATI_SOURCE),
+    "iati_results": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"), ("result_type", "VARCHAR"),
+        ("result_type_name", "VARCHAR"), ("title", "VARCHAR"), ("description", "VARCHAR"),
+        ("aggregation_status", "BOOLEAN"), *IATI_SOURCE),
+    "iati_indicators": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
+        ("indicator_number", "INTEGER NOT NULL"), ("title", "VARCHAR"), ("description", "VARCHAR"),
+        ("measure", "VARCHAR"), ("measure_name", "VARCHAR"), ("ascending", "BOOLEAN NOT NULL"),
+        ("reference_vocabulary", "VARCHAR"), ("reference_code", "VARCHAR"), *IATI_SOURCE),
+    "iati_periods": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("result_number", "INTEGER NOT NULL"),
+        ("indicator_number", "INTEGER NOT NULL"), ("period_number", "INTEGER NOT NULL"),
+        ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"), *IATI_SOURCE),
+    "iati_values": (
+        ("value_id", "INTEGER NOT NULL"), ("iati_identifier", "VARCHAR NOT NULL"),
+        ("result_number", "INTEGER NOT NULL"), ("indicator_number", "INTEGER NOT NULL"),
+        ("period_number", "INTEGER"), ("value_kind", "VARCHAR NOT NULL"), ("value", "DOUBLE"),
+        ("baseline_year", "INTEGER"), ("baseline_date", "DATE"), ("dimensions", "VARCHAR"), ("comment", "VARCHAR"),
+        *IATI_SOURCE),
+    "iati_dimensions": (("value_id", "INTEGER NOT NULL"), ("name", "VARCHAR NOT NULL"), ("value", "VARCHAR")),
+    "iati_budgets": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("budget_number", "INTEGER NOT NULL"),
+        ("budget_type", "VARCHAR NOT NULL"), ("budget_type_name", "VARCHAR"), ("budget_type_given", "BOOLEAN NOT NULL"),
+        ("budget_status", "VARCHAR NOT NULL"), ("budget_status_name", "VARCHAR"),
+        ("budget_status_given", "BOOLEAN NOT NULL"), ("period_start", "DATE NOT NULL"), ("period_end", "DATE NOT NULL"),
+        *IATI_MONEY, *IATI_SOURCE),
+    "iati_transactions": (
+        ("iati_identifier", "VARCHAR NOT NULL"), ("transaction_number", "INTEGER NOT NULL"),
+        ("transaction_ref", "VARCHAR"), ("transaction_type", "VARCHAR NOT NULL"), ("transaction_type_name", "VARCHAR"),
+        ("transaction_date", "DATE NOT NULL"), *IATI_MONEY, ("provider_org_ref", "VARCHAR"), ("provider_org", "VARCHAR"),
+        ("receiver_org_ref", "VARCHAR"), ("receiver_org", "VARCHAR"), ("description", "VARCHAR"), *IATI_SOURCE),
+}
 FIXED_TABLES = """
 CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL, board VARCHAR NOT NULL,
                         donor VARCHAR, reporting_agency VARCHAR NOT NULL, year_start_month INTEGER NOT NULL,
@@ -98,7 +143,7 @@ def table_statements() -> list[str]:
     for sheet in spec.ALL_SHEETS:
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in table_columns(sheet))
         statements.append(f'CREATE TABLE "{sheet.table}" ({body})')
-    for table, columns in iati.TABLES.items():
+    for table, columns in IATI_TABLES.items():
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
         statements.append(f'CREATE TABLE "{table}" ({body})')
     return statements

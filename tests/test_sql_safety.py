@@ -21,7 +21,7 @@ ALLOWED = {
     ("etl/checks.py", "_failing_rows", "ref_table"): "reference table named in etl/checks.REFERENCES",
     ("etl/checks.py", "_failing_rows", "ref_column"): "reference column named in etl/checks.REFERENCES",
     ("etl/load.py", "_insert_rows", "table"): "table names written in etl/load.py",
-    ("etl/load.py", "insert_table", "table"): "table names from etl/spec.py and etl/iati.TABLES",
+    ("etl/load.py", "insert_table", "table"): "table names from etl/spec.py and etl/schema.IATI_TABLES",
     ("etl/load.py", "insert_table", "column_list"): "quoted column names from the same",
     ("etl/load.py", "insert_table", "casts"): "casts to the column types declared in the same",
     ("etl/load.py", "insert_staged", "sheet.table"): "table names from etl/spec.py",

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mm_core import periods, queries, wording
+from mm_core import formats, periods, queries, wording
 from mm_core.safety import markdown_literal, shorten
 
 from . import db
@@ -441,7 +441,11 @@ def year_labels() -> dict[int, str]:
 
 
 def scope_caption(scope: queries.Scope) -> str:
-    parts = [f"period **{markdown_literal(scope.period)}**",
+    period = _options().period_table.set_index("period")
+    coming = scope.period in period.index and not period.loc[scope.period, "has_started"]
+    parts = [f"period **{markdown_literal(scope.period)}**"
+             + (f" (it starts on {formats.date(period.loc[scope.period, 'period_start'])}, after the as-of date: "
+                "nothing of it is due yet, and 'not reported' or 'no data' means not yet due)" if coming else ""),
              f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:

@@ -10,7 +10,11 @@ from mm_dashboard.data import load
 scope = ui.require_scope()
 ui.header("Indicators", scope)
 table = load(queries.indicator_table, scope)
-statuses = st.multiselect("Status", charts.STATUS_ORDER, default=charts.STATUS_ORDER, key="indicator_statuses")
+# in the address as ?status=on+track&status=at+risk: a link shows the same statuses
+ignored_statuses = filters.link_choices("status", "indicator_statuses", charts.STATUS_ORDER, charts.STATUS_ORDER)
+statuses = st.multiselect("Status", charts.STATUS_ORDER, key="indicator_statuses")
+filters.keep_link_choices("status", statuses, charts.STATUS_ORDER, ignored_statuses)
+ui.ignored_from_link("not an indicator status", {"status": ignored_statuses})
 shown = table[table["status"].isin(statuses)]
 if shown.empty:
     ui.empty("No indicator matches these filters.", "Widen the status, country, output or agency filters.")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from etl import spec
 from mm_core import queries
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -36,9 +36,13 @@ addressees = left.pills("Addressed to", spec.ADDRESSEES, selection_mode="multi",
 phases = middle.pills("Phase", the_programme.recommendation_phases, selection_mode="multi",
                       default=list(the_programme.recommendation_phases), format_func=ui.literal,
                       key="recommendation_phases")
-statuses = st.pills("Status", spec.RECOMMENDATION_STATUSES, selection_mode="multi",
-                    default=list(spec.RECOMMENDATION_STATUSES), format_func=ui.literal,
+# in the address as ?status=pending&status=ongoing: a link shows the same statuses
+ignored_statuses = filters.link_choices("status", "recommendation_statuses", spec.RECOMMENDATION_STATUSES,
+                                        spec.RECOMMENDATION_STATUSES)
+statuses = st.pills("Status", spec.RECOMMENDATION_STATUSES, selection_mode="multi", format_func=ui.literal,
                     key="recommendation_statuses")
+filters.keep_link_choices("status", statuses, spec.RECOMMENDATION_STATUSES, ignored_statuses)
+ui.ignored_from_link("not a recommendation status", {"status": ignored_statuses})
 shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) & table["status"].isin(statuses)]
 
 overdue = shown[shown["is_overdue"]]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mm_core import charts, metrics, queries
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load
 
 GANTT_MAX_ROWS = 300  # more bars than a screen can show would only slow the page
@@ -26,8 +26,12 @@ ui.kpis({"label": "Activities", "value": ui.count(counts["activities"])},
 st.caption(f"{metrics.delays(counts)}: {int(counts['delayed_or_overdue'])} delayed or overdue, as the overview "
            f"counts them; status on {ui.date(info['as_of_date'])}, whatever period is chosen.")
 
-statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, default=charts.ACTIVITY_STATUS_ORDER,
-                          key="workplan_statuses")
+# in the address as ?status=delayed&status=ongoing: a link shows the same statuses
+ignored_statuses = filters.link_choices("status", "workplan_statuses", charts.ACTIVITY_STATUS_ORDER,
+                                        charts.ACTIVITY_STATUS_ORDER)
+statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, key="workplan_statuses")
+filters.keep_link_choices("status", statuses, charts.ACTIVITY_STATUS_ORDER, ignored_statuses)
+ui.ignored_from_link("not an activity status", {"status": ignored_statuses})
 only_overdue = st.toggle("Only overdue activities", key="workplan_only_overdue")
 shown = activities[activities["status"].isin(statuses)]
 if only_overdue:

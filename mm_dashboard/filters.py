@@ -419,6 +419,30 @@ def keep_link_choice(parameter: str, choice: str, default: str, said: str | None
     record_shown((*PARAMETERS, parameter))
 
 
+def link_choices(parameter: str, key: str, options: Iterable[str], default: Iterable[str]) -> str | None:
+    """link_choice for a choice of several (a multiselect's, pills'): `?parameter=` once per value chosen, in any
+    order; `?parameter=` empty for none. A link naming a value that is no option is ignored whole (`default`), and
+    the values returned, cut short, to be said on the page."""
+    options = list(options)
+    given = st.query_params.get_all(parameter)
+    unusable = [value for value in given if value and value not in options]
+    says = [option for option in options if option in given] if given and not unusable else list(default)
+    state = st.session_state.get(key)
+    if (back_to_a_shown_address((*PARAMETERS, parameter)) or not isinstance(state, list)
+            or any(value not in options for value in state)):
+        st.session_state[key] = says
+    return shorten(", ".join(unusable), IGNORED_SHOWN) if unusable else None
+
+
+def keep_link_choices(parameter: str, chosen: Iterable[str], default: Iterable[str], said: str | None) -> None:
+    """keep_link_choice for link_choices: the address names the values chosen (none: `?parameter=` empty)."""
+    chosen, given = list(chosen), st.query_params.get_all(parameter)
+    named = {value for value in given if value} if given else None  # None: the address names no choice
+    if named != set(chosen) and not (set(chosen) == set(default) and (named is None or said is not None)):
+        st.query_params[parameter] = chosen or [""]
+    record_shown((*PARAMETERS, parameter))
+
+
 def presentation_mode() -> bool:
     return bool(st.session_state.get("chosen_present", False))
 

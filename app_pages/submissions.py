@@ -2,15 +2,12 @@
 PMU (editors) reviews them, returns them with comments or approves them into the board's warehouse, and
 builds a preview with the pending ones. The work is in mm_core/submissions.py."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
-from mm_core import access, queries, rounds, submissions, upload, upload_process
+from mm_core import access, rounds, submissions, upload, upload_process
 from mm_core.safety import SHORT_TEXT, markdown_literal
 from mm_dashboard import auth, ui
-from mm_dashboard.data import load
 
 COUNTRY_OFFICE = access.COUNTRY_OFFICE
 role = auth.current_role()
@@ -24,13 +21,11 @@ if role not in (auth.EDITOR, COUNTRY_OFFICE):
     st.stop()
 upload_process.clean_leftovers()  # folders of a server that died during a check or a build
 
-periods = load(queries.periods)
+periods, as_of = submissions.calendar()  # the board's warehouse, as built by any version: see calendar
 labels = rounds.round_labels(periods)
 if not labels:
     ui.empty("No reporting round yet", "The warehouse has no reporting periods: load the programme's data first.")
     st.stop()
-as_of_date = load(queries.data_info).iloc[0]["as_of_date"]
-as_of = dt.date.today() if pd.isna(as_of_date) else pd.Timestamp(as_of_date).date()
 current = rounds.current_round(periods, as_of)
 NOTICE = "submission_notice"  # what the last action did, shown after the page reran with the new states
 if NOTICE in st.session_state:

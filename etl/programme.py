@@ -434,9 +434,10 @@ def _one_milestone_per_title(file: str, milestones: list[Milestone]) -> None:
     never both (two phases may each declare the same title: that is one milestone to a country taking part in
     both)."""
     titled = [(title, milestone) for milestone in milestones for title in (milestone.title, *milestone.other_titles)]
-    own = dict(zip(milestones, folded_titles(milestone.title for milestone in milestones)))
+    folded = folded_titles([milestone.title for milestone in milestones] + [title for title, _ in titled])
+    own = dict(zip(milestones, folded[:len(milestones)]))
     named: dict[str, Milestone] = {}
-    for (title, milestone), folded in zip(titled, folded_titles(title for title, _ in titled)):
+    for (title, milestone), folded in zip(titled, folded[len(milestones):]):
         first = named.setdefault(folded, milestone)
         if own[first] != own[milestone]:
             raise ProgrammeError(f"{file} › [[milestones]] ({milestone.code}): the title '{title}' names "

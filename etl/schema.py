@@ -39,8 +39,8 @@ SOURCE_COLUMNS = (("source_file", "VARCHAR NOT NULL"), ("source_sheet", "VARCHAR
                   ("source_row", "INTEGER NOT NULL"))
 IATI_SOURCE = (("source_file", "VARCHAR NOT NULL"), ("source_activity", "INTEGER NOT NULL"), ("source_path", "VARCHAR"))
 IATI_MONEY = (("value", "DECIMAL(18,2) NOT NULL"), ("currency", "VARCHAR"), ("currency_from", "VARCHAR"),
-         ("value_date", "DATE"), ("fx_rate", "DECIMAL(18,6)"), ("fx_year", "INTEGER"), ("value_usd", "DECIMAL(18,2)"),
-         ("conversion_note", "VARCHAR"))
+              ("value_date", "DATE"), ("fx_rate", "DECIMAL(18,6)"), ("fx_year", "INTEGER"),
+              ("value_usd", "DECIMAL(18,2)"), ("conversion_note", "VARCHAR"))
 # The tables an IATI file's activities are read into (etl/iati.py): table -> columns (name, SQL type), in
 # order. docs/schema.md documents each.
 IATI_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -79,8 +79,9 @@ IATI_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "iati_transactions": (
         ("iati_identifier", "VARCHAR NOT NULL"), ("transaction_number", "INTEGER NOT NULL"),
         ("transaction_ref", "VARCHAR"), ("transaction_type", "VARCHAR NOT NULL"), ("transaction_type_name", "VARCHAR"),
-        ("transaction_date", "DATE NOT NULL"), *IATI_MONEY, ("provider_org_ref", "VARCHAR"), ("provider_org", "VARCHAR"),
-        ("receiver_org_ref", "VARCHAR"), ("receiver_org", "VARCHAR"), ("description", "VARCHAR"), *IATI_SOURCE),
+        ("transaction_date", "DATE NOT NULL"), *IATI_MONEY, ("provider_org_ref", "VARCHAR"),
+        ("provider_org", "VARCHAR"), ("receiver_org_ref", "VARCHAR"), ("receiver_org", "VARCHAR"),
+        ("description", "VARCHAR"), *IATI_SOURCE),
 }
 FIXED_TABLES = """
 CREATE TABLE programme (code VARCHAR, title VARCHAR NOT NULL, short_title VARCHAR NOT NULL, board VARCHAR NOT NULL,
@@ -116,6 +117,9 @@ CREATE TABLE statuses (family VARCHAR NOT NULL, status VARCHAR NOT NULL, rank IN
                        label VARCHAR NOT NULL, colour VARCHAR, symbol VARCHAR, at_least DOUBLE, meaning VARCHAR,
                        heading VARCHAR,
                        PRIMARY KEY (family, status));
+CREATE TABLE indicator_trajectories (country VARCHAR, phase VARCHAR, indicator_code VARCHAR, continues VARCHAR,
+                                     trajectory_code VARCHAR, linked BOOLEAN, source_file VARCHAR,
+                                     source_sheet VARCHAR, source_row INTEGER);
 CREATE TABLE load_log (file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
                        rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, status VARCHAR NOT NULL);
 CREATE TABLE rejected_rows (file VARCHAR NOT NULL, sheet VARCHAR NOT NULL, "row" INTEGER NOT NULL,

@@ -17,7 +17,7 @@ from . import spec
 from .errors import LoadWarning
 
 TRAJECTORIES_SQL = """
-    CREATE OR REPLACE TABLE indicator_trajectories AS
+    INSERT INTO indicator_trajectories  -- made empty with the other tables (etl/schema.py)
     WITH RECURSIVE indicators AS (
         SELECT r.country, pe.phase, r.indicator_code, any_value(r.continues) AS continues, ph.ordinal,
                min({'file': r.source_file, 'sheet': r.source_sheet, 'row': r.source_row}) AS first_row

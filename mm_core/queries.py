@@ -98,7 +98,7 @@ def periods(cursor: Cursor) -> pd.DataFrame:
     started by the as-of date."""
     return cursor.execute("""
         SELECT period, programme_year, year_label, half, period_start, period_end, phase,
-               period_started(period) AS has_started
+               period_started(period_start) AS has_started
         FROM periods ORDER BY period_start""").df()
 
 
@@ -285,7 +285,7 @@ def country_status(cursor: Cursor, scope: Scope) -> pd.DataFrame:
         )
         SELECT c.iso3 AS country, c.name, coalesce(k.on_track, 0) AS on_track, coalesce(k.at_risk, 0) AS at_risk,
                coalesce(k.off_track, 0) AS off_track, coalesce(k.no_data, 0) AS no_data,
-               CASE WHEN period_started($period)
+               CASE WHEN period_started((SELECT period_start FROM periods WHERE period = $period))
                     THEN rolled_up_status('country', k.on_track, k.at_risk, k.off_track) END AS status
         FROM countries c LEFT JOIN counts k ON k.country = c.iso3
         WHERE ($country IS NULL OR c.iso3 = $country)
@@ -330,7 +330,7 @@ def needs_attention(cursor: Cursor, scope: Scope) -> pd.DataFrame:
                'no actual reported for any indicator in the period', 4
         FROM reporting_due d  -- the countries of the period's phase, and the global level, expected to send results
         WHERE d.period = $period AND d.kind = 'results' AND ($country IS NULL OR d.country = $country)
-          AND period_started($period)  -- nothing is due of a period not started
+          AND period_started((SELECT period_start FROM periods WHERE period = $period))  -- nothing due before
           AND EXISTS (  -- an output of the filters it reports on: a country's outputs, or the global level's
               SELECT 1 {OUTPUTS_IN_SCOPE} AND o.level = CASE WHEN d.country = 'GLOBAL' THEN 'global' ELSE 'country' END)
           AND NOT EXISTS (SELECT 1 {INDICATORS_IN_SCOPE}
@@ -461,8 +461,7 @@ def reporting_completeness(cursor: Cursor) -> pd.DataFrame:
     return cursor.execute("""
         WITH units AS (SELECT iso3 AS country, name FROM countries UNION ALL SELECT 'GLOBAL', 'Global level'),
         started AS (
-            SELECT period, programme_year, period_start FROM periods
-            WHERE period_start <= (SELECT as_of_date FROM reporting_date)
+            SELECT period, programme_year, period_start FROM periods WHERE period_started(period_start)
         ), due AS (  -- what each unit owes each period: a unit owing nothing then is left out
             SELECT period, country, list(kind) AS kinds FROM reporting_due GROUP BY period, country
         )

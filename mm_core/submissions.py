@@ -212,12 +212,21 @@ def _known_round(round: str, database: Path) -> None:
 
 def round_labels(database: Path | None = None) -> list[str]:
     """The rounds (the periods of the board's warehouse), oldest first; none when it has not been built."""
+    return rounds.round_labels(calendar(database)[0])
+
+
+def calendar(database: Path | None = None) -> tuple[pd.DataFrame, dt.date]:
+    """The periods of the board's warehouse (period, period_start, period_end; none when it has not been built)
+    and the day its statuses are judged as of (its load's --as-of, else today). Read from tables every version
+    of the warehouse has, so that submissions are sent and approved (which loads the warehouse again) while the
+    dashboard's pages wait for a warehouse built by another version to be loaded again (etl/schema.py)."""
     database = Path(database or database_path())
     if not database.exists():
-        return []
+        return pd.DataFrame(columns=["period", "period_start", "period_end"]), dt.date.today()
     with open_read_only(database) as connection:
-        periods = connection.execute("SELECT period, period_start FROM periods").df()
-    return rounds.round_labels(periods)
+        periods = connection.execute("SELECT period, period_start, period_end FROM periods").df()
+        as_of = connection.execute("SELECT TRY_CAST(value AS DATE) FROM settings WHERE name = 'as_of_date'").fetchall()
+    return periods, (as_of[0][0] if as_of and as_of[0][0] is not None else dt.date.today())
 
 
 def _may_replace(replaced: int, countries_allowed: tuple[str, ...] | None, database: Path) -> None:

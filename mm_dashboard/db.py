@@ -68,7 +68,12 @@ class DatabaseUnusable(Exception):
 
 class WarehouseOutdated(DatabaseUnusable):
     """The warehouse was built by another version of the ETL: its tables and views are not those this version
-    reads (etl/schema.py)."""
+    reads (etl/schema.py). `file`: its name; `preview`: the preview warehouse, built again on the Submissions
+    page, rather than the Board's."""
+
+    def __init__(self, file: str, preview: bool = False):
+        super().__init__(schema.outdated_words(file))
+        self.file, self.preview = file, preview
 
 
 class ProgrammeMismatch(DatabaseUnusable):
@@ -114,7 +119,7 @@ def _attach(path: str, version: Version, _descriptor: int) -> duckdb.DuckDBPyCon
     connection = open_reading(by_descriptor if os.path.exists(by_descriptor) else path)
     if schema.outdated(connection):  # not cached: the next run tries again, and a new load is a new version
         connection.close()
-        raise WarehouseOutdated(schema.outdated_words(Path(path).name))
+        raise WarehouseOutdated(Path(path).name)
     return connection
 
 
@@ -140,6 +145,8 @@ def _open_snapshot() -> Snapshot:
     try:
         version = version_of(os.fstat(descriptor))
         connection = _attach(str(path), version, descriptor)
+    except WarehouseOutdated as outdated:
+        raise WarehouseOutdated(outdated.file, preview) from None
     except duckdb.Error as error:
         raise DatabaseUnusable(f"{path}: {error}") from None
     finally:

@@ -260,8 +260,13 @@ def explain_missing_database(error: Exception) -> None:
             "(in the folder set by `" + DATABASE_ENVIRONMENT_VARIABLE + "`, or data/ by default).\n\n"
             "Build it from the bundled sample with `make database`, or load your own workbooks with "
             "`python -m etl load path/to/workbooks/`. This page picks the new database up without a restart.")
+    elif isinstance(error, db.WarehouseOutdated) and error.preview:
+        st.error(f"**The preview {literal(error.file)} needs building again.** It was built by another version of "
+                 "the ETL: its tables and views are not those this version reads. Build it again on the Submissions "
+                 "page, or turn 'Preview pending submissions' off in the sidebar to see the Board's figures.")
     elif isinstance(error, db.WarehouseOutdated):
-        st.error(f"**The database {name} needs loading again.** {message_for_page(error)}."
+        st.error(f"**The database {literal(error.file)} needs loading again.** {message_for_page(error)}. Editors "
+                 "may also approve a submission, which loads it again with the last load's files."
                  "\n\nThe dashboard picks up the new file without a restart.")
     elif isinstance(error, db.ProgrammeMismatch):
         st.error(f"**The database {name} does not match the programme file chosen with "

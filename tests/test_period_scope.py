@@ -196,4 +196,5 @@ def test_the_moneys_years_and_grouping_are_in_the_link(sample_database, app_for)
     stale = app_for(sample_database, {"group": "donor"}, page="app_pages/money.py")
     assert not stale.exception
     assert stale.segmented_control(key="money_dimension").value == "output"
-    assert "Ignored from the link (not a choice of this page): group=donor" in [as_shown(c.value) for c in stale.caption]
+    assert "Ignored from the link (not a choice of this page): group=donor" in [
+        as_shown(caption.value) for caption in stale.caption]

@@ -8,12 +8,16 @@ import shutil
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from etl import schema
+from etl import DATABASE_ENVIRONMENT_VARIABLE, records, schema
 from etl.__main__ import main
+from etl.records import RECORDS_ENVIRONMENT_VARIABLE
+from mm_dashboard import db
 from reports import BoardPackError, build_board_pack
 
-from .helpers.pages import PAGES, as_shown
+from .helpers.pages import OFFICE_USERS, PAGES, as_shown, sign_in
+from .helpers.paths import APP
 
 PERIOD = "2017/18 H1"
 BEFORE_FINGERPRINTS = "DELETE FROM settings WHERE name = 'schema'"  # a file built before loads wrote one
@@ -39,6 +43,19 @@ def test_a_file_without_settings_is_left_to_the_not_a_warehouse_message(tmp_path
         assert not schema.outdated(connection)
 
 
+def test_every_table_and_view_of_a_built_warehouse_is_made_by_the_layout(sample_database):
+    """None is made elsewhere in the load (indicator_trajectories was): a change to it would not change the
+    fingerprint, and a warehouse without it would be read."""
+    with duckdb.connect() as made:
+        schema.create_schema(made)
+        schema.create_views(made)
+        layout = set(made.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                  "WHERE table_schema = 'main'").fetchall())
+    with duckdb.connect(str(sample_database), read_only=True) as built:
+        assert set(built.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_schema = 'main'").fetchall()) == layout
+
+
 def test_the_fingerprint_follows_the_views(tmp_path, monkeypatch):
     shutil.copytree(schema.SQL_DIR, tmp_path / "sql")
     monkeypatch.setattr(schema, "SQL_DIR", tmp_path / "sql")
@@ -62,7 +79,8 @@ def test_every_page_says_an_outdated_warehouse_needs_loading_again(app_for, chan
     shown = as_shown(app.error[0].value)
     assert shown.startswith(f"**The database {old.name} needs loading again.** {old.name} was built by another "
                             "version of the ETL")
-    assert shown.endswith("delete the file and run make database.\n\n"
+    assert shown.endswith("delete the file and run make database. Editors may also approve a submission, which "
+                          "loads it again with the last load's files.\n\n"
                           "The dashboard picks up the new file without a restart.")
     assert str(old.parent) not in shown
     assert not app.metric
@@ -77,6 +95,37 @@ def test_the_dashboard_reads_the_warehouse_once_it_is_loaded_again(app_for, chan
     app.run()
     assert not app.error
     assert app.metric
+
+
+def test_an_outdated_preview_is_said_to_be_the_preview_with_how_to_build_it_again(changed_copy, tmp_path,
+                                                                                 monkeypatch, clear_streamlit_caches):
+    board = tmp_path / "board" / "warehouse.duckdb"
+    board.parent.mkdir()
+    shutil.copy(changed_copy(), board)
+    shutil.copy(changed_copy(BEFORE_FINGERPRINTS), records.preview_path(board))
+    monkeypatch.setenv(DATABASE_ENVIRONMENT_VARIABLE, str(board))
+    monkeypatch.setenv(RECORDS_ENVIRONMENT_VARIABLE, str(tmp_path / "records"))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.secrets["auth_users"] = OFFICE_USERS
+    app = sign_in(app.run(), "alice", "alice-secret")
+    app.session_state[db.PREVIEW_CHOICE] = True
+    app.run()
+    assert not app.exception
+    assert as_shown(app.error[0].value) == (
+        f"**The preview {records.preview_path(board).name} needs building again.** It was built by another version "
+        "of the ETL: its tables and views are not those this version reads. Build it again on the Submissions page, "
+        "or turn 'Preview pending submissions' off in the sidebar to see the Board's figures.")
+    app.session_state[db.PREVIEW_CHOICE] = False
+    app.run()
+    assert not app.error and app.metric
+
+
+def test_submissions_are_sent_and_approved_while_the_warehouse_waits_to_be_loaded_again(app_for, changed_copy):
+    """The Submissions page reads its rounds whatever version built the warehouse: approving one loads it again."""
+    app = app_for(changed_copy(BEFORE_FINGERPRINTS), page="app_pages/submissions.py")
+    assert not app.exception and not app.error
+    assert app.selectbox(key="submission_round").value == "2017/18 H1"  # the round being collected on 31 July 2017
+    assert "2014/15 H1" in app.selectbox(key="submission_round").options
 
 
 def test_the_board_pack_refuses_an_outdated_warehouse(changed_copy, tmp_path):

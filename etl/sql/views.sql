@@ -4,10 +4,11 @@
 CREATE VIEW reporting_date AS
 SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM settings WHERE name = 'as_of_date'), current_date) AS as_of_date;
 
--- Whether a period had started by that date. Before it starts nothing of it is due: no country is 'not
--- reported' for it. The dashboard's default period is the latest started.
-CREATE MACRO period_started(period_label) AS
-    (SELECT p.period_start <= d.as_of_date FROM periods p, reporting_date d WHERE p.period = period_label);
+-- Whether a period starting on `start_date` (its periods.period_start) had started by that date. Before it starts
+-- nothing of it is due: no country is 'not reported' for it. The dashboard's default period is the latest started.
+-- (Given the start, not the period's name: a macro's subquery over periods would take a bare `period` argument
+-- for its own column.)
+CREATE MACRO period_started(start_date) AS start_date <= (SELECT as_of_date FROM reporting_date);
 
 -- What each reporting period expects from whom (the programme file's [reporting]): each country of the
 -- period's phase × each sheet kind of `expected`, and the global level (GLOBAL) × each of `global_expected`.

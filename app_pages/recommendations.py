@@ -36,7 +36,7 @@ addressees = left.pills("Addressed to", spec.ADDRESSEES, selection_mode="multi",
 phases = middle.pills("Phase", the_programme.recommendation_phases, selection_mode="multi",
                       default=list(the_programme.recommendation_phases), format_func=ui.literal,
                       key="recommendation_phases")
-# in the address as ?status=pending&status=ongoing: a link shows the same statuses
+# in the address as ?status=not+started&status=in+progress: a link shows the same statuses
 ignored_statuses = filters.link_choices("status", "recommendation_statuses", spec.RECOMMENDATION_STATUSES,
                                         spec.RECOMMENDATION_STATUSES)
 statuses = st.pills("Status", spec.RECOMMENDATION_STATUSES, selection_mode="multi", format_func=ui.literal,

@@ -2,12 +2,15 @@
 PMU (editors) reviews them, returns them with comments or approves them into the board's warehouse, and
 builds a preview with the pending ones. The work is in mm_core/submissions.py."""
 
+from pathlib import Path
+
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from mm_core import access, rounds, submissions, upload, upload_process
 from mm_core.safety import SHORT_TEXT, markdown_literal
-from mm_dashboard import auth, ui
+from mm_dashboard import auth, db, ui
 
 COUNTRY_OFFICE = access.COUNTRY_OFFICE
 role = auth.current_role()
@@ -21,7 +24,10 @@ if role not in (auth.EDITOR, COUNTRY_OFFICE):
     st.stop()
 upload_process.clean_leftovers()  # folders of a server that died during a check or a build
 
-periods, as_of = submissions.calendar()  # the board's warehouse, as built by any version: see calendar
+try:
+    periods, as_of = submissions.calendar()  # the board's warehouse, as built by any version: see calendar
+except duckdb.Error as error:  # not a warehouse: explained as on every page, and the page stops
+    ui.explain_missing_database(db.not_a_warehouse(Path(db.database_path()).name, error))
 labels = rounds.round_labels(periods)
 if not labels:
     ui.empty("No reporting round yet", "The warehouse has no reporting periods: load the programme's data first.")

@@ -75,6 +75,9 @@ class WarehouseOutdated(DatabaseUnusable):
         super().__init__(schema.outdated_words(file))
         self.file, self.preview = file, preview
 
+    def __reduce__(self):  # copied or pickled from its file, not from its message
+        return type(self), (self.file, self.preview)
+
 
 class ProgrammeMismatch(DatabaseUnusable):
     """The warehouse was built with another programme file than the one $MM_PROGRAMME chooses (or that file

@@ -117,7 +117,7 @@ def _page() -> str:
 def _address(names: tuple[str, ...]) -> bytes:
     """A digest of the address's `names` parameters on this page (a link's value may be of any length)."""
     address = (_page(), names,
-               tuple((name, st.query_params[name]) for name in names if name in st.query_params))
+               tuple((name, tuple(st.query_params.get_all(name))) for name in names if name in st.query_params))
     return hashlib.blake2b(repr(address).encode(), digest_size=16).digest()
 
 

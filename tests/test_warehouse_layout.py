@@ -128,6 +128,26 @@ def test_submissions_are_sent_and_approved_while_the_warehouse_waits_to_be_loade
     assert "2014/15 H1" in app.selectbox(key="submission_round").options
 
 
+@pytest.mark.parametrize("content", [b"not a database at all" * 100, None])
+def test_the_submissions_page_explains_a_file_that_is_no_warehouse(app_for, tmp_path, content):
+    other = tmp_path / "other.duckdb"
+    if content is None:  # a DuckDB file without the warehouse's tables
+        duckdb.connect(str(other)).execute("CREATE TABLE t (x INTEGER)").close()
+    else:
+        other.write_bytes(content)
+    app = app_for(other, page="app_pages/submissions.py")
+    assert not app.exception
+    assert as_shown(app.error[0].value).startswith("**The database other.duckdb cannot be read.** other.duckdb is "
+                                                   "not a programme warehouse")
+
+
+def test_the_outdated_error_keeps_its_words_when_copied():
+    import pickle
+    error = db.WarehouseOutdated("w.duckdb", preview=True)
+    copied = pickle.loads(pickle.dumps(error))
+    assert (str(copied), copied.file, copied.preview) == (str(error), "w.duckdb", True)
+
+
 def test_the_board_pack_refuses_an_outdated_warehouse(changed_copy, tmp_path):
     with pytest.raises(BoardPackError, match="was built by another version of the ETL") as raised:
         build_board_pack(changed_copy(OTHER_LAYOUT), PERIOD, tmp_path / "out")

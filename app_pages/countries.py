@@ -20,9 +20,14 @@ matrix = matrix[matrix["country"] != "GLOBAL"]
 if matrix.empty:
     ui.empty("No milestones loaded.", "Add a Milestones sheet to the country workbooks and load them.")
 else:
-    category = st.segmented_control("Milestones", ["inception", "implementation"], default="inception",
-                                    key="milestone_category")
-    shown = matrix[matrix["category"] == (category or "inception")]
+    # in the address as ?milestones=implementation: a link shows the same matrix
+    ignored_category = filters.link_choice("milestones", "milestone_category", ["inception", "implementation"],
+                                           "inception")
+    category = st.segmented_control("Milestones", ["inception", "implementation"],
+                                    key="milestone_category") or "inception"
+    filters.keep_link_choice("milestones", category, "inception", ignored_category)
+    ui.ignored_from_link("not a milestone category", {"milestones": ignored_category})
+    shown = matrix[matrix["category"] == category]
     ui.chart(charts.milestone_matrix, shown,
              caption="✓ achieved (blue: late) · ! overdue · … pending, as of the as-of date · ○ not reported: "
              "an inception milestone the programme file expects, with no row from the country (not reached)."

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from mm_core import cross_checks, queries, wording
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load, programme
 
 scope = ui.require_scope()
@@ -60,8 +60,11 @@ elif completeness.empty:
              "A country reports in the periods of its phases (programme file, [[countries]] phases).")
 else:
     kinds = {"results": "Indicator values", "narrative": "Narrative", "expenditure": "Expenditure"}
-    kind = st.segmented_control("Input", list(kinds), format_func=kinds.get, default="results",
-                                key="completeness_kind") or "results"
+    # in the address as ?input=narrative: a link shows the same matrix
+    ignored_kind = filters.link_choice("input", "completeness_kind", kinds, "results")
+    kind = st.segmented_control("Input", list(kinds), format_func=kinds.get, key="completeness_kind") or "results"
+    filters.keep_link_choice("input", kind, "results", ignored_kind)
+    ui.ignored_from_link("not an input of the completeness matrix", {"input": ignored_kind})
     matrix = completeness.pivot(index="name", columns="period", values=kind)
     starts = dict(zip(completeness["period"], completeness["period_start"]))  # the periods in their order
     matrix = matrix[sorted(matrix.columns, key=starts.get)]

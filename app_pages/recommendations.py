@@ -31,18 +31,24 @@ ui.kpis({"label": "Recommendations", "value": ui.count(len(table))},
 # Pills rather than drop-downs: every choice is written out in full (a drop-down's chips cut long ones short);
 # pills do not wrap, so the statuses get a row of their own.
 left, middle = st.columns([3, 2])
-addressees = left.pills("Addressed to", spec.ADDRESSEES, selection_mode="multi", default=list(spec.ADDRESSEES),
-                        format_func=ui.literal, key="recommendation_addressees")
-phases = middle.pills("Phase", the_programme.recommendation_phases, selection_mode="multi",
-                      default=list(the_programme.recommendation_phases), format_func=ui.literal,
+# in the address as ?to=HQs&for_phase=III: a link shows the same recommendations
+ignored_to = filters.link_choices("to", "recommendation_addressees", spec.ADDRESSEES, spec.ADDRESSEES)
+ignored_phase = filters.link_choices("for_phase", "recommendation_phases", the_programme.recommendation_phases,
+                                     the_programme.recommendation_phases)
+addressees = left.pills("Addressed to", spec.ADDRESSEES, selection_mode="multi", format_func=ui.literal,
+                        key="recommendation_addressees")
+phases = middle.pills("Phase", the_programme.recommendation_phases, selection_mode="multi", format_func=ui.literal,
                       key="recommendation_phases")
+filters.keep_link_choices("to", addressees, spec.ADDRESSEES, ignored_to)
+filters.keep_link_choices("for_phase", phases, the_programme.recommendation_phases, ignored_phase)
 # in the address as ?status=not+started&status=in+progress: a link shows the same statuses
 ignored_statuses = filters.link_choices("status", "recommendation_statuses", spec.RECOMMENDATION_STATUSES,
                                         spec.RECOMMENDATION_STATUSES)
 statuses = st.pills("Status", spec.RECOMMENDATION_STATUSES, selection_mode="multi", format_func=ui.literal,
                     key="recommendation_statuses")
 filters.keep_link_choices("status", statuses, spec.RECOMMENDATION_STATUSES, ignored_statuses)
-ui.ignored_from_link("not a recommendation status", {"status": ignored_statuses})
+ui.ignored_from_link("not an addressee, phase or status of the recommendations",
+                     {"to": ignored_to, "for_phase": ignored_phase, "status": ignored_statuses})
 shown = table[table["addressee"].isin(addressees) & table["phase"].isin(phases) & table["status"].isin(statuses)]
 
 overdue = shown[shown["is_overdue"]]

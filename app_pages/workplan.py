@@ -32,7 +32,10 @@ ignored_statuses = filters.link_choices("status", "workplan_statuses", charts.AC
 statuses = st.multiselect("Status", charts.ACTIVITY_STATUS_ORDER, key="workplan_statuses")
 filters.keep_link_choices("status", statuses, charts.ACTIVITY_STATUS_ORDER, ignored_statuses)
 ui.ignored_from_link("not an activity status", {"status": ignored_statuses})
+ignored_overdue = filters.link_flag("overdue", "workplan_only_overdue")  # ?overdue=yes
 only_overdue = st.toggle("Only overdue activities", key="workplan_only_overdue")
+filters.keep_link_flag("overdue", only_overdue, ignored_overdue)
+ui.ignored_from_link("not yes or no", {"overdue": ignored_overdue})
 shown = activities[activities["status"].isin(statuses)]
 if only_overdue:
     shown = shown[shown["is_overdue"]]

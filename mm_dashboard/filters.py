@@ -443,6 +443,22 @@ def keep_link_choices(parameter: str, chosen: Iterable[str], default: Iterable[s
     record_shown((*PARAMETERS, parameter))
 
 
+FLAG = {"yes": True, "no": False}  # a toggle's value in the address (link_flag)
+
+
+def link_flag(parameter: str, key: str) -> str | None:
+    """link_choice for a toggle (widget `key`, off by default): on with `?parameter=yes`."""
+    wanted = st.query_params.get(parameter) or None
+    if back_to_a_shown_address((*PARAMETERS, parameter)) or not isinstance(st.session_state.get(key), bool):
+        st.session_state[key] = FLAG.get(wanted, False)
+    return None if wanted is None or wanted in FLAG else shorten(wanted, IGNORED_SHOWN)
+
+
+def keep_link_flag(parameter: str, on: bool, said: str | None) -> None:
+    """keep_link_choice for link_flag."""
+    keep_link_choice(parameter, "yes" if on else "no", "no", said)
+
+
 def presentation_mode() -> bool:
     return bool(st.session_state.get("chosen_present", False))
 

@@ -12,7 +12,8 @@ PAGES = [("app_pages/indicators.py", "multiselect", "indicator_statuses",
          ("app_pages/workplan.py", "multiselect", "workplan_statuses",
           ["planned", "ongoing", "completed", "delayed", "cancelled"], "not an activity status"),
          ("app_pages/recommendations.py", "pills", "recommendation_statuses",
-          ["not started", "in progress", "completed", "no longer applicable"], "not a recommendation status")]
+          ["not started", "in progress", "completed", "no longer applicable"],
+          "not an addressee, phase or status of the recommendations")]
 
 
 def widget(app, kind: str, key: str):
@@ -42,3 +43,52 @@ def test_a_pages_statuses_are_in_the_link(sample_database, app_for, page, kind, 
 def test_the_indicators_shown_follow_the_linked_statuses(sample_database, app_for):
     app = app_for(sample_database, {"status": "off track"}, page="app_pages/indicators.py")
     assert set(app.dataframe[0].value["status"]) == {"off track"}
+
+
+@pytest.mark.parametrize("page, kind, key, parameter, options, why", [
+    ("app_pages/countries.py", "segmented_control", "milestone_category", "milestones",
+     ["inception", "implementation"], "not a milestone category"),
+    ("app_pages/data_quality.py", "segmented_control", "completeness_kind", "input",
+     ["results", "narrative", "expenditure"], "not an input of the completeness matrix")])
+def test_a_pages_single_choice_is_in_the_link(sample_database, app_for, page, kind, key, parameter, options, why):
+    app = app_for(sample_database, page=page)
+    assert widget(app, kind, key).value == options[0] and parameter not in app.query_params
+    linked = app_for(sample_database, {parameter: options[1]}, page=page)
+    assert not linked.exception
+    assert widget(linked, kind, key).value == options[1]
+    widget(linked, kind, key).set_value(options[0]).run()
+    assert linked.query_params[parameter] == options[0]
+    stale = app_for(sample_database, {parameter: "*late*"}, page=page)
+    assert widget(stale, kind, key).value == options[0]
+    assert f"Ignored from the link ({why}): {parameter}=*late*" in [as_shown(c.value) for c in stale.caption]
+
+
+def test_the_recommendations_addressee_and_phase_are_in_the_link(sample_database, app_for):
+    page = "app_pages/recommendations.py"
+    app = app_for(sample_database, {"to": "HQs", "for_phase": ["III", "II and III"]}, page=page)
+    assert not app.exception
+    assert app.pills(key="recommendation_addressees").value == ["HQs"]
+    assert app.pills(key="recommendation_phases").value == ["III", "II and III"]
+    app.pills(key="recommendation_addressees").set_value(["country offices"]).run()
+    assert app.query_params["to"] == "country offices"
+    stale = app_for(sample_database, {"for_phase": "IV"}, page=page)
+    assert stale.pills(key="recommendation_phases").value == ["II", "III", "II and III"]
+    assert ("Ignored from the link (not an addressee, phase or status of the recommendations): for_phase=IV"
+            in [as_shown(c.value) for c in stale.caption])
+
+
+def test_the_work_plans_only_overdue_is_in_the_link(sample_database, app_for):
+    page = "app_pages/workplan.py"
+    app = app_for(sample_database, {"overdue": "yes"}, page=page)
+    assert not app.exception
+    assert app.toggle(key="workplan_only_overdue").value is True
+    overdue = len(app.dataframe[0].value)  # the overdue activities' own table
+    assert len(app.dataframe[-1].value) == overdue  # the activities shown: the overdue ones only
+    app.toggle(key="workplan_only_overdue").set_value(False).run()
+    assert app.query_params["overdue"] == "no"
+    assert len(app.dataframe[-1].value) > overdue
+    plain = app_for(sample_database, page=page)
+    assert plain.toggle(key="workplan_only_overdue").value is False and "overdue" not in plain.query_params
+    stale = app_for(sample_database, {"overdue": "maybe"}, page=page)
+    assert stale.toggle(key="workplan_only_overdue").value is False
+    assert "Ignored from the link (not yes or no): overdue=maybe" in [as_shown(c.value) for c in stale.caption]

@@ -44,6 +44,7 @@ class Options:
     sdg_targets: dict[str, str]  # ALL and each SDG target the outputs carry: shown only with some
     year_labels: dict[int, str]  # each programme year's label, looked up on every run (periods.year_labels)
     resolved: dict[str, tuple[str, int]]  # each period option's (period, programme year): periods.resolve
+    coming: dict[str, str]  # each period not started by the as-of date, and its start in words (scope_caption)
 
 
 def _default_period(table: pd.DataFrame) -> str:
@@ -91,7 +92,9 @@ def _options_of(key: db.SnapshotKey) -> Options:
     return Options(period_options, countries, outputs, agencies, default, table, period_help, phases,
                    {code: periods.options(rows) for code, rows in phase_tables.items()},
                    {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets,
-                   periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options})
+                   periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options},
+                   {row.period: formats.date(row.period_start)
+                    for row in table[~table["has_started"]].itertuples()})
 
 
 SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)
@@ -481,11 +484,10 @@ def year_labels() -> dict[int, str]:
 
 
 def scope_caption(scope: queries.Scope) -> str:
-    period = _options().period_table.set_index("period")
-    coming = scope.period in period.index and not period.loc[scope.period, "has_started"]
+    starts = _options().coming.get(scope.period)  # worked out once per load and day, not on every run
     parts = [f"period **{markdown_literal(scope.period)}**"
-             + (f" (it starts on {formats.date(period.loc[scope.period, 'period_start'])}, after the as-of date: "
-                "nothing of it is due yet, and 'not reported' or 'no data' means not yet due)" if coming else ""),
+             + (f" (it starts on {starts}, after the as-of date: nothing of it is due yet, and 'not reported' or "
+                "'no data' means not yet due)" if starts else ""),
              f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:

@@ -57,7 +57,7 @@ def describe(value: object) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return "an empty cell"
     if isinstance(value, PercentFormatted):
-        return f"'{value.shown}' ({value.stored} formatted as a percentage)"
+        return f"'{value.shown}' ({value.stored} formatted as a percentage{value.by})"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)

@@ -14,6 +14,8 @@ class PercentFormatted(float):
     """A number stored in a cell formatted as a percentage (0.75 under '0%' or '0.0%'): the float is the stored
     number, as calamine reads it; `as_shown` the number Excel shows before its percent sign (75)."""
 
+    by = ""  # what formats it, where a message must say: the cell's own style goes without saying
+
     @property
     def as_shown(self) -> float:
         """The stored number times 100, exactly as written in decimal (0.29 -> 29, not 28.999999999999996)."""
@@ -27,6 +29,13 @@ class PercentFormatted(float):
     @property
     def stored(self) -> str:
         return plain_number(float(self))
+
+
+class DefaultStylePercent(PercentFormatted):
+    """A number in a cell without a style of its own, in a workbook whose default style (Excel's Normal, the
+    first of cellXfs) is a percentage: Excel shows it times 100, so every such number is one."""
+
+    by = " by the workbook's Normal style"
 
 
 def plain_number(number: float) -> str:

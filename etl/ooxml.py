@@ -36,6 +36,7 @@ DATE, DURATION, PERCENT = "date", "duration", "percent"
 DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
 DURATION_FORMAT_ID = "46"  # [h]:mm:ss
 PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
+DEFAULT_STYLE = 0  # the style (cellXfs index) Excel gives a cell without an s attribute
 # A cell tag (any prefix) with a style (its number: group 1), found by the scan; one pattern whatever the styles,
 # so that its cost per byte does not grow with the number of percent styles a workbook declares
 STYLED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["'](\d+)["'][^>]*>""")
@@ -282,6 +283,8 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
     with zipfile.ZipFile(path) as archive:
         percent = percent_styles(archive) if percent is None else percent
         cells = PercentCells.of(percent) if percent else None
+        if DEFAULT_STYLE in percent:  # a cell without a style attribute shows as a percentage: no mark finds it
+            scan.percent_rows, cells = [(1, EXCEL_ROWS)], None
         extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
         cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells)
         extent.settle(lambda: guard.PartStream(archive, part, file))

@@ -26,7 +26,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import PercentFormatted
+from .formatted import DefaultStylePercent, PercentFormatted
 from .ooxml import PERCENT, cell_position, local_name, number_format_kinds, sheet_parts_by_name
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
@@ -170,8 +170,11 @@ class _CellReader:
         if kind not in (None, "n") or not NUMBER.fullmatch(text):
             return text  # an error ('#DIV/0!'), or what calamine would refuse to read
         number, style = float(text), cell.get("s")
-        if style is None or not math.isfinite(number):
+        if not math.isfinite(number):
             return number
+        if style is None:  # the workbook's default style (cellXfs 0) to Excel; calamine reads no format at all
+            default = self.number_formats[0] if self.number_formats else None
+            return DefaultStylePercent(number) if default == PERCENT else number
         index = int(style) if style.isdigit() else 0  # calamine reads a style it cannot parse as the first
         kind = self.number_formats[index] if index < len(self.number_formats) else None
         if kind == PERCENT:

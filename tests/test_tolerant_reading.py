@@ -334,6 +334,31 @@ def test_a_workbook_without_percent_formats_is_read_as_stored_without_warnings(w
 
 
 @pytest.mark.slow  # two loads
+def test_a_workbook_whose_normal_style_is_a_percentage_reads_every_unstyled_number_as_shown(write_workbook, database):
+    """A workbook whose default style (Excel's Normal, which a cell without a style of its own has) shows numbers
+    as percentages: each such number is one, to the person and so to the load. The years show as 201300%, so
+    the rows are refused, the message saying where the format comes from; nothing is read as stored."""
+    path = percent_formatted(write_workbook(rows_with_percent_unit(), kind="results"),
+                             {("Results matrix", 4, "Period actual"): (0.45, "General")})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    styles, count = re.subn(rb'(<cellXfs[^>]*><xf )numFmtId="0"', rb'\1numFmtId="9" applyNumberFormat="1"',
+                            parts["xl/styles.xml"], count=1)
+    assert count == 1
+    parts["xl/styles.xml"] = styles
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT count(*) FROM results") == [(0,)]
+    refused = {r.row: r for r in summary.rejected if r.sheet == "Results matrix"}
+    assert sorted(refused) == [2, 3, 4, 5, 6, 7]
+    assert [p.message for p in refused[4].problems] == [
+        "report.xlsx › Results matrix › row 4 › column Baseline year: found '201300%' (2013 formatted as a "
+        "percentage by the workbook's Normal style), expected a year such as 2013"]
+    assert refused[4].values["Period actual"] == "45%"
+
+
 def test_a_percentage_where_none_belongs_is_rejected_as_the_text_would_be(write_workbook, tmp_path):
     """An amount shown as 75% is refused as the text '75%' is, and the message says what the cell holds."""
     rows = good_rows()

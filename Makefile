@@ -1,4 +1,5 @@
-# make run  — create .venv, install pinned packages, build the database from the sample if absent, start the dashboard
+# make run  — create .venv, install pinned packages, build the database from the sample if absent (or load it
+#             again if an earlier version of the ETL built it), start the dashboard
 # make test — the same set-up plus test packages and Debian's chromium, then every test
 # make test-fast — the same set-up, then the quick loop: every test not marked slow (under a minute)
 # make run-example — the same as make run for the bundled Phase III-like example (examples/phase3)
@@ -20,13 +21,16 @@ EXAMPLE_DATABASE := data/example-phase3.duckdb
 
 .PHONY: run run-example example test test-fast bench database sample template browser clean
 
-run: $(DATABASE)
+run: database
 	$(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
 run-example: $(EXAMPLE_DATABASE)
+	$(BIN)/python -m etl reload --if-outdated --db $(EXAMPLE_DATABASE) --programme $(EXAMPLE)/programme.toml
 	MM_DB_PATH=$(EXAMPLE_DATABASE) MM_PROGRAMME=$(EXAMPLE)/programme.toml $(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
+# A warehouse built by an earlier version of the ETL is loaded again from the files of its last load.
 database: $(DATABASE)
+	$(BIN)/python -m etl reload --if-outdated --db $(DATABASE)
 
 $(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) $(SAMPLE)/AS_OF data/reference/*.csv data/reference/programme.toml
 	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF) --programme data/reference/programme.toml

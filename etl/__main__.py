@@ -54,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: that of the programme's reporting agency, programme.toml)")
     export.add_argument("--reporting-org-name", default=None, help="the publisher's name")
     _programme_option(export, reading=True)
+    reload = commands.add_parser("reload", help="load the database again from the files and as-of date of its "
+                                                 "last load (after an update of the ETL: see etl/reload.py)")
+    reload.add_argument("--db", type=Path, default=None, help="database file (default: $MM_DB_PATH or "
+                                                               "data/warehouse.duckdb)")
+    reload.add_argument("--if-outdated", action="store_true", help="only if it was built by another version of "
+                                                                   "the ETL (else do nothing)")
+    reload.add_argument("--quiet", action="store_true", help="no progress messages")
+    reload.add_argument("--programme", type=Path, default=None, help="the programme file (default: the one it was "
+                        "built with, if that is the one $MM_PROGRAMME or data/reference/programme.toml names)")
     history = commands.add_parser("history", help="list the warehouses built, newest first")
     history.add_argument("--db", type=Path, default=None, help="database file whose records to read (default: "
                                                                 "$MM_DB_PATH or data/warehouse.duckdb)")
@@ -113,6 +122,22 @@ def print_changes(database: Path, from_id: str, to_id: str) -> None:
             print(section.frame.to_string(index=False))
 
 
+def reload_database(database: Path, programme: Path | None, if_outdated: bool, quiet: bool) -> int:
+    from .reload import is_outdated, reload, reload_plan
+
+    if if_outdated and not is_outdated(database):
+        return 0
+    last = reload_plan(database, programme)
+    progress = (lambda message: None) if quiet else (lambda message: print(message, file=sys.stderr))
+    why = "was built by another version of the ETL" if last.outdated else "is loaded again"
+    read = ", ".join(str(path) for path in last.inputs[:3]) + (f" and {len(last.inputs) - 3} more"
+                                                                if len(last.inputs) > 3 else "")
+    progress(f"{database} {why}: loading again what its last load read ({read}), as of {last.as_of or 'today'}")
+    summary = reload(database, programme=programme, progress=progress)
+    print_summary(summary)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -142,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "diff":
             print_changes(args.db or database_path(), args.from_id, args.to_id)
             return 0
+        if args.command == "reload":
+            return reload_database(args.db or database_path(), args.programme, args.if_outdated, args.quiet)
         from .prescan import Prescan
 
         with Prescan.start(args.inputs) as prescan:  # the workbooks' scans, beside the imports below
@@ -156,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         from .history import RecordsFailed  # imported already by the load that raised
 
-        if args.command == "load" and not isinstance(error, RecordsFailed):
+        if args.command in ("load", "reload") and not isinstance(error, RecordsFailed):
             print("The previous database was left unchanged.", file=sys.stderr)
         return 1
 

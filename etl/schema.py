@@ -193,5 +193,5 @@ def outdated(connection: duckdb.DuckDBPyConnection) -> bool:
 def outdated_words(database: str) -> str:
     """Why a warehouse `outdated` says so cannot be read, and what to do, after its name."""
     return (f"{database} was built by another version of the ETL: its tables and views are not those this version "
-            "reads. Load the workbooks again with this version (python -m etl load …); for the bundled sample, "
-            "delete the file and run make database")
+            "reads. Load it again with this version: python -m etl reload loads the files of its last load again "
+            "(make database does so for the bundled sample), python -m etl load … any workbooks")

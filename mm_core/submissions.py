@@ -36,6 +36,7 @@ import pandas as pd
 
 from etl import database_path, history, origins, records
 from etl.inputs import input_files
+from etl.reload import last_load
 from etl.warehouse import open_read_only
 
 from . import rounds, upload, upload_process
@@ -339,7 +340,7 @@ def build_preview(actor: str, progress: Progress = lambda message: None, databas
 def _build(inputs: list[Path], target: Path, actor: str, kind: str, progress: Progress, database: Path) -> None:
     if not inputs:
         raise SubmissionError("Nothing to build the warehouse from: no earlier load and no approved submission.")
-    _, as_of = upload.previous_load(database)
+    as_of = last_load(database).as_of
     try:
         with upload_process.Workspace() as workspace:
             workspace.build(inputs, target, as_of, actor, kind, progress)
@@ -407,7 +408,7 @@ def board_inputs(database: Path | None = None, including: Iterable[int] = ()) ->
 def base_inputs(database: Path | None = None) -> list[Path]:
     """The files of the last build of `database` that are not submissions (folders read as their files)."""
     database = Path(database or database_path())
-    inputs, _ = upload.previous_load(database)
+    inputs = last_load(database).inputs
     kept = records.submissions_dir(database).resolve()
     return [path for path in input_files([p for p in inputs if p.exists()]) if not path.resolve().is_relative_to(kept)]
 

@@ -8,7 +8,6 @@ the previous load is kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -27,6 +26,7 @@ from etl.inputs import input_files
 from etl.load import LoadSummary, file_sha256, inspect_inputs, run_load
 from etl.programme import programme_path
 from etl.reference import load_reference, reference_dir
+from etl.reload import last_load
 from etl.warehouse import file_version, open_read_only
 
 INBOX_ENVIRONMENT_VARIABLE = "MM_INBOX_DIR"
@@ -183,7 +183,7 @@ def planned_inputs(uploaded: list[Path], database: Path) -> list[Path]:
 def earlier_inputs(database: Path) -> list[Path]:
     """The inbox's files, then the files of the load that built `database` (those in the inbox once)."""
     inbox = inbox_dir()
-    previous, _ = previous_load(database)
+    previous = last_load(database).inputs
     return input_files([inbox] if inbox.exists() else []) + input_files(
         [p for p in previous if p.exists() and p.resolve() != inbox.resolve()])
 
@@ -201,22 +201,6 @@ def check_key(uploads: list[Upload], database: Path) -> tuple | None:
     except (OSError, EtlError, duckdb.Error):
         return None
     return tuple((u.stored_name, hashlib.sha256(u.content).hexdigest()) for u in uploads), versions
-
-
-def previous_load(database: Path) -> tuple[list[Path], dt.date | None]:
-    """The inputs and the as-of date of the load that built `database` (none if there is no database)."""
-    if not database.exists():
-        return [], None
-    connection = open_read_only(database)
-    try:
-        settings = dict(connection.execute("SELECT name, value FROM settings").fetchall())
-    except duckdb.Error:
-        return [], None
-    finally:
-        connection.close()
-    inputs = [Path(p) for p in json.loads(settings.get("inputs") or "[]")]
-    as_of = dt.date.fromisoformat(settings["as_of_date"]) if settings.get("as_of_date") else None
-    return inputs, as_of
 
 
 def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
@@ -240,7 +224,7 @@ def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda mes
                          actor: str | None = None) -> LoadSummary:
     """Rebuild the warehouse from the uploads already in the inbox, the rest of the inbox and the last
     load's files, keeping the last load's as-of date; recorded as built by `actor` (None: the system user)."""
-    _, as_of = previous_load(database)
+    as_of = last_load(database).as_of
     return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress, actor=actor)
 
 

@@ -79,7 +79,9 @@ def test_every_page_says_an_outdated_warehouse_needs_loading_again(app_for, chan
     shown = as_shown(app.error[0].value)
     assert shown.startswith(f"**The database {old.name} needs loading again.** {old.name} was built by another "
                             "version of the ETL")
-    assert shown.endswith("delete the file and run make database. Editors may also approve a submission, which "
+    assert shown.endswith("python -m etl reload loads the files of its last load again (make database does so for "
+                          "the bundled sample), python -m etl load … any workbooks. Editors may also approve a "
+                          "submission, which "
                           "loads it again with the last load's files.\n\n"
                           "The dashboard picks up the new file without a restart.")
     assert str(old.parent) not in shown

@@ -312,7 +312,8 @@ class CellReports:
         number = parsed.number if isinstance(parsed, Reported) else parsed
         read = plain_number(number) if isinstance(number, float) else f"'{clean_text(number)}'"
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), PERCENT_FORMAT,
-                                f"formatted as a percentage{value.by}: {value.stored} shown as {value.shown}, read as {read}")
+                                f"formatted as a percentage{value.by}: {value.stored} shown as {value.shown}, "
+                                f"read as {read}")
 
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:

@@ -61,8 +61,8 @@ st.subheader(f"Countries, {ui.literal(scope.period)}")
 kept = load(queries.outputs_in_scope, scope)
 chosen_period = load(queries.periods).set_index("period").loc[scope.period]
 if not chosen_period["has_started"]:  # nothing of it is due yet: no country is 'not reported'
-    ui.empty(f"{ui.literal(scope.period)} starts on {ui.date(chosen_period['period_start'])}, after the as-of date "
-             f"{ui.date(info['as_of_date'])}: no country reports results for it yet.",
+    ui.empty(f"{ui.literal(scope.period)} {wording.not_started(chosen_period['period_start'], info['as_of_date'])}, "
+             "so no country reports results for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
 elif status.empty:
     ui.empty(f"No programme country of these filters is expected to report results for {ui.literal(scope.period)}.",

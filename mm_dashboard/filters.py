@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mm_core import formats, periods, queries, wording
+from mm_core import periods, queries, wording
 from mm_core.safety import markdown_literal, shorten
 
 from . import db
@@ -44,7 +44,7 @@ class Options:
     sdg_targets: dict[str, str]  # ALL and each SDG target the outputs carry: shown only with some
     year_labels: dict[int, str]  # each programme year's label, looked up on every run (periods.year_labels)
     resolved: dict[str, tuple[str, int]]  # each period option's (period, programme year): periods.resolve
-    coming: dict[str, str]  # each period not started by the as-of date, and its start in words (scope_caption)
+    coming: dict[str, str]  # each period not started by the as-of date, and why nothing of it is due (scope_caption)
 
 
 def _default_period(table: pd.DataFrame) -> str:
@@ -93,7 +93,7 @@ def _options_of(key: db.SnapshotKey) -> Options:
                    {code: periods.options(rows) for code, rows in phase_tables.items()},
                    {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets,
                    periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options},
-                   {row.period: formats.date(row.period_start)
+                   {row.period: wording.not_started(row.period_start)
                     for row in table[~table["has_started"]].itertuples()})
 
 
@@ -484,10 +484,9 @@ def year_labels() -> dict[int, str]:
 
 
 def scope_caption(scope: queries.Scope) -> str:
-    starts = _options().coming.get(scope.period)  # worked out once per load and day, not on every run
+    coming = _options().coming.get(scope.period)  # worked out once per load and day, not on every run
     parts = [f"period **{markdown_literal(scope.period)}**"
-             + (f" (it starts on {starts}, after the as-of date: nothing of it is due yet, and 'not reported' or "
-                "'no data' means not yet due)" if starts else ""),
+             + (f" (it {coming}, and 'not reported' or 'no data' means not yet due)" if coming else ""),
              f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]
     for name, value in (("country", scope.country), ("output", scope.output), ("agency", scope.agency)):
         if value:

@@ -259,8 +259,7 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
     period = queries.periods(cursor).set_index("period").loc[scope.period]
     note = "" if period["has_started"] else (  # country_status gives no overall status: nothing is due yet
-        f"{scope.period} starts on {formats.date(period['period_start'])}, after the as-of date: no indicator value "
-        "is due for it yet, so no country has an overall status.")
+        f"{scope.period} {wording.not_started(period['period_start'])}, so no country has an overall status.")
     status_chart = _for_chart(status, "name")
     counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
                                var_name="status", value_name="count").rename(columns={"name": "label"})

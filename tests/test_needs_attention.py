@@ -135,7 +135,8 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     app = app_for(sample_database, {"period": "2017/18 H2"})
     assert not app.exception
     assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date 31 "
-                                                  "July 2017: no country reports results for it yet.**")
+                                                  "July 2017: nothing of it is due yet, so no country reports "
+                                                  "results for it.**")
     assert not [chart for chart in app.get("vega_lite_chart") if "not reported" in str(chart.proto.spec)]
     app.switch_page("app_pages/theory_of_change.py").run()  # its outputs are 'not reported': every page says why
     assert ("period **2017/18 H2** (it starts on 1 August 2017, after the as-of date: nothing of it is due yet, and "
@@ -150,6 +151,6 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     finally:
         connection.close()
     assert not [message for message in messages["message"] if "not reported" in message]
-    assert section.tables[0].note == ("2017/18 H2 starts on 1 August 2017, after the as-of date: no indicator value "
-                                      "is due for it yet, so no country has an overall status.")
+    assert section.tables[0].note == ("2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it is "
+                                      "due yet, so no country has an overall status.")
     assert "Country status" not in [figure.title for figure in section.figures]

@@ -292,7 +292,7 @@ def _page_choice(scope: queries.Scope) -> tuple[str, str | None] | None:
     return parameter, value if value in options else _first_option(options)
 
 
-def _first_option(options: dict[str, str]) -> str:
+def _first_option(options: Iterable[str]) -> str:
     """A page's own choice where neither the address nor the filters leave one (page_choice)."""
     return next(iter(options))
 
@@ -354,11 +354,14 @@ def sidebar() -> queries.Scope | None:
     return scope
 
 
-def _page_address(parameter: str, options: dict[str, str]) -> tuple[str | None, bool, str]:
+def _page_address(parameter: str, options: Iterable[str],
+                  default: str | None = None) -> tuple[str | None, bool, str]:
     """The page's own parameter in the address (`?indicator=` counts as none), whether it is usable (none, or an
-    option), and the option it says (its value when an option, else the first)."""
+    option), and the option it says (its value when an option, else `default`, else the first option)."""
     wanted = st.query_params.get(parameter) or None
-    return wanted, wanted is None or wanted in options, wanted if wanted in options else _first_option(options)
+    if wanted in options:
+        return wanted, True, wanted
+    return wanted, wanted is None, _first_option(options) if default is None else default
 
 
 def page_choice(parameter: str, key: str, options_of: Callable[[queries.Scope], dict[str, str]],
@@ -407,10 +410,10 @@ def link_choice(parameter: str, key: str, options: Iterable[str], default: str) 
     no option (a page switch drops it). Returns the address's value, cut short, when it is not an option, to be
     said on the page for as long as the address holds it. A filter change keeps the parameter as it is."""
     options = list(options)
-    wanted = st.query_params.get(parameter) or None
+    wanted, usable, says = _page_address(parameter, options, default)
     if back_to_a_shown_address((*PARAMETERS, parameter)) or st.session_state.get(key) not in options:
-        st.session_state[key] = wanted if wanted in options else default
-    return None if wanted is None or wanted in options else shorten(wanted, IGNORED_SHOWN)
+        st.session_state[key] = says
+    return None if usable else shorten(wanted, IGNORED_SHOWN)
 
 
 def keep_link_choice(parameter: str, choice: str, default: str, said: str | None) -> None:
@@ -447,19 +450,20 @@ def keep_link_choices(parameter: str, chosen: Iterable[str], default: Iterable[s
 
 
 FLAG = {"yes": True, "no": False}  # a toggle's value in the address (link_flag)
+FLAG_OFF = "no"  # a toggle's default
 
 
 def link_flag(parameter: str, key: str) -> str | None:
     """link_choice for a toggle (widget `key`, off by default): on with `?parameter=yes`."""
-    wanted = st.query_params.get(parameter) or None
+    wanted, usable, says = _page_address(parameter, FLAG, FLAG_OFF)
     if back_to_a_shown_address((*PARAMETERS, parameter)) or not isinstance(st.session_state.get(key), bool):
-        st.session_state[key] = FLAG.get(wanted, False)
-    return None if wanted is None or wanted in FLAG else shorten(wanted, IGNORED_SHOWN)
+        st.session_state[key] = FLAG[says]
+    return None if usable else shorten(wanted, IGNORED_SHOWN)
 
 
 def keep_link_flag(parameter: str, on: bool, said: str | None) -> None:
     """keep_link_choice for link_flag."""
-    keep_link_choice(parameter, "yes" if on else "no", "no", said)
+    keep_link_choice(parameter, "yes" if on else FLAG_OFF, FLAG_OFF, said)
 
 
 def presentation_mode() -> bool:

@@ -82,8 +82,13 @@ def key_messages(cursor, scope, names, programme, money_year, decisions: pd.Data
     def say(text: str, rule: str, see: str) -> None:
         messages.append({"message": text, "rule": rule, "see": see})
 
+    period = queries.periods(cursor).set_index("period").loc[scope.period]
     nodes = queries.theory_of_change(cursor, scope, False)
-    outputs = nodes[nodes["level"] == "output"]
+    outputs = nodes[nodes["level"] == "output"] if period["has_started"] else nodes.iloc[:0]
+    if not period["has_started"]:
+        say(f"{scope.period} {wording.not_started(period['period_start'])}, so no output has a status for it.",
+            "A period that starts after the as-of date: none of its indicator values is due yet.",
+            "Theory of change")
     for status in ("off track", "at risk"):
         chosen = outputs[outputs["status"] == status]
         if len(chosen):

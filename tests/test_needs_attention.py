@@ -151,6 +151,9 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     finally:
         connection.close()
     assert not [message for message in messages["message"] if "not reported" in message]
+    assert list(messages["message"])[0] == ("2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it "
+                                            "is due yet, so no output has a status for it.")
+    assert "No output is off track or at risk." not in list(messages["message"])
     assert section.tables[0].note == ("2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it is "
                                       "due yet, so no country has an overall status.")
     assert "Country status" not in [figure.title for figure in section.figures]

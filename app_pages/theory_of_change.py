@@ -5,7 +5,7 @@ import streamlit as st
 
 from etl import statuses
 from mm_core import charts, queries, wording
-from mm_dashboard import ui
+from mm_dashboard import filters, ui
 from mm_dashboard.data import load
 
 SHOWN = ["level", "code", "parent", "title", "status", "on_track", "at_risk", "off_track", "no_data", "sdg_targets",
@@ -22,8 +22,13 @@ ui.header("Theory of change", scope, "How the outputs are expected to lead to th
 nodes = load(queries.theory_of_change, scope, True)
 indicator_count = int((nodes["level"] == "indicator").sum())
 # on a projector the chain must fit: many indicators are left to the toggle (and the table below)
-with_indicators = st.toggle("Show indicators", value=indicator_count <= INDICATORS_AT_ONCE, key="theory_indicators",
+# in the address as ?indicators=yes or ?indicators=no, where it is not the default
+drawn_at_once = indicator_count <= INDICATORS_AT_ONCE
+ignored_indicators = filters.link_flag("indicators", "theory_indicators", drawn_at_once)
+with_indicators = st.toggle("Show indicators", key="theory_indicators",
                             help=f"{indicator_count} indicators in these filters")
+filters.keep_link_flag("indicators", with_indicators, ignored_indicators, drawn_at_once)
+ui.ignored_from_link("not yes or no", {"indicators": ignored_indicators})
 if not with_indicators:
     nodes = load(queries.theory_of_change, scope, False)
 if nodes.empty:

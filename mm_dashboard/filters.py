@@ -450,20 +450,23 @@ def keep_link_choices(parameter: str, chosen: Iterable[str], default: Iterable[s
 
 
 FLAG = {"yes": True, "no": False}  # a toggle's value in the address (link_flag)
-FLAG_OFF = "no"  # a toggle's default
 
 
-def link_flag(parameter: str, key: str) -> str | None:
-    """link_choice for a toggle (widget `key`, off by default): on with `?parameter=yes`."""
-    wanted, usable, says = _page_address(parameter, FLAG, FLAG_OFF)
+def _flag_word(on: bool) -> str:
+    return next(word for word, value in FLAG.items() if value is on)
+
+
+def link_flag(parameter: str, key: str, default: bool = False) -> str | None:
+    """link_choice for a toggle (widget `key`, `default` until chosen): `?parameter=yes` or `?parameter=no`."""
+    wanted, usable, says = _page_address(parameter, FLAG, _flag_word(default))
     if back_to_a_shown_address((*PARAMETERS, parameter)) or not isinstance(st.session_state.get(key), bool):
         st.session_state[key] = FLAG[says]
     return None if usable else shorten(wanted, IGNORED_SHOWN)
 
 
-def keep_link_flag(parameter: str, on: bool, said: str | None) -> None:
+def keep_link_flag(parameter: str, on: bool, said: str | None, default: bool = False) -> None:
     """keep_link_choice for link_flag."""
-    keep_link_choice(parameter, "yes" if on else FLAG_OFF, FLAG_OFF, said)
+    keep_link_choice(parameter, _flag_word(on), _flag_word(default), said)
 
 
 def presentation_mode() -> bool:

@@ -92,3 +92,25 @@ def test_the_work_plans_only_overdue_is_in_the_link(sample_database, app_for):
     stale = app_for(sample_database, {"overdue": "maybe"}, page=page)
     assert stale.toggle(key="workplan_only_overdue").value is False
     assert "Ignored from the link (not yes or no): overdue=maybe" in [as_shown(c.value) for c in stale.caption]
+
+
+def test_the_theory_of_changes_indicators_are_in_the_link(sample_database, app_for):
+    """The toggle's default follows the filters (41 indicators wait for it, 6 are drawn at once): the link
+    names the toggle where it is not the default, so that whoever opens it sees the chain as it was shown."""
+    page = "app_pages/theory_of_change.py"
+    plain = app_for(sample_database, page=page)
+    assert plain.toggle(key="theory_indicators").value is False and "indicators" not in plain.query_params
+    assert len(plain.dataframe[0].value) == 8  # the impact and the outputs
+    app = app_for(sample_database, {"indicators": "yes"}, page=page)
+    assert not app.exception
+    assert app.toggle(key="theory_indicators").value is True
+    assert len(app.dataframe[0].value) == 8 + 41
+    app.toggle(key="theory_indicators").set_value(False).run()
+    assert app.query_params["indicators"] == "no"  # the address named it: it says the new choice
+    narrow = app_for(sample_database, {"country": "BGD", "output": "1"}, page=page)
+    assert narrow.toggle(key="theory_indicators").value is True and "indicators" not in narrow.query_params
+    narrow.toggle(key="theory_indicators").set_value(False).run()
+    assert narrow.query_params["indicators"] == "no"
+    stale = app_for(sample_database, {"indicators": "maybe"}, page=page)
+    assert stale.toggle(key="theory_indicators").value is False
+    assert "Ignored from the link (not yes or no): indicators=maybe" in [as_shown(c.value) for c in stale.caption]

@@ -59,10 +59,9 @@ ui.kpis(
 status = load(queries.country_status, scope)
 st.subheader(f"Countries, {ui.literal(scope.period)}")
 kept = load(queries.outputs_in_scope, scope)
-chosen_period = load(queries.periods).set_index("period").loc[scope.period]
-if not chosen_period["has_started"]:  # nothing of it is due yet: no country is 'not reported'
-    ui.empty(f"{ui.literal(scope.period)} {wording.not_started(chosen_period['period_start'], info['as_of_date'])}, "
-             "so no country reports results for it.",
+coming = filters.not_started(scope.period)
+if coming:  # nothing of it is due yet: no country is 'not reported'
+    ui.empty(f"{ui.literal(scope.period)} {coming}, so no country reports results for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
 elif status.empty:
     ui.empty(f"No programme country of these filters is expected to report results for {ui.literal(scope.period)}.",

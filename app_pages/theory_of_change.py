@@ -39,7 +39,11 @@ if nodes.empty:
 nodes = nodes.assign(title=[f"{wording.ILLUSTRATIVE_MARK} {title}" if illustrative else title
                             for title, illustrative in zip(nodes["title"], nodes["illustrative"])])
 where = f"country {ui.literal(scope.country)}" if scope.country else "all countries together"
-if (nodes["status"] == "not reported").all():
+coming = filters.not_started(scope.period)
+if coming:  # its results are 'not reported' because nothing of it is due
+    ui.empty(f"{ui.literal(scope.period)} {coming}, so no result has a status for it.",
+             "Choose a period that has started: the sidebar's default is the latest one.")
+elif (nodes["status"] == "not reported").all():
     ui.empty(f"No indicator has data for {ui.literal(scope.period)} ({where}).",
              "Every result is 'not reported': choose a period with reported values, or another country.")
 # the filters that keep some outputs only: the outcomes and the impact above them are judged on all of theirs

@@ -107,11 +107,10 @@ def period_choices(programme: Programme) -> str:
                      for i, (choice, names) in enumerate(choices.items()))
 
 
-def not_started(period_start: Any, as_of: Any = None) -> str:
+def not_started(period_start: Any) -> str:
     """What a period that starts after the as-of date is, after its name (the pages, the scope line and the pack
     say it in these words): 'starts on 1 August 2017, after the as-of date: nothing of it is due yet'."""
-    after = f"after the as-of date {formats.date(as_of)}" if as_of is not None else "after the as-of date"
-    return f"starts on {formats.date(period_start)}, {after}: nothing of it is due yet"
+    return f"starts on {formats.date(period_start)}, after the as-of date: nothing of it is due yet"
 
 
 def code_ranges(codes: Iterable[str]) -> str:

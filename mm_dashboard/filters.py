@@ -490,8 +490,14 @@ def year_labels() -> dict[int, str]:
     return dict(_options().year_labels)
 
 
+def not_started(period: str) -> str | None:
+    """For a period that starts after the as-of date, what it is after its name (wording.not_started); else None.
+    Worked out once per load and day, not on every run."""
+    return _options().coming.get(period)
+
+
 def scope_caption(scope: queries.Scope) -> str:
-    coming = _options().coming.get(scope.period)  # worked out once per load and day, not on every run
+    coming = not_started(scope.period)
     parts = [f"period **{markdown_literal(scope.period)}**"
              + (f" (it {coming}, and 'not reported' or 'no data' means not yet due)" if coming else ""),
              f"money: {wording.year_noun(programme())} **{markdown_literal(year_label(scope.programme_year))}**"]

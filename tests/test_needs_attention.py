@@ -134,11 +134,12 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     assert not_reported(sample_database, coming) == []
     app = app_for(sample_database, {"period": "2017/18 H2"})
     assert not app.exception
-    assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date 31 "
-                                                  "July 2017: nothing of it is due yet, so no country reports "
-                                                  "results for it.**")
+    assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date: "
+                                                  "nothing of it is due yet, so no country reports results for it.**")
     assert not [chart for chart in app.get("vega_lite_chart") if "not reported" in str(chart.proto.spec)]
     app.switch_page("app_pages/theory_of_change.py").run()  # its outputs are 'not reported': every page says why
+    assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date: "
+                                                  "nothing of it is due yet, so no result has a status for it.**")
     assert ("period **2017/18 H2** (it starts on 1 August 2017, after the as-of date: nothing of it is due yet, and "
             "'not reported' or 'no data' means not yet due)") in as_shown(app.caption[0].value)
     assert "starts on" not in app_for(sample_database, {"period": "2017/18 H1"}).caption[0].value

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import spec
-from .csv_text import csv_records, decode_text
+from .csv_text import WINDOWS_1252, csv_records, decoded
 from .delivery_words import MAPPING_SUFFIX, normalise
-from .errors import UnreadableFile, ValueProblem
+from .errors import UnreadableFile, ValueProblem, describe
 from .parse import parser_for
 from .reference import Reference, reference_dir
 
@@ -44,6 +44,9 @@ class ActivityOutput:
 class Mapping:
     path: Path | None  # None: no mapping file was found
     activities: dict[str, ActivityOutput]  # activity, normalised -> its output
+    # said with an activity it does not map: the file was read as Windows-1252 and holds letters beyond ASCII,
+    # which may have been typed as others (a Cyrillic activity saved as Windows-1251 reads into other letters)
+    misread: str | None = None
 
     def output_of(self, activity: str) -> ActivityOutput | None:
         return self.activities.get(normalise(activity))
@@ -76,7 +79,8 @@ def find_mapping(report: Path | None, award: str | None, reference: Reference) -
 
 def read_mapping(path: Path, reference: Reference) -> Mapping:
     """A mapping file, every output and agency checked; a bad line makes the file unreadable, naming it."""
-    records = csv_records(decode_text(path.read_bytes(), str(path)), str(path))
+    text, encoding = decoded(path.read_bytes(), str(path))
+    records = csv_records(text, str(path))
     if not records:
         raise UnreadableFile(str(path), "an empty mapping file: expected a header line 'activity,output,agency'")
     header = [normalise(cell) for cell in records[0]]
@@ -104,4 +108,14 @@ def read_mapping(path: Path, reference: Reference) -> Mapping:
             raise UnreadableFile(str(path), f"line {number}: activity '{cell['activity']}' is mapped twice, "
                                             f"differently (first on line {earlier.line})")
         activities.setdefault(key, ActivityOutput(output, agency, number))
-    return Mapping(path, activities)
+    return Mapping(path, activities, _misread(records) if encoding == WINDOWS_1252 else None)
+
+
+def _misread(records: list[list[str]]) -> str | None:
+    for number, record in enumerate(records, start=1):
+        for cell in record:
+            if not cell.isascii():
+                return (f"the mapping file is not UTF-8: read as Windows-1252 (Western European), where line {number} "
+                        f"reads {describe(cell)}; if other letters were typed (Cyrillic, Greek, ...), save it as "
+                        "'CSV UTF-8'")
+    return None

@@ -306,7 +306,8 @@ class DeliveryReportReader:
             rows = _rows(its_lines)
             if mapping.path is not None:
                 expected = (f"an activity of the mapping file {mapping.path}: add the line '{activity},<output>' "
-                            f"to it (the activity's account lines: {rows})")
+                            f"to it (the activity's account lines: {rows})"
+                            + (f"; {mapping.misread}" if mapping.misread else ""))
             else:
                 expected = (f"an activity with an output: no mapping file was found for "
                             f"{'award ' + award if award else 'this report'}; create "

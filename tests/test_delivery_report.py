@@ -179,6 +179,23 @@ def test_an_activity_without_an_output_is_an_error_naming_the_mapping_file(input
     assert loaded(database) == []
 
 
+def test_a_mapping_file_not_in_utf8_is_said_with_the_activity_it_does_not_map(inputs, database):
+    """A mapping file saved as Windows-1251 (Cyrillic) reads as Windows-1252 into other letters: its activity
+    then maps none of the report's, and the rejection says how the file was read and how a line of it reads."""
+    write_cdr_xlsx(inputs / "cdr.xlsx")
+    mapping = inputs / f"{AWARD}.outputs.csv"
+    lines = ["activity,output,agency", "ACTIVITY1,1,", "ACTIVITY2,Output 1,", "Деятельность 3,5,UNDP"]
+    mapping.write_bytes("\r\n".join(lines).encode("cp1251"))
+    summary = run_load([inputs], database)
+    assert problems(summary) == [(
+        "cdr.xlsx", "CDR", 15, "Activity", "'ACTIVITY3'",
+        f"an activity of the mapping file {mapping}: add the line 'ACTIVITY3,<output>' to it (the activity's "
+        "account lines: row 15); the mapping file is not UTF-8: read as Windows-1252 (Western European), where "
+        "line 4 reads 'Äåÿòåëüíîñòü 3'; if other letters were typed (Cyrillic, Greek, ...), save it as 'CSV UTF-8'")]
+    mapping.write_bytes("\r\n".join(lines[:3] + ["Actividad Ñ,5,UNDP"]).encode("utf-8"))
+    assert "not UTF-8" not in problems(run_load([inputs], database))[0][5]
+
+
 def test_a_report_without_a_mapping_file_says_where_to_write_one(inputs, database):
     write_cdr_xlsx(inputs / "cdr.xlsx")
     summary = run_load([inputs], database)

@@ -1,5 +1,5 @@
-# make run  — create .venv, install pinned packages, build the database from the sample if absent (or load it
-#             again if an earlier version of the ETL built it), start the dashboard
+# make run  — create .venv, install pinned packages, build the database from the sample if absent (see `database`),
+#             start the dashboard
 # make test — the same set-up plus test packages and Debian's chromium, then every test
 # make test-fast — the same set-up, then the quick loop: every test not marked slow (under a minute)
 # make run-example — the same as make run for the bundled Phase III-like example (examples/phase3)
@@ -8,9 +8,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DATABASE := data/warehouse.duckdb
-SAMPLE := data/sample
-# The bundled sample is a snapshot of the programme at this date (end of 2017/18 H1, after the Mid-Term Review).
-SAMPLE_AS_OF := $(shell cat $(SAMPLE)/AS_OF)
 PORT ?= 8501
 # Where the server listens: this computer only (server.address in .streamlit/config.toml) unless
 # `ADDRESS=0.0.0.0 make run` shares it on the network, which then needs users in .streamlit/secrets.toml.
@@ -21,19 +18,25 @@ EXAMPLE_DATABASE := data/example-phase3.duckdb
 
 .PHONY: run run-example example test test-fast bench database sample template browser clean
 
-run: database
+# The warehouse served: $MM_DB_PATH when set (loaded again if an earlier version of the ETL built it), else the
+# bundled sample's (scripts/sample_database.py).
+run: $(VENV)/.installed
+ifdef MM_DB_PATH
+	$(BIN)/python -m etl reload --if-outdated --db $(MM_DB_PATH)
+else
+	$(BIN)/python scripts/sample_database.py --db $(DATABASE)
+endif
 	$(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
 run-example: $(EXAMPLE_DATABASE)
 	$(BIN)/python -m etl reload --if-outdated --db $(EXAMPLE_DATABASE) --programme $(EXAMPLE)/programme.toml
 	MM_DB_PATH=$(EXAMPLE_DATABASE) MM_PROGRAMME=$(EXAMPLE)/programme.toml $(BIN)/streamlit run dashboard.py $(if $(ADDRESS),--server.address $(ADDRESS)) --server.port $(PORT) --server.headless true
 
-# A warehouse built by an earlier version of the ETL is loaded again from the files of its last load.
-database: $(DATABASE)
-	$(BIN)/python -m etl reload --if-outdated --db $(DATABASE)
-
-$(DATABASE): $(VENV)/.installed $(wildcard $(SAMPLE)/*.xlsx) $(SAMPLE)/AS_OF data/reference/*.csv data/reference/programme.toml
-	$(BIN)/python -m etl load $(SAMPLE) --db $(DATABASE) --as-of $(SAMPLE_AS_OF) --programme data/reference/programme.toml
+# Built from the sample when absent, or when the sample built it and the sample, the reference data or the
+# programme file changed since; a warehouse loaded from other files is never replaced by the sample (loaded
+# again from its own files if an earlier version of the ETL built it): scripts/sample_database.py.
+database: $(VENV)/.installed
+	$(BIN)/python scripts/sample_database.py --db $(DATABASE)
 
 $(EXAMPLE_DATABASE): $(VENV)/.installed $(wildcard $(EXAMPLE)/sample/*.xlsx) $(EXAMPLE)/AS_OF $(EXAMPLE)/programme.toml data/reference/*.csv
 	$(BIN)/python -m etl load $(EXAMPLE)/sample --db $@ --as-of $$(cat $(EXAMPLE)/AS_OF) --programme $(EXAMPLE)/programme.toml

@@ -1,0 +1,70 @@
+"""The bundled sample's warehouse for `make run` and `make database` (scripts/sample_database.py): built from the
+sample when absent or stale, and never put in place of a warehouse loaded from other files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import duckdb
+
+from etl.load import run_load
+from scripts import sample_database
+from scripts.sample_database import BUILD, CURRENT, KEEP, RELOAD, what_to_do
+
+from .helpers.loading import sha256
+from .helpers.rows import good_rows
+
+AS_OF = dt.date(2015, 6, 30)
+OTHER_LAYOUT = "UPDATE settings SET value = 'another layout' WHERE name = 'schema'"
+
+
+def aged(database, seconds=3600):
+    """The warehouse's file dated `seconds` earlier, as if built before its inputs last changed."""
+    stamp = database.stat().st_mtime - seconds
+    os.utime(database, (stamp, stamp))
+
+
+def test_the_samples_warehouse_is_built_when_absent_or_stale(write_workbook, database, tmp_path):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    workbook = write_workbook(good_rows(), name="sample/BGD.xlsx")
+    assert what_to_do(database, sample, [workbook]) == BUILD  # absent
+    run_load([sample], database, as_of=AS_OF)
+    assert what_to_do(database, sample, [workbook]) == CURRENT
+    aged(database)  # the workbook (or the reference data, the programme file) changed since
+    assert what_to_do(database, sample, [workbook]) == BUILD
+    run_load([sample], database, as_of=AS_OF)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(OTHER_LAYOUT)
+    assert what_to_do(database, sample, [workbook]) == BUILD  # an earlier version built it
+
+
+def test_a_warehouse_of_other_files_is_never_replaced_by_the_sample(write_workbook, database, tmp_path, capsys):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    own = write_workbook(good_rows(), name="own/report.xlsx")
+    run_load([own], database, as_of=AS_OF)
+    aged(database)
+    assert what_to_do(database, sample, [own]) == KEEP  # stale against the sample: still not the sample's
+    before = sha256(database)
+    assert sample_database.main(["--db", str(database)]) == 0
+    assert capsys.readouterr().out == (f"{database} holds a load of other files than the sample: left as it is "
+                                       "(delete it, or load the sample into another file, to see the sample).\n")
+    assert sha256(database) == before
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(OTHER_LAYOUT)
+    assert what_to_do(database, sample, [own]) == RELOAD  # its own files, again, by this version
+    assert sample_database.main(["--db", str(database)]) == 0
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT value FROM settings WHERE name = 'inputs'").fetchone()[0] == (
+            f'["{own.resolve()}"]')
+    assert what_to_do(database, sample, [own]) == KEEP
+
+
+def test_a_file_that_is_no_warehouse_is_left_alone(tmp_path):
+    path = tmp_path / "w.duckdb"
+    path.write_bytes(b"not a database" * 100)
+    assert what_to_do(path, tmp_path, []) == KEEP
+    duckdb.connect(str(tmp_path / "other.duckdb")).execute("CREATE TABLE t (x INTEGER)").close()
+    assert what_to_do(tmp_path / "other.duckdb", tmp_path, []) == KEEP

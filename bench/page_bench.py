@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 APP = str(REPOSITORY / "dashboard.py")
 PAGES = ("overview", "outputs", "indicators", "theory_of_change", "countries", "workplan", "money", "recommendations",
-         "data_quality")
+         "data_quality", "round_tracker")
 
 
 def _record_queries(calls: list):
@@ -71,8 +71,8 @@ def time_queries(database: str, calls: list, passes: int = 3) -> float:
 
 
 def distinct(calls: list) -> list:
-    """The calls, each once: equal calls by their arguments, a call with an argument that cannot be hashed (the
-    Round tracker passes a frame) by that argument's identity."""
+    """The calls, each once: equal calls by their arguments, a frame (the Round tracker passes one) by its
+    content."""
     seen, kept = set(), []
     for module, name, arguments in calls:
         key = (module, name, tuple(_hashable(argument) for argument in arguments))
@@ -83,9 +83,14 @@ def distinct(calls: list) -> list:
 
 
 def _hashable(argument):
+    """The argument, or for a frame its content's hash, as the dashboard's cache tells calls apart."""
     try:
         hash(argument)
     except TypeError:
+        import pandas as pd
+
+        if isinstance(argument, pd.DataFrame):
+            return ("frame", tuple(argument.columns), int(pd.util.hash_pandas_object(argument, index=True).sum()))
         return ("identity", id(argument))
     return argument
 

@@ -123,18 +123,12 @@ def print_changes(database: Path, from_id: str, to_id: str) -> None:
 
 
 def reload_database(database: Path, programme: Path | None, if_outdated: bool, quiet: bool) -> int:
-    from .reload import is_outdated, reload, reload_plan
+    from .reload import reload
 
-    if if_outdated and not is_outdated(database):
-        return 0
-    last = reload_plan(database, programme)
     progress = (lambda message: None) if quiet else (lambda message: print(message, file=sys.stderr))
-    why = "was built by another version of the ETL" if last.outdated else "is loaded again"
-    read = ", ".join(str(path) for path in last.inputs[:3]) + (f" and {len(last.inputs) - 3} more"
-                                                                if len(last.inputs) > 3 else "")
-    progress(f"{database} {why}: loading again what its last load read ({read}), as of {last.as_of or 'today'}")
-    summary = reload(database, programme=programme, progress=progress)
-    print_summary(summary)
+    summary = reload(database, programme=programme, only_outdated=if_outdated, progress=progress)
+    if summary is not None:
+        print_summary(summary)
     return 0
 
 

@@ -287,6 +287,8 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
             scan.percent_rows, cells = [(1, EXCEL_ROWS)], None
         extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
         cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells)
+        if DEFAULT_STYLE in percent:
+            scan.plain = False  # every row is read as cells: the per-cell lane reads the sheet once
         extent.settle(lambda: guard.PartStream(archive, part, file))
         extent.check(file, sheet)
         if not cells_to_parse:

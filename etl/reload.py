@@ -13,14 +13,16 @@ from pathlib import Path
 
 import duckdb
 
+from . import records
 from .errors import LoadFailed
+from .history import KINDS
 from .load import LoadSummary, Progress, run_load
 from .programme import programme_path, read_programme
 from .reference import reference_dir
 from .schema import outdated
 from .warehouse import open_read_only
 
-BOARD = "board"  # a build's kind (etl/history.py KINDS) when the file does not say
+BOARD = KINDS[0]  # the kind of a build the file does not say the kind of
 
 
 @dataclass(frozen=True)
@@ -62,25 +64,35 @@ def last_load(database: Path) -> LastLoad:
 
 
 def reload_plan(database: Path, programme: Path | None = None) -> LastLoad:
-    """The last load of `database`, checked for loading again: its files still there, and the programme file
-    the same bytes as the one it was built with unless one is chosen (`programme`). Raises LoadFailed, saying
-    what to do instead."""
+    """The last load of `database`, checked for loading again: a board build, its files still there, and the
+    programme file the same bytes as the one it was built with unless one is chosen (`programme`). Raises
+    LoadFailed, saying what to do instead."""
     again = "load the workbooks again with python -m etl load …"
     try:
         last = last_load(database)
     except duckdb.Error:
         last = LastLoad()
+    if last.kind != BOARD:
+        raise LoadFailed(f"{database} is a {last.kind} build: build it again on the Submissions page, which works "
+                         "out the pending submissions it holds as they are now")
     if not last.inputs:
-        raise LoadFailed(f"{database} records no files of its last load (it is missing or is no warehouse): {again}")
+        raise LoadFailed(f"{database} records no files of its last load: {again}")
     missing = [str(path) for path in last.inputs if not path.exists()]
     if missing:
         raise LoadFailed(f"the files of the last load of {database} are no longer all there ({', '.join(missing)} "
                          f"missing): {again}")
-    if programme is None and last.programme_sha256 is not None:
-        chosen = read_programme(programme_path(None, reference_dir()))
-        if chosen.sha256 != last.programme_sha256:
-            raise LoadFailed(f"{database} was built with the programme file {last.programme_source}, not with "
-                             f"{chosen.source} as it is now: name the programme file to load it with (--programme)")
+    if programme is None:
+        chosen_path = programme_path(None, reference_dir())
+        if last.programme_sha256 is None:
+            raise LoadFailed(f"{database} does not say which programme file it was built with: name the one to load "
+                             "it with (--programme)")
+        if read_programme(chosen_path).sha256 != last.programme_sha256:
+            changed = (f"the programme file {chosen_path.resolve()} has changed since {database} was built with it"
+                       if Path(last.programme_source).name == chosen_path.name else
+                       f"{database} was built with the programme file {last.programme_source}, not with "
+                       f"{chosen_path.resolve()}")
+            raise LoadFailed(f"{changed}: name the programme file to load it with (--programme), the same one to "
+                             "take it as it is now")
     return last
 
 
@@ -94,11 +106,18 @@ def is_outdated(database: Path) -> bool:
 
 def reload(database: Path, *, programme: Path | None = None, only_outdated: bool = False,
            progress: Progress = lambda message: None) -> LoadSummary | None:
-    """Load `database` again from the files and as-of date of its last load, as the same kind of build; with
-    `only_outdated`, only a warehouse built by another version of the ETL (else None, nothing done). Raises
-    LoadFailed (see `reload_plan`) and the load's errors; then the warehouse is untouched."""
-    if only_outdated and not is_outdated(database):
-        return None
-    last = reload_plan(database, programme)
-    return run_load(last.inputs, database, as_of=last.as_of, kind=last.kind, programme=programme, progress=progress)
-
+    """Load `database` again from the files and as-of date of its last load; with `only_outdated`, only a
+    warehouse built by another version of the ETL (else None, nothing done). Held under the records' lock
+    (etl/records.py, `exclusive`), as an approval's rebuild is: the files it reads are those of the build it
+    replaces, not of one an approval swapped in meanwhile. Raises LoadFailed (see `reload_plan`) and the load's
+    errors; then the warehouse is untouched."""
+    with records.exclusive(database):
+        if only_outdated and not is_outdated(database):
+            return None
+        last = reload_plan(database, programme)
+        read = ", ".join(str(path) for path in last.inputs[:3]) + (f" and {len(last.inputs) - 3} more"
+                                                                    if len(last.inputs) > 3 else "")
+        why = " (built by another version of the ETL)" if last.outdated else ""
+        progress(f"Loading {database}{why} again from what its last load read ({read}), as of "
+                 f"{last.as_of or 'today'}")
+        return run_load(last.inputs, database, as_of=last.as_of, programme=programme, progress=progress)

@@ -27,7 +27,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
 from .formatted import DefaultStylePercent, PercentFormatted
-from .ooxml import PERCENT, cell_position, local_name, number_format_kinds, sheet_parts_by_name
+from .ooxml import DEFAULT_STYLE, PERCENT, cell_position, local_name, number_format_kinds, sheet_parts_by_name
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -137,8 +137,8 @@ class _SharedString(int):
 
 
 class _CellReader:
-    """Turns <c> elements into values. The workbook's styles and date system are read only when a
-    number has a style, the shared strings only when a cell refers to one."""
+    """Turns <c> elements into values. The workbook's styles are read at the first number, its date system only
+    for a date, the shared strings only when a cell refers to one."""
 
     def __init__(self, archive: zipfile.ZipFile):
         self.archive = archive
@@ -172,14 +172,13 @@ class _CellReader:
         number, style = float(text), cell.get("s")
         if not math.isfinite(number):
             return number
-        if style is None:  # the workbook's default style (cellXfs 0) to Excel; calamine reads no format at all
-            default = self.number_formats[0] if self.number_formats else None
-            return DefaultStylePercent(number) if default == PERCENT else number
-        index = int(style) if style.isdigit() else 0  # calamine reads a style it cannot parse as the first
+        # calamine reads a style it cannot parse as the first; a cell without one as no format at all, where
+        # Excel gives it the first (the Normal style): a percentage there is one to the person, a date is not read
+        index = int(style) if style is not None and style.isdigit() else DEFAULT_STYLE
         kind = self.number_formats[index] if index < len(self.number_formats) else None
-        if kind == PERCENT:
-            return PercentFormatted(number)  # shown times 100: etl/parse.py reads it as shown
-        return number if kind is None else _date_value(number, kind, self.is_1904)
+        if kind == PERCENT:  # shown times 100: etl/parse.py reads it as shown
+            return DefaultStylePercent(number) if index == DEFAULT_STYLE else PercentFormatted(number)
+        return number if kind is None or style is None else _date_value(number, kind, self.is_1904)
 
     def with_shared_strings(self, rows: dict[int, list[Any]]) -> dict[int, list[Any]]:
         indexes = [value for row in rows.values() for value in row if isinstance(value, _SharedString)]

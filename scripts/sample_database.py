@@ -33,6 +33,15 @@ def sample_files(sample: Path = SAMPLE_DIR, reference: Path = REFERENCE_DIR) -> 
     return [*sample.glob("*.xlsx"), sample / "AS_OF", *reference.glob("*.csv"), reference / "programme.toml"]
 
 
+def is_sample(inputs: list[Path], sample: Path = SAMPLE_DIR) -> bool:
+    """Whether a load read the sample folder only: this one, or the sample of a checkout since moved (a folder of
+    the same two last names that is no longer there)."""
+    if len(inputs) != 1:
+        return False
+    read, here = inputs[0], sample.resolve()
+    return read == here or (read.parts[-2:] == here.parts[-2:] and not read.exists())
+
+
 def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path] | None = None) -> str:
     """BUILD (from the sample), RELOAD (its own files, by this version of the ETL), KEEP (loaded from other
     files, left as it is) or CURRENT (the sample's, newer than what it depends on)."""
@@ -42,7 +51,7 @@ def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path]
         last = last_load(database)
     except duckdb.Error:  # no DuckDB database: never overwritten
         return KEEP
-    if last.inputs != [sample.resolve()]:
+    if not is_sample(last.inputs, sample):
         return RELOAD if is_outdated(database) else KEEP
     built = database.stat().st_mtime
     if last.outdated or any(path.stat().st_mtime > built for path in (depends_on or sample_files(sample))):

@@ -3,12 +3,15 @@ a warehouse built by an earlier version of the ETL readable again, called by `ma
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 
 import duckdb
 import pytest
 
+from etl import records
+from etl import reload as reload_module
 from etl.__main__ import main
 from etl.history import history_table
 from etl.load import run_load
@@ -44,7 +47,7 @@ def test_an_outdated_warehouse_is_loaded_again_from_its_last_load(write_workbook
 
     assert main(["reload", "--if-outdated", "--db", str(database)]) == 0
     said = capsys.readouterr()
-    assert said.err.startswith(f"{database} was built by another version of the ETL: loading again what its last "
+    assert said.err.startswith(f"Loading {database} (built by another version of the ETL) again from what its last "
                                f"load read ({workbook.resolve()}), as of 2015-06-30\n")
     assert f"Loaded 1 file(s) into {database}" in said.out
     with duckdb.connect(str(database), read_only=True) as connection:
@@ -88,8 +91,9 @@ def test_another_programme_file_is_not_taken_without_being_named(write_workbook,
     before = sha256(database)
     assert main(["reload", "--db", str(database)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {database} was built with the programme file other.toml, not with ")
-    assert "name the programme file to load it with (--programme)" in err
+    assert err == (f"error: {database} was built with the programme file other.toml, not with {BUNDLED.resolve()}: "
+                   "name the programme file to load it with (--programme), the same one to take it as it is now\n"
+                   "The previous database was left unchanged.\n")
     assert sha256(database) == before
     assert main(["reload", "--db", str(database), "--programme", str(other)]) == 0
     assert rows(database, "SELECT name FROM phases WHERE code = 'II'") == [("Second phase",)]
@@ -104,3 +108,59 @@ def test_a_file_that_records_no_load_is_refused(tmp_path, capsys, content):
         path.write_bytes(content)
     assert main(["reload", "--db", str(path)]) == 1
     assert f"{path} records no files of its last load" in capsys.readouterr().err
+
+
+def test_a_programme_file_changed_in_place_is_said_to_have_changed(write_workbook, database, tmp_path, capsys,
+                                                                   monkeypatch):
+    programme = tmp_path / "programme.toml"
+    shutil.copy(BUNDLED, programme)
+    monkeypatch.setenv("MM_PROGRAMME", str(programme))
+    built(write_workbook, database)
+    programme.write_text(BUNDLED.read_text(encoding="utf-8").replace('name = "Phase II"', 'name = "Second phase"'),
+                         encoding="utf-8")
+    assert main(["reload", "--db", str(database)]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"error: the programme file {programme} has changed since {database} was built with it: name the programme "
+        "file to load it with (--programme), the same one to take it as it is now\n")
+
+
+def test_a_warehouse_that_does_not_say_its_programme_file_needs_one_named(write_workbook, database, capsys):
+    built(write_workbook, database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("ALTER TABLE programme DROP COLUMN sha256")  # as a version before the column
+    assert main(["reload", "--db", str(database)]) == 1
+    assert f"{database} does not say which programme file it was built with" in capsys.readouterr().err
+    assert main(["reload", "--db", str(database), "--programme", str(BUNDLED)]) == 0
+
+
+def test_a_preview_is_built_again_on_the_submissions_page_not_reloaded(write_workbook, database, capsys):
+    built(write_workbook, database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("UPDATE settings SET value = 'preview' WHERE name = 'build_kind'")
+    before = sha256(database)
+    assert main(["reload", "--if-outdated", "--db", str(database)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: {database} is a preview build: build it again on the "
+                                              "Submissions page")
+    assert sha256(database) == before
+
+
+def test_a_reload_holds_the_records_lock_an_approval_holds(write_workbook, database, monkeypatch):
+    """An approval rebuilds under the records' lock: a reload reads the files of the last load and loads them
+    under it too, so that it cannot swap in a warehouse without a submission approved meanwhile."""
+    built(write_workbook, database)
+    held = []
+    real_exclusive, real_load = records.exclusive, reload_module.run_load
+
+    @contextlib.contextmanager
+    def exclusive(path):
+        with real_exclusive(path):
+            held.append(True)
+            yield
+            held.pop()
+
+    def load(*arguments, **options):
+        assert held == [True]
+        return real_load(*arguments, **options)
+    monkeypatch.setattr(records, "exclusive", exclusive)
+    monkeypatch.setattr(reload_module, "run_load", load)
+    assert reload_module.reload(database, only_outdated=True) is not None

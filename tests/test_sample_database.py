@@ -68,3 +68,14 @@ def test_a_file_that_is_no_warehouse_is_left_alone(tmp_path):
     assert what_to_do(path, tmp_path, []) == KEEP
     duckdb.connect(str(tmp_path / "other.duckdb")).execute("CREATE TABLE t (x INTEGER)").close()
     assert what_to_do(tmp_path / "other.duckdb", tmp_path, []) == KEEP
+
+
+def test_the_sample_of_a_moved_checkout_is_still_the_sample(tmp_path):
+    sample = tmp_path / "now" / "data" / "sample"
+    sample.mkdir(parents=True)
+    assert sample_database.is_sample([sample.resolve()], sample)
+    assert sample_database.is_sample([tmp_path / "before" / "data" / "sample"], sample)  # moved since: gone
+    (tmp_path / "other" / "data" / "sample").mkdir(parents=True)
+    assert not sample_database.is_sample([tmp_path / "other" / "data" / "sample"], sample)  # another one, there
+    assert not sample_database.is_sample([tmp_path / "before" / "incoming"], sample)
+    assert not sample_database.is_sample([sample.resolve(), tmp_path / "upload.xlsx"], sample)

@@ -223,9 +223,12 @@ def load_with_uploads(uploaded: list[Path], progress=lambda message: None,
 def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda message: None,
                          actor: str | None = None) -> LoadSummary:
     """Rebuild the warehouse from the uploads already in the inbox, the rest of the inbox and the last
-    load's files, keeping the last load's as-of date; recorded as built by `actor` (None: the system user)."""
-    as_of = last_load(database).as_of
-    return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress, actor=actor)
+    load's files, keeping the last load's as-of date; recorded as built by `actor` (None: the system user).
+    Under the records' lock an approval's rebuild holds (etl/records.py, `exclusive`): the last load's files
+    are those of the build it replaces, not of one an approval swapped in meanwhile, which it would undo."""
+    with records.exclusive(database):
+        as_of = last_load(database).as_of
+        return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress, actor=actor)
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

@@ -8,6 +8,8 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -185,6 +187,31 @@ def test_a_corrected_workbook_replaces_the_one_of_the_same_name(built, tmp_path,
         assert connection.execute("SELECT count(*) FILTER (WHERE status = 'completed'), count(*) "
                                   "FROM activities").fetchone() == (2, 2)
         assert connection.execute("SELECT as_of_date FROM reporting_date").fetchone()[0] == dt.date(2015, 7, 31)
+
+
+def test_an_upload_rebuilds_from_the_files_of_an_approval_that_landed_while_it_waited(built, tmp_path, inbox):
+    """An approval rebuilds under the records' lock; an upload's rebuild waits for it, then reads the last load's
+    files: those of the approval's build, which it would otherwise undo."""
+    from etl import records
+    from etl.templates import write_template
+    approved = tmp_path / "submissions" / "MDA.xlsx"
+    rows = good_rows()
+    write_template("workplan", approved, {"workplan": [dict(rows["workplan"][0], country="Moldova",
+                                                            activity_code="9.9.9")]})
+    corrected = tmp_path / "upload" / "SRB.xlsx"
+    write_template("workplan", corrected, {"workplan": rows["workplan"]})
+    outcome = {}
+    with records.exclusive(built):  # an approval under way
+        uploading = threading.Thread(target=lambda: outcome.setdefault(
+            "summary", upload.load_with_uploads([corrected], database=built)))
+        uploading.start()
+        time.sleep(0.5)
+        assert uploading.is_alive()  # waiting for the approval
+        run_load([tmp_path / "source", approved], built, as_of=dt.date(2015, 7, 31))  # the approval's rebuild
+    uploading.join(60)
+    assert sorted(f.file for f in outcome["summary"].files) == ["JAM.xlsx", "MDA.xlsx", "SRB.xlsx"]
+    with duckdb.connect(str(built), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM activities WHERE activity_code = '9.9.9'").fetchone() == (1,)
 
 
 def test_an_editor_checks_then_loads_from_the_page(built, write_workbook, inbox, monkeypatch,

@@ -42,6 +42,10 @@ MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+\-.:<=>\[\\\]^_`{|}~])""")
 # shown) before the ':', '.' or '@' that would make one keeps the text as typed, without the link.
 AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)")
 WORD_JOINER = "\u2060"
+# Characters that turn the direction of the text after them (right-to-left override U+202E, embeddings and
+# isolates): in a value echoed in a sentence they would show the rest of the sentence reversed. Written out
+# as their code instead ('\u202e'), as the Upload page writes a file name's control characters.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SHORT_TEXT = 80  # characters of a value echoed back in a message (a URL parameter, a file name)
 
 
@@ -52,11 +56,12 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
 
 def markdown_literal(value: Any, limit: int | None = None) -> str:
     """`value` as text that Streamlit's Markdown shows exactly as typed, on one line: no link, image, colour,
-    emphasis, HTML, heading, list or table can come from it. Cut to `limit` characters when given. (The
+    emphasis, HTML, heading, list or table can come from it, nor a change of direction of the text after it. Cut to `limit` characters when given. (The
     ETL keeps texts on one line already: line breaks in a cell are read as spaces.)"""
     text = " ".join(str("" if value is None else value).split())
     if limit is not None:
         text = shorten(text, limit)
+    text = DIRECTION_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", AUTOLINK_TRIGGER.sub(WORD_JOINER, text))
 
 

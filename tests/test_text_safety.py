@@ -26,6 +26,14 @@ def test_letters_digits_other_scripts_and_harmless_punctuation_pass_unchanged():
     assert markdown_literal(None) == ""
 
 
+def test_a_change_of_direction_is_written_out_not_applied_to_the_sentence_after_it():
+    """U+202E in a value echoed in a sentence ('Ignored from the link: period=…, country=…') showed the rest of
+    the sentence reversed; Arabic or Hebrew letters keep their own direction, which needs no control."""
+    assert markdown_literal("\u202eevil") == r"\\u202eevil"
+    assert markdown_literal("a\u2067b\u2069 \u202ac\u202c") == r"a\\u2067b\\u2069 \\u202ac\\u202c"
+    assert markdown_literal("تقرير المغرب") == "تقرير المغرب"
+
+
 def test_long_text_is_cut_before_it_is_escaped():
     assert shorten("x" * 300) == "x" * 79 + "…"
     assert markdown_literal("a.b" * 100, limit=5) == r"a\.ba…"

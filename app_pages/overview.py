@@ -3,6 +3,7 @@
 import streamlit as st
 
 from etl import statuses
+from etl.reference import GLOBAL
 from mm_core import changes, charts, metrics, queries, wording
 from mm_dashboard import db, filters, ui
 from mm_dashboard.data import load, programme
@@ -63,6 +64,10 @@ coming = filters.not_started(scope.period)
 if coming:  # nothing of it is due yet: no country is 'not reported'
     ui.empty(f"{ui.literal(scope.period)} {coming}, so no country reports results for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
+elif scope.country == GLOBAL:  # the global team reports, but is no country: it has no place on the map
+    ui.empty("The global level is not a country: it has no place on the map.",
+             "Its indicators are on the Outputs and Indicators pages; choose 'All countries' in the sidebar to see "
+             "the countries.")
 elif status.empty:
     ui.empty(f"No programme country of these filters is expected to report results for {ui.literal(scope.period)}.",
              "A country reports in the periods of its phases (programme file, [[countries]] phases): choose another "

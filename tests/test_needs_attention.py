@@ -137,6 +137,11 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date: "
                                                   "nothing of it is due yet, so no country reports results for it.**")
     assert not [chart for chart in app.get("vega_lite_chart") if "not reported" in str(chart.proto.spec)]
+    countries = app_for(sample_database, {"period": "2017/18 H2", "profile": "BGD"}, page="app_pages/countries.py")
+    assert [as_shown(info.value) for info in countries.info if "2017/18 H2 starts" in info.value] == [
+        "**2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it is due yet, so no narrative is due "
+        "for it.** Choose a period that has started: the sidebar's default is the latest one."]
+    assert not [info for info in countries.info if "No narrative from" in info.value]
     app.switch_page("app_pages/theory_of_change.py").run()  # its outputs are 'not reported': every page says why
     assert as_shown(app.info[0].value).startswith("**2017/18 H2 starts on 1 August 2017, after the as-of date: "
                                                   "nothing of it is due yet, so no result has a status for it.**")
@@ -158,3 +163,13 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     assert section.tables[0].note == ("2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it is "
                                       "due yet, so no country has an overall status.")
     assert "Country status" not in [figure.title for figure in section.figures]
+
+
+def test_the_overview_says_the_global_level_has_no_place_on_the_map(sample_database, app_for):
+    """The global team is no country: no period would put it on the map, so the Overview does not advise one."""
+    app = app_for(sample_database, {"country": "GLOBAL"})
+    assert not app.exception
+    shown = [as_shown(info.value) for info in app.info]
+    assert "**The global level is not a country: it has no place on the map.** Its indicators are on the Outputs " \
+           "and Indicators pages; choose 'All countries' in the sidebar to see the countries." in shown
+    assert not [text for text in shown if "choose another period" in text]

@@ -192,6 +192,9 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
     sidebar's rule that a phase shows one of its own periods), and its values that cannot be used, named
     for the page as long as the address holds them."""
     says, ignored = {}, []
+    for name in (*_allowed(options), "present"):  # a filter named twice: the last is read, the others said
+        ignored += [f"{name}={shorten(value, IGNORED_SHOWN)} (named again after)"
+                    for value in st.query_params.get_all(name)[:-1]]
     for name, values in _allowed(options).items():
         value = st.query_params.get(name)
         if value is not None and value not in values:

@@ -67,6 +67,7 @@ def submit_section() -> None:
     if not files:
         return
     uploads, _ = upload.distinct_uploads([(uploaded.name, uploaded.getvalue()) for uploaded in files])
+    ui.stored_names(uploads)  # the refusals and tables below name the files so
     try:
         check = upload_process.check_uploads(uploads, st.session_state)
     except upload_process.UploadFailed as failure:

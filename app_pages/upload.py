@@ -41,10 +41,7 @@ if not files:
 uploads, repeated = upload.distinct_uploads([(uploaded.name, uploaded.getvalue()) for uploaded in files])
 for name in repeated:
     st.warning(f"{markdown_literal(upload.printable(name), SHORT_TEXT)} was chosen twice; it is read once.")
-for chosen in uploads:
-    if chosen.stored_name != chosen.name:
-        st.caption(f"{markdown_literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
-                   f"{markdown_literal(chosen.stored_name)}.")
+ui.stored_names(uploads)
 
 try:
     check = upload_process.check_uploads(uploads, st.session_state)

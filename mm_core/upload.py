@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xml")
 # A stored name, extension included. File systems allow 255 bytes; the inbox also holds ".<name>.previous"
 # while a load is under way, and messages show the name, so names are kept far shorter.
 MAX_NAME_CHARACTERS = 100
+MAX_NAME_BYTES = 200  # in UTF-8: file systems allow 255 bytes a name, and a Cyrillic letter takes two
 
 
 def inbox_dir() -> Path:
@@ -42,9 +44,11 @@ def inbox_dir() -> Path:
 
 
 def safe_name(name: str) -> str:
-    """A file name from the browser, reduced to a plain name in the inbox: no folders, no odd characters,
-    at most MAX_NAME_CHARACTERS long, ending in an accepted extension (kept when the name is cut)."""
-    flat = re.sub(r"[^A-Za-z0-9._ -]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+    """A file name from the browser, reduced to a plain name in the inbox: no folders, nothing but letters and
+    digits of any script, spaces, '.', '-' and '_' (a country office's 'Отчёт.xlsx' keeps its name), at most
+    MAX_NAME_CHARACTERS long (and MAX_NAME_BYTES), ending in an accepted extension (kept when the name is cut)."""
+    base = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    flat = re.sub(r"[^\w. -]+", "_", base).strip(" .") or "upload"
     stem, suffix = _split_suffix(flat)
     return _fit(stem, suffix or ".xlsx")
 
@@ -99,8 +103,10 @@ def _split_suffix(name: str) -> tuple[str, str]:
 
 
 def _fit(stem: str, suffix: str, tag: str = "") -> str:
-    stem = stem[:MAX_NAME_CHARACTERS - len(suffix) - len(tag)].rstrip(" .") or "upload"
-    return stem + tag + suffix
+    stem = stem[:MAX_NAME_CHARACTERS - len(suffix) - len(tag)]
+    while len((stem + tag + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "upload") + tag + suffix
 
 
 @dataclass

@@ -19,9 +19,9 @@ import streamlit as st
 
 from etl import DATABASE_ENVIRONMENT_VARIABLE, statuses
 from etl.programme import PROGRAMME_ENVIRONMENT_VARIABLE
-from mm_core import charts, formats, queries, wording
+from mm_core import charts, formats, queries, upload, wording
 from mm_core.safety import markdown_literal as literal
-from mm_core.safety import neutralise_frame, shorten, without_folders
+from mm_core.safety import SHORT_TEXT, neutralise_frame, shorten, without_folders
 
 from . import auth, data, db, filters
 
@@ -364,3 +364,12 @@ def record_pack_download(load_id: str | None, file_name: str) -> None:
 def header(title: str, scope: queries.Scope, subtitle: str | None = None) -> None:
     st.title(title)
     st.caption((subtitle + " · " if subtitle else "") + filters.scope_caption(scope))
+
+
+def stored_names(uploads: list[upload.Upload]) -> None:
+    """Says each uploaded file stored under another name than the one chosen (mm_core/upload.py, safe_name):
+    the tables and messages below name it so."""
+    for chosen in uploads:
+        if chosen.stored_name != chosen.name:
+            st.caption(f"{literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
+                       f"{literal(chosen.stored_name)}.")

@@ -82,13 +82,16 @@ def test_the_editor_starts_a_review_then_approves(board, tmp_path):
 def test_the_editor_sends_a_file_from_the_page(board, tmp_path):
     path = edited_sample("MTR-recommendations.xlsx", tmp_path / "recommendations.xlsx")
     app = page("submissions")
-    app.get("file_uploader")[0].upload("recommendations.xlsx", path.read_bytes()).run()
+    app.get("file_uploader")[0].upload("Рекомендации: <final>.xlsx", path.read_bytes()).run()
     assert {m.label: m.value for m in app.metric}["Rows that would load"] == "16"
+    stored = (f"{markdown_literal('Рекомендации: <final>.xlsx')} is stored as "
+              f"{markdown_literal('Рекомендации_ _final_.xlsx')}.")
+    assert [c.value for c in app.caption if "stored as" in c.value] == [stored]  # the tables below name it so
     app.button(key="submission_submit").click().run()
     assert not app.exception
     [received] = submissions.listed(ROUND, database=board).itertuples()
     assert (received.file_name, received.kinds, received.submitted_by) == (
-        "recommendations.xlsx", "recommendations", "local user")
+        "Рекомендации: <final>.xlsx", "recommendations", "local user")  # the name chosen, in the records
 
 
 def test_the_audit_page_lists_and_filters(board, tmp_path):

@@ -81,6 +81,11 @@ def stored_as(name: str, stored: str) -> str:
     ("x" * 300 + ".xlsx", "x" * 95 + ".xlsx"),  # was kept whole: OSError 'File name too long'
     ("y" * 300 + ".CSV", "y" * 96 + ".CSV"),
     ("z" * 300, "z" * 95 + ".xlsx"),
+    ("Отчёт 2015.xlsx", "Отчёт 2015.xlsx"),  # a country office's name, in its own script, is kept
+    ("تقرير المغرب.csv", "تقرير المغرب.csv"),
+    ("e\u0301te\u0301.xlsx", "\u00e9t\u00e9.xlsx"),  # as a Mac writes é: one form, as typed elsewhere
+    ("a\u202eb.xlsx", "a_b.xlsx"),  # a direction control is no letter
+    ("報告" * 80 + ".xlsx", "報告" * 32 + "報.xlsx"),  # 200 bytes in UTF-8 (a file system allows 255)
 ])
 def test_safe_names_keep_uploads_inside_the_inbox_and_short(name, stored):
     assert upload.safe_name(name) == stored

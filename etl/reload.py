@@ -6,8 +6,10 @@ The Upload and Submissions pages rebuild from the same record (mm_core/upload.py
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,8 +113,10 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
     (etl/records.py, `exclusive`), as an approval's rebuild is: the files it reads are those of the build it
     replaces, not of one an approval swapped in meanwhile. Raises LoadFailed (see `reload_plan`) and the load's
     errors; then the warehouse is untouched."""
-    with records.exclusive(database):
-        if only_outdated and not is_outdated(database):
+    if only_outdated and not is_outdated(database):  # asked first: a current warehouse needs no lock
+        return None
+    with _records_locked(database):
+        if only_outdated and not is_outdated(database):  # an approval loaded it meanwhile
             return None
         last = reload_plan(database, programme)
         read = ", ".join(str(path) for path in last.inputs[:3]) + (f" and {len(last.inputs) - 3} more"
@@ -121,3 +125,16 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
         progress(f"Loading {database}{why} again from what its last load read ({read}), as of "
                  f"{last.as_of or 'today'}")
         return run_load(last.inputs, database, as_of=last.as_of, programme=programme, progress=progress)
+
+
+@contextlib.contextmanager
+def _records_locked(database: Path) -> Iterator[None]:
+    """records.exclusive, a folder it cannot lock said as a failed load, not as the OSError."""
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(records.exclusive(database))
+    except OSError as error:
+        raise LoadFailed(f"the records beside {database} cannot be locked ({error.strerror or error}): nothing "
+                         "was loaded") from None
+    with held:
+        yield

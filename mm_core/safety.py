@@ -56,8 +56,9 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
 
 def markdown_literal(value: Any, limit: int | None = None) -> str:
     """`value` as text that Streamlit's Markdown shows exactly as typed, on one line: no link, image, colour,
-    emphasis, HTML, heading, list or table can come from it, nor a change of direction of the text after it. Cut to `limit` characters when given. (The
-    ETL keeps texts on one line already: line breaks in a cell are read as spaces.)"""
+    emphasis, HTML, heading, list or table can come from it, nor a change of direction of the text after it.
+    Cut to `limit` characters when given. (The ETL keeps texts on one line already: line breaks in a cell are
+    read as spaces.)"""
     text = " ".join(str("" if value is None else value).split())
     if limit is not None:
         text = shorten(text, limit)

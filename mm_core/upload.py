@@ -15,6 +15,7 @@ import re
 import shutil
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,9 +49,22 @@ def safe_name(name: str) -> str:
     digits of any script, spaces, '.', '-' and '_' (a country office's 'Отчёт.xlsx' keeps its name), at most
     MAX_NAME_CHARACTERS long (and MAX_NAME_BYTES), ending in an accepted extension (kept when the name is cut)."""
     base = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
-    flat = re.sub(r"[^\w. -]+", "_", base).strip(" .") or "upload"
+    flat = "".join(_safe_characters(base)).strip(" .") or "upload"
     stem, suffix = _split_suffix(flat)
     return _fit(stem, suffix or ".xlsx")
+
+
+def _safe_characters(name: str) -> Iterator[str]:
+    """The name's letters, marks (a Bengali vowel sign, an Arabic vowel mark) and digits of any script, spaces,
+    '.', '-' and '_'; each run of anything else as one '_'."""
+    replaced = False
+    for character in name:
+        if character in "._ -" or unicodedata.category(character)[0] in "LMN":
+            replaced = False
+            yield character
+        elif not replaced:
+            replaced = True
+            yield "_"
 
 
 def stored_names(names: list[str]) -> list[str]:

@@ -205,7 +205,8 @@ def _read_address(options: Options) -> tuple[dict[str, str], list[str]]:
     if len(options.phases) > 2 and phase != ALL:  # as sidebar(): a period of the phase, else its default
         period = says.pop("period", options.default_period)
         if _phase_period(options, phase, period) != period:
-            if "period" in st.query_params and not any(item.startswith("period=") for item in ignored):
+            read = st.query_params.get("period")  # the value read (the last): said once, whatever came before
+            if read is not None and f"period={shorten(read, IGNORED_SHOWN)}" not in ignored:
                 ignored.append(f"period={shorten(period, IGNORED_SHOWN)} (not of phase {phase})")
             period = _phase_period(options, phase, period)
         if period != options.default_period:

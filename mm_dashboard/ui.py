@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -370,6 +371,6 @@ def stored_names(uploads: list[upload.Upload]) -> None:
     """Says each uploaded file stored under another name than the one chosen (mm_core/upload.py, safe_name):
     the tables and messages below name it so."""
     for chosen in uploads:
-        if chosen.stored_name != chosen.name:
+        if chosen.stored_name != unicodedata.normalize("NFC", chosen.name):  # as a Mac writes é: not another name
             st.caption(f"{literal(upload.printable(chosen.name), SHORT_TEXT)} is stored as "
                        f"{literal(chosen.stored_name)}.")

@@ -24,35 +24,34 @@ from etl.reload import is_outdated, last_load  # noqa: E402  (after the reposito
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
 REFERENCE_DIR = REPOSITORY / "data" / "reference"
 PROGRAMME = REFERENCE_DIR / "programme.toml"
-BUILD, RELOAD, KEEP, CURRENT = "build", "reload", "keep", "current"
+BUILD, RELOAD, KEEP, CURRENT, UNREADABLE = "build", "reload", "keep", "current", "unreadable"
 
 
 def sample_files(sample: Path = SAMPLE_DIR, reference: Path = REFERENCE_DIR) -> list[Path]:
     """What a warehouse built from the sample depends on: its workbooks and as-of date, the reference data and
-    the programme file."""
-    return [*sample.glob("*.xlsx"), sample / "AS_OF", *reference.glob("*.csv"), reference / "programme.toml"]
+    the programme file, and their folders (a file deleted changes its folder's time)."""
+    return [sample, *sample.glob("*.xlsx"), sample / "AS_OF", reference, *reference.glob("*.csv"),
+            reference / "programme.toml"]
 
 
 def is_sample(inputs: list[Path], sample: Path = SAMPLE_DIR) -> bool:
-    """Whether a load read the sample folder only: this one, or the sample of a checkout since moved (a folder of
-    the same two last names that is no longer there)."""
-    if len(inputs) != 1:
-        return False
-    read, here = inputs[0], sample.resolve()
-    return read == here or (read.parts[-2:] == here.parts[-2:] and not read.exists())
+    """Whether a load read this checkout's sample folder, and nothing else. A folder of that name elsewhere (a
+    checkout since moved, a copy) is not taken for it: such a warehouse may hold anyone's data."""
+    return inputs == [sample.resolve()]
 
 
 def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path] | None = None) -> str:
     """BUILD (from the sample), RELOAD (its own files, by this version of the ETL), KEEP (loaded from other
-    files, left as it is) or CURRENT (the sample's, newer than what it depends on)."""
+    files, left as it is), UNREADABLE (no warehouse that can be read: left as it is) or CURRENT (the sample's,
+    newer than what it depends on)."""
     if not database.exists():
         return BUILD
     try:
         last = last_load(database)
-    except duckdb.Error:  # no DuckDB database: never overwritten
-        return KEEP
+    except duckdb.Error:  # never overwritten: it may be a newer DuckDB's, or a file being copied
+        return UNREADABLE
     if not is_sample(last.inputs, sample):
-        return RELOAD if is_outdated(database) else KEEP
+        return RELOAD if last.outdated and last.inputs else KEEP
     built = database.stat().st_mtime
     if last.outdated or any(path.stat().st_mtime > built for path in (depends_on or sample_files(sample))):
         return BUILD
@@ -60,21 +59,38 @@ def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Decides and builds under the records' lock an approval holds (etl/records.py), so that no approval or
+    upload lands between the two; a reload takes that lock itself. A warehouse that cannot be loaded again is
+    served all the same: its pages say what to do."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=REPOSITORY / "data" / "warehouse.duckdb")
     args = parser.parse_args(argv)
+    from etl import records
     from etl.__main__ import main as etl
+    from etl.__main__ import print_summary
+    from etl.errors import EtlError
+    from etl.load import run_load
 
-    action = what_to_do(args.db)
-    if action == BUILD:
-        as_of = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
-        return etl(["load", str(SAMPLE_DIR), "--db", str(args.db), "--as-of", as_of.isoformat(),
-                    "--programme", str(PROGRAMME)])
-    if action == RELOAD:
-        return etl(["reload", "--if-outdated", "--db", str(args.db)])
-    if action == KEEP:
-        print(f"{args.db} holds a load of other files than the sample: left as it is (delete it, or load the sample "
-              "into another file, to see the sample).")
+    database = args.db
+    with records.exclusive(database):
+        action = what_to_do(database)
+        if action == BUILD:
+            as_of = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
+            try:
+                summary = run_load([SAMPLE_DIR], database, as_of=as_of, programme=PROGRAMME,
+                                   progress=lambda message: print(message, file=sys.stderr))
+            except EtlError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            print_summary(summary)
+    if action == RELOAD and etl(["reload", "--if-outdated", "--db", str(database)]) != 0:
+        print(f"{database} was served as it is: its pages say how to load it again.", file=sys.stderr)
+    elif action == KEEP:
+        print(f"{database} holds a load of other files than the sample: served as it is (move it aside, or set "
+              "MM_DB_PATH to another file, to get the sample).")
+    elif action == UNREADABLE:
+        print(f"{database} cannot be read as a warehouse: left as it is, and its pages say so (move it aside, or "
+              "set MM_DB_PATH to another file, to get the sample).")
     return 0
 
 

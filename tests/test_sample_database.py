@@ -10,7 +10,7 @@ import duckdb
 
 from etl.load import run_load
 from scripts import sample_database
-from scripts.sample_database import BUILD, CURRENT, KEEP, RELOAD, what_to_do
+from scripts.sample_database import BUILD, CURRENT, KEEP, RELOAD, UNREADABLE, what_to_do
 
 from .helpers.loading import sha256
 from .helpers.rows import good_rows
@@ -49,8 +49,8 @@ def test_a_warehouse_of_other_files_is_never_replaced_by_the_sample(write_workbo
     assert what_to_do(database, sample, [own]) == KEEP  # stale against the sample: still not the sample's
     before = sha256(database)
     assert sample_database.main(["--db", str(database)]) == 0
-    assert capsys.readouterr().out == (f"{database} holds a load of other files than the sample: left as it is "
-                                       "(delete it, or load the sample into another file, to see the sample).\n")
+    assert capsys.readouterr().out == (f"{database} holds a load of other files than the sample: served as it is "
+                                       "(move it aside, or set MM_DB_PATH to another file, to get the sample).\n")
     assert sha256(database) == before
     with duckdb.connect(str(database)) as connection:
         connection.execute(OTHER_LAYOUT)
@@ -65,17 +65,39 @@ def test_a_warehouse_of_other_files_is_never_replaced_by_the_sample(write_workbo
 def test_a_file_that_is_no_warehouse_is_left_alone(tmp_path):
     path = tmp_path / "w.duckdb"
     path.write_bytes(b"not a database" * 100)
-    assert what_to_do(path, tmp_path, []) == KEEP
+    assert what_to_do(path, tmp_path, []) == UNREADABLE
     duckdb.connect(str(tmp_path / "other.duckdb")).execute("CREATE TABLE t (x INTEGER)").close()
     assert what_to_do(tmp_path / "other.duckdb", tmp_path, []) == KEEP
 
 
-def test_the_sample_of_a_moved_checkout_is_still_the_sample(tmp_path):
+def test_only_this_checkouts_sample_folder_is_the_sample(tmp_path):
+    """A folder of that name elsewhere, there or gone (a checkout moved, a server's copy), may hold anyone's data:
+    never replaced by the sample."""
     sample = tmp_path / "now" / "data" / "sample"
     sample.mkdir(parents=True)
     assert sample_database.is_sample([sample.resolve()], sample)
-    assert sample_database.is_sample([tmp_path / "before" / "data" / "sample"], sample)  # moved since: gone
-    (tmp_path / "other" / "data" / "sample").mkdir(parents=True)
-    assert not sample_database.is_sample([tmp_path / "other" / "data" / "sample"], sample)  # another one, there
-    assert not sample_database.is_sample([tmp_path / "before" / "incoming"], sample)
+    assert not sample_database.is_sample([tmp_path / "before" / "data" / "sample"], sample)
     assert not sample_database.is_sample([sample.resolve(), tmp_path / "upload.xlsx"], sample)
+
+
+def test_a_deleted_sample_file_makes_the_samples_warehouse_stale(write_workbook, database, tmp_path):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    write_workbook(good_rows(), name="sample/BGD.xlsx")
+    extra = write_workbook(good_rows(), name="sample/JAM.xlsx")
+    run_load([sample], database, as_of=AS_OF)
+    earlier = database.stat().st_mtime - 10
+    os.utime(sample, (earlier, earlier))  # the folder as it was when the warehouse was built
+    assert what_to_do(database, sample, [sample]) == CURRENT
+    extra.unlink()  # the folder's time moves, not a file's
+    assert what_to_do(database, sample, [sample]) == BUILD
+
+
+def test_an_outdated_warehouse_that_records_no_files_is_served_as_it_is(write_workbook, database, capsys):
+    """Built before loads recorded their files: nothing to load again, and make run still serves it."""
+    run_load([write_workbook(good_rows())], database, as_of=AS_OF)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(OTHER_LAYOUT)
+        connection.execute("DELETE FROM settings WHERE name = 'inputs'")
+    assert what_to_do(database) == KEEP
+    assert sample_database.main(["--db", str(database)]) == 0

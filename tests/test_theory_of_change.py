@@ -223,6 +223,10 @@ def test_a_phase_link_is_read_as_the_sidebar_reads_it_and_left_as_it_is(app_for,
     assert app.session_state["chosen_period"] == "2019 Q1"
     assert any(as_shown(c.value) == "Ignored from the link: period=2015/16 H2 (not of phase III)"
                for c in app.sidebar.caption)
+    app = app_for(two_phase_database, {"phase": "III", "period": ["2019 Q2", "2015/16 H2"]})  # the last is read
+    assert app.session_state["chosen_period"] == "2019 Q1"
+    assert any(as_shown(c.value) == "Ignored from the link: period=2019 Q2 (named again after), period=2015/16 H2 "
+               "(not of phase III)" for c in app.sidebar.caption)
 
 
 def test_the_phase_filter_offers_only_its_periods(two_phase_database):

@@ -85,6 +85,8 @@ def stored_as(name: str, stored: str) -> str:
     ("تقرير المغرب.csv", "تقرير المغرب.csv"),
     ("e\u0301te\u0301.xlsx", "\u00e9t\u00e9.xlsx"),  # as a Mac writes é: one form, as typed elsewhere
     ("a\u202eb.xlsx", "a_b.xlsx"),  # a direction control is no letter
+    ("প্রতিবেদন বাংলাদেশ.xlsx", "প্রতিবেদন বাংলাদেশ.xlsx"),  # vowel signs and viramas are marks, kept
+    ("a<>|b?*.csv", "a_b_.csv"),  # a run of others: one '_'
     ("報告" * 80 + ".xlsx", "報告" * 32 + "報.xlsx"),  # 200 bytes in UTF-8 (a file system allows 255)
 ])
 def test_safe_names_keep_uploads_inside_the_inbox_and_short(name, stored):

@@ -258,8 +258,8 @@ def test_numbers_formatted_as_percentages_are_marked(tmp_path, prefix):
 def test_a_number_without_a_style_is_a_percentage_where_the_default_style_is_one(tmp_path, prefix):
     """A cell without an s attribute has the workbook's first style (Excel's Normal), which calamine does not
     apply: where that style is a percentage, Excel shows its number times 100, so it is marked, as is a cell
-    naming the style (s="0"), both said to be so by the Normal style; a cell of another style is not. No byte search finds a cell by an attribute it
-    lacks: the scan gives every row."""
+    naming the style (s="0"), both said to be so by the Normal style; a cell of another style is not. No byte
+    search finds a cell by an attribute it lacks: the scan gives every row."""
     sheet_data = ('<row r="2"><c r="A2"><v>0.25</v></c><c r="B2" s="1"><v>0.25</v></c><c r="C2" s="0"><v>0.5</v></c>'
                   '<c r="D2" t="inlineStr"><is><t>25%</t></is></c></row><row r="9"><c r="A9"><v>3</v></c></row>')
     path = crafted_workbook(tmp_path / "normal.xlsx", sheet_data, styles=[9, None], prefix=prefix)

@@ -59,12 +59,22 @@ def _safe_characters(name: str) -> Iterator[str]:
     '.', '-' and '_'; each run of anything else as one '_'."""
     replaced = False
     for character in name:
-        if character in "._ -" or unicodedata.category(character)[0] in "LMN":
+        if character in "._ -" or (unicodedata.category(character)[0] in "LMN" and not _invisible(character)):
             replaced = False
             yield character
         elif not replaced:
             replaced = True
             yield "_"
+
+
+# Letters and marks no font draws (Unicode's default-ignorable ones that are not format characters): two names
+# would look alike on the page
+INVISIBLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810), *range(0xFE00, 0xFE10),
+             *range(0xE0100, 0xE01F0)}
+
+
+def _invisible(character: str) -> bool:
+    return ord(character) in INVISIBLE
 
 
 def stored_names(names: list[str]) -> list[str]:

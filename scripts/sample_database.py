@@ -59,9 +59,9 @@ def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Decides and builds under the records' lock an approval holds (etl/records.py), so that no approval or
-    upload lands between the two; a reload takes that lock itself. A warehouse that cannot be loaded again is
-    served all the same: its pages say what to do."""
+    """Decides, and builds, under the records' lock an approval holds (etl/records.py), so that no approval or
+    upload lands between the two; a reload takes that lock itself. Not zero when the warehouse could not be
+    built or loaded again (`make run` serves it all the same: its pages say what to do)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=REPOSITORY / "data" / "warehouse.duckdb")
     args = parser.parse_args(argv)
@@ -72,19 +72,21 @@ def main(argv: list[str] | None = None) -> int:
     from etl.load import run_load
 
     database = args.db
-    with records.exclusive(database):
-        action = what_to_do(database)
-        if action == BUILD:
-            as_of = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
-            try:
-                summary = run_load([SAMPLE_DIR], database, as_of=as_of, programme=PROGRAMME,
-                                   progress=lambda message: print(message, file=sys.stderr))
-            except EtlError as error:
-                print(f"error: {error}", file=sys.stderr)
-                return 1
-            print_summary(summary)
+    action = what_to_do(database)  # decided again under the lock before a build: the lock only for that
+    if action == BUILD:
+        try:
+            with records.exclusive(database):
+                action = what_to_do(database)
+                if action == BUILD:
+                    as_of = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
+                    print_summary(run_load([SAMPLE_DIR], database, as_of=as_of, programme=PROGRAMME,
+                                           progress=lambda message: print(message, file=sys.stderr)))
+        except (EtlError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     if action == RELOAD and etl(["reload", "--if-outdated", "--db", str(database)]) != 0:
-        print(f"{database} was served as it is: its pages say how to load it again.", file=sys.stderr)
+        print(f"{database} was not loaded again: served as it is, its pages say what to do.", file=sys.stderr)
+        return 1
     elif action == KEEP:
         print(f"{database} holds a load of other files than the sample: served as it is (move it aside, or set "
               "MM_DB_PATH to another file, to get the sample).")

@@ -8,6 +8,7 @@ import os
 
 import duckdb
 
+from etl.__main__ import main
 from etl.load import run_load
 from scripts import sample_database
 from scripts.sample_database import BUILD, CURRENT, KEEP, RELOAD, UNREADABLE, what_to_do
@@ -88,6 +89,7 @@ def test_a_deleted_sample_file_makes_the_samples_warehouse_stale(write_workbook,
     run_load([sample], database, as_of=AS_OF)
     earlier = database.stat().st_mtime - 10
     os.utime(sample, (earlier, earlier))  # the folder as it was when the warehouse was built
+    os.utime(database, (earlier + 5, earlier + 5))  # both in the past: a deletion now is later, on any clock
     assert what_to_do(database, sample, [sample]) == CURRENT
     extra.unlink()  # the folder's time moves, not a file's
     assert what_to_do(database, sample, [sample]) == BUILD
@@ -100,4 +102,38 @@ def test_an_outdated_warehouse_that_records_no_files_is_served_as_it_is(write_wo
         connection.execute(OTHER_LAYOUT)
         connection.execute("DELETE FROM settings WHERE name = 'inputs'")
     assert what_to_do(database) == KEEP
+    before = sha256(database)
     assert sample_database.main(["--db", str(database)]) == 0
+    assert "holds a load of other files than the sample: served as it is" in capsys.readouterr().out
+    assert sha256(database) == before
+
+
+def test_a_warehouse_whose_files_are_gone_is_served_as_it_is_and_said(write_workbook, database, capsys):
+    own = write_workbook(good_rows(), name="own/report.xlsx")
+    run_load([own], database, as_of=AS_OF)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(OTHER_LAYOUT)
+    own.unlink()
+    before = sha256(database)
+    assert sample_database.main(["--db", str(database)]) == 1  # make run goes on: its pages say what to do
+    said = capsys.readouterr().err
+    assert "are no longer all there" in said and f"{database} was not loaded again: served as it is" in said
+    assert sha256(database) == before
+
+
+def test_a_file_that_is_no_warehouse_is_named_and_left(tmp_path, capsys):
+    path = tmp_path / "w.duckdb"
+    path.write_bytes(b"not a database" * 100)
+    assert sample_database.main(["--db", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"{path} cannot be read as a warehouse: left as it is")
+    assert path.read_bytes() == b"not a database" * 100 and not (tmp_path / "w.records").exists()
+
+
+def test_records_that_cannot_be_locked_stop_a_reload_saying_so(write_workbook, database, capsys, monkeypatch):
+    run_load([write_workbook(good_rows())], database, as_of=AS_OF)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(OTHER_LAYOUT)
+    monkeypatch.setenv("MM_RECORDS_DIR", "/dev/null/records")
+    assert main(["reload", "--if-outdated", "--db", str(database)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: the records beside {database} cannot be locked (Not a "
+                                              "directory): nothing was loaded")

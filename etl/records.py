@@ -19,7 +19,7 @@ import fcntl
 import getpass
 import os
 import sqlite3
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -98,6 +98,23 @@ def exclusive(database: Path | None = None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def exclusive_for_load(database: Path) -> Iterator[None]:
+    """`exclusive`, for a load that reads the last load's files (a reload, an upload's rebuild): records that
+    cannot be locked (a file where their folder should be, a read-only share) stop it before anything is loaded,
+    said as a failed load (LoadFailed), not as the OSError. Errors inside are left as they are."""
+    from .errors import LoadFailed
+
+    held = ExitStack()
+    try:
+        held.enter_context(exclusive(database))
+    except OSError as error:
+        raise LoadFailed(f"the records beside {Path(database).name} cannot be locked "
+                         f"({error.strerror or type(error).__name__}): nothing was loaded") from None
+    with held:
+        yield
 
 
 def audit(connection: sqlite3.Connection, actor: str, action: str, object_: str, detail: str = "") -> None:

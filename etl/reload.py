@@ -6,10 +6,8 @@ The Upload and Submissions pages rebuild from the same record (mm_core/upload.py
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +113,7 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
     errors; then the warehouse is untouched."""
     if only_outdated and not is_outdated(database):  # asked first: a current warehouse needs no lock
         return None
-    with _records_locked(database):
+    with records.exclusive_for_load(database):
         if only_outdated and not is_outdated(database):  # an approval loaded it meanwhile
             return None
         last = reload_plan(database, programme)
@@ -126,15 +124,3 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
                  f"{last.as_of or 'today'}")
         return run_load(last.inputs, database, as_of=last.as_of, programme=programme, progress=progress)
 
-
-@contextlib.contextmanager
-def _records_locked(database: Path) -> Iterator[None]:
-    """records.exclusive, a folder it cannot lock said as a failed load, not as the OSError."""
-    held = contextlib.ExitStack()
-    try:
-        held.enter_context(records.exclusive(database))
-    except OSError as error:
-        raise LoadFailed(f"the records beside {database} cannot be locked ({error.strerror or error}): nothing "
-                         "was loaded") from None
-    with held:
-        yield

@@ -135,5 +135,5 @@ def test_records_that_cannot_be_locked_stop_a_reload_saying_so(write_workbook, d
         connection.execute(OTHER_LAYOUT)
     monkeypatch.setenv("MM_RECORDS_DIR", "/dev/null/records")
     assert main(["reload", "--if-outdated", "--db", str(database)]) == 1
-    assert capsys.readouterr().err.startswith(f"error: the records beside {database} cannot be locked (Not a "
+    assert capsys.readouterr().err.startswith(f"error: the records beside {database.name} cannot be locked (Not a "
                                               "directory): nothing was loaded")

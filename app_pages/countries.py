@@ -66,8 +66,8 @@ if scope.output or scope.agency:  # the texts of the outputs they keep; a text o
 if flash.empty and reported:  # the filters left none of its texts
     ui.empty(f"No text of these outputs from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              "Widen the output or agency filter to see the rest of its flash report.")
-elif flash.empty and filters.not_started(scope.period):
-    ui.empty(f"{ui.literal(scope.period)} {filters.not_started(scope.period)}, so no narrative is due for it.",
+elif flash.empty and (coming := filters.not_started(scope.period)):
+    ui.empty(f"{ui.literal(scope.period)} {coming}, so no narrative is due for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
 elif flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",

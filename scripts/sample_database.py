@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 import duckdb  # noqa: E402
 
-from etl.reload import is_outdated, last_load  # noqa: E402  (after the repository is on the path)
+from etl.reload import last_load  # noqa: E402  (after the repository is on the path)
 
 SAMPLE_DIR = REPOSITORY / "data" / "sample"
 REFERENCE_DIR = REPOSITORY / "data" / "reference"

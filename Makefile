@@ -78,5 +78,11 @@ example: $(VENV)/.installed
 template: $(VENV)/.installed
 	$(BIN)/python -m etl template all templates/programme-report-template.xlsx
 
+# Removes a warehouse only where a bundled sample built it (scripts/sample_database.py --clean): one loaded from
+# your own workbooks, uploads or approvals is kept, and said so. Never touches the records folders.
 clean:
-	rm -rf $(VENV) $(DATABASE) $(EXAMPLE_DATABASE) test-output .pytest_cache
+	@if test -x $(BIN)/python; then \
+	  $(BIN)/python scripts/sample_database.py --clean --db $(DATABASE); \
+	  $(BIN)/python scripts/sample_database.py --clean --db $(EXAMPLE_DATABASE) --sample $(EXAMPLE)/sample; \
+	else echo "$(DATABASE) and $(EXAMPLE_DATABASE) kept: without $(VENV) nothing can tell whether a sample built them"; fi
+	rm -rf $(VENV) test-output .pytest_cache

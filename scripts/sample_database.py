@@ -5,6 +5,9 @@ replaced by the sample: if an earlier version of the ETL built it, it is loaded 
 (`python -m etl reload`), else left as it is.
 
     python scripts/sample_database.py [--db data/warehouse.duckdb]
+
+`make clean` removes a warehouse only where a sample built it (`--clean`, with `--sample` the folder it was
+built from): a warehouse of anyone's own files is kept, and said so.
 """
 
 from __future__ import annotations
@@ -58,13 +61,36 @@ def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path]
     return CURRENT
 
 
+def clean(database: Path, sample: Path = SAMPLE_DIR) -> str:
+    """Removes `database` when it was built from `sample` and nothing else (it can be built again); keeps any
+    other warehouse, and a file that cannot be read. Returns what was done, to print."""
+    if not database.exists():
+        return f"{database}: no warehouse to remove."
+    try:
+        inputs = last_load(database).inputs
+    except duckdb.Error:
+        return f"{database} cannot be read as a warehouse: kept (remove it yourself if it is not needed)."
+    if not is_sample(inputs, sample):
+        return (f"{database} holds a load of other files than {sample}: kept (move it aside yourself if it is no "
+                "longer needed).")
+    database.unlink()
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+    return f"{database} was built from {sample}: removed (make run builds it again)."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Decides, and builds, under the records' lock an approval holds (etl/records.py), so that no approval or
     upload lands between the two; a reload takes that lock itself. Not zero when the warehouse could not be
     built or loaded again (`make run` serves it all the same: its pages say what to do)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=REPOSITORY / "data" / "warehouse.duckdb")
+    parser.add_argument("--clean", action="store_true",
+                        help="remove the warehouse instead, only if it was built from --sample and nothing else")
+    parser.add_argument("--sample", type=Path, default=SAMPLE_DIR, help="the sample folder (for --clean)")
     args = parser.parse_args(argv)
+    if args.clean:
+        print(clean(args.db, args.sample.resolve()))
+        return 0
     from etl import records
     from etl.__main__ import main as etl
     from etl.__main__ import print_summary

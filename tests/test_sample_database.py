@@ -137,3 +137,24 @@ def test_records_that_cannot_be_locked_stop_a_reload_saying_so(write_workbook, d
     assert main(["reload", "--if-outdated", "--db", str(database)]) == 1
     assert capsys.readouterr().err.startswith(f"error: the records beside {database.name} cannot be locked (Not a "
                                               "directory): nothing was loaded")
+
+
+def test_clean_removes_only_a_warehouse_the_sample_built(write_workbook, database, tmp_path):
+    """`make clean` (`--clean`): a warehouse of anyone's own files, or one that cannot be read, is kept."""
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    write_workbook(good_rows(), name="sample/BGD.xlsx")
+    own = write_workbook(good_rows(), name="own/report.xlsx")
+    run_load([own], database, as_of=AS_OF)
+    before = sha256(database)
+    assert sample_database.clean(database, sample.resolve()) == (
+        f"{database} holds a load of other files than {sample.resolve()}: kept (move it aside yourself if it is "
+        "no longer needed).")
+    assert sha256(database) == before
+    run_load([sample], database, as_of=AS_OF)
+    assert sample_database.main(["--clean", "--db", str(database), "--sample", str(sample)]) == 0
+    assert not database.exists()
+    assert sample_database.clean(database, sample) == f"{database}: no warehouse to remove."
+    database.write_bytes(b"not a database" * 100)
+    assert "cannot be read as a warehouse: kept" in sample_database.clean(database, sample)
+    assert database.exists()

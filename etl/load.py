@@ -477,17 +477,18 @@ class Building:
             return link_trajectories(self.connection)
 
     def finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path],
-               build: history.BuildIdentity) -> None:
+               build: history.BuildIdentity, strict: bool) -> None:
         with writing(self.target.parent):
-            self._finish(extracted, as_of, inputs, build)
+            self._finish(extracted, as_of, inputs, build, strict)
 
     def _finish(self, extracted: Extracted, as_of: dt.date | None, inputs: list[Path],
-                build: history.BuildIdentity) -> None:
+                build: history.BuildIdentity, strict: bool) -> None:
         connection = self.connection
         # the file says which build it is (etl/history.py), before it is swapped in
         _insert_rows(connection, "settings",
                      [("as_of_date", as_of.isoformat() if as_of else None),
-                      ("inputs", json.dumps([str(path.resolve()) for path in inputs])), *build.settings_rows(),
+                      ("inputs", json.dumps([str(path.resolve()) for path in inputs])),
+                      ("strict", json.dumps(strict)), *build.settings_rows(),
                       (SCHEMA_SETTING, fingerprint())])
         extracted.iati_data.flush()
         _write_log(connection, extracted)
@@ -611,7 +612,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
                                      + rejected[0].problems[0].message)
                 build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
                                          records_database)
-                building.finish(extracted, as_of, paths, build)
+                building.finish(extracted, as_of, paths, build, strict)
         summary = LoadSummary(database, extracted.summaries, _rows_by_table(extracted, reference), rejected,
                               extracted.warnings)
         history.record_build(database, build, files, summary.rows_loaded, summary.rows_rejected, records_database)

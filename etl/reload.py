@@ -35,6 +35,7 @@ class LastLoad:
     outdated: bool = False  # built by another version of the ETL
     programme_sha256: str | None = None  # of the programme file it was built with, where it can be read
     programme_source: str | None = None
+    strict: bool = False  # the whole load refused if any row was (--strict); not recorded before 2026-12-05
 
 
 def last_load(database: Path) -> LastLoad:
@@ -59,6 +60,7 @@ def last_load(database: Path) -> LastLoad:
     return LastLoad(inputs=[Path(p) for p in json.loads(settings.get("inputs") or "[]")],
                     as_of=dt.date.fromisoformat(settings["as_of_date"]) if settings.get("as_of_date") else None,
                     kind=settings.get("build_kind") or BOARD, outdated=is_outdated,
+                    strict=settings.get("strict") == "true",
                     programme_sha256=programme[0] if programme else None,
                     programme_source=programme[1] if programme else None)
 
@@ -121,6 +123,7 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
                                                                     if len(last.inputs) > 3 else "")
         why = " (built by another version of the ETL)" if last.outdated else ""
         progress(f"Loading {database}{why} again from what its last load read ({read}), as of "
-                 f"{last.as_of or 'today'}")
-        return run_load(last.inputs, database, as_of=last.as_of, programme=programme, progress=progress)
+                 f"{last.as_of or 'today'}{', refusing it whole if any row is rejected (--strict)' if last.strict else ''}")
+        return run_load(last.inputs, database, as_of=last.as_of, strict=last.strict, programme=programme,
+                        progress=progress)
 

@@ -164,3 +164,23 @@ def test_a_reload_holds_the_records_lock_an_approval_holds(write_workbook, datab
     monkeypatch.setattr(records, "exclusive", exclusive)
     monkeypatch.setattr(reload_module, "run_load", load)
     assert reload_module.reload(database, only_outdated=True) is not None
+
+
+def test_a_strict_load_is_loaded_again_strictly(write_workbook, database, capsys):
+    """A load made with --strict is reloaded with it: a row its files now reject refuses the reload whole, as the
+    first load would have been refused."""
+    rows = good_rows()
+    workbook = write_workbook(rows)
+    run_load([workbook], database, as_of=AS_OF, strict=True)
+    assert last_load(database).strict
+    rows["expenditure"][0]["budget"] = -5
+    write_workbook(rows)  # the same file, now with a row to reject
+    before = sha256(database)
+    assert main(["reload", "--db", str(database)]) != 0
+    said = capsys.readouterr().err
+    assert ", refusing it whole if any row is rejected (--strict)" in said
+    assert "--strict: 1 row(s) rejected, nothing loaded; the first: report.xlsx › Expenditure › row 2" in said
+    assert sha256(database) == before
+    run_load([workbook], database, as_of=AS_OF)  # not strict: recorded so, and reloaded so
+    assert not last_load(database).strict
+    assert main(["reload", "--db", str(database)]) == 0

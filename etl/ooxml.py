@@ -125,9 +125,11 @@ def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
             for f in formats]
 
 
-def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
-    """The cell styles (indexes into cellXfs, a cell's s attribute) whose number format shows a percentage."""
-    return frozenset(index for index, kind in enumerate(number_format_kinds(archive)) if kind == PERCENT)
+def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = None) -> frozenset[int]:
+    """The cell styles (indexes into cellXfs, a cell's s attribute) whose number format shows a percentage;
+    `kinds`: the workbook's `number_format_kinds`, where already read."""
+    kinds = number_format_kinds(archive) if kinds is None else kinds
+    return frozenset(index for index, kind in enumerate(kinds) if kind == PERCENT)
 
 
 def _format_kind(code: str) -> str | None:

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
-from .ooxml import SheetScan, percent_styles, scan_sheet, sheet_parts_by_name
+from .ooxml import DATE, DEFAULT_STYLE, DURATION, SheetScan, number_format_kinds, percent_styles, scan_sheet, sheet_parts_by_name
 from .reference import Reference
 from .xlsx_rows import read_rows
 
@@ -68,10 +68,11 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
             raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")
         archive = stack.enter_context(zipfile.ZipFile(path))  # for the first rows of every sheet
         parts = sheet_parts_by_name(archive)
+        kinds = number_format_kinds(archive)  # once for the workbook, not once a sheet
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            percent = percent_styles(archive)  # once for the workbook, not once a sheet
+            percent = percent_styles(archive, kinds)
             futures = {name: scanner.submit(scan_sheet, path, part, file, name, percent)
                        for name, part in parts.items()}
             others = [scanner.submit(scan_sheet, path, part, file, part, frozenset())
@@ -82,6 +83,8 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         for metadata in workbook.sheets_metadata:
             found = _recognised(path, file, reference, workbook, metadata, scan_of(metadata.name), warnings,
                                 (archive, parts.get(metadata.name)), nearest)
+            if found is not None and len(kinds) > DEFAULT_STYLE and kinds[DEFAULT_STYLE] in (DATE, DURATION):
+                warnings.append(_normal_style_warning(file, found.title, kinds[DEFAULT_STYLE]))
             sheet = read(found) if found is not None else None
             if sheet is not None:
                 sheets.append(sheet)
@@ -102,6 +105,17 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
                                    "(nor a sheet whose header row matches one of them, or an indicator table)"
                                    + _nearest(nearest))
     return sheets, warnings
+
+
+def _normal_style_warning(file: str, title: str, kind: str) -> LoadWarning:
+    """A workbook whose Normal style (the style of a cell without one of its own) is a date or a duration: Excel
+    shows such a cell's number as one, calamine reads the number. Read as stored, and said: nothing tells whether
+    the person meant the number or what Excel shows (a date column's numbers are its dates either way)."""
+    one, many = ("date", "dates") if kind == DATE else ("duration", "durations (hours:minutes)")
+    return LoadWarning(file, title, None, None, "Normal style not a number",
+                       f"the workbook's Normal style shows numbers as {many}: a number in a cell without a format "
+                       f"of its own is read as the number it holds, not as the {one} Excel shows for it; check such "
+                       "amounts and values in Excel (format their cells as numbers)")
 
 
 def _nearest(nearest: list[tuple[str, NearestKind]]) -> str:

@@ -340,16 +340,7 @@ def test_a_workbook_whose_normal_style_is_a_percentage_reads_every_unstyled_numb
     the rows are refused, the message saying where the format comes from; nothing is read as stored."""
     path = percent_formatted(write_workbook(rows_with_percent_unit(), kind="results"),
                              {("Results matrix", 4, "Period actual"): (0.45, "General")})
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    styles, count = re.subn(rb'(<cellXfs[^>]*><xf )numFmtId="0"', rb'\1numFmtId="9" applyNumberFormat="1"',
-                            parts["xl/styles.xml"], count=1)
-    assert count == 1
-    parts["xl/styles.xml"] = styles
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    summary = run_load([path], database)
+    summary = run_load([with_normal_style(path, 9)], database)
     assert rows_of(database, "SELECT count(*) FROM results") == [(0,)]
     refused = {r.row: r for r in summary.rejected if r.sheet == "Results matrix"}
     assert sorted(refused) == [2, 3, 4, 5, 6, 7]
@@ -357,6 +348,42 @@ def test_a_workbook_whose_normal_style_is_a_percentage_reads_every_unstyled_numb
         "report.xlsx › Results matrix › row 4 › column Baseline year: found '201300%' (2013 formatted as a "
         "percentage by the workbook's Normal style), expected a year such as 2013"]
     assert refused[4].values["Period actual"] == "45%"
+
+
+def with_normal_style(path: Path, number_format: int) -> Path:
+    """The workbook at `path` with its Normal style (the first of cellXfs) given the built-in `number_format`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    styles, count = re.subn(rb'(<cellXfs[^>]*><xf )numFmtId="0"',
+                            rb'\1numFmtId="%d" applyNumberFormat="1"' % number_format, parts["xl/styles.xml"], count=1)
+    assert count == 1
+    parts["xl/styles.xml"] = styles
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.slow  # two loads
+@pytest.mark.parametrize("number_format, shown", [(14, "dates"), (46, "durations (hours:minutes)")])
+def test_a_workbook_whose_normal_style_is_a_date_reads_numbers_as_stored_and_says_so(write_workbook, tmp_path,
+                                                                                    number_format, shown):
+    """Excel shows every number of a cell without a style of its own as a date (or a duration) where the Normal
+    style is one; nothing tells whether the person meant the number or the date, so the number is read as stored
+    (the same tables as under a General Normal style) and each sheet loaded says so."""
+    plain = run_load([write_workbook(good_rows(), name="plain.xlsx")], tmp_path / "plain.duckdb")
+    path = with_normal_style(write_workbook(good_rows(), name="dated.xlsx"), number_format)
+    dated = run_load([path], tmp_path / "dated.duckdb")
+    for table in ("results", "expenditure", "activities", "milestones"):
+        sql = f"SELECT * EXCLUDE (source_file) FROM {table} ORDER BY ALL"
+        assert rows_of(tmp_path / "dated.duckdb", sql) == rows_of(tmp_path / "plain.duckdb", sql)
+    said = [w for w in dated.warnings if w.kind == "Normal style not a number"]
+    assert {w.sheet for w in said} >= {"Results matrix", "Work plan", "Expenditure", "Milestones"}
+    assert len(said) == len({w.sheet for w in said})  # once a sheet
+    assert said[0].message.startswith(
+        f"dated.xlsx › {said[0].sheet}: the workbook's Normal style shows numbers as {shown}: a number in a cell "
+        "without a format of its own is read as the number it holds")
+    assert not [w for w in plain.warnings if w.kind == "Normal style not a number"]
 
 
 def test_a_percentage_where_none_belongs_is_rejected_as_the_text_would_be(write_workbook, tmp_path):

@@ -69,6 +69,10 @@ if flash.empty and reported:  # the filters left none of its texts
 elif flash.empty and (coming := filters.not_started(scope.period)):
     ui.empty(f"{ui.literal(scope.period)} {coming}, so no narrative is due for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
+elif flash.empty and (phase := filters.phase_without(country, scope.period)):
+    ui.empty(f"{ui.literal(profile['name'])} takes no part in {ui.literal(phase)}, the phase of "
+             f"{ui.literal(scope.period)}, so no narrative is due from it.",
+             "Choose a period of a phase it takes part in (the sidebar's phase and period).")
 elif flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",
              f"Country offices report it in the Narrative sheet ({statuses.spoken('narrative')}).")

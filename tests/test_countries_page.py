@@ -3,11 +3,17 @@ shows the global outputs' indicators, activities, money, milestones and flash re
 
 from __future__ import annotations
 
-import duckdb
+import datetime as dt
 
+import duckdb
+import pytest
+
+from etl.load import run_load
 from mm_core import queries
 
 from .helpers.pages import as_shown
+from .helpers.paths import SAMPLE_AS_OF, SAMPLE_DIR
+from .helpers.programme import bundled, write_programme
 
 
 def test_the_global_level_chosen_shows_the_global_level(sample_database, app_for):
@@ -78,3 +84,26 @@ def test_an_empty_flash_report_is_not_blamed_on_the_filters(sample_database, app
         connection.execute("DELETE FROM narrative WHERE country = 'JAM' AND period = '2015/16 H2'")
     app = app_for(copy, query={"country": "JAM", "period": "2015/16 H2", "output": "2"}, page="app_pages/countries.py")
     assert any("No narrative from Jamaica for 2015/16 H2." in m.value for m in app.info)
+
+
+@pytest.mark.slow  # one load
+def test_a_country_outside_the_periods_phase_is_owed_no_narrative(app_for, tmp_path):
+    """Jamaica takes part in phase III only: with no narrative from it for a period of phase II, the page says
+    none is due from it, not that it has not reported."""
+    document = bundled()
+    document["phases"].append({"code": "III", "name": "Phase III *(pilot)*", "start": dt.date(2019, 1, 1),
+                               "end": dt.date(2022, 12, 31), "year_start_month": 1, "reporting": "quarter"})
+    for country in document["countries"]:
+        if country["iso3"] == "JAM":
+            country["phases"] = ["III"]
+    database = tmp_path / "warehouse.duckdb"
+    run_load([SAMPLE_DIR], database, as_of=SAMPLE_AS_OF, programme=write_programme(tmp_path / "p.toml", document))
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("DELETE FROM narrative WHERE country = 'JAM' AND period = '2015/16 H2'")
+    app = app_for(database, query={"profile": "JAM", "period": "2015/16 H2"}, page="app_pages/countries.py")
+    assert not app.exception
+    assert [as_shown(m.value) for m in app.info if "Jamaica" in m.value] == [
+        "**Jamaica takes no part in Phase II, the phase of 2015/16 H2, so no narrative is due from it.** "
+        "Choose a period of a phase it takes part in (the sidebar's phase and period)."]
+    bangladesh = app_for(database, query={"profile": "BGD", "period": "2015/16 H2"}, page="app_pages/countries.py")
+    assert not [m for m in bangladesh.info if "takes no part" in m.value]

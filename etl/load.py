@@ -33,6 +33,7 @@ from .schema import IATI_TABLES, SCHEMA_SETTING, create_schema, create_views, fi
 from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .parts import check_parts
+from .phase_countries import check_phase_countries
 from .trajectories import link_trajectories
 from .errors import LoadFailed, LoadWarning, UnreadableFile
 from .files import read_file
@@ -323,6 +324,7 @@ def _extract_and_validate(reads: ReadAhead, progress: Progress, building: "Build
     building.fill_tables(validated)
     warnings.extend(building.check_parts())
     warnings.extend(building.link_trajectories())
+    warnings.extend(building.check_phase_countries())
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
@@ -470,6 +472,11 @@ class Building:
         """Parts of an indicator's values that do not add up to its total (etl/parts.py)."""
         with writing(self.target.parent):
             return check_parts(self.connection)
+
+    def check_phase_countries(self) -> list[LoadWarning]:
+        """Rows from a country outside their period's phase (etl/phase_countries.py)."""
+        with writing(self.target.parent):
+            return check_phase_countries(self.connection)
 
     def link_trajectories(self) -> list[LoadWarning]:
         """Each indicator's line across phases, and the Continues links not found (etl/trajectories.py)."""

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from . import spec
-from .csv_text import WINDOWS_1252, csv_records, decoded
+from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_report import CSV_SHEET, read_report
-from .errors import LoadWarning, describe
+from .errors import LoadWarning
 from .formatted import PercentFormatted
 from .layout import (
     HeaderMatch,
@@ -113,10 +113,7 @@ def not_utf8_warning(file: str, sheet: str, rows: list[list[Any]], header_index:
                 header = rows[header_index] if row > header_index + 1 else []
                 named = ((texts or {}).get(column) or header[column]) if column < len(header) else None
                 return LoadWarning(file, sheet, row, column_letters(column) if is_blank(named) else clean_text(named),
-                                   "not UTF-8",
-                                   f"the file is not UTF-8: read as Windows-1252 (Western European), where this "
-                                   f"cell reads {describe(cell)}; if other letters were typed (Cyrillic, Greek, "
-                                   "...), save the file as 'CSV UTF-8' and load it again")
+                                   "not UTF-8", not_utf8("the file", "this cell", cell))
     return LoadWarning(file, sheet, None, None, "not UTF-8", "the file is not UTF-8: read as Windows-1252 "
                        "(Western European); no cell holds a letter beyond ASCII")
 

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from .errors import UnreadableFile
+from .errors import UnreadableFile, describe
 
 CSV_CELL_LIMIT = csv.field_size_limit()  # characters in one CSV field: the csv module's limit (131,072)
 
@@ -30,6 +30,14 @@ def decoded(raw: bytes, file: str) -> tuple[str, str]:
 
 def decode_text(raw: bytes, file: str) -> str:
     return decoded(raw, file)[0]
+
+
+def not_utf8(subject: str, where: str, cell: str) -> str:
+    """Said of a CSV file read as Windows-1252 (`subject`: 'the file', 'the mapping file'): how its first letter
+    beyond ASCII reads (`cell`, at `where`: 'this cell', 'line 4'), so that whoever reads it sees whether the
+    letters are the ones typed (Cyrillic's Windows-1251 reads as Windows-1252 too, into other letters)."""
+    return (f"{subject} is not UTF-8: read as Windows-1252 (Western European), where {where} reads {describe(cell)}; "
+            "if other letters were typed (Cyrillic, Greek, ...), save it as 'CSV UTF-8' and load it again")
 
 
 def csv_delimiter(text: str) -> str:

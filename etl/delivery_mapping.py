@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import spec
-from .csv_text import WINDOWS_1252, csv_records, decoded
+from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_words import MAPPING_SUFFIX, normalise
-from .errors import UnreadableFile, ValueProblem, describe
+from .errors import UnreadableFile, ValueProblem
 from .parse import parser_for
 from .reference import Reference, reference_dir
 
@@ -115,7 +115,5 @@ def _misread(records: list[list[str]]) -> str | None:
     for number, record in enumerate(records, start=1):
         for cell in record:
             if not cell.isascii():
-                return (f"the mapping file is not UTF-8: read as Windows-1252 (Western European), where line {number} "
-                        f"reads {describe(cell)}; if other letters were typed (Cyrillic, Greek, ...), save it as "
-                        "'CSV UTF-8'")
+                return not_utf8("the mapping file", f"line {number}", cell)
     return None

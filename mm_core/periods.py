@@ -11,8 +11,18 @@ import pandas as pd
 
 from etl.programme import REPORTING
 
+from . import wording
+
 YEAR_PREFIX = "Year "
 RHYTHM = {count: rhythm for rhythm, count in REPORTING.items()}  # periods per year -> half-year, quarter, year
+
+
+def coming(period_table: pd.DataFrame) -> dict[str, str]:
+    """Each period not started by the as-of date, with what it is after its name (wording.not_started: 'starts on
+    1 August 2017, after the as-of date: nothing of it is due yet'): the dashboard's pages and the board pack say
+    it where a period's statuses would otherwise read as not reported."""
+    return {row.period: wording.not_started(row.period_start)
+            for row in period_table[~period_table["has_started"]].itertuples()}
 
 
 def period_kind(period_table: pd.DataFrame) -> str:

@@ -93,8 +93,7 @@ def _options_of(key: db.SnapshotKey) -> Options:
                    {code: periods.options(rows) for code, rows in phase_tables.items()},
                    {code: _default_period(rows) for code, rows in phase_tables.items()}, sdg_targets,
                    periods.year_labels(table), {option: periods.resolve(option, table) for option in period_options},
-                   {row.period: wording.not_started(row.period_start)
-                    for row in table[~table["has_started"]].itertuples()})
+                   periods.coming(table))
 
 
 SHOWN = "addresses_shown"  # session key: each page's addresses this session has drawn (see back_to_a_shown_address)

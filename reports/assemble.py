@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import database_path
-from mm_core import changes, formats, queries
+from mm_core import changes, formats, periods, queries
 
 from . import changes_section, content, summary
 
@@ -19,20 +19,23 @@ def collect(cursor: queries.Cursor, scope: queries.Scope, period_option: str,
     """The pack from the warehouse `cursor` reads, which is (a snapshot of) the file `database` (default: the
     configured one), whose records say which build the previous pack was made from."""
     programme = queries.programme(cursor)
-    periods = queries.periods(cursor).set_index("period")
+    table = queries.periods(cursor)
+    coming = periods.coming(table).get(scope.period)  # a period not started: nothing of it is due yet
+    dates = table.set_index("period")
     info = queries.data_info(cursor).iloc[0]
     names = content.country_names(cursor)
     as_of = pd.Timestamp(info["as_of_date"]).date()
-    start, end = (pd.Timestamp(periods.loc[scope.period, c]) for c in ("period_start", "period_end"))
+    start, end = (pd.Timestamp(dates.loc[scope.period, c]) for c in ("period_start", "period_end"))
     period_dates = f"{formats.date(start)} – {formats.date(end)}"
     money_year = programme.year_label(scope.programme_year)
     cover_lines = content._cover(scope, info, period_option, period_dates, money_year, names, programme)
     flash = content._flash_reports(cursor, scope, names)
     results = content._results_matrix(cursor, scope)
-    countries = content._country_progress(cursor, scope, names, programme)
+    countries = content._country_progress(cursor, scope, names, programme, coming)
     load_id = changes.load_id_of(cursor)
     since = changes_section.section(changes.since_last_pack(Path(database or database_path()), load_id))
-    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame), since,
+    sections = [summary.executive_summary(cursor, scope, names, programme, money_year, flash.tables[0].frame, coming),
+                since,
                 content._theory_of_change(cursor, scope, names), results, countries,
                 content._work_plan(cursor, scope, names, as_of),
                 content._finance(cursor, scope, names, money_year, programme),

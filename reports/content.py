@@ -243,7 +243,7 @@ def _complete_counts(counts: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 # --- countries ----------------------------------------------------------------------------------------
 
-def _country_progress(cursor, scope, names, programme) -> Section:
+def _country_progress(cursor, scope, names, programme, coming: str | None) -> Section:
     status = queries.country_status(cursor, scope)
     peers = queries.peer_comparison(cursor, scope)
     table = status.merge(peers.drop(columns=["name"]), on="country", how="left")
@@ -257,9 +257,8 @@ def _country_progress(cursor, scope, names, programme) -> Section:
                Column("delivery_rate", f"Budget delivered to {programme.year_label(scope.programme_year)}", "percent",
                       12),
                Column("inception_complete", "Inception done in year 1", "flag", 11)]
-    period = queries.periods(cursor).set_index("period").loc[scope.period]
-    note = "" if period["has_started"] else (  # country_status gives no overall status: nothing is due yet
-        f"{scope.period} {wording.not_started(period['period_start'])}, so no country has an overall status.")
+    note = "" if coming is None else (  # country_status gives no overall status: nothing is due yet
+        f"{scope.period} {coming}, so no country has an overall status.")
     status_chart = _for_chart(status, "name")
     counts = status_chart.melt(id_vars=["name"], value_vars=["on_track", "at_risk", "off_track", "no_data"],
                                var_name="status", value_name="count").rename(columns={"name": "label"})

@@ -75,18 +75,17 @@ def _names(values, more_word: str = "more") -> str:
 
 
 def key_messages(cursor, scope, names, programme, money_year, decisions: pd.DataFrame,
-                 findings: pd.DataFrame) -> pd.DataFrame:
+                 findings: pd.DataFrame, coming: str | None) -> pd.DataFrame:
     """What the board should hear first, each message with the rule that chose it (from the data only)."""
     messages = []
 
     def say(text: str, rule: str, see: str) -> None:
         messages.append({"message": text, "rule": rule, "see": see})
 
-    period = queries.periods(cursor).set_index("period").loc[scope.period]
     nodes = queries.theory_of_change(cursor, scope, False)
-    outputs = nodes[nodes["level"] == "output"] if period["has_started"] else nodes.iloc[:0]
-    if not period["has_started"]:
-        say(f"{scope.period} {wording.not_started(period['period_start'])}, so no output has a status for it.",
+    outputs = nodes[nodes["level"] == "output"] if coming is None else nodes.iloc[:0]
+    if coming is not None:
+        say(f"{scope.period} {coming}, so no output has a status for it.",
             "A period that starts after the as-of date: none of its indicator values is due yet.",
             "Theory of change")
     for status in ("off track", "at risk"):
@@ -158,11 +157,12 @@ def key_messages(cursor, scope, names, programme, money_year, decisions: pd.Data
     return pd.DataFrame(messages, columns=["message", "rule", "see"])
 
 
-def executive_summary(cursor, scope, names, programme, money_year, flash: pd.DataFrame) -> Section:
+def executive_summary(cursor, scope, names, programme, money_year, flash: pd.DataFrame,
+                      coming: str | None) -> Section:
     decision_label = statuses.labels("narrative")[DECISION]
     decisions = flash[flash["part"] == decision_label][["country", "output", "text"]].reset_index(drop=True)
     findings = checks.findings(cursor, scope)
-    messages = key_messages(cursor, scope, names, programme, money_year, decisions, findings)
+    messages = key_messages(cursor, scope, names, programme, money_year, decisions, findings, coming)
     asked = decisions[decisions["text"] != NONE_REPORTED]
     silent = decisions.loc[decisions["text"] == NONE_REPORTED, "country"]
     # The decisions come right under the key figures: on paper they share the summary's first page, and the

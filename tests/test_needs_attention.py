@@ -9,7 +9,7 @@ import pandas as pd
 
 from etl.warehouse import open_read_only, reading_warehouse
 from mm_core import queries, rounds
-from reports import content
+from reports import assemble
 from reports.summary import key_messages
 
 from .helpers.pages import as_shown
@@ -59,7 +59,7 @@ def test_the_board_pack_says_the_global_level_has_not_reported(changed_copy):
         try:
             cursor = reading_warehouse(connection.cursor())
             messages = key_messages(cursor, PERIOD, {}, queries.programme(cursor), 2017,
-                                    pd.DataFrame(columns=["country", "output", "text"]), pd.DataFrame())
+                                    pd.DataFrame(columns=["country", "output", "text"]), pd.DataFrame(), None)
         finally:
             connection.close()
         assert ("The global level has not reported indicator values for 2017/18 H1." in set(messages["message"])
@@ -150,12 +150,12 @@ def test_a_period_not_started_has_no_country_not_reported(sample_database, app_f
     assert "starts on" not in app_for(sample_database, {"period": "2017/18 H1"}).caption[0].value
     connection = open_read_only(sample_database)
     try:
-        cursor = reading_warehouse(connection.cursor())
-        section = content._country_progress(cursor, coming, content.country_names(cursor), queries.programme(cursor))
-        messages = key_messages(cursor, coming, {}, queries.programme(cursor), 2017,
-                                pd.DataFrame(columns=["country", "output", "text"]), pd.DataFrame())
+        pack = assemble.collect(reading_warehouse(connection.cursor()), coming, "2017/18 H2", sample_database)
     finally:
         connection.close()
+    sections = {section.title: section for section in pack.sections}
+    section = sections["Country progress, 2017/18 H2"]
+    messages = next(t.frame for t in sections["Executive summary, 2017/18 H2"].tables if t.title == "Key messages")
     assert not [message for message in messages["message"] if "not reported" in message]
     assert list(messages["message"])[0] == ("2017/18 H2 starts on 1 August 2017, after the as-of date: nothing of it "
                                             "is due yet, so no output has a status for it.")

@@ -284,13 +284,15 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
     scan = SheetScan()
     with zipfile.ZipFile(path) as archive:
         percent = percent_styles(archive) if percent is None else percent
-        cells = PercentCells.of(percent) if percent else None
-        if DEFAULT_STYLE in percent:  # a cell without a style attribute shows as a percentage: no mark finds it
-            scan.percent_rows, cells = [(1, EXCEL_ROWS)], None
+        # a cell without a style attribute shows as a percentage: no mark finds it, so every row may hold one,
+        # and every row is read as cells (not plain: the per-cell lane reads the sheet once)
+        every_row = DEFAULT_STYLE in percent
+        cells = PercentCells.of(percent) if percent and not every_row else None
+        if every_row:
+            scan.percent_rows = [(1, EXCEL_ROWS)]
         extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
         cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells)
-        if DEFAULT_STYLE in percent:
-            scan.plain = False  # every row is read as cells: the per-cell lane reads the sheet once
+        scan.plain = scan.plain and not every_row
         extent.settle(lambda: guard.PartStream(archive, part, file))
         extent.check(file, sheet)
         if not cells_to_parse:

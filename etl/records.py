@@ -21,7 +21,7 @@ import os
 import sqlite3
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import database_path
 
@@ -85,15 +85,19 @@ def connect(database: Path | None = None) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def exclusive(database: Path | None = None) -> Iterator[None]:
+def exclusive(database: Path | None = None, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Held by whatever changes a submission's state or rebuilds from the submissions (approve, return, start a
     review, submit an answer, build the preview), for the whole of it: the states it checked are still true when
     it writes them, and the inputs it chose are those of the build that lands. Others wait (an approval's rebuild
-    takes about a minute at most)."""
+    takes about a minute at most), `waiting` called once before they do."""
     folder = records_dir(database)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "rounds.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -101,15 +105,20 @@ def exclusive(database: Path | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def exclusive_for_load(database: Path) -> Iterator[None]:
-    """`exclusive`, for a load that reads the last load's files (a reload, an upload's rebuild): records that
-    cannot be locked (a file where their folder should be, a read-only share) stop it before anything is loaded,
-    said as a failed load (LoadFailed), not as the OSError. Errors inside are left as they are."""
+def exclusive_for_load(database: Path, progress: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+    """`exclusive`, for a load that reads the last load's files (a reload, an upload's rebuild), saying through
+    `progress` when it waits for it: records that cannot be locked (a file where their folder should be, a
+    read-only share) stop it before anything is loaded, said as a failed load (LoadFailed), not as the OSError.
+    Errors inside are left as they are."""
     from .errors import LoadFailed
+
+    def waiting() -> None:
+        progress(f"Waiting for an approval or another load of {Path(database).name} to finish (it holds the "
+                 "records' lock) …")
 
     held = ExitStack()
     try:
-        held.enter_context(exclusive(database))
+        held.enter_context(exclusive(database, waiting))
     except OSError as error:
         raise LoadFailed(f"the records beside {Path(database).name} cannot be locked "
                          f"({error.strerror or type(error).__name__}): nothing was loaded") from None

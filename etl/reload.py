@@ -115,7 +115,7 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
     errors; then the warehouse is untouched."""
     if only_outdated and not is_outdated(database):  # asked first: a current warehouse needs no lock
         return None
-    with records.exclusive_for_load(database):
+    with records.exclusive_for_load(database, progress):
         if only_outdated and not is_outdated(database):  # an approval loaded it meanwhile
             return None
         last = reload_plan(database, programme)

@@ -256,7 +256,7 @@ def rebuild_with_uploads(placed: list[Path], database: Path, progress=lambda mes
     load's files, keeping the last load's as-of date; recorded as built by `actor` (None: the system user).
     Under the records' lock an approval's rebuild holds (etl/records.py, `exclusive`): the last load's files
     are those of the build it replaces, not of one an approval swapped in meanwhile, which it would undo."""
-    with records.exclusive_for_load(database):
+    with records.exclusive_for_load(database, progress):
         as_of = last_load(database).as_of
         return run_load(planned_inputs(placed, database), database, as_of=as_of, progress=progress, actor=actor)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shutil
+import threading
+import time
 
 import duckdb
 import pytest
@@ -152,8 +154,8 @@ def test_a_reload_holds_the_records_lock_an_approval_holds(write_workbook, datab
     real_exclusive, real_load = records.exclusive, reload_module.run_load
 
     @contextlib.contextmanager
-    def exclusive(path):
-        with real_exclusive(path):
+    def exclusive(path, waiting):
+        with real_exclusive(path, waiting):
             held.append(True)
             yield
             held.pop()
@@ -184,3 +186,16 @@ def test_a_strict_load_is_loaded_again_strictly(write_workbook, database, capsys
     run_load([workbook], database, as_of=AS_OF)  # not strict: recorded so, and reloaded so
     assert not last_load(database).strict
     assert main(["reload", "--db", str(database)]) == 0
+
+
+def test_a_reload_that_waits_for_the_records_lock_says_so(write_workbook, database, capsys):
+    built(write_workbook, database)
+    with records.exclusive(database):  # an approval under way
+        reloading = threading.Thread(target=main, args=(["reload", "--db", str(database)],))
+        reloading.start()
+        time.sleep(0.5)
+        assert reloading.is_alive()
+        assert capsys.readouterr().err == (f"Waiting for an approval or another load of {database.name} to finish "
+                                           "(it holds the records' lock) …\n")
+    reloading.join(60)
+    assert capsys.readouterr().err.startswith(f"Loading {database} (built by another version of the ETL) again")

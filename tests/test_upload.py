@@ -208,13 +208,15 @@ def test_an_upload_rebuilds_from_the_files_of_an_approval_that_landed_while_it_w
                                                             activity_code="9.9.9")]})
     corrected = tmp_path / "upload" / "SRB.xlsx"
     write_template("workplan", corrected, {"workplan": rows["workplan"]})
-    outcome = {}
+    outcome, said = {}, []
     with records.exclusive(built):  # an approval under way
         uploading = threading.Thread(target=lambda: outcome.setdefault(
-            "summary", upload.load_with_uploads([corrected], database=built)))
+            "summary", upload.load_with_uploads([corrected], database=built, progress=said.append)))
         uploading.start()
         time.sleep(0.5)
-        assert uploading.is_alive()  # waiting for the approval
+        assert uploading.is_alive()  # waiting for the approval, and saying so
+        assert said == [f"Waiting for an approval or another load of {built.name} to finish (it holds the records' "
+                        "lock) …"]
         run_load([tmp_path / "source", approved], built, as_of=dt.date(2015, 7, 31))  # the approval's rebuild
     uploading.join(60)
     assert sorted(f.file for f in outcome["summary"].files) == ["JAM.xlsx", "MDA.xlsx", "SRB.xlsx"]

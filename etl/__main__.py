@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     reload.add_argument("--if-outdated", action="store_true", help="only if it was built by another version of "
                                                                    "the ETL (else do nothing)")
     reload.add_argument("--quiet", action="store_true", help="no progress messages")
+    reload.add_argument("--no-strict", action="store_true", help="load the files whatever rows they reject, even if "
+                        "the last load was --strict (which a reload is too, else)")
     reload.add_argument("--programme", type=Path, default=None, help="the programme file (default: the one it was "
                         "built with, if that is the one $MM_PROGRAMME or data/reference/programme.toml names)")
     history = commands.add_parser("history", help="list the warehouses built, newest first")
@@ -122,11 +124,12 @@ def print_changes(database: Path, from_id: str, to_id: str) -> None:
             print(section.frame.to_string(index=False))
 
 
-def reload_database(database: Path, programme: Path | None, if_outdated: bool, quiet: bool) -> int:
+def reload_database(database: Path, programme: Path | None, if_outdated: bool, quiet: bool, no_strict: bool) -> int:
     from .reload import reload
 
     progress = (lambda message: None) if quiet else (lambda message: print(message, file=sys.stderr))
-    summary = reload(database, programme=programme, only_outdated=if_outdated, progress=progress)
+    summary = reload(database, programme=programme, only_outdated=if_outdated, progress=progress,
+                     strict=False if no_strict else None)
     if summary is not None:
         print_summary(summary)
     return 0
@@ -162,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             print_changes(args.db or database_path(), args.from_id, args.to_id)
             return 0
         if args.command == "reload":
-            return reload_database(args.db or database_path(), args.programme, args.if_outdated, args.quiet)
+            return reload_database(args.db or database_path(), args.programme, args.if_outdated, args.quiet,
+                                   args.no_strict)
         from .prescan import Prescan
 
         with Prescan.start(args.inputs) as prescan:  # the workbooks' scans, beside the imports below

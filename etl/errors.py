@@ -35,6 +35,10 @@ class LoadFailed(EtlError):
     """The load was stopped; the previous database is untouched."""
 
 
+class StrictRefused(LoadFailed):
+    """A --strict load stopped because some row was rejected; the previous database is untouched."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """Where a rejected value is and what was wrong with it."""

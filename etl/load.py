@@ -35,7 +35,7 @@ from .cross_row import reject_cross_row
 from .parts import check_parts
 from .phase_countries import check_phase_countries
 from .trajectories import link_trajectories
-from .errors import LoadFailed, LoadWarning, UnreadableFile
+from .errors import LoadFailed, LoadWarning, StrictRefused, UnreadableFile
 from .files import read_file
 from .inputs import WORKBOOK_SUFFIXES, XML_SUFFIXES, display_names, input_files, is_mapping_file
 from .ooxml import scan_workbook
@@ -615,7 +615,7 @@ def run_load(paths: list[Path], database: Path, *, strict: bool = False, as_of: 
                 extracted = extract_and_validate(files, reference, progress, building, reads)
                 rejected = extracted.rejected()
                 if strict and rejected:
-                    raise LoadFailed(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
+                    raise StrictRefused(f"--strict: {len(rejected)} row(s) rejected, nothing loaded; the first: "
                                      + rejected[0].problems[0].message)
                 build = history.identity(database, kind, actor, [s.sha256 for s in extracted.summaries],
                                          records_database)

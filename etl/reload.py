@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from . import records
-from .errors import LoadFailed
+from .errors import LoadFailed, StrictRefused
 from .history import KINDS
 from .load import LoadSummary, Progress, run_load
 from .programme import programme_path, read_programme
@@ -107,12 +107,13 @@ def is_outdated(database: Path) -> bool:
 
 
 def reload(database: Path, *, programme: Path | None = None, only_outdated: bool = False,
-           progress: Progress = lambda message: None) -> LoadSummary | None:
+           progress: Progress = lambda message: None, strict: bool | None = None) -> LoadSummary | None:
     """Load `database` again from the files and as-of date of its last load; with `only_outdated`, only a
     warehouse built by another version of the ETL (else None, nothing done). Held under the records' lock
     (etl/records.py, `exclusive`), as an approval's rebuild is: the files it reads are those of the build it
     replaces, not of one an approval swapped in meanwhile. Raises LoadFailed (see `reload_plan`) and the load's
-    errors; then the warehouse is untouched."""
+    errors; then the warehouse is untouched. `strict`: refuse the load whole if any row is rejected; None: as
+    the last load did."""
     if only_outdated and not is_outdated(database):  # asked first: a current warehouse needs no lock
         return None
     with records.exclusive_for_load(database, progress):
@@ -122,8 +123,13 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
         read = ", ".join(str(path) for path in last.inputs[:3]) + (f" and {len(last.inputs) - 3} more"
                                                                     if len(last.inputs) > 3 else "")
         why = " (built by another version of the ETL)" if last.outdated else ""
-        progress(f"Loading {database}{why} again from what its last load read ({read}), as of "
-                 f"{last.as_of or 'today'}{', refusing it whole if any row is rejected (--strict)' if last.strict else ''}")
-        return run_load(last.inputs, database, as_of=last.as_of, strict=last.strict, programme=programme,
-                        progress=progress)
+        strict = last.strict if strict is None else strict
+        progress(f"Loading {database}{why} again from what its last load read ({read}), as of {last.as_of or 'today'}"
+                 + (", refusing it whole if any row is rejected, as its last load did (--strict)" if strict else ""))
+        try:
+            return run_load(last.inputs, database, as_of=last.as_of, strict=strict, programme=programme,
+                            progress=progress)
+        except StrictRefused as error:
+            raise StrictRefused(f"{error}; the last load of {database} was --strict, and so was this one: load it "
+                             "again with --no-strict to load the other rows") from None
 

@@ -18,7 +18,8 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
-from .ooxml import DATE, DEFAULT_STYLE, DURATION, SheetScan, number_format_kinds, percent_styles, scan_sheet, sheet_parts_by_name
+from .ooxml import (DATE, DEFAULT_STYLE, DURATION, SheetScan, number_format_kinds, percent_styles, scan_sheet,
+                    sheet_parts_by_name)
 from .reference import Reference
 from .xlsx_rows import read_rows
 
@@ -83,11 +84,11 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         for metadata in workbook.sheets_metadata:
             found = _recognised(path, file, reference, workbook, metadata, scan_of(metadata.name), warnings,
                                 (archive, parts.get(metadata.name)), nearest)
-            if found is not None and len(kinds) > DEFAULT_STYLE and kinds[DEFAULT_STYLE] in (DATE, DURATION):
-                warnings.append(_normal_style_warning(file, found.title, kinds[DEFAULT_STYLE]))
             sheet = read(found) if found is not None else None
             if sheet is not None:
                 sheets.append(sheet)
+                if len(kinds) > DEFAULT_STYLE and kinds[DEFAULT_STYLE] in (DATE, DURATION):
+                    warnings.append(_normal_style_warning(file, found.title, kinds[DEFAULT_STYLE]))
     except UnreadableFile:
         raise
     except MemoryError:
@@ -113,9 +114,10 @@ def _normal_style_warning(file: str, title: str, kind: str) -> LoadWarning:
     the person meant the number or what Excel shows (a date column's numbers are its dates either way)."""
     one, many = ("date", "dates") if kind == DATE else ("duration", "durations (hours:minutes)")
     return LoadWarning(file, title, None, None, "Normal style not a number",
-                       f"the workbook's Normal style shows numbers as {many}: a number in a cell without a format "
-                       f"of its own is read as the number it holds, not as the {one} Excel shows for it; check such "
-                       "amounts and values in Excel (format their cells as numbers)")
+                       f"the workbook's Normal style shows numbers as {many}: a number in a cell with no style of its "
+                       f"own is read as the number it holds, not as the {one} Excel shows for it (a cell set to the "
+                       f"Normal style itself is read as the {one}); check such amounts and values in Excel (format "
+                       "their cells as numbers)")
 
 
 def _nearest(nearest: list[tuple[str, NearestKind]]) -> str:

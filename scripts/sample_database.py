@@ -62,8 +62,31 @@ def what_to_do(database: Path, sample: Path = SAMPLE_DIR, depends_on: list[Path]
 
 
 def clean(database: Path, sample: Path = SAMPLE_DIR) -> str:
-    """Removes `database` when it was built from `sample` and nothing else (it can be built again); keeps any
-    other warehouse, and a file that cannot be read. Returns what was done, to print."""
+    """Removes `database` when it was built from `sample` and nothing else (it is built again when next needed);
+    keeps any other warehouse, and a file that cannot be read. Decided again, and removed, under the records' lock
+    and the load lock, so that no approval, upload or load swaps in a warehouse between the two. Returns what was
+    done, to print."""
+    from etl import records
+    from etl.load import exclusive_load
+
+    kept = _kept(database, sample)
+    if kept is not None:
+        return kept
+    with records.exclusive_for_load(database, _say), exclusive_load(database, _say):
+        kept = _kept(database, sample)
+        if kept is not None:
+            return kept
+        database.unlink()
+        database.with_name(database.name + ".wal").unlink(missing_ok=True)
+    return f"{database} was built from {sample}: removed (it is built again when next needed)."
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _kept(database: Path, sample: Path) -> str | None:
+    """Why `database` is kept, or None when a sample built it."""
     if not database.exists():
         return f"{database}: no warehouse to remove."
     try:
@@ -73,9 +96,7 @@ def clean(database: Path, sample: Path = SAMPLE_DIR) -> str:
     if not is_sample(inputs, sample):
         return (f"{database} holds a load of other files than {sample}: kept (move it aside yourself if it is no "
                 "longer needed).")
-    database.unlink()
-    database.with_name(database.name + ".wal").unlink(missing_ok=True)
-    return f"{database} was built from {sample}: removed (make run builds it again)."
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=Path, default=SAMPLE_DIR, help="the sample folder (for --clean)")
     args = parser.parse_args(argv)
     if args.clean:
-        print(clean(args.db, args.sample.resolve()))
+        from etl.errors import EtlError
+        try:
+            print(clean(args.db, args.sample.resolve()))
+        except EtlError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         return 0
     from etl import records
     from etl.__main__ import main as etl
@@ -101,12 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     action = what_to_do(database)  # decided again under the lock before a build: the lock only for that
     if action == BUILD:
         try:
-            with records.exclusive(database):
+            with records.exclusive_for_load(database, _say):
                 action = what_to_do(database)
                 if action == BUILD:
                     as_of = dt.date.fromisoformat((SAMPLE_DIR / "AS_OF").read_text().strip())
-                    print_summary(run_load([SAMPLE_DIR], database, as_of=as_of, programme=PROGRAMME,
-                                           progress=lambda message: print(message, file=sys.stderr)))
+                    print_summary(run_load([SAMPLE_DIR], database, as_of=as_of, programme=PROGRAMME, progress=_say))
         except (EtlError, OSError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -180,10 +180,12 @@ def test_a_strict_load_is_loaded_again_strictly(write_workbook, database, capsys
     before = sha256(database)
     assert main(["reload", "--db", str(database)]) != 0
     said = capsys.readouterr().err
-    assert ", refusing it whole if any row is rejected (--strict)" in said
+    assert ", refusing it whole if any row is rejected, as its last load did (--strict)" in said
     assert "--strict: 1 row(s) rejected, nothing loaded; the first: report.xlsx › Expenditure › row 2" in said
+    assert (f"; the last load of {database} was --strict, and so was this one: load it again with --no-strict to "
+            "load the other rows\nThe previous database was left unchanged.") in said
     assert sha256(database) == before
-    run_load([workbook], database, as_of=AS_OF)  # not strict: recorded so, and reloaded so
+    assert main(["reload", "--db", str(database), "--no-strict"]) == 0  # the way out: recorded as not strict
     assert not last_load(database).strict
     assert main(["reload", "--db", str(database)]) == 0
 
@@ -193,9 +195,12 @@ def test_a_reload_that_waits_for_the_records_lock_says_so(write_workbook, databa
     with records.exclusive(database):  # an approval under way
         reloading = threading.Thread(target=main, args=(["reload", "--db", str(database)],))
         reloading.start()
-        time.sleep(0.5)
+        err, deadline = "", time.monotonic() + 30
+        while not err and time.monotonic() < deadline:
+            time.sleep(0.05)
+            err = capsys.readouterr().err
         assert reloading.is_alive()
-        assert capsys.readouterr().err == (f"Waiting for an approval or another load of {database.name} to finish "
-                                           "(it holds the records' lock) …\n")
+        assert err == (f"Waiting for an approval or another load of {database.name} to finish (it holds the records' "
+                       "lock) …\n")
     reloading.join(60)
     assert capsys.readouterr().err.startswith(f"Loading {database} (built by another version of the ETL) again")

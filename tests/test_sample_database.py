@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import time
 
 import duckdb
 
+from etl import records
 from etl.__main__ import main
 from etl.load import run_load
 from scripts import sample_database
@@ -157,4 +160,26 @@ def test_clean_removes_only_a_warehouse_the_sample_built(write_workbook, databas
     assert sample_database.clean(database, sample) == f"{database}: no warehouse to remove."
     database.write_bytes(b"not a database" * 100)
     assert "cannot be read as a warehouse: kept" in sample_database.clean(database, sample)
+    assert database.exists()
+
+
+def test_clean_waits_for_an_approval_and_decides_again(write_workbook, database, tmp_path, capsys):
+    """An approval under way holds the records' lock: clean waits for it, saying so, and decides on the warehouse
+    the approval swapped in (here: one of other files, kept), not on the one it found first."""
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    write_workbook(good_rows(), name="sample/BGD.xlsx")
+    run_load([sample], database, as_of=AS_OF)
+    own = write_workbook(good_rows(), name="own/report.xlsx")
+    said = {}
+    with records.exclusive(database):
+        cleaning = threading.Thread(target=lambda: said.setdefault("out", sample_database.clean(database, sample)))
+        cleaning.start()
+        deadline = time.monotonic() + 30
+        while "Waiting for an approval" not in capsys.readouterr().err and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cleaning.is_alive()
+        run_load([own], database, as_of=AS_OF)  # the approval's rebuild
+    cleaning.join(60)
+    assert said["out"].endswith("kept (move it aside yourself if it is no longer needed).")
     assert database.exists()

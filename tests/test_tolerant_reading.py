@@ -382,7 +382,7 @@ def test_a_workbook_whose_normal_style_is_a_date_reads_numbers_as_stored_and_say
     assert len(said) == len({w.sheet for w in said})  # once a sheet
     assert said[0].message.startswith(
         f"dated.xlsx › {said[0].sheet}: the workbook's Normal style shows numbers as {shown}: a number in a cell "
-        "without a format of its own is read as the number it holds")
+        "with no style of its own is read as the number it holds")
     assert not [w for w in plain.warnings if w.kind == "Normal style not a number"]
 
 

@@ -213,7 +213,9 @@ def test_an_upload_rebuilds_from_the_files_of_an_approval_that_landed_while_it_w
         uploading = threading.Thread(target=lambda: outcome.setdefault(
             "summary", upload.load_with_uploads([corrected], database=built, progress=said.append)))
         uploading.start()
-        time.sleep(0.5)
+        deadline = time.monotonic() + 30
+        while not said and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert uploading.is_alive()  # waiting for the approval, and saying so
         assert said == [f"Waiting for an approval or another load of {built.name} to finish (it holds the records' "
                         "lock) …"]

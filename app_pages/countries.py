@@ -69,9 +69,9 @@ if flash.empty and reported:  # the filters left none of its texts
 elif flash.empty and (coming := filters.not_started(scope.period)):
     ui.empty(f"{ui.literal(scope.period)} {coming}, so no narrative is due for it.",
              "Choose a period that has started: the sidebar's default is the latest one.")
-elif flash.empty and (phase := filters.phase_without(country, scope.period)):
-    ui.empty(f"{ui.literal(profile['name'])} takes no part in {ui.literal(phase)}, the phase of "
-             f"{ui.literal(scope.period)}, so no narrative is due from it.",
+elif flash.empty and not (left_out := load(queries.phase_left_out, country, scope.period)).empty:
+    ui.empty(f"{ui.literal(profile['name'])} takes no part in {ui.literal(left_out.iloc[0]['phase_name'])}, the "
+             f"phase of {ui.literal(scope.period)}, so no narrative is due from it.",
              "Choose a period of a phase it takes part in (the sidebar's phase and period).")
 elif flash.empty:
     ui.empty(f"No narrative from {ui.literal(profile['name'])} for {ui.literal(scope.period)}.",

@@ -37,7 +37,7 @@ def not_utf8(subject: str, where: str, cell: str) -> str:
     beyond ASCII reads (`cell`, at `where`: 'this cell', 'line 4'), so that whoever reads it sees whether the
     letters are the ones typed (Cyrillic's Windows-1251 reads as Windows-1252 too, into other letters)."""
     return (f"{subject} is not UTF-8: read as Windows-1252 (Western European), where {where} reads {describe(cell)}; "
-            "if other letters were typed (Cyrillic, Greek, ...), save it as 'CSV UTF-8' and load it again")
+            "if other letters were typed (Cyrillic, Greek, ...), save it as 'CSV UTF-8' and run the load again")
 
 
 def csv_delimiter(text: str) -> str:

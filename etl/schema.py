@@ -110,6 +110,10 @@ CREATE TABLE dimensions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, catego
 CREATE TABLE periods (period VARCHAR PRIMARY KEY, programme_year INTEGER NOT NULL, half INTEGER NOT NULL,
                       period_start DATE NOT NULL, period_end DATE NOT NULL, year_label VARCHAR NOT NULL,
                       phase VARCHAR NOT NULL);
+-- The programme countries taking part in each period's phase (programme.toml [[countries]] phases): whom a period
+-- expects reports from (the view reporting_due), and whose rows for it the load warns about (etl/phase_countries.py).
+CREATE VIEW taking_part AS
+    SELECT p.period, c.iso3 AS country FROM periods p JOIN countries c ON list_contains(c.phases, p.phase);
 CREATE TABLE fx_rates (currency VARCHAR NOT NULL, year INTEGER NOT NULL, units_per_usd DECIMAL(18,6) NOT NULL,
                        PRIMARY KEY (currency, year));
 CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);

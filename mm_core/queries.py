@@ -388,6 +388,17 @@ def flash_report(cursor: Cursor, country: str, period: str) -> pd.DataFrame:
         ORDER BY (SELECT rank FROM statuses WHERE family = 'narrative' AND status = kind), output_code""", {"country": country, "period": period}).df()
 
 
+def phase_left_out(cursor: Cursor, country: str, period: str) -> pd.DataFrame:
+    """The name of `period`'s phase (phase_name) where `country`, a programme country, takes no part in it
+    (the view taking_part); no row for a country taking part, the global level or a period not in the programme."""
+    return cursor.execute("""
+        SELECT ph.name AS phase_name
+        FROM periods p JOIN phases ph ON ph.code = p.phase JOIN countries c ON c.iso3 = $country
+        WHERE p.period = $period
+          AND NOT EXISTS (SELECT 1 FROM taking_part t WHERE t.period = p.period AND t.country = c.iso3)""",
+                          {"country": country, "period": period}).df()
+
+
 def milestone_matrix(cursor: Cursor, country: str | None = None) -> pd.DataFrame:
     """Every milestone row reported, and every inception milestone the programme file expects of a country that
     sent no row for it ('not reported', due when the programme file says)."""

@@ -499,17 +499,6 @@ def not_started(period: str) -> str | None:
     return _options().coming.get(period)
 
 
-def phase_without(country: str, period: str) -> str | None:
-    """The name of `period`'s phase where `country`, a programme country, takes no part in that phase (the
-    programme file's countries); else None (the global level, or a country of the phase)."""
-    phases = {c.iso3: c.phases for c in programme().countries}
-    table = _options().period_table
-    of_period = table.loc[table["period"] == period, "phase"]
-    if country not in phases or of_period.empty or of_period.iloc[0] in phases[country]:
-        return None
-    return next((phase.name for phase in programme().phases if phase.code == of_period.iloc[0]), None)
-
-
 def scope_caption(scope: queries.Scope) -> str:
     coming = not_started(scope.period)
     parts = [f"period **{markdown_literal(scope.period)}**"

@@ -8,6 +8,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from etl import statuses
 from etl.load import run_load
 from mm_core import queries
 
@@ -91,7 +92,8 @@ def test_a_country_outside_the_periods_phase_is_owed_no_narrative(app_for, tmp_p
     """Jamaica takes part in phase III only: with no narrative from it for a period of phase II, the page says
     none is due from it, not that it has not reported."""
     document = bundled()
-    document["phases"].append({"code": "III", "name": "Phase III *(pilot)*", "start": dt.date(2019, 1, 1),
+    document["phases"][0]["name"] = "Phase II *(main)*"  # shown as typed
+    document["phases"].append({"code": "III", "name": "Phase III", "start": dt.date(2019, 1, 1),
                                "end": dt.date(2022, 12, 31), "year_start_month": 1, "reporting": "quarter"})
     for country in document["countries"]:
         if country["iso3"] == "JAM":
@@ -99,11 +101,13 @@ def test_a_country_outside_the_periods_phase_is_owed_no_narrative(app_for, tmp_p
     database = tmp_path / "warehouse.duckdb"
     run_load([SAMPLE_DIR], database, as_of=SAMPLE_AS_OF, programme=write_programme(tmp_path / "p.toml", document))
     with duckdb.connect(str(database)) as connection:
-        connection.execute("DELETE FROM narrative WHERE country = 'JAM' AND period = '2015/16 H2'")
+        connection.execute("DELETE FROM narrative WHERE country IN ('JAM', 'BGD') AND period = '2015/16 H2'")
     app = app_for(database, query={"profile": "JAM", "period": "2015/16 H2"}, page="app_pages/countries.py")
     assert not app.exception
     assert [as_shown(m.value) for m in app.info if "Jamaica" in m.value] == [
-        "**Jamaica takes no part in Phase II, the phase of 2015/16 H2, so no narrative is due from it.** "
+        "**Jamaica takes no part in Phase II *(main)*, the phase of 2015/16 H2, so no narrative is due from it.** "
         "Choose a period of a phase it takes part in (the sidebar's phase and period)."]
     bangladesh = app_for(database, query={"profile": "BGD", "period": "2015/16 H2"}, page="app_pages/countries.py")
-    assert not [m for m in bangladesh.info if "takes no part" in m.value]
+    assert [as_shown(m.value) for m in bangladesh.info if "Bangladesh" in m.value] == [
+        "**No narrative from Bangladesh for 2015/16 H2.** Country offices report it in the Narrative sheet "
+        f"({statuses.spoken('narrative')})."]

@@ -192,7 +192,7 @@ def test_a_mapping_file_not_in_utf8_is_said_with_the_activity_it_does_not_map(in
         f"an activity of the mapping file {mapping}: add the line 'ACTIVITY3,<output>' to it (the activity's "
         "account lines: row 15); the mapping file is not UTF-8: read as Windows-1252 (Western European), where "
         "line 4 reads 'Äåÿòåëüíîñòü 3'; if other letters were typed (Cyrillic, Greek, ...), save it as 'CSV UTF-8' "
-        "and load it again")]
+        "and run the load again")]
     mapping.write_bytes("\r\n".join(lines[:3] + ["Actividad Ñ,5,UNDP"]).encode("utf-8"))
     assert "not UTF-8" not in problems(run_load([inputs], database))[0][5]
 

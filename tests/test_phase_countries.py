@@ -44,7 +44,14 @@ def test_a_countrys_rows_outside_its_phases_load_and_are_said(write_workbook, da
     assert logged == (2,)
 
 
-def test_a_country_of_the_phase_and_the_global_level_are_not_warned_about(write_workbook, database, tmp_path):
+def test_a_country_of_the_phase_is_not_warned_about(write_workbook, database, tmp_path):
     summary = run_load([write_workbook(good_rows())], database,
                        programme=programme_with_jamaica_in(tmp_path, ["II", "III"]))
-    assert [w for w in summary.warnings if w.kind == KIND] == []  # GLOBAL rows too: the global level is in every phase
+    assert [w for w in summary.warnings if w.kind == KIND] == []
+
+
+def test_a_country_of_no_phase_is_said_to_be_so(write_workbook, database, tmp_path):
+    summary = run_load([write_workbook({"narrative": good_rows()["narrative"]}, kind="narrative")], database,
+                       programme=programme_with_jamaica_in(tmp_path, []))
+    [said] = [w.message for w in summary.warnings if w.kind == KIND]
+    assert "but the programme file has it take part in no phase: the rows are loaded" in said

@@ -465,7 +465,7 @@ def test_a_csv_file_not_in_utf8_is_read_as_windows_1252_and_said_to_be(tmp_path,
     assert (file, row, column) == ("KGZ-milestones.csv", 2, "Comment")
     assert "read as Windows-1252" in detail and "'Ïðîâåäåíî ïåðâîå çàñåäàíèå'" in detail
     assert detail.endswith("where this cell reads 'Ïðîâåäåíî ïåðâîå çàñåäàíèå'; if other letters were typed "
-                           "(Cyrillic, Greek, ...), save it as 'CSV UTF-8' and load it again")
+                           "(Cyrillic, Greek, ...), save it as 'CSV UTF-8' and run the load again")
     assert rows_of(database, "SELECT comment FROM milestones WHERE country = 'KGZ'") == [
         ("Ïðîâåäåíî ïåðâîå çàñåäàíèå",)]  # loaded as read, and said to be
 

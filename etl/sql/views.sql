@@ -13,9 +13,8 @@ CREATE MACRO period_started(start_date) AS start_date <= (SELECT as_of_date FROM
 -- What each reporting period expects from whom (the programme file's [reporting]): each country of the
 -- period's phase × each sheet kind of `expected`, and the global level (GLOBAL) × each of `global_expected`.
 CREATE VIEW reporting_due AS
-SELECT p.period, c.iso3 AS country, e.kind, e.ordinal
-FROM periods p JOIN countries c ON list_contains(c.phases, p.phase)
-JOIN reporting_expected e ON e.scope = 'country'
+SELECT t.period, t.country, e.kind, e.ordinal
+FROM taking_part t JOIN reporting_expected e ON e.scope = 'country'
 UNION ALL
 SELECT p.period, 'GLOBAL', e.kind, e.ordinal FROM periods p JOIN reporting_expected e ON e.scope = 'global';
 

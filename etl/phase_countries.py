@@ -3,10 +3,10 @@
 
 Such rows are kept (the programme file may lag behind a country that joined), but never pass in silence: the
 pages that count the countries expected to report (the country map's statuses, the reporting checks: the view
-reporting_due, from the view taking_part as this check) leave the country out of that phase, while its rows are
-shown elsewhere. One warning per file, sheet, country and phase, at the first such
-row, saying how many rows and what to change. The sheets checked are those with a country and a reporting
-period column (etl/spec.py).
+reporting_due, built on the view taking_part this check reads) leave the country out of that phase, while its
+rows are shown elsewhere. One warning per file, sheet, country and phase, at the first such row, saying how many
+rows and what to change. The sheets checked are those with a country and a reporting period column
+(etl/spec.py).
 """
 
 from __future__ import annotations

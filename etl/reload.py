@@ -131,5 +131,5 @@ def reload(database: Path, *, programme: Path | None = None, only_outdated: bool
                             progress=progress)
         except StrictRefused as error:
             raise StrictRefused(f"{error}; the last load of {database} was --strict, and so was this one: load it "
-                             "again with --no-strict to load the other rows") from None
+                                "again with --no-strict to load the other rows") from None
 

@@ -2,8 +2,9 @@
 into a RawSheet of the kind it holds, each row keeping its number in the file. It reads whatever the fast
 lane (etl/columnar.py) does not take: sheets laid out by others, merged cells, formulas, error cells.
 
-In a sheet's hierarchy columns (country, output, result) merged cells fill every row they span, and in
-sheets laid out by others a blank hierarchy cell repeats the one above; cells holding an Excel error
+In a sheet's hierarchy columns (country, output, result) merged cells fill every row they span (a work plan's
+timeframe mark every column it spans; a value merged over rows in any other column is read for its first row,
+and said), and in sheets laid out by others a blank hierarchy cell repeats the one above; cells holding an Excel error
 (#DIV/0!) reach the validator as that error text, a number in a cell formatted as a percentage as a
 PercentFormatted (etl/formatted.py), and formulas saved without a calculated value are reported.
 """
@@ -139,7 +140,15 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
     if said:
         raw.warnings.append(said)
     hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
-    _fill_merged(rows, merged, hierarchy, header_index)
+    positions = {at: key for key, at in match.columns.items()}
+    for (first_row, _), (last_row, _), position in _fill_merged(rows, merged, hierarchy,
+                                                                [t.position for t in timeframe], header_index):
+        if position in positions:  # a column the sheet reads
+            raw.warnings.append(LoadWarning(
+                file, title, first_row + 1, headers[positions[position]], "merged cells",
+                f"a cell merged over rows {first_row + 1} to {last_row + 1}: its value is read for row "
+                f"{first_row + 1} only, and the rows below it as empty in this column; unmerge it and type the "
+                "value in each row it is for"))
     hidden, totals = [], []
     last: dict[int, Any] = {}
     for index in range(header_index + 1, len(rows)):
@@ -201,14 +210,24 @@ def periods_apart(raw: RawSheet, match: HeaderMatch, reference: Reference) -> Ra
     return first
 
 
-def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], header_index: int) -> None:
+def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], timeframe: list[int],
+                 header_index: int) -> list[tuple[tuple[int, int], tuple[int, int], int]]:
+    """Fills merged cells where the merge means the value repeats: a hierarchy column's (country, output, result)
+    over every row it spans, and a work plan's timeframe mark (an X merged across Q1 to Q3, a bar) over every
+    timeframe column and row it spans. Returns the other merges of data rows over more than one row, holding a
+    value ((first, last) cells and the first column), whose rows below the first read as empty."""
+    unfilled = []
     for (first_row, first_column), (last_row, last_column) in merged:
-        if last_row <= first_row or first_row <= header_index or first_row >= len(rows):
-            continue  # one row, above the data, or below the last row with values: nothing to fill
+        if first_row <= header_index or first_row >= len(rows):
+            continue  # above the data, or below the last row with values: nothing to fill
         value = rows[first_row][first_column] if first_column < len(rows[first_row]) else None
-        for position in hierarchy:
+        filled = [*(hierarchy if last_row > first_row else []), *timeframe]
+        for position in filled:
             if first_column <= position <= last_column:
                 for index in range(first_row, min(last_row, len(rows) - 1) + 1):
                     while len(rows[index]) <= position:
                         rows[index].append(None)
                     rows[index][position] = value
+        if last_row > first_row and first_column not in filled and not is_blank(value):
+            unfilled.append(((first_row, first_column), (min(last_row, len(rows) - 1), last_column), first_column))
+    return unfilled

@@ -95,6 +95,42 @@ def test_undp_awp_merged_outputs_x_marks_and_amounts_become_activities(awp_datab
     ]
 
 
+def test_a_timeframe_mark_merged_across_quarters_marks_each_of_them(tmp_path, database):
+    """An X merged across Q1 to Q3 (a bar, as Gantt-style plans draw one) shows across the three quarters: the
+    activity is planned for all three, not for the first alone."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "AWP 2015"
+    sheet.append(["Annual Work Plan 2015 — Jamaica"])
+    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
+    sheet.append([OUTPUT_1, "1.1 Migration profile", "X", None, None, None, "IOM", 25000])
+    sheet.merge_cells("C3:E3")
+    sheet.append([OUTPUT_1, "1.2 Diaspora mapping", None, "X", None, None, "IOM", 5000])
+    workbook.save(tmp_path / "bars.xlsx")
+    run_load([tmp_path / "bars.xlsx"], database)
+    assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
+        ("1.1", dt.date(2015, 1, 1), dt.date(2015, 9, 30)), ("1.2", dt.date(2015, 4, 1), dt.date(2015, 6, 30))]
+
+
+def test_a_value_merged_over_rows_is_read_for_the_first_and_said(write_workbook, database):
+    """A Period target merged over two period rows shows one 4 across both; the second row is read as empty (no
+    target), and a warning names the merged cell."""
+    path = write_workbook({"results": [r for r in good_rows()["results"] if r["country"] == "Jamaica"]},
+                          kind="results")
+    workbook = load_workbook(path)
+    sheet = workbook["Results matrix"]
+    target = next(cell.column_letter for cell in sheet[1] if cell.value == "Period target")
+    sheet[f"{target}3"], sheet[f"{target}4"] = 4, None
+    sheet.merge_cells(f"{target}3:{target}4")
+    workbook.save(path)
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT source_row, target FROM results ORDER BY 1") == [(2, 0), (3, 4), (4, None)]
+    assert [w.message for w in summary.warnings if w.kind == "merged cells"] == [
+        "report.xlsx › Results matrix › row 3 › column Period target: a cell merged over rows 3 to 4: its value is "
+        "read for row 3 only, and the rows below it as empty in this column; unmerge it and type the value in each "
+        "row it is for"]
+
+
 def test_undp_awp_a_number_under_a_quarter_is_rejected_with_the_reason(awp_database):
     _, summary = awp_database
     assert [p.message for r in summary.rejected for p in r.problems] == [

@@ -19,7 +19,7 @@ from . import spec
 from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning
-from .formatted import PercentFormatted
+from .formatted import MonthShown, PercentFormatted
 from .layout import (
     HeaderMatch,
     RawSheet,
@@ -72,14 +72,15 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
 
 
 def _with_percent_formats(sheet: SheetToRead, rows: list[list[Any]]) -> None:
-    """The numbers of `rows` in cells formatted as percentages, as etl/xlsx_rows.py gives them (PercentFormatted:
-    calamine does not tell), read from the XML of the rows the scan found them in, and of those only."""
+    """The numbers of `rows` in cells formatted as percentages, and the dates shown as their month, as
+    etl/xlsx_rows.py gives them (PercentFormatted, MonthShown: calamine does not tell), read from the XML of the
+    rows the scan found them in, and of those only."""
     numbers = sheet.scan.rows_with_percent(1, len(rows))
     if not numbers:
         return
     for number, cells in read_rows(sheet.path, sheet.title, wanted=numbers).items():
         for column, value in enumerate(cells):
-            if isinstance(value, PercentFormatted) and column < len(rows[number - 1]):
+            if isinstance(value, (PercentFormatted, MonthShown)) and column < len(rows[number - 1]):
                 rows[number - 1][column] = value
 
 
@@ -170,8 +171,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                     last[position] = values[position]
         raw.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
-    used = (set(match.columns.values()) | {t.position for t in timeframe}
-            | {p for group in match.periods for p in group.columns.values()})  # a wide matrix's period columns
+    used = match.used_positions
     with_data = {p for _, values in raw.rows for p, value in enumerate(values) if p not in used and not is_blank(value)}
     unused = unused_columns_warning(file, title, header_index + 1, rows[header_index], used, with_data)
     if unused:

@@ -1,5 +1,5 @@
-"""A number Excel shows otherwise than it stores it: a cell formatted as a percentage. A person who types 75% in
-Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
+"""A number Excel shows otherwise than it stores it: a cell formatted as a percentage, or a date shown as its
+month (MonthShown, below). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
 it) give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown;
 the parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No
 import of the package: the readers, the parsers and the messages (etl/errors.py) all use it.
@@ -7,6 +7,7 @@ import of the package: the readers, the parsers and the messages (etl/errors.py)
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 
@@ -36,6 +37,16 @@ class DefaultStylePercent(PercentFormatted):
     first of cellXfs) is a percentage: Excel shows it times 100, so every such number is one."""
 
     by = " by the workbook's Normal style"
+
+
+class MonthShown(dt.date):
+    """A date in a cell whose number format shows its month and year only ('mmm-yy': Jun-15), as Excel stores
+    'Jun 2015' typed into a cell: the date is the stored one (the 1st); the parsers read it as the text 'Jun 2015'
+    is read (a planned end: the last day of June)."""
+
+    @classmethod
+    def of(cls, day: dt.date) -> "MonthShown":
+        return cls(day.year, day.month, day.day)
 
 
 def plain_number(number: float) -> str:

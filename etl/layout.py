@@ -117,6 +117,12 @@ class HeaderMatch:
         return len(self.columns) + sum(len(p.columns) for p in self.periods) + len(self.timeframe)
 
     @property
+    def used_positions(self) -> set[int]:
+        """The positions of the columns the sheet reads: its columns, timeframe and (laid out wide) periods'."""
+        return (set(self.columns.values()) | {t.position for t in self.timeframe}
+                | {p for group in self.periods for p in group.columns.values()})
+
+    @property
     def title_end(self) -> int:
         """The rows above this index are the title block."""
         return self.index if self.group_index is None else self.group_index

@@ -33,6 +33,8 @@ MARKER_TEXTS = tuple(f">{text}</t>".encode() for text in FASTEXCEL_EMPTY_TEXTS) 
 MARKER_DISGUISES = (b"&#", b"_x", b"<r>", b"<r ", b":r>", b":r ")
 # Number formats: what calamine reads as a date or a duration, and what Excel shows as a percentage
 DATE, DURATION, PERCENT = "date", "duration", "percent"
+MONTH = "month"  # a date format showing the month and year only ('mmm-yy'): read as the month (etl/formatted.py)
+MONTH_FORMAT_IDS = {"17"}  # builtin: mmm-yy
 DATE_FORMAT_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}  # builtin
 DURATION_FORMAT_ID = "46"  # [h]:mm:ss
 PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
@@ -57,9 +59,12 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> #DIV/0!
     uncalculated: list[tuple[int, int]] = field(default_factory=list)
     plain: bool = False
-    # Runs of rows (first, last; 1-based) holding a number cell styled as a percentage: its value is read from
-    # the XML (etl/xlsx_rows.py), which knows the cell's format; (1, EXCEL_ROWS) where the scan cannot place one.
+    # Runs of rows (first, last; 1-based) holding a number cell styled as a percentage (or a date shown as its
+    # month): its value is read from the XML (etl/xlsx_rows.py), which knows the cell's format; (1, EXCEL_ROWS)
+    # where the scan cannot place one.
     percent_rows: list[tuple[int, int]] = field(default_factory=list)
+    # Runs of columns (first, last; 1-based) hidden in Excel (<cols><col hidden="1">): read, and said to be
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)
 
     def rows_with_percent(self, first: int, last: int) -> list[int]:
         """The rows from `first` to `last` that may hold a number formatted as a percentage."""
@@ -120,16 +125,19 @@ def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
             if path:
                 del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
     return [_format_kind(custom[f]) if f in custom
-            else DURATION if f == DURATION_FORMAT_ID else DATE if f in DATE_FORMAT_IDS
+            else DURATION if f == DURATION_FORMAT_ID else MONTH if f in MONTH_FORMAT_IDS
+            else DATE if f in DATE_FORMAT_IDS
             else PERCENT if f in PERCENT_FORMAT_IDS else None
             for f in formats]
 
 
 def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = None) -> frozenset[int]:
-    """The cell styles (indexes into cellXfs, a cell's s attribute) whose number format shows a percentage;
-    `kinds`: the workbook's `number_format_kinds`, where already read."""
+    """The cell styles (indexes into cellXfs, a cell's s attribute) whose numbers the scan finds the rows of, to
+    be read from the XML (etl/xlsx_rows.py), since calamine reads them otherwise than Excel shows them: those
+    whose number format shows a percentage, or a date as its month; `kinds`: the workbook's
+    `number_format_kinds`, where already read."""
     kinds = number_format_kinds(archive) if kinds is None else kinds
-    return frozenset(index for index, kind in enumerate(kinds) if kind == PERCENT)
+    return frozenset(index for index, kind in enumerate(kinds) if kind in (PERCENT, MONTH))
 
 
 def _format_kind(code: str) -> str | None:
@@ -162,11 +170,36 @@ def _format_kind(code: str) -> str | None:
         elif char in "aA" and not am_pm and brackets == 0:
             am_pm = True
         elif brackets == 0 and (char in "pmPM/" if am_pm else char in "dmhysDMHYS"):
-            return DATE
+            shown = _shown_letters(code)
+            return MONTH if not am_pm and "m" in shown and not shown & {"d", "h", "s"} else DATE
         elif not (elapsed and char.lower() == previous.lower()):
             elapsed = previous == "[" and char in "hmsHMS"
         previous = char
     return PERCENT if percent else None
+
+
+def _shown_letters(code: str) -> set[str]:
+    """The letters of a number format's first section that show a part of a date or time (lower case), skipping
+    quoted text, escaped characters and [brackets]."""
+    letters, escaped, quoted, brackets = set(), False, False, 0
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char in "_\\*":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == ";":
+            break
+        elif char == "[":
+            brackets += 1
+        elif char == "]":
+            brackets = max(brackets - 1, 0)
+        elif brackets == 0 and char.lower() in "dmyhs":
+            letters.add(char.lower())
+    return letters
 
 
 @dataclass(frozen=True)
@@ -228,6 +261,8 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
             text = carry + block
             cut = text.rfind(b"<")  # an element may straddle two blocks: keep its start for the next one
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if prefixed is None and b"hidden" in text:  # the <cols> come before the <sheetData>
+                _hidden_columns(text.split(b"sheetData", 1)[0], scan.hidden_columns)
             if prefixed is None and b"sheetData" in text:
                 prefixed = b"<sheetData" not in text
                 extent.needs_exact |= prefixed  # the quick bounds know unprefixed tags only
@@ -256,6 +291,19 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
     iso_dates = iso_dates or extent.dates
     scan.plain = not (cells_to_parse or merged or iso_dates)
     return cells_to_parse
+
+
+HIDDEN_COLUMN = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*?\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*>')
+COLUMN_BOUND = re.compile(rb'\b(min|max)\s*=\s*["\']\s*(\d{1,5})\s*["\']')
+
+
+def _hidden_columns(text: bytes, runs: list[tuple[int, int]]) -> None:
+    """Adds to `runs` the (min, max) of every <col> element of `text` that hides its columns."""
+    for match in HIDDEN_COLUMN.finditer(text):
+        bounds = dict(COLUMN_BOUND.findall(match.group(0)))
+        if b"min" in bounds:
+            first = int(bounds[b"min"])
+            runs.append((first, max(first, int(bounds.get(b"max", bounds[b"min"])))))
 
 
 def has_marker_texts(path: Path, sheet: str) -> bool:

@@ -27,7 +27,7 @@ from .conventions import (
     split_number,
 )
 from .errors import ValueProblem
-from .formatted import PercentFormatted
+from .formatted import MonthShown, PercentFormatted
 from .languages import ENGLISH, fold
 from .programme import SDG_TARGET
 from .reference import Reference
@@ -341,9 +341,9 @@ DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
 def parse_date(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date:
     """A date; a month or quarter given as text (Jun 2014, Q2 2014; 'juin 2014' with the sheet's language's
     `months`) is read as its last day."""
-    day = _to_date(value, order, months)
+    day = None if isinstance(value, MonthShown) else _to_date(value, order, months)
     if day is None:
-        span = _month_span(value, months) if isinstance(value, str) else None
+        span = _month_span(value, months) if isinstance(value, (str, MonthShown)) else None
         if span is None:
             raise ValueProblem(value, DATE_EXPECTED)
         day = span[1]
@@ -352,7 +352,10 @@ def parse_date(value: Any, order: DateOrder | None = None, months: dict[str, int
 
 def _month_span(value: Any, months: dict[str, int] | None = None) -> tuple[dt.date, dt.date] | None:
     """(first day, last day) of a month or quarter written as text: 2014-06, Jun 2014, Q2 2014; with
-    `months` (a language's month names, folded), also 'juin 2014', 'marzo de 2015'."""
+    `months` (a language's month names, folded), also 'juin 2014', 'marzo de 2015'; or of a date shown as its
+    month (MonthShown: 'Jun 2015' typed in Excel)."""
+    if isinstance(value, MonthShown):
+        return _months(value.year, value.month, value.month)
     text = clean_text(value).casefold()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match:
@@ -386,8 +389,8 @@ MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
 
 def _month_bound(value: Any, end: bool, order: DateOrder | None = None, months: dict[str, int] | None = None
                  ) -> dt.date:
-    """A date as given, or the first (or last) day of the month or quarter written."""
-    day = _to_date(value, order, months)
+    """A date as given, or the first (or last) day of the month or quarter written (or shown: MonthShown)."""
+    day = None if isinstance(value, MonthShown) else _to_date(value, order, months)
     if day is None:
         span = _month_span(value, months)
         if span is None:

@@ -18,8 +18,9 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
-from .ooxml import (DATE, DEFAULT_STYLE, DURATION, SheetScan, number_format_kinds, percent_styles, scan_sheet,
-                    sheet_parts_by_name)
+from .ooxml import (DATE, DEFAULT_STYLE, DURATION, MONTH, SheetScan, column_letters, number_format_kinds,
+                    percent_styles, scan_sheet, sheet_parts_by_name)
+from .parse import clean_text
 from .reference import Reference
 from .xlsx_rows import read_rows
 
@@ -87,8 +88,9 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
             sheet = read(found) if found is not None else None
             if sheet is not None:
                 sheets.append(sheet)
-                if len(kinds) > DEFAULT_STYLE and kinds[DEFAULT_STYLE] in (DATE, DURATION):
+                if len(kinds) > DEFAULT_STYLE and kinds[DEFAULT_STYLE] in (DATE, MONTH, DURATION):
                     warnings.append(_normal_style_warning(file, found.title, kinds[DEFAULT_STYLE]))
+                warnings.extend(_hidden_column_warnings(found))
     except UnreadableFile:
         raise
     except MemoryError:
@@ -112,12 +114,26 @@ def _normal_style_warning(file: str, title: str, kind: str) -> LoadWarning:
     """A workbook whose Normal style (the style of a cell without one of its own) is a date or a duration: Excel
     shows such a cell's number as one, calamine reads the number. Read as stored, and said: nothing tells whether
     the person meant the number or what Excel shows (a date column's numbers are its dates either way)."""
-    one, many = ("date", "dates") if kind == DATE else ("duration", "durations (hours:minutes)")
+    one, many = ("duration", "durations (hours:minutes)") if kind == DURATION else ("date", "dates")
     return LoadWarning(file, title, None, None, "Normal style not a number",
                        f"the workbook's Normal style shows numbers as {many}: a number in a cell with no style of its "
                        f"own is read as the number it holds, not as the {one} Excel shows for it (a cell set to the "
                        f"Normal style itself is read as the {one}); check such amounts and values in Excel (format "
                        "their cells as numbers)")
+
+
+def _hidden_column_warnings(found: SheetToRead) -> list[LoadWarning]:
+    """A column the sheet reads that is hidden in Excel is read all the same (a hidden row is not: a row is a
+    record, a column often a sheet's own workings), and said, at its header."""
+    header = found.top_rows[found.match.index] if found.match.index < len(found.top_rows) else []
+    said = []
+    for position in sorted(found.match.used_positions):
+        if any(first <= position + 1 <= last for first, last in found.scan.hidden_columns):
+            named = found.match.texts.get(position) or (clean_text(header[position]) if position < len(header) else "")
+            said.append(LoadWarning(found.file, found.title, found.match.index + 1, named or column_letters(position),
+                                    "hidden column", "the column is hidden in Excel, and its values are loaded: "
+                                    "unhide it to check them"))
+    return said
 
 
 def _nearest(nearest: list[tuple[str, NearestKind]]) -> str:

@@ -26,8 +26,9 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import DefaultStylePercent, PercentFormatted
-from .ooxml import DEFAULT_STYLE, PERCENT, cell_position, local_name, number_format_kinds, sheet_parts_by_name
+from .formatted import DefaultStylePercent, MonthShown, PercentFormatted
+from .ooxml import (DEFAULT_STYLE, MONTH, PERCENT, cell_position, local_name, number_format_kinds,
+                    sheet_parts_by_name)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -178,7 +179,12 @@ class _CellReader:
         kind = self.number_formats[index] if index < len(self.number_formats) else None
         if kind == PERCENT:  # shown times 100: etl/parse.py reads it as shown
             return DefaultStylePercent(number) if index == DEFAULT_STYLE else PercentFormatted(number)
-        return number if kind is None or style is None else _date_value(number, kind, self.is_1904)
+        if kind is None or style is None:
+            return number
+        day = _date_value(number, kind, self.is_1904)
+        if kind == MONTH and isinstance(day, dt.date):  # shown as its month: read as the month (etl/parse.py)
+            return MonthShown.of(day)
+        return day
 
     def with_shared_strings(self, rows: dict[int, list[Any]]) -> dict[int, list[Any]]:
         indexes = [value for row in rows.values() for value in row if isinstance(value, _SharedString)]

@@ -95,6 +95,54 @@ def test_undp_awp_merged_outputs_x_marks_and_amounts_become_activities(awp_datab
     ]
 
 
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_date_shown_as_its_month_is_read_as_the_month_typed(write_workbook, tmp_path, monkeypatch, fast_lane):
+    """'Jun 2015' typed into Excel is stored as 1 June 2015 shown as Jun-15 (format mmm-yy): a planned end shown so
+    is the end of June, as the text 'Jun 2015' is, not the 1st; a due date too. A date shown with its day is the
+    date. In both lanes."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    activity = dict(activity_title="Migration profile", output_code="Output 1", country="Serbia", lead_agency="IOM",
+                    status="ongoing", planned_start=dt.date(2014, 6, 1), planned_end=dt.date(2015, 6, 1))
+    rows = {"workplan": [dict(activity, activity_code="1.1.1"), dict(activity, activity_code="1.1.2"),
+                         dict(activity, activity_code="1.1.3", planned_start="Jun 2014", planned_end="Jun 2015")],
+            "milestones": [dict(good_rows()["milestones"][0], due_date=dt.date(2015, 6, 1))]}
+    path = write_workbook(rows)
+    workbook = load_workbook(path)
+    for title, headers in (("Work plan", ("Planned start", "Planned end")), ("Milestones", ("Due date",))):
+        sheet = workbook[title]
+        for cell in sheet[1]:
+            if cell.value in headers:
+                sheet.cell(2, cell.column).number_format = "mmm-yy"
+                sheet.cell(3, cell.column).number_format = "mmmm yyyy"
+    workbook.save(path)
+    database = tmp_path / f"months-{fast_lane}.duckdb"
+    run_load([path], database)
+    june = (dt.date(2014, 6, 1), dt.date(2015, 6, 30))
+    assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
+        ("1.1.1", *june), ("1.1.2", *june), ("1.1.3", *june)]
+    assert rows_of(database, "SELECT due_date FROM milestones") == [(dt.date(2015, 6, 30),)]
+
+
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_hidden_column_is_read_and_said(write_workbook, tmp_path, monkeypatch, fast_lane):
+    """A hidden row is not loaded; a hidden column is (it is often the sheet's own workings), and a warning at its
+    header says so; a hidden column the sheet does not read says nothing. In both lanes."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    path = write_workbook({"results": good_rows()["results"]}, kind="results")
+    workbook = load_workbook(path)
+    sheet = workbook["Results matrix"]
+    actual = next(cell.column_letter for cell in sheet[1] if cell.value == "Period actual")
+    sheet.column_dimensions[actual].hidden = True
+    sheet.column_dimensions["Z"].hidden = True
+    workbook.save(path)
+    database = tmp_path / f"hidden-{fast_lane}.duckdb"
+    summary = run_load([path], database)
+    assert [w.message for w in summary.warnings if w.kind == "hidden column"] == [
+        "report.xlsx › Results matrix › row 1 › column Period actual: the column is hidden in Excel, and its values "
+        "are loaded: unhide it to check them"]
+    assert rows_of(database, "SELECT count(actual) FROM results") == [(4,)]
+
+
 def test_a_timeframe_mark_merged_across_quarters_marks_each_of_them(tmp_path, database):
     """An X merged across Q1 to Q3 (a bar, as Gantt-style plans draw one) shows across the three quarters: the
     activity is planned for all three, not for the first alone."""

@@ -18,7 +18,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
-from etl.formatted import DefaultStylePercent, PercentFormatted
+from etl.formatted import DefaultStylePercent, MonthShown, PercentFormatted
 from etl.ooxml import EXCEL_ROWS, scan_sheets
 from etl.xlsx_rows import read_rows
 
@@ -54,9 +54,24 @@ def our_rows(path: Path, sheet: str, **which) -> dict[int, list[tuple[str, Any]]
             if row}
 
 
+def _months_shown(ours: dict[int, list[tuple[str, Any]]], theirs: dict[int, list[tuple[str, Any]]]
+                  ) -> dict[int, list[tuple[str, Any]]]:
+    """calamine's rows, but where we read a date shown as its month (MonthShown, etl/formatted.py) and calamine the
+    date or datetime of that month: ours (it is calamine's date, marked, and without its time of day)."""
+    def agreed(mine: tuple[str, Any] | None, other: tuple[str, Any]) -> tuple[str, Any]:
+        if mine is not None and mine[0] == "MonthShown" and other[0] in ("date", "datetime") and (
+                mine[1].year, mine[1].month, mine[1].day) == (other[1].year, other[1].month, other[1].day):
+            return mine
+        return other
+    return {n: [agreed(ours.get(n, [])[i] if i < len(ours.get(n, [])) else None, cell) for i, cell in enumerate(row)]
+            for n, row in theirs.items()}
+
+
 def assert_reads_like_calamine(path: Path, sheet: str) -> None:
     expected = calamine_rows(path, sheet)
-    assert our_rows(path, sheet, wanted=range(1, max(expected, default=0) + 2)) == expected
+    everything = our_rows(path, sheet, wanted=range(1, max(expected, default=0) + 2))
+    expected = _months_shown(everything, expected)
+    assert everything == expected
     assert our_rows(path, sheet, first=30) == {n: row for n, row in expected.items() if n <= 30}
     scattered = list(expected)[1::3] + [max(expected, default=0) + 5]
     assert our_rows(path, sheet, wanted=scattered) == {n: expected[n] for n in scattered if n in expected}
@@ -254,6 +269,23 @@ def test_numbers_formatted_as_percentages_are_marked(tmp_path, prefix):
     assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (5, 6)]
 
 
+def test_a_date_shown_as_its_month_is_marked_and_its_rows_found(tmp_path):
+    """Built-in mmm-yy (what Excel gives 'Jun 2015' typed into a cell) and any date format showing a month and a
+    year but no day or time ('mmmm yyyy', '[$-409]mmm-yy;@') mark the date MonthShown; a format showing the day or
+    the time ('dd/mm/yyyy', 'mmm d, yyyy', 'h:mm') does not. The scan finds the rows holding one."""
+    codes = {164: "mmmm yyyy", 165: "[$-409]mmm-yy;@", 166: "dd/mm/yyyy", 167: "mmm d, yyyy", 168: "h:mm"}
+    styles = [None, 17, 164, 165, 166, 167, 168]
+    cells = "".join(f'<c r="{chr(64 + index)}2" s="{index}"><v>42156</v></c>' for index in range(1, len(styles)))
+    path = crafted_workbook(tmp_path / "months.xlsx", f'<row r="2">{cells}</row><row r="4"><c r="A4"><v>42156</v></c>'
+                            '</row><row r="6"><c r="A6" s="5"><v>42156</v></c></row>', number_formats=codes,
+                            styles=styles)
+    row = read_rows(path, "Crafted", first=6)[2]
+    assert [type(value).__name__ for value in row] == ["MonthShown"] * 3 + ["date"] * 3
+    assert row[0] == MonthShown(2015, 6, 1) and row[3] == dt.date(2015, 6, 1)
+    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2)]
+    assert_reads_like_calamine(path, "Crafted")  # calamine's dates, marked
+
+
 @pytest.mark.parametrize("prefix", ["", "x:"])
 def test_a_number_without_a_style_is_a_percentage_where_the_default_style_is_one(tmp_path, prefix):
     """A cell without an s attribute has the workbook's first style (Excel's Normal), which calamine does not
@@ -374,3 +406,13 @@ def test_unknown_sheet(tmp_path):
 
 def test_no_rows_asked(tmp_path):
     assert read_rows(all_kinds_workbook(tmp_path / "all.xlsx"), "All kinds") == {}
+
+
+def test_the_scan_finds_hidden_columns_however_their_tags_are_written():
+    """<col hidden="1"> and hidden="true", with or without a prefix, give their (min, max); a column shown, or
+    another element with a hidden attribute, does not."""
+    from etl.ooxml import _hidden_columns
+    runs = []
+    _hidden_columns(b'<x:cols><x:col min="2" max="4" hidden="1" width="3"/><x:col min="6" max="6" hidden="0"/>'
+                    b'<col hidden="true" min="9" max="9"/><colBreaks hidden="1"/></x:cols>', runs)
+    assert runs == [(2, 4), (9, 9)]

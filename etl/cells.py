@@ -221,13 +221,15 @@ def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], timeframe:
         if first_row <= header_index or first_row >= len(rows):
             continue  # above the data, or below the last row with values: nothing to fill
         value = rows[first_row][first_column] if first_column < len(rows[first_row]) else None
-        filled = [*(hierarchy if last_row > first_row else []), *timeframe]
+        # a mark merged from a timeframe column (not a total or a heading merged across the sheet)
+        filled = [*(hierarchy if last_row > first_row else []), *(timeframe if first_column in timeframe else [])]
         for position in filled:
             if first_column <= position <= last_column:
                 for index in range(first_row, min(last_row, len(rows) - 1) + 1):
                     while len(rows[index]) <= position:
                         rows[index].append(None)
                     rows[index][position] = value
-        if last_row > first_row and first_column not in filled and not is_blank(value):
-            unfilled.append(((first_row, first_column), (min(last_row, len(rows) - 1), last_column), first_column))
+        last = min(last_row, len(rows) - 1)
+        if last > first_row and first_column not in filled and not is_blank(value):
+            unfilled.append(((first_row, first_column), (last, last_column), first_column))
     return unfilled

@@ -137,7 +137,10 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     whose number format shows a percentage, or a date as its month; `kinds`: the workbook's
     `number_format_kinds`, where already read."""
     kinds = number_format_kinds(archive) if kinds is None else kinds
-    return frozenset(index for index, kind in enumerate(kinds) if kind in (PERCENT, MONTH))
+    # the Normal style as a month format is left out: a cell without a style is read as its number (calamine's),
+    # so marking every row for it would only send every sheet cell by cell
+    return frozenset(index for index, kind in enumerate(kinds)
+                     if kind == PERCENT or (kind == MONTH and index != DEFAULT_STYLE))
 
 
 def _format_kind(code: str) -> str | None:
@@ -171,7 +174,8 @@ def _format_kind(code: str) -> str | None:
             am_pm = True
         elif brackets == 0 and (char in "pmPM/" if am_pm else char in "dmhysDMHYS"):
             shown = _shown_letters(code)
-            return MONTH if not am_pm and "m" in shown and not shown & {"d", "h", "s"} else DATE
+            gregorian = not code.lstrip().upper().startswith(("B1", "B2"))  # B2: the Hijri calendar's months
+            return MONTH if gregorian and not am_pm and {"m", "y"} <= shown and not shown & {"d", "h", "s"} else DATE
         elif not (elapsed and char.lower() == previous.lower()):
             elapsed = previous == "[" and char in "hmsHMS"
         previous = char

@@ -182,7 +182,9 @@ class _CellReader:
         if kind is None or style is None:
             return number
         day = _date_value(number, kind, self.is_1904)
-        if kind == MONTH and isinstance(day, dt.date):  # shown as its month: read as the month (etl/parse.py)
+        # shown as its month, and the 1st at midnight (what 'Jun 2015' typed is): read as the month (etl/parse.py);
+        # any other day was typed as a day (into a cell formatted beforehand), and is read as it is
+        if kind == MONTH and type(day) is dt.date and day.day == 1:
             return MonthShown.of(day)
         return day
 

@@ -14,7 +14,9 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from etl.errors import describe
 from etl.files import read_csv, read_file
+from etl.formatted import MonthShown
 from etl.layout import find_header
 from etl.load import run_load
 from etl.parse import (parse_date, parse_month_end, parse_month_start, parse_number, output_parser,
@@ -104,7 +106,7 @@ def test_a_date_shown_as_its_month_is_read_as_the_month_typed(write_workbook, tm
     activity = dict(activity_title="Migration profile", output_code="Output 1", country="Serbia", lead_agency="IOM",
                     status="ongoing", planned_start=dt.date(2014, 6, 1), planned_end=dt.date(2015, 6, 1))
     rows = {"workplan": [dict(activity, activity_code="1.1.1"), dict(activity, activity_code="1.1.2"),
-                         dict(activity, activity_code="1.1.3", planned_start="Jun 2014", planned_end="Jun 2015")],
+                         dict(activity, activity_code="1.1.3")],  # dates only, as fastexcel reads a column
             "milestones": [dict(good_rows()["milestones"][0], due_date=dt.date(2015, 6, 1))]}
     path = write_workbook(rows)
     workbook = load_workbook(path)
@@ -119,8 +121,9 @@ def test_a_date_shown_as_its_month_is_read_as_the_month_typed(write_workbook, tm
     run_load([path], database)
     june = (dt.date(2014, 6, 1), dt.date(2015, 6, 30))
     assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
-        ("1.1.1", *june), ("1.1.2", *june), ("1.1.3", *june)]
+        ("1.1.1", *june), ("1.1.2", *june), ("1.1.3", dt.date(2014, 6, 1), dt.date(2015, 6, 1))]  # shown as a date
     assert rows_of(database, "SELECT due_date FROM milestones") == [(dt.date(2015, 6, 30),)]
+    assert describe(MonthShown(2015, 6, 1)) == "'Jun 2015' (1 June 2015 shown as its month)"  # in a rejection
 
 
 @pytest.mark.parametrize("fast_lane", ["1", "0"])
@@ -158,6 +161,22 @@ def test_a_timeframe_mark_merged_across_quarters_marks_each_of_them(tmp_path, da
     run_load([tmp_path / "bars.xlsx"], database)
     assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
         ("1.1", dt.date(2015, 1, 1), dt.date(2015, 9, 30)), ("1.2", dt.date(2015, 4, 1), dt.date(2015, 6, 30))]
+
+
+def test_a_total_row_merged_across_the_quarters_is_still_a_total_row(tmp_path, database):
+    """A merge starting outside the timeframe columns (a Total, a heading, across the sheet) marks no quarter."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "AWP 2015"
+    sheet.append(["Annual Work Plan 2015 — Jamaica"])
+    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
+    sheet.append([OUTPUT_1, "1.1 Migration profile", "X", None, None, None, "IOM", 25000])
+    sheet.append(["Total", None, None, None, None, None, None, 25000])
+    sheet.merge_cells("A4:G4")
+    workbook.save(tmp_path / "total.xlsx")
+    summary = run_load([tmp_path / "total.xlsx"], database)
+    assert summary.rejected == []
+    assert [(w.kind, w.row) for w in summary.warnings if w.kind == "total row"] == [("total row", 4)]
 
 
 def test_a_value_merged_over_rows_is_read_for_the_first_and_said(write_workbook, database):

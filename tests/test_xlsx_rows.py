@@ -273,16 +273,18 @@ def test_a_date_shown_as_its_month_is_marked_and_its_rows_found(tmp_path):
     """Built-in mmm-yy (what Excel gives 'Jun 2015' typed into a cell) and any date format showing a month and a
     year but no day or time ('mmmm yyyy', '[$-409]mmm-yy;@') mark the date MonthShown; a format showing the day or
     the time ('dd/mm/yyyy', 'mmm d, yyyy', 'h:mm') does not. The scan finds the rows holding one."""
-    codes = {164: "mmmm yyyy", 165: "[$-409]mmm-yy;@", 166: "dd/mm/yyyy", 167: "mmm d, yyyy", 168: "h:mm"}
-    styles = [None, 17, 164, 165, 166, 167, 168]
+    codes = {164: "mmmm yyyy", 165: "[$-409]mmm-yy;@", 166: "dd/mm/yyyy", 167: "mmm d, yyyy", 168: "h:mm",
+             169: "mmmm", 170: "B2mmm-yy"}
+    styles = [None, 17, 164, 165, 166, 167, 168, 169, 170]
     cells = "".join(f'<c r="{chr(64 + index)}2" s="{index}"><v>42156</v></c>' for index in range(1, len(styles)))
     path = crafted_workbook(tmp_path / "months.xlsx", f'<row r="2">{cells}</row><row r="4"><c r="A4"><v>42156</v></c>'
-                            '</row><row r="6"><c r="A6" s="5"><v>42156</v></c></row>', number_formats=codes,
-                            styles=styles)
-    row = read_rows(path, "Crafted", first=6)[2]
-    assert [type(value).__name__ for value in row] == ["MonthShown"] * 3 + ["date"] * 3
-    assert row[0] == MonthShown(2015, 6, 1) and row[3] == dt.date(2015, 6, 1)
-    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2)]
+                            '</row><row r="6"><c r="A6" s="5"><v>42156</v></c></row>'
+                            '<row r="8"><c r="A8" s="1"><v>42170</v></c></row>', number_formats=codes, styles=styles)
+    rows = read_rows(path, "Crafted", first=8)
+    assert [type(value).__name__ for value in rows[2]] == ["MonthShown"] * 3 + ["date"] * 5  # no year: a date
+    assert rows[2][0] == MonthShown(2015, 6, 1) and rows[2][3] == dt.date(2015, 6, 1)
+    assert type(rows[8][0]) is dt.date  # the 15th, typed as a day into a cell formatted beforehand: the date
+    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (8, 8)]
     assert_reads_like_calamine(path, "Crafted")  # calamine's dates, marked
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -143,14 +144,10 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
                      if kind == PERCENT or (kind == MONTH and index != DEFAULT_STYLE))
 
 
-def _format_kind(code: str) -> str | None:
-    """DATE, DURATION ([h]:mm), PERCENT or None for a number format code. Dates and durations as calamine
-    reads them, which looks at the first section only and skips quoted text, escaped characters and
-    [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
-    which Excel shows as a sign after the stored number, not multiplied by 100."""
-    escaped = quoted = am_pm = elapsed = percent = False
-    brackets = 0
-    previous = " "
+def _first_section(code: str) -> Iterator[tuple[str, bool]]:
+    """Each character of a number format's first section (up to a ';' that is neither quoted nor escaped), and
+    whether it is literal text: quoted ("%"), escaped (\\%, _), or the quote or escape mark itself."""
+    escaped = quoted = False
     for char in code:
         if escaped:
             escaped = False
@@ -161,7 +158,24 @@ def _format_kind(code: str) -> str | None:
         elif char == '"':
             quoted = True
         elif char == ";":
-            break
+            return
+        else:
+            yield char, False
+            continue
+        yield char, True
+
+
+def _format_kind(code: str) -> str | None:
+    """DATE, MONTH, DURATION ([h]:mm), PERCENT or None for a number format code. Dates and durations as calamine
+    reads them, which looks at the first section only and skips quoted text, escaped characters and
+    [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
+    which Excel shows as a sign after the stored number, not multiplied by 100."""
+    am_pm = elapsed = percent = False
+    brackets = 0
+    previous = " "
+    for char, literal in _first_section(code):
+        if literal:
+            pass
         elif char == "[":
             brackets += 1
         elif char == "]" and brackets == 1 and elapsed:
@@ -184,20 +198,12 @@ def _format_kind(code: str) -> str | None:
 
 def _shown_letters(code: str) -> set[str]:
     """The letters of a number format's first section that show a part of a date or time (lower case), skipping
-    quoted text, escaped characters and [brackets]."""
-    letters, escaped, quoted, brackets = set(), False, False, 0
-    for char in code:
-        if escaped:
-            escaped = False
-        elif char in "_\\*":
-            escaped = True
-        elif quoted:
-            quoted = char != '"'
-        elif char == '"':
-            quoted = True
-        elif char == ";":
-            break
-        elif char == "[":
+    literal text and [brackets]."""
+    letters, brackets = set(), 0
+    for char, literal in _first_section(code):
+        if literal:
+            continue
+        if char == "[":
             brackets += 1
         elif char == "]":
             brackets = max(brackets - 1, 0)

@@ -292,6 +292,8 @@ def _to_date(value: Any, order: DateOrder | None = None, months: dict[str, int] 
     is read in the column's `order` (etl/conventions.py); without one, day first unless only month first
     makes it a date (06/30/2014). `months`: the month names of the sheet's language (folded, etl/languages.py),
     for a date written with one ('30 juin 2014', '1er mars 2015', '30 de junio de 2014')."""
+    if isinstance(value, MonthShown):
+        return None  # a month, as Excel shows it: read as the text is (_month_span)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -341,7 +343,7 @@ DATE_EXPECTED = "a date (2014-06-30, 30/06/2014 or an Excel date)"
 def parse_date(value: Any, order: DateOrder | None = None, months: dict[str, int] | None = None) -> dt.date:
     """A date; a month or quarter given as text (Jun 2014, Q2 2014; 'juin 2014' with the sheet's language's
     `months`) is read as its last day."""
-    day = None if isinstance(value, MonthShown) else _to_date(value, order, months)
+    day = _to_date(value, order, months)
     if day is None:
         span = _month_span(value, months) if isinstance(value, (str, MonthShown)) else None
         if span is None:
@@ -390,7 +392,7 @@ MONTH_EXPECTED = "a date, a month (2014-06, Jun 2014) or a quarter (Q2 2014)"
 def _month_bound(value: Any, end: bool, order: DateOrder | None = None, months: dict[str, int] | None = None
                  ) -> dt.date:
     """A date as given, or the first (or last) day of the month or quarter written (or shown: MonthShown)."""
-    day = None if isinstance(value, MonthShown) else _to_date(value, order, months)
+    day = _to_date(value, order, months)
     if day is None:
         span = _month_span(value, months)
         if span is None:

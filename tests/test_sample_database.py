@@ -9,6 +9,7 @@ import threading
 import time
 
 import duckdb
+import pytest
 
 from etl import records
 from etl.__main__ import main
@@ -23,16 +24,23 @@ AS_OF = dt.date(2015, 6, 30)
 OTHER_LAYOUT = "UPDATE settings SET value = 'another layout' WHERE name = 'schema'"
 
 
+@pytest.fixture
+def sample(write_workbook, tmp_path):
+    """A sample folder holding one workbook, BGD.xlsx."""
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    write_workbook(good_rows(), name="sample/BGD.xlsx")
+    return folder
+
+
 def aged(database, seconds=3600):
     """The warehouse's file dated `seconds` earlier, as if built before its inputs last changed."""
     stamp = database.stat().st_mtime - seconds
     os.utime(database, (stamp, stamp))
 
 
-def test_the_samples_warehouse_is_built_when_absent_or_stale(write_workbook, database, tmp_path):
-    sample = tmp_path / "sample"
-    sample.mkdir()
-    workbook = write_workbook(good_rows(), name="sample/BGD.xlsx")
+def test_the_samples_warehouse_is_built_when_absent_or_stale(database, sample):
+    workbook = sample / "BGD.xlsx"
     assert what_to_do(database, sample, [workbook]) == BUILD  # absent
     run_load([sample], database, as_of=AS_OF)
     assert what_to_do(database, sample, [workbook]) == CURRENT
@@ -84,10 +92,7 @@ def test_only_this_checkouts_sample_folder_is_the_sample(tmp_path):
     assert not sample_database.is_sample([sample.resolve(), tmp_path / "upload.xlsx"], sample)
 
 
-def test_a_deleted_sample_file_makes_the_samples_warehouse_stale(write_workbook, database, tmp_path):
-    sample = tmp_path / "sample"
-    sample.mkdir()
-    write_workbook(good_rows(), name="sample/BGD.xlsx")
+def test_a_deleted_sample_file_makes_the_samples_warehouse_stale(write_workbook, database, sample):
     extra = write_workbook(good_rows(), name="sample/JAM.xlsx")
     run_load([sample], database, as_of=AS_OF)
     earlier = database.stat().st_mtime - 10
@@ -142,11 +147,8 @@ def test_records_that_cannot_be_locked_stop_a_reload_saying_so(write_workbook, d
                                               "directory): nothing was loaded")
 
 
-def test_clean_removes_only_a_warehouse_the_sample_built(write_workbook, database, tmp_path):
+def test_clean_removes_only_a_warehouse_the_sample_built(write_workbook, database, sample):
     """`make clean` (`--clean`): a warehouse of anyone's own files, or one that cannot be read, is kept."""
-    sample = tmp_path / "sample"
-    sample.mkdir()
-    write_workbook(good_rows(), name="sample/BGD.xlsx")
     own = write_workbook(good_rows(), name="own/report.xlsx")
     run_load([own], database, as_of=AS_OF)
     before = sha256(database)
@@ -163,12 +165,9 @@ def test_clean_removes_only_a_warehouse_the_sample_built(write_workbook, databas
     assert database.exists()
 
 
-def test_clean_waits_for_an_approval_and_decides_again(write_workbook, database, tmp_path, capsys):
+def test_clean_waits_for_an_approval_and_decides_again(write_workbook, database, capsys, sample):
     """An approval under way holds the records' lock: clean waits for it, saying so, and decides on the warehouse
     the approval swapped in (here: one of other files, kept), not on the one it found first."""
-    sample = tmp_path / "sample"
-    sample.mkdir()
-    write_workbook(good_rows(), name="sample/BGD.xlsx")
     run_load([sample], database, as_of=AS_OF)
     own = write_workbook(good_rows(), name="own/report.xlsx")
     said = {}

@@ -146,35 +146,37 @@ def test_a_hidden_column_is_read_and_said(write_workbook, tmp_path, monkeypatch,
     assert rows_of(database, "SELECT count(actual) FROM results") == [(4,)]
 
 
-def test_a_timeframe_mark_merged_across_quarters_marks_each_of_them(tmp_path, database):
-    """An X merged across Q1 to Q3 (a bar, as Gantt-style plans draw one) shows across the three quarters: the
-    activity is planned for all three, not for the first alone."""
+def awp_2015(path: Path, rows: list[list], merged: str) -> Path:
+    """A UNDP annual work plan for 2015 from Jamaica: its title row, its header (quarters in C to F), `rows` from row
+    3, and the cells `merged` merged."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "AWP 2015"
     sheet.append(["Annual Work Plan 2015 — Jamaica"])
     sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
-    sheet.append([OUTPUT_1, "1.1 Migration profile", "X", None, None, None, "IOM", 25000])
-    sheet.merge_cells("C3:E3")
-    sheet.append([OUTPUT_1, "1.2 Diaspora mapping", None, "X", None, None, "IOM", 5000])
-    workbook.save(tmp_path / "bars.xlsx")
-    run_load([tmp_path / "bars.xlsx"], database)
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells(merged)
+    workbook.save(path)
+    return path
+
+
+def test_a_timeframe_mark_merged_across_quarters_marks_each_of_them(tmp_path, database):
+    """An X merged across Q1 to Q3 (a bar, as Gantt-style plans draw one) shows across the three quarters: the
+    activity is planned for all three, not for the first alone."""
+    run_load([awp_2015(tmp_path / "bars.xlsx", [[OUTPUT_1, "1.1 Migration profile", "X", None, None, None, "IOM", 25000],
+                                               [OUTPUT_1, "1.2 Diaspora mapping", None, "X", None, None, "IOM", 5000]],
+                       "C3:E3")], database)
     assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
         ("1.1", dt.date(2015, 1, 1), dt.date(2015, 9, 30)), ("1.2", dt.date(2015, 4, 1), dt.date(2015, 6, 30))]
 
 
 def test_a_total_row_merged_across_the_quarters_is_still_a_total_row(tmp_path, database):
     """A merge starting outside the timeframe columns (a Total, a heading, across the sheet) marks no quarter."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "AWP 2015"
-    sheet.append(["Annual Work Plan 2015 — Jamaica"])
-    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
-    sheet.append([OUTPUT_1, "1.1 Migration profile", "X", None, None, None, "IOM", 25000])
-    sheet.append(["Total", None, None, None, None, None, None, 25000])
-    sheet.merge_cells("A4:G4")
-    workbook.save(tmp_path / "total.xlsx")
-    summary = run_load([tmp_path / "total.xlsx"], database)
+    summary = run_load([awp_2015(tmp_path / "total.xlsx", [[OUTPUT_1, "1.1 Migration profile", "X", None, None, None,
+                                                            "IOM", 25000],
+                                                           ["Total", None, None, None, None, None, None, 25000]],
+                                 "A4:G4")], database)
     assert summary.rejected == []
     assert [(w.kind, w.row) for w in summary.warnings if w.kind == "total row"] == [("total row", 4)]
 

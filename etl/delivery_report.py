@@ -36,6 +36,7 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
+from .title_block import Scale
 from .conventions import distinct_texts, infer_numbers
 from .parse import CENT, clean_text, is_blank, parse_number
 from .reference import Reference
@@ -83,6 +84,7 @@ class Report:
     currency: Any
     agency: str | None
     said: list[str]  # 'country 'Jamaica' (title row 2)', ... for the warning
+    scales: tuple[Scale, ...] = ()  # words of the title rows or names saying the amounts are in thousands
 
 
 class DeliveryReportReader:
@@ -165,7 +167,7 @@ class DeliveryReportReader:
         elif "period" in values:
             said.append(f"period '{values['period']}' (title row {period_row}): no year found in it")
         return Report(award, values.get("country"), year if year is not None else values.get("period"),
-                      _currency_code(values.get("currency")), values.get("agency"), said)
+                      _currency_code(values.get("currency")), values.get("agency"), said, context.scales)
 
     def _programme_year_said(self, year: int, period: str | None, row: int | None) -> str:
         phase = self.reference.programme.phase_of_year(year)
@@ -399,7 +401,7 @@ class DeliveryReportReader:
                    "line": self._header("activity", "Activity")}
         raw = RawSheet(self.file, self.sheet, spec.EXPENDITURE, self.match.index + 1,
                        {key: position for position, key in enumerate(BUILT_COLUMNS)}, headers, built,
-                       context=SheetContext(), laid_out_by_others=True, warnings=self.warnings)
+                       context=SheetContext(scales=report.scales), laid_out_by_others=True, warnings=self.warnings)
         raw.rejected = self.rejected
         return raw
 

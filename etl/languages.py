@@ -2,8 +2,8 @@
 (fr.toml, es.toml, ...), each giving the words a sheet written in that language uses: its column names per
 sheet kind, quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'),
 currency names, country names, total and grand-total words, 'no value' words, title-row labels ('Pays :'),
-unit words (percent, count, measure), a delivery report's header and title words in that language, its
-decimal mark and the order it writes dates in. These files are the one home of every language's words (the
+unit words (percent, count, measure), the words saying amounts are in thousands or millions ('en milliers'), a
+delivery report's header and title words in that language, its decimal mark and the order it writes dates in. These files are the one home of every language's words (the
 other files of data/reference/ hold English's, the template's and the CDR's own). data/reference/README.md
 documents the format; a user adds a language by adding a file, with no code. A key the format does not
 know is refused, naming the file and the key.
@@ -27,6 +27,9 @@ ENGLISH = "en"  # the template's language: its own names are the spec's headers 
 TITLE_FIELDS = ("country", "level", "period", "year", "currency")
 # What a unit is (etl/plausibility.py): [units] kind = ["pourcentage", ...]
 UNIT_KINDS = ("percent", "count", "measure")
+# What a title's scale words say the amounts are in (etl/title_block.py): [scales] thousands = ["en milliers", ...];
+# the power of ten the amounts are read as written times
+SCALES = {"thousands": 3, "millions": 6}
 DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
 # The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
 # where the English words of the CDR are delivery_report.csv): its header columns and title labels.
@@ -38,7 +41,7 @@ DELIVERY_ROLES = ("activity", "account", "account_description", "fund", "donor",
 CROSS_CHECK_GROUPS = ("counting", "achievement")
 KEYS = ("code", "name", "decimal_mark", "date_order", "total_words", "grand_total_words", "output_words", "quarters",
         "months", "columns", "agencies", "statuses", "choices", "currencies", "no_value", "countries",
-        "title_labels", "units", "delivery", "cross_checks")
+        "title_labels", "units", "delivery", "cross_checks", "scales")
 
 
 class LanguageError(EtlError):
@@ -50,6 +53,14 @@ def fold(text: object) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).replace("\u00a0", " "))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.split()).casefold()
+
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+
+
+def scale_words(text: object) -> str:
+    """Text as scale words are compared: folded (`fold`), every apostrophe written ' (USD ’000 = usd '000)."""
+    return fold(text).translate(APOSTROPHES)
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class Language:
     units: dict[str, str] = field(default_factory=dict)  # folded unit word -> percent, count or measure
     delivery: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delivery-report role -> words as written
     cross_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word group -> folded words
+    scales: dict[str, int] = field(default_factory=dict)  # folded scale words ('en milliers') -> power of ten
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -119,7 +131,9 @@ def read_language(path: Path) -> Language:
                     {fold(word): kind for kind, words in units.items() for word in words},
                     reader.lists("delivery", DELIVERY_ROLES),
                     {group: tuple(fold(word) for word in words)
-                     for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()})
+                     for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()},
+                    {scale_words(word): SCALES[scale] for scale, words in reader.lists("scales", tuple(SCALES)).items()
+                     for word in words})
 
 
 class _Reader:

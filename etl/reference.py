@@ -122,6 +122,12 @@ class Reference:
                                    for word in language.total_words + language.grand_total_words))
 
     @property
+    def scale_words(self) -> dict[str, int]:
+        """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
+        milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6)."""
+        return {word: power for language in self.languages.values() for word, power in language.scales.items()}
+
+    @property
     def subtotal_words(self) -> tuple[str, ...]:
         """Every language's total_words ('total', 'sous-total'), folded: in a delivery report, a subtotal."""
         return tuple(dict.fromkeys(word for language in self.languages.values() for word in language.total_words))

@@ -11,7 +11,11 @@ period or year, and the currency of its rows. docs/schema.md ("Title blocks") li
 - a period: a labelled one, else a reporting period a title row names ('Progress report 2015/16 H1'), else
   the one year the title rows name; read as the programme's reporting period or programme year it is
   (`read_period`), saying how where it is not word for word;
-- a currency: a labelled one only.
+- a currency: a labelled one only ('Currency: KGS \'000' is KGS, in thousands);
+- a scale: words of a title row, the sheet name or the file name saying the amounts are in thousands or millions
+  ('Amounts in thousands of KGS', "USD '000", 'en milliers', 'тыс. сом'; each language file's [scales]). The
+  sheet's amounts are then read as written times 1,000 or 1,000,000, said in a warning; two scales named give
+  none, and the rows' amounts are refused (etl/transform.py).
 
 The sheet's year, for work-plan timeframes, is still the first year named anywhere in its title rows, sheet
 name or file name.
@@ -27,7 +31,7 @@ from typing import Any
 
 from . import spec
 from .errors import ValueProblem
-from .languages import fold
+from .languages import APOSTROPHES, SCALES, fold, scale_words
 from .parse import CURRENCY_SIGNS, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
 
@@ -55,6 +59,24 @@ class TitleValue:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """Words of a title row or a name saying the amounts are in thousands or millions."""
+
+    power: int  # of ten: 3 for thousands
+    place: str  # 'title row 1', 'sheet name'
+    text: str  # what it was read from, as written
+    words: str  # the scale words found in it, folded ('in thousands')
+
+    @property
+    def name(self) -> str:
+        return next(name for name, power in SCALES.items() if power == self.power)
+
+    def said(self) -> str:
+        quote = '"' if "'" in self.words else "'"
+        return f"the {self.place} '{self.text}' says the amounts are in {self.name} ({quote}{self.words}{quote})"
+
+
+@dataclass(frozen=True)
 class SheetContext:
     """What the title rows above the header (or the sheet or file name) say."""
 
@@ -66,6 +88,21 @@ class SheetContext:
     values: dict[str, TitleValue] = field(default_factory=dict)
     looked: str = ""  # where a title value was looked for, for messages
     notes: tuple[str, ...] = ()  # what a title says that was not taken, and why
+    scales: tuple[Scale, ...] = ()  # every scale named (`Scale`): the amounts' when they agree
+
+    @property
+    def scale(self) -> int:
+        """The power of ten the sheet's amounts are read as written times: 0 unless scale words say it, and say
+        one scale."""
+        powers = {scale.power for scale in self.scales}
+        return powers.pop() if len(powers) == 1 else 0
+
+    @property
+    def scale_unclear(self) -> str | None:
+        """What is unclear where the title rows and names name two scales, else None."""
+        if len({scale.power for scale in self.scales}) < 2:
+            return None
+        return "; ".join(scale.said() for scale in self.scales)
 
     @property
     def says_something(self) -> bool:
@@ -101,7 +138,9 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         values["country"] = country
         where.append(f"country '{country.value}' from the {country.place}")
     values.update(_period(rows, reference, notes))
-    currency = next((TitleValue(_currency_code(value), f"title row {number}", f"{label_text}: {value}")
+    scales = tuple(found for text, place in whole for found in _scales(text, place, reference.scale_words))
+    currency = next((TitleValue(_currency_code(_without_scale(value, reference.scale_words)), f"title row {number}",
+                                f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
     if currency is not None:
@@ -111,7 +150,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
     places += [f"the {place} '{text}'" for text, place in names]
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
-                        looked, tuple(notes))
+                        looked, tuple(notes), scales)
 
 
 def _segments(row: list[Any], labels: dict[str, str]) -> tuple[list[tuple[str, str, str]], str]:
@@ -314,6 +353,36 @@ def _currency_code(value: str) -> str:
     return CURRENCY_SIGNS.get(text, text)
 
 
+# --- the scale --------------------------------------------------------------------------------------------
+
+def _bounded(words: str) -> str:
+    """A pattern of `words` as words of their own: no letter or digit against an end that is one, and no digit
+    before a sign ("1'000" is a number, "USD'000" a scale)."""
+    return ((r"(?<!\w)" if words[0].isalnum() else r"(?<!\d)") + re.escape(words)
+            + (r"(?!\w)" if words[-1].isalnum() else ""))
+
+
+def _scales(text: str, place: str, words: dict[str, int]) -> list[Scale]:
+    """The scales `text` names (the longest words of each scale found first)."""
+    folded = scale_words(text)
+    found: dict[int, str] = {}
+    for word, power in sorted(words.items(), key=lambda item: -len(item[0])):
+        if power not in found and word in folded and re.search(_bounded(word), folded):
+            found[power] = word
+    return [Scale(power, place, text, word) for power, word in found.items()]
+
+
+def _without_scale(value: str, words: dict[str, int]) -> str:
+    """A currency label's value without its scale words ("KGS '000" -> 'KGS'); as written where it has none."""
+    text = " ".join(value.translate(APOSTROPHES).split())
+    found = [word for word in words if re.search(_bounded(word), text, re.IGNORECASE)]
+    if not found:
+        return value
+    for word in sorted(found, key=len, reverse=True):
+        text = re.sub(_bounded(word), " ", text, flags=re.IGNORECASE)
+    return " ".join(re.sub(r"\(\s*\)", " ", text).split()).strip(" ,;-")
+
+
 # --- the column a value fills ---------------------------------------------------------------------------
 
 FIELD_OF_KIND = {spec.COUNTRY: "country", spec.PERIOD: "period", spec.PROGRAMME_YEAR: "programme_year",
@@ -338,8 +407,8 @@ def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str]
 def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
                   reference: Reference) -> SheetContext | None:
     """For the fast lane: what the title rows above a header and the names say, or None where they give a
-    value for a column the sheet lacks (the per-cell path fills those)."""
+    value for a column the sheet lacks or name a scale (the per-cell path fills and scales those)."""
     context = sheet_context(title_rows, names, reference)
-    if any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+    if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
         return None
     return context

@@ -120,6 +120,7 @@ class Derivations:
                                                    f"{value.said()})")
         for note in raw.context.notes:
             self._warn("title not used", note)
+        self._warn_of_scale()
         if raw.spec.kind != "workplan":
             return
         if "status" in absent:
@@ -139,6 +140,31 @@ class Derivations:
             year = raw.timeframe[0].year
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {raw.context.where or 'from the headers'})" if year else ""))
+
+    def _warn_of_scale(self) -> None:
+        """Say how the sheet's amounts are read where its title rows or names say they are in thousands or
+        millions, or that nothing was scaled where the sheet has no amounts."""
+        raw, power = self.raw, self.raw.context.scale
+        if not power:
+            return  # none named, or two (each row's amounts are then refused: `unclear_scale`)
+        said = "; ".join(scale.said() for scale in raw.context.scales)
+        money = [raw.headers[c.key] for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
+        if not money:
+            self._warn("title not used", f"{said}, but this sheet has no amounts: nothing was scaled, and its "
+                                         "values are read as written")
+            return
+        factor = 10 ** power
+        self._warn("amounts scaled", f"{said}: {' and '.join([', '.join(money[:-1]), money[-1]] if len(money) > 1 else money)} "
+                                     f"{'is' if len(money) == 1 else 'are'} read as "
+                                     f"written times {factor:,} (150 is read as {150 * factor:,}); if the amounts "
+                                     "are whole, take the words out")
+
+    def unclear_scale(self) -> str | None:
+        """What a problem says of an amount where the title rows and names name two scales, else None."""
+        unclear = self.raw.context.scale_unclear
+        return None if unclear is None else (
+            f"an amount of one scale, but {unclear}: keep the words that are true, or take them all out if the "
+            "amounts are whole")
 
     def missing_hint(self, column: spec.Column) -> str:
         """What a problem for an empty required cell adds where the sheet has no such column."""
@@ -379,6 +405,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
+    scale, unclear_scale = raw.context.scale, derivations.unclear_scale()
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -424,7 +451,11 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                                    f"{column.key}_note, {column.key} left empty",
                                       row_number, raw.headers.get(column.key, column.header))
             elif column.key in money:
-                record[column.key] = int(parsed.scaleb(2))  # staged as whole cents
+                if unclear_scale:
+                    record[column.key] = None
+                    problems.add(column.key, value, unclear_scale)
+                    continue
+                record[column.key] = int(parsed.scaleb(2 + scale))  # staged as whole cents
             else:
                 record[column.key] = parsed
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:

@@ -1,0 +1,180 @@
+"""Amounts a sheet says are in thousands or millions ('Amounts in thousands of KGS', "USD '000", 'en milliers',
+'тыс. сом'): read as written times 1,000 or 1,000,000 and said, in both lanes; two scales named refuse the rows'
+amounts; a sheet without amounts is not scaled, and says so. The words are each language file's [scales]."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from etl.languages import LanguageError, read_language
+from etl.load import run_load
+
+from .helpers.inputs_delivery import write_cdr_xlsx, write_mapping, cdr_rows
+from .helpers.lanes import assert_same, load_both
+
+HEADER = ["Country", "Output", "Agency", "Programme year", "Budget", "Funds received", "Expenditure", "Currency"]
+ROWS = [["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90.5, "KGS"],
+        ["Kyrgyzstan", "Output 2", "IOM", 2015, 2.25, None, 1, "KGS"]]
+MONEY = "SELECT output_code, budget, received, expenditure, currency FROM expenditure ORDER BY output_code"
+
+
+def expenditure(path: Path, title_rows: list[list], header: list = HEADER, rows: list[list] = ROWS,
+                sheet: str = "Expenses") -> Path:
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    for row in [*title_rows, header, *rows]:
+        worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def said(summary, kind: str) -> list[str]:
+    return [w.detail for w in summary.warnings if w.kind == kind]
+
+
+def scaled(factor: int) -> list[tuple]:
+    return [("1", Decimal(150 * factor), Decimal(120 * factor), Decimal("90.5") * factor, "KGS"),
+            ("2", Decimal("2.25") * factor, None, Decimal(factor), "KGS")]
+
+
+def test_a_title_saying_thousands_scales_every_amount_and_says_so(tmp_path, database):
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Amounts in thousands of KGS ('000)"], []])
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == scaled(1000)
+    assert said(summary, "amounts scaled") == [
+        "the title row 1 'Amounts in thousands of KGS ('000)' says the amounts are in thousands ('in thousands'): "
+        "Budget, Funds received and Expenditure are read as written times 1,000 (150 is read as 150,000); if the "
+        "amounts are whole, take the words out"]
+
+
+def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure report, USD'000"]])
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(1000)
+
+
+@pytest.mark.parametrize("title, factor, words", [
+    ("Montants en milliers de KGS", 1000, "en milliers"),
+    ("Importes en miles de KGS", 1000, "en miles"),
+    ("Расходы, тыс. сом", 1000, "тыс."),
+    ("Расходы, млн сом", 1_000_000, "млн"),
+    ("Cheltuieli (mii lei)", 1000, "mii"),
+    ("Expenditure (USD millions)", 1_000_000, "millions"),
+    ("Expenditure (000s)", 1000, "000s"),
+])
+def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
+    assert rows_of(database, MONEY) == scaled(factor)
+    assert len(said(summary, "amounts scaled")) == 1 and f"('{words}')" in said(summary, "amounts scaled")[0]
+
+
+@pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Thousand Island dressing", "Expenditure report"])
+def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
+    assert rows_of(database, MONEY) == scaled(1)
+    assert said(summary, "amounts scaled") == []
+
+
+def test_a_scale_in_the_sheet_name_is_read(tmp_path, database):
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], sheet="Expenditure ('000)")], database)
+    assert rows_of(database, MONEY) == scaled(1000)
+    assert said(summary, "amounts scaled")[0].startswith("the sheet name 'Expenditure ('000)' says the amounts are "
+                                                         "in thousands")
+
+
+def test_a_currency_label_with_a_scale_gives_the_currency_and_the_scale(tmp_path, database):
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Currency: KGS '000"]], header=HEADER[:-1],
+                       rows=[row[:-1] for row in ROWS])
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == scaled(1000)
+    assert "no Currency column: every row is read as currency 'KGS' (from the title row 1 'Currency: KGS '000')" \
+        in said(summary, "value from the title")
+
+
+def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Amounts in thousands"]], sheet="Expenditure (millions)")
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
+    assert [r.row for r in summary.rejected] == [3, 4]
+    expected = ("an amount of one scale, but the title row 1 'Amounts in thousands' says the amounts are in thousands "
+                "('in thousands'); the sheet name 'Expenditure (millions)' says the amounts are in millions "
+                "('millions'): keep the words that are true, or take them all out if the amounts are whole")
+    first = summary.rejected[0]
+    assert [(p.column, p.expected) for p in first.problems] == [
+        ("Budget", expected), ("Funds received", expected), ("Expenditure", expected)]
+    assert first.values["Budget"] == "150"  # the row is kept as typed
+    assert said(summary, "amounts scaled") == []
+
+
+def test_a_work_plan_s_budget_is_scaled(tmp_path, database):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "AWP"
+    sheet.append(["Ecuador Annual Work Plan 2015 (USD '000)"])
+    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
+    sheet.append(["Output 1", "1.1 Consultations with the Government", "X", None, None, None, "UNDP", 12.5])
+    workbook.save(tmp_path / "ECU.xlsx")
+    summary = run_load([tmp_path / "ECU.xlsx"], database)
+    assert rows_of(database, "SELECT budget, currency FROM activities") == [(Decimal("12500.00"), "USD")]
+    assert said(summary, "amounts scaled") == [
+        "the title row 1 'Ecuador Annual Work Plan 2015 (USD '000)' says the amounts are in thousands (\"'000\"): "
+        "Amount is read as written times 1,000 (150 is read as 150,000); if the amounts are whole, take the words "
+        "out"]
+
+
+def test_a_sheet_without_amounts_is_not_scaled_and_says_so(tmp_path, database):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Results matrix"
+    sheet.append(["Migrants assisted, in thousands"])
+    sheet.append(["Output", "Indicator code", "Indicator", "Unit", "Direction", "Country", "Period", "Period target",
+                  "Period actual"])
+    sheet.append(["Output 1", "1.1", "Migrants assisted", "number", "higher is better", "Moldova", "2015/16 H1", 12,
+                  10])
+    workbook.save(tmp_path / "MDA.xlsx")
+    summary = run_load([tmp_path / "MDA.xlsx"], database)
+    assert rows_of(database, "SELECT target, actual FROM results") == [(12.0, 10.0)]
+    assert said(summary, "title not used") == [
+        "the title row 1 'Migrants assisted, in thousands' says the amounts are in thousands ('in thousands'), but "
+        "this sheet has no amounts: nothing was scaled, and its values are read as written"]
+
+
+def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rows = cdr_rows()
+    rows.insert(1, ["Amounts in thousands of USD"])
+    write_cdr_xlsx(inputs / "jamaica-cdr-2016.xlsx", rows)
+    write_mapping(inputs)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    write_cdr_xlsx(plain / "jamaica-cdr-2016.xlsx")
+    write_mapping(plain)
+    summary = run_load([inputs], database)
+    assert summary.rejected == []
+    run_load([plain], tmp_path / "plain.duckdb")
+    sums = "SELECT sum(budget), sum(expenditure) FROM expenditure"
+    (budget, spent), = rows_of(tmp_path / "plain.duckdb", sums)
+    assert rows_of(database, sums) == [(budget * 1000, spent * 1000)]
+    assert len(said(summary, "amounts scaled")) == 1
+
+
+def test_a_language_file_s_scales_take_thousands_and_millions_only(tmp_path):
+    path = tmp_path / "xx.toml"
+    path.write_text('code = "xx"\nname = "X"\n[scales]\nhundreds = ["centaines"]\n', encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"xx.toml › scales.hundreds: expected one of thousands, millions"):
+        read_language(path)

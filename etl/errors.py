@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formatted import MonthShown, PercentFormatted
+from .formatted import MonthShown, PercentFormatted, ScaledShown
 
 
 class EtlError(Exception):
@@ -62,6 +62,8 @@ def describe(value: object) -> str:
         return "an empty cell"
     if isinstance(value, PercentFormatted):
         return f"'{value.shown}' ({value.stored} formatted as a percentage{value.by})"
+    if isinstance(value, ScaledShown):
+        return f"'{value.shown}' ({value.stored} shown in {value.scale} by its number format)"
     if isinstance(value, MonthShown):
         return f"'{value:%b %Y}' ({value.day} {value:%B %Y} shown as its month)"
     if isinstance(value, float) and value.is_integer():

@@ -1,5 +1,5 @@
-"""A number Excel shows otherwise than it stores it: a cell formatted as a percentage, or a date shown as its
-month (MonthShown, below). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
+"""A number Excel shows otherwise than it stores it: a cell formatted as a percentage, a date shown as its month
+(MonthShown, below), or a number shown in thousands or millions (ScaledShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
 it) give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown;
 the parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No
 import of the package: the readers, the parsers and the messages (etl/errors.py) all use it.
@@ -47,6 +47,33 @@ class MonthShown(dt.date):
     @classmethod
     def of(cls, day: dt.date) -> "MonthShown":
         return cls(day.year, day.month, day.day)
+
+
+class ScaledShown(float):
+    """A number in a cell whose number format shows it divided by a thousand or a million ('#,##0,' shows 150000
+    as 150): the float is the stored number, the amount the person typed; `power` the power of ten Excel divides
+    it by. Read as stored; a sheet whose title says its amounts are in thousands is read knowing the cell already
+    holds the whole amount (etl/transform.py)."""
+
+    power: int = 3
+
+    def __new__(cls, number: float, power: int) -> "ScaledShown":
+        value = super().__new__(cls, number)
+        value.power = power
+        return value
+
+    @property
+    def shown(self) -> str:
+        """What Excel shows, but with every digit: '150' for 150000 in thousands, '0.2' for 200000 in millions."""
+        return plain_number(float(Decimal(repr(float(self))).scaleb(-self.power)))
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+    @property
+    def scale(self) -> str:
+        return {3: "thousands", 6: "millions"}.get(self.power, "billions")
 
 
 def plain_number(number: float) -> str:

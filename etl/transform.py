@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 import pyarrow as pa
@@ -18,13 +19,13 @@ import pyarrow as pa
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import PercentFormatted, plain_number
+from .formatted import PercentFormatted, ScaledShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet
-from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
+from .parse import MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import title_checks, title_value_for
+from .title_block import SheetContext, title_checks, title_value_for
 
 
 @dataclass
@@ -309,6 +310,7 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
 
 REPORTED_PER_COLUMN = 20  # cells reported one by one per column, sheet and kind of report; the rest summed up
 PERCENT_FORMAT = "percentage format"
+SCALED_FORMAT = "scaled format"
 
 
 class CellReports:
@@ -341,6 +343,14 @@ class CellReports:
                                 f"formatted as a percentage{value.by}: {value.stored} shown as {value.shown}, "
                                 f"read as {read}")
 
+    def scaled(self, key: str, value: ScaledShown, title_power: int, row: int) -> tuple[str, LoadWarning]:
+        """The report on a number whose format shows it in thousands (150000 shown as 150): read as stored."""
+        whole = ", the whole amount the title's thousands stand for" if title_power == value.power == 3 else (
+            f", the whole amount the title's {value.scale} stand for" if title_power == value.power else "")
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), SCALED_FORMAT,
+                                f"its number format shows {value.stored} as {value.shown}, in {value.scale}: read as "
+                                f"stored, {value.stored}{whole}")
+
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:
             rows = self.more.setdefault((key, warning.kind), [])
@@ -355,12 +365,34 @@ class CellReports:
             more = len(rows) - REPORTED_PER_COLUMN
             if kind == PERCENT_FORMAT:
                 detail = f"{more} more numbers of this column formatted as percentages, read as shown like those above"
+            elif kind == SCALED_FORMAT:
+                detail = (f"{more} more numbers of this column shown in thousands or millions by their number format, "
+                          "read as stored like those above")
             else:
                 convention = self.conventions[key]
                 what = "dates" if isinstance(convention, DateOrder) else "numbers"
                 detail = (f"{more} more {what} of this column read two ways, read {convention.name} like those above "
                           f"({convention.why})")
             self.into.warnings.append(LoadWarning(self.raw.file, self.raw.sheet, None, self._header(key), kind, detail))
+
+
+def _cents(value: Any, amount: Decimal, context: SheetContext, unclear: str | None) -> int:
+    """An amount as staged, in whole cents: as written, times the scale the title rows or names say (thousands:
+    1,000); a cell whose number format shows it in thousands (ScaledShown) already holds the whole amount, which
+    such a title describes."""
+    if unclear:
+        raise ValueProblem(value, unclear)
+    power = context.scale
+    if isinstance(value, ScaledShown):
+        if power and power != value.power:
+            said = next(scale.said() for scale in context.scales)
+            raise ValueProblem(value, f"an amount of one scale, but its number format shows it in {value.scale} and "
+                                      f"{said}: format the cell as the title says, or correct the title")
+        power = 0
+    cents = int(amount.scaleb(2 + power))
+    if power and cents >= MONEY_LIMIT * 100:
+        raise ValueProblem(value, f"an amount below 10^16 once read times {10 ** power:,}")
+    return cents
 
 
 def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
@@ -405,7 +437,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
-    scale, unclear_scale = raw.context.scale, derivations.unclear_scale()
+    scale, unclear_scale = raw.context.scale, derivations.unclear_scale()  # of the sheet's amounts
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -451,13 +483,16 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                                    f"{column.key}_note, {column.key} left empty",
                                       row_number, raw.headers.get(column.key, column.header))
             elif column.key in money:
-                if unclear_scale:
+                try:
+                    record[column.key] = _cents(value, parsed, raw.context, unclear_scale)
+                except ValueProblem as problem:
                     record[column.key] = None
-                    problems.add(column.key, value, unclear_scale)
+                    problems.add(column.key, value, problem.expected)
                     continue
-                record[column.key] = int(parsed.scaleb(2 + scale))  # staged as whole cents
             else:
                 record[column.key] = parsed
+            if isinstance(value, ScaledShown):
+                reports.append(cell_reports.scaled(column.key, value, scale if column.key in money else 0, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
             _plausible(raw, given, record, problems, derivations, row_number, reference.units)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":

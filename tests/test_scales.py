@@ -9,13 +9,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from etl.languages import LanguageError, read_language
 from etl.load import run_load
 
 from .helpers.inputs_delivery import write_cdr_xlsx, write_mapping, cdr_rows
 from .helpers.lanes import assert_same, load_both
+from .helpers.styles import with_normal_style
 
 HEADER = ["Country", "Output", "Agency", "Programme year", "Budget", "Funds received", "Expenditure", "Currency"]
 ROWS = [["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90.5, "KGS"],
@@ -178,3 +179,63 @@ def test_a_language_file_s_scales_take_thousands_and_millions_only(tmp_path):
     path.write_text('code = "xx"\nname = "X"\n[scales]\nhundreds = ["centaines"]\n', encoding="utf-8")
     with pytest.raises(LanguageError, match=r"xx.toml › scales.hundreds: expected one of thousands, millions"):
         read_language(path)
+
+
+# --- a number format showing thousands ('#,##0,': 150000 shown as 150) -------------------------------------
+
+def formatted(path: Path, title_rows: list[list], number_format: str, normal: bool = False) -> Path:
+    """The expenditure sheet with its amounts stored whole (150000) and formatted to show thousands; `normal`:
+    left without a style of their own, the workbook's Normal style being that format."""
+    rows = [[*row[:4], *(None if v is None else v * 1000 for v in row[4:7]), row[7]] for row in ROWS]
+    expenditure(path, title_rows, rows=rows)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    first = len(title_rows) + 2
+    if normal:
+        return with_normal_style(path, number_format)
+    for row in sheet.iter_rows(min_row=first, min_col=5, max_col=7):
+        for cell in row:
+            cell.number_format = number_format
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("title", [[["Expenditure 2015"]], [["Amounts in thousands of KGS"]]])
+def test_amounts_shown_in_thousands_by_their_format_are_read_as_stored(tmp_path, monkeypatch, title):
+    path = formatted(tmp_path / "KGZ.xlsx", title, "#,##0,")
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(1000)  # stored 150000, shown 150: never 150,000,000
+    summary = run_load([path], tmp_path / "again.duckdb")
+    first = [w for w in summary.warnings if w.kind == "scaled format" and w.row == 3]
+    whole = ", the whole amount the title's thousands stand for" if "thousands" in title[0][0] else ""
+    assert [(w.column, w.detail) for w in first] == [
+        ("Budget", f"its number format shows 150000 as 150, in thousands: read as stored, 150000{whole}"),
+        ("Funds received", f"its number format shows 120000 as 120, in thousands: read as stored, 120000{whole}"),
+        ("Expenditure", f"its number format shows 90500 as 90.5, in thousands: read as stored, 90500{whole}")]
+
+
+def test_a_format_in_millions_under_a_title_in_thousands_refuses_the_amount(tmp_path, database):
+    path = formatted(tmp_path / "KGZ.xlsx", [["Amounts in thousands of KGS"]], '0.0,,"M"')
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
+    problem = summary.rejected[0].problems[0]
+    assert (problem.column, problem.found, problem.expected) == (
+        "Budget", "'0.15' (150000 shown in millions by its number format)",
+        "an amount of one scale, but its number format shows it in millions and the title row 1 'Amounts in "
+        "thousands of KGS' says the amounts are in thousands ('in thousands'): format the cell as the title says, "
+        "or correct the title")
+
+
+def test_a_normal_style_in_thousands_is_read_as_stored_in_both_lanes(tmp_path, monkeypatch):
+    path = formatted(tmp_path / "KGZ.xlsx", [["Amounts in thousands of KGS"]], "#,##0,", normal=True)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(1000)
+
+
+def test_a_scaled_amount_beyond_what_the_warehouse_holds_is_refused(tmp_path, database):
+    rows = [[*ROWS[0][:4], 2e13, None, None, "KGS"]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Amounts in millions"]], rows=rows)], database)
+    assert [p.expected for r in summary.rejected for p in r.problems] == [
+        "an amount below 10^16 once read times 1,000,000"]

@@ -25,6 +25,7 @@ from etl.reference import REFERENCE_DIR, load_reference
 from etl import spec
 
 from .helpers.rows import good_rows
+from .helpers.styles import with_normal_style
 
 OUTPUT_1 = "Output 1: Key migration and development stakeholders are engaged in the migration mainstreaming process"
 
@@ -453,20 +454,6 @@ def test_a_workbook_whose_normal_style_is_a_percentage_reads_every_unstyled_numb
         "report.xlsx › Results matrix › row 4 › column Baseline year: found '201300%' (2013 formatted as a "
         "percentage by the workbook's Normal style), expected a year such as 2013"]
     assert refused[4].values["Period actual"] == "45%"
-
-
-def with_normal_style(path: Path, number_format: int) -> Path:
-    """The workbook at `path` with its Normal style (the first of cellXfs) given the built-in `number_format`."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    styles, count = re.subn(rb'(<cellXfs[^>]*><xf )numFmtId="0"',
-                            rb'\1numFmtId="%d" applyNumberFormat="1"' % number_format, parts["xl/styles.xml"], count=1)
-    assert count == 1
-    parts["xl/styles.xml"] = styles
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return path
 
 
 @pytest.mark.slow  # two loads

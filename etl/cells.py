@@ -19,7 +19,7 @@ from . import spec
 from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning
-from .formatted import MonthShown, PercentFormatted, ScaledShown
+from .formatted import SHOWN_OTHERWISE
 from .layout import (
     HeaderMatch,
     RawSheet,
@@ -72,15 +72,15 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
 
 
 def _with_percent_formats(sheet: SheetToRead, rows: list[list[Any]]) -> None:
-    """The numbers of `rows` in cells formatted as percentages or shown in thousands, and the dates shown as their
-    month, as etl/xlsx_rows.py gives them (PercentFormatted, ScaledShown, MonthShown: calamine does not tell), read
-    from the XML of the rows the scan found them in, and of those only."""
+    """The numbers of `rows` in cells formatted as percentages, shown in thousands or not shown, and the dates shown
+    as their month, as etl/xlsx_rows.py gives them (formatted.SHOWN_OTHERWISE: calamine does not tell), read from
+    the XML of the rows the scan found them in, and of those only."""
     numbers = sheet.scan.rows_with_percent(1, len(rows))
     if not numbers:
         return
     for number, cells in read_rows(sheet.path, sheet.title, wanted=numbers).items():
         for column, value in enumerate(cells):
-            if isinstance(value, (PercentFormatted, MonthShown, ScaledShown)) and column < len(rows[number - 1]):
+            if isinstance(value, SHOWN_OTHERWISE) and column < len(rows[number - 1]):
                 rows[number - 1][column] = value
 
 

@@ -1,5 +1,5 @@
 """A number Excel shows otherwise than it stores it: a cell formatted as a percentage, a date shown as its month
-(MonthShown, below), or a number shown in thousands or millions (ScaledShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
+(MonthShown, below), a number shown in thousands or millions (ScaledShown), or not shown (NotShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
 it) give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown;
 the parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No
 import of the package: the readers, the parsers and the messages (etl/errors.py) all use it.
@@ -74,6 +74,18 @@ class ScaledShown(float):
     @property
     def scale(self) -> str:
         return {3: "thousands", 6: "millions"}.get(self.power, "billions")
+
+
+class NotShown(float):
+    """A number in a cell whose number format shows no digit: nothing (';;;') or text only ('"n/a"'). The person
+    sees no number; the stored one is read, and reported."""
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+
+SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, NotShown)  # what the readers give where calamine does not
 
 
 def plain_number(number: float) -> str:

@@ -43,6 +43,9 @@ PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
 # 150000 as 150; '0.0,,"M"' as 0.2M): the kind says by what power of ten (etl/formatted.py, ScaledShown)
 SHOWN_SCALED = {3: "shown in thousands", 6: "shown in millions", 9: "shown in billions"}
 SCALED_POWER = {kind: power for power, kind in SHOWN_SCALED.items()}
+# A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person
+# sees no number where one is stored (etl/formatted.py, NotShown)
+NOT_SHOWN = "not shown"
 DEFAULT_STYLE = 0  # the style (cellXfs index) Excel gives a cell without an s attribute
 # A cell tag (any prefix) with a style (its number: group 1), found by the scan; one pattern whatever the styles,
 # so that its cost per byte does not grow with the number of percent styles a workbook declares
@@ -139,14 +142,14 @@ def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
 def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = None) -> frozenset[int]:
     """The cell styles (indexes into cellXfs, a cell's s attribute) whose numbers the scan finds the rows of, to
     be read from the XML (etl/xlsx_rows.py), since calamine reads them otherwise than Excel shows them: those
-    whose number format shows a percentage, a date as its month, or a number divided by a thousand or a million
-    (a money column's scale must know it: etl/transform.py); `kinds`: the workbook's
+    whose number format shows a percentage, a date as its month, a number divided by a thousand or a million (a
+    money column's scale must know it: etl/transform.py), or no number at all; `kinds`: the workbook's
     `number_format_kinds`, where already read."""
     kinds = number_format_kinds(archive) if kinds is None else kinds
     # the Normal style as a month format is left out: a cell without a style is read as its number (calamine's),
     # so marking every row for it would only send every sheet cell by cell
     return frozenset(index for index, kind in enumerate(kinds)
-                     if kind == PERCENT or kind in SCALED_POWER or (kind == MONTH and index != DEFAULT_STYLE))
+                     if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or (kind == MONTH and index != DEFAULT_STYLE))
 
 
 def _first_section(code: str) -> Iterator[tuple[str, bool]]:
@@ -171,7 +174,7 @@ def _first_section(code: str) -> Iterator[tuple[str, bool]]:
 
 
 def _format_kind(code: str) -> str | None:
-    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind or None for a number format code. Dates and durations as calamine
+    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind, NOT_SHOWN or None for a number format code. Dates and durations as calamine
     reads them, which looks at the first section only and skips quoted text, escaped characters and
     [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
     which Excel shows as a sign after the stored number, not multiplied by 100."""
@@ -198,7 +201,30 @@ def _format_kind(code: str) -> str | None:
         elif not (elapsed and char.lower() == previous.lower()):
             elapsed = previous == "[" and char in "hmsHMS"
         previous = char
-    return PERCENT if percent else SHOWN_SCALED.get(min(3 * _scaling_commas(code), 9))
+    if percent:
+        return PERCENT
+    if not _shows_digits(code):
+        return NOT_SHOWN
+    return SHOWN_SCALED.get(min(3 * _scaling_commas(code), 9))
+
+
+def _shows_digits(code: str) -> bool:
+    """Whether a number format's first section shows the number: a digit placeholder (0, #, ?) outside literal
+    text and [brackets], 'General', or '@'."""
+    if "@" in code:
+        return True
+    brackets, shown = 0, []
+    for char, literal in _first_section(code):
+        if literal:
+            continue
+        if char == "[":
+            brackets += 1
+        elif char == "]":
+            brackets = max(brackets - 1, 0)
+        elif not brackets:
+            shown.append(char)
+    shown = "".join(shown)
+    return "general" in shown.casefold() or any(char in "0#?" for char in shown)
 
 
 def _scaling_commas(code: str) -> int:

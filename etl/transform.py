@@ -19,7 +19,7 @@ import pyarrow as pa
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import PercentFormatted, ScaledShown, plain_number
+from .formatted import NotShown, PercentFormatted, ScaledShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet
 from .parse import MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
@@ -311,6 +311,7 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
 REPORTED_PER_COLUMN = 20  # cells reported one by one per column, sheet and kind of report; the rest summed up
 PERCENT_FORMAT = "percentage format"
 SCALED_FORMAT = "scaled format"
+NOT_SHOWN_FORMAT = "number not shown"
 
 
 class CellReports:
@@ -351,6 +352,13 @@ class CellReports:
                                 f"its number format shows {value.stored} as {value.shown}, in {value.scale}: read as "
                                 f"stored, {value.stored}{whole}")
 
+    def not_shown(self, key: str, value: NotShown, row: int) -> tuple[str, LoadWarning]:
+        """The report on a number its format does not show (';;;', '"n/a"'): read as stored."""
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), NOT_SHOWN_FORMAT,
+                                f"its number format shows no number (nothing, or text only), but the cell holds "
+                                f"{value.stored}: read as stored, {value.stored}; check it in Excel (format the cell "
+                                "as a number, or clear it)")
+
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:
             rows = self.more.setdefault((key, warning.kind), [])
@@ -365,6 +373,9 @@ class CellReports:
             more = len(rows) - REPORTED_PER_COLUMN
             if kind == PERCENT_FORMAT:
                 detail = f"{more} more numbers of this column formatted as percentages, read as shown like those above"
+            elif kind == NOT_SHOWN_FORMAT:
+                detail = (f"{more} more numbers of this column that their number format does not show, read as "
+                          "stored like those above")
             elif kind == SCALED_FORMAT:
                 detail = (f"{more} more numbers of this column shown in thousands or millions by their number format, "
                           "read as stored like those above")
@@ -493,6 +504,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 record[column.key] = parsed
             if isinstance(value, ScaledShown):
                 reports.append(cell_reports.scaled(column.key, value, scale if column.key in money else 0, row_number))
+            elif isinstance(value, NotShown):
+                reports.append(cell_reports.not_shown(column.key, value, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
             _plausible(raw, given, record, problems, derivations, row_number, reference.units)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":

@@ -26,8 +26,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import DefaultStylePercent, MonthShown, PercentFormatted, ScaledShown
-from .ooxml import (DEFAULT_STYLE, MONTH, PERCENT, SCALED_POWER, cell_position, local_name, number_format_kinds,
+from .formatted import DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
+from .ooxml import (DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, cell_position, local_name, number_format_kinds,
                     sheet_parts_by_name)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
@@ -181,6 +181,8 @@ class _CellReader:
             return DefaultStylePercent(number) if index == DEFAULT_STYLE else PercentFormatted(number)
         if kind in SCALED_POWER:  # shown divided by 1,000 or more: read as stored, knowing it (etl/transform.py)
             return ScaledShown(number, SCALED_POWER[kind])
+        if kind == NOT_SHOWN:  # shown as nothing, or as text only: read as stored, and said
+            return NotShown(number)
         if kind is None or style is None:
             return number
         day = _date_value(number, kind, self.is_1904)

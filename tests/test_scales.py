@@ -1,6 +1,7 @@
 """Amounts a sheet says are in thousands or millions ('Amounts in thousands of KGS', "USD '000", 'en milliers',
 'тыс. сом'): read as written times 1,000 or 1,000,000 and said, in both lanes; two scales named refuse the rows'
-amounts; a sheet without amounts is not scaled, and says so. The words are each language file's [scales]."""
+amounts; a sheet without amounts is not scaled, and says so. The words are each language file's [scales]. A number
+whose format shows it in thousands ('#,##0,') or not at all (';;;') is read as stored, and said."""
 
 from __future__ import annotations
 
@@ -239,3 +240,21 @@ def test_a_scaled_amount_beyond_what_the_warehouse_holds_is_refused(tmp_path, da
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Amounts in millions"]], rows=rows)], database)
     assert [p.expected for r in summary.rejected for p in r.problems] == [
         "an amount below 10^16 once read times 1,000,000"]
+
+
+# --- a number format showing no number (';;;', '"n/a"') -------------------------------------------------------
+
+@pytest.mark.parametrize("number_format", [";;;", '"n/a"', ';"-"'])
+def test_a_number_its_format_does_not_show_is_read_as_stored_and_said_in_both_lanes(tmp_path, monkeypatch,
+                                                                                    number_format):
+    path = expenditure(tmp_path / "KGZ.xlsx", [])
+    workbook = load_workbook(path)
+    workbook.active["F2"].number_format = number_format  # Funds received, 120: the person sees no number
+    workbook.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(1)
+    summary = run_load([path], tmp_path / "again.duckdb")
+    assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "number not shown"] == [
+        (2, "Funds received", "its number format shows no number (nothing, or text only), but the cell holds 120: "
+                              "read as stored, 120; check it in Excel (format the cell as a number, or clear it)")]

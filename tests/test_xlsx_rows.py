@@ -8,6 +8,7 @@ import collections
 import datetime as dt
 import re
 import zipfile
+from xml.sax.saxutils import quoteattr
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
-from etl.formatted import DefaultStylePercent, MonthShown, PercentFormatted
+from etl.formatted import DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
 from etl.ooxml import EXCEL_ROWS, scan_sheets
 from etl.xlsx_rows import read_rows
 
@@ -34,11 +35,13 @@ X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
 
 def _row(values: list[Any]) -> list[tuple[str, Any]]:
     """A row compared by type as well (True == 1.0, and a date is not a datetime), without its trailing blanks. A
-    number formatted as a percentage is calamine's float, marked (see `test_numbers_formatted_as_percentages_...`)."""
+    number formatted as a percentage, shown in thousands or not shown is calamine's float, marked (see
+    `test_numbers_formatted_as_percentages_...`)."""
     values = [None if value == "" else value for value in values]
     while values and values[-1] is None:
         values.pop()
-    return [("float" if isinstance(value, PercentFormatted) else type(value).__name__, value) for value in values]
+    return [("float" if isinstance(value, (PercentFormatted, ScaledShown, NotShown)) else type(value).__name__, value)
+            for value in values]
 
 
 def calamine_rows(path: Path, sheet: str) -> dict[int, list[tuple[str, Any]]]:
@@ -155,7 +158,7 @@ def crafted_workbook(path: Path, sheet_data: str, *, strings: list[str] = (),
     def tags(xml: str) -> str:  # 'x:' before every tag name, declared on the root
         return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}", xml) if prefix else xml
     namespace = f'xmlns{":" + prefix[:-1] if prefix else ""}="{MAIN}" xmlns:x14ac="{X14AC}"'
-    formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{code}"/>' for i, code in (number_formats or {}).items())
+    formats = "".join(f'<numFmt numFmtId="{i}" formatCode={quoteattr(code)}/>' for i, code in (number_formats or {}).items())
     date_system = ' date1904="1"' if date1904 else ""
     xfs = "".join("<xf/>" if i is None else f'<xf numFmtId="{i}"/>' for i in styles)
     parts = {
@@ -286,6 +289,27 @@ def test_a_date_shown_as_its_month_is_marked_and_its_rows_found(tmp_path):
     assert type(rows[8][0]) is dt.date  # the 15th, typed as a day into a cell formatted beforehand: the date
     assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (8, 8)]
     assert_reads_like_calamine(path, "Crafted")  # calamine's dates, marked
+
+
+def test_a_number_shown_in_thousands_or_not_at_all_is_marked_and_its_rows_found(tmp_path):
+    """Commas after a format's last digit show the number divided by 1,000 each ('#,##0,', '0.0,,"M"'), those
+    between digits are separators ('#,##0'), a condition leaves it alone; a format with no digit shows no number
+    (';;;', '"n/a"'), as 'General' and '@' do. Marked ScaledShown and NotShown, equal to the stored number, and
+    their rows found by the scan."""
+    codes = {164: "#,##0,", 165: '0.0,,"M"', 166: "#,##0", 167: '[>=1000]0,"K";0', 168: ";;;", 169: '"n/a"',
+             170: "[Red]General", 171: "@"}
+    styles = [None, *codes]
+    cells = "".join(f'<c r="{chr(64 + index)}2" s="{index}"><v>150000</v></c>' for index in range(1, len(styles)))
+    path = crafted_workbook(tmp_path / "scaled.xlsx", f'<row r="2">{cells}</row><row r="4"><c r="A4"><v>5</v></c>'
+                            '</row><row r="6"><c r="A6" s="5"><v>7</v></c></row>', number_formats=codes,
+                            styles=styles)
+    rows = read_rows(path, "Crafted", first=6)
+    assert [type(value).__name__ for value in rows[2]] == ["ScaledShown"] * 2 + ["float"] * 2 + ["NotShown"] * 2 + [
+        "float"] * 2
+    assert rows[2][0] == 150000 and rows[2][0].shown == "150" and rows[2][1].shown == "0.15"
+    assert (rows[2][0].scale, rows[2][1].scale) == ("thousands", "millions")
+    assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (6, 6)]
+    assert_reads_like_calamine(path, "Crafted")  # calamine's numbers, marked
 
 
 @pytest.mark.parametrize("prefix", ["", "x:"])

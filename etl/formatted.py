@@ -1,14 +1,16 @@
 """A number Excel shows otherwise than it stores it: a cell formatted as a percentage, a date shown as its month
-(MonthShown, below), a number shown in thousands or millions (ScaledShown), or not shown (NotShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through
-it) give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown;
-the parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No
-import of the package: the readers, the parsers and the messages (etl/errors.py) all use it.
+(MonthShown, below), a number shown in thousands or millions (ScaledShown), not shown (NotShown), or with a fixed
+number of decimals (DecimalsShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%.
+The readers (etl/xlsx_rows.py, and etl/cells.py through it) give such a cell as a `PercentFormatted`, a float equal
+to the stored number that knows how it is shown; the parsers (etl/parse.py) read it as the text it shows ('75%') is
+read, and the validator reports it. No import of the package: the readers, the parsers and the messages
+(etl/errors.py) all use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 class PercentFormatted(float):
@@ -85,7 +87,27 @@ class NotShown(float):
         return plain_number(float(self))
 
 
-SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, NotShown)  # what the readers give where calamine does not
+class DecimalsShown(float):
+    """A number in a cell whose format shows a fixed number of decimals and nothing else ('0.00' shows 1.1 as
+    1.10): a code typed as a number and formatted so ('1.10', the tenth indicator of output 1, stored as 1.1). A
+    text column (a code) reads it as shown (etl/parse.py, parse_text); a number column reads the number."""
+
+    places: int = 2
+
+    def __new__(cls, number: float, places: int) -> "DecimalsShown":
+        value = super().__new__(cls, number)
+        value.places = places
+        return value
+
+    @property
+    def shown(self) -> str:
+        """As Excel shows it: rounded half away from zero to its places ('1.10')."""
+        return format(Decimal(repr(float(self))).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP),
+                      "f")
+
+
+# what the readers give where calamine does not tell how a number is shown
+SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, NotShown, DecimalsShown)
 
 
 def plain_number(number: float) -> str:

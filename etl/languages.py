@@ -1,12 +1,12 @@
-"""The languages workbooks arrive in, as data: one TOML file per language in data/reference/languages/
-(fr.toml, es.toml, ...), each giving the words a sheet written in that language uses: its column names per
-sheet kind, quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'),
-currency names, country names, total and grand-total words, 'no value' words, title-row labels ('Pays :'),
-unit words (percent, count, measure), the words saying amounts are in thousands or millions ('en milliers'), a
-delivery report's header and title words in that language, its decimal mark and the order it writes dates in. These files are the one home of every language's words (the
-other files of data/reference/ hold English's, the template's and the CDR's own). data/reference/README.md
-documents the format; a user adds a language by adding a file, with no code. A key the format does not
-know is refused, naming the file and the key.
+"""The languages workbooks arrive in, as data: one TOML file per language in data/reference/languages/ (fr.toml,
+es.toml, ...), each giving the words a sheet written in that language uses: its column names per sheet kind,
+quarter and month columns, agency names, statuses and other choices, output labels ('Produit 1'), currency names,
+country names, total and grand-total words, 'no value' words, title-row labels ('Pays :'), unit words (percent,
+count, measure), the words saying amounts are in thousands or millions ('en milliers'), a delivery report's header
+and title words in that language, its decimal mark and the order it writes dates in. These files are the one home
+of every language's words (the other files of data/reference/ hold English's, the template's and the CDR's own).
+data/reference/README.md documents the format; a user adds a language by adding a file, with no code. A key the
+format does not know is refused, naming the file and the key.
 
 Words are matched as `fold` gives them: accents, case and spacing ignored (Réalisé = realise).
 """

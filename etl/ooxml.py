@@ -43,6 +43,12 @@ PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
 # 150000 as 150; '0.0,,"M"' as 0.2M): the kind says by what power of ten (etl/formatted.py, ScaledShown)
 SHOWN_SCALED = {3: "shown in thousands", 6: "shown in millions", 9: "shown in billions"}
 SCALED_POWER = {kind: power for power, kind in SHOWN_SCALED.items()}
+# A number format showing a fixed number of decimals and nothing else ('0.00' shows 1.1 as 1.10), as a code typed
+# as a number is formatted: a text column reads such a number as shown (etl/formatted.py, DecimalsShown)
+FIXED_DECIMALS = re.compile(r"0\.(0{1,6})")
+DECIMALS_SHOWN = {places: f"{places} decimal{'s' if places > 1 else ''} shown" for places in range(1, 7)}
+DECIMAL_PLACES = {kind: places for places, kind in DECIMALS_SHOWN.items()}
+DECIMALS_FORMAT_ID = "2"  # builtin: 0.00
 # A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person
 # sees no number where one is stored (etl/formatted.py, NotShown)
 NOT_SHOWN = "not shown"
@@ -135,7 +141,8 @@ def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
     return [_format_kind(custom[f]) if f in custom
             else DURATION if f == DURATION_FORMAT_ID else MONTH if f in MONTH_FORMAT_IDS
             else DATE if f in DATE_FORMAT_IDS
-            else PERCENT if f in PERCENT_FORMAT_IDS else None
+            else PERCENT if f in PERCENT_FORMAT_IDS
+            else DECIMALS_SHOWN[2] if f == DECIMALS_FORMAT_ID else None
             for f in formats]
 
 
@@ -143,13 +150,15 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     """The cell styles (indexes into cellXfs, a cell's s attribute) whose numbers the scan finds the rows of, to
     be read from the XML (etl/xlsx_rows.py), since calamine reads them otherwise than Excel shows them: those
     whose number format shows a percentage, a date as its month, a number divided by a thousand or a million (a
-    money column's scale must know it: etl/transform.py), or no number at all; `kinds`: the workbook's
+    money column's scale must know it: etl/transform.py), no number at all, or a fixed number of decimals (a code
+    column reads it as shown); `kinds`: the workbook's
     `number_format_kinds`, where already read."""
     kinds = number_format_kinds(archive) if kinds is None else kinds
     # the Normal style as a month format is left out: a cell without a style is read as its number (calamine's),
     # so marking every row for it would only send every sheet cell by cell
     return frozenset(index for index, kind in enumerate(kinds)
-                     if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or (kind == MONTH and index != DEFAULT_STYLE))
+                     if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or kind in DECIMAL_PLACES
+                     or (kind == MONTH and index != DEFAULT_STYLE))
 
 
 def _first_section(code: str) -> Iterator[tuple[str, bool]]:
@@ -174,7 +183,8 @@ def _first_section(code: str) -> Iterator[tuple[str, bool]]:
 
 
 def _format_kind(code: str) -> str | None:
-    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind, NOT_SHOWN or None for a number format code. Dates and durations as calamine
+    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind, NOT_SHOWN, a DECIMALS_SHOWN kind or None for a
+    number format code. Dates and durations as calamine
     reads them, which looks at the first section only and skips quoted text, escaped characters and
     [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
     which Excel shows as a sign after the stored number, not multiplied by 100."""
@@ -205,6 +215,9 @@ def _format_kind(code: str) -> str | None:
         return PERCENT
     if not _shows_digits(code):
         return NOT_SHOWN
+    fixed = FIXED_DECIMALS.fullmatch(code.strip())
+    if fixed:
+        return DECIMALS_SHOWN[len(fixed.group(1))]
     return SHOWN_SCALED.get(min(3 * _scaling_commas(code), 9))
 
 

@@ -27,7 +27,7 @@ from .conventions import (
     split_number,
 )
 from .errors import ValueProblem
-from .formatted import MonthShown, PercentFormatted
+from .formatted import DecimalsShown, MonthShown, PercentFormatted
 from .languages import ENGLISH, fold
 from .programme import SDG_TARGET
 from .reference import Reference
@@ -56,7 +56,9 @@ def clean_text(value: Any) -> str:
 
 
 def parse_text(value: Any) -> str:
-    return clean_text(value)
+    """Text as written; a number under a fixed-decimals format ('0.00') as Excel shows it: a code typed as a
+    number, '1.10', is not indicator 1.1."""
+    return value.shown if isinstance(value, DecimalsShown) else clean_text(value)
 
 
 # Error values Excel shows in a cell whose formula failed, and what each means.

@@ -155,8 +155,8 @@ class Derivations:
                                          "values are read as written")
             return
         factor = 10 ** power
-        self._warn("amounts scaled", f"{said}: {' and '.join([', '.join(money[:-1]), money[-1]] if len(money) > 1 else money)} "
-                                     f"{'is' if len(money) == 1 else 'are'} read as "
+        columns = " and ".join([", ".join(money[:-1]), money[-1]] if len(money) > 1 else money)
+        self._warn("amounts scaled", f"{said}: {columns} {'is' if len(money) == 1 else 'are'} read as "
                                      f"written times {factor:,} (150 is read as {150 * factor:,}); if the amounts "
                                      "are whole, take the words out")
 

@@ -26,9 +26,9 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
-from .ooxml import (DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, cell_position, local_name, number_format_kinds,
-                    sheet_parts_by_name)
+from .formatted import DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
+from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, cell_position, local_name,
+                    number_format_kinds, sheet_parts_by_name)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -183,6 +183,8 @@ class _CellReader:
             return ScaledShown(number, SCALED_POWER[kind])
         if kind == NOT_SHOWN:  # shown as nothing, or as text only: read as stored, and said
             return NotShown(number)
+        if kind in DECIMAL_PLACES:  # '0.00': a code column reads it as shown ('1.10'), a number column the number
+            return DecimalsShown(number, DECIMAL_PLACES[kind])
         if kind is None or style is None:
             return number
         day = _date_value(number, kind, self.is_1904)

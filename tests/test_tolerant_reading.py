@@ -128,6 +128,32 @@ def test_a_date_shown_as_its_month_is_read_as_the_month_typed(write_workbook, tm
 
 
 @pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_code_typed_as_a_number_under_a_fixed_decimals_format_is_read_as_shown(tmp_path, monkeypatch, fast_lane):
+    """'1.10' typed into Excel is stored as 1.1; formatted '0.00' it shows 1.10 again, the tenth indicator of output
+    1. A code column reads it as shown, so it is not indicator 1.1; a number column under the same format reads the
+    number, and an output typed 1 under '0.0' is still output 1. In both lanes."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Results matrix"
+    sheet.append(["Output", "Indicator code", "Indicator", "Unit", "Direction", "Country", "Period", "Period target",
+                  "Period actual"])
+    for code, title in ((1.1, "Consultations held"), (1.1, "Officials trained"), (1.2, "Profiles")):
+        sheet.append([1, code, title, "number", "higher is better", "Moldova", "2015/16 H1", 12, 10])
+    for column, number_format in (("A", "0.0"), ("H", "0.00")):
+        for row in range(2, 5):
+            sheet[f"{column}{row}"].number_format = number_format
+    sheet["B3"].number_format = "0.00"  # the tenth, typed 1.10; 1.1 and 1.2 are General
+    workbook.save(tmp_path / "MDA.xlsx")
+    database = tmp_path / f"codes-{fast_lane}.duckdb"
+    summary = run_load([tmp_path / "MDA.xlsx"], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT output_code, indicator_code, indicator_title, target FROM results ORDER BY 3") == [
+        ("1", "1.1", "Consultations held", 12.0), ("1", "1.10", "Officials trained", 12.0),
+        ("1", "1.2", "Profiles", 12.0)]
+
+
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
 def test_a_hidden_column_is_read_and_said(write_workbook, tmp_path, monkeypatch, fast_lane):
     """A hidden row is not loaded; a hidden column is (it is often the sheet's own workings), and a warning at its
     header says so; a hidden column the sheet does not read says nothing. In both lanes."""

@@ -19,7 +19,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
-from etl.formatted import DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
+from etl.formatted import DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
 from etl.ooxml import EXCEL_ROWS, scan_sheets
 from etl.xlsx_rows import read_rows
 
@@ -35,13 +35,13 @@ X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
 
 def _row(values: list[Any]) -> list[tuple[str, Any]]:
     """A row compared by type as well (True == 1.0, and a date is not a datetime), without its trailing blanks. A
-    number formatted as a percentage, shown in thousands or not shown is calamine's float, marked (see
-    `test_numbers_formatted_as_percentages_...`)."""
+    number formatted as a percentage, shown in thousands, not shown or with fixed decimals is calamine's float,
+    marked (see `test_numbers_formatted_as_percentages_...`)."""
     values = [None if value == "" else value for value in values]
     while values and values[-1] is None:
         values.pop()
-    return [("float" if isinstance(value, (PercentFormatted, ScaledShown, NotShown)) else type(value).__name__, value)
-            for value in values]
+    marked = (PercentFormatted, ScaledShown, NotShown, DecimalsShown)
+    return [("float" if isinstance(value, marked) else type(value).__name__, value) for value in values]
 
 
 def calamine_rows(path: Path, sheet: str) -> dict[int, list[tuple[str, Any]]]:
@@ -158,7 +158,8 @@ def crafted_workbook(path: Path, sheet_data: str, *, strings: list[str] = (),
     def tags(xml: str) -> str:  # 'x:' before every tag name, declared on the root
         return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}", xml) if prefix else xml
     namespace = f'xmlns{":" + prefix[:-1] if prefix else ""}="{MAIN}" xmlns:x14ac="{X14AC}"'
-    formats = "".join(f'<numFmt numFmtId="{i}" formatCode={quoteattr(code)}/>' for i, code in (number_formats or {}).items())
+    formats = "".join(f'<numFmt numFmtId="{i}" formatCode={quoteattr(code)}/>'
+                      for i, code in (number_formats or {}).items())
     date_system = ' date1904="1"' if date1904 else ""
     xfs = "".join("<xf/>" if i is None else f'<xf numFmtId="{i}"/>' for i in styles)
     parts = {

@@ -20,6 +20,7 @@ from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_report import CSV_SHEET, read_report
 from .errors import LoadWarning
 from .formatted import SHOWN_OTHERWISE
+from .header_cells import merged_spans
 from .layout import (
     HeaderMatch,
     RawSheet,
@@ -36,7 +37,7 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import TitleValue, period_of_values, sheet_context
+from .title_block import TitleValue, group_scales, period_of_values, sheet_context
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -132,6 +133,10 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                  or bool(match.periods))
     context = sheet_context(rows[:match.title_end], [(title, "sheet name"), (Path(file).stem, "file name")],
                             reference)
+    if match.group_index is not None:  # a group header over amounts may say their scale ("USD '000")
+        context = replace(context, scales=context.scales + group_scales(
+            rows[match.group_index], rows[header_index], merged_spans(merged, match.group_index), match.columns,
+            reference.scale_words))
     timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
                  for t in match.timeframe]
     headers = header_texts(rows[header_index], match.columns, match.texts)

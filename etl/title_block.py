@@ -31,6 +31,7 @@ from typing import Any
 
 from . import spec
 from .errors import ValueProblem
+from .header_cells import group_labels
 from .languages import APOSTROPHES, SCALES, fold, scale_words
 from .parse import CURRENCY_SIGNS, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
@@ -66,6 +67,7 @@ class Scale:
     place: str  # 'title row 1', 'sheet name'
     text: str  # what it was read from, as written
     words: str  # the scale words found in it, folded ('in thousands')
+    columns: tuple[str, ...] = ()  # the columns (keys) a group header stands over; () for every amount of the sheet
 
     @property
     def name(self) -> str:
@@ -90,19 +92,22 @@ class SheetContext:
     notes: tuple[str, ...] = ()  # what a title says that was not taken, and why
     scales: tuple[Scale, ...] = ()  # every scale named (`Scale`): the amounts' when they agree
 
-    @property
-    def scale(self) -> int:
-        """The power of ten the sheet's amounts are read as written times: 0 unless scale words say it, and say
+    def scales_of(self, key: str) -> tuple[Scale, ...]:
+        """The scales said of a column: the title rows' and names', and a group header's over it."""
+        return tuple(scale for scale in self.scales if not scale.columns or key in scale.columns)
+
+    def scale(self, key: str) -> int:
+        """The power of ten a column's amounts are read as written times: 0 unless scale words say it, and say
         one scale."""
-        powers = {scale.power for scale in self.scales}
+        powers = {scale.power for scale in self.scales_of(key)}
         return powers.pop() if len(powers) == 1 else 0
 
-    @property
-    def scale_unclear(self) -> str | None:
-        """What is unclear where the title rows and names name two scales, else None."""
-        if len({scale.power for scale in self.scales}) < 2:
+    def scale_unclear(self, key: str) -> str | None:
+        """What is unclear where two scales are said of a column, else None."""
+        scales = self.scales_of(key)
+        if len({scale.power for scale in scales}) < 2:
             return None
-        return "; ".join(scale.said() for scale in self.scales)
+        return "; ".join(scale.said() for scale in scales)
 
     @property
     def says_something(self) -> bool:
@@ -356,20 +361,33 @@ def _currency_code(value: str) -> str:
 # --- the scale --------------------------------------------------------------------------------------------
 
 def _bounded(words: str) -> str:
-    """A pattern of `words` as words of their own: no letter or digit against an end that is one, and no digit
-    before a sign ("1'000" is a number, "USD'000" a scale)."""
-    return ((r"(?<!\w)" if words[0].isalnum() else r"(?<!\d)") + re.escape(words)
+    """A pattern of `words` as words of their own: no letter or digit against an end that is one, and no number
+    before them ("1'000" and '1.2 million' are amounts, "USD'000" and 'USD million' scales)."""
+    return ((r"(?<!\w)(?<!\d\s)(?<!\d[',.])" if words[0].isalnum() else r"(?<!\d)") + re.escape(words)
             + (r"(?!\w)" if words[-1].isalnum() else ""))
 
 
-def _scales(text: str, place: str, words: dict[str, int]) -> list[Scale]:
+def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
     """The scales `text` names (the longest words of each scale found first)."""
     folded = scale_words(text)
     found: dict[int, str] = {}
     for word, power in sorted(words.items(), key=lambda item: -len(item[0])):
         if power not in found and word in folded and re.search(_bounded(word), folded):
             found[power] = word
-    return [Scale(power, place, text, word) for power, word in found.items()]
+    return [Scale(power, place, text, word, columns) for power, word in found.items()]
+
+
+def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns: dict[str, int],
+                 words: dict[str, int]) -> tuple[Scale, ...]:
+    """The scales the group cells of a stacked header name ("USD '000" merged over Budget and Expenditure), each
+    of the columns (keys of `columns`: key -> position) it stands over."""
+    labels = group_labels(top, sub, spans)
+    under: dict[str, list[str]] = {}
+    for key, position in columns.items():
+        if position in labels:
+            under.setdefault(labels[position], []).append(key)
+    return tuple(scale for label, keys in under.items()
+                 for scale in _scales(label, "group header", words, tuple(keys)))
 
 
 def _without_scale(value: str, words: dict[str, int]) -> str:

@@ -143,26 +143,33 @@ class Derivations:
                                     + (f" (year {year}: {raw.context.where or 'from the headers'})" if year else ""))
 
     def _warn_of_scale(self) -> None:
-        """Say how the sheet's amounts are read where its title rows or names say they are in thousands or
-        millions, or that nothing was scaled where the sheet has no amounts."""
-        raw, power = self.raw, self.raw.context.scale
-        if not power:
-            return  # none named, or two (each row's amounts are then refused: `unclear_scale`)
-        said = "; ".join(scale.said() for scale in raw.context.scales)
-        money = [raw.headers[c.key] for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
-        if not money:
-            self._warn("title not used", f"{said}, but this sheet has no amounts: nothing was scaled, and its "
-                                         "values are read as written")
+        """Say how the sheet's amounts are read where its title rows, names or group headers say they are in
+        thousands or millions; that nothing was scaled where what they stand over holds no amounts."""
+        raw = self.raw
+        if not raw.context.scales:
             return
-        factor = 10 ** power
-        columns = " and ".join([", ".join(money[:-1]), money[-1]] if len(money) > 1 else money)
-        self._warn("amounts scaled", f"{said}: {columns} {'is' if len(money) == 1 else 'are'} read as "
-                                     f"written times {factor:,} (150 is read as {150 * factor:,}); if the amounts "
-                                     "are whole, take the words out")
+        money = [c.key for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
+        read: dict[tuple, list[str]] = {}  # (power, the scales said) -> the amount columns read so
+        for key in money:
+            power = raw.context.scale(key)
+            if power:  # else none said, or two (each row's amounts are then refused: `unclear_scale`)
+                read.setdefault((power, raw.context.scales_of(key)), []).append(raw.headers[key])
+        for (power, scales), headers in read.items():
+            said = "; ".join(scale.said() for scale in scales)
+            columns = " and ".join([", ".join(headers[:-1]), headers[-1]] if len(headers) > 1 else headers)
+            factor = 10 ** power
+            self._warn("amounts scaled", f"{said}: {columns} {'is' if len(headers) == 1 else 'are'} read as "
+                                         f"written times {factor:,} (150 is read as {150 * factor:,}); if the amounts "
+                                         "are whole, take the words out")
+        unused = [scale for scale in raw.context.scales if not any(key in money for key in scale.columns or money)]
+        for scale in unused:
+            over = ", ".join(raw.headers.get(key, key) for key in scale.columns)
+            self._warn("title not used", f"{scale.said()}, but {f'{over} holds' if over else 'this sheet has'} no "
+                                         "amounts: nothing was scaled, and its values are read as written")
 
-    def unclear_scale(self) -> str | None:
-        """What a problem says of an amount where the title rows and names name two scales, else None."""
-        unclear = self.raw.context.scale_unclear
+    def unclear_scale(self, key: str) -> str | None:
+        """What a problem says of an amount where two scales are said of its column, else None."""
+        unclear = self.raw.context.scale_unclear(key)
         return None if unclear is None else (
             f"an amount of one scale, but {unclear}: keep the words that are true, or take them all out if the "
             "amounts are whole")
@@ -387,16 +394,16 @@ class CellReports:
             self.into.warnings.append(LoadWarning(self.raw.file, self.raw.sheet, None, self._header(key), kind, detail))
 
 
-def _cents(value: Any, amount: Decimal, context: SheetContext, unclear: str | None) -> int:
-    """An amount as staged, in whole cents: as written, times the scale the title rows or names say (thousands:
-    1,000); a cell whose number format shows it in thousands (ScaledShown) already holds the whole amount, which
-    such a title describes."""
+def _cents(value: Any, amount: Decimal, key: str, context: SheetContext, unclear: str | None) -> int:
+    """An amount as staged, in whole cents: as written, times the scale the title rows, names or group header say
+    of its column (thousands: 1,000); a cell whose number format shows it in thousands (ScaledShown) already
+    holds the whole amount, which such a title describes."""
     if unclear:
         raise ValueProblem(value, unclear)
-    power = context.scale
+    power = context.scale(key)
     if isinstance(value, ScaledShown):
         if power and power != value.power:
-            said = next(scale.said() for scale in context.scales)
+            said = next(scale.said() for scale in context.scales_of(key))
             raise ValueProblem(value, f"an amount of one scale, but its number format shows it in {value.scale} and "
                                       f"{said}: format the cell as the title says, or correct the title")
         power = 0
@@ -448,7 +455,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
-    scale, unclear_scale = raw.context.scale, derivations.unclear_scale()  # of the sheet's amounts
+    unclear_scale = {key: derivations.unclear_scale(key) for key in money}  # of the sheet's amounts
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -495,7 +502,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                       row_number, raw.headers.get(column.key, column.header))
             elif column.key in money:
                 try:
-                    record[column.key] = _cents(value, parsed, raw.context, unclear_scale)
+                    record[column.key] = _cents(value, parsed, column.key, raw.context, unclear_scale[column.key])
                 except ValueProblem as problem:
                     record[column.key] = None
                     problems.add(column.key, value, problem.expected)
@@ -503,7 +510,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
             else:
                 record[column.key] = parsed
             if isinstance(value, ScaledShown):
-                reports.append(cell_reports.scaled(column.key, value, scale if column.key in money else 0, row_number))
+                power = raw.context.scale(column.key) if column.key in money else 0
+                reports.append(cell_reports.scaled(column.key, value, power, row_number))
             elif isinstance(value, NotShown):
                 reports.append(cell_reports.not_shown(column.key, value, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:

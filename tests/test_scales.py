@@ -76,6 +76,13 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Cheltuieli (mii lei)", 1000, "mii"),
     ("Expenditure (USD millions)", 1_000_000, "millions"),
     ("Expenditure (000s)", 1000, "000s"),
+    ("Expenditure, USD thousand", 1000, "thousand"),
+    ("Expenditure, USD 000", 1000, "000"),
+    ("Dépenses (milliers USD)", 1000, "milliers"),
+    ("Gastos, Miles USD", 1000, "miles"),
+    ("Expenditure ($000)", 1000, "$000"),
+    ("Expenditure (kUSD)", 1000, "kusd"),
+    ("Expenditure, USD million", 1_000_000, "million"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -83,7 +90,8 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
     assert len(said(summary, "amounts scaled")) == 1 and f"('{words}')" in said(summary, "amounts scaled")[0]
 
 
-@pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Thousand Island dressing", "Expenditure report"])
+@pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 million",
+                                   "Budget: 150 thousand KGS", "Budget: KGS 150 000"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -95,6 +103,28 @@ def test_a_scale_in_the_sheet_name_is_read(tmp_path, database):
     assert rows_of(database, MONEY) == scaled(1000)
     assert said(summary, "amounts scaled")[0].startswith("the sheet name 'Expenditure ('000)' says the amounts are "
                                                          "in thousands")
+
+
+def test_a_group_header_over_the_amounts_scales_those_it_stands_over(tmp_path, database):
+    """"USD '000" merged over Budget and Funds received, a stacked header (the other headers merged down both
+    rows): those two are scaled, Expenditure, under no group, is not."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country", "Output", "Agency", "Programme year", "USD '000", None, "Expenditure", "Currency"])
+    sheet.append([None, None, None, None, "Budget", "Funds received", None, None])
+    sheet.merge_cells("E1:F1")
+    for column in "ABCDGH":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80, "USD"])
+    workbook.save(tmp_path / "KGZ.xlsx")
+    summary = run_load([tmp_path / "KGZ.xlsx"], database)
+    assert rows_of(database, "SELECT budget, received, expenditure FROM expenditure") == [
+        (Decimal(150_000), Decimal(100_000), Decimal(80))]
+    assert said(summary, "amounts scaled") == [
+        "the group header 'USD '000' says the amounts are in thousands (\"'000\"): USD '000 · Budget and USD '000 · "
+        "Funds received are read as written times 1,000 (150 is read as 150,000); if the amounts are whole, take the "
+        "words out"]
 
 
 def test_a_currency_label_with_a_scale_gives_the_currency_and_the_scale(tmp_path, database):

@@ -24,7 +24,6 @@ from .header_cells import merged_spans
 from .layout import (
     HeaderMatch,
     RawSheet,
-    TimeframeColumn,
     blank_to_none,
     header_texts,
     language_warning,
@@ -32,6 +31,7 @@ from .layout import (
     recognise_sheet,
     row_skipped,
     skipped_rows_warnings,
+    timeframe_years,
     unused_columns_warning,
 )
 from .ooxml import column_letters
@@ -137,8 +137,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
         context = replace(context, scales=context.scales + group_scales(
             rows[match.group_index], rows[header_index], merged_spans(merged, match.group_index), match.columns,
             reference.scale_words))
-    timeframe = [TimeframeColumn(t.position, t.header, t.first_month, t.last_month, t.year or context.year)
-                 for t in match.timeframe]
+    timeframe = timeframe_years(match.timeframe, context.year)
     headers = header_texts(rows[header_index], match.columns, match.texts)
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))

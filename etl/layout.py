@@ -35,8 +35,8 @@ from . import delivery_words, spec
 from .errors import LoadWarning, UnreadableFile
 from .languages import ENGLISH, Language, fold
 from .ooxml import column_letters
-from .header_cells import (HeaderCell, is_group_row, merged_spans, normalise_header, single_row, split_period,
-                           stacked_rows)
+from .header_cells import (GROUP_SEPARATOR, HeaderCell, is_group_row, merged_spans, normalise_header, single_row,
+                           split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank
 from .reference import Reference, load_reference
 from .title_block import SheetContext, period_of_values, sheet_context, title_value_for
@@ -150,6 +150,7 @@ def column_languages(sheet_spec: spec.Sheet, column: spec.Column, reference: Ref
 QUARTER = re.compile(r"(?:q|quarter\s*)([1-4])")
 YEAR_AFTER = re.compile(r"(.*?)[\s/-]*(\d{4})")
 YEAR_BEFORE = re.compile(r"(\d{4})[\s/-]*(.*?)")
+GROUP_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> TimeframeColumn | None:
@@ -172,6 +173,32 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
         if month:
             return TimeframeColumn(position, clean_text(cell), month, month, year)
     return None
+
+
+def _with_group_year(column: TimeframeColumn, cell: HeaderCell) -> TimeframeColumn:
+    """A quarter or month column under a group cell naming one year ('2016' merged over Q1 to Q4) is of that
+    year, where its own header names none."""
+    if column.year is not None or GROUP_SEPARATOR not in cell.text:
+        return column
+    years = set(GROUP_YEAR.findall(cell.text.split(GROUP_SEPARATOR)[0]))
+    return replace(column, year=int(years.pop()), header=cell.text) if len(years) == 1 else column
+
+
+def timeframe_years(columns: list[TimeframeColumn], sheet_year: int | None) -> list[TimeframeColumn]:
+    """The work plan's quarter and month columns, each with its year: its own ('Q1 2016', or its group's), else
+    the sheet's, one more after each column whose months come before the last one's (Aug ... Dec, Jan ... Jul:
+    a plan over a programme year running August to July)."""
+    found, year, last = [], None, None
+    for column in sorted(columns, key=lambda c: c.position):
+        if column.year is not None:
+            year = column.year
+        elif year is None:
+            year = sheet_year
+        elif last is not None and column.first_month < last:
+            year += 1
+        found.append(replace(column, year=year))
+        last = column.first_month
+    return found
 
 
 def _required_keys(sheet_spec: spec.Sheet) -> list[str]:
@@ -204,7 +231,8 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
     timeframe = []
     if sheet_spec.kind == "workplan":
         words = reference.vocabularies(language)
-        timeframe = [t for p, cell in cells.items() if p not in found.values() and cell.sub is not None
+        timeframe = [_with_group_year(t, cell) for p, cell in cells.items()
+                     if p not in found.values() and cell.sub is not None
                      for t in [_timeframe_column(p, cell.sub, words)] if t]
     return HeaderMatch(0, found, timeframe, through_aliases, language=language,
                        texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes))

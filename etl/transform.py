@@ -139,8 +139,17 @@ class Derivations:
         if raw.timeframe:
             headers = ", ".join(t.header for t in raw.timeframe)
             year = raw.timeframe[0].year
+            runs: list[list] = []  # the columns of each year, in their order
+            for column in raw.timeframe:
+                if runs and runs[-1][0].year == column.year:
+                    runs[-1].append(column)
+                else:
+                    runs.append([column])
+            years = "; " + ", ".join(f"{run[0].header}{f' to {run[-1].header}' if len(run) > 1 else ''} in "
+                                     f"{run[0].year}" for run in runs) if len(runs) > 1 else ""
+            where = raw.context.where or "from the headers"
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
-                                    + (f" (year {year}: {raw.context.where or 'from the headers'})" if year else ""))
+                                    + (f" (year {year}: {where}{years})" if year else ""))
 
     def _warn_of_scale(self) -> None:
         """Say how the sheet's amounts are read where its title rows, names or group headers say they are in

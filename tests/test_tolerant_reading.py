@@ -282,6 +282,38 @@ def test_month_columns_with_their_year_in_the_header(tmp_path, database):
         (dt.date(2016, 2, 1), dt.date(2016, 3, 31))]
 
 
+def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
+    """A plan over the programme's year (August to July) with month columns Aug ... Dec, Jan ... Jul under a title
+    naming 2015: January to July are 2016, as a quarter grid's second year under a group cell '2016' is; the
+    warning says which columns are of which year."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Annual Work Plan 2015/16 (August 2015 – July 2016), Serbia"])
+    months = ["Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
+    sheet.append(["Output", "Activity", "Lead agency", *months])
+    sheet.append(["Output 1", "Final review", "UNDP", *("X" if m in ("Dec", "Jan") else None for m in months)])
+    sheet.append(["Output 1", "Closing event", "UNDP", *("X" if m == "Jul" else None for m in months)])
+    grid = workbook.create_sheet("Two years")
+    grid.append(["Multi-year work plan, Serbia"])
+    grid.append(["Output", "Activity", "Lead agency", "2015", None, None, None, "2016", None, None, None])
+    grid.append([None, None, None, "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "Q4"])
+    grid.merge_cells("D2:G2")
+    grid.merge_cells("H2:K2")
+    for column in "ABC":
+        grid.merge_cells(f"{column}2:{column}3")
+    grid.append(["Output 2", "Runs Q4 2015 to Q1 2016", "IOM", None, None, None, "X", "X", None, None, None])
+    workbook.save(tmp_path / "plan.xlsx")
+    summary = run_load([tmp_path / "plan.xlsx"], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT activity_title, planned_start, planned_end FROM activities ORDER BY 2") == [
+        ("Runs Q4 2015 to Q1 2016", dt.date(2015, 10, 1), dt.date(2016, 3, 31)),
+        ("Final review", dt.date(2015, 12, 1), dt.date(2016, 1, 31)),
+        ("Closing event", dt.date(2016, 7, 1), dt.date(2016, 7, 31))]
+    said = [w.detail for w in summary.warnings if w.kind == "timeframe" and w.sheet == "Plan"]
+    assert len(said) == 1 and said[0].endswith("; Aug to Dec in 2015, Jan to Jul in 2016)")
+
+
 def test_currency_named_in_an_amount_must_agree_with_the_currency_column(write_workbook, database):
     rows = good_rows()
     rows["workplan"][0]["budget"] = "$1,000"  # the row says RSD

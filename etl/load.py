@@ -41,14 +41,14 @@ from .inputs import WORKBOOK_SUFFIXES, XML_SUFFIXES, display_names, input_files,
 from .ooxml import scan_workbook
 from .prescan import Prescan
 from .reference import Reference, load_reference
-from .rules import Rules, derived_sql
-from .transform import Validated, validate_sheet
+from .rules import CONVERSIONS, Rules, derived_sql
+from .transform import NO_CURRENCY, Validated, merged_no_currency, validate_sheet
 
 
 Progress = Callable[[str], None]
 # Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
 ROW_WARNINGS = {"text kept", "ambiguous number", "ambiguous date", "percentage above 100", "negative value",
-                "value from the sign", "percentage format"}
+                "value from the sign", "percentage format", "scaled format", "number not shown", NO_CURRENCY}
 READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 
@@ -325,10 +325,12 @@ def _extract_and_validate(reads: ReadAhead, progress: Progress, building: "Build
     warnings.extend(building.check_parts())
     warnings.extend(building.link_trajectories())
     warnings.extend(building.check_phase_countries())
+    named = building.currencies_named()
     for result in validated.values():
         # a warning about a value of a row that was rejected anyway would only repeat the rejection
         rejected_at = {(r.file, r.sheet, r.row) for r in result.rejected}
-        warnings.extend(w for w in result.warnings if w.kind not in ROW_WARNINGS or (w.file, w.sheet, w.row) not in rejected_at)
+        warnings.extend(merged_no_currency([w for w in result.warnings if w.kind not in ROW_WARNINGS
+                                            or (w.file, w.sheet, w.row) not in rejected_at], named))
     warnings.extend(iati_data.warnings)
     by_file = {s.file: s for s in summaries}
     for summary in summaries:
@@ -472,6 +474,18 @@ class Building:
         """Parts of an indicator's values that do not add up to its total (etl/parts.py)."""
         with writing(self.target.parent):
             return check_parts(self.connection)
+
+    def currencies_named(self) -> dict[tuple[str, str], set[str]]:
+        """The currencies of each file and sheet's loaded rows, of the kinds reading an empty Currency cell as a
+        default (etl/rules.py, CONVERSIONS): for the warning on such cells (etl/transform.py, merged_no_currency)."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for kind, conversion in CONVERSIONS.items():
+            if conversion.currency_default:
+                table = spec.ALL_SHEETS_BY_KIND[kind].table
+                for file, sheet, currency in self.connection.execute(
+                        f'SELECT DISTINCT source_file, source_sheet, currency FROM "{table}"').fetchall():
+                    found.setdefault((file, sheet), set()).add(currency)
+        return found
 
     def check_phase_countries(self) -> list[LoadWarning]:
         """Rows from a country outside their period's phase (etl/phase_countries.py)."""

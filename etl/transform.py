@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any, Callable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import NotShown, PercentFormatted, ScaledShown, plain_number
-from .layout import TIMEFRAME_MARKS, RawSheet
+from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
@@ -315,6 +316,7 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
     through the derivations and the cross-field rules of etl/rules.py (Rules.stage): those breaking a rule
     go to into.rejected with their cells as typed (`cells_of` the rows' numbers), the others stay staged."""
     broken = rules.stage(raw.spec.kind, staged)
+    into.warnings.extend(_no_currency(raw, staged, set(broken)))
     if broken:
         cells = cells_of(set(broken))
         for row in sorted(broken):
@@ -322,6 +324,53 @@ def stage(raw: RawSheet, staged: pa.Table, rules: Rules, into: Validated,
                                              problems_of(row, broken[row], raw.file, raw.sheet, raw.headers, raw.spec),
                                              row_values(raw, cells[row])))
     into.accepted += staged.num_rows - len(broken)
+
+
+NO_CURRENCY = "currency by default"
+
+
+def _no_currency(raw: RawSheet, staged: pa.Table, broken: set[int]) -> list[LoadWarning]:
+    """A row with an amount and an empty Currency cell, in a sheet whose kind reads such an amount in a default
+    currency (etl/rules.py, CONVERSIONS: a work plan's, USD): one warning per row, which the load merges into one
+    per sheet (`merged_no_currency`). A sheet without a Currency column says so once (Derivations)."""
+    default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
+    if not default or "currency" not in raw.columns or not staged.num_rows:
+        return []
+    amounts = CONVERSIONS[raw.spec.kind].amounts
+    has_amount = pc.or_(*[pc.is_valid(staged.column(a)) for a in amounts]) if len(amounts) > 1 else pc.is_valid(
+        staged.column(amounts[0]))
+    blank = pc.and_(pc.is_null(staged.column("currency")), has_amount)
+    rows = pc.filter(staged.column("source_row"), blank).to_pylist()
+    return [LoadWarning(raw.file, raw.sheet, row, raw.headers["currency"], NO_CURRENCY, default)
+            for row in rows if row not in broken]
+
+
+def merged_no_currency(warnings: list[LoadWarning], named: dict[tuple[str, str], set[str]]) -> list[LoadWarning]:
+    """`warnings`, the rows of each sheet read in the default currency (NO_CURRENCY) said in one warning, at the
+    first such row, where other rows of the sheet name another currency (`named`: (file, sheet) -> the currencies
+    its loaded rows have): an empty cell under 'KGS' may mean 'the same', and is read as the default. Where every
+    other row is in the default too, the template's rule ('USD when empty') goes without saying. The same in both
+    lanes, whichever rows each read."""
+    rows: dict[tuple[str, str], list[LoadWarning]] = {}
+    kept = []
+    for warning in warnings:
+        if warning.kind == NO_CURRENCY:
+            rows.setdefault((warning.file, warning.sheet), []).append(warning)
+        else:
+            kept.append(warning)
+    for (file, sheet), found in rows.items():
+        default = found[0].detail
+        others = sorted(named.get((file, sheet), set()) - {default})
+        if not others:
+            continue
+        found.sort(key=lambda w: w.row)
+        numbers = [w.row for w in found]
+        kept.append(LoadWarning(file, sheet, numbers[0], found[0].column, NO_CURRENCY,
+                                f"no currency in row{'s' if len(numbers) > 1 else ''} {row_ranges(numbers)}: "
+                                f"{'its amount is' if len(numbers) == 1 else 'their amounts are'} read in {default}, "
+                                f"the default, while other rows name {', '.join(others)}; write the currency in each "
+                                "row (an empty cell does not repeat the one above)"))
+    return kept
 
 
 REPORTED_PER_COLUMN = 20  # cells reported one by one per column, sheet and kind of report; the rest summed up

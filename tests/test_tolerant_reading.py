@@ -314,6 +314,28 @@ def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
     assert len(said) == 1 and said[0].endswith("; Aug to Dec in 2015, Jan to Jul in 2016)")
 
 
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_an_empty_currency_under_another_currency_is_read_as_usd_and_said(write_workbook, tmp_path, monkeypatch,
+                                                                          fast_lane):
+    """The template reads an empty Currency cell of a work plan as USD ('USD when empty'); where other rows of the
+    sheet name another currency, an empty cell may mean 'the same as above', so the rows read as USD are said, in
+    one warning per sheet. A sheet whose other rows are USD too says nothing."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    first = good_rows()["workplan"][0]  # 1,000,000 RSD
+    rows = [first] + [dict(first, activity_code=f"1.1.{n}", currency=None) for n in (2, 3, 5)] + [
+        dict(first, activity_code="1.1.4", currency=None, budget=None)]
+    summary = run_load([write_workbook({"workplan": rows}, kind="workplan")], tmp_path / f"c-{fast_lane}.duckdb")
+    assert rows_of(tmp_path / f"c-{fast_lane}.duckdb", "SELECT activity_code, currency FROM activities ORDER BY 1") == [
+        ("1.1.1", "RSD"), ("1.1.2", "USD"), ("1.1.3", "USD"), ("1.1.4", "USD"), ("1.1.5", "USD")]
+    assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "currency by default"] == [
+        (3, "Currency", "no currency in rows 3-5: their amounts are read in USD, the default, while other rows "
+                        "name RSD; write the currency in each row (an empty cell does not repeat the one above)")]
+    usd = [dict(first, currency="USD"), dict(first, activity_code="1.1.2", currency=None)]
+    summary = run_load([write_workbook({"workplan": usd}, name="usd.xlsx", kind="workplan")],
+                       tmp_path / f"u-{fast_lane}.duckdb")
+    assert [w for w in summary.warnings if w.kind == "currency by default"] == []
+
+
 def test_currency_named_in_an_amount_must_agree_with_the_currency_column(write_workbook, database):
     rows = good_rows()
     rows["workplan"][0]["budget"] = "$1,000"  # the row says RSD

@@ -330,11 +330,12 @@ NO_CURRENCY = "currency by default"
 
 
 def _no_currency(raw: RawSheet, staged: pa.Table, broken: set[int]) -> list[LoadWarning]:
-    """A row with an amount and an empty Currency cell, in a sheet whose kind reads such an amount in a default
-    currency (etl/rules.py, CONVERSIONS: a work plan's, USD): one warning per row, which the load merges into one
-    per sheet (`merged_no_currency`). A sheet without a Currency column says so once (Derivations)."""
+    """A row with an amount and an empty Currency cell, in a sheet laid out by others whose kind reads such an
+    amount in a default currency (etl/rules.py, CONVERSIONS: a work plan's, USD): one warning per row, which the
+    load merges into one per sheet (`merged_no_currency`). The template's own sheet says the rule under its
+    Currency header ('USD when empty'); a sheet without a Currency column says it once (Derivations)."""
     default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
-    if not default or "currency" not in raw.columns or not staged.num_rows:
+    if not default or not raw.laid_out_by_others or "currency" not in raw.columns or not staged.num_rows:
         return []
     amounts = CONVERSIONS[raw.spec.kind].amounts
     has_amount = pc.or_(*[pc.is_valid(staged.column(a)) for a in amounts]) if len(amounts) > 1 else pc.is_valid(

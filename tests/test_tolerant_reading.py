@@ -314,25 +314,35 @@ def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
     assert len(said) == 1 and said[0].endswith("; Aug to Dec in 2015, Jan to Jul in 2016)")
 
 
-@pytest.mark.parametrize("fast_lane", ["1", "0"])
-def test_an_empty_currency_under_another_currency_is_read_as_usd_and_said(write_workbook, tmp_path, monkeypatch,
-                                                                          fast_lane):
-    """The template reads an empty Currency cell of a work plan as USD ('USD when empty'); where other rows of the
-    sheet name another currency, an empty cell may mean 'the same as above', so the rows read as USD are said, in
-    one warning per sheet. A sheet whose other rows are USD too says nothing."""
-    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
-    first = good_rows()["workplan"][0]  # 1,000,000 RSD
-    rows = [first] + [dict(first, activity_code=f"1.1.{n}", currency=None) for n in (2, 3, 5)] + [
-        dict(first, activity_code="1.1.4", currency=None, budget=None)]
-    summary = run_load([write_workbook({"workplan": rows}, kind="workplan")], tmp_path / f"c-{fast_lane}.duckdb")
-    assert rows_of(tmp_path / f"c-{fast_lane}.duckdb", "SELECT activity_code, currency FROM activities ORDER BY 1") == [
-        ("1.1.1", "RSD"), ("1.1.2", "USD"), ("1.1.3", "USD"), ("1.1.4", "USD"), ("1.1.5", "USD")]
+def test_an_empty_currency_under_another_currency_is_read_as_usd_and_said(tmp_path, write_workbook):
+    """The template reads an empty Currency cell of a work plan as USD, as its Currency header says ('USD when
+    empty'). A work plan laid out by others does not say it: where other rows of the sheet name another currency,
+    an empty cell may mean 'the same as above', so the rows read as USD are said, in one warning per sheet. The
+    template's own sheet, or a sheet whose other rows are USD too, says nothing."""
+    def plan(name: str, currencies: list[str | None], budgets: list[float | None]) -> Path:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "AWP 2015"
+        sheet.append(["Country", "Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party",
+                      "Amount", "Currency"])
+        for number, (currency, budget) in enumerate(zip(currencies, budgets), start=1):
+            sheet.append(["Serbia", "Output 1", f"1.{number} Activity", "X", None, None, None, "UNDP", budget,
+                          currency])
+        workbook.save(tmp_path / name)
+        return tmp_path / name
+
+    summary = run_load([plan("awp.xlsx", ["RSD", None, None, None, None], [1000, 20, 30, None, 50])],
+                       tmp_path / "awp.duckdb")
+    assert rows_of(tmp_path / "awp.duckdb", "SELECT activity_code, currency FROM activities ORDER BY 1") == [
+        ("1.1", "RSD"), ("1.2", "USD"), ("1.3", "USD"), ("1.4", "USD"), ("1.5", "USD")]
     assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "currency by default"] == [
-        (3, "Currency", "no currency in rows 3-5: their amounts are read in USD, the default, while other rows "
+        (3, "Currency", "no currency in rows 3-4, 6: their amounts are read in USD, the default, while other rows "
                         "name RSD; write the currency in each row (an empty cell does not repeat the one above)")]
-    usd = [dict(first, currency="USD"), dict(first, activity_code="1.1.2", currency=None)]
-    summary = run_load([write_workbook({"workplan": usd}, name="usd.xlsx", kind="workplan")],
-                       tmp_path / f"u-{fast_lane}.duckdb")
+    summary = run_load([plan("usd.xlsx", ["USD", None], [1000, 20])], tmp_path / "usd.duckdb")
+    assert [w for w in summary.warnings if w.kind == "currency by default"] == []
+    first = good_rows()["workplan"][0]  # the template's own work plan, 1,000,000 RSD, then an empty Currency cell
+    rows = [first, dict(first, activity_code="1.1.2", currency=None)]
+    summary = run_load([write_workbook({"workplan": rows}, kind="workplan")], tmp_path / "template.duckdb")
     assert [w for w in summary.warnings if w.kind == "currency by default"] == []
 
 
@@ -733,9 +743,19 @@ def test_months_and_quarters_read_as_their_first_and_last_days(value, start, end
 
 
 @pytest.mark.parametrize("text, code", [("Output 1", "1"), (OUTPUT_1, "1"), ("3 Institutional capacity", "3"),
-                                        ("O2", "2")])
+                                        ("O2", "2"), ("Output 2 – 2.1 Migration profile", "2"),
+                                        ("Output 1: engaged in 2 countries", "1"), ("Output 1 (2015)", "1")])
 def test_outputs_named_with_their_statement(text, code):
     assert output_parser(load_reference())(text) == code
+
+
+@pytest.mark.parametrize("text", ["Output 1 and 2", "Output 1 & 3", "Output 1-2", "Output 1 + 2", "Output 3 / Output 4",
+                                  "Produit 1 et 2", "Output 1 to 3"])
+def test_a_cell_naming_two_outputs_is_refused_not_read_as_the_first(text):
+    """'Output 1 and 2' was read as output 1, with the whole amount: refused, saying why."""
+    from etl.errors import ValueProblem
+    with pytest.raises(ValueProblem, match="one output: this names two; give each output its own row"):
+        output_parser(load_reference(), "fr")(text)
 
 
 def test_an_activity_code_is_never_read_as_an_output():

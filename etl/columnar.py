@@ -55,7 +55,7 @@ from .layout import (
 )
 from .ooxml import has_marker_texts
 from .plausibility import PERCENT, VALUE_COLUMNS, unit_kind
-from .parse import is_blank, parser_for
+from .parse import INVISIBLE, is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
 from .title_block import SheetContext, title_checks, title_context
@@ -64,9 +64,10 @@ from .xlsx_rows import read_rows
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
 
-# Characters str.split() treats as whitespace (the last is U+3000): a text without them, but for single
-# spaces, is its own clean form.
-_WHITESPACE = "".join(f"\\x{{{ord(c):04x}}}" for c in map(chr, range(0x3100)) if c.isspace() and c != " ")
+# Characters str.split() treats as whitespace (the last is U+3000), and those clean_text drops (parse.INVISIBLE): a
+# text without them, but for single spaces, is its own clean form.
+_WHITESPACE = "".join(f"\\x{{{ord(c):04x}}}" for c in map(chr, range(0x3100)) if c.isspace() and c != " ") + "".join(
+    f"\\x{{{ord(c):04x}}}" for c in INVISIBLE)
 PLAIN_TEXT = f"^[^ {_WHITESPACE}]+(?: [^ {_WHITESPACE}]+)*$"
 MONEY_PLAIN_LIMIT = 1e13  # below it a double with two decimals is exactly its cents
 MONEY_TEXT = r"^\d{1,13}(?:\.\d{1,2})?$"  # at most 15 digits: the double read from it gives it back

@@ -43,6 +43,13 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters that show nothing and mean nothing in a cell (a zero-width space, a word joiner, a byte-order mark, a
+# soft hyphen), pasted in from the web or a PDF: '1.1' followed by one is indicator 1.1. The zero-width joiners
+# of some scripts (Persian, emoji) are kept.
+INVISIBLE = "\u200b\u2060\ufeff\u00ad"
+_DROP_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
 def clean_text(value: Any) -> str:
     if isinstance(value, PercentFormatted):
         return value.shown  # as Excel shows it: '75%'
@@ -52,7 +59,7 @@ def clean_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return " ".join(str(value).split())
+    return " ".join(str(value).translate(_DROP_INVISIBLE).split())
 
 
 def parse_text(value: Any) -> str:

@@ -154,6 +154,22 @@ def test_a_code_typed_as_a_number_under_a_fixed_decimals_format_is_read_as_shown
 
 
 @pytest.mark.parametrize("fast_lane", ["1", "0"])
+def test_a_code_with_an_invisible_character_is_the_same_code(write_workbook, tmp_path, monkeypatch, fast_lane):
+    """'1.1' followed by a zero-width space (pasted from the web or a PDF; Excel shows '1.1') is indicator 1.1, not a
+    new indicator beside it; a byte-order mark or a soft hyphen likewise shows nothing and means nothing."""
+    monkeypatch.setenv("MM_FAST_LANE", fast_lane)
+    rows = good_rows()["results"]
+    rows[2]["indicator_code"] = "1.1\u200b"  # Jamaica, 2014/15 H2
+    rows[4]["indicator_code"] = "\ufeff1.1"
+    rows[3]["indicator_title"] = "Global meet\u00adings held"
+    database = tmp_path / f"invisible-{fast_lane}.duckdb"
+    summary = run_load([write_workbook({"results": rows}, kind="results")], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT DISTINCT indicator_code, indicator_title FROM results ORDER BY 1") == [
+        ("1.1", "National policies that integrate migration"), ("5.1", "Global meetings held")]
+
+
+@pytest.mark.parametrize("fast_lane", ["1", "0"])
 def test_a_hidden_column_is_read_and_said(write_workbook, tmp_path, monkeypatch, fast_lane):
     """A hidden row is not loaded; a hidden column is (it is often the sheet's own workings), and a warning at its
     header says so; a hidden column the sheet does not read says nothing. In both lanes."""

@@ -494,8 +494,8 @@ def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: 
 
 
 def _implausible(kind: str, values: dict[str, pa.Array], unit_words: dict[str, str]) -> np.ndarray:
-    """Rows etl/plausibility.py may have something to say about (a negative value; a value above 100 with a
-    percent unit): read cell by cell, where its rules apply."""
+    """Rows etl/plausibility.py may have something to say about (a negative value; a value above 100 or below 1
+    with a percent unit): read cell by cell, where its rules apply."""
     units = pc.dictionary_encode(values["unit"])
     percent = np.asarray([unit_kind(unit, unit_words) == PERCENT for unit in units.dictionary.to_pylist()] + [False],
                          dtype=bool)
@@ -504,7 +504,7 @@ def _implausible(kind: str, values: dict[str, pa.Array], unit_words: dict[str, s
     for key in VALUE_COLUMNS[kind]:
         numbers = pc.cast(values[key], pa.float64()).to_numpy(zero_copy_only=False)
         with np.errstate(invalid="ignore"):
-            found |= (numbers < 0) | ((numbers > 100) & percent_unit)
+            found |= (numbers < 0) | ((numbers > 100) & percent_unit) | ((numbers > 0) & (numbers < 1) & percent_unit)
     return found
 
 

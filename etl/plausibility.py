@@ -8,7 +8,9 @@ indicator table:
 
 - the unit is a **percent** where the unit words say so, or (indicator tables) where the Unit cell is empty
   and a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
-  above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads;
+  above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads; so is
+  a value between 0 and 1 beside another of 1 or more (`percentage as a fraction`: 0.45 beside a target of 40
+  may be 45 % written as a fraction of one);
 - the unit is a **count** where the unit words say so; or where it is a word they do not list
   ('communes', 'people') and every value of the row is a whole number: a negative value of a count is
   **rejected** (nothing is counted fewer than zero times). Where there is no unit and every value of the row
@@ -18,7 +20,8 @@ indicator table:
 
 Text where a number is expected: in an indicator table it is kept beside the value with a `text kept`
 warning (etl/transform.py); in the results matrix it is rejected. The fast lane sends every results row with
-a negative value or a percentage above 100 down the per-cell path, so that one place applies these rules.
+a negative value, a percentage above 100 or one below 1 down the per-cell path, so that one place applies these
+rules.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 from .languages import UNIT_KINDS, fold
 
 PERCENT, COUNT, MEASURE = UNIT_KINDS
+FRACTION = "percentage as a fraction"  # 0.45 beside 40 in a percentage: 45 % written as a fraction of one?
 # The value columns checked, by sheet kind (etl/spec.py); the 'percent' column of an indicator table is a
 # share of the target, which may pass 100.
 VALUE_COLUMNS = {"results": ("baseline", "baseline_adjusted", "target", "actual", "end_target"),
@@ -96,4 +100,9 @@ def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sig
         elif known == PERCENT and value > 100:
             findings.append(Finding(column, value, f"{value:g} is above 100 % (the unit is a percentage): check "
                                                    "the value", False, "percentage above 100"))
+        elif known == PERCENT and 0 < value < 1 and max(numbers) >= 1:
+            shown = f"{value * 100:.10g}"
+            findings.append(Finding(column, value, f"{value:g} in a percentage whose other values reach "
+                                                   f"{max(numbers):g}: read as {value:g} %; if it is a fraction of "
+                                                   f"one ({shown} %), type {shown}", False, FRACTION))
     return findings

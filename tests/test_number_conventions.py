@@ -240,6 +240,8 @@ def test_a_negative_count_in_the_results_matrix_is_rejected_in_either_lane(tmp_p
     rows["results"][1]["actual"] = -3  # 'meetings', whole values: a count
     rows["results"].append(dict(rows["results"][0], indicator_code="1.9", unit="%", period="2014/15 H1",
                                 target=150, actual=20, end_target=90))
+    rows["results"].append(dict(rows["results"][0], indicator_code="1.8", unit="%", period="2014/15 H1",
+                                baseline=10, target=40, actual=0.45, end_target=80))  # 45 % as a fraction of one?
     path = write_template("results", tmp_path / "in" / "x.xlsx", rows)
     per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
     found = assert_same(per_cell, fast)
@@ -249,6 +251,9 @@ def test_a_negative_count_in_the_results_matrix_is_rejected_in_either_lane(tmp_p
     assert [row[5] for row in found["load_warnings"] if row[4] == "percentage above 100"] == [
         "x.xlsx › Results matrix › row 8 › column Period target: 150 is above 100 % (the unit is a percentage): "
         "check the value"]
+    assert [row[5] for row in found["load_warnings"] if row[4] == "percentage as a fraction"] == [
+        "x.xlsx › Results matrix › row 9 › column Period actual: 0.45 in a percentage whose other values reach 80: "
+        "read as 0.45 %; if it is a fraction of one (45 %), type 45"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formatted import MonthShown, NotShown, PercentFormatted, ScaledShown
+from .formatted import MonthShown, NotShown, PercentFormatted, ScaledShown, SuffixShown
 
 
 class EtlError(Exception):
@@ -64,6 +64,8 @@ def describe(value: object) -> str:
         return f"'{value.shown}' ({value.stored} formatted as a percentage{value.by})"
     if isinstance(value, ScaledShown):
         return f"'{value.shown}' ({value.stored} shown in {value.scale} by its number format)"
+    if isinstance(value, SuffixShown):
+        return f"'{value.stored}' (shown followed by a sign for {value.scale} by its number format)"
     if isinstance(value, NotShown):
         return f"'{value.stored}' (a number its number format does not show)"
     if isinstance(value, MonthShown):

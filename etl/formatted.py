@@ -1,6 +1,6 @@
 """A number Excel shows otherwise than it stores it: a cell formatted as a percentage, a date shown as its month
-(MonthShown, below), a number shown in thousands or millions (ScaledShown), not shown (NotShown), or with a fixed
-number of decimals (DecimalsShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%.
+(MonthShown, below), a number shown in thousands or millions (ScaledShown), followed by a sign for them
+(SuffixShown), not shown (NotShown), or with a fixed number of decimals (DecimalsShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%.
 The readers (etl/xlsx_rows.py, and etl/cells.py through it) give such a cell as a `PercentFormatted`, a float equal
 to the stored number that knows how it is shown; the parsers (etl/parse.py) read it as the text it shows ('75%') is
 read, and the validator reports it. No import of the package: the readers, the parsers and the messages
@@ -78,6 +78,27 @@ class ScaledShown(float):
         return {3: "thousands", 6: "millions"}.get(self.power, "billions")
 
 
+class SuffixShown(float):
+    """A number in a cell whose format writes a sign for thousands or millions after it ('#,##0" K"' shows 150 as
+    '150 K'): the float is the number typed; `power` the power of ten the sign stands for. An amount is read as
+    the sign says (150,000), and said (etl/transform.py)."""
+
+    power: int = 3
+
+    def __new__(cls, number: float, power: int) -> "SuffixShown":
+        value = super().__new__(cls, number)
+        value.power = power
+        return value
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+    @property
+    def scale(self) -> str:
+        return {3: "thousands", 6: "millions"}.get(self.power, "billions")
+
+
 class NotShown(float):
     """A number in a cell whose number format shows no digit: nothing (';;;') or text only ('"n/a"'). The person
     sees no number; the stored one is read, and reported."""
@@ -107,7 +128,7 @@ class DecimalsShown(float):
 
 
 # what the readers give where calamine does not tell how a number is shown
-SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, NotShown, DecimalsShown)
+SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, SuffixShown, NotShown, DecimalsShown)
 
 
 def plain_number(number: float) -> str:

@@ -49,6 +49,13 @@ FIXED_DECIMALS = re.compile(r"0\.(0{1,6})")
 DECIMALS_SHOWN = {places: f"{places} decimal{'s' if places > 1 else ''} shown" for places in range(1, 7)}
 DECIMAL_PLACES = {kind: places for places, kind in DECIMALS_SHOWN.items()}
 DECIMALS_FORMAT_ID = "2"  # builtin: 0.00
+# A number format whose literal text after the number is a sign for thousands or millions ('#,##0" K"',
+# '0.0" M"', '#,##0" kUSD"'): Excel shows the number typed, 150, as '150 K', which the person means as 150,000
+# (etl/formatted.py, SuffixShown; an amount is read times 1,000)
+SUFFIXES = {"k": 3, "m": 6, "mn": 6, "mln": 6, "bn": 9}
+SHOWN_SUFFIXED = {3: "suffix thousands", 6: "suffix millions", 9: "suffix billions"}
+SUFFIX_POWER = {kind: power for power, kind in SHOWN_SUFFIXED.items()}
+_SUFFIX_NOISE = re.compile(r"[\s$€£¥₽.()]|usd|eur|chf|gbp")
 # A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person
 # sees no number where one is stored (etl/formatted.py, NotShown)
 NOT_SHOWN = "not shown"
@@ -158,6 +165,7 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     # so marking every row for it would only send every sheet cell by cell
     return frozenset(index for index, kind in enumerate(kinds)
                      if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or kind in DECIMAL_PLACES
+                     or kind in SUFFIX_POWER
                      or (kind == MONTH and index != DEFAULT_STYLE))
 
 
@@ -183,8 +191,8 @@ def _first_section(code: str) -> Iterator[tuple[str, bool]]:
 
 
 def _format_kind(code: str) -> str | None:
-    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind, NOT_SHOWN, a DECIMALS_SHOWN kind or None for a
-    number format code. Dates and durations as calamine
+    """DATE, MONTH, DURATION ([h]:mm), PERCENT, a SHOWN_SCALED kind, NOT_SHOWN, a DECIMALS_SHOWN kind, a
+    SHOWN_SUFFIXED kind or None for a number format code. Dates and durations as calamine
     reads them, which looks at the first section only and skips quoted text, escaped characters and
     [colours]; a percentage where that section has a percent sign neither quoted ('0"%"') nor escaped ('0\\%'),
     which Excel shows as a sign after the stored number, not multiplied by 100."""
@@ -218,7 +226,19 @@ def _format_kind(code: str) -> str | None:
     fixed = FIXED_DECIMALS.fullmatch(code.strip())
     if fixed:
         return DECIMALS_SHOWN[len(fixed.group(1))]
-    return SHOWN_SCALED.get(min(3 * _scaling_commas(code), 9))
+    commas = _scaling_commas(code)
+    if commas < 0:  # a condition: what it shows depends on the number
+        return None
+    if commas:
+        return SHOWN_SCALED.get(min(3 * commas, 9))
+    return SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
+
+
+def _literal_text(code: str) -> str:
+    """The literal text of a number format's first section (quoted or escaped), lower case, without spaces,
+    currency signs or codes and brackets: 'k' for '#,##0" K"' or '#,##0" kUSD"'."""
+    text = "".join(char for char, literal in _first_section(code) if literal and char not in '"\\_*')
+    return _SUFFIX_NOISE.sub("", text.casefold())
 
 
 def _shows_digits(code: str) -> bool:
@@ -243,14 +263,14 @@ def _shows_digits(code: str) -> bool:
 def _scaling_commas(code: str) -> int:
     """How many commas of a number format's first section scale what it shows (each divides by 1,000): those
     after its last digit placeholder ('#,##0,' 1; '0.0,,"M"' 2), not those between two ('#,##0'). A format with
-    a condition ('[>=1000]0,"K"') scales some numbers only, and is left as it is (0)."""
+    a condition ('[>=1000]0,"K"') shows some numbers one way and some another: -1, and it is left as it is."""
     commas = pending = brackets = 0
     digits = opened = False
     for char, literal in _first_section(code):
         if literal:
             continue
         if opened and char in "<>=":
-            return 0
+            return -1
         opened = char == "["
         if char == "[":
             brackets += 1

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import NotShown, PercentFormatted, ScaledShown, plain_number
+from .formatted import NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
@@ -418,6 +418,13 @@ class CellReports:
                                 f"its number format shows {value.stored} as {value.shown}, in {value.scale}: read as "
                                 f"stored, {value.stored}{whole}")
 
+    def suffixed(self, key: str, value: SuffixShown, row: int) -> tuple[str, LoadWarning]:
+        """The report on an amount its format follows with a sign for thousands ('150 K'): read as the sign says."""
+        whole = plain_number(float(Decimal(repr(float(value))).scaleb(value.power)))
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), SCALED_FORMAT,
+                                f"its number format shows {value.stored} followed by a sign for {value.scale}: read "
+                                f"as {whole}")
+
     def not_shown(self, key: str, value: NotShown, row: int) -> tuple[str, LoadWarning]:
         """The report on a number its format does not show (';;;', '"n/a"'): read as stored."""
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), NOT_SHOWN_FORMAT,
@@ -443,8 +450,8 @@ class CellReports:
                 detail = (f"{more} more numbers of this column that their number format does not show, read as "
                           "stored like those above")
             elif kind == SCALED_FORMAT:
-                detail = (f"{more} more numbers of this column shown in thousands or millions by their number format, "
-                          "read as stored like those above")
+                detail = (f"{more} more numbers of this column whose number format shows them in thousands or millions, "
+                          "read like those above")
             else:
                 convention = self.conventions[key]
                 what = "dates" if isinstance(convention, DateOrder) else "numbers"
@@ -460,12 +467,13 @@ def _cents(value: Any, amount: Decimal, key: str, context: SheetContext, unclear
     if unclear:
         raise ValueProblem(value, unclear)
     power = context.scale(key)
-    if isinstance(value, ScaledShown):
+    if isinstance(value, (ScaledShown, SuffixShown)):
         if power and power != value.power:
             said = next(scale.said() for scale in context.scales_of(key))
             raise ValueProblem(value, f"an amount of one scale, but its number format shows it in {value.scale} and "
                                       f"{said}: format the cell as the title says, or correct the title")
-        power = 0
+        # shown in thousands, it holds the whole amount; followed by 'K', the number of thousands
+        power = 0 if isinstance(value, ScaledShown) else value.power
     cents = int(amount.scaleb(2 + power))
     if power and cents >= MONEY_LIMIT * 100:
         raise ValueProblem(value, f"an amount below 10^16 once read times {10 ** power:,}")
@@ -573,6 +581,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 reports.append(cell_reports.scaled(column.key, value, power, row_number))
             elif isinstance(value, NotShown):
                 reports.append(cell_reports.not_shown(column.key, value, row_number))
+            elif isinstance(value, SuffixShown) and column.key in money:
+                reports.append(cell_reports.suffixed(column.key, value, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
             _plausible(raw, given, record, problems, derivations, row_number, reference.units)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":

@@ -26,9 +26,10 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown
-from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, cell_position, local_name,
-                    number_format_kinds, sheet_parts_by_name)
+from .formatted import (DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown,
+                        SuffixShown)
+from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, SUFFIX_POWER, cell_position,
+                    local_name, number_format_kinds, sheet_parts_by_name)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -181,6 +182,8 @@ class _CellReader:
             return DefaultStylePercent(number) if index == DEFAULT_STYLE else PercentFormatted(number)
         if kind in SCALED_POWER:  # shown divided by 1,000 or more: read as stored, knowing it (etl/transform.py)
             return ScaledShown(number, SCALED_POWER[kind])
+        if kind in SUFFIX_POWER:  # '150 K': an amount is read as the sign says (etl/transform.py)
+            return SuffixShown(number, SUFFIX_POWER[kind])
         if kind == NOT_SHOWN:  # shown as nothing, or as text only: read as stored, and said
             return NotShown(number)
         if kind in DECIMAL_PLACES:  # '0.00': a code column reads it as shown ('1.10'), a number column the number

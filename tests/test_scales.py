@@ -272,6 +272,37 @@ def test_a_scaled_amount_beyond_what_the_warehouse_holds_is_refused(tmp_path, da
         "an amount below 10^16 once read times 1,000,000"]
 
 
+@pytest.mark.parametrize("title, factor", [([["Expenditure 2015"]], 1000), ([["Amounts in thousands of KGS"]], 1000)])
+def test_amounts_followed_by_a_thousands_sign_in_their_format_are_thousands(tmp_path, monkeypatch, title, factor):
+    """'#,##0" K"' shows 150 as '150 K': the person typed 150 thousand. Read as 150,000, and said; under a title in
+    thousands too, not scaled twice. In both lanes."""
+    path = expenditure(tmp_path / "KGZ.xlsx", title)
+    workbook = load_workbook(path)
+    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
+        for cell in row:
+            cell.number_format = '#,##0" K"'
+    workbook.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(factor)
+    summary = run_load([path], tmp_path / "again.duckdb")
+    assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "scaled format"][0] == (
+        3, "Budget", "its number format shows 150 followed by a sign for thousands: read as 150000")
+
+
+def test_a_thousands_sign_under_a_title_in_millions_refuses_the_amount(tmp_path, database):
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Amounts in millions"]])
+    workbook = load_workbook(path)
+    workbook.active["E3"].number_format = '0.0" K"'
+    workbook.save(path)
+    summary = run_load([path], database)
+    problem = summary.rejected[0].problems[0]
+    assert (summary.rejected[0].row, problem.column, problem.found) == (
+        3, "Budget", "'150' (shown followed by a sign for thousands by its number format)")
+    assert problem.expected.startswith("an amount of one scale, but its number format shows it in thousands and the "
+                                       "title row 1 'Amounts in millions' says the amounts are in millions")
+
+
 # --- a number format showing no number (';;;', '"n/a"') -------------------------------------------------------
 
 @pytest.mark.parametrize("number_format", [";;;", '"n/a"', ';"-"'])

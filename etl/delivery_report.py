@@ -36,8 +36,9 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
-from .title_block import Scale
+from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
+from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, clean_text, is_blank, parse_number
 from .reference import Reference
 from .transform import RejectedRow
@@ -97,6 +98,8 @@ class DeliveryReportReader:
         self.header = rows[match.index]
         self.rejected: list[RejectedRow] = []
         self.warnings: list[LoadWarning] = []
+        self.scales = SheetContext()  # the scales the title says the amounts are in (`report`)
+        self.formatted: dict[type, Any] = {}  # an amount of each kind a number format shows in thousands, said once
         # how each amount column writes its numbers ('10 000,00'), from all its cells (etl/conventions.py)
         below = list(enumerate(rows[match.index + 1:], start=match.index + 2))
         self.conventions = {role: infer_numbers(distinct_texts(
@@ -138,6 +141,7 @@ class DeliveryReportReader:
         told = title_values(title_rows, self.vocabulary)
         context = sheet_context(title_rows, [(self.sheet, "sheet name"),
                                              (Path(self.file).stem, "file name")], self.reference)
+        self.scales = SheetContext(scales=context.scales)  # what the amounts are in, read as meant in _amounts
         said = []
         award = None
         if "title_award" in told:
@@ -206,8 +210,14 @@ class DeliveryReportReader:
                 amounts[role] = None
                 continue
             try:
-                amounts[role] = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False))
-                                        ).quantize(CENT, rounding=ROUND_HALF_UP)
+                if self.scales.scale_unclear(role) is not None:
+                    raise ValueProblem(value, unclear_scale_expected(self.scales.scale_unclear(role)))
+                amount = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False)))
+                if isinstance(value, (ScaledShown, SuffixShown)):
+                    self.formatted[type(value)] = value
+                # as meant: the title's scale, the cell's format (etl/title_block.py); whole from here on
+                amounts[role] = whole_amount(value, amount, self.scales.scale(role), "; ".join(
+                    scale.said() for scale in self.scales.scales)).quantize(CENT, rounding=ROUND_HALF_UP)
             except (ValueProblem, InvalidOperation) as problem:
                 problems.append((self._header(role, role), value,
                                  getattr(problem, "expected", "a number")))
@@ -354,6 +364,11 @@ class DeliveryReportReader:
     def warn_about(self, report: Report, lines: list[Line], totals: list[Total]) -> None:
         if report.said:
             self._warn("value from the title", "delivery report: " + "; ".join(report.said))
+        for kind, value in self.formatted.items():
+            self._warn("scaled format", f"delivery report: amounts whose number format shows them in {value.scale} "
+                                        "(150000 as 150) are read as stored, the whole amount" if kind is ScaledShown
+                                        else f"delivery report: amounts whose number format follows them with a sign "
+                                             f"for {value.scale} ('150 K') are read as that many {value.scale}")
         if "commitments" in self.roles:
             committed = [line for line in lines if line.amounts.get("commitments")]
             total = sum((line.amounts["commitments"] for line in committed), Decimal(0))
@@ -401,7 +416,8 @@ class DeliveryReportReader:
                    "line": self._header("activity", "Activity")}
         raw = RawSheet(self.file, self.sheet, spec.EXPENDITURE, self.match.index + 1,
                        {key: position for position, key in enumerate(BUILT_COLUMNS)}, headers, built,
-                       context=SheetContext(scales=report.scales), laid_out_by_others=True, warnings=self.warnings)
+                       context=SheetContext(scales=report.scales), laid_out_by_others=True, warnings=self.warnings,
+                       amounts_whole=True)
         raw.rejected = self.rejected
         return raw
 

@@ -1,16 +1,16 @@
 """A number Excel shows otherwise than it stores it: a cell formatted as a percentage, a date shown as its month
 (MonthShown, below), a number shown in thousands or millions (ScaledShown), followed by a sign for them
-(SuffixShown), not shown (NotShown), or with a fixed number of decimals (DecimalsShown). A person who types 75% in Excel stores 0.75 with the format '0%', and sees 75%.
-The readers (etl/xlsx_rows.py, and etl/cells.py through it) give such a cell as a `PercentFormatted`, a float equal
-to the stored number that knows how it is shown; the parsers (etl/parse.py) read it as the text it shows ('75%') is
-read, and the validator reports it. No import of the package: the readers, the parsers and the messages
-(etl/errors.py) all use it.
+(SuffixShown), not shown (NotShown), or with a fixed number of decimals (DecimalsShown). A person who types 75% in
+Excel stores 0.75 with the format '0%', and sees 75%. The readers (etl/xlsx_rows.py, and etl/cells.py through it)
+give such a cell as a `PercentFormatted`, a float equal to the stored number that knows how it is shown; the
+parsers (etl/parse.py) read it as the text it shows ('75%') is read, and the validator reports it. No import of the
+package: the readers, the parsers and the messages (etl/errors.py) all use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 class PercentFormatted(float):
@@ -123,8 +123,11 @@ class DecimalsShown(float):
     @property
     def shown(self) -> str:
         """As Excel shows it: rounded half away from zero to its places ('1.10')."""
-        return format(Decimal(repr(float(self))).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP),
-                      "f")
+        number = Decimal(repr(float(self)))
+        try:
+            return format(number.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP), "f")
+        except InvalidOperation:  # more digits than a Decimal holds (1e30): no code, shown as Excel stores it
+            return plain_number(float(self))
 
 
 # what the readers give where calamine does not tell how a number is shown

@@ -57,6 +57,7 @@ class TimeframeColumn:
     first_month: int
     last_month: int
     year: int | None  # from the header ('Q1 2015'), else the year of the sheet's title
+    year_from: str = ""  # where its own year is from: 'header' ('Q1 2016'), 'group' ('2016' over Q1 to Q4), or ''
 
     def span(self) -> tuple[dt.date, dt.date] | None:
         if self.year is None:
@@ -89,6 +90,7 @@ class RawSheet:
     decimal_hint: str | None = None  # ',' or '.': the decimal mark of that language, where it has one
     rejected: list = field(default_factory=list)  # rows rejected while reading (etl/transform.py RejectedRow):
     # a delivery report's lines and totals (etl/delivery_report.py)
+    amounts_whole: bool = False  # its amounts were read as meant already (a delivery report's sums), scales and all
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,12 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
         quarter = int(quarter.group(1)) if quarter else next(
             (w.quarters[candidate] for w in words if candidate in w.quarters), None)
         if quarter:
-            return TimeframeColumn(position, clean_text(cell), 3 * quarter - 2, 3 * quarter, year)
+            return TimeframeColumn(position, clean_text(cell), 3 * quarter - 2, 3 * quarter, year,
+                                  "header" if year is not None else "")
         month = MONTHS.get(candidate) or next((w.months[candidate] for w in words if candidate in w.months), None)
         if month:
-            return TimeframeColumn(position, clean_text(cell), month, month, year)
+            return TimeframeColumn(position, clean_text(cell), month, month, year,
+                                  "header" if year is not None else "")
     return None
 
 
@@ -181,21 +185,22 @@ def _with_group_year(column: TimeframeColumn, cell: HeaderCell) -> TimeframeColu
     if column.year is not None or GROUP_SEPARATOR not in cell.text:
         return column
     years = set(GROUP_YEAR.findall(cell.text.split(GROUP_SEPARATOR)[0]))
-    return replace(column, year=int(years.pop()), header=cell.text) if len(years) == 1 else column
+    return replace(column, year=int(years.pop()), header=cell.text, year_from="group") if len(years) == 1 else column
 
 
 def timeframe_years(columns: list[TimeframeColumn], sheet_year: int | None) -> list[TimeframeColumn]:
     """The work plan's quarter and month columns, each with its year: its own ('Q1 2016', or its group's), else
     the sheet's, one more after each column whose months come before the last one's (Aug ... Dec, Jan ... Jul:
     a plan over a programme year running August to July)."""
-    found, year, last = [], None, None
+    found, year, last, group = [], None, None, None
     for column in sorted(columns, key=lambda c: c.position):
-        if column.year is not None:
-            year = column.year
+        if column.year is not None and (column.year_from != "group" or column.year != group):
+            year = column.year  # its own, or the first column under a group naming a year
+            group = column.year if column.year_from == "group" else None
         elif year is None:
             year = sheet_year
         elif last is not None and column.first_month < last:
-            year += 1
+            year += 1  # under a group naming a year ('2015/16' over Aug ... Jul), or the sheet's, rolls over too
         found.append(replace(column, year=year))
         last = column.first_month
     return found

@@ -221,24 +221,45 @@ def _format_kind(code: str) -> str | None:
         previous = char
     if percent:
         return PERCENT
+    commas = _scaling_commas(code)
+    if commas < 0 or not code.strip():  # a condition: what it shows depends on the number; nothing: General
+        return None
     if not _shows_digits(code):
         return NOT_SHOWN
     fixed = FIXED_DECIMALS.fullmatch(code.strip())
     if fixed:
         return DECIMALS_SHOWN[len(fixed.group(1))]
-    commas = _scaling_commas(code)
-    if commas < 0:  # a condition: what it shows depends on the number
-        return None
     if commas:
         return SHOWN_SCALED.get(min(3 * commas, 9))
     return SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
 
 
 def _literal_text(code: str) -> str:
-    """The literal text of a number format's first section (quoted or escaped), lower case, without spaces,
-    currency signs or codes and brackets: 'k' for '#,##0" K"' or '#,##0" kUSD"'."""
-    text = "".join(char for char, literal in _first_section(code) if literal and char not in '"\\_*')
-    return _SUFFIX_NOISE.sub("", text.casefold())
+    """The literal text after the last digit of a number format's first section (quoted or escaped; not what '_'
+    pads with or '*' fills with), lower case, without spaces, currency signs or codes and brackets: 'k' for
+    '#,##0" K"' or '#,##0" kUSD"'; '' for '"K"#,##0' or '#,##0_k'."""
+    text: list[str] = []
+    skip = escaped = quoted = False
+    for char, literal in _first_section(code):
+        if not literal:
+            if char in "0#?":
+                text = []  # literal text before a digit is a prefix
+            continue
+        if skip or escaped:
+            if escaped:
+                text.append(char)
+            skip = escaped = False
+        elif char == '"':
+            quoted = not quoted
+        elif quoted:
+            text.append(char)
+        elif char in "_*":
+            skip = True
+        elif char == "\\":
+            escaped = True
+        else:
+            text.append(char)
+    return _SUFFIX_NOISE.sub("", "".join(text).casefold())
 
 
 def _shows_digits(code: str) -> bool:

@@ -9,8 +9,8 @@ indicator table:
 - the unit is a **percent** where the unit words say so, or (indicator tables) where the Unit cell is empty
   and a value is written with a percent sign: the unit becomes '%' (a `value from the sign` warning). A value
   above 100 is **warned** (`percentage above 100`): it can be right (a share of a target), so it loads; so is
-  a value between 0 and 1 beside another of 1 or more (`percentage as a fraction`: 0.45 beside a target of 40
-  may be 45 % written as a fraction of one);
+  a value between 0 and 1 written without a percent sign beside another of 1 or more (`percentage as a
+  fraction`: 0.45 beside a target of 40 may be 45 % written as a fraction of one; '0.5%' is 0.5 %);
 - the unit is a **count** where the unit words say so; or where it is a word they do not list
   ('communes', 'people') and every value of the row is a whole number: a negative value of a count is
   **rejected** (nothing is counted fewer than zero times). Where there is no unit and every value of the row
@@ -65,10 +65,11 @@ class Finding:
     kind: str = ""  # a warning's kind
 
 
-def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool, units: dict[str, str]
-              ) -> list[Finding]:
+def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool, units: dict[str, str],
+              signed: frozenset[str] = frozenset()) -> list[Finding]:
     """What is implausible in one row's values (`values`: column -> number), given its unit, whether a
-    value was written with a percent sign and the unit words (`units`, Reference.units)."""
+    value was written with a percent sign (`signed`: the columns whose value was) and the unit words (`units`,
+    Reference.units)."""
     columns = VALUE_COLUMNS.get(kind)
     if not columns:
         return []
@@ -100,7 +101,7 @@ def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sig
         elif known == PERCENT and value > 100:
             findings.append(Finding(column, value, f"{value:g} is above 100 % (the unit is a percentage): check "
                                                    "the value", False, "percentage above 100"))
-        elif known == PERCENT and 0 < value < 1 and max(numbers) >= 1:
+        elif known == PERCENT and 0 < value < 1 and max(numbers) >= 1 and column not in signed:
             shown = f"{value * 100:.10g}"
             findings.append(Finding(column, value, f"{value:g} in a percentage whose other values reach "
                                                    f"{max(numbers):g}: read as {value:g} %; if it is a fraction of "

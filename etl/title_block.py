@@ -26,14 +26,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import spec
 from .errors import ValueProblem
+from .formatted import ScaledShown, SuffixShown
 from .header_cells import group_labels
 from .languages import APOSTROPHES, SCALES, fold, scale_words
-from .parse import CURRENCY_SIGNS, MONTHS, clean_text, is_blank, period_parser
+from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
 
 LABELLED = re.compile(r"^(.{1,40}?)\s*[:：]\s*(\S.*)$")
@@ -361,10 +363,30 @@ def _currency_code(value: str) -> str:
 # --- the scale --------------------------------------------------------------------------------------------
 
 def _bounded(words: str) -> str:
-    """A pattern of `words` as words of their own: no letter or digit against an end that is one, and no number
-    before them ("1'000" and '1.2 million' are amounts, "USD'000" and 'USD million' scales)."""
-    return ((r"(?<!\w)(?<!\d\s)(?<!\d[',.])" if words[0].isalnum() else r"(?<!\d)") + re.escape(words)
-            + (r"(?!\w)" if words[-1].isalnum() else ""))
+    """A pattern of `words` as words of their own: no letter or digit against an end that is one; a sign not after
+    a digit ("1'000" is a number, "USD'000" a scale); digits after a word, a bracket or nothing ('USD 000',
+    '(000s)', not '2015-000')."""
+    if words[0].isdigit():
+        before = r"(?:(?<=[^\W\d_]\s)|(?<=\()|^)"
+    else:
+        before = r"(?<!\w)" if words[0].isalnum() else r"(?<!\d)"
+    return before + re.escape(words) + (r"(?!\w)" if words[-1].isalnum() else "")
+
+
+AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
+
+
+def _found(word: str, folded: str) -> list[re.Match]:
+    """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 million',
+    'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount)."""
+    if word not in folded:
+        return []
+    found = []
+    for match in re.finditer(_bounded(word), folded):
+        number = AMOUNT_BEFORE.search(folded[:match.start()].rstrip())
+        if number is None or re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
+            found.append(match)
+    return found
 
 
 def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
@@ -372,7 +394,7 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     folded = scale_words(text)
     found: dict[int, str] = {}
     for word, power in sorted(words.items(), key=lambda item: -len(item[0])):
-        if power not in found and word in folded and re.search(_bounded(word), folded):
+        if power not in found and _found(word, folded):
             found[power] = word
     return [Scale(power, place, text, word, columns) for power, word in found.items()]
 
@@ -390,15 +412,43 @@ def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns:
                  for scale in _scales(label, "group header", words, tuple(keys)))
 
 
+def unclear_scale_expected(unclear: str) -> str:
+    """What a problem says of an amount whose column two scales are said of (`unclear`: SheetContext.scale_unclear)."""
+    return (f"an amount of one scale, but {unclear}: keep the words that are true, or take them all out if the amounts "
+            "are whole")
+
+
+def whole_amount(value: Any, amount: Decimal, power: int, said: str) -> Decimal:
+    """An amount as meant: as written, times the scale said of its column (`power`: 3 for thousands; `said`: by
+    whom, for a message). A cell whose number format shows it in thousands (ScaledShown, '#,##0,') already
+    holds the whole amount, which such a title describes; one whose format follows it with a sign for thousands
+    (SuffixShown, '150 K') holds the number of thousands. A format and a title saying two scales refuse it."""
+    if isinstance(value, (ScaledShown, SuffixShown)):
+        if power and power != value.power:
+            raise ValueProblem(value, f"an amount of one scale, but its number format shows it in {value.scale} and "
+                                      f"{said}: format the cell as the title says, or correct the title")
+        power = 0 if isinstance(value, ScaledShown) else value.power
+    whole = amount.scaleb(power)
+    if power and whole >= MONEY_LIMIT:
+        raise ValueProblem(value, f"an amount below 10^16 once read times {10 ** power:,}")
+    return whole
+
+
 def _without_scale(value: str, words: dict[str, int]) -> str:
-    """A currency label's value without its scale words ("KGS '000" -> 'KGS'); as written where it has none."""
-    text = " ".join(value.translate(APOSTROPHES).split())
-    found = [word for word in words if re.search(_bounded(word), text, re.IGNORECASE)]
-    if not found:
+    """A currency label's value without its scale words, as `_scales` finds them ("KGS '000" -> 'kgs', 'thousands of
+    KGS' -> 'kgs', 'MDL (în mii)' -> 'mdl'), folded; as written where it has none."""
+    folded = scale_words(value)
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted({m.span() for word in words for m in _found(word, folded)}, key=lambda s: s[0] - s[1]):
+        if all(end <= taken[0] or start >= taken[1] for taken in spans):  # the longest words first, once each
+            spans.append((start, end))
+    if not spans:
         return value
-    for word in sorted(found, key=len, reverse=True):
-        text = re.sub(_bounded(word), " ", text, flags=re.IGNORECASE)
-    return " ".join(re.sub(r"\(\s*\)", " ", text).split()).strip(" ,;-")
+    for start, end in sorted(spans, reverse=True):
+        folded = folded[:start] + " " + folded[end:]
+    folded = re.sub(r"\(\s*\)", " ", folded)
+    connectors = r"(?:of|de|d'|en|in|в)"
+    return re.sub(rf"^(?:\s*{connectors}\s+)+|(?:\s+{connectors})+\s*$", "", " ".join(folded.split())).strip(" ,;-")
 
 
 # --- the column a value fills ---------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
-from .parse import MONEY_LIMIT, Reported, clean_text, currency_in_text, is_blank, parser_for
+from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import SheetContext, title_checks, title_value_for
+from .title_block import title_checks, title_value_for, unclear_scale_expected, whole_amount
 
 
 @dataclass
@@ -148,7 +148,7 @@ class Derivations:
                     runs.append([column])
             years = "; " + ", ".join(f"{run[0].header}{f' to {run[-1].header}' if len(run) > 1 else ''} in "
                                      f"{run[0].year}" for run in runs) if len(runs) > 1 else ""
-            where = raw.context.where or "from the headers"
+            where = "from the headers" if raw.timeframe[0].year_from else (raw.context.where or "from the headers")
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {where}{years})" if year else ""))
 
@@ -180,9 +180,7 @@ class Derivations:
     def unclear_scale(self, key: str) -> str | None:
         """What a problem says of an amount where two scales are said of its column, else None."""
         unclear = self.raw.context.scale_unclear(key)
-        return None if unclear is None else (
-            f"an amount of one scale, but {unclear}: keep the words that are true, or take them all out if the "
-            "amounts are whole")
+        return None if unclear is None else unclear_scale_expected(unclear)
 
     def missing_hint(self, column: spec.Column) -> str:
         """What a problem for an empty required cell adds where the sheet has no such column."""
@@ -450,8 +448,8 @@ class CellReports:
                 detail = (f"{more} more numbers of this column that their number format does not show, read as "
                           "stored like those above")
             elif kind == SCALED_FORMAT:
-                detail = (f"{more} more numbers of this column whose number format shows them in thousands or millions, "
-                          "read like those above")
+                detail = (f"{more} more numbers of this column whose number format shows them in thousands or "
+                          "millions, read like those above")
             else:
                 convention = self.conventions[key]
                 what = "dates" if isinstance(convention, DateOrder) else "numbers"
@@ -460,24 +458,15 @@ class CellReports:
             self.into.warnings.append(LoadWarning(self.raw.file, self.raw.sheet, None, self._header(key), kind, detail))
 
 
-def _cents(value: Any, amount: Decimal, key: str, context: SheetContext, unclear: str | None) -> int:
-    """An amount as staged, in whole cents: as written, times the scale the title rows, names or group header say
-    of its column (thousands: 1,000); a cell whose number format shows it in thousands (ScaledShown) already
-    holds the whole amount, which such a title describes."""
+def _cents(value: Any, amount: Decimal, key: str, raw: RawSheet, unclear: str | None) -> int:
+    """An amount as staged, in whole cents: as meant (title_block.whole_amount), by the scale said of its column;
+    a delivery report's amounts are whole already (RawSheet.amounts_whole)."""
     if unclear:
         raise ValueProblem(value, unclear)
-    power = context.scale(key)
-    if isinstance(value, (ScaledShown, SuffixShown)):
-        if power and power != value.power:
-            said = next(scale.said() for scale in context.scales_of(key))
-            raise ValueProblem(value, f"an amount of one scale, but its number format shows it in {value.scale} and "
-                                      f"{said}: format the cell as the title says, or correct the title")
-        # shown in thousands, it holds the whole amount; followed by 'K', the number of thousands
-        power = 0 if isinstance(value, ScaledShown) else value.power
-    cents = int(amount.scaleb(2 + power))
-    if power and cents >= MONEY_LIMIT * 100:
-        raise ValueProblem(value, f"an amount below 10^16 once read times {10 ** power:,}")
-    return cents
+    if raw.amounts_whole:
+        return int(amount.scaleb(2))
+    scales = raw.context.scales_of(key)
+    return int(whole_amount(value, amount, raw.context.scale(key), "; ".join(s.said() for s in scales)).scaleb(2))
 
 
 def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
@@ -485,14 +474,15 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
     """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
     problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
     columns = VALUE_COLUMNS[raw.spec.kind]
-    percent_sign = any(isinstance(given.get(c), PercentFormatted) or isinstance(given.get(c), str) and "%" in given[c]
-                       for c in columns)
+    signed = frozenset(c for c in columns if isinstance(given.get(c), PercentFormatted)
+                       or isinstance(given.get(c), str) and "%" in given[c])
+    percent_sign = bool(signed)
     unit = record.get("unit")
     if raw.spec.kind == "indicators" and is_blank(unit) and percent_sign:
         record["unit"] = "%"
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
-    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign, units):
+    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign, units, signed):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
         if finding.reject:
             problems.add(finding.column, given[finding.column], finding.expected)
@@ -569,7 +559,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                       row_number, raw.headers.get(column.key, column.header))
             elif column.key in money:
                 try:
-                    record[column.key] = _cents(value, parsed, column.key, raw.context, unclear_scale[column.key])
+                    record[column.key] = _cents(value, parsed, column.key, raw, unclear_scale[column.key])
                 except ValueProblem as problem:
                     record[column.key] = None
                     problems.add(column.key, value, problem.expected)

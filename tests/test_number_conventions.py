@@ -252,8 +252,19 @@ def test_a_negative_count_in_the_results_matrix_is_rejected_in_either_lane(tmp_p
         "x.xlsx › Results matrix › row 8 › column Period target: 150 is above 100 % (the unit is a percentage): "
         "check the value"]
     assert [row[5] for row in found["load_warnings"] if row[4] == "percentage as a fraction"] == [
-        "x.xlsx › Results matrix › row 9 › column Period actual: 0.45 in a percentage whose other values reach 80: "
-        "read as 0.45 %; if it is a fraction of one (45 %), type 45"]
+        "x.xlsx › Results matrix › row 9 › column Period actual: 0.45 in a percentage whose other values reach "
+        "80: read as 0.45 %; if it is a fraction of one (45 %), type 45"]
+
+
+def test_a_small_percentage_written_with_its_sign_is_no_fraction(tmp_path):
+    """'0.5%' beside a target of 40 is 0.5 %, as written: the fraction warning is for a number without its sign."""
+    rows = good_rows()
+    rows["results"] = [dict(rows["results"][0], indicator_code="1.7", unit="%", baseline=10, target=40, actual="0.5%",
+                            end_target=80)]
+    summary = run_load([write_template("results", tmp_path / "in" / "x.xlsx", rows)], tmp_path / "w.duckdb")
+    assert summary.rejected == []
+    assert rows_of(tmp_path / "w.duckdb", "SELECT actual FROM results") == [(0.5,)]
+    assert [w for w in summary.warnings if w.kind == "percentage as a fraction"] == []
 
 
 @settings(max_examples=400, deadline=None)

@@ -76,13 +76,15 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Cheltuieli (mii lei)", 1000, "mii"),
     ("Expenditure (USD millions)", 1_000_000, "millions"),
     ("Expenditure (000s)", 1000, "000s"),
-    ("Expenditure, USD thousand", 1000, "thousand"),
+    ("Expenditure, USD thousands", 1000, "thousands"),
+    ("Расходы 2015, тыс. сом", 1000, "тыс."),  # a year before the words is no amount
+    ("Expenditure report 2015 (thousands USD)", 1000, "thousands"),
     ("Expenditure, USD 000", 1000, "000"),
     ("Dépenses (milliers USD)", 1000, "milliers"),
-    ("Gastos, Miles USD", 1000, "miles"),
+    ("Gastos, en miles de USD", 1000, "en miles"),
     ("Expenditure ($000)", 1000, "$000"),
     ("Expenditure (kUSD)", 1000, "kusd"),
-    ("Expenditure, USD million", 1_000_000, "million"),
+    ("Expenditure, USD millions", 1_000_000, "millions"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -90,8 +92,9 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
     assert len(said(summary, "amounts scaled")) == 1 and f"('{words}')" in said(summary, "amounts scaled")[0]
 
 
-@pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 million",
-                                   "Budget: 150 thousand KGS", "Budget: KGS 150 000"])
+@pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
+                                   "Budget: 150 thousands KGS", "Budget: KGS 150 000", "One Million Women initiative",
+                                   "Project ID 2015-000", "Ref 2015/000", "Report no. 000", "Miles"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -135,6 +138,14 @@ def test_a_currency_label_with_a_scale_gives_the_currency_and_the_scale(tmp_path
     assert rows_of(database, MONEY) == scaled(1000)
     assert "no Currency column: every row is read as currency 'KGS' (from the title row 1 'Currency: KGS '000')" \
         in said(summary, "value from the title")
+
+
+@pytest.mark.parametrize("label", ["Currency: thousands of KGS", "Currency: KGS (în mii)"])
+def test_a_currency_label_s_scale_words_are_taken_out_as_they_are_found(tmp_path, database, label):
+    path = expenditure(tmp_path / "KGZ.xlsx", [[label]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == scaled(1000)
 
 
 def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):
@@ -203,6 +214,36 @@ def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
     (budget, spent), = rows_of(tmp_path / "plain.duckdb", sums)
     assert rows_of(database, sums) == [(budget * 1000, spent * 1000)]
     assert len(said(summary, "amounts scaled")) == 1
+
+
+@pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000)])
+def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database, number_format, factor):
+    """A delivery report titled in thousands whose amounts are stored whole under '#,##0,' is read as stored (not
+    times a thousand twice); untitled, amounts under '#,##0" K"' are that many thousands. Said either way."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rows = cdr_rows()
+    if factor == 1:
+        rows.insert(1, ["Amounts in thousands of USD"])
+    path = write_cdr_xlsx(inputs / "jamaica-cdr-2016.xlsx", rows)
+    workbook = load_workbook(path)
+    for row in workbook.active.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and cell.column > 5:
+                cell.number_format = number_format
+    workbook.save(path)
+    write_mapping(inputs)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    write_cdr_xlsx(plain / "jamaica-cdr-2016.xlsx")
+    write_mapping(plain)
+    summary = run_load([inputs], database)
+    assert summary.rejected == []
+    run_load([plain], tmp_path / "plain.duckdb")
+    sums = "SELECT sum(budget), sum(expenditure) FROM expenditure"
+    (budget, spent), = rows_of(tmp_path / "plain.duckdb", sums)
+    assert rows_of(database, sums) == [(budget * factor, spent * factor)]
+    assert len(said(summary, "scaled format")) == 1
 
 
 def test_a_language_file_s_scales_take_thousands_and_millions_only(tmp_path):

@@ -144,11 +144,14 @@ def test_a_code_typed_as_a_number_under_a_fixed_decimals_format_is_read_as_shown
         for row in range(2, 5):
             sheet[f"{column}{row}"].number_format = number_format
     sheet["B3"].number_format = "0.00"  # the tenth, typed 1.10; 1.1 and 1.2 are General
+    sheet.append([1, 1e30, "A code too long to show", "number", "higher is better", "Moldova", "2015/16 H1", 1, 1])
+    sheet["B5"].number_format = "0.00"  # more digits than a decimal holds: as stored, not a stopped load
     workbook.save(tmp_path / "MDA.xlsx")
     database = tmp_path / f"codes-{fast_lane}.duckdb"
     summary = run_load([tmp_path / "MDA.xlsx"], database)
     assert summary.rejected == []
     assert rows_of(database, "SELECT output_code, indicator_code, indicator_title, target FROM results ORDER BY 3") == [
+        ("1", "1000000000000000019884624838656", "A code too long to show", 1.0),
         ("1", "1.1", "Consultations held", 12.0), ("1", "1.10", "Officials trained", 12.0),
         ("1", "1.2", "Profiles", 12.0)]
 
@@ -319,12 +322,21 @@ def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
     for column in "ABC":
         grid.merge_cells(f"{column}2:{column}3")
     grid.append(["Output 2", "Runs Q4 2015 to Q1 2016", "IOM", None, None, None, "X", "X", None, None, None])
+    grouped = workbook.create_sheet("Grouped")  # a group cell naming the programme year over Aug ... Jul
+    grouped.append(["Serbia"])
+    grouped.append(["Output", "Activity", "Lead agency", "Timeframe 2015/16", *[None] * 11])
+    grouped.append([None, None, None, *months])
+    grouped.merge_cells("D2:O2")
+    for column in "ABC":
+        grouped.merge_cells(f"{column}2:{column}3")
+    grouped.append(["Output 3", "Grouped review", "UNDP", *("X" if m in ("Dec", "Jan") else None for m in months)])
     workbook.save(tmp_path / "plan.xlsx")
     summary = run_load([tmp_path / "plan.xlsx"], database)
     assert summary.rejected == []
     assert rows_of(database, "SELECT activity_title, planned_start, planned_end FROM activities ORDER BY 2") == [
         ("Runs Q4 2015 to Q1 2016", dt.date(2015, 10, 1), dt.date(2016, 3, 31)),
         ("Final review", dt.date(2015, 12, 1), dt.date(2016, 1, 31)),
+        ("Grouped review", dt.date(2015, 12, 1), dt.date(2016, 1, 31)),
         ("Closing event", dt.date(2016, 7, 1), dt.date(2016, 7, 31))]
     said = [w.detail for w in summary.warnings if w.kind == "timeframe" and w.sheet == "Plan"]
     assert len(said) == 1 and said[0].endswith("; Aug to Dec in 2015, Jan to Jul in 2016)")
@@ -760,7 +772,9 @@ def test_months_and_quarters_read_as_their_first_and_last_days(value, start, end
 
 @pytest.mark.parametrize("text, code", [("Output 1", "1"), (OUTPUT_1, "1"), ("3 Institutional capacity", "3"),
                                         ("O2", "2"), ("Output 2 – 2.1 Migration profile", "2"),
-                                        ("Output 1: engaged in 2 countries", "1"), ("Output 1 (2015)", "1")])
+                                        ("Output 1: engaged in 2 countries", "1"), ("Output 1 (2015)", "1"),
+                                        ("Output 1 – 2 national strategies adopted", "1"),
+                                        ("Output 1 - 25 officials trained", "1"), ("Output 2 in 2016 and beyond", "2")])
 def test_outputs_named_with_their_statement(text, code):
     assert output_parser(load_reference())(text) == code
 

@@ -299,7 +299,7 @@ def test_a_number_shown_in_thousands_or_not_at_all_is_marked_and_its_rows_found(
     (';;;', '"n/a"'), as 'General' and '@' do. Marked ScaledShown and NotShown, equal to the stored number, and
     their rows found by the scan."""
     codes = {164: "#,##0,", 165: '0.0,,"M"', 166: "#,##0", 167: '[>=1000]0,"K";0', 168: ";;;", 169: '"n/a"',
-             170: "[Red]General", 171: "@"}
+             170: "[Red]General", 171: "@", 172: '[=0]"-";0'}
     styles = [None, *codes]
     cells = "".join(f'<c r="{chr(64 + index)}2" s="{index}"><v>150000</v></c>' for index in range(1, len(styles)))
     path = crafted_workbook(tmp_path / "scaled.xlsx", f'<row r="2">{cells}</row><row r="4"><c r="A4"><v>5</v></c>'
@@ -307,7 +307,7 @@ def test_a_number_shown_in_thousands_or_not_at_all_is_marked_and_its_rows_found(
                             styles=styles)
     rows = read_rows(path, "Crafted", first=6)
     assert [type(value).__name__ for value in rows[2]] == ["ScaledShown"] * 2 + ["float"] * 2 + ["NotShown"] * 2 + [
-        "float"] * 2
+        "float"] * 3  # a condition shows numbers one way or another: left alone
     assert rows[2][0] == 150000 and rows[2][0].shown == "150" and rows[2][1].shown == "0.15"
     assert (rows[2][0].scale, rows[2][1].scale) == ("thousands", "millions")
     assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (6, 6)]

@@ -13,6 +13,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
+SCALE_NAMES = {3: "thousands", 6: "millions", 9: "billions"}  # a power of ten -> what amounts in it are in
+
+
 class PercentFormatted(float):
     """A number stored in a cell formatted as a percentage (0.75 under '0%' or '0.0%'): the float is the stored
     number, as calamine reads it; `as_shown` the number Excel shows before its percent sign (75)."""
@@ -75,7 +78,7 @@ class ScaledShown(float):
 
     @property
     def scale(self) -> str:
-        return {3: "thousands", 6: "millions"}.get(self.power, "billions")
+        return SCALE_NAMES[self.power]
 
 
 class SuffixShown(float):
@@ -96,7 +99,7 @@ class SuffixShown(float):
 
     @property
     def scale(self) -> str:
-        return {3: "thousands", 6: "millions"}.get(self.power, "billions")
+        return SCALE_NAMES[self.power]
 
 
 class NotShown(float):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import spec, statuses
 from .errors import EtlError
+from .formatted import SCALE_NAMES
 
 ENGLISH = "en"  # the template's language: its own names are the spec's headers (etl/spec.py)
 # What a title row's label gives (etl/title_block.py): [title_labels] field = ["Pays", ...]
@@ -29,7 +30,7 @@ TITLE_FIELDS = ("country", "level", "period", "year", "currency")
 UNIT_KINDS = ("percent", "count", "measure")
 # What a title's scale words say the amounts are in (etl/title_block.py): [scales] thousands = ["en milliers", ...];
 # the power of ten the amounts are read as written times
-SCALES = {"thousands": 3, "millions": 6}
+SCALES = {SCALE_NAMES[power]: power for power in (3, 6)}
 DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
 # The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
 # where the English words of the CDR are delivery_report.csv): its header columns and title labels.

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
+from .formatted import SCALE_NAMES
 
 HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
@@ -41,7 +42,7 @@ DURATION_FORMAT_ID = "46"  # [h]:mm:ss
 PERCENT_FORMAT_IDS = {"9", "10"}  # builtin: 0% and 0.00%
 # A number format whose commas after its last digit show the number divided by 1,000 each ('#,##0,' shows
 # 150000 as 150; '0.0,,"M"' as 0.2M): the kind says by what power of ten (etl/formatted.py, ScaledShown)
-SHOWN_SCALED = {3: "shown in thousands", 6: "shown in millions", 9: "shown in billions"}
+SHOWN_SCALED = {power: f"shown in {name}" for power, name in SCALE_NAMES.items()}
 SCALED_POWER = {kind: power for power, kind in SHOWN_SCALED.items()}
 # A number format showing a fixed number of decimals and nothing else ('0.00' shows 1.1 as 1.10), as a code typed
 # as a number is formatted: a text column reads such a number as shown (etl/formatted.py, DecimalsShown)
@@ -53,7 +54,7 @@ DECIMALS_FORMAT_ID = "2"  # builtin: 0.00
 # '0.0" M"', '#,##0" kUSD"'): Excel shows the number typed, 150, as '150 K', which the person means as 150,000
 # (etl/formatted.py, SuffixShown; an amount is read times 1,000)
 SUFFIXES = {"k": 3, "m": 6, "mn": 6, "mln": 6, "bn": 9}
-SHOWN_SUFFIXED = {3: "suffix thousands", 6: "suffix millions", 9: "suffix billions"}
+SHOWN_SUFFIXED = {power: f"suffix {name}" for power, name in SCALE_NAMES.items()}
 SUFFIX_POWER = {kind: power for power, kind in SHOWN_SUFFIXED.items()}
 _SUFFIX_NOISE = re.compile(r"[\s$€£¥₽.()]|usd|eur|chf|gbp")
 # A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person

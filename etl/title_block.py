@@ -32,9 +32,9 @@ from typing import Any
 
 from . import spec
 from .errors import ValueProblem
-from .formatted import ScaledShown, SuffixShown
+from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
-from .languages import APOSTROPHES, SCALES, fold, scale_words
+from .languages import APOSTROPHES, fold, scale_words
 from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
 
@@ -73,7 +73,7 @@ class Scale:
 
     @property
     def name(self) -> str:
-        return next(name for name, power in SCALES.items() if power == self.power)
+        return SCALE_NAMES[self.power]
 
     def said(self) -> str:
         quote = '"' if "'" in self.words else "'"

@@ -64,6 +64,17 @@ def scale_words(text: object) -> str:
     return fold(text).translate(APOSTROPHES)
 
 
+class ScaleWords(dict):
+    """Scale words (`scale_words`) -> the power of ten they say (3, 6); `beside`: those that say it only beside a
+    currency ('USD million', 'in thousand USD'; 'One Million Women' names a project); `currencies`: the currency
+    codes and names a word beside them may be (folded)."""
+
+    def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (), currencies: frozenset[str] = frozenset()):
+        super().__init__(plain)
+        self.beside = dict(beside)
+        self.currencies = frozenset(currencies)
+
+
 @dataclass(frozen=True)
 class Language:
     """One language file, its words folded (`fold`) as keys."""
@@ -90,6 +101,7 @@ class Language:
     delivery: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delivery-report role -> words as written
     cross_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word group -> folded words
     scales: dict[str, int] = field(default_factory=dict)  # folded scale words ('en milliers') -> power of ten
+    scales_beside: dict[str, int] = field(default_factory=dict)  # the same, said only beside a currency ('million')
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -122,6 +134,12 @@ def read_language(path: Path) -> Language:
     if order is not None and order not in DATE_ORDERS:
         raise LanguageError(f"{path} › date_order: found {order!r}, expected " + " or ".join(map(repr, DATE_ORDERS)))
     units = reader.lists("units", UNIT_KINDS)
+    # [scales] thousands = [...], and [scales.beside_currency] thousands = [...]
+    table = data.get("scales", {})
+    beside = table.pop("beside_currency", {}) if isinstance(table, dict) else {}
+    scale_reader = _Reader(path, {"scales": table, "scales.beside_currency": beside})
+    scales = [{scale_words(word): SCALES[scale] for scale, words in scale_reader.lists(key, tuple(SCALES)).items()
+               for word in words} for key in ("scales", "scales.beside_currency")]
     return Language(code, reader.text("name"), mark, path, reader.columns(), reader.numbered("quarters", 4),
                     reader.numbered("months", 12), reader.mapping("agencies"), reader.statuses(),
                     reader.choices(), reader.words("output_words"), reader.mapping("currencies"),
@@ -133,8 +151,7 @@ def read_language(path: Path) -> Language:
                     reader.lists("delivery", DELIVERY_ROLES),
                     {group: tuple(fold(word) for word in words)
                      for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()},
-                    {scale_words(word): SCALES[scale] for scale, words in reader.lists("scales", tuple(SCALES)).items()
-                     for word in words})
+                    *scales)
 
 
 class _Reader:

@@ -194,9 +194,10 @@ def timeframe_years(columns: list[TimeframeColumn], sheet_year: int | None) -> l
     a plan over a programme year running August to July)."""
     found, year, last, group = [], None, None, None
     for column in sorted(columns, key=lambda c: c.position):
-        if column.year is not None and (column.year_from != "group" or column.year != group):
+        label = column.header.split(GROUP_SEPARATOR)[0] if column.year_from == "group" else None
+        if column.year_from == "header" or (label is not None and label != group):
             year = column.year  # its own, or the first column under a group naming a year
-            group = column.year if column.year_from == "group" else None
+            group = label if label is not None else group
         elif year is None:
             year = sheet_year
         elif last is not None and column.first_month < last:

@@ -516,11 +516,15 @@ def output_parser(reference: Reference, language: str | None = None) -> Callable
     words = "".join(f"|{re.escape(word.rstrip('.'))}" for vocabulary in reference.vocabularies(language)
                     for word in sorted(vocabulary.output_words, key=len, reverse=True))
     label = re.compile(rf"(?is)(?:output|out|o{words})?\s*\.?\s*(\d+)(?:\s*[:)\u2013\u2014-]\s*\S.*|\s+[^\d.\s].*)?")
-    # a second output after the first, joined by a sign or a short word and ending the cell or its label ('Output
-    # 1 and 2', 'Output 1-2', '1 & 3', 'Output 3 / Output 4', 'Produit 1 et 2'): two outputs, not the first; but
-    # 'Output 1 - 25 officials trained', 'Output 2 in 2016' name one
-    second = re.compile(rf"(?is)\s*\d+\s*(?:[-\u2013\u2014&+/,;]|\w{{1,3}})\s*(?:output|out|o{words})?\s*\.?\s*(\d+)"
-                        r"\s*(?:$|[-\u2013\u2014&+/,;:)(])")
+    # a second output after the first ('Output 1 and 2', 'Output 1-2', '1 & 3 shared', 'Output 3 / Output 4',
+    # 'Produit 1 et 2'): two outputs, not the first; but 'Output 1 - 25 officials trained', 'Output 2 in 2016'
+    # name one
+    # A sign (& + / , ;) joins two outputs whatever follows; a dash or a short word ('and', 'et') only where the
+    # output word follows it or the number ends the label: 'Output 1 - 25 officials' counts officials
+    ends = r"\s*(?:$|[-\u2013\u2014&+/,;:)(])"
+    second = re.compile(rf"(?is)\s*\d+\s*(?:[&+/,;]\s*(?:output|out|o{words})?\s*\.?\s*(\d+)(?![\d.])"
+                        rf"|(?:[-\u2013\u2014]|\w{{1,3}})\s*(?:(?:output|out|o{words})\s*\.?\s*(\d+)(?![\d.])"
+                        rf"|(\d+){ends}))")
 
     def parse_output(value: Any) -> str:
         text = fold(clean_text(value))
@@ -530,7 +534,8 @@ def output_parser(reference: Reference, language: str | None = None) -> Callable
         if not match or str(int(match.group(1))) not in reference.outputs:
             raise ValueProblem(value, expected)
         other = second.match(text, match.start(1))
-        if other and str(int(other.group(1))) in reference.outputs:
+        number = next((group for group in other.groups() if group), None) if other else None
+        if number and str(int(number)) in reference.outputs:
             raise ValueProblem(value, "one output: this names two; give each output its own row (split the amount "
                                       "between them)")
         return str(int(match.group(1)))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import spec
 from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
-from .languages import ENGLISH, Language, LanguageError, fold, read_languages
+from .languages import ENGLISH, Language, LanguageError, ScaleWords, fold, read_languages
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -122,10 +122,16 @@ class Reference:
                                    for word in language.total_words + language.grand_total_words))
 
     @property
-    def scale_words(self) -> dict[str, int]:
+    def scale_words(self) -> ScaleWords:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
-        milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6)."""
-        return {word: power for language in self.languages.values() for word, power in language.scales.items()}
+        milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6); with those that say
+        it beside a currency only ('million'), and the currencies: codes with a rate, every language's names."""
+        languages = self.languages.values()
+        currencies = {code.casefold() for code, _ in self.fx_rates} | {
+            name for language in languages for name in language.currencies}
+        return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
+                          {word: power for language in languages for word, power in language.scales_beside.items()},
+                          frozenset(currencies))
 
     @property
     def subtotal_words(self) -> tuple[str, ...]:

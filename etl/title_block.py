@@ -352,50 +352,68 @@ def period_of_values(text: str, reference: Reference) -> tuple[str, str] | None:
 # --- the currency ---------------------------------------------------------------------------------------
 
 def _currency_code(value: str) -> str:
-    """'USD', 'usd' -> USD; '$', 'US$', '€' -> their code; anything else as written (the currency parser
+    """'USD', 'usd' -> USD; '$', 'US$', 'us$', '€' -> their code; anything else as written (the currency parser
     then names it)."""
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{3}", text):
         return text.upper()
-    return CURRENCY_SIGNS.get(text, text)
+    return CURRENCY_SIGNS.get(text) or next((code for sign, code in CURRENCY_SIGNS.items()
+                                             if sign.casefold() == text.casefold()), text)
 
 
 # --- the scale --------------------------------------------------------------------------------------------
 
 def _bounded(words: str) -> str:
     """A pattern of `words` as words of their own: no letter or digit against an end that is one; a sign not after
-    a digit ("1'000" is a number, "USD'000" a scale); digits after a word, a bracket or nothing ('USD 000',
-    '(000s)', not '2015-000')."""
-    if words[0].isdigit():
-        before = r"(?:(?<=[^\W\d_]\s)|(?<=\()|^)"
+    a digit ("1'000" is a number, "USD'000" a scale); digits after a word, a currency sign, a bracket or nothing
+    ('USD 000', '€000', '(000s)', not '2015-000'), in the plural too ('000s')."""
+    if words[0].isdigit():  # after a word, a currency sign, a bracket, a colon or a comma (the amount check aside)
+        before = r"(?:(?<=[^\W\d_]\s)|(?<=[(:,$€£¥₽']\s)|(?<=[($€£¥₽'])|^)"
     else:
         before = r"(?<!\w)" if words[0].isalnum() else r"(?<!\d)"
-    return before + re.escape(words) + (r"(?!\w)" if words[-1].isalnum() else "")
+    after = r"(?:'?s)?(?!\w)" if words[-1].isdigit() else r"(?!\w)" if words[-1].isalnum() else ""  # '000s
+    return before + re.escape(words) + after
 
 
 AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
 
 
-def _found(word: str, folded: str) -> list[re.Match]:
-    """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 million',
-    'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount)."""
+CURRENCY_SIGN = re.compile(r"[$€£¥₽]")
+
+
+def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> list[re.Match]:
+    """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
+    'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
+    `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
     if word not in folded:
         return []
     found = []
     for match in re.finditer(_bounded(word), folded):
         number = AMOUNT_BEFORE.search(folded[:match.start()].rstrip())
-        if number is None or re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
-            found.append(match)
+        if number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
+            continue
+        if currencies is not None:
+            before, after = folded[:match.start()].split(), folded[match.end():].split()
+            beside = [token.strip("()[],;:.") for token in before[-1:] + after[:1]]
+            if not any(token in currencies or CURRENCY_SIGN.search(token) for token in beside):
+                continue
+        found.append(match)
     return found
+
+
+def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Match]]:
+    """Every scale word of `words` (ScaleWords: with those said beside a currency only) found in `folded`."""
+    beside = getattr(words, "beside", {})
+    currencies = getattr(words, "currencies", frozenset())
+    return [(word, power, match) for table, near in ((words, None), (beside, currencies))
+            for word, power in table.items() for match in _found(word, folded, near)]
 
 
 def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
     """The scales `text` names (the longest words of each scale found first)."""
-    folded = scale_words(text)
     found: dict[int, str] = {}
-    for word, power in sorted(words.items(), key=lambda item: -len(item[0])):
-        if power not in found and _found(word, folded):
-            found[power] = word
+    for word, power, _ in sorted(_all_found(words, scale_words(text)), key=lambda item: -len(item[0])):
+        found.setdefault(power, word)
     return [Scale(power, place, text, word, columns) for power, word in found.items()]
 
 
@@ -439,7 +457,7 @@ def _without_scale(value: str, words: dict[str, int]) -> str:
     KGS' -> 'kgs', 'MDL (în mii)' -> 'mdl'), folded; as written where it has none."""
     folded = scale_words(value)
     spans: list[tuple[int, int]] = []
-    for start, end in sorted({m.span() for word in words for m in _found(word, folded)}, key=lambda s: s[0] - s[1]):
+    for start, end in sorted({m.span() for _, _, m in _all_found(words, folded)}, key=lambda s: s[0] - s[1]):
         if all(end <= taken[0] or start >= taken[1] for taken in spans):  # the longest words first, once each
             spans.append((start, end))
     if not spans:

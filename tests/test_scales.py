@@ -85,6 +85,11 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Expenditure ($000)", 1000, "$000"),
     ("Expenditure (kUSD)", 1000, "kusd"),
     ("Expenditure, USD millions", 1_000_000, "millions"),
+    ("Expenditure 2015 (EUR) – €000", 1000, "000"),
+    ("Amounts ($000s)", 1000, "000s"),
+    ("Amounts in thousand USD", 1000, "thousand"),  # the singular, beside a currency
+    ("Expenditure, US$ million", 1_000_000, "million"),
+    ("Presupuesto (miles USD)", 1000, "miles"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -94,7 +99,8 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
 
 @pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
                                    "Budget: 150 thousands KGS", "Budget: KGS 150 000", "One Million Women initiative",
-                                   "Project ID 2015-000", "Ref 2015/000", "Report no. 000", "Miles"])
+                                   "Project ID 2015-000", "Ref 2015/000", "Report no. 000", "Miles",
+                                   "Road miles travelled", "Budget: 150, 000"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -140,7 +146,7 @@ def test_a_currency_label_with_a_scale_gives_the_currency_and_the_scale(tmp_path
         in said(summary, "value from the title")
 
 
-@pytest.mark.parametrize("label", ["Currency: thousands of KGS", "Currency: KGS (în mii)"])
+@pytest.mark.parametrize("label", ["Currency: thousands of KGS", "Currency: KGS (în mii)", "Currency: KGS thousand"])
 def test_a_currency_label_s_scale_words_are_taken_out_as_they_are_found(tmp_path, database, label):
     path = expenditure(tmp_path / "KGZ.xlsx", [[label]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
     summary = run_load([path], database)

@@ -374,6 +374,23 @@ def test_an_empty_currency_under_another_currency_is_read_as_usd_and_said(tmp_pa
     assert [w for w in summary.warnings if w.kind == "currency by default"] == []
 
 
+def test_timeframe_years_roll_over_within_a_group_and_start_again_under_the_next():
+    """Two groups naming the same year each start at it; an explicit 'Jan 2016' inside a '2015/16' group carries on
+    to February and March 2016; columns without a year roll over after December."""
+    from etl.layout import TimeframeColumn, timeframe_years
+
+    def under(position: int, label: str, month: int, year: int) -> TimeframeColumn:
+        return TimeframeColumn(position, f"{label} · {month}", month, month, year, "group")
+
+    two = [under(0, "Timeframe 2015", 1, 2015), under(1, "Timeframe 2015", 10, 2015), under(2, "Budget 2015", 1, 2015)]
+    assert [c.year for c in timeframe_years(two, None)] == [2015, 2015, 2015]
+    months = [under(i, "Timeframe 2015/16", m, 2015) for i, m in enumerate([8, 12, 1, 2, 3])]
+    months[2] = TimeframeColumn(2, "Jan 2016", 1, 1, 2016, "header")
+    assert [c.year for c in timeframe_years(months, None)] == [2015, 2015, 2016, 2016, 2016]
+    plain = [TimeframeColumn(i, str(m), m, m, None) for i, m in enumerate([11, 12, 1, 2])]
+    assert [c.year for c in timeframe_years(plain, 2015)] == [2015, 2015, 2016, 2016]
+
+
 def test_currency_named_in_an_amount_must_agree_with_the_currency_column(write_workbook, database):
     rows = good_rows()
     rows["workplan"][0]["budget"] = "$1,000"  # the row says RSD
@@ -780,7 +797,8 @@ def test_outputs_named_with_their_statement(text, code):
 
 
 @pytest.mark.parametrize("text", ["Output 1 and 2", "Output 1 & 3", "Output 1-2", "Output 1 + 2", "Output 3 / Output 4",
-                                  "Produit 1 et 2", "Output 1 to 3"])
+                                  "Produit 1 et 2", "Output 1 to 3", "Output 1 & 2 Strengthened capacity",
+                                  "Output 1 and Output 2 joint"])
 def test_a_cell_naming_two_outputs_is_refused_not_read_as_the_first(text):
     """'Output 1 and 2' was read as output 1, with the whole amount: refused, saying why."""
     from etl.errors import ValueProblem

@@ -69,7 +69,8 @@ class ScaleWords(dict):
     currency ('USD million', 'in thousand USD'; 'One Million Women' names a project); `currencies`: the currency
     codes and names a word beside them may be (folded)."""
 
-    def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (), currencies: frozenset[str] = frozenset()):
+    def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
+                 currencies: frozenset[str] = frozenset()):
         super().__init__(plain)
         self.beside = dict(beside)
         self.currencies = frozenset(currencies)

@@ -54,52 +54,41 @@ class MonthShown(dt.date):
         return cls(day.year, day.month, day.day)
 
 
-class ScaledShown(float):
+class _InScale(float):
+    """A stored number whose number format speaks of a scale: `power`, the power of ten (3: thousands)."""
+
+    power: int = 3
+
+    def __new__(cls, number: float, power: int) -> "_InScale":
+        value = super().__new__(cls, number)
+        value.power = power
+        return value
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+    @property
+    def scale(self) -> str:
+        return SCALE_NAMES[self.power]
+
+
+class ScaledShown(_InScale):
     """A number in a cell whose number format shows it divided by a thousand or a million ('#,##0,' shows 150000
     as 150): the float is the stored number, the amount the person typed; `power` the power of ten Excel divides
     it by. Read as stored; a sheet whose title says its amounts are in thousands is read knowing the cell already
     holds the whole amount (etl/transform.py)."""
-
-    power: int = 3
-
-    def __new__(cls, number: float, power: int) -> "ScaledShown":
-        value = super().__new__(cls, number)
-        value.power = power
-        return value
 
     @property
     def shown(self) -> str:
         """What Excel shows, but with every digit: '150' for 150000 in thousands, '0.2' for 200000 in millions."""
         return plain_number(float(Decimal(repr(float(self))).scaleb(-self.power)))
 
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
 
-    @property
-    def scale(self) -> str:
-        return SCALE_NAMES[self.power]
-
-
-class SuffixShown(float):
+class SuffixShown(_InScale):
     """A number in a cell whose format writes a sign for thousands or millions after it ('#,##0" K"' shows 150 as
     '150 K'): the float is the number typed; `power` the power of ten the sign stands for. An amount is read as
     the sign says (150,000), and said (etl/transform.py)."""
-
-    power: int = 3
-
-    def __new__(cls, number: float, power: int) -> "SuffixShown":
-        value = super().__new__(cls, number)
-        value.power = power
-        return value
-
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
-
-    @property
-    def scale(self) -> str:
-        return SCALE_NAMES[self.power]
 
 
 class NotShown(float):

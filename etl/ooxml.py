@@ -268,17 +268,7 @@ def _shows_digits(code: str) -> bool:
     text and [brackets], 'General', or '@'."""
     if "@" in code:
         return True
-    brackets, shown = 0, []
-    for char, literal in _first_section(code):
-        if literal:
-            continue
-        if char == "[":
-            brackets += 1
-        elif char == "]":
-            brackets = max(brackets - 1, 0)
-        elif not brackets:
-            shown.append(char)
-    shown = "".join(shown)
+    shown = "".join(_shown_characters(code))
     return "general" in shown.casefold() or any(char in "0#?" for char in shown)
 
 
@@ -314,7 +304,13 @@ def _scaling_commas(code: str) -> int:
 def _shown_letters(code: str) -> set[str]:
     """The letters of a number format's first section that show a part of a date or time (lower case), skipping
     literal text and [brackets]."""
-    letters, brackets = set(), 0
+    return {char.lower() for char in _shown_characters(code) if char.lower() in "dmyhs"}
+
+
+def _shown_characters(code: str) -> Iterator[str]:
+    """The characters of a number format's first section that are neither literal text nor inside [brackets] (a
+    colour, a locale, a condition): its placeholders, date letters and the like."""
+    brackets = 0
     for char, literal in _first_section(code):
         if literal:
             continue
@@ -322,9 +318,8 @@ def _shown_letters(code: str) -> set[str]:
             brackets += 1
         elif char == "]":
             brackets = max(brackets - 1, 0)
-        elif brackets == 0 and char.lower() in "dmyhs":
-            letters.add(char.lower())
-    return letters
+        elif not brackets:
+            yield char
 
 
 @dataclass(frozen=True)

@@ -202,23 +202,39 @@ def test_a_sheet_without_amounts_is_not_scaled_and_says_so(tmp_path, database):
         "this sheet has no amounts: nothing was scaled, and its values are read as written"]
 
 
-def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
+CDR_SUMS = "SELECT sum(budget), sum(expenditure) FROM expenditure"
+
+
+def cdr_folder(folder: Path, title: str | None = None, number_format: str | None = None) -> Path:
+    """A folder holding the delivery report of tests/helpers/inputs_delivery.py and its mapping file: with a
+    title row `title` below its first, and its amounts formatted `number_format`, where given."""
+    folder.mkdir()
     rows = cdr_rows()
-    rows.insert(1, ["Amounts in thousands of USD"])
-    write_cdr_xlsx(inputs / "jamaica-cdr-2016.xlsx", rows)
-    write_mapping(inputs)
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    write_cdr_xlsx(plain / "jamaica-cdr-2016.xlsx")
-    write_mapping(plain)
-    summary = run_load([inputs], database)
+    if title:
+        rows.insert(1, [title])
+    path = write_cdr_xlsx(folder / "jamaica-cdr-2016.xlsx", rows)
+    if number_format:
+        workbook = load_workbook(path)
+        for row in workbook.active.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and cell.column > 5:
+                    cell.number_format = number_format
+        workbook.save(path)
+    write_mapping(folder)
+    return folder
+
+
+def plain_cdr_sums(tmp_path: Path) -> tuple[Decimal, Decimal]:
+    """The budget and expenditure the report loads to without a title or a format."""
+    run_load([cdr_folder(tmp_path / "plain")], tmp_path / "plain.duckdb")
+    return rows_of(tmp_path / "plain.duckdb", CDR_SUMS)[0]
+
+
+def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
+    summary = run_load([cdr_folder(tmp_path / "inputs", "Amounts in thousands of USD")], database)
     assert summary.rejected == []
-    run_load([plain], tmp_path / "plain.duckdb")
-    sums = "SELECT sum(budget), sum(expenditure) FROM expenditure"
-    (budget, spent), = rows_of(tmp_path / "plain.duckdb", sums)
-    assert rows_of(database, sums) == [(budget * 1000, spent * 1000)]
+    budget, spent = plain_cdr_sums(tmp_path)
+    assert rows_of(database, CDR_SUMS) == [(budget * 1000, spent * 1000)]
     assert len(said(summary, "amounts scaled")) == 1
 
 
@@ -226,29 +242,11 @@ def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
 def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database, number_format, factor):
     """A delivery report titled in thousands whose amounts are stored whole under '#,##0,' is read as stored (not
     times a thousand twice); untitled, amounts under '#,##0" K"' are that many thousands. Said either way."""
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    rows = cdr_rows()
-    if factor == 1:
-        rows.insert(1, ["Amounts in thousands of USD"])
-    path = write_cdr_xlsx(inputs / "jamaica-cdr-2016.xlsx", rows)
-    workbook = load_workbook(path)
-    for row in workbook.active.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, (int, float)) and cell.column > 5:
-                cell.number_format = number_format
-    workbook.save(path)
-    write_mapping(inputs)
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    write_cdr_xlsx(plain / "jamaica-cdr-2016.xlsx")
-    write_mapping(plain)
-    summary = run_load([inputs], database)
+    title = "Amounts in thousands of USD" if factor == 1 else None
+    summary = run_load([cdr_folder(tmp_path / "inputs", title, number_format)], database)
     assert summary.rejected == []
-    run_load([plain], tmp_path / "plain.duckdb")
-    sums = "SELECT sum(budget), sum(expenditure) FROM expenditure"
-    (budget, spent), = rows_of(tmp_path / "plain.duckdb", sums)
-    assert rows_of(database, sums) == [(budget * factor, spent * factor)]
+    budget, spent = plain_cdr_sums(tmp_path)
+    assert rows_of(database, CDR_SUMS) == [(budget * factor, spent * factor)]
     assert len(said(summary, "scaled format")) == 1
 
 

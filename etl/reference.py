@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import spec
@@ -121,7 +121,7 @@ class Reference:
         return tuple(dict.fromkeys(word for language in self.languages.values()
                                    for word in language.total_words + language.grand_total_words))
 
-    @property
+    @cached_property  # asked for each sheet's title rows; built once per reference
     def scale_words(self) -> ScaleWords:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
         milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6); with those that say

@@ -22,6 +22,7 @@ from .errors import LoadWarning
 from .formatted import SHOWN_OTHERWISE
 from .header_cells import merged_spans
 from .layout import (
+    HeaderAgain,
     HeaderMatch,
     RawSheet,
     blank_to_none,
@@ -29,7 +30,9 @@ from .layout import (
     language_warning,
     recognise_csv,
     recognise_sheet,
+    row_ranges,
     row_skipped,
+    same_columns,
     skipped_rows_warnings,
     timeframe_years,
     unused_columns_warning,
@@ -154,8 +157,10 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 f"a cell merged over rows {first_row + 1} to {last_row + 1}: its value is read for row "
                 f"{first_row + 1} only, and the rows below it as empty in this column; unmerge it and type the "
                 "value in each row it is for"))
-    hidden, totals = [], []
-    last: dict[int, Any] = {}
+    hidden, totals, repeated = [], [], []
+    again = HeaderAgain(sheet_spec, reference, context)
+    tables = [(raw, match)]
+    table, hierarchy, last = raw, hierarchy, {}
     for index in range(header_index + 1, len(rows)):
         values = list(rows[index])
         skipped = row_skipped(values, index + 1, hidden_rows, reference.total_words)
@@ -165,7 +170,18 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             totals.append(index + 1)
         if skipped:
             continue
-        if by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
+        header = again.match(values)
+        if header is not None and same_columns(header, tables[-1][1]):
+            repeated.append(index + 1)
+            continue
+        if header is not None:  # a second table: the rows below are read under its own header
+            table, said = _table_below(*tables[-1], replace(header, index=index), rows[index], reference)
+            raw.warnings.append(said)
+            tables.append((table, header))
+            hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
+                               if c.hierarchy and c.key in header.columns], {}
+            continue
+        if table.laid_out_by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
             for position in hierarchy:
                 while len(values) <= position:
                     values.append(None)
@@ -173,18 +189,52 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                     values[position] = last[position]
                 elif not is_blank(values[position]):
                     last[position] = values[position]
-        raw.rows.append((index + 1, values))
+        table.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
-    used = match.used_positions
-    with_data = {p for _, values in raw.rows for p, value in enumerate(values) if p not in used and not is_blank(value)}
-    unused = unused_columns_warning(file, title, header_index + 1, rows[header_index], used, with_data)
-    if unused:
-        raw.warnings.append(unused)
+    if repeated:
+        raw.warnings.append(LoadWarning(file, title, repeated[0], None, "header repeated", (
+            f"row{'s' if len(repeated) > 1 else ''} {row_ranges(repeated)} repeat{'' if len(repeated) > 1 else 's'} "
+            "the header: not read as data")))
+    for table, header in tables:
+        used = header.used_positions
+        with_data = {p for _, values in table.rows for p, value in enumerate(values)
+                     if p not in used and not is_blank(value)}
+        unused = unused_columns_warning(file, title, table.header_row, rows[table.header_row - 1], used, with_data)
+        if unused:
+            raw.warnings.append(unused)
     raw.warnings.extend(LoadWarning(file, title, header_index + 1, None, "header not read", note)
                         for note in match.notes)
-    if match.periods:
-        return periods_apart(raw, match, reference)
-    return raw
+    parts = []
+    for table, header in tables:
+        if header.periods:
+            table = periods_apart(table, header, reference)
+        parts.extend([table, *table.parts])
+        table.parts = []
+    first = parts[0]
+    first.parts = parts[1:]
+    return first
+
+
+def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],
+                 reference: Reference) -> tuple[RawSheet, LoadWarning]:
+    """The rows below a second header row of the sheet's kind, read under it (the sheet's title block still
+    gives what it gives), and the warning that says which columns it puts elsewhere than the header `before`
+    (of the table `above`). What is said of the sheet as a whole is said again for it only where it lacks
+    other columns than that header does."""
+    headers = header_texts(cells, header.columns, header.texts)
+    moved = [f"'{headers[key]}' in column {column_letters(at)}"
+             for key, at in sorted(header.columns.items(), key=lambda item: item[1]) if before.columns.get(key) != at]
+    without = [f"'{above.headers[key]}'" for key in before.columns if key not in header.columns]
+    row = header.index + 1
+    said = LoadWarning(above.file, above.sheet, row, None, "second header", (
+        f"a header again, with {', '.join(moved) or 'other columns'}"
+        + (f" and without {', '.join(without)}" if without else "")
+        + f": the rows below it are read under it, not under row {above.header_row}'s header"))
+    return RawSheet(above.file, above.sheet, above.spec, row, header.columns, headers, [],
+                    timeframe_years(header.timeframe, above.context.year), above.context, True,
+                    language=header.language, decimal_hint=reference.decimal_mark(header.language),
+                    first_part=set(header.columns) != set(before.columns),
+                    activity_numbers=above.activity_numbers), said
 
 
 def periods_apart(raw: RawSheet, match: HeaderMatch, reference: Reference) -> RawSheet:

@@ -41,6 +41,7 @@ from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .layout import (
     HEADER_SEARCH_ROWS,
     NUMBER_LIKE,
+    HeaderAgain,
     HeaderMatch,
     RawSheet,
     blank_to_none,
@@ -111,6 +112,12 @@ class FastSheet:
     decimal_hint: str | None = None  # as RawSheet.decimal_hint
     # what the rows above the header say: each row's cells are checked against it (etl/title_block.py)
     context: SheetContext = field(default_factory=SheetContext)
+    cells: list["Cells"] | None = None  # each column's Cells (`column_cells`), found once for the checks of both
+
+    def column_cells(self) -> list["Cells"]:
+        if self.cells is None:
+            self.cells = [Cells.of(_one_chunk(column)) for column in self.table.columns]
+        return self.cells
 
     @property
     def row_count(self) -> int:
@@ -182,6 +189,38 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
     return FastSheet(file, sheet_spec.title, sheet_spec, match.index + 1, match.columns, headers, table, 0,
                      header_cells=blank_to_none(records[match.index:match.index + 1])[0], language=match.language,
                      decimal_hint=reference.decimal_mark(match.language), context=context)
+
+
+def holds_a_header(sheet: FastSheet, reference: Reference) -> bool:
+    """Whether a row below the header is a header of the sheet's kind again (etl/layout.py, HeaderAgain): a
+    second table, or the header repeated, which the per-cell path reads. Only the rows with two cells or more
+    whose text is a header name are looked at (`_header_names`)."""
+    again = HeaderAgain(sheet.spec, reference, sheet.context)
+    names = pa.array(sorted(again.names), pa.string())
+    named = np.zeros(sheet.row_count, dtype=np.int32)
+    for cells in sheet.column_cells():
+        if cells.plain is not None:
+            named += _header_names(cells, again, names)
+    numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + sheet.row_count)
+    candidates = np.flatnonzero(named >= 2)
+    return any(again.match(cells) is not None for _, cells in _cells(sheet, sheet.table, numbers, candidates))
+
+
+def _header_names(cells: Cells, again: HeaderAgain, names: pa.Array) -> np.ndarray:
+    """Which cells of a text column are a header name, as `again.is_name` says. A plain ASCII text (`Cells.plain`)
+    without '_' or a trailing '*' or ':' is its normalised form but for its case (etl/header_cells.py,
+    `normalise_header`); any other text of a header name's length is looked at once per distinct value."""
+    array = cells.array
+    short = _numpy_bool(pc.less_equal(pc.utf8_length(array), again.longest)) & ~cells.blank
+    simple = short & cells.plain & _numpy_bool(pc.string_is_ascii(array)) & ~_numpy_bool(pc.or_(
+        pc.match_substring(array, "_"), pc.or_(pc.ends_with(array, "*"), pc.ends_with(array, ":"))))
+    found = simple & _numpy_bool(pc.is_in(pc.utf8_lower(array), value_set=names))
+    others = np.flatnonzero(short & ~simple)
+    if len(others):
+        named = [text for text in pc.unique(array.take(pa.array(others))).to_pylist() if again.is_name(text)]
+        if named:
+            found |= _numpy_bool(pc.is_in(array, value_set=pa.array(named, array.type)))
+    return found
 
 
 def _first_row_over(table: pa.Table, characters: int) -> int | None:
@@ -399,7 +438,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
     table = sheet.table
     rows = table.num_rows
     numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + rows)
-    columns = [Cells.of(_one_chunk(column)) for column in table.columns]
+    columns = sheet.column_cells()
     blanks = [cells.blank for cells in columns]
     refetched = _to_read_again(sheet, columns)
     again = _refetch(sheet, numbers[refetched].tolist(), reference.total_words)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import cells, spec
-from .columnar import FastSheet, read_fast, read_fast_csv
+from .columnar import FastSheet, holds_a_header, read_fast, read_fast_csv
 from .csv_text import csv_records, decode_text
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, nearest_kind
@@ -50,10 +50,13 @@ class FastLane:
             fast.hidden_rows, fast.percent_rows = sheet.scan.hidden_rows, sheet.scan.percent_rows
             fast.language, fast.decimal_hint = sheet.match.language, sheet.reference.decimal_mark(sheet.match.language)
             fast.context = context
+            if holds_a_header(fast, sheet.reference):
+                return None  # a second table, or the header repeated: the per-cell path reads it
         return fast
 
     def read_csv(self, path: Path, file: str, reference: Reference) -> FastSheet | None:
-        return read_fast_csv(path, file, reference)
+        fast = read_fast_csv(path, file, reference)
+        return None if fast is not None and holds_a_header(fast, reference) else fast
 
 
 class PerCellLane:

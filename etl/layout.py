@@ -91,6 +91,9 @@ class RawSheet:
     rejected: list = field(default_factory=list)  # rows rejected while reading (etl/transform.py RejectedRow):
     # a delivery report's lines and totals (etl/delivery_report.py)
     amounts_whole: bool = False  # its amounts were read as meant already (a delivery report's sums), scales and all
+    # activity codes numbered so far, by output, where the sheet has none (etl/transform.py, Derivations): one
+    # count for the tables of one sheet (a second header's rows go on from the first's)
+    activity_numbers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,41 @@ def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Referenc
     every required column is named, or given by the title block (`context`: what the rows above say)."""
     found = _columns_found(sheet_spec, row, reference, top, spans)
     return None if _missing(sheet_spec, found, context) else found
+
+
+class HeaderAgain:
+    """Rows below a sheet's header that are a header of its kind again: a second table under the first (a UNDP
+    block, then an IOM block with Expenditure before Budget), or the header repeated (a printout's, a copy
+    pasted under another). Only a row with two cells or more that are header names of the kind is matched
+    (`match`), as a header row is where the sheet's header is found; the title block above the sheet's header
+    (`context`) may give a required column, as it does there."""
+
+    def __init__(self, sheet_spec: spec.Sheet, reference: Reference, context: SheetContext):
+        self.spec, self.reference, self.context = sheet_spec, reference, context
+        self.names = {name for column in sheet_spec.columns for name in column_languages(sheet_spec, column,
+                                                                                          reference)}
+        self.longest = max(map(len, self.names)) + 8  # longer texts are no header name: not folded
+        self.seen: dict[str, bool] = {}  # a text -> whether it is a header name of the kind
+
+    def is_name(self, value: Any) -> bool:
+        if not isinstance(value, str) or len(value) > self.longest:
+            return False
+        known = self.seen.get(value)
+        if known is None:
+            known = self.seen[value] = normalise_header(value) in self.names
+        return known
+
+    def match(self, values: list[Any]) -> HeaderMatch | None:
+        """The columns the row names, where it is a header row of the kind."""
+        if sum(map(self.is_name, values)) < 2:
+            return None
+        return match_header_row(self.spec, values, self.reference, context=lambda: self.context)
+
+
+def same_columns(one: HeaderMatch, other: HeaderMatch) -> bool:
+    """Whether two header rows put every column the sheet reads in the same place."""
+    return (one.columns == other.columns and [p.columns for p in one.periods] == [p.columns for p in other.periods]
+            and [t.position for t in one.timeframe] == [t.position for t in other.timeframe])
 
 
 def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],

@@ -94,7 +94,7 @@ class Derivations:
     def __init__(self, raw: RawSheet, into: Validated, reference: Reference | None = None):
         self.raw = raw
         self.into = into
-        self.sequence: dict[str, int] = {}
+        self.sequence = raw.activity_numbers
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what

@@ -1,0 +1,159 @@
+"""A sheet holding a second table under the first (a UNDP block, then an IOM block whose header puts the columns
+elsewhere), or its header repeated (etl/layout.py, HeaderAgain; etl/cells.py): the rows below a second header
+are read under it, in both lanes, and it is said; a repeated header is no data row."""
+
+from __future__ import annotations
+
+import csv
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pyarrow as pa
+import pytest
+from openpyxl import Workbook
+
+from etl import spec
+from etl.columnar import Cells, FastSheet, _header_names
+from etl.files import read_file
+from etl.layout import HeaderAgain
+from etl.load import run_load
+from etl.reference import load_reference
+from etl.title_block import sheet_context
+
+from .helpers.lanes import assert_same, load_both
+from .helpers.paths import SAMPLE_AS_OF
+from .helpers.rows import good_rows
+
+TITLE = [["Operating Unit: Jamaica"], ["Period: Jan–Dec 2016"], ["Currency: USD"], []]
+UNDP = [["UNDP"], ["Output", "Agency", "Budget", "Expenditure"], ["Output 1", "UNDP", 50000, 41000.5],
+        ["Output 2", "UNDP", 30000, 12000]]
+IOM = [["IOM"], ["Output", "Agency", "Expenditure", "Budget"], ["Output 1", "IOM", 5000, 20000],
+       ["Output 2", "IOM", 1000, 9000]]
+
+
+def workbook(path: Path, rows: list[list], title: str = "Expenses") -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+AMOUNTS = "SELECT agency, output_code, budget, expenditure FROM expenditure ORDER BY agency, output_code"
+WARNINGS = "SELECT \"row\", kind, message FROM load_warnings WHERE kind IN ('second header', 'header repeated')"
+
+
+def test_the_rows_below_a_second_header_are_read_under_it_in_both_lanes(tmp_path, monkeypatch):
+    path = workbook(tmp_path / "JAM-expenditure.xlsx", TITLE + UNDP + [[]] + IOM)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, AMOUNTS) == [
+        ("IOM", "1", Decimal("20000.00"), Decimal("5000.00")),
+        ("IOM", "2", Decimal("9000.00"), Decimal("1000.00")),
+        ("UNDP", "1", Decimal("50000.00"), Decimal("41000.50")),
+        ("UNDP", "2", Decimal("30000.00"), Decimal("12000.00"))]
+    assert rows_of(per_cell, WARNINGS) == [(11, "second header", (
+        "JAM-expenditure.xlsx › Expenses › row 11: a header again, with 'Expenditure' in column C, 'Budget' in "
+        "column D: the rows below it are read under it, not under row 6's header"))]
+    assert [row[2] for row in found["rejected_rows"]] == [10, 10, 10]  # the 'IOM' label, said as a row
+
+
+def test_a_repeated_header_is_no_data_row_and_is_said(tmp_path, monkeypatch):
+    repeated = [UNDP[1]]
+    path = workbook(tmp_path / "JAM-expenditure.xlsx", TITLE + UNDP[1:3] + repeated + UNDP[3:] + repeated)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert len(rows_of(per_cell, AMOUNTS)) == 2
+    assert rows_of(per_cell, WARNINGS) == [(7, "header repeated", "JAM-expenditure.xlsx › Expenses › row 7: rows 7, "
+                                                                   "9 repeat the header: not read as data")]
+
+
+def test_a_second_table_of_a_work_plan_goes_on_numbering_its_activities(tmp_path, database):
+    header = ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"]
+    rows = [["Work plan 2015 – Ecuador"], [], header,
+            ["Output 1", "Consultations with the Government", "X", None, None, None, "UNDP", 10000],
+            ["Output 1", "Stakeholder mapping", None, "X", None, None, "UNDP", 5000],
+            [], ["Amount", "Responsible Party", "Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4"],
+            [7000, "IOM", "Output 1", "Migration profile", None, None, "X", "X"]]
+    run_load([workbook(tmp_path / "ECU-awp.xlsx", rows, "AWP")], database, as_of=SAMPLE_AS_OF)
+    assert rows_of(database, "SELECT activity_code, lead_agency, budget, planned_start FROM activities "
+                             "ORDER BY activity_code") == [
+        ("1.1 (AWP)", "UNDP", Decimal("10000.00"), rows_of(database, "SELECT DATE '2015-01-01'")[0][0]),
+        ("1.2 (AWP)", "UNDP", Decimal("5000.00"), rows_of(database, "SELECT DATE '2015-04-01'")[0][0]),
+        ("1.3 (AWP)", "IOM", Decimal("7000.00"), rows_of(database, "SELECT DATE '2015-07-01'")[0][0])]
+
+
+def template_csv(path: Path, rows: list[list]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_a_csv_file_with_a_second_table_leaves_the_fast_lane(tmp_path, monkeypatch):
+    header = [c.header for c in spec.EXPENDITURE.columns]
+    swapped = [{"Budget": "Expenditure", "Expenditure": "Budget"}.get(name, name) for name in header]
+    first = ["Jamaica", "Output 1", "UNDP", "2016", "50000", "", "41000.50", "USD", "", ""]
+    second = ["Jamaica", "Output 1", "IOM", "2016", "5000", "", "20000", "USD", "", ""]
+    path = template_csv(tmp_path / "expenditure.csv", [header, first, swapped, second])
+    monkeypatch.delenv("MM_FAST_LANE", raising=False)
+    assert [type(sheet) for sheet in read_file(path)[0]] != [FastSheet]
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, AMOUNTS) == [("IOM", "1", Decimal("20000.00"), Decimal("5000.00")),
+                                          ("UNDP", "1", Decimal("50000.00"), Decimal("41000.50"))]
+
+
+def test_a_template_sheet_with_its_header_repeated_leaves_the_fast_lane(write_workbook, tmp_path, monkeypatch):
+    book = openpyxl.load_workbook(write_workbook(good_rows()))
+    sheet = book["Milestones"]
+    sheet.append([cell.value for cell in sheet[1]])
+    book.save(tmp_path / "repeated.xlsx")
+    monkeypatch.delenv("MM_FAST_LANE", raising=False)
+    lanes = {sheet.sheet: type(sheet) for sheet in read_file(tmp_path / "repeated.xlsx")[0]}
+    assert lanes["Milestones"] is not FastSheet and lanes["Results matrix"] is FastSheet
+    per_cell, fast, _ = load_both([tmp_path / "repeated.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert [row[1] for row in rows_of(per_cell, WARNINGS)] == ["header repeated"]
+
+
+@pytest.mark.parametrize("row, is_header", [
+    (["Output", "Agency", "Budget", "Expenditure"], True),
+    (["Produit", "Agence", "Budget", "Dépenses"], True),  # a header in another language of the programme's
+    (["Output", "Agency", 5000, 4000], False),  # two names, but no Budget: a data row (rejected as one)
+    (["Output 1", "UNDP", "Budget", "Expenditure"], False),
+    (["Output 1", "UNDP", 5000, 4000], False),
+])
+def test_only_a_row_naming_every_required_column_is_a_header_again(row, is_header):
+    reference = load_reference()
+    again = HeaderAgain(spec.EXPENDITURE, reference, sheet_context(TITLE, [], reference))  # country, year, currency
+    assert (again.match(row) is not None) is is_header
+
+
+def test_the_fast_lane_finds_header_names_as_the_per_cell_path_does():
+    """etl/columnar.py `_header_names` reads a column at once; HeaderAgain.is_name one text at a time: on
+    header names written every way (case, spaces, '_', '*', ':', accents, other scripts) and texts near them,
+    they agree cell for cell."""
+    reference = load_reference()
+    again = HeaderAgain(spec.EXPENDITURE, reference, sheet_context(TITLE, [], reference))
+    generator = random.Random(17)
+    pieces = ["Budget", "budget", "BUDGET", "Dépenses", "Расходы", "Funds received", "funds_received", "Output",
+              "Agency", "Currency", "Programme year", "Line", " ", "  ", "\t", "\u00a0", "\x1c", "_", "*", ":", "1",
+              "é", "e\u0301", "\u200b", "Output 1", "UNDP", "x" * 40]
+    texts = ["".join(generator.choice(pieces) for _ in range(generator.randint(1, 3))) for _ in range(3000)]
+    texts += [None, "", "Budget", "Budget *", "Budget:", " Budget", "Expenditure "]
+    found = _header_names(Cells.of(pa.array(texts, pa.string())), again, pa.array(sorted(again.names)))
+    expected = [text is not None and text.strip() != "" and again.is_name(text) for text in texts]
+    assert found.tolist() == expected
+    assert sum(expected) > 100  # the texts hold many names, written many ways

@@ -24,6 +24,7 @@ from .header_cells import merged_spans
 from .layout import (
     HeaderAgain,
     HeaderMatch,
+    PeriodColumns,
     RawSheet,
     blank_to_none,
     header_texts,
@@ -40,7 +41,7 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import TitleValue, group_scales, period_of_values, sheet_context
+from .title_block import TitleValue, group_scales, period_of_values, sheet_context, title_field
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -239,29 +240,43 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
 
 def periods_apart(raw: RawSheet, match: HeaderMatch, reference: Reference) -> RawSheet:
     """A sheet laid out wide as one RawSheet per period named in its headers, each with the columns of every
-    period (the indicator, its baseline, ...) and its own period's (Target, Actual), its period given as a
-    title would give it; the first holds the others (`parts`) and says, once, how the headers were read."""
+    period (the indicator, its baseline, ...) and its own period's (Target, Actual; Budget, Expenditure), its
+    period given as a title would give it; the first holds the others (`parts`) and says, once, how the headers
+    were read. Where a period's columns hold a required one (an expenditure sheet's Budget), a row empty in
+    all of them has nothing of that period and is not read for it (one empty in every period is read for the
+    first, which says what it lacks)."""
+    column = raw.spec.column(raw.spec.period_column)
+    field = title_field(column)
     sheets = []
     said = []
-    for group in match.periods:
+    empty = {number: [_empty_in(cells, group) for group in match.periods] for number, cells in raw.rows}
+    for index, group in enumerate(match.periods):
         columns = {**raw.columns, **group.columns}
         headers = {**raw.headers, **header_texts([], group.columns, match.texts)}
         named = ", ".join(f"'{headers[key]}'" for key in group.columns)
-        if raw.spec.column("period").kind == spec.PERIOD:
+        if column.kind == spec.PERIOD:
             label, how = period_of_values(group.period, reference)
         else:
             label, how = group.period, ""
         value = TitleValue(label, f"headers {named}", group.period, how, from_title_row=False)
-        context = replace(raw.context, values={**raw.context.values, "period": value, "period_text": value})
-        sheets.append(replace(raw, columns=columns, headers=headers, context=context, warnings=[],
+        context = replace(raw.context, values={**raw.context.values, field: value})
+        rows = raw.rows
+        if any(raw.spec.column(key).required for key in group.columns):
+            rows = [(number, cells) for number, cells in rows
+                    if not empty[number][index] or (index == 0 and all(empty[number]))]
+        sheets.append(replace(raw, columns=columns, headers=headers, context=context, warnings=[], rows=rows,
                               first_part=not sheets))
-        said.append(f"{named}: period {label}" + (f" ({how})" if how else ""))
+        said.append(f"{named}: {column.header[0].lower() + column.header[1:]} {label}" + (f" ({how})" if how else ""))
     first = sheets[0]
     first.warnings = raw.warnings + [LoadWarning(
         raw.file, raw.sheet, raw.header_row, None, "periods from the headers",
         f"laid out wide, one column per period: each row is read as one row per period ({'; '.join(said)})")]
     first.parts = sheets[1:]
     return first
+
+
+def _empty_in(cells: list[Any], group: PeriodColumns) -> bool:
+    return all(position >= len(cells) or is_blank(cells[position]) for position in group.columns.values())
 
 
 def _fill_merged(rows: list[list[Any]], merged, hierarchy: list[int], timeframe: list[int],

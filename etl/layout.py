@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import delivery_words, spec
-from .errors import LoadWarning, UnreadableFile
+from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .languages import ENGLISH, Language, fold
 from .ooxml import column_letters
 from .header_cells import (GROUP_SEPARATOR, HeaderCell, is_group_row, merged_spans, normalise_header, single_row,
                            split_period, stacked_rows)
-from .parse import MONTHS, clean_text, is_blank
+from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
 from .title_block import SheetContext, period_of_values, sheet_context, title_value_for
 
@@ -260,7 +260,8 @@ def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], S
     """What a header row lacks to be one of this kind, each said as the header to add ('Output'); a required
     column the title block gives (`context`: what the rows above say) is not lacking."""
     columns = found.columns
-    given = set(columns) | ({"period"} if found.periods else set())
+    given = set(columns) | ({sheet_spec.period_column, *(key for p in found.periods for key in p.columns)}
+                            if found.periods else set())
     lacking = [key for key in _required_keys(sheet_spec) if key not in given]
     if lacking and context is not None and all(title_value_for(sheet_spec.column(key), context()) for key in lacking):
         lacking = []
@@ -323,8 +324,8 @@ def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],
     """The columns of a sheet laid out wide ('2015 · Target', 'Actual 2016'), by period in their order; and
     what is said of headers naming a period the programme does not have. None where the sheet has a Period
     column, or its kind has no values by period."""
-    if not sheet_spec.per_period or any(name in set.union(*names["period"]) for cell in cells.values()
-                                        for name in cell.names):
+    if not sheet_spec.per_period or any(name in set.union(*names[sheet_spec.period_column])
+                                        for cell in cells.values() for name in cell.names):
         return [], []
     by_period: dict[str, dict[str, int]] = {}
     notes = []
@@ -335,7 +336,7 @@ def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],
             if not key:
                 continue
             period = split[0].upper()
-            if sheet_spec.column("period").kind == spec.PERIOD and period_of_values(period, reference) is None:
+            if not _of_the_programme(sheet_spec.column(sheet_spec.period_column), period, reference):
                 notes.append(f"the header '{cell.text}' names {period}, not a period of the programme: "
                              "its column is not read")
                 break
@@ -343,6 +344,19 @@ def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],
                 by_period[period][key] = position
             break
     return [PeriodColumns(period, columns) for period, columns in by_period.items() if columns], notes
+
+
+def _of_the_programme(column: spec.Column, period: str, reference: Reference) -> bool:
+    """Whether a period a header names is one of the programme's, as the column it fills reads it: a reporting
+    period ('2015' is 2015/16 H2), a programme year; any text of an indicator table's Period."""
+    if column.kind == spec.PERIOD:
+        return period_of_values(period, reference) is not None
+    if column.kind == spec.PROGRAMME_YEAR:
+        try:
+            parser_for(column, reference)(period)
+        except ValueProblem:
+            return False
+    return True
 
 
 def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference | None = None,

@@ -84,6 +84,7 @@ class Sheet:
     # Columns whose values are of a period: a sheet laid out wide gives them once per period ('2015 · Target',
     # 'Actual 2016'; etl/layout.py), each period's then read as rows of their own.
     per_period: tuple[str, ...] = ()
+    period_column: str = "period"  # the column such a header's period fills (a Period, a Programme year)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -180,6 +181,8 @@ EXPENDITURE = Sheet(
     description="One row per country, output, agency and programme year; or several, told apart by Line, "
                 "where the money is reported line by line (an ERP export).",
     key=("country", "output_code", "agency", "programme_year", "line"),
+    per_period=("budget", "received", "expenditure"),  # 'Budget 2015', or '2015' over Budget and Expenditure
+    period_column="programme_year",
     columns=(
         _country(),
         _output(),

@@ -476,10 +476,15 @@ FIELD_OF_KIND = {spec.COUNTRY: "country", spec.PERIOD: "period", spec.PROGRAMME_
 FIELD_OF_TEXT_COLUMN = {"country": "country", "period": "period_text"}  # an indicator table's, as written
 
 
+def title_field(column: spec.Column) -> str | None:
+    """The field of SheetContext.values that gives `column`, if any."""
+    return FIELD_OF_KIND.get(column.kind) or (FIELD_OF_TEXT_COLUMN.get(column.key) if column.kind == spec.TEXT
+                                              else None)
+
+
 def title_value_for(column: spec.Column, context: SheetContext) -> TitleValue | None:
     """What the title block gives `column`, if anything."""
-    name = FIELD_OF_KIND.get(column.kind) or (FIELD_OF_TEXT_COLUMN.get(column.key) if column.kind == spec.TEXT
-                                              else None)
+    name = title_field(column)
     return context.values.get(name) if name else None
 
 

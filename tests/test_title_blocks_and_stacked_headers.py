@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import duckdb
+import openpyxl
 import pytest
 
 from etl.load import run_load
@@ -214,3 +215,38 @@ def test_periods_a_title_or_header_may_name(text, label, year):
 @pytest.mark.parametrize("text", ["2030", "Jun–Jul 2031", "2015/17", "sometime"])
 def test_periods_outside_the_programme_are_none(text):
     assert read_period(text, load_reference()) is None
+
+
+# --- expenditure laid out wide: a Budget and an Expenditure column per programme year -------------------------
+
+@pytest.mark.parametrize("stacked, headers, first", [
+    (True, ("'2015 · Budget', '2015 · Expenditure'", "'2016 · Budget', '2016 · Expenditure'"), 7),
+    (False, ("'Budget 2015', 'Expenditure 2015'", "'Budget 2016', 'Expenditure 2016'"), 6)])
+def test_expenditure_by_year_reads_each_year_s_columns_as_that_year(tmp_path, database, stacked, headers, first):
+    summary = run_load([build.expenditure_by_year(tmp_path / "jam-expenditure.xlsx", stacked)], database)
+    assert rows_of(database, """SELECT output_code, agency, programme_year, budget, expenditure, source_row
+                                FROM expenditure ORDER BY programme_year, output_code""") == [
+        ("1", "UNDP", 2015, Decimal("50000.00"), Decimal("41000.50"), first),
+        ("2", "IOM", 2015, Decimal("30000.00"), Decimal("12000.00"), first + 1),
+        ("1", "UNDP", 2016, Decimal("60000.00"), Decimal("30000.00"), first)]
+    # a row with no figures in any year is rejected once, saying what it lacks; one empty in 2016 only is not
+    assert [(r.row, [p.column for p in r.problems]) for r in summary.rejected] == [
+        (first + 2, [headers[0].split("'")[1]])]
+    assert ("periods from the headers", "laid out wide, one column per period: each row is read as one row per "
+            f"period ({headers[0]}: programme year 2015; {headers[1]}: programme year 2016)") in warnings_of(summary)
+
+
+def test_expenditure_by_year_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
+    path = build.expenditure_by_year(tmp_path / "jam-expenditure.xlsx", stacked=False)
+    assert_same(*load_both([path], tmp_path, monkeypatch)[:2])
+
+
+def test_an_expenditure_header_naming_a_year_the_programme_does_not_have_is_said(tmp_path, database):
+    path = build.expenditure_by_year(tmp_path / "jam-expenditure.xlsx", stacked=False)
+    book = openpyxl.load_workbook(path)
+    book.active["E5"], book.active["F5"] = "Budget 2030", "Expenditure 2030"
+    book.save(path)
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT DISTINCT programme_year FROM expenditure") == [(2015,)]
+    assert ("header not read", "the header 'Budget 2030' names 2030, not a period of the programme: its column is "
+                               "not read") in warnings_of(summary)

@@ -142,3 +142,25 @@ def matrix_with_a_year_outside_the_programme(path: Path) -> Path:
     sheet.append(IDENTITY + ["Country", "2015 Target", "2015 Actual", "2030 Target"])
     sheet.append(BANGLADESH_ROWS[0][:5] + ["Bangladesh", 2, 2, 10])
     return _save(workbook, path)
+
+
+def expenditure_by_year(path: Path, stacked: bool = True) -> Path:
+    """Expenditure with one Budget and Expenditure column per programme year: '2015' and '2016' merged over
+    'Budget' and 'Expenditure' (or 'Budget 2015', 'Expenditure 2015', ... in one row), its title naming 2016;
+    output 2 has no 2016 figures, output 3 none at all."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenses"
+    for row in (["Operating Unit: Jamaica"], ["Period: Jan–Dec 2016"], ["Currency: USD"], []):
+        sheet.append(row)
+    if stacked:
+        sheet.append(["Output", "Agency", "2015", None, "2016", None])
+        sheet.append([None, None, "Budget", "Expenditure", "Budget", "Expenditure"])
+        for span in ("C5:D5", "E5:F5", "A5:A6", "B5:B6"):
+            sheet.merge_cells(span)
+    else:
+        sheet.append(["Output", "Agency", "Budget 2015", "Expenditure 2015", "Budget 2016", "Expenditure 2016"])
+    for row in (["Output 1", "UNDP", 50000, 41000.5, 60000, 30000], ["Output 2", "IOM", 30000, 12000, None, None],
+                ["Output 3", "IOM", None, None, None, None]):
+        sheet.append(row)
+    return _save(workbook, path)

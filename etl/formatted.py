@@ -122,8 +122,21 @@ class DecimalsShown(float):
             return plain_number(float(self))
 
 
+class CurrencyShown(float):
+    """A number in a cell whose number format names a currency ('#,##0 "KGS"' shows 450000 as '450,000 KGS'): the
+    float is the stored number; `sign` what the format names ('KGS', '€'). An amount whose Currency cell is empty
+    is read in that currency, and said; one whose Currency names another is refused (etl/transform.py)."""
+
+    sign: str = ""
+
+    def __new__(cls, number: float, sign: str) -> "CurrencyShown":
+        value = super().__new__(cls, number)
+        value.sign = sign
+        return value
+
+
 # what the readers give where calamine does not tell how a number is shown
-SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, SuffixShown, NotShown, DecimalsShown)
+SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, SuffixShown, NotShown, DecimalsShown, CurrencyShown)
 
 
 def plain_number(number: float) -> str:

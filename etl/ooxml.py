@@ -60,6 +60,10 @@ _SUFFIX_NOISE = re.compile(r"[\s$€£¥₽.()]|usd|eur|chf|gbp")
 # A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person
 # sees no number where one is stored (etl/formatted.py, NotShown)
 NOT_SHOWN = "not shown"
+# A plain number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): its kind is this prefix and
+# what it names ('currency KGS', 'currency €'); a bare '$' (Excel's Currency button, in the dollar of the
+# computer's locale) names none
+CURRENCY_SHOWN = "currency "
 DEFAULT_STYLE = 0  # the style (cellXfs index) Excel gives a cell without an s attribute
 # A cell tag (any prefix) with a style (its number: group 1), found by the scan; one pattern whatever the styles,
 # so that its cost per byte does not grow with the number of percent styles a workbook declares
@@ -167,7 +171,12 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     return frozenset(index for index, kind in enumerate(kinds)
                      if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or kind in DECIMAL_PLACES
                      or kind in SUFFIX_POWER
-                     or (kind == MONTH and index != DEFAULT_STYLE))
+                     or (index != DEFAULT_STYLE and (kind == MONTH or shows_currency(kind))))
+
+
+def shows_currency(kind: str | None) -> bool:
+    """Whether a number format kind names a currency (CURRENCY_SHOWN)."""
+    return kind is not None and kind.startswith(CURRENCY_SHOWN)
 
 
 def _first_section(code: str) -> Iterator[tuple[str, bool]]:
@@ -232,7 +241,36 @@ def _format_kind(code: str) -> str | None:
         return DECIMALS_SHOWN[len(fixed.group(1))]
     if commas:
         return SHOWN_SCALED.get(min(3 * commas, 9))
-    return SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
+    suffixed = SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
+    named = None if suffixed else _currency_named(code)
+    return f"{CURRENCY_SHOWN}{named}" if named else suffixed
+
+
+def _currency_named(code: str) -> str | None:
+    """The currency a number format's first section names: a currency sign or code in its [$...-locale]
+    bracket ('[$€-x-euro2]', '[$KGS]'), in its literal text ('"KGS"', '\\€'), or a sign outside the digits
+    ('€#,##0'); None for none, for '$' alone, or for two that differ."""
+    named: set[str] = set()
+    bracket: list[str] | None = None
+    text: list[str] = []
+    for char, literal in _visible(code):
+        if bracket is not None and not literal and char == "]":
+            if "".join(bracket).startswith("$"):
+                named.add("".join(bracket)[1:].split("-", 1)[0].strip())
+            bracket = None
+        elif bracket is not None:
+            bracket.append(char)
+        elif not literal and char == "[":
+            bracket = []
+        else:
+            text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
+    named.update(word for word in "".join(text).split() if CURRENCY_WORD.fullmatch(word))
+    named -= {"", "$"}
+    return named.pop() if len(named) == 1 else None
+
+
+CURRENCY_CHARACTERS = "$€£¥₽₸₴₺₹₩₪₫₦₱"  # signs Excel writes outside quotes
+CURRENCY_WORD = re.compile(r"[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₽₸₴₺₹₩₪₫₦₱]")
 
 
 def _literal_text(code: str) -> str:
@@ -240,27 +278,36 @@ def _literal_text(code: str) -> str:
     pads with or '*' fills with), lower case, without spaces, currency signs or codes and brackets: 'k' for
     '#,##0" K"' or '#,##0" kUSD"'; '' for '"K"#,##0' or '#,##0_k'."""
     text: list[str] = []
-    skip = escaped = quoted = False
-    for char, literal in _first_section(code):
+    for char, literal in _visible(code):
         if not literal:
             if char in "0#?":
                 text = []  # literal text before a digit is a prefix
             continue
-        if skip or escaped:
+        text.append(char)
+    return _SUFFIX_NOISE.sub("", "".join(text).casefold())
+
+
+def _visible(code: str) -> Iterator[tuple[str, bool]]:
+    """Each character of a number format's first section that Excel shows, and whether it is literal text
+    (quoted or escaped): not the quote and escape marks, nor what '_' pads with or '*' fills with."""
+    skip = escaped = quoted = False
+    for char, literal in _first_section(code):
+        if not literal:
+            yield char, False
+        elif skip or escaped:
             if escaped:
-                text.append(char)
+                yield char, True
             skip = escaped = False
         elif char == '"':
             quoted = not quoted
         elif quoted:
-            text.append(char)
+            yield char, True
         elif char in "_*":
             skip = True
         elif char == "\\":
             escaped = True
         else:
-            text.append(char)
-    return _SUFFIX_NOISE.sub("", "".join(text).casefold())
+            yield char, True
 
 
 def _shows_digits(code: str) -> bool:

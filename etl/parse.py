@@ -27,7 +27,7 @@ from .conventions import (
     split_number,
 )
 from .errors import ValueProblem
-from .formatted import DecimalsShown, MonthShown, PercentFormatted
+from .formatted import CurrencyShown, DecimalsShown, MonthShown, PercentFormatted
 from .languages import ENGLISH, fold
 from .programme import SDG_TARGET
 from .reference import Reference
@@ -100,7 +100,10 @@ def excel_error_problem(value: Any, error: str) -> ValueProblem:
 
 
 def currency_in_text(value: Any) -> str | None:
-    """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or None."""
+    """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or its number format
+    names ('#,##0 "KGS"', etl/formatted.py CurrencyShown), or None."""
+    if isinstance(value, CurrencyShown):
+        return currency_in_text(f"{value.sign}1") or currency_in_text(f"1 {value.sign}")
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
+from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row
@@ -95,6 +95,7 @@ class Derivations:
         self.raw = raw
         self.into = into
         self.sequence = raw.activity_numbers
+        self.from_format: list[tuple[int, str, str]] = []  # (row, amount column, sign): currencies from a format
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -257,13 +258,30 @@ class Derivations:
             codes = set(named.values())
             if len(codes) == 1:
                 given["currency"] = codes.pop()
+                formatted = [key for key in named if isinstance(given[key], CurrencyShown)]
+                if formatted:
+                    self.from_format.append((problems.row_number, formatted[0], given[formatted[0]].sign))
                 return
         stated = clean_text(given.get("currency") or "").upper()
         source = (f"{self.fills['currency'].said()}" if "currency" in self.fills else "the Currency column")
         for key, code in named.items():
             if code != stated:
+                shown = (f" (its number format shows '{given[key].sign}')" if isinstance(given[key], CurrencyShown)
+                         else "")
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
-                                              f"not in {code}: fix the amount or the currency")
+                                              f"not in {code}{shown}: fix the amount or the currency")
+
+    def say_formats(self) -> None:
+        """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`)."""
+        if not self.from_format:
+            return
+        rows = [row for row, _, _ in self.from_format]
+        signs = sorted({sign for _, _, sign in self.from_format})
+        row, key, _ = self.from_format[0]
+        self._warn("currency from the format", (
+            f"no currency in row{'s' if len(rows) > 1 else ''} {row_ranges(rows)}: read in the currency the "
+            f"amount's number format shows ({', '.join(repr(sign) for sign in signs)}); if that is right, write it "
+            "in the Currency column"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
 
     def activity_code(self, record: dict[str, Any]) -> str:
         output = record["output_code"]
@@ -585,5 +603,6 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()
+    derivations.say_formats()
     stage(raw, pa.Table.from_pylist(staged, schema=staged_schema(raw.spec)), rules, into,
           lambda numbers: {number: cells for number, cells in raw.rows if number in numbers})

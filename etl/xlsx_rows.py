@@ -26,10 +26,10 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import (DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown,
-                        SuffixShown)
-from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, SUFFIX_POWER, cell_position,
-                    local_name, number_format_kinds, sheet_parts_by_name)
+from .formatted import (CurrencyShown, DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted,
+                        ScaledShown, SuffixShown)
+from .ooxml import (CURRENCY_SHOWN, DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, SUFFIX_POWER,
+                    cell_position, local_name, number_format_kinds, sheet_parts_by_name, shows_currency)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -190,6 +190,8 @@ class _CellReader:
             return DecimalsShown(number, DECIMAL_PLACES[kind])
         if kind is None or style is None:
             return number
+        if shows_currency(kind):  # '450,000 KGS': the amount's currency, where its row names none (etl/transform.py)
+            return CurrencyShown(number, kind[len(CURRENCY_SHOWN):]) if index != DEFAULT_STYLE else number
         day = _date_value(number, kind, self.is_1904)
         # shown as its month, and the 1st at midnight (what 'Jun 2015' typed is): read as the month (etl/parse.py);
         # any other day was typed as a day (into a cell formatted beforehand), and is read as it is

@@ -19,8 +19,8 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from etl import xlsx_rows
-from etl.formatted import (DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted, ScaledShown,
-                           SuffixShown)
+from etl.formatted import (CurrencyShown, DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted,
+                           ScaledShown, SuffixShown)
 from etl.ooxml import EXCEL_ROWS, scan_sheets
 from etl.xlsx_rows import read_rows
 
@@ -41,7 +41,7 @@ def _row(values: list[Any]) -> list[tuple[str, Any]]:
     values = [None if value == "" else value for value in values]
     while values and values[-1] is None:
         values.pop()
-    marked = (PercentFormatted, ScaledShown, SuffixShown, NotShown, DecimalsShown)
+    marked = (PercentFormatted, ScaledShown, SuffixShown, NotShown, DecimalsShown, CurrencyShown)
     return [("float" if isinstance(value, marked) else type(value).__name__, value) for value in values]
 
 

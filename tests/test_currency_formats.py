@@ -1,0 +1,106 @@
+"""A number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): an amount whose row names no
+currency is read in it and said; one whose Currency names another is refused, saying the format shows it
+(etl/ooxml.py `_currency_named`, etl/formatted.py CurrencyShown, etl/transform.py). In both lanes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from openpyxl import Workbook
+
+from etl.load import run_load
+from etl.ooxml import _currency_named, _format_kind, _literal_text
+
+from .helpers.lanes import assert_same, load_both
+from .helpers.rows import good_rows
+
+AS_OF = dt.date(2017, 7, 31)
+HEADER = ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount", "Currency"]
+
+
+def work_plan(path: Path, formats: dict[str, str], currencies: tuple = (None, "USD", None)) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    for row in (["Annual Work Plan 2015 – Kyrgyzstan"], [], HEADER,
+                ["Output 1", "Consultations", "X", None, None, None, "UNDP", 450000, currencies[0]],
+                ["Output 1", "Mapping", None, "X", None, None, "UNDP", 20000, currencies[1]],
+                ["Output 2", "Profile", None, "X", None, None, "IOM", 30000, currencies[2]]):
+        sheet.append(row)
+    for cell, number_format in formats.items():
+        sheet[cell].number_format = number_format
+    book.save(path)
+    return path
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+ACTIVITIES = "SELECT source_row, budget, currency FROM activities ORDER BY source_row"
+
+
+@pytest.mark.parametrize("code, named", [
+    ('#,##0 "KGS"', "KGS"), ("[$€-x-euro2] #,##0.00", "€"), ("[$KGS] #,##0", "KGS"), ("€#,##0", "€"),
+    ('#,##0 "€"', "€"), ('#,##0 "KGS";[Red]-#,##0 "KGS"', "KGS"), ('"US$"#,##0', "US$"),
+    ("[$-409]#,##0", None),  # a locale without a sign
+    ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", None),  # a bare dollar: the computer's locale's
+    ("#,##0_€", None),  # '_' pads with the width of '€': nothing is shown
+    ('0 "officials"', None), ('#,##0 "USD" "EUR"', None),  # words, and two currencies
+])
+def test_the_currency_a_number_format_names(code, named):
+    assert _currency_named(code) == named
+    assert _format_kind(code) == (f"currency {named}" if named else _format_kind(code))
+
+
+@pytest.mark.parametrize("code, text", [('#,##0" K"', "k"), ('"K"#,##0', ""), ("#,##0_k", ""), ('#,##0\\k', "k"),
+                                        ('#,##0" kUSD"', "k"), ("#,##0*k", "")])
+def test_the_literal_text_after_the_digits_is_read_as_before(code, text):
+    assert _literal_text(code) == text
+
+
+def test_an_amount_with_no_currency_is_read_in_the_one_its_format_shows_and_said(tmp_path, monkeypatch):
+    path = work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '#,##0 "KGS"'})
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, ACTIVITIES) == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "USD"),
+                                             (6, Decimal("30000.00"), "USD")]
+    assert rows_of(per_cell, """SELECT "row", "column", message FROM load_warnings
+                                WHERE kind = 'currency from the format'""") == [(4, "Amount", (
+        "KGZ-awp.xlsx › AWP › row 4 › column Amount: no currency in row 4: read in the currency the amount's number "
+        "format shows ('KGS'); if that is right, write it in the Currency column"))]
+
+
+def test_an_amount_whose_format_shows_another_currency_than_its_row_is_refused(tmp_path, database):
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H5": "[$€-x-euro2] #,##0"})], database, as_of=AS_OF)
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (5, "an amount in USD (the Currency column), not in EUR (its number format shows '€'): fix the amount or "
+            "the currency")]
+
+
+def test_a_dollar_format_changes_nothing(tmp_path, database):
+    run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '"$"#,##0', "H5": "[$$-409]#,##0"},
+                        currencies=("KGS", "KGS", None))], database, as_of=AS_OF)
+    assert rows_of(database, ACTIVITIES) == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "KGS"),
+                                             (6, Decimal("30000.00"), "USD")]
+
+
+def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_workbook, tmp_path, monkeypatch):
+    rows = good_rows()
+    book = openpyxl.load_workbook(write_workbook(rows))
+    sheet = book["Work plan"]
+    header = [cell.value for cell in sheet[1]]
+    budget, currency = header.index("Budget") + 1, header.index("Currency") + 1
+    sheet.cell(2, budget).number_format = '#,##0.00 "KGS"'
+    sheet.cell(2, currency).value = None
+    book.save(tmp_path / "formatted.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "formatted.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT currency FROM activities WHERE source_row = 2") == [("KGS",)]

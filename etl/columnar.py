@@ -24,6 +24,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -35,7 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.csv
 
 from . import spec
-from .conventions import COMMA, DATE_KINDS, NUMBER_KINDS, Convention, NumberConvention, infer_column
+from .conventions import (COMMA, CURRENCY_SIGNS, DATE_KINDS, NUMBER_KINDS, Convention, NumberConvention,
+                          infer_column)
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
 from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .layout import (
@@ -82,6 +84,8 @@ TWO_WAY_PLAIN = r"^-?[1-9]\d{0,2}\.\d{3}$"
 MAY_READ_TWO_WAYS = {"number": r"[.,]\d{3}", "date": r"\d{1,2}[/.]\d{1,2}[/.]\d{4}"}
 ARROW_KINDS = (pa.types.is_string, pa.types.is_large_string, pa.types.is_float64, pa.types.is_boolean,
                pa.types.is_timestamp, pa.types.is_null)
+# A superset of what etl/parse.py `currency_in_text` finds in a number typed as text
+MAY_NAME_A_CURRENCY = "|".join([re.escape(sign) for sign in CURRENCY_SIGNS] + ["[A-Z]{3}"])
 CSV_HEAD_BYTES = 1 << 16  # read to find a CSV file's header row
 
 
@@ -480,6 +484,9 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         parsed = parse_column(column, cells, reference, conventions.get(column.key))
         values[column.key] = parsed.values
         ok &= parsed.ok
+        if cells.plain is not None and column.key in VALUE_COLUMNS.get(sheet.spec.kind, ()):
+            # a value typed with a currency ('KGS 450 000'): the per-cell path compares it with the unit
+            ok &= ~_numpy_bool(pc.match_substring_regex(cells.array, MAY_NAME_A_CURRENCY))
     if sheet.spec.kind in VALUE_COLUMNS:
         ok &= ~_implausible(sheet.spec.kind, values, reference.units)
     raw = RawSheet(sheet.file, sheet.sheet, sheet.spec, sheet.header_row, sheet.columns, sheet.headers, [],

@@ -34,7 +34,7 @@ from .columnar import FastSheet, validate_fast
 from .cross_row import reject_cross_row
 from .parts import check_parts
 from .phase_countries import check_phase_countries
-from .plausibility import FRACTION
+from .plausibility import CURRENCY_IN_VALUE, FRACTION
 from .trajectories import link_trajectories
 from .errors import LoadFailed, LoadWarning, StrictRefused, UnreadableFile
 from .files import read_file
@@ -49,7 +49,8 @@ from .transform import NO_CURRENCY, Validated, merged_no_currency, validate_shee
 Progress = Callable[[str], None]
 # Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
 ROW_WARNINGS = {"text kept", "ambiguous number", "ambiguous date", "percentage above 100", "negative value",
-                "value from the sign", "percentage format", "scaled format", "number not shown", NO_CURRENCY, FRACTION}
+                "value from the sign", "percentage format", "scaled format", "number not shown", NO_CURRENCY, FRACTION,
+                CURRENCY_IN_VALUE}
 READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 

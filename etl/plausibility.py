@@ -16,19 +16,24 @@ indicator table:
   **rejected** (nothing is counted fewer than zero times). Where there is no unit and every value of the row
   is a whole number written without a percent sign, the row may be a count or a change ('Percentage change
   in travel time', -50): a negative value is **warned** (`negative value`), not rejected;
-- a **measure** (index, score, ratio, rate, change, ...) may be anything.
+- a **measure** (index, score, ratio, rate, change, ...) may be anything;
+- a value typed with a **currency** ('KGS 450 000', '$12,500') is read as its number: where the unit names
+  another currency ('USD') it is **rejected**, where the unit names none it is **warned** (`currency not in the
+  unit`), since the currency is not kept.
 
 Text where a number is expected: in an indicator table it is kept beside the value with a `text kept`
 warning (etl/transform.py); in the results matrix it is rejected. The fast lane sends every results row with
 a negative value, a percentage above 100 or one below 1 down the per-cell path, so that one place applies these
-rules.
+rules, and every row with a value naming a currency.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from .conventions import CURRENCY_SIGNS
 from .languages import UNIT_KINDS, fold
 
 PERCENT, COUNT, MEASURE = UNIT_KINDS
@@ -63,6 +68,45 @@ class Finding:
     expected: str  # for a rejection ('a count of zero or more ...') or a warning's detail
     reject: bool
     kind: str = ""  # a warning's kind
+
+
+CURRENCY_IN_VALUE = "currency not in the unit"
+CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+
+
+def unit_currency(unit: Any, currencies: set[str]) -> str | None:
+    """The one currency a unit names, by a code of `currencies` ('USD', 'USD million', 'amount (EUR)') or a sign
+    ('US$', '€'); None for none, or for two."""
+    if not isinstance(unit, str):
+        return None
+    named = set()
+    for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
+        if not sign.isalpha() and sign in unit:
+            named.add(CURRENCY_SIGNS[sign])
+            unit = unit.replace(sign, " ")
+    named |= {code for code in CODE.findall(unit) if code in currencies}
+    return named.pop() if len(named) == 1 else None
+
+
+def currency_findings(unit: Any, named: dict[str, str], values: dict[str, float | None], currencies: set[str]
+                      ) -> list[Finding]:
+    """What is said of values typed with a currency (`named`: column -> the currency its text names): refused
+    where the unit names another, warned where it names none."""
+    stated = unit_currency(unit, currencies)
+    said = f"the unit '{' '.join(unit.split())}'" if isinstance(unit, str) and unit.strip() else "no unit"
+    findings = []
+    for column, code in named.items():
+        value = values.get(column)
+        if value is None or code == stated:
+            continue
+        if stated:
+            findings.append(Finding(column, value, f"a value in {stated} ({said}), not in {code}: fix the value or "
+                                                   "the unit", True))
+        else:
+            findings.append(Finding(column, value, f"the value names {code}, which {said} does not: read as "
+                                                   f"{value:g}, its currency not kept; if it is money, name the "
+                                                   "currency in the unit", False, CURRENCY_IN_VALUE))
+    return findings
 
 
 def check_row(kind: str, unit: Any, values: dict[str, float | None], percent_sign: bool, units: dict[str, str],

@@ -23,7 +23,7 @@ from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
-from .plausibility import VALUE_COLUMNS, check_row
+from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
 from .title_block import title_checks, title_value_for, unclear_scale_expected, whole_amount
@@ -488,7 +488,7 @@ def _cents(value: Any, amount: Decimal, key: str, raw: RawSheet, unclear: str | 
 
 
 def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], problems: RowProblems,
-               derivations: Derivations, row_number: int, units: dict[str, str]) -> None:
+               derivations: Derivations, row_number: int, units: dict[str, str], currencies: set[str]) -> None:
     """The plausibility rules of etl/plausibility.py on a row whose cells all parsed: a negative count is a
     problem, a percentage above 100 a warning; in an indicator table without a unit a percent sign gives it."""
     columns = VALUE_COLUMNS[raw.spec.kind]
@@ -500,7 +500,10 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         record["unit"] = "%"
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
-    for finding in check_row(raw.spec.kind, unit, {c: record.get(c) for c in columns}, percent_sign, units, signed):
+    values = {c: record.get(c) for c in columns}
+    named = {c: code for c in columns for code in [currency_in_text(given.get(c))] if code}
+    for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
+                    + currency_findings(unit, named, values, currencies)):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
         if finding.reject:
             problems.add(finding.column, given[finding.column], finding.expected)
@@ -531,6 +534,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
     unclear_scale = {key: derivations.unclear_scale(key) for key in money}  # of the sheet's amounts
+    currencies = reference.currencies
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
@@ -592,7 +596,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
             elif isinstance(value, SuffixShown) and column.key in money:
                 reports.append(cell_reports.suffixed(column.key, value, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
-            _plausible(raw, given, record, problems, derivations, row_number, reference.units)
+            _plausible(raw, given, record, problems, derivations, row_number, reference.units, currencies)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":
             record["activity_code"] = derivations.activity_code(record)
         if problems.problems:

@@ -1,6 +1,8 @@
-"""A number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): an amount whose row names no
-currency is read in it and said; one whose Currency names another is refused, saying the format shows it
-(etl/ooxml.py `_currency_named`, etl/formatted.py CurrencyShown, etl/transform.py). In both lanes."""
+"""Currencies beside numbers. A number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): an
+amount whose row names no currency is read in it and said; one whose Currency names another is refused, saying
+the format shows it (etl/ooxml.py `_currency_named`, etl/formatted.py CurrencyShown, etl/transform.py). An
+indicator value typed with a currency ('KGS 450 000') is compared with its unit (etl/plausibility.py). In both
+lanes."""
 
 from __future__ import annotations
 
@@ -104,3 +106,27 @@ def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_
     found = assert_same(per_cell, fast)
     assert found["rejected_rows"] == []
     assert rows_of(per_cell, "SELECT currency FROM activities WHERE source_row = 2") == [("KGS",)]
+
+
+# --- an indicator value typed with a currency ('KGS 450 000') --------------------------------------------------
+
+@pytest.mark.parametrize("unit, rejected, warned", [
+    ("USD", ["a value in USD (the unit 'USD'), not in KGS: fix the value or the unit"], []),
+    ("officials", [], ["the value names KGS, which the unit 'officials' does not: read as 450000, its currency not "
+                       "kept; if it is money, name the currency in the unit"]),
+    ("KGS", [], []),
+])
+def test_a_value_typed_with_a_currency_is_compared_with_its_unit_in_both_lanes(write_workbook, tmp_path, monkeypatch,
+                                                                                unit, rejected, warned):
+    rows = good_rows()
+    first = rows["results"][1]  # 2014/15 H2 of indicator 1.1
+    first.update(unit=unit, actual="KGS 450 000", target=500000)
+    for row in rows["results"]:
+        if row["indicator_code"] == first["indicator_code"]:
+            row["unit"] = unit
+    path = write_workbook(rows)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [row[6] for row in found["rejected_rows"]] == rejected
+    assert [message.split(": ", 1)[1] for (message,) in rows_of(
+        per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency not in the unit'")] == warned

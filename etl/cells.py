@@ -66,7 +66,7 @@ def read_sheet(sheet: SheetToRead) -> RawSheet | None:
     if recognised[1].delivery_report:
         return read_report(sheet.path, file, title, rows, recognised[1], sheet.reference, scan.hidden_rows)
     raw = raw_sheet(file, sheet.reference, title, *recognised, rows, merged,
-                    scan.hidden_rows)
+                    scan.hidden_rows, scan.struck)
     for row, column in scan.uncalculated:
         if row + 1 > raw.header_row and row + 1 not in scan.hidden_rows:
             raw.warnings.append(LoadWarning(file, title, row + 1, column_letters(column), "formula not calculated",
@@ -127,7 +127,7 @@ def not_utf8_warning(file: str, sheet: str, rows: list[list[Any]], header_index:
 
 def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Sheet, match: HeaderMatch,
               rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]] = (),
-              hidden_rows: set[int] = frozenset()) -> RawSheet:
+              hidden_rows: set[int] = frozenset(), struck: dict[int, set[int]] | None = None) -> RawSheet:
     """The data rows below the header, but for the rows not loaded (etl/layout.py, `row_skipped`), with
     merged and repeated hierarchy cells filled; a sheet laid out wide (a Target and an Actual column per
     period) as one RawSheet per period (`RawSheet.parts`)."""
@@ -158,7 +158,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 f"a cell merged over rows {first_row + 1} to {last_row + 1}: its value is read for row "
                 f"{first_row + 1} only, and the rows below it as empty in this column; unmerge it and type the "
                 "value in each row it is for"))
-    hidden, totals, repeated = [], [], []
+    hidden, totals, repeated, struck_rows = [], [], [], []
     again = HeaderAgain(sheet_spec, reference, context)
     tables = [(raw, match)]
     table, hierarchy, last = raw, hierarchy, {}
@@ -170,6 +170,10 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
         elif skipped == "total":
             totals.append(index + 1)
         if skipped:
+            continue
+        if struck and index + 1 in struck and _struck_through(values, table, index + 1, struck[index + 1], raw,
+                                                              tables[-1][1]):
+            struck_rows.append(index + 1)
             continue
         header = again.match(values)
         if header is not None and same_columns(header, tables[-1][1]):
@@ -192,6 +196,11 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                     last[position] = values[position]
         table.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
+    if struck_rows:
+        raw.warnings.append(LoadWarning(file, title, struck_rows[0], None, "struck-through rows", (
+            f"row{'s' if len(struck_rows) > 1 else ''} {row_ranges(struck_rows)}: every value struck through (a line "
+            "marked deleted but kept in sight), so not loaded; remove the strikethrough in Excel to load "
+            f"{'them' if len(struck_rows) > 1 else 'it'}")))
     if repeated:
         raw.warnings.append(LoadWarning(file, title, repeated[0], None, "header repeated", (
             f"row{'s' if len(repeated) > 1 else ''} {row_ranges(repeated)} repeat{'' if len(repeated) > 1 else 's'} "
@@ -214,6 +223,22 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
     first = parts[0]
     first.parts = parts[1:]
     return first
+
+
+def _struck_through(values: list[Any], table: RawSheet, number: int, struck: set[int], raw: RawSheet,
+                    header: HeaderMatch) -> bool:
+    """Whether every value a data row holds in the columns the sheet reads is struck through; where only some are,
+    each of those is said (a `struck-through cell` warning: read as any other value)."""
+    held = {p for p in header.used_positions if p < len(values) and not is_blank(values[p])}
+    if held and held <= struck:
+        return True
+    names = {at: key for key, at in header.columns.items()}
+    for position in sorted(held & struck):
+        column = table.headers.get(names[position]) if position in names else column_letters(position)
+        raw.warnings.append(LoadWarning(raw.file, raw.sheet, number, column, "struck-through cell",
+                                        "its value is struck through, but the rest of its row is not: read as any "
+                                        "other value; if it no longer holds, delete it"))
+    return False
 
 
 def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],

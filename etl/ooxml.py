@@ -72,6 +72,7 @@ STYLED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["'](\d+)["'
 ODD_STYLE_MARKS = (b"s =", b"s= ", b's="0', b"s='0")
 CELL_ROW = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]{1,3}\$?(\d+)["']""")
 CELL_KIND = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+CELL_REFERENCE = re.compile(rb"""\sr\s*=\s*["'](\$?[A-Za-z]{1,3}\$?\d+)["']""")
 EXCEL_ROWS = 1_048_576
 
 
@@ -91,6 +92,9 @@ class SheetScan:
     percent_rows: list[tuple[int, int]] = field(default_factory=list)
     # Runs of columns (first, last; 1-based) hidden in Excel (<cols><col hidden="1">): read, and said to be
     hidden_columns: list[tuple[int, int]] = field(default_factory=list)
+    # The cells (1-based row -> 0-based columns) whose style strikes their text through (`struck_styles`), empty
+    # or not: a row whose every value is struck through is not loaded (etl/cells.py), as a hidden one is not
+    struck: dict[int, set[int]] = field(default_factory=dict)
 
     def rows_with_percent(self, first: int, last: int) -> list[int]:
         """The rows from `first` to `last` that may hold a number formatted as a percentage."""
@@ -177,6 +181,37 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
 def shows_currency(kind: str | None) -> bool:
     """Whether a number format kind names a currency (CURRENCY_SHOWN)."""
     return kind is not None and kind.startswith(CURRENCY_SHOWN)
+
+
+def struck_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (indexes into cellXfs) whose font is struck through (<font><strike/></font>), as a person
+    marks a line deleted but kept in sight. Streamed as `number_format_kinds` is."""
+    part = guard.member_name(archive, guard.STYLES_PART)
+    if part is None:
+        return frozenset()
+    fonts: list[bool] = []
+    fonts_of_styles: list[str | None] = []
+    struck = False
+    path: list[Element] = []
+    with archive.open(part) as stream:
+        for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
+            local = local_name(element.tag)
+            if event == "start":
+                path.append(element)
+                struck = False if local == "font" else struck
+                continue
+            parent = local_name(path[-2].tag) if len(path) > 1 else ""
+            if local == "strike" and parent == "font":
+                struck = element.get("val", "1").strip().lower() not in ("0", "false")
+            elif local == "font" and parent == "fonts":
+                fonts.append(struck)
+            elif local == "xf" and parent == "cellXfs":
+                fonts_of_styles.append(element.get("fontId"))
+            path.pop()
+            if path:
+                del path[-1][:]
+    return frozenset(index for index, font in enumerate(fonts_of_styles)
+                     if font is not None and font.isdigit() and int(font) < len(fonts) and fonts[int(font)])
 
 
 def _first_section(code: str) -> Iterator[tuple[str, bool]]:
@@ -410,8 +445,20 @@ def _percent_cells(text: bytes, cells: PercentCells, runs: list[tuple[int, int]]
     return True
 
 
+def _struck_cells(text: bytes, cells: PercentCells, struck: dict[int, set[int]]) -> None:
+    """Adds to `struck` the position of each cell of `text` with a struck-through style."""
+    if not any(mark in text for mark in cells.marks):
+        return
+    for found in STYLED_CELL.finditer(text):
+        if int(found.group(1)) in cells.styles:
+            reference = CELL_REFERENCE.search(found.group(0))
+            if reference is not None:
+                row, column = cell_position(reference.group(1).decode().replace("$", "").upper())
+                struck.setdefault(row + 1, set()).add(column)
+
+
 def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: guard.UsedRange, file: str,
-               percent: PercentCells | None = None) -> bool:
+               percent: PercentCells | None = None, struck: PercentCells | None = None) -> bool:
     """Hidden rows from the raw bytes (a regular expression over <row> tags, run only on blocks that have
     one, far cheaper than parsing); the sheet's used range (`extent`, etl/guard.py), which also finds the
     formulas, error cells and dates stored as text of a sheet whose tags have no prefix; whether the sheet
@@ -452,6 +499,8 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
                 extent.merges += len(MERGE_TAG.findall(text))
             if percent is not None and not _percent_cells(text, percent, scan.percent_rows):
                 scan.percent_rows, percent = [(1, EXCEL_ROWS)], None  # every row may hold one
+            if struck is not None:
+                _struck_cells(text, struck, scan.struck)
     if carry and guard.CELL_TAG.search(carry):
         extent.needs_exact = True  # a cell tag the file ends in the middle of
     cells_to_parse = cells_to_parse or extent.formulas or extent.errors
@@ -490,7 +539,8 @@ def has_marker_texts(path: Path, sheet: str) -> bool:
     return False
 
 
-def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[int] | None = None) -> SheetScan:
+def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[int] | None = None,
+               struck: frozenset[int] | None = None) -> SheetScan:
     """What calamine does not report about one sheet: hidden rows, error cells and formulas saved
     uncalculated, rows with numbers formatted as percentages; after its used range is checked against
     $MM_MAX_CELLS (raises UnreadableFile), before any reader opens the sheet. `percent`: the workbook's
@@ -499,6 +549,7 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
     scan = SheetScan()
     with zipfile.ZipFile(path) as archive:
         percent = percent_styles(archive) if percent is None else percent
+        struck = struck_styles(archive) if struck is None else struck
         # a cell without a style attribute shows as a percentage: no mark finds it, so every row may hold one,
         # and every row is read as cells (not plain: the per-cell lane reads the sheet once)
         every_row = DEFAULT_STYLE in percent
@@ -506,8 +557,9 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
         if every_row:
             scan.percent_rows = [(1, EXCEL_ROWS)]
         extent = guard.UsedRange(guard.max_cells(), archive.getinfo(part).file_size)
-        cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells)
-        scan.plain = scan.plain and not every_row
+        cells_to_parse = _byte_scan(archive, part, scan, extent, file, cells,
+                                    PercentCells.of(struck) if struck else None)
+        scan.plain = scan.plain and not every_row and not scan.struck  # struck rows: the per-cell lane leaves them
         extent.settle(lambda: guard.PartStream(archive, part, file))
         extent.check(file, sheet)
         if not cells_to_parse:
@@ -535,8 +587,8 @@ def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
         guard.check_part_names(archive, file)
         parts = sheet_parts_by_name(archive)
         others = guard.unreferenced_sheet_parts(archive, parts.values())
-        percent = percent_styles(archive)
-    scans = {name: scan_sheet(path, part, file, name, percent) for name, part in parts.items()}
+        percent, struck = percent_styles(archive), struck_styles(archive)
+    scans = {name: scan_sheet(path, part, file, name, percent, struck) for name, part in parts.items()}
     for part in others:
         scan_sheet(path, part, file, part, frozenset())
     return scans

@@ -19,7 +19,7 @@ from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
 from .ooxml import (DATE, DEFAULT_STYLE, DURATION, MONTH, SheetScan, column_letters, number_format_kinds,
-                    percent_styles, scan_sheet, sheet_parts_by_name)
+                    percent_styles, scan_sheet, sheet_parts_by_name, struck_styles)
 from .parse import clean_text
 from .reference import Reference
 from .xlsx_rows import read_rows
@@ -74,8 +74,8 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            percent = percent_styles(archive, kinds)
-            futures = {name: scanner.submit(scan_sheet, path, part, file, name, percent)
+            percent, struck = percent_styles(archive, kinds), struck_styles(archive)
+            futures = {name: scanner.submit(scan_sheet, path, part, file, name, percent, struck)
                        for name, part in parts.items()}
             others = [scanner.submit(scan_sheet, path, part, file, part, frozenset())
                       for part in guard.unreferenced_sheet_parts(archive, parts.values())]

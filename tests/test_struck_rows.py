@@ -1,0 +1,86 @@
+"""Rows struck through (a line a person marks deleted but keeps in sight): a row whose every value is struck
+through is not loaded, and said, as a hidden row is; a struck value in a row that is not is read, and said
+(etl/ooxml.py `struck_styles` and the scan, etl/cells.py). Both lanes: the scan sends such a sheet cell by cell."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import openpyxl
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from etl.ooxml import scan_sheets, struck_styles
+
+from .helpers.lanes import assert_same, load_both
+from .helpers.rows import good_rows
+
+
+def expenditure(path: Path, struck: list[str]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Expenses"
+    for row in (["Operating Unit: Jamaica"], ["Period: Jan–Dec 2016"], ["Currency: USD"], [],
+                ["Output", "Agency", "Budget", "Expenditure"], ["Output 1", "UNDP", 50000, 41000.5],
+                ["Output 2", "UNDP", 30000, 12000], ["Output 3", "IOM", 10000, 5000], ["Output 4", "IOM", 900, 800]):
+        sheet.append(row)
+    sheet["E6"].font = Font(strike=False, bold=True)  # another font, not struck
+    for cell in struck:
+        sheet[cell].font = Font(strike=True)
+    book.save(path)
+    return path
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_a_row_struck_through_is_not_loaded_and_a_struck_value_is_said(tmp_path, monkeypatch):
+    path = expenditure(tmp_path / "JAM-expenditure.xlsx", ["A7", "B7", "C7", "D7", "E7", "A9", "B9", "C9", "D9", "D8"])
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT output_code, budget FROM expenditure ORDER BY output_code") == [
+        ("1", Decimal("50000.00")), ("3", Decimal("10000.00"))]
+    assert rows_of(per_cell, """SELECT kind, "row", "column", message FROM load_warnings
+                                WHERE kind LIKE 'struck%' ORDER BY kind""") == [
+        ("struck-through cell", 8, "Expenditure", "JAM-expenditure.xlsx › Expenses › row 8 › column Expenditure: its "
+         "value is struck through, but the rest of its row is not: read as any other value; if it no longer holds, "
+         "delete it"),
+        ("struck-through rows", 7, None, "JAM-expenditure.xlsx › Expenses › row 7: rows 7, 9: every value struck "
+         "through (a line marked deleted but kept in sight), so not loaded; remove the strikethrough in Excel to "
+         "load them")]
+
+
+def test_the_styles_struck_through_are_found_and_a_strike_set_off_is_none(tmp_path):
+    path = expenditure(tmp_path / "JAM-expenditure.xlsx", ["A7"])
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        struck = struck_styles(archive)
+    assert len(struck) == 1 and "<strike" in styles
+    assert scan_sheets(path)["Expenses"].struck == {7: {0}}
+    off = tmp_path / "off.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(off, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b"<strike val=\"1\"/>", b"<strike val=\"0\"/>").replace(b"<strike/>",
+                                                                                             b"<strike val=\"0\"/>")
+            target.writestr(item, data)
+    with zipfile.ZipFile(off) as archive:
+        assert struck_styles(archive) == frozenset()
+
+
+def test_a_template_sheet_with_a_struck_row_leaves_the_fast_lane(write_workbook, tmp_path, monkeypatch):
+    book = openpyxl.load_workbook(write_workbook(good_rows()))
+    sheet = book["Milestones"]
+    for cell in sheet[2]:
+        cell.font = Font(strike=True)
+    book.save(tmp_path / "struck.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "struck.xlsx"], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT count(*) FROM load_warnings WHERE kind = 'struck-through rows'") == [(1,)]

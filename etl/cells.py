@@ -159,6 +159,8 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 f"{first_row + 1} only, and the rows below it as empty in this column; unmerge it and type the "
                 "value in each row it is for"))
     hidden, totals, repeated, struck_rows = [], [], [], []
+    sub_headers: set[int] = set()
+    struck_cells: dict[tuple[int, str], list[int]] = {}  # (position, header) -> rows with only that value struck
     again = HeaderAgain(sheet_spec, reference, context)
     tables = [(raw, match)]
     table, hierarchy, last = raw, hierarchy, {}
@@ -171,40 +173,50 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             totals.append(index + 1)
         if skipped:
             continue
-        if struck and index + 1 in struck and _struck_through(values, table, index + 1, struck[index + 1], raw,
-                                                              tables[-1][1]):
-            struck_rows.append(index + 1)
-            continue
-        header = again.match(values)
+        if index in sub_headers:
+            continue  # the lower row of a second stacked header
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        header = again.match(values, below, merged_spans(merged, index)) \
+            if again.may_be_header(values) or below is not None and again.may_be_header(below) else None
+        if header is not None:
+            header = replace(header, index=index + header.index,
+                             group_index=None if header.group_index is None else index)
+            if header.group_index is not None:
+                sub_headers.add(header.index)
         if header is not None and same_columns(header, tables[-1][1]):
             repeated.append(index + 1)
             continue
         if header is not None:  # a second table: the rows below are read under its own header
-            table, said = _table_below(*tables[-1], replace(header, index=index), rows[index], reference)
+            table, said = _table_below(*tables[-1], header, rows[header.index], reference)
             raw.warnings.append(said)
             tables.append((table, header))
             hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
                                if c.hierarchy and c.key in header.columns], {}
             continue
-        if table.laid_out_by_others:  # a blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables)
-            for position in hierarchy:
-                while len(values) <= position:
-                    values.append(None)
-                if is_blank(values[position]) and position in last:
-                    values[position] = last[position]
-                elif not is_blank(values[position]):
-                    last[position] = values[position]
+        if table.laid_out_by_others:  # a struck row's group label still stands over the rows below it
+            _carry(values, hierarchy, last)
+        if struck and index + 1 in struck and _struck_through(values, index + 1, struck[index + 1], tables[-1][1],
+                                                              struck_cells):
+            struck_rows.append(index + 1)
+            continue
         table.rows.append((index + 1, values))
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
     if struck_rows:
+        many = len(struck_rows) > 1
         raw.warnings.append(LoadWarning(file, title, struck_rows[0], None, "struck-through rows", (
-            f"row{'s' if len(struck_rows) > 1 else ''} {row_ranges(struck_rows)}: every value struck through (a line "
-            "marked deleted but kept in sight), so not loaded; remove the strikethrough in Excel to load "
-            f"{'them' if len(struck_rows) > 1 else 'it'}")))
+            (f"rows {row_ranges(struck_rows)}: " if many else "")
+            + "every value struck through (a line marked deleted but kept in sight), so not loaded; remove the "
+            f"strikethrough in Excel to load {'them' if many else 'it'}")))
+    for (_, column), numbers in struck_cells.items():
+        many = len(numbers) > 1
+        raw.warnings.append(LoadWarning(file, title, numbers[0], column, "struck-through cell", (
+            (f"rows {row_ranges(numbers)}: values struck through, but not the rest of their rows" if many
+             else "its value struck through, but not the rest of its row")
+            + ": read as any other value; if it no longer holds, delete it")))
     if repeated:
         raw.warnings.append(LoadWarning(file, title, repeated[0], None, "header repeated", (
-            f"row{'s' if len(repeated) > 1 else ''} {row_ranges(repeated)} repeat{'' if len(repeated) > 1 else 's'} "
-            "the header: not read as data")))
+            f"rows {row_ranges(repeated)} repeat the header" if len(repeated) > 1 else "the header repeated")
+            + ": not read as data"))
     for table, header in tables:
         used = header.used_positions
         with_data = {p for _, values in table.rows for p, value in enumerate(values)
@@ -225,19 +237,26 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
     return first
 
 
-def _struck_through(values: list[Any], table: RawSheet, number: int, struck: set[int], raw: RawSheet,
-                    header: HeaderMatch) -> bool:
+def _carry(values: list[Any], hierarchy: list[int], last: dict[int, Any]) -> None:
+    """A blank hierarchy cell repeats the one above (IOM annexes, AWPs, KPI tables); a filled one is remembered."""
+    for position in hierarchy:
+        while len(values) <= position:
+            values.append(None)
+        if is_blank(values[position]) and position in last:
+            values[position] = last[position]
+        elif not is_blank(values[position]):
+            last[position] = values[position]
+
+
+def _struck_through(values: list[Any], number: int, struck: set[int], header: HeaderMatch,
+                    cells: dict[tuple[int, str], list[int]]) -> bool:
     """Whether every value a data row holds in the columns the sheet reads is struck through; where only some are,
-    each of those is said (a `struck-through cell` warning: read as any other value)."""
+    their rows are kept by column in `cells`, to be said (`struck-through cell`: read as any other value)."""
     held = {p for p in header.used_positions if p < len(values) and not is_blank(values[p])}
-    if held and held <= struck:
+    if held and held - {header.columns.get("comment")} <= struck:  # a comment left plain says why ('cancelled')
         return True
-    names = {at: key for key, at in header.columns.items()}
     for position in sorted(held & struck):
-        column = table.headers.get(names[position]) if position in names else column_letters(position)
-        raw.warnings.append(LoadWarning(raw.file, raw.sheet, number, column, "struck-through cell",
-                                        "its value is struck through, but the rest of its row is not: read as any "
-                                        "other value; if it no longer holds, delete it"))
+        cells.setdefault((position, header.texts.get(position) or column_letters(position)), []).append(number)
     return False
 
 
@@ -250,6 +269,9 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
     headers = header_texts(cells, header.columns, header.texts)
     moved = [f"'{headers[key]}' in column {column_letters(at)}"
              for key, at in sorted(header.columns.items(), key=lambda item: item[1]) if before.columns.get(key) != at]
+    periods = [p.period for p in header.periods] or sorted({str(t.year) for t in header.timeframe if t.year})
+    if not moved and periods:
+        moved = [f"the same columns of {', '.join(periods)}"]
     without = [f"'{above.headers[key]}'" for key in before.columns if key not in header.columns]
     row = header.index + 1
     said = LoadWarning(above.file, above.sheet, row, None, "second header", (

@@ -196,18 +196,16 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
 
 
 def holds_a_header(sheet: FastSheet, reference: Reference) -> bool:
-    """Whether a row below the header is a header of the sheet's kind again (etl/layout.py, HeaderAgain): a
-    second table, or the header repeated, which the per-cell path reads. Only the rows with two cells or more
-    whose text is a header name are looked at (`_header_names`)."""
+    """Whether a row below the header may be a header of the sheet's kind again (etl/layout.py, HeaderAgain): a
+    row with two cells or more whose text is a header name (`_header_names`). The per-cell path reads such a
+    sheet, and tells a second table, a header repeated (a stacked one too) and a data row apart."""
     again = HeaderAgain(sheet.spec, reference, sheet.context)
     names = pa.array(sorted(again.names), pa.string())
     named = np.zeros(sheet.row_count, dtype=np.int32)
     for cells in sheet.column_cells():
         if cells.plain is not None:
             named += _header_names(cells, again, names)
-    numbers = np.arange(sheet.header_row + 1, sheet.header_row + 1 + sheet.row_count)
-    candidates = np.flatnonzero(named >= 2)
-    return any(again.match(cells) is not None for _, cells in _cells(sheet, sheet.table, numbers, candidates))
+    return bool((named >= 2).any())
 
 
 def _header_names(cells: Cells, again: HeaderAgain, names: pa.Array) -> np.ndarray:

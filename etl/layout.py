@@ -236,6 +236,13 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 through_aliases |= is_alias
                 votes.update(languages.get(name, ()))
                 break
+    yearless = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
+    if periods and yearless:  # 'Budget' beside 'Expenditure 2015', 'Expenditure 2016': whose year is the budget?
+        named = ", ".join(f"'{cells[p].text}'" for group in periods for p in group.columns.values())
+        notes.append(f"the headers {named} name a {sheet_spec.column(sheet_spec.period_column).header.lower()} beside "
+                     f"{', '.join(repr(cells[found[key]].text) for key in yearless)}, which names none: an amount is "
+                     "not copied into each year, so the sheet is read by its other columns and these are not read")
+        periods = []
     language = _most_named(votes)
     timeframe = []
     if sheet_spec.kind == "workplan":
@@ -305,17 +312,33 @@ class HeaderAgain:
             known = self.seen[value] = normalise_header(value) in self.names
         return known
 
-    def match(self, values: list[Any]) -> HeaderMatch | None:
-        """The columns the row names, where it is a header row of the kind."""
-        if sum(map(self.is_name, values)) < 2:
-            return None
-        return match_header_row(self.spec, values, self.reference, context=lambda: self.context)
+    def may_be_header(self, values: list[Any]) -> bool:
+        """Whether two cells or more of a row are header names of the kind: only such a row is matched."""
+        return sum(map(self.is_name, values)) >= 2
+
+    def match(self, values: list[Any], below: list[Any] | None = None, spans: dict[int, int] | None = None
+              ) -> HeaderMatch | None:
+        """The columns the row names, where it is a header row of the kind: on its own, or as the group row of a
+        stacked header over the row `below` (then its index is 1, its group index 0: add the row's), whichever
+        names more, as `find_header` chooses."""
+        context = lambda: self.context  # noqa: E731
+        single = match_header_row(self.spec, values, self.reference, context=context) \
+            if self.may_be_header(values) else None
+        if below is not None and self.may_be_header(below) and is_group_row(values, below, spans):
+            stacked = match_header_row(self.spec, below, self.reference, values, spans, context)
+            alone = match_header_row(self.spec, below, self.reference, context=context)
+            if stacked is not None and all(other is None or stacked.size > other.size for other in (single, alone)):
+                return replace(stacked, index=1, group_index=0)
+        return single
 
 
 def same_columns(one: HeaderMatch, other: HeaderMatch) -> bool:
-    """Whether two header rows put every column the sheet reads in the same place."""
-    return (one.columns == other.columns and [p.columns for p in one.periods] == [p.columns for p in other.periods]
-            and [t.position for t in one.timeframe] == [t.position for t in other.timeframe])
+    """Whether two header rows read every column the sheet reads from the same place, and of the same period
+    (a period's columns, a timeframe's year and months)."""
+    return (one.columns == other.columns
+            and [(p.period, p.columns) for p in one.periods] == [(p.period, p.columns) for p in other.periods]
+            and [(t.position, t.year, t.first_month, t.last_month) for t in one.timeframe]
+            == [(t.position, t.year, t.first_month, t.last_month) for t in other.timeframe])
 
 
 def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],

@@ -72,6 +72,7 @@ STYLED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)s\s*=\s*["'](\d+)["'
 ODD_STYLE_MARKS = (b"s =", b"s= ", b's="0', b"s='0")
 CELL_ROW = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]{1,3}\$?(\d+)["']""")
 CELL_KIND = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+EMPTY_CELL_END = re.compile(rb"\s*</(?:[\w.-]+:)?c>")  # a cell closed as soon as opened: <c r="A1" s="3"></c>
 CELL_REFERENCE = re.compile(rb"""\sr\s*=\s*["'](\$?[A-Za-z]{1,3}\$?\d+)["']""")
 EXCEL_ROWS = 1_048_576
 
@@ -450,7 +451,8 @@ def _struck_cells(text: bytes, cells: PercentCells, struck: dict[int, set[int]])
     if not any(mark in text for mark in cells.marks):
         return
     for found in STYLED_CELL.finditer(text):
-        if int(found.group(1)) in cells.styles:
+        if int(found.group(1)) in cells.styles and not found.group(0).endswith(b"/>") \
+                and not EMPTY_CELL_END.match(text, found.end()):  # an empty cell: no value struck
             reference = CELL_REFERENCE.search(found.group(0))
             if reference is not None:
                 row, column = cell_position(reference.group(1).decode().replace("$", "").upper())

@@ -102,8 +102,8 @@ def excel_error_problem(value: Any, error: str) -> ValueProblem:
 def currency_in_text(value: Any) -> str | None:
     """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or its number format
     names ('#,##0 "KGS"', etl/formatted.py CurrencyShown), or None."""
-    if isinstance(value, CurrencyShown):
-        return currency_in_text(f"{value.sign}1") or currency_in_text(f"1 {value.sign}")
+    if isinstance(value, CurrencyShown):  # a sign exactly ('€', 'US$'; not 'R$'), or a code
+        return CURRENCY_SIGNS.get(value.sign) or (value.sign if re.fullmatch(r"[A-Z]{3}", value.sign) else None)
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())
@@ -112,6 +112,15 @@ def currency_in_text(value: Any) -> str | None:
             return code
     match = CURRENCY_CODE.search(text)
     return (match.group(1) or match.group(2)) if match else None
+
+
+def explicit_currency(value: Any) -> str | None:
+    """The currency a number typed as text or its format names (`currency_in_text`), but none for a bare '$',
+    which may be any dollar ('$450,000' under a unit in Jamaican dollars)."""
+    code = currency_in_text(value)
+    if code == "USD" and isinstance(value, str) and not re.search(r"(?i)US\$|USD", value):
+        return None
+    return code
 
 
 def _number_from_text(value: Any, convention: NumberConvention | None, percent: bool) -> float:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conventions import CURRENCY_SIGNS
+from .formatted import plain_number
 from .languages import UNIT_KINDS, fold
 
 PERCENT, COUNT, MEASURE = UNIT_KINDS
@@ -88,24 +89,28 @@ def unit_currency(unit: Any, currencies: set[str]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def currency_findings(unit: Any, named: dict[str, str], values: dict[str, float | None], currencies: set[str]
-                      ) -> list[Finding]:
-    """What is said of values typed with a currency (`named`: column -> the currency its text names): refused
-    where the unit names another, warned where it names none."""
+def currency_findings(unit: Any, named: dict[str, tuple[str, str | None]], values: dict[str, float | None],
+                      currencies: set[str]) -> list[Finding]:
+    """What is said of values typed with a currency, or formatted with one (`named`: column -> (the currency,
+    the sign its number format shows, or None for a value typed with it)): refused where the unit names
+    another, warned where it names none."""
     stated = unit_currency(unit, currencies)
-    said = f"the unit '{' '.join(unit.split())}'" if isinstance(unit, str) and unit.strip() else "no unit"
+    unit_text = " ".join(unit.split()) if isinstance(unit, str) else ""
     findings = []
-    for column, code in named.items():
+    for column, (code, sign) in named.items():
         value = values.get(column)
         if value is None or code == stated:
             continue
+        how = f"its number format shows '{sign}'" if sign else f"the value names {code}"
         if stated:
-            findings.append(Finding(column, value, f"a value in {stated} ({said}), not in {code}: fix the value or "
-                                                   "the unit", True))
+            findings.append(Finding(column, value, f"a value in {stated} (the unit '{unit_text}'), not in {code}"
+                                                   + (f" ({how})" if sign else "") + ": fix the value or the unit",
+                                    True))
         else:
-            findings.append(Finding(column, value, f"the value names {code}, which {said} does not: read as "
-                                                   f"{value:g}, its currency not kept; if it is money, name the "
-                                                   "currency in the unit", False, CURRENCY_IN_VALUE))
+            which = f"the unit '{unit_text}' names no currency" if unit_text else "the row has no unit"
+            findings.append(Finding(column, value, f"{how}, but {which}: read as {plain_number(value)}, its currency "
+                                                   "not kept; if it is money, name the currency in the unit", False,
+                                    CURRENCY_IN_VALUE))
     return findings
 
 

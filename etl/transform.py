@@ -22,7 +22,7 @@ from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
-from .parse import Reported, clean_text, currency_in_text, is_blank, parser_for
+from .parse import Reported, clean_text, currency_in_text, explicit_currency, is_blank, parser_for
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
@@ -95,6 +95,7 @@ class Derivations:
         self.raw = raw
         self.into = into
         self.sequence = raw.activity_numbers
+        self.currencies = reference.currencies if reference is not None else set()  # those with a rate
         self.from_format: list[tuple[int, str, str]] = []  # (row, amount column, sign): currencies from a format
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
@@ -251,7 +252,8 @@ class Derivations:
 
     def _currency(self, given: dict[str, Any], problems: RowProblems) -> None:
         named = {key: currency_in_text(given[key]) for key in MONEY_COLUMNS[self.raw.spec.kind]}
-        named = {key: code for key, code in named.items() if code}
+        named = {key: code for key, code in named.items()  # a format's code only where it is a currency ('PCS' not)
+                 if code and (code in self.currencies or not isinstance(given[key], CurrencyShown))}
         if not named:
             return
         if is_blank(given.get("currency")):
@@ -273,15 +275,17 @@ class Derivations:
 
     def say_formats(self) -> None:
         """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`)."""
-        if not self.from_format:
+        rejected = {r.row for r in self.into.rejected if (r.file, r.sheet) == (self.raw.file, self.raw.sheet)}
+        read = [(row, key, sign) for row, key, sign in self.from_format if row not in rejected]
+        if not read:
             return
-        rows = [row for row, _, _ in self.from_format]
-        signs = sorted({sign for _, _, sign in self.from_format})
-        row, key, _ = self.from_format[0]
+        rows = [row for row, _, _ in read]
+        signs = sorted({sign for _, _, sign in read})
+        row, key, _ = read[0]
         self._warn("currency from the format", (
-            f"no currency in row{'s' if len(rows) > 1 else ''} {row_ranges(rows)}: read in the currency the "
-            f"amount's number format shows ({', '.join(repr(sign) for sign in signs)}); if that is right, write it "
-            "in the Currency column"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
+            (f"rows {row_ranges(rows)} name no currency: read" if len(rows) > 1 else "no currency: read")
+            + f" in the one the amount's number format shows ({', '.join(repr(sign) for sign in signs)}); if that is"
+            " right, write it in the Currency column"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
 
     def activity_code(self, record: dict[str, Any]) -> str:
         output = record["output_code"]
@@ -501,7 +505,8 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
     values = {c: record.get(c) for c in columns}
-    named = {c: code for c in columns for code in [currency_in_text(given.get(c))] if code}
+    named = {c: (code, given[c].sign if isinstance(given[c], CurrencyShown) else None)
+             for c in columns for code in [explicit_currency(given.get(c))] if code in currencies}
     for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
                     + currency_findings(unit, named, values, currencies)):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header

@@ -75,8 +75,8 @@ def test_an_amount_with_no_currency_is_read_in_the_one_its_format_shows_and_said
                                              (6, Decimal("30000.00"), "USD")]
     assert rows_of(per_cell, """SELECT "row", "column", message FROM load_warnings
                                 WHERE kind = 'currency from the format'""") == [(4, "Amount", (
-        "KGZ-awp.xlsx › AWP › row 4 › column Amount: no currency in row 4: read in the currency the amount's number "
-        "format shows ('KGS'); if that is right, write it in the Currency column"))]
+        "KGZ-awp.xlsx › AWP › row 4 › column Amount: no currency: read in the one the amount's number format shows "
+        "('KGS'); if that is right, write it in the Currency column"))]
 
 
 def test_an_amount_whose_format_shows_another_currency_than_its_row_is_refused(tmp_path, database):
@@ -112,8 +112,8 @@ def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_
 
 @pytest.mark.parametrize("unit, rejected, warned", [
     ("USD", ["a value in USD (the unit 'USD'), not in KGS: fix the value or the unit"], []),
-    ("officials", [], ["the value names KGS, which the unit 'officials' does not: read as 450000, its currency not "
-                       "kept; if it is money, name the currency in the unit"]),
+    ("officials", [], ["the value names KGS, but the unit 'officials' names no currency: read as 450000, its "
+                       "currency not kept; if it is money, name the currency in the unit"]),
     ("KGS", [], []),
 ])
 def test_a_value_typed_with_a_currency_is_compared_with_its_unit_in_both_lanes(write_workbook, tmp_path, monkeypatch,
@@ -130,3 +130,26 @@ def test_a_value_typed_with_a_currency_is_compared_with_its_unit_in_both_lanes(w
     assert [row[6] for row in found["rejected_rows"]] == rejected
     assert [message.split(": ", 1)[1] for (message,) in rows_of(
         per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency not in the unit'")] == warned
+
+
+@pytest.mark.parametrize("code", ["[$R$-416] #,##0.00", '"CA$"#,##0', '#,##0 "PCS"', '0 "NGO"'])
+def test_a_format_naming_no_currency_of_the_programme_changes_nothing(tmp_path, database, code):
+    """A dollar of another country ('R$', 'CA$') is no US dollar, and three capitals ('PCS') are no currency."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": code}, currencies=(None, "KGS", None))], database,
+                       as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES)[0] == (4, Decimal("450000.00"), "USD")
+    assert not [w for w in summary.warnings if w.kind == "currency from the format"]
+
+
+@pytest.mark.parametrize("unit, value", [("JMD", "$450,000"), ("J$ million", "$12"), ("CSOs", "12 CSO")])
+def test_a_bare_dollar_or_three_capitals_in_a_value_are_no_currency_against_the_unit(write_workbook, tmp_path,
+                                                                                     database, unit, value):
+    rows = good_rows()
+    for row in rows["results"]:
+        if row["indicator_code"] == "1.1":
+            row.update(unit=unit)
+    rows["results"][1]["actual"] = value
+    summary = run_load([write_workbook(rows)], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert not [w for w in summary.warnings if w.kind == "currency not in the unit"]

@@ -5,6 +5,7 @@ are read under it, in both lanes, and it is said; a repeated header is no data r
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -157,3 +158,42 @@ def test_the_fast_lane_finds_header_names_as_the_per_cell_path_does():
     expected = [text is not None and text.strip() != "" and again.is_name(text) for text in texts]
     assert found.tolist() == expected
     assert sum(expected) > 100  # the texts hold many names, written many ways
+
+
+def test_a_header_of_the_same_columns_for_another_year_is_a_second_table(tmp_path, database):
+    """'Q1 2015' ... 'Q4 2015', then lower down 'Q1 2016' ... 'Q4 2016' in the same columns: the rows below the
+    second are of 2016, not a repeat of the first header."""
+    header = ["Expected Outputs", "Planned Activities", "Q1 {0}", "Q2 {0}", "Q3 {0}", "Q4 {0}", "Responsible Party"]
+    rows = [["Work plan – Ecuador"], [], [cell.format(2015) for cell in header],
+            ["Output 1", "Consultations", "X", None, None, None, "UNDP"], [],
+            [cell.format(2016) for cell in header], ["Output 1", "Migration profile", None, None, "X", None, "IOM"]]
+    summary = run_load([workbook(tmp_path / "ECU-awp.xlsx", rows, "AWP")], database, as_of=SAMPLE_AS_OF)
+    assert rows_of(database, "SELECT lead_agency, planned_start FROM activities ORDER BY source_row") == [
+        ("UNDP", dt.date(2015, 1, 1)), ("IOM", dt.date(2016, 7, 1))]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "second header"] == [
+        (6, "a header again, with the same columns of 2016: the rows below it are read under it, not under row 3's "
+            "header")]
+
+
+def test_a_second_stacked_header_is_read_as_one(tmp_path, monkeypatch):
+    """A UNDP block and an IOM block, each under '2015' and '2016' over Budget and Expenditure, the IOM label in
+    the group row: the IOM rows are read for both years, as the UNDP rows are."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Expenses"
+    for row in TITLE:
+        sheet.append(row)
+    for agency, first in ((None, 5), ("IOM", 9)):
+        sheet.append([agency, None, "2015", None, "2016", None])
+        sheet.append(["Output", "Agency", "Budget", "Expenditure", "Budget", "Expenditure"])
+        sheet.merge_cells(f"C{first}:D{first}")
+        sheet.merge_cells(f"E{first}:F{first}")
+        sheet.append(["Output 1", agency or "UNDP", 50000, 41000, 60000, 10000])
+        sheet.append([])
+    book.save(tmp_path / "JAM-expenditure.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "JAM-expenditure.xlsx"], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT agency, programme_year, budget FROM expenditure ORDER BY agency, 2") == [
+        ("IOM", 2015, Decimal("50000.00")), ("IOM", 2016, Decimal("60000.00")),
+        ("UNDP", 2015, Decimal("50000.00")), ("UNDP", 2016, Decimal("60000.00"))]
+    assert [row[0] for row in rows_of(per_cell, WARNINGS)] == [9]  # 'header repeated', at the IOM group row

@@ -49,8 +49,8 @@ def test_a_row_struck_through_is_not_loaded_and_a_struck_value_is_said(tmp_path,
     assert rows_of(per_cell, """SELECT kind, "row", "column", message FROM load_warnings
                                 WHERE kind LIKE 'struck%' ORDER BY kind""") == [
         ("struck-through cell", 8, "Expenditure", "JAM-expenditure.xlsx › Expenses › row 8 › column Expenditure: its "
-         "value is struck through, but the rest of its row is not: read as any other value; if it no longer holds, "
-         "delete it"),
+         "value struck through, but not the rest of its row: read as any other value; if it no longer holds, delete "
+         "it"),
         ("struck-through rows", 7, None, "JAM-expenditure.xlsx › Expenses › row 7: rows 7, 9: every value struck "
          "through (a line marked deleted but kept in sight), so not loaded; remove the strikethrough in Excel to "
          "load them")]
@@ -84,3 +84,40 @@ def test_a_template_sheet_with_a_struck_row_leaves_the_fast_lane(write_workbook,
     per_cell, fast, _ = load_both([tmp_path / "struck.xlsx"], tmp_path, monkeypatch)
     assert_same(per_cell, fast)
     assert rows_of(per_cell, "SELECT count(*) FROM load_warnings WHERE kind = 'struck-through rows'") == [(1,)]
+
+
+def test_struck_empty_cells_leave_the_sheet_in_the_fast_lane(write_workbook, tmp_path):
+    book = openpyxl.load_workbook(write_workbook(good_rows()))
+    sheet = book["Milestones"]
+    for row in range(40, 60):
+        for column in range(1, 5):
+            sheet.cell(row, column).font = Font(strike=True)  # styled, never typed in
+    book.save(tmp_path / "styled.xlsx")
+    scan = scan_sheets(tmp_path / "styled.xlsx")["Milestones"]
+    assert scan.struck == {} and scan.plain
+
+
+def test_a_struck_group_label_still_stands_over_the_rows_below_it(tmp_path, database):
+    """In a sheet laid out by others a blank Output cell repeats the one above; a struck row's label still does."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KPI"
+    for row in (["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
+                ["Output 2", "Profiles published", 1], [None, "Policies adopted", 2]):
+        sheet.append(row)
+    for cell in ("A3", "B3", "C3"):
+        sheet[cell].font = Font(strike=True)
+    book.save(tmp_path / "kpi.xlsx")
+    from etl.load import run_load
+    run_load([tmp_path / "kpi.xlsx"], database)
+    assert rows_of(database, "SELECT source_row, output, indicator FROM indicator_table ORDER BY 1") == [
+        (2, "Output 1", "Officials trained"), (4, "Output 2", "Policies adopted")]
+
+
+def test_a_column_struck_through_is_said_once(tmp_path, database):
+    from etl.load import run_load
+    path = expenditure(tmp_path / "JAM-expenditure.xlsx", ["D6", "D7", "D8"])
+    summary = run_load([path], database)
+    assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "struck-through cell"] == [
+        (6, "Expenditure", "rows 6-8: values struck through, but not the rest of their rows: read as any other "
+                           "value; if it no longer holds, delete it")]

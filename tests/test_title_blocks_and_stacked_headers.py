@@ -250,3 +250,23 @@ def test_an_expenditure_header_naming_a_year_the_programme_does_not_have_is_said
     assert rows_of(database, "SELECT DISTINCT programme_year FROM expenditure") == [(2015,)]
     assert ("header not read", "the header 'Budget 2030' names 2030, not a period of the programme: its column is "
                                "not read") in warnings_of(summary)
+
+
+def test_an_amount_with_no_year_beside_amounts_by_year_is_not_copied_into_each_year(tmp_path, database):
+    """'Budget' beside 'Expenditure 2015' and 'Expenditure 2016': whose year is the budget? It is not copied into
+    both years (which would count it twice): the sheet is read by its other columns, and the year columns are
+    said not to be read."""
+    path = tmp_path / "jam-expenditure.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["Country: Jamaica"], ["Period: Jan–Dec 2016"], ["Currency: USD"], [],
+                ["Output", "Agency", "Budget", "Expenditure 2015", "Expenditure 2016"],
+                ["Output 1", "UNDP", 50000, 41000, 9000], ["Output 2", "IOM", 80000, None, 5000]):
+        book.active.append(row)
+    book.save(path)
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT output_code, programme_year, budget, expenditure FROM expenditure "
+                             "ORDER BY output_code") == [("1", 2016, Decimal("50000.00"), None),
+                                                         ("2", 2016, Decimal("80000.00"), None)]
+    assert ("header not read", "the headers 'Expenditure 2015', 'Expenditure 2016' name a programme year beside "
+                               "'Budget', which names none: an amount is not copied into each year, so the sheet is "
+                               "read by its other columns and these are not read") in warnings_of(summary)

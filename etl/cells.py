@@ -11,6 +11,7 @@ PercentFormatted (etl/formatted.py), and formulas saved without a calculated val
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import TitleValue, group_scales, period_of_values, sheet_context, title_field
+from .title_block import (SheetContext, TitleValue, group_scales, period_of_values, sheet_context, title_field,
+                          within)
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -160,6 +162,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 "value in each row it is for"))
     hidden, totals, repeated, struck_rows = [], [], [], []
     sub_headers: set[int] = set()
+    labels: list[int] = []  # the rows of one text cell ('IOM', 'Currency: EUR') since the last row of data
     struck_cells: dict[tuple[int, str], list[int]] = {}  # (position, header) -> rows with only that value struck
     again = HeaderAgain(sheet_spec, reference, context)
     tables = [(raw, match)]
@@ -187,8 +190,10 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             repeated.append(index + 1)
             continue
         if header is not None:  # a second table: the rows below are read under its own header
-            table, said = _table_below(*tables[-1], header, rows[header.index], reference)
+            context = _own_title(table, labels, rows, header, reference)
+            table, said = _table_below(*tables[-1], header, rows[header.index], reference, context)
             raw.warnings.append(said)
+            labels = []
             tables.append((table, header))
             hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
                                if c.hierarchy and c.key in header.columns], {}
@@ -200,6 +205,8 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             struck_rows.append(index + 1)
             continue
         table.rows.append((index + 1, values))
+        filled = [value for value in values if not is_blank(value)]
+        labels = labels + [index] if len(filled) == 1 and isinstance(filled[0], str) else []
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
     if struck_rows:
         many = len(struck_rows) > 1
@@ -260,12 +267,29 @@ def _struck_through(values: list[Any], number: int, struck: set[int], header: He
     return False
 
 
+def _own_title(table: RawSheet, labels: list[int], rows: list[list[Any]], header: HeaderMatch,
+               reference: Reference) -> SheetContext:
+    """What the rows of one text cell just above a second header say of its table ('Currency: EUR', 'Annual
+    Work Plan 2016 – Ecuador'), within what the sheet's title block says: those that say something are taken
+    out of the table above, whose data rows they are not; the others ('IOM') stay its rows, rejected as such."""
+    if not labels:
+        return table.context
+    wanted = set(labels)
+    own = sheet_context([rows[i] if i in wanted else [] for i in range(header.title_end)], [], reference)
+    places = " ".join([own.where] + [value.place for value in own.values.values()] + [s.place for s in own.scales])
+    used = {int(number) for number in re.findall(r"title row (\d+)", places)}
+    if not used:
+        return table.context
+    table.rows[:] = [(number, cells) for number, cells in table.rows if number not in used]
+    return within(table.context, own)
+
+
 def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],
-                 reference: Reference) -> tuple[RawSheet, LoadWarning]:
-    """The rows below a second header row of the sheet's kind, read under it (the sheet's title block still
-    gives what it gives), and the warning that says which columns it puts elsewhere than the header `before`
-    (of the table `above`). What is said of the sheet as a whole is said again for it only where it lacks
-    other columns than that header does."""
+                 reference: Reference, context: SheetContext) -> tuple[RawSheet, LoadWarning]:
+    """The rows below a second header row of the sheet's kind, read under it (`context`: what the sheet's title
+    block and the table's own title rows say), and the warning that says which columns it puts elsewhere than
+    the header `before` (of the table `above`). What is said of the sheet as a whole is said again for it only
+    where it lacks other columns than that header does, or has title rows of its own."""
     headers = header_texts(cells, header.columns, header.texts)
     moved = [f"'{headers[key]}' in column {column_letters(at)}"
              for key, at in sorted(header.columns.items(), key=lambda item: item[1]) if before.columns.get(key) != at]
@@ -279,9 +303,9 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
         + (f" and without {', '.join(without)}" if without else "")
         + f": the rows below it are read under it, not under row {above.header_row}'s header"))
     return RawSheet(above.file, above.sheet, above.spec, row, header.columns, headers, [],
-                    timeframe_years(header.timeframe, above.context.year), above.context, True,
+                    timeframe_years(header.timeframe, context.year), context, True,
                     language=header.language, decimal_hint=reference.decimal_mark(header.language),
-                    first_part=set(header.columns) != set(before.columns),
+                    first_part=set(header.columns) != set(before.columns) or context is not above.context,
                     activity_numbers=above.activity_numbers), said
 
 

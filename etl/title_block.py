@@ -27,7 +27,7 @@ import calendar
 import datetime as dt
 import re
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import spec
@@ -122,6 +122,15 @@ class PeriodReading:
     label: str | None  # a reporting period of the programme
     programme_year: int | None
     note: str = ""
+
+
+def within(outer: SheetContext, inner: SheetContext) -> SheetContext:
+    """The context of a second table under title rows of its own (`inner`: 'Currency: EUR' above an IOM block),
+    within the sheet's (`outer`): what its own rows say, and the sheet's where they say nothing of it."""
+    return replace(outer, values={**outer.values, **inner.values},
+                   year=inner.year if inner.year is not None else outer.year,
+                   country=inner.country or outer.country, where=inner.where or outer.where,
+                   scales=inner.scales or outer.scales, notes=inner.notes)
 
 
 def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:

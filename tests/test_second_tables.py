@@ -197,3 +197,18 @@ def test_a_second_stacked_header_is_read_as_one(tmp_path, monkeypatch):
         ("IOM", 2015, Decimal("50000.00")), ("IOM", 2016, Decimal("60000.00")),
         ("UNDP", 2015, Decimal("50000.00")), ("UNDP", 2016, Decimal("60000.00"))]
     assert [row[0] for row in rows_of(per_cell, WARNINGS)] == [9]  # 'header repeated', at the IOM group row
+
+
+def test_title_rows_above_a_second_table_are_its_own(tmp_path, monkeypatch):
+    """'Currency: EUR' above the IOM block: its rows are in euros, and said so; the 'IOM' label says nothing, and
+    stays a row of the first table, rejected as one."""
+    rows = TITLE + UNDP[1:3] + [[], ["IOM"], ["Currency: EUR"]] + IOM[1:]
+    path = workbook(tmp_path / "JAM-expenditure.xlsx", rows)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT agency, currency, budget FROM expenditure ORDER BY agency, output_code") == [
+        ("IOM", "EUR", Decimal("20000.00")), ("IOM", "EUR", Decimal("9000.00")),
+        ("UNDP", "USD", Decimal("50000.00"))]
+    assert sorted({row[2] for row in found["rejected_rows"]}) == [8]  # 'IOM'; 'Currency: EUR' is a title row
+    assert ("JAM-expenditure.xlsx › Expenses: no Currency column: every row is read as currency 'EUR' (from the "
+            "title row 9 'Currency: EUR')",) in rows_of(per_cell, "SELECT message FROM load_warnings")

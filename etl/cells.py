@@ -152,6 +152,9 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
         raw.warnings.append(said)
     hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
     positions = {at: key for key, at in match.columns.items()}
+    # the rows merges span as typed, before filling: a second header is found in them ('2016' merged over Q1 to Q4)
+    as_typed = {row: list(rows[row]) for (first, _), (last, _) in merged
+                for row in range(max(first, header_index + 1), min(last, len(rows) - 1) + 1)}
     for (first_row, _), (last_row, _), position in _fill_merged(rows, merged, hierarchy,
                                                                 [t.position for t in timeframe], header_index):
         if position in positions:  # a column the sheet reads
@@ -178,9 +181,10 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             continue
         if index in sub_headers:
             continue  # the lower row of a second stacked header
-        below = rows[index + 1] if index + 1 < len(rows) else None
-        header = again.match(values, below, merged_spans(merged, index)) \
-            if again.may_be_header(values) or below is not None and again.may_be_header(below) else None
+        typed = as_typed.get(index, values)
+        below = as_typed.get(index + 1, rows[index + 1]) if index + 1 < len(rows) else None
+        header = again.match(typed, below, merged_spans(merged, index)) \
+            if again.may_be_header(typed) or below is not None and again.may_be_header(below) else None
         if header is not None:
             header = replace(header, index=index + header.index,
                              group_index=None if header.group_index is None else index)
@@ -191,28 +195,35 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             continue
         if header is not None:  # a second table: the rows below are read under its own header
             context = _own_title(table, labels, rows, header, reference)
-            table, said = _table_below(*tables[-1], header, rows[header.index], reference, context)
+            table, said = _table_below(*tables[-1], header, as_typed.get(header.index, rows[header.index]), reference,
+                                       context)
             raw.warnings.append(said)
             labels = []
             tables.append((table, header))
             hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
                                if c.hierarchy and c.key in header.columns], {}
             continue
-        if table.laid_out_by_others:  # a struck row's group label still stands over the rows below it
-            _carry(values, hierarchy, last)
         if struck and index + 1 in struck and _struck_through(values, index + 1, struck[index + 1], tables[-1][1],
                                                               struck_cells):
+            if table.laid_out_by_others:  # a struck row's group label still stands over the rows below it
+                _carry(values, hierarchy, last)
             struck_rows.append(index + 1)
             continue
+        if table.laid_out_by_others:
+            _carry(values, hierarchy, last)
         table.rows.append((index + 1, values))
         filled = [value for value in values if not is_blank(value)]
         labels = labels + [index] if len(filled) == 1 and isinstance(filled[0], str) else []
+    header_rows = {number + 1 for number in sub_headers} | set(repeated) | {
+        row + 1 for _, header in tables[1:] for row in (header.index, header.group_index) if row is not None}
+    raw.warnings[:] = [w for w in raw.warnings if not (w.kind == "merged cells" and w.row in header_rows)]
     raw.warnings.extend(skipped_rows_warnings(file, title, hidden, totals))
     if struck_rows:
         many = len(struck_rows) > 1
         raw.warnings.append(LoadWarning(file, title, struck_rows[0], None, "struck-through rows", (
             (f"rows {row_ranges(struck_rows)}: " if many else "")
-            + "every value struck through (a line marked deleted but kept in sight), so not loaded; remove the "
+            + f"{'their' if many else 'its'} values struck through (a line marked deleted but kept in sight), so not "
+            "loaded; remove the "
             f"strikethrough in Excel to load {'them' if many else 'it'}")))
     for (_, column), numbers in struck_cells.items():
         many = len(numbers) > 1
@@ -296,7 +307,8 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
     periods = [p.period for p in header.periods] or sorted({str(t.year) for t in header.timeframe if t.year})
     if not moved and periods:
         moved = [f"the same columns of {', '.join(periods)}"]
-    without = [f"'{above.headers[key]}'" for key in before.columns if key not in header.columns]
+    by_period = {key for group in header.periods for key in group.columns}
+    without = [f"'{above.headers[key]}'" for key in before.columns if key not in header.columns and key not in by_period]
     row = header.index + 1
     said = LoadWarning(above.file, above.sheet, row, None, "second header", (
         f"a header again, with {', '.join(moved) or 'other columns'}"

@@ -236,8 +236,15 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 through_aliases |= is_alias
                 votes.update(languages.get(name, ()))
                 break
-    yearless = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
-    if periods and yearless:  # 'Budget' beside 'Expenditure 2015', 'Expenditure 2016': whose year is the budget?
+    money = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
+    totals = [key for key in money if periods and all(key in group.columns for group in periods)]
+    for key in totals:  # 'Total expenditure' beside the expenditure of every year: a total, computed from those
+        notes.append(f"the header '{cells[found[key]].text}' names no year beside "
+                     f"{', '.join(repr(cells[group.columns[key]].text) for group in periods)}: read as their total, "
+                     "which is not loaded (totals are computed from the rows)")
+        del found[key]
+    yearless = [key for key in money if key not in totals]
+    if len(periods) > 1 and yearless:  # 'Budget' beside 'Expenditure 2015', 'Expenditure 2016': whose year is it?
         named = ", ".join(f"'{cells[p].text}'" for group in periods for p in group.columns.values())
         notes.append(f"the headers {named} name a {sheet_spec.column(sheet_spec.period_column).header.lower()} beside "
                      f"{', '.join(repr(cells[found[key]].text) for key in yearless)}, which names none: an amount is "
@@ -324,12 +331,20 @@ class HeaderAgain:
         context = lambda: self.context  # noqa: E731
         single = match_header_row(self.spec, values, self.reference, context=context) \
             if self.may_be_header(values) else None
-        if below is not None and self.may_be_header(below) and is_group_row(values, below, spans):
+        if below is not None and (single is not None or self.may_be_header(values) or self.may_be_header(below)) \
+                and is_group_row(values, below, spans):
             stacked = match_header_row(self.spec, below, self.reference, values, spans, context)
             alone = match_header_row(self.spec, below, self.reference, context=context)
-            if stacked is not None and all(other is None or stacked.size > other.size for other in (single, alone)):
+            if stacked is not None and stacked_wins(stacked, (single, alone)):
                 return replace(stacked, index=1, group_index=0)
         return single
+
+
+def stacked_wins(stacked: HeaderMatch, others: tuple[HeaderMatch | None, ...]) -> bool:
+    """Whether a group row over sub-headers is read with them as one header rather than either row alone: where
+    it names more columns, or as many but of periods the others lack ('2016' over Budget and Expenditure)."""
+    return all(other is None or stacked.size > other.size
+               or stacked.size == other.size and len(stacked.periods) > len(other.periods) for other in others)
 
 
 def same_columns(one: HeaderMatch, other: HeaderMatch) -> bool:
@@ -408,7 +423,7 @@ def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Refere
                 stacked = match_header_row(sheet_spec, searched[index + 1], reference, row, spans, context_above(index))
         if stacked is not None:
             below = match_header_row(sheet_spec, searched[index + 1], reference, context=context_above(index + 1))
-            if all(other is None or stacked.size > other.size for other in (single, below)):
+            if stacked_wins(stacked, (single, below)):
                 return replace(stacked, index=index + 1, group_index=index)
         if single is not None:
             return replace(single, index=index)

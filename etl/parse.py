@@ -114,6 +114,12 @@ def currency_in_text(value: Any) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
+def known_currencies(reference: Reference) -> set[str]:
+    """The codes that are surely currencies: those with an exchange rate, and those a sign stands for ('£': GBP);
+    three capitals otherwise ('PCS', 'CSO') may be anything."""
+    return reference.currencies | set(CURRENCY_SIGNS.values())
+
+
 def explicit_currency(value: Any) -> str | None:
     """The currency a number typed as text or its format names (`currency_in_text`), but none for a bare '$',
     which may be any dollar ('$450,000' under a unit in Jamaican dollars)."""

@@ -22,7 +22,8 @@ from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
-from .parse import Reported, clean_text, currency_in_text, explicit_currency, is_blank, parser_for
+from .parse import (Reported, clean_text, currency_in_text, explicit_currency, is_blank, known_currencies,
+                    parser_for)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
@@ -95,7 +96,7 @@ class Derivations:
         self.raw = raw
         self.into = into
         self.sequence = raw.activity_numbers
-        self.currencies = reference.currencies if reference is not None else set()  # those with a rate
+        self.currencies = known_currencies(reference) if reference is not None else set()
         self.from_format: list[tuple[int, str, str]] = []  # (row, amount column, sign): currencies from a format
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
@@ -285,7 +286,8 @@ class Derivations:
         self._warn("currency from the format", (
             (f"rows {row_ranges(rows)} name no currency: read" if len(rows) > 1 else "no currency: read")
             + f" in the one the amount's number format shows ({', '.join(repr(sign) for sign in signs)}); if that is"
-            " right, write it in the Currency column"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
+            " right, write it in the Currency column"), row,
+            self.raw.headers.get(key, self.raw.spec.column(key).header))
 
     def activity_code(self, record: dict[str, Any]) -> str:
         output = record["output_code"]
@@ -539,7 +541,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
     unclear_scale = {key: derivations.unclear_scale(key) for key in money}  # of the sheet's amounts
-    currencies = reference.currencies
+    currencies = known_currencies(reference)
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]

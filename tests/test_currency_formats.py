@@ -153,3 +153,12 @@ def test_a_bare_dollar_or_three_capitals_in_a_value_are_no_currency_against_the_
     summary = run_load([write_workbook(rows)], database, as_of=AS_OF)
     assert summary.rejected == []
     assert not [w for w in summary.warnings if w.kind == "currency not in the unit"]
+
+
+def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_path, database):
+    """'£' is GBP, a currency whatever the programme's rates: an amount formatted in pounds under a row in USD is
+    refused, as before."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H5": '"£"#,##0'})], database, as_of=AS_OF)
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (5, "an amount in USD (the Currency column), not in GBP (its number format shows '£'): fix the amount or "
+            "the currency")]

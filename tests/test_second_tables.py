@@ -212,3 +212,38 @@ def test_title_rows_above_a_second_table_are_its_own(tmp_path, monkeypatch):
     assert sorted({row[2] for row in found["rejected_rows"]}) == [8]  # 'IOM'; 'Currency: EUR' is a title row
     assert ("JAM-expenditure.xlsx › Expenses: no Currency column: every row is read as currency 'EUR' (from the "
             "title row 9 'Currency: EUR')",) in rows_of(per_cell, "SELECT message FROM load_warnings")
+
+
+def test_a_work_plan_s_second_block_under_a_year_merged_over_its_quarters_is_of_that_year(tmp_path, database):
+    """The usual AWP layout, block after block: identity headers merged down two rows, '2016' merged over Q1 to
+    Q4. The second block's activities are of 2016, and its header rows are no data rows, nor merged data cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    sheet.append(["Work plan – Ecuador"])
+    for year, activity, marks in ((2015, "Consultations", ["X", None, None, None]),
+                                  (2016, "Migration profile", [None, None, "X", None])):
+        sheet.append([])
+        first = sheet._current_row + 1  # max_row does not count the empty row just appended
+        sheet.append(["Expected Outputs", "Planned Activities", str(year), None, None, None, "Responsible Party",
+                      "Amount"])
+        sheet.append([None, None, "Q1", "Q2", "Q3", "Q4", None, None])
+        for column in "ABGH":
+            sheet.merge_cells(f"{column}{first}:{column}{first + 1}")
+        sheet.merge_cells(f"C{first}:F{first}")
+        sheet.append(["Output 1", activity, *marks, "UNDP", 1000])
+    book.save(tmp_path / "ECU-awp.xlsx")
+    summary = run_load([tmp_path / "ECU-awp.xlsx"], database, as_of=SAMPLE_AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT activity_title, planned_start FROM activities ORDER BY source_row") == [
+        ("Consultations", dt.date(2015, 1, 1)), ("Migration profile", dt.date(2016, 7, 1))]
+    assert not [w for w in summary.warnings if w.kind == "merged cells"]
+
+
+def test_a_year_over_a_header_like_the_first_makes_a_second_table_of_that_year(tmp_path, database):
+    rows = [["Country: Jamaica"], ["Currency: USD"], [], [None, None, "2015", None],
+            ["Output", "Agency", "Budget", "Expenditure"], ["Output 1", "UNDP", 50000, 41000], [],
+            ["IOM", None, "2016", None], ["Output", "Agency", "Budget", "Expenditure"], ["Output 1", "IOM", 7000, 6000]]
+    run_load([workbook(tmp_path / "JAM-expenditure.xlsx", rows)], database, as_of=SAMPLE_AS_OF)
+    assert rows_of(database, "SELECT agency, programme_year FROM expenditure ORDER BY 1") == [
+        ("IOM", 2016), ("UNDP", 2015)]

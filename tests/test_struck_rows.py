@@ -51,7 +51,7 @@ def test_a_row_struck_through_is_not_loaded_and_a_struck_value_is_said(tmp_path,
         ("struck-through cell", 8, "Expenditure", "JAM-expenditure.xlsx › Expenses › row 8 › column Expenditure: its "
          "value struck through, but not the rest of its row: read as any other value; if it no longer holds, delete "
          "it"),
-        ("struck-through rows", 7, None, "JAM-expenditure.xlsx › Expenses › row 7: rows 7, 9: every value struck "
+        ("struck-through rows", 7, None, "JAM-expenditure.xlsx › Expenses › row 7: rows 7, 9: their values struck "
          "through (a line marked deleted but kept in sight), so not loaded; remove the strikethrough in Excel to "
          "load them")]
 
@@ -121,3 +121,21 @@ def test_a_column_struck_through_is_said_once(tmp_path, database):
     assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "struck-through cell"] == [
         (6, "Expenditure", "rows 6-8: values struck through, but not the rest of their rows: read as any other "
                            "value; if it no longer holds, delete it")]
+
+
+def test_a_struck_row_under_a_group_label_it_does_not_repeat_is_not_loaded(tmp_path, database):
+    """A work plan laid out by others names the output on its first row only; a later row of it struck through
+    is a struck row still (the label carried into it is not a value of its own)."""
+    from etl.load import run_load
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KPI"
+    for row in (["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
+                [None, "Profiles published", 1], [None, "Policies adopted", 2]):
+        sheet.append(row)
+    for cell in ("B3", "C3"):
+        sheet[cell].font = Font(strike=True)
+    book.save(tmp_path / "kpi.xlsx")
+    run_load([tmp_path / "kpi.xlsx"], database)
+    assert rows_of(database, "SELECT source_row, output FROM indicator_table ORDER BY 1") == [
+        (2, "Output 1"), (4, "Output 1")]

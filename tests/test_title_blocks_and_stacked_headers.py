@@ -270,3 +270,21 @@ def test_an_amount_with_no_year_beside_amounts_by_year_is_not_copied_into_each_y
     assert ("header not read", "the headers 'Expenditure 2015', 'Expenditure 2016' name a programme year beside "
                                "'Budget', which names none: an amount is not copied into each year, so the sheet is "
                                "read by its other columns and these are not read") in warnings_of(summary)
+
+
+@pytest.mark.parametrize("header, expected", [
+    # a total beside every year's column: not loaded, the years read
+    (["Output", "Agency", "Budget 2015", "Budget 2016", "Approved budget"],
+     [(2015, Decimal("1000.00")), (2016, Decimal("2000.00"))]),
+    # one year, and an amount with no year: nothing is counted twice, so read for that year
+    (["Output", "Agency", "Budget 2016", "Expenditure", "Comment"], [(2016, Decimal("1000.00"))]),
+])
+def test_expenditure_by_year_beside_an_amount_with_no_year(tmp_path, database, header, expected):
+    path = tmp_path / "jam-expenditure.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["Country: Jamaica"], ["Currency: USD"], [], header, ["Output 1", "UNDP", 1000, 2000, 3000]):
+        book.active.append(row)
+    book.save(path)
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT programme_year, budget FROM expenditure ORDER BY 1") == expected

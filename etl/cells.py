@@ -183,8 +183,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             continue  # the lower row of a second stacked header
         typed = as_typed.get(index, values)
         below = as_typed.get(index + 1, rows[index + 1]) if index + 1 < len(rows) else None
-        header = again.match(typed, below, merged_spans(merged, index)) \
-            if again.may_be_header(typed) or below is not None and again.may_be_header(below) else None
+        header = again.match(typed, below, merged_spans(merged, index))
         if header is not None:
             header = replace(header, index=index + header.index,
                              group_index=None if header.group_index is None else index)

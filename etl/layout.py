@@ -328,23 +328,32 @@ class HeaderAgain:
         """The columns the row names, where it is a header row of the kind: on its own, or as the group row of a
         stacked header over the row `below` (then its index is 1, its group index 0: add the row's), whichever
         names more, as `find_header` chooses."""
+        named, named_below = self.may_be_header(values), below is not None and self.may_be_header(below)
+        if not (named or named_below):
+            return None
         context = lambda: self.context  # noqa: E731
-        single = match_header_row(self.spec, values, self.reference, context=context) \
-            if self.may_be_header(values) else None
-        if below is not None and (single is not None or self.may_be_header(values) or self.may_be_header(below)) \
-                and is_group_row(values, below, spans):
-            stacked = match_header_row(self.spec, below, self.reference, values, spans, context)
-            alone = match_header_row(self.spec, below, self.reference, context=context)
-            if stacked is not None and stacked_wins(stacked, (single, alone)):
-                return replace(stacked, index=1, group_index=0)
-        return single
+        single = match_header_row(self.spec, values, self.reference, context=context) if named else None
+        stacked = None if below is None else stacked_header(self.spec, values, below, self.reference, spans, context,
+                                                            context, single)
+        return single if stacked is None else replace(stacked, index=1, group_index=0)
 
 
-def stacked_wins(stacked: HeaderMatch, others: tuple[HeaderMatch | None, ...]) -> bool:
-    """Whether a group row over sub-headers is read with them as one header rather than either row alone: where
-    it names more columns, or as many but of periods the others lack ('2016' over Budget and Expenditure)."""
-    return all(other is None or stacked.size > other.size
-               or stacked.size == other.size and len(stacked.periods) > len(other.periods) for other in others)
+def stacked_header(sheet_spec: spec.Sheet, top: list[Any], below: list[Any], reference: Reference,
+                   spans: dict[int, int] | None, context: Callable[[], SheetContext],
+                   context_below: Callable[[], SheetContext], single: HeaderMatch | None) -> HeaderMatch | None:
+    """The header a group row `top` makes with the sub-headers `below` (a stacked header), where it is read so
+    rather than either row alone (`single`: `top` alone): where it names more columns, or as many but of periods
+    the others lack ('2016' over Budget and Expenditure); else None. `context`: what the rows above `top` say,
+    `context_below` what those above `below` say."""
+    if not is_group_row(top, below, spans):
+        return None
+    stacked = match_header_row(sheet_spec, below, reference, top, spans, context)
+    if stacked is None:
+        return None
+    alone = match_header_row(sheet_spec, below, reference, context=context_below)
+    wins = all(other is None or stacked.size > other.size
+               or stacked.size == other.size and len(stacked.periods) > len(other.periods) for other in (single, alone))
+    return stacked if wins else None
 
 
 def same_columns(one: HeaderMatch, other: HeaderMatch) -> bool:
@@ -416,15 +425,11 @@ def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Refere
     searched = rows[:HEADER_SEARCH_ROWS]
     for index, row in enumerate(searched):
         single = match_header_row(sheet_spec, row, reference, context=context_above(index))
-        stacked = None
-        if index + 1 < len(searched):
-            spans = merged_spans(merged, index)
-            if is_group_row(row, searched[index + 1], spans):
-                stacked = match_header_row(sheet_spec, searched[index + 1], reference, row, spans, context_above(index))
+        stacked = None if index + 1 >= len(searched) else stacked_header(
+            sheet_spec, row, searched[index + 1], reference, merged_spans(merged, index), context_above(index),
+            context_above(index + 1), single)
         if stacked is not None:
-            below = match_header_row(sheet_spec, searched[index + 1], reference, context=context_above(index + 1))
-            if stacked_wins(stacked, (single, below)):
-                return replace(stacked, index=index + 1, group_index=index)
+            return replace(stacked, index=index + 1, group_index=index)
         if single is not None:
             return replace(single, index=index)
     return None

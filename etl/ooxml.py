@@ -132,35 +132,63 @@ def sheet_parts_by_name(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
-    """DATE, DURATION, PERCENT or None for each cell style (cellXfs) of the workbook: dates and durations as
-    calamine tells them apart, percentages as Excel shows them. The part is streamed, each element dropped once
-    read: memory stays that of one element, whatever the part holds."""
+@dataclass(frozen=True)
+class CellStyles:
+    """What the scan and the readers need of a workbook's cell styles (cellXfs), by a cell's s attribute."""
+
+    kinds: list[str | None]  # each style's number format kind (`number_format_kinds`)
+    struck: frozenset[int]  # the styles whose font is struck through (`struck_styles`)
+
+
+def cell_styles(archive: zipfile.ZipFile) -> CellStyles:
+    """The workbook's cell styles, read in one pass over its styles part: each style's number format kind (DATE,
+    DURATION, PERCENT ... or None: dates and durations as calamine tells them apart, percentages as Excel shows
+    them), and the styles whose font is struck through (<font><strike/></font>), as a person marks a line deleted
+    but kept in sight. The part is streamed, each element dropped once read: memory stays that of one element,
+    whatever the part holds."""
     part = guard.member_name(archive, guard.STYLES_PART)
-    if part is None:  # no styles part: every number is a number
-        return []
+    if part is None:  # no styles part: every number is a number, no font strikes through
+        return CellStyles([], frozenset())
     custom: dict[str, str] = {}
     formats: list[str | None] = []
+    fonts: list[bool] = []  # whether each font strikes through
+    fonts_of_styles: list[str | None] = []
+    struck = False  # the font being read strikes through
     path: list[Element] = []  # the open elements, the root first
     with archive.open(part) as stream:
         for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
+            local = local_name(element.tag)
             if event == "start":
                 path.append(element)
+                struck = False if local == "font" else struck
                 continue
-            local = local_name(element.tag)
+            parent = local_name(path[-2].tag) if len(path) > 1 else ""
             if local == "numFmt" and element.get("formatCode"):
                 custom[element.get("numFmtId", "")] = element.get("formatCode")
-            elif local == "xf" and len(path) > 1 and local_name(path[-2].tag) == "cellXfs":
+            elif local == "xf" and parent == "cellXfs":
                 formats.append(element.get("numFmtId"))
+                fonts_of_styles.append(element.get("fontId"))
+            elif local == "strike" and parent == "font":
+                struck = element.get("val", "1").strip().lower() not in ("0", "false")
+            elif local == "font" and parent == "fonts":
+                fonts.append(struck)
             path.pop()
             if path:
                 del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
-    return [_format_kind(custom[f]) if f in custom
-            else DURATION if f == DURATION_FORMAT_ID else MONTH if f in MONTH_FORMAT_IDS
-            else DATE if f in DATE_FORMAT_IDS
-            else PERCENT if f in PERCENT_FORMAT_IDS
-            else DECIMALS_SHOWN[2] if f == DECIMALS_FORMAT_ID else None
-            for f in formats]
+    kinds = [_format_kind(custom[f]) if f in custom
+             else DURATION if f == DURATION_FORMAT_ID else MONTH if f in MONTH_FORMAT_IDS
+             else DATE if f in DATE_FORMAT_IDS
+             else PERCENT if f in PERCENT_FORMAT_IDS
+             else DECIMALS_SHOWN[2] if f == DECIMALS_FORMAT_ID else None
+             for f in formats]
+    return CellStyles(kinds, frozenset(index for index, font in enumerate(fonts_of_styles)
+                                       if font is not None and font.isdigit() and int(font) < len(fonts)
+                                       and fonts[int(font)]))
+
+
+def number_format_kinds(archive: zipfile.ZipFile) -> list[str | None]:
+    """Each cell style's number format kind (`cell_styles`)."""
+    return cell_styles(archive).kinds
 
 
 def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = None) -> frozenset[int]:
@@ -185,34 +213,8 @@ def shows_currency(kind: str | None) -> bool:
 
 
 def struck_styles(archive: zipfile.ZipFile) -> frozenset[int]:
-    """The cell styles (indexes into cellXfs) whose font is struck through (<font><strike/></font>), as a person
-    marks a line deleted but kept in sight. Streamed as `number_format_kinds` is."""
-    part = guard.member_name(archive, guard.STYLES_PART)
-    if part is None:
-        return frozenset()
-    fonts: list[bool] = []
-    fonts_of_styles: list[str | None] = []
-    struck = False
-    path: list[Element] = []
-    with archive.open(part) as stream:
-        for event, element in SafeElementTree.iterparse(stream, events=("start", "end")):
-            local = local_name(element.tag)
-            if event == "start":
-                path.append(element)
-                struck = False if local == "font" else struck
-                continue
-            parent = local_name(path[-2].tag) if len(path) > 1 else ""
-            if local == "strike" and parent == "font":
-                struck = element.get("val", "1").strip().lower() not in ("0", "false")
-            elif local == "font" and parent == "fonts":
-                fonts.append(struck)
-            elif local == "xf" and parent == "cellXfs":
-                fonts_of_styles.append(element.get("fontId"))
-            path.pop()
-            if path:
-                del path[-1][:]
-    return frozenset(index for index, font in enumerate(fonts_of_styles)
-                     if font is not None and font.isdigit() and int(font) < len(fonts) and fonts[int(font)])
+    """The cell styles whose font is struck through (`cell_styles`)."""
+    return cell_styles(archive).struck
 
 
 def _first_section(code: str) -> Iterator[tuple[str, bool]]:
@@ -550,8 +552,10 @@ def scan_sheet(path: Path, part: str, file: str, sheet: str, percent: frozenset[
     and the XML is only parsed (streamed) when it has error cells or formulas."""
     scan = SheetScan()
     with zipfile.ZipFile(path) as archive:
-        percent = percent_styles(archive) if percent is None else percent
-        struck = struck_styles(archive) if struck is None else struck
+        if percent is None or struck is None:
+            styles = cell_styles(archive)
+            percent = percent_styles(archive, styles.kinds) if percent is None else percent
+            struck = styles.struck if struck is None else struck
         # a cell without a style attribute shows as a percentage: no mark finds it, so every row may hold one,
         # and every row is read as cells (not plain: the per-cell lane reads the sheet once)
         every_row = DEFAULT_STYLE in percent
@@ -589,7 +593,8 @@ def scan_sheets(path: Path, file: str | None = None) -> dict[str, SheetScan]:
         guard.check_part_names(archive, file)
         parts = sheet_parts_by_name(archive)
         others = guard.unreferenced_sheet_parts(archive, parts.values())
-        percent, struck = percent_styles(archive), struck_styles(archive)
+        styles = cell_styles(archive)
+        percent, struck = percent_styles(archive, styles.kinds), styles.struck
     scans = {name: scan_sheet(path, part, file, name, percent, struck) for name, part in parts.items()}
     for part in others:
         scan_sheet(path, part, file, part, frozenset())

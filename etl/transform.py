@@ -541,7 +541,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     staged: list[dict[str, Any]] = []
     derivations = Derivations(raw, into, reference)
     unclear_scale = {key: derivations.unclear_scale(key) for key in money}  # of the sheet's amounts
-    currencies = known_currencies(reference)
+    currencies = derivations.currencies
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]

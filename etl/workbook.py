@@ -18,8 +18,8 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from . import guard, spec
 from .errors import LoadWarning, UnreadableFile
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
-from .ooxml import (DATE, DEFAULT_STYLE, DURATION, MONTH, SheetScan, column_letters, number_format_kinds,
-                    percent_styles, scan_sheet, sheet_parts_by_name, struck_styles)
+from .ooxml import (DATE, DEFAULT_STYLE, DURATION, MONTH, SheetScan, cell_styles, column_letters, percent_styles,
+                    scan_sheet, sheet_parts_by_name)
 from .parse import clean_text
 from .reference import Reference
 from .xlsx_rows import read_rows
@@ -70,11 +70,12 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
             raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")
         archive = stack.enter_context(zipfile.ZipFile(path))  # for the first rows of every sheet
         parts = sheet_parts_by_name(archive)
-        kinds = number_format_kinds(archive)  # once for the workbook, not once a sheet
+        styles = cell_styles(archive)  # once for the workbook, not once a sheet
+        kinds = styles.kinds
         if scans is not None:
             scan_of = scans.result().get  # raises when a sheet is over the cell budget
         else:
-            percent, struck = percent_styles(archive, kinds), struck_styles(archive)
+            percent, struck = percent_styles(archive, kinds), styles.struck
             futures = {name: scanner.submit(scan_sheet, path, part, file, name, percent, struck)
                        for name, part in parts.items()}
             others = [scanner.submit(scan_sheet, path, part, file, part, frozenset())

@@ -26,6 +26,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -211,11 +212,16 @@ def holds_a_header(sheet: FastSheet, reference: Reference) -> bool:
 def _header_names(cells: Cells, again: HeaderAgain, names: pa.Array) -> np.ndarray:
     """Which cells of a text column are a header name, as `again.is_name` says. A plain ASCII text (`Cells.plain`)
     without '_' or a trailing '*' or ':' is its normalised form but for its case (etl/header_cells.py,
-    `normalise_header`); any other text of a header name's length is looked at once per distinct value."""
+    `normalise_header`), where it cannot be a name with a period ('Target 2016': a year and a word of a name of
+    values by period, `_period_name`); any other text of a header name's length is looked at once per distinct
+    value."""
     array = cells.array
     short = _numpy_bool(pc.less_equal(pc.utf8_length(array), again.longest)) & ~cells.blank
-    simple = short & cells.plain & _numpy_bool(pc.string_is_ascii(array)) & ~_numpy_bool(pc.or_(
-        pc.match_substring(array, "_"), pc.or_(pc.ends_with(array, "*"), pc.ends_with(array, ":"))))
+    odd = pc.or_(pc.match_substring(array, "_"), pc.or_(pc.ends_with(array, "*"), pc.ends_with(array, ":")))
+    period_name = _period_name(frozenset(again.period_names))
+    if period_name:
+        odd = pc.or_(odd, pc.match_substring_regex(array, period_name))
+    simple = short & cells.plain & _numpy_bool(pc.string_is_ascii(array)) & ~_numpy_bool(odd)
     found = simple & _numpy_bool(pc.is_in(pc.utf8_lower(array), value_set=names))
     others = np.flatnonzero(short & ~simple)
     if len(others):
@@ -223,6 +229,16 @@ def _header_names(cells: Cells, again: HeaderAgain, names: pa.Array) -> np.ndarr
         if named:
             found |= _numpy_bool(pc.is_in(array, value_set=pa.array(named, array.type)))
     return found
+
+
+@lru_cache(maxsize=16)
+def _period_name(names: frozenset[str]) -> str | None:
+    """A pattern finding the ASCII texts that may be one of `names` (normalised) with a period ('Target 2016',
+    'target-2016'): four digits, and before or after them the first run of letters of a name, which such a text
+    holds, since the period is cut out at a boundary between words (etl/header_cells.py, `split_period`). A name
+    without such a run (in another script) is no ASCII text's. None where there is no name."""
+    words = "|".join(sorted({found.group() for name in names for found in [re.search(r"[a-z]{2,}", name)] if found}))
+    return rf"(?i)\d{{4}}.*(?:{words})|(?:{words}).*\d{{4}}" if words else None
 
 
 def _first_row_over(table: pa.Table, characters: int) -> int | None:

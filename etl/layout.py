@@ -301,13 +301,16 @@ class HeaderAgain:
     """Rows below a sheet's header that are a header of its kind again: a second table under the first (a UNDP
     block, then an IOM block with Expenditure before Budget), or the header repeated (a printout's, a copy
     pasted under another). Only a row with two cells or more that are header names of the kind is matched
-    (`match`), as a header row is where the sheet's header is found; the title block above the sheet's header
-    (`context`) may give a required column, as it does there."""
+    (`match`), as a header row is where the sheet's header is found; a name with a period ('Target 2016') is one
+    where the kind has values by period. The title block above the sheet's header (`context`) may give a
+    required column, as it does there."""
 
     def __init__(self, sheet_spec: spec.Sheet, reference: Reference, context: SheetContext):
         self.spec, self.reference, self.context = sheet_spec, reference, context
         self.names = {name for column in sheet_spec.columns for name in column_languages(sheet_spec, column,
                                                                                           reference)}
+        self.period_names = {name for key in sheet_spec.per_period
+                             for name in column_languages(sheet_spec, sheet_spec.column(key), reference)}
         self.longest = max(map(len, self.names)) + 8  # longer texts are no header name: not folded
         self.seen: dict[str, bool] = {}  # a text -> whether it is a header name of the kind
 
@@ -316,7 +319,9 @@ class HeaderAgain:
             return False
         known = self.seen.get(value)
         if known is None:
-            known = self.seen[value] = normalise_header(value) in self.names
+            name = normalise_header(value)
+            split = self.period_names and name not in self.names and split_period(name)
+            known = self.seen[value] = name in self.names or bool(split) and split[1] in self.period_names
         return known
 
     def may_be_header(self, values: list[Any]) -> bool:

@@ -135,6 +135,8 @@ def test_a_template_sheet_with_its_header_repeated_leaves_the_fast_lane(write_wo
     (["Output", "Agency", 5000, 4000], False),  # two names, but no Budget: a data row (rejected as one)
     (["Output 1", "UNDP", "Budget", "Expenditure"], False),
     (["Output 1", "UNDP", 5000, 4000], False),
+    (["Output", "Agency", "Budget 2016", "Expenditure 2016"], True),  # a year's amounts
+    (["Output 2016", "Agency", "Budget", "Expenditure"], False),  # an output has no values by year
 ])
 def test_only_a_row_naming_every_required_column_is_a_header_again(row, is_header):
     reference = load_reference()
@@ -151,13 +153,36 @@ def test_the_fast_lane_finds_header_names_as_the_per_cell_path_does():
     generator = random.Random(17)
     pieces = ["Budget", "budget", "BUDGET", "Dépenses", "Расходы", "Funds received", "funds_received", "Output",
               "Agency", "Currency", "Programme year", "Line", " ", "  ", "\t", "\u00a0", "\x1c", "_", "*", ":", "1",
-              "é", "e\u0301", "\u200b", "Output 1", "UNDP", "x" * 40]
+              "é", "e\u0301", "\u200b", "Output 1", "UNDP", "x" * 40, " 2016", "2015 ", "(2015/16 H1)", "Q1 2016",
+              "·", "2015-2016", "20161"]
     texts = ["".join(generator.choice(pieces) for _ in range(generator.randint(1, 3))) for _ in range(3000)]
-    texts += [None, "", "Budget", "Budget *", "Budget:", " Budget", "Expenditure "]
+    texts += [None, "", "Budget", "Budget *", "Budget:", " Budget", "Expenditure ", "Budget 2016", "2016 Budget",
+              "Expenditure (2015/16 H1)", "Output 2016", "Budget 2015 2016"]
     found = _header_names(Cells.of(pa.array(texts, pa.string())), again, pa.array(sorted(again.names)))
     expected = [text is not None and text.strip() != "" and again.is_name(text) for text in texts]
     assert found.tolist() == expected
     assert sum(expected) > 100  # the texts hold many names, written many ways
+    named = {text for text, name in zip(texts, expected) if name}
+    assert {"Budget 2016", "2016 Budget", "Expenditure (2015/16 H1)"} <= named  # a value's name with a period
+    assert not {"Output 2016", "Budget 2015 2016"} & named  # Output has no values by period; two periods: none
+
+
+def test_a_second_header_naming_its_periods_is_read_as_one(tmp_path, database):
+    """A KPI table for 2015 and another for 2016 below it, each header naming one column without a period
+    ('Indicator') and its values with one ('Target 2016'): the rows of the second are of 2016, and its header
+    is no data row."""
+    rows = [["Indicator", "Target 2015", "Actual 2015"], ["Officials trained", 20, 18], ["Profiles published", 1, 1],
+            [], ["Indicator", "Target 2016", "Actual 2016"], ["Officials trained", 40, 35],
+            ["Profiles published", 2, 0]]
+    summary = run_load([workbook(tmp_path / "kpi.xlsx", rows, "KPI")], database, as_of=SAMPLE_AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT source_row, indicator, period, target, actual FROM indicator_table "
+                             "ORDER BY source_row") == [
+        (2, "Officials trained", "2015", 20.0, 18.0), (3, "Profiles published", "2015", 1.0, 1.0),
+        (6, "Officials trained", "2016", 40.0, 35.0), (7, "Profiles published", "2016", 2.0, 0.0)]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind in ("second header", "text kept")] == [
+        (5, "a header again, with the same columns of 2016: the rows below it are read under it, not under row 1's "
+            "header")]
 
 
 def test_a_header_of_the_same_columns_for_another_year_is_a_second_table(tmp_path, database):

@@ -124,14 +124,26 @@ class DecimalsShown(float):
 
 class CurrencyShown(float):
     """A number in a cell whose number format names a currency ('#,##0 "KGS"' shows 450000 as '450,000 KGS'): the
-    float is the stored number; `sign` what the format names ('KGS', '€'). An amount whose Currency cell is empty
-    is read in that currency, and said; one whose Currency names another is refused (etl/transform.py)."""
+    float is the stored number; `shown` what the format shows of it (etl/ooxml.py, `_currency_named`): a sign, a
+    code or a word ('KGS', '€', 'сом'), or a [$...-locale] bracket whole ('[$R$-416]'); `sign` the sign alone
+    ('R$'), `locale` the bracket's locale ('416'; '' for none) and `bracketed` whether it was in one, which
+    makes it a currency surely. An amount whose Currency cell is empty is read in that currency, and said; one
+    whose Currency names another is refused (etl/transform.py; etl/parse.py, FormatCurrencies, tells which)."""
 
+    shown: str = ""
     sign: str = ""
+    locale: str = ""
+    bracketed: bool = False
 
-    def __new__(cls, number: float, sign: str) -> "CurrencyShown":
+    def __new__(cls, number: float, shown: str) -> "CurrencyShown":
         value = super().__new__(cls, number)
-        value.sign = sign
+        value.shown = shown
+        value.bracketed = shown.startswith("[$") and shown.endswith("]")
+        if value.bracketed:
+            sign, _, locale = shown[2:-1].partition("-")
+            value.sign, value.locale = sign.strip(), locale.strip()
+        else:
+            value.sign = shown
         return value
 
 

@@ -285,16 +285,20 @@ def _format_kind(code: str) -> str | None:
 
 
 def _currency_named(code: str) -> str | None:
-    """The currency a number format's first section names: a currency sign or code in its [$...-locale]
-    bracket ('[$€-x-euro2]', '[$KGS]'), in its literal text ('"KGS"', '\\€'), or a sign outside the digits
-    ('€#,##0'); None for none, for '$' alone, or for two that differ."""
-    named: set[str] = set()
+    """What a number format's first section shows of a currency: a sign or code in its [$...-locale] bracket,
+    given as the bracket whole ('[$€-x-euro2]', '[$R$-416]', '[$KGS]': the bracket is Excel's way of writing a
+    currency, the locale may tell which); a code or sign in its literal text ('"KGS"', '\\€') or outside the
+    digits ('€#,##0'); a short word of letters in its literal text, which may be a currency's name ('"сом"',
+    '"lei"', '"DH"'; etl/parse.py, FormatCurrencies, tells). None for none, for '$' alone, or for two that differ."""
+    named: dict[str, str] = {}  # the sign -> as shown
     bracket: list[str] | None = None
     text: list[str] = []
     for char, literal in _visible(code):
         if bracket is not None and not literal and char == "]":
-            if "".join(bracket).startswith("$"):
-                named.add("".join(bracket)[1:].split("-", 1)[0].strip())
+            content = "".join(bracket)
+            sign = content[1:].split("-", 1)[0].strip()
+            if content.startswith("$") and sign not in ("", "$"):
+                named[sign] = f"[{content}]"
             bracket = None
         elif bracket is not None:
             bracket.append(char)
@@ -302,13 +306,15 @@ def _currency_named(code: str) -> str | None:
             bracket = []
         else:
             text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
-    named.update(word for word in "".join(text).split() if CURRENCY_WORD.fullmatch(word))
-    named -= {"", "$"}
-    return named.pop() if len(named) == 1 else None
+    for word in "".join(text).split():
+        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)):
+            named.setdefault(word, word)
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 CURRENCY_CHARACTERS = "$€£¥₽₸₴₺₹₩₪₫₦₱"  # signs Excel writes outside quotes
 CURRENCY_WORD = re.compile(r"[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₽₸₴₺₹₩₪₫₦₱]")
+CURRENCY_NAME = re.compile(r"[^\W\d_]{2,4}\.?|[^\W\d_]\.")  # 'сом', 'lei', 'DH', 'руб.', 'р.'; not 'officials'
 
 
 def _literal_text(code: str) -> str:

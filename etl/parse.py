@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
@@ -100,10 +101,8 @@ def excel_error_problem(value: Any, error: str) -> ValueProblem:
 
 
 def currency_in_text(value: Any) -> str | None:
-    """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or its number format
-    names ('#,##0 "KGS"', etl/formatted.py CurrencyShown), or None."""
-    if isinstance(value, CurrencyShown):  # a sign exactly ('€', 'US$'; not 'R$'), or a code
-        return CURRENCY_SIGNS.get(value.sign) or (value.sign if re.fullmatch(r"[A-Z]{3}", value.sign) else None)
+    """The currency a number typed as text names ('$12,500' -> USD, '1,000 EUR' -> EUR), or None (a number whose
+    format names one: FormatCurrencies)."""
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())
@@ -121,12 +120,47 @@ def known_currencies(reference: Reference) -> set[str]:
 
 
 def explicit_currency(value: Any) -> str | None:
-    """The currency a number typed as text or its format names (`currency_in_text`), but none for a bare '$',
-    which may be any dollar ('$450,000' under a unit in Jamaican dollars)."""
+    """The currency a number typed as text names (`currency_in_text`), but none for a bare '$', which may be any
+    dollar ('$450,000' under a unit in Jamaican dollars)."""
     code = currency_in_text(value)
     if code == "USD" and isinstance(value, str) and not re.search(r"(?i)US\$|USD", value):
         return None
     return code
+
+
+class FormatCurrencies:
+    """The currency a number's format shows (etl/formatted.py, CurrencyShown), the one place it is told: a sign
+    that stands for one ('€', 'US$'), a code with a rate or a sign ('KGS'; three capitals otherwise only in a
+    [$...] bracket, which is Excel's way of writing a currency: 'PCS' may be anything), a currency's name in any
+    language ('сом', 'lei'), or the currency of the bracket's locale ('[$R$-416]': Brazil's, BRL)."""
+
+    def __init__(self, reference: Reference):
+        self.known = known_currencies(reference)
+        self.names = {word: code for language in reference.languages.values()
+                      for word, code in language.currencies.items()}
+        self.locales = reference.locale_currencies
+
+    def code(self, value: CurrencyShown) -> str | None:
+        sign = value.sign
+        if sign in CURRENCY_SIGNS:
+            return CURRENCY_SIGNS[sign]
+        if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or value.bracketed):
+            return sign
+        return self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip("."))) or self.locales.get(
+            value.locale.upper())
+
+    def named(self, text: str) -> str:
+        """A currency as a Currency cell may write it: its code, or its name in any language ('сом': KGS)."""
+        return self.names.get(fold(text), text)
+
+    def untold(self, value: CurrencyShown) -> bool:
+        """Whether the format surely shows a currency (in a [$...] bracket, or a currency sign: 'CA$', '¥') that
+        `code` cannot tell."""
+        return self.code(value) is None and (value.bracketed or any(_is_currency_sign(c) for c in value.sign))
+
+
+def _is_currency_sign(char: str) -> bool:
+    return unicodedata.category(char) == "Sc"
 
 
 def _number_from_text(value: Any, convention: NumberConvention | None, percent: bool) -> float:

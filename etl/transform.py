@@ -22,8 +22,8 @@ from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
-from .parse import (Reported, clean_text, currency_in_text, explicit_currency, is_blank, known_currencies,
-                    parser_for)
+from .parse import (FormatCurrencies, Reported, clean_text, currency_in_text, explicit_currency, is_blank,
+                    known_currencies, parser_for)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
@@ -97,6 +97,8 @@ class Derivations:
         self.into = into
         self.sequence = raw.activity_numbers
         self.currencies = known_currencies(reference) if reference is not None else set()
+        self.formats = FormatCurrencies(reference) if reference is not None else None
+        self.rated = reference.currencies if reference is not None else set()
         self.from_format: list[tuple[int, str, str]] = []  # (row, amount column, sign): currencies from a format
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
@@ -252,13 +254,26 @@ class Derivations:
         given["planned_end"] = given["planned_end"] if not is_blank(given["planned_end"]) else max(s[1] for s in spans)
 
     def _currency(self, given: dict[str, Any], problems: RowProblems) -> None:
-        named = {key: currency_in_text(given[key]) for key in MONEY_COLUMNS[self.raw.spec.kind]}
-        named = {key: code for key, code in named.items()  # a format's code only where it is a currency ('PCS' not)
-                 if code and (code in self.currencies or not isinstance(given[key], CurrencyShown))}
+        named = {key: self.currency_of(given[key]) for key in MONEY_COLUMNS[self.raw.spec.kind]}
+        named = {key: code for key, code in named.items() if code}
+        untold = [key for key in MONEY_COLUMNS[self.raw.spec.kind] if isinstance(given[key], CurrencyShown)
+                  and self.formats is not None and self.formats.untold(given[key])]
+        if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
+            for key in untold:
+                problems.add(key, given[key], f"the amount's currency in the Currency column: its number format "
+                                              f"shows '{given[key].shown}', a currency this reader cannot tell")
+            return
         if not named:
             return
         if is_blank(given.get("currency")):
             codes = set(named.values())
+            unrated = [key for key in named if isinstance(given[key], CurrencyShown) and named[key] not in self.rated]
+            for key in unrated:  # 'R$': BRL, refused as a Currency cell would be, but said of the amount
+                problems.add(key, given[key], f"an amount in a currency with a shipped exchange rate "
+                                              f"({', '.join(sorted(self.rated))}): its number format shows "
+                                              f"'{given[key].shown}', {named[key]}")
+            if unrated:
+                return
             if len(codes) == 1:
                 given["currency"] = codes.pop()
                 formatted = [key for key in named if isinstance(given[key], CurrencyShown)]
@@ -266,6 +281,7 @@ class Derivations:
                     self.from_format.append((problems.row_number, formatted[0], given[formatted[0]].sign))
                 return
         stated = clean_text(given.get("currency") or "").upper()
+        stated = self.formats.named(stated) if self.formats is not None else stated
         source = (f"{self.fills['currency'].said()}" if "currency" in self.fills else "the Currency column")
         for key, code in named.items():
             if code != stated:
@@ -273,6 +289,12 @@ class Derivations:
                          else "")
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
                                               f"not in {code}{shown}: fix the amount or the currency")
+
+    def currency_of(self, value: Any) -> str | None:
+        """The currency a money cell names: typed with it ('$12,500'), or shown by its number format."""
+        if isinstance(value, CurrencyShown):
+            return self.formats.code(value) if self.formats is not None else None
+        return currency_in_text(value)
 
     def say_formats(self) -> None:
         """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`)."""
@@ -507,8 +529,9 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
     values = {c: record.get(c) for c in columns}
-    named = {c: (code, given[c].sign if isinstance(given[c], CurrencyShown) else None)
-             for c in columns for code in [explicit_currency(given.get(c))] if code in currencies}
+    named = {c: (code, given[c].sign if isinstance(given[c], CurrencyShown) else None) for c in columns
+             for code in [derivations.currency_of(given[c]) if isinstance(given.get(c), CurrencyShown)
+                          else explicit_currency(given.get(c))] if code in currencies}
     for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
                     + currency_findings(unit, named, values, currencies)):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header

@@ -15,8 +15,11 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
+from etl.formatted import CurrencyShown
 from etl.load import run_load
 from etl.ooxml import _currency_named, _format_kind, _literal_text
+from etl.parse import FormatCurrencies
+from etl.reference import load_reference
 
 from .helpers.lanes import assert_same, load_both
 from .helpers.rows import good_rows
@@ -49,7 +52,9 @@ ACTIVITIES = "SELECT source_row, budget, currency FROM activities ORDER BY sourc
 
 
 @pytest.mark.parametrize("code, named", [
-    ('#,##0 "KGS"', "KGS"), ("[$€-x-euro2] #,##0.00", "€"), ("[$KGS] #,##0", "KGS"), ("€#,##0", "€"),
+    ('#,##0 "KGS"', "KGS"), ("[$€-x-euro2] #,##0.00", "[$€-x-euro2]"), ("[$KGS] #,##0", "[$KGS]"), ("€#,##0", "€"),
+    ('#,##0 "сом"', "сом"), ("[$R$-416] #,##0.00", "[$R$-416]"), ('#,##0.00\\ "р."', "р."),  # a word: maybe one
+    ('0 "days"', "days"),  # a short word: FormatCurrencies tells it is none
     ('#,##0 "€"', "€"), ('#,##0 "KGS";[Red]-#,##0 "KGS"', "KGS"), ('"US$"#,##0', "US$"),
     ("[$-409]#,##0", None),  # a locale without a sign
     ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", None),  # a bare dollar: the computer's locale's
@@ -132,9 +137,9 @@ def test_a_value_typed_with_a_currency_is_compared_with_its_unit_in_both_lanes(w
         per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency not in the unit'")] == warned
 
 
-@pytest.mark.parametrize("code", ["[$R$-416] #,##0.00", '"CA$"#,##0', '#,##0 "PCS"', '0 "NGO"'])
-def test_a_format_naming_no_currency_of_the_programme_changes_nothing(tmp_path, database, code):
-    """A dollar of another country ('R$', 'CA$') is no US dollar, and three capitals ('PCS') are no currency."""
+@pytest.mark.parametrize("code", ['#,##0 "PCS"', '0 "NGO"', '0 "days"', "[$$-409]#,##0"])
+def test_a_format_naming_no_currency_changes_nothing(tmp_path, database, code):
+    """Three capitals ('PCS') and a short word ('days') are no currency, and a bare dollar may be any."""
     summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": code}, currencies=(None, "KGS", None))], database,
                        as_of=AS_OF)
     assert summary.rejected == []
@@ -162,3 +167,55 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
     assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
         (5, "an amount in USD (the Currency column), not in GBP (its number format shows '£'): fix the amount or "
             "the currency")]
+
+
+# --- a currency a format shows by its name or its locale, or cannot tell --------------------------------------
+
+@pytest.mark.parametrize("code, currency", [
+    ('#,##0 "сом"', "KGS"), ('#,##0 "lei"', "MDL"),  # a currency's name in a language file
+    ("[$сом-440] #,##0", "KGS"), ("[$৳-845] #,##0", "BDT"), ("[$лв.-402] #,##0", None),  # a bracket's locale
+])
+def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
+    reference = load_reference()
+    shown = CurrencyShown(450000, _currency_named(code))
+    formats = FormatCurrencies(reference)
+    assert formats.code(shown) == currency
+    assert formats.untold(shown) is (currency is None)
+
+
+def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_path, database):
+    """Before, '450 000 сом' (a Kyrgyz office's format) with an empty Currency cell loaded as 450,000 USD."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '#,##0 "сом"', "H6": "[$৳-845] #,##0"},
+                                  currencies=(None, "USD", None))], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES) == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "USD"),
+                                             (6, Decimal("30000.00"), "BDT")]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency from the format"] == [
+        (4, "rows 4, 6 name no currency: read in the one the amount's number format shows ('сом', '৳'); if that is "
+            "right, write it in the Currency column")]
+
+
+@pytest.mark.parametrize("code, expected", [
+    ('"CA$"#,##0', "the amount's currency in the Currency column: its number format shows 'CA$', a currency this "
+                   "reader cannot tell"),
+    ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows '[$Bs-400A]', a "
+                         "currency this reader cannot tell"),
+    ("¥#,##0", "the amount's currency in the Currency column: its number format shows '¥', a currency this reader "
+               "cannot tell"),
+    ("[$R$-416] #,##0.00", "an amount in a currency with a shipped exchange rate (BDT, CHF, EUR, JMD, KGS, MAD, MDL, "
+                           "RSD, TND, USD): its number format shows '[$R$-416]', BRL"),
+])
+def test_an_amount_in_a_currency_the_reader_cannot_take_is_refused_not_read_in_dollars(tmp_path, database, code,
+                                                                                       expected):
+    """Before, these loaded as 450,000 USD, unsaid."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": code})], database, as_of=AS_OF)
+    assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [(4, "Amount", expected)]
+    assert rows_of(database, "SELECT source_row FROM activities ORDER BY 1") == [(5,), (6,)]
+
+
+def test_a_currency_cell_says_what_a_format_cannot(tmp_path, database):
+    """The Currency cell is read where the format's currency cannot be told; a currency's name there is its code."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": "[$Bs-400A] #,##0", "H5": "[$€-x-euro2] #,##0"},
+                                  currencies=("KGS", "euro", None))], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES)[:2] == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "EUR")]

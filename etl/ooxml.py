@@ -20,7 +20,8 @@ from defusedxml import ElementTree as SafeElementTree
 from . import guard
 from .formatted import SCALE_NAMES
 
-HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+# a row hidden, or of no height (ht="0": Excel shows it as hidden, and other writers may not write hidden="1")
+HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\b(?:hidden="(?:1|true)"|ht="0+(?:\.0*)?")[^>]*>')
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 CELL_MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
 MERGED = (b"<mergeCell ", b"<mergeCell>", b":mergeCell ")
@@ -494,7 +495,7 @@ def _byte_scan(archive: zipfile.ZipFile, part: str, scan: SheetScan, extent: gua
                 back = extent.feed(text)
                 if back is not None:  # a cell tag at the end of the block goes on in the next one
                     text, carry = text[:back], text[back:] + carry
-            if b"hidden=" in text:
+            if b"hidden=" in text or b'ht="0' in text:
                 for match in HIDDEN_ROW.finditer(text):
                     number = ROW_NUMBER.search(match.group(0))
                     if number:

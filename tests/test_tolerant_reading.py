@@ -509,6 +509,27 @@ def test_hidden_sheets_and_rows_are_not_loaded_and_are_reported(write_workbook, 
         "report.xlsx › Milestones: hidden row(s) 3 not loaded: unhide them in Excel to load them"]
 
 
+def test_a_row_of_no_height_is_a_hidden_row(write_workbook, database):
+    """A row dragged to no height (ht="0", without hidden="1", as some writers save it) is out of sight as a
+    hidden one is: not loaded, and said."""
+    rows = good_rows()
+    rows["milestones"].append(dict(rows["milestones"][0], milestone="Budget endorsed"))
+    path = write_workbook(rows)
+    sheet = load_workbook(path, read_only=True).sheetnames.index("Milestones") + 1
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    name = f"xl/worksheets/sheet{sheet}.xml"  # openpyxl writes no height of 0: the XML is edited
+    parts[name], count = re.subn(rb'<row r="3"', b'<row r="3" ht="0" customHeight="1"', parts[name])
+    assert count == 1 and b"hidden=" not in parts[name]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT milestone FROM milestones") == [("Government endorsement",)]
+    assert [w.message for w in summary.warnings if w.kind == "hidden rows"] == [
+        "report.xlsx › Milestones: hidden row(s) 3 not loaded: unhide them in Excel to load them"]
+
+
 # --- Numbers formatted as percentages -------------------------------------------------------------------
 
 def percent_formatted(path: Path, formats: dict[tuple[str, int, str], tuple[float, str]]) -> Path:

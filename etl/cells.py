@@ -202,8 +202,8 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
                                if c.hierarchy and c.key in header.columns], {}
             continue
-        if struck and index + 1 in struck and _struck_through(values, index + 1, struck[index + 1], tables[-1][1],
-                                                              struck_cells):
+        if struck and index + 1 in struck and _struck_through(typed, index + 1, struck[index + 1], tables[-1][1],
+                                                              struck_cells):  # as typed: not a label merged into it
             if table.laid_out_by_others:  # a struck row's group label still stands over the rows below it
                 _carry(values, hierarchy, last)
             struck_rows.append(index + 1)

@@ -123,28 +123,44 @@ class DecimalsShown(float):
 
 
 class CurrencyShown(float):
-    """A number in a cell whose number format names a currency ('#,##0 "KGS"' shows 450000 as '450,000 KGS'): the
-    float is the stored number; `shown` what the format shows of it (etl/ooxml.py, `_currency_named`): a sign, a
-    code or a word ('KGS', '€', 'сом'), or a [$...-locale] bracket whole ('[$R$-416]'); `sign` the sign alone
-    ('R$'), `locale` the bracket's locale ('416'; '' for none) and `bracketed` whether it was in one, which
-    makes it a currency surely. An amount whose Currency cell is empty is read in that currency, and said; one
-    whose Currency names another is refused (etl/transform.py; etl/parse.py, FormatCurrencies, tells which)."""
+    """A number in a cell whose number format shows beside it what may say its currency or its scale ('#,##0
+    "KGS"' shows 450000 as '450,000 KGS'; etl/ooxml.py, `_currency_named`): the float is the stored number;
+    `shown` that text: a [$sign-locale] bracket whole ('[$R$-416]'), then the signs and words of the literal text
+    ('тыс. сом'). `signs` splits it ('R$', 'тыс.', 'сом'), the bracket's `locale` ('416'; '' for none) beside.
+    etl/parse.py (FormatCurrencies) tells what it says; an amount whose Currency cell is empty is read in that
+    currency, and said; one whose Currency names another is refused (etl/transform.py)."""
 
     shown: str = ""
-    sign: str = ""
+    signs: tuple[str, ...] = ()
     locale: str = ""
     bracketed: bool = False
 
     def __new__(cls, number: float, shown: str) -> "CurrencyShown":
         value = super().__new__(cls, number)
         value.shown = shown
-        value.bracketed = shown.startswith("[$") and shown.endswith("]")
+        words = shown.split()
+        value.bracketed = bool(words) and words[0].startswith("[$") and words[0].endswith("]")
         if value.bracketed:
-            sign, _, locale = shown[2:-1].partition("-")
-            value.sign, value.locale = sign.strip(), locale.strip()
-        else:
-            value.sign = shown
+            sign, _, value.locale = words[0][2:-1].partition("-")
+            words[0] = sign
+        value.signs = tuple(words)
         return value
+
+    @property
+    def sign(self) -> str:
+        """The first of what it shows: the bracket's sign, else the first sign or word."""
+        return self.signs[0] if self.signs else ""
+
+
+class CurrencyInScale(SuffixShown, CurrencyShown):
+    """A number whose format shows beside it a scale word, with or without a currency ('#,##0" тыс. сом"' shows 150
+    as '150 тыс. сом', 150,000 KGS): read as a SuffixShown number of that scale, and as a CurrencyShown one
+    (etl/transform.py makes it where etl/parse.py, FormatCurrencies, finds the scale)."""
+
+    def __new__(cls, value: CurrencyShown, power: int) -> "CurrencyInScale":
+        number = CurrencyShown.__new__(cls, float(value), value.shown)
+        number.power = power
+        return number
 
 
 # what the readers give where calamine does not tell how a number is shown

@@ -286,20 +286,21 @@ def _format_kind(code: str) -> str | None:
 
 
 def _currency_named(code: str) -> str | None:
-    """What a number format's first section shows of a currency: a sign or code in its [$...-locale] bracket,
-    given as the bracket whole ('[$€-x-euro2]', '[$R$-416]', '[$KGS]': the bracket is Excel's way of writing a
-    currency, the locale may tell which); a code or sign in its literal text ('"KGS"', '\\€') or outside the
-    digits ('€#,##0'); a short word of letters in its literal text, which may be a currency's name ('"сом"',
-    '"lei"', '"DH"'; etl/parse.py, FormatCurrencies, tells). None for none, for '$' alone, or for two that differ."""
-    named: dict[str, str] = {}  # the sign -> as shown
+    """What a number format's first section shows beside the number that may say its currency or its scale, as
+    one text (etl/formatted.py, CurrencyShown; etl/parse.py, FormatCurrencies, tells what it says): its
+    [$sign-locale] bracket whole, Excel's way of writing a currency ('[$€-x-euro2]', '[$R$-416]', '[$KGS]'); then
+    each code or sign in its literal text ('"KGS"', '\\€') or outside the digits ('€#,##0'), and each short word of
+    letters in its literal text ('"сом"', '"lei"', '" тыс."'), in their order: '[$сом-440]', 'тыс. сом'. None
+    for none, or for '$' alone."""
+    shown: list[str] = []
     bracket: list[str] | None = None
     text: list[str] = []
     for char, literal in _visible(code):
         if bracket is not None and not literal and char == "]":
             content = "".join(bracket)
             sign = content[1:].split("-", 1)[0].strip()
-            if content.startswith("$") and sign not in ("", "$"):
-                named[sign] = f"[{content}]"
+            if content.startswith("$") and sign not in ("", "$") and not any(c.isspace() for c in content):
+                shown.append(f"[{content}]")
             bracket = None
         elif bracket is not None:
             bracket.append(char)
@@ -308,14 +309,14 @@ def _currency_named(code: str) -> str | None:
         else:
             text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
     for word in "".join(text).split():
-        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)):
-            named.setdefault(word, word)
-    return next(iter(named.values())) if len(named) == 1 else None
+        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)) and word not in shown:
+            shown.append(word)
+    return " ".join(shown) or None
 
 
 CURRENCY_CHARACTERS = "$€£¥₽₸₴₺₹₩₪₫₦₱"  # signs Excel writes outside quotes
 CURRENCY_WORD = re.compile(r"[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₽₸₴₺₹₩₪₫₦₱]")
-CURRENCY_NAME = re.compile(r"[^\W\d_]{2,4}\.?|[^\W\d_]\.")  # 'сом', 'lei', 'DH', 'руб.', 'р.'; not 'officials'
+CURRENCY_NAME = re.compile(r"[^\W\d_]{1,4}\.?")  # 'сом', 'lei', 'DH', 'руб.', 'тыс.', 'K'; not 'officials'
 
 
 def _literal_text(code: str) -> str:

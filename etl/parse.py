@@ -30,6 +30,7 @@ from .conventions import (
 from .errors import ValueProblem
 from .formatted import CurrencyShown, DecimalsShown, MonthShown, PercentFormatted
 from .languages import ENGLISH, fold
+from .ooxml import SUFFIXES
 from .programme import SDG_TARGET
 from .reference import Reference
 
@@ -128,35 +129,74 @@ def explicit_currency(value: Any) -> str | None:
     return code
 
 
+@dataclass(frozen=True)
+class FormatReading:
+    """What a number format shows beside a number says (FormatCurrencies.read)."""
+
+    code: str | None  # the currency, where it shows one that is told
+    sign: str  # what shows it ('€', 'сом', 'R$'), or the sign of a currency not told; '' for none
+    power: int  # the power of ten a scale word beside it says ('тыс.', 'mii', 'K': 3); 0 for none
+    untold: bool  # a currency surely shown (in a [$...] bracket, or a currency sign: 'CA$', '¥') but not told
+
+
 class FormatCurrencies:
-    """The currency a number's format shows (etl/formatted.py, CurrencyShown), the one place it is told: a sign
-    that stands for one ('€', 'US$'), a code with a rate or a sign ('KGS'; three capitals otherwise only in a
-    [$...] bracket, which is Excel's way of writing a currency: 'PCS' may be anything), a currency's name in any
-    language ('сом', 'lei'), or the currency of the bracket's locale ('[$R$-416]': Brazil's, BRL)."""
+    """What the signs and words a number's format shows beside it (etl/formatted.py, CurrencyShown) say, the one
+    place it is told. A currency: a sign that stands for one ('€', 'US$'), a code with a rate or a sign ('KGS';
+    three capitals otherwise only in a [$...] bracket, which is Excel's way of writing a currency: 'PCS' may be
+    anything), a currency's name in any language ('сом', 'lei'), or the currency of the bracket's locale
+    ('[$R$-416]': Brazil's, BRL). Two currencies say none. A scale: a scale word of any language ('тыс.', 'mii',
+    'thousands') or a format's sign for thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
         self.names = {word: code for language in reference.languages.values()
                       for word, code in language.currencies.items()}
         self.locales = reference.locale_currencies
+        self.scales = {**SUFFIXES, **reference.scale_words}
+        self.read_before: dict[str, FormatReading] = {}  # what a format shows -> what it says
 
-    def code(self, value: CurrencyShown) -> str | None:
-        sign = value.sign
+    def read(self, value: CurrencyShown) -> FormatReading:
+        known = self.read_before.get(value.shown)
+        if known is None:
+            known = self.read_before[value.shown] = self._read(value)
+        return known
+
+    def _read(self, value: CurrencyShown) -> FormatReading:
+        codes: dict[str, str] = {}
+        power, untold = 0, None
+        for index, sign in enumerate(value.signs):
+            in_bracket = value.bracketed and index == 0
+            code = self._code(sign, in_bracket, value.locale if in_bracket else "")
+            scale = self.scales.get(fold(sign)) or self.scales.get(fold(sign).rstrip("."))
+            if code:
+                codes.setdefault(code, sign)
+            elif scale:
+                power = power or scale
+            elif in_bracket or any(_is_currency_sign(char) for char in sign):
+                untold = untold or sign
+        if len(codes) == 1:
+            code, sign = codes.popitem()
+            return FormatReading(code, sign, power, False)
+        return FormatReading(None, "" if codes else untold or "", power, not codes and untold is not None)
+
+    def _code(self, sign: str, in_bracket: bool, locale: str) -> str | None:
         if sign in CURRENCY_SIGNS:
             return CURRENCY_SIGNS[sign]
-        if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or value.bracketed):
+        if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
             return sign
         return self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip("."))) or self.locales.get(
-            value.locale.upper())
+            locale.upper())
+
+    def code(self, value: CurrencyShown) -> str | None:
+        return self.read(value).code
 
     def named(self, text: str) -> str:
         """A currency as a Currency cell may write it: its code, or its name in any language ('сом': KGS)."""
         return self.names.get(fold(text), text)
 
     def untold(self, value: CurrencyShown) -> bool:
-        """Whether the format surely shows a currency (in a [$...] bracket, or a currency sign: 'CA$', '¥') that
-        `code` cannot tell."""
-        return self.code(value) is None and (value.bracketed or any(_is_currency_sign(c) for c in value.sign))
+        """Whether the format surely shows a currency that `code` cannot tell."""
+        return self.read(value).untold
 
 
 def _is_currency_sign(char: str) -> bool:

@@ -20,10 +20,11 @@ import pyarrow.compute as pc
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
+from .formatted import (CurrencyInScale, CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown,
+                        plain_number)
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
-from .parse import (FormatCurrencies, Reported, clean_text, currency_in_text, explicit_currency, is_blank,
-                    known_currencies, parser_for)
+from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
+                    is_blank, known_currencies, parser_for)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
@@ -254,47 +255,54 @@ class Derivations:
         given["planned_end"] = given["planned_end"] if not is_blank(given["planned_end"]) else max(s[1] for s in spans)
 
     def _currency(self, given: dict[str, Any], problems: RowProblems) -> None:
-        named = {key: self.currency_of(given[key]) for key in MONEY_COLUMNS[self.raw.spec.kind]}
+        keys = MONEY_COLUMNS[self.raw.spec.kind]
+        shown = {key: self.formats.read(given[key]) for key in keys
+                 if isinstance(given[key], CurrencyShown) and self.formats is not None}
+        named = {key: shown[key].code if key in shown else currency_in_text(given[key]) for key in keys}
         named = {key: code for key, code in named.items() if code}
-        untold = [key for key in MONEY_COLUMNS[self.raw.spec.kind] if isinstance(given[key], CurrencyShown)
-                  and self.formats is not None and self.formats.untold(given[key])]
+        untold = [key for key, reading in shown.items() if reading.untold]
         if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
             for key in untold:
                 problems.add(key, given[key], f"the amount's currency in the Currency column: its number format "
-                                              f"shows '{given[key].shown}', a currency this reader cannot tell")
+                                              f"shows '{shown[key].sign}', a currency this reader cannot tell")
             return
         if not named:
             return
         if is_blank(given.get("currency")):
             codes = set(named.values())
-            unrated = [key for key in named if isinstance(given[key], CurrencyShown) and named[key] not in self.rated]
+            unrated = [key for key in named if key in shown and named[key] not in self.rated]
             for key in unrated:  # 'R$': BRL, refused as a Currency cell would be, but said of the amount
                 problems.add(key, given[key], f"an amount in a currency with a shipped exchange rate "
                                               f"({', '.join(sorted(self.rated))}): its number format shows "
-                                              f"'{given[key].shown}', {named[key]}")
+                                              f"'{shown[key].sign}', which is {named[key]}")
             if unrated:
                 return
             if len(codes) == 1:
                 given["currency"] = codes.pop()
-                formatted = [key for key in named if isinstance(given[key], CurrencyShown)]
+                formatted = [key for key in named if key in shown]
                 if formatted:
-                    self.from_format.append((problems.row_number, formatted[0], given[formatted[0]].sign))
+                    self.from_format.append((problems.row_number, formatted[0], shown[formatted[0]].sign))
                 return
         stated = clean_text(given.get("currency") or "").upper()
         stated = self.formats.named(stated) if self.formats is not None else stated
         source = (f"{self.fills['currency'].said()}" if "currency" in self.fills else "the Currency column")
         for key, code in named.items():
             if code != stated:
-                shown = (f" (its number format shows '{given[key].sign}')" if isinstance(given[key], CurrencyShown)
-                         else "")
+                how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
-                                              f"not in {code}{shown}: fix the amount or the currency")
+                                              f"not in {code}{how}: fix the amount or the currency")
 
-    def currency_of(self, value: Any) -> str | None:
-        """The currency a money cell names: typed with it ('$12,500'), or shown by its number format."""
-        if isinstance(value, CurrencyShown):
-            return self.formats.code(value) if self.formats is not None else None
-        return currency_in_text(value)
+    def shown(self, value: Any) -> FormatReading | None:
+        """What a number's format shows beside it says (its currency, its scale), or None for a number without."""
+        return self.formats.read(value) if isinstance(value, CurrencyShown) and self.formats is not None else None
+
+    def in_scale(self, given: dict[str, Any]) -> None:
+        """An amount whose format shows a scale word beside it ('150 тыс.') is read in that scale (CurrencyInScale),
+        as one followed by 'K' is."""
+        for key in MONEY_COLUMNS.get(self.raw.spec.kind, ()):
+            reading = self.shown(given.get(key))
+            if reading is not None and reading.power and not isinstance(given[key], SuffixShown):
+                given[key] = CurrencyInScale(given[key], reading.power)
 
     def say_formats(self) -> None:
         """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`)."""
@@ -529,9 +537,10 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
         derivations._warn("value from the sign", "no unit: read as '%', the sign its values are written with",
                           row_number, raw.headers.get("unit", "Unit"))
     values = {c: record.get(c) for c in columns}
-    named = {c: (code, given[c].sign if isinstance(given[c], CurrencyShown) else None) for c in columns
-             for code in [derivations.currency_of(given[c]) if isinstance(given.get(c), CurrencyShown)
-                          else explicit_currency(given.get(c))] if code in currencies}
+    readings = {c: derivations.shown(given.get(c)) for c in columns}
+    named = {c: (reading.code, reading.sign) if reading is not None else (explicit_currency(given.get(c)), None)
+             for c, reading in readings.items()}
+    named = {c: (code, sign) for c, (code, sign) in named.items() if code in currencies}
     for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
                     + currency_findings(unit, named, values, currencies)):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
@@ -573,6 +582,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
         width = len(cells)
         given = {key: (cells[position] if position is not None and position < width else None)
                  for key, position in positions}
+        derivations.in_scale(given)
         explained = derivations.fill(given, cells, problems)
         record: dict[str, Any] = {}
         reports: list[tuple[str, LoadWarning]] = []

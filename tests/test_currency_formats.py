@@ -59,7 +59,8 @@ ACTIVITIES = "SELECT source_row, budget, currency FROM activities ORDER BY sourc
     ("[$-409]#,##0", None),  # a locale without a sign
     ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", None),  # a bare dollar: the computer's locale's
     ("#,##0_€", None),  # '_' pads with the width of '€': nothing is shown
-    ('0 "officials"', None), ('#,##0 "USD" "EUR"', None),  # words, and two currencies
+    ('0 "officials"', None), ('#,##0 "USD" "EUR"', "USD EUR"),  # a long word; two currencies (which say none)
+    ('#,##0" тыс. сом"', "тыс. сом"), ('#,##0" K KGS"', "K KGS"),  # a scale and a currency
 ])
 def test_the_currency_a_number_format_names(code, named):
     assert _currency_named(code) == named
@@ -198,12 +199,12 @@ def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_pat
 @pytest.mark.parametrize("code, expected", [
     ('"CA$"#,##0', "the amount's currency in the Currency column: its number format shows 'CA$', a currency this "
                    "reader cannot tell"),
-    ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows '[$Bs-400A]', a "
-                         "currency this reader cannot tell"),
+    ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows 'Bs', a currency "
+                         "this reader cannot tell"),
     ("¥#,##0", "the amount's currency in the Currency column: its number format shows '¥', a currency this reader "
                "cannot tell"),
     ("[$R$-416] #,##0.00", "an amount in a currency with a shipped exchange rate (BDT, CHF, EUR, JMD, KGS, MAD, MDL, "
-                           "RSD, TND, USD): its number format shows '[$R$-416]', BRL"),
+                           "RSD, TND, USD): its number format shows 'R$', which is BRL"),
 ])
 def test_an_amount_in_a_currency_the_reader_cannot_take_is_refused_not_read_in_dollars(tmp_path, database, code,
                                                                                        expected):
@@ -219,3 +220,26 @@ def test_a_currency_cell_says_what_a_format_cannot(tmp_path, database):
                                   currencies=("KGS", "euro", None))], database, as_of=AS_OF)
     assert summary.rejected == []
     assert rows_of(database, ACTIVITIES)[:2] == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "EUR")]
+
+
+# --- a scale a format shows in words ('150 тыс.') --------------------------------------------------------------
+
+@pytest.mark.parametrize("code, currency, power", [
+    ('#,##0" тыс."', None, 3), ('#,##0" тыс. сом"', "KGS", 3), ('#,##0" млн"', None, 6), ('# ##0" mii lei"', "MDL", 3),
+    ('#,##0" K KGS"', "KGS", 3), ('#,##0" KGS"', "KGS", 0), ('#,##0" USD" "EUR"', None, 0),
+])
+def test_a_format_s_words_say_its_scale_and_its_currency(code, currency, power):
+    reading = FormatCurrencies(load_reference()).read(CurrencyShown(150, _currency_named(code)))
+    assert (reading.code, reading.power, reading.untold) == (currency, power, False)
+
+
+def test_an_amount_shown_with_a_scale_word_is_read_in_that_scale(tmp_path, database):
+    """Before, '450 тыс. сом' (a format writing 'thousand' in Russian) loaded as 450 USD, and '20 млн' as 20."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '#,##0" тыс. сом"', "H5": '#,##0" млн"'},
+                                  currencies=(None, "KGS", None))], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES)[:2] == [(4, Decimal("450000000.00"), "KGS"),
+                                                 (5, Decimal("20000000000.00"), "KGS")]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "scaled format"] == [
+        (4, "its number format shows 450000 followed by a sign for thousands: read as 450000000"),
+        (5, "its number format shows 20000 followed by a sign for millions: read as 20000000000")]

@@ -62,7 +62,7 @@ from .plausibility import PERCENT, VALUE_COLUMNS, unit_kind
 from .parse import INVISIBLE, is_blank, parser_for
 from .reference import Reference
 from .rules import STAGED_TYPES, Rules
-from .title_block import SheetContext, title_checks, title_context
+from .title_block import FILLED_FROM_THE_TITLE, SheetContext, title_checks, title_context
 from .transform import Validated, stage, validate_sheet
 from .xlsx_rows import read_rows
 
@@ -513,7 +513,8 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         except ValueProblem:
             continue
         found = values[key].to_pylist()
-        ok &= np.array([value is None or value == stated for value in found], dtype=bool)
+        empty_ok = key not in FILLED_FROM_THE_TITLE  # an empty Currency cell: the per-cell path fills it, and says so
+        ok &= np.array([value == stated or value is None and empty_ok for value in found], dtype=bool)
     _per_cell(sheet, raw, table, table_numbers, keep[np.flatnonzero(~ok)], again.rows, reference, into, rules,
               conventions)
     accepted = int(ok.sum())

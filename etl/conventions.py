@@ -36,8 +36,12 @@ POINT, COMMA = ".", ","
 MARK_NAMES = {POINT: "decimal point", COMMA: "decimal comma"}
 DEFAULT_DECIMAL = POINT  # English
 
-# Currency signs and codes a number typed as text may carry: "$12,500", "USD 1,000", "1 000 EUR".
-CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GBP", "CHF": "CHF", "Fr.": "CHF"}
+# Currency signs and codes a number typed as text may carry: "$12,500", "USD 1,000", "1 000 EUR"; and the signs
+# a country office's Excel writes ('৳', 'DH', 'DT', 'дин.'), each of one currency only ('¥' is two: not here)
+CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GBP", "CHF": "CHF", "Fr.": "CHF",
+                  "৳": "BDT", "DH": "MAD", "Dh": "MAD", "DT": "TND", "din.": "RSD", "дин.": "RSD", "₽": "RUB",
+                  "₸": "KZT", "₴": "UAH", "₺": "TRY", "₹": "INR", "₪": "ILS", "₫": "VND", "₦": "NGN", "₾": "GEL",
+                  "₼": "AZN"}
 CURRENCY_CODE = re.compile(r"^([A-Z]{3})\s*(?=[\d(+-])|(?<=[\d)])\s*([A-Z]{3})$")
 # Thousands separators besides the other decimal mark ('.' where ',' is decimal, and the reverse). The
 # no-break spaces (U+00A0, U+202F) are spaces once the text's whitespace is normalised.

@@ -311,7 +311,7 @@ class HeaderAgain:
                                                                                           reference)}
         self.period_names = {name for key in sheet_spec.per_period
                              for name in column_languages(sheet_spec, sheet_spec.column(key), reference)}
-        self.longest = max(map(len, self.names)) + 8  # longer texts are no header name: not folded
+        self.longest = max(map(len, self.names)) + 16  # longer texts are no header name (with a period): not folded
         self.seen: dict[str, bool] = {}  # a text -> whether it is a header name of the kind
 
     def is_name(self, value: Any) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -309,14 +310,17 @@ def _currency_named(code: str) -> str | None:
         else:
             text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
     for word in "".join(text).split():
-        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)) and word not in shown:
+        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)
+                            or any(unicodedata.category(char) == "Sc" for char in word)) and word not in shown:
             shown.append(word)
     return " ".join(shown) or None
 
 
 CURRENCY_CHARACTERS = "$€£¥₽₸₴₺₹₩₪₫₦₱"  # signs Excel writes outside quotes
 CURRENCY_WORD = re.compile(r"[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₽₸₴₺₹₩₪₫₦₱]")
-CURRENCY_NAME = re.compile(r"[^\W\d_]{1,4}\.?")  # 'сом', 'lei', 'DH', 'руб.', 'тыс.', 'K'; not 'officials'
+# a word that may be a currency's name or a scale word: 'сом', 'lei', 'DH', 'дин.', 'тыс.', 'K', 'euros',
+# 'сомов', 'milliers'; a unit's too ('days', 'officials'), which etl/parse.py FormatCurrencies reads as neither
+CURRENCY_NAME = re.compile(r"[^\W\d_]{1,12}\.?")
 
 
 def _literal_text(code: str) -> str:

@@ -143,9 +143,10 @@ class FormatCurrencies:
     """What the signs and words a number's format shows beside it (etl/formatted.py, CurrencyShown) say, the one
     place it is told. A currency: a sign that stands for one ('€', 'US$'), a code with a rate or a sign ('KGS';
     three capitals otherwise only in a [$...] bracket, which is Excel's way of writing a currency: 'PCS' may be
-    anything), a currency's name in any language ('сом', 'lei'), or the currency of the bracket's locale
-    ('[$R$-416]': Brazil's, BRL). Two currencies say none. A scale: a scale word of any language ('тыс.', 'mii',
-    'thousands') or a format's sign for thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
+    anything), else the currency of its bracket's locale ('[$R$-416]': Brazil's, BRL; '[$lei-418]': Romania's,
+    RON), else a currency's name in any language ('сом', 'lei'). Two currencies say none. A scale: a scale word
+    of any language ('тыс.', 'mii', 'thousands') or a format's sign for thousands or millions (etl/ooxml.py
+    SUFFIXES: 'K', 'M', 'bn')."""
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
@@ -180,12 +181,14 @@ class FormatCurrencies:
         return FormatReading(None, "" if codes else untold or "", power, not codes and untold is not None)
 
     def _code(self, sign: str, in_bracket: bool, locale: str) -> str | None:
+        """A sign or code says its currency; a bracket's locale says whose a name is ('lei' of 418, Romania, is
+        RON, not Moldova's MDL), or a sign's that is no other's ('R$' of 416)."""
         if sign in CURRENCY_SIGNS:
             return CURRENCY_SIGNS[sign]
         if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
             return sign
-        return self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip("."))) or self.locales.get(
-            locale.upper())
+        return (self.locales.get(locale.upper().lstrip("0")) or self.names.get(fold(sign))
+                or self.names.get(fold(sign.rstrip("."))))
 
     def code(self, value: CurrencyShown) -> str | None:
         return self.read(value).code

@@ -497,6 +497,12 @@ def title_value_for(column: spec.Column, context: SheetContext) -> TitleValue | 
     return context.values.get(name) if name else None
 
 
+# Columns whose empty cells the title row's value fills, where the sheet has them: a Currency cell left empty
+# would otherwise be read in the default currency (etl/transform.py, Derivations.fill; the fast lane reads such
+# rows cell by cell)
+FILLED_FROM_THE_TITLE = ("currency",)
+
+
 def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str] = frozenset()
                  ) -> dict[str, TitleValue]:
     """The title rows' values each row's cell of a column the sheet has must agree with, by column key."""

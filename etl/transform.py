@@ -28,7 +28,7 @@ from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, curre
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import title_checks, title_value_for, unclear_scale_expected, whole_amount
+from .title_block import FILLED_FROM_THE_TITLE, title_checks, title_value_for, unclear_scale_expected, whole_amount
 
 
 @dataclass
@@ -100,13 +100,17 @@ class Derivations:
         self.currencies = known_currencies(reference) if reference is not None else set()
         self.formats = FormatCurrencies(reference) if reference is not None else None
         self.rated = reference.currencies if reference is not None else set()
-        self.from_format: list[tuple[int, str, str]] = []  # (row, amount column, sign): currencies from a format
+        # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
+        self.from_format: list[tuple[int, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
         # each row's cell must agree with (a title row's only)
         self.fills = {key: value for key, value in given.items() if value is not None and key in self.absent}
         self.checks = title_checks(raw.spec, raw.context, self.absent)
+        # and, for a column the sheet has whose empty cells would be read by default (a currency), its empty cells
+        self.blanks = {key: self.checks[key] for key in FILLED_FROM_THE_TITLE if key in self.checks}
+        self.blanks_filled: dict[str, list[int]] = {key: [] for key in self.blanks}  # the rows whose cells it filled
         if raw.first_part:
             self._warn_once_for_absent_columns()
 
@@ -218,6 +222,10 @@ class Derivations:
         explained: set[str] = set()
         for key, value in self.fills.items():
             given[key] = value.value
+        for key, value in self.blanks.items():
+            if is_blank(given[key]):
+                given[key] = value.value
+                self.blanks_filled[key].append(problems.row_number)
         if raw.spec.kind == "workplan":
             if "status" in self.absent:
                 given["status"] = "planned"
@@ -263,8 +271,10 @@ class Derivations:
         untold = [key for key, reading in shown.items() if reading.untold]
         if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
             for key in untold:
-                problems.add(key, given[key], f"the amount's currency in the Currency column: its number format "
-                                              f"shows '{shown[key].sign}', a currency this reader cannot tell")
+                where = ("the Currency column" if "currency" not in self.absent
+                         else "a Currency column or a title row ('Currency: ...')")
+                problems.add(key, given[key], f"the amount's currency in {where}: its number format shows "
+                                              f"'{shown[key].sign}', a currency this reader cannot tell")
             return
         if not named:
             return
@@ -281,11 +291,14 @@ class Derivations:
                 given["currency"] = codes.pop()
                 formatted = [key for key in named if key in shown]
                 if formatted:
-                    self.from_format.append((problems.row_number, formatted[0], shown[formatted[0]].sign))
+                    reading = shown[formatted[0]]
+                    self.from_format.append((problems.row_number, formatted[0], repr(reading.sign) + (
+                        f" is {reading.code}" if reading.sign != reading.code else "")))
                 return
         stated = clean_text(given.get("currency") or "").upper()
         stated = self.formats.named(stated) if self.formats is not None else stated
-        source = (f"{self.fills['currency'].said()}" if "currency" in self.fills else "the Currency column")
+        filled = "currency" in self.fills or problems.row_number in self.blanks_filled.get("currency", ())[-1:]
+        source = (self.fills.get("currency") or self.blanks["currency"]).said() if filled else "the Currency column"
         for key, code in named.items():
             if code != stated:
                 how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
@@ -305,8 +318,17 @@ class Derivations:
                 given[key] = CurrencyInScale(given[key], reading.power)
 
     def say_formats(self) -> None:
-        """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`)."""
+        """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`), and
+        one for those whose empty Currency cell the title's currency filled (`fill`)."""
         rejected = {r.row for r in self.into.rejected if (r.file, r.sheet) == (self.raw.file, self.raw.sheet)}
+        for key, filled in self.blanks_filled.items():
+            rows = [row for row in filled if row not in rejected]
+            if rows:
+                header = self.raw.headers.get(key, self.raw.spec.column(key).header)
+                self._warn("value from the title", (
+                    f"rows {row_ranges(rows)} have no {header}: read as" if len(rows) > 1 else
+                    f"no {header}: read as") + f" '{self.blanks[key].value}', from {self.blanks[key].said()}",
+                    rows[0], header)
         read = [(row, key, sign) for row, key, sign in self.from_format if row not in rejected]
         if not read:
             return
@@ -315,7 +337,7 @@ class Derivations:
         row, key, _ = read[0]
         self._warn("currency from the format", (
             (f"rows {row_ranges(rows)} name no currency: read" if len(rows) > 1 else "no currency: read")
-            + f" in the one the amount's number format shows ({', '.join(repr(sign) for sign in signs)}); if that is"
+            + f" in the one the amount's number format shows ({', '.join(signs)}); if that is"
             " right, write it in the Currency column"), row,
             self.raw.headers.get(key, self.raw.spec.column(key).header))
 

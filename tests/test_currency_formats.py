@@ -59,7 +59,7 @@ ACTIVITIES = "SELECT source_row, budget, currency FROM activities ORDER BY sourc
     ("[$-409]#,##0", None),  # a locale without a sign
     ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", None),  # a bare dollar: the computer's locale's
     ("#,##0_€", None),  # '_' pads with the width of '€': nothing is shown
-    ('0 "officials"', None), ('#,##0 "USD" "EUR"', "USD EUR"),  # a long word; two currencies (which say none)
+    ('0 "officials"', "officials"), ('#,##0 "USD" "EUR"', "USD EUR"),  # a word (which says none); two currencies
     ('#,##0" тыс. сом"', "тыс. сом"), ('#,##0" K KGS"', "K KGS"),  # a scale and a currency
 ])
 def test_the_currency_a_number_format_names(code, named):
@@ -99,19 +99,25 @@ def test_a_dollar_format_changes_nothing(tmp_path, database):
                                              (6, Decimal("30000.00"), "USD")]
 
 
-def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_workbook, tmp_path, monkeypatch):
+@pytest.mark.parametrize("code, currency, rejected", [
+    ('#,##0.00 "KGS"', "KGS", []), ('#,##0 "€ HT"', "EUR", []), ('#,##0" тыс. сом"', "KGS", []),
+    ('"CA$"#,##0', None, [2]), ('0 "days"', "USD", []),
+])
+def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_workbook, tmp_path, monkeypatch,
+                                                                          code, currency, rejected):
     rows = good_rows()
     book = openpyxl.load_workbook(write_workbook(rows))
     sheet = book["Work plan"]
     header = [cell.value for cell in sheet[1]]
-    budget, currency = header.index("Budget") + 1, header.index("Currency") + 1
-    sheet.cell(2, budget).number_format = '#,##0.00 "KGS"'
-    sheet.cell(2, currency).value = None
+    budget, currency_column = header.index("Budget") + 1, header.index("Currency") + 1
+    sheet.cell(2, budget).number_format = code
+    sheet.cell(2, currency_column).value = None
     book.save(tmp_path / "formatted.xlsx")
     per_cell, fast, _ = load_both([tmp_path / "formatted.xlsx"], tmp_path, monkeypatch)
     found = assert_same(per_cell, fast)
-    assert found["rejected_rows"] == []
-    assert rows_of(per_cell, "SELECT currency FROM activities WHERE source_row = 2") == [("KGS",)]
+    assert sorted({row[2] for row in found["rejected_rows"]}) == rejected
+    assert rows_of(per_cell, "SELECT currency FROM activities WHERE source_row = 2") == (
+        [(currency,)] if currency else [])
 
 
 # --- an indicator value typed with a currency ('KGS 450 000') --------------------------------------------------
@@ -175,6 +181,10 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
 @pytest.mark.parametrize("code, currency", [
     ('#,##0 "сом"', "KGS"), ('#,##0 "lei"', "MDL"),  # a currency's name in a language file
     ("[$сом-440] #,##0", "KGS"), ("[$৳-845] #,##0", "BDT"), ("[$лв.-402] #,##0", None),  # a bracket's locale
+    ("[$lei-418] #,##0", "RON"), ("[$R$-0416] #,##0", "BRL"),  # the locale says whose 'lei' is; a leading zero
+    ('#,##0 "€ HT"', "EUR"), ('"ca. "#,##0 "KGS"', "KGS"), ('#,##0 "KGS per day"', "KGS"),  # words beside one
+    ('#,##0 "DH"', "MAD"), ('#,##0.00 "DT"', "TND"), ('#,##0.00\\ "дин."', "RSD"), ('#,##0 "৳"', "BDT"),  # signs
+    ('#,##0 "euros"', "EUR"), ('#,##0 "сомов"', "KGS"),  # longer names
 ])
 def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
     reference = load_reference()
@@ -192,8 +202,8 @@ def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_pat
     assert rows_of(database, ACTIVITIES) == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "USD"),
                                              (6, Decimal("30000.00"), "BDT")]
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency from the format"] == [
-        (4, "rows 4, 6 name no currency: read in the one the amount's number format shows ('сом', '৳'); if that is "
-            "right, write it in the Currency column")]
+        (4, "rows 4, 6 name no currency: read in the one the amount's number format shows ('сом' is KGS, '৳' is "
+            "BDT); if that is right, write it in the Currency column")]
 
 
 @pytest.mark.parametrize("code, expected", [
@@ -243,3 +253,42 @@ def test_an_amount_shown_with_a_scale_word_is_read_in_that_scale(tmp_path, datab
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "scaled format"] == [
         (4, "its number format shows 450000 followed by a sign for thousands: read as 450000000"),
         (5, "its number format shows 20000 followed by a sign for millions: read as 20000000000")]
+
+
+# --- an empty Currency cell under a title naming the currency -------------------------------------------------
+
+def test_an_empty_currency_cell_is_read_in_the_title_s_currency_not_the_default(tmp_path, database):
+    """Before, 'Currency: KGS' above a work plan whose Currency cells were left empty loaded them in USD, unsaid."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    for row in (["Annual Work Plan 2015 – Kyrgyzstan"], ["Currency: KGS"], [], HEADER,
+                ["Output 1", "Consultations", "X", None, None, None, "UNDP", 450000, None],
+                ["Output 1", "Mapping", None, "X", None, None, "UNDP", 20000, "KGS"],
+                ["Output 2", "Profile", None, "X", None, None, "IOM", 30000, None]):
+        sheet.append(row)
+    sheet["H7"].number_format = '#,##0 "€"'
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert rows_of(database, ACTIVITIES) == [(5, Decimal("450000.00"), "KGS"), (6, Decimal("20000.00"), "KGS")]
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (7, "an amount in KGS (the title row 2 'Currency: KGS'), not in EUR (its number format shows '€'): fix the "
+            "amount or the currency")]
+    assert [(w.row, w.detail) for w in summary.warnings if w.column == "Currency"] == [
+        (5, "no Currency: read as 'KGS', from the title row 2 'Currency: KGS'")]
+
+
+def test_a_template_sheet_under_a_currency_title_reads_its_empty_cells_in_it_in_both_lanes(write_workbook, tmp_path,
+                                                                                           monkeypatch):
+    book = openpyxl.load_workbook(write_workbook(good_rows()))
+    sheet = book["Expenditure"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.insert_rows(1, 2)
+    sheet["A1"] = "Currency: EUR"
+    for row in range(4, sheet.max_row + 1):
+        sheet.cell(row, header.index("Currency") + 1).value = None
+    book.save(tmp_path / "titled.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "titled.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT DISTINCT currency FROM expenditure") == [("EUR",)]

@@ -136,7 +136,7 @@ def test_a_template_sheet_with_its_header_repeated_leaves_the_fast_lane(write_wo
     (["Output 1", "UNDP", "Budget", "Expenditure"], False),
     (["Output 1", "UNDP", 5000, 4000], False),
     (["Output", "Agency", "Budget 2016", "Expenditure 2016"], True),  # a year's amounts
-    (["Output 2016", "Agency", "Budget", "Expenditure"], False),  # an output has no values by year
+    (["Output 2016", "Agency", "Budget", "Expenditure"], False),  # an output has no values by year: no Output
 ])
 def test_only_a_row_naming_every_required_column_is_a_header_again(row, is_header):
     reference = load_reference()

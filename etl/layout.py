@@ -277,8 +277,8 @@ def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], S
     given = set(columns) | ({sheet_spec.period_column, *(key for p in found.periods for key in p.columns)}
                             if found.periods else set())
     lacking = [key for key in _required_keys(sheet_spec) if key not in given]
-    if lacking and context is not None and all(title_value_for(sheet_spec.column(key), context()) for key in lacking):
-        lacking = []
+    if lacking and context is not None:
+        lacking = [key for key in lacking if not title_value_for(sheet_spec.column(key), context())]
     missing = [f"'{sheet_spec.column(key).header}'" for key in lacking]
     if sheet_spec.needs_one_of and not any(key in given or any(key in p.columns for p in found.periods)
                                            for key in sheet_spec.needs_one_of):
@@ -453,6 +453,7 @@ class NearestKind:
     missing: list[str]
     seen: list[str]
     score: tuple[int, int]  # (required columns found, columns found)
+    notes: tuple[str, ...] = ()  # why headers of the row were not read (HeaderMatch.notes)
 
     def describe(self, sheet: str | None = None) -> str:
         where = (f"sheet '{sheet}', " if sheet else "") + f"row {self.row}"
@@ -460,8 +461,8 @@ class NearestKind:
         seen = ", ".join(f"'{text}'" for text in shown if text) + (" ..." if len(self.seen) > SEEN_SHOWN else "")
         if self.sheet_spec is None:
             return f"no row names a known column; the headers seen ({where}): {seen}"
-        return (f"nearest is {self.sheet_spec.title!r} ({where}), which lacks {', '.join(self.missing)}; "
-                f"the headers seen: {seen}")
+        return (f"nearest is {self.sheet_spec.title!r} ({where}), which lacks {', '.join(self.missing)}"
+                + "".join(f" ({note})" for note in self.notes) + f"; the headers seen: {seen}")
 
 
 def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | None:
@@ -476,7 +477,9 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
             required = [k for k in _required_keys(sheet_spec) if k in found.columns]
             score = (len(required), len(found.columns))
             if score[1] and (best is None or score > best.score):
-                best = NearestKind(sheet_spec, index + 1, _missing(sheet_spec, found), texts_by_row[index], score)
+                above = lru_cache(maxsize=1)(lambda index=index: sheet_context(rows[:index], [], reference))
+                best = NearestKind(sheet_spec, index + 1, _missing(sheet_spec, found, above), texts_by_row[index],
+                                   score, found.notes)
     if best is not None:
         return best
     most = max(range(len(texts_by_row)), key=lambda i: len(texts_by_row[i]), default=None)

@@ -10,6 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from etl.errors import UnreadableFile
 from etl.load import run_load
 from etl.reference import load_reference
 from etl.title_block import read_period, sheet_context
@@ -270,6 +271,25 @@ def test_an_amount_with_no_year_beside_amounts_by_year_is_not_copied_into_each_y
     assert ("header not read", "the headers 'Expenditure 2015', 'Expenditure 2016' name a programme year beside "
                                "'Budget', which names none: an amount is not copied into each year, so the sheet is "
                                "read by its other columns and these are not read") in warnings_of(summary)
+
+
+def test_a_sheet_not_read_for_an_amount_with_no_year_says_why(tmp_path):
+    """'Budget 2015', 'Budget 2016' beside a yearless 'Funds received': the years are not read, so the header lacks
+    Budget and no sheet is recognised. The refusal says why the year columns were not read, and lacks only what
+    the title rows do not give (the country and the currency are given)."""
+    path = tmp_path / "jam-expenditure.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Expenses"
+    for row in (["Operating Unit: Jamaica"], ["Currency: USD"], [],
+                ["Output", "Agency", "Budget 2015", "Budget 2016", "Funds received"], ["Output 1", "UNDP", 1, 2, 3]):
+        book.active.append(row)
+    book.save(path)
+    with pytest.raises(UnreadableFile) as refused:
+        run_load([path], tmp_path / "x.duckdb")
+    assert ("nearest is 'Expenditure' (sheet 'Expenses', row 4), which lacks 'Programme year', 'Budget' (the headers "
+            "'Budget 2015', 'Budget 2016' name a programme year beside 'Funds received', which names none: an amount "
+            "is not copied into each year, so the sheet is read by its other columns and these are not read); the "
+            "headers seen:") in str(refused.value)
 
 
 @pytest.mark.parametrize("header, expected", [

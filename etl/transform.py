@@ -264,8 +264,7 @@ class Derivations:
 
     def _currency(self, given: dict[str, Any], problems: RowProblems) -> None:
         keys = MONEY_COLUMNS[self.raw.spec.kind]
-        shown = {key: self.formats.read(given[key]) for key in keys
-                 if isinstance(given[key], CurrencyShown) and self.formats is not None}
+        shown = {key: reading for key in keys for reading in [self.shown(given[key])] if reading is not None}
         named = {key: shown[key].code if key in shown else currency_in_text(given[key]) for key in keys}
         named = {key: code for key, code in named.items() if code}
         untold = [key for key, reading in shown.items() if reading.untold]

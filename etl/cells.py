@@ -202,8 +202,8 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             hierarchy, last = [header.columns[c.key] for c in sheet_spec.columns
                                if c.hierarchy and c.key in header.columns], {}
             continue
-        if struck and index + 1 in struck and _struck_through(typed, index + 1, struck[index + 1], tables[-1][1],
-                                                              struck_cells):  # as typed: not a label merged into it
+        if struck and index + 1 in struck and _struck_through(  # as typed: not with a label merged into it
+                typed, index + 1, struck[index + 1], tables[-1][1], hierarchy, struck_cells):
             if table.laid_out_by_others:  # a struck row's group label still stands over the rows below it
                 _carry(values, hierarchy, last)
             struck_rows.append(index + 1)
@@ -265,12 +265,17 @@ def _carry(values: list[Any], hierarchy: list[int], last: dict[int, Any]) -> Non
             last[position] = values[position]
 
 
-def _struck_through(values: list[Any], number: int, struck: set[int], header: HeaderMatch,
+def _struck_through(values: list[Any], number: int, struck: set[int], header: HeaderMatch, hierarchy: list[int],
                     cells: dict[tuple[int, str], list[int]]) -> bool:
-    """Whether every value a data row holds in the columns the sheet reads is struck through; where only some are,
-    their rows are kept by column in `cells`, to be said (`struck-through cell`: read as any other value)."""
+    """Whether every value a data row holds in the columns the sheet reads is struck through, but for a comment
+    left plain saying why ('cancelled') and a group label left plain (an output's name, which stands over the rows
+    below too); where only some are, their rows are kept by column in `cells`, to be said (`struck-through
+    cell`: read as any other value)."""
     held = {p for p in header.used_positions if p < len(values) and not is_blank(values[p])}
-    if held and held - {header.columns.get("comment")} <= struck:  # a comment left plain says why ('cancelled')
+    values_held = held - {header.columns.get("comment")}
+    if values_held - set(hierarchy):
+        values_held -= set(hierarchy)
+    if values_held and values_held <= struck:
         return True
     for position in sorted(held & struck):
         cells.setdefault((position, header.texts.get(position) or column_letters(position)), []).append(number)

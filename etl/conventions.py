@@ -41,7 +41,7 @@ DEFAULT_DECIMAL = POINT  # English
 CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GBP", "CHF": "CHF", "Fr.": "CHF",
                   "৳": "BDT", "DH": "MAD", "Dh": "MAD", "DT": "TND", "din.": "RSD", "дин.": "RSD", "₽": "RUB",
                   "₸": "KZT", "₴": "UAH", "₺": "TRY", "₹": "INR", "₪": "ILS", "₫": "VND", "₦": "NGN", "₾": "GEL",
-                  "₼": "AZN"}
+                  "₼": "AZN", "руб.": "RUB", "руб": "RUB", "р.": "RUB"}
 CURRENCY_CODE = re.compile(r"^([A-Z]{3})\s*(?=[\d(+-])|(?<=[\d)])\s*([A-Z]{3})$")
 # Thousands separators besides the other decimal mark ('.' where ',' is decimal, and the reverse). The
 # no-break spaces (U+00A0, U+202F) are spaces once the text's whitespace is normalised.
@@ -67,6 +67,22 @@ class NumberText:
     percent: bool
 
 
+def starts_with_sign(text: str, sign: str) -> bool:
+    """Whether `text` starts with the currency sign `sign`; one with letters ('DH', 'дин.') only where no letter
+    follows it ('DHS 12' does not)."""
+    return text.startswith(sign) and not (_lettered(sign) and text[len(sign):len(sign) + 1].isalpha())
+
+
+def ends_with_sign(text: str, sign: str) -> bool:
+    """Whether `text` ends with the currency sign `sign`; one with letters only where no letter comes before it
+    ('12 един.' does not end with 'дин.')."""
+    return text.endswith(sign) and not (_lettered(sign) and text[:-len(sign)][-1:].isalpha())
+
+
+def _lettered(sign: str) -> bool:
+    return any(char.isalpha() for char in sign)
+
+
 def split_number(text: str) -> NumberText:
     """The parts of `text`: (300) · -15% · $15,200,000 · USD 2 500 · 1 000 EUR."""
     text = normalised(text)
@@ -76,11 +92,11 @@ def split_number(text: str) -> NumberText:
     if text.endswith("%"):
         percent, text = True, text[:-1].strip()
     for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
-        if text.startswith(sign):
+        if starts_with_sign(text, sign):
             text = text[len(sign):].strip()
-        elif text.startswith("-" + sign):
+        elif starts_with_sign(text, "-" + sign):
             text = "-" + text[len(sign) + 1:].strip()
-        elif text.endswith(sign):
+        elif ends_with_sign(text, sign):
             text = text[:-len(sign)].strip()
     match = CURRENCY_CODE.search(text)
     if match:

@@ -38,8 +38,8 @@ from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
-from .formatted import ScaledShown, SuffixShown
-from .parse import CENT, clean_text, is_blank, parse_number
+from .formatted import CurrencyInScale, CurrencyShown, ScaledShown, SuffixShown
+from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
 from .reference import Reference
 from .transform import RejectedRow
 
@@ -100,6 +100,7 @@ class DeliveryReportReader:
         self.warnings: list[LoadWarning] = []
         self.scales = SheetContext()  # the scales the title says the amounts are in (`report`)
         self.formatted: dict[type, Any] = {}  # an amount of each kind a number format shows in thousands, said once
+        self.formats = FormatCurrencies(reference)  # a scale word a format shows ('" тыс."': etl/parse.py)
         # how each amount column writes its numbers ('10 000,00'), from all its cells (etl/conventions.py)
         below = list(enumerate(rows[match.index + 1:], start=match.index + 2))
         self.conventions = {role: infer_numbers(distinct_texts(
@@ -213,8 +214,11 @@ class DeliveryReportReader:
                 if self.scales.scale_unclear(role) is not None:
                     raise ValueProblem(value, unclear_scale_expected(self.scales.scale_unclear(role)))
                 amount = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False)))
+                if isinstance(value, CurrencyShown) and not isinstance(value, SuffixShown):
+                    power = self.formats.read(value).power  # '26 тыс.': 26,000, as '26 K' is
+                    value = CurrencyInScale(value, power) if power else value
                 if isinstance(value, (ScaledShown, SuffixShown)):
-                    self.formatted[type(value)] = value
+                    self.formatted[ScaledShown if isinstance(value, ScaledShown) else SuffixShown] = value
                 # as meant: the title's scale, the cell's format (etl/title_block.py); whole from here on
                 amounts[role] = whole_amount(value, amount, self.scales.scale(role), "; ".join(
                     scale.said() for scale in self.scales.scales)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -21,8 +21,10 @@ from defusedxml import ElementTree as SafeElementTree
 from . import guard
 from .formatted import SCALE_NAMES
 
-# a row hidden, or of no height (ht="0": Excel shows it as hidden, and other writers may not write hidden="1")
-HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\b(?:hidden="(?:1|true)"|ht="0+(?:\.0*)?")[^>]*>')
+# a row hidden, or of no height set by hand (ht="0" customHeight="1": Excel shows it as hidden, and other writers
+# may not write hidden="1"; a height of 0 without customHeight Excel works out again when it opens the file)
+HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?:[^>]*?\bhidden="(?:1|true)"|(?=[^>]*?\bht="0+(?:\.0*)?")'
+                        rb'[^>]*?\bcustomHeight="(?:1|true)")[^>]*>')
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 CELL_MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
 MERGED = (b"<mergeCell ", b"<mergeCell>", b":mergeCell ")
@@ -282,25 +284,28 @@ def _format_kind(code: str) -> str | None:
     if commas:
         return SHOWN_SCALED.get(min(3 * commas, 9))
     suffixed = SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
-    named = None if suffixed else _currency_named(code)
-    return f"{CURRENCY_SHOWN}{named}" if named else suffixed
+    named = _currency_named(code)
+    if named and not (suffixed and all(word.casefold().rstrip(".") in SUFFIXES for word in named.split())):
+        return f"{CURRENCY_SHOWN}{named}"  # its words, the suffix's with them ('€ K': FormatCurrencies reads both)
+    return suffixed
 
 
 def _currency_named(code: str) -> str | None:
     """What a number format's first section shows beside the number that may say its currency or its scale, as
     one text (etl/formatted.py, CurrencyShown; etl/parse.py, FormatCurrencies, tells what it says): its
-    [$sign-locale] bracket whole, Excel's way of writing a currency ('[$€-x-euro2]', '[$R$-416]', '[$KGS]'); then
-    each code or sign in its literal text ('"KGS"', '\\€') or outside the digits ('€#,##0'), and each short word of
-    letters in its literal text ('"сом"', '"lei"', '" тыс."'), in their order: '[$сом-440]', 'тыс. сом'. None
-    for none, or for '$' alone."""
+    [$sign-locale] bracket whole, Excel's way of writing a currency ('[$€-x-euro2]', '[$R$-416]', '[$KGS]', and
+    '[$$-2009]', a dollar of a locale); then each code or sign in its literal text ('"KGS"', '\\€') or outside the
+    digits ('€#,##0'), and each word of letters in its literal text ('"сом"', '"lei"', '" тыс."', '"(KGS)"',
+    '" тыс.сом"'), in their order: '[$сом-440]', 'тыс. сом'. None for none, or for '$' alone."""
     shown: list[str] = []
     bracket: list[str] | None = None
     text: list[str] = []
     for char, literal in _visible(code):
         if bracket is not None and not literal and char == "]":
             content = "".join(bracket)
-            sign = content[1:].split("-", 1)[0].strip()
-            if content.startswith("$") and sign not in ("", "$") and not any(c.isspace() for c in content):
+            sign, _, locale = content[1:].partition("-")
+            if (content.startswith("$") and sign.strip() and (sign.strip() != "$" or locale.strip())
+                    and not any(c.isspace() for c in content)):
                 shown.append(f"[{content}]")
             bracket = None
         elif bracket is not None:
@@ -309,18 +314,18 @@ def _currency_named(code: str) -> str | None:
             bracket = []
         else:
             text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
-    for word in "".join(text).split():
-        if word != "$" and (CURRENCY_WORD.fullmatch(word) or CURRENCY_NAME.fullmatch(word)
-                            or any(unicodedata.category(char) == "Sc" for char in word)) and word not in shown:
+    for word in CURRENCY_TOKEN.findall("".join(text)):
+        if word != "$" and (len(word) <= 13 or not word[0].isalpha()) and (
+                word[0].isalpha() or "$" in word or unicodedata.category(word[0]) == "Sc") and word not in shown:
             shown.append(word)
     return " ".join(shown) or None
 
 
+# the pieces of a format's literal text that may say a currency or a scale: a sign ending in '$' ('US$', 'R$'), a
+# word of letters with its dot ('сом', 'тыс.' of 'тыс.сом', 'KGS' of '(KGS)', 'kEUR'), or one other character
+# ('€', '৳'; a currency sign only is kept); a unit's words too ('days'), which FormatCurrencies reads as neither
+CURRENCY_TOKEN = re.compile(r"[A-Z]{0,2}\$|[^\W\d_]+\.?|[^\w\s]")
 CURRENCY_CHARACTERS = "$€£¥₽₸₴₺₹₩₪₫₦₱"  # signs Excel writes outside quotes
-CURRENCY_WORD = re.compile(r"[A-Z]{3}|[A-Z]{0,2}\$|[€£¥₽₸₴₺₹₩₪₫₦₱]")
-# a word that may be a currency's name or a scale word: 'сом', 'lei', 'DH', 'дин.', 'тыс.', 'K', 'euros',
-# 'сомов', 'milliers'; a unit's too ('days', 'officials'), which etl/parse.py FormatCurrencies reads as neither
-CURRENCY_NAME = re.compile(r"[^\W\d_]{1,12}\.?")
 
 
 def _literal_text(code: str) -> str:

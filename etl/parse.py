@@ -24,8 +24,10 @@ from .conventions import (
     DateOrder,
     NumberConvention,
     date_readings,
+    ends_with_sign,
     read_core,
     split_number,
+    starts_with_sign,
 )
 from .errors import ValueProblem
 from .formatted import CurrencyShown, DecimalsShown, MonthShown, PercentFormatted
@@ -108,7 +110,7 @@ def currency_in_text(value: Any) -> str | None:
         return None
     text = " ".join(value.split())
     for sign, code in CURRENCY_SIGNS.items():
-        if text.startswith(sign) or text.startswith("-" + sign) or text.endswith(sign):
+        if starts_with_sign(text, sign) or starts_with_sign(text, "-" + sign) or ends_with_sign(text, sign):
             return code
     match = CURRENCY_CODE.search(text)
     return (match.group(1) or match.group(2)) if match else None
@@ -136,17 +138,20 @@ class FormatReading:
     code: str | None  # the currency, where it shows one that is told
     sign: str  # what shows it ('€', 'сом', 'R$'), or the sign of a currency not told; '' for none
     power: int  # the power of ten a scale word beside it says ('тыс.', 'mii', 'K': 3); 0 for none
-    untold: bool  # a currency surely shown (in a [$...] bracket, or a currency sign: 'CA$', '¥') but not told
+    untold: bool  # a currency surely shown (in a [$...] bracket, a currency sign: 'CA$', '¥'; or two) but not told
+    weak: bool = False  # a dollar ('[$$-2009]', '"dollars"') or a locale's currency: fills an empty Currency cell,
+    # never refuses one that names another (a template's format left over, a Romanian 'lei' format in Moldova)
 
 
 class FormatCurrencies:
     """What the signs and words a number's format shows beside it (etl/formatted.py, CurrencyShown) say, the one
-    place it is told. A currency: a sign that stands for one ('€', 'US$'), a code with a rate or a sign ('KGS';
-    three capitals otherwise only in a [$...] bracket, which is Excel's way of writing a currency: 'PCS' may be
-    anything), else the currency of its bracket's locale ('[$R$-416]': Brazil's, BRL; '[$lei-418]': Romania's,
-    RON), else a currency's name in any language ('сом', 'lei'). Two currencies say none. A scale: a scale word
-    of any language ('тыс.', 'mii', 'thousands') or a format's sign for thousands or millions (etl/ooxml.py
-    SUFFIXES: 'K', 'M', 'bn')."""
+    place it is told. A currency: a sign that stands for one ('€', 'US$', '৳', 'DH'), a code with a rate or a
+    sign ('KGS'; three capitals otherwise only in a [$...] bracket, which is Excel's way of writing a currency:
+    'PCS' may be anything), a currency's name in any language ('сом', 'lei'), a code or sign after a scale letter
+    ('kEUR', 'K€'); else the currency of its bracket's locale ('[$R$-416]': Brazil's, BRL; '[$lei-418]':
+    Romania's, RON; '[$$-2009]': Jamaica's, JMD). A dollar by name ('dollars', as a bare '$') and a locale's
+    currency are `weak`. Two currencies are a currency not told. A scale: a scale word of any language ('тыс.',
+    'mii', 'thousands') or a format's sign for thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
@@ -163,32 +168,46 @@ class FormatCurrencies:
         return known
 
     def _read(self, value: CurrencyShown) -> FormatReading:
-        codes: dict[str, str] = {}
+        strong: dict[str, str] = {}  # code -> the sign that says it
+        weak: dict[str, str] = {}
         power, untold = 0, None
         for index, sign in enumerate(value.signs):
             in_bracket = value.bracketed and index == 0
-            code = self._code(sign, in_bracket, value.locale if in_bracket else "")
-            scale = self.scales.get(fold(sign)) or self.scales.get(fold(sign).rstrip("."))
+            code, is_weak, scale = self._code(sign, in_bracket)
+            locale = self.locales.get(value.locale.upper().lstrip("0")) if in_bracket else None
+            if locale and (code is None or sign not in CURRENCY_SIGNS and not re.fullmatch(r"[A-Z]{3}", sign)):
+                code, is_weak = locale, True  # the locale says whose 'lei' is (418: Romania's, RON)
+            scale = scale or (0 if code else self.scales.get(fold(sign)) or self.scales.get(fold(sign).rstrip(".")) or 0)
+            power = power or scale
             if code:
-                codes.setdefault(code, sign)
-            elif scale:
-                power = power or scale
-            elif in_bracket or any(_is_currency_sign(char) for char in sign):
+                (weak if is_weak else strong).setdefault(code, sign)
+            elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)):
                 untold = untold or sign
-        if len(codes) == 1:
-            code, sign = codes.popitem()
-            return FormatReading(code, sign, power, False)
-        return FormatReading(None, "" if codes else untold or "", power, not codes and untold is not None)
+        told = strong or weak
+        if len(told) == 1 and untold is None:
+            code, sign = next(iter(told.items()))
+            return FormatReading(code, sign, power, False, not strong)
+        if told:  # '"USD" "EUR"', or a currency told beside one not: which?
+            return FormatReading(None, " ".join([*told.values(), *([untold] if untold else [])]), power, True)
+        return FormatReading(None, untold or "", power, untold is not None)
 
-    def _code(self, sign: str, in_bracket: bool, locale: str) -> str | None:
-        """A sign or code says its currency; a bracket's locale says whose a name is ('lei' of 418, Romania, is
-        RON, not Moldova's MDL), or a sign's that is no other's ('R$' of 416)."""
+    def _code(self, sign: str, in_bracket: bool) -> tuple[str | None, bool, int]:
+        """The currency a sign says, whether weakly, and the scale a letter before it says ('kEUR': 3). A bare '$'
+        says none: it may be any dollar (a bracket's locale may tell which)."""
+        if sign == "$":
+            return None, False, 0
         if sign in CURRENCY_SIGNS:
-            return CURRENCY_SIGNS[sign]
+            return CURRENCY_SIGNS[sign], False, 0
         if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
-            return sign
-        return (self.locales.get(locale.upper().lstrip("0")) or self.names.get(fold(sign))
-                or self.names.get(fold(sign.rstrip("."))))
+            return sign, False, 0
+        named = self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip(".")))
+        if named:
+            return named, named == "USD", 0  # 'dollars' may be any dollar, as '$' is
+        if len(sign) > 1 and sign[0] in "kKmM" and not sign[1:].islower():  # 'kEUR', 'K€', 'MUSD'
+            code, weak, _ = self._code(sign[1:], False)
+            if code:
+                return code, weak, SUFFIXES[sign[0].lower()]
+        return None, False, 0
 
     def code(self, value: CurrencyShown) -> str | None:
         return self.read(value).code
@@ -196,10 +215,6 @@ class FormatCurrencies:
     def named(self, text: str) -> str:
         """A currency as a Currency cell may write it: its code, or its name in any language ('сом': KGS)."""
         return self.names.get(fold(text), text)
-
-    def untold(self, value: CurrencyShown) -> bool:
-        """Whether the format surely shows a currency that `code` cannot tell."""
-        return self.read(value).untold
 
 
 def _is_currency_sign(char: str) -> bool:

@@ -273,7 +273,7 @@ class Derivations:
                 where = ("the Currency column" if "currency" not in self.absent
                          else "a Currency column or a title row ('Currency: ...')")
                 problems.add(key, given[key], f"the amount's currency in {where}: its number format shows "
-                                              f"'{shown[key].sign}', a currency this reader cannot tell")
+                                              f"'{shown[key].sign}', which this reader cannot tell as one currency")
             return
         if not named:
             return
@@ -296,13 +296,19 @@ class Derivations:
                 return
         stated = clean_text(given.get("currency") or "").upper()
         stated = self.formats.named(stated) if self.formats is not None else stated
-        filled = "currency" in self.fills or problems.row_number in self.blanks_filled.get("currency", ())[-1:]
+        filled = "currency" in self.fills or bool(self.filled_from_title("currency", problems.row_number))
         source = (self.fills.get("currency") or self.blanks["currency"]).said() if filled else "the Currency column"
         for key, code in named.items():
-            if code != stated:
+            if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
                 how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
                                               f"not in {code}{how}: fix the amount or the currency")
+
+    def filled_from_title(self, key: str, row: int) -> str:
+        """Where a row's empty cell was given the title's value (`fill`), that said, for a message on it."""
+        if row in self.blanks_filled.get(key, ())[-1:]:
+            return f" (the cell is empty: its value is from {self.blanks[key].said()})"
+        return ""
 
     def shown(self, value: Any) -> FormatReading | None:
         """What a number's format shows beside it says (its currency, its scale), or None for a number without."""
@@ -559,8 +565,8 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
                           row_number, raw.headers.get("unit", "Unit"))
     values = {c: record.get(c) for c in columns}
     readings = {c: derivations.shown(given.get(c)) for c in columns}
-    named = {c: (reading.code, reading.sign) if reading is not None else (explicit_currency(given.get(c)), None)
-             for c, reading in readings.items()}
+    named = {c: (reading.code if not reading.weak else None, reading.sign) if reading is not None
+             else (explicit_currency(given.get(c)), None) for c, reading in readings.items()}
     named = {c: (code, sign) for c, (code, sign) in named.items() if code in currencies}
     for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
                     + currency_findings(unit, named, values, currencies)):
@@ -623,7 +629,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 parsed = parsers[column.key](value)
             except ValueProblem as problem:
                 record[column.key] = None
-                problems.add(column.key, value, problem.expected)
+                problems.add(column.key, value,
+                             problem.expected + derivations.filled_from_title(column.key, row_number))
                 continue
             if column.key in derivations.checks:
                 disagreement = derivations.disagrees(column.key, parsed, parsers[column.key])

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from etl.formatted import CurrencyShown
 from etl.load import run_load
-from etl.ooxml import _currency_named, _format_kind, _literal_text
+from etl.ooxml import _currency_named, _format_kind, _literal_text, shows_currency
 from etl.parse import FormatCurrencies
 from etl.reference import load_reference
 
@@ -57,14 +57,14 @@ ACTIVITIES = "SELECT source_row, budget, currency FROM activities ORDER BY sourc
     ('0 "days"', "days"),  # a short word: FormatCurrencies tells it is none
     ('#,##0 "€"', "€"), ('#,##0 "KGS";[Red]-#,##0 "KGS"', "KGS"), ('"US$"#,##0', "US$"),
     ("[$-409]#,##0", None),  # a locale without a sign
-    ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", None),  # a bare dollar: the computer's locale's
+    ('"$"#,##0_);("$"#,##0)', None), ("[$$-409]#,##0", "[$$-409]"),  # a bare dollar; one of a locale
     ("#,##0_€", None),  # '_' pads with the width of '€': nothing is shown
     ('0 "officials"', "officials"), ('#,##0 "USD" "EUR"', "USD EUR"),  # a word (which says none); two currencies
     ('#,##0" тыс. сом"', "тыс. сом"), ('#,##0" K KGS"', "K KGS"),  # a scale and a currency
 ])
 def test_the_currency_a_number_format_names(code, named):
     assert _currency_named(code) == named
-    assert _format_kind(code) == (f"currency {named}" if named else _format_kind(code))
+    assert shows_currency(_format_kind(code)) is (named is not None)
 
 
 @pytest.mark.parametrize("code, text", [('#,##0" K"', "k"), ('"K"#,##0', ""), ("#,##0_k", ""), ('#,##0\\k', "k"),
@@ -144,7 +144,7 @@ def test_a_value_typed_with_a_currency_is_compared_with_its_unit_in_both_lanes(w
         per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency not in the unit'")] == warned
 
 
-@pytest.mark.parametrize("code", ['#,##0 "PCS"', '0 "NGO"', '0 "days"', "[$$-409]#,##0"])
+@pytest.mark.parametrize("code", ['#,##0 "PCS"', '0 "NGO"', '0 "days"', '"$"#,##0', '#,##0" $/day"'])
 def test_a_format_naming_no_currency_changes_nothing(tmp_path, database, code):
     """Three capitals ('PCS') and a short word ('days') are no currency, and a bare dollar may be any."""
     summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": code}, currencies=(None, "KGS", None))], database,
@@ -189,9 +189,8 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
 def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
     reference = load_reference()
     shown = CurrencyShown(450000, _currency_named(code))
-    formats = FormatCurrencies(reference)
-    assert formats.code(shown) == currency
-    assert formats.untold(shown) is (currency is None)
+    reading = FormatCurrencies(reference).read(shown)
+    assert (reading.code, reading.untold) == (currency, currency is None)
 
 
 def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_path, database):
@@ -207,12 +206,14 @@ def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_pat
 
 
 @pytest.mark.parametrize("code, expected", [
-    ('"CA$"#,##0', "the amount's currency in the Currency column: its number format shows 'CA$', a currency this "
-                   "reader cannot tell"),
-    ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows 'Bs', a currency "
-                         "this reader cannot tell"),
-    ("¥#,##0", "the amount's currency in the Currency column: its number format shows '¥', a currency this reader "
-               "cannot tell"),
+    ('"CA$"#,##0', "the amount's currency in the Currency column: its number format shows 'CA$', which this "
+                   "reader cannot tell as one currency"),
+    ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows 'Bs', which this "
+                         "reader cannot tell as one currency"),
+    ("¥#,##0", "the amount's currency in the Currency column: its number format shows '¥', which this reader "
+               "cannot tell as one currency"),
+    ('#,##0 "USD" "EUR"', "the amount's currency in the Currency column: its number format shows 'USD EUR', which "
+                          "this reader cannot tell as one currency"),
     ("[$R$-416] #,##0.00", "an amount in a currency with a shipped exchange rate (BDT, CHF, EUR, JMD, KGS, MAD, MDL, "
                            "RSD, TND, USD): its number format shows 'R$', which is BRL"),
 ])
@@ -236,7 +237,7 @@ def test_a_currency_cell_says_what_a_format_cannot(tmp_path, database):
 
 @pytest.mark.parametrize("code, currency, power", [
     ('#,##0" тыс."', None, 3), ('#,##0" тыс. сом"', "KGS", 3), ('#,##0" млн"', None, 6), ('# ##0" mii lei"', "MDL", 3),
-    ('#,##0" K KGS"', "KGS", 3), ('#,##0" KGS"', "KGS", 0), ('#,##0" USD" "EUR"', None, 0),
+    ('#,##0" K KGS"', "KGS", 3), ('#,##0" KGS"', "KGS", 0),
 ])
 def test_a_format_s_words_say_its_scale_and_its_currency(code, currency, power):
     reading = FormatCurrencies(load_reference()).read(CurrencyShown(150, _currency_named(code)))
@@ -292,3 +293,58 @@ def test_a_template_sheet_under_a_currency_title_reads_its_empty_cells_in_it_in_
     found = assert_same(per_cell, fast)
     assert found["rejected_rows"] == []
     assert rows_of(per_cell, "SELECT DISTINCT currency FROM expenditure") == [("EUR",)]
+
+
+# --- a dollar, and a locale's currency: weak ------------------------------------------------------------------
+
+def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(tmp_path, database):
+    """'[$$-2009]' (Jamaica's locale) on an amount with no currency is read in JMD, said; '[$$-409]' and
+    '"dollars"' on amounts whose Currency says JMD are read in JMD: a template's format left over refuses
+    nothing, as a bare '$' does not. Before, the first loaded in USD, unsaid."""
+    summary = run_load([work_plan(tmp_path / "JAM-awp.xlsx", {"H4": "[$$-2009] #,##0", "H5": "[$$-409] #,##0",
+                                                              "H6": '#,##0 "dollars"'},
+                                  currencies=(None, "JMD", "JMD"))], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT source_row, currency FROM activities ORDER BY 1") == [
+        (4, "JMD"), (5, "JMD"), (6, "JMD")]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency from the format"] == [
+        (4, "no currency: read in the one the amount's number format shows ('$' is JMD); if that is right, write it "
+            "in the Currency column")]
+
+
+@pytest.mark.parametrize("code, currency, power", [
+    ("€#,##0\" K\"", "EUR", 3), ("#,##0\" K€\"", "EUR", 3), ("#,##0\" kEUR\"", "EUR", 3), ('"£"#,##0.0" M"', "GBP", 6),
+    ('#,##0" тыс.сом"', "KGS", 3), ('#,##0"(KGS)"', "KGS", 0), ('#,##0" US$/day"', "USD", 0),
+    ('#,##0" €/mois"', "EUR", 0), ('[$lei-418] #,##0 "MDL"', "MDL", 0),  # a code says more than a locale
+])
+def test_a_currency_beside_a_scale_or_joined_to_a_word_is_read(code, currency, power):
+    """Before, a format that also scales ('€#,##0" K"') lost its currency, and 'тыс.сом' its scale and currency."""
+    reading = FormatCurrencies(load_reference()).read(CurrencyShown(150, _currency_named(code)))
+    assert (reading.code, reading.power, reading.untold) == (currency, power, False)
+
+
+@pytest.mark.parametrize("text, unit", [("12 един.", "тыс. един."), ("3", "Coordin. meetings")])
+def test_a_sign_with_letters_is_a_sign_only_as_a_word_of_its_own(write_workbook, database, text, unit):
+    """'дин.' (Serbian dinars) is no sign inside 'един.' (units) or 'Coordin.'."""
+    rows = good_rows()
+    for row in rows["results"]:
+        if row["indicator_code"] == "1.1":
+            row.update(unit=unit)
+    rows["results"][1]["actual"] = text
+    summary = run_load([write_workbook(rows)], database, as_of=AS_OF)
+    assert not [w for w in summary.warnings if "currency" in w.kind]
+    assert not [p for r in summary.rejected for p in r.problems if "RSD" in p.expected]
+
+
+def test_a_title_s_currency_without_a_rate_is_refused_saying_the_cell_is_empty(tmp_path, database):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    for row in (["Annual Work Plan 2015 – Kyrgyzstan"], ["Currency: RUB"], [], HEADER,
+                ["Output 1", "Consultations", "X", None, None, None, "UNDP", 450000, None]):
+        sheet.append(row)
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert [(p.column, p.expected.split(": ")[0], p.expected.split(" (")[-1]) for r in summary.rejected
+            for p in r.problems] == [("Currency", "a currency with a shipped exchange rate",
+                                      "the cell is empty: its value is from the title row 2 'Currency: RUB')")]

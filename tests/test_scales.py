@@ -238,7 +238,8 @@ def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
     assert len(said(summary, "amounts scaled")) == 1
 
 
-@pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000)])
+@pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000),
+                                                   ('#,##0.000" тыс."', 1000)])  # a scale word of a language
 def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database, number_format, factor):
     """A delivery report titled in thousands whose amounts are stored whole under '#,##0,' is read as stored (not
     times a thousand twice); untitled, amounts under '#,##0" K"' are that many thousands. Said either way."""

@@ -142,8 +142,8 @@ def test_a_struck_row_under_a_group_label_it_does_not_repeat_is_not_loaded(tmp_p
 
 
 def test_a_struck_row_under_a_label_merged_down_over_it_is_not_loaded(tmp_path, database):
-    """'Output 1' merged down over rows 2 to 4: row 3 struck through (but the label, which is row 2's) is a struck
-    row; the merge's label is not a value of its own there."""
+    """'Output 1' merged down over rows 2 to 4: rows 2 and 3 struck through but for the label are struck rows; the
+    merge's label is not a value of row 3, and a group label left plain does not keep row 2."""
     from etl.load import run_load
     book = Workbook()
     sheet = book.active
@@ -152,10 +152,9 @@ def test_a_struck_row_under_a_label_merged_down_over_it_is_not_loaded(tmp_path, 
                 [None, "Profiles published", 1], [None, "Policies adopted", 2]):
         sheet.append(row)
     sheet.merge_cells("A2:A4")
-    for cell in ("B3", "C3"):
+    for cell in ("B3", "C3", "B2", "C2"):  # row 2 too, its label (which stands over rows 3 and 4) left plain
         sheet[cell].font = Font(strike=True)
     book.save(tmp_path / "kpi.xlsx")
     summary = run_load([tmp_path / "kpi.xlsx"], database)
-    assert rows_of(database, "SELECT source_row, output FROM indicator_table ORDER BY 1") == [
-        (2, "Output 1"), (4, "Output 1")]
-    assert [(w.kind, w.row) for w in summary.warnings if w.kind.startswith("struck")] == [("struck-through rows", 3)]
+    assert rows_of(database, "SELECT source_row, output FROM indicator_table ORDER BY 1") == [(4, "Output 1")]
+    assert [(w.kind, w.row) for w in summary.warnings if w.kind.startswith("struck")] == [("struck-through rows", 2)]

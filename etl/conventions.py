@@ -68,19 +68,15 @@ class NumberText:
 
 
 def starts_with_sign(text: str, sign: str) -> bool:
-    """Whether `text` starts with the currency sign `sign`; one with letters ('DH', 'дин.') only where no letter
-    follows it ('DHS 12' does not)."""
-    return text.startswith(sign) and not (_lettered(sign) and text[len(sign):len(sign) + 1].isalpha())
+    """Whether `text` starts with the currency sign `sign`, as a sign of its own: no letter follows it ('DHS 12'
+    does not start with 'DH')."""
+    return text.startswith(sign) and not text[len(sign):len(sign) + 1].isalpha()
 
 
 def ends_with_sign(text: str, sign: str) -> bool:
-    """Whether `text` ends with the currency sign `sign`; one with letters only where no letter comes before it
-    ('12 един.' does not end with 'дин.')."""
-    return text.endswith(sign) and not (_lettered(sign) and text[:-len(sign)][-1:].isalpha())
-
-
-def _lettered(sign: str) -> bool:
-    return any(char.isalpha() for char in sign)
+    """Whether `text` ends with the currency sign `sign`, as a sign of its own: no letter comes before it ('12
+    един.' does not end with 'дин.', nor '12 AUS$' with '$' or 'US$')."""
+    return text.endswith(sign) and not text[:-len(sign)][-1:].isalpha()
 
 
 def split_number(text: str) -> NumberText:

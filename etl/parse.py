@@ -131,6 +131,9 @@ def explicit_currency(value: Any) -> str | None:
     return code
 
 
+SCALED_SIGN = re.compile(r"(?i)(k|m|mn|mln|bn)(\S+)")  # a scale letter before a currency sign or code
+
+
 @dataclass(frozen=True)
 class FormatReading:
     """What a number format shows beside a number says (FormatCurrencies.read)."""
@@ -175,7 +178,8 @@ class FormatCurrencies:
             in_bracket = value.bracketed and index == 0
             code, is_weak, scale = self._code(sign, in_bracket)
             locale = self.locales.get(value.locale.upper().lstrip("0")) if in_bracket else None
-            if locale and (code is None or sign not in CURRENCY_SIGNS and not re.fullmatch(r"[A-Z]{3}", sign)):
+            if locale and locale != code and (code is None or sign not in CURRENCY_SIGNS
+                                              and not re.fullmatch(r"[A-Z]{3}", sign)):
                 code, is_weak = locale, True  # the locale says whose 'lei' is (418: Romania's, RON)
             scale = scale or (0 if code else self.scales.get(fold(sign)) or self.scales.get(fold(sign).rstrip(".")) or 0)
             power = power or scale
@@ -203,10 +207,12 @@ class FormatCurrencies:
         named = self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip(".")))
         if named:
             return named, named == "USD", 0  # 'dollars' may be any dollar, as '$' is
-        if len(sign) > 1 and sign[0] in "kKmM" and not sign[1:].islower():  # 'kEUR', 'K€', 'MUSD'
-            code, weak, _ = self._code(sign[1:], False)
-            if code:
-                return code, weak, SUFFIXES[sign[0].lower()]
+        scaled = SCALED_SIGN.fullmatch(sign)  # 'kEUR', 'K€', 'MUSD'; 'M$', 'BN$': a scale, and any dollar
+        if scaled and (scaled.group(2) == "$" or not scaled.group(2).islower()):
+            code, weak, _ = self._code(scaled.group(2), False) if not SCALED_SIGN.fullmatch(scaled.group(2)) else (
+                None, False, 0)
+            if code or scaled.group(2) == "$":
+                return code, weak, SUFFIXES[scaled.group(1).lower()]
         return None, False, 0
 
     def code(self, value: CurrencyShown) -> str | None:

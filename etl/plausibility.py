@@ -82,10 +82,10 @@ def unit_currency(unit: Any, currencies: set[str]) -> str | None:
         return None
     named = set()
     for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
-        # a sign with letters ('DH', 'дин.') as a word of its own only: not in 'Coordin. meetings', 'тыс. един.'
+        # a sign with letters ('DH', 'руб', 'дин.') as a word of its own only: not in 'Coordin.', 'тыс. един.'
         found = (re.search(rf"(?<!\w){re.escape(sign)}(?!\w)", unit) if any(c.isalpha() for c in sign)
                  else sign in unit)
-        if not sign.isalpha() and found:
+        if found:
             named.add(CURRENCY_SIGNS[sign])
             unit = unit.replace(sign, " ")
     named |= {code for code in CODE.findall(unit) if code in currencies}

@@ -316,6 +316,7 @@ def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(
     ("€#,##0\" K\"", "EUR", 3), ("#,##0\" K€\"", "EUR", 3), ("#,##0\" kEUR\"", "EUR", 3), ('"£"#,##0.0" M"', "GBP", 6),
     ('#,##0" тыс.сом"', "KGS", 3), ('#,##0"(KGS)"', "KGS", 0), ('#,##0" US$/day"', "USD", 0),
     ('#,##0" €/mois"', "EUR", 0), ('[$lei-418] #,##0 "MDL"', "MDL", 0),  # a code says more than a locale
+    ('#,##0.0" M$"', None, 6), ('#,##0" BN$"', None, 9),  # a scale before any dollar
 ])
 def test_a_currency_beside_a_scale_or_joined_to_a_word_is_read(code, currency, power):
     """Before, a format that also scales ('€#,##0" K"') lost its currency, and 'тыс.сом' its scale and currency."""
@@ -323,7 +324,7 @@ def test_a_currency_beside_a_scale_or_joined_to_a_word_is_read(code, currency, p
     assert (reading.code, reading.power, reading.untold) == (currency, power, False)
 
 
-@pytest.mark.parametrize("text, unit", [("12 един.", "тыс. един."), ("3", "Coordin. meetings")])
+@pytest.mark.parametrize("text, unit", [("12 един.", "тыс. един."), ("3", "Coordin. meetings"), ("12", "DHS visits")])
 def test_a_sign_with_letters_is_a_sign_only_as_a_word_of_its_own(write_workbook, database, text, unit):
     """'дин.' (Serbian dinars) is no sign inside 'един.' (units) or 'Coordin.'."""
     rows = good_rows()
@@ -348,3 +349,19 @@ def test_a_title_s_currency_without_a_rate_is_refused_saying_the_cell_is_empty(t
     assert [(p.column, p.expected.split(": ")[0], p.expected.split(" (")[-1]) for r in summary.rejected
             for p in r.problems] == [("Currency", "a currency with a shipped exchange rate",
                                       "the cell is empty: its value is from the title row 2 'Currency: RUB')")]
+
+
+def test_a_currency_excel_s_list_writes_refuses_a_currency_cell_naming_another(tmp_path, database):
+    """'[$сом-440]' (what Excel writes when a Kyrgyz office picks 'сом') says KGS by its sign and its locale alike:
+    an amount under it in a row in USD is refused, as under '#,##0 "сом"'."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H5": "[$сом-440] #,##0"})], database, as_of=AS_OF)
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (5, "an amount in USD (the Currency column), not in KGS (its number format shows 'сом'): fix the amount or "
+            "the currency")]
+
+
+def test_an_amount_under_a_scale_before_a_dollar_is_read_in_that_scale(tmp_path, database):
+    summary = run_load([work_plan(tmp_path / "JAM-awp.xlsx", {"H5": '#,##0.0" M$"'}, currencies=(None, "JMD", None))],
+                       database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES)[1] == (5, Decimal("20000000000.00"), "JMD")

@@ -181,7 +181,7 @@ class FormatCurrencies:
             if locale and locale != code and (code is None or sign not in CURRENCY_SIGNS
                                               and not re.fullmatch(r"[A-Z]{3}", sign)):
                 code, is_weak = locale, True  # the locale says whose 'lei' is (418: Romania's, RON)
-            scale = scale or (0 if code else self.scales.get(fold(sign)) or self.scales.get(fold(sign).rstrip(".")) or 0)
+            scale = scale or (0 if code else _word(self.scales, sign) or 0)
             power = power or scale
             if code:
                 (weak if is_weak else strong).setdefault(code, sign)
@@ -196,24 +196,29 @@ class FormatCurrencies:
         return FormatReading(None, untold or "", power, untold is not None)
 
     def _code(self, sign: str, in_bracket: bool) -> tuple[str | None, bool, int]:
-        """The currency a sign says, whether weakly, and the scale a letter before it says ('kEUR': 3). A bare '$'
-        says none: it may be any dollar (a bracket's locale may tell which)."""
-        if sign == "$":
-            return None, False, 0
-        if sign in CURRENCY_SIGNS:
-            return CURRENCY_SIGNS[sign], False, 0
-        if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
-            return sign, False, 0
-        named = self.names.get(fold(sign)) or self.names.get(fold(sign.rstrip(".")))
-        if named:
-            return named, named == "USD", 0  # 'dollars' may be any dollar, as '$' is
-        scaled = SCALED_SIGN.fullmatch(sign)  # 'kEUR', 'K€', 'MUSD'; 'M$', 'BN$': a scale, and any dollar
+        """The currency a sign says, whether weakly, and the scale a letter before it says ('kEUR', 'kMAD': 3;
+        'M$': millions of any dollar)."""
+        code, weak = self._currency(sign, in_bracket)
+        if code:
+            return code, weak, 0
+        scaled = SCALED_SIGN.fullmatch(sign)
         if scaled and (scaled.group(2) == "$" or not scaled.group(2).islower()):
-            code, weak, _ = self._code(scaled.group(2), False) if not SCALED_SIGN.fullmatch(scaled.group(2)) else (
-                None, False, 0)
+            code, weak = self._currency(scaled.group(2), False)
             if code or scaled.group(2) == "$":
                 return code, weak, SUFFIXES[scaled.group(1).lower()]
         return None, False, 0
+
+    def _currency(self, sign: str, in_bracket: bool) -> tuple[str | None, bool]:
+        """The currency a sign says, and whether weakly. A bare '$' says none: it may be any dollar (a bracket's
+        locale may tell which); a dollar by name ('dollars') is weak, as '$' is."""
+        if sign == "$":
+            return None, False
+        if sign in CURRENCY_SIGNS:
+            return CURRENCY_SIGNS[sign], False
+        if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
+            return sign, False
+        named = _word(self.names, sign)
+        return named, named == "USD"
 
     def code(self, value: CurrencyShown) -> str | None:
         return self.read(value).code
@@ -221,6 +226,11 @@ class FormatCurrencies:
     def named(self, text: str) -> str:
         """A currency as a Currency cell may write it: its code, or its name in any language ('сом': KGS)."""
         return self.names.get(fold(text), text)
+
+
+def _word(words: dict[str, Any], sign: str) -> Any:
+    """What a folded word table says of a sign, with its trailing dot or without ('руб.', 'тыс.')."""
+    return words.get(fold(sign)) or words.get(fold(sign.rstrip(".")))
 
 
 def _is_currency_sign(char: str) -> bool:

@@ -317,6 +317,7 @@ def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(
     ('#,##0" тыс.сом"', "KGS", 3), ('#,##0"(KGS)"', "KGS", 0), ('#,##0" US$/day"', "USD", 0),
     ('#,##0" €/mois"', "EUR", 0), ('[$lei-418] #,##0 "MDL"', "MDL", 0),  # a code says more than a locale
     ('#,##0.0" M$"', None, 6), ('#,##0" BN$"', None, 9),  # a scale before any dollar
+    ('#,##0" kMAD"', "MAD", 3), ('#,##0" kMDL"', "MDL", 3),  # a code that starts with a scale's letter
 ])
 def test_a_currency_beside_a_scale_or_joined_to_a_word_is_read(code, currency, power):
     """Before, a format that also scales ('€#,##0" K"') lost its currency, and 'тыс.сом' its scale and currency."""

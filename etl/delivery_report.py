@@ -38,7 +38,7 @@ from .errors import LoadWarning, Problem, ValueProblem, describe
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
-from .formatted import CurrencyInScale, CurrencyShown, ScaledShown, SuffixShown
+from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
 from .reference import Reference
 from .transform import RejectedRow
@@ -214,9 +214,7 @@ class DeliveryReportReader:
                 if self.scales.scale_unclear(role) is not None:
                     raise ValueProblem(value, unclear_scale_expected(self.scales.scale_unclear(role)))
                 amount = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False)))
-                if isinstance(value, CurrencyShown) and not isinstance(value, SuffixShown):
-                    power = self.formats.read(value).power  # '26 тыс.': 26,000, as '26 K' is
-                    value = CurrencyInScale(value, power) if power else value
+                value = self.formats.in_scale(value)  # '26 тыс.': 26,000, as '26 K' is
                 if isinstance(value, (ScaledShown, SuffixShown)):
                     self.formatted[ScaledShown if isinstance(value, ScaledShown) else SuffixShown] = value
                 # as meant: the title's scale, the cell's format (etl/title_block.py); whole from here on

@@ -146,16 +146,11 @@ class CurrencyShown(float):
         value.signs = tuple(words)
         return value
 
-    @property
-    def sign(self) -> str:
-        """The first of what it shows: the bracket's sign, else the first sign or word."""
-        return self.signs[0] if self.signs else ""
-
 
 class CurrencyInScale(SuffixShown, CurrencyShown):
     """A number whose format shows beside it a scale word, with or without a currency ('#,##0" тыс. сом"' shows 150
     as '150 тыс. сом', 150,000 KGS): read as a SuffixShown number of that scale, and as a CurrencyShown one
-    (etl/transform.py makes it where etl/parse.py, FormatCurrencies, finds the scale)."""
+    (etl/parse.py, FormatCurrencies.in_scale, makes it where it finds the scale)."""
 
     def __new__(cls, value: CurrencyShown, power: int) -> "CurrencyInScale":
         number = CurrencyShown.__new__(cls, float(value), value.shown)

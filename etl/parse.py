@@ -30,7 +30,7 @@ from .conventions import (
     starts_with_sign,
 )
 from .errors import ValueProblem
-from .formatted import CurrencyShown, DecimalsShown, MonthShown, PercentFormatted
+from .formatted import CurrencyInScale, CurrencyShown, DecimalsShown, MonthShown, PercentFormatted, SuffixShown
 from .languages import ENGLISH, fold
 from .ooxml import SUFFIXES
 from .programme import SDG_TARGET
@@ -220,8 +220,13 @@ class FormatCurrencies:
         named = _word(self.names, sign)
         return named, named == "USD"
 
-    def code(self, value: CurrencyShown) -> str | None:
-        return self.read(value).code
+    def in_scale(self, value: Any) -> Any:
+        """A number whose format shows a scale word beside it ('150 тыс.') as one read in that scale
+        (CurrencyInScale), as one followed by 'K' is; any other value as it is."""
+        if not isinstance(value, CurrencyShown) or isinstance(value, SuffixShown):
+            return value
+        power = self.read(value).power
+        return CurrencyInScale(value, power) if power else value
 
     def named(self, text: str) -> str:
         """A currency as a Currency cell may write it: its code, or its name in any language ('сом': KGS)."""

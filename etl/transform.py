@@ -20,11 +20,10 @@ import pyarrow.compute as pc
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import (CurrencyInScale, CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown,
-                        plain_number)
+from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
-                    is_blank, known_currencies, parser_for)
+                    is_blank, parser_for)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
@@ -97,8 +96,8 @@ class Derivations:
         self.raw = raw
         self.into = into
         self.sequence = raw.activity_numbers
-        self.currencies = known_currencies(reference) if reference is not None else set()
         self.formats = FormatCurrencies(reference) if reference is not None else None
+        self.currencies = self.formats.known if self.formats is not None else set()
         self.rated = reference.currencies if reference is not None else set()
         # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
         self.from_format: list[tuple[int, str, str]] = []
@@ -317,10 +316,9 @@ class Derivations:
     def in_scale(self, given: dict[str, Any]) -> None:
         """An amount whose format shows a scale word beside it ('150 тыс.') is read in that scale (CurrencyInScale),
         as one followed by 'K' is."""
-        for key in MONEY_COLUMNS.get(self.raw.spec.kind, ()):
-            reading = self.shown(given.get(key))
-            if reading is not None and reading.power and not isinstance(given[key], SuffixShown):
-                given[key] = CurrencyInScale(given[key], reading.power)
+        if self.formats is not None:
+            for key in MONEY_COLUMNS.get(self.raw.spec.kind, ()):
+                given[key] = self.formats.in_scale(given[key])
 
     def say_formats(self) -> None:
         """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`), and

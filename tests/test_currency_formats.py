@@ -154,15 +154,20 @@ def test_a_format_naming_no_currency_changes_nothing(tmp_path, database, code):
     assert not [w for w in summary.warnings if w.kind == "currency from the format"]
 
 
-@pytest.mark.parametrize("unit, value", [("JMD", "$450,000"), ("J$ million", "$12"), ("CSOs", "12 CSO")])
-def test_a_bare_dollar_or_three_capitals_in_a_value_are_no_currency_against_the_unit(write_workbook, tmp_path,
-                                                                                     database, unit, value):
+def load_a_value(write_workbook, database: Path, unit: str, value: str):
+    """The template's workbook with indicator 1.1 in `unit` and its 2014/15 H2 actual typed as `value`, loaded."""
     rows = good_rows()
     for row in rows["results"]:
         if row["indicator_code"] == "1.1":
             row.update(unit=unit)
     rows["results"][1]["actual"] = value
-    summary = run_load([write_workbook(rows)], database, as_of=AS_OF)
+    return run_load([write_workbook(rows)], database, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("unit, value", [("JMD", "$450,000"), ("J$ million", "$12"), ("CSOs", "12 CSO")])
+def test_a_bare_dollar_or_three_capitals_in_a_value_are_no_currency_against_the_unit(write_workbook, tmp_path,
+                                                                                     database, unit, value):
+    summary = load_a_value(write_workbook, database, unit, value)
     assert summary.rejected == []
     assert not [w for w in summary.warnings if w.kind == "currency not in the unit"]
 
@@ -328,12 +333,7 @@ def test_a_currency_beside_a_scale_or_joined_to_a_word_is_read(code, currency, p
 @pytest.mark.parametrize("text, unit", [("12 един.", "тыс. един."), ("3", "Coordin. meetings"), ("12", "DHS visits")])
 def test_a_sign_with_letters_is_a_sign_only_as_a_word_of_its_own(write_workbook, database, text, unit):
     """'дин.' (Serbian dinars) is no sign inside 'един.' (units) or 'Coordin.'."""
-    rows = good_rows()
-    for row in rows["results"]:
-        if row["indicator_code"] == "1.1":
-            row.update(unit=unit)
-    rows["results"][1]["actual"] = text
-    summary = run_load([write_workbook(rows)], database, as_of=AS_OF)
+    summary = load_a_value(write_workbook, database, unit, text)
     assert not [w for w in summary.warnings if "currency" in w.kind]
     assert not [p for r in summary.rejected for p in r.problems if "RSD" in p.expected]
 

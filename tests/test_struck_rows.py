@@ -39,6 +39,25 @@ def rows_of(database: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
+KPI = [["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
+       [None, "Profiles published", 1], [None, "Policies adopted", 2]]  # one output's label over rows 2 to 4
+
+
+def kpi(path: Path, rows: list[list], struck: tuple[str, ...], merged: str | None = None) -> Path:
+    """A KPI table laid out by others (sheet 'KPI'), the cells `struck` struck through, `merged` merged."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KPI"
+    for row in rows:
+        sheet.append(row)
+    if merged:
+        sheet.merge_cells(merged)
+    for cell in struck:
+        sheet[cell].font = Font(strike=True)
+    book.save(path)
+    return path
+
+
 def test_a_row_struck_through_is_not_loaded_and_a_struck_value_is_said(tmp_path, monkeypatch):
     path = expenditure(tmp_path / "JAM-expenditure.xlsx", ["A7", "B7", "C7", "D7", "E7", "A9", "B9", "C9", "D9", "D8"])
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
@@ -99,17 +118,9 @@ def test_struck_empty_cells_leave_the_sheet_in_the_fast_lane(write_workbook, tmp
 
 def test_a_struck_group_label_still_stands_over_the_rows_below_it(tmp_path, database):
     """In a sheet laid out by others a blank Output cell repeats the one above; a struck row's label still does."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "KPI"
-    for row in (["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
-                ["Output 2", "Profiles published", 1], [None, "Policies adopted", 2]):
-        sheet.append(row)
-    for cell in ("A3", "B3", "C3"):
-        sheet[cell].font = Font(strike=True)
-    book.save(tmp_path / "kpi.xlsx")
     from etl.load import run_load
-    run_load([tmp_path / "kpi.xlsx"], database)
+    rows = KPI[:2] + [["Output 2", "Profiles published", 1]] + KPI[3:]
+    run_load([kpi(tmp_path / "kpi.xlsx", rows, ("A3", "B3", "C3"))], database)
     assert rows_of(database, "SELECT source_row, output, indicator FROM indicator_table ORDER BY 1") == [
         (2, "Output 1", "Officials trained"), (4, "Output 2", "Policies adopted")]
 
@@ -127,16 +138,7 @@ def test_a_struck_row_under_a_group_label_it_does_not_repeat_is_not_loaded(tmp_p
     """A work plan laid out by others names the output on its first row only; a later row of it struck through
     is a struck row still (the label carried into it is not a value of its own)."""
     from etl.load import run_load
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "KPI"
-    for row in (["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
-                [None, "Profiles published", 1], [None, "Policies adopted", 2]):
-        sheet.append(row)
-    for cell in ("B3", "C3"):
-        sheet[cell].font = Font(strike=True)
-    book.save(tmp_path / "kpi.xlsx")
-    run_load([tmp_path / "kpi.xlsx"], database)
+    run_load([kpi(tmp_path / "kpi.xlsx", KPI, ("B3", "C3"))], database)
     assert rows_of(database, "SELECT source_row, output FROM indicator_table ORDER BY 1") == [
         (2, "Output 1"), (4, "Output 1")]
 
@@ -145,16 +147,7 @@ def test_a_struck_row_under_a_label_merged_down_over_it_is_not_loaded(tmp_path, 
     """'Output 1' merged down over rows 2 to 4: rows 2 and 3 struck through but for the label are struck rows; the
     merge's label is not a value of row 3, and a group label left plain does not keep row 2."""
     from etl.load import run_load
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "KPI"
-    for row in (["Output", "Indicator", "Target 2015"], ["Output 1", "Officials trained", 20],
-                [None, "Profiles published", 1], [None, "Policies adopted", 2]):
-        sheet.append(row)
-    sheet.merge_cells("A2:A4")
-    for cell in ("B3", "C3", "B2", "C2"):  # row 2 too, its label (which stands over rows 3 and 4) left plain
-        sheet[cell].font = Font(strike=True)
-    book.save(tmp_path / "kpi.xlsx")
-    summary = run_load([tmp_path / "kpi.xlsx"], database)
+    # row 2 too, its label (which stands over rows 3 and 4) left plain
+    summary = run_load([kpi(tmp_path / "kpi.xlsx", KPI, ("B3", "C3", "B2", "C2"), merged="A2:A4")], database)
     assert rows_of(database, "SELECT source_row, output FROM indicator_table ORDER BY 1") == [(4, "Output 1")]
     assert [(w.kind, w.row) for w in summary.warnings if w.kind.startswith("struck")] == [("struck-through rows", 2)]

@@ -63,7 +63,7 @@ def describe(value: object) -> str:
     if isinstance(value, PercentFormatted):
         return f"'{value.shown}' ({value.stored} formatted as a percentage{value.by})"
     if isinstance(value, ScaledShown):
-        return f"'{value.shown}' ({value.stored} shown in {value.scale} by its number format)"
+        return f"'{value.shown_number}' ({value.stored} shown in {value.scale} by its number format)"
     if isinstance(value, SuffixShown):
         return f"'{value.stored}' (shown followed by a sign for {value.scale} by its number format)"
     if isinstance(value, NotShown):

@@ -80,8 +80,9 @@ class ScaledShown(_InScale):
     holds the whole amount (etl/transform.py)."""
 
     @property
-    def shown(self) -> str:
-        """What Excel shows, but with every digit: '150' for 150000 in thousands, '0.2' for 200000 in millions."""
+    def shown_number(self) -> str:
+        """The number Excel shows, but with every digit: '150' for 150000 in thousands, '0.2' for 200000 in
+        millions."""
         return plain_number(float(Decimal(repr(float(self))).scaleb(-self.power)))
 
 
@@ -156,6 +157,18 @@ class CurrencyInScale(SuffixShown, CurrencyShown):
         number = CurrencyShown.__new__(cls, float(value), value.shown)
         number.power = power
         return number
+
+
+class CurrencyScaled(ScaledShown, CurrencyShown):
+    """A number whose format shows it divided by a thousand or more and names a currency beside it
+    ('[$€-x-euro2] #,##0,' shows 150000 as '€150'; '#,##0," тыс. сом"' as '150 тыс. сом'): read as stored, the whole
+    amount, as a ScaledShown number is (a scale word beside it says what the commas do), and in the currency it
+    shows, as a CurrencyShown number is."""
+
+    def __new__(cls, number: float, power: int, shown: str) -> "CurrencyScaled":
+        value = CurrencyShown.__new__(cls, number, shown)
+        value.power = power
+        return value
 
 
 # what the readers give where calamine does not tell how a number is shown

@@ -64,8 +64,9 @@ _SUFFIX_NOISE = re.compile(r"[\s$€£¥₽.()]|usd|eur|chf|gbp")
 # A number format whose first section shows no digit: nothing (';;;') or text only ('"n/a"', '"-"'): the person
 # sees no number where one is stored (etl/formatted.py, NotShown)
 NOT_SHOWN = "not shown"
-# A plain number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): its kind is this prefix and
-# what it names ('currency KGS', 'currency €'); a bare '$' (Excel's Currency button, in the dollar of the
+# A number format that names a currency ('#,##0 "KGS"', '[$€-x-euro2] #,##0'): its kind is this prefix and what
+# it names ('currency KGS', 'currency €'), after its SHOWN_SCALED kind where commas scale it ('shown in thousands
+# currency €'; `scaled_and_shown` reads both); a bare '$' (Excel's Currency button, in the dollar of the
 # computer's locale) names none
 CURRENCY_SHOWN = "currency "
 DEFAULT_STYLE = 0  # the style (cellXfs index) Excel gives a cell without an s attribute
@@ -206,14 +207,24 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     # the Normal style as a month format is left out: a cell without a style is read as its number (calamine's),
     # so marking every row for it would only send every sheet cell by cell
     return frozenset(index for index, kind in enumerate(kinds)
-                     if kind in (PERCENT, NOT_SHOWN) or kind in SCALED_POWER or kind in DECIMAL_PLACES
+                     if kind in (PERCENT, NOT_SHOWN) or scaled_and_shown(kind)[0] or kind in DECIMAL_PLACES
                      or kind in SUFFIX_POWER
                      or (index != DEFAULT_STYLE and (kind == MONTH or shows_currency(kind))))
 
 
 def shows_currency(kind: str | None) -> bool:
     """Whether a number format kind names a currency (CURRENCY_SHOWN)."""
-    return kind is not None and kind.startswith(CURRENCY_SHOWN)
+    return scaled_and_shown(kind)[1] is not None
+
+
+def scaled_and_shown(kind: str | None) -> tuple[int, str | None]:
+    """The power of ten a number format kind's commas divide what it shows by (0 for none), and what it shows
+    beside the number that may say a currency (None for nothing): (3, None) for '#,##0,'; (0, '€') for '€#,##0';
+    (3, '[$€-x-euro2]') for '[$€-x-euro2] #,##0,'."""
+    if kind is None:
+        return 0, None
+    scaled, found, named = kind.partition(CURRENCY_SHOWN)
+    return SCALED_POWER.get(scaled.rstrip(), 0), named if found else None
 
 
 def struck_styles(archive: zipfile.ZipFile) -> frozenset[int]:
@@ -274,20 +285,58 @@ def _format_kind(code: str) -> str | None:
     if percent:
         return PERCENT
     commas = _scaling_commas(code)
-    if commas < 0 or not code.strip():  # a condition: what it shows depends on the number; nothing: General
+    if commas < 0:  # a condition: what it shows depends on the number
+        return _conditional_kind(code)
+    if not code.strip():  # nothing: General
         return None
     if not _shows_digits(code):
         return NOT_SHOWN
     fixed = FIXED_DECIMALS.fullmatch(code.strip())
     if fixed:
         return DECIMALS_SHOWN[len(fixed.group(1))]
-    if commas:
-        return SHOWN_SCALED.get(min(3 * commas, 9))
-    suffixed = SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
     named = _currency_named(code)
+    if commas:  # divided by 1,000 a comma; a currency beside it is its amount's ('[$€-x-euro2] #,##0,')
+        scaled = SHOWN_SCALED.get(min(3 * commas, 9))
+        shows = named and not all(word.casefold().rstrip(".") in SUFFIXES for word in named.split())
+        return f"{scaled} {CURRENCY_SHOWN}{named}" if shows else scaled
+    suffixed = SHOWN_SUFFIXED.get(SUFFIXES.get(_literal_text(code), 0))
     if named and not (suffixed and all(word.casefold().rstrip(".") in SUFFIXES for word in named.split())):
         return f"{CURRENCY_SHOWN}{named}"  # its words, the suffix's with them ('€ K': FormatCurrencies reads both)
     return suffixed
+
+
+def _conditional_kind(code: str) -> str | None:
+    """The kind of a number format with a condition ('[=0]"-";#,##0" K"': a dash for nothing, thousands otherwise):
+    the one its sections that show a number agree on, each read without its condition; None where they differ
+    ('[>=1000]0,"K";0': stored whole either way, read as stored) or where it is a date's (calamine reads the first
+    section only, and the lanes read as it does)."""
+    kinds = {_format_kind(CONDITION.sub("", section)) for section in _sections(code)[:3] if _shows_digits(section)}
+    kind = kinds.pop() if len(kinds) == 1 else None
+    return None if kind in (DATE, MONTH, DURATION) else kind
+
+
+CONDITION = re.compile(r"\[(?:[<>]=?|<>|=)[^\]]*\]")  # '[=0]', '[>=1000]'
+
+
+def _sections(code: str) -> list[str]:
+    """A number format's sections, split at each ';' that is neither quoted nor escaped."""
+    sections, current = [], []
+    escaped = quoted = False
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char in "_\\*" and not quoted:
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == ";":
+            sections.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    return [*sections, "".join(current)]
 
 
 def _currency_named(code: str) -> str | None:

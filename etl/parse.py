@@ -30,7 +30,8 @@ from .conventions import (
     starts_with_sign,
 )
 from .errors import ValueProblem
-from .formatted import CurrencyInScale, CurrencyShown, DecimalsShown, MonthShown, PercentFormatted, SuffixShown
+from .formatted import (CurrencyInScale, CurrencyShown, DecimalsShown, MonthShown, PercentFormatted, ScaledShown,
+                        SuffixShown)
 from .languages import ENGLISH, fold
 from .ooxml import SUFFIXES
 from .programme import SDG_TARGET
@@ -222,8 +223,9 @@ class FormatCurrencies:
 
     def in_scale(self, value: Any) -> Any:
         """A number whose format shows a scale word beside it ('150 тыс.') as one read in that scale
-        (CurrencyInScale), as one followed by 'K' is; any other value as it is."""
-        if not isinstance(value, CurrencyShown) or isinstance(value, SuffixShown):
+        (CurrencyInScale), as one followed by 'K' is; any other value as it is: one whose format's commas scale it
+        ('#,##0," тыс."') is the whole amount, the word saying what the commas do."""
+        if not isinstance(value, CurrencyShown) or isinstance(value, (SuffixShown, ScaledShown)):
             return value
         power = self.read(value).power
         return CurrencyInScale(value, power) if power else value

@@ -101,6 +101,9 @@ class Derivations:
         self.rated = reference.currencies if reference is not None else set()
         # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
         self.from_format: list[tuple[int, str, str]] = []
+        # (row, amount column, what the format shows, the row's currency): a format's currency the row's own
+        # Currency was read over where the format may say another ('R$' may be BRL; 'CA$'), said (`say_formats`)
+        self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -274,6 +277,8 @@ class Derivations:
                 problems.add(key, given[key], f"the amount's currency in {where}: its number format shows "
                                               f"'{shown[key].sign}', which this reader cannot tell as one currency")
             return
+        if not is_blank(given.get("currency")):
+            self._set_aside(given, shown, problems.row_number)
         if not named:
             return
         if is_blank(given.get("currency")):
@@ -293,8 +298,7 @@ class Derivations:
                     self.from_format.append((problems.row_number, formatted[0], repr(reading.sign) + (
                         f" is {reading.code}" if reading.sign != reading.code else "")))
                 return
-        stated = clean_text(given.get("currency") or "").upper()
-        stated = self.formats.named(stated) if self.formats is not None else stated
+        stated = self._stated(given)
         filled = "currency" in self.fills or bool(self.filled_from_title("currency", problems.row_number))
         source = (self.fills.get("currency") or self.blanks["currency"]).said() if filled else "the Currency column"
         for key, code in named.items():
@@ -302,6 +306,22 @@ class Derivations:
                 how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
                                               f"not in {code}{how}: fix the amount or the currency")
+
+    def _stated(self, given: dict[str, Any]) -> str:
+        """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
+        stated = clean_text(given.get("currency") or "").upper()
+        return self.formats.named(stated) if self.formats is not None else stated
+
+    def _set_aside(self, given: dict[str, Any], shown: dict[str, FormatReading], row: int) -> None:
+        """Where an amount's format may show another currency than the one its row names, and the row's is read
+        (a dollar or a locale's currency, weak: 'R$' may be BRL; one this reader cannot tell: 'CA$'), the first
+        such amount of the row is kept for one warning (`say_formats`): the reader is not sure."""
+        stated = self._stated(given)
+        for key, reading in shown.items():
+            if reading.untold or (reading.weak and reading.code != stated):
+                self.set_aside.append((row, key, repr(reading.sign) + (
+                    f" may be {reading.code}" if reading.code and reading.sign != reading.code else ""), stated))
+                return
 
     def filled_from_title(self, key: str, row: int) -> str:
         """Where a row's empty cell was given the title's value (`fill`), that said, for a message on it."""
@@ -332,6 +352,15 @@ class Derivations:
                     f"rows {row_ranges(rows)} have no {header}: read as" if len(rows) > 1 else
                     f"no {header}: read as") + f" '{self.blanks[key].value}', from {self.blanks[key].said()}",
                     rows[0], header)
+        aside = [(row, key, sign, stated) for row, key, sign, stated in self.set_aside if row not in rejected]
+        if aside:
+            rows, signs = [row for row, *_ in aside], sorted({sign for _, _, sign, _ in aside})
+            row, key, _, stated = aside[0]
+            self._warn("currency of the format set aside", (
+                f"rows {row_ranges(rows)} are read in the currency each row names, not" if len(rows) > 1 else
+                f"read in {stated}, the currency its row names, not") + (
+                f" in one its amount's number format may show ({', '.join(signs)}); if the format is right, fix the "
+                "Currency"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
         read = [(row, key, sign) for row, key, sign in self.from_format if row not in rejected]
         if not read:
             return
@@ -340,7 +369,8 @@ class Derivations:
         row, key, _ = read[0]
         self._warn("currency from the format", (
             (f"rows {row_ranges(rows)} name no currency: read" if len(rows) > 1 else "no currency: read")
-            + f" in the one the amount's number format shows ({', '.join(signs)}); if that is"
+            + (" in the one the amount's number format shows" if len(rows) == 1 else
+               " each in the one its amount's number format shows") + f" ({', '.join(signs)}); if that is"
             " right, write it in the Currency column"), row,
             self.raw.headers.get(key, self.raw.spec.column(key).header))
 
@@ -492,7 +522,7 @@ class CellReports:
         whole = ", the whole amount the title's thousands stand for" if title_power == value.power == 3 else (
             f", the whole amount the title's {value.scale} stand for" if title_power == value.power else "")
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), SCALED_FORMAT,
-                                f"its number format shows {value.stored} as {value.shown}, in {value.scale}: read as "
+                                f"its number format shows {value.stored} as {value.shown_number}, in {value.scale}: read as "
                                 f"stored, {value.stored}{whole}")
 
     def suffixed(self, key: str, value: SuffixShown, row: int) -> tuple[str, LoadWarning]:

@@ -26,10 +26,10 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
-from .formatted import (CurrencyShown, DecimalsShown, DefaultStylePercent, MonthShown, NotShown, PercentFormatted,
-                        ScaledShown, SuffixShown)
-from .ooxml import (CURRENCY_SHOWN, DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SCALED_POWER, SUFFIX_POWER,
-                    cell_position, local_name, number_format_kinds, sheet_parts_by_name, shows_currency)
+from .formatted import (CurrencyScaled, CurrencyShown, DecimalsShown, DefaultStylePercent, MonthShown, NotShown,
+                        PercentFormatted, ScaledShown, SuffixShown)
+from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SUFFIX_POWER, cell_position, local_name,
+                    number_format_kinds, scaled_and_shown, sheet_parts_by_name)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -180,8 +180,10 @@ class _CellReader:
         kind = self.number_formats[index] if index < len(self.number_formats) else None
         if kind == PERCENT:  # shown times 100: etl/parse.py reads it as shown
             return DefaultStylePercent(number) if index == DEFAULT_STYLE else PercentFormatted(number)
-        if kind in SCALED_POWER:  # shown divided by 1,000 or more: read as stored, knowing it (etl/transform.py)
-            return ScaledShown(number, SCALED_POWER[kind])
+        power, shown = scaled_and_shown(kind)
+        if power:  # shown divided by 1,000 or more: read as stored, knowing it (etl/transform.py); in its currency
+            return ScaledShown(number, power) if shown is None or index == DEFAULT_STYLE else CurrencyScaled(
+                number, power, shown)
         if kind in SUFFIX_POWER:  # '150 K': an amount is read as the sign says (etl/transform.py)
             return SuffixShown(number, SUFFIX_POWER[kind])
         if kind == NOT_SHOWN:  # shown as nothing, or as text only: read as stored, and said
@@ -190,8 +192,8 @@ class _CellReader:
             return DecimalsShown(number, DECIMAL_PLACES[kind])
         if kind is None or style is None:
             return number
-        if shows_currency(kind):  # '450,000 KGS': the amount's currency, where its row names none (etl/transform.py)
-            return CurrencyShown(number, kind[len(CURRENCY_SHOWN):]) if index != DEFAULT_STYLE else number
+        if shown is not None:  # '450,000 KGS': the amount's currency, where its row names none (etl/transform.py)
+            return CurrencyShown(number, shown) if index != DEFAULT_STYLE else number
         day = _date_value(number, kind, self.is_1904)
         # shown as its month, and the 1st at midnight (what 'Jun 2015' typed is): read as the month (etl/parse.py);
         # any other day was typed as a day (into a cell formatted beforehand), and is read as it is

@@ -206,7 +206,7 @@ def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_pat
     assert rows_of(database, ACTIVITIES) == [(4, Decimal("450000.00"), "KGS"), (5, Decimal("20000.00"), "USD"),
                                              (6, Decimal("30000.00"), "BDT")]
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency from the format"] == [
-        (4, "rows 4, 6 name no currency: read in the one the amount's number format shows ('сом' is KGS, '৳' is "
+        (4, "rows 4, 6 name no currency: read each in the one its amount's number format shows ('сом' is KGS, '৳' is "
             "BDT); if that is right, write it in the Currency column")]
 
 
@@ -315,6 +315,28 @@ def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency from the format"] == [
         (4, "no currency: read in the one the amount's number format shows ('$' is JMD); if that is right, write it "
             "in the Currency column")]
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
+        (5, "rows 5-6 are read in the currency each row names, not in one its amount's number format may show ('$' "
+            "may be USD, 'dollars' may be USD); if the format is right, fix the Currency")]
+
+
+def test_a_format_s_currency_the_row_s_currency_was_read_over_is_said(tmp_path, database):
+    """Before, '[$R$-416]' (BRL by its locale) on an amount whose row says USD loaded in USD, unsaid; and '"CA$"'
+    on one whose empty Currency cell the title's KGS filled loaded in KGS, said only as the title's filling. The
+    row's currency is read, and the reader says it is not sure, once per sheet."""
+    summary = run_load([work_plan(tmp_path / "BRA-awp.xlsx", {"H5": "[$R$-416] #,##0"})], database, as_of=AS_OF)
+    assert summary.rejected == [] and rows_of(database, ACTIVITIES)[1] == (5, Decimal("20000.00"), "USD")
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
+        (5, "read in USD, the currency its row names, not in one its amount's number format may show ('R$' may be "
+            "BRL); if the format is right, fix the Currency")]
+    book = openpyxl.load_workbook(work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '"CA$"#,##0'}, (None, None, None)))
+    book.active["A2"] = "Currency: KGS"
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert summary.rejected == [] and rows_of(database, ACTIVITIES)[0] == (4, Decimal("450000.00"), "KGS")
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
+        (4, "read in KGS, the currency its row names, not in one its amount's number format may show ('CA$'); if "
+            "the format is right, fix the Currency")]
 
 
 @pytest.mark.parametrize("code, currency, power", [
@@ -366,3 +388,37 @@ def test_an_amount_under_a_scale_before_a_dollar_is_read_in_that_scale(tmp_path,
                        database, as_of=AS_OF)
     assert summary.rejected == []
     assert rows_of(database, ACTIVITIES)[1] == (5, Decimal("20000000000.00"), "JMD")
+
+
+# --- a format that scales by commas and names a currency ('[$€-x-euro2] #,##0,') ------------------------------
+
+@pytest.mark.parametrize("code, kind", [
+    ("[$€-x-euro2] #,##0,", "shown in thousands currency [$€-x-euro2]"),
+    ('#,##0," тыс. сом"', "shown in thousands currency тыс. сом"),
+    ('0.0,,"M"', "shown in millions"), ("#,##0,", "shown in thousands"),  # a scale's sign only: no currency
+])
+def test_a_comma_scaled_format_keeps_the_currency_it_names(code, kind):
+    assert _format_kind(code) == kind
+
+
+def test_an_amount_under_a_comma_scaled_currency_format_is_read_whole_in_that_currency_in_both_lanes(tmp_path,
+                                                                                                   monkeypatch):
+    """Before, '€450' ('[$€-x-euro2] #,##0,', 450000 stored) with an empty Currency cell loaded as 450,000 USD,
+    said only as a scaled format; '20 тыс. сом' ('#,##0," тыс. сом"') as 20,000 USD. The whole amount is read, in
+    the currency shown; a row naming another is refused."""
+    path = work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": "[$€-x-euro2] #,##0,", "H5": '#,##0," тыс. сом"',
+                                                "H6": "[$€-x-euro2] #,##0,"}, currencies=(None, None, "USD"))
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, ACTIVITIES) == [(4, Decimal("450000.00"), "EUR"), (5, Decimal("20000.00"), "KGS")]
+    assert {row[2] for row in found["rejected_rows"]} == {6}
+    assert rows_of(per_cell, """SELECT "row", "column", message FROM rejected_rows""") == [(6, "Amount", (
+        "KGZ-awp.xlsx › AWP › row 6 › column Amount: found '30' (30000 shown in thousands by its number format), "
+        "expected an amount in USD (the Currency column), not in EUR (its number format shows '€'): fix the amount "
+        "or the currency"))]
+    assert rows_of(per_cell, """SELECT message FROM load_warnings WHERE kind = 'scaled format' ORDER BY "row" """) == [
+        (f"KGZ-awp.xlsx › AWP › row {row} › column Amount: its number format shows {whole} as {shown}, in thousands: "
+         f"read as stored, {whole}",) for row, whole, shown in ((4, 450000, 450), (5, 20000, 20))]
+    assert rows_of(per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency from the format'") == [(
+        "KGZ-awp.xlsx › AWP › row 4 › column Amount: rows 4-5 name no currency: read each in the one its amount's "
+        "number format shows ('сом' is KGS, '€' is EUR); if that is right, write it in the Currency column",)]

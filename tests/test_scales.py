@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from etl.languages import LanguageError, read_language
 from etl.load import run_load
+from etl.ooxml import _format_kind
 
 from .helpers.inputs_delivery import write_cdr_xlsx, write_mapping, cdr_rows
 from .helpers.lanes import assert_same, load_both
@@ -334,6 +335,32 @@ def test_amounts_followed_by_a_thousands_sign_in_their_format_are_thousands(tmp_
     summary = run_load([path], tmp_path / "again.duckdb")
     assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "scaled format"][0] == (
         3, "Budget", "its number format shows 150 followed by a sign for thousands: read as 150000")
+
+
+@pytest.mark.parametrize("code, kind", [
+    ('[=0]"-";#,##0" K"', "suffix thousands"),  # a dash for nothing, thousands otherwise
+    ('[<0]-#,##0" K";#,##0" K"', "suffix thousands"), ('[=0]"-";[$€-x-euro2] #,##0', "currency [$€-x-euro2]"),
+    ('[=0]"-";#,##0,', "shown in thousands"),
+    ('[>=1000]0,"K";0', None), ('[=0]"-";0', None),  # sections that differ; one that shows a plain number
+    ('[=0]"-";dd/mm/yyyy', None),  # a date: calamine reads the first section only
+])
+def test_a_format_with_a_condition_is_read_as_the_sections_that_show_a_number_agree(code, kind):
+    assert _format_kind(code) == kind
+
+
+def test_an_amount_under_a_format_with_a_condition_and_a_thousands_sign_is_thousands_in_both_lanes(tmp_path,
+                                                                                                  monkeypatch):
+    """'[=0]"-";#,##0" K"' (a dash for nothing, '150 K' otherwise: an accountant's format) shows 150 as '150 K'.
+    Before, its condition left the format unread: the amount loaded as 150, a thousand times too small, unsaid."""
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]])
+    workbook = load_workbook(path)
+    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
+        for cell in row:
+            cell.number_format = '[=0]"-";#,##0" K"'
+    workbook.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(fast, MONEY) == scaled(1000)
 
 
 def test_a_thousands_sign_under_a_title_in_millions_refuses_the_amount(tmp_path, database):

@@ -308,7 +308,7 @@ def test_a_number_shown_in_thousands_or_not_at_all_is_marked_and_its_rows_found(
     rows = read_rows(path, "Crafted", first=6)
     assert [type(value).__name__ for value in rows[2]] == ["ScaledShown"] * 2 + ["float"] * 2 + ["NotShown"] * 2 + [
         "float"] * 3  # a condition shows numbers one way or another: left alone
-    assert rows[2][0] == 150000 and rows[2][0].shown == "150" and rows[2][1].shown == "0.15"
+    assert rows[2][0] == 150000 and rows[2][0].shown_number == "150" and rows[2][1].shown_number == "0.15"
     assert (rows[2][0].scale, rows[2][1].scale) == ("thousands", "millions")
     assert scan_sheets(path)["Crafted"].percent_rows == [(2, 2), (6, 6)]
     assert_reads_like_calamine(path, "Crafted")  # calamine's numbers, marked

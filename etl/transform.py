@@ -703,6 +703,6 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()
-    derivations.say_formats()
     stage(raw, pa.Table.from_pylist(staged, schema=staged_schema(raw.spec)), rules, into,
           lambda numbers: {number: cells for number, cells in raw.rows if number in numbers})
+    derivations.say_formats()  # once the rows a cross-row rule refuses are known: it names none of them

@@ -120,6 +120,28 @@ def test_the_template_s_work_plan_reads_a_format_s_currency_in_both_lanes(write_
         [(currency,)] if currency else [])
 
 
+def test_the_format_s_currency_is_not_said_of_a_row_a_rule_across_its_cells_refuses(write_workbook, tmp_path,
+                                                                                    monkeypatch):
+    """Before, a row whose planned end is before its start (refused by a rule across its cells, after its cells
+    were read) was still named in the 'currency from the format' warning, as read in KGS."""
+    rows = good_rows()
+    rows["workplan"][1].update(planned_start="Q3 2015", planned_end="Q1 2015")
+    book = openpyxl.load_workbook(write_workbook(rows))
+    sheet = book["Work plan"]
+    header = [cell.value for cell in sheet[1]]
+    for row in (2, 3):
+        sheet.cell(row, header.index("Budget") + 1).number_format = '#,##0 "KGS"'
+        sheet.cell(row, header.index("Currency") + 1).value = None
+    book.save(tmp_path / "formatted.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "formatted.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert {row[2] for row in found["rejected_rows"]} == {3}
+    assert rows_of(per_cell, """SELECT "row", message FROM load_warnings
+                                WHERE kind = 'currency from the format'""") == [(2, (
+        "formatted.xlsx › Work plan › row 2 › column Budget: no currency: read in the one the amount's number format "
+        "shows ('KGS'); if that is right, write it in the Currency column"))]
+
+
 # --- an indicator value typed with a currency ('KGS 450 000') --------------------------------------------------
 
 @pytest.mark.parametrize("unit, rejected, warned", [

@@ -43,6 +43,24 @@ CURRENCY_SIGNS = {"US$": "USD", "J$": "JMD", "$": "USD", "€": "EUR", "£": "GB
                   "₸": "KZT", "₴": "UAH", "₺": "TRY", "₹": "INR", "₪": "ILS", "₫": "VND", "₦": "NGN", "₾": "GEL",
                   "₼": "AZN", "руб.": "RUB", "руб": "RUB", "р.": "RUB"}
 CURRENCY_CODE = re.compile(r"^([A-Z]{3})\s*(?=[\d(+-])|(?<=[\d)])\s*([A-Z]{3})$")
+# The codes of ISO 4217 (a standard, as the signs above are), those in use and those of the programme's years since
+# replaced (BYR, MRO, STD, VEF): three capitals beside a number are a currency only if one of these ('KGS 450 000');
+# others are a word ('INS 2015', 'HCP 2014': a source and its year), and the text no number
+ISO_CURRENCIES = frozenset("""
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BYR BZD CAD
+    CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP
+    GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP
+    LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRO MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
+    PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STD STN SVC SYP SZL
+    THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VEF VES VND VUV WST XAF XCD XCG XDR XOF
+    XPF YER ZAR ZMW ZWG ZWL""".split())
+
+
+def currency_code(text: str) -> str | None:
+    """The ISO 4217 code written before or after a number ('KGS 450 000', '1,000 EUR'), or None."""
+    match = CURRENCY_CODE.search(text)
+    code = (match.group(1) or match.group(2)) if match else None
+    return code if code in ISO_CURRENCIES else None
 # Thousands separators besides the other decimal mark ('.' where ',' is decimal, and the reverse). The
 # no-break spaces (U+00A0, U+202F) are spaces once the text's whitespace is normalised.
 THOUSANDS_SEPARATORS = (" ", "'", "\u2019")
@@ -95,7 +113,7 @@ def split_number(text: str) -> NumberText:
         elif ends_with_sign(text, sign):
             text = text[:-len(sign)].strip()
     match = CURRENCY_CODE.search(text)
-    if match:
+    if match and currency_code(text):
         text = (text[3:] if match.group(1) else text[:-3]).strip()
     if text.startswith("(") and text.endswith(")") and not negative:
         negative, text = True, text[1:-1].strip()

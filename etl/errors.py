@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formatted import MonthShown, NotShown, PercentFormatted, ScaledShown, SuffixShown
+from .formatted import MonthShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown
 
 
 class EtlError(Exception):
@@ -66,6 +66,8 @@ def describe(value: object) -> str:
         return f"'{value.shown_number}' ({value.stored} shown in {value.scale} by its number format)"
     if isinstance(value, SuffixShown):
         return f"'{value.stored}' (shown followed by a sign for {value.scale} by its number format)"
+    if isinstance(value, ShownBySize):
+        return f"'{value.stored}' (its number format, '{value.code}', shows it one way or another by its size)"
     if isinstance(value, NotShown):
         return f"'{value.stored}' (a number its number format does not show)"
     if isinstance(value, MonthShown):

@@ -101,6 +101,23 @@ class NotShown(float):
         return plain_number(float(self))
 
 
+class ShownBySize(float):
+    """A number in a cell whose number format shows numbers one way or another by their size, some with a sign
+    for a scale or a currency and some not ('[>=1000]#,##0" K";0' shows 1500 as '1,500 K' and 150 as '150'):
+    the float is the stored number, read as it is, and reported; `code` the format."""
+
+    code: str = ""
+
+    def __new__(cls, number: float, code: str) -> "ShownBySize":
+        value = super().__new__(cls, number)
+        value.code = code
+        return value
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+
 class DecimalsShown(float):
     """A number in a cell whose format shows a fixed number of decimals and nothing else ('0.00' shows 1.1 as
     1.10): a code typed as a number and formatted so ('1.10', the tenth indicator of output 1, stored as 1.1). A
@@ -172,7 +189,8 @@ class CurrencyScaled(ScaledShown, CurrencyShown):
 
 
 # what the readers give where calamine does not tell how a number is shown
-SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, SuffixShown, NotShown, DecimalsShown, CurrencyShown)
+SHOWN_OTHERWISE = (PercentFormatted, MonthShown, ScaledShown, SuffixShown, NotShown, DecimalsShown, CurrencyShown,
+                   ShownBySize)
 
 
 def plain_number(number: float) -> str:

@@ -50,7 +50,7 @@ Progress = Callable[[str], None]
 # Warnings about a value of one row: left out where the row was rejected anyway (they would only repeat it).
 ROW_WARNINGS = {"text kept", "ambiguous number", "ambiguous date", "percentage above 100", "negative value",
                 "value from the sign", "percentage format", "scaled format", "number not shown", NO_CURRENCY, FRACTION,
-                CURRENCY_IN_VALUE, "struck-through cell"}
+                CURRENCY_IN_VALUE, "struck-through cell", "number shown by size"}
 READ_AHEAD = 2  # files read at once, ahead of the one being validated (fastexcel releases the GIL)
 
 

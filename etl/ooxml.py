@@ -69,6 +69,10 @@ NOT_SHOWN = "not shown"
 # currency €'; `scaled_and_shown` reads both); a bare '$' (Excel's Currency button, in the dollar of the
 # computer's locale) names none
 CURRENCY_SHOWN = "currency "
+# A number format with a condition whose sections show numbers one way or another by their size, some with a sign
+# for a scale or a currency, some not ('[>=1000]#,##0" K";0'): its kind is this prefix and its code; a number is
+# read as stored, and said (etl/formatted.py, ShownBySize)
+SHOWN_BY_SIZE = "shown by size "
 DEFAULT_STYLE = 0  # the style (cellXfs index) Excel gives a cell without an s attribute
 # A cell tag (any prefix) with a style (its number: group 1), found by the scan; one pattern whatever the styles,
 # so that its cost per byte does not grow with the number of percent styles a workbook declares
@@ -208,6 +212,7 @@ def percent_styles(archive: zipfile.ZipFile, kinds: list[str | None] | None = No
     # so marking every row for it would only send every sheet cell by cell
     return frozenset(index for index, kind in enumerate(kinds)
                      if kind in (PERCENT, NOT_SHOWN) or scaled_and_shown(kind)[0] or kind in DECIMAL_PLACES
+                     or shown_by_size(kind) is not None
                      or kind in SUFFIX_POWER
                      or (index != DEFAULT_STYLE and (kind == MONTH or shows_currency(kind))))
 
@@ -217,11 +222,16 @@ def shows_currency(kind: str | None) -> bool:
     return scaled_and_shown(kind)[1] is not None
 
 
+def shown_by_size(kind: str | None) -> str | None:
+    """The code of a SHOWN_BY_SIZE kind's format; None for another kind."""
+    return kind[len(SHOWN_BY_SIZE):] if kind is not None and kind.startswith(SHOWN_BY_SIZE) else None
+
+
 def scaled_and_shown(kind: str | None) -> tuple[int, str | None]:
     """The power of ten a number format kind's commas divide what it shows by (0 for none), and what it shows
     beside the number that may say a currency (None for nothing): (3, None) for '#,##0,'; (0, '€') for '€#,##0';
     (3, '[$€-x-euro2]') for '[$€-x-euro2] #,##0,'."""
-    if kind is None:
+    if kind is None or kind.startswith(SHOWN_BY_SIZE):
         return 0, None
     scaled, found, named = kind.partition(CURRENCY_SHOWN)
     return SCALED_POWER.get(scaled.rstrip(), 0), named if found else None
@@ -307,15 +317,56 @@ def _format_kind(code: str) -> str | None:
 
 def _conditional_kind(code: str) -> str | None:
     """The kind of a number format with a condition ('[=0]"-";#,##0" K"': a dash for nothing, thousands otherwise):
-    the one its sections that show a number agree on, each read without its condition; None where they differ
-    ('[>=1000]0,"K";0': stored whole either way, read as stored) or where it is a date's (calamine reads the first
-    section only, and the lanes read as it does)."""
-    kinds = {_format_kind(CONDITION.sub("", section)) for section in _sections(code)[:3] if _shows_digits(section)}
-    kind = kinds.pop() if len(kinds) == 1 else None
-    return None if kind in (DATE, MONTH, DURATION) else kind
+    the one its sections that show numbers other than 0 agree on, each read without its condition. Sections that
+    differ in their commas only agree on the currency they show ('[>=1000]€#,##0,"K";€#,##0': euros, stored
+    whole either way), or on none ('[>=1000]0,"K";0': read as stored). Sections that differ otherwise, one with a
+    sign for a scale or a currency, make a SHOWN_BY_SIZE kind: read as stored, and said. A date's kind is none
+    (calamine reads the first section only, and the lanes read as it does)."""
+    sections = _sections(code)[:3]  # a fourth shows text
+    conditions = [_condition(section) for section in sections]
+    kinds = []
+    for index, section in enumerate(sections):
+        plain = CONDITION.sub("", section)
+        if _scaling_commas(plain) < 0:  # a bracket read as a condition, which is none ('["x"=0]0'): left alone
+            return None
+        if _shows_digits(plain) and not _zero_only(conditions, index):
+            kinds.append(_format_kind(plain))
+    distinct = set(kinds)
+    if len(distinct) == 1:
+        kind = distinct.pop()
+        return None if kind in (DATE, MONTH, DURATION) else kind
+    shown = set()  # the currency each section shows, its scale's signs left out
+    for kind in distinct:
+        power, named = scaled_and_shown(kind)
+        words = (named or "").split()
+        currency = [word for word in words if word.casefold().rstrip(".") not in SUFFIXES]
+        if kind in SUFFIX_POWER or kind == PERCENT or (named is not None and not power and currency != words):
+            return f"{SHOWN_BY_SIZE}{code}"  # '150 K', typed thousands, or a percentage, beside other numbers
+        if named is None and kind is not None and kind not in SCALED_POWER:
+            return None  # a date, fixed decimals: read as the first section is
+        shown.add(" ".join(currency))
+    if len(shown) > 1:  # a currency in some sections only, or two
+        return f"{SHOWN_BY_SIZE}{code}"
+    named = shown.pop() if shown else ""
+    return f"{CURRENCY_SHOWN}{named}" if named else None
 
 
-CONDITION = re.compile(r"\[(?:[<>]=?|<>|=)[^\]]*\]")  # '[=0]', '[>=1000]'
+CONDITION = re.compile(r"\[(<>|[<>]=?|=)\s*([+-]?(?:\d+\.?\d*|\.\d+))?[^\]]*\]")  # '[=0]', '[>=1000]'
+
+
+def _condition(section: str) -> tuple[str, float] | None:
+    """A section's condition: its operator and number ('[>=1000]': ('>=', 1000.0)); None for none, or one
+    written otherwise."""
+    found = CONDITION.search(section)
+    return (found.group(1), float(found.group(2))) if found and found.group(2) else None
+
+
+def _zero_only(conditions: list[tuple[str, float] | None], index: int) -> bool:
+    """Whether a format's section shows 0 only: its condition is '[=0]', or it is the third after '[>0]' and '[<0]'
+    (in either order), which leave it 0 alone."""
+    if conditions[index] == ("=", 0.0):
+        return True
+    return index == 2 and {("<", 0.0), (">", 0.0)} <= set(conditions[:2])
 
 
 def _sections(code: str) -> list[str]:

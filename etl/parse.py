@@ -18,11 +18,11 @@ from typing import Any, Callable
 from . import spec
 from .conventions import (
     COMMA,
-    CURRENCY_CODE,
     CURRENCY_SIGNS,
     POINT,
     DateOrder,
     NumberConvention,
+    currency_code,
     date_readings,
     ends_with_sign,
     read_core,
@@ -113,8 +113,7 @@ def currency_in_text(value: Any) -> str | None:
     for sign, code in CURRENCY_SIGNS.items():
         if starts_with_sign(text, sign) or starts_with_sign(text, "-" + sign) or ends_with_sign(text, sign):
             return code
-    match = CURRENCY_CODE.search(text)
-    return (match.group(1) or match.group(2)) if match else None
+    return currency_code(text)
 
 
 def known_currencies(reference: Reference) -> set[str]:

@@ -65,8 +65,9 @@ class Reference:
     # a delivery report's own words (delivery_report.csv: role -> words as written) and the file they came from
     delivery_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     delivery_source: Path | None = None
-    # the currency of a Windows locale, by its id as a number format's [$sign-locale] bracket writes it ('416'
-    # -> BRL; locale_currencies.csv, always read from the shipped folder: a standard, not the programme's)
+    # the currency of a Windows locale, by its id or tag as a number format's [$sign-locale] bracket writes it
+    # ('416', 'PT-BR' -> BRL; upper case; locale_currencies.csv, always read from the shipped folder: a standard,
+    # not the programme's)
     locale_currencies: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -240,8 +241,9 @@ def _load_reference(directory: Path, programme_file: Path, _stamp: int | None) -
                      {kind: {key: tuple(names) for key, names in columns.items()} for kind, columns in aliases.items()},
                      iso2, places, world_lookup, world_names, languages=languages, title_labels=title_labels,
                      units=units, delivery_words=delivery_words, delivery_source=delivery_source,
-                     locale_currencies={row["locale_id"].strip().upper(): row["currency"].strip().upper()
-                                        for row in _read_csv("locale_currencies.csv", REFERENCE_DIR)})
+                     locale_currencies={key.strip().upper(): row["currency"].strip().upper()
+                                        for row in _read_csv("locale_currencies.csv", REFERENCE_DIR)
+                                        for key in (row["locale_id"], row["locale"]) if key.strip()})
 
 
 def _coordinate(text: str | None) -> float | None:

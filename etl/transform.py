@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 from . import spec
 from .conventions import Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
-from .formatted import CurrencyShown, NotShown, PercentFormatted, ScaledShown, SuffixShown, plain_number
+from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
+                        plain_number)
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
                     is_blank, parser_for)
@@ -298,9 +299,7 @@ class Derivations:
                     self.from_format.append((problems.row_number, formatted[0], repr(reading.sign) + (
                         f" is {reading.code}" if reading.sign != reading.code else "")))
                 return
-        stated = self._stated(given)
-        filled = "currency" in self.fills or bool(self.filled_from_title("currency", problems.row_number))
-        source = (self.fills.get("currency") or self.blanks["currency"]).said() if filled else "the Currency column"
+        stated, source = self._stated(given), self._source(problems.row_number)
         for key, code in named.items():
             if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
                 how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
@@ -312,6 +311,11 @@ class Derivations:
         stated = clean_text(given.get("currency") or "").upper()
         return self.formats.named(stated) if self.formats is not None else stated
 
+    def _source(self, row: int) -> str:
+        """Where a row's currency comes from, for a message: its Currency cell, or the title's value."""
+        filled = "currency" in self.fills or bool(self.filled_from_title("currency", row))
+        return (self.fills.get("currency") or self.blanks["currency"]).said() if filled else "the Currency column"
+
     def _set_aside(self, given: dict[str, Any], shown: dict[str, FormatReading], row: int) -> None:
         """Where an amount's format may show another currency than the one its row names, and the row's is read
         (a dollar or a locale's currency, weak: 'R$' may be BRL; one this reader cannot tell: 'CA$'), the first
@@ -320,7 +324,8 @@ class Derivations:
         for key, reading in shown.items():
             if reading.untold or (reading.weak and reading.code != stated):
                 self.set_aside.append((row, key, repr(reading.sign) + (
-                    f" may be {reading.code}" if reading.code and reading.sign != reading.code else ""), stated))
+                    f" may be {reading.code}" if reading.code and reading.sign != reading.code else ""),
+                                       f"{stated} from {self._source(row)}"))
                 return
 
     def filled_from_title(self, key: str, row: int) -> str:
@@ -355,12 +360,14 @@ class Derivations:
         aside = [(row, key, sign, stated) for row, key, sign, stated in self.set_aside if row not in rejected]
         if aside:
             rows, signs = [row for row, *_ in aside], sorted({sign for _, _, sign, _ in aside})
-            row, key, _, stated = aside[0]
+            row, key, _, _ = aside[0]
+            stated = sorted({stated for *_, stated in aside})
             self._warn("currency of the format set aside", (
-                f"rows {row_ranges(rows)} are read in the currency each row names, not" if len(rows) > 1 else
-                f"read in {stated}, the currency its row names, not") + (
-                f" in one its amount's number format may show ({', '.join(signs)}); if the format is right, fix the "
-                "Currency"), row, self.raw.headers.get(key, self.raw.spec.column(key).header))
+                f"rows {row_ranges(rows)} are read in their rows' currency ({'; '.join(stated)}), not in the one "
+                "their amounts' number formats may show" if len(rows) > 1 else
+                f"read in {stated[0]}, not in the one its number format may show") + (
+                f" ({', '.join(signs)}); if the format is right, fix the currency"), row,
+                self.raw.headers.get(key, self.raw.spec.column(key).header))
         read = [(row, key, sign) for row, key, sign in self.from_format if row not in rejected]
         if not read:
             return
@@ -485,6 +492,7 @@ REPORTED_PER_COLUMN = 20  # cells reported one by one per column, sheet and kind
 PERCENT_FORMAT = "percentage format"
 SCALED_FORMAT = "scaled format"
 NOT_SHOWN_FORMAT = "number not shown"
+BY_SIZE_FORMAT = "number shown by size"
 
 
 class CellReports:
@@ -522,8 +530,8 @@ class CellReports:
         whole = ", the whole amount the title's thousands stand for" if title_power == value.power == 3 else (
             f", the whole amount the title's {value.scale} stand for" if title_power == value.power else "")
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), SCALED_FORMAT,
-                                f"its number format shows {value.stored} as {value.shown_number}, in {value.scale}: read as "
-                                f"stored, {value.stored}{whole}")
+                                f"its number format shows {value.stored} as {value.shown_number}, in {value.scale}: "
+                                f"read as stored, {value.stored}{whole}")
 
     def suffixed(self, key: str, value: SuffixShown, row: int) -> tuple[str, LoadWarning]:
         """The report on an amount its format follows with a sign for thousands ('150 K'): read as the sign says."""
@@ -538,6 +546,14 @@ class CellReports:
                                 f"its number format shows no number (nothing, or text only), but the cell holds "
                                 f"{value.stored}: read as stored, {value.stored}; check it in Excel (format the cell "
                                 "as a number, or clear it)")
+
+    def by_size(self, key: str, value: ShownBySize, row: int) -> tuple[str, LoadWarning]:
+        """The report on a number whose format shows numbers by their size, some with a sign for a scale or a
+        currency ('[>=1000]#,##0" K";0'): read as stored."""
+        return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), BY_SIZE_FORMAT,
+                                f"its number format ('{value.code}') shows numbers one way or another by their size, "
+                                f"with a sign for a scale or a currency beside some only: read as stored, "
+                                f"{value.stored}; check it in Excel (give the cell a plain number format)")
 
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:
@@ -555,6 +571,9 @@ class CellReports:
                 detail = f"{more} more numbers of this column formatted as percentages, read as shown like those above"
             elif kind == NOT_SHOWN_FORMAT:
                 detail = (f"{more} more numbers of this column that their number format does not show, read as "
+                          "stored like those above")
+            elif kind == BY_SIZE_FORMAT:
+                detail = (f"{more} more numbers of this column that their number format shows by their size, read as "
                           "stored like those above")
             elif kind == SCALED_FORMAT:
                 detail = (f"{more} more numbers of this column whose number format shows them in thousands or "
@@ -595,7 +614,8 @@ def _plausible(raw: RawSheet, given: dict[str, Any], record: dict[str, Any], pro
     readings = {c: derivations.shown(given.get(c)) for c in columns}
     named = {c: (reading.code if not reading.weak else None, reading.sign) if reading is not None
              else (explicit_currency(given.get(c)), None) for c, reading in readings.items()}
-    named = {c: (code, sign) for c, (code, sign) in named.items() if code in currencies}
+    # a format's code counts where it is surely a currency; a typed one is ISO 4217's (conventions.currency_code)
+    named = {c: (code, sign) for c, (code, sign) in named.items() if code in currencies or (code and sign is None)}
     for finding in (check_row(raw.spec.kind, unit, values, percent_sign, units, signed)
                     + currency_findings(unit, named, values, currencies)):
         header = raw.headers.get(finding.column) or raw.spec.column(finding.column).header
@@ -684,11 +704,15 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                     continue
             else:
                 record[column.key] = parsed
-            if isinstance(value, ScaledShown):
+            if isinstance(value, (ScaledShown, SuffixShown)) and value == 0:
+                pass  # 0 in thousands is 0: nothing to say
+            elif isinstance(value, ScaledShown):
                 power = raw.context.scale(column.key) if column.key in money else 0
                 reports.append(cell_reports.scaled(column.key, value, power, row_number))
             elif isinstance(value, NotShown):
                 reports.append(cell_reports.not_shown(column.key, value, row_number))
+            elif isinstance(value, ShownBySize):
+                reports.append(cell_reports.by_size(column.key, value, row_number))
             elif isinstance(value, SuffixShown) and column.key in money:
                 reports.append(cell_reports.suffixed(column.key, value, row_number))
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:

@@ -27,9 +27,9 @@ from defusedxml import ElementTree as SafeElementTree
 
 from . import guard
 from .formatted import (CurrencyScaled, CurrencyShown, DecimalsShown, DefaultStylePercent, MonthShown, NotShown,
-                        PercentFormatted, ScaledShown, SuffixShown)
+                        PercentFormatted, ScaledShown, ShownBySize, SuffixShown)
 from .ooxml import (DECIMAL_PLACES, DEFAULT_STYLE, MONTH, NOT_SHOWN, PERCENT, SUFFIX_POWER, cell_position, local_name,
-                    number_format_kinds, scaled_and_shown, sheet_parts_by_name)
+                    number_format_kinds, scaled_and_shown, sheet_parts_by_name, shown_by_size)
 
 BLOCK_SIZE = 1 << 20  # bytes of the decompressed sheet part read at a time
 SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
@@ -186,6 +186,8 @@ class _CellReader:
                 number, power, shown)
         if kind in SUFFIX_POWER:  # '150 K': an amount is read as the sign says (etl/transform.py)
             return SuffixShown(number, SUFFIX_POWER[kind])
+        if shown_by_size(kind) is not None:  # '1,500 K' and '150' by size: read as stored, and said
+            return ShownBySize(number, shown_by_size(kind))
         if kind == NOT_SHOWN:  # shown as nothing, or as text only: read as stored, and said
             return NotShown(number)
         if kind in DECIMAL_PLACES:  # '0.00': a code column reads it as shown ('1.10'), a number column the number

@@ -182,15 +182,35 @@ def load_a_value(write_workbook, database: Path, unit: str, value: str):
     for row in rows["results"]:
         if row["indicator_code"] == "1.1":
             row.update(unit=unit)
-    rows["results"][1]["actual"] = value
+            if row["period"] == "2014/15 H2":
+                row["actual"] = value
     return run_load([write_workbook(rows)], database, as_of=AS_OF)
 
 
-@pytest.mark.parametrize("unit, value", [("JMD", "$450,000"), ("J$ million", "$12"), ("CSOs", "12 CSO")])
-def test_a_bare_dollar_or_three_capitals_in_a_value_are_no_currency_against_the_unit(write_workbook, tmp_path,
-                                                                                     database, unit, value):
+@pytest.mark.parametrize("unit, value", [("JMD", "$450,000"), ("J$ million", "$12")])
+def test_a_bare_dollar_in_a_value_is_no_currency_against_the_unit(write_workbook, tmp_path, database, unit, value):
     summary = load_a_value(write_workbook, database, unit, value)
     assert summary.rejected == []
+    assert not [w for w in summary.warnings if w.kind == "currency not in the unit"]
+
+
+def test_an_iso_currency_without_a_rate_in_a_value_is_said(write_workbook, tmp_path, database):
+    summary = load_a_value(write_workbook, database, "officials", "TOP 10")
+    assert summary.rejected == []
+    assert [w.detail for w in summary.warnings if w.kind == "currency not in the unit"] == [
+        "the value names TOP, but the unit 'officials' names no currency: read as 10, its currency not kept; if it "
+        "is money, name the currency in the unit"]
+
+
+@pytest.mark.parametrize("value", ["12 CSO", "INS 2015", "HCP 2014", "ODD 5", "PAN 2"])
+def test_three_capitals_beside_a_number_that_are_no_currency_make_it_no_number(write_workbook, tmp_path, database,
+                                                                               value):
+    """Before, any three capitals before or after a number were taken off as a currency: 'INS 2015' (a source
+    and its year, in a French matrix) loaded as 2015, 'ODD 5' as 5, unsaid. Only an ISO 4217 code is one; the
+    value is refused as '12 officials' is, and nothing is said of a currency."""
+    summary = load_a_value(write_workbook, database, "CSOs", value)
+    assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
+        (4, "Period actual", "a number")]
     assert not [w for w in summary.warnings if w.kind == "currency not in the unit"]
 
 
@@ -212,6 +232,7 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
     ('#,##0 "€ HT"', "EUR"), ('"ca. "#,##0 "KGS"', "KGS"), ('#,##0 "KGS per day"', "KGS"),  # words beside one
     ('#,##0 "DH"', "MAD"), ('#,##0.00 "DT"', "TND"), ('#,##0.00\\ "дин."', "RSD"), ('#,##0 "৳"', "BDT"),  # signs
     ('#,##0 "euros"', "EUR"), ('#,##0 "сомов"', "KGS"),  # longer names
+    ("[$$-en-US]#,##0.00", "USD"), ("[$R$-pt-BR] #,##0", "BRL"),  # a locale by its tag, as Excel writes it now
 ])
 def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
     reference = load_reference()
@@ -338,8 +359,22 @@ def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(
         (4, "no currency: read in the one the amount's number format shows ('$' is JMD); if that is right, write it "
             "in the Currency column")]
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
-        (5, "rows 5-6 are read in the currency each row names, not in one its amount's number format may show ('$' "
-            "may be USD, 'dollars' may be USD); if the format is right, fix the Currency")]
+        (5, "rows 5-6 are read in their rows' currency (JMD from the Currency column), not in the one their amounts' "
+            "number formats may show ('$' may be USD, 'dollars' may be USD); if the format is right, fix the "
+            "currency")]
+
+
+def test_excel_s_us_dollar_format_by_its_locale_tag_is_no_other_currency(tmp_path, database):
+    """'[$$-en-US]' is what Excel now writes for its US dollar format. Before, its '$' was a currency not told:
+    every row in USD under it was warned of, and a row with no currency was refused."""
+    summary = run_load([work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": "[$$-en-US]#,##0,", "H5": "[$$-en-US]#,##0.00",
+                                                              "H6": "_-[$$-en-US]* #,##0.00_ ;_-[$$-en-US]* -#,##0.00 ;"
+                                                                    '_-[$$-en-US]* "-"??_ ;_-@_ '},
+                                  currencies=(None, "USD", "USD"))], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, ACTIVITIES) == [(4, Decimal("450000.00"), "USD"), (5, Decimal("20000.00"), "USD"),
+                                             (6, Decimal("30000.00"), "USD")]
+    assert not [w for w in summary.warnings if w.kind == "currency of the format set aside"]
 
 
 def test_a_format_s_currency_the_row_s_currency_was_read_over_is_said(tmp_path, database):
@@ -349,16 +384,16 @@ def test_a_format_s_currency_the_row_s_currency_was_read_over_is_said(tmp_path, 
     summary = run_load([work_plan(tmp_path / "BRA-awp.xlsx", {"H5": "[$R$-416] #,##0"})], database, as_of=AS_OF)
     assert summary.rejected == [] and rows_of(database, ACTIVITIES)[1] == (5, Decimal("20000.00"), "USD")
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
-        (5, "read in USD, the currency its row names, not in one its amount's number format may show ('R$' may be "
-            "BRL); if the format is right, fix the Currency")]
+        (5, "read in USD from the Currency column, not in the one its number format may show ('R$' may be BRL); if the "
+            "format is right, fix the currency")]
     book = openpyxl.load_workbook(work_plan(tmp_path / "KGZ-awp.xlsx", {"H4": '"CA$"#,##0'}, (None, None, None)))
     book.active["A2"] = "Currency: KGS"
     book.save(tmp_path / "KGZ-awp.xlsx")
     summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
     assert summary.rejected == [] and rows_of(database, ACTIVITIES)[0] == (4, Decimal("450000.00"), "KGS")
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
-        (4, "read in KGS, the currency its row names, not in one its amount's number format may show ('CA$'); if "
-            "the format is right, fix the Currency")]
+        (4, "read in KGS from the title row 2 'Currency: KGS', not in the one its number format may show ('CA$'); if "
+            "the format is right, fix the currency")]
 
 
 @pytest.mark.parametrize("code, currency, power", [

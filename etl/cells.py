@@ -42,8 +42,8 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import (SheetContext, TitleValue, group_scales, period_of_values, sheet_context, title_field,
-                          within)
+from .title_block import (SheetContext, TitleValue, group_scales, header_currencies, period_of_values, sheet_context,
+                          title_field, with_header_currency, within)
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -145,6 +145,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             reference.scale_words))
     timeframe = timeframe_years(match.timeframe, context.year)
     headers = header_texts(rows[header_index], match.columns, match.texts)
+    context = with_header_currency(context, header_currencies(sheet_spec, headers, reference))
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
     said = language_warning(file, title, header_index + 1, match.language, headers, reference)
@@ -235,7 +236,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             f"rows {row_ranges(repeated)} repeat the header" if len(repeated) > 1 else "the header repeated")
             + ": not read as data"))
     for table, header in tables:
-        used = header.used_positions
+        used = header.used_positions | set(header.explained)  # a note says why those are not read
         with_data = {p for _, values in table.rows for p, value in enumerate(values)
                      if p not in used and not is_blank(value)}
         unused = unused_columns_warning(file, title, table.header_row, rows[table.header_row - 1], used, with_data)

@@ -172,7 +172,8 @@ def read_fast_csv(path: Path, file: str, reference: Reference) -> FastSheet | No
             "\n" in cell or "\r" in cell for record in records[:match.index + 1] for cell in record):
         return None  # skip_rows counts lines: above the data, one line must be one row
     context = title_context(blank_to_none(records[:match.index]), [(Path(file).stem, "file name")], sheet_spec,
-                            match, reference)
+                            match, reference, header_texts(blank_to_none(records)[match.index], match.columns,
+                                                           match.texts))
     if context is None:
         return None  # the title fills a column the sheet lacks: the per-cell path fills it
     names = [f"c{position}" for position in range(len(records[match.index]))]
@@ -256,7 +257,7 @@ def _qualifies(title: str, sheet_spec: spec.Sheet, match: HeaderMatch) -> bool:
     """A sheet of the template, as the template lays it out, with every required column."""
     return not (spec.sheet_for_title(title) is not sheet_spec or match.through_aliases or match.timeframe
                 or match.delivery_report
-                or match.group_index is not None or match.periods
+                or match.group_index is not None or match.periods or match.notes
                 or any(c.kind == spec.REPORTED_NUMBER for c in sheet_spec.columns)
                 or any(c.required and c.key not in match.columns for c in sheet_spec.columns))
 

@@ -15,7 +15,7 @@ from . import cells, spec
 from .columnar import FastSheet, holds_a_header, read_fast, read_fast_csv
 from .csv_text import csv_records, decode_text
 from .errors import LoadWarning, UnreadableFile
-from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, nearest_kind
+from .layout import HEADER_SEARCH_ROWS, RawSheet, blank_to_none, header_texts, nearest_kind
 from .reference import Reference, load_reference
 from .title_block import title_context
 from .workbook import SheetToRead, read_sheets
@@ -41,8 +41,9 @@ class FastLane:
         if not sheet.scan.plain or sheet.match.delivery_report:
             return None
         names = [(sheet.title, "sheet name"), (Path(sheet.file).stem, "file name")]
+        headers = header_texts(sheet.top_rows[sheet.match.index], sheet.match.columns, sheet.match.texts)
         context = title_context(sheet.top_rows[:sheet.match.title_end], names, sheet.spec, sheet.match,
-                                sheet.reference)
+                                sheet.reference, headers)
         if context is None:
             return None  # the title fills a column the sheet lacks: the per-cell path fills it
         fast = read_fast(sheet.path, sheet.file, sheet.title, sheet.spec, sheet.match, sheet.top_rows)

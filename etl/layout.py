@@ -35,8 +35,8 @@ from . import delivery_words, spec
 from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .languages import ENGLISH, Language, fold
 from .ooxml import column_letters
-from .header_cells import (GROUP_SEPARATOR, HeaderCell, is_group_row, merged_spans, normalise_header, single_row,
-                           split_period, stacked_rows)
+from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_row, merged_spans, normalise_header,
+                           single_row, split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
 from .title_block import SheetContext, period_of_values, sheet_context, title_value_for
@@ -115,7 +115,8 @@ class HeaderMatch:
     group_index: int | None = None  # row index of the group row of a stacked header
     texts: dict[int, str] = field(default_factory=dict)  # position -> header as shown in messages
     periods: tuple[PeriodColumns, ...] = ()  # a sheet laid out wide
-    notes: tuple[str, ...] = ()  # headers naming a period the programme does not have
+    notes: tuple[str, ...] = ()  # why headers of the row are not read (a period the programme does not have)
+    explained: tuple[int, ...] = ()  # the positions of those a note names: no 'column not used' repeats them
 
     @property
     def size(self) -> int:
@@ -154,19 +155,24 @@ def column_languages(sheet_spec: spec.Sheet, column: spec.Column, reference: Ref
 
 QUARTER = re.compile(r"(?:q|quarter\s*)([1-4])")
 YEAR_AFTER = re.compile(r"(.*?)[\s/-]*(\d{4})")
+SHORT_YEAR_AFTER = re.compile(r"(\D+?)[\s/.-]*-(\d{2})")  # 'févr.-16', 'Jan-16': Excel's way of writing a month
 YEAR_BEFORE = re.compile(r"(\d{4})[\s/-]*(.*?)")
 GROUP_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> TimeframeColumn | None:
     """A quarter or month column: English (Q1, Quarter 1, Jan, January) or a word of `words` (T1, 1er
-    trimestre, I квартал, enero), with or without a year before or after it ('Q1 2015', '2015 T1')."""
+    trimestre, I квартал, enero), with or without a year before or after it ('Q1 2015', '2015 T1', 'févr.-16'); or
+    a date, as Excel stores 'Feb-16' typed in a header (its month, of its year)."""
+    if isinstance(cell, dt.date):
+        return TimeframeColumn(position, f"{cell:%b %Y}", cell.month, cell.month, cell.year, "header")
     text = normalise_header(cell)
     name, year = text, None
-    for pattern, order in ((YEAR_AFTER, (1, 2)), (YEAR_BEFORE, (2, 1))):
+    for pattern, order in ((YEAR_AFTER, (1, 2)), (YEAR_BEFORE, (2, 1)), (SHORT_YEAR_AFTER, (1, 2))):
         match = pattern.fullmatch(text)
         if match and match.group(order[0]):
             name, year = match.group(order[0]), int(match.group(order[1]))
+            year += 2000 if year < 100 else 0
             break
     for candidate in dict.fromkeys([name, name.rstrip(".")]):
         quarter = QUARTER.fullmatch(candidate)
@@ -215,10 +221,12 @@ def _required_keys(sheet_spec: spec.Sheet) -> list[str]:
 
 
 def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, top: list[Any] | None = None,
-                   spans: dict[int, int] | None = None) -> HeaderMatch:
+                   spans: dict[int, int] | None = None, above: list[Any] | None = None,
+                   above_spans: dict[int, int] | None = None) -> HeaderMatch:
     """The columns of a kind a row names (column key -> position), read under its group row `top` where given
     (a stacked header), whatever is missing: with its timeframe columns, its periods (a sheet laid out wide)
-    and the language whose names matched most."""
+    and the language whose names matched most. A column headed twice under two group labels (of `top`, or of
+    the row `above` read alone: 'Meta' under 'Acumulado' and again under 'Del período') is read in neither."""
     cells = single_row(row) if top is None else stacked_rows(top, row, spans)
     found: dict[str, int] = {}
     through_aliases = False
@@ -236,6 +244,20 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 through_aliases |= is_alias
                 votes.update(languages.get(name, ()))
                 break
+    explained: list[int] = []
+    # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
+    # a copy's, is the first one's, the others named as not used)
+    labels = (group_labels(top, row, spans) if top is not None
+              else group_labels(above, row, above_spans) if above is not None else {})
+    for key, position in list(found.items()):
+        again = [p for p, cell in cells.items() if p not in taken and p not in found.values()
+                 and any(n in tier for n in cell.names for tier in names[key])]
+        if again and len({labels.get(p) for p in [position, *again]}) > 1:
+            del found[key]
+            explained += [position, *again]
+            shown = ", ".join(f"'{cells[p].text}' in column {column_letters(p)}" for p in [position, *again])
+            notes.append(f"{len(again) + 1} columns are headed as the {sheet_spec.column(key).header} ({shown}): which "
+                         "one to read cannot be told, so none is read; rename them, or delete the ones not meant")
     money = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
     totals = [key for key in money if periods and all(key in group.columns for group in periods)]
     for key in totals:  # 'Total expenditure' beside the expenditure of every year: a total, computed from those
@@ -258,7 +280,8 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                      if p not in found.values() and cell.sub is not None
                      for t in [_timeframe_column(p, cell.sub, words)] if t]
     return HeaderMatch(0, found, timeframe, through_aliases, language=language,
-                       texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes))
+                       texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes),
+                       explained=tuple(explained))
 
 
 def _most_named(votes: Counter[str]) -> str | None:
@@ -289,11 +312,13 @@ def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], S
 
 
 def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, top: list[Any] | None = None,
-                     spans: dict[int, int] | None = None, context: Callable[[], SheetContext] | None = None
+                     spans: dict[int, int] | None = None, context: Callable[[], SheetContext] | None = None,
+                     above: list[Any] | None = None, above_spans: dict[int, int] | None = None
                      ) -> HeaderMatch | None:
     """The columns `row` names, read under its group row `top` where given (a stacked header); None unless
-    every required column is named, or given by the title block (`context`: what the rows above say)."""
-    found = _columns_found(sheet_spec, row, reference, top, spans)
+    every required column is named, or given by the title block (`context`: what the rows above say). `above`:
+    the row above one read alone, whose group labels may tell a column headed twice is neither."""
+    found = _columns_found(sheet_spec, row, reference, top, spans, above, above_spans)
     return None if _missing(sheet_spec, found, context) else found
 
 
@@ -355,7 +380,7 @@ def stacked_header(sheet_spec: spec.Sheet, top: list[Any], below: list[Any], ref
     stacked = match_header_row(sheet_spec, below, reference, top, spans, context)
     if stacked is None:
         return None
-    alone = match_header_row(sheet_spec, below, reference, context=context_below)
+    alone = match_header_row(sheet_spec, below, reference, context=context_below, above=top, above_spans=spans)
     wins = all(other is None or stacked.size > other.size
                or stacked.size == other.size and len(stacked.periods) > len(other.periods) for other in (single, alone))
     return stacked if wins else None
@@ -429,7 +454,9 @@ def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Refere
 
     searched = rows[:HEADER_SEARCH_ROWS]
     for index, row in enumerate(searched):
-        single = match_header_row(sheet_spec, row, reference, context=context_above(index))
+        single = match_header_row(sheet_spec, row, reference, context=context_above(index),
+                                  above=searched[index - 1] if index else None,
+                                  above_spans=merged_spans(merged, index - 1) if index else None)
         stacked = None if index + 1 >= len(searched) else stacked_header(
             sheet_spec, row, searched[index + 1], reference, merged_spans(merged, index), context_above(index),
             context_above(index + 1), single)
@@ -473,7 +500,7 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
         if not texts_by_row[index]:
             continue
         for sheet_spec in spec.ALL_SHEETS:
-            found = _columns_found(sheet_spec, row, reference)
+            found = _columns_found(sheet_spec, row, reference, above=rows[index - 1] if index else None)
             required = [k for k in _required_keys(sheet_spec) if k in found.columns]
             score = (len(required), len(found.columns))
             if score[1] and (best is None or score > best.score):

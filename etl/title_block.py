@@ -35,7 +35,8 @@ from .errors import ValueProblem
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
 from .languages import APOSTROPHES, fold, scale_words
-from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, period_parser
+from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, known_currencies, period_parser
+from .plausibility import unit_currency
 from .reference import GLOBAL, Reference, normalise_marker
 
 LABELLED = re.compile(r"^(.{1,40}?)\s*[:：]\s*(\S.*)$")
@@ -388,6 +389,7 @@ AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
 
 
 CURRENCY_SIGN = re.compile(r"[$€£¥₽]")
+FOLDED_SIGNS = frozenset(fold(sign).rstrip(".") for sign in CURRENCY_SIGNS)  # 'dh', 'dt', 'руб' beside a scale
 
 
 def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> list[re.Match]:
@@ -404,7 +406,7 @@ def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> 
         if currencies is not None:
             before, after = folded[:match.start()].split(), folded[match.end():].split()
             beside = [token.strip("()[],;:.") for token in before[-1:] + after[:1]]
-            if not any(token in currencies or CURRENCY_SIGN.search(token) for token in beside):
+            if not any(token in currencies or CURRENCY_SIGN.search(token) or token in FOLDED_SIGNS for token in beside):
                 continue
         found.append(match)
     return found
@@ -421,8 +423,11 @@ def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Ma
 def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
     """The scales `text` names (the longest words of each scale found first)."""
     found: dict[int, str] = {}
-    for word, power, _ in sorted(_all_found(words, scale_words(text)), key=lambda item: -len(item[0])):
-        found.setdefault(power, word)
+    taken: list[tuple[int, int]] = []  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
+    for word, power, match in sorted(_all_found(words, scale_words(text)), key=lambda item: -len(item[0])):
+        if not any(start <= match.start() and match.end() <= end for start, end in taken):
+            found.setdefault(power, word)
+            taken.append(match.span())
     return [Scale(power, place, text, word, columns) for power, word in found.items()]
 
 
@@ -510,11 +515,40 @@ def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str]
     return {key: value for key, value in given.items() if value is not None and value.from_title_row}
 
 
+def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], reference: Reference
+                      ) -> dict[str, tuple[str, str]]:
+    """The currency each amount column's header names, by a code or a sign ('Budget (USD)', 'Бюджет (USD)',
+    'Montant (DH)') -> (the code, the header as written): its amounts are in that currency, as a title row's
+    'Currency: USD' says of every amount."""
+    found = {}
+    for column in sheet_spec.columns:
+        if column.kind == spec.MONEY and column.key in headers:
+            code = unit_currency(headers[column.key], known_currencies(reference))
+            if code:
+                found[column.key] = (code, headers[column.key])
+    return found
+
+
+def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]]) -> SheetContext:
+    """The context with the currency the amounts' headers name (`header_currencies`), where the title names none
+    and the headers one: a Currency column's cells are checked against it, its empty cells filled with it, and a
+    sheet without one read in it (etl/transform.py), as under a title row's 'Currency: USD'. A title naming
+    another leaves the title's, and each amount under such a header is refused (Derivations)."""
+    codes = {code for code, _ in found.values()}
+    if "currency" in context.values or len(codes) != 1:
+        return context
+    code, text = next(iter(found.values()))
+    return replace(context, values={**context.values, "currency": TitleValue(code, "header", text)})
+
+
 def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
-                  reference: Reference) -> SheetContext | None:
+                  reference: Reference, headers: dict[str, str]) -> SheetContext | None:
     """For the fast lane: what the title rows above a header and the names say, or None where they give a
-    value for a column the sheet lacks or name a scale (the per-cell path fills and scales those)."""
+    value for a column the sheet lacks or name a scale, or where an amount's header names a currency (`headers`:
+    each column's, as written; the per-cell path fills, scales and checks those)."""
     context = sheet_context(title_rows, names, reference)
     if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+        return None
+    if header_currencies(sheet_spec, headers, reference):
         return None
     return context

@@ -28,7 +28,8 @@ from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, curre
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import FILLED_FROM_THE_TITLE, title_checks, title_value_for, unclear_scale_expected, whole_amount
+from .title_block import (FILLED_FROM_THE_TITLE, header_currencies, title_checks, title_value_for,
+                          unclear_scale_expected, whole_amount)
 
 
 @dataclass
@@ -100,6 +101,11 @@ class Derivations:
         self.formats = FormatCurrencies(reference) if reference is not None else None
         self.currencies = self.formats.known if self.formats is not None else set()
         self.rated = reference.currencies if reference is not None else set()
+        # the currency an amount column's header names ('Budget (USD)'): key -> (code, header as written)
+        # (none where the context's currency is the headers' own: a Currency cell is checked against it as a title's)
+        said = raw.context.values.get("currency")
+        self.headed = (header_currencies(raw.spec, raw.headers, reference)
+                       if reference is not None and (said is None or said.place != "header") else {})
         # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
         self.from_format: list[tuple[int, str, str]] = []
         # (row, amount column, what the format shows, the row's currency): a format's currency the row's own
@@ -216,7 +222,8 @@ class Derivations:
             return None  # the title's value is not one the column takes: nothing to compare
         if stated == parsed:
             return None
-        return (f"'{title.value}', as {title.said()} says: the cell and the title disagree, so correct the one "
+        where = "header" if title.place == "header" else "title"
+        return (f"'{title.value}', as {title.said()} says: the cell and the {where} disagree, so correct the one "
                 "that is wrong")
 
     def fill(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> set[str]:
@@ -270,6 +277,7 @@ class Derivations:
         shown = {key: reading for key in keys for reading in [self.shown(given[key])] if reading is not None}
         named = {key: shown[key].code if key in shown else currency_in_text(given[key]) for key in keys}
         named = {key: code for key, code in named.items() if code}
+        headed = {key: code for key, (code, _) in self.headed.items() if key not in named and not is_blank(given[key])}
         untold = [key for key, reading in shown.items() if reading.untold]
         if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
             for key in untold:
@@ -280,7 +288,7 @@ class Derivations:
             return
         if not is_blank(given.get("currency")):
             self._set_aside(given, shown, problems.row_number)
-        if not named:
+        if not named and not headed:
             return
         if is_blank(given.get("currency")):
             codes = set(named.values())
@@ -300,9 +308,10 @@ class Derivations:
                         f" is {reading.code}" if reading.sign != reading.code else "")))
                 return
         stated, source = self._stated(given), self._source(problems.row_number)
-        for key, code in named.items():
+        for key, code in {**named, **headed}.items():
             if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
-                how = f" (its number format shows '{shown[key].sign}')" if key in shown else ""
+                how = (f" (its number format shows '{shown[key].sign}')" if key in shown else
+                       f" (its header '{self.headed[key][1]}' says)" if key in headed else "")
                 problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
                                               f"not in {code}{how}: fix the amount or the currency")
 

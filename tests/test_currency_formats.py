@@ -479,3 +479,47 @@ def test_an_amount_under_a_comma_scaled_currency_format_is_read_whole_in_that_cu
     assert rows_of(per_cell, "SELECT message FROM load_warnings WHERE kind = 'currency from the format'") == [(
         "KGZ-awp.xlsx › AWP › row 4 › column Amount: rows 4-5 name no currency: read each in the one its amount's "
         "number format shows ('сом' is KGS, '€' is EUR); if that is right, write it in the Currency column",)]
+
+
+# --- a currency an amount's header names ('Budget (USD)') --------------------------------------------------------
+
+@pytest.mark.parametrize("currencies, loaded, refused", [
+    (("USD", "USD"), [(2, "USD"), (3, "USD")], []),
+    (("MAD", None), [(3, "USD")], [(2, "Currency", "'USD', as the header 'Budget (USD)' says: the cell and the "
+                                                      "header disagree, so correct the one that is wrong")]),
+])
+def test_an_amount_s_header_naming_a_currency_is_its_currency_in_both_lanes(write_workbook, tmp_path, monkeypatch,
+                                                                            currencies, loaded, refused):
+    """Before, a work plan's 'Budget (USD)' over a row whose Currency said MAD loaded the amount as MAD, unsaid.
+    The header says the amounts' currency as a title row's 'Currency: USD' does: a Currency cell naming another
+    is refused, an empty one read in it."""
+    book = openpyxl.load_workbook(write_workbook(good_rows()))
+    sheet = book["Work plan"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(1, header.index("Budget") + 1).value = "Budget (USD)"
+    for row, currency in zip((2, 3), currencies):
+        sheet.cell(row, header.index("Currency") + 1).value = currency
+    book.save(tmp_path / "headed.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "headed.xlsx"], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == loaded
+    assert rows_of(per_cell, """SELECT "row", "column", expected FROM rejected_rows""") == refused
+    assert rows_of(per_cell, "SELECT message FROM load_warnings WHERE kind = 'value from the title'") == ([(
+        "headed.xlsx › Work plan › row 3 › column Currency: no Currency: read as 'USD', from the header "
+        "'Budget (USD)'",)] if currencies[1] is None else [])
+
+
+def test_an_amount_s_header_naming_another_currency_than_the_title_is_refused(tmp_path, database):
+    """Before, 'Бюджет (USD)' under a title 'Валюта: KGS' loaded 150,000 as KGS (about $2,100), unsaid."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Расходы"
+    for row in (["Отчёт о расходах 2015"], ["Валюта: KGS"],
+                ["Страна", "Продукт", "Агентство", "Год", "Бюджет (USD)", "Получено", "Расходы", "Валюта"],
+                ["Кыргызстан", "Output 1", "UNDP", 2015, 150000, 100000, 90000, None]):
+        sheet.append(row)
+    book.save(tmp_path / "KGZ.xlsx")
+    summary = run_load([tmp_path / "KGZ.xlsx"], database, as_of=AS_OF)
+    assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
+        (4, "Бюджет (USD)", "an amount in KGS (the title row 2 'Валюта: KGS'), not in USD (its header 'Бюджет (USD)' "
+                            "says): fix the amount or the currency")]

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from openpyxl import Workbook
 
 from etl import spec
 from etl.errors import UnreadableFile
@@ -105,6 +106,24 @@ def test_russian_expenditure_from_kyrgyzstan_in_som(tmp_path, database):
         ("column not used", 1, "not loaded, as no known column has its header: a column without a header (I), "
                                "'Источник' (J)" + ADVICE),
     ], key=repr)
+
+
+def test_plan_is_the_russian_target(tmp_path, database):
+    """'План' / 'Факт' is how a Russian-speaking office heads target and actual. Before, 'План' was not read: the
+    targets loaded empty, said only as a column not used."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Матрица результатов"
+    for row in (["Матрица результатов - Кыргызстан"],
+                ["Продукт", "Код индикатора", "Индикатор", "Единица", "Направление", "Период", "План", "Факт"],
+                ["Продукт 1", "1.1", "Число министерств", "число", "Чем выше, тем лучше", "2016/17 H1", 10, 8]):
+        sheet.append(row)
+    book.save(tmp_path / "KGZ.xlsx")
+    summary = run_load([tmp_path / "KGZ.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT indicator_code, period, target, actual FROM results") == [
+        ("1.1", "2016/17 H1", 10.0, 8.0)]
+    assert not [w for w in summary.warnings if w.kind == "column not used"]
 
 
 def test_romanian_work_plan_from_moldova_in_lei(tmp_path, database):

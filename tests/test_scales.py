@@ -91,6 +91,11 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Amounts in thousand USD", 1000, "thousand"),  # the singular, beside a currency
     ("Expenditure, US$ million", 1_000_000, "million"),
     ("Presupuesto (miles USD)", 1000, "miles"),
+    # before, each of these was read as whole amounts, unsaid
+    ("Unité : millier de dirhams", 1000, "millier de"), ("Montants en KDH", 1000, "kdh"),
+    ("Montants en KMAD", 1000, "kmad"), ("Montants en Mdh", 1_000_000, "mdh"), ("Montants (x 1000 DH)", 1000, "x 1000"),
+    ("Montants en 1000 DH", 1000, "1000"), ("Unité: 1 000 MAD", 1000, "1 000"), ("Amounts (x 1,000)", 1000, "x 1,000"),
+    ("Amounts in 1000s", 1000, "1000s"), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -101,7 +106,8 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
 @pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
                                    "Budget: 150 thousands KGS", "Budget: KGS 150 000", "One Million Women initiative",
                                    "Project ID 2015-000", "Ref 2015/000", "Report no. 000", "Miles",
-                                   "Road miles travelled", "Budget: 150, 000"])
+                                   "Road miles travelled", "Budget: 150, 000", "Rapport 2015 – 1000 participants",
+                                   "Montant : 150 000 MAD", "Programme de 1000 jours", "MDT project"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -343,6 +349,12 @@ def test_amounts_followed_by_a_thousands_sign_in_their_format_are_thousands(tmp_
     ('[=0]"-";#,##0,', "shown in thousands"),
     ('[>=1000]0,"K";0', None), ('[=0]"-";0', None),  # sections that differ; one that shows a plain number
     ('[=0]"-";dd/mm/yyyy', None),  # a date: calamine reads the first section only
+    ('[>0]#,##0" K";[<0]-#,##0" K";0', "suffix thousands"), ('[=0]0;#,##0" K"', "suffix thousands"),  # 0 only
+    ('[>=1000][$€-x-euro2]#,##0,"K";[$€-x-euro2]#,##0', "currency [$€-x-euro2]"),  # commas differ: the currency
+    ('[>=1000000]€#,##0.0,,"M";[>=1000]€#,##0.0,"K";€#,##0', "currency €"),
+    ('[>=1000]#,##0" K";0', 'shown by size [>=1000]#,##0" K";0'),  # a scale's sign in some sections only
+    ('[>=1000]€#,##0;#,##0', "shown by size [>=1000]€#,##0;#,##0"),  # a currency in some only
+    ('["x"=0]0', None), ('[_ =0]0', None), ('[""=0]0', None),  # no condition, though '[' and '=' seem one
 ])
 def test_a_format_with_a_condition_is_read_as_the_sections_that_show_a_number_agree(code, kind):
     assert _format_kind(code) == kind
@@ -361,6 +373,32 @@ def test_an_amount_under_a_format_with_a_condition_and_a_thousands_sign_is_thous
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
     assert_same(per_cell, fast)
     assert rows_of(fast, MONEY) == scaled(1000)
+
+
+def test_an_amount_under_a_format_showing_a_scale_s_sign_by_size_is_read_as_stored_and_said_in_both_lanes(
+        tmp_path, monkeypatch):
+    """'[>=1000]#,##0" K";0' shows 150000 as '150,000 K' and 0 as '0': whether the person typed thousands cannot
+    be told. Read as stored, and said of each cell; a zero under '[=0]"-";#,##0" K"' is 0, said of nothing."""
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]])
+    workbook = load_workbook(path)
+    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
+        for cell in row:
+            cell.number_format = '[>=1000]#,##0" K";0'
+    workbook.active["F3"].number_format = '[=0]"-";#,##0" K"'
+    workbook.active["F3"].value = 0
+    workbook.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    with duckdb.connect(str(per_cell), read_only=True) as connection:
+        warned = connection.execute("""SELECT "row", "column", kind, message FROM load_warnings
+                                       WHERE kind IN ('number shown by size', 'scaled format')
+                                       ORDER BY "row", "column" """).fetchall()
+    assert warned[0] == (3, "Budget", "number shown by size", (
+        "KGZ.xlsx › Expenses › row 3 › column Budget: its number format ('[>=1000]#,##0\" K\";0') shows numbers one "
+        "way or another by their size, with a sign for a scale or a currency beside some only: read as stored, 150; "
+        "check it in Excel (give the cell a plain number format)"))
+    assert {(row, column) for row, column, *_ in warned} >= {(3, "Budget"), (3, "Expenditure")}
+    assert (3, "Funds received") not in {(row, column) for row, column, *_ in warned}  # 0 under ' K': nothing said
 
 
 def test_a_thousands_sign_under_a_title_in_millions_refuses_the_amount(tmp_path, database):

@@ -308,3 +308,53 @@ def test_expenditure_by_year_beside_an_amount_with_no_year(tmp_path, database, h
     summary = run_load([path], database)
     assert summary.rejected == []
     assert rows_of(database, "SELECT programme_year, budget FROM expenditure ORDER BY 1") == expected
+
+
+# --- one column's header twice ('Meta' under 'Acumulado' and again under 'Del período') ---------------------------
+
+def _two_groups(path, title, groups, header, row):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    first = len(header) - 4
+    for values in ([f"{title} 2016 - Ecuador"], [None] * first + [groups[0], None, groups[1], None], header, row):
+        sheet.append(values)
+    sheet.merge_cells(start_row=2, start_column=first + 1, end_row=2, end_column=first + 2)
+    sheet.merge_cells(start_row=2, start_column=first + 3, end_row=2, end_column=first + 4)
+    book.save(path)
+    return path
+
+
+def test_a_column_headed_twice_under_group_labels_it_cannot_read_is_read_in_neither(tmp_path, database):
+    """Before, the first 'Meta' and 'Logrado' (under 'Acumulado', cumulative: 30 and 25) loaded as the period's
+    target and actual, and the period's own (10 and 8) were dropped, said only as columns with no known header.
+    Which to read cannot be told: neither is, and the sheet says why."""
+    path = _two_groups(tmp_path / "ECU.xlsx", "Matriz de resultados", ("Acumulado", "Del período"),
+                       ["Producto", "Código del indicador", "Indicador", "Unidad", "Sentido", "Línea de base",
+                        "Período", "Meta", "Logrado", "Meta", "Logrado"],
+                       ["Producto 1", "1.1", "Número de municipios", "número", "Ascendente", 2, "2016/17 H1", 30, 25,
+                        10, 8])
+    summary = run_load([path], database, as_of=dt.date(2017, 7, 31))
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM results WHERE target = 30 OR actual = 25").fetchone() == (0,)
+    assert [w.detail for w in summary.warnings if w.kind == "header not read"] == [
+        f"2 columns are headed as the Period {what} ('{name}' in column {first}, '{name}' in column {second}): which "
+        "one to read cannot be told, so none is read; rename them, or delete the ones not meant"
+        for what, name, first, second in (("target", "Meta", "H", "J"), ("actual", "Logrado", "I", "K"))]
+    assert not [w for w in summary.warnings if w.kind == "column not used"]  # the note says why, once
+
+
+def test_an_amount_headed_twice_under_two_agencies_is_read_in_neither(tmp_path, database):
+    """Before, a work plan with 'Presupuesto' under 'PNUD' and again under 'OIM' loaded UNDP's 10,000 as the
+    activity's budget; IOM's 5,000 was lost, said only as a column with no known header."""
+    path = _two_groups(tmp_path / "ECU-awp.xlsx", "Plan de trabajo", ("PNUD", "OIM"),
+                       ["Producto", "Código", "Actividad", "Responsable", "Estado", "Inicio previsto", "Fin previsto",
+                        "Comentario", "Presupuesto", "Moneda", "Presupuesto", "Moneda"],
+                       ["Producto 1", "1.1", "Taller", "PNUD", "En curso", dt.date(2016, 3, 1), dt.date(2016, 6, 30),
+                        None, 10000, "USD", 5000, "USD"])
+    summary = run_load([path], database, as_of=dt.date(2017, 7, 31))
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT budget FROM activities").fetchall() in ([], [(None,)])
+    assert [w.detail for w in summary.warnings if w.kind == "header not read"][:1] == [
+        "2 columns are headed as the Budget ('Presupuesto' in column I, 'Presupuesto' in column K): which one to "
+        "read cannot be told, so none is read; rename them, or delete the ones not meant"]

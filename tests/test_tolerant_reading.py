@@ -301,6 +301,29 @@ def test_month_columns_with_their_year_in_the_header(tmp_path, database):
         (dt.date(2016, 2, 1), dt.date(2016, 3, 31))]
 
 
+@pytest.mark.parametrize("months", [
+    [dt.datetime(2016, month, 1) for month in range(2, 13)] + [dt.datetime(2017, 1, 1)],  # dates shown 'mmm-yy'
+    ["févr.-16", "mars-16", "avr.-16", "mai-16", "juin-16", "juil.-16", "août-16", "sept.-16", "oct.-16",
+     "nov.-16", "déc.-16", "janv.-17"],  # as text, with Excel's two-figure year
+])
+def test_month_columns_headed_by_dates_or_a_two_figure_year(tmp_path, database, months):
+    """Before, a French work plan whose month columns were headed 'févr.-16' … 'janv.-17' (typed so, or typed as
+    dates Excel shows so) was not recognised: the whole file was refused."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "PTA 2016"
+    sheet.append(["Plan de travail annuel 2016 - Maroc"])
+    sheet.append(["Produit", "Code activité", "Activité", "Agence responsable", "Statut", *months, "Budget", "Devise"])
+    for column in range(6, 18):
+        sheet.cell(2, column).number_format = "mmm-yy"
+    sheet.append(["Produit 1", "1.1", "Atelier", "PNUD", "En cours", *[None] * 10, "X", "X", 1000, "USD"])
+    sheet.append(["Produit 1", "1.2", "Étude", "PNUD", "En cours", "X", "X", *[None] * 10, 1000, "USD"])
+    workbook.save(tmp_path / "MAR.xlsx")
+    run_load([tmp_path / "MAR.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert rows_of(database, "SELECT activity_code, planned_start, planned_end FROM activities ORDER BY 1") == [
+        ("1.1", dt.date(2016, 12, 1), dt.date(2017, 1, 31)), ("1.2", dt.date(2016, 2, 1), dt.date(2016, 3, 31))]
+
+
 def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
     """A plan over the programme's year (August to July) with month columns Aug ... Dec, Jan ... Jul under a title
     naming 2015: January to July are 2016, as a quarter grid's second year under a group cell '2016' is; the

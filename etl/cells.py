@@ -30,6 +30,7 @@ from .layout import (
     blank_to_none,
     header_texts,
     language_warning,
+    missing_as,
     recognise_csv,
     recognise_sheet,
     row_ranges,
@@ -145,12 +146,20 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             reference.scale_words))
     timeframe = timeframe_years(match.timeframe, context.year)
     headers = header_texts(rows[header_index], match.columns, match.texts)
-    context = with_header_currency(context, header_currencies(sheet_spec, headers, reference))
+    context = with_header_currency(context, header_currencies(sheet_spec, headers))
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
     said = language_warning(file, title, header_index + 1, match.language, headers, reference)
     if said:
         raw.warnings.append(said)
+    period = spec.RESULTS.column(spec.RESULTS.period_column).header
+    if sheet_spec is spec.INDICATOR_TABLE and missing_as(spec.RESULTS, rows[header_index], reference,
+                                                    lambda: context) == [f"'{period}'"]:
+        raw.warnings.append(LoadWarning(file, title, header_index + 1, None, "read as an indicator table", (
+            f"a results matrix but for its {period} column: read as an indicator table (its values kept as reported, "
+            f"not among the programme's results the pages show); to load it as a results matrix, give each row its "
+            f"reporting period in a {period} column ('2016/17 H1'), or the sheet's in a title row "
+            f"('{period}: 2016/17 H1')")))
     hierarchy = [match.columns[c.key] for c in sheet_spec.columns if c.hierarchy and c.key in match.columns]
     positions = {at: key for key, at in match.columns.items()}
     # the rows merges span as typed, before filling: a second header is found in them ('2016' merged over Q1 to Q4)

@@ -42,6 +42,7 @@ from .conventions import (COMMA, CURRENCY_SIGNS, DATE_KINDS, NUMBER_KINDS, Conve
 from .csv_text import CSV_CELL_LIMIT, csv_delimiter, long_csv_cell
 from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .layout import (
+    CURRENCY_ALONE,
     HEADER_SEARCH_ROWS,
     NUMBER_LIKE,
     HeaderAgain,
@@ -512,6 +513,8 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         try:  # a row whose cell disagrees with a title row goes cell by cell, which rejects it saying so
             stated = parser_for(sheet.spec.column(key), reference)(title.value)
         except ValueProblem:
+            if key in FILLED_FROM_THE_TITLE:  # a currency without a rate ('Currency: RUB'): every row cell by cell
+                ok &= False
             continue
         found = values[key].to_pylist()
         empty_ok = key not in FILLED_FROM_THE_TITLE  # an empty Currency cell: the per-cell path fills it, and says so
@@ -542,7 +545,11 @@ def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
 def _texts(cells: Cells) -> np.ndarray:
     """1 where a text column's cell counts as text for a total row (etl/layout.py, is_text), else 0."""
     number_like = _numpy_bool(pc.match_substring_regex(cells.array, f"^ *{NUMBER_LIKE} *$"))
-    return (~cells.blank & ~number_like).astype(int)
+    currency = _numpy_bool(pc.is_in(pc.utf8_trim_whitespace(cells.array), value_set=CURRENCY_TEXTS))
+    return (~cells.blank & ~number_like & ~currency).astype(int)
+
+
+CURRENCY_TEXTS = pa.array(sorted(CURRENCY_ALONE), pa.string())
 
 
 def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: list[tuple[int, list[Any]]]

@@ -56,6 +56,22 @@ ISO_CURRENCIES = frozenset("""
     XPF YER ZAR ZMW ZWG ZWL""".split())
 
 
+def bracket_currency(text: str) -> str | None:
+    """The currency a header names in brackets ('Budget (USD)', 'Presupuesto (€)', 'Montant (DH)'): an ISO 4217
+    code or a currency sign standing alone there; a bare '$' names none (any dollar), nor does prose ('(USD budget
+    in note)'). None for none, or for two."""
+    found = set()
+    for inside in BRACKETED.findall(text):
+        word = inside.strip()
+        code = word.upper() if word.upper() in ISO_CURRENCIES else None if word == "$" else CURRENCY_SIGNS.get(word)
+        if code:
+            found.add(code)
+    return found.pop() if len(found) == 1 else None
+
+
+BRACKETED = re.compile(r"\(([^()]+)\)")
+
+
 def currency_code(text: str) -> str | None:
     """The ISO 4217 code written before or after a number ('KGS 450 000', '1,000 EUR'), or None."""
     match = CURRENCY_CODE.search(text)

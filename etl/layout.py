@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import delivery_words, spec
+from .conventions import CURRENCY_SIGNS, ISO_CURRENCIES, bracket_currency
 from .errors import LoadWarning, UnreadableFile, ValueProblem
 from .languages import ENGLISH, Language, fold
 from .ooxml import column_letters
@@ -42,6 +43,7 @@ from .reference import Reference, load_reference
 from .title_block import SheetContext, period_of_values, sheet_context, title_value_for
 
 HEADER_SEARCH_ROWS = 30
+CURRENCY_ALONE = ISO_CURRENCIES | frozenset(CURRENCY_SIGNS)  # what a Currency cell holds: 'USD', '€'
 TIMEFRAME_MARKS = {"x", "✓", "✔", "√", "1", "yes"}
 # A text that reads as a number ('12,500', '1 234,50', '$300', '(15)', '40%'): in a total row it is not the
 # row's label. Arrow's RE2 and Python's re read it alike (both lanes count a row's texts with it).
@@ -155,7 +157,7 @@ def column_languages(sheet_spec: spec.Sheet, column: spec.Column, reference: Ref
 
 QUARTER = re.compile(r"(?:q|quarter\s*)([1-4])")
 YEAR_AFTER = re.compile(r"(.*?)[\s/-]*(\d{4})")
-SHORT_YEAR_AFTER = re.compile(r"(\D+?)[\s/.-]*-(\d{2})")  # 'févr.-16', 'Jan-16': Excel's way of writing a month
+SHORT_YEAR_AFTER = re.compile(r"(.+?)[\s/.-]+(\d{2})")  # 'févr.-16', 'Jan-16' (Excel's way of writing a month), 'Q1-16'
 YEAR_BEFORE = re.compile(r"(\d{4})[\s/-]*(.*?)")
 GROUP_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
@@ -164,15 +166,16 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
     """A quarter or month column: English (Q1, Quarter 1, Jan, January) or a word of `words` (T1, 1er
     trimestre, I квартал, enero), with or without a year before or after it ('Q1 2015', '2015 T1', 'févr.-16'); or
     a date, as Excel stores 'Feb-16' typed in a header (its month, of its year)."""
-    if isinstance(cell, dt.date):
-        return TimeframeColumn(position, f"{cell:%b %Y}", cell.month, cell.month, cell.year, "header")
+    if isinstance(cell, dt.date):  # the 1st, as 'Feb-16' typed is stored; another day is a date ('30/06/2016')
+        return TimeframeColumn(position, f"{cell:%b %Y}", cell.month, cell.month, cell.year, "header") if (
+            cell.day == 1) else None
     text = normalise_header(cell)
     name, year = text, None
     for pattern, order in ((YEAR_AFTER, (1, 2)), (YEAR_BEFORE, (2, 1)), (SHORT_YEAR_AFTER, (1, 2))):
         match = pattern.fullmatch(text)
         if match and match.group(order[0]):
             name, year = match.group(order[0]), int(match.group(order[1]))
-            year += 2000 if year < 100 else 0
+            year += 0 if year >= 100 else 2000 if year < 30 else 1900  # Excel's reading of a two-figure year
             break
     for candidate in dict.fromkeys([name, name.rstrip(".")]):
         quarter = QUARTER.fullmatch(candidate)
@@ -244,20 +247,38 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 through_aliases |= is_alias
                 votes.update(languages.get(name, ()))
                 break
+        if column.key not in found and column.kind == spec.MONEY:  # 'Budget (KGS)': the header names its currency
+            position, name = next(((p, n) for p, cell in cells.items() if p not in taken and p not in found.values()
+                                   for n in map(_without_currency, cell.names)
+                                   if n and any(n in tier for tier in names[column.key])), (None, None))
+            if position is not None:
+                found[column.key], through_aliases = position, True
+                votes.update(languages.get(name, ()))
     explained: list[int] = []
     # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
     # a copy's, is the first one's, the others named as not used)
     labels = (group_labels(top, row, spans) if top is not None
-              else group_labels(above, row, above_spans) if above is not None else {})
+              else group_labels(above, row, above_spans) if above is not None and is_group_row(above, row, above_spans)
+              else {})
     for key, position in list(found.items()):
         again = [p for p, cell in cells.items() if p not in taken and p not in found.values()
                  and any(n in tier for n in cell.names for tier in names[key])]
-        if again and len({labels.get(p) for p in [position, *again]}) > 1:
+        under = [labels.get(p) for p in [position, *again]]
+        if again and None not in under and len(set(under)) > 1:  # each under a label of its own
             del found[key]
             explained += [position, *again]
             shown = ", ".join(f"'{cells[p].text}' in column {column_letters(p)}" for p in [position, *again])
             notes.append(f"{len(again) + 1} columns are headed as the {sheet_spec.column(key).header} ({shown}): which "
                          "one to read cannot be told, so none is read; rename them, or delete the ones not meant")
+    if sheet_spec.per_period and sheet_spec.period_column in found:  # 'Cible 2016' beside a Période column
+        for position, cell in cells.items():
+            split = next((s for s in map(split_period, cell.names) if s), None)
+            key = split and next((k for k in sheet_spec.per_period if split[1] in set.union(*names[k])), None)
+            if key and position not in found.values() and position not in explained:
+                explained.append(position)
+                notes.append(f"the header '{cell.text}' names the {sheet_spec.column(key).header} of a period beside "
+                             f"the '{cells[found[sheet_spec.period_column]].text}' column, which gives each row's "
+                             f"period: its column is not read; head it without the period")
     money = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
     totals = [key for key in money if periods and all(key in group.columns for group in periods)]
     for key in totals:  # 'Total expenditure' beside the expenditure of every year: a total, computed from those
@@ -279,9 +300,23 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
         timeframe = [_with_group_year(t, cell) for p, cell in cells.items()
                      if p not in found.values() and cell.sub is not None
                      for t in [_timeframe_column(p, cell.sub, words)] if t]
+        dated = [t for t in timeframe if isinstance(cells[t.position].sub, dt.date)]
+        if len(dated) < 2:  # one date among the headers is a date ('As of 01/07/2016'), not a month of a plan
+            timeframe = [t for t in timeframe if t not in dated]
     return HeaderMatch(0, found, timeframe, through_aliases, language=language,
                        texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes),
                        explained=tuple(explained))
+
+
+CURRENCY_IN_BRACKETS = re.compile(r"(.+?)\s*\(([^()]+)\)")
+FOLDED_CURRENCIES = frozenset(fold(sign) for sign in CURRENCY_ALONE)
+
+
+def _without_currency(name: str) -> str | None:
+    """A header name without the currency in brackets after it ('budget (kgs)' -> 'budget'; 'montant (dh)'), or
+    None for a name without one. The currency is the amounts' (etl/title_block.py, header_currencies)."""
+    found = CURRENCY_IN_BRACKETS.fullmatch(name)
+    return found.group(1) if found and fold(found.group(2)) in FOLDED_CURRENCIES else None
 
 
 def _most_named(votes: Counter[str]) -> str | None:
@@ -290,6 +325,13 @@ def _most_named(votes: Counter[str]) -> str | None:
         return None
     most = max(votes.values())
     return ENGLISH if votes.get(ENGLISH) == most else min(code for code, count in votes.items() if count == most)
+
+
+def missing_as(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, context: Callable[[], SheetContext]
+               ) -> list[str]:
+    """What a header row lacks to be one of `sheet_spec`'s kind (`_missing`): a sheet read as another kind says
+    so where it is one column short of this one."""
+    return _missing(sheet_spec, _columns_found(sheet_spec, row, reference), context)
 
 
 def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], SheetContext] | None = None
@@ -302,6 +344,9 @@ def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], S
     lacking = [key for key in _required_keys(sheet_spec) if key not in given]
     if lacking and context is not None:
         lacking = [key for key in lacking if not title_value_for(sheet_spec.column(key), context())]
+    if "currency" in lacking and any(bracket_currency(found.texts.get(position, "")) for key, position in columns.items()
+                                     if sheet_spec.column(key).kind == spec.MONEY):
+        lacking.remove("currency")  # 'Budget (USD)' says it, as a title row would (etl/title_block.py)
     missing = [f"'{sheet_spec.column(key).header}'" for key in lacking]
     if sheet_spec.needs_one_of and not any(key in given or any(key in p.columns for p in found.periods)
                                            for key in sheet_spec.needs_one_of):
@@ -585,8 +630,11 @@ def row_skipped(values: list[Any], number: int, hidden_rows: set[int], total_wor
 
 
 def is_text(value: Any) -> bool:
-    """A cell that counts as text for a total row: not empty, and not a number typed as text ('12,500')."""
-    return isinstance(value, str) and bool(value.strip()) and not re.fullmatch(f" *{NUMBER_LIKE} *", value)
+    """A cell that counts as text for a total row: not empty, not a number typed as text ('12,500'), nor a
+    currency alone (a total row's Currency cell: 'USD', '€')."""
+    return (isinstance(value, str) and bool(value.strip()) and not re.fullmatch(f" *{NUMBER_LIKE} *", value)
+            and value.strip() not in CURRENCY_ALONE)
+
 
 
 def total_row(values: list[Any], total_words: tuple[str, ...]) -> bool:
@@ -603,7 +651,7 @@ def total_pattern(total_words: tuple[str, ...]) -> re.Pattern:
     to three words before it ('activity1 total', as Excel's subtotals write it)."""
     words = "|".join(r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", word)))
                      for word in sorted(total_words, key=len, reverse=True))
-    return re.compile(rf"(?:{words})s?\b[\w\s()$:.-]{{0,25}}|(?:\S+\s){{1,3}}(?:{words})s?")
+    return re.compile(rf"(?:{words})s?\b[\w\s()$:.,/+&–-]{{0,25}}|(?:\S+\s){{1,3}}(?:{words})s?")
 
 
 def blank_to_none(rows: list[list[Any]]) -> list[list[Any]]:

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import spec
+from .conventions import bracket_currency
 from .errors import ValueProblem
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
 from .languages import APOSTROPHES, fold, scale_words
-from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, known_currencies, period_parser
-from .plausibility import unit_currency
+from .parse import CURRENCY_SIGNS, MONEY_LIMIT, MONTHS, clean_text, is_blank, period_parser
 from .reference import GLOBAL, Reference, normalise_marker
 
 LABELLED = re.compile(r"^(.{1,40}?)\s*[:：]\s*(\S.*)$")
@@ -515,15 +515,15 @@ def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str]
     return {key: value for key, value in given.items() if value is not None and value.from_title_row}
 
 
-def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], reference: Reference
-                      ) -> dict[str, tuple[str, str]]:
-    """The currency each amount column's header names, by a code or a sign ('Budget (USD)', 'Бюджет (USD)',
-    'Montant (DH)') -> (the code, the header as written): its amounts are in that currency, as a title row's
+def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The currency each amount column's header names in brackets, by a code or a sign (conventions.
+    bracket_currency: 'Budget (USD)', 'Бюджет (USD)', 'Montant (DH)'; its group label's too: 'Amounts (EUR) ·
+    Budget') -> (the code, the header as written): its amounts are in that currency, as a title row's
     'Currency: USD' says of every amount."""
     found = {}
     for column in sheet_spec.columns:
         if column.kind == spec.MONEY and column.key in headers:
-            code = unit_currency(headers[column.key], known_currencies(reference))
+            code = bracket_currency(headers[column.key])
             if code:
                 found[column.key] = (code, headers[column.key])
     return found
@@ -549,6 +549,6 @@ def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], she
     context = sheet_context(title_rows, names, reference)
     if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
         return None
-    if header_currencies(sheet_spec, headers, reference):
+    if header_currencies(sheet_spec, headers):
         return None
     return context

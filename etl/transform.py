@@ -104,7 +104,7 @@ class Derivations:
         # the currency an amount column's header names ('Budget (USD)'): key -> (code, header as written)
         # (none where the context's currency is the headers' own: a Currency cell is checked against it as a title's)
         said = raw.context.values.get("currency")
-        self.headed = (header_currencies(raw.spec, raw.headers, reference)
+        self.headed = (header_currencies(raw.spec, raw.headers)
                        if reference is not None and (said is None or said.place != "header") else {})
         # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
         self.from_format: list[tuple[int, str, str]] = []
@@ -219,7 +219,10 @@ class Derivations:
         try:
             stated = parse(title.value)
         except ValueProblem:
-            return None  # the title's value is not one the column takes: nothing to compare
+            if key not in FILLED_FROM_THE_TITLE or parsed is None:
+                return None  # the title's value is not one the column takes: nothing to compare
+            # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees
+            stated = self.formats.named(clean_text(title.value).upper()) if self.formats is not None else title.value
         if stated == parsed:
             return None
         where = "header" if title.place == "header" else "title"
@@ -559,10 +562,11 @@ class CellReports:
     def by_size(self, key: str, value: ShownBySize, row: int) -> tuple[str, LoadWarning]:
         """The report on a number whose format shows numbers by their size, some with a sign for a scale or a
         currency ('[>=1000]#,##0" K";0'): read as stored."""
+        money = ", in the row's currency" if key in MONEY_COLUMNS.get(self.raw.spec.kind, ()) else ""
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), BY_SIZE_FORMAT,
                                 f"its number format ('{value.code}') shows numbers one way or another by their size, "
-                                f"with a sign for a scale or a currency beside some only: read as stored, "
-                                f"{value.stored}; check it in Excel (give the cell a plain number format)")
+                                f"not with the same sign for a scale or a currency in each: read as stored, "
+                                f"{value.stored}{money}; check it in Excel (give the cell a plain number format)")
 
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
         for key, warning in reports:

@@ -523,3 +523,37 @@ def test_an_amount_s_header_naming_another_currency_than_the_title_is_refused(tm
     assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
         (4, "Бюджет (USD)", "an amount in KGS (the title row 2 'Валюта: KGS'), not in USD (its header 'Бюджет (USD)' "
                             "says): fix the amount or the currency")]
+
+
+@pytest.mark.parametrize("header, currency, loaded, refused", [
+    ("Budget (KGS)", None, [(2, "KGS")], []),  # before: not read, the column named as not used
+    ("Presupuesto (€)", None, [(2, "EUR")], []),
+    ("Budget (RUB)", "USD", [], [(2, "Currency", "'RUB', as the header 'Budget (RUB)' says: the cell and the header "
+                                                 "disagree, so correct the one that is wrong")]),
+])
+def test_an_amount_header_with_its_currency_in_brackets_is_read_with_it_in_both_lanes(
+        write_workbook, tmp_path, monkeypatch, header, currency, loaded, refused):
+    rows = good_rows()
+    rows["workplan"] = rows["workplan"][:1]
+    book = openpyxl.load_workbook(write_workbook(rows))
+    sheet = book["Work plan"]
+    names = [cell.value for cell in sheet[1]]
+    sheet.cell(1, names.index("Budget") + 1).value = header
+    sheet.cell(2, names.index("Currency") + 1).value = currency
+    book.save(tmp_path / "headed.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "headed.xlsx"], tmp_path, monkeypatch)
+    assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == loaded
+    assert rows_of(per_cell, """SELECT "row", "column", expected FROM rejected_rows""") == refused
+
+
+def test_a_title_s_currency_without_a_rate_still_disagrees_with_a_cell_naming_another(tmp_path, database):
+    """Before, 'Currency: RUB' above a row whose Currency said USD loaded it in USD, the title unsaid: a title's
+    value the column does not take was not compared."""
+    book = openpyxl.load_workbook(work_plan(tmp_path / "KGZ-awp.xlsx", {}))
+    book.active["A2"] = "Currency: RUB"
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert (5, "Currency", "'RUB', as the title row 2 'Currency: RUB' says: the cell and the title disagree, so "
+                           "correct the one that is wrong") in [
+        (r.row, p.column, p.expected) for r in summary.rejected for p in r.problems]

@@ -170,6 +170,23 @@ def test_total_rows_in_every_language(row, is_total):
     assert total_row(row, load_reference().total_words) is is_total
 
 
+def test_total_rows_with_their_currency_are_left_out_on_both_lanes(tmp_path, monkeypatch):
+    """Before, a total row whose Currency cell says USD ('Итого по продукту 1:', 'Total Produit 1 – PNUD + OIM')
+    was two texts, no total: it was rejected as a row without an output, counted among the rejected rows."""
+    path = tmp_path / "exp.csv"
+    path.write_text("Country,Output,Agency,Programme year,Budget,Expenditure,Currency\n"
+                    "Jamaica,1,UNDP,2014,12500,8000,USD\n"
+                    "Итого по продукту 1:,,,,12500,8000,USD\n"
+                    "Jamaica,2,IOM,2014,3000.50,1000,USD\n"
+                    "Total Produit 2 – PNUD + OIM,,,,3000.50,1000,USD\n", encoding="utf-8")
+    per_cell, fast, messages = load_both([path], tmp_path, monkeypatch)
+    assert any("column by column" in message for message in messages)  # the fast lane read it
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert sorted((kind, row) for _, _, row, _, kind, _ in found["load_warnings"] if kind == "total row") == [
+        ("total row", 3), ("total row", 5)]
+
+
 def test_no_known_sheet_names_the_nearest_kind_and_what_it_lacks(tmp_path):
     path = inputs.spanish_sheet_missing_columns(tmp_path / "plan.xlsx")
     with pytest.raises(UnreadableFile) as refused:

@@ -92,10 +92,12 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Expenditure, US$ million", 1_000_000, "million"),
     ("Presupuesto (miles USD)", 1000, "miles"),
     # before, each of these was read as whole amounts, unsaid
-    ("Unité : millier de dirhams", 1000, "millier de"), ("Montants en KDH", 1000, "kdh"),
-    ("Montants en KMAD", 1000, "kmad"), ("Montants en Mdh", 1_000_000, "mdh"), ("Montants (x 1000 DH)", 1000, "x 1000"),
-    ("Montants en 1000 DH", 1000, "1000"), ("Unité: 1 000 MAD", 1000, "1 000"), ("Amounts (x 1,000)", 1000, "x 1,000"),
-    ("Amounts in 1000s", 1000, "1000s"), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000"),
+    ("Unité : millier de dirhams", 1000, "millier de"), ("Montants en KDH", 1000, "en kdh"),
+    ("Montants en KMAD", 1000, "en kmad"), ("Montants en Mdh", 1_000_000, "en mdh"),
+    ("Montants (x 1000 DH)", 1000, "x 1000"), ("Montants en 1000 DH", 1000, "en 1000"),
+    ("Unité: 1 000 MAD", 1000, "unite: 1 000"), ("Amounts (x 1,000)", 1000, "x 1,000"),
+    ("Amounts in 1000s", 1000, "in 1000s"), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000"),
+    ("Amounts in 1000 USD", 1000, "in 1000"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -107,7 +109,10 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Budget: 150 thousands KGS", "Budget: KGS 150 000", "One Million Women initiative",
                                    "Project ID 2015-000", "Ref 2015/000", "Report no. 000", "Miles",
                                    "Road miles travelled", "Budget: 150, 000", "Rapport 2015 – 1000 participants",
-                                   "Montant : 150 000 MAD", "Programme de 1000 jours", "MDT project"])
+                                   "Montant : 150 000 MAD", "Programme de 1000 jours", "MDT project",
+                                   "Total: 1 000 USD", "Small grants of up to 1000 USD each",
+                                   "Programme « Un millier de jeunes » 2015", "Reaching 1000s of youth",
+                                   "Partenaire: MDH"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -395,8 +400,8 @@ def test_an_amount_under_a_format_showing_a_scale_s_sign_by_size_is_read_as_stor
                                        ORDER BY "row", "column" """).fetchall()
     assert warned[0] == (3, "Budget", "number shown by size", (
         "KGZ.xlsx › Expenses › row 3 › column Budget: its number format ('[>=1000]#,##0\" K\";0') shows numbers one "
-        "way or another by their size, with a sign for a scale or a currency beside some only: read as stored, 150; "
-        "check it in Excel (give the cell a plain number format)"))
+        "way or another by their size, not with the same sign for a scale or a currency in each: read as stored, "
+        "150, in the row's currency; check it in Excel (give the cell a plain number format)"))
     assert {(row, column) for row, column, *_ in warned} >= {(3, "Budget"), (3, "Expenditure")}
     assert (3, "Funds received") not in {(row, column) for row, column, *_ in warned}  # 0 under ' K': nothing said
 

@@ -358,3 +358,64 @@ def test_an_amount_headed_twice_under_two_agencies_is_read_in_neither(tmp_path, 
     assert [w.detail for w in summary.warnings if w.kind == "header not read"][:1] == [
         "2 columns are headed as the Budget ('Presupuesto' in column I, 'Presupuesto' in column K): which one to "
         "read cannot be told, so none is read; rename them, or delete the ones not meant"]
+
+
+def test_a_value_header_naming_a_period_beside_a_period_column_is_said(tmp_path, database):
+    """Before, 'Cible 2016' and 'Réalisé 2016' beside a 'Période' column were said only as headers no known column
+    has, which is not so: they name the target and actual of a period, which the Période column gives."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matrice de résultats"
+    for row in (["Matrice des résultats - Tunisie"],
+                ["Produit", "Code indicateur", "Indicateur", "Unité", "Sens", "Valeur de référence", "Période",
+                 "Cible 2016", "Réalisé 2016"],
+                ["Produit 1", "1.1", "Nombre A", "nombre", "Hausse", 2, "2016/17 H1", 4, 3]):
+        sheet.append(row)
+    book.save(tmp_path / "TUN.xlsx")
+    summary = run_load([tmp_path / "TUN.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert [w.detail for w in summary.warnings if w.kind == "header not read"] == [
+        f"the header '{header}' names the Period {what} of a period beside the 'Période' column, which gives each "
+        "row's period: its column is not read; head it without the period"
+        for header, what in (("Cible 2016", "target"), ("Réalisé 2016", "actual"))]
+    assert not [w for w in summary.warnings if w.kind == "column not used"]
+
+
+def test_a_results_matrix_without_a_period_read_as_an_indicator_table_says_so(tmp_path, database):
+    """Before, a results matrix whose title names a year ('Matrice des résultats 2016') but no reporting period
+    went to the indicator table, which no page of results shows, without a word of it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matrice de résultats"
+    for row in (["Matrice des résultats 2016 - Maroc"],
+                ["Produit", "Code indicateur", "Indicateur", "Unité", "Sens", "Valeur de référence", "Cible", "Réalisé"],
+                ["Produit 1", "1.1", "Nombre de ministères", "nombre", "Hausse", 2, 4, 3]):
+        sheet.append(row)
+    book.save(tmp_path / "MAR.xlsx")
+    summary = run_load([tmp_path / "MAR.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert summary.rows_by_table["results"] == 0 and summary.rows_by_table["indicator_table"] == 1
+    assert [(w.row, w.detail) for w in summary.warnings if w.kind == "read as an indicator table"] == [(2, (
+        "a results matrix but for its Period column: read as an indicator table (its values kept as reported, not "
+        "among the programme's results the pages show); to load it as a results matrix, give each row its reporting "
+        "period in a Period column ('2016/17 H1'), or the sheet's in a title row ('Period: 2016/17 H1')"))]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_header_repeated_beside_a_title_is_the_first_one_s(tmp_path, database, merged):
+    """A copy of a column after the table ('Indicator code' again at the right, under no group label) is the
+    first one's, as before: the label of a title above some columns does not make the two unlike."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Results matrix"
+    header = ["Output", "Indicator code", "Indicator", "Unit", "Direction", "Country", "Baseline", "Period",
+              "Period target", "Period actual"]
+    for row in (["Results matrix - Jamaica"], header + [None, "Indicator code"],
+                ["Output 1", "1.1", "Policies adopted", "policies", "higher is better", "Jamaica", 0, "2015/16 H1", 4,
+                 3, None, "1.1"]):
+        sheet.append(row)
+    if merged:
+        sheet.merge_cells("A1:E1")
+    book.save(tmp_path / "JAM.xlsx")
+    summary = run_load([tmp_path / "JAM.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT indicator_code, target, actual FROM results").fetchall() == [("1.1", 4, 3)]
+    assert not [w for w in summary.warnings if w.kind == "header not read"]

@@ -324,6 +324,33 @@ def test_month_columns_headed_by_dates_or_a_two_figure_year(tmp_path, database, 
         ("1.1", dt.date(2016, 12, 1), dt.date(2017, 1, 31)), ("1.2", dt.date(2016, 2, 1), dt.date(2016, 3, 31))]
 
 
+def test_quarter_columns_with_a_two_figure_year(tmp_path, database):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Country", "Output", "Activity", "Lead agency", "Q3-16", "Q4-16", "Q1-17", "Q2 17"])
+    sheet.append(["Serbia", 1, "Launch", "UNDP", None, "X", "X", None])
+    workbook.save(tmp_path / "plan.xlsx")
+    run_load([tmp_path / "plan.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert rows_of(database, "SELECT planned_start, planned_end FROM activities") == [
+        (dt.date(2016, 10, 1), dt.date(2017, 3, 31))]
+
+
+def test_a_date_heading_one_column_of_a_work_plan_is_no_month_of_its_plan(tmp_path, database):
+    """A column headed by a date that is no month's first ('30/06/2016', a progress date), or by one date alone,
+    is no timeframe column: a mark under it plans nothing."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Country", "Output", "Activity", "Lead agency", "Planned start", "Planned end",
+                  dt.datetime(2016, 6, 30), dt.datetime(2016, 7, 1)])
+    sheet.append(["Serbia", "Output 1", "Launch", "UNDP", dt.date(2016, 2, 1), None, 1, 1])
+    workbook.save(tmp_path / "plan.xlsx")
+    summary = run_load([tmp_path / "plan.xlsx"], database, as_of=dt.date(2017, 7, 31))
+    assert [(r.row, [p.column for p in r.problems]) for r in summary.rejected] == [(2, ["Planned end"])]
+    assert not [w for w in summary.warnings if w.kind == "timeframe"]
+
+
 def test_month_columns_past_december_are_in_the_next_year(tmp_path, database):
     """A plan over the programme's year (August to July) with month columns Aug ... Dec, Jan ... Jul under a title
     naming 2015: January to July are 2016, as a quarter grid's second year under a group cell '2016' is; the

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -61,9 +62,9 @@ def bracket_currency(text: str) -> str | None:
     code or a currency sign standing alone there; a bare '$' names none (any dollar), nor does prose ('(USD budget
     in note)'). None for none, or for two."""
     found = set()
-    for inside in BRACKETED.findall(text):
+    for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text)):  # '（USD）' as '(USD)'
         word = inside.strip()
-        code = word.upper() if word.upper() in ISO_CURRENCIES else None if word == "$" else CURRENCY_SIGNS.get(word)
+        code = word if word in ISO_CURRENCIES else None if word == "$" else CURRENCY_SIGNS.get(word)  # not '(all)'
         if code:
             found.add(code)
     return found.pop() if len(found) == 1 else None

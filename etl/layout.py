@@ -157,7 +157,8 @@ def column_languages(sheet_spec: spec.Sheet, column: spec.Column, reference: Ref
 
 QUARTER = re.compile(r"(?:q|quarter\s*)([1-4])")
 YEAR_AFTER = re.compile(r"(.*?)[\s/-]*(\d{4})")
-SHORT_YEAR_AFTER = re.compile(r"(.+?)[\s/.-]+(\d{2})")  # 'févr.-16', 'Jan-16' (Excel's way of writing a month), 'Q1-16'
+# 'févr.-16', 'Jan-16' (Excel's way of writing a month), 'Q1-16'
+SHORT_YEAR_AFTER = re.compile(r"(.+?)[/.]*[-/](\d{2})")
 YEAR_BEFORE = re.compile(r"(\d{4})[\s/-]*(.*?)")
 GROUP_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
@@ -166,9 +167,8 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
     """A quarter or month column: English (Q1, Quarter 1, Jan, January) or a word of `words` (T1, 1er
     trimestre, I квартал, enero), with or without a year before or after it ('Q1 2015', '2015 T1', 'févr.-16'); or
     a date, as Excel stores 'Feb-16' typed in a header (its month, of its year)."""
-    if isinstance(cell, dt.date):  # the 1st, as 'Feb-16' typed is stored; another day is a date ('30/06/2016')
-        return TimeframeColumn(position, f"{cell:%b %Y}", cell.month, cell.month, cell.year, "header") if (
-            cell.day == 1) else None
+    if isinstance(cell, dt.date):  # 'Feb-16' typed, stored as the 1st (or a month's last day, by EOMONTH)
+        return TimeframeColumn(position, f"{cell:%b %Y}", cell.month, cell.month, cell.year, "header")
     text = normalise_header(cell)
     name, year = text, None
     for pattern, order in ((YEAR_AFTER, (1, 2)), (YEAR_BEFORE, (2, 1)), (SHORT_YEAR_AFTER, (1, 2))):
@@ -249,7 +249,7 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 break
         if column.key not in found and column.kind == spec.MONEY:  # 'Budget (KGS)': the header names its currency
             position, name = next(((p, n) for p, cell in cells.items() if p not in taken and p not in found.values()
-                                   for n in map(_without_currency, cell.names)
+                                   and bracket_currency(cell.text) for n in map(_without_currency, cell.names)
                                    if n and any(n in tier for tier in names[column.key])), (None, None))
             if position is not None:
                 found[column.key], through_aliases = position, True
@@ -301,7 +301,9 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                      if p not in found.values() and cell.sub is not None
                      for t in [_timeframe_column(p, cell.sub, words)] if t]
         dated = [t for t in timeframe if isinstance(cells[t.position].sub, dt.date)]
-        if len(dated) < 2:  # one date among the headers is a date ('As of 01/07/2016'), not a month of a plan
+        if len(dated) < 2 or {"planned_start", "planned_end"} & found.keys():
+            # one date among the headers ('As of 01/07/2016'), or dates beside the planned start and end (a
+            # progress date), are no months of a plan
             timeframe = [t for t in timeframe if t not in dated]
     return HeaderMatch(0, found, timeframe, through_aliases, language=language,
                        texts={p: cell.text for p, cell in cells.items()}, periods=tuple(periods), notes=tuple(notes),
@@ -309,14 +311,15 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
 
 
 CURRENCY_IN_BRACKETS = re.compile(r"(.+?)\s*\(([^()]+)\)")
-FOLDED_CURRENCIES = frozenset(fold(sign) for sign in CURRENCY_ALONE)
 
 
 def _without_currency(name: str) -> str | None:
-    """A header name without the currency in brackets after it ('budget (kgs)' -> 'budget'; 'montant (dh)'), or
-    None for a name without one. The currency is the amounts' (etl/title_block.py, header_currencies)."""
+    """A header name without what is in brackets after it ('budget (kgs)' -> 'budget'), where the header names
+    one currency there (conventions.bracket_currency, asked by the caller of the header as written: 'Budget
+    (KGS)', not 'Budget ($)' nor 'Amount (all)'), or None. The currency is the amounts' (etl/title_block.py,
+    header_currencies)."""
     found = CURRENCY_IN_BRACKETS.fullmatch(name)
-    return found.group(1) if found and fold(found.group(2)) in FOLDED_CURRENCIES else None
+    return found.group(1) if found and "(" not in found.group(1) else None
 
 
 def _most_named(votes: Counter[str]) -> str | None:
@@ -344,8 +347,8 @@ def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], S
     lacking = [key for key in _required_keys(sheet_spec) if key not in given]
     if lacking and context is not None:
         lacking = [key for key in lacking if not title_value_for(sheet_spec.column(key), context())]
-    if "currency" in lacking and any(bracket_currency(found.texts.get(position, "")) for key, position in columns.items()
-                                     if sheet_spec.column(key).kind == spec.MONEY):
+    if "currency" in lacking and any(bracket_currency(found.texts.get(position, ""))
+                                     for key, position in columns.items() if sheet_spec.column(key).kind == spec.MONEY):
         lacking.remove("currency")  # 'Budget (USD)' says it, as a title row would (etl/title_block.py)
     missing = [f"'{sheet_spec.column(key).header}'" for key in lacking]
     if sheet_spec.needs_one_of and not any(key in given or any(key in p.columns for p in found.periods)

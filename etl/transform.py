@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import spec
-from .conventions import Convention, DateOrder, infer_conventions
+from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_conventions
 from .errors import LoadWarning, Problem, ValueProblem, describe
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
@@ -221,8 +221,11 @@ class Derivations:
         except ValueProblem:
             if key not in FILLED_FROM_THE_TITLE or parsed is None:
                 return None  # the title's value is not one the column takes: nothing to compare
-            # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees
+            # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees;
+            # a title naming none as a code ('Currency: local currency', 'USD, KGS') is compared with nothing
             stated = self.formats.named(clean_text(title.value).upper()) if self.formats is not None else title.value
+            if stated not in ISO_CURRENCIES:
+                return None
         if stated == parsed:
             return None
         where = "header" if title.place == "header" else "title"

@@ -557,3 +557,33 @@ def test_a_title_s_currency_without_a_rate_still_disagrees_with_a_cell_naming_an
     assert (5, "Currency", "'RUB', as the title row 2 'Currency: RUB' says: the cell and the title disagree, so "
                            "correct the one that is wrong") in [
         (r.row, p.column, p.expected) for r in summary.rejected for p in r.problems]
+
+
+
+@pytest.mark.parametrize("title", ["Currency: Kyrgyz som", "Currency: local currency", "Currency: USD, KGS",
+                                   "Currency: som"])
+def test_a_title_naming_no_one_currency_code_refuses_no_cell(tmp_path, database, title):
+    """A title's currency that is not one code is compared with no cell: each row is read in its own."""
+    book = openpyxl.load_workbook(work_plan(tmp_path / "KGZ-awp.xlsx", {}, ("KGS", "KGS", "KGS")))
+    book.active["A2"] = title
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT DISTINCT currency FROM activities") == [("KGS",)]
+
+
+@pytest.mark.parametrize("header", ["Budget ($)", "Amount (all)", "Budget (USD) (EUR)"])
+def test_a_header_whose_brackets_name_no_one_currency_is_not_read_as_an_amount_s(tmp_path, database, header):
+    """'($)' may be any dollar, '(all)' is a word, two currencies are none: the column is named as not used, as
+    before, not read under a currency it does not say."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    for row in (["Annual Work Plan 2015 – Kyrgyzstan"], [],
+                ["Expected Outputs", "Planned Activities", "Q1", "Responsible Party", header, "Currency"],
+                ["Output 1", "Consultations", "X", "UNDP", 450000, "KGS"]):
+        sheet.append(row)
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
+    assert rows_of(database, "SELECT budget FROM activities") == [(None,)]
+    assert any(header in w.detail for w in summary.warnings if w.kind == "column not used")

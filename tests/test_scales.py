@@ -97,7 +97,10 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Montants (x 1000 DH)", 1000, "x 1000"), ("Montants en 1000 DH", 1000, "en 1000"),
     ("Unité: 1 000 MAD", 1000, "unite: 1 000"), ("Amounts (x 1,000)", 1000, "x 1,000"),
     ("Amounts in 1000s", 1000, "in 1000s"), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000"),
-    ("Amounts in 1000 USD", 1000, "in 1000"),
+    ("Amounts in 1000 USD", 1000, "in 1000"), ("Unit: 1,000 USD", 1000, "unit: 1,000"),
+    ("Amounts (1000s USD)", 1000, "(1000s"), ("Unidad: 1 000 USD", 1000, "unidad: 1 000"),
+    ("Единица: 1000 сом", 1000, "единица: 1000"), ("Расходы в 1000 сом", 1000, "в 1000"),
+    ("Unités : 1000 DH", 1000, "unites : 1000"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -112,7 +115,8 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Montant : 150 000 MAD", "Programme de 1000 jours", "MDT project",
                                    "Total: 1 000 USD", "Small grants of up to 1000 USD each",
                                    "Programme « Un millier de jeunes » 2015", "Reaching 1000s of youth",
-                                   "Partenaire: MDH"])
+                                   "Partenaire: MDH", "Presupuesto: 1 000 USD", "Бюджет: 1 000 USD",
+                                   "Охват 1000 молодых людей", "Exchange rate: 1 USD = 69.5 KGS"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)

@@ -303,6 +303,8 @@ def test_month_columns_with_their_year_in_the_header(tmp_path, database):
 
 @pytest.mark.parametrize("months", [
     [dt.datetime(2016, month, 1) for month in range(2, 13)] + [dt.datetime(2017, 1, 1)],  # dates shown 'mmm-yy'
+    [dt.datetime(2016, month, day) for month, day in zip(range(2, 13), (29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))]
+    + [dt.datetime(2017, 1, 31)],  # dates of each month's last day (EOMONTH)
     ["févr.-16", "mars-16", "avr.-16", "mai-16", "juin-16", "juil.-16", "août-16", "sept.-16", "oct.-16",
      "nov.-16", "déc.-16", "janv.-17"],  # as text, with Excel's two-figure year
 ])
@@ -337,14 +339,14 @@ def test_quarter_columns_with_a_two_figure_year(tmp_path, database):
 
 
 def test_a_date_heading_one_column_of_a_work_plan_is_no_month_of_its_plan(tmp_path, database):
-    """A column headed by a date that is no month's first ('30/06/2016', a progress date), or by one date alone,
-    is no timeframe column: a mark under it plans nothing."""
+    """Columns headed by dates beside a Planned start and end (a progress date '30/06/2016', 'As of 01/07/2016'),
+    or by 'June 30', are no timeframe columns: a mark under them plans nothing."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
     sheet.append(["Country", "Output", "Activity", "Lead agency", "Planned start", "Planned end",
-                  dt.datetime(2016, 6, 30), dt.datetime(2016, 7, 1)])
-    sheet.append(["Serbia", "Output 1", "Launch", "UNDP", dt.date(2016, 2, 1), None, 1, 1])
+                  dt.datetime(2016, 6, 30), dt.datetime(2016, 7, 1), "June 30"])
+    sheet.append(["Serbia", "Output 1", "Launch", "UNDP", dt.date(2016, 2, 1), None, 1, 1, 1])
     workbook.save(tmp_path / "plan.xlsx")
     summary = run_load([tmp_path / "plan.xlsx"], database, as_of=dt.date(2017, 7, 31))
     assert [(r.row, [p.column for p in r.problems]) for r in summary.rejected] == [(2, ["Planned end"])]

@@ -545,11 +545,14 @@ def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
 def _texts(cells: Cells) -> np.ndarray:
     """1 where a text column's cell counts as text for a total row (etl/layout.py, is_text), else 0."""
     number_like = _numpy_bool(pc.match_substring_regex(cells.array, f"^ *{NUMBER_LIKE} *$"))
-    currency = _numpy_bool(pc.is_in(pc.utf8_trim_whitespace(cells.array), value_set=CURRENCY_TEXTS))
+    currency = _numpy_bool(pc.match_substring_regex(cells.array, CURRENCY_TEXT))
     return (~cells.blank & ~number_like & ~currency).astype(int)
 
 
-CURRENCY_TEXTS = pa.array(sorted(CURRENCY_ALONE), pa.string())
+# a currency alone, as str.strip() leaves it (etl/layout.py, is_text): matched in place, no trimmed copy made
+SPACE = r"[\s\p{Z}\x1c-\x1f\x85]*"  # what str.strip() takes off
+CURRENCY_TEXT = f"^{SPACE}(?:" + "|".join(re.escape(text) for text in sorted(CURRENCY_ALONE, key=len, reverse=True)) + (
+    f"){SPACE}$")
 
 
 def _with_data(sheet: FastSheet, columns: list[Cells], keep: np.ndarray, again: list[tuple[int, list[Any]]]

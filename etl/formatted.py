@@ -16,7 +16,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 SCALE_NAMES = {3: "thousands", 6: "millions", 9: "billions"}  # a power of ten -> what amounts in it are in
 
 
-class PercentFormatted(float):
+class _Stored(float):
+    """A stored number a message names as Excel stores it (`stored`), beside how it is shown."""
+
+    @property
+    def stored(self) -> str:
+        return plain_number(float(self))
+
+
+class PercentFormatted(_Stored):
     """A number stored in a cell formatted as a percentage (0.75 under '0%' or '0.0%'): the float is the stored
     number, as calamine reads it; `as_shown` the number Excel shows before its percent sign (75)."""
 
@@ -31,10 +39,6 @@ class PercentFormatted(float):
     def shown(self) -> str:
         """The number as Excel shows it, but with every digit: '75%', '4.5%' (the format may round it)."""
         return f"{plain_number(self.as_shown)}%"
-
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
 
 
 class DefaultStylePercent(PercentFormatted):
@@ -54,7 +58,7 @@ class MonthShown(dt.date):
         return cls(day.year, day.month, day.day)
 
 
-class _InScale(float):
+class _InScale(_Stored):
     """A stored number whose number format speaks of a scale: `power`, the power of ten (3: thousands)."""
 
     power: int = 3
@@ -63,10 +67,6 @@ class _InScale(float):
         value = super().__new__(cls, number)
         value.power = power
         return value
-
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
 
     @property
     def scale(self) -> str:
@@ -92,16 +92,12 @@ class SuffixShown(_InScale):
     the sign says (150,000), and said (etl/transform.py)."""
 
 
-class NotShown(float):
+class NotShown(_Stored):
     """A number in a cell whose number format shows no digit: nothing (';;;') or text only ('"n/a"'). The person
     sees no number; the stored one is read, and reported."""
 
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
 
-
-class ShownBySize(float):
+class ShownBySize(_Stored):
     """A number in a cell whose number format shows numbers one way or another by their size, some with a sign
     for a scale or a currency and some not ('[>=1000]#,##0" K";0' shows 1500 as '1,500 K' and 150 as '150'):
     the float is the stored number, read as it is, and reported; `code` the format."""
@@ -112,10 +108,6 @@ class ShownBySize(float):
         value = super().__new__(cls, number)
         value.code = code
         return value
-
-    @property
-    def stored(self) -> str:
-        return plain_number(float(self))
 
 
 class DecimalsShown(float):

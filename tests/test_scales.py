@@ -27,12 +27,17 @@ MONEY = "SELECT output_code, budget, received, expenditure, currency FROM expend
 
 
 def expenditure(path: Path, title_rows: list[list], header: list = HEADER, rows: list[list] = ROWS,
-                sheet: str = "Expenses") -> Path:
+                sheet: str = "Expenses", amounts_format: str | None = None) -> Path:
+    """The sheet, its amounts (columns E to G of the data rows) under `amounts_format` where given."""
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
     for row in [*title_rows, header, *rows]:
         worksheet.append(row)
+    if amounts_format is not None:
+        for row in worksheet.iter_rows(min_row=len(title_rows) + 2, min_col=5, max_col=7):
+            for cell in row:
+                cell.number_format = amounts_format
     workbook.save(path)
     return path
 
@@ -338,12 +343,7 @@ def test_a_scaled_amount_beyond_what_the_warehouse_holds_is_refused(tmp_path, da
 def test_amounts_followed_by_a_thousands_sign_in_their_format_are_thousands(tmp_path, monkeypatch, title, factor):
     """'#,##0" K"' shows 150 as '150 K': the person typed 150 thousand. Read as 150,000, and said; under a title in
     thousands too, not scaled twice. In both lanes."""
-    path = expenditure(tmp_path / "KGZ.xlsx", title)
-    workbook = load_workbook(path)
-    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
-        for cell in row:
-            cell.number_format = '#,##0" K"'
-    workbook.save(path)
+    path = expenditure(tmp_path / "KGZ.xlsx", title, amounts_format='#,##0" K"')
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
     assert_same(per_cell, fast)
     assert rows_of(fast, MONEY) == scaled(factor)
@@ -373,12 +373,7 @@ def test_an_amount_under_a_format_with_a_condition_and_a_thousands_sign_is_thous
                                                                                                   monkeypatch):
     """'[=0]"-";#,##0" K"' (a dash for nothing, '150 K' otherwise: an accountant's format) shows 150 as '150 K'.
     Before, its condition left the format unread: the amount loaded as 150, a thousand times too small, unsaid."""
-    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]])
-    workbook = load_workbook(path)
-    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
-        for cell in row:
-            cell.number_format = '[=0]"-";#,##0" K"'
-    workbook.save(path)
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]], amounts_format='[=0]"-";#,##0" K"')
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
     assert_same(per_cell, fast)
     assert rows_of(fast, MONEY) == scaled(1000)
@@ -388,11 +383,8 @@ def test_an_amount_under_a_format_showing_a_scale_s_sign_by_size_is_read_as_stor
         tmp_path, monkeypatch):
     """'[>=1000]#,##0" K";0' shows 150000 as '150,000 K' and 0 as '0': whether the person typed thousands cannot
     be told. Read as stored, and said of each cell; a zero under '[=0]"-";#,##0" K"' is 0, said of nothing."""
-    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]])
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure 2015"]], amounts_format='[>=1000]#,##0" K";0')
     workbook = load_workbook(path)
-    for row in workbook.active.iter_rows(min_row=3, min_col=5, max_col=7):
-        for cell in row:
-            cell.number_format = '[>=1000]#,##0" K";0'
     workbook.active["F3"].number_format = '[=0]"-";#,##0" K"'
     workbook.active["F3"].value = 0
     workbook.save(path)

@@ -154,14 +154,15 @@ class FormatCurrencies:
     ('kEUR', 'K€'); else the currency of its bracket's locale ('[$R$-416]': Brazil's, BRL; '[$lei-418]':
     Romania's, RON; '[$$-2009]': Jamaica's, JMD). A dollar by name ('dollars', as a bare '$') and a locale's
     currency are `weak`. Two currencies are a currency not told. A scale: a scale word of any language ('тыс.',
-    'mii', 'thousands') or a format's sign for thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
+    'mii', 'thousand': after a number, those a title says beside a currency only too) or a format's sign for
+    thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
         self.names = {word: code for language in reference.languages.values()
                       for word, code in language.currencies.items()}
         self.locales = reference.locale_currencies
-        self.scales = {**SUFFIXES, **reference.scale_words}
+        self.scales = {**SUFFIXES, **reference.scale_words.beside, **reference.scale_words}  # after a number
         self.read_before: dict[str, FormatReading] = {}  # what a format shows -> what it says
 
     def read(self, value: CurrencyShown) -> FormatReading:

@@ -389,6 +389,7 @@ AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
 
 
 CURRENCY_SIGN = re.compile(r"[$€£¥₽]")
+WORD_EDGES = "()[],;:."  # what may stand against a currency beside a scale word: '(usd)', 'kgs,'
 FOLDED_SIGNS = frozenset(fold(sign).rstrip(".") for sign in CURRENCY_SIGNS)  # 'dh', 'dt', 'руб' beside a scale
 
 
@@ -403,13 +404,21 @@ def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> 
         number = AMOUNT_BEFORE.search(folded[:match.start()].rstrip())
         if number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
             continue
-        if currencies is not None:
-            before, after = folded[:match.start()].split(), folded[match.end():].split()
-            beside = [token.strip("()[],;:.") for token in before[-1:] + after[:1]]
-            if not any(token in currencies or CURRENCY_SIGN.search(token) or token in FOLDED_SIGNS for token in beside):
-                continue
+        if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
+            continue
         found.append(match)
     return found
+
+
+def _beside_currency(before: str, after: str, currencies: frozenset[str]) -> bool:
+    """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
+    of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
+    beside = [token.strip(WORD_EDGES) for token in before.split()[-1:] + after.split()[:1]]
+    if any(token in currencies or CURRENCY_SIGN.search(token) or token in FOLDED_SIGNS for token in beside):
+        return True
+    before, after = before.rstrip(WORD_EDGES + " "), after.lstrip(WORD_EDGES + " ")  # a name of two words or more
+    return any(re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before)
+               for name in currencies if " " in name)
 
 
 def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Match]]:

@@ -286,6 +286,7 @@ def test_a_currency_cell_says_what_a_format_cannot(tmp_path, database):
 @pytest.mark.parametrize("code, currency, power", [
     ('#,##0" тыс."', None, 3), ('#,##0" тыс. сом"', "KGS", 3), ('#,##0" млн"', None, 6), ('# ##0" mii lei"', "MDL", 3),
     ('#,##0" K KGS"', "KGS", 3), ('#,##0" KGS"', "KGS", 0),
+    ('#,##0" thousand USD"', "USD", 3), ('#,##0" тысяч сом"', "KGS", 3),  # a title's word beside a currency only
 ])
 def test_a_format_s_words_say_its_scale_and_its_currency(code, currency, power):
     reading = FormatCurrencies(load_reference()).read(CurrencyShown(150, _currency_named(code)))

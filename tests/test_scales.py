@@ -106,11 +106,16 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Amounts (1000s USD)", 1000, "(1000s"), ("Unidad: 1 000 USD", 1000, "unidad: 1 000"),
     ("Единица: 1000 сом", 1000, "единица: 1000"), ("Расходы в 1000 сом", 1000, "в 1000"),
     ("Unités : 1000 DH", 1000, "unites : 1000"),
+    # a plural beside a currency of two words, or before one after 'of' / 'de'
+    ("Amounts in thousands of US dollars", 1000, "in thousands"), ("Budget, thousands of US dollars", 1000,
+                                                                     "thousands of"),
+    ("Расходы, тысяч долл. США", 1000, "тысяч"), ("Montants (milliers d'euros)", 1000, "milliers d'"),
+    ("Gastos (millones de dólares)", 1_000_000, "millones de"), ("Expenditure (millions)", 1_000_000, "(millions)"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(factor)
-    assert len(said(summary, "amounts scaled")) == 1 and f"('{words}')" in said(summary, "amounts scaled")[0]
+    assert len(said(summary, "amounts scaled")) == 1 and f"({words!r})" in said(summary, "amounts scaled")[0]
 
 
 @pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
@@ -121,7 +126,11 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Total: 1 000 USD", "Small grants of up to 1000 USD each",
                                    "Programme « Un millier de jeunes » 2015", "Reaching 1000s of youth",
                                    "Partenaire: MDH", "Presupuesto: 1 000 USD", "Бюджет: 1 000 USD",
-                                   "Охват 1000 молодых людей", "Exchange rate: 1 USD = 69.5 KGS"])
+                                   "Охват 1000 молодых людей", "Exchange rate: 1 USD = 69.5 KGS",
+                                   # a plural in prose counts people, not the amounts (before, each scaled them)
+                                   "Des milliers de jeunes formés", "Reaching thousands of youth",
+                                   "Millions of people reached", "Apoyo a miles de familias", "Охват тысяч семей",
+                                   "Sprijin pentru mii de tineri", "Millones de personas alcanzadas"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -182,7 +191,7 @@ def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):
     assert [r.row for r in summary.rejected] == [3, 4]
     expected = ("an amount of one scale, but the title row 1 'Amounts in thousands' says the amounts are in thousands "
                 "('in thousands'); the sheet name 'Expenditure (millions)' says the amounts are in millions "
-                "('millions'): keep the words that are true, or take them all out if the amounts are whole")
+                "('(millions)'): keep the words that are true, or take them all out if the amounts are whole")
     first = summary.rejected[0]
     assert [(p.column, p.expected) for p in first.problems] == [
         ("Budget", expected), ("Funds received", expected), ("Expenditure", expected)]

@@ -397,9 +397,9 @@ def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> 
     """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
+    found = _currency_between(word, folded, currencies) if currencies is not None else []
     if word not in folded:
-        return []
-    found = []
+        return found
     for match in re.finditer(_bounded(word), folded):
         number = AMOUNT_BEFORE.search(folded[:match.start()].rstrip())
         if number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
@@ -408,6 +408,24 @@ def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> 
             continue
         found.append(match)
     return found
+
+
+FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
+
+
+def _currency_between(word: str, folded: str, currencies: frozenset[str]) -> list[re.Match]:
+    """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
+    between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
+    phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)'."""
+    parts = FIGURE_PHRASE.fullmatch(word)
+    if parts is None or parts.group(2) not in folded:
+        return []
+    lead, figure = parts.groups()
+    pattern = (_bounded(lead) + r"\s*(?P<currency>[^\s\d]+)\s*" + re.escape(figure)
+               + r"(?:'?s)?\s*(?=$|[)\],;])")
+    return [match for match in re.finditer(pattern, folded)
+            if _beside_currency("", match.group("currency"), currencies)
+            and AMOUNT_BEFORE.search(folded[:match.start()].rstrip()) is None]
 
 
 def _beside_currency(before: str, after: str, currencies: frozenset[str]) -> bool:

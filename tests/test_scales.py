@@ -111,6 +111,11 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
                                                                      "thousands of"),
     ("Расходы, тысяч долл. США", 1000, "тысяч"), ("Montants (milliers d'euros)", 1000, "milliers d'"),
     ("Gastos (millones de dólares)", 1_000_000, "millones de"), ("Expenditure (millions)", 1_000_000, "(millions)"),
+    # a currency before the figure, and a million in figures (before, read as whole amounts, unsaid)
+    ("Unit: USD 1,000", 1000, "unit: 1,000"), ("Amounts in US$ 1000", 1000, "in 1000"),
+    ("Budget (USD 1,000)", 1000, "(1,000"), ("Unité : DH 1 000", 1000, "unite : 1 000"),
+    ("Unit: 1,000,000 USD", 1_000_000, "unit: 1,000,000"), ("Budget (USD 1,000,000)", 1_000_000, "(1,000,000"),
+    ("Montants en 1 000 000 MAD", 1_000_000, "en 1 000 000"), ("Unidad: USD 1.000.000", 1_000_000, "unidad: 1.000.000"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
@@ -130,7 +135,9 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    # a plural in prose counts people, not the amounts (before, each scaled them)
                                    "Des milliers de jeunes formés", "Reaching thousands of youth",
                                    "Millions of people reached", "Apoyo a miles de familias", "Охват тысяч семей",
-                                   "Sprijin pentru mii de tineri", "Millones de personas alcanzadas"])
+                                   "Sprijin pentru mii de tineri", "Millones de personas alcanzadas",
+                                   "Total: USD 1,000", "Small grants (USD 1000 each)", "Budget (USD 1,000.50)",
+                                   "Total: 1 000 000 USD", "Grants in 2015: USD 1000"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)

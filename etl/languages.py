@@ -67,13 +67,13 @@ def scale_words(text: object) -> str:
 class ScaleWords(dict):
     """Scale words (`scale_words`) -> the power of ten they say (3, 6); `beside`: those that say it only beside a
     currency ('USD million', 'in thousand USD'; 'One Million Women' names a project); `currencies`: the currency
-    codes and names a word beside them may be (folded)."""
+    codes and names a word beside them may be (folded) -> the ISO 4217 code they name."""
 
     def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
-                 currencies: frozenset[str] = frozenset()):
+                 currencies: dict[str, str] | None = None):
         super().__init__(plain)
         self.beside = dict(beside)
-        self.currencies = frozenset(currencies)
+        self.currencies = dict(currencies or {})
 
 
 @dataclass(frozen=True)

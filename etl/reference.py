@@ -129,13 +129,13 @@ class Reference:
     def scale_words(self) -> ScaleWords:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
         milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6); with those that say
-        it beside a currency only ('million'), and the currencies: codes with a rate, every language's names."""
+        it beside a currency only ('million'), and the currencies: codes with a rate and every language's names, each to its code."""
         languages = self.languages.values()
-        currencies = {code.casefold() for code, _ in self.fx_rates} | {
-            name for language in languages for name in language.currencies}
+        currencies = {code.casefold(): code for code, _ in self.fx_rates} | {
+            name: code for language in languages for name, code in language.currencies.items()}
         return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
                           {word: power for language in languages for word, power in language.scales_beside.items()},
-                          frozenset(currencies))
+                          currencies)
 
     @property
     def subtotal_words(self) -> tuple[str, ...]:

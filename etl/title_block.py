@@ -71,6 +71,7 @@ class Scale:
     text: str  # what it was read from, as written
     words: str  # the scale words found in it, folded ('in thousands')
     columns: tuple[str, ...] = ()  # the columns (keys) a group header stands over; () for every amount of the sheet
+    currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
 
     @property
     def name(self) -> str:
@@ -160,6 +161,8 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                                 f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
+    if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
+        currency = _scales_currency(scales)
     if currency is not None:
         values["currency"] = currency
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
@@ -168,6 +171,15 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
                         looked, tuple(notes), scales)
+
+
+def _scales_currency(scales: tuple[Scale, ...]) -> TitleValue | None:
+    """The currency the scale words of the title rows and names stand beside, where they name one."""
+    codes = {scale.currency for scale in scales if scale.currency}
+    if len(codes) != 1:
+        return None
+    scale = next(scale for scale in scales if scale.currency)
+    return TitleValue(scale.currency, scale.place, scale.text, "the currency beside its scale words")
 
 
 def _segments(row: list[Any], labels: dict[str, str]) -> tuple[list[tuple[str, str, str]], str]:
@@ -393,7 +405,7 @@ WORD_EDGES = "()[],;:."  # what may stand against a currency beside a scale word
 FOLDED_SIGNS = frozenset(fold(sign).rstrip(".") for sign in CURRENCY_SIGNS)  # 'dh', 'dt', 'руб' beside a scale
 
 
-def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> list[re.Match]:
+def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> list[re.Match]:
     """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
@@ -413,7 +425,7 @@ def _found(word: str, folded: str, currencies: frozenset[str] | None = None) -> 
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
 
 
-def _currency_between(word: str, folded: str, currencies: frozenset[str]) -> list[re.Match]:
+def _currency_between(word: str, folded: str, currencies: dict[str, str]) -> list[re.Match]:
     """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
     between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
     phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)'."""
@@ -428,7 +440,7 @@ def _currency_between(word: str, folded: str, currencies: frozenset[str]) -> lis
             and AMOUNT_BEFORE.search(folded[:match.start()].rstrip()) is None]
 
 
-def _beside_currency(before: str, after: str, currencies: frozenset[str]) -> bool:
+def _beside_currency(before: str, after: str, currencies: dict[str, str]) -> bool:
     """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
     of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
     beside = [token.strip(WORD_EDGES) for token in before.split()[-1:] + after.split()[:1]]
@@ -442,7 +454,7 @@ def _beside_currency(before: str, after: str, currencies: frozenset[str]) -> boo
 def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Match]]:
     """Every scale word of `words` (ScaleWords: with those said beside a currency only) found in `folded`."""
     beside = getattr(words, "beside", {})
-    currencies = getattr(words, "currencies", frozenset())
+    currencies = getattr(words, "currencies", {})
     return [(word, power, match) for table, near in ((words, None), (beside, currencies))
             for word, power in table.items() for match in _found(word, folded, near)]
 
@@ -451,11 +463,52 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     """The scales `text` names (the longest words of each scale found first)."""
     found: dict[int, str] = {}
     taken: list[tuple[int, int]] = []  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
-    for word, power, match in sorted(_all_found(words, scale_words(text)), key=lambda item: -len(item[0])):
+    folded = scale_words(text)
+    currencies = getattr(words, "currencies", {})
+    named: dict[int, set[str]] = {}
+    for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
         if not any(start <= match.start() and match.end() <= end for start, end in taken):
             found.setdefault(power, word)
+            named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
             taken.append(match.span())
-    return [Scale(power, place, text, word, columns) for power, word in found.items()]
+    elsewhere = {currencies.get(token.strip(WORD_EDGES)) for token in folded.split()} - {None}  # 'USD and EUR'
+    return [Scale(power, place, text, word, columns,
+                  next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power] else None)
+            for power, word in found.items()]
+
+
+SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
+SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.items() if sign != "$"}  # '$': any dollar
+
+
+def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str]) -> set[str]:
+    """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
+    '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
+    dollar)."""
+    inside = [_sign_code(token, currencies) for token in match.group().split()]
+    before = folded[:match.start()].rstrip(WORD_EDGES + " ")
+    after = folded[match.end():].lstrip(WORD_EDGES + " ")
+    first = after.split(maxsplit=1)
+    if first and first[0] in SCALE_CONNECTORS and match.group().split()[-1] not in SCALE_CONNECTORS:
+        after = first[1] if len(first) > 1 else ""
+    if after[:2] == "d'":
+        after = after[2:]
+    beside = [_sign_code(token, currencies) for token in before.split()[-1:] + after.split()[:1]]
+    beside += [code for name, code in currencies.items() if " " in name and (
+        re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
+    return {code for code in inside + beside if code}
+
+
+def _sign_code(token: str, currencies: dict[str, str]) -> str | None:
+    """The currency one word names: a code or name ('usd', 'dirhams'), a sign ('dh', 'us$', '€'), one after a
+    scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000")."""
+    token = token.strip(WORD_EDGES)
+    for part in (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
+                 token[2:] if token[:2] == "mm" else ""):
+        code = currencies.get(part) or SIGN_CODES.get(part)
+        if code:
+            return code
+    return None
 
 
 def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns: dict[str, int],

@@ -68,59 +68,67 @@ def test_a_title_saying_thousands_scales_every_amount_and_says_so(tmp_path, data
 
 
 def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
-    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure report, USD'000"]])
+    path = expenditure(tmp_path / "KGZ.xlsx", [["Expenditure report, KGS'000"]])
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
     assert_same(per_cell, fast)
     assert rows_of(fast, MONEY) == scaled(1000)
 
 
-@pytest.mark.parametrize("title, factor, words", [
-    ("Montants en milliers de KGS", 1000, "en milliers"),
-    ("Importes en miles de KGS", 1000, "en miles"),
-    ("Расходы, тыс. сом", 1000, "тыс."),
-    ("Расходы, млн сом", 1_000_000, "млн"),
-    ("Cheltuieli (mii lei)", 1000, "mii"),
-    ("Expenditure (USD millions)", 1_000_000, "millions"),
-    ("Expenditure (000s)", 1000, "000s"),
-    ("Expenditure, USD thousands", 1000, "thousands"),
-    ("Расходы 2015, тыс. сом", 1000, "тыс."),  # a year before the words is no amount
-    ("Expenditure report 2015 (thousands USD)", 1000, "thousands"),
-    ("Expenditure, USD 000", 1000, "000"),
-    ("Dépenses (milliers USD)", 1000, "milliers"),
-    ("Gastos, en miles de USD", 1000, "en miles"),
-    ("Expenditure ($000)", 1000, "$000"),
-    ("Expenditure (kUSD)", 1000, "kusd"),
-    ("Expenditure, USD millions", 1_000_000, "millions"),
-    ("Expenditure 2015 (EUR) – €000", 1000, "000"),
-    ("Amounts ($000s)", 1000, "000s"),
-    ("Amounts in thousand USD", 1000, "thousand"),  # the singular, beside a currency
-    ("Expenditure, US$ million", 1_000_000, "million"),
-    ("Presupuesto (miles USD)", 1000, "miles"),
+@pytest.mark.parametrize("title, factor, words, currency", [
+    ("Montants en milliers de KGS", 1000, "en milliers", "KGS"),
+    ("Importes en miles de KGS", 1000, "en miles", "KGS"),
+    ("Расходы, тыс. сом", 1000, "тыс.", "KGS"),
+    ("Расходы, млн сом", 1_000_000, "млн", "KGS"),
+    ("Cheltuieli (mii lei)", 1000, "mii", "MDL"),
+    ("Expenditure (USD millions)", 1_000_000, "millions", "USD"),
+    ("Expenditure (000s)", 1000, "000s", None),
+    ("Expenditure, USD thousands", 1000, "thousands", "USD"),
+    ("Расходы 2015, тыс. сом", 1000, "тыс.", "KGS"),  # a year before the words is no amount
+    ("Expenditure report 2015 (thousands USD)", 1000, "thousands", "USD"),
+    ("Expenditure, USD 000", 1000, "000", "USD"),
+    ("Dépenses (milliers USD)", 1000, "milliers", "USD"),
+    ("Gastos, en miles de USD", 1000, "en miles", "USD"),
+    ("Expenditure ($000)", 1000, "$000", None),
+    ("Expenditure (kUSD)", 1000, "kusd", "USD"),
+    ("Expenditure, USD millions", 1_000_000, "millions", "USD"),
+    ("Expenditure 2015 (EUR) – €000", 1000, "000", "EUR"),
+    ("Amounts ($000s)", 1000, "000s", None),
+    ("Amounts in thousand USD", 1000, "thousand", "USD"),  # the singular, beside a currency
+    ("Expenditure, US$ million", 1_000_000, "million", "USD"),
+    ("Presupuesto (miles USD)", 1000, "miles", "USD"),
     # before, each of these was read as whole amounts, unsaid
-    ("Unité : millier de dirhams", 1000, "millier de"), ("Montants en KDH", 1000, "en kdh"),
-    ("Montants en KMAD", 1000, "en kmad"), ("Montants en Mdh", 1_000_000, "en mdh"),
-    ("Montants (x 1000 DH)", 1000, "x 1000"), ("Montants en 1000 DH", 1000, "en 1000"),
-    ("Unité: 1 000 MAD", 1000, "unite: 1 000"), ("Amounts (x 1,000)", 1000, "x 1,000"),
-    ("Amounts in 1000s", 1000, "in 1000s"), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000"),
-    ("Amounts in 1000 USD", 1000, "in 1000"), ("Unit: 1,000 USD", 1000, "unit: 1,000"),
-    ("Amounts (1000s USD)", 1000, "(1000s"), ("Unidad: 1 000 USD", 1000, "unidad: 1 000"),
-    ("Единица: 1000 сом", 1000, "единица: 1000"), ("Расходы в 1000 сом", 1000, "в 1000"),
-    ("Unités : 1000 DH", 1000, "unites : 1000"),
+    ("Unité : millier de dirhams", 1000, "millier de", "MAD"), ("Montants en KDH", 1000, "en kdh", "MAD"),
+    ("Montants en KMAD", 1000, "en kmad", "MAD"), ("Montants en Mdh", 1_000_000, "en mdh", "MAD"),
+    ("Montants (x 1000 DH)", 1000, "x 1000", "MAD"), ("Montants en 1000 DH", 1000, "en 1000", "MAD"),
+    ("Unité: 1 000 MAD", 1000, "unite: 1 000", "MAD"), ("Amounts (x 1,000)", 1000, "x 1,000", None),
+    ("Amounts in 1000s", 1000, "in 1000s", None), ("Amounts (x 1 000 000 USD)", 1_000_000, "x 1 000 000", "USD"),
+    ("Amounts in 1000 USD", 1000, "in 1000", "USD"), ("Unit: 1,000 USD", 1000, "unit: 1,000", "USD"),
+    ("Amounts (1000s USD)", 1000, "(1000s", "USD"), ("Unidad: 1 000 USD", 1000, "unidad: 1 000", "USD"),
+    ("Единица: 1000 сом", 1000, "единица: 1000", "KGS"), ("Расходы в 1000 сом", 1000, "в 1000", "KGS"),
+    ("Unités : 1000 DH", 1000, "unites : 1000", "MAD"),
     # a plural beside a currency of two words, or before one after 'of' / 'de'
-    ("Amounts in thousands of US dollars", 1000, "in thousands"), ("Budget, thousands of US dollars", 1000,
-                                                                     "thousands of"),
-    ("Расходы, тысяч долл. США", 1000, "тысяч"), ("Montants (milliers d'euros)", 1000, "milliers d'"),
-    ("Gastos (millones de dólares)", 1_000_000, "millones de"), ("Expenditure (millions)", 1_000_000, "(millions)"),
+    ("Amounts in thousands of US dollars", 1000, "in thousands", "USD"),
+    ("Budget, thousands of US dollars", 1000, "thousands of", "USD"),
+    ("Расходы, тысяч долл. США", 1000, "тысяч", "USD"), ("Montants (milliers d'euros)", 1000, "milliers d'", "EUR"),
+    ("Gastos (millones de dólares)", 1_000_000, "millones de", "USD"),
+    ("Expenditure (millions)", 1_000_000, "(millions)", None),
     # a currency before the figure, and a million in figures (before, read as whole amounts, unsaid)
-    ("Unit: USD 1,000", 1000, "unit: 1,000"), ("Amounts in US$ 1000", 1000, "in 1000"),
-    ("Budget (USD 1,000)", 1000, "(1,000"), ("Unité : DH 1 000", 1000, "unite : 1 000"),
-    ("Unit: 1,000,000 USD", 1_000_000, "unit: 1,000,000"), ("Budget (USD 1,000,000)", 1_000_000, "(1,000,000"),
-    ("Montants en 1 000 000 MAD", 1_000_000, "en 1 000 000"), ("Unidad: USD 1.000.000", 1_000_000, "unidad: 1.000.000"),
+    ("Unit: USD 1,000", 1000, "unit: 1,000", "USD"), ("Amounts in US$ 1000", 1000, "in 1000", "USD"),
+    ("Budget (USD 1,000)", 1000, "(1,000", "USD"), ("Unité : DH 1 000", 1000, "unite : 1 000", "MAD"),
+    ("Unit: 1,000,000 USD", 1_000_000, "unit: 1,000,000", "USD"),
+    ("Budget (USD 1,000,000)", 1_000_000, "(1,000,000", "USD"),
+    ("Montants en 1 000 000 MAD", 1_000_000, "en 1 000 000", "MAD"),
+    ("Unidad: USD 1.000.000", 1_000_000, "unidad: 1.000.000", "USD"),
 ])
-def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words):
-    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
-    assert rows_of(database, MONEY) == scaled(factor)
+def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
+    """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
+    '000'): the words give it, and say so."""
+    rows = ROWS if currency is None else [[*row[:-1], None] for row in ROWS]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
+    assert rows_of(database, MONEY) == [(*row[:-1], currency or "KGS") for row in scaled(factor)]
     assert len(said(summary, "amounts scaled")) == 1 and f"({words!r})" in said(summary, "amounts scaled")[0]
+    if currency is not None:
+        assert "the currency beside its scale words" in " ".join(said(summary, "value from the title"))
 
 
 @pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
@@ -447,3 +455,43 @@ def test_a_number_its_format_does_not_show_is_read_as_stored_and_said_in_both_la
     assert [(w.row, w.column, w.detail) for w in summary.warnings if w.kind == "number not shown"] == [
         (2, "Funds received", "its number format shows no number (nothing, or text only), but the cell holds 120: "
                               "read as stored, 120; check it in Excel (format the cell as a number, or clear it)")]
+
+
+# --- the currency a title's scale words name ('Montants en KDH', "USD '000") ----------------------------------------
+
+def test_a_currency_cell_naming_another_than_the_scale_words_is_refused(tmp_path, database):
+    """Before, "USD'000" over rows in KGS loaded the KGS amounts times 1,000, the title's USD unsaid."""
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Expenditure report, USD'000"]])], database)
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
+    assert [(r.row, [(p.column, p.expected) for p in r.problems]) for r in summary.rejected] == [
+        (row, [("Currency", "'USD', as the title row 1 'Expenditure report, USD'000': the currency beside its scale "
+                            "words says: the cell and the title disagree, so correct the one that is wrong")])
+        for row in (3, 4)]
+
+
+def test_a_work_plan_under_scale_words_naming_a_currency_is_read_in_it(tmp_path, database):
+    """Before, a work plan titled 'miles de euros' without a Currency column loaded its budget as thousands of USD
+    (the default), where the title says thousands of euros."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "AWP"
+    sheet.append(["Ecuador – Plan de trabajo 2015 (miles de euros)"])
+    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
+    sheet.append(["Output 1", "1.1 Consultations with the Government", "X", None, None, None, "UNDP", 12.5])
+    workbook.save(tmp_path / "ECU.xlsx")
+    summary = run_load([tmp_path / "ECU.xlsx"], database)
+    assert rows_of(database, "SELECT budget, currency FROM activities") == [(Decimal("12500.00"), "EUR")]
+    assert said(summary, "value from the title")[1:] == [
+        "no Currency column: every row is read as currency 'EUR' (from the title row 1 'Ecuador – Plan de trabajo 2015 "
+        "(miles de euros)': the currency beside its scale words)"]
+
+
+@pytest.mark.parametrize("title", ["Amounts in thousands, USD and EUR", "Amounts in thousands ($)", "Expenditure (k$)",
+                                   "Budget in USD thousands, rate 1 USD = 69 KGS"])
+def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title):
+    """Two currencies, or a bare dollar (any dollar), give the rows no currency: an empty Currency cell is
+    refused, as without the words."""
+    rows = [[*row[:-1], None] for row in ROWS]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
+    assert {p.column for r in summary.rejected for p in r.problems} == {"Currency"}

@@ -43,8 +43,8 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import (SheetContext, TitleValue, group_scales, header_currencies, period_of_values, sheet_context,
-                          title_field, with_header_currency, within)
+from .title_block import (SheetContext, TitleValue, group_scales, header_currencies, header_scales, period_of_values,
+                          sheet_context, title_field, with_header_currency, within)
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -146,7 +146,9 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             reference.scale_words))
     timeframe = timeframe_years(match.timeframe, context.year)
     headers = header_texts(rows[header_index], match.columns, match.texts)
-    context = with_header_currency(context, header_currencies(sheet_spec, headers))
+    own = header_texts(rows[header_index], match.columns)  # "Budget (USD '000)": that column's scale
+    context = replace(context, scales=context.scales + header_scales(sheet_spec, own, reference.scale_words))
+    context = with_header_currency(context, header_currencies(sheet_spec, headers, reference.scale_words))
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
     said = language_warning(file, title, header_index + 1, match.language, headers, reference)

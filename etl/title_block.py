@@ -595,18 +595,36 @@ def title_checks(sheet_spec: spec.Sheet, context: SheetContext, absent: set[str]
     return {key: value for key, value in given.items() if value is not None and value.from_title_row}
 
 
-def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str]) -> dict[str, tuple[str, str]]:
+def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: dict[str, int]
+                      ) -> dict[str, tuple[str, str]]:
     """The currency each amount column's header names in brackets, by a code or a sign (conventions.
     bracket_currency: 'Budget (USD)', 'Бюджет (USD)', 'Montant (DH)'; its group label's too: 'Amounts (EUR) ·
-    Budget') -> (the code, the header as written): its amounts are in that currency, as a title row's
-    'Currency: USD' says of every amount."""
+    Budget'), or its scale words name (`words`: "Budget (USD '000)", "USD '000 · Budget") -> (the code, the header
+    as written): its amounts are in that currency, as a title row's 'Currency: USD' says of every amount."""
     found = {}
     for column in sheet_spec.columns:
         if column.kind == spec.MONEY and column.key in headers:
-            code = bracket_currency(headers[column.key])
+            text = headers[column.key]
+            code = bracket_currency(text)
+            if code is None:
+                named = _scales_currency(tuple(_scales(text, "header", words)))
+                code = named.value if named else None
             if code:
-                found[column.key] = (code, headers[column.key])
+                found[column.key] = (code, text)
     return found
+
+
+def bracket_scale(text: str, words: dict[str, int]) -> bool:
+    """Whether a header names a scale in brackets after its name ("Budget (USD '000)", 'Gastos (miles de USD)',
+    'Expenditure (thousands)'): the name is read as the column's, the scale as its amounts' (`header_scales`)."""
+    return any(_scales(bracket, "header", words) for bracket in re.findall(r"\([^()]+\)\s*$", text))
+
+
+def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str, int]) -> tuple[Scale, ...]:
+    """The scales an amount column's own header cell names ("Budget (USD '000)", 'Expenditure (thousands)'), each
+    of that column only (`cells`: key -> the header row's cell as written)."""
+    return tuple(scale for column in sheet_spec.columns if column.kind == spec.MONEY and column.key in cells
+                 for scale in _scales(cells[column.key], "header", words, (column.key,)))
 
 
 def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]]) -> SheetContext:
@@ -624,11 +642,12 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
 def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
                   reference: Reference, headers: dict[str, str]) -> SheetContext | None:
     """For the fast lane: what the title rows above a header and the names say, or None where they give a
-    value for a column the sheet lacks or name a scale, or where an amount's header names a currency (`headers`:
+    value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale (`headers`:
     each column's, as written; the per-cell path fills, scales and checks those)."""
     context = sheet_context(title_rows, names, reference)
     if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
         return None
-    if header_currencies(sheet_spec, headers):
+    if header_currencies(sheet_spec, headers, reference.scale_words) or header_scales(sheet_spec, headers,
+                                                                                       reference.scale_words):
         return None
     return context

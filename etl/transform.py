@@ -104,7 +104,7 @@ class Derivations:
         # the currency an amount column's header names ('Budget (USD)'): key -> (code, header as written)
         # (none where the context's currency is the headers' own: a Currency cell is checked against it as a title's)
         said = raw.context.values.get("currency")
-        self.headed = (header_currencies(raw.spec, raw.headers)
+        self.headed = (header_currencies(raw.spec, raw.headers, reference.scale_words)
                        if reference is not None and (said is None or said.place != "header") else {})
         # (row, amount column, what the format shows: "'сом' is KGS", "'KGS'"): currencies from a format
         self.from_format: list[tuple[int, str, str]] = []

@@ -495,3 +495,35 @@ def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title)
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
     assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
     assert {p.column for r in summary.rejected for p in r.problems} == {"Currency"}
+
+
+# --- an amount's header naming its scale ("Budget (USD '000)") ------------------------------------------------------
+
+@pytest.mark.parametrize("budget, factor, words", [
+    ("Budget ('000)", 1000, "\"('000)\""), ("Budget (thousands)", 1000, "'(thousands)'"),
+    ("Presupuesto (miles de KGS)", 1000, "'miles de'"), ("Budget (millions)", 1_000_000, "'(millions)'")])
+def test_an_amount_header_naming_a_scale_is_read_as_its_column_and_scales_it_alone(tmp_path, database, budget,
+                                                                                    factor, words):
+    """Before, such a header was no known column: the file was refused as having no Budget."""
+    header = [budget if name == "Budget" else name for name in HEADER]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header)], database)
+    assert rows_of(database, "SELECT budget, received, expenditure FROM expenditure ORDER BY output_code") == [
+        (Decimal(150 * factor), Decimal(120), Decimal("90.5")), (Decimal("2.25") * factor, None, Decimal(1))]
+    assert said(summary, "amounts scaled") == [
+        f"the header '{budget}' says the amounts are in {'millions' if factor > 1000 else 'thousands'} ({words}): "
+        f"{budget} is read as written times {factor:,} (150 is read as {150 * factor:,}); if the amounts are whole, "
+        "take the words out"]
+
+
+def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, database):
+    header = ["Budget (USD '000)" if name == "Budget" else name for name in HEADER]
+    empty = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header,
+                                  rows=[[*row[:-1], None] for row in ROWS])], database)
+    assert rows_of(database, "SELECT budget, currency FROM expenditure ORDER BY output_code") == [
+        (Decimal(150_000), "USD"), (Decimal(2250), "USD")]
+    assert said(empty, "value from the title") == ["rows 2-3 have no Currency: read as 'USD', from the header "
+                                                   "'Budget (USD '000)'"]
+    other = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header)], tmp_path / "other.duckdb")
+    assert [(r.row, [(p.column, p.expected) for p in r.problems]) for r in other.rejected] == [
+        (row, [("Currency", "'USD', as the header 'Budget (USD '000)' says: the cell and the header disagree, so "
+                            "correct the one that is wrong")]) for row in (2, 3)]

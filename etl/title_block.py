@@ -178,8 +178,9 @@ def _scales_currency(scales: tuple[Scale, ...]) -> TitleValue | None:
     codes = {scale.currency for scale in scales if scale.currency}
     if len(codes) != 1:
         return None
-    scale = next(scale for scale in scales if scale.currency)
-    return TitleValue(scale.currency, scale.place, scale.text, "the currency beside its scale words")
+    scale = next(scale for scale in scales if scale.currency)  # a name's fills a Currency cell, and is no check
+    return TitleValue(scale.currency, scale.place, scale.text, "the currency named with its scale words",
+                      from_title_row=scale.place.startswith("title row"))
 
 
 def _segments(row: list[Any], labels: dict[str, str]) -> tuple[list[tuple[str, str, str]], str]:
@@ -402,7 +403,12 @@ AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
 
 CURRENCY_SIGN = re.compile(r"[$€£¥₽]")
 WORD_EDGES = "()[],;:."  # what may stand against a currency beside a scale word: '(usd)', 'kgs,'
-FOLDED_SIGNS = frozenset(fold(sign).rstrip(".") for sign in CURRENCY_SIGNS)  # 'dh', 'dt', 'руб' beside a scale
+NEAR = 48  # characters either side of a scale word a currency beside it is looked for in (a name is shorter)
+# Signs a title's word may be otherwise, without their dot: Romanian 'din' (of), 'FR' (a French version), a letter
+OTHER_WORDS = ("din.", "дин.", "Fr.", "р.")
+# Signs spelt out, beside a scale ('dh', 'dt', 'руб', 'us$') -> their code; a bare '$' is any dollar
+SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.items()
+              if sign != "$" and sign not in OTHER_WORDS}
 
 
 def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> list[re.Match]:
@@ -413,13 +419,18 @@ def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> 
     if word not in folded:
         return found
     for match in re.finditer(_bounded(word), folded):
-        number = AMOUNT_BEFORE.search(folded[:match.start()].rstrip())
-        if number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
+        if _after_amount(folded[:match.start()]):
             continue
         if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
             continue
         found.append(match)
     return found
+
+
+def _after_amount(before: str) -> bool:
+    """Whether text ends in an amount ('150', 'KGS 150 000'; a year, 'Budget 2016', is none)."""
+    number = AMOUNT_BEFORE.search(before.rstrip())
+    return number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'"))
 
 
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
@@ -428,27 +439,38 @@ FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'un
 def _currency_between(word: str, folded: str, currencies: dict[str, str]) -> list[re.Match]:
     """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
     between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
-    phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)'."""
+    phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)', '(usd 1,000, 5,000)'."""
     parts = FIGURE_PHRASE.fullmatch(word)
     if parts is None or parts.group(2) not in folded:
         return []
     lead, figure = parts.groups()
     pattern = (_bounded(lead) + r"\s*(?P<currency>[^\s\d]+)\s*" + re.escape(figure)
-               + r"(?:'?s)?\s*(?=$|[)\],;])")
+               + r"(?:'?s)?\s*(?=$|[)\]]|[,;](?!\s*\d))")
     return [match for match in re.finditer(pattern, folded)
-            if _beside_currency("", match.group("currency"), currencies)
-            and AMOUNT_BEFORE.search(folded[:match.start()].rstrip()) is None]
+            if _beside_currency("", match.group("currency"), currencies) and not _after_amount(folded[:match.start()])]
 
 
 def _beside_currency(before: str, after: str, currencies: dict[str, str]) -> bool:
     """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
     of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
+    before, after = _sides(before, after)
     beside = [token.strip(WORD_EDGES) for token in before.split()[-1:] + after.split()[:1]]
-    if any(token in currencies or CURRENCY_SIGN.search(token) or token in FOLDED_SIGNS for token in beside):
+    if any(token in currencies or CURRENCY_SIGN.search(token) or token in SIGN_CODES for token in beside):
         return True
-    before, after = before.rstrip(WORD_EDGES + " "), after.lstrip(WORD_EDGES + " ")  # a name of two words or more
-    return any(re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before)
-               for name in currencies if " " in name)
+    return bool(_names_beside(before, after, currencies))
+
+
+def _sides(before: str, after: str) -> tuple[str, str]:
+    """The text either side of a scale word a currency beside it is looked for in: NEAR characters, without the
+    punctuation against the word ('thousands, usd)' -> 'usd)')."""
+    return before[-NEAR:].rstrip(WORD_EDGES + " "), after[:NEAR].lstrip(WORD_EDGES + " ")
+
+
+def _names_beside(before: str, after: str, currencies: dict[str, str]) -> list[str]:
+    """The codes of the currency names of two words or more `after` starts or `before` ends with ('us dollars',
+    'долл. сша')."""
+    return [code for name, code in currencies.items() if " " in name and (
+        re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
 
 
 def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Match]]:
@@ -478,7 +500,6 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
 
 
 SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
-SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.items() if sign != "$"}  # '$': any dollar
 
 
 def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str]) -> set[str]:
@@ -486,26 +507,26 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str]) -> 
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar)."""
     inside = [_sign_code(token, currencies) for token in match.group().split()]
-    before = folded[:match.start()].rstrip(WORD_EDGES + " ")
-    after = folded[match.end():].lstrip(WORD_EDGES + " ")
+    before, after = _sides(folded[:match.start()], folded[match.end():])
     first = after.split(maxsplit=1)
     if first and first[0] in SCALE_CONNECTORS and match.group().split()[-1] not in SCALE_CONNECTORS:
         after = first[1] if len(first) > 1 else ""
     if after[:2] == "d'":
         after = after[2:]
     beside = [_sign_code(token, currencies) for token in before.split()[-1:] + after.split()[:1]]
-    beside += [code for name, code in currencies.items() if " " in name and (
-        re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
-    return {code for code in inside + beside if code}
+    return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
 
 
 def _sign_code(token: str, currencies: dict[str, str]) -> str | None:
     """The currency one word names: a code or name ('usd', 'dirhams'), a sign ('dh', 'us$', '€'), one after a
-    scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000")."""
+    scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A dollar by one word
+    ('dollars', 'dólares') names none, as a bare '$' does: it may be any dollar (as etl/parse.py reads a format's)."""
     token = token.strip(WORD_EDGES)
     for part in (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
                  token[2:] if token[:2] == "mm" else ""):
-        code = currencies.get(part) or SIGN_CODES.get(part)
+        code = SIGN_CODES.get(part) or currencies.get(part)
+        if code == "USD" and part != "usd" and part not in SIGN_CODES:
+            return None
         if code:
             return code
     return None
@@ -642,8 +663,8 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
 def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,
                   reference: Reference, headers: dict[str, str]) -> SheetContext | None:
     """For the fast lane: what the title rows above a header and the names say, or None where they give a
-    value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale (`headers`:
-    each column's, as written; the per-cell path fills, scales and checks those)."""
+    value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale
+    (`headers`: each column's, as written; the per-cell path fills, scales and checks those)."""
     context = sheet_context(title_rows, names, reference)
     if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
         return None

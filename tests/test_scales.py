@@ -110,7 +110,7 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Amounts in thousands of US dollars", 1000, "in thousands", "USD"),
     ("Budget, thousands of US dollars", 1000, "thousands of", "USD"),
     ("Расходы, тысяч долл. США", 1000, "тысяч", "USD"), ("Montants (milliers d'euros)", 1000, "milliers d'", "EUR"),
-    ("Gastos (millones de dólares)", 1_000_000, "millones de", "USD"),
+    ("Gastos (millones de dólares)", 1_000_000, "millones de", None),
     ("Expenditure (millions)", 1_000_000, "(millions)", None),
     # a currency before the figure, and a million in figures (before, read as whole amounts, unsaid)
     ("Unit: USD 1,000", 1000, "unit: 1,000", "USD"), ("Amounts in US$ 1000", 1000, "in 1000", "USD"),
@@ -119,6 +119,13 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Budget (USD 1,000,000)", 1_000_000, "(1,000,000", "USD"),
     ("Montants en 1 000 000 MAD", 1_000_000, "en 1 000 000", "MAD"),
     ("Unidad: USD 1.000.000", 1_000_000, "unidad: 1.000.000", "USD"),
+    # a comma against the word; a year before the figure; brackets in Romanian and Russian; a dollar by one word
+    ("Budget (thousands, USD)", 1000, "thousands", "USD"), ("Расходы: тысяч, сом", 1000, "тысяч", "KGS"),
+    ("Expenditure 2015 (USD 1,000)", 1000, "(1,000", "USD"), ("Cheltuieli (mii)", 1000, "(mii)", None),
+    ("Расходы (миллионов)", 1_000_000, "(миллионов)", None), ("Expenditure in thousands of dollars", 1000,
+                                                                 "in thousands", None),
+    ("Бюджет (тысяч долларов)", 1000, "тысяч", None), ("Cheltuieli în mii, din care granturi", 1000, "in mii", None),
+    ("Montants en milliers (FR)", 1000, "en milliers", None),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
@@ -128,7 +135,7 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
     assert rows_of(database, MONEY) == [(*row[:-1], currency or "KGS") for row in scaled(factor)]
     assert len(said(summary, "amounts scaled")) == 1 and f"({words!r})" in said(summary, "amounts scaled")[0]
     if currency is not None:
-        assert "the currency beside its scale words" in " ".join(said(summary, "value from the title"))
+        assert "the currency named with its scale words" in " ".join(said(summary, "value from the title"))
 
 
 @pytest.mark.parametrize("title", ["Budget 2015: 1'000'000 KGS", "Expenditure report", "Ceiling: USD 1.2 millions",
@@ -145,7 +152,10 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Millions of people reached", "Apoyo a miles de familias", "Охват тысяч семей",
                                    "Sprijin pentru mii de tineri", "Millones de personas alcanzadas",
                                    "Total: USD 1,000", "Small grants (USD 1000 each)", "Budget (USD 1,000.50)",
-                                   "Total: 1 000 000 USD", "Grants in 2015: USD 1000"])
+                                   "Total: 1 000 000 USD", "Grants in 2015: USD 1000",
+                                   "Total budget (USD 1,000,000.00)", "Budget (USD 1,000,500)",
+                                   "Grants (USD 1,000, 5,000 or 10,000)",
+                                   "Mii din familiile vulnerabile au primit sprijin"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -464,8 +474,8 @@ def test_a_currency_cell_naming_another_than_the_scale_words_is_refused(tmp_path
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Expenditure report, USD'000"]])], database)
     assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
     assert [(r.row, [(p.column, p.expected) for p in r.problems]) for r in summary.rejected] == [
-        (row, [("Currency", "'USD', as the title row 1 'Expenditure report, USD'000': the currency beside its scale "
-                            "words says: the cell and the title disagree, so correct the one that is wrong")])
+        (row, [("Currency", "'USD', as the title row 1 'Expenditure report, USD'000': the currency named with its "
+                            "scale words says: the cell and the title disagree, so correct the one that is wrong")])
         for row in (3, 4)]
 
 
@@ -483,7 +493,7 @@ def test_a_work_plan_under_scale_words_naming_a_currency_is_read_in_it(tmp_path,
     assert rows_of(database, "SELECT budget, currency FROM activities") == [(Decimal("12500.00"), "EUR")]
     assert said(summary, "value from the title")[1:] == [
         "no Currency column: every row is read as currency 'EUR' (from the title row 1 'Ecuador – Plan de trabajo 2015 "
-        "(miles de euros)': the currency beside its scale words)"]
+        "(miles de euros)': the currency named with its scale words)"]
 
 
 @pytest.mark.parametrize("title", ["Amounts in thousands, USD and EUR", "Amounts in thousands ($)", "Expenditure (k$)",

@@ -537,3 +537,22 @@ def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, databas
     assert [(r.row, [(p.column, p.expected) for p in r.problems]) for r in other.rejected] == [
         (row, [("Currency", "'USD', as the header 'Budget (USD '000)' says: the cell and the header disagree, so "
                             "correct the one that is wrong")]) for row in (2, 3)]
+
+
+def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, database):
+    """"EUR '000" merged over Budget and Funds received: those two are scaled, and an empty Currency cell is EUR
+    (before, the row was refused for its empty Currency)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country", "Output", "Agency", "Programme year", "EUR '000", None, "Expenditure", "Currency"])
+    sheet.append([None, None, None, None, "Budget", "Funds received", None, None])
+    sheet.merge_cells("E1:F1")
+    for column in "ABCDGH":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80, None])
+    workbook.save(tmp_path / "KGZ.xlsx")
+    summary = run_load([tmp_path / "KGZ.xlsx"], database)
+    assert rows_of(database, "SELECT budget, received, expenditure, currency FROM expenditure") == [
+        (Decimal(150_000), Decimal(100_000), Decimal(80), "EUR")]
+    assert said(summary, "value from the title") == ["no Currency: read as 'EUR', from the header 'EUR '000 · Budget'"]

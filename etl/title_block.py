@@ -95,6 +95,8 @@ class SheetContext:
     looked: str = ""  # where a title value was looked for, for messages
     notes: tuple[str, ...] = ()  # what a title says that was not taken, and why
     scales: tuple[Scale, ...] = ()  # every scale named (`Scale`): the amounts' when they agree
+    # scale words said beside a currency only, found with none beside them ('Expenditure, thousands'): said
+    unplaced: tuple[Scale, ...] = ()
 
     def scales_of(self, key: str) -> tuple[Scale, ...]:
         """The scales said of a column: the title rows' and names', and a group header's over it."""
@@ -132,7 +134,8 @@ def within(outer: SheetContext, inner: SheetContext) -> SheetContext:
     return replace(outer, values={**outer.values, **inner.values},
                    year=inner.year if inner.year is not None else outer.year,
                    country=inner.country or outer.country, where=inner.where or outer.where,
-                   scales=inner.scales or outer.scales, notes=inner.notes)
+                   scales=inner.scales or outer.scales, notes=inner.notes,
+                   unplaced=inner.unplaced if inner.scales or inner.unplaced else outer.unplaced)
 
 
 def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
@@ -157,6 +160,8 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         where.append(f"country '{country.value}' from the {country.place}")
     values.update(_period(rows, reference, notes))
     scales = tuple(found for text, place in whole for found in _scales(text, place, reference.scale_words))
+    unplaced = tuple(found for text, place in whole if not any(scale.text == text for scale in scales)
+                     for found in _unplaced(text, place, reference.scale_words))
     currency = next((TitleValue(_currency_code(_without_scale(value, reference.scale_words)), f"title row {number}",
                                 f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
@@ -170,7 +175,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
     places += [f"the {place} '{text}'" for text, place in names]
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
-                        looked, tuple(notes), scales)
+                        looked, tuple(notes), scales, unplaced)
 
 
 def _scales_currency(scales: tuple[Scale, ...]) -> TitleValue | None:
@@ -499,6 +504,21 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             for power, word in found.items()]
 
 
+def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
+    """The first word of `text` said to be a scale beside a currency only that stands beside none, where `text`
+    names no scale ('Expenditure, thousands'; the figures, 'in 1000', aside): it may be one, so the reader says
+    the amounts are read as written."""
+    folded = scale_words(text)
+    currencies = getattr(words, "currencies", {})
+    for word, power in sorted(getattr(words, "beside", {}).items(), key=lambda item: -len(item[0])):
+        if word in folded and not re.search(r"\d", word):
+            for match in re.finditer(_bounded(word), folded):
+                if not _after_amount(folded[:match.start()]) and not _beside_currency(
+                        folded[:match.start()], folded[match.end():], currencies):
+                    return [Scale(power, place, text, word)]
+    return []
+
+
 SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
 
 
@@ -666,7 +686,7 @@ def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], she
     value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale
     (`headers`: each column's, as written; the per-cell path fills, scales and checks those)."""
     context = sheet_context(title_rows, names, reference)
-    if context.scales or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+    if context.scales or context.unplaced or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
         return None
     if header_currencies(sheet_spec, headers, reference.scale_words) or header_scales(sheet_spec, headers,
                                                                                        reference.scale_words):

@@ -175,9 +175,15 @@ class Derivations:
         """Say how the sheet's amounts are read where its title rows, names or group headers say they are in
         thousands or millions; that nothing was scaled where what they stand over holds no amounts."""
         raw = self.raw
+        money = [c.key for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
+        if money and not any(raw.context.scale(key) for key in money):
+            for word in raw.context.unplaced:  # 'Expenditure, thousands': a scale, or prose ('thousands of youth')?
+                self._warn("title not used", (
+                    f"the {word.place} '{word.text}' has '{word.words}' with no currency beside it: no amount was "
+                    f"scaled, each is read as written; if the amounts are in {word.name}, write 'in {word.name}' or "
+                    "their currency beside the word"))
         if not raw.context.scales:
             return
-        money = [c.key for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
         read: dict[tuple, list[str]] = {}  # (power, the scales said) -> the amount columns read so
         for key in money:
             power = raw.context.scale(key)

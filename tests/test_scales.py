@@ -556,3 +556,23 @@ def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, dat
     assert rows_of(database, "SELECT budget, received, expenditure, currency FROM expenditure") == [
         (Decimal(150_000), Decimal(100_000), Decimal(80), "EUR")]
     assert said(summary, "value from the title") == ["no Currency: read as 'EUR', from the header 'EUR '000 · Budget'"]
+
+
+@pytest.mark.parametrize("title, words, name", [("Expenditure, thousands", "thousands", "thousands"),
+                                                ("Reaching thousands of youth", "thousands of", "thousands"),
+                                                ("Dépenses – millions", "millions", "millions")])
+def test_a_scale_word_with_no_currency_beside_it_is_said_not_read(tmp_path, database, title, words, name):
+    """Before this pass's change, 'thousands' alone scaled every amount (prose too); now it scales none, and a
+    sheet of amounts says so, where nothing else scaled them."""
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
+    assert rows_of(database, MONEY) == scaled(1)
+    assert said(summary, "title not used") == [
+        f"the title row 1 '{title}' has '{words}' with no currency beside it: no amount was scaled, each is read as "
+        f"written; if the amounts are in {name}, write 'in {name}' or their currency beside the word"]
+
+
+def test_a_scale_word_with_no_currency_is_not_said_where_the_amounts_are_scaled(tmp_path, database):
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Reaching thousands of youth"]],
+                                    sheet="Expenditure ('000)")], database)
+    assert rows_of(database, MONEY) == scaled(1000)
+    assert said(summary, "title not used") == []

@@ -43,8 +43,8 @@ from .layout import (
 from .ooxml import column_letters
 from .parse import clean_text, is_blank
 from .reference import Reference
-from .title_block import (SheetContext, TitleValue, group_scales, header_currencies, header_scales, period_of_values,
-                          sheet_context, title_field, with_header_currency, within)
+from .title_block import (SheetContext, TitleValue, group_scales, period_of_values, sheet_context, title_field,
+                          with_headers, within)
 from .workbook import SheetToRead
 from .xlsx_rows import read_rows
 
@@ -146,9 +146,8 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             reference.scale_words))
     timeframe = timeframe_years(match.timeframe, context.year)
     headers = header_texts(rows[header_index], match.columns, match.texts)
-    own = header_texts(rows[header_index], match.columns)  # "Budget (USD '000)": that column's scale
-    context = replace(context, scales=context.scales + header_scales(sheet_spec, own, reference.scale_words))
-    context = with_header_currency(context, header_currencies(sheet_spec, headers, reference.scale_words))
+    context = with_headers(context, sheet_spec, headers, header_texts(rows[header_index], match.columns),
+                           reference.scale_words)
     raw = RawSheet(file, title, sheet_spec, header_index + 1, match.columns, headers, [], timeframe,
                    context, by_others, language=match.language, decimal_hint=reference.decimal_mark(match.language))
     said = language_warning(file, title, header_index + 1, match.language, headers, reference)
@@ -330,10 +329,12 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
         f"a header again, with {', '.join(moved) or 'other columns'}"
         + (f" and without {', '.join(without)}" if without else "")
         + f": the rows below it are read under it, not under row {above.header_row}'s header"))
+    first_part = set(header.columns) != set(before.columns) or context is not above.context
+    context = with_headers(context, above.spec, headers, header_texts(cells, header.columns), reference.scale_words)
     return RawSheet(above.file, above.sheet, above.spec, row, header.columns, headers, [],
                     timeframe_years(header.timeframe, context.year), context, True,
                     language=header.language, decimal_hint=reference.decimal_mark(header.language),
-                    first_part=set(header.columns) != set(before.columns) or context is not above.context,
+                    first_part=first_part,
                     activity_numbers=above.activity_numbers), said
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -135,7 +136,7 @@ def within(outer: SheetContext, inner: SheetContext) -> SheetContext:
                    year=inner.year if inner.year is not None else outer.year,
                    country=inner.country or outer.country, where=inner.where or outer.where,
                    scales=inner.scales or outer.scales, notes=inner.notes,
-                   unplaced=inner.unplaced if inner.scales or inner.unplaced else outer.unplaced)
+                   unplaced=inner.unplaced)  # the sheet's, said of its first table
 
 
 def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
@@ -428,14 +429,24 @@ def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> 
             continue
         if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
             continue
+        if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not BRACKET_END.match(
+                folded, match.end()):
+            continue  # '(1000 usd each)', '(1,000 usd, 5,000 usd)': amounts
         found.append(match)
     return found
 
 
 def _after_amount(before: str) -> bool:
-    """Whether text ends in an amount ('150', 'KGS 150 000'; a year, 'Budget 2016', is none)."""
-    number = AMOUNT_BEFORE.search(before.rstrip())
-    return number is not None and not re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'"))
+    """Whether text ends in an amount ('150', 'KGS 150 000'; a year, 'Budget 2016', is none, nor a period's
+    figures, '2015/16', 'H1'), looked for in its last NEAR characters."""
+    near = before.rstrip()[-NEAR:]
+    number = AMOUNT_BEFORE.search(near)
+    if number is None or re.fullmatch(r"(?:19|20)\d\d", number.group(1).strip(" .,'")):
+        return False
+    return not (number.start() and (near[number.start() - 1].isalpha() or near[number.start() - 1] in "/-"))
+
+
+BRACKET_END = re.compile(r"\s*[^\s(),;]+\s*(?:\)|$|;|,(?!\s*\d))")  # '(1000 usd)': the currency, then the end
 
 
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
@@ -505,20 +516,24 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
 
 
 def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
-    """The first word of `text` said to be a scale beside a currency only that stands beside none, where `text`
-    names no scale ('Expenditure, thousands'; the figures, 'in 1000', aside): it may be one, so the reader says
-    the amounts are read as written."""
+    """The first word of `text` said to be a scale beside a currency only that stands beside none, at the end of
+    the text or of a clause, where `text` names no scale ('Expenditure, thousands', 'Budget 2016 thousands'; the
+    figures, 'in 1000', aside): it may be one, so the reader says the amounts are read as written."""
     folded = scale_words(text)
     currencies = getattr(words, "currencies", {})
     for word, power in sorted(getattr(words, "beside", {}).items(), key=lambda item: -len(item[0])):
         if word in folded and not re.search(r"\d", word):
             for match in re.finditer(_bounded(word), folded):
+                rest = folded[match.end():].lstrip()
+                if rest and rest[0] not in CLAUSE_ENDS:  # 'One Million Women', 'thousands of youth': a name, prose
+                    continue
                 if not _after_amount(folded[:match.start()]) and not _beside_currency(
                         folded[:match.start()], folded[match.end():], currencies):
                     return [Scale(power, place, text, word)]
     return []
 
 
+CLAUSE_ENDS = ")],;:–-/|"  # what may follow a scale word that ends a clause ('Expenditure, thousands – 2015')
 SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
 
 
@@ -658,7 +673,19 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
 def bracket_scale(text: str, words: dict[str, int]) -> bool:
     """Whether a header names a scale in brackets after its name ("Budget (USD '000)", 'Gastos (miles de USD)',
     'Expenditure (thousands)'): the name is read as the column's, the scale as its amounts' (`header_scales`)."""
-    return any(_scales(bracket, "header", words) for bracket in re.findall(r"\([^()]+\)\s*$", text))
+    return any(_scales(bracket, "header", words)
+               for bracket in re.findall(r"\([^()]+\)\s*$", unicodedata.normalize("NFKC", text)))
+
+
+def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[str, str], cells: dict[str, str],
+                 words: dict[str, int]) -> SheetContext:
+    """The context of a table under its header: the scales its amounts' own header cells name (`cells`: "Budget
+    (USD '000)"), and the currency its amounts' headers name (`headers`, with their group labels), in place of
+    those of a header before it (a table above's)."""
+    values = {key: value for key, value in context.values.items() if value.place != "header"}
+    scales = tuple(scale for scale in context.scales if scale.place != "header")
+    context = replace(context, values=values, scales=scales + header_scales(sheet_spec, cells, words))
+    return with_header_currency(context, header_currencies(sheet_spec, headers, words))
 
 
 def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str, int]) -> tuple[Scale, ...]:
@@ -674,7 +701,8 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
     sheet without one read in it (etl/transform.py), as under a title row's 'Currency: USD'. A title naming
     another leaves the title's, and each amount under such a header is refused (Derivations)."""
     codes = {code for code, _ in found.values()}
-    if "currency" in context.values or len(codes) != 1:
+    named = context.values.get("currency")
+    if named is not None and named.from_title_row or len(codes) != 1:  # a title row's (a name's gives way)
         return context
     code, text = next(iter(found.values()))
     return replace(context, values={**context.values, "currency": TitleValue(code, "header", text)})

@@ -118,7 +118,8 @@ class Derivations:
         self.fills = {key: value for key, value in given.items() if value is not None and key in self.absent}
         self.checks = title_checks(raw.spec, raw.context, self.absent)
         # and, for a column the sheet has whose empty cells would be read by default (a currency), its empty cells
-        self.blanks = {key: self.checks[key] for key in FILLED_FROM_THE_TITLE if key in self.checks}
+        # (a name's too: 'Expenditure (USD '000)' fills an empty Currency cell, and is no check)
+        self.blanks = {key: given[key] for key in FILLED_FROM_THE_TITLE if key not in self.absent and given.get(key)}
         self.blanks_filled: dict[str, list[int]] = {key: [] for key in self.blanks}  # the rows whose cells it filled
         if raw.first_part:
             self._warn_once_for_absent_columns()
@@ -176,12 +177,13 @@ class Derivations:
         thousands or millions; that nothing was scaled where what they stand over holds no amounts."""
         raw = self.raw
         money = [c.key for c in raw.spec.columns if c.kind == spec.MONEY and c.key in raw.columns]
-        if money and not any(raw.context.scale(key) for key in money):
-            for word in raw.context.unplaced:  # 'Expenditure, thousands': a scale, or prose ('thousands of youth')?
-                self._warn("title not used", (
-                    f"the {word.place} '{word.text}' has '{word.words}' with no currency beside it: no amount was "
-                    f"scaled, each is read as written; if the amounts are in {word.name}, write 'in {word.name}' or "
-                    "their currency beside the word"))
+        unscaled = [raw.headers[key] for key in money if not raw.context.scale(key)]
+        for word in raw.context.unplaced if unscaled else ():  # 'Expenditure, thousands': a scale, or a name?
+            columns = " and ".join([", ".join(unscaled[:-1]), unscaled[-1]] if len(unscaled) > 1 else unscaled)
+            self._warn("title not used", (
+                f"the {word.place} '{word.text}' has '{word.words}' with no currency beside it, so it scales no "
+                f"amount: {columns} {'is' if len(unscaled) == 1 else 'are'} read as written; if the amounts are in "
+                f"{word.name}, write 'in {word.name}' or their currency beside the word"))
         if not raw.context.scales:
             return
         read: dict[tuple, list[str]] = {}  # (power, the scales said) -> the amount columns read so

@@ -126,6 +126,8 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
                                                                  "in thousands", None),
     ("Бюджет (тысяч долларов)", 1000, "тысяч", None), ("Cheltuieli în mii, din care granturi", 1000, "in mii", None),
     ("Montants en milliers (FR)", 1000, "en milliers", None),
+    ("Expenditure 2015/16 in thousands", 1000, "in thousands", None),  # a period's figures are no amount
+    ("Progress report 2015/16 H1 (USD 1,000)", 1000, "(1,000", "USD"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
@@ -155,7 +157,8 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Total: 1 000 000 USD", "Grants in 2015: USD 1000",
                                    "Total budget (USD 1,000,000.00)", "Budget (USD 1,000,500)",
                                    "Grants (USD 1,000, 5,000 or 10,000)",
-                                   "Mii din familiile vulnerabile au primit sprijin"])
+                                   "Mii din familiile vulnerabile au primit sprijin", "Small grants (1000 USD each)",
+                                   "Grants (1,000 USD, 5,000 USD or 10,000 USD)"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -559,16 +562,25 @@ def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, dat
 
 
 @pytest.mark.parametrize("title, words, name", [("Expenditure, thousands", "thousands", "thousands"),
-                                                ("Reaching thousands of youth", "thousands of", "thousands"),
+                                                ("Dépenses 2015 – milliers", "milliers", "thousands"),
                                                 ("Dépenses – millions", "millions", "millions")])
 def test_a_scale_word_with_no_currency_beside_it_is_said_not_read(tmp_path, database, title, words, name):
     """Before this pass's change, 'thousands' alone scaled every amount (prose too); now it scales none, and a
-    sheet of amounts says so, where nothing else scaled them."""
+    sheet of amounts says so where the word ends its text or a clause, and nothing else scales the amounts."""
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
     assert said(summary, "title not used") == [
-        f"the title row 1 '{title}' has '{words}' with no currency beside it: no amount was scaled, each is read as "
-        f"written; if the amounts are in {name}, write 'in {name}' or their currency beside the word"]
+        f"the title row 1 '{title}' has '{words}' with no currency beside it, so it scales no amount: Budget, Funds "
+        f"received and Expenditure are read as written; if the amounts are in {name}, write 'in {name}' or their "
+        "currency beside the word"]
+
+
+@pytest.mark.parametrize("title", ["One Million Women initiative", "Reaching thousands of youth",
+                                   "Road miles travelled"])
+def test_a_scale_word_inside_a_name_or_prose_is_not_said(tmp_path, database, title):
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
+    assert rows_of(database, MONEY) == scaled(1)
+    assert said(summary, "title not used") == []
 
 
 def test_a_scale_word_with_no_currency_is_not_said_where_the_amounts_are_scaled(tmp_path, database):
@@ -576,3 +588,40 @@ def test_a_scale_word_with_no_currency_is_not_said_where_the_amounts_are_scaled(
                                     sheet="Expenditure ('000)")], database)
     assert rows_of(database, MONEY) == scaled(1000)
     assert said(summary, "title not used") == []
+
+
+def test_a_second_table_s_amounts_are_read_by_its_own_header_not_the_first_one_s(tmp_path, database):
+    """Budget ('000) heads the first table, Budget the second (its columns in another order): the second's
+    amounts are read as written (before this pass, the first header was no header, and both tables were read
+    under its words as a title's: times 1,000)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Budget ('000)", "Funds received", "Expenditure",
+                  "Currency"])
+    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90, "KGS"])
+    sheet.append([])
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Expenditure", "Funds received", "Budget", "Currency"])
+    sheet.append(["Kyrgyzstan", "Output 2", "IOM", 2015, 7, 8, 9, "KGS"])
+    workbook.save(tmp_path / "KGZ.xlsx")
+    summary = run_load([tmp_path / "KGZ.xlsx"], database)
+    assert rows_of(database, MONEY) == [("1", Decimal(150_000), Decimal(120), Decimal(90), "KGS"),
+                                        ("2", Decimal(9), Decimal(8), Decimal(7), "KGS")]
+    assert len(said(summary, "amounts scaled")) == 1
+
+
+def test_a_sheet_name_s_scale_currency_fills_an_empty_currency_cell_and_checks_none(tmp_path, database):
+    rows = [ROWS[0], [*ROWS[1][:-1], None]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], rows=rows, sheet="Expenditure (USD '000)")], database)
+    assert rows_of(database, "SELECT output_code, currency FROM expenditure ORDER BY 1") == [("1", "KGS"),
+                                                                                          ("2", "USD")]
+    assert said(summary, "value from the title") == [
+        "no Currency: read as 'USD', from the sheet name 'Expenditure (USD '000)': the currency named with its "
+        "scale words"]
+
+
+def test_an_amount_header_in_full_width_brackets_names_its_scale(tmp_path, database):
+    header = ["Budget（thousands）" if name == "Budget" else name for name in HEADER]
+    run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header)], database)
+    assert rows_of(database, "SELECT budget FROM expenditure ORDER BY output_code") == [(Decimal(150_000),),
+                                                                                       (Decimal(2250),)]

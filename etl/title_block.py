@@ -714,7 +714,8 @@ def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], she
     value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale
     (`headers`: each column's, as written; the per-cell path fills, scales and checks those)."""
     context = sheet_context(title_rows, names, reference)
-    if context.scales or context.unplaced or any(title_value_for(c, context) for c in sheet_spec.columns if c.key not in match.columns):
+    if context.scales or context.unplaced or any(title_value_for(c, context) for c in sheet_spec.columns
+                                                 if c.key not in match.columns):
         return None
     if header_currencies(sheet_spec, headers, reference.scale_words) or header_scales(sheet_spec, headers,
                                                                                        reference.scale_words):

@@ -601,7 +601,8 @@ def test_a_second_table_s_amounts_are_read_by_its_own_header_not_the_first_one_s
                   "Currency"])
     sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90, "KGS"])
     sheet.append([])
-    sheet.append(["Country", "Output", "Agency", "Programme year", "Expenditure", "Funds received", "Budget", "Currency"])
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Expenditure", "Funds received", "Budget",
+                  "Currency"])
     sheet.append(["Kyrgyzstan", "Output 2", "IOM", 2015, 7, 8, 9, "KGS"])
     workbook.save(tmp_path / "KGZ.xlsx")
     summary = run_load([tmp_path / "KGZ.xlsx"], database)

@@ -331,6 +331,8 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
         + f": the rows below it are read under it, not under row {above.header_row}'s header"))
     first_part = set(header.columns) != set(before.columns) or context is not above.context
     context = with_headers(context, above.spec, headers, header_texts(cells, header.columns), reference.scale_words)
+    # its own headers' scale or currency ('Budget (millions)' under 'Budget ('000)') is said of it again
+    first_part = first_part or context.scales != above.context.scales or context.values != above.context.values
     return RawSheet(above.file, above.sheet, above.spec, row, header.columns, headers, [],
                     timeframe_years(header.timeframe, context.year), context, True,
                     language=header.language, decimal_hint=reference.decimal_mark(header.language),

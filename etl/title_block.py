@@ -429,8 +429,8 @@ def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> 
             continue
         if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
             continue
-        if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not BRACKET_END.match(
-                folded, match.end()):
+        if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not _bracket_ends(
+                folded[match.end():], currencies):
             continue  # '(1000 usd each)', '(1,000 usd, 5,000 usd)': amounts
         found.append(match)
     return found
@@ -446,7 +446,15 @@ def _after_amount(before: str) -> bool:
     return not (number.start() and (near[number.start() - 1].isalpha() or near[number.start() - 1] in "/-"))
 
 
-BRACKET_END = re.compile(r"\s*[^\s(),;]+\s*(?:\)|$|;|,(?!\s*\d))")  # '(1000 usd)': the currency, then the end
+BRACKET_CLAUSE = re.compile(r"\s*([^();]*?)\s*(?:\)|;|,(?!\s*\d)|$)")  # '(1000 usd)' -> 'usd'
+
+
+def _bracket_ends(after: str, currencies: dict[str, str]) -> bool:
+    """Whether a bracketed figure ('(1000') is followed by its currency alone, then the bracket's end or a
+    clause's: '(1000 usd)', '(1000 us dollars)', '(1000 usd; 2015)'; not '(1000 usd each)', '(1,000 usd, 5,000
+    usd)'."""
+    words = BRACKET_CLAUSE.match(after).group(1)
+    return words in currencies or len(words.split()) == 1
 
 
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
@@ -533,7 +541,7 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
     return []
 
 
-CLAUSE_ENDS = ")],;:–-/|"  # what may follow a scale word that ends a clause ('Expenditure, thousands – 2015')
+CLAUSE_ENDS = ")],;:.–-/|'\"»”"  # what may follow a scale word ending a clause ('Expenditure, thousands – 2015')
 SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
 
 
@@ -684,6 +692,9 @@ def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[st
     those of a header before it (a table above's)."""
     values = {key: value for key, value in context.values.items() if value.place != "header"}
     scales = tuple(scale for scale in context.scales if scale.place != "header")
+    if "currency" not in values:  # a name's, which a header's had gone before ('Expenditure (USD '000)')
+        named = _scales_currency(tuple(scale for scale in scales if scale.place != "group header"))
+        values.update({"currency": named} if named else {})
     context = replace(context, values=values, scales=scales + header_scales(sheet_spec, cells, words))
     return with_header_currency(context, header_currencies(sheet_spec, headers, words))
 

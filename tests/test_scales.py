@@ -128,6 +128,7 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Montants en milliers (FR)", 1000, "en milliers", None),
     ("Expenditure 2015/16 in thousands", 1000, "in thousands", None),  # a period's figures are no amount
     ("Progress report 2015/16 H1 (USD 1,000)", 1000, "(1,000", "USD"),
+    ("Budget (1000 US dollars)", 1000, "(1000", "USD"),  # a currency of two words ends the bracket
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
@@ -563,7 +564,8 @@ def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, dat
 
 @pytest.mark.parametrize("title, words, name", [("Expenditure, thousands", "thousands", "thousands"),
                                                 ("Dépenses 2015 – milliers", "milliers", "thousands"),
-                                                ("Dépenses – millions", "millions", "millions")])
+                                                ("Dépenses – millions", "millions", "millions"),
+                                                ("Expenditure, thousands.", "thousands", "thousands")])
 def test_a_scale_word_with_no_currency_beside_it_is_said_not_read(tmp_path, database, title, words, name):
     """Before this pass's change, 'thousands' alone scaled every amount (prose too); now it scales none, and a
     sheet of amounts says so where the word ends its text or a clause, and nothing else scales the amounts."""
@@ -626,3 +628,44 @@ def test_an_amount_header_in_full_width_brackets_names_its_scale(tmp_path, datab
     run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header)], database)
     assert rows_of(database, "SELECT budget FROM expenditure ORDER BY output_code") == [(Decimal(150_000),),
                                                                                        (Decimal(2250),)]
+
+
+def two_tables(path: Path, first: list, second: list, rows: tuple[list, list], sheet: str = "Expenditure") -> Path:
+    """An expenditure sheet of two tables, headed `first` and `second` (its columns in another order)."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    for row in (first, rows[0], [], second, rows[1]):
+        worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_second_table_s_own_header_scale_is_read_and_said(tmp_path, database):
+    first = ["Country", "Output", "Agency", "Programme year", "Budget ('000)", "Funds received", "Expenditure",
+             "Currency"]
+    second = ["Country", "Output", "Agency", "Programme year", "Expenditure", "Funds received", "Budget (millions)",
+              "Currency"]
+    rows = (["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90, "KGS"],
+            ["Kyrgyzstan", "Output 2", "IOM", 2015, 7, 8, 9, "KGS"])
+    summary = run_load([two_tables(tmp_path / "KGZ.xlsx", first, second, rows)], database)
+    assert rows_of(database, "SELECT output_code, budget FROM expenditure ORDER BY 1") == [
+        ("1", Decimal(150_000)), ("2", Decimal(9_000_000))]
+    assert [text.split(":")[0] for text in said(summary, "amounts scaled")] == [
+        "the header 'Budget ('000)' says the amounts are in thousands (\"('000)\")",
+        "the header 'Budget (millions)' says the amounts are in millions ('(millions)')"]
+
+
+def test_a_second_table_without_a_header_currency_takes_the_sheet_name_s(tmp_path, database):
+    """The first table's 'Budget (EUR)' goes before the sheet name's USD; the second, headed 'Budget', is in USD
+    (before the mend, it had no currency, and its rows were refused)."""
+    first = ["Country", "Output", "Agency", "Programme year", "Budget (EUR)", "Funds received", "Expenditure",
+             "Currency"]
+    second = ["Country", "Output", "Agency", "Programme year", "Expenditure", "Funds received", "Budget", "Currency"]
+    rows = (["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 120, 90, None],
+            ["Kyrgyzstan", "Output 2", "IOM", 2015, 7, 8, 9, None])
+    summary = run_load([two_tables(tmp_path / "KGZ.xlsx", first, second, rows, sheet="Expenditure (USD '000)")],
+                       database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure ORDER BY 1") == [
+        ("1", Decimal(150_000), "EUR"), ("2", Decimal(9000), "USD")]

@@ -422,11 +422,7 @@ def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> 
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
     found = _currency_between(word, folded, currencies) if currencies is not None else []
-    if word not in folded:
-        return found
-    for match in re.finditer(_bounded(word), folded):
-        if _after_amount(folded[:match.start()]):
-            continue
+    for match in _standing(word, folded):
         if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
             continue
         if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not _bracket_ends(
@@ -434,6 +430,13 @@ def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> 
             continue  # '(1000 usd each)', '(1,000 usd, 5,000 usd)': amounts
         found.append(match)
     return found
+
+
+def _standing(word: str, folded: str) -> list[re.Match]:
+    """Where `word` stands in `folded` as words of its own (`_bounded`), not after an amount (`_after_amount`)."""
+    if word not in folded:
+        return []
+    return [match for match in re.finditer(_bounded(word), folded) if not _after_amount(folded[:match.start()])]
 
 
 def _after_amount(before: str) -> bool:
@@ -530,14 +533,14 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
     folded = scale_words(text)
     currencies = getattr(words, "currencies", {})
     for word, power in sorted(getattr(words, "beside", {}).items(), key=lambda item: -len(item[0])):
-        if word in folded and not re.search(r"\d", word):
-            for match in re.finditer(_bounded(word), folded):
-                rest = folded[match.end():].lstrip()
-                if rest and rest[0] not in CLAUSE_ENDS:  # 'One Million Women', 'thousands of youth': a name, prose
-                    continue
-                if not _after_amount(folded[:match.start()]) and not _beside_currency(
-                        folded[:match.start()], folded[match.end():], currencies):
-                    return [Scale(power, place, text, word)]
+        if re.search(r"\d", word):
+            continue
+        for match in _standing(word, folded):
+            rest = folded[match.end():].lstrip()
+            if rest and rest[0] not in CLAUSE_ENDS:  # 'One Million Women', 'thousands of youth': a name, prose
+                continue
+            if not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
+                return [Scale(power, place, text, word)]
     return []
 
 

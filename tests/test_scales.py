@@ -173,20 +173,26 @@ def test_a_scale_in_the_sheet_name_is_read(tmp_path, database):
                                                          "in thousands")
 
 
-def test_a_group_header_over_the_amounts_scales_those_it_stands_over(tmp_path, database):
-    """"USD '000" merged over Budget and Funds received, a stacked header (the other headers merged down both
-    rows): those two are scaled, Expenditure, under no group, is not."""
+def grouped(path: Path, group: str, currency: str | None) -> Path:
+    """An expenditure sheet whose `group` cell is merged over Budget and Funds received (the other headers merged
+    down both rows), and one row in `currency`."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Expenditure"
-    sheet.append(["Country", "Output", "Agency", "Programme year", "USD '000", None, "Expenditure", "Currency"])
+    sheet.append(["Country", "Output", "Agency", "Programme year", group, None, "Expenditure", "Currency"])
     sheet.append([None, None, None, None, "Budget", "Funds received", None, None])
     sheet.merge_cells("E1:F1")
     for column in "ABCDGH":
         sheet.merge_cells(f"{column}1:{column}2")
-    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80, "USD"])
-    workbook.save(tmp_path / "KGZ.xlsx")
-    summary = run_load([tmp_path / "KGZ.xlsx"], database)
+    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80, currency])
+    workbook.save(path)
+    return path
+
+
+def test_a_group_header_over_the_amounts_scales_those_it_stands_over(tmp_path, database):
+    """"USD '000" merged over Budget and Funds received, a stacked header (the other headers merged down both
+    rows): those two are scaled, Expenditure, under no group, is not."""
+    summary = run_load([grouped(tmp_path / "KGZ.xlsx", "USD '000", "USD")], database)
     assert rows_of(database, "SELECT budget, received, expenditure FROM expenditure") == [
         (Decimal(150_000), Decimal(100_000), Decimal(80))]
     assert said(summary, "amounts scaled") == [
@@ -228,15 +234,20 @@ def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):
     assert said(summary, "amounts scaled") == []
 
 
-def test_a_work_plan_s_budget_is_scaled(tmp_path, database):
+def work_plan(path: Path, title: str) -> Path:
+    """A work plan under one title row, without a Currency column: one activity whose Amount is 12.5."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "AWP"
-    sheet.append(["Ecuador Annual Work Plan 2015 (USD '000)"])
+    sheet.append([title])
     sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
     sheet.append(["Output 1", "1.1 Consultations with the Government", "X", None, None, None, "UNDP", 12.5])
-    workbook.save(tmp_path / "ECU.xlsx")
-    summary = run_load([tmp_path / "ECU.xlsx"], database)
+    workbook.save(path)
+    return path
+
+
+def test_a_work_plan_s_budget_is_scaled(tmp_path, database):
+    summary = run_load([work_plan(tmp_path / "ECU.xlsx", "Ecuador Annual Work Plan 2015 (USD '000)")], database)
     assert rows_of(database, "SELECT budget, currency FROM activities") == [(Decimal("12500.00"), "USD")]
     assert said(summary, "amounts scaled") == [
         "the title row 1 'Ecuador Annual Work Plan 2015 (USD '000)' says the amounts are in thousands (\"'000\"): "
@@ -486,14 +497,7 @@ def test_a_currency_cell_naming_another_than_the_scale_words_is_refused(tmp_path
 def test_a_work_plan_under_scale_words_naming_a_currency_is_read_in_it(tmp_path, database):
     """Before, a work plan titled 'miles de euros' without a Currency column loaded its budget as thousands of USD
     (the default), where the title says thousands of euros."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "AWP"
-    sheet.append(["Ecuador – Plan de trabajo 2015 (miles de euros)"])
-    sheet.append(["Expected Outputs", "Planned Activities", "Q1", "Q2", "Q3", "Q4", "Responsible Party", "Amount"])
-    sheet.append(["Output 1", "1.1 Consultations with the Government", "X", None, None, None, "UNDP", 12.5])
-    workbook.save(tmp_path / "ECU.xlsx")
-    summary = run_load([tmp_path / "ECU.xlsx"], database)
+    summary = run_load([work_plan(tmp_path / "ECU.xlsx", "Ecuador – Plan de trabajo 2015 (miles de euros)")], database)
     assert rows_of(database, "SELECT budget, currency FROM activities") == [(Decimal("12500.00"), "EUR")]
     assert said(summary, "value from the title")[1:] == [
         "no Currency column: every row is read as currency 'EUR' (from the title row 1 'Ecuador – Plan de trabajo 2015 "
@@ -546,17 +550,7 @@ def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, databas
 def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, database):
     """"EUR '000" merged over Budget and Funds received: those two are scaled, and an empty Currency cell is EUR
     (before, the row was refused for its empty Currency)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Expenditure"
-    sheet.append(["Country", "Output", "Agency", "Programme year", "EUR '000", None, "Expenditure", "Currency"])
-    sheet.append([None, None, None, None, "Budget", "Funds received", None, None])
-    sheet.merge_cells("E1:F1")
-    for column in "ABCDGH":
-        sheet.merge_cells(f"{column}1:{column}2")
-    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80, None])
-    workbook.save(tmp_path / "KGZ.xlsx")
-    summary = run_load([tmp_path / "KGZ.xlsx"], database)
+    summary = run_load([grouped(tmp_path / "KGZ.xlsx", "EUR '000", None)], database)
     assert rows_of(database, "SELECT budget, received, expenditure, currency FROM expenditure") == [
         (Decimal(150_000), Decimal(100_000), Decimal(80), "EUR")]
     assert said(summary, "value from the title") == ["no Currency: read as 'EUR', from the header 'EUR '000 · Budget'"]

@@ -13,6 +13,7 @@ Words are matched as `fold` gives them: accents, case and spacing ignored (Réal
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -67,10 +68,11 @@ def scale_words(text: object) -> str:
 class ScaleWords(dict):
     """Scale words (`scale_words`) -> the power of ten they say (3, 6); `beside`: those that say it only beside a
     currency ('USD million', 'in thousand USD'; 'One Million Women' names a project); `currencies`: the currency
-    codes and names a word beside them may be (folded) -> the ISO 4217 code they name."""
+    codes and names a word beside them may be (folded) -> the ISO 4217 code they name (None for a name several
+    currencies share: 'dollars')."""
 
     def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
-                 currencies: dict[str, str] | None = None):
+                 currencies: dict[str, str | None] | None = None):
         super().__init__(plain)
         self.beside = dict(beside)
         self.currencies = dict(currencies or {})
@@ -103,6 +105,9 @@ class Language:
     cross_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word group -> folded words
     scales: dict[str, int] = field(default_factory=dict)  # folded scale words ('en milliers') -> power of ten
     scales_beside: dict[str, int] = field(default_factory=dict)  # the same, said only beside a currency ('million')
+    # names several currencies share ('dollars': USD, JMD; 'dinars': TND, RSD), folded -> their codes: a name that
+    # names none of them alone ([currencies] dollars = ["USD", "JMD"])
+    shared_currencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -141,9 +146,10 @@ def read_language(path: Path) -> Language:
     scale_reader = _Reader(path, {"scales": table, "scales.beside_currency": beside})
     scales = [{scale_words(word): SCALES[scale] for scale, words in scale_reader.lists(key, tuple(SCALES)).items()
                for word in words} for key in ("scales", "scales.beside_currency")]
+    currencies, shared = reader.currencies()
     return Language(code, reader.text("name"), mark, path, reader.columns(), reader.numbered("quarters", 4),
                     reader.numbered("months", 12), reader.mapping("agencies"), reader.statuses(),
-                    reader.choices(), reader.words("output_words"), reader.mapping("currencies"),
+                    reader.choices(), reader.words("output_words"), currencies,
                     reader.words("total_words"), reader.mapping("no_value"),
                     {name: code.upper() for name, code in reader.mapping("countries").items()},
                     reader.words("grand_total_words"), None if order is None else DATE_ORDERS[order],
@@ -152,7 +158,7 @@ def read_language(path: Path) -> Language:
                     reader.lists("delivery", DELIVERY_ROLES),
                     {group: tuple(fold(word) for word in words)
                      for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()},
-                    *scales)
+                    *scales, shared)
 
 
 class _Reader:
@@ -185,6 +191,22 @@ class _Reader:
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
             raise self.fail(key, "a table of texts (word = \"meaning\")")
         return {fold(word): value.strip() for word, value in table.items()}
+
+    def currencies(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        """[currencies]: a name of one currency -> its code (dirham = "MAD"), and a name several share -> their
+        codes (dollars = ["USD", "JMD"]), each folded."""
+        table = self.data.get("currencies", {})
+        one = {word: value for word, value in table.items() if not isinstance(value, list)} if isinstance(
+            table, dict) else table
+        shared = {}
+        for word, codes in (table.items() if isinstance(table, dict) else ()):
+            if isinstance(codes, list):
+                if len(codes) < 2 or not all(isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)
+                                             for code in codes):
+                    raise self.fail(f"currencies.{word}", "a currency's code (\"MAD\") or the codes of the "
+                                                          "currencies a name may be, two or more ([\"USD\", \"JMD\"])")
+                shared[fold(word)] = tuple(codes)
+        return self.mapping("currencies", one), shared
 
     def lists(self, key: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         """A table of lists of words, each under one of `names` ([title_labels] country = ["Pays"]), as written."""

@@ -152,15 +152,17 @@ class FormatCurrencies:
     sign ('KGS'; three capitals otherwise only in a [$...] bracket, which is Excel's way of writing a currency:
     'PCS' may be anything), a currency's name in any language ('сом', 'lei'), a code or sign after a scale letter
     ('kEUR', 'K€'); else the currency of its bracket's locale ('[$R$-416]': Brazil's, BRL; '[$lei-418]':
-    Romania's, RON; '[$$-2009]': Jamaica's, JMD). A dollar by name ('dollars', as a bare '$') and a locale's
-    currency are `weak`. Two currencies are a currency not told. A scale: a scale word of any language ('тыс.',
-    'mii', 'thousand': after a number, those a title says beside a currency only too) or a format's sign for
-    thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
+    Romania's, RON; '[$$-2009]': Jamaica's, JMD). A locale's currency is `weak`; a name several currencies share
+    ('dollars', 'dinars': etl/languages.py), as a bare '$', is a currency not told, and so are two currencies. A
+    scale: a scale word of any language ('тыс.', 'mii', 'thousand': after a number, those a title says beside a
+    currency only too) or a format's sign for thousands or millions (etl/ooxml.py SUFFIXES: 'K', 'M', 'bn')."""
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
         self.names = {word: code for language in reference.languages.values()
                       for word, code in language.currencies.items()}
+        self.shared = {word: codes for language in reference.languages.values()
+                       for word, codes in language.shared_currencies.items()}
         self.locales = reference.locale_currencies
         self.scales = {**SUFFIXES, **reference.scale_words.beside, **reference.scale_words}  # after a number
         self.read_before: dict[str, FormatReading] = {}  # what a format shows -> what it says
@@ -175,7 +177,7 @@ class FormatCurrencies:
         strong: dict[str, str] = {}  # code -> the sign that says it
         weak: dict[str, str] = {}
         power, untold = 0, None
-        for index, sign in enumerate(value.signs):
+        for index, sign in enumerate(self._names_joined(value.signs, value.bracketed)):
             in_bracket = value.bracketed and index == 0
             code, is_weak, scale = self._code(sign, in_bracket)
             locale = self.locales.get(value.locale.upper().lstrip("0")) if in_bracket else None
@@ -186,7 +188,8 @@ class FormatCurrencies:
             power = power or scale
             if code:
                 (weak if is_weak else strong).setdefault(code, sign)
-            elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)):
+            elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)
+                                or _word(self.shared, sign)):  # 'dollars': which?
                 untold = untold or sign
         told = strong or weak
         if len(told) == 1 and untold is None:
@@ -195,6 +198,17 @@ class FormatCurrencies:
         if told:  # '"USD" "EUR"', or a currency told beside one not: which?
             return FormatReading(None, " ".join([*told.values(), *([untold] if untold else [])]), power, True)
         return FormatReading(None, untold or "", power, untold is not None)
+
+    def _names_joined(self, signs: tuple[str, ...], bracketed: bool) -> list[str]:
+        """`signs` with the words of a currency's name of two or three words as one ('US dollars', 'долл. США',
+        'dinars serbes'), the bracket's sign (the first, where `bracketed`) on its own."""
+        joined, index = list(signs[:1] if bracketed else []), 1 if bracketed else 0
+        while index < len(signs):
+            size = next((size for size in (3, 2) if index + size <= len(signs)
+                         and _word(self.names, " ".join(signs[index:index + size]))), 1)
+            joined.append(" ".join(signs[index:index + size]))
+            index += size
+        return joined
 
     def _code(self, sign: str, in_bracket: bool) -> tuple[str | None, bool, int]:
         """The currency a sign says, whether weakly, and the scale a letter before it says ('kEUR', 'kMAD': 3;
@@ -211,15 +225,14 @@ class FormatCurrencies:
 
     def _currency(self, sign: str, in_bracket: bool) -> tuple[str | None, bool]:
         """The currency a sign says, and whether weakly. A bare '$' says none: it may be any dollar (a bracket's
-        locale may tell which); a dollar by name ('dollars') is weak, as '$' is."""
+        locale may tell which); nor does a name several currencies share ('dollars', 'dinars')."""
         if sign == "$":
             return None, False
         if sign in CURRENCY_SIGNS:
             return CURRENCY_SIGNS[sign], False
         if re.fullmatch(r"[A-Z]{3}", sign) and (sign in self.known or in_bracket):
             return sign, False
-        named = _word(self.names, sign)
-        return named, named == "USD"
+        return _word(self.names, sign), False
 
     def in_scale(self, value: Any) -> Any:
         """A number whose format shows a scale word beside it ('150 тыс.') as one read in that scale
@@ -715,14 +728,19 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
 
 
 def currency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
-    """An ISO 4217 code with a rate, or a currency's name in the sheet's language (сом, dirham, lei)."""
+    """An ISO 4217 code with a rate, or a currency's name in the sheet's language (сом, dirham, lei); a name several
+    currencies share ('dollars', 'dinars') is refused, naming them: which it is, the cell must say."""
     allowed = reference.currencies  # a property that scans the rate table: computed once, not per cell
     expected = "a currency with a shipped exchange rate: " + ", ".join(sorted(allowed))
-    names = {word: code for vocabulary in reference.vocabularies(language)
-             for word, code in vocabulary.currencies.items()}
+    vocabularies = reference.vocabularies(language)
+    names = {word: code for vocabulary in vocabularies for word, code in vocabulary.currencies.items()}
+    shared = {word: codes for vocabulary in vocabularies for word, codes in vocabulary.shared_currencies.items()}
 
     def parse_currency(value: Any) -> str:
         code = clean_text(value).upper()
+        if fold(code) in shared:
+            raise ValueProblem(value, f"the currency's code: '{clean_text(value)}' is the name of more than one ("
+                                      + ", ".join(shared[fold(code)]) + ")")
         code = names.get(fold(code), code)
         if code not in allowed:
             raise ValueProblem(value, expected)

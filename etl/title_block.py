@@ -417,7 +417,7 @@ SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.item
               if sign != "$" and sign not in OTHER_WORDS}
 
 
-def _found(word: str, folded: str, currencies: dict[str, str] | None = None) -> list[re.Match]:
+def _found(word: str, folded: str, currencies: dict[str, str | None] | None = None) -> list[re.Match]:
     """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
@@ -452,7 +452,7 @@ def _after_amount(before: str) -> bool:
 BRACKET_CLAUSE = re.compile(r"\s*([^();]*?)\s*(?:\)|;|,(?!\s*\d)|$)")  # '(1000 usd)' -> 'usd'
 
 
-def _bracket_ends(after: str, currencies: dict[str, str]) -> bool:
+def _bracket_ends(after: str, currencies: dict[str, str | None]) -> bool:
     """Whether a bracketed figure ('(1000') is followed by its currency alone, then the bracket's end or a
     clause's: '(1000 usd)', '(1000 us dollars)', '(1000 usd; 2015)'; not '(1000 usd each)', '(1,000 usd, 5,000
     usd)'."""
@@ -463,7 +463,7 @@ def _bracket_ends(after: str, currencies: dict[str, str]) -> bool:
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
 
 
-def _currency_between(word: str, folded: str, currencies: dict[str, str]) -> list[re.Match]:
+def _currency_between(word: str, folded: str, currencies: dict[str, str | None]) -> list[re.Match]:
     """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
     between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
     phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)', '(usd 1,000, 5,000)'."""
@@ -477,7 +477,7 @@ def _currency_between(word: str, folded: str, currencies: dict[str, str]) -> lis
             if _beside_currency("", match.group("currency"), currencies) and not _after_amount(folded[:match.start()])]
 
 
-def _beside_currency(before: str, after: str, currencies: dict[str, str]) -> bool:
+def _beside_currency(before: str, after: str, currencies: dict[str, str | None]) -> bool:
     """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
     of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
     before, after = _sides(before, after)
@@ -493,7 +493,7 @@ def _sides(before: str, after: str) -> tuple[str, str]:
     return before[-NEAR:].rstrip(WORD_EDGES + " "), after[:NEAR].lstrip(WORD_EDGES + " ")
 
 
-def _names_beside(before: str, after: str, currencies: dict[str, str]) -> list[str]:
+def _names_beside(before: str, after: str, currencies: dict[str, str | None]) -> list[str]:
     """The codes of the currency names of two words or more `after` starts or `before` ends with ('us dollars',
     'долл. сша')."""
     return [code for name, code in currencies.items() if " " in name and (
@@ -548,7 +548,7 @@ CLAUSE_ENDS = ")],;:.–-/|'\"»”"  # what may follow a scale word ending a cl
 SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
 
 
-def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str]) -> set[str]:
+def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | None]) -> set[str]:
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar)."""
@@ -563,18 +563,18 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str]) -> 
     return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
 
 
-def _sign_code(token: str, currencies: dict[str, str]) -> str | None:
+def _sign_code(token: str, currencies: dict[str, str | None]) -> str | None:
     """The currency one word names: a code or name ('usd', 'dirhams'), a sign ('dh', 'us$', '€'), one after a
-    scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A dollar by one word
-    ('dollars', 'dólares') names none, as a bare '$' does: it may be any dollar (as etl/parse.py reads a format's)."""
+    scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A name several
+    currencies share ('dollars', 'dinars': a list in a language's [currencies], None in `currencies`) names none,
+    as a bare '$' does."""
     token = token.strip(WORD_EDGES)
     for part in (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
                  token[2:] if token[:2] == "mm" else ""):
-        code = SIGN_CODES.get(part) or currencies.get(part)
-        if code == "USD" and part != "usd" and part not in SIGN_CODES:
-            return None
-        if code:
-            return code
+        if part in SIGN_CODES:
+            return SIGN_CODES[part]
+        if part in currencies:
+            return currencies[part]
     return None
 
 

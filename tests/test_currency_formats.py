@@ -232,6 +232,9 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
     ('#,##0 "€ HT"', "EUR"), ('"ca. "#,##0 "KGS"', "KGS"), ('#,##0 "KGS per day"', "KGS"),  # words beside one
     ('#,##0 "DH"', "MAD"), ('#,##0.00 "DT"', "TND"), ('#,##0.00\\ "дин."', "RSD"), ('#,##0 "৳"', "BDT"),  # signs
     ('#,##0 "euros"', "EUR"), ('#,##0 "сомов"', "KGS"),  # longer names
+    ('#,##0 "dinars"', None), ('#,##0 "dollars"', None), ('#,##0 "dólares"', None),  # names several share
+    ('#,##0 "Jamaican dollars"', "JMD"), ('#,##0 "dinars serbes"', "RSD"), ('#,##0 "US dollars"', "USD"),
+    ('#,##0 "долл. США"', "USD"),  # a name of one, of two words (before, 'US dollars' was a weak dollar)
     ("[$$-en-US]#,##0.00", "USD"), ("[$R$-pt-BR] #,##0", "BRL"),  # a locale by its tag, as Excel writes it now
 ])
 def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
@@ -254,6 +257,8 @@ def test_an_amount_in_a_currency_the_format_names_in_words_is_read_in_it(tmp_pat
 
 
 @pytest.mark.parametrize("code, expected", [
+    ('#,##0 "dinars"', "the amount's currency in the Currency column: its number format shows 'dinars', which "
+                       "this reader cannot tell as one currency"),  # before, read as TND: a Serbian office's RSD
     ('"CA$"#,##0', "the amount's currency in the Currency column: its number format shows 'CA$', which this "
                    "reader cannot tell as one currency"),
     ("[$Bs-400A] #,##0", "the amount's currency in the Currency column: its number format shows 'Bs', which this "
@@ -361,8 +366,19 @@ def test_a_dollar_format_fills_an_empty_currency_and_never_refuses_a_stated_one(
             "in the Currency column")]
     assert [(w.row, w.detail) for w in summary.warnings if w.kind == "currency of the format set aside"] == [
         (5, "rows 5-6 are read in their rows' currency (JMD from the Currency column), not in the one their amounts' "
-            "number formats may show ('$' may be USD, 'dollars' may be USD); if the format is right, fix the "
+            "number formats may show ('$' may be USD, 'dollars'); if the format is right, fix the "
             "currency")]
+
+
+def test_a_currency_cell_naming_a_dollar_only_is_refused_on_both_lanes(tmp_path, monkeypatch):
+    """A Currency cell 'dollars' may be JMD or USD: the row is refused, naming both (before, read as USD, unsaid);
+    'Jamaican dollars' and 'US dollars' are read, on both lanes alike."""
+    path = work_plan(tmp_path / "JAM-awp.xlsx", {}, currencies=("dollars", "Jamaican dollars", "US dollars"))
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [(row[2], row[6]) for row in found["rejected_rows"]] == [
+        (4, "the currency's code: 'dollars' is the name of more than one (USD, JMD)")]
+    assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == [(5, "JMD"), (6, "USD")]
 
 
 def test_excel_s_us_dollar_format_by_its_locale_tag_is_no_other_currency(tmp_path, database):

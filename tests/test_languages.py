@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from decimal import Decimal
 
@@ -15,11 +16,12 @@ import pytest
 from openpyxl import Workbook
 
 from etl import spec
-from etl.errors import UnreadableFile
+from etl.errors import UnreadableFile, ValueProblem
 from etl.files import read_file
 from etl.languages import LanguageError, fold
 from etl.layout import find_header, total_row
 from etl.load import run_load
+from etl.parse import currency_parser
 from etl.reference import REFERENCE_DIR, load_reference
 
 from .helpers import inputs_languages as inputs
@@ -235,6 +237,39 @@ def test_a_language_file_with_an_unknown_status_is_refused_with_its_key(tmp_path
         'code = "xx"\nname = "Test"\n[statuses.activity]\n"Fini" = "finished"\n', encoding="utf-8")
     with pytest.raises(LanguageError, match=r"xx.toml › statuses.activity: expected statuses of activity "
                                             r"\(planned, ongoing, completed, delayed, cancelled\), not 'finished'"):
+        load_reference(directory)
+
+
+@pytest.mark.parametrize("written, language, expected", [
+    ("dollars", None, "the currency's code: 'dollars' is the name of more than one (USD, JMD)"),
+    ("Dinars", "fr", "the currency's code: 'Dinars' is the name of more than one (TND, RSD)"),
+    ("dólares", "es", "the currency's code: 'dólares' is the name of more than one (USD, JMD)"),
+    ("долларов", "ru", "the currency's code: 'долларов' is the name of more than one (USD, JMD)"),
+])
+def test_a_currency_name_several_currencies_share_is_refused_naming_them(written, language, expected):
+    """A Currency cell 'dollars' from Jamaica may be JMD, 'dinars' from Serbia RSD: before, read as USD and TND,
+    unsaid (the amounts then converted at the wrong rate). A name of one is read: 'Jamaican dollars', 'dinars
+    serbes', 'US dollars'."""
+    parse = currency_parser(load_reference(), language)
+    with pytest.raises(ValueProblem) as refused:
+        parse(written)
+    assert refused.value.expected == expected
+    assert [parse(name) for name in ("Jamaican dollars", "US dollars", "JMD")] == ["JMD", "USD", "JMD"]
+    assert currency_parser(load_reference(), "fr")("dinars serbes") == "RSD"
+
+
+@pytest.mark.parametrize("written, expected", [
+    ('dinar = ["TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the currencies a "
+                        "name may be, two or more ([\"USD\", \"JMD\"])"),
+    ('dinar = ["TND", "dinar"]', "currencies.dinar: expected a currency's code"),
+    ('dinar = 3', "currencies: expected a table of texts"),
+])
+def test_a_language_file_s_shared_currency_name_must_list_codes(tmp_path, written, expected):
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    (directory / "languages" / "xx.toml").write_text(f'code = "xx"\nname = "Test"\n[currencies]\n{written}\n',
+                                                     encoding="utf-8")
+    with pytest.raises(LanguageError, match="xx.toml › " + re.escape(expected)):
         load_reference(directory)
 
 

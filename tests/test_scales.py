@@ -129,6 +129,10 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Expenditure 2015/16 in thousands", 1000, "in thousands", None),  # a period's figures are no amount
     ("Progress report 2015/16 H1 (USD 1,000)", 1000, "(1,000", "USD"),
     ("Budget (1000 US dollars)", 1000, "(1000", "USD"),  # a currency of two words ends the bracket
+    # a name several currencies share names none (before, 'dinars' was TND: a Serbian office's RSD refused)
+    ("Dépenses (milliers de dinars)", 1000, "milliers de", None),
+    ("Expenditure, thousands of Serbian dinars", 1000, "thousands of", "RSD"),
+    ("Expenditure, thousands of Jamaican dollars", 1000, "thousands of", "JMD"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD

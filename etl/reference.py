@@ -129,8 +129,8 @@ class Reference:
     def scale_words(self) -> ScaleWords:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
         milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6); with those that say
-        it beside a currency only ('million'), and the currencies: codes with a rate and every language's names, each to its code
-        (None for a name several currencies share: 'dollars')."""
+        it beside a currency only ('million'), and the currencies: codes with a rate and every language's names,
+        each to its code (None for a name several currencies share: 'dollars')."""
         languages = self.languages.values()
         currencies = {code.casefold(): code for code, _ in self.fx_rates} | {
             name: code for language in languages for name, code in language.currencies.items()} | {

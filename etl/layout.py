@@ -34,13 +34,14 @@ from typing import Any, Callable
 from . import delivery_words, spec
 from .conventions import CURRENCY_SIGNS, ISO_CURRENCIES, bracket_currency
 from .errors import LoadWarning, UnreadableFile, ValueProblem
-from .languages import ENGLISH, Language, fold
+from .languages import ENGLISH, Language, ScaleWords, fold
 from .ooxml import column_letters
 from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_row, merged_spans, normalise_header,
                            single_row, split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
-from .title_block import SheetContext, bracket_scale, period_of_values, sheet_context, title_value_for
+from .title_block import (SheetContext, bracket_scale, header_currencies, period_of_values, sheet_context,
+                          title_value_for)
 
 HEADER_SEARCH_ROWS = 30
 CURRENCY_ALONE = ISO_CURRENCIES | frozenset(CURRENCY_SIGNS)  # what a Currency cell holds: 'USD', '€'
@@ -336,22 +337,23 @@ def missing_as(sheet_spec: spec.Sheet, row: list[Any], reference: Reference, con
                ) -> list[str]:
     """What a header row lacks to be one of `sheet_spec`'s kind (`_missing`): a sheet read as another kind says
     so where it is one column short of this one."""
-    return _missing(sheet_spec, _columns_found(sheet_spec, row, reference), context)
+    return _missing(sheet_spec, _columns_found(sheet_spec, row, reference), context, reference.scale_words)
 
 
-def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], SheetContext] | None = None
-             ) -> list[str]:
+def _missing(sheet_spec: spec.Sheet, found: HeaderMatch, context: Callable[[], SheetContext] | None = None,
+             words: ScaleWords | None = None) -> list[str]:
     """What a header row lacks to be one of this kind, each said as the header to add ('Output'); a required
-    column the title block gives (`context`: what the rows above say) is not lacking."""
+    column the title block gives (`context`: what the rows above say) or the amounts' headers name (`words`: the
+    reference's scale words, for the currency they name: etl/title_block.py, header_currencies) is not lacking."""
     columns = found.columns
     given = set(columns) | ({sheet_spec.period_column, *(key for p in found.periods for key in p.columns)}
                             if found.periods else set())
     lacking = [key for key in _required_keys(sheet_spec) if key not in given]
     if lacking and context is not None:
         lacking = [key for key in lacking if not title_value_for(sheet_spec.column(key), context())]
-    if "currency" in lacking and any(bracket_currency(found.texts.get(position, ""))
-                                     for key, position in columns.items() if sheet_spec.column(key).kind == spec.MONEY):
-        lacking.remove("currency")  # 'Budget (USD)' says it, as a title row would (etl/title_block.py)
+    if "currency" in lacking and words is not None and header_currencies(
+            sheet_spec, {key: found.texts.get(position, "") for key, position in columns.items()}, words):
+        lacking.remove("currency")  # 'Budget (USD)', "Budget (KGS '000)" say it, as a title row would
     missing = [f"'{sheet_spec.column(key).header}'" for key in lacking]
     if sheet_spec.needs_one_of and not any(key in given or any(key in p.columns for p in found.periods)
                                            for key in sheet_spec.needs_one_of):
@@ -369,7 +371,7 @@ def match_header_row(sheet_spec: spec.Sheet, row: list[Any], reference: Referenc
     every required column is named, or given by the title block (`context`: what the rows above say). `above`:
     the row above one read alone, whose group labels may tell a column headed twice is neither."""
     found = _columns_found(sheet_spec, row, reference, top, spans, above, above_spans)
-    return None if _missing(sheet_spec, found, context) else found
+    return None if _missing(sheet_spec, found, context, reference.scale_words) else found
 
 
 class HeaderAgain:
@@ -555,8 +557,8 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
             score = (len(required), len(found.columns))
             if score[1] and (best is None or score > best.score):
                 above = lru_cache(maxsize=1)(lambda index=index: sheet_context(rows[:index], [], reference))
-                best = NearestKind(sheet_spec, index + 1, _missing(sheet_spec, found, above), texts_by_row[index],
-                                   score, found.notes)
+                missing = _missing(sheet_spec, found, above, reference.scale_words)
+                best = NearestKind(sheet_spec, index + 1, missing, texts_by_row[index], score, found.notes)
     if best is not None:
         return best
     most = max(range(len(texts_by_row)), key=lambda i: len(texts_by_row[i]), default=None)

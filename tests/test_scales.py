@@ -551,6 +551,21 @@ def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, databas
                             "correct the one that is wrong")]) for row in (2, 3)]
 
 
+@pytest.mark.parametrize("budget, currency", [("Budget (KGS '000)", "KGS"), ("Presupuesto (miles de euros)", "EUR"),
+                                              ("Budget (thousands of Serbian dinars)", "RSD")])
+def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(tmp_path, monkeypatch, budget,
+                                                                                currency):
+    """As 'Budget (KGS)' does: before, a sheet without a Currency column under "Budget (KGS '000)" was refused as
+    lacking Currency."""
+    header = [budget if name == "Budget" else name for name in HEADER[:-1]]
+    path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[row[:-1] for row in ROWS])
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT budget, received, currency FROM expenditure ORDER BY output_code") == [
+        (Decimal(150_000), Decimal(120), currency), (Decimal(2250), None, currency)]
+
+
 def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, database):
     """"EUR '000" merged over Budget and Funds received: those two are scaled, and an empty Currency cell is EUR
     (before, the row was refused for its empty Currency)."""

@@ -40,8 +40,8 @@ from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_r
                            single_row, split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
-from .title_block import (SheetContext, bracket_scale, header_currencies, period_of_values, sheet_context,
-                          title_value_for)
+from .title_block import (SheetContext, besides_bracket_scale, bracket_scale, header_currencies, period_of_values,
+                          sheet_context, title_value_for)
 
 HEADER_SEARCH_ROWS = 30
 CURRENCY_ALONE = ISO_CURRENCIES | frozenset(CURRENCY_SIGNS)  # what a Currency cell holds: 'USD', '€'
@@ -257,6 +257,8 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
             if position is not None:
                 found[column.key], through_aliases = position, True
                 votes.update(languages.get(name, ()))
+            else:
+                notes.extend(_scale_with_words(cells, names[column.key], reference))
     explained: list[int] = []
     # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
     # a copy's, is the first one's, the others named as not used)
@@ -323,6 +325,18 @@ def _without_currency(name: str) -> str | None:
     None. The currency is the amounts' (etl/title_block.py, header_currencies), so is the scale (header_scales)."""
     found = CURRENCY_IN_BRACKETS.fullmatch(name)
     return found.group(1) if found and "(" not in found.group(1) else None
+
+
+def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]], reference: Reference) -> list[str]:
+    """Why a header naming an amount column's name with a scale in brackets, and words beside it there ("Budget
+    (2016, '000)"), is not read: the words may say what the column is not (another year's, another unit's)."""
+    for cell in cells.values():
+        besides = besides_bracket_scale(cell.text, reference.scale_words)
+        if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
+            return [f"the header '{cell.text}' has {', '.join(map(repr, besides))} beside the scale in its brackets, "
+                    "which this reader cannot place: its column is not read; keep only the scale and the currency "
+                    "in the brackets"]
+    return []
 
 
 def _most_named(votes: Counter[str]) -> str | None:

@@ -683,9 +683,34 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
 
 def bracket_scale(text: str, words: dict[str, int]) -> bool:
     """Whether a header names a scale in brackets after its name ("Budget (USD '000)", 'Gastos (miles de USD)',
-    'Expenditure (thousands)'): the name is read as the column's, the scale as its amounts' (`header_scales`)."""
-    return any(_scales(bracket, "header", words)
-               for bracket in re.findall(r"\([^()]+\)\s*$", unicodedata.normalize("NFKC", text)))
+    'Expenditure (thousands)'), and nothing else there but a currency: the name is read as the column's, the scale
+    as its amounts' (`header_scales`). "Budget (2016, '000)" (a year: whose?) and 'Budget (in thousands of
+    beneficiaries)' are no such header."""
+    return besides_bracket_scale(text, words) == []
+
+
+def besides_bracket_scale(text: str, words: dict[str, int]) -> list[str] | None:
+    """The words a header's brackets after its name hold beside the scale they name and its currency ('2016' in
+    "Budget (2016, '000)"), folded; None where they name no scale."""
+    for bracket in re.findall(r"\([^()]+\)\s*$", unicodedata.normalize("NFKC", text)):
+        if _scales(bracket, "header", words):
+            return _besides_scale(bracket, words)
+    return None
+
+
+def _besides_scale(text: str, words: dict[str, int]) -> list[str]:
+    """The words of `text` that are neither its scale words nor a currency nor 'of' ('2016' in "(2016, '000)",
+    'beneficiaries' in '(in thousands of beneficiaries)'), folded."""
+    folded = scale_words(text)
+    currencies = getattr(words, "currencies", {})
+    spans = [match.span() for _, _, match in _all_found(words, folded)] + [
+        match.span() for name in currencies if " " in name
+        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", folded)]
+    kept = "".join(" " if any(start <= index < end for start, end in spans) else char
+                   for index, char in enumerate(folded))
+    tokens = [token.strip(WORD_EDGES + "'") for token in kept.split()]
+    return [token for token in tokens if token and token not in SCALE_CONNECTORS
+            and not (token in currencies or CURRENCY_SIGN.search(token) or _sign_code(token, currencies))]
 
 
 def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[str, str], cells: dict[str, str],

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from etl.errors import UnreadableFile
 from etl.languages import LanguageError, read_language
 from etl.load import run_load
 from etl.ooxml import _format_kind
@@ -564,6 +565,19 @@ def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(
     assert found["rejected_rows"] == []
     assert rows_of(per_cell, "SELECT budget, received, currency FROM expenditure ORDER BY output_code") == [
         (Decimal(150_000), Decimal(120), currency), (Decimal(2250), None, currency)]
+
+
+@pytest.mark.parametrize("budget, besides", [("Budget (2016, '000)", "'2016'"), ("Budget ('000, 2016)", "'2016'"),
+                                             ("Budget (in thousands of beneficiaries)", "'beneficiaries'")])
+def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(tmp_path, budget, besides):
+    """Before, "Budget (2016, '000)" beside a Programme year column was read as Budget times 1,000, its year unsaid
+    (a 2015 row's 2016 budget), as was a budget in thousands of beneficiaries."""
+    header = [budget if name == "Budget" else name for name in HEADER]
+    with pytest.raises(UnreadableFile) as refused:
+        run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header)], tmp_path / "x.duckdb")
+    assert (f"which lacks 'Budget' (the header '{budget}' has {besides} beside the scale in its brackets, which this "
+            "reader cannot place: its column is not read; keep only the scale and the currency in the brackets)"
+            ) in str(refused.value)
 
 
 def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, database):

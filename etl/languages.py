@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from . import spec, statuses
 from .errors import EtlError
@@ -68,11 +69,11 @@ def scale_words(text: object) -> str:
 class ScaleWords(dict):
     """Scale words (`scale_words`) -> the power of ten they say (3, 6); `beside`: those that say it only beside a
     currency ('USD million', 'in thousand USD'; 'One Million Women' names a project); `currencies`: the currency
-    codes and names a word beside them may be (folded) -> the ISO 4217 code they name (None for a name several
-    currencies share: 'dollars')."""
+    codes and names a word beside them may be (folded) -> the ISO 4217 code they name (the codes a name several
+    currencies share may be: 'dollars' -> ('JMD', 'USD'))."""
 
     def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
-                 currencies: dict[str, str | None] | None = None):
+                 currencies: dict[str, str | tuple[str, ...]] | None = None):
         super().__init__(plain)
         self.beside = dict(beside)
         self.currencies = dict(currencies or {})
@@ -201,11 +202,11 @@ class _Reader:
         shared = {}
         for word, codes in (table.items() if isinstance(table, dict) else ()):
             if isinstance(codes, list):
-                if len(codes) < 2 or not all(isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)
-                                             for code in codes):
+                if len(set(codes)) < 2 or not all(isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)
+                                                  for code in codes):
                     raise self.fail(f"currencies.{word}", "a currency's code (\"MAD\") or the codes of the "
                                                           "currencies a name may be, two or more ([\"USD\", \"JMD\"])")
-                shared[fold(word)] = tuple(codes)
+                shared[fold(word)] = tuple(sorted(set(codes)))
         return self.mapping("currencies", one), shared
 
     def lists(self, key: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -277,7 +278,24 @@ def read_languages(*directories: Path) -> dict[str, Language]:
                     language = _read_version(path, status.st_mtime_ns, status.st_ctime_ns, status.st_size,
                                              status.st_ino)
                 found[language.code] = language
+    _same_currency_names(found.values())
     return found
+
+
+def _same_currency_names(languages: Iterable[Language]) -> None:
+    """Every language's [currencies] are read for number formats and titles whatever the sheet's language: a name
+    two files give two meanings ('dinar' RSD in one, shared in another) is a LanguageError naming both."""
+    meant: dict[str, tuple[str | tuple[str, ...], Path]] = {}
+    for language in languages:
+        for name, meaning in [*language.currencies.items(), *language.shared_currencies.items()]:
+            other = meant.setdefault(name, (meaning, language.source))
+            if other[0] != meaning:
+                raise LanguageError(f"{language.source} › currencies.{name}: {_meaning(meaning)} here, but "
+                                    f"{_meaning(other[0])} in {other[1]}: give it one meaning in both")
+
+
+def _meaning(codes: str | tuple[str, ...]) -> str:
+    return repr(codes) if isinstance(codes, str) else "[" + ", ".join(map(repr, codes)) + "]"
 
 
 @lru_cache(maxsize=64)

@@ -333,7 +333,8 @@ def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]], refer
     for cell in cells.values():
         besides = besides_bracket_scale(cell.text, reference.scale_words)
         if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
-            return [f"the header '{cell.text}' has {', '.join(map(repr, besides))} beside the scale in its brackets, "
+            shown = ", ".join(map(repr, besides[:3])) + (" …" if len(besides) > 3 else "")
+            return [f"the header '{cell.text}' has {shown} beside the scale in its brackets, "
                     "which this reader cannot place: its column is not read; keep only the scale and the currency "
                     "in the brackets"]
     return []

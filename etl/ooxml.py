@@ -415,7 +415,7 @@ def _currency_named(code: str) -> str | None:
         else:
             text.append(char if literal or char in CURRENCY_CHARACTERS else " ")
     for word in CURRENCY_TOKEN.findall("".join(text)):
-        if word != "$" and (len(word) <= 13 or not word[0].isalpha()) and (
+        if word != "$" and (len(word) <= 16 or not word[0].isalpha()) and (  # 'estadounidenses' of a name
                 word[0].isalpha() or "$" in word or unicodedata.category(word[0]) == "Sc") and word not in shown:
             shown.append(word)
     return " ".join(shown) or None

@@ -177,6 +177,7 @@ class FormatCurrencies:
         strong: dict[str, str] = {}  # code -> the sign that says it
         weak: dict[str, str] = {}
         power, untold = 0, None
+        shared: list[tuple[str, tuple[str, ...]]] = []  # 'dollars' and the codes it may be
         for index, sign in enumerate(self._names_joined(value.signs, value.bracketed)):
             in_bracket = value.bracketed and index == 0
             code, is_weak, scale = self._code(sign, in_bracket)
@@ -188,10 +189,14 @@ class FormatCurrencies:
             power = power or scale
             if code:
                 (weak if is_weak else strong).setdefault(code, sign)
-            elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)
-                                or _word(self.shared, sign)):  # 'dollars': which?
+            elif not scale and _word(self.shared, sign):
+                shared.append((sign, _word(self.shared, sign)))
+            elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)):
                 untold = untold or sign
         told = strong or weak
+        for sign, may_be in shared:  # 'dollars' says which only beside one it may be: '[$USD] "dollars"'
+            if len(told) != 1 or next(iter(told)) not in may_be:
+                untold = untold or sign
         if len(told) == 1 and untold is None:
             code, sign = next(iter(told.items()))
             return FormatReading(code, sign, power, False, not strong)

@@ -130,11 +130,11 @@ class Reference:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
         milliers', 'тыс.'), as languages.scale_words gives them -> the power of ten (3, 6); with those that say
         it beside a currency only ('million'), and the currencies: codes with a rate and every language's names,
-        each to its code (None for a name several currencies share: 'dollars')."""
+        each to its code (to theirs for a name several currencies share: 'dollars')."""
         languages = self.languages.values()
         currencies = {code.casefold(): code for code, _ in self.fx_rates} | {
             name: code for language in languages for name, code in language.currencies.items()} | {
-            name: None for language in languages for name in language.shared_currencies}  # 'dollars': none alone
+            name: codes for language in languages for name, codes in language.shared_currencies.items()}
         return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
                           {word: power for language in languages for word, power in language.scales_beside.items()},
                           currencies)

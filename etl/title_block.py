@@ -417,7 +417,7 @@ SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.item
               if sign != "$" and sign not in OTHER_WORDS}
 
 
-def _found(word: str, folded: str, currencies: dict[str, str | None] | None = None) -> list[re.Match]:
+def _found(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]] | None = None) -> list[re.Match]:
     """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
@@ -452,7 +452,7 @@ def _after_amount(before: str) -> bool:
 BRACKET_CLAUSE = re.compile(r"\s*([^();]*?)\s*(?:\)|;|,(?!\s*\d)|$)")  # '(1000 usd)' -> 'usd'
 
 
-def _bracket_ends(after: str, currencies: dict[str, str | None]) -> bool:
+def _bracket_ends(after: str, currencies: dict[str, str | tuple[str, ...]]) -> bool:
     """Whether a bracketed figure ('(1000') is followed by its currency alone, then the bracket's end or a
     clause's: '(1000 usd)', '(1000 us dollars)', '(1000 usd; 2015)'; not '(1000 usd each)', '(1,000 usd, 5,000
     usd)'."""
@@ -463,7 +463,7 @@ def _bracket_ends(after: str, currencies: dict[str, str | None]) -> bool:
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
 
 
-def _currency_between(word: str, folded: str, currencies: dict[str, str | None]) -> list[re.Match]:
+def _currency_between(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]]) -> list[re.Match]:
     """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
     between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
     phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)', '(usd 1,000, 5,000)'."""
@@ -477,7 +477,7 @@ def _currency_between(word: str, folded: str, currencies: dict[str, str | None])
             if _beside_currency("", match.group("currency"), currencies) and not _after_amount(folded[:match.start()])]
 
 
-def _beside_currency(before: str, after: str, currencies: dict[str, str | None]) -> bool:
+def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[str, ...]]) -> bool:
     """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
     of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
     before, after = _sides(before, after)
@@ -493,10 +493,10 @@ def _sides(before: str, after: str) -> tuple[str, str]:
     return before[-NEAR:].rstrip(WORD_EDGES + " "), after[:NEAR].lstrip(WORD_EDGES + " ")
 
 
-def _names_beside(before: str, after: str, currencies: dict[str, str | None]) -> list[str]:
+def _names_beside(before: str, after: str, currencies: dict[str, str | tuple[str, ...]]) -> list[str]:
     """The codes of the currency names of two words or more `after` starts or `before` ends with ('us dollars',
     'долл. сша')."""
-    return [code for name, code in currencies.items() if " " in name and (
+    return [code for name, code in currencies.items() if " " in name and isinstance(code, str) and (
         re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
 
 
@@ -520,9 +520,12 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             found.setdefault(power, word)
             named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
             taken.append(match.span())
-    elsewhere = {currencies.get(token.strip(WORD_EDGES)) for token in folded.split()} - {None}  # 'USD and EUR'
+    said = [currencies.get(token.strip(WORD_EDGES)) for token in folded.split()]
+    elsewhere = {code for code in said if isinstance(code, str)}  # 'USD and EUR'
+    shared = [set(codes) for codes in said if isinstance(codes, tuple)]  # "KGS '000 dollars": which?
     return [Scale(power, place, text, word, columns,
-                  next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power] else None)
+                  next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
+                  and all(named[power] <= codes for codes in shared) else None)
             for power, word in found.items()]
 
 
@@ -545,14 +548,18 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
 
 
 CLAUSE_ENDS = ")],;:.–-/|'\"»”"  # what may follow a scale word ending a clause ('Expenditure, thousands – 2015')
-SCALE_CONNECTORS = ("of", "de", "d'")  # 'thousands of KGS', 'milliers de dirhams', "milliers d'euros"
+# the words between scale words and their currency, or before them: 'thousands of KGS', 'milliers de dirhams',
+# "milliers d'euros", "in '000", 'в тыс. сом', 'en k€' (folded: Romanian 'în' is 'in')
+SCALE_CONNECTORS = ("of", "de", "d'", "in", "en", "в")
 
 
-def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | None]) -> set[str]:
+def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar)."""
-    inside = [_sign_code(token, currencies) for token in match.group().split()]
+    start, end = folded.rfind(" ", 0, match.start()) + 1, folded.find(" ", match.end())
+    whole = folded[start:len(folded) if end < 0 else end]  # the word the match is in: "(us$000)" of '$000'
+    inside = [_sign_code(token, currencies) for token in match.group().split()] + [_sign_code(whole, currencies)]
     before, after = _sides(folded[:match.start()], folded[match.end():])
     first = after.split(maxsplit=1)
     if first and first[0] in SCALE_CONNECTORS and match.group().split()[-1] not in SCALE_CONNECTORS:
@@ -563,10 +570,10 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | Non
     return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
 
 
-def _sign_code(token: str, currencies: dict[str, str | None]) -> str | None:
+def _sign_code(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
     """The currency one word names: a code or name ('usd', 'dirhams'), a sign ('dh', 'us$', '€'), one after a
     scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A name several
-    currencies share ('dollars', 'dinars': a list in a language's [currencies], None in `currencies`) names none,
+    currencies share ('dollars', 'dinars': a list in a language's [currencies], their codes in `currencies`) names none,
     as a bare '$' does."""
     token = token.strip(WORD_EDGES)
     for part in (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
@@ -574,7 +581,8 @@ def _sign_code(token: str, currencies: dict[str, str | None]) -> str | None:
         if part in SIGN_CODES:
             return SIGN_CODES[part]
         if part in currencies:
-            return currencies[part]
+            code = currencies[part]
+            return code if isinstance(code, str) else None  # a name several share: their codes
     return None
 
 
@@ -617,17 +625,23 @@ def _without_scale(value: str, words: dict[str, int]) -> str:
     """A currency label's value without its scale words, as `_scales` finds them ("KGS '000" -> 'kgs', 'thousands of
     KGS' -> 'kgs', 'MDL (în mii)' -> 'mdl'), folded; as written where it has none."""
     folded = scale_words(value)
-    spans: list[tuple[int, int]] = []
-    for start, end in sorted({m.span() for _, _, m in _all_found(words, folded)}, key=lambda s: s[0] - s[1]):
-        if all(end <= taken[0] or start >= taken[1] for taken in spans):  # the longest words first, once each
-            spans.append((start, end))
+    spans = _scale_spans(folded, words)
     if not spans:
         return value
     for start, end in sorted(spans, reverse=True):
         folded = folded[:start] + " " + folded[end:]
     folded = re.sub(r"\(\s*\)", " ", folded)
-    connectors = r"(?:of|de|d'|en|in|в)"
+    connectors = "(?:" + "|".join(map(re.escape, SCALE_CONNECTORS)) + ")"
     return re.sub(rf"^(?:\s*{connectors}\s+)+|(?:\s+{connectors})+\s*$", "", " ".join(folded.split())).strip(" ,;-")
+
+
+def _scale_spans(folded: str, words: dict[str, int]) -> list[tuple[int, int]]:
+    """Where `folded`'s scale words stand (`_all_found`), the longest first, each place once."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted({m.span() for _, _, m in _all_found(words, folded)}, key=lambda s: s[0] - s[1]):
+        if all(end <= taken[0] or start >= taken[1] for taken in spans):
+            spans.append((start, end))
+    return spans
 
 
 # --- the column a value fills ---------------------------------------------------------------------------
@@ -692,25 +706,46 @@ def bracket_scale(text: str, words: dict[str, int]) -> bool:
 def besides_bracket_scale(text: str, words: dict[str, int]) -> list[str] | None:
     """The words a header's brackets after its name hold beside the scale they name and its currency ('2016' in
     "Budget (2016, '000)"), folded; None where they name no scale."""
-    for bracket in re.findall(r"\([^()]+\)\s*$", unicodedata.normalize("NFKC", text)):
+    for bracket in HEADER_BRACKET.findall(unicodedata.normalize("NFKC", text)):
         if _scales(bracket, "header", words):
             return _besides_scale(bracket, words)
     return None
 
 
+HEADER_BRACKET = re.compile(r"\([^()]{1,200}\)\s*$")  # a header's last bracket; a longer one is prose, no scale
+
+
 def _besides_scale(text: str, words: dict[str, int]) -> list[str]:
-    """The words of `text` that are neither its scale words nor a currency nor 'of' ('2016' in "(2016, '000)",
-    'beneficiaries' in '(in thousands of beneficiaries)'), folded."""
+    """The words of `text` that are neither its scale words, nor a currency, nor a word between them ('of', 'in'):
+    '2016' in "(2016, '000)", 'beneficiaries' in '(in thousands of beneficiaries)', each once, folded; and the codes
+    where it names two currencies ("(USD EUR '000)")."""
     folded = scale_words(text)
     currencies = getattr(words, "currencies", {})
-    spans = [match.span() for _, _, match in _all_found(words, folded)] + [
-        match.span() for name in currencies if " " in name
-        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", folded)]
-    kept = "".join(" " if any(start <= index < end for start, end in spans) else char
-                   for index, char in enumerate(folded))
-    tokens = [token.strip(WORD_EDGES + "'") for token in kept.split()]
-    return [token for token in tokens if token and token not in SCALE_CONNECTORS
-            and not (token in currencies or CURRENCY_SIGN.search(token) or _sign_code(token, currencies))]
+    scale = bytearray(len(folded))  # 1 where a scale word or a currency's name of several words stands
+    codes: set[str] = set()
+    shared: dict[str, tuple[str, ...]] = {}  # 'dollars' -> the codes it may be
+    for start, end in _scale_spans(folded, words):
+        scale[start:end] = b"\x01" * (end - start)
+    for name, code in currencies.items():
+        if " " in name and name in folded:
+            for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", folded):
+                scale[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+                codes.add(code) if isinstance(code, str) else shared.setdefault(name, code)
+    left: list[str] = []
+    for token in re.finditer(r"\S+", folded):
+        rest = "".join(char for index, char in enumerate(token.group(), token.start()) if not scale[index])
+        rest = rest.strip(WORD_EDGES + "'")
+        code = _sign_code(token.group(), currencies) or _sign_code(rest, currencies)
+        if code:
+            codes.add(code)
+        elif isinstance(currencies.get(rest), tuple):
+            shared.setdefault(rest, currencies[rest])
+        elif rest and rest not in SCALE_CONNECTORS and rest not in currencies and not all(
+                CURRENCY_SIGN.fullmatch(char) for char in rest):
+            left.append(rest)
+    if len(codes) > 1 or any(not codes <= set(may_be) for may_be in shared.values()):  # "(USD EUR '000)"
+        left += sorted(codes) + list(shared)
+    return list(dict.fromkeys(left))
 
 
 def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[str, str], cells: dict[str, str],

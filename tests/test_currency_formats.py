@@ -235,6 +235,8 @@ def test_a_currency_without_an_exchange_rate_but_with_a_sign_still_counts(tmp_pa
     ('#,##0 "dinars"', None), ('#,##0 "dollars"', None), ('#,##0 "dólares"', None),  # names several share
     ('#,##0 "Jamaican dollars"', "JMD"), ('#,##0 "dinars serbes"', "RSD"), ('#,##0 "US dollars"', "USD"),
     ('#,##0 "долл. США"', "USD"),  # a name of one, of two words (before, 'US dollars' was a weak dollar)
+    ('#,##0 "dólares estadounidenses"', "USD"),  # a word of 15 letters
+    ('[$USD] #,##0 "dollars"', "USD"), ('#,##0 "KGS" "dollars"', None),  # a shared name beside a code it may be
     ("[$$-en-US]#,##0.00", "USD"), ("[$R$-pt-BR] #,##0", "BRL"),  # a locale by its tag, as Excel writes it now
 ])
 def test_a_format_s_currency_is_told_by_its_name_or_its_locale(code, currency):
@@ -377,7 +379,7 @@ def test_a_currency_cell_naming_a_dollar_only_is_refused_on_both_lanes(tmp_path,
     per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
     found = assert_same(per_cell, fast)
     assert [(row[2], row[6]) for row in found["rejected_rows"]] == [
-        (4, "the currency's code: 'dollars' is the name of more than one (USD, JMD)")]
+        (4, "the currency's code: 'dollars' is the name of more than one (JMD, USD)")]
     assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == [(5, "JMD"), (6, "USD")]
 
 

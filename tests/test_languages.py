@@ -241,10 +241,10 @@ def test_a_language_file_with_an_unknown_status_is_refused_with_its_key(tmp_path
 
 
 @pytest.mark.parametrize("written, language, expected", [
-    ("dollars", None, "the currency's code: 'dollars' is the name of more than one (USD, JMD)"),
-    ("Dinars", "fr", "the currency's code: 'Dinars' is the name of more than one (TND, RSD)"),
-    ("dólares", "es", "the currency's code: 'dólares' is the name of more than one (USD, JMD)"),
-    ("долларов", "ru", "the currency's code: 'долларов' is the name of more than one (USD, JMD)"),
+    ("dollars", None, "the currency's code: 'dollars' is the name of more than one (JMD, USD)"),
+    ("Dinars", "fr", "the currency's code: 'Dinars' is the name of more than one (RSD, TND)"),
+    ("dólares", "es", "the currency's code: 'dólares' is the name of more than one (JMD, USD)"),
+    ("долларов", "ru", "the currency's code: 'долларов' is the name of more than one (JMD, USD)"),
 ])
 def test_a_currency_name_several_currencies_share_is_refused_naming_them(written, language, expected):
     """A Currency cell 'dollars' from Jamaica may be JMD, 'dinars' from Serbia RSD: before, read as USD and TND,
@@ -259,7 +259,7 @@ def test_a_currency_name_several_currencies_share_is_refused_naming_them(written
 
 
 @pytest.mark.parametrize("written, expected", [
-    ('dinar = ["TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the currencies a "
+    ('dinar = ["TND", "TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the currencies a "
                         "name may be, two or more ([\"USD\", \"JMD\"])"),
     ('dinar = ["TND", "dinar"]', "currencies.dinar: expected a currency's code"),
     ('dinar = 3', "currencies: expected a table of texts"),
@@ -270,6 +270,18 @@ def test_a_language_file_s_shared_currency_name_must_list_codes(tmp_path, writte
     (directory / "languages" / "xx.toml").write_text(f'code = "xx"\nname = "Test"\n[currencies]\n{written}\n',
                                                      encoding="utf-8")
     with pytest.raises(LanguageError, match="xx.toml › " + re.escape(expected)):
+        load_reference(directory)
+
+
+def test_a_currency_name_two_language_files_give_two_meanings_is_refused(tmp_path):
+    """Every language's currency names are read for formats and titles whatever the sheet's language: 'dinar' as
+    RSD in one file and as RSD or TND in another would read one format two ways."""
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    (directory / "languages" / "sr.toml").write_text('code = "sr"\nname = "Serbian"\n[currencies]\ndinar = "RSD"\n',
+                                                     encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"sr.toml › currencies.dinar: 'RSD' here, but \['RSD', 'TND'\] in "
+                                            r".*en.toml: give it one meaning in both"):
         load_reference(directory)
 
 

@@ -553,7 +553,10 @@ def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, databas
 
 
 @pytest.mark.parametrize("budget, currency", [("Budget (KGS '000)", "KGS"), ("Presupuesto (miles de euros)", "EUR"),
-                                              ("Budget (thousands of Serbian dinars)", "RSD")])
+                                              ("Budget (thousands of Serbian dinars)", "RSD"),
+                                              ("Budget (in KGS '000)", "KGS"), ("Бюджет (в тыс. сомов)", "KGS"),
+                                              ("Budget (in thousands of Kyrgyz soms)", "KGS"),
+                                              ("Budget (J$000)", "JMD"), ("Budget (US$000)", "USD")])
 def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(tmp_path, monkeypatch, budget,
                                                                                 currency):
     """As 'Budget (KGS)' does: before, a sheet without a Currency column under "Budget (KGS '000)" was refused as
@@ -568,7 +571,10 @@ def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(
 
 
 @pytest.mark.parametrize("budget, besides", [("Budget (2016, '000)", "'2016'"), ("Budget ('000, 2016)", "'2016'"),
-                                             ("Budget (in thousands of beneficiaries)", "'beneficiaries'")])
+                                             ("Budget (in thousands of beneficiaries)", "'beneficiaries'"),
+                                             ("Budget ($/year, '000)", "'$/year'"),
+                                             ("Budget (USD EUR '000)", "'EUR', 'USD'"),  # two currencies: which?
+                                             ("Budget (KGS '000 dollars)", "'KGS', 'dollars'")])
 def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(tmp_path, budget, besides):
     """Before, "Budget (2016, '000)" beside a Programme year column was read as Budget times 1,000, its year unsaid
     (a 2015 row's 2016 budget), as was a budget in thousands of beneficiaries."""

@@ -322,12 +322,17 @@ class Derivations:
                         f" is {reading.code}" if reading.sign != reading.code else "")))
                 return
         stated, source = self._stated(given), self._source(problems.row_number)
+        codes = " and ".join(sorted({*named.values(), *headed.values()}))  # where the row names none: the amounts'
+        where = ("the Currency column" if "currency" not in self.absent
+                 else "a Currency column or a title row ('Currency: ...')")
         for key, code in {**named, **headed}.items():
             if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
                 how = (f" (its number format shows '{shown[key].sign}')" if key in shown else
                        f" (its header '{self.headed[key][1]}' says)" if key in headed else "")
-                problems.add(key, given[key], f"an amount in {stated or 'one currency'} ({source}), "
-                                              f"not in {code}{how}: fix the amount or the currency")
+                problems.add(key, given[key], f"an amount in {stated} ({source}), not in {code}{how}: fix the amount "
+                                              "or the currency" if stated else
+                             f"the amounts of a row in one currency, but they name {codes}: this one {code}{how}; "
+                             f"write the row's currency in {where}, and fix the amounts in another")
 
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""

@@ -570,6 +570,19 @@ def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(
         (Decimal(150_000), Decimal(120), currency), (Decimal(2250), None, currency)]
 
 
+def test_two_amount_headers_naming_two_currencies_without_a_currency_column_say_so(tmp_path, database):
+    """Before, each amount was refused as 'an amount in one currency (the Currency column)', a column the sheet
+    does not have."""
+    header = [{"Budget": "Budget (USD '000)", "Funds received": "Funds received (EUR)"}.get(name, name)
+              for name in HEADER[:-1]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[ROWS[0][:-1]])], database)
+    assert [(p.column, p.expected) for r in summary.rejected for p in r.problems][:2] == [
+        (f"{name} ({said})", f"the amounts of a row in one currency, but they name EUR and USD: this one {code} (its "
+                             f"header '{name} ({said})' says); write the row's currency in a Currency column or a "
+                             "title row ('Currency: ...'), and fix the amounts in another")
+        for name, said, code in (("Budget", "USD '000", "USD"), ("Funds received", "EUR", "EUR"))]
+
+
 @pytest.mark.parametrize("budget, besides", [("Budget (2016, '000)", "'2016'"), ("Budget ('000, 2016)", "'2016'"),
                                              ("Budget (in thousands of beneficiaries)", "'beneficiaries'"),
                                              ("Budget ($/year, '000)", "'$/year'"),

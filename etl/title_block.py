@@ -423,7 +423,8 @@ def _found(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]] 
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
     found = _currency_between(word, folded, currencies) if currencies is not None else []
     for match in _standing(word, folded):
-        if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
+        if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies,
+                                                           match.group()):
             continue
         if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not _bracket_ends(
                 folded[match.end():], currencies):
@@ -477,10 +478,11 @@ def _currency_between(word: str, folded: str, currencies: dict[str, str | tuple[
             if _beside_currency("", match.group("currency"), currencies) and not _after_amount(folded[:match.start()])]
 
 
-def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[str, ...]]) -> bool:
-    """Whether the word or sign next to a scale word (`before` and `after` it, folded) is a currency: a code or name
-    of `currencies` ('usd', 'dirhams', 'долл. сша', 'us dollars'), a currency sign, or a sign spelt out ('dh')."""
-    before, after = _sides(before, after)
+def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[str, ...]], word: str = "x") -> bool:
+    """Whether the word or sign next to a scale word (`word`, `before` and `after` it, folded), past a word between
+    ('thousands in usd'), is a currency: a code or name of `currencies` ('usd', 'dirhams', 'долл. сша', 'us
+    dollars'), a currency sign, or a sign spelt out ('dh')."""
+    before, after = _past_connectors(*_sides(before, after), word)
     beside = [token.strip(WORD_EDGES) for token in before.split()[-1:] + after.split()[:1]]
     if any(token in currencies or CURRENCY_SIGN.search(token) or token in SIGN_CODES for token in beside):
         return True
@@ -542,7 +544,7 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
             rest = folded[match.end():].lstrip()
             if rest and rest[0] not in CLAUSE_ENDS:  # 'One Million Women', 'thousands of youth': a name, prose
                 continue
-            if not _beside_currency(folded[:match.start()], folded[match.end():], currencies):
+            if not _beside_currency(folded[:match.start()], folded[match.end():], currencies, match.group()):
                 return [Scale(power, place, text, word)]
     return []
 
@@ -557,17 +559,27 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tup
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar)."""
-    start, end = folded.rfind(" ", 0, match.start()) + 1, folded.find(" ", match.end())
-    whole = folded[start:len(folded) if end < 0 else end]  # the word the match is in: "(us$000)" of '$000'
+    near_before, near_after = folded[max(0, match.start() - NEAR):match.start()], folded[match.end():match.end() + NEAR]
+    whole = near_before.split(" ")[-1] + match.group() + near_after.split(" ")[0]  # the word it is in: "(us$000)"
     inside = [_sign_code(token, currencies) for token in match.group().split()] + [_sign_code(whole, currencies)]
-    before, after = _sides(folded[:match.start()], folded[match.end():])
+    before, after = _past_connectors(*_sides(folded[:match.start()], folded[match.end():]), match.group())
+    beside = [_sign_code(token, currencies) for token in before.split()[-1:] + after.split()[:1]]
+    return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
+
+
+def _past_connectors(before: str, after: str, word: str) -> tuple[str, str]:
+    """The text either side of scale words (`_sides`) past a word between them and a currency (SCALE_CONNECTORS):
+    'kgs in' before "'000" -> 'kgs'; 'of kgs' after 'thousands' -> 'kgs', "d'euros" -> 'euros' (not where the scale
+    words end in one: 'thousands of')."""
+    last = before.rsplit(maxsplit=1)
+    if last and last[-1] in SCALE_CONNECTORS and word.split()[0] not in SCALE_CONNECTORS:
+        before = last[0] if len(last) > 1 else ""
     first = after.split(maxsplit=1)
-    if first and first[0] in SCALE_CONNECTORS and match.group().split()[-1] not in SCALE_CONNECTORS:
+    if first and first[0] in SCALE_CONNECTORS and word.split()[-1] not in SCALE_CONNECTORS:
         after = first[1] if len(first) > 1 else ""
     if after[:2] == "d'":
         after = after[2:]
-    beside = [_sign_code(token, currencies) for token in before.split()[-1:] + after.split()[:1]]
-    return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
+    return before, after
 
 
 def _sign_code(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
@@ -707,18 +719,22 @@ def besides_bracket_scale(text: str, words: dict[str, int]) -> list[str] | None:
     """The words a header's brackets after its name hold beside the scale they name and its currency ('2016' in
     "Budget (2016, '000)"), folded; None where they name no scale."""
     for bracket in HEADER_BRACKET.findall(unicodedata.normalize("NFKC", text)):
-        if _scales(bracket, "header", words):
-            return _besides_scale(bracket, words)
+        scales = _scales(bracket, "header", words)
+        if scales:
+            left, codes = _besides_scale(bracket, words)
+            if len(codes) == 1 and not any(scale.currency in codes for scale in scales):
+                left = list(dict.fromkeys(left + sorted(codes)))  # not beside the scale: "(usd dollars '000)"
+            return left
     return None
 
 
 HEADER_BRACKET = re.compile(r"\([^()]{1,200}\)\s*$")  # a header's last bracket; a longer one is prose, no scale
 
 
-def _besides_scale(text: str, words: dict[str, int]) -> list[str]:
+def _besides_scale(text: str, words: dict[str, int]) -> tuple[list[str], set[str]]:
     """The words of `text` that are neither its scale words, nor a currency, nor a word between them ('of', 'in'):
-    '2016' in "(2016, '000)", 'beneficiaries' in '(in thousands of beneficiaries)', each once, folded; and the codes
-    where it names two currencies ("(USD EUR '000)")."""
+    '2016' in "(2016, '000)", 'beneficiaries' in '(in thousands of beneficiaries)', each once, folded, with the codes
+    where it names two currencies ("(USD EUR '000)"); and the codes of the currencies it names."""
     folded = scale_words(text)
     currencies = getattr(words, "currencies", {})
     scale = bytearray(len(folded))  # 1 where a scale word or a currency's name of several words stands
@@ -745,7 +761,7 @@ def _besides_scale(text: str, words: dict[str, int]) -> list[str]:
             left.append(rest)
     if len(codes) > 1 or any(not codes <= set(may_be) for may_be in shared.values()):  # "(USD EUR '000)"
         left += sorted(codes) + list(shared)
-    return list(dict.fromkeys(left))
+    return list(dict.fromkeys(left)), codes
 
 
 def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[str, str], cells: dict[str, str],

@@ -259,8 +259,8 @@ def test_a_currency_name_several_currencies_share_is_refused_naming_them(written
 
 
 @pytest.mark.parametrize("written, expected", [
-    ('dinar = ["TND", "TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the currencies a "
-                        "name may be, two or more ([\"USD\", \"JMD\"])"),
+    ('dinar = ["TND", "TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the "
+                               "currencies a name may be, two or more ([\"USD\", \"JMD\"])"),
     ('dinar = ["TND", "dinar"]', "currencies.dinar: expected a currency's code"),
     ('dinar = 3', "currencies: expected a table of texts"),
 ])

@@ -134,6 +134,9 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Dépenses (milliers de dinars)", 1000, "milliers de", None),
     ("Expenditure, thousands of Serbian dinars", 1000, "thousands of", "RSD"),
     ("Expenditure, thousands of Jamaican dollars", 1000, "thousands of", "JMD"),
+    # a word between the scale and its currency (before, read as whole amounts, unsaid)
+    ("Expenditure (thousands in USD)", 1000, "thousands", "USD"), ("Montants (milliers en euros)", 1000, "milliers",
+                                                                   "EUR"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
@@ -556,7 +559,8 @@ def test_an_amount_header_s_scale_words_name_the_rows_currency(tmp_path, databas
                                               ("Budget (thousands of Serbian dinars)", "RSD"),
                                               ("Budget (in KGS '000)", "KGS"), ("Бюджет (в тыс. сомов)", "KGS"),
                                               ("Budget (in thousands of Kyrgyz soms)", "KGS"),
-                                              ("Budget (J$000)", "JMD"), ("Budget (US$000)", "USD")])
+                                              ("Budget (J$000)", "JMD"), ("Budget (US$000)", "USD"),
+                                              ("Budget (KGS in '000)", "KGS"), ("Бюджет (сом в тыс.)", "KGS")])
 def test_an_amount_header_s_scale_currency_stands_for_a_missing_currency_column(tmp_path, monkeypatch, budget,
                                                                                 currency):
     """As 'Budget (KGS)' does: before, a sheet without a Currency column under "Budget (KGS '000)" was refused as
@@ -587,7 +591,8 @@ def test_two_amount_headers_naming_two_currencies_without_a_currency_column_say_
                                              ("Budget (in thousands of beneficiaries)", "'beneficiaries'"),
                                              ("Budget ($/year, '000)", "'$/year'"),
                                              ("Budget (USD EUR '000)", "'EUR', 'USD'"),  # two currencies: which?
-                                             ("Budget (KGS '000 dollars)", "'KGS', 'dollars'")])
+                                             ("Budget (KGS '000 dollars)", "'KGS', 'dollars'"),
+                                             ("Budget (thousands of dollars USD)", "'USD'")])  # USD beside no scale
 def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(tmp_path, budget, besides):
     """Before, "Budget (2016, '000)" beside a Programme year column was read as Budget times 1,000, its year unsaid
     (a 2015 row's 2016 budget), as was a budget in thousands of beneficiaries."""

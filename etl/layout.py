@@ -40,8 +40,8 @@ from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_r
                            single_row, split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
-from .title_block import (SheetContext, besides_bracket_scale, bracket_scale, header_currencies, period_of_values,
-                          sheet_context, title_value_for)
+from .title_block import (SheetContext, besides_bracket_scale, header_currencies, period_of_values, sheet_context,
+                          title_value_for)
 
 HEADER_SEARCH_ROWS = 30
 CURRENCY_ALONE = ISO_CURRENCIES | frozenset(CURRENCY_SIGNS)  # what a Currency cell holds: 'USD', '€'
@@ -238,6 +238,13 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
     names = {column.key: header_names(sheet_spec, column, reference) for column in sheet_spec.columns}
     periods, notes = _period_columns(sheet_spec, cells, names, reference)
     taken = {p for group in periods for p in group.columns.values()}
+    besides: dict[int, list[str] | None] = {}  # a cell's words beside the scale in its brackets, read once
+
+    def beside_scale(position: int) -> list[str] | None:
+        if position not in besides:
+            besides[position] = besides_bracket_scale(cells[position].text, reference.scale_words)
+        return besides[position]
+
     for column in sheet_spec.columns:
         languages = column_languages(sheet_spec, column, reference)
         for column_names, is_alias in zip(names[column.key], (False, True)):
@@ -251,14 +258,14 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
         if column.key not in found and column.kind == spec.MONEY:  # 'Budget (KGS)', "Budget (USD '000)": the header
             position, name = next(((p, n) for p, cell in cells.items()  # names the amounts' currency or scale
                                    if p not in taken and p not in found.values()
-                                   and (bracket_currency(cell.text) or bracket_scale(cell.text, reference.scale_words))
+                                   and (bracket_currency(cell.text) or beside_scale(p) == [])
                                    for n in map(_without_currency, cell.names)
                                    if n and any(n in tier for tier in names[column.key])), (None, None))
             if position is not None:
                 found[column.key], through_aliases = position, True
                 votes.update(languages.get(name, ()))
             else:
-                notes.extend(_scale_with_words(cells, names[column.key], reference))
+                notes.extend(_scale_with_words(cells, names[column.key], beside_scale))
     explained: list[int] = []
     # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
     # a copy's, is the first one's, the others named as not used)
@@ -321,17 +328,19 @@ CURRENCY_IN_BRACKETS = re.compile(r"(.+?)\s*\(([^()]+)\)")
 def _without_currency(name: str) -> str | None:
     """A header name without what is in brackets after it ('budget (kgs)' -> 'budget'), where the header names
     one currency there (conventions.bracket_currency, asked by the caller of the header as written: 'Budget
-    (KGS)', not 'Budget ($)' nor 'Amount (all)') or a scale (title_block.bracket_scale: "Budget (USD '000)"), or
+    (KGS)', not 'Budget ($)' nor 'Amount (all)') or a scale (title_block.besides_bracket_scale: "Budget (USD '000)"), or
     None. The currency is the amounts' (etl/title_block.py, header_currencies), so is the scale (header_scales)."""
     found = CURRENCY_IN_BRACKETS.fullmatch(name)
     return found.group(1) if found and "(" not in found.group(1) else None
 
 
-def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]], reference: Reference) -> list[str]:
+def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]],
+                      beside_scale: Callable[[int], list[str] | None]) -> list[str]:
     """Why a header naming an amount column's name with a scale in brackets, and words beside it there ("Budget
-    (2016, '000)"), is not read: the words may say what the column is not (another year's, another unit's)."""
-    for cell in cells.values():
-        besides = besides_bracket_scale(cell.text, reference.scale_words)
+    (2016, '000)"), is not read: the words may say what the column is not (another year's, another unit's;
+    `beside_scale`: a cell's, by position, title_block.besides_bracket_scale)."""
+    for position, cell in cells.items():
+        besides = beside_scale(position)
         if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
             shown = ", ".join(map(repr, besides[:3])) + (" …" if len(besides) > 3 else "")
             return [f"the header '{cell.text}' has {shown} beside the scale in its brackets, "

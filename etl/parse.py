@@ -159,10 +159,8 @@ class FormatCurrencies:
 
     def __init__(self, reference: Reference):
         self.known = known_currencies(reference)
-        self.names = {word: code for language in reference.languages.values()
-                      for word, code in language.currencies.items()}
-        self.shared = {word: codes for language in reference.languages.values()
-                       for word, codes in language.shared_currencies.items()}
+        self.names = {word: code for word, code in reference.currency_names.items() if isinstance(code, str)}
+        self.shared = {word: codes for word, codes in reference.currency_names.items() if isinstance(codes, tuple)}
         self.locales = reference.locale_currencies
         self.scales = {**SUFFIXES, **reference.scale_words.beside, **reference.scale_words}  # after a number
         self.read_before: dict[str, FormatReading] = {}  # what a format shows -> what it says
@@ -189,8 +187,8 @@ class FormatCurrencies:
             power = power or scale
             if code:
                 (weak if is_weak else strong).setdefault(code, sign)
-            elif not scale and _word(self.shared, sign):
-                shared.append((sign, _word(self.shared, sign)))
+            elif not scale and (may_be := _word(self.shared, sign)):
+                shared.append((sign, may_be))
             elif not scale and (in_bracket or any(_is_currency_sign(char) for char in sign)):
                 untold = untold or sign
         told = strong or weak

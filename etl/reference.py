@@ -125,6 +125,13 @@ class Reference:
         return tuple(dict.fromkeys(word for language in self.languages.values()
                                    for word in language.total_words + language.grand_total_words))
 
+    @cached_property
+    def currency_names(self) -> dict[str, str | tuple[str, ...]]:
+        """Every language's currency names, folded -> the code ('сом': KGS), or the codes of a name several
+        currencies share ('dollars': ('JMD', 'USD')); one meaning each (etl/languages.py, read_languages)."""
+        return {name: meaning for language in self.languages.values()
+                for name, meaning in [*language.currencies.items(), *language.shared_currencies.items()]}
+
     @cached_property  # asked for each sheet's title rows; built once per reference
     def scale_words(self) -> ScaleWords:
         """Every language's words saying amounts are in thousands or millions ('in thousands', "'000", 'en
@@ -132,9 +139,7 @@ class Reference:
         it beside a currency only ('million'), and the currencies: codes with a rate and every language's names,
         each to its code (to theirs for a name several currencies share: 'dollars')."""
         languages = self.languages.values()
-        currencies = {code.casefold(): code for code, _ in self.fx_rates} | {
-            name: code for language in languages for name, code in language.currencies.items()} | {
-            name: codes for language in languages for name, codes in language.shared_currencies.items()}
+        currencies = {code.casefold(): code for code, _ in self.fx_rates} | self.currency_names
         return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
                           {word: power for language in languages for word, power in language.scales_beside.items()},
                           currencies)

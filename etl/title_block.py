@@ -707,17 +707,12 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
     return found
 
 
-def bracket_scale(text: str, words: dict[str, int]) -> bool:
-    """Whether a header names a scale in brackets after its name ("Budget (USD '000)", 'Gastos (miles de USD)',
-    'Expenditure (thousands)'), and nothing else there but a currency: the name is read as the column's, the scale
-    as its amounts' (`header_scales`). "Budget (2016, '000)" (a year: whose?) and 'Budget (in thousands of
-    beneficiaries)' are no such header."""
-    return besides_bracket_scale(text, words) == []
-
-
 def besides_bracket_scale(text: str, words: dict[str, int]) -> list[str] | None:
     """The words a header's brackets after its name hold beside the scale they name and its currency ('2016' in
-    "Budget (2016, '000)"), folded; None where they name no scale."""
+    "Budget (2016, '000)"), folded; None where they name no scale. A header whose brackets name a scale with none
+    beside it ("Budget (USD '000)", 'Gastos (miles de USD)', 'Expenditure (thousands)') is read as its column, the
+    scale as its amounts' (`header_scales`); "Budget (2016, '000)" (a year: whose?) and 'Budget (in thousands of
+    beneficiaries)' are no such header."""
     for bracket in HEADER_BRACKET.findall(unicodedata.normalize("NFKC", text)):
         scales = _scales(bracket, "header", words)
         if scales:

@@ -469,6 +469,23 @@ def encrypted_part(folder: Path) -> Path:
     return patch_entry(plain_milestones(folder / "encrypted-part.xlsx"), "xl/workbook.xml", encrypted)
 
 
+EXPENDITURE_HEADER = ("Country", "Output", "Agency", "Programme year", "Budget", "Funds received", "Expenditure",
+                      "Currency")
+
+
+def long_title(name: str, text: str) -> Callable[[Path], Path]:
+    """An expenditure sheet whose title row is `text` (scale words over and over: each is looked at beside its
+    neighbours, which made the reading quadratic), then its header and one row. Loads."""
+    def write(folder: Path) -> Path:
+        columns = [column_letters(number) for number in range(1, len(EXPENDITURE_HEADER) + 1)]
+        values = ("Serbia", "Output 1", "UNDP", "2015", "1000", "800", "600", "USD")
+        return write_workbook(folder / f"long-title-{name}.xlsx", [("Expenditure", sheet_body({
+            1: text_cell("A1", text),
+            2: "".join(text_cell(f"{column}2", header) for column, header in zip(columns, EXPENDITURE_HEADER)),
+            3: "".join(text_cell(f"{column}3", value) for column, value in zip(columns, values))}))])
+    return write
+
+
 def empty_far_cells(folder: Path) -> Path:
     """Elements without a value at XFD1048576 (<c ...></c>, <v></v>): calamine places none. Loads."""
     return plain_milestones(folder / "empty-far-cells.xlsx",
@@ -516,6 +533,9 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("review 6: a damaged deflate stream", damaged_stream),
     ("review 6: compression method 93", unknown_compression),
     ("an encrypted part", encrypted_part),
+    ("a title of 'k€,' 10,000 times (loads)", long_title("k-euro", "k€," * 10_000)),
+    ("a title of 'thousands USD; ' 2,000 times (loads)", long_title("thousands-usd", "thousands USD; " * 2_000)),
+    ("a title of 'USD 000 000 ' 2,500 times (loads)", long_title("usd-000", "USD 000 000 " * 2_500)),
     ("empty cells at XFD1048576 (loads)", empty_far_cells),
     ("a merge below the last row (loads)", merge_below_the_rows),
 ]

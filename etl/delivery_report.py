@@ -34,7 +34,7 @@ from typing import Any
 from . import spec
 from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
-from .errors import LoadWarning, Problem, ValueProblem, describe
+from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
@@ -160,7 +160,7 @@ class DeliveryReportReader:
                 if name == "period":
                     period_row = row
                 else:
-                    said.append(f"{name} '{values[name]}' (title row {row})")
+                    said.append(f"{name} {quoted(values[name])} (title row {row})")
         if "country" not in values and context.country:
             values["country"] = context.country
             said.append(context.where)
@@ -170,14 +170,14 @@ class DeliveryReportReader:
         if year is not None:
             said.append(self._programme_year_said(year, values.get("period"), period_row))
         elif "period" in values:
-            said.append(f"period '{values['period']}' (title row {period_row}): no year found in it")
+            said.append(f"period {quoted(values['period'])} (title row {period_row}): no year found in it")
         return Report(award, values.get("country"), year if year is not None else values.get("period"),
                       _currency_code(values.get("currency")), values.get("agency"), said, context.scales)
 
     def _programme_year_said(self, year: int, period: str | None, row: int | None) -> str:
         phase = self.reference.programme.phase_of_year(year)
         span = f"{phase.year_start(year):%b %Y} – {phase.year_end(year):%b %Y}"
-        where = f"period '{period}' (title row {row})" if period else f"year {year}"
+        where = f"period {quoted(period)} (title row {row})" if period else f"year {year}"
         return f"{where} read as programme year {phase.year_label(year)} ({span})"
 
 
@@ -294,7 +294,7 @@ class DeliveryReportReader:
                             else "the sum of the account lines since the subtotal before it")
                     problems.append((self._header(role, role), total.cells.get(self.roles[role]),
                                      f"{what} ({_rows(covered)}), {summed:,.2f}: "
-                                     f"the {'grand total' if total.grand else 'subtotal'} '{total.label}' says "
+                                     f"the {'grand total' if total.grand else 'subtotal'} {quoted(total.label)} says "
                                      f"{given:,.2f}, a difference of {given - summed:,.2f}; correct the report "
                                      "or export it again"))
             if problems:

@@ -67,17 +67,24 @@ def describe(value: object) -> str:
     if isinstance(value, SuffixShown):
         return f"'{value.stored}' (shown followed by a sign for {value.scale} by its number format)"
     if isinstance(value, ShownBySize):
-        return f"'{value.stored}' (its number format, '{value.code}', shows it one way or another by its size)"
+        return f"'{value.stored}' (its number format, {quoted(value.code)}, shows it one way or another by its size)"
     if isinstance(value, NotShown):
         return f"'{value.stored}' (a number its number format does not show)"
     if isinstance(value, MonthShown):
         return f"'{value:%b %Y}' ({value.day} {value:%B %Y} shown as its month)"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"'{text}'"
+    return quoted(value)
+
+
+QUOTED_LENGTH = 120  # the characters of a cell's text a message shows, at most: the rest is cut
+
+
+def quoted(text: object) -> str:
+    """A cell's text (a value, a header, a title row) as a message quotes it: in quotes, cut after QUOTED_LENGTH
+    characters ('...'), so a long cell said in every row's message cannot fill the memory."""
+    text = str(text)
+    return f"'{text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH - 3] + '...'}'"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from . import delivery_words, spec
 from .conventions import CURRENCY_SIGNS, ISO_CURRENCIES, bracket_currency
-from .errors import LoadWarning, UnreadableFile, ValueProblem
+from .errors import LoadWarning, UnreadableFile, ValueProblem, quoted
 from .languages import ENGLISH, Language, ScaleWords, fold
 from .ooxml import column_letters
 from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_row, merged_spans, normalise_header,
@@ -279,7 +279,7 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
         if again and None not in under and len(set(under)) > 1:  # each under a label of its own
             del found[key]
             explained += [position, *again]
-            shown = ", ".join(f"'{cells[p].text}' in column {column_letters(p)}" for p in [position, *again])
+            shown = ", ".join(f"{quoted(cells[p].text)} in column {column_letters(p)}" for p in [position, *again])
             notes.append(f"{len(again) + 1} columns are headed as the {sheet_spec.column(key).header} ({shown}): which "
                          "one to read cannot be told, so none is read; rename them, or delete the ones not meant")
     if sheet_spec.per_period and sheet_spec.period_column in found:  # 'Cible 2016' beside a Période column
@@ -288,21 +288,21 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
             key = split and next((k for k in sheet_spec.per_period if split[1] in set.union(*names[k])), None)
             if key and position not in found.values() and position not in explained:
                 explained.append(position)
-                notes.append(f"the header '{cell.text}' names the {sheet_spec.column(key).header} of a period beside "
-                             f"the '{cells[found[sheet_spec.period_column]].text}' column, which gives each row's "
-                             f"period: its column is not read; head it without the period")
+                notes.append(f"the header {quoted(cell.text)} names the {sheet_spec.column(key).header} of a period "
+                             f"beside the {quoted(cells[found[sheet_spec.period_column]].text)} column, which gives "
+                             "each row's period: its column is not read; head it without the period")
     money = [key for key in sheet_spec.per_period if key in found and sheet_spec.column(key).kind == spec.MONEY]
     totals = [key for key in money if periods and all(key in group.columns for group in periods)]
     for key in totals:  # 'Total expenditure' beside the expenditure of every year: a total, computed from those
-        notes.append(f"the header '{cells[found[key]].text}' names no year beside "
-                     f"{', '.join(repr(cells[group.columns[key]].text) for group in periods)}: read as their total, "
+        notes.append(f"the header {quoted(cells[found[key]].text)} names no year beside "
+                     f"{', '.join(quoted(cells[group.columns[key]].text) for group in periods)}: read as their total, "
                      "which is not loaded (totals are computed from the rows)")
         del found[key]
     yearless = [key for key in money if key not in totals]
     if len(periods) > 1 and yearless:  # 'Budget' beside 'Expenditure 2015', 'Expenditure 2016': whose year is it?
-        named = ", ".join(f"'{cells[p].text}'" for group in periods for p in group.columns.values())
+        named = ", ".join(quoted(cells[p].text) for group in periods for p in group.columns.values())
         notes.append(f"the headers {named} name a {sheet_spec.column(sheet_spec.period_column).header.lower()} beside "
-                     f"{', '.join(repr(cells[found[key]].text) for key in yearless)}, which names none: an amount is "
+                     f"{', '.join(quoted(cells[found[key]].text) for key in yearless)}, which names none: an amount is "
                      "not copied into each year, so the sheet is read by its other columns and these are not read")
         periods = []
     language = _most_named(votes)
@@ -343,7 +343,7 @@ def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]],
         besides = beside_scale(position)
         if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
             shown = ", ".join(map(repr, besides[:3])) + (" …" if len(besides) > 3 else "")
-            return [f"the header '{cell.text}' has {shown} beside the scale in its brackets, "
+            return [f"the header {quoted(cell.text)} has {shown} beside the scale in its brackets, "
                     "which this reader cannot place: its column is not read; keep only the scale and the currency "
                     "in the brackets"]
     return []
@@ -490,7 +490,7 @@ def _period_columns(sheet_spec: spec.Sheet, cells: dict[int, HeaderCell],
                 continue
             period = split[0].upper()
             if not _of_the_programme(sheet_spec.column(sheet_spec.period_column), period, reference):
-                notes.append(f"the header '{cell.text}' names {period}, not a period of the programme: "
+                notes.append(f"the header {quoted(cell.text)} names {period}, not a period of the programme: "
                              "its column is not read")
                 break
             if key not in by_period.setdefault(period, {}):
@@ -722,7 +722,7 @@ def unused_columns_warning(file: str, sheet: str, header_row: int, header: list[
     unused = sorted((named | with_data) - used)
     if not unused:
         return None
-    listed = ", ".join(f"'{clean_text(header[p])}' ({column_letters(p)})" if p in named
+    listed = ", ".join(f"{quoted(clean_text(header[p]))} ({column_letters(p)})" if p in named
                        else f"a column without a header ({column_letters(p)})" for p in unused)
     return LoadWarning(file, sheet, header_row, None, "column not used",
                        f"not loaded, as no known column has its header: {listed}; to load a column, name it as the "
@@ -738,6 +738,7 @@ def language_warning(file: str, sheet: str, header_row: int, language: str | Non
         return None
     mark = {",": "a decimal comma", ".": "a decimal point"}.get(words.decimal_mark or "", "no decimal mark given")
     return LoadWarning(file, sheet, header_row, None, "language",
-                       f"headers read as {words.name} ({words.source.name}: {', '.join(repr(h) for h in headers.values())}); "
+                       f"headers read as {words.name} ({words.source.name}: "
+                       f"{', '.join(map(quoted, headers.values()))}); "
                        f"its words are read in {words.name} too (agencies, statuses, outputs, currencies, "
                        f"totals, 'no value'), and its numbers may use {mark}")

@@ -29,7 +29,7 @@ from .conventions import (
     split_number,
     starts_with_sign,
 )
-from .errors import ValueProblem
+from .errors import ValueProblem, quoted
 from .formatted import (CurrencyInScale, CurrencyShown, DecimalsShown, MonthShown, PercentFormatted, ScaledShown,
                         SuffixShown)
 from .languages import ENGLISH, fold
@@ -742,7 +742,7 @@ def currency_parser(reference: Reference, language: str | None = None) -> Callab
     def parse_currency(value: Any) -> str:
         code = clean_text(value).upper()
         if fold(code) in shared:
-            raise ValueProblem(value, f"the currency's code: '{clean_text(value)}' is the name of more than one ("
+            raise ValueProblem(value, f"the currency's code: {quoted(clean_text(value))} is the name of more than one ("
                                       + ", ".join(shared[fold(code)]) + ")")
         code = names.get(fold(code), code)
         if code not in allowed:
@@ -763,7 +763,7 @@ def number_parser(reference: Reference, language: str | None = None,
         except ValueProblem:
             meaning = reference.no_value_meaning(value, language)
             if meaning:
-                raise ValueProblem(value, f"a number: '{clean_text(value)}' means {meaning}, so leave the cell "
+                raise ValueProblem(value, f"a number: {quoted(clean_text(value))} means {meaning}, so leave the cell "
                                           "empty and give the reason in Comment") from None
             raise
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from . import spec
 from .conventions import bracket_currency
-from .errors import ValueProblem
+from .errors import ValueProblem, quoted
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
 from .languages import APOSTROPHES, fold, scale_words
@@ -60,7 +60,7 @@ class TitleValue:
     from_title_row: bool = True  # a title row's value is checked against the column where there is one
 
     def said(self) -> str:
-        return f"the {self.place} '{self.text}'" + (f": {self.note}" if self.note else "")
+        return f"the {self.place} {quoted(self.text)}" + (f": {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Scale:
 
     def said(self) -> str:
         quote = '"' if "'" in self.words else "'"
-        return f"the {self.place} '{self.text}' says the amounts are in {self.name} ({quote}{self.words}{quote})"
+        return f"the {self.place} {quoted(self.text)} says the amounts are in {self.name} ({quote}{self.words}{quote})"
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         values["currency"] = currency
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
               else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
-    places += [f"the {place} '{text}'" for text, place in names]
+    places += [f"the {place} {quoted(text)}" for text, place in names]
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
                         looked, tuple(notes), scales, unplaced)
@@ -229,7 +229,7 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
                 return TitleValue(reference.countries.get(found, found), f"title row {number}", said)
             if folded in reference.world_lookup:
                 return TitleValue(reference.world_names[reference.world_lookup[folded]], f"title row {number}", said)
-            notes.append(f"the title row {number} '{said}' names no country the reader knows, so no country was "
+            notes.append(f"the title row {number} {quoted(said)} names no country the reader knows, so no country was "
                          "taken from it")
     places = [(text, f"title row {number}", True) for number, (_, text) in rows] + [
         (text, place, False) for text, place in names]
@@ -244,7 +244,7 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
                 iso3 = next(iter(named))
                 return TitleValue(names_of.get(iso3, iso3), place, text, from_title_row=title_row)
             if len(named) > 1:
-                notes.append(f"the {place} '{text}' names {len(named)} countries, "
+                notes.append(f"the {place} {quoted(text)} names {len(named)} countries, "
                              + " and ".join(sorted(names_of.get(iso3, iso3) for iso3 in named))
                              + ", so no country was taken from it")
                 return None
@@ -287,7 +287,7 @@ def _period(rows, reference: Reference, notes: list[str]) -> dict[str, TitleValu
     for value, place, said in candidates:
         reading = read_period(value, reference)
         if reading is None:
-            notes.append(f"the {place} '{said}' names no period or year of the programme, so no period was "
+            notes.append(f"the {place} {quoted(said)} names no period or year of the programme, so no period was "
                          "taken from it")
             continue
         found = {"period_text": TitleValue(value, place, said)}
@@ -499,7 +499,8 @@ def _names_beside(before: str, after: str, currencies: dict[str, str | tuple[str
     """The codes of the currency names of two words or more `after` starts or `before` ends with ('us dollars',
     'долл. сша')."""
     return [code for name, code in currencies.items() if " " in name and isinstance(code, str) and (
-        re.match(re.escape(name) + r"(?!\w)", after) or re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
+        after.startswith(name) and re.match(re.escape(name) + r"(?!\w)", after)
+        or before.endswith(name) and re.search(r"(?<!\w)" + re.escape(name) + "$", before))]
 
 
 def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Match]]:
@@ -513,15 +514,15 @@ def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Ma
 def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
     """The scales `text` names (the longest words of each scale found first)."""
     found: dict[int, str] = {}
-    taken: list[tuple[int, int]] = []  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
     folded = scale_words(text)
+    taken = _Spans(len(folded))  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
     currencies = getattr(words, "currencies", {})
     named: dict[int, set[str]] = {}
     for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
-        if not any(start <= match.start() and match.end() <= end for start, end in taken):
+        if not taken.holds(*match.span()):
             found.setdefault(power, word)
             named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
-            taken.append(match.span())
+            taken.add(*match.span())
     said = [currencies.get(token.strip(WORD_EDGES)) for token in folded.split()]
     elsewhere = {code for code in said if isinstance(code, str)}  # 'USD and EUR'
     shared = [set(codes) for codes in said if isinstance(codes, tuple)]  # "KGS '000 dollars": which?
@@ -529,6 +530,29 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                   next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
                   and all(named[power] <= codes for codes in shared) else None)
             for power, word in found.items()]
+
+
+class _Spans:
+    """Spans of a text of `length` characters, asked whether one of them holds a span: each question and each
+    span added in log(length) steps (a Fenwick tree of the furthest end among spans starting at or before a
+    place), so a long cell of scale words ('k€,' 10,000 times) is read in n·log(n), not n²."""
+
+    def __init__(self, length: int) -> None:
+        self._ends = [-1] * (length + 2)
+
+    def add(self, start: int, end: int) -> None:
+        place = start + 1
+        while place < len(self._ends):
+            self._ends[place] = max(self._ends[place], end)
+            place += place & -place
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether a span added starts at or before `start` and ends at or after `end`."""
+        place, furthest = start + 1, -1
+        while place > 0:
+            furthest = max(furthest, self._ends[place])
+            place -= place & -place
+        return furthest >= end
 
 
 def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:

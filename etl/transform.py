@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from . import spec
 from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_conventions
-from .errors import LoadWarning, Problem, ValueProblem, describe
+from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
@@ -135,10 +135,10 @@ class Derivations:
             header = raw.spec.column(key).header
             if key == "country":
                 self._warn("value from the title", f"no Country column: every row is read as country "
-                                                   f"'{value.value}' ({raw.context.where})")
+                                                   f"{quoted(value.value)} ({raw.context.where})")
             else:
                 self._warn("value from the title", f"no {header} column: every row is read as "
-                                                   f"{header[0].lower() + header[1:]} '{value.value}' (from "
+                                                   f"{header[0].lower() + header[1:]} {quoted(value.value)} (from "
                                                    f"{value.said()})")
         for note in raw.context.notes:
             self._warn("title not used", note)
@@ -181,9 +181,9 @@ class Derivations:
         for word in raw.context.unplaced if unscaled else ():  # 'Expenditure, thousands': a scale, or a name?
             columns = " and ".join([", ".join(unscaled[:-1]), unscaled[-1]] if len(unscaled) > 1 else unscaled)
             self._warn("title not used", (
-                f"the {word.place} '{word.text}' has '{word.words}' with no currency beside it, so it scales no "
-                f"amount: {columns} {'is' if len(unscaled) == 1 else 'are'} read as written; if the amounts are in "
-                f"{word.name}, write 'in {word.name}' or their currency beside the word"))
+                f"the {word.place} {quoted(word.text)} has {quoted(word.words)} with no currency beside it, so it "
+                f"scales no amount: {columns} {'is' if len(unscaled) == 1 else 'are'} read as written; if the amounts "
+                f"are in {word.name}, write 'in {word.name}' or their currency beside the word"))
         if not raw.context.scales:
             return
         read: dict[tuple, list[str]] = {}  # (power, the scales said) -> the amount columns read so
@@ -237,7 +237,7 @@ class Derivations:
         if stated == parsed:
             return None
         where = "header" if title.place == "header" else "title"
-        return (f"'{title.value}', as {title.said()} says: the cell and the {where} disagree, so correct the one "
+        return (f"{quoted(title.value)}, as {title.said()} says: the cell and the {where} disagree, so correct the one "
                 "that is wrong")
 
     def fill(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> set[str]:
@@ -298,7 +298,8 @@ class Derivations:
                 where = ("the Currency column" if "currency" not in self.absent
                          else "a Currency column or a title row ('Currency: ...')")
                 problems.add(key, given[key], f"the amount's currency in {where}: its number format shows "
-                                              f"'{shown[key].sign}', which this reader cannot tell as one currency")
+                                              f"{quoted(shown[key].sign)}, which this reader cannot tell as one "
+                                              "currency")
             return
         if not is_blank(given.get("currency")):
             self._set_aside(given, shown, problems.row_number)
@@ -310,7 +311,7 @@ class Derivations:
             for key in unrated:  # 'R$': BRL, refused as a Currency cell would be, but said of the amount
                 problems.add(key, given[key], f"an amount in a currency with a shipped exchange rate "
                                               f"({', '.join(sorted(self.rated))}): its number format shows "
-                                              f"'{shown[key].sign}', which is {named[key]}")
+                                              f"{quoted(shown[key].sign)}, which is {named[key]}")
             if unrated:
                 return
             if len(codes) == 1:
@@ -327,8 +328,8 @@ class Derivations:
                  else "a Currency column or a title row ('Currency: ...')")
         for key, code in {**named, **headed}.items():
             if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
-                how = (f" (its number format shows '{shown[key].sign}')" if key in shown else
-                       f" (its header '{self.headed[key][1]}' says)" if key in headed else "")
+                how = (f" (its number format shows {quoted(shown[key].sign)})" if key in shown else
+                       f" (its header {quoted(self.headed[key][1])} says)" if key in headed else "")
                 problems.add(key, given[key], f"an amount in {stated} ({source}), not in {code}{how}: fix the amount "
                                               "or the currency" if stated else
                              f"the amounts of a row in one currency, but they name {codes}: this one {code}{how}; "
@@ -383,7 +384,7 @@ class Derivations:
                 header = self.raw.headers.get(key, self.raw.spec.column(key).header)
                 self._warn("value from the title", (
                     f"rows {row_ranges(rows)} have no {header}: read as" if len(rows) > 1 else
-                    f"no {header}: read as") + f" '{self.blanks[key].value}', from {self.blanks[key].said()}",
+                    f"no {header}: read as") + f" {quoted(self.blanks[key].value)}, from {self.blanks[key].said()}",
                     rows[0], header)
         aside = [(row, key, sign, stated) for row, key, sign, stated in self.set_aside if row not in rejected]
         if aside:
@@ -548,7 +549,7 @@ class CellReports:
     def percent(self, key: str, value: PercentFormatted, parsed: Any, row: int) -> tuple[str, LoadWarning]:
         """The report on a number formatted as a percentage, read as shown (0.75 shown as 75%, read as 75)."""
         number = parsed.number if isinstance(parsed, Reported) else parsed
-        read = plain_number(number) if isinstance(number, float) else f"'{clean_text(number)}'"
+        read = plain_number(number) if isinstance(number, float) else quoted(clean_text(number))
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), PERCENT_FORMAT,
                                 f"formatted as a percentage{value.by}: {value.stored} shown as {value.shown}, "
                                 f"read as {read}")
@@ -580,8 +581,8 @@ class CellReports:
         currency ('[>=1000]#,##0" K";0'): read as stored."""
         money = ", in the row's currency" if key in MONEY_COLUMNS.get(self.raw.spec.kind, ()) else ""
         return key, LoadWarning(self.raw.file, self.raw.sheet, row, self._header(key), BY_SIZE_FORMAT,
-                                f"its number format ('{value.code}') shows numbers one way or another by their size, "
-                                f"not with the same sign for a scale or a currency in each: read as stored, "
+                                f"its number format ({quoted(value.code)}) shows numbers one way or another by their "
+                                "size, not with the same sign for a scale or a currency in each: read as stored, "
                                 f"{value.stored}{money}; check it in Excel (give the cell a plain number format)")
 
     def add(self, reports: list[tuple[str, LoadWarning]]) -> None:
@@ -721,7 +722,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
             if isinstance(parsed, Reported):
                 record[column.key], record[f"{column.key}_note"] = parsed.number, parsed.note
                 if parsed.how == "text":
-                    derivations._warn("text kept", f"'{parsed.note}' is not a number: kept as text in "
+                    derivations._warn("text kept", f"{quoted(parsed.note)} is not a number: kept as text in "
                                                    f"{column.key}_note, {column.key} left empty",
                                       row_number, raw.headers.get(column.key, column.header))
             elif column.key in money:

@@ -150,3 +150,31 @@ def test_an_iati_amount_that_is_not_a_finite_amount_is_rejected_not_a_crash(data
     assert problem.expected in ("a finite amount below 10^16",
                                 "an amount such as 1500.50 (a point for decimals, no separators)")
     assert problem.found == f"'{value}'"
+
+
+def test_a_long_title_said_in_every_row_s_message_is_cut(database, tmp_path):
+    """A title of 30,000 characters whose scale words name EUR, over 300 rows in USD: each rejected row's
+    message quotes the title's first characters only, so a long cell said again in every row cannot fill the
+    memory (2,000 such rows took 1.8 GB before)."""
+    from etl.errors import QUOTED_LENGTH
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Expenditure"
+    title = "k€," * 10_000
+    sheet.append([title])
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Budget", "Funds received", "Expenditure",
+                  "Currency"])
+    for _ in range(300):
+        sheet.append(["Serbia", "Output 1", "UNDP", 2015, 1000, 800, 600, "USD"])
+    path = tmp_path / "SRB.xlsx"
+    workbook.save(path)
+    summary = run_load([path], database)
+    assert summary.rows_rejected == 300
+    shown = "'" + title[:QUOTED_LENGTH - 3] + "...'"
+    messages = [problem.message for row in summary.rejected for problem in row.problems]
+    assert len(messages) == 300
+    for message in messages:
+        assert shown in message and len(message) < 1_000, message[:300]
+    scaled = [warning.detail for warning in summary.warnings if warning.kind == "amounts scaled"]
+    assert len(scaled) == 1 and shown in scaled[0] and len(scaled[0]) < 1_000

@@ -720,3 +720,23 @@ def test_a_second_table_without_a_header_currency_takes_the_sheet_name_s(tmp_pat
     assert summary.rejected == []
     assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure ORDER BY 1") == [
         ("1", Decimal(150_000), "EUR"), ("2", Decimal(9000), "USD")]
+
+
+def test_a_word_inside_a_longer_one_found_is_no_other_wherever_the_spans_lie():
+    """The spans a title's scale words were found at, asked whether one holds another ('x 1 000' inside
+    'x 1 000 000'), answer as looking at every span would, for spans added in any order."""
+    import random
+
+    from etl.title_block import _Spans
+
+    chance = random.Random(17)
+    for _ in range(200):
+        length = chance.randint(1, 40)
+        spans, added = _Spans(length), []
+        for _ in range(30):
+            start = chance.randint(0, length)
+            end = chance.randint(start, length)
+            assert spans.holds(start, end) == any(a <= start and end <= b for a, b in added), (added, start, end)
+            if chance.random() < 0.5:
+                spans.add(start, end)
+                added.append((start, end))

@@ -381,13 +381,13 @@ def period_of_values(text: str, reference: Reference) -> tuple[str, str] | None:
 # --- the currency ---------------------------------------------------------------------------------------
 
 def _currency_code(value: str) -> str:
-    """'USD', 'usd' -> USD; '$', 'US$', 'us$', '€' -> their code; anything else as written (the currency parser
-    then names it)."""
+    """'USD', 'usd' -> USD; 'US$', 'us$', '€' -> their code; anything else as written, a bare '$' too (any dollar:
+    the currency parser then names it, or refuses it naming the currencies it may be)."""
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{3}", text):
         return text.upper()
-    return CURRENCY_SIGNS.get(text) or next((code for sign, code in CURRENCY_SIGNS.items()
-                                             if sign.casefold() == text.casefold()), text)
+    return next((code for sign, code in CURRENCY_SIGNS.items() if sign != "$" and sign.casefold() == text.casefold()),
+                text)
 
 
 # --- the scale --------------------------------------------------------------------------------------------

@@ -192,10 +192,30 @@ def test_which_titles_give_a_country(rows, expected):
 
 
 @pytest.mark.parametrize("label, code", [("Currency: usd", "USD"), ("Devise : EUR", "EUR"), ("Moneda: USD", "USD"),
-                                         ("Валюта: KGS", "KGS"), ("Currency: $", "USD")])
+                                         ("Валюта: KGS", "KGS"), ("Currency: US$", "USD"), ("Currency: J$", "JMD")])
 def test_currency_labels_come_from_the_data_file(label, code):
     context = sheet_context([[label]], [], load_reference())
     assert (context.values["currency"].value, context.values["currency"].place) == (code, "title row 1")
+
+
+def test_a_title_s_bare_dollar_sign_is_refused_naming_the_dollars_it_may_be(tmp_path, monkeypatch):
+    """'Currency: $' over a Jamaica office's sheet may be JMD or USD: each row is refused saying so, on both lanes
+    (before, read as USD, unsaid: Jamaican dollars converted at about 150 times their worth), as a Currency cell
+    '$' or 'dollars' is; 'Currency: J$' is read as JMD."""
+    path = build.expenditure_with_title_block(tmp_path / "JAM.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active["A3"] = "Currency: $"
+    book.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [(row[2], row[6]) for row in found["rejected_rows"]] == [
+        (6, "the currency's code: '$' is the name of more than one (JMD, USD)"),
+        (7, "the currency's code: '$' is the name of more than one (JMD, USD)")]
+    book.active["A3"] = "Currency: J$"
+    book.save(path)
+    summary = run_load([path], tmp_path / "jmd.duckdb")
+    assert problems_of(summary) == []
+    assert rows_of(tmp_path / "jmd.duckdb", "SELECT DISTINCT currency FROM expenditure") == [("JMD",)]
 
 
 @pytest.mark.parametrize("text, label, year", [

@@ -731,8 +731,9 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
 
 
 def currency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
-    """An ISO 4217 code with a rate, or a currency's name in the sheet's language (сом, dirham, lei); a name several
-    currencies share ('dollars', 'dinars') is refused, naming them: which it is, the cell must say."""
+    """An ISO 4217 code with a rate, a currency's name in the sheet's language (сом, dirham, lei) or its sign ('€',
+    'US$', 'J$', 'DH': CURRENCY_SIGNS); a name or sign several currencies share ('dollars', 'dinars', '$') is
+    refused, naming them: which it is, the cell must say."""
     allowed = reference.currencies  # a property that scans the rate table: computed once, not per cell
     expected = "a currency with a shipped exchange rate: " + ", ".join(sorted(allowed))
     vocabularies = reference.vocabularies(language)
@@ -744,7 +745,7 @@ def currency_parser(reference: Reference, language: str | None = None) -> Callab
         if fold(code) in shared:
             raise ValueProblem(value, f"the currency's code: {quoted(clean_text(value))} is the name of more than one ("
                                       + ", ".join(shared[fold(code)]) + ")")
-        code = names.get(fold(code), code)
+        code = names.get(fold(code)) or CURRENCY_SIGNS.get(clean_text(value)) or code
         if code not in allowed:
             raise ValueProblem(value, expected)
         return code

@@ -258,6 +258,19 @@ def test_a_currency_name_several_currencies_share_is_refused_naming_them(written
     assert currency_parser(load_reference(), "fr")("dinars serbes") == "RSD"
 
 
+def test_a_currency_cell_may_hold_a_currency_s_sign_but_not_a_bare_dollar():
+    """A Currency cell '€', 'US$', 'J$' or 'DH' is read as its currency, as a title's 'Currency: €' is (before,
+    refused as no currency); a bare '$' may be any dollar: refused, naming those it may be."""
+    parse = currency_parser(load_reference())
+    assert [parse(sign) for sign in ("€", "US$", "J$", "DH", " € ")] == ["EUR", "USD", "JMD", "MAD", "EUR"]
+    with pytest.raises(ValueProblem) as refused:
+        parse("$")
+    assert refused.value.expected == "the currency's code: '$' is the name of more than one (JMD, USD)"
+    with pytest.raises(ValueProblem) as refused:
+        parse("₽")  # a sign of a currency the programme has no rate for
+    assert refused.value.expected.startswith("a currency with a shipped exchange rate: BDT, CHF, EUR")
+
+
 @pytest.mark.parametrize("written, expected", [
     ('dinar = ["TND", "TND"]', "currencies.dinar: expected a currency's code (\"MAD\") or the codes of the "
                                "currencies a name may be, two or more ([\"USD\", \"JMD\"])"),

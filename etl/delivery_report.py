@@ -34,7 +34,7 @@ from typing import Any
 from . import spec
 from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
-from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
+from .errors import LoadWarning, Problem, ValueProblem, cut, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
@@ -113,7 +113,7 @@ class DeliveryReportReader:
         position = self.roles.get(role)
         if position is None or position >= len(self.header) or is_blank(self.header[position]):
             return fallback
-        return clean_text(self.header[position])
+        return cut(clean_text(self.header[position]))  # said in every row's message: a long one is cut
 
     def _cell(self, values: list[Any], role: str) -> Any:
         position = self.roles.get(role)
@@ -123,8 +123,12 @@ class DeliveryReportReader:
         """A row's cells as typed, by header (a column without a header by its number): what a rejection keeps."""
         def name(p: int) -> str:
             given = p < len(self.header) and not is_blank(self.header[p])
-            return clean_text(self.header[p]) if given else f"column {p + 1}"
-        return {name(p): clean_text(cell) for p, cell in enumerate(values) if not is_blank(cell)}
+            return cut(clean_text(self.header[p])) if given else f"column {p + 1}"
+        kept: dict[str, str] = {}
+        for p, cell in enumerate(values):
+            if not is_blank(cell):  # two headers reading the same (two long ones cut alike) told apart
+                kept[name(p) if name(p) not in kept else f"{name(p)} (column {p + 1})"] = clean_text(cell)
+        return kept
 
     def _reject(self, number: int, values: list[Any], problems: list[tuple[str, Any, str]]) -> None:
         self.rejected.append(RejectedRow(

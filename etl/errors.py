@@ -78,13 +78,29 @@ def describe(value: object) -> str:
 
 
 QUOTED_LENGTH = 120  # the characters of a cell's text a message shows, at most: the rest is cut
+LISTED = 12  # the names a message lists, at most ('Q1, Q2, ... and 4 more'): a year of months
+
+
+def cut(text: object) -> str:
+    """A cell's text (a value, a header, a title row) as a message or a kept row says it: QUOTED_LENGTH characters
+    at most, its start and its end (where a header's brackets are: 'Budget ... (USD '000)'), so a long cell said in
+    every row's message cannot fill the memory."""
+    text = str(text)
+    if len(text) <= QUOTED_LENGTH:
+        return text
+    head = QUOTED_LENGTH * 2 // 3
+    return text[:head] + " ... " + text[-(QUOTED_LENGTH - head - 5):]
 
 
 def quoted(text: object) -> str:
-    """A cell's text (a value, a header, a title row) as a message quotes it: in quotes, cut after QUOTED_LENGTH
-    characters ('...'), so a long cell said in every row's message cannot fill the memory."""
-    text = str(text)
-    return f"'{text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH - 3] + '...'}'"
+    """`cut(text)` in quotes."""
+    return f"'{cut(text)}'"
+
+
+def listed(names: list[str]) -> str:
+    """Names joined with commas, the first LISTED of them ('Q1, Q2, ... and 4 more'), however many the file has."""
+    shown = ", ".join(names[:LISTED])
+    return shown + (f" and {len(names) - LISTED:,} more" if len(names) > LISTED else "")
 
 
 @dataclass(frozen=True)

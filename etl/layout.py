@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from . import delivery_words, spec
 from .conventions import CURRENCY_SIGNS, ISO_CURRENCIES, bracket_currency
-from .errors import LoadWarning, UnreadableFile, ValueProblem, quoted
+from .errors import LoadWarning, UnreadableFile, ValueProblem, cut, quoted
 from .languages import ENGLISH, Language, ScaleWords, fold
 from .ooxml import column_letters
 from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_row, merged_spans, normalise_header,
@@ -183,11 +183,11 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
         quarter = int(quarter.group(1)) if quarter else next(
             (w.quarters[candidate] for w in words if candidate in w.quarters), None)
         if quarter:
-            return TimeframeColumn(position, clean_text(cell), 3 * quarter - 2, 3 * quarter, year,
+            return TimeframeColumn(position, cut(clean_text(cell)), 3 * quarter - 2, 3 * quarter, year,
                                   "header" if year is not None else "")
         month = MONTHS.get(candidate) or next((w.months[candidate] for w in words if candidate in w.months), None)
         if month:
-            return TimeframeColumn(position, clean_text(cell), month, month, year,
+            return TimeframeColumn(position, cut(clean_text(cell)), month, month, year,
                                   "header" if year is not None else "")
     return None
 
@@ -644,9 +644,10 @@ def find_delivery_header(rows: list[list[Any]], reference: Reference) -> tuple[s
 
 
 def header_texts(header: list[Any], columns: dict[str, int], texts: dict[int, str] | None = None) -> dict[str, str]:
-    """Each column's header as written in the file (`texts`: as a stacked header reads), for messages."""
+    """Each column's header as written in the file (`texts`: as a stacked header reads), for messages and the
+    rejected rows kept (`cut`: a long header is said in every row)."""
     texts = texts or {}
-    return {key: texts.get(position) or clean_text(header[position]) for key, position in columns.items()}
+    return {key: cut(texts.get(position) or clean_text(header[position])) for key, position in columns.items()}
 
 
 def row_skipped(values: list[Any], number: int, hidden_rows: set[int], total_words: tuple[str, ...]) -> str | None:

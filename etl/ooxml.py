@@ -54,6 +54,9 @@ FIXED_DECIMALS = re.compile(r"0\.(0{1,6})")
 DECIMALS_SHOWN = {places: f"{places} decimal{'s' if places > 1 else ''} shown" for places in range(1, 7)}
 DECIMAL_PLACES = {kind: places for places, kind in DECIMALS_SHOWN.items()}
 DECIMALS_FORMAT_ID = "2"  # builtin: 0.00
+# Excel keeps a number format of 255 characters at most: a longer one is a hand-made file's, read as no format (the
+# number as stored), as its sign, said in every row's message, would be unbounded
+FORMAT_CODE_LENGTH = 255
 # A number format whose literal text after the number is a sign for thousands or millions ('#,##0" K"',
 # '0.0" M"', '#,##0" kUSD"'): Excel shows the number typed, 150, as '150 K', which the person means as 150,000
 # (etl/formatted.py, SuffixShown; an amount is read times 1,000)
@@ -172,7 +175,7 @@ def cell_styles(archive: zipfile.ZipFile) -> CellStyles:
                 struck = False if local == "font" else struck
                 continue
             parent = local_name(path[-2].tag) if len(path) > 1 else ""
-            if local == "numFmt" and element.get("formatCode"):
+            if local == "numFmt" and 0 < len(element.get("formatCode") or "") <= FORMAT_CODE_LENGTH:
                 custom[element.get("numFmtId", "")] = element.get("formatCode")
             elif local == "xf" and parent == "cellXfs":
                 formats.append(element.get("numFmtId"))

@@ -457,8 +457,8 @@ def _bracket_ends(after: str, currencies: dict[str, str | tuple[str, ...]]) -> b
     """Whether a bracketed figure ('(1000') is followed by its currency alone, then the bracket's end or a
     clause's: '(1000 usd)', '(1000 us dollars)', '(1000 usd; 2015)'; not '(1000 usd each)', '(1,000 usd, 5,000
     usd)'."""
-    words = BRACKET_CLAUSE.match(after).group(1)
-    return words in currencies or len(words.split()) == 1
+    clause = BRACKET_CLAUSE.match(after)  # none where a bracket opens first: '(1,000 usd (kdh)'
+    return clause is not None and (clause.group(1) in currencies or len(clause.group(1).split()) == 1)
 
 
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'

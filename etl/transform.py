@@ -19,10 +19,11 @@ import pyarrow.compute as pc
 
 from . import spec
 from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_conventions
-from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
+from .errors import LoadWarning, Problem, ValueProblem, cut, describe, listed, quoted
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
+from .ooxml import column_letters
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
                     is_blank, parser_for)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
@@ -79,12 +80,14 @@ MONEY_COLUMNS = {"workplan": ("budget",), "expenditure": ("budget", "received", 
 
 
 def row_values(raw: RawSheet, cells: list[Any]) -> dict[str, str]:
-    """A row's cells as typed, by header: what a rejected row keeps."""
-    values = {raw.headers[key]: clean_text(cells[position])
-              for key, position in raw.columns.items()
-              if position < len(cells) and not is_blank(cells[position])}
-    values.update({t.header: clean_text(cells[t.position]) for t in raw.timeframe
-                   if t.position < len(cells) and not is_blank(cells[t.position])})
+    """A row's cells as typed, by header: what a rejected row keeps. Two columns whose headers read the same
+    (two long ones cut alike: etl/errors.py, `cut`) are told apart by their column letters."""
+    values: dict[str, str] = {}
+    for header, position in [*((raw.headers[key], position) for key, position in raw.columns.items()),
+                             *((t.header, t.position) for t in raw.timeframe)]:
+        if position < len(cells) and not is_blank(cells[position]):
+            values[header if header not in values else f"{header} ({column_letters(position)})"] = clean_text(
+                cells[position])
     return values
 
 
@@ -272,13 +275,13 @@ class Derivations:
             marked.append(column)
         if not marked:
             if not problems.problems:
-                headers = ", ".join(t.header for t in self.raw.timeframe)
+                headers = listed([t.header for t in self.raw.timeframe])
                 problems.add("planned_start", None, f"an X under the quarter(s) or month(s) the activity is planned "
                                                     f"in ({headers})")
             return
         spans = [column.span() for column in marked]
         if None in spans:
-            problems.add("planned_start", "X under " + ", ".join(c.header for c in marked),
+            problems.add("planned_start", "X under " + listed([c.header for c in marked]),
                          "a year for the timeframe columns: name it in a title row (e.g. 'Annual Work Plan 2015'), "
                          "the sheet name or the headers ('Q1 2015')")
             return
@@ -337,7 +340,7 @@ class Derivations:
 
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
-        stated = clean_text(given.get("currency") or "").upper()
+        stated = cut(clean_text(given.get("currency") or "").upper())  # a title's long text: said in every row
         return self.formats.named(stated) if self.formats is not None else stated
 
     def _source(self, row: int) -> str:

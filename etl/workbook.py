@@ -16,7 +16,7 @@ from typing import Any, Callable, TypeVar
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from . import guard, spec
-from .errors import LoadWarning, UnreadableFile
+from .errors import QUOTED_LENGTH, LoadWarning, UnreadableFile, quoted
 from .layout import HEADER_SEARCH_ROWS, HeaderMatch, NearestKind, nearest_kind, recognise_sheet
 from .ooxml import (DATE, DEFAULT_STYLE, DURATION, MONTH, SheetScan, cell_styles, column_letters, percent_styles,
                     scan_sheet, sheet_parts_by_name)
@@ -65,6 +65,10 @@ def read_sheets(path: Path, file: str, reference: Reference, scans: Future | Non
     stack = contextlib.ExitStack()
     try:
         titles = [metadata.name for metadata in workbook.sheets_metadata]
+        long = next((title for title in titles if len(title) > QUOTED_LENGTH), None)
+        if long is not None:  # Excel's are 31 characters at most; a long one would be said in every row's message
+            raise UnreadableFile(file, f"a sheet's name is {len(long):,} characters long ({quoted(long)}), over the "
+                                       f"{QUOTED_LENGTH} a message can say: rename it")
         twice = next((title for index, title in enumerate(titles) if title in titles[:index]), None)
         if twice is not None:
             raise UnreadableFile(file, f"two sheets are named '{twice}': rename one of them")

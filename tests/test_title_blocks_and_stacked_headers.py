@@ -439,3 +439,11 @@ def test_a_header_repeated_beside_a_title_is_the_first_one_s(tmp_path, database,
     with duckdb.connect(str(database), read_only=True) as connection:
         assert connection.execute("SELECT indicator_code, target, actual FROM results").fetchall() == [("1.1", 4, 3)]
     assert not [w for w in summary.warnings if w.kind == "header not read"]
+
+
+def test_a_bracket_opening_inside_a_bracketed_figure_is_read_not_a_damaged_file():
+    """'Budget (1,000 usd (kdh)': a bracket opens before the figure's clause ends. Before, the reader stopped
+    ('NoneType' object has no attribute 'group') and the workbook was refused as damaged. The figure followed by
+    more than its currency is no scale; 'kdh', thousands of dirhams, is."""
+    context = sheet_context([["Budget (1,000 usd (kdh)"]], [], load_reference())
+    assert [(scale.power, scale.words) for scale in context.scales] == [(3, "(kdh)")]

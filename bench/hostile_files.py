@@ -536,6 +536,7 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("a title of 'k€,' 10,000 times (loads)", long_title("k-euro", "k€," * 10_000)),
     ("a title of 'thousands USD; ' 2,000 times (loads)", long_title("thousands-usd", "thousands USD; " * 2_000)),
     ("a title of 'USD 000 000 ' 2,500 times (loads)", long_title("usd-000", "USD 000 000 " * 2_500)),
+    ("a title 'Currency: ' and 'k€,' 10,000 times", long_title("currency-k-euro", "Currency: " + "k€," * 10_000)),
     ("empty cells at XFD1048576 (loads)", empty_far_cells),
     ("a merge below the last row (loads)", merge_below_the_rows),
 ]

@@ -23,6 +23,7 @@ name or file name.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import spec
-from .conventions import bracket_currency
+from .conventions import ISO_CURRENCIES, bracket_currency
 from .errors import ValueProblem, quoted
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
@@ -163,8 +164,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
     scales = tuple(found for text, place in whole for found in _scales(text, place, reference.scale_words))
     unplaced = tuple(found for text, place in whole if not any(scale.text == text for scale in scales)
                      for found in _unplaced(text, place, reference.scale_words))
-    currency = next((TitleValue(_currency_code(_without_scale(value, reference.scale_words)), f"title row {number}",
-                                f"{label_text}: {value}")
+    currency = next((TitleValue(_label_currency(value, reference), f"title row {number}", f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
     if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
@@ -657,6 +657,20 @@ def whole_amount(value: Any, amount: Decimal, power: int, said: str) -> Decimal:
     return whole
 
 
+def _label_currency(value: str, reference: Reference) -> str:
+    """The currency a title's currency label names ('Currency: KGS '000' -> KGS): its value without the scale
+    words (`_without_scale`), or the currency they name where that is all it says or what is left is no currency
+    ('k€', 'kUSD' -> EUR, USD; 'US$000' -> USD, not 'us'); else as written, for the currency parser to refuse
+    ('$000': any dollar)."""
+    rest = _without_scale(value, reference.scale_words)
+    code = _currency_code(rest)
+    named = {scale.currency for scale in _scales(value, "", reference.scale_words)}
+    if len(named) == 1 and None not in named and (
+            not rest or code in named or not (code in ISO_CURRENCIES or fold(code) in reference.currency_names)):
+        return named.pop()
+    return code if rest else value.strip()
+
+
 def _without_scale(value: str, words: dict[str, int]) -> str:
     """A currency label's value without its scale words, as `_scales` finds them ("KGS '000" -> 'kgs', 'thousands of
     KGS' -> 'kgs', 'MDL (în mii)' -> 'mdl'), folded; as written where it has none."""
@@ -666,18 +680,28 @@ def _without_scale(value: str, words: dict[str, int]) -> str:
         return value
     for start, end in sorted(spans, reverse=True):
         folded = folded[:start] + " " + folded[end:]
-    folded = re.sub(r"\(\s*\)", " ", folded)
     connectors = "(?:" + "|".join(map(re.escape, SCALE_CONNECTORS)) + ")"
+    folded = re.sub(rf"\(\s*(?:{connectors}\s*)*\)", " ", folded)  # "USD (in '000)" -> 'usd
     return re.sub(rf"^(?:\s*{connectors}\s+)+|(?:\s+{connectors})+\s*$", "", " ".join(folded.split())).strip(" ,;-")
 
 
 def _scale_spans(folded: str, words: dict[str, int]) -> list[tuple[int, int]]:
     """Where `folded`'s scale words stand (`_all_found`), the longest first, each place once."""
-    spans: list[tuple[int, int]] = []
-    for start, end in sorted({m.span() for _, _, m in _all_found(words, folded)}, key=lambda s: s[0] - s[1]):
-        if all(end <= taken[0] or start >= taken[1] for taken in spans):
-            spans.append((start, end))
-    return spans
+    found = sorted({m.span() for _, _, m in _all_found(words, folded)}, key=lambda s: s[0] - s[1])
+    return _apart(found)
+
+
+def _apart(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (of words found) that overlap none kept before them, in their order; kept by their start, each
+    one's neighbours alone looked at, so a long cell of scale words is read in n·log(n) steps, not n²."""
+    kept: list[tuple[int, int]] = []  # by start: none overlaps another
+    order: list[tuple[int, int]] = []
+    for start, end in spans:
+        at = bisect.bisect_left(kept, (start, end))
+        if (at == 0 or kept[at - 1][1] <= start) and (at == len(kept) or end <= kept[at][0]):
+            kept.insert(at, (start, end))
+            order.append((start, end))
+    return order
 
 
 # --- the column a value fills ---------------------------------------------------------------------------

@@ -227,6 +227,26 @@ def test_a_currency_label_s_scale_words_are_taken_out_as_they_are_found(tmp_path
     assert rows_of(database, MONEY) == scaled(1000)
 
 
+@pytest.mark.parametrize("label, currency", [("Currency: k€", "EUR"), ("Currency: kUSD", "USD"),
+                                             ("Currency: US$000", "USD"), ("Currency: USD (in '000)", "USD"),
+                                             ("Currency: €000", "EUR")])
+def test_a_currency_label_whose_scale_words_name_its_currency_gives_both(tmp_path, database, label, currency):
+    """'Currency: k€' is EUR, in thousands: before, the label without its scale words was '' and every row was
+    refused (\"every row is read as currency ''\"); 'US$000' was read as 'us', "USD (in '000)" as 'usd (in )'."""
+    path = expenditure(tmp_path / "SRB.xlsx", [[label]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
+    summary = run_load([path], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == [(*row[:4], currency) for row in scaled(1000)]
+
+
+def test_a_currency_label_of_a_bare_dollar_in_thousands_is_refused_as_no_one_currency(tmp_path, database):
+    path = expenditure(tmp_path / "JAM.xlsx", [["Currency: $000"]], header=HEADER[:-1],
+                       rows=[row[:-1] for row in ROWS])
+    summary = run_load([path], database)
+    assert {problem.column for row in summary.rejected for problem in row.problems} == {"Currency"}
+    assert len(summary.rejected) == len(ROWS)
+
+
 def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):
     path = expenditure(tmp_path / "KGZ.xlsx", [["Amounts in thousands"]], sheet="Expenditure (millions)")
     summary = run_load([path], database)
@@ -740,3 +760,24 @@ def test_a_word_inside_a_longer_one_found_is_no_other_wherever_the_spans_lie():
             if chance.random() < 0.5:
                 spans.add(start, end)
                 added.append((start, end))
+
+
+def test_scale_words_found_at_overlapping_places_are_kept_once_whatever_their_order():
+    """The places a currency label's scale words are taken out of ('KGS '000'): each kept where it overlaps none
+    kept before it, as looking at every kept place would."""
+    import random
+
+    from etl.title_block import _apart
+
+    chance = random.Random(23)
+    for _ in range(300):
+        length = chance.randint(1, 40)
+        spans = []
+        for _ in range(chance.randint(0, 25)):
+            start = chance.randint(0, length - 1)
+            spans.append((start, chance.randint(start + 1, length)))
+        expected: list[tuple[int, int]] = []
+        for start, end in spans:
+            if all(end <= taken[0] or start >= taken[1] for taken in expected):
+                expected.append((start, end))
+        assert _apart(spans) == expected, spans

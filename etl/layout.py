@@ -265,7 +265,7 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 found[column.key], through_aliases = position, True
                 votes.update(languages.get(name, ()))
             else:
-                notes.extend(_scale_with_words(cells, names[column.key], beside_scale))
+                notes.extend(_scale_with_words(cells, names[column.key], beside_scale, reference.currencies))
     explained: list[int] = []
     # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
     # a copy's, is the first one's, the others named as not used)
@@ -335,17 +335,22 @@ def _without_currency(name: str) -> str | None:
 
 
 def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]],
-                      beside_scale: Callable[[int], list[str] | None]) -> list[str]:
+                      beside_scale: Callable[[int], list[str] | None], rated: set[str]) -> list[str]:
     """Why a header naming an amount column's name with a scale in brackets, and words beside it there ("Budget
     (2016, '000)"), is not read: the words may say what the column is not (another year's, another unit's;
-    `beside_scale`: a cell's, by position, title_block.besides_bracket_scale)."""
+    `beside_scale`: a cell's, by position, title_block.besides_bracket_scale); a currency's code the programme has
+    no rate for (`rated`: the codes it has) is said so."""
     for position, cell in cells.items():
         besides = beside_scale(position)
         if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
             shown = ", ".join(map(repr, besides[:3])) + (" …" if len(besides) > 3 else "")
+            unrated = [word for word in besides if len(besides) == 1 and word.upper() in ISO_CURRENCIES - rated
+                       and re.search(rf"(?<![^\W\d_]){word.upper()}(?![^\W\d_])", cell.text)]  # 'UAH', not 'all'
             return [f"the header {quoted(cell.text)} has {shown} beside the scale in its brackets, "
-                    "which this reader cannot place: its column is not read; keep only the scale and the currency "
-                    "in the brackets"]
+                    + (f"a currency without a shipped exchange rate (data/reference/fx_rates.csv): its column is not "
+                       f"read; write the amounts in a currency with one" if unrated else
+                       "which this reader cannot place: its column is not read; keep only the scale and the currency "
+                       "in the brackets")]
     return []
 
 
@@ -592,15 +597,21 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
 
 
 def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference) -> str:
+    """Why a sheet named as one of ours has no header: the required columns the row naming most of them lacks,
+    and why that row's headers were not read, where it says ("the header 'Budget (2016, '000)' has '2016' beside
+    the scale in its brackets ...")."""
     best: set[str] = set()
-    for row in rows[:HEADER_SEARCH_ROWS]:
+    nearest = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {normalise_header(cell) for cell in row if cell is not None}
         present = {c.key for c in sheet_spec.columns if set.union(*header_names(sheet_spec, c, reference)) & names}
         if len(present) > len(best):
-            best = present
+            best, nearest = present, index
     missing = [c.header for c in sheet_spec.columns if c.required and c.key not in best]
+    notes = () if nearest is None else _columns_found(sheet_spec, rows[nearest], reference,
+                                                      above=rows[nearest - 1] if nearest else None).notes
     return (f"no header row found in the first {HEADER_SEARCH_ROWS} rows: expected the columns "
-            + ", ".join(f"'{name}'" for name in missing))
+            + ", ".join(f"'{name}'" for name in missing) + "".join(f" ({note})" for note in notes))
 
 
 def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Reference, merged=()

@@ -624,6 +624,22 @@ def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(t
             ) in str(refused.value)
 
 
+@pytest.mark.parametrize("budget, why", [
+    ("Budget (2016, '000)", "has '2016' beside the scale in its brackets, which this reader cannot place: its column "
+                            "is not read; keep only the scale and the currency in the brackets"),
+    ("Budget (UAH '000)", "has 'uah' beside the scale in its brackets, a currency without a shipped exchange rate "
+                          "(data/reference/fx_rates.csv): its column is not read; write the amounts in a currency "
+                          "with one")])
+def test_a_sheet_named_as_ours_whose_amount_header_is_not_read_says_why(tmp_path, budget, why):
+    """A sheet named Expenditure is refused for lacking its Budget header: before, without saying that the header
+    it has was seen and why it was not read ('expected the columns 'Budget'' beside a header 'Budget (...)')."""
+    header = [budget if name == "Budget" else name for name in HEADER]
+    with pytest.raises(UnreadableFile) as refused:
+        run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header, sheet="Expenditure")], tmp_path / "x.duckdb")
+    assert str(refused.value) == (f"KGZ.xlsx › Expenditure: no header row found in the first 30 rows: expected the "
+                                  f"columns 'Budget' (the header '{budget}' {why})")
+
+
 def test_a_group_label_s_scale_words_name_the_currency_of_the_rows(tmp_path, database):
     """"EUR '000" merged over Budget and Funds received: those two are scaled, and an empty Currency cell is EUR
     (before, the row was refused for its empty Currency)."""

@@ -73,6 +73,13 @@ def bracket_currency(text: str) -> str | None:
 BRACKETED = re.compile(r"\(([^()]+)\)")
 
 
+def sign_currency(text: str) -> str | None:
+    """The currency a sign written alone names ('€', 'US$', 'us$', 'DH': CURRENCY_SIGNS, in any case), as a Currency
+    cell or label holds it; None for other text, and for a bare '$' (any dollar: en.toml's "$" lists which)."""
+    text = text.strip().casefold()
+    return next((code for sign, code in CURRENCY_SIGNS.items() if sign != "$" and sign.casefold() == text), None)
+
+
 def currency_code(text: str) -> str | None:
     """The ISO 4217 code written before or after a number ('KGS 450 000', '1,000 EUR'), or None."""
     match = CURRENCY_CODE.search(text)

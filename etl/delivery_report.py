@@ -113,7 +113,7 @@ class DeliveryReportReader:
         position = self.roles.get(role)
         if position is None or position >= len(self.header) or is_blank(self.header[position]):
             return fallback
-        return cut(clean_text(self.header[position]))  # said in every row's message: a long one is cut
+        return clean_text(self.header[position])
 
     def _cell(self, values: list[Any], role: str) -> Any:
         position = self.roles.get(role)

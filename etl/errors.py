@@ -50,6 +50,10 @@ class Problem:
     found: str
     expected: str
 
+    def __post_init__(self) -> None:  # a long header (or IATI identifier) is said, and kept, in every row's problem
+        object.__setattr__(self, "sheet", cut(self.sheet))
+        object.__setattr__(self, "column", cut(self.column))
+
     @property
     def message(self) -> str:
         return (f"{self.file} › {self.sheet} › row {self.row} › column {self.column}: "
@@ -113,6 +117,10 @@ class LoadWarning:
     column: str | None
     kind: str  # e.g. 'hidden sheet', 'hidden rows', 'total row', 'text kept', 'no exchange rate'
     detail: str
+
+    def __post_init__(self) -> None:  # said and kept with each row warned of: a long header or identifier cut
+        object.__setattr__(self, "sheet", cut(self.sheet))
+        object.__setattr__(self, "column", None if self.column is None else cut(self.column))
 
     @property
     def message(self) -> str:

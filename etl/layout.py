@@ -198,7 +198,8 @@ def _with_group_year(column: TimeframeColumn, cell: HeaderCell) -> TimeframeColu
     if column.year is not None or GROUP_SEPARATOR not in cell.text:
         return column
     years = set(GROUP_YEAR.findall(cell.text.split(GROUP_SEPARATOR)[0]))
-    return replace(column, year=int(years.pop()), header=cell.text, year_from="group") if len(years) == 1 else column
+    return (replace(column, year=int(years.pop()), header=cut(cell.text), year_from="group") if len(years) == 1
+            else column)
 
 
 def timeframe_years(columns: list[TimeframeColumn], sheet_year: int | None) -> list[TimeframeColumn]:
@@ -655,10 +656,10 @@ def find_delivery_header(rows: list[list[Any]], reference: Reference) -> tuple[s
 
 
 def header_texts(header: list[Any], columns: dict[str, int], texts: dict[int, str] | None = None) -> dict[str, str]:
-    """Each column's header as written in the file (`texts`: as a stacked header reads), for messages and the
-    rejected rows kept (`cut`: a long header is said in every row)."""
+    """Each column's header as written in the file (`texts`: as a stacked header reads), for messages (cut where
+    said: etl/errors.py) and the currency or scale it names."""
     texts = texts or {}
-    return {key: cut(texts.get(position) or clean_text(header[position])) for key, position in columns.items()}
+    return {key: texts.get(position) or clean_text(header[position]) for key, position in columns.items()}
 
 
 def row_skipped(values: list[Any], number: int, hidden_rows: set[int], total_words: tuple[str, ...]) -> str | None:

@@ -26,6 +26,7 @@ from .conventions import (
     date_readings,
     ends_with_sign,
     read_core,
+    sign_currency,
     split_number,
     starts_with_sign,
 )
@@ -745,7 +746,7 @@ def currency_parser(reference: Reference, language: str | None = None) -> Callab
         if fold(code) in shared:
             raise ValueProblem(value, f"the currency's code: {quoted(clean_text(value))} is the name of more than one ("
                                       + ", ".join(shared[fold(code)]) + ")")
-        code = names.get(fold(code)) or CURRENCY_SIGNS.get(clean_text(value)) or code
+        code = names.get(fold(code)) or sign_currency(clean_text(value)) or code
         if code not in allowed:
             raise ValueProblem(value, expected)
         return code

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import spec
-from .conventions import ISO_CURRENCIES, bracket_currency
+from .conventions import ISO_CURRENCIES, bracket_currency, sign_currency
 from .errors import ValueProblem, quoted
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
@@ -386,8 +386,7 @@ def _currency_code(value: str) -> str:
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{3}", text):
         return text.upper()
-    return next((code for sign, code in CURRENCY_SIGNS.items() if sign != "$" and sign.casefold() == text.casefold()),
-                text)
+    return sign_currency(text) or text
 
 
 # --- the scale --------------------------------------------------------------------------------------------
@@ -525,7 +524,9 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             taken.add(*match.span())
     said = [currencies.get(token.strip(WORD_EDGES)) for token in folded.split()]
     elsewhere = {code for code in said if isinstance(code, str)}  # 'USD and EUR'
-    shared = [set(codes) for codes in said if isinstance(codes, tuple)]  # "KGS '000 dollars": which?
+    # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
+    shared = [set(codes) for token, codes in zip(folded.split(), said) if isinstance(codes, tuple)
+              and not CURRENCY_SIGN.fullmatch(token.strip(WORD_EDGES))]
     return [Scale(power, place, text, word, columns,
                   next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
                   and all(named[power] <= codes for codes in shared) else None)
@@ -797,10 +798,11 @@ def _besides_scale(text: str, words: dict[str, int]) -> tuple[list[str], set[str
         code = _sign_code(token.group(), currencies) or _sign_code(rest, currencies)
         if code:
             codes.add(code)
+        elif rest and all(CURRENCY_SIGN.fullmatch(char) for char in rest):
+            continue  # a bare '$' beside a code ("(EUR '000 $)") names no other
         elif isinstance(currencies.get(rest), tuple):
             shared.setdefault(rest, currencies[rest])
-        elif rest and rest not in SCALE_CONNECTORS and rest not in currencies and not all(
-                CURRENCY_SIGN.fullmatch(char) for char in rest):
+        elif rest and rest not in SCALE_CONNECTORS and rest not in currencies:
             left.append(rest)
     if len(codes) > 1 or any(not codes <= set(may_be) for may_be in shared.values()):  # "(USD EUR '000)"
         left += sorted(codes) + list(shared)

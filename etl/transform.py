@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import spec
-from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_conventions
+from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_conventions, sign_currency
 from .errors import LoadWarning, Problem, ValueProblem, cut, describe, listed, quoted
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
@@ -41,6 +41,9 @@ class RejectedRow:
     table: str
     problems: list[Problem]
     values: dict[str, str]  # header -> the cell as typed
+
+    def __post_init__(self) -> None:
+        self.sheet = cut(self.sheet)  # an IATI activity's identifier, said with every row
 
     @property
     def values_json(self) -> str:
@@ -86,6 +89,7 @@ def row_values(raw: RawSheet, cells: list[Any]) -> dict[str, str]:
     for header, position in [*((raw.headers[key], position) for key, position in raw.columns.items()),
                              *((t.header, t.position) for t in raw.timeframe)]:
         if position < len(cells) and not is_blank(cells[position]):
+            header = cut(header)  # kept with every rejected row
             values[header if header not in values else f"{header} ({column_letters(position)})"] = clean_text(
                 cells[position])
     return values
@@ -161,7 +165,7 @@ class Derivations:
                                         "of its title, else its output and its order under that output "
                                         f"('1.2 ({raw.sheet})')")
         if raw.timeframe:
-            headers = ", ".join(t.header for t in raw.timeframe)
+            headers = listed([t.header for t in raw.timeframe])
             year = raw.timeframe[0].year
             runs: list[list] = []  # the columns of each year, in their order
             for column in raw.timeframe:
@@ -216,8 +220,9 @@ class Derivations:
         """What a problem for an empty required cell adds where the sheet has no such column."""
         if column.key not in self.absent:
             return ""
-        notes = self.raw.context.notes
-        said = f" ({'; '.join(notes)})" if notes else ""
+        notes = self.raw.context.notes  # said in every row: three, the rest in the 'title not used' warnings
+        said = (f" ({'; '.join(notes[:3])}" + (f"; and {len(notes) - 3:,} more" if len(notes) > 3 else "") + ")"
+                if notes else "")
         return (f"; this sheet has no {column.header} column and no {column.header.lower()} was found in "
                 f"{self.raw.context.looked}{said}: add a {column.header} column, or a title row above the header "
                 f"such as '{column.header}: ...'")
@@ -340,7 +345,8 @@ class Derivations:
 
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
-        stated = cut(clean_text(given.get("currency") or "").upper())  # a title's long text: said in every row
+        written = clean_text(given.get("currency") or "")
+        stated = sign_currency(written) or cut(written.upper())  # '€' is EUR; a long title's text: said in each row
         return self.formats.named(stated) if self.formats is not None else stated
 
     def _source(self, row: int) -> str:

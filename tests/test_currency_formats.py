@@ -606,3 +606,17 @@ def test_a_header_whose_brackets_name_no_one_currency_is_not_read_as_an_amount_s
     summary = run_load([tmp_path / "KGZ-awp.xlsx"], database, as_of=AS_OF)
     assert rows_of(database, "SELECT budget FROM activities") == [(None,)]
     assert any(header in w.detail for w in summary.warnings if w.kind == "column not used")
+
+
+def test_a_currency_cell_s_sign_agrees_with_the_amount_s_format_showing_it(tmp_path, monkeypatch):
+    """A Currency cell '€' over an amount formatted in euros, 'US$' over one in US dollars, 'J$' over a Jamaican
+    dollar format: each row in that currency, on both lanes, with no problem and no warning of a currency set aside
+    (a first reading refused them: 'an amount in €, not in EUR')."""
+    path = work_plan(tmp_path / "JAM-awp.xlsx", {"H4": "#,##0 [$€-x-euro2]", "H5": "[$$-409] #,##0",
+                                                 "H6": "[$$-2009] #,##0"}, currencies=("€", "US$", "J$"))
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == [
+        (4, "EUR"), (5, "USD"), (6, "JMD")]
+    assert [row for row in found["load_warnings"] if "currency" in str(row).lower() and "format" in str(row)] == []

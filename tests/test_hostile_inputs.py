@@ -174,6 +174,14 @@ def said_in_every_row(kind: str) -> Workbook:
         sheet.append(["Currency: " + "Q" * LONG])
         sheet.append(["Country", "Output", "Agency", "Programme year", "Budget (EUR)"])
         rows = [["Serbia", "Output 1", "UNDP", 2015, 1000]] * 300
+    elif kind == "group year":  # 'Timeframe 2016 ' and 30,000 characters merged over Q1 ... Q4, none marked
+        sheet.title = "Work plan"
+        sheet.append(["Output", "Activity", "Country", "Lead agency", "Timeframe 2016 " + "x" * LONG])
+        sheet.append([None, None, None, None, "Q1", "Q2", "Q3", "Q4"])
+        sheet.merge_cells("E1:H1")
+        for column in "ABCD":
+            sheet.merge_cells(f"{column}1:{column}2")
+        rows = [["Output 1", f"Activity {n}", "Serbia", "UNDP"] for n in range(300)]
     else:  # quarter headers with 30,000 accents each (read as Q1 ... Q4), no activity marked
         sheet.title = "Work plan"
         sheet.append(["Annual Work Plan 2015"])
@@ -185,7 +193,7 @@ def said_in_every_row(kind: str) -> Workbook:
     return workbook
 
 
-@pytest.mark.parametrize("kind", ["title", "header", "title currency", "timeframe"])
+@pytest.mark.parametrize("kind", ["title", "header", "title currency", "timeframe", "group year"])
 def test_a_long_cell_said_in_every_row_s_message_is_cut(database, tmp_path, kind):
     """A title, a header or a title's currency of 30,000 characters, over 300 rows each refused: each row's
     message, and each rejected row kept, says the cell's start and end only, so a long cell said again in every
@@ -221,6 +229,16 @@ def test_a_number_format_longer_than_excel_keeps_is_read_as_no_format(tmp_path):
     with zipfile.ZipFile(path) as archive:
         kinds = cell_styles(archive).kinds
     assert [kind and kind[:12] for kind in kinds[1:]] == ["currency [$Z", "currency [$Z", None]
+    # the long one given a built-in format's id (10: '0.00%'), as only a hand-edited file does: still none
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(renamed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'numFmtId="166"', b'numFmtId="10"')
+            target.writestr(item, data)
+    with zipfile.ZipFile(renamed) as archive:
+        assert cell_styles(archive).kinds[3] is None
 
 
 @pytest.mark.filterwarnings("ignore:Title is more than 31 characters")  # openpyxl's: the file is hand-made

@@ -624,6 +624,15 @@ def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(t
             ) in str(refused.value)
 
 
+def test_a_bare_dollar_sign_beside_a_header_s_code_and_scale_names_no_other_currency(tmp_path, database):
+    """"Budget (EUR '000 $)" is Budget in thousands of euros, as before en.toml named '$' a sign several currencies
+    share (a first reading refused the header, as naming two)."""
+    header = ["Budget (EUR '000 $)" if name == "Budget" else name for name in HEADER[:-1]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[ROWS[0][:-1]])], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT budget, currency FROM expenditure") == [(Decimal(150_000), "EUR")]
+
+
 @pytest.mark.parametrize("budget, why", [
     ("Budget (2016, '000)", "has '2016' beside the scale in its brackets, which this reader cannot place: its column "
                             "is not read; keep only the scale and the currency in the brackets"),

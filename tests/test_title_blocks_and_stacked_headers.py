@@ -447,3 +447,54 @@ def test_a_bracket_opening_inside_a_bracketed_figure_is_read_not_a_damaged_file(
     more than its currency is no scale; 'kdh', thousands of dirhams, is."""
     context = sheet_context([["Budget (1,000 usd (kdh)"]], [], load_reference())
     assert [(scale.power, scale.words) for scale in context.scales] == [(3, "(kdh)")]
+
+
+@pytest.mark.parametrize("title, currency", [("Amounts in KGS '000; exchange rate 1 $ = 69.5 KGS", "KGS"),
+                                             ("KGS '000 ($)", "KGS"), ("Budget in thousands of MAD (1 $ = 9.8 MAD)",
+                                                                       "MAD"),
+                                             ("KGS '000 dollars", None)])
+def test_a_bare_dollar_sign_elsewhere_in_a_title_takes_no_currency_from_its_scale_words(title, currency):
+    """A '$' beside a code ('1 $ = 69.5 KGS', a rate) leaves the scale's KGS: a first reading of en.toml's "$" as a
+    name several currencies share took it as another currency, and the sheet lost its currency; 'dollars' does."""
+    context = sheet_context([[title]], [], load_reference())
+    assert [scale.currency for scale in context.scales] == [currency]
+
+
+def test_a_long_group_label_naming_the_currency_is_read_whole(tmp_path, database):
+    """A group label of 175 characters with '(EUR)' at character 86, over the amounts, no Currency column: the rows
+    are in EUR (a first cut of long headers where they were read lost the EUR, and every row was refused)."""
+    label = ("Amounts reported by the implementing partners of the programme for the period under review (EUR)"
+             + " x" * 40)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country", "Output", "Agency", "Programme year", label, None, None])
+    sheet.append([None, None, None, None, "Budget", "Funds received", "Expenditure"])
+    sheet.merge_cells("E1:G1")
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.append(["Kyrgyzstan", "Output 1", "UNDP", 2015, 150, 100, 80])
+    path = tmp_path / "KGZ.xlsx"
+    book.save(path)
+    assert len(label) > 170 and label.index("(EUR)") > 80
+    summary = run_load([path], database)
+    assert problems_of(summary) == []
+    assert rows_of(database, "SELECT currency, budget FROM expenditure") == [("EUR", 150)]
+
+
+def test_many_title_notes_are_said_in_a_row_s_message_three_at_most(tmp_path, database):
+    """1,000 title cells each naming no country, a Country column missing: each row's message says three of the
+    title's notes and how many more, where it said all 1,000 (100 KB a row; 3.4 GB for 2,000 rows)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Expenditure"
+    sheet.append([f"Country: nowhere {n}" for n in range(1_000)])
+    sheet.append(["Country", "Output", "Agency", "Programme year", "Budget (USD)", "Expenditure (EUR)"])
+    sheet.append(["Serbia", "Output 1", "UNDP", 2015, 150, 100])
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    summary = run_load([path], database)
+    messages = problems_of(summary)
+    assert any("names no country the reader knows" in message and "; and 997 more)" in message
+               for message in messages), messages
+    assert messages and all(len(message) < 2_000 for message in messages)

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from . import delivery_words, spec
 from .conventions import CURRENCY_SIGNS, ISO_CURRENCIES, bracket_currency
-from .errors import LoadWarning, UnreadableFile, ValueProblem, cut, quoted
+from .errors import LoadWarning, UnreadableFile, ValueProblem, quoted
 from .languages import ENGLISH, Language, ScaleWords, fold
 from .ooxml import column_letters
 from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_row, merged_spans, normalise_header,
@@ -183,11 +183,11 @@ def _timeframe_column(position: int, cell: Any, words: list[Language] = ()) -> T
         quarter = int(quarter.group(1)) if quarter else next(
             (w.quarters[candidate] for w in words if candidate in w.quarters), None)
         if quarter:
-            return TimeframeColumn(position, cut(clean_text(cell)), 3 * quarter - 2, 3 * quarter, year,
+            return TimeframeColumn(position, clean_text(cell), 3 * quarter - 2, 3 * quarter, year,
                                   "header" if year is not None else "")
         month = MONTHS.get(candidate) or next((w.months[candidate] for w in words if candidate in w.months), None)
         if month:
-            return TimeframeColumn(position, cut(clean_text(cell)), month, month, year,
+            return TimeframeColumn(position, clean_text(cell), month, month, year,
                                   "header" if year is not None else "")
     return None
 
@@ -198,8 +198,7 @@ def _with_group_year(column: TimeframeColumn, cell: HeaderCell) -> TimeframeColu
     if column.year is not None or GROUP_SEPARATOR not in cell.text:
         return column
     years = set(GROUP_YEAR.findall(cell.text.split(GROUP_SEPARATOR)[0]))
-    return (replace(column, year=int(years.pop()), header=cut(cell.text), year_from="group") if len(years) == 1
-            else column)
+    return replace(column, year=int(years.pop()), header=cell.text, year_from="group") if len(years) == 1 else column
 
 
 def timeframe_years(columns: list[TimeframeColumn], sheet_year: int | None) -> list[TimeframeColumn]:

@@ -175,8 +175,9 @@ def cell_styles(archive: zipfile.ZipFile) -> CellStyles:
                 struck = False if local == "font" else struck
                 continue
             parent = local_name(path[-2].tag) if len(path) > 1 else ""
-            if local == "numFmt" and element.get("formatCode"):
-                custom[element.get("numFmtId", "")] = element.get("formatCode")
+            if local == "numFmt" and element.get("formatCode"):  # one over Excel's length kept as none ("")
+                code = element.get("formatCode")
+                custom[element.get("numFmtId", "")] = code if len(code) <= FORMAT_CODE_LENGTH else ""
             elif local == "xf" and parent == "cellXfs":
                 formats.append(element.get("numFmtId"))
                 fonts_of_styles.append(element.get("fontId"))
@@ -187,7 +188,7 @@ def cell_styles(archive: zipfile.ZipFile) -> CellStyles:
             path.pop()
             if path:
                 del path[-1][:]  # the element and its read siblings leave memory; tags and attributes stay
-    kinds = [(_format_kind(custom[f]) if len(custom[f]) <= FORMAT_CODE_LENGTH else None) if f in custom
+    kinds = [(_format_kind(custom[f]) if custom[f] else None) if f in custom
              else DURATION if f == DURATION_FORMAT_ID else MONTH if f in MONTH_FORMAT_IDS
              else DATE if f in DATE_FORMAT_IDS
              else PERCENT if f in PERCENT_FORMAT_IDS

@@ -165,7 +165,7 @@ class Derivations:
                                         "of its title, else its output and its order under that output "
                                         f"('1.2 ({raw.sheet})')")
         if raw.timeframe:
-            headers = listed([t.header for t in raw.timeframe])
+            headers = listed([cut(t.header) for t in raw.timeframe])  # read whole (their group's year), cut where said
             year = raw.timeframe[0].year
             runs: list[list] = []  # the columns of each year, in their order
             for column in raw.timeframe:
@@ -173,8 +173,8 @@ class Derivations:
                     runs[-1].append(column)
                 else:
                     runs.append([column])
-            years = "; " + ", ".join(f"{run[0].header}{f' to {run[-1].header}' if len(run) > 1 else ''} in "
-                                     f"{run[0].year}" for run in runs) if len(runs) > 1 else ""
+            years = "; " + listed([f"{cut(run[0].header)}{f' to {cut(run[-1].header)}' if len(run) > 1 else ''} in "
+                                   f"{run[0].year}" for run in runs]) if len(runs) > 1 else ""
             where = "from the headers" if raw.timeframe[0].year_from else (raw.context.where or "from the headers")
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {where}{years})" if year else ""))
@@ -280,13 +280,13 @@ class Derivations:
             marked.append(column)
         if not marked:
             if not problems.problems:
-                headers = listed([t.header for t in self.raw.timeframe])
+                headers = listed([cut(t.header) for t in self.raw.timeframe])
                 problems.add("planned_start", None, f"an X under the quarter(s) or month(s) the activity is planned "
                                                     f"in ({headers})")
             return
         spans = [column.span() for column in marked]
         if None in spans:
-            problems.add("planned_start", "X under " + listed([c.header for c in marked]),
+            problems.add("planned_start", "X under " + listed([cut(c.header) for c in marked]),
                          "a year for the timeframe columns: name it in a title row (e.g. 'Annual Work Plan 2015'), "
                          "the sheet name or the headers ('Q1 2015')")
             return

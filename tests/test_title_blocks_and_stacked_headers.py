@@ -498,3 +498,29 @@ def test_many_title_notes_are_said_in_a_row_s_message_three_at_most(tmp_path, da
     assert any("names no country the reader knows" in message and "; and 997 more)" in message
                for message in messages), messages
     assert messages and all(len(message) < 2_000 for message in messages)
+
+
+def test_months_under_a_long_group_label_naming_the_year_roll_over_into_the_next(tmp_path, database):
+    """A group label of 160 characters naming 2015/16 over August ... July: December and January are 2015 and 2016,
+    July 2016 (a first cut of long headers where they were read made each month a group of its own, every one
+    in 2015, unsaid)."""
+    label = "Timeframe 2015/16 (programme year, August to July, as agreed with the partners" + " x" * 40 + ")"
+    months = ["August", "September", "October", "November", "December", "January", "February", "March", "April",
+              "May", "June", "July"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Work plan"
+    sheet.append(["Output", "Activity", "Country", "Lead agency", label] + [None] * 11)
+    sheet.append([None] * 4 + months)
+    sheet.merge_cells("E1:P1")
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.append(["Output 1", "Launch", "Serbia", "UNDP", None, None, None, None, "X", "X"])
+    sheet.append(["Output 1", "Review", "Serbia", "UNDP"] + [None] * 11 + ["X"])
+    path = tmp_path / "SRB-awp.xlsx"
+    book.save(path)
+    assert len(label) > 150
+    summary = run_load([path], database)
+    assert problems_of(summary) == []
+    assert rows_of(database, "SELECT planned_start, planned_end FROM activities ORDER BY source_row") == [
+        (dt.date(2015, 12, 1), dt.date(2016, 1, 31)), (dt.date(2016, 7, 1), dt.date(2016, 7, 31))]

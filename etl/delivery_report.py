@@ -34,14 +34,14 @@ from typing import Any
 from . import spec
 from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
-from .errors import LoadWarning, Problem, ValueProblem, cut, describe, quoted
+from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
 from .title_block import Scale, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
 from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
 from .reference import Reference
-from .transform import RejectedRow
+from .transform import RejectedRow, kept_by_header
 
 CSV_SHEET = "Delivery report"  # the sheet name of a delivery report read from a CSV file
 AMOUNT_ROLES = ("budget", "expenditure", "commitments", "total", "balance")
@@ -123,12 +123,8 @@ class DeliveryReportReader:
         """A row's cells as typed, by header (a column without a header by its number): what a rejection keeps."""
         def name(p: int) -> str:
             given = p < len(self.header) and not is_blank(self.header[p])
-            return cut(clean_text(self.header[p])) if given else f"column {p + 1}"
-        kept: dict[str, str] = {}
-        for p, cell in enumerate(values):
-            if not is_blank(cell):  # two headers reading the same (two long ones cut alike) told apart
-                kept[name(p) if name(p) not in kept else f"{name(p)} (column {p + 1})"] = clean_text(cell)
-        return kept
+            return clean_text(self.header[p]) if given else f"column {p + 1}"
+        return kept_by_header((name(p), f"column {p + 1}", cell) for p, cell in enumerate(values))
 
     def _reject(self, number: int, values: list[Any], problems: list[tuple[str, Any, str]]) -> None:
         self.rejected.append(RejectedRow(

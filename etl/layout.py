@@ -265,7 +265,7 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
                 found[column.key], through_aliases = position, True
                 votes.update(languages.get(name, ()))
             else:
-                notes.extend(_scale_with_words(cells, names[column.key], beside_scale, reference.currencies))
+                notes.extend(_scale_with_words(cells, names[column.key], beside_scale, reference))
     explained: list[int] = []
     # 'Meta' under 'Acumulado' and again under 'Del período': which? (a header repeated under one label or none,
     # a copy's, is the first one's, the others named as not used)
@@ -335,16 +335,17 @@ def _without_currency(name: str) -> str | None:
 
 
 def _scale_with_words(cells: dict[int, HeaderCell], tiers: list[set[str]],
-                      beside_scale: Callable[[int], list[str] | None], rated: set[str]) -> list[str]:
+                      beside_scale: Callable[[int], list[str] | None], reference: Reference) -> list[str]:
     """Why a header naming an amount column's name with a scale in brackets, and words beside it there ("Budget
     (2016, '000)"), is not read: the words may say what the column is not (another year's, another unit's;
     `beside_scale`: a cell's, by position, title_block.besides_bracket_scale); a currency's code the programme has
-    no rate for (`rated`: the codes it has) is said so."""
+    no rate for is said so."""
     for position, cell in cells.items():
         besides = beside_scale(position)
         if besides and any(name in tier for name in map(_without_currency, cell.names) if name for tier in tiers):
             shown = ", ".join(map(repr, besides[:3])) + (" …" if len(besides) > 3 else "")
-            unrated = [word for word in besides if len(besides) == 1 and word.upper() in ISO_CURRENCIES - rated
+            unrated = [word for word in besides if len(besides) == 1
+                       and word.upper() in ISO_CURRENCIES - reference.currencies
                        and re.search(rf"(?<![^\W\d_]){word.upper()}(?![^\W\d_])", cell.text)]  # 'UAH', not 'all'
             return [f"the header {quoted(cell.text)} has {shown} beside the scale in its brackets, "
                     + (f"a currency without a shipped exchange rate (data/reference/fx_rates.csv): its column is not "

@@ -522,11 +522,11 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             found.setdefault(power, word)
             named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
             taken.add(*match.span())
-    said = [currencies.get(token.strip(WORD_EDGES)) for token in folded.split()]
-    elsewhere = {code for code in said if isinstance(code, str)}  # 'USD and EUR'
+    tokens = [token.strip(WORD_EDGES) for token in folded.split()]
+    elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
-    shared = [set(codes) for token, codes in zip(folded.split(), said) if isinstance(codes, tuple)
-              and not CURRENCY_SIGN.fullmatch(token.strip(WORD_EDGES))]
+    shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
+              and not CURRENCY_SIGN.fullmatch(token)]
     return [Scale(power, place, text, word, columns,
                   next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
                   and all(named[power] <= codes for codes in shared) else None)

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -83,16 +83,24 @@ MONEY_COLUMNS = {"workplan": ("budget",), "expenditure": ("budget", "received", 
 
 
 def row_values(raw: RawSheet, cells: list[Any]) -> dict[str, str]:
-    """A row's cells as typed, by header: what a rejected row keeps. Two columns whose headers read the same
-    (two long ones cut alike: etl/errors.py, `cut`) are told apart by their column letters."""
-    values: dict[str, str] = {}
-    for header, position in [*((raw.headers[key], position) for key, position in raw.columns.items()),
-                             *((t.header, t.position) for t in raw.timeframe)]:
-        if position < len(cells) and not is_blank(cells[position]):
-            header = cut(header)  # kept with every rejected row
-            values[header if header not in values else f"{header} ({column_letters(position)})"] = clean_text(
-                cells[position])
-    return values
+    """A row's cells as typed, by header: what a rejected row keeps (`kept_by_header`; two columns told apart by
+    their letters)."""
+    named = [*((raw.headers[key], position) for key, position in raw.columns.items()),
+             *((t.header, t.position) for t in raw.timeframe)]
+    return kept_by_header((header, column_letters(position), cells[position])
+                          for header, position in named if position < len(cells))
+
+
+def kept_by_header(cells: Iterable[tuple[str, str, Any]]) -> dict[str, str]:
+    """A rejected row's cells as typed, by their headers ((header, where, cell)), the empty ones left out: each
+    header cut (etl/errors.py, `cut`: kept with every row), and two that read the same (two long ones cut alike)
+    told apart by where they are ('Budget (F)')."""
+    kept: dict[str, str] = {}
+    for header, where, cell in cells:
+        if not is_blank(cell):
+            header = cut(header)
+            kept[header if header not in kept else f"{header} ({where})"] = clean_text(cell)
+    return kept
 
 
 class Derivations:

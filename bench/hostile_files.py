@@ -199,6 +199,17 @@ def iati_results(count: int) -> Callable[[Path], Path]:
     return write
 
 
+def iati_long_identifier(folder: Path) -> Path:
+    """IATI activity XML: one activity of 2,000 transactions whose iati-identifier has 30,000 characters."""
+    path = folder / "iati-long-identifier.xml"
+    transaction = ('<transaction><transaction-type code="3"/><transaction-date iso-date="2015-03-01"/>'
+                   '<value value-date="2015-03-01">5</value></transaction>\n')
+    path.write_text('<?xml version="1.0"?>\n<iati-activities version="2.03"><iati-activity default-currency="USD">'
+                    f"<iati-identifier>XM-{'A' * 29_997}</iati-identifier><title><narrative>Long</narrative></title>"
+                    + transaction * 2_000 + "</iati-activity></iati-activities>\n", encoding="utf-8")
+    return path
+
+
 def iati_billion_laughs(folder: Path) -> Path:
     """Entity expansion: ten levels of ten references, a billion 'lol's from a few hundred bytes."""
     path = folder / "billion-laughs.xml"
@@ -514,6 +525,7 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("16,384 columns", columns_16384),
     ("IATI: one activity of 1.5 M results", iati_results(1_500_000)),
     ("IATI: a billion laughs", iati_billion_laughs),
+    ("IATI: an identifier of 30,000 characters, 2,000 transactions", iati_long_identifier),
     ("review 1a: r: bound elsewhere, x:id the real one", id_prefix_bound_elsewhere),
     ("review 1b: r:id and relationships:id", two_relationship_ids),
     ("review 1c: relationship Id rId&#49;", relationship_id_entity),

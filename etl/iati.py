@@ -32,7 +32,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
-from .errors import LoadWarning, Problem, UnreadableFile, describe
+from .errors import QUOTED_LENGTH, LoadWarning, Problem, UnreadableFile, describe
 from .reference import REFERENCE_DIR, Reference
 from .schema import IATI_TABLES as TABLES
 from .settings import positive_setting
@@ -336,6 +336,11 @@ class ActivityReader:
     def activity_row(self, activity: Element, warn: bool = True) -> dict[str, Any]:
         if self.identifier == "iati-activity":
             raise ElementProblem("iati-identifier", None, "the activity's iati-identifier")
+        if len(self.identifier) > QUOTED_LENGTH:  # stored with each of its rows, and said as their place
+            raise ElementProblem("iati-identifier", self.identifier,
+                                 f"an iati-identifier of at most {QUOTED_LENGTH} characters, as a message says it "
+                                 f"whole (the publisher's organisation identifier and the activity's own "
+                                 f"reference); this one has {len(self.identifier):,}")
         version = attribute(activity, "version") or self.file_version
         if version is None:
             if warn:  # once per activity: an activity read in parts has its row made twice (ActivityReader)

@@ -200,3 +200,29 @@ def test_reading_an_activity_in_parts_loads_what_holding_it_whole_loads(tmp_path
     assert [len(parts[table]) for table in ("iati_budgets", "iati_transactions", "iati_values", "rejected_rows",
                                             "load_warnings")] == [257, 273, 3_000, 71, 2]
     assert parts == whole
+
+
+def test_an_activity_whose_identifier_is_longer_than_a_message_says_is_rejected(tmp_path, database):
+    """Its identifier would be stored with each of its rows (2,000 transactions of a 30,000-character one: 610 MB)
+    and cut where said, so two such activities would read the same: it is rejected, named by its start and end."""
+    identifier = "XX-" + "A" * 29_990 + "-1"
+    transaction = ('<transaction><transaction-type code="3"/><transaction-date iso-date="2015-03-01"/>'
+                   '<value value-date="2015-03-01">5</value></transaction>')
+    path = activity_file(tmp_path, f"<iati-identifier>{identifier}</iati-identifier>" + transaction * 3, results=0)
+    summary = run_load([path], database)
+    assert summary.rows_by_table.get("iati_activities", 0) == summary.rows_by_table.get("iati_transactions", 0) == 0
+    [problem] = [p for r in summary.rejected for p in r.problems]
+    assert problem.column == "iati-identifier" and len(problem.sheet) <= 120 and problem.sheet.startswith("XX-AAA")
+    assert problem.expected == ("an iati-identifier of at most 120 characters, as a message says it whole (the "
+                                "publisher's organisation identifier and the activity's own reference); this one "
+                                "has 29,995")
+    assert len(problem.message) < 600
+
+
+def test_an_identifier_of_120_characters_is_loaded(tmp_path, database):
+    identifier = "XX-" + "B" * 117
+    summary = run_load([activity_file(tmp_path, f"<iati-identifier>{identifier}</iati-identifier>", results=2)],
+                       database)
+    assert summary.rejected == [] and summary.rows_by_table["iati_activities"] == 1
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute("SELECT iati_identifier FROM iati_activities").fetchall() == [(identifier,)]

@@ -14,6 +14,7 @@ or (path, environment variables for the load). Add a case by appending a pair.
 from __future__ import annotations
 
 import argparse
+import csv
 import itertools
 import os
 import resource
@@ -484,16 +485,31 @@ EXPENDITURE_HEADER = ("Country", "Output", "Agency", "Programme year", "Budget",
                       "Currency")
 
 
-def long_title(name: str, text: str) -> Callable[[Path], Path]:
+EXPENDITURE_ROW = ("Serbia", "Output 1", "UNDP", "2015", "1000", "800", "600", "USD")
+
+
+def long_title(name: str, text: str, sheet: str = "Expenditure") -> Callable[[Path], Path]:
     """An expenditure sheet whose title row is `text` (scale words over and over: each is looked at beside its
-    neighbours, which made the reading quadratic), then its header and one row. Loads."""
+    neighbours, which made the reading quadratic), then its header and one row. Loads. A sheet named otherwise
+    is recognised by its header: the title was read once for each sheet kind tried."""
     def write(folder: Path) -> Path:
         columns = [column_letters(number) for number in range(1, len(EXPENDITURE_HEADER) + 1)]
-        values = ("Serbia", "Output 1", "UNDP", "2015", "1000", "800", "600", "USD")
-        return write_workbook(folder / f"long-title-{name}.xlsx", [("Expenditure", sheet_body({
+        values = EXPENDITURE_ROW
+        return write_workbook(folder / f"long-title-{name}.xlsx", [(sheet, sheet_body({
             1: text_cell("A1", text),
             2: "".join(text_cell(f"{column}2", header) for column, header in zip(columns, EXPENDITURE_HEADER)),
             3: "".join(text_cell(f"{column}3", value) for column, value in zip(columns, values))}))])
+    return write
+
+
+def long_title_csv(name: str, text: str, header: tuple[str, ...] = EXPENDITURE_HEADER) -> Callable[[Path], Path]:
+    """A CSV file of expenditure under the title `text`, recognised by its header (each sheet kind is tried
+    on it, on each of the first rows where `header` is not read). Loads where it is read."""
+    def write(folder: Path) -> Path:
+        path = folder / f"long-title-{name}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([[text], header, EXPENDITURE_ROW])
+        return path
     return write
 
 
@@ -549,6 +565,14 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("a title of 'thousands USD; ' 2,000 times (loads)", long_title("thousands-usd", "thousands USD; " * 2_000)),
     ("a title of 'USD 000 000 ' 2,500 times (loads)", long_title("usd-000", "USD 000 000 " * 2_500)),
     ("a title 'Currency: ' and 'k€,' 10,000 times", long_title("currency-k-euro", "Currency: " + "k€," * 10_000)),
+    ("a CSV under a title of 'k€,' 10,000 times (loads)", long_title_csv("k-euro", "k€," * 10_000)),
+    ("a CSV under a title of 'k€,' 10,000 times, its header not read",
+     long_title_csv("k-euro-unread", "k€," * 10_000, tuple(h.replace("Budget", "Budget (x)")
+                                                           for h in EXPENDITURE_HEADER))),
+    ("a sheet 'Sheet1' under a title of 'k€,' 10,000 times (loads)", long_title("sheet1-k-euro", "k€," * 10_000,
+                                                                                  "Sheet1")),
+    ("the same, MM_FAST_LANE=0", lambda folder: (long_title("sheet1-k-euro", "k€," * 10_000, "Sheet1")(folder),
+                                                 {"MM_FAST_LANE": "0"})),
     ("empty cells at XFD1048576 (loads)", empty_far_cells),
     ("a merge below the last row (loads)", merge_below_the_rows),
 ]

@@ -518,22 +518,32 @@ def _of_the_programme(column: spec.Column, period: str, reference: Reference) ->
     return True
 
 
+class TitleContexts:
+    """The context of the title rows above each of a sheet's rows (etl/title_block.py), read when first asked
+    for and then kept: the same for every sheet kind tried on the sheet, so a long title is read once, not
+    once per kind."""
+
+    def __init__(self, rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference):
+        self.rows, self.names, self.reference = rows, list(names), reference
+        self.read: dict[int, SheetContext] = {}
+
+    def above(self, index: int) -> Callable[[], SheetContext]:
+        def context() -> SheetContext:
+            if index not in self.read:
+                self.read[index] = sheet_context(self.rows[:index], self.names, self.reference)
+            return self.read[index]
+        return context
+
+
 def find_header(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference | None = None,
-                names: list[tuple[str, str]] = (), merged=()) -> HeaderMatch | None:
+                names: list[tuple[str, str]] = (), merged=(), contexts: TitleContexts | None = None
+                ) -> HeaderMatch | None:
     """The first of the first 30 rows that names every required column (or None): a row of its own, or the
     lower row of a stacked header (a group row over sub-headers) where that names more columns. `names`: the
     sheet name and the file name (which may give the country); `merged`: the sheet's merged ranges, where
-    known."""
+    known; `contexts`: the title rows' contexts of these rows and names, as read for other kinds."""
     reference = reference or load_reference()
-    contexts: dict[int, SheetContext] = {}
-
-    def context_above(index: int) -> Callable[[], SheetContext]:
-        def context() -> SheetContext:
-            if index not in contexts:
-                contexts[index] = sheet_context(rows[:index], list(names), reference)
-            return contexts[index]
-        return context
-
+    context_above = (contexts or TitleContexts(rows, names, reference)).above
     searched = rows[:HEADER_SEARCH_ROWS]
     for index, row in enumerate(searched):
         single = match_header_row(sheet_spec, row, reference, context=context_above(index),
@@ -578,6 +588,7 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
     """The sheet kind the first 30 rows come nearest to, or None for a sheet without text."""
     best: NearestKind | None = None
     texts_by_row = [[clean_text(c) for c in row if isinstance(c, str) and c.strip()] for row in rows[:HEADER_SEARCH_ROWS]]
+    contexts = TitleContexts(rows, [], reference)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if not texts_by_row[index]:
             continue
@@ -586,8 +597,7 @@ def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | N
             required = [k for k in _required_keys(sheet_spec) if k in found.columns]
             score = (len(required), len(found.columns))
             if score[1] and (best is None or score > best.score):
-                above = lru_cache(maxsize=1)(lambda index=index: sheet_context(rows[:index], [], reference))
-                missing = _missing(sheet_spec, found, above, reference.scale_words)
+                missing = _missing(sheet_spec, found, contexts.above(index), reference.scale_words)
                 best = NearestKind(sheet_spec, index + 1, missing, texts_by_row[index], score, found.notes)
     if best is not None:
         return best
@@ -622,8 +632,9 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
     named = spec.sheet_for_title(title)
     candidates = ([named] if named else []) + [s for s in spec.ALL_SHEETS if s is not named]
     names = [(title, "sheet name"), (Path(file).stem, "file name")]
+    contexts = TitleContexts(rows, names, reference)
     for sheet_spec in candidates:
-        match = find_header(sheet_spec, rows, reference, names, merged)
+        match = find_header(sheet_spec, rows, reference, names, merged, contexts)
         if match is not None:
             return sheet_spec, match
     delivery = find_delivery_header(rows, reference)
@@ -638,8 +649,9 @@ def recognise_csv(rows: list[list[Any]], reference: Reference, file: str = ""
                   ) -> tuple[spec.Sheet, HeaderMatch] | None:
     """The kind of a CSV file (one sheet) by its header row, and that row."""
     names = [(Path(file).stem, "file name")] if file else []
+    contexts = TitleContexts(rows, names, reference)
     for sheet_spec in spec.ALL_SHEETS:
-        match = find_header(sheet_spec, rows, reference, names)
+        match = find_header(sheet_spec, rows, reference, names, contexts=contexts)
         if match is not None:
             return sheet_spec, match
     return find_delivery_header(rows, reference)

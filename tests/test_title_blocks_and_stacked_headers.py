@@ -524,3 +524,28 @@ def test_months_under_a_long_group_label_naming_the_year_roll_over_into_the_next
     assert problems_of(summary) == []
     assert rows_of(database, "SELECT planned_start, planned_end FROM activities ORDER BY source_row") == [
         (dt.date(2015, 12, 1), dt.date(2016, 1, 31)), (dt.date(2016, 7, 1), dt.date(2016, 7, 31))]
+
+
+@pytest.mark.parametrize("header_read", [True, False])
+def test_the_title_rows_above_a_row_are_read_once_for_every_sheet_kind_tried(monkeypatch, header_read):
+    """A sheet recognised by its header tries each sheet kind on its first rows; the title above a row was read
+    again for each kind (a CSV under a 30,000-character title whose header is not read: 8.3 s, now 2.3 s)."""
+    from etl import layout
+    reads = []
+
+    def counted(title_rows, names, reference):
+        reads.append(len(title_rows))
+        return sheet_context(title_rows, names, reference)
+
+    monkeypatch.setattr(layout, "sheet_context", counted)
+    header = ["Country", "Output", "Agency", "Programme year", "Budget" if header_read else "Budget (x)",
+              "Funds received", "Expenditure", "Currency"]
+    rows = [["Expenditure 2015, thousands"], ["Prepared by the PMU"], header,
+            ["Serbia", "Output 1", "UNDP", "2015", 1000, 800, 600, "USD"]]
+    recognised = layout.recognise_csv(rows, load_reference(), "expenditure.csv")
+    assert (recognised is not None) == header_read
+    assert reads and sorted(reads) == sorted(set(reads))  # each row's title rows once, whatever the kinds tried
+    if not header_read:
+        reads.clear()
+        assert layout.nearest_kind(rows, load_reference()).sheet_spec.title == "Expenditure"
+        assert reads and sorted(reads) == sorted(set(reads))

@@ -612,15 +612,27 @@ def _sign_code(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str 
     scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A name several
     currencies share ('dollars', 'dinars': a list in a language's [currencies], their codes in `currencies`) names none,
     as a bare '$' does."""
-    token = token.strip(WORD_EDGES)
-    for part in (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
-                 token[2:] if token[:2] == "mm" else ""):
+    for part in _sign_parts(token):
         if part in SIGN_CODES:
             return SIGN_CODES[part]
         if part in currencies:
             code = currencies[part]
             return code if isinstance(code, str) else None  # a name several share: their codes
     return None
+
+
+def _sign_parts(token: str) -> tuple[str, ...]:
+    """Where in one word a currency may stand: the word, or what is left beside its scale ('kusd', '€000')."""
+    token = token.strip(WORD_EDGES)
+    return (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
+            token[2:] if token[:2] == "mm" else "")
+
+
+def _shared_name(text: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
+    """The name several currencies share that a word of `text` is, or holds beside its scale ('$000', 'k$' ->
+    '$'); None for none."""
+    return next((part for token in scale_words(text).split() for part in _sign_parts(token)
+                 if part not in SIGN_CODES and isinstance(currencies.get(part), tuple)), None)
 
 
 def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns: dict[str, int],
@@ -661,14 +673,17 @@ def whole_amount(value: Any, amount: Decimal, power: int, said: str) -> Decimal:
 def _label_currency(value: str, reference: Reference) -> str:
     """The currency a title's currency label names ('Currency: KGS '000' -> KGS): its value without the scale
     words (`_without_scale`), or the currency they name where that is all it says or what is left is no currency
-    ('k€', 'kUSD' -> EUR, USD; 'US$000' -> USD, not 'us'); else as written, for the currency parser to refuse
-    ('$000': any dollar)."""
+    ('k€', 'kUSD' -> EUR, USD; 'US$000' -> USD, not 'us'); the name several currencies share where the scale words
+    hold one and it is all they say ('$000', 'k$' -> '$'); else as written: the currency parser refuses both,
+    naming the currencies a shared name may be."""
     rest = _without_scale(value, reference.scale_words)
     code = _currency_code(rest)
     named = {scale.currency for scale in _scales(value, "", reference.scale_words)}
     if len(named) == 1 and None not in named and (
             not rest or code in named or not (code in ISO_CURRENCIES or fold(code) in reference.currency_names)):
         return named.pop()
+    if not rest and named == {None}:
+        return _shared_name(value, getattr(reference.scale_words, "currencies", {})) or value.strip()
     return code if rest else value.strip()
 
 

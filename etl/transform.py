@@ -109,8 +109,10 @@ class Derivations:
     columns, the status 'planned' where a work plan has no Status column, activity codes from the
     output and the row order, and the currency a money cell names ('$12,500')."""
 
-    def __init__(self, raw: RawSheet, into: Validated, reference: Reference | None = None):
+    def __init__(self, raw: RawSheet, into: Validated, reference: Reference | None = None,
+                 parsers: dict[str, Callable[[Any], Any]] | None = None):
         self.raw = raw
+        self.parsers = parsers or {}  # each column's, to say a title's value that no row can take
         self.into = into
         self.sequence = raw.activity_numbers
         self.formats = FormatCurrencies(reference) if reference is not None else None
@@ -148,7 +150,12 @@ class Derivations:
             if value.place.startswith("headers"):
                 continue  # a period of a sheet laid out wide: etl/cells.py says how its headers were read
             header = raw.spec.column(key).header
-            if key == "country":
+            refused = self._refused(key, value.value)
+            if refused:
+                self._warn("value from the title", f"no {header} column, and {value.said()} gives "
+                                                   f"{quoted(value.value)}, which is not read (expected {refused}): "
+                                                   "every row is refused for it")
+            elif key == "country":
                 self._warn("value from the title", f"no Country column: every row is read as country "
                                                    f"{quoted(value.value)} ({raw.context.where})")
             else:
@@ -186,6 +193,14 @@ class Derivations:
             where = "from the headers" if raw.timeframe[0].year_from else (raw.context.where or "from the headers")
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {where}{years})" if year else ""))
+
+    def _refused(self, key: str, value: Any) -> str | None:
+        """What a column's parser expects where it refuses `value`; None where it reads it (or there is none)."""
+        try:
+            self.parsers.get(key, lambda given: given)(value)
+        except ValueProblem as problem:
+            return problem.expected
+        return None
 
     def _warn_of_scale(self) -> None:
         """Say how the sheet's amounts are read where its title rows, names or group headers say they are in
@@ -693,7 +708,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     cell_reports = CellReports(raw, conventions, into)
     money = {c.key for c in raw.spec.columns if c.kind == spec.MONEY}
     staged: list[dict[str, Any]] = []
-    derivations = Derivations(raw, into, reference)
+    derivations = Derivations(raw, into, reference, parsers)
     unclear_scale = {key: derivations.unclear_scale(key) for key in money}  # of the sheet's amounts
     currencies = derivations.currencies
     into.warnings.extend(raw.warnings)

@@ -239,12 +239,19 @@ def test_a_currency_label_whose_scale_words_name_its_currency_gives_both(tmp_pat
     assert rows_of(database, MONEY) == [(*row[:4], currency) for row in scaled(1000)]
 
 
-def test_a_currency_label_of_a_bare_dollar_in_thousands_is_refused_as_no_one_currency(tmp_path, database):
-    path = expenditure(tmp_path / "JAM.xlsx", [["Currency: $000"]], header=HEADER[:-1],
-                       rows=[row[:-1] for row in ROWS])
+@pytest.mark.parametrize("label", ["Currency: $000", "Currency: k$", "Currency: $'000"])
+def test_a_currency_label_of_a_bare_dollar_in_thousands_is_refused_as_no_one_currency(tmp_path, database, label):
+    """Each row is refused naming the dollars '$' may be, as under 'Currency: $' (before, '$000' was refused as
+    "a currency with a shipped exchange rate"), and the title's warning says so: before, it said every row was
+    read as currency '$000'."""
+    path = expenditure(tmp_path / "JAM.xlsx", [[label]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
     summary = run_load([path], database)
-    assert {problem.column for row in summary.rejected for problem in row.problems} == {"Currency"}
+    assert {(problem.column, problem.expected) for row in summary.rejected for problem in row.problems} == {
+        ("Currency", "the currency's code: '$' is the name of more than one (JMD, USD)")}
     assert len(summary.rejected) == len(ROWS)
+    assert [w.detail for w in summary.warnings if w.kind == "value from the title"] == [
+        f"no Currency column, and the title row 1 '{label}' gives '$', which is not read (expected the currency's "
+        "code: '$' is the name of more than one (JMD, USD)): every row is refused for it"]
 
 
 def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):

@@ -211,10 +211,16 @@ def test_a_title_s_bare_dollar_sign_is_refused_naming_the_dollars_it_may_be(tmp_
     assert [(row[2], row[6]) for row in found["rejected_rows"]] == [
         (6, "the currency's code: '$' is the name of more than one (JMD, USD)"),
         (7, "the currency's code: '$' is the name of more than one (JMD, USD)")]
+    said = [w.detail for w in run_load([path], tmp_path / "dollar.duckdb").warnings
+            if w.kind == "value from the title" and "Currency" in w.detail]
+    assert said == ["no Currency column, and the title row 3 'Currency: $' gives '$', which is not read (expected the "
+                    "currency's code: '$' is the name of more than one (JMD, USD)): every row is refused for it"]
     book.active["A3"] = "Currency: J$"
     book.save(path)
     summary = run_load([path], tmp_path / "jmd.duckdb")
     assert problems_of(summary) == []
+    assert [w.detail for w in summary.warnings if w.kind == "value from the title" and "Currency" in w.detail] == [
+        "no Currency column: every row is read as currency 'JMD' (from the title row 3 'Currency: J$')"]
     assert rows_of(tmp_path / "jmd.duckdb", "SELECT DISTINCT currency FROM expenditure") == [("JMD",)]
 
 

@@ -74,6 +74,7 @@ class Scale:
     words: str  # the scale words found in it, folded ('in thousands')
     columns: tuple[str, ...] = ()  # the columns (keys) a group header stands over; () for every amount of the sheet
     currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
+    shared: str | None = None  # where they name none: the name several share they stand beside ('thousands of dollars')
 
     @property
     def name(self) -> str:
@@ -168,7 +169,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
     if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
-        currency = _scales_currency(scales)
+        currency = _scales_currency(scales, shared_too=True)
     if currency is not None:
         values["currency"] = currency
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
@@ -179,9 +180,16 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                         looked, tuple(notes), scales, unplaced)
 
 
-def _scales_currency(scales: tuple[Scale, ...]) -> TitleValue | None:
-    """The currency the scale words of the title rows and names stand beside, where they name one."""
+def _scales_currency(scales: tuple[Scale, ...], shared_too: bool = False) -> TitleValue | None:
+    """The currency the scale words of the title rows and names stand beside, where they name one; `shared_too`:
+    else the name several share they stand beside ('thousands of dollars': a cell of KGS disagrees, one of USD
+    says which; no Currency column, and every row is refused naming the dollars it may be)."""
     codes = {scale.currency for scale in scales if scale.currency}
+    names = {scale.shared for scale in scales if scale.shared}
+    if not codes and len(names) == 1 and shared_too:
+        scale = next(scale for scale in scales if scale.shared)
+        return TitleValue(scale.shared, scale.place, scale.text, "the currency named with its scale words",
+                          from_title_row=scale.place.startswith("title row"))
     if len(codes) != 1:
         return None
     scale = next(scale for scale in scales if scale.currency)  # a name's fills a Currency cell, and is no check
@@ -517,10 +525,12 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     taken = _Spans(len(folded))  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
     currencies = getattr(words, "currencies", {})
     named: dict[int, set[str]] = {}
+    sharing: dict[int, set[str]] = {}
     for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
         if not taken.holds(*match.span()):
             found.setdefault(power, word)
             named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
+            sharing.setdefault(power, set()).update(_shared_at(folded, match, currencies))
             taken.add(*match.span())
     tokens = [token.strip(WORD_EDGES) for token in folded.split()]
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
@@ -529,7 +539,8 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
               and not CURRENCY_SIGN.fullmatch(token)]
     return [Scale(power, place, text, word, columns,
                   next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
-                  and all(named[power] <= codes for codes in shared) else None)
+                  and all(named[power] <= codes for codes in shared) else None,
+                  next(iter(sharing[power])) if not named[power] and len(sharing[power]) == 1 else None)
             for power, word in found.items()]
 
 
@@ -584,12 +595,24 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tup
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar)."""
+    words, before, after = _words_at(folded, match)
+    return {code for code in [_sign_code(word, currencies) for word in words] + _names_beside(before, after, currencies)
+            if code}
+
+
+def _shared_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
+    """The names several currencies share that scale words found at `match` hold or stand beside, as
+    `_currencies_at` looks for codes ('thousands of dollars', 'k$' -> 'dollars', '$')."""
+    return {name for word in _words_at(folded, match)[0] if (name := _shared_part(word, currencies))}
+
+
+def _words_at(folded: str, match: re.Match) -> tuple[list[str], str, str]:
+    """The words a currency may be named in at scale words found at `match`: theirs, the word they are in, the one
+    either side (past a connector); and the text either side."""
     near_before, near_after = folded[max(0, match.start() - NEAR):match.start()], folded[match.end():match.end() + NEAR]
     whole = near_before.split(" ")[-1] + match.group() + near_after.split(" ")[0]  # the word it is in: "(us$000)"
-    inside = [_sign_code(token, currencies) for token in match.group().split()] + [_sign_code(whole, currencies)]
     before, after = _past_connectors(*_sides(folded[:match.start()], folded[match.end():]), match.group())
-    beside = [_sign_code(token, currencies) for token in before.split()[-1:] + after.split()[:1]]
-    return {code for code in inside + beside + _names_beside(before, after, currencies) if code}
+    return match.group().split() + [whole] + before.split()[-1:] + after.split()[:1], before, after
 
 
 def _past_connectors(before: str, after: str, word: str) -> tuple[str, str]:
@@ -628,11 +651,15 @@ def _sign_parts(token: str) -> tuple[str, ...]:
             token[2:] if token[:2] == "mm" else "")
 
 
-def _shared_name(text: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
-    """The name several currencies share that a word of `text` is, or holds beside its scale ('$000', 'k$' ->
-    '$'); None for none."""
-    return next((part for token in scale_words(text).split() for part in _sign_parts(token)
-                 if part not in SIGN_CODES and isinstance(currencies.get(part), tuple)), None)
+def _shared_part(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
+    """The name several currencies share that one word is, or holds beside its scale ('$000', 'k$' -> '$'), where
+    `_sign_code` finds it (and so names no code); None for another word."""
+    for part in _sign_parts(token):
+        if part in SIGN_CODES:
+            return None
+        if part in currencies:
+            return part if isinstance(currencies[part], tuple) else None
+    return None
 
 
 def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns: dict[str, int],
@@ -683,7 +710,9 @@ def _label_currency(value: str, reference: Reference) -> str:
             not rest or code in named or not (code in ISO_CURRENCIES or fold(code) in reference.currency_names)):
         return named.pop()
     if not rest and named == {None}:
-        return _shared_name(value, getattr(reference.scale_words, "currencies", {})) or value.strip()
+        currencies = getattr(reference.scale_words, "currencies", {})
+        return next((name for word in scale_words(value).split() if (name := _shared_part(word, currencies))),
+                    value.strip())
     return code if rest else value.strip()
 
 
@@ -835,7 +864,7 @@ def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[st
         named = _scales_currency(tuple(scale for scale in scales if scale.place != "group header"))
         values.update({"currency": named} if named else {})
     context = replace(context, values=values, scales=scales + header_scales(sheet_spec, cells, words))
-    return with_header_currency(context, header_currencies(sheet_spec, headers, words))
+    return with_header_currency(context, header_currencies(sheet_spec, headers, words), words)
 
 
 def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str, int]) -> tuple[Scale, ...]:
@@ -845,14 +874,19 @@ def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str
                  for scale in _scales(cells[column.key], "header", words, (column.key,)))
 
 
-def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]]) -> SheetContext:
+def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]],
+                         words: dict[str, int] | None = None) -> SheetContext:
     """The context with the currency the amounts' headers name (`header_currencies`), where the title names none
     and the headers one: a Currency column's cells are checked against it, its empty cells filled with it, and a
     sheet without one read in it (etl/transform.py), as under a title row's 'Currency: USD'. A title naming
-    another leaves the title's, and each amount under such a header is refused (Derivations)."""
+    another leaves the title's, and each amount under such a header is refused (Derivations); a title's name
+    several currencies share (`words`' currencies) gives way to a header naming one of them ('in thousands of
+    dollars' over 'Budget (USD)')."""
     codes = {code for code, _ in found.values()}
     named = context.values.get("currency")
-    if named is not None and named.from_title_row or len(codes) != 1:  # a title row's (a name's gives way)
+    shared = getattr(words, "currencies", {}).get(fold(named.value)) if named is not None else None
+    told = isinstance(shared, tuple) and codes <= set(shared)  # the header says which
+    if named is not None and named.from_title_row and not told or len(codes) != 1:  # a title row's (a name's gives way)
         return context
     code, text = next(iter(found.values()))
     return replace(context, values={**context.values, "currency": TitleValue(code, "header", text)})

@@ -22,6 +22,7 @@ from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_convention
 from .errors import LoadWarning, Problem, ValueProblem, cut, describe, listed, quoted
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
+from .languages import fold
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .ooxml import column_letters
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
@@ -118,6 +119,9 @@ class Derivations:
         self.formats = FormatCurrencies(reference) if reference is not None else None
         self.currencies = self.formats.known if self.formats is not None else set()
         self.rated = reference.currencies if reference is not None else set()
+        # the names several currencies share ('dollars', '$'), in every language -> their codes
+        self.shared = {name: codes for name, codes in getattr(reference.scale_words if reference is not None else {},
+                                                              "currencies", {}).items() if isinstance(codes, tuple)}
         # the currency an amount column's header names ('Budget (USD)'): key -> (code, header as written)
         # (none where the context's currency is the headers' own: a Currency cell is checked against it as a title's)
         said = raw.context.values.get("currency")
@@ -255,11 +259,17 @@ class Derivations:
         title = self.checks.get(key)
         if title is None:
             return None
+        where = "header" if title.place == "header" else "title"
         try:
             stated = parse(title.value)
         except ValueProblem:
             if key not in FILLED_FROM_THE_TITLE or parsed is None:
                 return None  # the title's value is not one the column takes: nothing to compare
+            codes = self.shared.get(fold(clean_text(title.value)))  # a name several share, in any language
+            if codes:  # 'Currency: dollars' (JMD or USD) over a cell of KGS: no dollar; one of USD says which
+                return None if parsed in codes else (
+                    f"{quoted(title.value)} ({' or '.join(codes)}), as {title.said()} says: the cell and the {where} "
+                    "disagree, so correct the one that is wrong")
             # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees;
             # a title naming none as a code ('Currency: local currency', 'USD, KGS') is compared with nothing
             stated = self.formats.named(clean_text(title.value).upper()) if self.formats is not None else title.value
@@ -267,7 +277,6 @@ class Derivations:
                 return None
         if stated == parsed:
             return None
-        where = "header" if title.place == "header" else "title"
         return (f"{quoted(title.value)}, as {title.said()} says: the cell and the {where} disagree, so correct the one "
                 "that is wrong")
 
@@ -369,6 +378,8 @@ class Derivations:
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
         written = clean_text(given.get("currency") or "")
+        if fold(written) in self.shared:  # 'dollars', '$': said as written
+            return cut(written)
         stated = sign_currency(written) or cut(written.upper())  # '€' is EUR; a long title's text: said in each row
         return self.formats.named(stated) if self.formats is not None else stated
 

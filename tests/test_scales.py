@@ -89,11 +89,9 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Expenditure, USD 000", 1000, "000", "USD"),
     ("Dépenses (milliers USD)", 1000, "milliers", "USD"),
     ("Gastos, en miles de USD", 1000, "en miles", "USD"),
-    ("Expenditure ($000)", 1000, "$000", None),
     ("Expenditure (kUSD)", 1000, "kusd", "USD"),
     ("Expenditure, USD millions", 1_000_000, "millions", "USD"),
     ("Expenditure 2015 (EUR) – €000", 1000, "000", "EUR"),
-    ("Amounts ($000s)", 1000, "000s", None),
     ("Amounts in thousand USD", 1000, "thousand", "USD"),  # the singular, beside a currency
     ("Expenditure, US$ million", 1_000_000, "million", "USD"),
     ("Presupuesto (miles USD)", 1000, "miles", "USD"),
@@ -111,7 +109,6 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     ("Amounts in thousands of US dollars", 1000, "in thousands", "USD"),
     ("Budget, thousands of US dollars", 1000, "thousands of", "USD"),
     ("Расходы, тысяч долл. США", 1000, "тысяч", "USD"), ("Montants (milliers d'euros)", 1000, "milliers d'", "EUR"),
-    ("Gastos (millones de dólares)", 1_000_000, "millones de", None),
     ("Expenditure (millions)", 1_000_000, "(millions)", None),
     # a currency before the figure, and a million in figures (before, read as whole amounts, unsaid)
     ("Unit: USD 1,000", 1000, "unit: 1,000", "USD"), ("Amounts in US$ 1000", 1000, "in 1000", "USD"),
@@ -123,15 +120,14 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     # a comma against the word; a year before the figure; brackets in Romanian and Russian; a dollar by one word
     ("Budget (thousands, USD)", 1000, "thousands", "USD"), ("Расходы: тысяч, сом", 1000, "тысяч", "KGS"),
     ("Expenditure 2015 (USD 1,000)", 1000, "(1,000", "USD"), ("Cheltuieli (mii)", 1000, "(mii)", None),
-    ("Расходы (миллионов)", 1_000_000, "(миллионов)", None), ("Expenditure in thousands of dollars", 1000,
-                                                                 "in thousands", None),
-    ("Бюджет (тысяч долларов)", 1000, "тысяч", None), ("Cheltuieli în mii, din care granturi", 1000, "in mii", None),
+    ("Расходы (миллионов)", 1_000_000, "(миллионов)", None),
+    ("Cheltuieli în mii, din care granturi", 1000, "in mii", None),
     ("Montants en milliers (FR)", 1000, "en milliers", None),
     ("Expenditure 2015/16 in thousands", 1000, "in thousands", None),  # a period's figures are no amount
     ("Progress report 2015/16 H1 (USD 1,000)", 1000, "(1,000", "USD"),
     ("Budget (1000 US dollars)", 1000, "(1000", "USD"),  # a currency of two words ends the bracket
-    # a name several currencies share names none (before, 'dinars' was TND: a Serbian office's RSD refused)
-    ("Dépenses (milliers de dinars)", 1000, "milliers de", None),
+    # a name several currencies share names none of them (before, 'dinars' was TND: a Serbian office's RSD
+    # refused): test_a_title_s_scale_beside_a_name_several_share_is_read_with_a_cell_saying_which
     ("Expenditure, thousands of Serbian dinars", 1000, "thousands of", "RSD"),
     ("Expenditure, thousands of Jamaican dollars", 1000, "thousands of", "JMD"),
     # a word between the scale and its currency (before, read as whole amounts, unsaid)
@@ -252,6 +248,48 @@ def test_a_currency_label_of_a_bare_dollar_in_thousands_is_refused_as_no_one_cur
     assert [w.detail for w in summary.warnings if w.kind == "value from the title"] == [
         f"no Currency column, and the title row 1 '{label}' gives '$', which is not read (expected the currency's "
         "code: '$' is the name of more than one (JMD, USD)): every row is refused for it"]
+
+
+@pytest.mark.parametrize("title, words, currency", [
+    ("Expenditure ($000)", "$000", "USD"), ("Amounts ($000s)", "000s", "JMD"),
+    ("Expenditure in thousands of dollars", "in thousands", "USD"),
+    ("Бюджет (тысяч долларов)", "тысяч", "USD"),
+    ("Dépenses (milliers de dinars)", "milliers de", "RSD"), ("Gastos (millones de dólares)", "millones de", "USD")])
+def test_a_title_s_scale_beside_a_name_several_share_is_read_with_a_cell_saying_which(tmp_path, database, title,
+                                                                                       words, currency):
+    """'in thousands of dollars' is in thousands, and JMD or USD: the Currency cell says which; a cell of another
+    currency is refused (test_a_title_naming_a_dollar_only_refuses_a_row_in_another_currency_on_both_lanes)."""
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=[[*row[:-1], currency] for row in ROWS])],
+                       database)
+    assert summary.rejected == []
+    factor = 1_000_000 if "millones" in title else 1000
+    assert rows_of(database, MONEY) == [(*row[:-1], currency) for row in scaled(factor)]
+    assert len(said(summary, "amounts scaled")) == 1 and f"({words!r})" in said(summary, "amounts scaled")[0]
+
+
+@pytest.mark.parametrize("title", ["Amounts in thousands of dollars", "Amounts in $000", "Currency: dollars"])
+def test_a_title_naming_a_dollar_only_refuses_a_row_in_another_currency_on_both_lanes(tmp_path, monkeypatch, title):
+    """A title 'in thousands of dollars' (JMD or USD) over a row in KGS: the cell and the title disagree (before,
+    read as KGS unsaid: no code was named, so nothing was compared); a row in USD or JMD says which dollar."""
+    rows = [[*ROWS[0][:-1], "KGS"], [*ROWS[1][:-1], "USD"], [*ROWS[0][:1], "Output 3", *ROWS[0][2:-1], "JMD"]]
+    per_cell, fast, _ = load_both([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    shared = "'$'" if "$" in title else "'dollars'"
+    assert [(row[2], row[6]) for row in found["rejected_rows"]] == [
+        (3, f"{shared} (JMD or USD), as the title row 1 '{title}'"
+            + ("" if title.startswith("Currency") else ": the currency named with its scale words")
+            + " says: the cell and the title disagree, so correct the one that is wrong")]
+    assert [row[-1] for row in rows_of(per_cell, MONEY)] == ["USD", "JMD"]
+
+
+def test_a_title_in_thousands_of_dollars_over_no_currency_column_refuses_each_row_naming_them(tmp_path, database):
+    """Before, the sheet was refused whole: no header row, as the title was read as naming no currency."""
+    path = expenditure(tmp_path / "JAM.xlsx", [["Amounts in thousands of dollars"]], header=HEADER[:-1],
+                       rows=[row[:-1] for row in ROWS])
+    summary = run_load([path], database)
+    assert {(problem.column, problem.expected) for row in summary.rejected for problem in row.problems} == {
+        ("Currency", "the currency's code: 'dollars' is the name of more than one (JMD, USD)")}
+    assert len(summary.rejected) == len(ROWS)
 
 
 def test_two_scales_refuse_the_amounts_naming_both(tmp_path, database):

@@ -100,6 +100,9 @@ class SheetContext:
     scales: tuple[Scale, ...] = ()  # every scale named (`Scale`): the amounts' when they agree
     # scale words said beside a currency only, found with none beside them ('Expenditure, thousands'): said
     unplaced: tuple[Scale, ...] = ()
+    # where no label or scale words give a currency, the one the title rows name in their words ('All amounts in
+    # USD'): not read as the rows' (a title may name a rate, a donor's grant), but a row in another is said
+    prose_currency: TitleValue | None = None
 
     def scales_of(self, key: str) -> tuple[Scale, ...]:
         """The scales said of a column: the title rows' and names', and a group header's over it."""
@@ -172,12 +175,35 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         currency = _scales_currency(scales, shared_too=True)
     if currency is not None:
         values["currency"] = currency
+    prose = None if currency is not None else _prose_currency(whole[:len(title_rows)], reference.scale_words)
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
               else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
     places += [f"the {place} {quoted(text)}" for text, place in names]
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
-                        looked, tuple(notes), scales, unplaced)
+                        looked, tuple(notes), scales, unplaced, prose)
+
+
+def _prose_currency(texts: list[tuple[str, str]], words: dict[str, int]) -> TitleValue | None:
+    """The one currency title rows (text, place) name by a code, a sign or a name of one ('All amounts in USD',
+    'Montants en euros', 'in US dollars'); None where they name none, or two ('1 USD = 69.5 KGS')."""
+    currencies = getattr(words, "currencies", {})
+    several = [(name, code) for name, code in currencies.items() if " " in name and isinstance(code, str)]
+    found: dict[str, tuple[str, str]] = {}
+    for text, place in texts:
+        folded = scale_words(text)
+        for token in folded.split():
+            token = token.strip(WORD_EDGES)
+            code = currencies.get(token) if isinstance(currencies.get(token), str) else SIGN_CODES.get(token)
+            if code:
+                found.setdefault(code, (text, place))
+        for name, code in several:
+            if name in folded and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+                found.setdefault(code, (text, place))
+    if len(found) != 1:
+        return None
+    code, (text, place) = next(iter(found.items()))
+    return TitleValue(code, place, text, "the currency its words name", from_title_row=False)
 
 
 def _scales_currency(scales: tuple[Scale, ...], shared_too: bool = False) -> TitleValue | None:

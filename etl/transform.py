@@ -133,6 +133,9 @@ class Derivations:
         # Currency was read over where the format may say another ('R$' may be BRL; 'CA$'), said (`say_formats`)
         self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
+        # the currency a title's words name ('All amounts in USD'), and the rows read in another (`say_formats`)
+        self.prose = raw.context.prose_currency if "currency" in raw.columns else None
+        self.unlike_prose: list[tuple[int, str]] = []
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
         # each row's cell must agree with (a title row's only)
@@ -417,10 +420,26 @@ class Derivations:
             for key in MONEY_COLUMNS.get(self.raw.spec.kind, ()):
                 given[key] = self.formats.in_scale(given[key])
 
+    def read_in(self, currency: str | None, row: int) -> None:
+        """A row is read in `currency`: kept where the title's words name another (`say_formats`)."""
+        if self.prose is not None and currency is not None and currency != self.prose.value:
+            self.unlike_prose.append((row, currency))
+
     def say_formats(self) -> None:
-        """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`), and
-        one for those whose empty Currency cell the title's currency filled (`fill`)."""
+        """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`), one
+        for those whose empty Currency cell the title's currency filled (`fill`), and one for those read in another
+        currency than the title's words name (`read_in`)."""
         rejected = {r.row for r in self.into.rejected if (r.file, r.sheet) == (self.raw.file, self.raw.sheet)}
+        unlike = [(row, code) for row, code in self.unlike_prose if row not in rejected]
+        if unlike:
+            rows, codes, code = [row for row, _ in unlike], sorted({code for _, code in unlike}), self.prose.value
+            self._warn("title not used", (
+                f"the {self.prose.place} {quoted(self.prose.text)} names {code}, but "
+                + (f"rows {row_ranges(rows)} are" if len(rows) > 1 else f"row {rows[0]} is")
+                + f" read in {' and '.join(codes)}, as the Currency column says (a title's words are not read as the "
+                f"rows' currency): if the title is right, fix the {'cells' if len(rows) > 1 else 'cell'}; or write "
+                f"'Currency: {code}' above the header to have each row checked against it"),
+                rows[0], self.raw.headers.get("currency", "Currency"))
         for key, filled in self.blanks_filled.items():
             rows = [row for row in filled if row not in rejected]
             if rows:
@@ -797,6 +816,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                              row_values(raw, cells)))
             continue
         cell_reports.add(reports)
+        derivations.read_in(record.get("currency"), row_number)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()

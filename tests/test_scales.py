@@ -16,6 +16,8 @@ from etl.errors import UnreadableFile
 from etl.languages import LanguageError, read_language
 from etl.load import run_load
 from etl.ooxml import _format_kind
+from etl.reference import load_reference
+from etl.title_block import sheet_context
 
 from .helpers.inputs_delivery import write_cdr_xlsx, write_mapping, cdr_rows
 from .helpers.lanes import assert_same, load_both
@@ -851,3 +853,33 @@ def test_scale_words_found_at_overlapping_places_are_kept_once_whatever_their_or
             if all(end <= taken[0] or start >= taken[1] for taken in expected):
                 expected.append((start, end))
         assert _apart(spans) == expected, spans
+
+
+@pytest.mark.parametrize("title, named", [("All amounts in USD", "USD"), ("ALL AMOUNTS IN USD", "USD"),
+                                          ("Montants en euros", "EUR"), ("Budget in US dollars", "USD"),
+                                          ("Presupuesto (€)", "EUR"), ("Расходы, сом", "KGS"),
+                                          ("Exchange rate: 1 USD = 69.5 KGS", None), ("Amounts in dollars", None),
+                                          ("Expenditure report 2015", None), ("Currency: USD", None)])
+def test_the_currency_a_title_s_words_name_is_found_where_no_label_or_scale_gives_one(title, named):
+    context = sheet_context([[title]], [], load_reference())
+    assert (context.prose_currency.value if context.prose_currency else None) == named
+
+
+def test_rows_in_another_currency_than_a_title_s_words_name_are_said_on_both_lanes(tmp_path, monkeypatch):
+    """'All amounts in USD' over rows in KGS: before, read in KGS unsaid. The words are not a 'Currency:' label (a
+    title may name a donor's grant or a rate), so each row is still read in its own currency, and said."""
+    rows = [ROWS[0], [*ROWS[1][:-1], "USD"], [*ROWS[0][:1], "Output 3", *ROWS[0][2:]]]
+    per_cell, fast, _ = load_both([expenditure(tmp_path / "KGZ.xlsx", [["All amounts in USD"]], rows=rows,
+                                               sheet="Expenditure")], tmp_path, monkeypatch)  # the fast lane's
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert [row[-1] for row in rows_of(per_cell, MONEY)] == ["KGS", "USD", "KGS"]
+    assert [(row[2], row[3], row[-1]) for row in found["load_warnings"] if row[4] == "title not used"] == [
+        (3, "Currency", "KGZ.xlsx › Expenditure › row 3 › column Currency: the title row 1 'All amounts in USD' "
+                        "names USD, but rows 3, 5 are read in KGS, as the Currency column says (a title's words are "
+                        "not read as the rows' currency): if the title is right, fix the cells; or write 'Currency: "
+                        "USD' above the header to have each row checked against it")]
+    (tmp_path / "rate").mkdir()
+    per_cell, fast, _ = load_both([expenditure(tmp_path / "rate" / "KGZ.xlsx", [["Exchange rate: 1 USD = 69.5 KGS"]],
+                                               rows=rows, sheet="Expenditure")], tmp_path / "rate", monkeypatch)
+    assert not [row for row in assert_same(per_cell, fast)["load_warnings"] if row[4] == "title not used"]

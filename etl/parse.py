@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from . import spec
 from .conventions import (
@@ -731,6 +731,11 @@ def period_parser(reference: Reference) -> Callable[[Any], str]:
     return parse_period
 
 
+def shared_name_expected(written: str, codes: Iterable[str]) -> str:
+    """What a problem expects of a currency's name or sign several currencies share ('dollars', '$')."""
+    return f"the currency's code: {quoted(written)} is the name of more than one ({', '.join(codes)})"
+
+
 def currency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
     """An ISO 4217 code with a rate, a currency's name in the sheet's language (сом, dirham, lei) or its sign ('€',
     'US$', 'J$', 'DH': CURRENCY_SIGNS); a name or sign several currencies share ('dollars', 'dinars', '$') is
@@ -744,8 +749,7 @@ def currency_parser(reference: Reference, language: str | None = None) -> Callab
     def parse_currency(value: Any) -> str:
         code = clean_text(value).upper()
         if fold(code) in shared:
-            raise ValueProblem(value, f"the currency's code: {quoted(clean_text(value))} is the name of more than one ("
-                                      + ", ".join(shared[fold(code)]) + ")")
+            raise ValueProblem(value, shared_name_expected(clean_text(value), shared[fold(code)]))
         code = names.get(fold(code)) or sign_currency(clean_text(value)) or code
         if code not in allowed:
             raise ValueProblem(value, expected)

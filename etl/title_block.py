@@ -555,19 +555,28 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
         if not taken.holds(*match.span()):
             found.setdefault(power, word)
-            named.setdefault(power, set()).update(_currencies_at(folded, match, currencies))
-            sharing.setdefault(power, set()).update(_shared_at(folded, match, currencies))
+            codes, names = _currencies_at(folded, match, currencies)
+            named.setdefault(power, set()).update(codes)
+            sharing.setdefault(power, set()).update(names)
             taken.add(*match.span())
     tokens = [token.strip(WORD_EDGES) for token in folded.split()]
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
               and not CURRENCY_SIGN.fullmatch(token)]
-    return [Scale(power, place, text, word, columns,
-                  next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
-                  and all(named[power] <= codes for codes in shared) else None,
-                  next(iter(sharing[power])) if not named[power] and len(sharing[power]) == 1 else None)
-            for power, word in found.items()]
+    scales = []
+    for power, word in found.items():
+        currency = (next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
+                    and all(named[power] <= codes for codes in shared) else None)
+        name = None
+        may_be = set.intersection(*(set(currencies[name]) for name in sharing[power])) if sharing[power] else set()
+        if not named[power] and may_be:  # 'thousands of dollars': JMD or USD; with '(USD)' beside, USD
+            if len(elsewhere) == 1 and elsewhere <= may_be and all(elsewhere <= codes for codes in shared):
+                currency = next(iter(elsewhere))
+            elif not elsewhere:
+                name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
+        scales.append(Scale(power, place, text, word, columns, currency, name))
+    return scales
 
 
 class _Spans:
@@ -617,28 +626,20 @@ CLAUSE_ENDS = ")],;:.–-/|'\"»”"  # what may follow a scale word ending a cl
 SCALE_CONNECTORS = ("of", "de", "d'", "in", "en", "в")
 
 
-def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
+def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]
+                   ) -> tuple[set[str], set[str]]:
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
-    dollar)."""
-    words, before, after = _words_at(folded, match)
-    return {code for code in [_sign_code(word, currencies) for word in words] + _names_beside(before, after, currencies)
-            if code}
-
-
-def _shared_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
-    """The names several currencies share that scale words found at `match` hold or stand beside, as
-    `_currencies_at` looks for codes ('thousands of dollars', 'k$' -> 'dollars', '$')."""
-    return {name for word in _words_at(folded, match)[0] if (name := _shared_part(word, currencies))}
-
-
-def _words_at(folded: str, match: re.Match) -> tuple[list[str], str, str]:
-    """The words a currency may be named in at scale words found at `match`: theirs, the word they are in, the one
-    either side (past a connector); and the text either side."""
+    dollar); and the names several currencies share they hold or stand beside ('thousands of dollars', 'k$' ->
+    'dollars', '$'). Looked for in the word they are in, the one either side (past a connector), and a name of
+    several words either side."""
     near_before, near_after = folded[max(0, match.start() - NEAR):match.start()], folded[match.end():match.end() + NEAR]
     whole = near_before.split(" ")[-1] + match.group() + near_after.split(" ")[0]  # the word it is in: "(us$000)"
-    before, after = _past_connectors(*_sides(folded[:match.start()], folded[match.end():]), match.group())
-    return match.group().split() + [whole] + before.split()[-1:] + after.split()[:1], before, after
+    before, after = _past_connectors(*_sides(near_before, near_after), match.group())  # NEAR characters each side
+    words = match.group().split() + [whole] + before.split()[-1:] + after.split()[:1]
+    codes = {code for code in [_sign_code(word, currencies) for word in words]
+             + _names_beside(before, after, currencies) if code}
+    return codes, {name for word in words if (name := _shared_part(word, currencies))}
 
 
 def _past_connectors(before: str, after: str, word: str) -> tuple[str, str]:
@@ -887,7 +888,7 @@ def with_headers(context: SheetContext, sheet_spec: spec.Sheet, headers: dict[st
     values = {key: value for key, value in context.values.items() if value.place != "header"}
     scales = tuple(scale for scale in context.scales if scale.place != "header")
     if "currency" not in values:  # a name's, which a header's had gone before ('Expenditure (USD '000)')
-        named = _scales_currency(tuple(scale for scale in scales if scale.place != "group header"))
+        named = _scales_currency(tuple(scale for scale in scales if scale.place != "group header"), shared_too=True)
         values.update({"currency": named} if named else {})
     context = replace(context, values=values, scales=scales + header_scales(sheet_spec, cells, words))
     return with_header_currency(context, header_currencies(sheet_spec, headers, words), words)

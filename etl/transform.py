@@ -26,11 +26,11 @@ from .languages import fold
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .ooxml import column_letters
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
-                    is_blank, parser_for)
+                    is_blank, parser_for, shared_name_expected)
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import (FILLED_FROM_THE_TITLE, header_currencies, title_checks, title_value_for,
+from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, title_checks, title_value_for,
                           unclear_scale_expected, whole_amount)
 
 
@@ -158,7 +158,13 @@ class Derivations:
                 continue  # a period of a sheet laid out wide: etl/cells.py says how its headers were read
             header = raw.spec.column(key).header
             refused = self._refused(key, value.value)
-            if refused:
+            if self._shared(key, value):
+                self._warn("value from the title", f"no {header} column, and {value.said()} gives "
+                                                   f"{quoted(value.value)}, which may be "
+                                                   f"{' or '.join(self._shared(key, value))}: each row is read in the "
+                                                   "one its amounts' number format or text shows, and refused where "
+                                                   "none does")
+            elif refused:
                 self._warn("value from the title", f"no {header} column, and {value.said()} gives "
                                                    f"{quoted(value.value)}, which is not read (expected {refused}): "
                                                    "every row is refused for it")
@@ -200,6 +206,11 @@ class Derivations:
             where = "from the headers" if raw.timeframe[0].year_from else (raw.context.where or "from the headers")
             self._warn("timeframe", f"planned start and end read from the marks under {headers}"
                                     + (f" (year {year}: {where}{years})" if year else ""))
+
+    def _shared(self, key: str, value: TitleValue) -> tuple[str, ...]:
+        """The currencies a title's currency may be where it is a name several share ('dollars', '$'), in any
+        language; () for another value, or another column's."""
+        return self.shared.get(fold(clean_text(value.value)), ()) if key == "currency" else ()
 
     def _refused(self, key: str, value: Any) -> str | None:
         """What a column's parser expects where it refuses `value`; None where it reads it (or there is none)."""
@@ -268,7 +279,7 @@ class Derivations:
         except ValueProblem:
             if key not in FILLED_FROM_THE_TITLE or parsed is None:
                 return None  # the title's value is not one the column takes: nothing to compare
-            codes = self.shared.get(fold(clean_text(title.value)))  # a name several share, in any language
+            codes = self._shared(key, title)  # a name several share, in any language
             if codes:  # 'Currency: dollars' (JMD or USD) over a cell of KGS: no dollar; one of USD says which
                 return None if parsed in codes else (
                     f"{quoted(title.value)} ({' or '.join(codes)}), as {title.said()} says: the cell and the {where} "
@@ -287,10 +298,17 @@ class Derivations:
         """Fill `given` in place; returns the columns whose missing value a problem already explains."""
         raw = self.raw
         explained: set[str] = set()
+        shared: dict[str, TitleValue] = {}  # 'thousands of dollars': what the amounts show says which (below)
         for key, value in self.fills.items():
-            given[key] = value.value
+            if self._shared(key, value):
+                shared[key] = value
+            else:
+                given[key] = value.value
         for key, value in self.blanks.items():
             if is_blank(given[key]):
+                if self._shared(key, value):
+                    shared[key] = value
+                    continue
                 given[key] = value.value
                 self.blanks_filled[key].append(problems.row_number)
         if raw.spec.kind == "workplan":
@@ -301,6 +319,18 @@ class Derivations:
                 explained |= {"planned_start", "planned_end"}
         if raw.spec.kind in MONEY_COLUMNS:
             self._currency(given, problems)
+        for key, value in shared.items():
+            codes = self._shared(key, value)
+            if is_blank(given[key]):  # refused naming them, whatever the sheet's language
+                if key in self.blanks:
+                    self.blanks_filled[key].append(problems.row_number)
+                problems.add(key, value.value, shared_name_expected(clean_text(value.value), codes)
+                             + self.filled_from_title(key, problems.row_number))
+                explained.add(key)
+            elif given[key] not in codes and key not in self.checks:  # a cell's is compared in `disagrees`
+                problems.add(key, given[key], f"{quoted(value.value)} ({' or '.join(codes)}), as {value.said()} says: "
+                                              "the amounts' currency and the title disagree, so correct the one that "
+                                              "is wrong")
         return explained
 
     def _timeframe(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> None:

@@ -620,3 +620,19 @@ def test_a_currency_cell_s_sign_agrees_with_the_amount_s_format_showing_it(tmp_p
     assert rows_of(per_cell, "SELECT source_row, currency FROM activities ORDER BY 1") == [
         (4, "EUR"), (5, "USD"), (6, "JMD")]
     assert [row for row in found["load_warnings"] if "currency" in str(row).lower() and "format" in str(row)] == []
+
+
+def test_a_work_plan_under_a_dollar_title_with_no_currency_written_is_refused_naming_the_dollars(tmp_path, database):
+    """'Budget ($000)' over a work plan with no currency written: before the title's '$' was read, its budgets
+    were read in the default currency (USD) unsaid; '$' may be JMD. A Currency cell or the amount's format says
+    which."""
+    path = work_plan(tmp_path / "JAM-awp.xlsx", {"H5": '"J$"#,##0'}, currencies=(None, None, "USD"))
+    book = openpyxl.load_workbook(path)
+    book.active["A1"] = "Annual Work Plan 2015 – Kyrgyzstan, Budget ($000)"
+    book.save(path)
+    summary = run_load([path], database, as_of=AS_OF)
+    assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
+        (4, "Currency", "the currency's code: '$' is the name of more than one (JMD, USD) (the cell is empty: its "
+                        "value is from the title row 1 'Annual Work Plan 2015 – Kyrgyzstan, Budget ($000)': the "
+                        "currency named with its scale words)")]
+    assert rows_of(database, ACTIVITIES) == [(5, Decimal("20000000.00"), "JMD"), (6, Decimal("30000000.00"), "USD")]

@@ -213,8 +213,8 @@ def test_a_title_s_bare_dollar_sign_is_refused_naming_the_dollars_it_may_be(tmp_
         (7, "the currency's code: '$' is the name of more than one (JMD, USD)")]
     said = [w.detail for w in run_load([path], tmp_path / "dollar.duckdb").warnings
             if w.kind == "value from the title" and "Currency" in w.detail]
-    assert said == ["no Currency column, and the title row 3 'Currency: $' gives '$', which is not read (expected the "
-                    "currency's code: '$' is the name of more than one (JMD, USD)): every row is refused for it"]
+    assert said == ["no Currency column, and the title row 3 'Currency: $' gives '$', which may be JMD or USD: each "
+                    "row is read in the one its amounts' number format or text shows, and refused where none does"]
     book.active["A3"] = "Currency: J$"
     book.save(path)
     summary = run_load([path], tmp_path / "jmd.duckdb")

@@ -521,16 +521,17 @@ def _of_the_programme(column: spec.Column, period: str, reference: Reference) ->
 class TitleContexts:
     """The context of the title rows above each of a sheet's rows (etl/title_block.py), read when first asked
     for and then kept: the same for every sheet kind tried on the sheet, so a long title is read once, not
-    once per kind."""
+    once per kind, nor once for each row below it."""
 
     def __init__(self, rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference):
         self.rows, self.names, self.reference = rows, list(names), reference
         self.read: dict[int, SheetContext] = {}
+        self.memo: dict = {}  # each title row's text as read, for the contexts of the rows below it
 
     def above(self, index: int) -> Callable[[], SheetContext]:
         def context() -> SheetContext:
             if index not in self.read:
-                self.read[index] = sheet_context(self.rows[:index], self.names, self.reference)
+                self.read[index] = sheet_context(self.rows[:index], self.names, self.reference, self.memo)
             return self.read[index]
         return context
 

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 
 from . import spec
 from .conventions import ISO_CURRENCIES, bracket_currency, sign_currency
@@ -144,9 +144,18 @@ def within(outer: SheetContext, inner: SheetContext) -> SheetContext:
                    unplaced=inner.unplaced)  # the sheet's, said of its first table
 
 
-def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference) -> SheetContext:
+def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], reference: Reference,
+                  memo: dict[tuple[str, str, str], Any] | None = None) -> SheetContext:
     """A sheet's context from its title rows (above the header) and `names` ((sheet name, 'sheet name'), (file
-    name, 'file name'))."""
+    name, 'file name')). `memo`: what a row's or a name's text was read as (its scales, its scale words without a
+    currency, the currency its words name), kept for the contexts above the rows below it: a long title row is
+    read once, not once for each row under it that may be the header."""
+    memo = {} if memo is None else memo
+
+    def once(kind: str, text: str, place: str, read: Callable[[], Any]) -> Any:
+        if (kind, text, place) not in memo:
+            memo[kind, text, place] = read()
+        return memo[kind, text, place]
     rows = [(index + 1, _segments(row, reference.title_labels)) for index, row in enumerate(title_rows)]
     whole = [(" ".join(clean_text(c) for c in row if c is not None), f"title row {i + 1}")
              for i, row in enumerate(title_rows)] + names
@@ -165,9 +174,11 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         values["country"] = country
         where.append(f"country '{country.value}' from the {country.place}")
     values.update(_period(rows, reference, notes))
-    scales = tuple(found for text, place in whole for found in _scales(text, place, reference.scale_words))
+    words = reference.scale_words
+    scales = tuple(found for text, place in whole
+                   for found in once("scales", text, place, lambda: _scales(text, place, words)))
     unplaced = tuple(found for text, place in whole if not any(scale.text == text for scale in scales)
-                     for found in _unplaced(text, place, reference.scale_words))
+                     for found in once("unplaced", text, place, lambda: _unplaced(text, place, words)))
     currency = next((TitleValue(_label_currency(value, reference), f"title row {number}", f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
@@ -175,7 +186,9 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
         currency = _scales_currency(scales, shared_too=True)
     if currency is not None:
         values["currency"] = currency
-    prose = None if currency is not None else _prose_currency(whole[:len(title_rows)], reference.scale_words)
+    prose = None if currency is not None else _prose_currency(
+        [(text, place, once("named", text, place, lambda: _named_in_words(text, words)))
+         for text, place in whole[:len(title_rows)]])
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
               else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
     places += [f"the {place} {quoted(text)}" for text, place in names]
@@ -184,26 +197,34 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                         looked, tuple(notes), scales, unplaced, prose)
 
 
-def _prose_currency(texts: list[tuple[str, str]], words: dict[str, int]) -> TitleValue | None:
-    """The one currency title rows (text, place) name by a code, a sign or a name of one ('All amounts in USD',
-    'Montants en euros', 'in US dollars'); None where they name none, or two ('1 USD = 69.5 KGS')."""
-    currencies = getattr(words, "currencies", {})
-    several = [(name, code) for name, code in currencies.items() if " " in name and isinstance(code, str)]
+def _prose_currency(texts: list[tuple[str, str, set[str]]]) -> TitleValue | None:
+    """The one currency title rows (text, place, the codes `_named_in_words`) name ('All amounts in USD', 'Montants
+    en euros', 'in US dollars'); None where they name none, or two ('1 USD = 69.5 KGS')."""
     found: dict[str, tuple[str, str]] = {}
-    for text, place in texts:
-        folded = scale_words(text)
-        for token in folded.split():
-            token = token.strip(WORD_EDGES)
-            code = currencies.get(token) if isinstance(currencies.get(token), str) else SIGN_CODES.get(token)
-            if code:
-                found.setdefault(code, (text, place))
-        for name, code in several:
-            if name in folded and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
-                found.setdefault(code, (text, place))
+    for text, place, codes in texts:
+        for code in sorted(codes):
+            found.setdefault(code, (text, place))
     if len(found) != 1:
         return None
     code, (text, place) = next(iter(found.items()))
     return TitleValue(code, place, text, "the currency its words name", from_title_row=False)
+
+
+def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
+    """The currencies a text names by a code, a sign or a name of one, in its words."""
+    currencies = getattr(words, "currencies", {})
+    folded = scale_words(text)
+    found = set()
+    for token in folded.split():
+        token = token.strip(WORD_EDGES)
+        code = currencies.get(token) if isinstance(currencies.get(token), str) else SIGN_CODES.get(token)
+        if code:
+            found.add(code)
+    for name, code in currencies.items():
+        if " " in name and isinstance(code, str) and name in folded and re.search(
+                rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            found.add(code)
+    return found
 
 
 def _scales_currency(scales: tuple[Scale, ...], shared_too: bool = False) -> TitleValue | None:
@@ -637,9 +658,9 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tup
     whole = near_before.split(" ")[-1] + match.group() + near_after.split(" ")[0]  # the word it is in: "(us$000)"
     before, after = _past_connectors(*_sides(near_before, near_after), match.group())  # NEAR characters each side
     words = match.group().split() + [whole] + before.split()[-1:] + after.split()[:1]
-    codes = {code for code in [_sign_code(word, currencies) for word in words]
-             + _names_beside(before, after, currencies) if code}
-    return codes, {name for word in words if (name := _shared_part(word, currencies))}
+    read = [_word_currency(word, currencies) for word in words]
+    codes = {code for code in [code for code, _ in read] + _names_beside(before, after, currencies) if code}
+    return codes, {name for _, name in read if name}
 
 
 def _past_connectors(before: str, after: str, word: str) -> tuple[str, str]:
@@ -662,13 +683,24 @@ def _sign_code(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str 
     scale letter ('kusd', 'kdh', 'mmad') or before a scale in figures ('€000', "usd'000"). A name several
     currencies share ('dollars', 'dinars': a list in a language's [currencies], their codes in `currencies`) names none,
     as a bare '$' does."""
+    return _word_currency(token, currencies)[0]
+
+
+def _shared_part(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
+    """The name several currencies share that one word is, or holds beside its scale ('$000', 'k$' -> '$'), where
+    `_sign_code` finds it (and so names no code); None for another word."""
+    return _word_currency(token, currencies)[1]
+
+
+def _word_currency(token: str, currencies: dict[str, str | tuple[str, ...]]) -> tuple[str | None, str | None]:
+    """The currency one word names (`_sign_code`), or the name several share it is or holds (`_shared_part`)."""
     for part in _sign_parts(token):
         if part in SIGN_CODES:
-            return SIGN_CODES[part]
+            return SIGN_CODES[part], None
         if part in currencies:
             code = currencies[part]
-            return code if isinstance(code, str) else None  # a name several share: their codes
-    return None
+            return (code, None) if isinstance(code, str) else (None, part)
+    return None, None
 
 
 def _sign_parts(token: str) -> tuple[str, ...]:
@@ -676,17 +708,6 @@ def _sign_parts(token: str) -> tuple[str, ...]:
     token = token.strip(WORD_EDGES)
     return (token, re.sub(r"'?0{3}'?s?$", "", token), token[1:] if token[:1] in "km" else "",
             token[2:] if token[:2] == "mm" else "")
-
-
-def _shared_part(token: str, currencies: dict[str, str | tuple[str, ...]]) -> str | None:
-    """The name several currencies share that one word is, or holds beside its scale ('$000', 'k$' -> '$'), where
-    `_sign_code` finds it (and so names no code); None for another word."""
-    for part in _sign_parts(token):
-        if part in SIGN_CODES:
-            return None
-        if part in currencies:
-            return part if isinstance(currencies[part], tuple) else None
-    return None
 
 
 def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns: dict[str, int],

@@ -539,9 +539,9 @@ def test_the_title_rows_above_a_row_are_read_once_for_every_sheet_kind_tried(mon
     from etl import layout
     reads = []
 
-    def counted(title_rows, names, reference):
+    def counted(title_rows, names, reference, memo=None):
         reads.append(len(title_rows))
-        return sheet_context(title_rows, names, reference)
+        return sheet_context(title_rows, names, reference, memo)
 
     monkeypatch.setattr(layout, "sheet_context", counted)
     header = ["Country", "Output", "Agency", "Programme year", "Budget" if header_read else "Budget (x)",
@@ -555,3 +555,19 @@ def test_the_title_rows_above_a_row_are_read_once_for_every_sheet_kind_tried(mon
         reads.clear()
         assert layout.nearest_kind(rows, load_reference()).sheet_spec.title == "Expenditure"
         assert reads and sorted(reads) == sorted(set(reads))
+
+
+def test_a_title_row_is_read_once_for_the_contexts_of_every_row_below_it(monkeypatch):
+    """The context above row k holds title rows 1..k-1: each was read again for each k (a CSV under a
+    30,000-character title and 29 rows that might be a header: 9.2 s to recognise; 30 contexts now 1.0 s, were
+    7.9 s). The contexts read so are those read alone."""
+    from etl import layout, title_block
+    reference = load_reference()
+    rows = [["Amounts in thousands of dollars (USD)"], ["Country: Serbia"]] + [["Country", "Output", "x"]] * 6
+    alone = [sheet_context(rows[:index], [("KGZ", "file name")], reference) for index in range(len(rows) + 1)]
+    reads = []
+    scales = title_block._scales
+    monkeypatch.setattr(title_block, "_scales", lambda text, *rest: reads.append(text) or scales(text, *rest))
+    contexts = layout.TitleContexts(rows, [("KGZ", "file name")], reference)
+    assert [contexts.above(index)() for index in range(len(rows) + 1)] == alone
+    assert reads.count("Amounts in thousands of dollars (USD)") == 1 and reads.count("KGZ") == 1

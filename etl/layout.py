@@ -587,43 +587,51 @@ class NearestKind:
 
 def nearest_kind(rows: list[list[Any]], reference: Reference) -> NearestKind | None:
     """The sheet kind the first 30 rows come nearest to, or None for a sheet without text."""
-    best: NearestKind | None = None
-    texts_by_row = [[clean_text(c) for c in row if isinstance(c, str) and c.strip()] for row in rows[:HEADER_SEARCH_ROWS]]
-    contexts = TitleContexts(rows, [], reference)
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if not texts_by_row[index]:
-            continue
-        for sheet_spec in spec.ALL_SHEETS:
-            found = _columns_found(sheet_spec, row, reference, above=rows[index - 1] if index else None)
-            required = [k for k in _required_keys(sheet_spec) if k in found.columns]
-            score = (len(required), len(found.columns))
-            if score[1] and (best is None or score > best.score):
-                missing = _missing(sheet_spec, found, contexts.above(index), reference.scale_words)
-                best = NearestKind(sheet_spec, index + 1, missing, texts_by_row[index], score, found.notes)
+    best = _nearest(spec.ALL_SHEETS, rows, reference, TitleContexts(rows, [], reference))
     if best is not None:
         return best
+    texts_by_row = _texts_by_row(rows)
     most = max(range(len(texts_by_row)), key=lambda i: len(texts_by_row[i]), default=None)
     if most is None or not texts_by_row[most]:
         return None
     return NearestKind(None, most + 1, [], texts_by_row[most], (0, 0))
 
 
-def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference) -> str:
-    """Why a sheet named as one of ours has no header: the required columns the row naming most of them lacks,
-    and why that row's headers were not read, where it says ("the header 'Budget (2016, '000)' has '2016' beside
-    the scale in its brackets ...")."""
-    best: set[str] = set()
-    nearest = None
+def _texts_by_row(rows: list[list[Any]]) -> list[list[str]]:
+    return [[clean_text(c) for c in row if isinstance(c, str) and c.strip()] for row in rows[:HEADER_SEARCH_ROWS]]
+
+
+def _nearest(sheet_specs: list[spec.Sheet], rows: list[list[Any]], reference: Reference, contexts: TitleContexts
+             ) -> NearestKind | None:
+    """Of the first 30 rows and `sheet_specs`, the row and kind whose header is nearest (the most required
+    columns found, then the most columns), what it lacks and why its headers were not read; None where no row
+    names a column of them."""
+    best: NearestKind | None = None
+    texts_by_row = _texts_by_row(rows)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        names = {normalise_header(cell) for cell in row if cell is not None}
-        present = {c.key for c in sheet_spec.columns if set.union(*header_names(sheet_spec, c, reference)) & names}
-        if len(present) > len(best):
-            best, nearest = present, index
-    missing = [c.header for c in sheet_spec.columns if c.required and c.key not in best]
-    notes = () if nearest is None else _columns_found(sheet_spec, rows[nearest], reference,
-                                                      above=rows[nearest - 1] if nearest else None).notes
-    return (f"no header row found in the first {HEADER_SEARCH_ROWS} rows: expected the columns "
-            + ", ".join(f"'{name}'" for name in missing) + "".join(f" ({note})" for note in notes))
+        if not texts_by_row[index]:
+            continue
+        for sheet_spec in sheet_specs:
+            found = _columns_found(sheet_spec, row, reference, above=rows[index - 1] if index else None)
+            required = [k for k in _required_keys(sheet_spec) if k in found.columns]
+            score = (len(required), len(found.columns))
+            if score[1] and (best is None or score > best.score):
+                missing = _missing(sheet_spec, found, contexts.above(index), reference.scale_words)
+                best = NearestKind(sheet_spec, index + 1, missing, texts_by_row[index], score, found.notes)
+    return best
+
+
+def _missing_header_reason(sheet_spec: spec.Sheet, rows: list[list[Any]], reference: Reference,
+                           contexts: TitleContexts) -> str:
+    """Why a sheet named as one of ours has no header: what the row nearest its header lacks (`_nearest`, as a
+    sheet named otherwise says), and why that row's headers were not read, where it says ("the header 'Budget
+    (2016, '000)' has '2016' beside the scale in its brackets ...")."""
+    nearest = _nearest([sheet_spec], rows, reference, contexts)
+    missing = (nearest.missing if nearest is not None and nearest.missing
+               else [f"'{c.header}'" for c in sheet_spec.columns if c.required])
+    notes = nearest.notes if nearest is not None else ()
+    return (f"no header row found in the first {HEADER_SEARCH_ROWS} rows: expected the columns " + ", ".join(missing)
+            + "".join(f" ({note})" for note in notes))
 
 
 def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Reference, merged=()
@@ -642,7 +650,7 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
     if delivery is not None:
         return delivery
     if named is not None:
-        raise UnreadableFile(file, _missing_header_reason(named, rows, reference), title)
+        raise UnreadableFile(file, _missing_header_reason(named, rows, reference, contexts), title)
     return None
 
 

@@ -571,3 +571,18 @@ def test_a_title_row_is_read_once_for_the_contexts_of_every_row_below_it(monkeyp
     contexts = layout.TitleContexts(rows, [("KGZ", "file name")], reference)
     assert [contexts.above(index)() for index in range(len(rows) + 1)] == alone
     assert reads.count("Amounts in thousands of dollars (USD)") == 1 and reads.count("KGZ") == 1
+
+
+def test_a_sheet_named_as_ours_without_its_header_names_only_what_the_title_does_not_give(tmp_path, database):
+    """'Country: Serbia' above an Expenditure header lacking Country and Currency: the refusal asks for Currency
+    only (before, for 'Country' too, though the title gives it): the nearest row is found as for a sheet named
+    otherwise (layout._nearest), not by a second rule of its own."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Expenditure"
+    sheet.append(["Country: Serbia"])
+    sheet.append(["Output", "Agency", "Programme year", "Budget", "Funds received", "Expenditure"])
+    book.save(tmp_path / "SRB.xlsx")
+    with pytest.raises(UnreadableFile, match=r"^SRB.xlsx › Expenditure: no header row found in the first 30 rows: "
+                                             r"expected the columns 'Currency'$"):
+        run_load([tmp_path / "SRB.xlsx"], database)

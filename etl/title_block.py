@@ -462,6 +462,7 @@ AMOUNT_BEFORE = re.compile(r"(\d[\d\s.,']*)$")
 
 
 CURRENCY_SIGN = re.compile(r"[$€£¥₽]")
+DASH_MARKS = "-" + "".join(map(chr, DASHES))  # between a currency and its scale ("USD – '000"), as a comma is
 WORD_EDGES = "()[],;:."  # what may stand against a currency beside a scale word: '(usd)', 'kgs,'
 NEAR = 48  # characters either side of a scale word a currency beside it is looked for in (a name is shorter)
 # Signs a title's word may be otherwise, without their dot: Romanian 'din' (of), 'FR' (a French version), a letter
@@ -546,7 +547,7 @@ def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[
 def _sides(before: str, after: str) -> tuple[str, str]:
     """The text either side of a scale word a currency beside it is looked for in: NEAR characters, without the
     punctuation against the word ('thousands, usd)' -> 'usd)')."""
-    return before[-NEAR:].rstrip(WORD_EDGES + " "), after[:NEAR].lstrip(WORD_EDGES + " ")
+    return before[-NEAR:].rstrip(WORD_EDGES + DASH_MARKS + " "), after[:NEAR].lstrip(WORD_EDGES + DASH_MARKS + " ")
 
 
 def _names_beside(before: str, after: str, currencies: dict[str, str | tuple[str, ...]]) -> list[str]:
@@ -886,7 +887,7 @@ def _besides_scale(text: str, words: dict[str, int]) -> tuple[list[str], set[str
     left: list[str] = []
     for token in re.finditer(r"\S+", folded):
         rest = "".join(char for index, char in enumerate(token.group(), token.start()) if not scale[index])
-        rest = rest.strip(WORD_EDGES + "'")
+        rest = rest.strip(WORD_EDGES + DASH_MARKS + "'")  # "(USD – '000)": a dash between them is no word
         code = _sign_code(token.group(), currencies) or _sign_code(rest, currencies)
         if code:
             codes.add(code)

@@ -973,3 +973,20 @@ def test_a_second_table_keeps_the_title_s_dollar_after_a_first_header_named_one(
     assert first.values["currency"].value == "USD"
     second = with_headers(first, spec.EXPENDITURE, {"budget": "Budget"}, {"budget": "Budget"}, reference.scale_words)
     assert second.values["currency"].value == "dollars"
+
+
+@pytest.mark.parametrize("budget, currency", [("Budget (RSD – '000)", "RSD"), ("Budget (USD - '000)", "USD"),
+                                              ("Budget (EUR — thousands)", "EUR")])
+def test_a_dash_between_a_header_s_currency_and_its_scale_is_no_word(tmp_path, database, budget, currency):
+    """Before, "Budget (RSD – '000)" was refused: '–' was a word beside the scale this reader could not place."""
+    header = [budget if name == "Budget" else name for name in HEADER[:-1]]
+    summary = run_load([expenditure(tmp_path / "SRB.xlsx", [], header=header, rows=[ROWS[0][:-1]])], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT budget, currency FROM expenditure") == [(Decimal(150_000), currency)]
+
+
+def test_a_dash_between_a_title_s_currency_and_its_scale_words_joins_them(tmp_path, database):
+    """'Expenditure, KGS – thousands': before, 'thousands' stood beside no currency and scaled nothing."""
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Expenditure, KGS – thousands"]])], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == scaled(1000)

@@ -210,19 +210,34 @@ def _prose_currency(texts: list[tuple[str, str, set[str]]]) -> TitleValue | None
     return TitleValue(code, place, text, "the currency its words name", from_title_row=False)
 
 
+PROSE_BEFORE = ("in", "en", "в", "în")  # a currency after one is the amounts': 'All amounts in USD', 'en euros'
+
+
 def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
-    """The currencies a text names by a code, a sign or a name of one, in its words."""
+    """The currencies a text names in its words: a code (in capitals), a name or a sign after 'in' ('All amounts in
+    USD', 'Montants en euros', 'Budget in lei') or alone in brackets ('(USD)', '(€)'); not a letter sign ('(DH)' may
+    be a department), a code elsewhere ('MAD – Mobilising Action', 'EUR 2.5 million grant') nor a word ('Euro Youth
+    Partnership', 'seeds (kgs)'). A name several currencies share counts as each of them, wherever it stands, so a
+    rate against a dollar names two ('1 $ = 69.5 KGS', '69.5 som per dollar')."""
     currencies = getattr(words, "currencies", {})
     folded = scale_words(text)
     found = set()
-    for token in folded.split():
-        token = token.strip(WORD_EDGES)
-        code = currencies.get(token) if isinstance(currencies.get(token), str) else SIGN_CODES.get(token)
-        if code:
-            found.add(code)
     for name, code in currencies.items():
-        if " " in name and isinstance(code, str) and name in folded and re.search(
-                rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+        if " " in name and isinstance(code, str) and name in folded:  # 'us dollars': one word, its code's
+            folded = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", f"={code}=", folded)
+    tokens = folded.split()
+    for index, written in enumerate(tokens):
+        token = written.strip(WORD_EDGES)
+        value = currencies.get(token)
+        if isinstance(value, tuple):
+            found.update(value)
+            continue
+        code = (token[1:-1] if re.fullmatch(r"=[A-Z]{3}=", token) else value if isinstance(value, str)
+                else None if token.isalpha() else SIGN_CODES.get(token))
+        if code is None or (token == code.lower() and not re.search(rf"(?<![^\W\d_]){code}(?![^\W\d_])", text)):
+            continue  # a code in capitals only: 'kgs' may be kilograms
+        alone = written.startswith("(") and written.rstrip(".,;:").endswith(")")
+        if alone or index and tokens[index - 1] in PROSE_BEFORE:
             found.add(code)
     return found
 
@@ -592,10 +607,14 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                     and all(named[power] <= codes for codes in shared) else None)
         name = None
         may_be = set.intersection(*(set(currencies[name]) for name in sharing[power])) if sharing[power] else set()
-        if not named[power] and may_be:  # 'thousands of dollars': JMD or USD; with '(USD)' beside, USD
-            if len(elsewhere) == 1 and elsewhere <= may_be and all(elsewhere <= codes for codes in shared):
-                currency = next(iter(elsewhere))
-            elif not elsewhere:
+        if not named[power] and may_be and elsewhere <= may_be:  # another currency named too: neither is said
+            # 'thousands of dollars': JMD or USD; 'dollars (USD)', 'USD $000': USD ('converted from JMD': either)
+            told = {code for index, token in enumerate(tokens) if _shared_part(token, currencies) in sharing[power]
+                    for near in tokens[max(0, index - 1):index] + tokens[index + 1:index + 2]
+                    if (code := currencies.get(near)) in may_be}
+            if len(told) == 1:
+                currency = next(iter(told))
+            else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
         scales.append(Scale(power, place, text, word, columns, currency, name))
     return scales

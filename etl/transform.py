@@ -134,7 +134,8 @@ class Derivations:
         self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         # the currency a title's words name ('All amounts in USD'), and the rows read in another (`say_formats`)
-        self.prose = raw.context.prose_currency if "currency" in raw.columns else None
+        self.prose = (raw.context.prose_currency if "currency" in raw.columns and "currency" not in raw.context.values
+                      else None)  # (a second table's own 'Currency: EUR' is its rows')
         self.unlike_prose: list[tuple[int, str]] = []
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -321,6 +322,9 @@ class Derivations:
             self._currency(given, problems)
         for key, value in shared.items():
             codes = self._shared(key, value)
+            if any(isinstance(given[money], str) and currency_in_text(given[money]) and not explicit_currency(
+                    given[money]) for money in MONEY_COLUMNS.get(raw.spec.kind, ())):
+                given[key] = None  # '$150' typed under '$000': any dollar still (currency_in_text reads it as USD)
             if is_blank(given[key]):  # refused naming them, whatever the sheet's language
                 if key in self.blanks:
                     self.blanks_filled[key].append(problems.row_number)
@@ -774,6 +778,11 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
+
+    def written(cells: list[Any], key: str) -> Any:
+        """A row's cell of a column as written (before a title, a header or a format filled it)."""
+        position = raw.columns.get(key)
+        return cells[position] if position is not None and position < len(cells) else None
     for row_number, cells in raw.rows:
         problems = RowProblems(raw, row_number)
         width = len(cells)
@@ -846,7 +855,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                              row_values(raw, cells)))
             continue
         cell_reports.add(reports)
-        derivations.read_in(record.get("currency"), row_number)
+        derivations.read_in(record.get("currency") if not is_blank(written(cells, "currency")) else None, row_number)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()

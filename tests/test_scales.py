@@ -877,11 +877,18 @@ def test_scale_words_found_at_overlapping_places_are_kept_once_whatever_their_or
         assert _apart(spans) == expected, spans
 
 
-@pytest.mark.parametrize("title, named", [("All amounts in USD", "USD"), ("ALL AMOUNTS IN USD", "USD"),
-                                          ("Montants en euros", "EUR"), ("Budget in US dollars", "USD"),
-                                          ("Presupuesto (€)", "EUR"), ("Расходы, сом", "KGS"),
-                                          ("Exchange rate: 1 USD = 69.5 KGS", None), ("Amounts in dollars", None),
-                                          ("Expenditure report 2015", None), ("Currency: USD", None)])
+@pytest.mark.parametrize("title, named", [
+    ("All amounts in USD", "USD"), ("ALL AMOUNTS IN USD", "USD"), ("Montants en euros", "EUR"),
+    ("Budget in US dollars", "USD"), ("Presupuesto (€)", "EUR"), ("Расходы (сом)", "KGS"),
+    ("Budget in lei", "MDL"),
+    ("Exchange rate: 1 USD = 69.5 KGS", None), ("Amounts in dollars", None), ("Expenditure report 2015", None),
+    ("Currency: USD", None),
+    # a review's: a rate against a dollar names two; a code, a letter sign or a word elsewhere names none
+    ("Exchange rate: 1 $ = 69.5 KGS", None), ("UN operational rate: 69.5 som per dollar", None),
+    ("курс: 69,5 сом за 1 доллар", None), ("Taux de change : 1 dollar = 9,8 DH", None),
+    ("Joint programme with the Department of Health (DH)", None), ("Seed distribution (kgs)", None),
+    ("MAD – Mobilising Action for Development", None), ("Euro Youth Partnership", None),
+    ("grant of EUR 2.5 million", None), ("Funded by SDC (CHF 3.2 million)", None)])
 def test_the_currency_a_title_s_words_name_is_found_where_no_label_or_scale_gives_one(title, named):
     context = sheet_context([[title]], [], load_reference())
     assert (context.prose_currency.value if context.prose_currency else None) == named
@@ -942,7 +949,7 @@ def test_under_a_dollar_title_an_amount_typed_with_its_dollar_says_which(tmp_pat
 
 
 @pytest.mark.parametrize("title, currency", [("Amounts in thousands of dollars (USD)", "USD"),
-                                             ("Expenditure in USD (amounts in $000)", "USD")])
+                                             ("Amounts in USD $000", "USD")])
 def test_a_code_beside_a_dollar_title_says_which(tmp_path, database, title, currency):
     """Before the code was looked at, the title's 'dollars' refused every row of these (a review's finding)."""
     path = expenditure(tmp_path / "JAM.xlsx", [[title]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
@@ -990,3 +997,36 @@ def test_a_dash_between_a_title_s_currency_and_its_scale_words_joins_them(tmp_pa
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [["Expenditure, KGS – thousands"]])], database)
     assert summary.rejected == []
     assert rows_of(database, MONEY) == scaled(1000)
+
+
+def test_a_code_away_from_a_dollar_title_says_neither_which_nor_another(tmp_path, database):
+    """'…in thousands of dollars, converted from JMD': a first mend took JMD as the amounts' currency and refused
+    rows in USD (a re-check's finding); a code away from the dollar is no answer, so a row in either dollar is
+    read, one in another refused, and a row naming none refused naming both."""
+    title = "Expenditure in thousands of dollars, converted from JMD"
+    rows = [[*ROWS[0][:-1], "USD"], [*ROWS[1][:-1], "JMD"], [*ROWS[0][:1], "Output 3", *ROWS[0][2:-1], "KGS"]]
+    summary = run_load([expenditure(tmp_path / "JAM.xlsx", [[title]], rows=rows)], database)
+    assert [row[-1] for row in rows_of(database, MONEY)] == ["USD", "JMD"]
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (5, f"'dollars' (JMD or USD), as the title row 1 '{title}': the currency named with its scale words says: the "
+            "cell and the title disagree, so correct the one that is wrong")]
+
+
+def test_an_amount_typed_with_a_bare_dollar_under_a_dollar_title_says_no_which(tmp_path, database):
+    """'$150' under 'Expenditure ($000)' and no currency written: refused naming both (a first mend read USD)."""
+    path = expenditure(tmp_path / "JAM.xlsx", [["Expenditure ($000)"]], header=HEADER[:-1],
+                       rows=[["Jamaica", "Output 1", "UNDP", 2015, "$150", None, "$90"]])
+    summary = run_load([path], database)
+    assert [(p.column, p.expected) for r in summary.rejected for p in r.problems] == [
+        ("Currency", "the currency's code: '$' is the name of more than one (JMD, USD)")]
+
+
+def test_a_row_whose_currency_a_format_gives_is_not_said_as_the_currency_column_s(tmp_path, database):
+    """Under 'All amounts in USD', an empty Currency cell over amounts formatted '[$KGS]': read in KGS, said by
+    the format's warning; the title's warning named it 'as the Currency column says' (a re-check's finding)."""
+    path = expenditure(tmp_path / "KGZ.xlsx", [["All amounts in USD"]], rows=[[*ROWS[0][:-1], None]],
+                       amounts_format="[$KGS] #,##0")
+    summary = run_load([path], database)
+    assert summary.rejected == [] and [row[-1] for row in rows_of(database, MONEY)] == ["KGS"]
+    assert [w.kind for w in summary.warnings if w.kind in ("title not used", "currency from the format")] == [
+        "currency from the format"]

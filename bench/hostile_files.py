@@ -567,6 +567,7 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("a title of 'thousands USD; ' 2,000 times (loads)", long_title("thousands-usd", "thousands USD; " * 2_000)),
     ("a title of 'USD 000 000 ' 2,500 times (loads)", long_title("usd-000", "USD 000 000 " * 2_500)),
     ("a title 'Currency: ' and 'k€,' 10,000 times", long_title("currency-k-euro", "Currency: " + "k€," * 10_000)),
+    ("a title of 'usd ' 7,500 times (loads)", long_title("usd-lowercase", "usd " * 7_500)),
     ("a CSV under a title of 'k€,' 10,000 times (loads)", long_title_csv("k-euro", "k€," * 10_000)),
     ("a CSV under a title of 'k€,' 10,000 times, its header not read",
      long_title_csv("k-euro-unread", "k€," * 10_000, tuple(h.replace("Budget", "Budget (x)")

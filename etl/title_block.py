@@ -210,7 +210,7 @@ def _prose_currency(texts: list[tuple[str, str, set[str]]]) -> TitleValue | None
     return TitleValue(code, place, text, "the currency its words name", from_title_row=False)
 
 
-PROSE_BEFORE = ("in", "en", "в", "în")  # a currency after one is the amounts': 'All amounts in USD', 'en euros'
+PROSE_BEFORE = ("in", "en", "в")  # a currency after one is the amounts' ('All amounts in USD'; 'în' folds to 'in')
 
 
 def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
@@ -226,20 +226,23 @@ def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
         if " " in name and isinstance(code, str) and name in folded:  # 'us dollars': one word, its code's
             folded = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", f"={code}=", folded)
     tokens = folded.split()
+    capitals = set(re.findall(r"(?<![^\W\d_])[A-Z]{3}(?![^\W\d_])", text))  # the codes written in capitals
+    mentioned = set()  # every currency named, wherever: two (a rate, 'in KGS and USD') name none
     for index, written in enumerate(tokens):
         token = written.strip(WORD_EDGES)
         value = currencies.get(token)
         if isinstance(value, tuple):
-            found.update(value)
+            mentioned.update(value)
             continue
         code = (token[1:-1] if re.fullmatch(r"=[A-Z]{3}=", token) else value if isinstance(value, str)
                 else None if token.isalpha() else SIGN_CODES.get(token))
-        if code is None or (token == code.lower() and not re.search(rf"(?<![^\W\d_]){code}(?![^\W\d_])", text)):
+        if code is None or token == code.lower() and code not in capitals:
             continue  # a code in capitals only: 'kgs' may be kilograms
+        mentioned.add(code)
         alone = written.startswith("(") and written.rstrip(".,;:").endswith(")")
-        if alone or index and tokens[index - 1] in PROSE_BEFORE:
+        if alone or index and tokens[index - 1].strip(WORD_EDGES) in PROSE_BEFORE:  # '(in USD)' too
             found.add(code)
-    return found
+    return found if len(mentioned) == 1 else set()
 
 
 def _scales_currency(scales: tuple[Scale, ...], shared_too: bool = False) -> TitleValue | None:
@@ -610,14 +613,25 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
         if not named[power] and may_be and elsewhere <= may_be:  # another currency named too: neither is said
             # 'thousands of dollars': JMD or USD; 'dollars (USD)', 'USD $000': USD ('converted from JMD': either)
             told = {code for index, token in enumerate(tokens) if _shared_part(token, currencies) in sharing[power]
-                    for near in tokens[max(0, index - 1):index] + tokens[index + 1:index + 2]
-                    if (code := currencies.get(near)) in may_be}
+                    for step in (-1, 1) if (code := currencies.get(_next_word(tokens, index, step))) in may_be}
             if len(told) == 1:
                 currency = next(iter(told))
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
         scales.append(Scale(power, place, text, word, columns, currency, name))
     return scales
+
+
+def _next_word(tokens: list[str], index: int, step: int) -> str:
+    """The word before (`step` -1) or after (1) tokens[index], past a dash, a slash or a word between a currency
+    and its name ('dollars – USD', 'dollars / USD', 'dollars (in USD)'): three tokens at most; '' for none."""
+    for at in range(index + step, index + 4 * step, step):
+        if not 0 <= at < len(tokens):
+            return ""
+        word = tokens[at].strip(WORD_EDGES + DASH_MARKS + "/|")
+        if word and word not in SCALE_CONNECTORS:
+            return word
+    return ""
 
 
 class _Spans:

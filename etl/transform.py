@@ -322,9 +322,11 @@ class Derivations:
             self._currency(given, problems)
         for key, value in shared.items():
             codes = self._shared(key, value)
-            if any(isinstance(given[money], str) and currency_in_text(given[money]) and not explicit_currency(
-                    given[money]) for money in MONEY_COLUMNS.get(raw.spec.kind, ())):
-                given[key] = None  # '$150' typed under '$000': any dollar still (currency_in_text reads it as USD)
+            amounts = [given[money] for money in MONEY_COLUMNS.get(raw.spec.kind, ())]
+            typed = [explicit_currency(amount) for amount in amounts if isinstance(amount, str)]
+            if given[key] in codes and None in typed and not any(typed) and not any(map(self.shown, amounts)) and any(
+                    currency_in_text(amount) for amount in amounts if isinstance(amount, str)):
+                given[key] = None  # '$150' under '$000': any dollar still, unless another amount says which ('US$80')
             if is_blank(given[key]):  # refused naming them, whatever the sheet's language
                 if key in self.blanks:
                     self.blanks_filled[key].append(problems.row_number)

@@ -888,7 +888,10 @@ def test_scale_words_found_at_overlapping_places_are_kept_once_whatever_their_or
     ("курс: 69,5 сом за 1 доллар", None), ("Taux de change : 1 dollar = 9,8 DH", None),
     ("Joint programme with the Department of Health (DH)", None), ("Seed distribution (kgs)", None),
     ("MAD – Mobilising Action for Development", None), ("Euro Youth Partnership", None),
-    ("grant of EUR 2.5 million", None), ("Funded by SDC (CHF 3.2 million)", None)])
+    ("grant of EUR 2.5 million", None), ("Funded by SDC (CHF 3.2 million)", None),
+    # a third read's: 'in' inside a bracket; two currencies after 'in'
+    ("Budget 2016 (in USD)", "USD"), ("Montants (en euros)", "EUR"), ("Amounts in KGS and USD", None),
+    ("Amounts in USD / KGS", None)])
 def test_the_currency_a_title_s_words_name_is_found_where_no_label_or_scale_gives_one(title, named):
     context = sheet_context([[title]], [], load_reference())
     assert (context.prose_currency.value if context.prose_currency else None) == named
@@ -949,7 +952,12 @@ def test_under_a_dollar_title_an_amount_typed_with_its_dollar_says_which(tmp_pat
 
 
 @pytest.mark.parametrize("title, currency", [("Amounts in thousands of dollars (USD)", "USD"),
-                                             ("Amounts in USD $000", "USD")])
+                                             ("Amounts in USD $000", "USD"),
+                                             # a dash, a slash or 'in' between (a third read's finding)
+                                             ("Amounts in thousands of dollars – USD", "USD"),
+                                             ("Amounts in thousands of dollars / USD", "USD"),
+                                             ("Amounts in thousands of dollars (in JMD)", "JMD"),
+                                             ("Суммы в тыс. долларов – USD", "USD")])
 def test_a_code_beside_a_dollar_title_says_which(tmp_path, database, title, currency):
     """Before the code was looked at, the title's 'dollars' refused every row of these (a review's finding)."""
     path = expenditure(tmp_path / "JAM.xlsx", [[title]], header=HEADER[:-1], rows=[row[:-1] for row in ROWS])
@@ -1030,3 +1038,19 @@ def test_a_row_whose_currency_a_format_gives_is_not_said_as_the_currency_column_
     assert summary.rejected == [] and [row[-1] for row in rows_of(database, MONEY)] == ["KGS"]
     assert [w.kind for w in summary.warnings if w.kind in ("title not used", "currency from the format")] == [
         "currency from the format"]
+
+
+@pytest.mark.parametrize("title, amounts, expected", [
+    ("Amounts in $000", ("$150", "US$80"), [(Decimal(150_000), Decimal(80_000), "USD")]),
+    ("Montants en milliers de dinars", ("$150", None), []),
+])
+def test_a_bare_dollar_amount_gives_way_to_another_amount_naming_its_dollar(tmp_path, database, title, amounts,
+                                                                           expected):
+    """'$150' beside 'US$80' is USD; under 'dinars' a '$150' is refused as the amounts' currency and the title
+    disagreeing (a third read found both refused as naming more than one)."""
+    path = expenditure(tmp_path / "X.xlsx", [[title]], header=HEADER[:-1],
+                       rows=[["Jamaica", "Output 1", "UNDP", 2015, *amounts, None]])
+    summary = run_load([path], database)
+    assert rows_of(database, "SELECT budget, received, currency FROM expenditure") == expected
+    assert [p.expected.split(":")[0] for r in summary.rejected for p in r.problems] == (
+        [] if expected else ["'dinars' (RSD or TND), as the title row 1 'Montants en milliers de dinars'"])

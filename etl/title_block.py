@@ -956,6 +956,13 @@ def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str
                  for scale in _scales(cells[column.key], "header", words, (column.key,)))
 
 
+def shared_codes(text: Any, words: dict[str, int] | None) -> tuple[str, ...]:
+    """The currencies a name or sign several share may be ('dollars', '$', 'долларов' -> JMD, USD), in any
+    language (`words`' currencies); () for another text."""
+    codes = getattr(words, "currencies", {}).get(fold(clean_text(text)))
+    return codes if isinstance(codes, tuple) else ()
+
+
 def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]],
                          words: dict[str, int] | None = None) -> SheetContext:
     """The context with the currency the amounts' headers name (`header_currencies`), where the title names none
@@ -966,8 +973,7 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
     dollars' over 'Budget (USD)')."""
     codes = {code for code, _ in found.values()}
     named = context.values.get("currency")
-    shared = getattr(words, "currencies", {}).get(fold(named.value)) if named is not None else None
-    told = isinstance(shared, tuple) and codes <= set(shared)  # the header says which
+    told = named is not None and codes <= set(shared_codes(named.value, words))  # the header says which
     if named is not None and named.from_title_row and not told or len(codes) != 1:  # a title row's (a name's gives way)
         return context
     code, text = next(iter(found.values()))

@@ -22,7 +22,6 @@ from .conventions import ISO_CURRENCIES, Convention, DateOrder, infer_convention
 from .errors import LoadWarning, Problem, ValueProblem, cut, describe, listed, quoted
 from .formatted import (CurrencyShown, NotShown, PercentFormatted, ScaledShown, ShownBySize, SuffixShown,
                         plain_number)
-from .languages import fold
 from .layout import TIMEFRAME_MARKS, RawSheet, row_ranges
 from .ooxml import column_letters
 from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, currency_in_text, explicit_currency,
@@ -30,8 +29,8 @@ from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, curre
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, title_checks, title_value_for,
-                          unclear_scale_expected, whole_amount)
+from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, shared_codes, title_checks,
+                          title_value_for, unclear_scale_expected, whole_amount)
 
 
 @dataclass
@@ -119,9 +118,7 @@ class Derivations:
         self.formats = FormatCurrencies(reference) if reference is not None else None
         self.currencies = self.formats.known if self.formats is not None else set()
         self.rated = reference.currencies if reference is not None else set()
-        # the names several currencies share ('dollars', '$'), in every language -> their codes
-        self.shared = {name: codes for name, codes in getattr(reference.scale_words if reference is not None else {},
-                                                              "currencies", {}).items() if isinstance(codes, tuple)}
+        self.words = reference.scale_words if reference is not None else None  # and the names several currencies share
         # the currency an amount column's header names ('Budget (USD)'): key -> (code, header as written)
         # (none where the context's currency is the headers' own: a Currency cell is checked against it as a title's)
         said = raw.context.values.get("currency")
@@ -158,13 +155,13 @@ class Derivations:
             if value.place.startswith("headers"):
                 continue  # a period of a sheet laid out wide: etl/cells.py says how its headers were read
             header = raw.spec.column(key).header
-            refused = self._refused(key, value.value)
-            if self._shared(key, value):
+            codes = self._shared(key, value)
+            refused = None if codes else self._refused(key, value.value)
+            if codes:
                 self._warn("value from the title", f"no {header} column, and {value.said()} gives "
-                                                   f"{quoted(value.value)}, which may be "
-                                                   f"{' or '.join(self._shared(key, value))}: each row is read in the "
-                                                   "one its amounts' number format or text shows, and refused where "
-                                                   "none does")
+                                                   f"{quoted(value.value)}, which may be {' or '.join(codes)}: each "
+                                                   "row is read in the one its amounts' number format or text shows, "
+                                                   "and refused where none does")
             elif refused:
                 self._warn("value from the title", f"no {header} column, and {value.said()} gives "
                                                    f"{quoted(value.value)}, which is not read (expected {refused}): "
@@ -211,7 +208,7 @@ class Derivations:
     def _shared(self, key: str, value: TitleValue) -> tuple[str, ...]:
         """The currencies a title's currency may be where it is a name several share ('dollars', '$'), in any
         language; () for another value, or another column's."""
-        return self.shared.get(fold(clean_text(value.value)), ()) if key == "currency" else ()
+        return shared_codes(value.value, self.words) if key == "currency" else ()
 
     def _refused(self, key: str, value: Any) -> str | None:
         """What a column's parser expects where it refuses `value`; None where it reads it (or there is none)."""
@@ -417,7 +414,7 @@ class Derivations:
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
         written = clean_text(given.get("currency") or "")
-        if fold(written) in self.shared:  # 'dollars', '$': said as written
+        if shared_codes(written, self.words):  # 'dollars', '$': said as written
             return cut(written)
         stated = sign_currency(written) or cut(written.upper())  # '€' is EUR; a long title's text: said in each row
         return self.formats.named(stated) if self.formats is not None else stated
@@ -780,17 +777,13 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
     into.warnings.extend(raw.warnings)
     into.rejected.extend(raw.rejected)  # rows rejected while reading (a delivery report's: etl/delivery_report.py)
     positions = [(c.key, raw.columns.get(c.key)) for c in raw.spec.columns]
-
-    def written(cells: list[Any], key: str) -> Any:
-        """A row's cell of a column as written (before a title, a header or a format filled it)."""
-        position = raw.columns.get(key)
-        return cells[position] if position is not None and position < len(cells) else None
     for row_number, cells in raw.rows:
         problems = RowProblems(raw, row_number)
         width = len(cells)
         given = {key: (cells[position] if position is not None and position < width else None)
                  for key, position in positions}
         derivations.in_scale(given)
+        written_currency = given.get("currency")  # as written, before a title, a header or a format fills it
         explained = derivations.fill(given, cells, problems)
         record: dict[str, Any] = {}
         reports: list[tuple[str, LoadWarning]] = []
@@ -857,7 +850,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                              row_values(raw, cells)))
             continue
         cell_reports.add(reports)
-        derivations.read_in(record.get("currency") if not is_blank(written(cells, "currency")) else None, row_number)
+        derivations.read_in(record.get("currency") if not is_blank(written_currency) else None, row_number)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()

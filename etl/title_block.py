@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from . import spec
-from .conventions import ISO_CURRENCIES, bracket_currency, sign_currency
+from .conventions import BRACKETED, ISO_CURRENCIES, bracket_currency, sign_currency
 from .errors import ValueProblem, quoted
 from .formatted import SCALE_NAMES, ScaledShown, SuffixShown
 from .header_cells import group_labels
@@ -868,18 +868,28 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
     """The currency each amount column's header names in brackets, by a code or a sign (conventions.
     bracket_currency: 'Budget (USD)', 'Бюджет (USD)', 'Montant (DH)'; its group label's too: 'Amounts (EUR) ·
     Budget'), or its scale words name (`words`: "Budget (USD '000)", "USD '000 · Budget") -> (the code, the header
-    as written): its amounts are in that currency, as a title row's 'Currency: USD' says of every amount."""
+    as written): its amounts are in that currency, as a title row's 'Currency: USD' says of every amount. Where
+    it names a name several currencies share ('Budget ($)', 'Budget (thousands of dollars)'), that name, as
+    written: a row's Currency cell says which (`shared_codes`), and one naming another disagrees."""
     found = {}
     for column in sheet_spec.columns:
         if column.kind == spec.MONEY and column.key in headers:
             text = headers[column.key]
-            code = bracket_currency(text)
+            code = bracket_currency(text) or bracket_shared(text, words)
             if code is None:
-                named = _scales_currency(tuple(_scales(text, "header", words)))
+                named = _scales_currency(tuple(_scales(text, "header", words)), shared_too=True)
                 code = named.value if named else None
             if code:
                 found[column.key] = (code, text)
     return found
+
+
+def bracket_shared(text: str, words: dict[str, int] | None) -> str | None:
+    """The name several currencies share a header names alone in brackets ('Budget ($)', 'Presupuesto (dólares)':
+    JMD or USD, `shared_codes`), as written; None for another header, or one naming two."""
+    found = {inside.strip() for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text))
+             if shared_codes(inside, words)}
+    return found.pop() if len(found) == 1 else None
 
 
 def besides_bracket_scale(text: str, words: dict[str, int]) -> list[str] | None:
@@ -970,14 +980,22 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
     sheet without one read in it (etl/transform.py), as under a title row's 'Currency: USD'. A title naming
     another leaves the title's, and each amount under such a header is refused (Derivations); a title's name
     several currencies share (`words`' currencies) gives way to a header naming one of them ('in thousands of
-    dollars' over 'Budget (USD)')."""
-    codes = {code for code, _ in found.values()}
+    dollars' over 'Budget (USD)'). A header's such name ('Budget ($)') is the context's as a title's is, and gives
+    way to another header's code it may be ('Budget (USD)' beside 'Expenditure ($)')."""
+    names = {value for value, _ in found.values() if shared_codes(value, words)}  # 'Budget ($)'
+    codes = {value for value, _ in found.values()} - names
+    if len(codes) == 1 and all(codes <= set(shared_codes(name, words)) for name in names):
+        one = next(iter(codes))  # 'Budget (USD)' beside 'Expenditure ($)': USD
+    elif not codes and len(names) == 1:
+        one = next(iter(names))  # JMD or USD: each row's Currency cell, format or text says which
+    else:
+        return context  # two: each amount is checked against its own header's (Derivations)
     named = context.values.get("currency")
-    told = named is not None and codes <= set(shared_codes(named.value, words))  # the header says which
-    if named is not None and named.from_title_row and not told or len(codes) != 1:  # a title row's (a name's gives way)
+    told = named is not None and one in shared_codes(named.value, words)  # the header says which
+    if named is not None and named.from_title_row and not told:  # a title row's (a name's gives way)
         return context
-    code, text = next(iter(found.values()))
-    return replace(context, values={**context.values, "currency": TitleValue(code, "header", text)})
+    text = next(text for value, text in found.values() if value == one)
+    return replace(context, values={**context.values, "currency": TitleValue(one, "header", text)})
 
 
 def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], sheet_spec: spec.Sheet, match: Any,

@@ -367,7 +367,8 @@ class Derivations:
         shown = {key: reading for key in keys for reading in [self.shown(given[key])] if reading is not None}
         named = {key: shown[key].code if key in shown else currency_in_text(given[key]) for key in keys}
         named = {key: code for key, code in named.items() if code}
-        headed = {key: code for key, (code, _) in self.headed.items() if key not in named and not is_blank(given[key])}
+        headed = {key: code for key, (code, _) in self.headed.items() if key not in named and not is_blank(given[key])
+                  and not (is_blank(given.get("currency")) and shared_codes(code, self.words))}  # '($)' says no one
         untold = [key for key, reading in shown.items() if reading.untold]
         if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
             for key in untold:
@@ -403,9 +404,11 @@ class Derivations:
         where = ("the Currency column" if "currency" not in self.absent
                  else "a Currency column or a title row ('Currency: ...')")
         for key, code in {**named, **headed}.items():
-            if code != stated and not (key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
-                how = (f" (its number format shows {quoted(shown[key].sign)})" if key in shown else
-                       f" (its header {quoted(self.headed[key][1])} says)" if key in headed else "")
+            may_be = shared_codes(code, self.words)  # a header's '($)': JMD or USD
+            if code != stated and stated not in may_be and not (key in shown and shown[key].weak):  # a dollar, a
+                how = (f" (its number format shows {quoted(shown[key].sign)})" if key in shown else  # locale: the
+                       f" (its header {quoted(self.headed[key][1])} says)" if key in headed else "")  # cell says which
+                code = f"{quoted(code)} ({' or '.join(may_be)})" if may_be else code
                 problems.add(key, given[key], f"an amount in {stated} ({source}), not in {code}{how}: fix the amount "
                                               "or the currency" if stated else
                              f"the amounts of a row in one currency, but they name {codes}: this one {code}{how}; "

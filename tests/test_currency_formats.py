@@ -591,10 +591,11 @@ def test_a_title_naming_no_one_currency_code_refuses_no_cell(tmp_path, database,
     assert rows_of(database, "SELECT DISTINCT currency FROM activities") == [("KGS",)]
 
 
-@pytest.mark.parametrize("header", ["Budget ($)", "Amount (all)", "Budget (USD) (EUR)"])
+@pytest.mark.parametrize("header", ["Amount (all)", "Budget (USD) (EUR)", "Budget ($) (€)"])
 def test_a_header_whose_brackets_name_no_one_currency_is_not_read_as_an_amount_s(tmp_path, database, header):
-    """'($)' may be any dollar, '(all)' is a word, two currencies are none: the column is named as not used, as
-    before, not read under a currency it does not say."""
+    """'(all)' is a word, two currencies are none: the column is named as not used, as before, not read under a
+    currency it does not say ('($)' alone is read: JMD or USD, each row's Currency cell saying which, tests/
+    test_scales.py)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "AWP"

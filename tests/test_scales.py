@@ -685,6 +685,64 @@ def test_an_amount_header_with_words_beside_its_scale_is_not_read_and_says_why(t
             ) in str(refused.value)
 
 
+@pytest.mark.parametrize("budget, name", [("Budget ($)", "$"), ("Budget (dollars)", "dollars"),
+                                          ("Budget ($000)", "$"), ("Budget (thousands of dollars)", "dollars")])
+def test_a_header_naming_a_dollar_only_is_read_and_each_row_checked_against_it_on_both_lanes(tmp_path, monkeypatch,
+                                                                                              budget, name):
+    """'Budget ($)' or 'Budget (thousands of dollars)' (JMD or USD): a row in KGS disagrees, one in USD says which, an
+    empty Currency cell takes the dollar its amounts' format shows, or is refused naming both. Before, '($)' and
+    '(dollars)' were no Budget column (the file was refused as lacking it), and a row in KGS under '(thousands of
+    dollars)' was read in KGS, unsaid."""
+    header = [budget if column == "Budget" else column for column in HEADER]
+    rows = [ROWS[0], [*ROWS[1][:-1], "USD"], [ROWS[0][0], "Output 3", *ROWS[0][2:-1], None],
+            [ROWS[0][0], "Output 4", *ROWS[0][2:-1], None]]
+    path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=rows)
+    book = load_workbook(path)
+    for cell in book.active[4][4:7]:  # row 4's amounts: in Jamaican dollars
+        cell.number_format = '"J$"#,##0'
+    book.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [(row[2], row[6]) for row in sorted(found["rejected_rows"])] == [
+        (2, f"'{name}' (JMD or USD), as the header '{budget}' says: the cell and the header disagree, so correct the "
+            "one that is wrong"),
+        (5, f"the currency's code: '{name}' is the name of more than one (JMD, USD) (the cell is empty: its value is "
+            f"from the header '{budget}')")]
+    factor = 1000 if "000" in budget or "thousands" in budget else 1
+    assert rows_of(per_cell, "SELECT output_code, budget, currency FROM expenditure ORDER BY 1") == [
+        ("2", Decimal("2.25") * factor, "USD"), ("3", Decimal(150 * factor), "JMD")]
+
+
+@pytest.mark.parametrize("title, currency", [("Currency: KGS", None), ("Currency: USD", "USD"),
+                                             ("Amounts in thousands of dollars", "USD")])
+def test_a_header_s_dollar_is_checked_against_a_title_s_currency(tmp_path, database, title, currency):
+    """Under 'Currency: KGS', an amount headed 'Budget ($)' is in no KGS: each row is refused saying so; under
+    'Currency: USD', or a title's dollars with the cell saying USD, the rows are read in USD."""
+    header = ["Budget ($)" if column == "Budget" else column for column in HEADER]
+    rows = [[*row[:-1], "USD" if "dollars" in title else None] for row in ROWS]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], header=header, rows=rows)], database)
+    if currency is None:
+        assert {(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems} == {
+            (row, "Budget ($)", "an amount in KGS (the title row 1 'Currency: KGS'), not in '$' (JMD or USD) (its "
+                                "header 'Budget ($)' says): fix the amount or the currency") for row in (3, 4)}
+    else:
+        assert summary.rejected == []
+        assert {row[-1] for row in rows_of(database, MONEY)} == {currency}
+
+
+def test_a_header_s_code_beside_another_s_dollar_is_the_amounts_currency(tmp_path, database):
+    """'Budget (USD)' beside 'Expenditure ($)': the amounts are in USD, an empty Currency cell read so; a row in KGS
+    disagrees (two headers naming two currencies are each checked against their own amounts)."""
+    header = [{"Budget": "Budget (USD)", "Expenditure": "Expenditure ($)"}.get(column, column) for column in HEADER]
+    rows = [ROWS[0], [*ROWS[1][:-1], None]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=rows)], database)
+    assert [(r.row, [p.expected for p in r.problems]) for r in summary.rejected] == [
+        (2, ["'USD', as the header 'Budget (USD)' says: the cell and the header disagree, so correct the one that is "
+             "wrong"])]
+    assert rows_of(database, "SELECT output_code, expenditure, currency FROM expenditure") == [
+        ("2", Decimal("1.00"), "USD")]  # before, 'Expenditure ($)' was a column not used
+
+
 def test_a_header_s_dollars_in_thousands_with_the_code_beside_are_read_in_that_code(tmp_path, database):
     """"Budget (thousands of dollars USD)": the code says which dollar (before, refused as a code beside no scale)."""
     header = ["Budget (thousands of dollars USD)" if name == "Budget" else name for name in HEADER[:-1]]

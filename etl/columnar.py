@@ -520,7 +520,7 @@ def validate_fast(sheet: FastSheet, reference: Reference, into: Validated, rules
         empty_ok = key not in FILLED_FROM_THE_TITLE  # an empty Currency cell: the per-cell path fills it, and says so
         ok &= np.array([value == stated or value is None and empty_ok for value in found], dtype=bool)
     prose = sheet.context.prose_currency
-    if prose is not None and "currency" in values and "currency" in sheet.columns:  # said of the rows in another
+    if prose is not None and "currency" in values:  # said of the rows in another (an empty cell's: the default)
         ok &= np.array([value == prose.value for value in values["currency"].to_pylist()], dtype=bool)
     _per_cell(sheet, raw, table, table_numbers, keep[np.flatnonzero(~ok)], again.rows, reference, into, rules,
               conventions)

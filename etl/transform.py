@@ -131,9 +131,10 @@ class Derivations:
         self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         # the currency a title's words name ('All amounts in USD'), and the rows read in another (`say_formats`)
-        self.prose = (raw.context.prose_currency if "currency" in raw.columns and "currency" not in raw.context.values
+        self.prose = (raw.context.prose_currency if "currency" not in raw.context.values
                       else None)  # (a second table's own 'Currency: EUR' is its rows')
-        self.unlike_prose: list[tuple[int, str]] = []
+        self.unlike_prose: list[tuple[int, str, str]] = []  # (row, its currency, whence: a key of READ_IN)
+        self.default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
         # each row's cell must agree with (a title row's only)
@@ -266,12 +267,14 @@ class Derivations:
                 f"{self.raw.context.looked}{said}: add a {column.header} column, or a title row above the header "
                 f"such as '{column.header}: ...'")
 
-    def disagrees(self, key: str, parsed: Any, parse: Callable[[Any], Any]) -> str | None:
-        """What a problem says when a cell disagrees with what a title row gives its column, else None."""
+    def disagrees(self, key: str, parsed: Any, parse: Callable[[Any], Any], written: bool = True) -> str | None:
+        """What a problem says when a cell disagrees with what a title row gives its column, else None; `written`:
+        False where the cell is empty and the value is the amounts' (their number format's or text's currency)."""
         title = self.checks.get(key)
         if title is None:
             return None
         where = "header" if title.place == "header" else "title"
+        what = "cell" if written else "amounts' currency"
         try:
             stated = parse(title.value)
         except ValueProblem:
@@ -280,7 +283,7 @@ class Derivations:
             codes = self._shared(key, title)  # a name several share, in any language
             if codes:  # 'Currency: dollars' (JMD or USD) over a cell of KGS: no dollar; one of USD says which
                 return None if parsed in codes else (
-                    f"{quoted(title.value)} ({' or '.join(codes)}), as {title.said()} says: the cell and the {where} "
+                    f"{quoted(title.value)} ({' or '.join(codes)}), as {title.said()} says: the {what} and the {where} "
                     "disagree, so correct the one that is wrong")
             # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees;
             # a title naming none as a code ('Currency: local currency', 'USD, KGS') is compared with nothing
@@ -289,8 +292,8 @@ class Derivations:
                 return None
         if stated == parsed:
             return None
-        return (f"{quoted(title.value)}, as {title.said()} says: the cell and the {where} disagree, so correct the one "
-                "that is wrong")
+        return (f"{quoted(title.value)}, as {title.said()} says: the {what} and the {where} disagree, so correct the "
+                "one that is wrong")
 
     def fill(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> set[str]:
         """Fill `given` in place; returns the columns whose missing value a problem already explains."""
@@ -456,26 +459,47 @@ class Derivations:
             for key in MONEY_COLUMNS.get(self.raw.spec.kind, ()):
                 given[key] = self.formats.in_scale(given[key])
 
-    def read_in(self, currency: str | None, row: int) -> None:
-        """A row is read in `currency`: kept where the title's words name another (`say_formats`)."""
-        if self.prose is not None and currency is not None and currency != self.prose.value:
-            self.unlike_prose.append((row, currency))
+    def read_in(self, record: dict[str, Any], written: Any, row: int) -> None:
+        """A row is read (`record`; `written`: its Currency cell as written): its currency kept where the title's
+        words name another (`say_formats`), with whence it came: its Currency cell, its amounts' number format or
+        text, or the default of a row with an amount naming none (etl/rules.py, CONVERSIONS)."""
+        if self.prose is None:
+            return
+        currency, whence = record.get("currency"), "cell" if not is_blank(written) else "amounts"
+        if currency is None and self.default and any(record.get(key) is not None
+                                                     for key in MONEY_COLUMNS[self.raw.spec.kind]):
+            currency, whence = self.default, "default"
+        if currency is not None and currency != self.prose.value:
+            self.unlike_prose.append((row, currency, whence))
 
     def say_formats(self) -> None:
         """One warning per sheet for the rows whose currency their amount's number format gave (`_currency`), one
         for those whose empty Currency cell the title's currency filled (`fill`), and one for those read in another
         currency than the title's words name (`read_in`)."""
         rejected = {r.row for r in self.into.rejected if (r.file, r.sheet) == (self.raw.file, self.raw.sheet)}
-        unlike = [(row, code) for row, code in self.unlike_prose if row not in rejected]
+        unlike = [(row, code, whence) for row, code, whence in self.unlike_prose if row not in rejected]
         if unlike:
-            rows, codes, code = [row for row, _ in unlike], sorted({code for _, code in unlike}), self.prose.value
+            said = []
+            for whence, how in READ_IN.items():
+                rows = [row for row, _, source in unlike if source == whence]
+                if rows:
+                    codes = " and ".join(sorted({code for row, code, source in unlike if source == whence}))
+                    said.append((f"rows {row_ranges(rows)} are" if len(rows) > 1 else f"row {rows[0]} is")
+                                + f" read in {codes}, {how.format(s='their' if len(rows) > 1 else 'its')}")
+            fixes: dict[str, int] = {}  # what to do -> the rows it is to be done in, by READ_IN's order
+            for source in READ_IN:
+                fix = "fix the cell{s}" if source == "cell" else ("write the currency in the empty cell{s}"
+                                                                  if "currency" in self.raw.columns else
+                                                                  "add a Currency column")
+                count = sum(whence == source for _, _, whence in unlike)
+                fixes[fix] = fixes.get(fix, 0) + count
+            fix = " and ".join(fix.format(s="s" if count > 1 else "") for fix, count in fixes.items() if count)
+            code = self.prose.value
             self._warn("title not used", (
-                f"the {self.prose.place} {quoted(self.prose.text)} names {code}, but "
-                + (f"rows {row_ranges(rows)} are" if len(rows) > 1 else f"row {rows[0]} is")
-                + f" read in {' and '.join(codes)}, as the Currency column says (a title's words are not read as the "
-                f"rows' currency): if the title is right, fix the {'cells' if len(rows) > 1 else 'cell'}; or write "
+                f"the {self.prose.place} {quoted(self.prose.text)} names {code}, but {'; '.join(said)} (a title's "
+                f"words are not read as the rows' currency): if the title is right, {fix}; or write "
                 f"'Currency: {code}' above the header to have each row checked against it"),
-                rows[0], self.raw.headers.get("currency", "Currency"))
+                min(row for row, _, _ in unlike), self.raw.headers.get("currency", "Currency"))
         for key, filled in self.blanks_filled.items():
             rows = [row for row in filled if row not in rejected]
             if rows:
@@ -517,6 +541,10 @@ class Derivations:
         suffix = f" ({self.raw.sheet})" if spec.sheet_for_title(self.raw.sheet) is not self.raw.spec else ""
         return f"{output}.{self.sequence[output]}{suffix}"
 
+
+# Whence a row's currency came, as a warning on rows read in another than a title's words name says it
+READ_IN = {"cell": "as the Currency column says", "amounts": "as {s} amounts' number format or text shows",
+           "default": "the default for a row naming no currency"}
 
 # Columns whose cells repeat a few values (codes, choices, periods): each distinct cell is parsed once.
 REPEATING_KINDS = {spec.COUNTRY, spec.OUTPUT, spec.AGENCY, spec.CHOICE, spec.PERIOD, spec.CURRENCY,
@@ -810,7 +838,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                              problem.expected + derivations.filled_from_title(column.key, row_number))
                 continue
             if column.key in derivations.checks:
-                disagreement = derivations.disagrees(column.key, parsed, parsers[column.key])
+                disagreement = derivations.disagrees(column.key, parsed, parsers[column.key],
+                                                     column.key != "currency" or not is_blank(written_currency))
                 if disagreement:
                     problems.add(column.key, value, disagreement)
             report = cell_reports.check(column.key, value, row_number)
@@ -853,7 +882,7 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                                              row_values(raw, cells)))
             continue
         cell_reports.add(reports)
-        derivations.read_in(record.get("currency") if not is_blank(written_currency) else None, row_number)
+        derivations.read_in(record, written_currency, row_number)
         record.update(source_file=raw.file, source_sheet=raw.sheet, source_row=row_number)
         staged.append(record)
     cell_reports.finish()

@@ -996,8 +996,8 @@ def test_under_a_dollar_title_the_amounts_number_format_says_which_dollar(tmp_pa
     assert len(summary.rejected) == len(ROWS)
     assert {p.expected for r in summary.rejected for p in r.problems if p.column == "Currency"} == {
         "'$' (JMD or USD), as the title row 1 'Expenditure ($000)': the currency named with its scale words says: "
-        + ("the cell and the title disagree" if with_currency else "the amounts' currency and the title disagree")
-        + ", so correct the one that is wrong"}
+        "the amounts' currency and the title disagree, so correct the one that is wrong"}  # the cell is empty (before,
+    # 'the cell and the title disagree' where the sheet has a Currency column)
 
 
 def test_under_a_dollar_title_an_amount_typed_with_its_dollar_says_which(tmp_path, database):
@@ -1087,15 +1087,52 @@ def test_an_amount_typed_with_a_bare_dollar_under_a_dollar_title_says_no_which(t
         ("Currency", "the currency's code: '$' is the name of more than one (JMD, USD)")]
 
 
-def test_a_row_whose_currency_a_format_gives_is_not_said_as_the_currency_column_s(tmp_path, database):
+def test_a_row_whose_currency_a_format_gives_is_not_said_as_the_currency_column_s(tmp_path, monkeypatch):
     """Under 'All amounts in USD', an empty Currency cell over amounts formatted '[$KGS]': read in KGS, said by
-    the format's warning; the title's warning named it 'as the Currency column says' (a re-check's finding)."""
-    path = expenditure(tmp_path / "KGZ.xlsx", [["All amounts in USD"]], rows=[[*ROWS[0][:-1], None]],
-                       amounts_format="[$KGS] #,##0")
-    summary = run_load([path], database)
-    assert summary.rejected == [] and [row[-1] for row in rows_of(database, MONEY)] == ["KGS"]
-    assert [w.kind for w in summary.warnings if w.kind in ("title not used", "currency from the format")] == [
-        "currency from the format"]
+    the format's warning and the title's, as its amounts' (a first reading named it 'as the Currency column says';
+    the next said only the format's: the title's USD went unsaid), on both lanes."""
+    rows = [ROWS[0], [*ROWS[1][:-1], None], [*ROWS[0][:1], "Output 3", *ROWS[0][2:-1], "USD"]]
+    path = expenditure(tmp_path / "KGZ.xlsx", [["All amounts in USD"]], rows=rows, sheet="Expenditure")
+    book = load_workbook(path)
+    for cell in book.active[4][4:7]:  # row 4's amounts: in KGS, its Currency cell empty
+        cell.number_format = "[$KGS] #,##0"
+    book.save(path)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == [] and [row[-1] for row in rows_of(per_cell, MONEY)] == ["KGS", "KGS", "USD"]
+    assert [row[-1].split(": ", 1)[1] for row in found["load_warnings"] if row[4] == "title not used"] == [
+        "the title row 1 'All amounts in USD' names USD, but row 3 is read in KGS, as the Currency column says; row 4 "
+        "is read in KGS, as its amounts' number format or text shows (a title's words are not read as the rows' "
+        "currency): if the title is right, fix the cell and write the currency in the empty cell; or write "
+        "'Currency: USD' above the header to have each row checked against it"]
+    assert [row[2] for row in found["load_warnings"] if row[4] == "currency from the format"] == [4]
+
+
+@pytest.mark.parametrize("with_column", [True, False])
+def test_a_work_plan_read_in_the_default_currency_under_a_title_naming_another_is_said(tmp_path, monkeypatch,
+                                                                                        with_column):
+    """'Montants en euros' over a work plan whose rows name no currency: read in USD, the default, and said (before,
+    unsaid: only a Currency cell naming another was compared with the title's words), on both lanes; a row without
+    an amount is in no currency, and is not named."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    header = ["Expected Outputs", "Planned Activities", "Q1", "Responsible Party", "Budget", "Currency"]
+    rows = [["Output 1", "Consultations", "X", "UNDP", 450000, None], ["Output 1", "Mapping", "X", "UNDP", None, None],
+            ["Output 2", "Profile", "X", "IOM", 30000, "EUR"], ["Output 2", "Study", "X", "IOM", 1000, None]]
+    for row in (["Plan de travail annuel 2015 – Kirghizistan"], ["Montants en euros"]):
+        sheet.append(row)
+    for row in (header, *rows):
+        sheet.append(row if with_column else row[:-1])
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "KGZ-awp.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    fix = "write the currency in the empty cells" if with_column else "add a Currency column"
+    assert [(row[2], row[-1].split(": ", 1)[1]) for row in found["load_warnings"] if row[4] == "title not used"] == [
+        (4, f"the title row 2 'Montants en euros' names EUR, but rows {'4, 7' if with_column else '4, 6-7'} are "
+            "read in USD, the default for a row "
+            f"naming no currency (a title's words are not read as the rows' currency): if the title is right, {fix}; "
+            "or write 'Currency: EUR' above the header to have each row checked against it")]
 
 
 @pytest.mark.parametrize("title, amounts, expected", [

@@ -502,15 +502,17 @@ def long_title(name: str, text: str, sheet: str = "Expenditure") -> Callable[[Pa
     return write
 
 
-def long_title_csv(name: str, text: str, header: tuple[str, ...] = EXPENDITURE_HEADER, below: int = 1
-                   ) -> Callable[[Path], Path]:
+def long_title_csv(name: str, text: str, header: tuple[str, ...] = EXPENDITURE_HEADER, below: int = 1,
+                   titles: int = 1) -> Callable[[Path], Path]:
     """A CSV file of expenditure under the title `text`, recognised by its header (each sheet kind is tried
-    on it, on each of the first rows where `header` is not read; `below`: the header that many times). Loads
+    on it, on each of the first rows where `header` is not read; `below`: the header that many times; `titles`:
+    that many title rows, each `text` after its number, each read in the context of every row below it). Loads
     where it is read."""
     def write(folder: Path) -> Path:
         path = folder / f"long-title-{name}.csv"
+        above = [[text]] if titles == 1 else [[f"{number} {text}"] for number in range(1, titles + 1)]
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows([[text], *[header] * below, EXPENDITURE_ROW])
+            csv.writer(handle).writerows([*above, *[header] * below, EXPENDITURE_ROW])
         return path
     return write
 
@@ -574,6 +576,8 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
                                                            for h in EXPENDITURE_HEADER))),
     ("a CSV under a title of 'k€,' 10,000 times and 29 rows that may be its header",
      long_title_csv("k-euro-29-rows", "k€," * 10_000, EXPENDITURE_HEADER[:-2], below=29)),
+    ("a CSV under 29 title rows of 'k€,' 10,000 times each (loads)",
+     long_title_csv("k-euro-29-titles", "k€," * 10_000, titles=29)),
     ("a sheet 'Sheet1' under a title of 'k€,' 10,000 times (loads)", long_title("sheet1-k-euro", "k€," * 10_000,
                                                                                   "Sheet1")),
     ("the same, MM_FAST_LANE=0", lambda folder: (long_title("sheet1-k-euro", "k€," * 10_000, "Sheet1")(folder),

@@ -139,7 +139,7 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
     by_others = (match.through_aliases or not ours or bool(match.timeframe) or match.group_index is not None
                  or bool(match.periods))
     context = sheet_context(rows[:match.title_end], [(title, "sheet name"), (Path(file).stem, "file name")],
-                            reference)
+                            reference, match.readings)
     if match.group_index is not None:  # a group header over amounts may say their scale ("USD '000")
         context = replace(context, scales=context.scales + group_scales(
             rows[match.group_index], rows[header_index], merged_spans(merged, match.group_index), match.columns,

@@ -36,7 +36,7 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
-from .title_block import Scale, unclear_scale_expected, whole_amount
+from .title_block import Scale, label_currency, unclear_scale_expected, whole_amount
 from .conventions import distinct_texts, infer_numbers
 from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
@@ -172,7 +172,7 @@ class DeliveryReportReader:
         elif "period" in values:
             said.append(f"period {quoted(values['period'])} (title row {period_row}): no year found in it")
         return Report(award, values.get("country"), year if year is not None else values.get("period"),
-                      _currency_code(values.get("currency")), values.get("agency"), said, context.scales)
+                      _currency_code(values.get("currency"), self.reference), values.get("agency"), said, context.scales)
 
     def _programme_year_said(self, year: int, period: str | None, row: int | None) -> str:
         phase = self.reference.programme.phase_of_year(year)
@@ -449,9 +449,11 @@ def _year_of(value: Any) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _currency_code(text: Any) -> Any:
-    """'USD', 'US Dollar (USD)' → USD; other text as written (the currency parser then says what it expects)."""
+def _currency_code(text: Any, reference: Reference) -> Any:
+    """'USD', 'US Dollar (USD)' → USD; other text as a title's currency label is read (title_block.label_currency:
+    'k€' → EUR; '$000' → '$', which the currency parser refuses naming the dollars it may be; else as written, and
+    the parser says what it expects)."""
     if text is None:
         return None
     found = re.search(r"\b([A-Z]{3})\b", clean_text(text))
-    return found.group(1) if found else clean_text(text)
+    return found.group(1) if found else label_currency(clean_text(text), reference)

@@ -120,6 +120,9 @@ class HeaderMatch:
     periods: tuple[PeriodColumns, ...] = ()  # a sheet laid out wide
     notes: tuple[str, ...] = ()  # why headers of the row are not read (a period the programme does not have)
     explained: tuple[int, ...] = ()  # the positions of those a note names: no 'column not used' repeats them
+    # the title rows' texts as read while the sheet was recognised (TitleContexts.memo), for the sheet's context:
+    # a long title is not read again
+    readings: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -646,7 +649,7 @@ def recognise_sheet(file: str, title: str, rows: list[list[Any]], reference: Ref
     for sheet_spec in candidates:
         match = find_header(sheet_spec, rows, reference, names, merged, contexts)
         if match is not None:
-            return sheet_spec, match
+            return sheet_spec, replace(match, readings=contexts.memo)
     delivery = find_delivery_header(rows, reference)
     if delivery is not None:
         return delivery
@@ -663,7 +666,7 @@ def recognise_csv(rows: list[list[Any]], reference: Reference, file: str = ""
     for sheet_spec in spec.ALL_SHEETS:
         match = find_header(sheet_spec, rows, reference, names, contexts=contexts)
         if match is not None:
-            return sheet_spec, match
+            return sheet_spec, replace(match, readings=contexts.memo)
     return find_delivery_header(rows, reference)
 
 

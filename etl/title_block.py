@@ -169,7 +169,9 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
             year = int(found.group(1))
             where.append(f"year {year} from the {place}")
             break
-    country = _country(rows, names, reference, notes)
+    country = _country(rows, names, reference, notes, lambda text, place, lookup: once(
+        "countries" if lookup is reference.country_lookup else "world", text, place,
+        lambda: _countries_named(text, lookup, reference)))
     if country is not None:
         values["country"] = country
         where.append(f"country '{country.value}' from the {country.place}")
@@ -179,7 +181,7 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                    for found in once("scales", text, place, lambda: _scales(text, place, words)))
     unplaced = tuple(found for text, place in whole if not any(scale.text == text for scale in scales)
                      for found in once("unplaced", text, place, lambda: _unplaced(text, place, words)))
-    currency = next((TitleValue(_label_currency(value, reference), f"title row {number}", f"{label_text}: {value}")
+    currency = next((TitleValue(label_currency(value, reference), f"title row {number}", f"{label_text}: {value}")
                      for number, (labelled, _) in rows for field_name, label_text, value in labelled
                      if field_name == "currency"), None)
     if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
@@ -284,7 +286,10 @@ def _segments(row: list[Any], labels: dict[str, str]) -> tuple[list[tuple[str, s
 
 # --- the country ----------------------------------------------------------------------------------------
 
-def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: list[str]) -> TitleValue | None:
+def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: list[str],
+             named_in: Callable[[str, str, dict[str, str]], set[str]]) -> TitleValue | None:
+    """The country the title rows' 'Country:' label, else one title row's or name's words name (`named_in`: the
+    countries a text at a place names in a lookup, `_countries_named`, as read once for the sheet)."""
     for number, (labelled, _) in rows:
         for field_name, label, value in labelled:
             said = f"{label}: {value}"
@@ -312,7 +317,7 @@ def _country(rows, names: list[tuple[str, str]], reference: Reference, notes: li
             if not title_row and lookup is reference.country_lookup \
                     and re.split(r"\W+", text.strip().casefold())[0] == GLOBAL.casefold():
                 return TitleValue(GLOBAL, place, text, from_title_row=False)  # GLOBAL.xlsx
-            named = _countries_named(text, lookup, reference)
+            named = named_in(text, place, lookup)
             if len(named) == 1:
                 iso3 = next(iter(named))
                 return TitleValue(names_of.get(iso3, iso3), place, text, from_title_row=title_row)
@@ -779,7 +784,7 @@ def whole_amount(value: Any, amount: Decimal, power: int, said: str) -> Decimal:
     return whole
 
 
-def _label_currency(value: str, reference: Reference) -> str:
+def label_currency(value: str, reference: Reference) -> str:
     """The currency a title's currency label names ('Currency: KGS '000' -> KGS): its value without the scale
     words (`_without_scale`), or the currency they name where that is all it says or what is left is no currency
     ('k€', 'kUSD' -> EUR, USD; 'US$000' -> USD, not 'us'); the name several currencies share where the scale words
@@ -1003,7 +1008,7 @@ def title_context(title_rows: list[list[Any]], names: list[tuple[str, str]], she
     """For the fast lane: what the title rows above a header and the names say, or None where they give a
     value for a column the sheet lacks or name a scale, or where an amount's header names a currency or a scale
     (`headers`: each column's, as written; the per-cell path fills, scales and checks those)."""
-    context = sheet_context(title_rows, names, reference)
+    context = sheet_context(title_rows, names, reference, match.readings)
     if context.scales or context.unplaced or any(title_value_for(c, context) for c in sheet_spec.columns
                                                  if c.key not in match.columns):
         return None

@@ -398,6 +398,27 @@ def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
     assert len(said(summary, "amounts scaled")) == 1
 
 
+@pytest.mark.parametrize("label, expected", [
+    ("$000", "the currency's code: '$' is the name of more than one (JMD, USD)"),
+    ("k$", "the currency's code: '$' is the name of more than one (JMD, USD)"), ("k€", None)])
+def test_a_delivery_report_s_currency_label_with_a_scale_is_read_as_a_title_s(tmp_path, database, label, expected):
+    """'Currency: $000' over a delivery report: refused naming the dollars '$' may be, as under any sheet's title
+    (before, 'a currency with a shipped exchange rate', the label read whole); 'k€' is in thousands of euros
+    (before, refused as '$000' was)."""
+    folder = cdr_folder(tmp_path / "inputs")
+    path = folder / "jamaica-cdr-2016.xlsx"
+    book = load_workbook(path)
+    book.active["A5"] = f"Currency: {label}"
+    book.save(path)
+    summary = run_load([folder], database)
+    assert {p.expected for r in summary.rejected for p in r.problems} == ({expected} if expected else set())
+    if expected is None:
+        budget, spent = plain_cdr_sums(tmp_path)
+        assert rows_of(database, CDR_SUMS) == [(budget * 1000, spent * 1000)]
+        assert rows_of(database, "SELECT DISTINCT currency FROM expenditure") == [("EUR",)]
+        assert [w for w in said(summary, "commitments not loaded") if "EUR on 3 account lines" in w]
+
+
 @pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000),
                                                    ('#,##0.000" тыс."', 1000)])  # a scale word of a language
 def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database, number_format, factor):

@@ -40,7 +40,7 @@ from .header_cells import (GROUP_SEPARATOR, HeaderCell, group_labels, is_group_r
                            single_row, split_period, stacked_rows)
 from .parse import MONTHS, clean_text, is_blank, parser_for
 from .reference import Reference, load_reference
-from .title_block import (SheetContext, besides_bracket_scale, bracket_shared, header_currencies, period_of_values,
+from .title_block import (SheetContext, besides_bracket_scale, bracket_name, header_currencies, period_of_values,
                           sheet_context, title_value_for)
 
 HEADER_SEARCH_ROWS = 30
@@ -262,7 +262,7 @@ def _columns_found(sheet_spec: spec.Sheet, row: list[Any], reference: Reference,
             position, name = next(((p, n) for p, cell in cells.items()  # names the amounts' currency or scale
                                    if p not in taken and p not in found.values()
                                    and (bracket_currency(cell.text) or beside_scale(p) == []
-                                        or bracket_shared(cell.text, reference.scale_words))
+                                        or bracket_name(cell.text, reference.scale_words))
                                    for n in map(_without_currency, cell.names)
                                    if n and any(n in tier for tier in names[column.key])), (None, None))
             if position is not None:
@@ -332,7 +332,8 @@ CURRENCY_IN_BRACKETS = re.compile(r"(.+?)\s*\(([^()]+)\)")
 def _without_currency(name: str) -> str | None:
     """A header name without what is in brackets after it ('budget (kgs)' -> 'budget'), where the header names
     one currency there (conventions.bracket_currency, asked by the caller of the header as written: 'Budget
-    (KGS)', not 'Amount (all)'; or a name several share, title_block.bracket_shared: 'Budget ($)') or a scale (title_block.besides_bracket_scale: "Budget (USD '000)"), or
+    (KGS)', not 'Amount (all)'; or a currency's name, title_block.bracket_name: 'Budget (US dollars)', 'Budget
+    ($)') or a scale (title_block.besides_bracket_scale: "Budget (USD '000)"), or
     None. The currency is the amounts' (etl/title_block.py, header_currencies), so is the scale (header_scales)."""
     found = CURRENCY_IN_BRACKETS.fullmatch(name)
     return found.group(1) if found and "(" not in found.group(1) else None

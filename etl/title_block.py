@@ -880,7 +880,7 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
     for column in sheet_spec.columns:
         if column.kind == spec.MONEY and column.key in headers:
             text = headers[column.key]
-            code = bracket_currency(text) or bracket_shared(text, words)
+            code = bracket_currency(text) or bracket_name(text, words)
             if code is None:
                 named = _scales_currency(tuple(_scales(text, "header", words)), shared_too=True)
                 code = named.value if named else None
@@ -889,11 +889,19 @@ def header_currencies(sheet_spec: spec.Sheet, headers: dict[str, str], words: di
     return found
 
 
-def bracket_shared(text: str, words: dict[str, int] | None) -> str | None:
-    """The name several currencies share a header names alone in brackets ('Budget ($)', 'Presupuesto (dólares)':
-    JMD or USD, `shared_codes`), as written; None for another header, or one naming two."""
-    found = {inside.strip() for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text))
-             if shared_codes(inside, words)}
+def bracket_name(text: str, words: dict[str, int] | None) -> str | None:
+    """The currency a header names alone in brackets by a name (`words`' currencies, any language's): its code
+    ('Budget (US dollars)', 'Presupuesto (euros)'); a name several share as written ('Budget ($)', 'Presupuesto
+    (dólares)': JMD or USD, `shared_codes`). None for another header (a code in small letters: '(kgs)' may be
+    kilograms), or one naming two."""
+    currencies = getattr(words, "currencies", {})
+    found = set()
+    for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text)):
+        named = currencies.get(fold(clean_text(inside)))
+        if isinstance(named, tuple):
+            found.add(inside.strip())
+        elif named and fold(clean_text(inside)) != named.casefold():
+            found.add(named)
     return found.pop() if len(found) == 1 else None
 
 
@@ -987,12 +995,12 @@ def with_header_currency(context: SheetContext, found: dict[str, tuple[str, str]
     several currencies share (`words`' currencies) gives way to a header naming one of them ('in thousands of
     dollars' over 'Budget (USD)'). A header's such name ('Budget ($)') is the context's as a title's is, and gives
     way to another header's code it may be ('Budget (USD)' beside 'Expenditure ($)')."""
-    names = {value for value, _ in found.values() if shared_codes(value, words)}  # 'Budget ($)'
-    codes = {value for value, _ in found.values()} - names
-    if len(codes) == 1 and all(codes <= set(shared_codes(name, words)) for name in names):
+    names = {value: set(shared_codes(value, words)) for value, _ in found.values() if shared_codes(value, words)}
+    codes = {value for value, _ in found.values()} - names.keys()
+    if len(codes) == 1 and all(codes <= may_be for may_be in names.values()):
         one = next(iter(codes))  # 'Budget (USD)' beside 'Expenditure ($)': USD
-    elif not codes and len(names) == 1:
-        one = next(iter(names))  # JMD or USD: each row's Currency cell, format or text says which
+    elif not codes and names and all(may_be == next(iter(names.values())) for may_be in names.values()):
+        one = next(iter(names))  # JMD or USD ('($)' beside '(dollars)'): each row's cell, format or text says which
     else:
         return context  # two: each amount is checked against its own header's (Derivations)
     named = context.values.get("currency")

@@ -131,8 +131,9 @@ class Derivations:
         self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         # the currency a title's words name ('All amounts in USD'), and the rows read in another (`say_formats`)
-        self.prose = (raw.context.prose_currency if "currency" not in raw.context.values
-                      else None)  # (a second table's own 'Currency: EUR' is its rows')
+        said = raw.context.values.get("currency")  # (a second table's own 'Currency: EUR' is its rows')
+        self.prose = (raw.context.prose_currency if said is None or shared_codes(said.value, self.words)
+                      else None)  # under 'Budget ($)', 'All amounts in USD' says which dollar
         self.unlike_prose: list[tuple[int, str, str]] = []  # (row, its currency, whence: a key of READ_IN)
         self.default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
@@ -323,6 +324,8 @@ class Derivations:
         for key, value in shared.items():
             codes = self._shared(key, value)
             amounts = [given[money] for money in MONEY_COLUMNS.get(raw.spec.kind, ())]
+            if self.default and all(map(is_blank, amounts)):
+                continue  # a work plan's activity without a budget: in no currency (read as the default's)
             typed = [explicit_currency(amount) for amount in amounts if isinstance(amount, str)]
             if given[key] in codes and None in typed and not any(typed) and not any(map(self.shown, amounts)) and any(
                     currency_in_text(amount) for amount in amounts if isinstance(amount, str)):
@@ -334,9 +337,10 @@ class Derivations:
                              + self.filled_from_title(key, problems.row_number))
                 explained.add(key)
             elif given[key] not in codes and key not in self.checks:  # a cell's is compared in `disagrees`
+                where = "header" if value.place == "header" else "title"
                 problems.add(key, given[key], f"{quoted(value.value)} ({' or '.join(codes)}), as {value.said()} says: "
-                                              "the amounts' currency and the title disagree, so correct the one that "
-                                              "is wrong")
+                                              f"the amounts' currency and the {where} disagree, so correct the one "
+                                              "that is wrong")
         return explained
 
     def _timeframe(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> None:
@@ -366,12 +370,14 @@ class Derivations:
         given["planned_end"] = given["planned_end"] if not is_blank(given["planned_end"]) else max(s[1] for s in spans)
 
     def _currency(self, given: dict[str, Any], problems: RowProblems) -> None:
+        """A row's currency where its cell names none: the one its amounts' number formats or texts show; and each
+        amount checked against the row's currency, what its format or text shows and what its header names
+        ('Budget (USD)', 'Budget ($)': JMD or USD), where the headers do not name one currency for the sheet."""
         keys = MONEY_COLUMNS[self.raw.spec.kind]
         shown = {key: reading for key in keys for reading in [self.shown(given[key])] if reading is not None}
         named = {key: shown[key].code if key in shown else currency_in_text(given[key]) for key in keys}
         named = {key: code for key, code in named.items() if code}
-        headed = {key: code for key, (code, _) in self.headed.items() if key not in named and not is_blank(given[key])
-                  and not (is_blank(given.get("currency")) and shared_codes(code, self.words))}  # '($)' says no one
+        headed = {key: code for key, (code, _) in self.headed.items() if not is_blank(given[key])}
         untold = [key for key, reading in shown.items() if reading.untold]
         if untold and is_blank(given.get("currency")):  # not read in the default currency: whose is it?
             for key in untold:
@@ -385,6 +391,7 @@ class Derivations:
             self._set_aside(given, shown, problems.row_number)
         if not named and not headed:
             return
+        source = None  # where the row's currency is its amounts': said so
         if is_blank(given.get("currency")):
             codes = set(named.values())
             unrated = [key for key in named if key in shown and named[key] not in self.rated]
@@ -401,21 +408,33 @@ class Derivations:
                     reading = shown[formatted[0]]
                     self.from_format.append((problems.row_number, formatted[0], repr(reading.sign) + (
                         f" is {reading.code}" if reading.sign != reading.code else "")))
-                return
-        stated, source = self._stated(given), self._source(problems.row_number)
-        codes = " and ".join(sorted({*named.values(), *headed.values()}))  # where the row names none: the amounts'
+                source = "its amounts' number format" if formatted else "its amounts' text"
+        stated = self._stated(given)
+        source = source or self._source(problems.row_number)
+        # what each amount says of its currency: its format or text, then its header (one problem an amount)
+        told = [(key, code, False) for key, code in named.items()] + [(key, code, True) for key, code in headed.items()]
+        said = " and ".join(sorted({self._said(code) for _, code, _ in told}))  # where the row names none
         where = ("the Currency column" if "currency" not in self.absent
                  else "a Currency column or a title row ('Currency: ...')")
-        for key, code in {**named, **headed}.items():
+        refused = set()
+        for key, code, by_header in told:
             may_be = shared_codes(code, self.words)  # a header's '($)': JMD or USD
-            if code != stated and stated not in may_be and not (key in shown and shown[key].weak):  # a dollar, a
-                how = (f" (its number format shows {quoted(shown[key].sign)})" if key in shown else  # locale: the
-                       f" (its header {quoted(self.headed[key][1])} says)" if key in headed else "")  # cell says which
-                code = f"{quoted(code)} ({' or '.join(may_be)})" if may_be else code
-                problems.add(key, given[key], f"an amount in {stated} ({source}), not in {code}{how}: fix the amount "
-                                              "or the currency" if stated else
-                             f"the amounts of a row in one currency, but they name {codes}: this one {code}{how}; "
-                             f"write the row's currency in {where}, and fix the amounts in another")
+            if key in refused or code == stated or stated in may_be or (not stated and may_be) or (
+                    not by_header and key in shown and shown[key].weak):  # a dollar, a locale: the cell says which
+                continue
+            how = (f" (its header {quoted(self.headed[key][1])} says)" if by_header else
+                   f" (its number format shows {quoted(shown[key].sign)})" if key in shown else "")
+            refused.add(key)
+            problems.add(key, given[key], f"an amount in {stated} ({source}), not in {self._said(code)}{how}: fix the "
+                                          "amount or the currency" if stated else
+                         f"the amounts of a row in one currency, but they name {said}: this one "
+                         f"{self._said(code)}{how}; write the row's currency in {where}, and fix the amounts in "
+                         "another")
+
+    def _said(self, code: str) -> str:
+        """A currency an amount or its header names, for a message: its code, or a name several share with theirs."""
+        may_be = shared_codes(code, self.words)
+        return f"{quoted(code)} ({' or '.join(may_be)})" if may_be else code
 
     def _stated(self, given: dict[str, Any]) -> str:
         """The currency a row names (its cell, the title's or a fill), as a code where it is a currency's name."""
@@ -481,25 +500,23 @@ class Derivations:
         if unlike:
             said = []
             for whence, how in READ_IN.items():
-                rows = [row for row, _, source in unlike if source == whence]
-                if rows:
-                    codes = " and ".join(sorted({code for row, code, source in unlike if source == whence}))
+                for code in sorted({code for _, code, source in unlike if source == whence}):
+                    rows = [row for row, named, source in unlike if (source, named) == (whence, code)]
                     said.append((f"rows {row_ranges(rows)} are" if len(rows) > 1 else f"row {rows[0]} is")
-                                + f" read in {codes}, {how.format(s='their' if len(rows) > 1 else 'its')}")
-            fixes: dict[str, int] = {}  # what to do -> the rows it is to be done in, by READ_IN's order
-            for source in READ_IN:
-                fix = "fix the cell{s}" if source == "cell" else ("write the currency in the empty cell{s}"
-                                                                  if "currency" in self.raw.columns else
-                                                                  "add a Currency column")
-                count = sum(whence == source for _, _, whence in unlike)
-                fixes[fix] = fixes.get(fix, 0) + count
-            fix = " and ".join(fix.format(s="s" if count > 1 else "") for fix, count in fixes.items() if count)
+                                + f" read in {code}, {how.format(s='their' if len(rows) > 1 else 'its')}")
+            count = {source: sum(whence == source for _, _, whence in unlike) for source in READ_IN}
+            empty = count["amounts"] + count["default"]
+            fixes = ([f"fix the cell{'s' if count['cell'] > 1 else ''}"] if count["cell"] else []) + (
+                [f"write the currency in the empty cell{'s' if empty > 1 else ''}" if "currency" in self.raw.columns
+                 else "add a Currency column"] if empty else []) + (
+                ["correct the amounts' number format or text"] if count["amounts"] else [])
+            fix = ", ".join(fixes[:-1]) + " and " + fixes[-1] if len(fixes) > 1 else fixes[0]
             code = self.prose.value
             self._warn("title not used", (
                 f"the {self.prose.place} {quoted(self.prose.text)} names {code}, but {'; '.join(said)} (a title's "
                 f"words are not read as the rows' currency): if the title is right, {fix}; or write "
                 f"'Currency: {code}' above the header to have each row checked against it"),
-                min(row for row, _, _ in unlike), self.raw.headers.get("currency", "Currency"))
+                min(row for row, _, _ in unlike), self.raw.headers.get("currency"))
         for key, filled in self.blanks_filled.items():
             rows = [row for row in filled if row not in rejected]
             if rows:

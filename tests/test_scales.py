@@ -764,6 +764,84 @@ def test_a_header_s_code_beside_another_s_dollar_is_the_amounts_currency(tmp_pat
         ("2", Decimal("1.00"), "USD")]  # before, 'Expenditure ($)' was a column not used
 
 
+@pytest.mark.parametrize("headers, expected", [
+    (("Budget (Dollars)", "Expenditure (dollars)"), "'Dollars' (JMD or USD), as the header 'Budget (Dollars)' says: "
+                                                    "the amounts' currency and the header disagree"),
+    (("Budget ($)", "Expenditure (EUR)"), "an amount in EUR (its amounts' number format), not in '$' (JMD or USD) "
+                                          "(its header 'Budget ($)' says): fix the amount or the currency")])
+def test_headers_naming_a_dollar_are_checked_against_the_amounts_format(tmp_path, monkeypatch, headers, expected):
+    """Two headers naming the same dollars in other words are one currency for the sheet, and an empty Currency
+    cell over amounts formatted in euros disagrees with it; beside a header of EUR, 'Budget ($)' is checked against
+    the format's EUR (a first reading took them as two currencies and checked neither: read in EUR, unsaid)."""
+    header = [dict(zip(("Budget", "Expenditure"), headers)).get(column, column) for column in HEADER]
+    path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[[*ROWS[0][:-1], None]],
+                       amounts_format='"€"#,##0')
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert [row[6].split(" (the cell is empty")[0] for row in found["rejected_rows"]] == [
+        expected + (", so correct the one that is wrong" if "disagree" in expected else "")]
+
+
+def test_a_dollar_header_with_no_currency_column_says_the_header_disagrees(tmp_path, database):
+    header = ["Budget ($)" if column == "Budget" else column for column in HEADER[:-1]]
+    path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[ROWS[0][:-1]], amounts_format='"€"#,##0')
+    summary = run_load([path], database)
+    assert [p.expected for r in summary.rejected for p in r.problems] == [
+        "'$' (JMD or USD), as the header 'Budget ($)' says: the amounts' currency and the header disagree, so "
+        "correct the one that is wrong"]  # before, '… and the title disagree'
+
+
+def test_a_title_s_words_say_which_dollar_under_a_dollar_header(tmp_path, monkeypatch):
+    """'All amounts in USD' over 'Budget ($)': a row in JMD agrees with the header, and is said against the title
+    (before, the header's '$' hid the title's words); each currency said with its own rows."""
+    header = ["Budget ($)" if column == "Budget" else column for column in HEADER]
+    rows = [[*ROWS[0][:-1], "JMD"], [*ROWS[1][:-1], "USD"], [ROWS[0][0], "Output 3", *ROWS[0][2:-1], "JMD"]]
+    path = expenditure(tmp_path / "JAM.xlsx", [["All amounts in USD"]], header=header, rows=rows)
+    per_cell, fast, _ = load_both([path], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert [row[-1].split(": ", 1)[1] for row in found["load_warnings"] if row[4] == "title not used"] == [
+        "the title row 1 'All amounts in USD' names USD, but rows 3, 5 are read in JMD, as the Currency column says "
+        "(a title's words are not read as the rows' currency): if the title is right, fix the cells; or write "
+        "'Currency: USD' above the header to have each row checked against it"]
+
+
+def test_a_work_plan_s_activity_without_a_budget_loads_under_a_dollar_header(tmp_path, database):
+    """'Budget ($)' over an activity with no budget and no currency: in no currency, loaded (before, refused as
+    '$' naming JMD and USD); one with a budget and none is refused so."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "AWP"
+    for row in (["Annual Work Plan 2015 – Kyrgyzstan"], ["Expected Outputs", "Planned Activities", "Q1",
+                                                          "Responsible Party", "Budget ($)", "Currency"],
+                ["Output 1", "Consultations", "X", "UNDP", None, None], ["Output 1", "Mapping", "X", "UNDP", 500, None],
+                ["Output 2", "Profile", "X", "IOM", 800, "USD"]):
+        sheet.append(row)
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database)
+    assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
+        (4, "the currency's code: '$' is the name of more than one (JMD, USD) (the cell is empty: its value is from "
+            "the header 'Budget ($)')")]
+    assert rows_of(database, "SELECT activity_title, budget FROM activities ORDER BY 1") == [
+        ("Consultations", None), ("Profile", Decimal(800))]
+
+
+@pytest.mark.parametrize("budget, currency", [("Budget (US dollars)", "USD"), ("Budget (Jamaican dollars)", "JMD"),
+                                              ("Presupuesto (euros)", "EUR"), ("Бюджет (сом)", "KGS")])
+def test_a_header_naming_one_currency_by_its_name_is_read_in_it(tmp_path, database, budget, currency):
+    """Before, 'Budget (US dollars)' was no Budget column (the sheet was refused as lacking it), where the vaguer
+    'Budget (dollars)' was read."""
+    header = [budget if column == "Budget" else column for column in HEADER]
+    rows = [[*ROWS[0][:-1], None], [*ROWS[1][:-1], "KGS"]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=rows)], database)
+    assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure ORDER BY 1") == (
+        [("1", Decimal(150), currency)] + ([("2", Decimal("2.25"), "KGS")] if currency == "KGS" else []))
+    if currency != "KGS":
+        assert [p.expected for r in summary.rejected for p in r.problems] == [
+            f"'{currency}', as the header '{budget}' says: the cell and the header disagree, so correct the one "
+            "that is wrong"]
+
+
 def test_a_header_s_dollars_in_thousands_with_the_code_beside_are_read_in_that_code(tmp_path, database):
     """"Budget (thousands of dollars USD)": the code says which dollar (before, refused as a code beside no scale)."""
     header = ["Budget (thousands of dollars USD)" if name == "Budget" else name for name in HEADER[:-1]]
@@ -1124,8 +1202,8 @@ def test_a_row_whose_currency_a_format_gives_is_not_said_as_the_currency_column_
     assert [row[-1].split(": ", 1)[1] for row in found["load_warnings"] if row[4] == "title not used"] == [
         "the title row 1 'All amounts in USD' names USD, but row 3 is read in KGS, as the Currency column says; row 4 "
         "is read in KGS, as its amounts' number format or text shows (a title's words are not read as the rows' "
-        "currency): if the title is right, fix the cell and write the currency in the empty cell; or write "
-        "'Currency: USD' above the header to have each row checked against it"]
+        "currency): if the title is right, fix the cell, write the currency in the empty cell and correct the amounts' "
+        "number format or text; or write 'Currency: USD' above the header to have each row checked against it"]
     assert [row[2] for row in found["load_warnings"] if row[4] == "currency from the format"] == [4]
 
 

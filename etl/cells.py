@@ -19,7 +19,7 @@ from typing import Any
 from . import spec
 from .csv_text import WINDOWS_1252, csv_records, decoded, not_utf8
 from .delivery_report import CSV_SHEET, read_report
-from .errors import LoadWarning
+from .errors import LoadWarning, quoted
 from .formatted import SHOWN_OTHERWISE
 from .header_cells import merged_spans
 from .layout import (
@@ -200,13 +200,14 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                              group_index=None if header.group_index is None else index)
             if header.group_index is not None:
                 sub_headers.add(header.index)
-        if header is not None and same_columns(header, tables[-1][1]):
-            repeated.append(index + 1)
-            continue
-        if header is not None:  # a second table: the rows below are read under its own header
+        if header is not None:  # a second table: the rows below are read under its own header and title rows
             context = _own_title(table, labels, rows, header, reference)
-            table, said = _table_below(*tables[-1], header, as_typed.get(header.index, rows[header.index]), reference,
-                                       context)
+            cells = as_typed.get(header.index, rows[header.index])
+            if context is table.context and same_columns(header, tables[-1][1]) and not _reads_otherwise(
+                    table, header, cells, reference):
+                repeated.append(index + 1)  # the same header (a page's, printed again): not a table of its own
+                continue
+            table, said = _table_below(*tables[-1], header, cells, reference, context)
             raw.warnings.append(said)
             labels = []
             tables.append((table, header))
@@ -219,11 +220,11 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 _carry(values, hierarchy, last)
             struck_rows.append(index + 1)
             continue
+        filled = [value for value in values if not is_blank(value)]  # as written, before the labels above fill it
+        labels = labels + [index] if len(filled) == 1 and isinstance(filled[0], str) else []
         if table.laid_out_by_others:
             _carry(values, hierarchy, last)
         table.rows.append((index + 1, values))
-        filled = [value for value in values if not is_blank(value)]
-        labels = labels + [index] if len(filled) == 1 and isinstance(filled[0], str) else []
     header_rows = {number + 1 for number in sub_headers} | set(repeated) | {
         row + 1 for _, header in tables[1:] for row in (header.index, header.group_index) if row is not None}
     raw.warnings[:] = [w for w in raw.warnings if not (w.kind == "merged cells" and w.row in header_rows)]
@@ -310,6 +311,14 @@ def _own_title(table: RawSheet, labels: list[int], rows: list[list[Any]], header
     return within(table.context, own)
 
 
+def _reads_otherwise(table: RawSheet, header: HeaderMatch, cells: list[Any], reference: Reference) -> bool:
+    """Whether a header row with the columns of the table above names another scale or currency for its amounts
+    ('Budget' below 'Budget ('000)'): a table of its own, not the header repeated."""
+    headers = header_texts(cells, header.columns, header.texts)
+    own = with_headers(table.context, table.spec, headers, header_texts(cells, header.columns), reference.scale_words)
+    return own.scales != table.context.scales or own.values != table.context.values
+
+
 def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],
                  reference: Reference, context: SheetContext) -> tuple[RawSheet, LoadWarning]:
     """The rows below a second header row of the sheet's kind, read under it (`context`: what the sheet's title
@@ -325,8 +334,11 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
     by_period = {key for group in header.periods for key in group.columns}
     without = [f"'{above.headers[key]}'" for key in before.columns if key not in header.columns and key not in by_period]
     row = header.index + 1
+    if not moved:  # the same columns, headed otherwise ('Budget' below 'Budget ('000)'), or under title rows
+        moved = [f"{quoted(headers[key])} where row {above.header_row} has {quoted(above.headers[key])}"
+                 for key in header.columns if above.headers.get(key, headers[key]) != headers[key]]
     said = LoadWarning(above.file, above.sheet, row, None, "second header", (
-        f"a header again, with {', '.join(moved) or 'other columns'}"
+        f"a header again, with {', '.join(moved) or 'title rows of its own'}"
         + (f" and without {', '.join(without)}" if without else "")
         + f": the rows below it are read under it, not under row {above.header_row}'s header"))
     first_part = set(header.columns) != set(before.columns) or context is not above.context

@@ -272,3 +272,39 @@ def test_a_year_over_a_header_like_the_first_makes_a_second_table_of_that_year(t
     run_load([workbook(tmp_path / "JAM-expenditure.xlsx", rows)], database, as_of=SAMPLE_AS_OF)
     assert rows_of(database, "SELECT agency, programme_year FROM expenditure ORDER BY 1") == [
         ("IOM", 2016), ("UNDP", 2015)]
+
+
+EXPENSES = ["Country", "Output", "Agency", "Programme year", "Budget", "Currency"]
+
+
+@pytest.mark.parametrize("first, between, budget", [
+    ("Budget ('000)", [], Decimal("9000.00")),  # before, read as the header repeated: times 1,000, unsaid
+    ("Budget", [["Amounts in thousands"]], Decimal("9000000.00")),  # before, the title row was a rejected data row
+])
+def test_a_header_like_the_first_but_read_otherwise_is_a_second_table(tmp_path, monkeypatch, first, between,
+                                                                        budget):
+    """A header with the first's columns whose amounts' header or title rows say another scale is a table of its
+    own, read under them, not the header repeated (which was read under the first's)."""
+    rows = ([[first if name == "Budget" else name for name in EXPENSES], ["Kyrgyzstan", "Output 1", "UNDP", 2015, 50,
+                                                                             "KGS"], []]
+            + between + [EXPENSES, ["Kyrgyzstan", "Output 2", "IOM", 2015, 9000, "KGS"]])
+    per_cell, fast, _ = load_both([workbook(tmp_path / "KGZ.xlsx", rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT output_code, budget FROM expenditure ORDER BY 1") == [
+        ("1", Decimal("50000.00") if "000" in first else Decimal("50.00")), ("2", budget)]
+    assert [row[1:] for row in rows_of(per_cell, WARNINGS)] == [(
+        "second header", "KGZ.xlsx › Expenses › row " + str(len(rows) - 1) + ": a header again, with "
+        + ("'Budget' where row 1 has 'Budget ('000)'" if between == [] else "title rows of its own")
+        + ": the rows below it are read under it, not under row 1's header")]
+
+
+def test_a_label_over_a_header_like_the_first_is_its_table_s_title(tmp_path, monkeypatch):
+    """'Currency: EUR' above a header like the first: its rows are in euros (before, the header was read as
+    repeated and the label as a data row, rejected, its rows' empty Currency cells refused)."""
+    rows = [EXPENSES, ["Kyrgyzstan", "Output 1", "UNDP", 2015, 50, "KGS"], [], ["Currency: EUR"], EXPENSES,
+            ["Kyrgyzstan", "Output 2", "IOM", 2015, 9000, None]]
+    per_cell, fast, _ = load_both([workbook(tmp_path / "KGZ.xlsx", rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert found["rejected_rows"] == []
+    assert rows_of(per_cell, "SELECT output_code, currency FROM expenditure ORDER BY 1") == [("1", "KGS"), ("2", "EUR")]

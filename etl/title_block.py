@@ -186,6 +186,12 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                      if field_name == "currency"), None)
     if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
         currency = _scales_currency(scales, shared_too=True)
+    if currency is None:  # else a title row that is a currency alone ('USD' merged over the amounts), as a label
+        alone = {(code, number, text) for number, (labelled, text) in rows if not labelled
+                 for code in [_currency_alone(text, words)] if code}
+        if len({code for code, _, _ in alone}) == 1:
+            code, number, text = min(alone, key=lambda found: found[1])
+            currency = TitleValue(code, f"title row {number}", text, "a currency alone in the row")
     if currency is not None:
         values["currency"] = currency
     prose = None if currency is not None else _prose_currency(
@@ -197,6 +203,20 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
     looked = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
     return SheetContext(year, country.value if country else None, "; ".join(where), values,
                         looked, tuple(notes), scales, unplaced, prose)
+
+
+def _currency_alone(text: str, words: dict[str, int]) -> str | None:
+    """The currency a title row's text is alone ('USD', '(USD)', 'US dollars', '€', 'US$'): its code; a name
+    several share as written ('$', 'dollars': `shared_codes` reads it); None for other text, a code in small
+    letters ('kgs' may be kilograms) and a sign in letters ('DH' may be a department)."""
+    token = clean_text(text).strip(WORD_EDGES + " ")
+    folded = fold(token)
+    named = getattr(words, "currencies", {}).get(folded)
+    if isinstance(named, tuple):
+        return token
+    if isinstance(named, str):
+        return named if folded != named.casefold() or token == named else None
+    return None if token.isalpha() else sign_currency(token)
 
 
 def _prose_currency(texts: list[tuple[str, str, set[str]]]) -> TitleValue | None:

@@ -1248,3 +1248,34 @@ def test_a_bare_dollar_amount_gives_way_to_another_amount_naming_its_dollar(tmp_
     assert rows_of(database, "SELECT budget, received, currency FROM expenditure") == expected
     assert [p.expected.split(":")[0] for r in summary.rejected for p in r.problems] == (
         [] if expected else ["'dinars' (RSD or TND), as the title row 1 'Montants en milliers de dinars'"])
+
+
+@pytest.mark.parametrize("label, currency", [("USD", "USD"), ("(USD)", "USD"), ("US dollars", "USD"), ("€", "EUR"),
+                                             ("$", None), ("dollars", None), ("DH", ""), ("kgs", "")])
+def test_a_currency_alone_merged_over_the_amounts_is_their_currency_on_both_lanes(tmp_path, monkeypatch, label,
+                                                                                   currency):
+    """'USD' merged over Budget to Expenditure: the amounts are in USD, as under 'Currency: USD' (a row in KGS
+    disagrees, an empty cell is read in it); '$' is JMD or USD, each row's cell saying which. Before, read as a
+    title row naming nothing: a row in KGS loaded in KGS, unsaid. A sign in letters ('DH': a department?) and a
+    code in small letters ('kgs': kilograms?) name none, as before."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Expenses"
+    for row in ([None, None, None, None, label], HEADER, ROWS[0], [*ROWS[1][:-1], None],
+                [ROWS[1][0], "Output 3", *ROWS[1][2:-1], "USD"]):
+        sheet.append(row)
+    sheet.merge_cells("E1:G1")
+    book.save(tmp_path / "KGZ.xlsx")
+    per_cell, fast, _ = load_both([tmp_path / "KGZ.xlsx"], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    refused = {row[2]: row[6] for row in found["rejected_rows"]}
+    if currency:
+        assert refused == {row: f"'{currency}', as the title row 1 '{label}': a currency alone in the row says: the "
+                                "cell and the title disagree, so correct the one that is wrong"
+                           for row in ([3] if currency == "USD" else [3, 5])}
+        assert [row[-1] for row in rows_of(per_cell, MONEY)] == [currency] + (["USD"] if currency == "USD" else [])
+    elif currency is None:
+        assert sorted(refused) == [3, 4] and f"'{label}' (JMD or USD)" in refused[3]
+    else:
+        assert sorted(refused) == [4]
+        assert [row[-1] for row in rows_of(per_cell, MONEY)] == ["KGS", "USD"]

@@ -33,6 +33,10 @@ UNIT_KINDS = ("percent", "count", "measure")
 # What a title's scale words say the amounts are in (etl/title_block.py): [scales] thousands = ["en milliers", ...];
 # the power of ten the amounts are read as written times
 SCALES = {SCALE_NAMES[power]: power for power in (3, 6)}
+# The words that join scale words and a currency in a title (etl/title_block.py): [scales.joining] between =
+# ['of', 'in'] ('thousands of dollars', "KGS in '000"), amounts_in = ['in'] (a currency after one is the amounts':
+# 'All amounts in USD')
+JOINING = ("between", "amounts_in")
 DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
 # The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
 # where the English words of the CDR are delivery_report.csv): its header columns and title labels.
@@ -73,10 +77,13 @@ class ScaleWords(dict):
     currencies share may be: 'dollars' -> ('JMD', 'USD'))."""
 
     def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
-                 currencies: dict[str, str | tuple[str, ...]] | None = None):
+                 currencies: dict[str, str | tuple[str, ...]] | None = None, joining: dict[str, tuple[str, ...]] = ()):
         super().__init__(plain)
         self.beside = dict(beside)
         self.currencies = dict(currencies or {})
+        joining = dict(joining)
+        self.between = joining.get("between", ())  # words between scale words and a currency ('of', 'de', 'в')
+        self.amounts_in = joining.get("amounts_in", ())  # words a currency after which is the amounts' ('in', 'en')
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class Language:
     # names several currencies share ('dollars': USD, JMD; 'dinars': TND, RSD), folded -> their codes: a name that
     # names none of them alone ([currencies] dollars = ["USD", "JMD"])
     shared_currencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scale_joining: dict[str, tuple[str, ...]] = field(default_factory=dict)  # JOINING -> scale words (`scale_words`)
 
     def choice_words(self, column: spec.Column) -> dict[str, str]:
         """The words of this language for the values of a choice column: a status family's whose names are
@@ -144,7 +152,8 @@ def read_language(path: Path) -> Language:
     # [scales] thousands = [...], and [scales.beside_currency] thousands = [...]
     table = data.get("scales", {})
     beside = table.pop("beside_currency", {}) if isinstance(table, dict) else {}
-    scale_reader = _Reader(path, {"scales": table, "scales.beside_currency": beside})
+    joining = table.pop("joining", {}) if isinstance(table, dict) else {}
+    scale_reader = _Reader(path, {"scales": table, "scales.beside_currency": beside, "scales.joining": joining})
     scales = [{scale_words(word): SCALES[scale] for scale, words in scale_reader.lists(key, tuple(SCALES)).items()
                for word in words} for key in ("scales", "scales.beside_currency")]
     currencies, shared = reader.currencies()
@@ -159,7 +168,9 @@ def read_language(path: Path) -> Language:
                     reader.lists("delivery", DELIVERY_ROLES),
                     {group: tuple(fold(word) for word in words)
                      for group, words in reader.lists("cross_checks", CROSS_CHECK_GROUPS).items()},
-                    *scales, shared)
+                    *scales, shared,
+                    {role: tuple(dict.fromkeys(map(scale_words, words)))
+                     for role, words in scale_reader.lists("scales.joining", JOINING).items()})
 
 
 class _Reader:

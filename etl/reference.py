@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import spec
 from .delivery_words import VOCABULARY_FILE, read_vocabulary_file
-from .languages import ENGLISH, Language, LanguageError, ScaleWords, fold, read_languages
+from .languages import ENGLISH, JOINING, Language, LanguageError, ScaleWords, fold, read_languages
 from .programme import Period, Programme, ProgrammeError, programme_path, read_programme
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -140,9 +140,11 @@ class Reference:
         each to its code (to theirs for a name several currencies share: 'dollars')."""
         languages = self.languages.values()
         currencies = {code.casefold(): code for code, _ in self.fx_rates} | self.currency_names
+        joining = {role: tuple(dict.fromkeys(word for language in languages
+                                             for word in language.scale_joining.get(role, ()))) for role in JOINING}
         return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
                           {word: power for language in languages for word, power in language.scales_beside.items()},
-                          currencies)
+                          currencies, joining)
 
     @property
     def subtotal_words(self) -> tuple[str, ...]:

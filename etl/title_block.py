@@ -232,9 +232,6 @@ def _prose_currency(texts: list[tuple[str, str, set[str]]]) -> TitleValue | None
     return TitleValue(code, place, text, "the currency its words name", from_title_row=False)
 
 
-PROSE_BEFORE = ("in", "en", "в")  # a currency after one is the amounts' ('All amounts in USD'; 'în' folds to 'in')
-
-
 def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
     """The currencies a text names in its words: a code (in capitals), a name or a sign after 'in' ('All amounts in
     USD', 'Montants en euros', 'Budget in lei') or alone in brackets ('(USD)', '(€)'); not a letter sign ('(DH)' may
@@ -242,6 +239,7 @@ def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
     Partnership', 'seeds (kgs)'). A name several currencies share counts as each of them, wherever it stands, so a
     rate against a dollar names two ('1 $ = 69.5 KGS', '69.5 som per dollar')."""
     currencies = getattr(words, "currencies", {})
+    amounts_in = getattr(words, "amounts_in", ())  # the language files' [scales.joining]: 'in', 'en', 'в'
     folded = scale_words(text)
     found = set()
     for name, code in currencies.items():
@@ -262,7 +260,7 @@ def _named_in_words(text: str, words: dict[str, int]) -> set[str]:
             continue  # a code in capitals only: 'kgs' may be kilograms
         mentioned.add(code)
         alone = written.startswith("(") and written.rstrip(".,;:").endswith(")")
-        if alone or index and tokens[index - 1].strip(WORD_EDGES) in PROSE_BEFORE:  # '(in USD)' too
+        if alone or index and tokens[index - 1].strip(WORD_EDGES) in amounts_in:  # '(in USD)' too
             found.add(code)
     return found if len(mentioned) == 1 else set()
 
@@ -515,14 +513,15 @@ SIGN_CODES = {fold(sign).rstrip("."): code for sign, code in CURRENCY_SIGNS.item
               if sign != "$" and sign not in OTHER_WORDS}
 
 
-def _found(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]] | None = None) -> list[re.Match]:
+def _found(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]] | None = None,
+           between: tuple[str, ...] = ()) -> list[re.Match]:
     """Where `word` stands in `folded` as a scale: as words of its own, and not after an amount ('1.2 millions',
     'KGS 150 000 тыс' are amounts; a year before it, 'Budget 2016 thousands USD', is no amount); with
     `currencies`, only beside one of them or a currency sign ('USD million', 'in thousand US$')."""
-    found = _currency_between(word, folded, currencies) if currencies is not None else []
+    found = _currency_between(word, folded, currencies, between) if currencies is not None else []
     for match in _standing(word, folded):
         if currencies is not None and not _beside_currency(folded[:match.start()], folded[match.end():], currencies,
-                                                           match.group()):
+                                                           between, match.group()):
             continue
         if currencies is not None and word.startswith("(") and re.search(r"\d", word) and not _bracket_ends(
                 folded[match.end():], currencies):
@@ -562,7 +561,8 @@ def _bracket_ends(after: str, currencies: dict[str, str | tuple[str, ...]]) -> b
 FIGURE_PHRASE = re.compile(r"(\D+?)\s*(\d[\d\s.,']*s?)")  # 'unit: 1,000' -> 'unit:', '1,000'
 
 
-def _currency_between(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]]) -> list[re.Match]:
+def _currency_between(word: str, folded: str, currencies: dict[str, str | tuple[str, ...]],
+                      between: tuple[str, ...]) -> list[re.Match]:
     """Where a figure phrase of `word` ('unit: 1,000', 'in 1000', '(1000') stands in `folded` with a currency
     between its words and its figure ('unit: usd 1,000', 'in us$ 1000', '(usd 1,000)'), the figure ending the
     phrase: not '(usd 1,000,000)' as thousands, nor '(usd 1,000.50)', '(usd 1000 each)', '(usd 1,000, 5,000)'."""
@@ -573,14 +573,16 @@ def _currency_between(word: str, folded: str, currencies: dict[str, str | tuple[
     pattern = (_bounded(lead) + r"\s*(?P<currency>[^\s\d]+)\s*" + re.escape(figure)
                + r"(?:'?s)?\s*(?=$|[)\]]|[,;](?!\s*\d))")
     return [match for match in re.finditer(pattern, folded)
-            if _beside_currency("", match.group("currency"), currencies) and not _after_amount(folded[:match.start()])]
+            if _beside_currency("", match.group("currency"), currencies, between)
+            and not _after_amount(folded[:match.start()])]
 
 
-def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[str, ...]], word: str = "x") -> bool:
+def _beside_currency(before: str, after: str, currencies: dict[str, str | tuple[str, ...]], between: tuple[str, ...],
+                     word: str = "x") -> bool:
     """Whether the word or sign next to a scale word (`word`, `before` and `after` it, folded), past a word between
     ('thousands in usd'), is a currency: a code or name of `currencies` ('usd', 'dirhams', 'долл. сша', 'us
     dollars'), a currency sign, or a sign spelt out ('dh')."""
-    before, after = _past_connectors(*_sides(before, after), word)
+    before, after = _past_connectors(*_sides(before, after), word, between)
     beside = [token.strip(WORD_EDGES) for token in before.split()[-1:] + after.split()[:1]]
     if any(token in currencies or CURRENCY_SIGN.search(token) or token in SIGN_CODES for token in beside):
         return True
@@ -605,8 +607,9 @@ def _all_found(words: dict[str, int], folded: str) -> list[tuple[str, int, re.Ma
     """Every scale word of `words` (ScaleWords: with those said beside a currency only) found in `folded`."""
     beside = getattr(words, "beside", {})
     currencies = getattr(words, "currencies", {})
+    between = getattr(words, "between", ())
     return [(word, power, match) for table, near in ((words, None), (beside, currencies))
-            for word, power in table.items() for match in _found(word, folded, near)]
+            for word, power in table.items() for match in _found(word, folded, near, between)]
 
 
 def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ...] = ()) -> list[Scale]:
@@ -615,12 +618,13 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     folded = scale_words(text)
     taken = _Spans(len(folded))  # a word inside a longer one found is no other ('x 1 000' in 'x 1 000 000')
     currencies = getattr(words, "currencies", {})
+    between = getattr(words, "between", ())
     named: dict[int, set[str]] = {}
     sharing: dict[int, set[str]] = {}
     for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
         if not taken.holds(*match.span()):
             found.setdefault(power, word)
-            codes, names = _currencies_at(folded, match, currencies)
+            codes, names = _currencies_at(folded, match, currencies, between)
             named.setdefault(power, set()).update(codes)
             sharing.setdefault(power, set()).update(names)
             taken.add(*match.span())
@@ -638,7 +642,7 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
         if not named[power] and may_be and elsewhere <= may_be:  # another currency named too: neither is said
             # 'thousands of dollars': JMD or USD; 'dollars (USD)', 'USD $000': USD ('converted from JMD': either)
             told = {code for index, token in enumerate(tokens) if _shared_part(token, currencies) in sharing[power]
-                    for step in (-1, 1) if (code := currencies.get(_next_word(tokens, index, step))) in may_be}
+                    for step in (-1, 1) if (code := currencies.get(_next_word(tokens, index, step, between))) in may_be}
             if len(told) == 1:
                 currency = next(iter(told))
             else:
@@ -647,14 +651,14 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     return scales
 
 
-def _next_word(tokens: list[str], index: int, step: int) -> str:
+def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:
     """The word before (`step` -1) or after (1) tokens[index], past a dash, a slash or a word between a currency
     and its name ('dollars – USD', 'dollars / USD', 'dollars (in USD)'): three tokens at most; '' for none."""
     for at in range(index + step, index + 4 * step, step):
         if not 0 <= at < len(tokens):
             return ""
         word = tokens[at].strip(WORD_EDGES + DASH_MARKS + "/|")
-        if word and word not in SCALE_CONNECTORS:
+        if word and word not in between:
             return word
     return ""
 
@@ -695,7 +699,8 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
             rest = folded[match.end():].lstrip()
             if rest and rest[0] not in CLAUSE_ENDS:  # 'One Million Women', 'thousands of youth': a name, prose
                 continue
-            if not _beside_currency(folded[:match.start()], folded[match.end():], currencies, match.group()):
+            if not _beside_currency(folded[:match.start()], folded[match.end():], currencies,
+                                    getattr(words, "between", ()), match.group()):
                 return [Scale(power, place, text, word)]
     return []
 
@@ -703,11 +708,8 @@ def _unplaced(text: str, place: str, words: dict[str, int]) -> list[Scale]:
 CLAUSE_ENDS = ")],;:.–-/|'\"»”"  # what may follow a scale word ending a clause ('Expenditure, thousands – 2015')
 # the words between scale words and their currency, or before them: 'thousands of KGS', 'milliers de dirhams',
 # "milliers d'euros", "in '000", 'в тыс. сом', 'en k€' (folded: Romanian 'în' is 'in')
-SCALE_CONNECTORS = ("of", "de", "d'", "in", "en", "в")
-
-
-def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]]
-                   ) -> tuple[set[str], set[str]]:
+def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tuple[str, ...]],
+                   between: tuple[str, ...]) -> tuple[set[str], set[str]]:
     """The currencies scale words found at `match` name ('en kdh', 'kusd', '(usd 1,000') or stand beside ("usd
     '000", 'thousands usd', 'thousands of kgs', 'тысяч долл. сша'), by code: a bare '$' or 'k$' names none (any
     dollar); and the names several currencies share they hold or stand beside ('thousands of dollars', 'k$' ->
@@ -715,22 +717,23 @@ def _currencies_at(folded: str, match: re.Match, currencies: dict[str, str | tup
     several words either side."""
     near_before, near_after = folded[max(0, match.start() - NEAR):match.start()], folded[match.end():match.end() + NEAR]
     whole = near_before.split(" ")[-1] + match.group() + near_after.split(" ")[0]  # the word it is in: "(us$000)"
-    before, after = _past_connectors(*_sides(near_before, near_after), match.group())  # NEAR characters each side
+    before, after = _past_connectors(*_sides(near_before, near_after), match.group(), between)  # NEAR each side
     words = match.group().split() + [whole] + before.split()[-1:] + after.split()[:1]
     read = [_word_currency(word, currencies) for word in words]
     codes = {code for code in [code for code, _ in read] + _names_beside(before, after, currencies) if code}
     return codes, {name for _, name in read if name}
 
 
-def _past_connectors(before: str, after: str, word: str) -> tuple[str, str]:
-    """The text either side of scale words (`_sides`) past a word between them and a currency (SCALE_CONNECTORS):
+def _past_connectors(before: str, after: str, word: str, between: tuple[str, ...]) -> tuple[str, str]:
+    """The text either side of scale words (`_sides`) past a word between them and a currency (`between`: the
+    language files' [scales.joining]):
     'kgs in' before "'000" -> 'kgs'; 'of kgs' after 'thousands' -> 'kgs', "d'euros" -> 'euros' (not where the scale
     words end in one: 'thousands of')."""
     last = before.rsplit(maxsplit=1)
-    if last and last[-1] in SCALE_CONNECTORS and word.split()[0] not in SCALE_CONNECTORS:
+    if last and last[-1] in between and word.split()[0] not in between:
         before = last[0] if len(last) > 1 else ""
     first = after.split(maxsplit=1)
-    if first and first[0] in SCALE_CONNECTORS and word.split()[-1] not in SCALE_CONNECTORS:
+    if first and first[0] in between and word.split()[-1] not in between:
         after = first[1] if len(first) > 1 else ""
     if after[:2] == "d'":
         after = after[2:]
@@ -832,7 +835,7 @@ def _without_scale(value: str, words: dict[str, int]) -> str:
         return value
     for start, end in sorted(spans, reverse=True):
         folded = folded[:start] + " " + folded[end:]
-    connectors = "(?:" + "|".join(map(re.escape, SCALE_CONNECTORS)) + ")"
+    connectors = "(?:" + ("|".join(map(re.escape, getattr(words, "between", ()))) or "(?!)") + ")"  # none: no match
     folded = re.sub(rf"\(\s*(?:{connectors}\s*)*\)", " ", folded)  # "USD (in '000)" -> 'usd
     return re.sub(rf"^(?:\s*{connectors}\s+)+|(?:\s+{connectors})+\s*$", "", " ".join(folded.split())).strip(" ,;-")
 
@@ -971,7 +974,7 @@ def _besides_scale(text: str, words: dict[str, int]) -> tuple[list[str], set[str
             continue  # a bare '$' beside a code ("(EUR '000 $)") names no other
         elif isinstance(currencies.get(rest), tuple):
             shared.setdefault(rest, currencies[rest])
-        elif rest and rest not in SCALE_CONNECTORS and rest not in currencies:
+        elif rest and rest not in getattr(words, "between", ()) and rest not in currencies:
             left.append(rest)
     if len(codes) > 1 or any(not codes <= set(may_be) for may_be in shared.values()):  # "(USD EUR '000)"
         left += sorted(codes) + list(shared)

@@ -13,11 +13,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from etl.errors import UnreadableFile
-from etl.languages import LanguageError, read_language
+from etl.languages import LanguageError, ScaleWords, read_language
 from etl.load import run_load
 from etl.ooxml import _format_kind
 from etl.reference import load_reference
-from etl.title_block import sheet_context
+from etl.title_block import _named_in_words, _scales, sheet_context
 
 from .helpers.inputs_delivery import write_cdr_xlsx, write_mapping, cdr_rows
 from .helpers.lanes import assert_same, load_both
@@ -430,6 +430,28 @@ def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database,
     budget, spent = plain_cdr_sums(tmp_path)
     assert rows_of(database, CDR_SUMS) == [(budget * factor, spent * factor)]
     assert len(said(summary, "scaled format")) == 1
+
+
+def test_the_words_joining_a_scale_and_its_currency_are_a_language_file_s(tmp_path):
+    """[scales.joining]: the words between scale words and a currency, and those after which a currency is the
+    amounts' (before, lists in etl/title_block.py): a language file adding 'em' reads 'Montantes em USD' and
+    'milhares em USD' as the English 'in' is read."""
+    path = tmp_path / "pt.toml"
+    path.write_text('code = "pt"\nname = "Portuguese"\n[scales.beside_currency]\nthousands = ["milhares"]\n'
+                    '[scales.joining]\nbetween = ["em"]\namounts_in = ["em"]\n', encoding="utf-8")
+    language = read_language(path)
+    assert language.scale_joining == {"between": ("em",), "amounts_in": ("em",)}
+    shipped = load_reference().scale_words
+    assert "in" in shipped.between and shipped.amounts_in == ("in", "en", "в")  # 'în' folds to 'in'
+    words = ScaleWords(shipped, {**shipped.beside, "milhares": 3}, shipped.currencies,
+                       {"between": shipped.between + ("em",), "amounts_in": shipped.amounts_in + ("em",)})
+    assert _named_in_words("Montantes em USD", shipped) == set()
+    assert _named_in_words("Montantes em USD", words) == {"USD"}
+    scales = _scales("Orçamento (milhares em USD)", "", words)
+    assert [(scale.power, scale.currency) for scale in scales] == [(3, "USD")]
+    path.write_text('code = "pt"\nname = "Portuguese"\n[scales.joining]\nafter = ["em"]\n', encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"pt.toml › scales.joining.after: expected one of between, amounts_in"):
+        read_language(path)
 
 
 def test_a_language_file_s_scales_take_thousands_and_millions_only(tmp_path):

@@ -201,12 +201,12 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
             if header.group_index is not None:
                 sub_headers.add(header.index)
         if header is not None:  # a second table: the rows below are read under its own header and title rows
-            context = _own_title(table, labels, rows, header, reference)
             cells = as_typed.get(header.index, rows[header.index])
-            if context is table.context and same_columns(header, tables[-1][1]) and not _reads_otherwise(
-                    table, header, cells, reference):
+            if same_columns(header, tables[-1][1]) and not _reads_otherwise(
+                    table, header, cells, reference, _labels_read(table, labels, rows, header, reference)[0]):
                 repeated.append(index + 1)  # the same header (a page's, printed again): not a table of its own
                 continue
+            context = _own_title(table, labels, rows, header, reference)
             table, said = _table_below(*tables[-1], header, cells, reference, context)
             raw.warnings.append(said)
             labels = []
@@ -297,26 +297,41 @@ def _struck_through(values: list[Any], number: int, struck: set[int], header: He
 def _own_title(table: RawSheet, labels: list[int], rows: list[list[Any]], header: HeaderMatch,
                reference: Reference) -> SheetContext:
     """What the rows of one text cell just above a second header say of its table ('Currency: EUR', 'Annual
-    Work Plan 2016 – Ecuador'), within what the sheet's title block says: those that say something are taken
-    out of the table above, whose data rows they are not; the others ('IOM') stay its rows, rejected as such."""
+    Work Plan 2016 – Ecuador'), within what the sheet's title block says (`_labels_read`): those that say
+    something are taken out of the table above, whose data rows they are not; the others ('IOM') stay its rows,
+    rejected as such."""
+    context, used = _labels_read(table, labels, rows, header, reference)
+    table.rows[:] = [(number, cells) for number, cells in table.rows if number not in used]
+    return context
+
+
+def _labels_read(table: RawSheet, labels: list[int], rows: list[list[Any]], header: HeaderMatch,
+                 reference: Reference) -> tuple[SheetContext, set[int]]:
+    """What the rows of one text cell just above a header say (`labels`: their indexes), within the sheet's
+    title block, and the numbers of those that say something; the sheet's context and none where none does."""
     if not labels:
-        return table.context
+        return table.context, set()
     wanted = set(labels)
     own = sheet_context([rows[i] if i in wanted else [] for i in range(header.title_end)], [], reference)
     places = " ".join([own.where] + [value.place for value in own.values.values()] + [s.place for s in own.scales])
     used = {int(number) for number in re.findall(r"title row (\d+)", places)}
-    if not used:
-        return table.context
-    table.rows[:] = [(number, cells) for number, cells in table.rows if number not in used]
-    return within(table.context, own)
+    return (within(table.context, own), used) if used else (table.context, set())
 
 
-def _reads_otherwise(table: RawSheet, header: HeaderMatch, cells: list[Any], reference: Reference) -> bool:
-    """Whether a header row with the columns of the table above names another scale or currency for its amounts
-    ('Budget' below 'Budget ('000)'): a table of its own, not the header repeated."""
+def _reads_otherwise(table: RawSheet, header: HeaderMatch, cells: list[Any], reference: Reference,
+                     context: SheetContext) -> bool:
+    """Whether a header row with the columns of the table above, under `context` (what the label rows just
+    above it say, within the sheet's title block: `_labels_read`), names another scale or currency for its
+    amounts ('Budget' below 'Budget ('000)'; 'Currency: EUR' above it): a table of its own, not the header
+    repeated. A year, a country or the sheet's title said again (a printout's page, a wrapped line of text) is
+    no other table."""
     headers = header_texts(cells, header.columns, header.texts)
-    own = with_headers(table.context, table.spec, headers, header_texts(cells, header.columns), reference.scale_words)
-    return own.scales != table.context.scales or own.values != table.context.values
+    own = with_headers(context, table.spec, headers, header_texts(cells, header.columns), reference.scale_words)
+
+    def meant(read: SheetContext) -> tuple:
+        currency = read.values.get("currency")
+        return (currency and currency.value, sorted((s.power, s.columns, s.currency, s.shared) for s in read.scales))
+    return meant(own) != meant(table.context)
 
 
 def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],

@@ -814,7 +814,7 @@ def label_currency(value: str, reference: Reference) -> str:
     hold one and it is all they say ('$000', 'k$' -> '$'); else as written: the currency parser refuses both,
     naming the currencies a shared name may be."""
     rest = _without_scale(value, reference.scale_words)
-    code = _currency_code(rest)
+    code = _currency_code(rest) if fold(rest) not in reference.currency_names else rest.strip()  # 'som': KGS's name
     named = {scale.currency for scale in _scales(value, "", reference.scale_words)}
     if len(named) == 1 and None not in named and (
             not rest or code in named or not (code in ISO_CURRENCIES or fold(code) in reference.currency_names)):

@@ -419,6 +419,22 @@ def test_a_delivery_report_s_currency_label_with_a_scale_is_read_as_a_title_s(tm
         assert [w for w in said(summary, "commitments not loaded") if "EUR on 3 account lines" in w]
 
 
+def test_a_delivery_report_s_currency_named_in_small_letters_is_said_as_written(tmp_path, database):
+    """'Currency: som' is the som (KGS), said 'som', not 'SOM' (the Somali shilling's code: a first reading of
+    the label upper-cased every word of three letters); 'usd' is USD."""
+    said_as = {}
+    for label in ("som", "usd"):
+        folder = cdr_folder(tmp_path / label)
+        path = folder / "jamaica-cdr-2016.xlsx"
+        book = load_workbook(path)
+        book.active["A5"] = f"Currency: {label}"
+        book.save(path)
+        summary = run_load([folder], tmp_path / f"{label}.duckdb")
+        assert summary.rejected == []
+        said_as[label] = said(summary, "commitments not loaded")[0].split(" on ")[0].split()[-1]
+    assert said_as == {"som": "som", "usd": "USD"}
+
+
 @pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000),
                                                    ('#,##0.000" тыс."', 1000)])  # a scale word of a language
 def test_a_delivery_report_s_formatted_amounts_are_read_once(tmp_path, database, number_format, factor):

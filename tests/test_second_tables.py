@@ -308,3 +308,26 @@ def test_a_label_over_a_header_like_the_first_is_its_table_s_title(tmp_path, mon
     found = assert_same(per_cell, fast)
     assert found["rejected_rows"] == []
     assert rows_of(per_cell, "SELECT output_code, currency FROM expenditure ORDER BY 1") == [("1", "KGS"), ("2", "EUR")]
+
+
+AWP = ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget", "Currency"]
+
+
+@pytest.mark.parametrize("above", [[None, "2016 labour migration census"], ["Printed 12 March 2016"],
+                                   ["Annual Work Plan 2015 – Kyrgyzstan"]])
+def test_a_line_above_a_repeated_header_naming_a_year_or_the_title_leaves_it_repeated(tmp_path, monkeypatch, above):
+    """A wrapped line of an activity's text, a print date or the sheet's title said again above the header
+    repeated (a printout's page) is no title of another table: the rows below are read under the sheet's year and
+    the Output above them, and the header is said repeated (a first mend read a table of 2016 there, its rows
+    refused for an empty Output)."""
+    rows = [["Annual Work Plan 2015 – Kyrgyzstan"], AWP, ["Output 1", "Consultations", "X", None, "UNDP", 500, "USD"],
+            [None, "Mapping", None, "X", "UNDP", 600, "USD"], above, AWP,
+            [None if above[0] is None else "Output 1", "Profile", "X", None, "IOM", 700, "USD"]]
+    per_cell, fast, _ = load_both([workbook(tmp_path / "KGZ-awp.xlsx", rows, "AWP")], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert {row[2] for row in found["rejected_rows"]} == {5}  # the line itself: a data row of the table, as before
+    assert rows_of(per_cell, "SELECT activity_title, output_code, planned_start FROM activities ORDER BY 1") == [
+        ("Consultations", "1", dt.date(2015, 1, 1)), ("Mapping", "1", dt.date(2015, 4, 1)),
+        ("Profile", "1", dt.date(2015, 1, 1))]
+    assert [row[1:] for row in rows_of(per_cell, WARNINGS)] == [
+        ("header repeated", "KGZ-awp.xlsx › AWP › row 6: the header repeated: not read as data")]

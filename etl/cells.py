@@ -202,12 +202,14 @@ def raw_sheet(file: str, reference: Reference, title: str, sheet_spec: spec.Shee
                 sub_headers.add(header.index)
         if header is not None:  # a second table: the rows below are read under its own header and title rows
             cells = as_typed.get(header.index, rows[header.index])
+            first = min(header.used_positions)  # a label there, not a wrapped line of text to its right
+            leading = [i for i in labels if next((p for p, v in enumerate(rows[i]) if not is_blank(v)), -1) <= first]
             if same_columns(header, tables[-1][1]) and not _reads_otherwise(
-                    table, header, cells, reference, _labels_read(table, labels, rows, header, reference)[0]):
+                    table, header, cells, reference, _labels_read(table, leading, rows, header, reference)[0]):
                 repeated.append(index + 1)  # the same header (a page's, printed again): not a table of its own
                 continue
-            context = _own_title(table, labels, rows, header, reference)
-            table, said = _table_below(*tables[-1], header, cells, reference, context)
+            context, titled = _own_title(table, labels, rows, header, reference)
+            table, said = _table_below(*tables[-1], header, cells, reference, context, titled)
             raw.warnings.append(said)
             labels = []
             tables.append((table, header))
@@ -295,14 +297,16 @@ def _struck_through(values: list[Any], number: int, struck: set[int], header: He
 
 
 def _own_title(table: RawSheet, labels: list[int], rows: list[list[Any]], header: HeaderMatch,
-               reference: Reference) -> SheetContext:
+               reference: Reference) -> tuple[SheetContext, str]:
     """What the rows of one text cell just above a second header say of its table ('Currency: EUR', 'Annual
     Work Plan 2016 – Ecuador'), within what the sheet's title block says (`_labels_read`): those that say
     something are taken out of the table above, whose data rows they are not; the others ('IOM') stay its rows,
-    rejected as such."""
+    rejected as such. With them, said ("row 5 'Currency: EUR'")."""
     context, used = _labels_read(table, labels, rows, header, reference)
+    said = "; ".join(f"row {number} {quoted(' '.join(clean_text(v) for v in rows[number - 1] if not is_blank(v)))}"
+                     for number in sorted(used))  # as written, not as the labels above filled it
     table.rows[:] = [(number, cells) for number, cells in table.rows if number not in used]
-    return context
+    return context, said
 
 
 def _labels_read(table: RawSheet, labels: list[int], rows: list[list[Any]], header: HeaderMatch,
@@ -321,21 +325,21 @@ def _labels_read(table: RawSheet, labels: list[int], rows: list[list[Any]], head
 def _reads_otherwise(table: RawSheet, header: HeaderMatch, cells: list[Any], reference: Reference,
                      context: SheetContext) -> bool:
     """Whether a header row with the columns of the table above, under `context` (what the label rows just
-    above it say, within the sheet's title block: `_labels_read`), names another scale or currency for its
-    amounts ('Budget' below 'Budget ('000)'; 'Currency: EUR' above it): a table of its own, not the header
-    repeated. A year, a country or the sheet's title said again (a printout's page, a wrapped line of text) is
-    no other table."""
+    above it say, within the sheet's title block: `_labels_read`), names another scale, currency, year, period
+    or country for its rows ('Budget' below 'Budget ('000)'; 'Currency: EUR', 'Period: 2016' or 'Annual Work
+    Plan 2016' above it): a table of its own, not the header repeated. The sheet's title said again (a
+    printout's page) is no other table."""
     headers = header_texts(cells, header.columns, header.texts)
     own = with_headers(context, table.spec, headers, header_texts(cells, header.columns), reference.scale_words)
 
     def meant(read: SheetContext) -> tuple:
-        currency = read.values.get("currency")
-        return (currency and currency.value, sorted((s.power, s.columns, s.currency, s.shared) for s in read.scales))
+        return (read.year, read.country, sorted((key, value.value) for key, value in read.values.items()),
+                sorted((s.power, s.columns, s.currency, s.shared) for s in read.scales))
     return meant(own) != meant(table.context)
 
 
 def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cells: list[Any],
-                 reference: Reference, context: SheetContext) -> tuple[RawSheet, LoadWarning]:
+                 reference: Reference, context: SheetContext, titled: str = "") -> tuple[RawSheet, LoadWarning]:
     """The rows below a second header row of the sheet's kind, read under it (`context`: what the sheet's title
     block and the table's own title rows say), and the warning that says which columns it puts elsewhere than
     the header `before` (of the table `above`). What is said of the sheet as a whole is said again for it only
@@ -354,6 +358,7 @@ def _table_below(above: RawSheet, before: HeaderMatch, header: HeaderMatch, cell
                  for key in header.columns if above.headers.get(key, headers[key]) != headers[key]]
     said = LoadWarning(above.file, above.sheet, row, None, "second header", (
         f"a header again, with {', '.join(moved) or 'title rows of its own'}"
+        + (f" (its title: {titled})" if titled else "")
         + (f" and without {', '.join(without)}" if without else "")
         + f": the rows below it are read under it, not under row {above.header_row}'s header"))
     first_part = set(header.columns) != set(before.columns) or context is not above.context

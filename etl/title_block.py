@@ -186,17 +186,21 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                      if field_name == "currency"), None)
     if currency is None:  # else the words beside a title's scale: 'Montants en KDH', 'Expenditure (USD '000)'
         currency = _scales_currency(scales, shared_too=True)
+    # the one currency the title rows' words name ('All amounts in USD'), where none is read or a name several
+    # share is ('thousands of dollars', 'Budget ($)': the words say which)
+    prose = None if currency is not None and not shared_codes(currency.value, words) else _prose_currency(
+        [(text, place, once("named", text, place, lambda: _named_in_words(text, words)))
+         for text, place in whole[:len(title_rows)]])
     if currency is None:  # else a title row that is a currency alone ('USD' merged over the amounts), as a label
         alone = {(code, number, text) for number, (labelled, text) in rows if not labelled
                  for code in [_currency_alone(text, words)] if code}
         if len({code for code, _, _ in alone}) == 1:
             code, number, text = min(alone, key=lambda found: found[1])
-            currency = TitleValue(code, f"title row {number}", text, "a currency alone in the row")
+            if prose is None or prose.value in (shared_codes(code, words) or (code,)):  # 'in KGS' above '$': neither
+                currency = TitleValue(code, f"title row {number}", text, "a currency alone in the row")
+                prose = prose if shared_codes(code, words) else None
     if currency is not None:
         values["currency"] = currency
-    prose = None if currency is not None else _prose_currency(
-        [(text, place, once("named", text, place, lambda: _named_in_words(text, words)))
-         for text, place in whole[:len(title_rows)]])
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
               else "the title row above the header (row 1)" if title_rows else "the rows above the header (none)"]
     places += [f"the {place} {quoted(text)}" for text, place in names]

@@ -1317,3 +1317,19 @@ def test_a_currency_alone_merged_over_the_amounts_is_their_currency_on_both_lane
     else:
         assert sorted(refused) == [4]
         assert [row[-1] for row in rows_of(per_cell, MONEY)] == ["KGS", "USD"]
+
+
+def test_a_dollar_alone_gives_way_to_a_title_s_words_naming_another_currency(tmp_path, monkeypatch):
+    """'All amounts in KGS' and a row '$' above the header: neither is read as the rows' currency, and rows in KGS
+    load (a first reading took the '$' and refused them); under 'All amounts in USD' the '$' is read, and a row
+    in JMD is said against the title's USD."""
+    for words, expected in (("All amounts in KGS", ([], ["KGS", "KGS"])), ("All amounts in USD", ([2 + 2], ["JMD"]))):
+        folder = tmp_path / words[-3:]
+        folder.mkdir()
+        rows = [ROWS[0], [*ROWS[1][:-1], "KGS" if "KGS" in words else "JMD"]]
+        path = expenditure(folder / "KGZ.xlsx", [[words], [None, None, "$"]], rows=rows)
+        per_cell, fast, _ = load_both([path], folder, monkeypatch)
+        found = assert_same(per_cell, fast)
+        assert ([row[2] for row in found["rejected_rows"]], [row[-1] for row in rows_of(per_cell, MONEY)]) == expected
+        if "USD" in words:
+            assert any("names USD, but row 5 is read in JMD" in row[-1] for row in found["load_warnings"])

@@ -295,7 +295,8 @@ def test_a_header_like_the_first_but_read_otherwise_is_a_second_table(tmp_path, 
         ("1", Decimal("50000.00") if "000" in first else Decimal("50.00")), ("2", budget)]
     assert [row[1:] for row in rows_of(per_cell, WARNINGS)] == [(
         "second header", "KGZ.xlsx › Expenses › row " + str(len(rows) - 1) + ": a header again, with "
-        + ("'Budget' where row 1 has 'Budget ('000)'" if between == [] else "title rows of its own")
+        + ("'Budget' where row 1 has 'Budget ('000)'" if between == [] else
+           "title rows of its own (its title: row 4 'Amounts in thousands')")
         + ": the rows below it are read under it, not under row 1's header")]
 
 
@@ -313,13 +314,12 @@ def test_a_label_over_a_header_like_the_first_is_its_table_s_title(tmp_path, mon
 AWP = ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget", "Currency"]
 
 
-@pytest.mark.parametrize("above", [[None, "2016 labour migration census"], ["Printed 12 March 2016"],
-                                   ["Annual Work Plan 2015 – Kyrgyzstan"]])
+@pytest.mark.parametrize("above", [[None, "2016 labour migration census"], ["Annual Work Plan 2015 – Kyrgyzstan"]])
 def test_a_line_above_a_repeated_header_naming_a_year_or_the_title_leaves_it_repeated(tmp_path, monkeypatch, above):
-    """A wrapped line of an activity's text, a print date or the sheet's title said again above the header
-    repeated (a printout's page) is no title of another table: the rows below are read under the sheet's year and
-    the Output above them, and the header is said repeated (a first mend read a table of 2016 there, its rows
-    refused for an empty Output)."""
+    """A wrapped line of an activity's text (right of the first column) or the sheet's title said again above the
+    header repeated (a printout's page) is no title of another table: the rows below are read under the sheet's
+    year and the Output above them, and the header is said repeated (a first mend read a table of 2016 there, its
+    rows refused for an empty Output)."""
     rows = [["Annual Work Plan 2015 – Kyrgyzstan"], AWP, ["Output 1", "Consultations", "X", None, "UNDP", 500, "USD"],
             [None, "Mapping", None, "X", "UNDP", 600, "USD"], above, AWP,
             [None if above[0] is None else "Output 1", "Profile", "X", None, "IOM", 700, "USD"]]
@@ -331,3 +331,26 @@ def test_a_line_above_a_repeated_header_naming_a_year_or_the_title_leaves_it_rep
         ("Profile", "1", dt.date(2015, 1, 1))]
     assert [row[1:] for row in rows_of(per_cell, WARNINGS)] == [
         ("header repeated", "KGZ-awp.xlsx › AWP › row 6: the header repeated: not read as data")]
+
+
+@pytest.mark.parametrize("label, year", [(["Period: 2016"], 2016), (["2016"], 2016), (["Budget 2016"], 2016),
+                                         (["Printed 12 March 2016"], 2016), (["Country: Kyrgyzstan"], 2015)])
+def test_a_label_naming_another_year_over_a_header_like_the_first_starts_a_table_of_that_year(tmp_path, monkeypatch,
+                                                                                             label, year):
+    """'Period: 2016' (or a year in a label's words) above a header like the first's: the rows below are of 2016,
+    and the warning quotes the label (a second mend read the header as repeated, the rows of 2015, the label
+    rejected as a data row); the sheet's own country said again is no other table."""
+    header = ["Output", "Agency", "Budget", "Expenditure"]
+    rows = [["Country: Kyrgyzstan"], ["Period: 2015"], ["Currency: USD"], header, ["Output 1", "UNDP", 100, 90],
+            label, header, ["Output 2", "IOM", 7, 6]]
+    per_cell, fast, _ = load_both([workbook(tmp_path / "KGZ.xlsx", rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT agency, programme_year FROM expenditure ORDER BY 1") == [("IOM", year),
+                                                                                            ("UNDP", 2015)]
+    again = ("the same columns of 2016" if label == ["2016"] else  # read as a year over its columns
+             f"title rows of its own (its title: row 6 '{label[0]}')")
+    assert [row[1:] for row in rows_of(per_cell, WARNINGS)] == [
+        ("second header", f"KGZ.xlsx › Expenses › row 7: a header again, with {again}: the rows below it are read "
+                          "under it, not under row 4's header") if year == 2016 else
+        ("header repeated", "KGZ.xlsx › Expenses › row 7: the header repeated: not read as data")]
+    assert {row[2] for row in found["rejected_rows"]} == (set() if year == 2016 else {6})

@@ -196,9 +196,10 @@ def sheet_context(title_rows: list[list[Any]], names: list[tuple[str, str]], ref
                  for code in [_currency_alone(text, words)] if code}
         if len({code for code, _, _ in alone}) == 1:
             code, number, text = min(alone, key=lambda found: found[1])
-            if prose is None or prose.value in (shared_codes(code, words) or (code,)):  # 'in KGS' above '$': neither
+            may_be = shared_codes(code, words)
+            if prose is None or prose.value in (may_be or (code,)):  # 'in KGS' above '$': neither
                 currency = TitleValue(code, f"title row {number}", text, "a currency alone in the row")
-                prose = prose if shared_codes(code, words) else None
+                prose = prose if may_be else None
     if currency is not None:
         values["currency"] = currency
     places = [f"the title rows above the header (rows 1-{len(title_rows)})" if len(title_rows) > 1
@@ -921,14 +922,8 @@ def bracket_name(text: str, words: dict[str, int] | None) -> str | None:
     ('Budget (US dollars)', 'Presupuesto (euros)'); a name several share as written ('Budget ($)', 'Presupuesto
     (dólares)': JMD or USD, `shared_codes`). None for another header (a code in small letters: '(kgs)' may be
     kilograms), or one naming two."""
-    currencies = getattr(words, "currencies", {})
-    found = set()
-    for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text)):
-        named = currencies.get(fold(clean_text(inside)))
-        if isinstance(named, tuple):
-            found.add(inside.strip())
-        elif named and fold(clean_text(inside)) != named.casefold():
-            found.add(named)
+    found = {code for inside in BRACKETED.findall(unicodedata.normalize("NFKC", text))
+             for code in [_currency_alone(inside, words)] if code}  # a code or a sign: conventions.bracket_currency's
     return found.pop() if len(found) == 1 else None
 
 

@@ -131,7 +131,6 @@ class Derivations:
         self.set_aside: list[tuple[int, str, str, str]] = []
         self.absent = {c.key for c in raw.spec.columns if c.key not in raw.columns}
         # the currency a title's words name ('All amounts in USD'), and the rows read in another (`say_formats`)
-        said = raw.context.values.get("currency")  # (a second table's own 'Currency: EUR' is its rows')
         self.prose = (raw.context.prose_currency if said is None or shared_codes(said.value, self.words)
                       else None)  # under 'Budget ($)', 'All amounts in USD' says which dollar
         self.unlike_prose: list[tuple[int, str, str]] = []  # (row, its currency, whence: a key of READ_IN)
@@ -284,8 +283,8 @@ class Derivations:
             codes = self._shared(key, title)  # a name several share, in any language
             if codes:  # 'Currency: dollars' (JMD or USD) over a cell of KGS: no dollar; one of USD says which
                 return None if parsed in codes else (
-                    f"{quoted(title.value)} ({' or '.join(codes)}), as {title.said()} says: the {what} and the {where} "
-                    "disagree, so correct the one that is wrong")
+                    f"{self._said(title.value)}, as {title.said()} says: the {what} and the {where} disagree, so "
+                    "correct the one that is wrong")
             # a currency without a rate ('Currency: RUB', 'Budget (RUB)'): a cell naming another still disagrees;
             # a title naming none as a code ('Currency: local currency', 'USD, KGS') is compared with nothing
             stated = self.formats.named(clean_text(title.value).upper()) if self.formats is not None else title.value
@@ -338,9 +337,8 @@ class Derivations:
                 explained.add(key)
             elif given[key] not in codes and key not in self.checks:  # a cell's is compared in `disagrees`
                 where = "header" if value.place == "header" else "title"
-                problems.add(key, given[key], f"{quoted(value.value)} ({' or '.join(codes)}), as {value.said()} says: "
-                                              f"the amounts' currency and the {where} disagree, so correct the one "
-                                              "that is wrong")
+                problems.add(key, given[key], f"{self._said(value.value)}, as {value.said()} says: the amounts' "
+                                              f"currency and the {where} disagree, so correct the one that is wrong")
         return explained
 
     def _timeframe(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> None:

@@ -75,6 +75,10 @@ class Scale:
     columns: tuple[str, ...] = ()  # the columns (keys) a group header stands over; () for every amount of the sheet
     currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
     shared: str | None = None  # where they name none: the name several share they stand beside ('thousands of dollars')
+    # the codes of every currency the words stand beside, said or not ("$000" -> JMD, USD; 'KGS '000 dollars' -> JMD,
+    # KGS, USD): where another is named too ('exchange rate used: 69.5 KGS') none is said, and a row in another is
+    # still no amount in thousands of these (etl/transform.py, Derivations)
+    of: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -652,7 +656,8 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                 currency = next(iter(told))
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
-        scales.append(Scale(power, place, text, word, columns, currency, name))
+        beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]))
+        scales.append(Scale(power, place, text, word, columns, currency, name, beside))
     return scales
 
 
@@ -819,7 +824,7 @@ def label_currency(value: str, reference: Reference) -> str:
     hold one and it is all they say ('$000', 'k$' -> '$'); else as written: the currency parser refuses both,
     naming the currencies a shared name may be."""
     rest = _without_scale(value, reference.scale_words)
-    code = _currency_code(rest) if fold(rest) not in reference.currency_names else rest.strip()  # 'som': KGS's name
+    code = _label_code(rest, reference.currency_names)
     named = {scale.currency for scale in _scales(value, "", reference.scale_words)}
     if len(named) == 1 and None not in named and (
             not rest or code in named or not (code in ISO_CURRENCIES or fold(code) in reference.currency_names)):
@@ -829,6 +834,26 @@ def label_currency(value: str, reference: Reference) -> str:
         return next((name for word in scale_words(value).split() if (name := _shared_part(word, currencies))),
                     value.strip())
     return code if rest else value.strip()
+
+
+def _label_code(text: str, names: dict[str, str | tuple[str, ...]]) -> str:
+    """A currency label's value without its scale as a code: a code ('usd' -> USD) or a sign ('€'); a currency's
+    name in any language (`names`: 'сом', 'som' -> KGS, whatever the sheet's language); the same currency said
+    twice, once in brackets ('KGS (som)', 'US dollars (USD)', '$ (USD)' -> KGS, USD, USD); a name several
+    currencies share as written ('dollars': the currency parser refuses it, naming them); else as written."""
+    text = text.strip()
+    named = names.get(fold(text))
+    if named is not None:
+        return named if isinstance(named, str) else text
+    inside = BRACKETED.findall(text)
+    outside = BRACKETED.sub(" ", text).strip()
+    if inside and outside:
+        may_be = [{named} if isinstance(named := names.get(fold(part)), str) else set(named or ()) or (
+            {code} if (code := _currency_code(part)) in ISO_CURRENCIES else set()) for part in [outside, *inside]]
+        agreed = set.intersection(*may_be)
+        if len(agreed) == 1:
+            return agreed.pop()
+    return _currency_code(text)
 
 
 def _without_scale(value: str, words: dict[str, int]) -> str:

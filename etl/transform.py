@@ -134,6 +134,15 @@ class Derivations:
         self.prose = (raw.context.prose_currency if said is None or shared_codes(said.value, self.words)
                       else None)  # under 'Budget ($)', 'All amounts in USD' says which dollar
         self.unlike_prose: list[tuple[int, str, str]] = []  # (row, its currency, whence: a key of READ_IN)
+        # the scales said of each amount column that stand beside currencies the title's currency is not one of
+        # ("Expenditure ($000); exchange rate used: 69.5 KGS": none is said), a row in another refused (`_scaled_in`);
+        # a sheet's or file's name's are no check, as its currency is none ("Expenditure (USD '000)" over 'Budget
+        # (EUR)')
+        theirs = set(shared_codes(said.value, self.words) or (said.value,)) if said is not None else set()
+        self.scaled_in = {key: scales for key in MONEY_COLUMNS.get(raw.spec.kind, ()) if raw.context.scale(key)
+                          for scales in [[scale for scale in raw.context.scales_of(key)
+                                          if scale.of and not scale.place.endswith(" name")
+                                          and not (theirs and theirs <= scale.of)]] if scales}
         self.default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -319,7 +328,9 @@ class Derivations:
                 self._timeframe(given, cells, problems)
                 explained |= {"planned_start", "planned_end"}
         if raw.spec.kind in MONEY_COLUMNS:
+            blank = is_blank(given.get("currency"))
             self._currency(given, problems)
+            self._scaled_in(given, problems, "its amounts' number format or text" if blank else None)
         for key, value in shared.items():
             codes = self._shared(key, value)
             amounts = [given[money] for money in MONEY_COLUMNS.get(raw.spec.kind, ())]
@@ -428,6 +439,31 @@ class Derivations:
                          f"the amounts of a row in one currency, but they name {said}: this one "
                          f"{self._said(code)}{how}; write the row's currency in {where}, and fix the amounts in "
                          "another")
+
+    def _scaled_in(self, given: dict[str, Any], problems: RowProblems, shown: str | None) -> None:
+        """Each amount read in thousands (or millions) of currencies its scale words stand beside, where the title's
+        currency is not one of them, checked against the row's currency (its cell's, its amounts', or a work plan's
+        default): a row in another is refused, its amount no number of thousands of them ('$000' over a row in KGS).
+        One problem an amount: none where `_currency` already refused it. `shown`: where the row's currency is from
+        where its cell was empty before `_currency` read its amounts."""
+        refused = {problem.column for problem in problems.problems}
+        stated = self._stated(given)
+        source = (shown or self._source(problems.row_number)) if stated else None
+        if not stated and self.default and any(not is_blank(given[key]) for key in self.scaled_in):
+            stated, source = self.default, "the work plan's default currency: the row names none"
+        if not stated or not (stated in self.rated or shared_codes(stated, self.words)):
+            return  # none (a required cell: refused for it), or one the currency parser refuses
+        codes = set(shared_codes(stated, self.words) or (stated,))
+        for key, scales in self.scaled_in.items():
+            scale = next((scale for scale in scales if not codes & scale.of), None)
+            header = self.raw.headers.get(key, self.raw.spec.column(key).header)
+            if scale is None or is_blank(given[key]) or cut(header) in refused:
+                continue
+            words = "header" if scale.place.endswith("header") else "title"
+            fix = (f"name the row's currency in a Currency column, or correct the {words}" if "currency" in self.absent
+                   else f"correct the row's currency or the {words}")
+            problems.add(key, given[key], f"an amount in {' or '.join(sorted(scale.of))}, as {scale.said()}, not in "
+                                          f"{self._said(stated)} ({source}): {fix}")
 
     def _said(self, code: str) -> str:
         """A currency an amount or its header names, for a message: its code, or a name several share with theirs."""

@@ -83,7 +83,7 @@ def test_russian_headed_expenditure_in_som_from_its_title_block(tmp_path, databa
         "row 2; country 'Kyrgyzstan' from the title row 1)",
         "kgz.xlsx › Расходы: no Programme year column: every row is read as programme year '2015' (from the title "
         "row 2 'Год: 2015': programme year 2015/16)",
-        "kgz.xlsx › Расходы: no Currency column: every row is read as currency 'сом' (from the title row 3 "
+        "kgz.xlsx › Расходы: no Currency column: every row is read as currency 'KGS' (from the title row 3 "
         "'Валюта: сом')"])
     assert [w.row for w in summary.warnings if w.kind == "total row"] == [7]  # 'Итого'
 

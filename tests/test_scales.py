@@ -419,8 +419,8 @@ def test_a_delivery_report_s_currency_label_with_a_scale_is_read_as_a_title_s(tm
         assert [w for w in said(summary, "commitments not loaded") if "EUR on 3 account lines" in w]
 
 
-def test_a_delivery_report_s_currency_named_in_small_letters_is_said_as_written(tmp_path, database):
-    """'Currency: som' is the som (KGS), said 'som', not 'SOM' (the Somali shilling's code: a first reading of
+def test_a_delivery_report_s_currency_named_in_small_letters_is_said_by_its_code(tmp_path, database):
+    """'Currency: som' is the som (KGS), said KGS, not 'SOM' (the Somali shilling's code: a first reading of
     the label upper-cased every word of three letters); 'usd' is USD."""
     said_as = {}
     for label in ("som", "usd"):
@@ -432,7 +432,7 @@ def test_a_delivery_report_s_currency_named_in_small_letters_is_said_as_written(
         summary = run_load([folder], tmp_path / f"{label}.duckdb")
         assert summary.rejected == []
         said_as[label] = said(summary, "commitments not loaded")[0].split(" on ")[0].split()[-1]
-    assert said_as == {"som": "som", "usd": "USD"}
+    assert said_as == {"som": "KGS", "usd": "USD"}
 
 
 @pytest.mark.parametrize("number_format, factor", [("#,##0,", 1), ('#,##0" K"', 1000),
@@ -1213,6 +1213,42 @@ def test_a_code_away_from_a_dollar_title_says_neither_which_nor_another(tmp_path
     assert [(r.row, p.expected) for r in summary.rejected for p in r.problems] == [
         (5, f"'dollars' (JMD or USD), as the title row 1 '{title}': the currency named with its scale words says: the "
             "cell and the title disagree, so correct the one that is wrong")]
+
+
+@pytest.mark.parametrize("title, words, scale_of, read, refused", [
+    ("Expenditure ($000); exchange rate used: 69.5 KGS", "'$000'", "JMD or USD", "USD", "KGS"),
+    ("Amounts in KGS '000; exchange rate: 1 USD = 69.5 KGS", "\"'000\"", "KGS", "KGS", "USD")])
+def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused(tmp_path, monkeypatch, title, words,
+                                                                                 scale_of, read, refused):
+    """'$000' beside a rate naming KGS: no currency is said (two are named), but the amounts are thousands of
+    dollars, so a row in KGS is no amount of thousands of them: refused, each amount saying why (before, read as
+    written times 1,000 in KGS, unsaid); a row in the scale's currency is read in thousands, on both lanes."""
+    rows = [[*ROWS[0][:-1], read], [*ROWS[1][:-1], refused]]
+    per_cell, fast, _ = load_both([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT output_code, budget FROM expenditure") == [("1", Decimal(150_000))]
+    said_of = [(row[2], row[4], row[6]) for row in found["rejected_rows"]]
+    expected = (f"an amount in {scale_of}, as the title row 1 '{title}' says the amounts are in thousands ({words}), "
+                f"not in {refused} (the Currency column): correct the row's currency or the title")
+    assert said_of == [(4, "Budget", expected), (4, "Expenditure", expected)]  # its Funds received is empty
+
+
+def test_a_work_plan_s_budget_read_in_its_default_currency_under_another_s_scale_is_refused(tmp_path, database):
+    """A work plan without a Currency column under "Budget in KGS '000 (1 USD = 69.5 KGS)": its budgets are not
+    thousands of dollars, the default (before, 500 was read as USD 500,000, unsaid); an activity without one loads."""
+    title = "Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS '000 (1 USD = 69.5 KGS)"
+    book = Workbook()
+    book.active.title = "AWP"
+    for row in [[title], ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget"],
+                ["Output 1", "Consultations", "X", None, "UNDP", 500], ["Output 1", "Mapping", "X", None, "UNDP"]]:
+        book.active.append(row)
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database)
+    assert rows_of(database, "SELECT activity_title, budget FROM activities") == [("Mapping", None)]
+    assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
+        (3, "Budget", f"an amount in KGS, as the title row 1 '{title}' says the amounts are in thousands "
+                      "(\"'000\"), not in USD (the work plan's default currency: the row names none): name the row's "
+                      "currency in a Currency column, or correct the title")]
 
 
 def test_an_amount_typed_with_a_bare_dollar_under_a_dollar_title_says_no_which(tmp_path, database):

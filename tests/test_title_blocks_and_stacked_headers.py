@@ -198,6 +198,17 @@ def test_currency_labels_come_from_the_data_file(label, code):
     assert (context.values["currency"].value, context.values["currency"].place) == (code, "title row 1")
 
 
+@pytest.mark.parametrize("label, code", [("Currency: сом", "KGS"), ("Currency: som", "KGS"), ("Валюта: сом", "KGS"),
+                                         ("Currency: KGS (som)", "KGS"), ("Currency: US dollars (USD)", "USD"),
+                                         ("Currency: $ (USD)", "USD"), ("Currency: dollars (J$)", "JMD"),
+                                         ("Currency: USD (KGS)", "USD (KGS)"), ("Currency: dollars", "dollars")])
+def test_a_currency_label_naming_a_currency_by_its_name_in_any_language_or_twice_is_its_code(label, code):
+    """'Currency: сом' above an English header: KGS, as a title row 'сом' alone is (before, refused: the Currency
+    parser reads the sheet's language's names only); the same currency said twice, once in brackets, is it; two
+    currencies, or a name several share, stay as written: the currency parser refuses them, naming them."""
+    assert sheet_context([[label]], [], load_reference()).values["currency"].value == code
+
+
 def test_a_title_s_bare_dollar_sign_is_refused_naming_the_dollars_it_may_be(tmp_path, monkeypatch):
     """'Currency: $' over a Jamaica office's sheet may be JMD or USD: each row is refused saying so, on both lanes
     (before, read as USD, unsaid: Jamaican dollars converted at about 150 times their worth), as a Currency cell

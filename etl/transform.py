@@ -283,7 +283,7 @@ class Derivations:
         if title is None:
             return None
         where = "header" if title.place == "header" else "title"
-        what = "cell" if written else "amounts' currency"
+        what = "cell" if written else f"amounts' currency ({parsed})"
         try:
             stated = parse(title.value)
         except ValueProblem:
@@ -347,9 +347,9 @@ class Derivations:
                              + self.filled_from_title(key, problems.row_number))
                 explained.add(key)
             elif given[key] not in codes and key not in self.checks:  # a cell's is compared in `disagrees`
-                where = "header" if value.place == "header" else "title"
-                problems.add(key, given[key], f"{self._said(value.value)}, as {value.said()} says: the amounts' "
-                                              f"currency and the {where} disagree, so correct the one that is wrong")
+                where = "header" if value.place == "header" else "title"  # the cell is empty: said so
+                problems.add(key, None, f"{self._said(value.value)}, as {value.said()} says: the amounts' currency "
+                                        f"({given[key]}) and the {where} disagree, so correct the one that is wrong")
         return explained
 
     def _timeframe(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> None:
@@ -889,10 +889,10 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                              problem.expected + derivations.filled_from_title(column.key, row_number))
                 continue
             if column.key in derivations.checks:
-                disagreement = derivations.disagrees(column.key, parsed, parsers[column.key],
-                                                     column.key != "currency" or not is_blank(written_currency))
-                if disagreement:
-                    problems.add(column.key, value, disagreement)
+                written = column.key != "currency" or not is_blank(written_currency)
+                disagreement = derivations.disagrees(column.key, parsed, parsers[column.key], written)
+                if disagreement:  # an empty cell is said as such, the amounts' currency in the message
+                    problems.add(column.key, value if written else None, disagreement)
             report = cell_reports.check(column.key, value, row_number)
             if report is not None:
                 reports.append(report)

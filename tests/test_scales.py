@@ -804,7 +804,7 @@ def test_a_header_s_code_beside_another_s_dollar_is_the_amounts_currency(tmp_pat
 
 @pytest.mark.parametrize("headers, expected", [
     (("Budget (Dollars)", "Expenditure (dollars)"), "'Dollars' (JMD or USD), as the header 'Budget (Dollars)' says: "
-                                                    "the amounts' currency and the header disagree"),
+                                                    "the amounts' currency (EUR) and the header disagree"),
     (("Budget ($)", "Expenditure (EUR)"), "an amount in EUR (its amounts' number format), not in '$' (JMD or USD) "
                                           "(its header 'Budget ($)' says): fix the amount or the currency")])
 def test_headers_naming_a_dollar_are_checked_against_the_amounts_format(tmp_path, monkeypatch, headers, expected):
@@ -818,15 +818,17 @@ def test_headers_naming_a_dollar_are_checked_against_the_amounts_format(tmp_path
     found = assert_same(per_cell, fast)
     assert [row[6].split(" (the cell is empty")[0] for row in found["rejected_rows"]] == [
         expected + (", so correct the one that is wrong" if "disagree" in expected else "")]
+    assert [row[5] for row in found["rejected_rows"]] == (  # the Currency cell is empty: said so, not 'EUR'
+        ["an empty cell"] if "disagree" in expected else ["'150'"])
 
 
 def test_a_dollar_header_with_no_currency_column_says_the_header_disagrees(tmp_path, database):
     header = ["Budget ($)" if column == "Budget" else column for column in HEADER[:-1]]
     path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[ROWS[0][:-1]], amounts_format='"€"#,##0')
     summary = run_load([path], database)
-    assert [p.expected for r in summary.rejected for p in r.problems] == [
-        "'$' (JMD or USD), as the header 'Budget ($)' says: the amounts' currency and the header disagree, so "
-        "correct the one that is wrong"]  # before, '… and the title disagree'
+    assert [(p.found, p.expected) for r in summary.rejected for p in r.problems] == [
+        ("an empty cell", "'$' (JMD or USD), as the header 'Budget ($)' says: the amounts' currency (EUR) and the "
+                          "header disagree, so correct the one that is wrong")]  # before, '… and the title disagree'
 
 
 def test_a_title_s_words_say_which_dollar_under_a_dollar_header(tmp_path, monkeypatch):
@@ -1131,10 +1133,10 @@ def test_under_a_dollar_title_the_amounts_number_format_says_which_dollar(tmp_pa
                        amounts_format="[$€-x-euro2] #,##0.00")
     summary = run_load([path], tmp_path / "euro.duckdb")
     assert len(summary.rejected) == len(ROWS)
-    assert {p.expected for r in summary.rejected for p in r.problems if p.column == "Currency"} == {
-        "'$' (JMD or USD), as the title row 1 'Expenditure ($000)': the currency named with its scale words says: "
-        "the amounts' currency and the title disagree, so correct the one that is wrong"}  # the cell is empty (before,
-    # 'the cell and the title disagree' where the sheet has a Currency column)
+    assert {(p.found, p.expected) for r in summary.rejected for p in r.problems if p.column == "Currency"} == {(
+        "an empty cell", "'$' (JMD or USD), as the title row 1 'Expenditure ($000)': the currency named with its "
+        "scale words says: the amounts' currency (EUR) and the title disagree, so correct the one that is wrong")}
+    # the cell is empty: said so (before, found 'EUR'; and before that, 'the cell and the title disagree')
 
 
 def test_under_a_dollar_title_an_amount_typed_with_its_dollar_says_which(tmp_path, database):

@@ -36,7 +36,8 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
-from .title_block import Scale, label_currency, unclear_scale_expected, whole_amount
+from .title_block import (Scale, label_currency, scale_of_another, scale_of_another_expected, shared_codes,
+                          unclear_scale_expected, whole_amount)
 from .conventions import distinct_texts, infer_numbers
 from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
@@ -99,6 +100,7 @@ class DeliveryReportReader:
         self.rejected: list[RejectedRow] = []
         self.warnings: list[LoadWarning] = []
         self.scales = SheetContext()  # the scales the title says the amounts are in (`report`)
+        self.scale_of_another: str | None = None  # what each amount expects where its scale's currency is another's
         self.formatted: dict[type, Any] = {}  # an amount of each kind a number format shows in thousands, said once
         self.formats = FormatCurrencies(reference)  # a scale word a format shows ('" тыс."': etl/parse.py)
         # how each amount column writes its numbers ('10 000,00'), from all its cells (etl/conventions.py)
@@ -171,8 +173,24 @@ class DeliveryReportReader:
             said.append(self._programme_year_said(year, values.get("period"), period_row))
         elif "period" in values:
             said.append(f"period {quoted(values['period'])} (title row {period_row}): no year found in it")
+        currency = _currency_code(values.get("currency"), self.reference)
+        self._check_scale_currency(currency, told.get("title_currency"), context.scales)
         return Report(award, values.get("country"), year if year is not None else values.get("period"),
-                      _currency_code(values.get("currency"), self.reference), values.get("agency"), said, context.scales)
+                      currency, values.get("agency"), said, context.scales)
+
+    def _check_scale_currency(self, currency: Any, told: tuple[str, int] | None, scales: tuple[Scale, ...]) -> None:
+        """Where the report's currency is none of those its title's scale words stand beside ('Currency: USD'
+        under 'Amounts in thousands of KGS'), each amount is refused saying so (`_amounts`), as an expenditure
+        sheet's row is (etl/transform.py)."""
+        words = self.reference.scale_words
+        if not isinstance(currency, str) or not (currency in self.reference.currencies
+                                                 or shared_codes(currency, words)):
+            return
+        scale = scale_of_another(scales, set(shared_codes(currency, words) or (currency,)))
+        if scale is not None and told is not None:
+            self.scale_of_another = scale_of_another_expected(
+                scale, quoted(currency) if shared_codes(currency, words) else currency,
+                f"the report's currency, title row {told[1]}", "correct the one that is wrong")
 
     def _programme_year_said(self, year: int, period: str | None, row: int | None) -> str:
         phase = self.reference.programme.phase_of_year(year)
@@ -214,6 +232,8 @@ class DeliveryReportReader:
                 if self.scales.scale_unclear(role) is not None:
                     raise ValueProblem(value, unclear_scale_expected(self.scales.scale_unclear(role)))
                 amount = Decimal(repr(parse_number(value, self.conventions.get(role), percent=False)))
+                if self.scale_of_another is not None and amount:
+                    raise ValueProblem(value, self.scale_of_another)
                 value = self.formats.in_scale(value)  # '26 тыс.': 26,000, as '26 K' is
                 if isinstance(value, (ScaledShown, SuffixShown)):
                     self.formatted[ScaledShown if isinstance(value, ScaledShown) else SuffixShown] = value

@@ -736,15 +736,15 @@ def shared_name_expected(written: str, codes: Iterable[str]) -> str:
     return f"the currency's code: {quoted(written)} is the name of more than one ({', '.join(codes)})"
 
 
-def currency_parser(reference: Reference, language: str | None = None) -> Callable[[Any], str]:
-    """An ISO 4217 code with a rate, a currency's name in the sheet's language (сом, dirham, lei) or its sign ('€',
-    'US$', 'J$', 'DH': CURRENCY_SIGNS); a name or sign several currencies share ('dollars', 'dinars', '$') is
-    refused, naming them: which it is, the cell must say."""
+def currency_parser(reference: Reference) -> Callable[[Any], str]:
+    """An ISO 4217 code with a rate, a currency's name in any language file, whatever the sheet's (сом, dirham,
+    lei: one meaning each, as a title's 'Currency: сом' is read) or its sign ('€', 'US$', 'J$', 'DH':
+    CURRENCY_SIGNS); a name or sign several currencies share ('dollars', 'dinars', '$') is refused, naming them:
+    which it is, the cell must say."""
     allowed = reference.currencies  # a property that scans the rate table: computed once, not per cell
     expected = "a currency with a shipped exchange rate: " + ", ".join(sorted(allowed))
-    vocabularies = reference.vocabularies(language)
-    names = {word: code for vocabulary in vocabularies for word, code in vocabulary.currencies.items()}
-    shared = {word: codes for vocabulary in vocabularies for word, codes in vocabulary.shared_currencies.items()}
+    names = {word: code for word, code in reference.currency_names.items() if isinstance(code, str)}
+    shared = {word: codes for word, codes in reference.currency_names.items() if isinstance(codes, tuple)}
 
     def parse_currency(value: Any) -> str:
         code = clean_text(value).upper()
@@ -805,11 +805,10 @@ def parser_for(column: spec.Column, reference: Reference, language: str | None =
     if column.kind == spec.CHOICE:
         return choice_parser(column.choices, {word: choice for vocabulary in reference.vocabularies(language)
                                               for word, choice in vocabulary.choice_words(column).items()})
-    in_language = {spec.OUTPUT: output_parser, spec.CURRENCY: currency_parser, spec.AGENCY: agency_parser,
-                   spec.COUNTRY: country_parser}
+    in_language = {spec.OUTPUT: output_parser, spec.AGENCY: agency_parser, spec.COUNTRY: country_parser}
     if column.kind in in_language:
         return in_language[column.kind](reference, language)
-    factories = {spec.PERIOD: period_parser,
+    factories = {spec.CURRENCY: currency_parser, spec.PERIOD: period_parser,
                  spec.YEAR: year_parser, spec.PROGRAMME_YEAR: programme_year_parser,
                  spec.PHASE: phase_parser, spec.DIMENSION: dimension_parser, spec.CATEGORY: category_parser}
     return factories[column.kind](reference)

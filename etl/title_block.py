@@ -30,7 +30,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from . import spec
 from .conventions import BRACKETED, ISO_CURRENCIES, bracket_currency, sign_currency
@@ -76,8 +76,9 @@ class Scale:
     currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
     shared: str | None = None  # where they name none: the name several share they stand beside ('thousands of dollars')
     # the codes of every currency the words stand beside, said or not ("$000" -> JMD, USD; 'KGS '000 dollars' -> JMD,
-    # KGS, USD): where another is named too ('exchange rate used: 69.5 KGS') none is said, and a row in another is
-    # still no amount in thousands of these (etl/transform.py, Derivations)
+    # KGS, USD), and of those the text lists beside them ('USD or EUR '000'; not a rate's: `_listed`): where a rate
+    # names another ('exchange rate used: 69.5 KGS') none is said, and a row in another is still no amount in
+    # thousands of these (etl/transform.py, Derivations); none where the words stand beside no currency
     of: frozenset[str] = frozenset()
 
     @property
@@ -642,6 +643,7 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
               and not CURRENCY_SIGN.fullmatch(token)]
+    listed = _listed(tokens, currencies)  # those the amounts may be in beside a scale's own (Scale.of)
     scales = []
     for power, word in found.items():
         currency = (next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
@@ -656,9 +658,27 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                 currency = next(iter(told))
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
-        beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]))
+        beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]),
+                                               listed if named[power] or sharing[power] else ())
         scales.append(Scale(power, place, text, word, columns, currency, name, beside))
     return scales
+
+
+FIGURE = re.compile(r"[=≈~]?\d[\d.,']*")  # a rate's figure beside a currency ('1 USD = 69.5 KGS', 'KGS 69.5')
+
+
+def _listed(tokens: list[str], currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
+    """The codes of the currencies `tokens` name other than beside a figure: those the amounts may be in, beside
+    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); not a rate's ('1 USD =
+    69.5 KGS', 'exchange rate used: 69.5 KGS'), whose currency is no amount's. A bare sign names none."""
+    found: set[str] = set()
+    for index, token in enumerate(tokens):
+        meaning = currencies.get(token)
+        if meaning is None or CURRENCY_SIGN.fullmatch(token) or any(
+                FIGURE.fullmatch(tokens[at]) for at in (index - 1, index + 1) if 0 <= at < len(tokens)):
+            continue
+        found.update((meaning,) if isinstance(meaning, str) else meaning)
+    return found
 
 
 def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:
@@ -793,6 +813,27 @@ def group_scales(top: list[Any], sub: list[Any], spans: dict[int, int], columns:
             under.setdefault(labels[position], []).append(key)
     return tuple(scale for label, keys in under.items()
                  for scale in _scales(label, "group header", words, tuple(keys)))
+
+
+def scale_of_another(scales: Iterable[Scale], codes: set[str], said: set[str] = frozenset()) -> Scale | None:
+    """Of the scales said of an amount column, the one whose words stand beside currencies (`Scale.of`) none of
+    `codes` (a row's currency, or those a name several share may be) is: its amount is no number of thousands of
+    them. A header's own goes before a group header's, and that before a title's ("Budget (KGS '000)" under
+    "Expenditure ($000); exchange rate used: 69.5 KGS"); a sheet's or file's name's is none (its currency is no
+    check either); nor is one whose currencies hold all the sheet's (`said`: the check of its Currency cells says
+    a row in another). None where none is."""
+    checked = [scale for scale in scales if scale.of and not scale.place.endswith(" name")]
+    for place in ("header", "group header"):
+        if any(scale.place == place for scale in checked):
+            checked = [scale for scale in checked if scale.place == place]
+            break
+    return next((scale for scale in checked if not codes & scale.of and not (said and said <= scale.of)), None)
+
+
+def scale_of_another_expected(scale: Scale, stated: str, source: str, fix: str) -> str:
+    """What a problem says of an amount whose row's currency (`stated`, as said; `source`: whence) is none of those
+    its scale's words stand beside (`scale_of_another`), and how to mend it (`fix`)."""
+    return f"an amount in {' or '.join(sorted(scale.of))}, as {scale.said()}, not in {stated} ({source}): {fix}"
 
 
 def unclear_scale_expected(unclear: str) -> str:

@@ -29,8 +29,9 @@ from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, curre
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, shared_codes, title_checks,
-                          title_value_for, unclear_scale_expected, whole_amount)
+from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, scale_of_another,
+                          scale_of_another_expected, shared_codes, title_checks, title_value_for,
+                          unclear_scale_expected, whole_amount)
 
 
 @dataclass
@@ -134,15 +135,13 @@ class Derivations:
         self.prose = (raw.context.prose_currency if said is None or shared_codes(said.value, self.words)
                       else None)  # under 'Budget ($)', 'All amounts in USD' says which dollar
         self.unlike_prose: list[tuple[int, str, str]] = []  # (row, its currency, whence: a key of READ_IN)
-        # the scales said of each amount column that stand beside currencies the title's currency is not one of
-        # ("Expenditure ($000); exchange rate used: 69.5 KGS": none is said), a row in another refused (`_scaled_in`);
-        # a sheet's or file's name's are no check, as its currency is none ("Expenditure (USD '000)" over 'Budget
-        # (EUR)')
-        theirs = set(shared_codes(said.value, self.words) or (said.value,)) if said is not None else set()
-        self.scaled_in = {key: scales for key in MONEY_COLUMNS.get(raw.spec.kind, ()) if raw.context.scale(key)
-                          for scales in [[scale for scale in raw.context.scales_of(key)
-                                          if scale.of and not scale.place.endswith(" name")
-                                          and not (theirs and theirs <= scale.of)]] if scales}
+        # the scales said of each amount column that stand beside currencies, checked against each row's (`scaled_in`:
+        # "Expenditure ($000); exchange rate used: 69.5 KGS" over a row in KGS); none for a delivery report, whose
+        # reader checks its own (etl/delivery_report.py); and the currencies the sheet's currency may be
+        self.scaled_in_scales = {} if raw.amounts_whole else {
+            key: scales for key in MONEY_COLUMNS.get(raw.spec.kind, ()) if raw.context.scale(key)
+            for scales in [[scale for scale in raw.context.scales_of(key) if scale.of]] if scales}
+        self.said_codes = set(shared_codes(said.value, self.words) or (said.value,)) if said is not None else set()
         self.default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -328,9 +327,7 @@ class Derivations:
                 self._timeframe(given, cells, problems)
                 explained |= {"planned_start", "planned_end"}
         if raw.spec.kind in MONEY_COLUMNS:
-            blank = is_blank(given.get("currency"))
             self._currency(given, problems)
-            self._scaled_in(given, problems, "its amounts' number format or text" if blank else None)
         for key, value in shared.items():
             codes = self._shared(key, value)
             amounts = [given[money] for money in MONEY_COLUMNS.get(raw.spec.kind, ())]
@@ -440,30 +437,37 @@ class Derivations:
                          f"{self._said(code)}{how}; write the row's currency in {where}, and fix the amounts in "
                          "another")
 
-    def _scaled_in(self, given: dict[str, Any], problems: RowProblems, shown: str | None) -> None:
-        """Each amount read in thousands (or millions) of currencies its scale words stand beside, where the title's
-        currency is not one of them, checked against the row's currency (its cell's, its amounts', or a work plan's
-        default): a row in another is refused, its amount no number of thousands of them ('$000' over a row in KGS).
-        One problem an amount: none where `_currency` already refused it. `shown`: where the row's currency is from
-        where its cell was empty before `_currency` read its amounts."""
+    def scaled_in(self, given: dict[str, Any], record: dict[str, Any], written: Any, problems: RowProblems) -> None:
+        """Each amount read (`record`) in thousands (or millions) of currencies its scale words stand beside, where
+        the title's currency is not one of them, checked against the row's currency (`given`'s: its cell's,
+        `written`, a title's or its amounts' where empty; else a work plan's default): a row in another is refused,
+        its amount no number of thousands of them ('$000' over a row in KGS); zero is zero in any. One problem an
+        amount: none where another is already said of it."""
+        if not self.scaled_in_scales:
+            return
         refused = {problem.column for problem in problems.problems}
         stated = self._stated(given)
-        source = (shown or self._source(problems.row_number)) if stated else None
-        if not stated and self.default and any(not is_blank(given[key]) for key in self.scaled_in):
+        row = problems.row_number
+        if stated and not is_blank(written):
+            source, fix = "the Currency column", "correct the row's currency or the {}"
+        elif stated and (self.filled_from_title("currency", row) or "currency" in self.fills):
+            source, fix = self._source(row), "correct the one that is wrong"
+        elif stated:
+            source, fix = "its amounts' number format or text", "correct the amounts' number format or the {}"
+        else:
             stated, source = self.default, "the work plan's default currency: the row names none"
+            fix = "name the row's currency in a Currency column, or correct the {}"
         if not stated or not (stated in self.rated or shared_codes(stated, self.words)):
             return  # none (a required cell: refused for it), or one the currency parser refuses
         codes = set(shared_codes(stated, self.words) or (stated,))
-        for key, scales in self.scaled_in.items():
-            scale = next((scale for scale in scales if not codes & scale.of), None)
+        for key, scales in self.scaled_in_scales.items():
+            scale = scale_of_another(scales, codes, self.said_codes)
             header = self.raw.headers.get(key, self.raw.spec.column(key).header)
-            if scale is None or is_blank(given[key]) or cut(header) in refused:
+            if scale is None or not record.get(key) or cut(header) in refused:
                 continue
-            words = "header" if scale.place.endswith("header") else "title"
-            fix = (f"name the row's currency in a Currency column, or correct the {words}" if "currency" in self.absent
-                   else f"correct the row's currency or the {words}")
-            problems.add(key, given[key], f"an amount in {' or '.join(sorted(scale.of))}, as {scale.said()}, not in "
-                                          f"{self._said(stated)} ({source}): {fix}")
+            where = "header" if scale.place.endswith("header") else "title"
+            problems.add(key, given[key],
+                         scale_of_another_expected(scale, self._said(stated), source, fix.format(where)))
 
     def _said(self, code: str) -> str:
         """A currency an amount or its header names, for a message: its code, or a name several share with theirs."""
@@ -924,6 +928,8 @@ def _validate_part(raw: RawSheet, reference: Reference, into: Validated, rules: 
                 reports.append(cell_reports.by_size(column.key, value, row_number))
             elif isinstance(value, SuffixShown) and column.key in money:
                 reports.append(cell_reports.suffixed(column.key, value, row_number))
+        if raw.spec.kind in MONEY_COLUMNS:
+            derivations.scaled_in(given, record, written_currency, problems)
         if not problems.problems and raw.spec.kind in VALUE_COLUMNS:
             _plausible(raw, given, record, problems, derivations, row_number, reference.units, currencies)
         if not problems.problems and "activity_code" in derivations.absent and raw.spec.kind == "workplan":

@@ -250,12 +250,20 @@ def test_a_currency_name_several_currencies_share_is_refused_naming_them(written
     """A Currency cell 'dollars' from Jamaica may be JMD, 'dinars' from Serbia RSD: before, read as USD and TND,
     unsaid (the amounts then converted at the wrong rate). A name of one is read: 'Jamaican dollars', 'dinars
     serbes', 'US dollars'."""
-    parse = currency_parser(load_reference(), language)
+    parse = currency_parser(load_reference())
     with pytest.raises(ValueProblem) as refused:
         parse(written)
     assert refused.value.expected == expected
     assert [parse(name) for name in ("Jamaican dollars", "US dollars", "JMD")] == ["JMD", "USD", "JMD"]
-    assert currency_parser(load_reference(), "fr")("dinars serbes") == "RSD"
+    assert currency_parser(load_reference())("dinars serbes") == "RSD"
+
+
+@pytest.mark.parametrize("written, code", [("сом", "KGS"), ("сомов", "KGS"), ("dinars serbes", "RSD"), ("lei", "MDL"),
+                                           ("euros", "EUR")])
+def test_a_currency_cell_naming_its_currency_in_any_language_is_read_whatever_the_sheet_s(written, code):
+    """A Currency cell 'сом' on a sheet headed in English is KGS, as a title's 'Currency: сом' is (before, refused:
+    only the sheet's language's names were read); each name has one meaning across the language files."""
+    assert currency_parser(load_reference())(written) == code
 
 
 def test_a_currency_cell_may_hold_a_currency_s_sign_but_not_a_bare_dollar():

@@ -398,6 +398,26 @@ def test_a_delivery_report_titled_in_thousands_is_scaled(tmp_path, database):
     assert len(said(summary, "amounts scaled")) == 1
 
 
+def test_a_delivery_report_in_another_currency_than_its_title_s_scale_is_refused(tmp_path, database):
+    """'Amounts in thousands of KGS' over a report whose currency is USD: each amount refused, quoting it as written
+    and the report's currency row (the report is loaded whole: none of it); one in KGS is read in thousands."""
+    folder = cdr_folder(tmp_path / "usd", "Amounts in thousands of KGS")
+    summary = run_load([folder], database)
+    assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
+    problems = {(p.found, p.expected) for r in summary.rejected for p in r.problems}
+    assert problems and {expected for _, expected in problems} == {
+        "an amount in KGS, as the title row 2 'Amounts in thousands of KGS' says the amounts are in thousands ('in "
+        "thousands'), not in USD (the report's currency, title row 6): correct the one that is wrong"}
+    assert "'20000'" in {found for found, _ in problems}  # as written, not as scaled ('20000000.00')
+    folder = cdr_folder(tmp_path / "kgs", "Amounts in thousands of KGS")
+    book = load_workbook(folder / "jamaica-cdr-2016.xlsx")
+    book.active["A6"] = "Currency: KGS"
+    book.save(folder / "jamaica-cdr-2016.xlsx")
+    summary = run_load([folder], tmp_path / "kgs.duckdb")
+    assert summary.rejected == [] and rows_of(tmp_path / "kgs.duckdb", "SELECT DISTINCT currency FROM expenditure") == [
+        ("KGS",)]
+
+
 @pytest.mark.parametrize("label, expected", [
     ("$000", "the currency's code: '$' is the name of more than one (JMD, USD)"),
     ("k$", "the currency's code: '$' is the name of more than one (JMD, USD)"), ("k€", None)])
@@ -1233,6 +1253,38 @@ def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused
     expected = (f"an amount in {scale_of}, as the title row 1 '{title}' says the amounts are in thousands ({words}), "
                 f"not in {refused} (the Currency column): correct the row's currency or the title")
     assert said_of == [(4, "Budget", expected), (4, "Expenditure", expected)]  # its Funds received is empty
+
+
+@pytest.mark.parametrize("title", ["Amounts in USD or EUR '000, as the Currency column says",
+                                   "All amounts in thousands (USD for UNDP, EUR for EU)", "Amounts in '000 (EUR / USD)",
+                                   "Amounts ('000 USD, EUR)"])
+def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path, database, title):
+    """A title listing the currencies the amounts are in beside its scale ('USD or EUR '000'): a row in either is
+    read in thousands, one in another refused (a first reading took the currency beside the scale words as the only
+    one, and refused rows in the other); only a rate's currency ('69.5 KGS') is no amount's."""
+    rows = [[*ROWS[0][:-1], "USD"], [*ROWS[1][:-1], "EUR"], [*ROWS[0][:1], "Output 3", *ROWS[0][2:-1], "KGS"]]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
+    assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure ORDER BY 1") == [
+        ("1", Decimal(150_000), "USD"), ("2", Decimal(2_250), "EUR")]
+    assert {(r.row, p.column, p.expected.split(", as ")[0]) for r in summary.rejected for p in r.problems} == {
+        (5, column, "an amount in EUR or USD") for column in ("Budget", "Funds received", "Expenditure")}
+
+
+def test_an_amount_header_s_own_scale_goes_before_a_title_s(tmp_path, database):
+    """"Budget (KGS '000)" under "Expenditure ($000); exchange rate used: 69.5 KGS": a row in KGS is read in
+    thousands of KGS (a first reading refused it by the title's dollar); one in USD is refused once, by its
+    Currency cell against the header, not again by each amount; an amount refused as no number is said once; zero
+    is zero in any currency."""
+    header = [{"Budget": "Budget (KGS '000)", "Expenditure": "Expenditure (KGS '000)"}.get(c, c) for c in HEADER]
+    title = [["Expenditure ($000); exchange rate used: 69.5 KGS"]]
+    rows = [[*ROWS[0][:-1], "USD"], ROWS[1]]  # the second without Funds received, which only the title scales
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", title, header=header, rows=rows)], database)
+    assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure") == [
+        ("2", Decimal(2_250), "KGS")]
+    assert [(r.row, p.column) for r in summary.rejected for p in r.problems] == [(3, "Currency")]
+    rows = [[*ROWS[0][:4], "abc", 0, None, "KGS"]]
+    summary = run_load([expenditure(tmp_path / "KGZ-2.xlsx", title, rows=rows)], tmp_path / "2.duckdb")
+    assert [(p.column, p.expected) for r in summary.rejected for p in r.problems] == [("Budget", "a number")]
 
 
 def test_a_work_plan_s_budget_read_in_its_default_currency_under_another_s_scale_is_refused(tmp_path, database):

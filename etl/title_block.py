@@ -643,7 +643,8 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
               and not CURRENCY_SIGN.fullmatch(token)]
-    listed = _listed(tokens, currencies)  # those the amounts may be in beside a scale's own (Scale.of)
+    listed, rates = _listed(folded, currencies, taken)  # those the amounts may be in beside a scale's own, and a
+    # rate's only (Scale.of)
     scales = []
     for power, word in found.items():
         currency = (next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
@@ -659,26 +660,38 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
         beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]),
-                                               listed if named[power] or sharing[power] else ())
+                                               listed if named[power] or sharing[power] else ()) - rates
         scales.append(Scale(power, place, text, word, columns, currency, name, beside))
     return scales
 
 
 FIGURE = re.compile(r"[=≈~]?\d[\d.,']*")  # a rate's figure beside a currency ('1 USD = 69.5 KGS', 'KGS 69.5')
+A_YEAR = re.compile(r"(?:19|20)\d\d")  # no rate's: "'000 (USD or EUR), 2015"
 
 
-def _listed(tokens: list[str], currencies: dict[str, str | tuple[str, ...]]) -> set[str]:
-    """The codes of the currencies `tokens` name other than beside a figure: those the amounts may be in, beside
-    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); not a rate's ('1 USD =
-    69.5 KGS', 'exchange rate used: 69.5 KGS'), whose currency is no amount's. A bare sign names none."""
-    found: set[str] = set()
-    for index, token in enumerate(tokens):
-        meaning = currencies.get(token)
-        if meaning is None or CURRENCY_SIGN.fullmatch(token) or any(
-                FIGURE.fullmatch(tokens[at]) for at in (index - 1, index + 1) if 0 <= at < len(tokens)):
+def _listed(folded: str, currencies: dict[str, str | tuple[str, ...]], taken: _Spans) -> tuple[set[str], set[str]]:
+    """The codes of the currencies a folded text names other than beside a figure: those the amounts may be in,
+    beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and those it
+    names only beside one, a rate's ('1 USD = 69.5 KGS', "'000, USD 1 = KGS 69.5", 'exchange rate used: 69.5
+    KGS'), whose currency is no amount's. A scale's own figure (`taken`: 'Unit: USD 1,000') and a year are no
+    rate's; a bare sign names none."""
+    words = [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
+              found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
+             for found in re.finditer(r"\S+", folded) for token in [found.group()]]
+
+    def figure(at: int) -> bool:
+        word, start, end = words[at]
+        return bool(FIGURE.fullmatch(word)) and not A_YEAR.fullmatch(word) and not (end > start and
+                                                                                    taken.holds(start, end))
+    free: set[str] = set()
+    by_figure: set[str] = set()
+    for index, (word, _, _) in enumerate(words):
+        meaning = currencies.get(word)
+        if meaning is None or CURRENCY_SIGN.fullmatch(word):
             continue
-        found.update((meaning,) if isinstance(meaning, str) else meaning)
-    return found
+        beside = any(figure(at) for at in (index - 1, index + 1) if 0 <= at < len(words))
+        (by_figure if beside else free).update((meaning,) if isinstance(meaning, str) else meaning)
+    return free, by_figure - free
 
 
 def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:

@@ -344,9 +344,10 @@ class Derivations:
                              + self.filled_from_title(key, problems.row_number))
                 explained.add(key)
             elif given[key] not in codes and key not in self.checks:  # a cell's is compared in `disagrees`
-                where = "header" if value.place == "header" else "title"  # the cell is empty: said so
-                problems.add(key, None, f"{self._said(value.value)}, as {value.said()} says: the amounts' currency "
-                                        f"({given[key]}) and the {where} disagree, so correct the one that is wrong")
+                where = "header" if value.place == "header" else "title"  # an empty cell is said so
+                problems.add(key, given[key] if key in self.absent else None,
+                             f"{self._said(value.value)}, as {value.said()} says: the amounts' currency "
+                             f"({given[key]}) and the {where} disagree, so correct the one that is wrong")
         return explained
 
     def _timeframe(self, given: dict[str, Any], cells: list[Any], problems: RowProblems) -> None:
@@ -456,7 +457,8 @@ class Derivations:
             source, fix = "its amounts' number format or text", "correct the amounts' number format or the {}"
         else:
             stated, source = self.default, "the work plan's default currency: the row names none"
-            fix = "name the row's currency in a Currency column, or correct the {}"
+            fix = ("name the row's currency in a Currency column, or correct the {}" if "currency" in self.absent
+                   else "write the row's currency in its Currency cell, or correct the {}")
         if not stated or not (stated in self.rated or shared_codes(stated, self.words)):
             return  # none (a required cell: refused for it), or one the currency parser refuses
         codes = set(shared_codes(stated, self.words) or (stated,))

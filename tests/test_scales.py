@@ -847,8 +847,9 @@ def test_a_dollar_header_with_no_currency_column_says_the_header_disagrees(tmp_p
     path = expenditure(tmp_path / "KGZ.xlsx", [], header=header, rows=[ROWS[0][:-1]], amounts_format='"€"#,##0')
     summary = run_load([path], database)
     assert [(p.found, p.expected) for r in summary.rejected for p in r.problems] == [
-        ("an empty cell", "'$' (JMD or USD), as the header 'Budget ($)' says: the amounts' currency (EUR) and the "
-                          "header disagree, so correct the one that is wrong")]  # before, '… and the title disagree'
+        ("'EUR'", "'$' (JMD or USD), as the header 'Budget ($)' says: the amounts' currency (EUR) and the header "
+                  "disagree, so correct the one that is wrong")]  # before, '… and the title disagree'; no cell: its
+    # amounts' currency is what was found
 
 
 def test_a_title_s_words_say_which_dollar_under_a_dollar_header(tmp_path, monkeypatch):
@@ -1154,9 +1155,11 @@ def test_under_a_dollar_title_the_amounts_number_format_says_which_dollar(tmp_pa
     summary = run_load([path], tmp_path / "euro.duckdb")
     assert len(summary.rejected) == len(ROWS)
     assert {(p.found, p.expected) for r in summary.rejected for p in r.problems if p.column == "Currency"} == {(
-        "an empty cell", "'$' (JMD or USD), as the title row 1 'Expenditure ($000)': the currency named with its "
-        "scale words says: the amounts' currency (EUR) and the title disagree, so correct the one that is wrong")}
-    # the cell is empty: said so (before, found 'EUR'; and before that, 'the cell and the title disagree')
+        "an empty cell" if with_currency else "'EUR'", "'$' (JMD or USD), as the title row 1 'Expenditure ($000)': "
+        "the currency named with its scale words says: the amounts' currency (EUR) and the title disagree, so correct "
+        "the one that is wrong")}
+    # an empty cell is said so (before, found 'EUR'; and before that, 'the cell and the title disagree'); with no
+    # Currency column, what was found is the amounts' currency
 
 
 def test_under_a_dollar_title_an_amount_typed_with_its_dollar_says_which(tmp_path, database):
@@ -1257,7 +1260,7 @@ def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused
 
 @pytest.mark.parametrize("title", ["Amounts in USD or EUR '000, as the Currency column says",
                                    "All amounts in thousands (USD for UNDP, EUR for EU)", "Amounts in '000 (EUR / USD)",
-                                   "Amounts ('000 USD, EUR)"])
+                                   "Amounts ('000 USD, EUR)", "Amounts in '000 (USD or EUR), 2015"])
 def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path, database, title):
     """A title listing the currencies the amounts are in beside its scale ('USD or EUR '000'): a row in either is
     read in thousands, one in another refused (a first reading took the currency beside the scale words as the only
@@ -1268,6 +1271,32 @@ def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path
         ("1", Decimal(150_000), "USD"), ("2", Decimal(2_250), "EUR")]
     assert {(r.row, p.column, p.expected.split(", as ")[0]) for r in summary.rejected for p in r.problems} == {
         (5, column, "an amount in EUR or USD") for column in ("Budget", "Funds received", "Expenditure")}
+
+
+@pytest.mark.parametrize("title", ["Amounts in '000, USD 1.00 = KGS 69.50", "Amounts in thousands - USD 1 = KGS 69.5",
+                                   "Amounts in thousands; 1 USD = 69.5 KGS", "Montants en milliers, EUR 1 = 10,9 KGS"])
+def test_a_rate_s_currencies_beside_a_title_s_scale_are_no_amount_s(tmp_path, database, title):
+    """A rate written just after the scale words ('USD 1.00 = KGS 69.50'): neither currency is the amounts', so a
+    row in KGS is read in thousands, unchecked, as before (a first reading took the rate's USD as theirs, and
+    refused it advising to write USD: a misread)."""
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
+    assert summary.rejected == []
+    assert rows_of(database, MONEY) == scaled(1000)
+
+
+def test_a_work_plan_row_without_a_currency_under_another_s_scale_is_told_to_write_it_in_its_cell(tmp_path, database):
+    """The work plan has a Currency column, the row's cell is empty: its budget is read in the default, USD, which
+    "Budget in KGS '000" says it is not: write it in the cell (a first wording asked for a Currency column)."""
+    book = Workbook()
+    book.active.title = "AWP"
+    for row in [["Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS '000 (1 USD = 69.5 KGS)"],
+                ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget", "Currency"],
+                ["Output 1", "Consultations", "X", None, "UNDP", 500, None]]:
+        book.active.append(row)
+    book.save(tmp_path / "KGZ-awp.xlsx")
+    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database)
+    assert [p.expected.split(": ")[-1] for r in summary.rejected for p in r.problems] == [
+        "write the row's currency in its Currency cell, or correct the title"]
 
 
 def test_an_amount_header_s_own_scale_goes_before_a_title_s(tmp_path, database):

@@ -76,7 +76,7 @@ class Scale:
     currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
     shared: str | None = None  # where they name none: the name several share they stand beside ('thousands of dollars')
     # the codes of every currency the words stand beside, said or not ("$000" -> JMD, USD; 'KGS '000 dollars' -> JMD,
-    # KGS, USD), and of those the text lists beside them ('USD or EUR '000'; not a rate's: `_listed`): where a rate
+    # KGS, USD), and of those the text lists beside them ('USD or EUR '000'), but a rate's (`_listed`): where a rate
     # names another ('exchange rate used: 69.5 KGS') none is said, and a row in another is still no amount in
     # thousands of these (etl/transform.py, Derivations); none where the words stand beside no currency
     of: frozenset[str] = frozenset()
@@ -638,7 +638,7 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             named.setdefault(power, set()).update(codes)
             sharing.setdefault(power, set()).update(names)
             taken.add(*match.span())
-    tokens = [token.strip(WORD_EDGES) for token in folded.split()]
+    tokens = [token.strip(WORD_EDGES) for token in re.findall(rf"[^\s{EQUALS}]+", folded)]  # 'USD 1=KGS 69.5'
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
@@ -660,38 +660,40 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
         beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]),
-                                               listed if named[power] or sharing[power] else ()) - rates
+                                               listed if named[power] or sharing[power] else ()) - (
+            rates - {currency})  # the currency said is the amounts
         scales.append(Scale(power, place, text, word, columns, currency, name, beside))
     return scales
 
 
-FIGURE = re.compile(r"[=≈~]?\d[\d.,']*")  # a rate's figure beside a currency ('1 USD = 69.5 KGS', 'KGS 69.5')
-A_YEAR = re.compile(r"(?:19|20)\d\d")  # no rate's: "'000 (USD or EUR), 2015"
+RATE_FIGURE = re.compile(r"\d+(?:\.\d{1,4}|,\d{1,2})")  # a rate's figure has decimals: '69.5', '10,9', '1.00'
+EQUALS = "=≈"  # a rate's sign: '1 USD = 69.5 KGS', 'USD 1=KGS 69.5'
 
 
 def _listed(folded: str, currencies: dict[str, str | tuple[str, ...]], taken: _Spans) -> tuple[set[str], set[str]]:
-    """The codes of the currencies a folded text names other than beside a figure: those the amounts may be in,
-    beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and those it
-    names only beside one, a rate's ('1 USD = 69.5 KGS', "'000, USD 1 = KGS 69.5", 'exchange rate used: 69.5
-    KGS'), whose currency is no amount's. A scale's own figure (`taken`: 'Unit: USD 1,000') and a year are no
-    rate's; a bare sign names none."""
+    """The codes of the currencies a folded text names other than in a rate: those the amounts may be in, beside
+    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', 'Annex 2: USD '000');
+    and those it names only in a rate, whose currency is no amount's: within two words of an equals sign ('1 USD =
+    69.5 KGS', "'000, USD 1 = KGS 69.5") or beside a figure with decimals ('exchange rate used: 69.5 KGS'; not the
+    scale's own, `taken`: 'Unit: USD 1.000'; not a whole number: 'Table 2 USD '000', '2015 USD'). A bare sign names
+    none."""
     words = [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
               found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
-             for found in re.finditer(r"\S+", folded) for token in [found.group()]]
+             for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]]
 
-    def figure(at: int) -> bool:
-        word, start, end = words[at]
-        return bool(FIGURE.fullmatch(word)) and not A_YEAR.fullmatch(word) and not (end > start and
-                                                                                    taken.holds(start, end))
+    def in_rate(index: int) -> bool:
+        near = [at for at in range(index - 2, index + 3) if at != index and 0 <= at < len(words)]
+        return any(words[at][0] and words[at][0] in EQUALS for at in near) or any(
+            RATE_FIGURE.fullmatch(word) and not (end > start and taken.holds(start, end))
+            for word, start, end in (words[at] for at in (index - 1, index + 1) if at in near))
     free: set[str] = set()
-    by_figure: set[str] = set()
+    in_rates: set[str] = set()
     for index, (word, _, _) in enumerate(words):
         meaning = currencies.get(word)
         if meaning is None or CURRENCY_SIGN.fullmatch(word):
             continue
-        beside = any(figure(at) for at in (index - 1, index + 1) if 0 <= at < len(words))
-        (by_figure if beside else free).update((meaning,) if isinstance(meaning, str) else meaning)
-    return free, by_figure - free
+        (in_rates if in_rate(index) else free).update((meaning,) if isinstance(meaning, str) else meaning)
+    return free, in_rates - free
 
 
 def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:

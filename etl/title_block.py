@@ -643,8 +643,8 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
               and not CURRENCY_SIGN.fullmatch(token)]
-    listed, rates = _listed(folded, currencies, taken)  # those the amounts may be in beside a scale's own, and a
-    # rate's only (Scale.of)
+    listed, rates = _listed(folded, currencies, taken)  # those the amounts may be in beside a scale's own, and an
+    # equation's only (Scale.of)
     scales = []
     for power, word in found.items():
         currency = (next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
@@ -659,41 +659,56 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                 currency = next(iter(told))
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
-        beside = frozenset(named[power]).union(*(currencies[shared_name] for shared_name in sharing[power]),
-                                               listed if named[power] or sharing[power] else ()) - (
-            rates - {currency})  # the currency said is the amounts
+        beside = frozenset(named[power] - (rates - {currency})).union(  # the currency said is the amounts'
+            *(currencies[shared_name] for shared_name in sharing[power]), listed if named[power] or sharing[power]
+            else ())
         scales.append(Scale(power, place, text, word, columns, currency, name, beside))
     return scales
 
 
 RATE_FIGURE = re.compile(r"\d+(?:\.\d{1,4}|,\d{1,2})")  # a rate's figure has decimals: '69.5', '10,9', '1.00'
-EQUALS = "=≈"  # a rate's sign: '1 USD = 69.5 KGS', 'USD 1=KGS 69.5'
+A_FIGURE = re.compile(r"\d[\d.,']*")
+EQUALS = "=≈~→"  # a rate's sign: '1 USD = 69.5 KGS', 'USD 1=KGS 69.5', '1 USD ~ 70 KGS'
 
 
 def _listed(folded: str, currencies: dict[str, str | tuple[str, ...]], taken: _Spans) -> tuple[set[str], set[str]]:
     """The codes of the currencies a folded text names other than in a rate: those the amounts may be in, beside
-    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', 'Annex 2: USD '000');
-    and those it names only in a rate, whose currency is no amount's: within two words of an equals sign ('1 USD =
-    69.5 KGS', "'000, USD 1 = KGS 69.5") or beside a figure with decimals ('exchange rate used: 69.5 KGS'; not the
-    scale's own, `taken`: 'Unit: USD 1.000'; not a whole number: 'Table 2 USD '000', '2015 USD'). A bare sign names
-    none."""
+    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and those it names only
+    in an equation, a rate's, whose currency is no amount's: a rate's sign beside it and a figure past the sign, or
+    a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000, USD 1 = KGS 69.5"; not 'KGS = local costs', nor
+    'Total = USD or EUR'). A currency beside a figure with decimals ('exchange rate
+    used: 69.5 KGS'; not the scale's own, `taken`: 'Unit: USD 1.000') is in neither: no amount's currency listed,
+    nor one taken out of the scale's own. A bare sign names none."""
     words = [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
               found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
              for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]]
 
-    def in_rate(index: int) -> bool:
-        near = [at for at in range(index - 2, index + 3) if at != index and 0 <= at < len(words)]
-        return any(words[at][0] and words[at][0] in EQUALS for at in near) or any(
-            RATE_FIGURE.fullmatch(word) and not (end > start and taken.holds(start, end))
-            for word, start, end in (words[at] for at in (index - 1, index + 1) if at in near))
+    def word(at: int) -> str:
+        return words[at][0] if 0 <= at < len(words) else ""
+
+    def figure(at: int, pattern: re.Pattern) -> bool:
+        text, start, end = words[at] if 0 <= at < len(words) else ("", 0, 0)
+        return bool(pattern.fullmatch(text)) and not (end > start and taken.holds(start, end))
+
+    def in_equation(index: int) -> bool:  # 'USD =' a figure, or a figure between: not 'KGS = local costs'
+        return any(word(index + step) in EQUALS_WORDS and (figure(index + 2 * step, A_FIGURE) or figure(
+            index + 3 * step, A_FIGURE)) or figure(index + step, A_FIGURE) and word(index + 2 * step) in EQUALS_WORDS
+                   for step in (-1, 1))
     free: set[str] = set()
-    in_rates: set[str] = set()
-    for index, (word, _, _) in enumerate(words):
-        meaning = currencies.get(word)
-        if meaning is None or CURRENCY_SIGN.fullmatch(word):
+    equations: set[str] = set()
+    for index, (text, _, _) in enumerate(words):
+        meaning = currencies.get(text)
+        if meaning is None or CURRENCY_SIGN.fullmatch(text):
             continue
-        (in_rates if in_rate(index) else free).update((meaning,) if isinstance(meaning, str) else meaning)
-    return free, in_rates - free
+        codes = (meaning,) if isinstance(meaning, str) else meaning
+        if in_equation(index):
+            equations.update(codes)
+        elif not (figure(index - 1, RATE_FIGURE) or figure(index + 1, RATE_FIGURE)):
+            free.update(codes)
+    return free, equations - free
+
+
+EQUALS_WORDS = frozenset(EQUALS)
 
 
 def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:

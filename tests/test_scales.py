@@ -1243,7 +1243,9 @@ def test_a_code_away_from_a_dollar_title_says_neither_which_nor_another(tmp_path
 @pytest.mark.parametrize("title, words, scale_of, read, refused", [
     ("Expenditure ($000); exchange rate used: 69.5 KGS", "'$000'", "JMD or USD", "USD", "KGS"),
     ("Amounts in KGS '000; exchange rate: 1 USD = 69.5 KGS", "\"'000\"", "KGS", "KGS", "USD"),
-    ("Annex 2 USD '000 (1 USD = 69.5 KGS)", "\"'000\"", "USD", "USD", "KGS")])  # '2 USD' is no rate
+    ("Annex 2 USD '000 (1 USD = 69.5 KGS)", "\"'000\"", "USD", "USD", "KGS"),  # '2 USD' is no rate
+    ("Amounts in thousands of dollars (USD = 69.5 KGS)", "'in thousands'", "JMD or USD", "USD", "KGS"),
+    ("Amounts in KGS '000 (1 USD ~ 70 KGS)", "\"'000\"", "KGS", "KGS", "USD")])
 def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused(tmp_path, monkeypatch, title, words,
                                                                                  scale_of, read, refused):
     """'$000' beside a rate naming KGS: no currency is said (two are named), but the amounts are thousands of
@@ -1262,7 +1264,8 @@ def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused
 @pytest.mark.parametrize("title", ["Amounts in USD or EUR '000, as the Currency column says",
                                    "All amounts in thousands (USD for UNDP, EUR for EU)", "Amounts in '000 (EUR / USD)",
                                    "Amounts ('000 USD, EUR)", "Amounts in '000 (USD or EUR), 2015",
-                                   "Table 3: USD or EUR '000"])
+                                   "Table 3: USD or EUR '000", "Amounts in '000 (USD or EUR) = budget - spent",
+                                   "Total = USD or EUR '000"])
 def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path, database, title):
     """A title listing the currencies the amounts are in beside its scale ('USD or EUR '000'): a row in either is
     read in thousands, one in another refused (a first reading took the currency beside the scale words as the only
@@ -1278,12 +1281,14 @@ def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path
 @pytest.mark.parametrize("title", ["Amounts in '000, USD 1.00 = KGS 69.50", "Amounts in thousands - USD 1 = KGS 69.5",
                                    "Amounts in thousands; 1 USD = 69.5 KGS", "Montants en milliers, EUR 1 = 10,9 KGS",
                                    "Amounts in '000 (USD 1=KGS 69.5)", "Amounts in '000; USD = 69.5 KGS",
-                                   "Annex 2: KGS '000 (USD for imported goods)"])
+                                   "Annex 2: KGS '000 (USD for imported goods)",
+                                   "Amounts in KGS '000 (USD = local costs)"])
 def test_a_rate_s_currencies_beside_a_title_s_scale_are_no_amount_s(tmp_path, database, title):
     """A rate written just after the scale words ('USD 1.00 = KGS 69.50'): neither currency is the amounts', so a
     row in KGS is read in thousands, unchecked, as before (a first reading took the rate's USD as theirs, and
-    refused it advising to write USD: a misread); a rate is an equals sign or a figure with decimals, not a
-    number before a currency ('Annex 2: KGS': a second reading took it for one, and refused rows in KGS)."""
+    refused it advising to write USD: a misread); a rate is an equals sign with a figure past it, or a figure with
+    decimals, not a number before a currency ('Annex 2: KGS': a second reading took it for one, and refused rows
+    in KGS), nor a sign naming no figure ('KGS = local costs': a third took any sign near for one)."""
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert summary.rejected == []
     assert rows_of(database, MONEY) == scaled(1000)

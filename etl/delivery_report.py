@@ -36,8 +36,8 @@ from .delivery_mapping import Mapping, find_mapping, where_to_write
 from .delivery_words import GRAND_TOTAL, SUBTOTAL, Vocabulary, folded, load_vocabulary, normalise, title_values
 from .errors import LoadWarning, Problem, ValueProblem, describe, quoted
 from .layout import HeaderMatch, RawSheet, SheetContext, row_ranges, sheet_context, skipped_rows_warnings
-from .title_block import (Scale, label_currency, scale_of_another, scale_of_another_expected, shared_codes,
-                          unclear_scale_expected, whole_amount)
+from .title_block import (Scale, currency_codes, label_currency, scale_of_another, scale_of_another_expected,
+                          shared_codes, unclear_scale_expected, whole_amount)
 from .conventions import distinct_texts, infer_numbers
 from .formatted import ScaledShown, SuffixShown
 from .parse import CENT, FormatCurrencies, clean_text, is_blank, parse_number
@@ -186,7 +186,7 @@ class DeliveryReportReader:
         if not isinstance(currency, str) or not (currency in self.reference.currencies
                                                  or shared_codes(currency, words)):
             return
-        scale = scale_of_another(scales, set(shared_codes(currency, words) or (currency,)))
+        scale = scale_of_another(scales, currency_codes(currency, words))
         if scale is not None and told is not None:
             self.scale_of_another = scale_of_another_expected(
                 scale, quoted(currency) if shared_codes(currency, words) else currency,

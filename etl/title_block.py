@@ -638,12 +638,13 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             named.setdefault(power, set()).update(codes)
             sharing.setdefault(power, set()).update(names)
             taken.add(*match.span())
-    tokens = [token.strip(WORD_EDGES) for token in re.findall(rf"[^\s{EQUALS}]+", folded)]  # 'USD 1=KGS 69.5'
+    words_at = _words(folded)  # 'USD 1=KGS 69.5': four words and the sign
+    tokens = [word for word, _, _ in words_at if word not in EQUALS_WORDS]
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
               and not CURRENCY_SIGN.fullmatch(token)]
-    listed, rates = _listed(folded, currencies, taken)  # those the amounts may be in beside a scale's own, and an
+    listed, rates = _listed(words_at, currencies, taken)  # those the amounts may be in beside a scale's own, and an
     # equation's only (Scale.of)
     scales = []
     for power, word in found.items():
@@ -671,17 +672,23 @@ A_FIGURE = re.compile(r"\d[\d.,']*")
 EQUALS = "=≈~→"  # a rate's sign: '1 USD = 69.5 KGS', 'USD 1=KGS 69.5', '1 USD ~ 70 KGS'
 
 
-def _listed(folded: str, currencies: dict[str, str | tuple[str, ...]], taken: _Spans) -> tuple[set[str], set[str]]:
-    """The codes of the currencies a folded text names other than in a rate: those the amounts may be in, beside
-    the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and those it names only
-    in an equation, a rate's, whose currency is no amount's: a rate's sign beside it and a figure past the sign, or
-    a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000, USD 1 = KGS 69.5"; not 'KGS = local costs', nor
-    'Total = USD or EUR'). A currency beside a figure with decimals ('exchange rate
+def _words(folded: str) -> list[tuple[str, int, int]]:
+    """A folded text's words without the marks at their edges (WORD_EDGES), each with where it starts and ends in
+    the text; a rate's sign (EQUALS) is a word of its own ('usd 1=kgs 69.5': five words)."""
+    return [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
+             found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
+            for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]]
+
+
+def _listed(words: list[tuple[str, int, int]], currencies: dict[str, str | tuple[str, ...]], taken: _Spans
+            ) -> tuple[set[str], set[str]]:
+    """The codes of the currencies a folded text's words (`_words`) name other than in a rate: those the amounts
+    may be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and
+    those it names only in an equation, a rate's, whose currency is no amount's: a rate's sign beside it and a
+    figure past the sign, or a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000, USD 1 = KGS 69.5";
+    not 'KGS = local costs', nor 'Total = USD or EUR'). A currency beside a figure with decimals ('exchange rate
     used: 69.5 KGS'; not the scale's own, `taken`: 'Unit: USD 1.000') is in neither: no amount's currency listed,
     nor one taken out of the scale's own. A bare sign names none."""
-    words = [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
-              found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
-             for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]]
 
     def word(at: int) -> str:
         return words[at][0] if 0 <= at < len(words) else ""
@@ -1095,6 +1102,12 @@ def header_scales(sheet_spec: spec.Sheet, cells: dict[str, str], words: dict[str
     of that column only (`cells`: key -> the header row's cell as written)."""
     return tuple(scale for column in sheet_spec.columns if column.kind == spec.MONEY and column.key in cells
                  for scale in _scales(cells[column.key], "header", words, (column.key,)))
+
+
+def currency_codes(text: str, words: dict[str, int] | None) -> set[str]:
+    """The currencies a row's or a title's currency as written may be: a name several share's (`shared_codes`:
+    '$' -> JMD, USD), else itself ('KGS')."""
+    return set(shared_codes(text, words) or (text,))
 
 
 def shared_codes(text: Any, words: dict[str, int] | None) -> tuple[str, ...]:

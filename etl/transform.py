@@ -29,7 +29,7 @@ from .parse import (FormatCurrencies, FormatReading, Reported, clean_text, curre
 from .plausibility import VALUE_COLUMNS, check_row, currency_findings
 from .reference import Reference
 from .rules import CONVERSIONS, Rules, problems_of, staged_schema
-from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, header_currencies, scale_of_another,
+from .title_block import (FILLED_FROM_THE_TITLE, TitleValue, currency_codes, header_currencies, scale_of_another,
                           scale_of_another_expected, shared_codes, title_checks, title_value_for,
                           unclear_scale_expected, whole_amount)
 
@@ -141,7 +141,7 @@ class Derivations:
         self.scaled_in_scales = {} if raw.amounts_whole else {
             key: scales for key in MONEY_COLUMNS.get(raw.spec.kind, ()) if raw.context.scale(key)
             for scales in [[scale for scale in raw.context.scales_of(key) if scale.of]] if scales}
-        self.said_codes = set(shared_codes(said.value, self.words) or (said.value,)) if said is not None else set()
+        self.said_codes = currency_codes(said.value, self.words) if said is not None else set()
         self.default = CONVERSIONS[raw.spec.kind].currency_default if raw.spec.kind in CONVERSIONS else None
         given = {c.key: title_value_for(c, raw.context) for c in raw.spec.columns}
         # values the title block gives: for the columns the sheet lacks, every row's; for those it has, what
@@ -461,7 +461,7 @@ class Derivations:
                    else "write the row's currency in its Currency cell, or correct the {}")
         if not stated or not (stated in self.rated or shared_codes(stated, self.words)):
             return  # none (a required cell: refused for it), or one the currency parser refuses
-        codes = set(shared_codes(stated, self.words) or (stated,))
+        codes = currency_codes(stated, self.words)
         for key, scales in self.scaled_in_scales.items():
             scale = scale_of_another(scales, codes, self.said_codes)
             header = self.raw.headers.get(key, self.raw.spec.column(key).header)

@@ -34,6 +34,9 @@ AUDIT_ACTIONS = {"board": "loaded", "preview": "previewed"}
 NOW = "now"  # the current warehouse, wherever a load id is asked for
 # The settings rows that say which build a warehouse is (etl/load.py writes them before the swap).
 IDENTITY_SETTINGS = ("load_id", "loaded_at", "built_by", "build_kind")
+# Builds newest first: by time to the second, then by when they were recorded (builds of one second; their load
+# ids order by the inputs' hash, not by time).
+NEWEST_FIRST = "built_at DESC, rowid DESC"
 
 
 class RecordsFailed(EtlError):
@@ -77,7 +80,8 @@ def records_database_for(database: Path, kind: str) -> Path:
 def identity(database: Path, kind: str, actor: str | None, input_hashes: list[str],
              records_database: Path | None = None) -> BuildIdentity:
     """A new build's identity: its load id is the UTC time to the second and 6 hex digits of the kind and the
-    inputs' hashes (sortable by time), with -2, -3, ... when a build of that second already has it."""
+    inputs' hashes (sortable by time to the second; NEWEST_FIRST orders builds), with -2, -3, ... when a build of
+    that second already has it."""
     if kind not in KINDS:
         raise ValueError(f"a build's kind is one of {', '.join(KINDS)}, not {kind!r}")
     at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -178,7 +182,7 @@ def _expire(connection: sqlite3.Connection, keep: int) -> list[str]:
     """Board builds past the newest `keep` with a kept copy: their kept_path set NULL; their paths returned."""
     old = [(load_id, path) for load_id, path in connection.execute(
         "SELECT load_id, kept_path FROM builds WHERE kind = 'board' AND kept_path IS NOT NULL "
-        "ORDER BY load_id DESC LIMIT -1 OFFSET ?", [keep])]
+        f"ORDER BY {NEWEST_FIRST} LIMIT -1 OFFSET ?", [keep])]
     connection.executemany("UPDATE builds SET kept_path = NULL WHERE load_id = ?", [[load_id] for load_id, _ in old])
     return [path for _, path in old]
 
@@ -203,7 +207,7 @@ def builds(records_database: Path | None = None) -> list[Build]:
         return []
     with records.connect(records_database) as connection:
         rows = connection.execute("SELECT load_id, built_at, built_by, kind, database, kept_path, inputs, "
-                                  "rows_loaded, rows_rejected FROM builds ORDER BY load_id DESC").fetchall()
+                                  f"rows_loaded, rows_rejected FROM builds ORDER BY {NEWEST_FIRST}").fetchall()
     return [Build(*row[:6], json.loads(row[6]), row[7], row[8]) for row in rows]
 
 

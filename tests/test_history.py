@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -80,7 +81,7 @@ def test_retention_keeps_the_newest_copies_and_every_row(workbook, database, mon
     monkeypatch.setenv("MM_HISTORY_KEEP", "2")
     for _ in range(3):
         run_load([workbook], database)
-    builds = rows_of(database, "SELECT load_id, kept_path FROM builds ORDER BY load_id")
+    builds = rows_of(database, "SELECT load_id, kept_path FROM builds ORDER BY rowid")
     assert len(builds) == 3
     (oldest, gone), *newer = builds
     assert gone is None
@@ -95,11 +96,28 @@ def test_two_loads_of_the_same_inputs_in_one_second_get_two_ids(workbook, databa
         def now(cls, tz=None):
             return dt.datetime(2026, 12, 3, 6, 50, 12, tzinfo=dt.timezone.utc)
 
-    monkeypatch.setattr(history.dt, "datetime", FrozenClock)
+    monkeypatch.setattr(history, "dt", SimpleNamespace(datetime=FrozenClock, timezone=dt.timezone))  # history's alone
     run_load([workbook], database)
     run_load([workbook], database)
-    ids = [row[0] for row in rows_of(database, "SELECT load_id FROM builds ORDER BY load_id")]
+    ids = [row[0] for row in rows_of(database, "SELECT load_id FROM builds ORDER BY rowid")]
     assert ids[0].startswith("20261203-065012-") and ids[1] == ids[0] + "-2"
+
+
+def test_builds_of_one_second_are_listed_in_the_order_they_were_made(workbook, write_workbook, database, monkeypatch):
+    class FrozenClock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 6, 11, 45, 21, tzinfo=dt.timezone.utc)
+
+    monkeypatch.setattr(history, "dt", SimpleNamespace(datetime=FrozenClock, timezone=dt.timezone))  # history's alone
+    other = write_workbook({"milestones": good_rows()["milestones"]}, name="m.xlsx", kind="milestones")
+    made = []
+    for inputs in ([workbook], [other], [workbook]):  # ids a, b, a-2: by id alone, b is first or last
+        run_load(inputs, database)
+        made.append(history.current_load_id(database))
+    assert made[2] == made[0] + "-2"
+    assert [build.load_id for build in history.builds(database)] == made[::-1]
+    assert history.history_table(database)[1].split()[:2] == ["*", made[2]]
 
 
 def test_a_preview_build_is_recorded_but_not_kept(workbook, tmp_path):
@@ -160,7 +178,7 @@ def test_history_lists_builds_newest_first_and_marks_the_current_one(workbook, w
     # the second file repeats the first's milestone: rejected as a second row of its key
     run_load([workbook, write_workbook({"milestones": good_rows()["milestones"]}, name="m.xlsx", kind="milestones")],
              database, actor="Omar")
-    first, second = [row[0] for row in rows_of(database, "SELECT load_id FROM builds ORDER BY load_id")]
+    first, second = [row[0] for row in rows_of(database, "SELECT load_id FROM builds ORDER BY rowid")]
     assert main(["history", "--db", str(database)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["load", "id", "built", "at", "by", "kind", "files", "rows", "loaded", "rejected",

@@ -135,6 +135,10 @@ def test_a_scaled_sheet_reads_the_same_in_both_lanes(tmp_path, monkeypatch):
     # a word between the scale and its currency (before, read as whole amounts, unsaid)
     ("Expenditure (thousands in USD)", 1000, "thousands", "USD"), ("Montants (milliers en euros)", 1000, "milliers",
                                                                    "EUR"),
+    # a thousand or a million in figures alone in brackets (before, read as whole amounts, unsaid)
+    ("Amounts in KGS (1,000)", 1000, "(1,000)", "KGS"), ("Expenditure (in 1 000)", 1000, "(in 1 000)", None),
+    ("Montants en DH (1 000)", 1000, "(1 000)", "MAD"), ("Budget 2015, KGS (1,000,000)", 1_000_000, "(1,000,000)",
+                                                        "KGS"),
 ])
 def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor, words, currency):
     """Each row's Currency cell is left empty where the scale words name a currency ('Montants en KDH', 'USD
@@ -165,7 +169,7 @@ def test_each_language_s_scale_words_are_read(tmp_path, database, title, factor,
                                    "Total budget (USD 1,000,000.00)", "Budget (USD 1,000,500)",
                                    "Grants (USD 1,000, 5,000 or 10,000)",
                                    "Mii din familiile vulnerabile au primit sprijin", "Small grants (1000 USD each)",
-                                   "Grants (1,000 USD, 5,000 USD or 10,000 USD)"])
+                                   "Grants (1,000 USD, 5,000 USD or 10,000 USD)", "Total: KGS 5,000 (1,000)"])
 def test_a_number_or_other_words_are_no_scale(tmp_path, database, title):
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]])], database)
     assert rows_of(database, MONEY) == scaled(1)
@@ -688,7 +692,8 @@ def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title)
 
 @pytest.mark.parametrize("budget, factor, words", [
     ("Budget ('000)", 1000, "\"('000)\""), ("Budget (thousands)", 1000, "'(thousands)'"),
-    ("Presupuesto (miles de KGS)", 1000, "'miles de'"), ("Budget (millions)", 1_000_000, "'(millions)'")])
+    ("Presupuesto (miles de KGS)", 1000, "'miles de'"), ("Budget (millions)", 1_000_000, "'(millions)'"),
+    ("Budget (1,000)", 1000, "'(1,000)'")])
 def test_an_amount_header_naming_a_scale_is_read_as_its_column_and_scales_it_alone(tmp_path, database, budget,
                                                                                     factor, words):
     """Before, such a header was no known column: the file was refused as having no Budget."""

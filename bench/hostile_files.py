@@ -570,6 +570,8 @@ CASES: list[tuple[str, Callable[[Path], Path | tuple[Path, dict[str, str]]]]] = 
     ("a title of 'USD 000 000 ' 2,500 times (loads)", long_title("usd-000", "USD 000 000 " * 2_500)),
     ("a title 'Currency: ' and 'k€,' 10,000 times", long_title("currency-k-euro", "Currency: " + "k€," * 10_000)),
     ("a title of 'usd ' 7,500 times (loads)", long_title("usd-lowercase", "usd " * 7_500)),
+    ("a title of 'USD '000 exchange rate 1 = 2 KGS ' 900 times (loads)",
+     long_title("usd-rate", "USD '000 exchange rate 1 = 2 KGS " * 900)),
     ("a CSV under a title of 'k€,' 10,000 times (loads)", long_title_csv("k-euro", "k€," * 10_000)),
     ("a CSV under a title of 'k€,' 10,000 times, its header not read",
      long_title_csv("k-euro-unread", "k€," * 10_000, tuple(h.replace("Budget", "Budget (x)")

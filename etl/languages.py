@@ -35,8 +35,9 @@ UNIT_KINDS = ("percent", "count", "measure")
 SCALES = {SCALE_NAMES[power]: power for power in (3, 6)}
 # The words that join scale words and a currency in a title (etl/title_block.py): [scales.joining] between =
 # ['of', 'in'] ('thousands of dollars', "KGS in '000"), amounts_in = ['in'] (a currency after one is the amounts':
-# 'All amounts in USD')
-JOINING = ("between", "amounts_in")
+# 'All amounts in USD'); and those of a rate a title may give: rate = ['rate'] (a text with one names the currency
+# beside a figure a rate's: 'exchange rate used: 69 KGS'), equals = ['equals'] (a rate's sign, as '=' is)
+JOINING = ("between", "amounts_in", "rate", "equals")
 DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
 # The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
 # where the English words of the CDR are delivery_report.csv): its header columns and title labels.
@@ -84,6 +85,8 @@ class ScaleWords(dict):
         joining = dict(joining)
         self.between = joining.get("between", ())  # words between scale words and a currency ('of', 'de', 'в')
         self.amounts_in = joining.get("amounts_in", ())  # words a currency after which is the amounts' ('in', 'en')
+        self.rate = joining.get("rate", ())  # words saying a text gives a rate ('rate', 'taux', 'курс')
+        self.equals = joining.get("equals", ())  # a rate's sign in words ('equals', 'egale', 'равно')
 
 
 @dataclass(frozen=True)

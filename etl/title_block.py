@@ -631,25 +631,31 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     between = getattr(words, "between", ())
     named: dict[int, set[str]] = {}
     sharing: dict[int, set[str]] = {}
+    inside: dict[int, set[str]] = {}
     for word, power, match in sorted(_all_found(words, folded), key=lambda item: -len(item[0])):
         if not taken.holds(*match.span()):
             found.setdefault(power, word)
             codes, names = _currencies_at(folded, match, currencies, between)
             named.setdefault(power, set()).update(codes)
             sharing.setdefault(power, set()).update(names)
+            inside.setdefault(power, set()).update(  # 'kusd', 'en kdh': the scale's own, never a rate's alone
+                code for part in match.group().split() if (code := _word_currency(part, currencies)[0]))
             taken.add(*match.span())
     words_at = _words(folded)  # 'USD 1=KGS 69.5': four words and the sign
     tokens = [word for word, _, _ in words_at if word not in EQUALS_WORDS]
-    elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)}  # 'USD and EUR'
+    rate_ends = [found.end() for rate in getattr(words, "rate", ()) for found in re.finditer(_bounded(rate), folded)]
+    listed, rates, figured = _listed(folded, words_at, currencies, taken, getattr(words, "equals", ()), rate_ends)
+    # those the amounts may be in beside a scale's own, an equation's only (Scale.of), those beside a rate's figure
+    elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)  # 'USD and EUR'
+                 and code not in rates | figured}  # not a rate's: "KGS '000; 1 USD = 69.5 KGS" says KGS
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
-              and not CURRENCY_SIGN.fullmatch(token)]
-    listed, rates = _listed(words_at, currencies, taken)  # those the amounts may be in beside a scale's own, and an
-    # equation's only (Scale.of)
+              and not CURRENCY_SIGN.fullmatch(token) and not set(codes) <= rates | figured]  # 'курс доллара 69'
     scales = []
     for power, word in found.items():
-        currency = (next(iter(named[power])) if len(named[power]) == 1 and elsewhere <= named[power]
-                    and all(named[power] <= codes for codes in shared) else None)
+        own = named[power] - (rates - inside[power])  # a rate's beside them is none: "in '000, USD 1 = KGS 69.5"
+        currency = (next(iter(own)) if len(own) == 1 and elsewhere <= own and all(own <= codes for codes in shared)
+                    else None)
         name = None
         may_be = set.intersection(*(set(currencies[name]) for name in sharing[power])) if sharing[power] else set()
         if not named[power] and may_be and elsewhere <= may_be:  # another currency named too: neither is said
@@ -660,7 +666,7 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
                 currency = next(iter(told))
             else:
                 name = min(sharing[power], key=lambda shared_name: (-len(shared_name), shared_name))  # 'dollars'
-        beside = frozenset(named[power] - (rates - {currency})).union(  # the currency said is the amounts'
+        beside = frozenset(own).union(
             *(currencies[shared_name] for shared_name in sharing[power]), listed if named[power] or sharing[power]
             else ())
         scales.append(Scale(power, place, text, word, columns, currency, name, beside))
@@ -669,26 +675,39 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
 
 RATE_FIGURE = re.compile(r"\d+(?:\.\d{1,4}|,\d{1,2})")  # a rate's figure has decimals: '69.5', '10,9', '1.00'
 A_FIGURE = re.compile(r"\d[\d.,']*")
+A_NUMBER = re.compile(r"(?!(?:19|20)\d\d$)\d+(?:[.,]\d+)?")  # after a rate's word: '69', '69,5'; not '2015', a date
+CLAUSE_MARKS = frozenset(",;:()[]")
+RATE_CLAUSE_ENDS = frozenset(",;")  # a rate's clause ends ('exchange rate 87.5; Table 2'), not at 'rate used: 69'
 EQUALS = "=≈~→"  # a rate's sign: '1 USD = 69.5 KGS', 'USD 1=KGS 69.5', '1 USD ~ 70 KGS'
 
 
 def _words(folded: str) -> list[tuple[str, int, int]]:
     """A folded text's words without the marks at their edges (WORD_EDGES), each with where it starts and ends in
-    the text; a rate's sign (EQUALS) is a word of its own ('usd 1=kgs 69.5': five words)."""
+    the text; a rate's sign (EQUALS) is a word of its own ('usd 1=kgs 69.5': five words); a mark or a dash alone
+    is none ('usd : 69.5', 'usd - 69.5': two words)."""
     return [(token.strip(WORD_EDGES), found.start() + len(token) - len(token.lstrip(WORD_EDGES)),
              found.end() - len(token) + len(token.rstrip(WORD_EDGES)))
-            for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]]
+            for found in re.finditer(rf"[{EQUALS}]|[^\s{EQUALS}]+", folded) for token in [found.group()]
+            if token.strip(WORD_EDGES + DASH_MARKS)]
 
 
-def _listed(words: list[tuple[str, int, int]], currencies: dict[str, str | tuple[str, ...]], taken: _Spans
-            ) -> tuple[set[str], set[str]]:
+def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str, str | tuple[str, ...]],
+            taken: _Spans, signs: Iterable[str] = (), rate_ends: Iterable[int] = ()
+            ) -> tuple[set[str], set[str], set[str]]:
     """The codes of the currencies a folded text's words (`_words`) name other than in a rate: those the amounts
-    may be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU'); and
-    those it names only in an equation, a rate's, whose currency is no amount's: a rate's sign beside it and a
-    figure past the sign, or a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000, USD 1 = KGS 69.5";
-    not 'KGS = local costs', nor 'Total = USD or EUR'). A currency beside a figure with decimals ('exchange rate
-    used: 69.5 KGS'; not the scale's own, `taken`: 'Unit: USD 1.000') is in neither: no amount's currency listed,
-    nor one taken out of the scale's own. A bare sign names none."""
+    may be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', "en
+    milliers d'euros"); and those it names only in an equation, a rate's, whose currency is no amount's: a rate's
+    sign beside it and a figure past the sign, or a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000,
+    USD 1 = KGS 69.5"; not 'KGS = local costs', nor 'Total = USD or EUR'), with past the sign a currency, a figure
+    with decimals, or a whole one ending its clause ('= KGS 69.5', '= 69.5', '= 11 DH', '(1 USD = 87)'; not '= 2023
+    budget', '= 12 months'); the sign may be a word (`signs`: '1 USD equals 69.5 KGS'), with a currency past it and
+    no clause mark from the currency to it (not 'KGS, equal to 2.5 percent'). And those beside a rate's figure only,
+    in its clause ('KGS; 1 USD': the '1' is the next currency's): a number but a year or a date two words at most
+    after the end of a rate's word, up to its first figure (`rate_ends`: 'exchange rate used: 69 KGS', 'taux de
+    change : 10 MAD'; not 'Annex 2 USD …, UN operational rate'), not listed with another currency ('rate 2 USD or
+    EUR'): no amount's currency listed, nor one taken out of the scale's own. A currency beside a figure with
+    decimals ('converted at 69.5 KGS', but 'Table 3.1 USD or EUR') is in none: no amount's listed, no rate's either;
+    never beside the scale's own figure (`taken`: 'Unit: USD 1.000'). A bare sign names none."""
 
     def word(at: int) -> str:
         return words[at][0] if 0 <= at < len(words) else ""
@@ -697,25 +716,76 @@ def _listed(words: list[tuple[str, int, int]], currencies: dict[str, str | tuple
         text, start, end = words[at] if 0 <= at < len(words) else ("", 0, 0)
         return bool(pattern.fullmatch(text)) and not (end > start and taken.holds(start, end))
 
+    def beside(index: int, at: int, marks: frozenset[str] = CLAUSE_MARKS) -> bool:
+        """Whether words[index] and words[at] stand in one clause: no mark in a gap between the words from one to
+        the other (a figure's own comma aside: 'EUR 1,00 equals')."""
+        low, high = sorted((index, at))
+        return 0 <= low and high < len(words) and not any(
+            marks.intersection(folded[words[k][2]:words[k + 1][1]]) for k in range(low, high))
+
+    def a_currency(at: int) -> bool:  # 'kgs', 'сом', a sign in letters, one against its figure: 'dh', 'j$155'
+        text = word(at)
+        return bool(text) and (text in currencies or any(
+            _word_currency(part, currencies) != (None, None) for part in (text, text.rstrip("0123456789.,'"))))
+
+    def a_sign(index: int, sign: int, step: int) -> bool:  # words[sign] a rate's sign, the figures on step's side
+        if word(sign) not in signs:
+            return False
+        past = [sign + k * step for k in (1, 2, 3)]
+        if word(sign) in EQUALS_WORDS:  # '=': a currency, a figure with decimals, or a whole one ending its clause
+            # after '1 USD' ('(1 USD = 87)'; not 'KGS = 2,500', a total)
+            decimals = any(a_currency(at) or figure(at, RATE_FIGURE) and word(at + 1) != "%" for at in past)
+            return decimals or step == 1 and figure(index - 1, A_FIGURE) and figure(sign + 1, A_NUMBER) and (
+                not beside(sign + 1, sign + 2) or a_currency(sign + 2))  # '12.5 %' is no rate
+        return beside(index, sign) and any(word(at) in currencies for at in past)  # 'equals 69.5 KGS'
+
     def in_equation(index: int) -> bool:  # 'USD =' a figure, or a figure between: not 'KGS = local costs'
-        return any(word(index + step) in EQUALS_WORDS and (figure(index + 2 * step, A_FIGURE) or figure(
-            index + 3 * step, A_FIGURE)) or figure(index + step, A_FIGURE) and word(index + 2 * step) in EQUALS_WORDS
+        return any(a_sign(index, index + step, step) and (figure(index + 2 * step, A_FIGURE) or figure(
+            index + 3 * step, A_FIGURE)) or figure(index + step, A_FIGURE) and a_sign(index, index + 2 * step, step)
                    for step in (-1, 1))
+
+    def in_a_list(index: int, away: int) -> bool:  # 'USD or EUR', 'USD, EUR': the amounts', not a rate's
+        return any(word(at) in currencies and beside(index, at) for at in (index + away, index + 2 * away))
+
+    after_a_rate = _after_a_rate(folded, words, rate_ends)
+    signs = EQUALS_WORDS.union(signs)
     free: set[str] = set()
     equations: set[str] = set()
+    figured: set[str] = set()
     for index, (text, _, _) in enumerate(words):
-        meaning = currencies.get(text)
-        if meaning is None or CURRENCY_SIGN.fullmatch(text):
+        meaning = currencies.get(text) or currencies.get(_sign_parts(text)[1]) or currencies.get(text.split("'")[-1])
+        if meaning is None or CURRENCY_SIGN.fullmatch(text):  # "usd'000", "d'euros": as 'usd', 'euros'
             continue
         codes = (meaning,) if isinstance(meaning, str) else meaning
         if in_equation(index):
             equations.update(codes)
-        elif not (figure(index - 1, RATE_FIGURE) or figure(index + 1, RATE_FIGURE)):
-            free.update(codes)
-    return free, equations - free
+        elif any(beside(index, at) and after_a_rate[at] and figure(at, A_NUMBER) and not in_a_list(index, index - at)
+                 for at in (index - 1, index + 1)):
+            figured.update(codes)  # 'exchange rate used: 69 KGS'
+        elif not any(beside(index, at, RATE_CLAUSE_ENDS) and figure(at, RATE_FIGURE) for at in (index - 1, index + 1)):
+            free.update(codes)  # else a rate's, maybe: 'converted at 69.5 KGS' ('Table 3.1 USD or EUR')
+    return free, equations - free, figured - free - equations
 
 
 EQUALS_WORDS = frozenset(EQUALS)
+
+
+def _after_a_rate(folded: str, words: list[tuple[str, int, int]], rate_ends: Iterable[int]) -> list[bool]:
+    """For each word (`_words` of `folded`), whether it stands two words at most after the end of a rate's word,
+    up to its first figure and within its clause ('rate used: 69', 'taux de change : 10'; not 'Table 2' in
+    'exchange rate 87.5; Table 2 USD'): one pass over the words."""
+    ends = sorted(rate_ends)
+    after, passed, since, edge = [], 0, None, 0  # since: the words counted since the last rate's word ended
+    for text, start, end in words:
+        while passed < len(ends) and ends[passed] <= start:
+            since, edge, passed = 0, max(edge, ends[passed]), passed + 1
+        if since is not None and RATE_CLAUSE_ENDS.intersection(folded[edge:start]):
+            since = None
+        after.append(since is not None and since <= 2)
+        if since is not None and text:
+            since = None if A_FIGURE.fullmatch(text) else since + 1
+        edge = max(edge, end)
+    return after
 
 
 def _next_word(tokens: list[str], index: int, step: int, between: tuple[str, ...]) -> str:

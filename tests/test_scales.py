@@ -678,7 +678,7 @@ def test_a_work_plan_under_scale_words_naming_a_currency_is_read_in_it(tmp_path,
 
 
 @pytest.mark.parametrize("title", ["Amounts in thousands, USD and EUR", "Amounts in thousands ($)", "Expenditure (k$)",
-                                   "Budget in USD thousands, rate 1 USD = 69 KGS"])
+                                   "Budget in USD or KGS thousands"])
 def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title):
     """Two currencies, or a bare dollar (any dollar), give the rows no currency: an empty Currency cell is
     refused, as without the words."""
@@ -686,6 +686,41 @@ def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title)
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
     assert rows_of(database, "SELECT count(*) FROM expenditure") == [(0,)]
     assert {p.column for r in summary.rejected for p in r.problems} == {"Currency"}
+
+
+@pytest.mark.parametrize("title, currency", [("Budget in USD thousands, rate 1 USD = 69 KGS", "USD"),
+                                             ("Amounts in KGS '000; 1 USD = 69.5 KGS", "KGS"),
+                                             ("KGS '000; USD=69.5", "KGS"),
+                                             ("Montants en milliers de MAD ; 1 USD vaut 10 MAD", "MAD"),
+                                             # a sign's word before no rate (a first reading took the scale's
+                                             # currency for a rate's, and checked nothing)
+                                             ("Amounts in thousands of KGS, equal to 3 months", "KGS"),
+                                             ("Amounts in thousands of KGS = 2015 budget", "KGS"),
+                                             ("Budget in thousand KGS equal to 2.5 percent of GDP", "KGS"),
+                                             # the scale word's own currency, in a rate too (before, the title
+                                             # named none, and its amounts were checked against none)
+                                             ("Montants en KDH (1 EUR = 10,9 MAD)", "MAD"),
+                                             ("Amounts in kUSD, 1 USD equals 87.5 KGS", "USD"),
+                                             # a whole figure, a sign in letters or a word's case past '=', a
+                                             # currency joined to its word, a dollar's name in a rate
+                                             ("Amounts in KGS '000 (1 USD = 87)", "KGS"),
+                                             ("Montants en milliers de dirhams ; 1 EUR = 11 DH", "MAD"),
+                                             ("Суммы в тыс. сом (1 USD = 84 сома)", "KGS"),
+                                             ("Montants en milliers d'euros ; 1 EUR vaut 10,90 MAD", "EUR"),
+                                             ("Amounts in USD'000; 1 USD = 87.5 KGS", "USD"),
+                                             ("Расходы, тыс. сом; курс доллара 69", "KGS"),
+                                             # a total, a percentage, a rate a cut took for none (each before the
+                                             # last mends: no currency said, no check)
+                                             ("Budget in thousands of KGS = 2,500", "KGS"),
+                                             ("Expenditure in '000 KGS = 12.5 % of budget", "KGS"),
+                                             ("Расходы в тыс. сом; курс доллара США 69,5", "KGS")])
+def test_a_rate_beside_scale_words_naming_a_currency_leaves_it_the_rows(tmp_path, database, title, currency):
+    """A rate's currencies are a rate's, not the amounts': the one currency beside the scale words is the rows' (before,
+    the rate's other currency made the title name two, and each empty Currency cell was refused)."""
+    rows = [[*row[:-1], None] for row in ROWS]
+    summary = run_load([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], database)
+    assert rows_of(database, MONEY) == [(*row[:-1], currency) for row in scaled(1000)]
+    assert "the currency named with its scale words" in " ".join(said(summary, "value from the title"))
 
 
 # --- an amount's header naming its scale ("Budget (USD '000)") ------------------------------------------------------
@@ -1246,15 +1281,15 @@ def test_a_code_away_from_a_dollar_title_says_neither_which_nor_another(tmp_path
 
 
 @pytest.mark.parametrize("title, words, scale_of, read, refused", [
-    ("Expenditure ($000); exchange rate used: 69.5 KGS", "'$000'", "JMD or USD", "USD", "KGS"),
-    ("Amounts in KGS '000; exchange rate: 1 USD = 69.5 KGS", "\"'000\"", "KGS", "KGS", "USD"),
-    ("Annex 2 USD '000 (1 USD = 69.5 KGS)", "\"'000\"", "USD", "USD", "KGS"),  # '2 USD' is no rate
-    ("Amounts in thousands of dollars (USD = 69.5 KGS)", "'in thousands'", "JMD or USD", "USD", "KGS"),
-    ("Amounts in KGS '000 (1 USD ~ 70 KGS)", "\"'000\"", "KGS", "KGS", "USD")])
+    ("Expenditure (USD or EUR '000); exchange rate used: 69 KGS", "\"'000\"", "EUR or USD", "USD", "KGS"),
+    ("Amounts in thousands (USD or EUR); 1 USD equals 69.5 KGS", "'in thousands'", "EUR or USD", "USD", "KGS"),
+    ("Expenditure in thousands, USD or EUR @ 69.5 KGS", "'in thousands'", "EUR or USD", "USD", "KGS"),
+    ("Amounts in USD '000, converted at 69.5 KGS", "\"'000\"", "USD", "USD", "KGS"),
+    ("Amounts in USD '000; exchange rate (KGS): 87.5", "\"'000\"", "USD", "USD", "KGS")])
 def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused(tmp_path, monkeypatch, title, words,
                                                                                  scale_of, read, refused):
-    """'$000' beside a rate naming KGS: no currency is said (two are named), but the amounts are thousands of
-    dollars, so a row in KGS is no amount of thousands of them: refused, each amount saying why (before, read as
+    """Scale words beside two currencies, and a rate naming KGS: no currency is said, but the amounts are thousands
+    of either, so a row in KGS is no amount of thousands of them: refused, each amount saying why (before, read as
     written times 1,000 in KGS, unsaid); a row in the scale's currency is read in thousands, on both lanes."""
     rows = [[*ROWS[0][:-1], read], [*ROWS[1][:-1], refused]]
     per_cell, fast, _ = load_both([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], tmp_path, monkeypatch)
@@ -1266,11 +1301,49 @@ def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused
     assert said_of == [(4, "Budget", expected), (4, "Expenditure", expected)]  # its Funds received is empty
 
 
+@pytest.mark.parametrize("title, read, refused", [
+    ("Amounts in KGS '000; exchange rate: 1 USD = 69.5 KGS", "KGS", "USD"),
+    ("Amounts in KGS '000 (1 USD ~ 70 KGS)", "KGS", "USD"),
+    ("Amounts in KGS '000; 1 USD equals 69.5 KGS", "KGS", "USD"),
+    ("Dépenses (USD '000) ; taux de change : 10 MAD", "USD", "MAD"), ("Gastos (USD '000); tipo de cambio 69 KGS",
+                                                                      "USD", "KGS"),
+    ("Расходы, тыс. сом; курс: 1 USD равно 69 сом", "KGS", "USD"),
+    ("Annex 2 USD '000 (1 USD = 69.5 KGS)", "USD", "KGS"),  # '2 USD' is no rate
+    ("Expenditure ($000); exchange rate used: 69.5 KGS", "USD", "KGS"),  # the title's '$': JMD or USD
+    ("Expenditure ($000); exchange rate used: 69 KGS", "USD", "KGS"),
+    ("Amounts in thousands of dollars (USD = 69.5 KGS)", "USD", "KGS"),
+    # a rate after the scale's currency, and a rate's word after it: the '1' is the rate's, not beside KGS (a first
+    # reading took any number in a title with a rate's word for a rate's, and left the rows unchecked)
+    ("Amounts in thousands of KGS; 1 USD = 69.5 KGS (UN operational rate)", "KGS", "USD"),
+    ("Montos en miles de KGS; 1 USD = 69,5 KGS (tipo de cambio)", "KGS", "USD"),
+    ("Annex 2 USD '000 (1 USD = 69.5 KGS), UN operational rate", "USD", "KGS"),
+    ("Montants en milliers de MAD (taux de change de l'USD : 10,5 MAD)", "MAD", "USD")])
+def test_a_rate_s_currency_is_no_amount_s_in_any_language(tmp_path, monkeypatch, title, read, refused):
+    """A rate's currency, by its sign ('=', 'equals', 'vaut', 'равно') or by a rate's word before it ('exchange rate',
+    'taux de change', 'tipo de cambio', 'курс': each language file's [scales.joining]), is no amount's, nor does
+    it hide the one the scale words name: that is the sheet's currency, so a row in the rate's is refused once, by
+    its Currency cell, on both lanes. Before, a rate in words was taken for a currency the amounts may be in (a row
+    in it was read as written times 1,000, unchecked); by its sign, it made the title name two currencies (a row in
+    it was refused by each amount)."""
+    rows = [[*ROWS[0][:-1], read], [*ROWS[1][:-1], refused]]
+    per_cell, fast, _ = load_both([expenditure(tmp_path / "KGZ.xlsx", [[title]], rows=rows)], tmp_path, monkeypatch)
+    found = assert_same(per_cell, fast)
+    assert rows_of(per_cell, "SELECT output_code, budget, currency FROM expenditure") == [
+        ("1", Decimal(150_000), read)]
+    assert {(row[2], row[4]) for row in found["rejected_rows"]} == {(4, "Currency")}
+
+
 @pytest.mark.parametrize("title", ["Amounts in USD or EUR '000, as the Currency column says",
                                    "All amounts in thousands (USD for UNDP, EUR for EU)", "Amounts in '000 (EUR / USD)",
                                    "Amounts ('000 USD, EUR)", "Amounts in '000 (USD or EUR), 2015",
                                    "Table 3: USD or EUR '000", "Amounts in '000 (USD or EUR) = budget - spent",
-                                   "Total = USD or EUR '000"])
+                                   "Total = USD or EUR '000", "Budget 2015 USD or EUR '000, delivery rate",
+                                   # a section's number or a date is no rate's figure, with a rate's word or not
+                                   "Table 3: USD or EUR '000, delivery rate", "Delivery rate, Output 1 USD or EUR '000",
+                                   "Taux d'exécution 3 EUR ou USD en milliers",
+                                   "Exchange rate 87.5; Table 2 USD or EUR '000",
+                                   "UN operational rate of June 30 USD or EUR '000",
+                                   "Expenditure at the UN operational rate as at 31.12.2015 USD or EUR '000"])
 def test_currencies_a_title_lists_beside_its_scale_are_each_the_amounts(tmp_path, database, title):
     """A title listing the currencies the amounts are in beside its scale ('USD or EUR '000'): a row in either is
     read in thousands, one in another refused (a first reading took the currency beside the scale words as the only
@@ -1301,10 +1374,10 @@ def test_a_rate_s_currencies_beside_a_title_s_scale_are_no_amount_s(tmp_path, da
 
 def test_a_work_plan_row_without_a_currency_under_another_s_scale_is_told_to_write_it_in_its_cell(tmp_path, database):
     """The work plan has a Currency column, the row's cell is empty: its budget is read in the default, USD, which
-    "Budget in KGS '000" says it is not: write it in the cell (a first wording asked for a Currency column)."""
+    "Budget in KGS or EUR '000" says it is not: write it in the cell (a first wording asked for a Currency column)."""
     book = Workbook()
     book.active.title = "AWP"
-    for row in [["Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS '000 (1 USD = 69.5 KGS)"],
+    for row in [["Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS or EUR '000"],
                 ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget", "Currency"],
                 ["Output 1", "Consultations", "X", None, "UNDP", 500, None]]:
         book.active.append(row)
@@ -1315,12 +1388,13 @@ def test_a_work_plan_row_without_a_currency_under_another_s_scale_is_told_to_wri
 
 
 def test_an_amount_header_s_own_scale_goes_before_a_title_s(tmp_path, database):
-    """"Budget (KGS '000)" under "Expenditure ($000); exchange rate used: 69.5 KGS": a row in KGS is read in
-    thousands of KGS (a first reading refused it by the title's dollar); one in USD is refused once, by its
-    Currency cell against the header, not again by each amount; an amount refused as no number is said once; zero
-    is zero in any currency."""
+    """"Budget (KGS '000)" under "Expenditure (USD or JMD '000)": a row in KGS is read in thousands of KGS (a first
+    reading refused it by the title's currencies); one in USD is refused once, by its Currency cell against the
+    header, not again by each amount; an amount refused as no number is said once; zero is zero in any currency.
+    (Under "Expenditure ($000); exchange rate used: 69.5 KGS", the title says '$', which a row in KGS is not: it is
+    refused, as under "Expenditure ($000)".)"""
     header = [{"Budget": "Budget (KGS '000)", "Expenditure": "Expenditure (KGS '000)"}.get(c, c) for c in HEADER]
-    title = [["Expenditure ($000); exchange rate used: 69.5 KGS"]]
+    title = [["Expenditure (USD or JMD '000)"]]
     rows = [[*ROWS[0][:-1], "USD"], ROWS[1]]  # the second without Funds received, which only the title scales
     summary = run_load([expenditure(tmp_path / "KGZ.xlsx", title, header=header, rows=rows)], database)
     assert rows_of(database, "SELECT output_code, budget, currency FROM expenditure") == [
@@ -1331,22 +1405,36 @@ def test_an_amount_header_s_own_scale_goes_before_a_title_s(tmp_path, database):
     assert [(p.column, p.expected) for r in summary.rejected for p in r.problems] == [("Budget", "a number")]
 
 
-def test_a_work_plan_s_budget_read_in_its_default_currency_under_another_s_scale_is_refused(tmp_path, database):
-    """A work plan without a Currency column under "Budget in KGS '000 (1 USD = 69.5 KGS)": its budgets are not
-    thousands of dollars, the default (before, 500 was read as USD 500,000, unsaid); an activity without one loads."""
-    title = "Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS '000 (1 USD = 69.5 KGS)"
+def awp_without_currency(path: Path, title: str) -> Path:
     book = Workbook()
     book.active.title = "AWP"
     for row in [[title], ["Expected Outputs", "Planned Activities", "Q1", "Q2", "Responsible Party", "Budget"],
                 ["Output 1", "Consultations", "X", None, "UNDP", 500], ["Output 1", "Mapping", "X", None, "UNDP"]]:
         book.active.append(row)
-    book.save(tmp_path / "KGZ-awp.xlsx")
-    summary = run_load([tmp_path / "KGZ-awp.xlsx"], database)
+    book.save(path)
+    return path
+
+
+def test_a_work_plan_s_budget_read_in_its_default_currency_under_another_s_scale_is_refused(tmp_path, database):
+    """A work plan without a Currency column under "Budget in KGS or EUR '000": its budgets are not thousands of
+    dollars, the default (before, 500 was read as USD 500,000, unsaid); an activity without one loads."""
+    title = "Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS or EUR '000"
+    summary = run_load([awp_without_currency(tmp_path / "KGZ-awp.xlsx", title)], database)
     assert rows_of(database, "SELECT activity_title, budget FROM activities") == [("Mapping", None)]
     assert [(r.row, p.column, p.expected) for r in summary.rejected for p in r.problems] == [
-        (3, "Budget", f"an amount in KGS, as the title row 1 '{title}' says the amounts are in thousands "
+        (3, "Budget", f"an amount in EUR or KGS, as the title row 1 '{title}' says the amounts are in thousands "
                       "(\"'000\"), not in USD (the work plan's default currency: the row names none): name the row's "
                       "currency in a Currency column, or correct the title")]
+
+
+def test_a_work_plan_under_scale_words_naming_a_currency_beside_a_rate_is_read_in_it(tmp_path, database):
+    """"Budget in KGS '000 (1 USD = 69.5 KGS)" over a work plan without a Currency column: its budgets are thousands
+    of KGS, said (before, the rate's USD made the title name two currencies, and each budget was refused)."""
+    title = "Annual Work Plan 2015 – Kyrgyzstan. Budget in KGS '000 (1 USD = 69.5 KGS)"
+    summary = run_load([awp_without_currency(tmp_path / "KGZ-awp.xlsx", title)], database)
+    assert summary.rejected == []
+    assert rows_of(database, "SELECT activity_title, budget, currency FROM activities ORDER BY 1") == [
+        ("Consultations", Decimal(500_000), "KGS"), ("Mapping", None, "KGS")]
 
 
 def test_an_amount_typed_with_a_bare_dollar_under_a_dollar_title_says_no_which(tmp_path, database):

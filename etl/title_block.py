@@ -644,7 +644,8 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
     words_at = _words(folded)  # 'USD 1=KGS 69.5': four words and the sign
     tokens = [word for word, _, _ in words_at if word not in EQUALS_WORDS]
     rate_ends = [found.end() for rate in getattr(words, "rate", ()) for found in re.finditer(_bounded(rate), folded)]
-    listed, rates, figured = _listed(folded, words_at, currencies, taken, getattr(words, "equals", ()), rate_ends)
+    listed, rates, figured = _listed(folded, words_at, currencies, taken, getattr(words, "equals", ()), rate_ends,
+                                     set().union(*named.values()))
     # those the amounts may be in beside a scale's own, an equation's only (Scale.of), those beside a rate's figure
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)  # 'USD and EUR'
                  and code not in rates | figured}  # not a rate's: "KGS '000; 1 USD = 69.5 KGS" says KGS
@@ -692,22 +693,24 @@ def _words(folded: str) -> list[tuple[str, int, int]]:
 
 
 def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str, str | tuple[str, ...]],
-            taken: _Spans, signs: Iterable[str] = (), rate_ends: Iterable[int] = ()
-            ) -> tuple[set[str], set[str], set[str]]:
-    """The codes of the currencies a folded text's words (`_words`) name other than in a rate: those the amounts
-    may be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', "en
+            taken: _Spans, signs: Iterable[str] = (), rate_ends: Iterable[int] = (),
+            scales_own: set[str] = frozenset()) -> tuple[set[str], set[str], set[str]]:
+    """The codes of the currencies a folded text's words (`_words`) name other than in a rate: those the amounts may
+    be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', "en
     milliers d'euros"); and those it names only in an equation, a rate's, whose currency is no amount's: a rate's
     sign beside it and a figure past the sign, or a figure between ('USD = 69.5', 'USD 1 =', '= 69.5 KGS': "'000,
     USD 1 = KGS 69.5"; not 'KGS = local costs', nor 'Total = USD or EUR'), with past the sign a currency, a figure
-    with decimals, or a whole one ending its clause ('= KGS 69.5', '= 69.5', '= 11 DH', '(1 USD = 87)'; not '= 2023
-    budget', '= 12 months'); the sign may be a word (`signs`: '1 USD equals 69.5 KGS'), with a currency past it and
-    no clause mark from the currency to it (not 'KGS, equal to 2.5 percent'). And those beside a rate's figure only,
-    in its clause ('KGS; 1 USD': the '1' is the next currency's): a number but a year or a date two words at most
-    after the end of a rate's word, up to its first figure (`rate_ends`: 'exchange rate used: 69 KGS', 'taux de
-    change : 10 MAD'; not 'Annex 2 USD …, UN operational rate'), not listed with another currency ('rate 2 USD or
-    EUR'): no amount's currency listed, nor one taken out of the scale's own. A currency beside a figure with
-    decimals ('converted at 69.5 KGS', but 'Table 3.1 USD or EUR') is in none: no amount's listed, no rate's either;
-    never beside the scale's own figure (`taken`: 'Unit: USD 1.000'). A bare sign names none."""
+    with decimals, or a whole one ending its clause after '1 USD' or a currency not the scale's (`scales_own`: the
+    codes beside its words): '= KGS 69.5', '= 69.5', '= 11 DH', '(1 USD = 87)', "KGS '000; USD=87"; not '= 2023
+    budget', '= 12 months', 'KGS = 2,500' under 'thousands of KGS'); the sign may be a word (`signs`: '1 USD equals
+    69.5 KGS'), with a currency past it and no clause mark from the currency to it (not 'KGS, equal to 2.5
+    percent'). And those beside a rate's figure only, in its clause ('KGS; 1 USD': the '1' is the next currency's):
+    a number but a year or a date two words at most after the end of a rate's word, up to its first figure
+    (`rate_ends`: 'exchange rate used: 69 KGS', 'taux de change : 10 MAD'; not 'Annex 2 USD …, UN operational
+    rate'), not listed with another currency ('rate 2 USD or EUR'): no amount's currency listed, nor one taken out
+    of the scale's own. A currency beside a figure with decimals ('converted at 69.5 KGS', but 'Table 3.1 USD or
+    EUR') is in none: no amount's listed, no rate's either; never beside the scale's own figure (`taken`: 'Unit: USD
+    1.000'). A bare sign names none."""
 
     def word(at: int) -> str:
         return words[at][0] if 0 <= at < len(words) else ""
@@ -728,6 +731,11 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
         return bool(text) and (text in currencies or any(
             _word_currency(part, currencies) != (None, None) for part in (text, text.rstrip("0123456789.,'"))))
 
+    def codes_of(at: int) -> tuple[str, ...]:  # 'usd', "usd'000", "d'euros"; 'dollars': JMD and USD
+        text = word(at)
+        meaning = currencies.get(text) or currencies.get(_sign_parts(text)[1]) or currencies.get(text.split("'")[-1])
+        return () if meaning is None else (meaning,) if isinstance(meaning, str) else meaning
+
     def a_sign(index: int, sign: int, step: int) -> bool:  # words[sign] a rate's sign, the figures on step's side
         if word(sign) not in signs:
             return False
@@ -735,8 +743,9 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
         if word(sign) in EQUALS_WORDS:  # '=': a currency, a figure with decimals, or a whole one ending its clause
             # after '1 USD' ('(1 USD = 87)'; not 'KGS = 2,500', a total)
             decimals = any(a_currency(at) or figure(at, RATE_FIGURE) and word(at + 1) != "%" for at in past)
-            return decimals or step == 1 and figure(index - 1, A_FIGURE) and figure(sign + 1, A_NUMBER) and (
-                not beside(sign + 1, sign + 2) or a_currency(sign + 2))  # '12.5 %' is no rate
+            return decimals or step == 1 and (figure(index - 1, A_FIGURE) or not scales_own.intersection(
+                codes_of(index))) and figure(sign + 1, A_NUMBER) and (not beside(sign + 1, sign + 2) or a_currency(
+                    sign + 2))  # '12.5 %' is no rate; 'KGS = 2,500' under 'thousands of KGS' a total
         return beside(index, sign) and any(word(at) in currencies for at in past)  # 'equals 69.5 KGS'
 
     def in_equation(index: int) -> bool:  # 'USD =' a figure, or a figure between: not 'KGS = local costs'
@@ -753,10 +762,9 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
     equations: set[str] = set()
     figured: set[str] = set()
     for index, (text, _, _) in enumerate(words):
-        meaning = currencies.get(text) or currencies.get(_sign_parts(text)[1]) or currencies.get(text.split("'")[-1])
-        if meaning is None or CURRENCY_SIGN.fullmatch(text):  # "usd'000", "d'euros": as 'usd', 'euros'
+        codes = codes_of(index)  # "usd'000", "d'euros": as 'usd', 'euros'
+        if not codes or CURRENCY_SIGN.fullmatch(text):
             continue
-        codes = (meaning,) if isinstance(meaning, str) else meaning
         if in_equation(index):
             equations.update(codes)
         elif any(beside(index, at) and after_a_rate[at] and figure(at, A_NUMBER) and not in_a_list(index, index - at)

@@ -703,7 +703,7 @@ def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title)
                                              ("Amounts in kUSD, 1 USD equals 87.5 KGS", "USD"),
                                              # a whole figure, a sign in letters or a word's case past '=', a
                                              # currency joined to its word, a dollar's name in a rate
-                                             ("Amounts in KGS '000 (1 USD = 87)", "KGS"),
+                                             ("Amounts in KGS '000 (1 USD = 87)", "KGS"), ("KGS '000; USD=87", "KGS"),
                                              ("Montants en milliers de dirhams ; 1 EUR = 11 DH", "MAD"),
                                              ("Суммы в тыс. сом (1 USD = 84 сома)", "KGS"),
                                              ("Montants en milliers d'euros ; 1 EUR vaut 10,90 MAD", "EUR"),
@@ -1317,7 +1317,8 @@ def test_a_row_in_another_currency_than_a_title_s_scale_stands_beside_is_refused
     ("Amounts in thousands of KGS; 1 USD = 69.5 KGS (UN operational rate)", "KGS", "USD"),
     ("Montos en miles de KGS; 1 USD = 69,5 KGS (tipo de cambio)", "KGS", "USD"),
     ("Annex 2 USD '000 (1 USD = 69.5 KGS), UN operational rate", "USD", "KGS"),
-    ("Montants en milliers de MAD (taux de change de l'USD : 10,5 MAD)", "MAD", "USD")])
+    ("Montants en milliers de MAD (taux de change de l'USD : 10,5 MAD)", "MAD", "USD"),
+    ("Суммы в тыс. сом (USD 1 = 87)", "KGS", "USD")])
 def test_a_rate_s_currency_is_no_amount_s_in_any_language(tmp_path, monkeypatch, title, read, refused):
     """A rate's currency, by its sign ('=', 'equals', 'vaut', 'равно') or by a rate's word before it ('exchange rate',
     'taux de change', 'tipo de cambio', 'курс': each language file's [scales.joining]), is no amount's, nor does

@@ -35,8 +35,8 @@ UNIT_KINDS = ("percent", "count", "measure")
 SCALES = {SCALE_NAMES[power]: power for power in (3, 6)}
 # The words that join scale words and a currency in a title (etl/title_block.py): [scales.joining] between =
 # ['of', 'in'] ('thousands of dollars', "KGS in '000"), amounts_in = ['in'] (a currency after one is the amounts':
-# 'All amounts in USD'); and those of a rate a title may give: rate = ['rate'] (a text with one names the currency
-# beside a figure a rate's: 'exchange rate used: 69 KGS'), equals = ['equals'] (a rate's sign, as '=' is)
+# 'All amounts in USD'); and those of a rate a title may give: rate = ['exchange rate'] (a currency beside a number
+# just after one is the rate's: 'exchange rate used: 69 KGS'), equals = ['equals'] (a rate's sign, as '=' is)
 JOINING = ("between", "amounts_in", "rate", "equals")
 DATE_ORDERS = {"day first": True, "month first": False}  # date_order = "day first"
 # The roles a delivery report's words may have in a language file's [delivery] table (etl/delivery_words.py,
@@ -78,15 +78,17 @@ class ScaleWords(dict):
     currencies share may be: 'dollars' -> ('JMD', 'USD'))."""
 
     def __init__(self, plain: dict[str, int] = (), beside: dict[str, int] = (),
-                 currencies: dict[str, str | tuple[str, ...]] | None = None, joining: dict[str, tuple[str, ...]] = ()):
+                 currencies: dict[str, str | tuple[str, ...]] | None = None, joining: dict[str, tuple[str, ...]] = (),
+                 percent: tuple[str, ...] = ()):
         super().__init__(plain)
         self.beside = dict(beside)
         self.currencies = dict(currencies or {})
         joining = dict(joining)
         self.between = joining.get("between", ())  # words between scale words and a currency ('of', 'de', 'в')
         self.amounts_in = joining.get("amounts_in", ())  # words a currency after which is the amounts' ('in', 'en')
-        self.rate = joining.get("rate", ())  # words saying a text gives a rate ('rate', 'taux', 'курс')
+        self.rate = joining.get("rate", ())  # an exchange rate's words ('exchange rate', 'taux de change', 'курс')
         self.equals = joining.get("equals", ())  # a rate's sign in words ('equals', 'egale', 'равно')
+        self.percent = tuple(percent)  # the units' words for a percentage ('%', 'percent'): '= 2.5 %' is no rate
 
 
 @dataclass(frozen=True)

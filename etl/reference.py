@@ -142,9 +142,11 @@ class Reference:
         currencies = {code.casefold(): code for code, _ in self.fx_rates} | self.currency_names
         joining = {role: tuple(dict.fromkeys(word for language in languages
                                              for word in language.scale_joining.get(role, ()))) for role in JOINING}
+        percent = tuple(dict.fromkeys(word for language in languages for word, kind in language.units.items()
+                                      if kind == "percent"))
         return ScaleWords({word: power for language in languages for word, power in language.scales.items()},
                           {word: power for language in languages for word, power in language.scales_beside.items()},
-                          currencies, joining)
+                          currencies, joining, percent)
 
     @property
     def subtotal_words(self) -> tuple[str, ...]:

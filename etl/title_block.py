@@ -76,9 +76,9 @@ class Scale:
     currency: str | None = None  # the ISO 4217 code the words name or stand beside ('en KDH', 'USD '000'), if one
     shared: str | None = None  # where they name none: the name several share they stand beside ('thousands of dollars')
     # the codes of every currency the words stand beside, said or not ("$000" -> JMD, USD; 'KGS '000 dollars' -> JMD,
-    # KGS, USD), and of those the text lists beside them ('USD or EUR '000'), but a rate's (`_listed`): where a rate
-    # names another ('exchange rate used: 69.5 KGS') none is said, and a row in another is still no amount in
-    # thousands of these (etl/transform.py, Derivations); none where the words stand beside no currency
+    # KGS, USD), and of those the text lists beside them ('USD or EUR '000'), but a rate's (`_listed`: 'exchange
+    # rate used: 69 KGS', '1 USD = 69.5 KGS'): a row in another is no amount in thousands of these (etl/transform.py,
+    # Derivations); none where the words stand beside no currency
     of: frozenset[str] = frozenset()
 
     @property
@@ -643,15 +643,16 @@ def _scales(text: str, place: str, words: dict[str, int], columns: tuple[str, ..
             taken.add(*match.span())
     words_at = _words(folded)  # 'USD 1=KGS 69.5': four words and the sign
     tokens = [word for word, _, _ in words_at if word not in EQUALS_WORDS]
-    rate_ends = [found.end() for rate in getattr(words, "rate", ()) for found in re.finditer(_bounded(rate), folded)]
+    rate_ends = [hit.end() for rate in getattr(words, "rate", ()) for hit in re.finditer(_bounded(rate), folded)]
     listed, rates, figured = _listed(folded, words_at, currencies, taken, getattr(words, "equals", ()), rate_ends,
-                                     set().union(*named.values()))
+                                     set().union(*named.values()), getattr(words, "percent", ()))
     # those the amounts may be in beside a scale's own, an equation's only (Scale.of), those beside a rate's figure
+    a_rate_s = rates | figured  # no amount's: "KGS '000; 1 USD = 69.5 KGS" says KGS, 'курс доллара 69' no dollar
     elsewhere = {code for token in tokens if isinstance(code := currencies.get(token), str)  # 'USD and EUR'
-                 and code not in rates | figured}  # not a rate's: "KGS '000; 1 USD = 69.5 KGS" says KGS
+                 and code not in a_rate_s}  # a word of its own only: "l'euro : 10,9" is a rate's, maybe
     # "KGS '000 dollars": which? (a bare '$' elsewhere names none: 'KGS '000; 1 $ = 69.5 KGS', "EUR '000 ($)")
     shared = [set(codes) for token in tokens if isinstance(codes := currencies.get(token), tuple)
-              and not CURRENCY_SIGN.fullmatch(token) and not set(codes) <= rates | figured]  # 'курс доллара 69'
+              and not CURRENCY_SIGN.fullmatch(token) and not set(codes) <= a_rate_s]
     scales = []
     for power, word in found.items():
         own = named[power] - (rates - inside[power])  # a rate's beside them is none: "in '000, USD 1 = KGS 69.5"
@@ -694,7 +695,7 @@ def _words(folded: str) -> list[tuple[str, int, int]]:
 
 def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str, str | tuple[str, ...]],
             taken: _Spans, signs: Iterable[str] = (), rate_ends: Iterable[int] = (),
-            scales_own: set[str] = frozenset()) -> tuple[set[str], set[str], set[str]]:
+            scales_own: Iterable[str] = (), percent: Iterable[str] = ()) -> tuple[set[str], set[str], set[str]]:
     """The codes of the currencies a folded text's words (`_words`) name other than in a rate: those the amounts may
     be in, beside the scale's own ('USD or EUR '000', "'000 (KGS / USD)", 'USD for UNDP, EUR for the EU', "en
     milliers d'euros"); and those it names only in an equation, a rate's, whose currency is no amount's: a rate's
@@ -705,12 +706,16 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
     budget', '= 12 months', 'KGS = 2,500' under 'thousands of KGS'); the sign may be a word (`signs`: '1 USD equals
     69.5 KGS'), with a currency past it and no clause mark from the currency to it (not 'KGS, equal to 2.5
     percent'). And those beside a rate's figure only, in its clause ('KGS; 1 USD': the '1' is the next currency's):
-    a number but a year or a date two words at most after the end of a rate's word, up to its first figure
+    a number but a year or a date after the end of a rate's word, two words at most between, up to its first figure
     (`rate_ends`: 'exchange rate used: 69 KGS', 'taux de change : 10 MAD'; not 'Annex 2 USD …, UN operational
     rate'), not listed with another currency ('rate 2 USD or EUR'): no amount's currency listed, nor one taken out
     of the scale's own. A currency beside a figure with decimals ('converted at 69.5 KGS', but 'Table 3.1 USD or
     EUR') is in none: no amount's listed, no rate's either; never beside the scale's own figure (`taken`: 'Unit: USD
     1.000'). A bare sign names none."""
+
+    signs = EQUALS_WORDS.union(signs)
+    own = set(scales_own)
+    percent = tuple(percent)
 
     def word(at: int) -> str:
         return words[at][0] if 0 <= at < len(words) else ""
@@ -732,21 +737,28 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
             _word_currency(part, currencies) != (None, None) for part in (text, text.rstrip("0123456789.,'"))))
 
     def codes_of(at: int) -> tuple[str, ...]:  # 'usd', "usd'000", "d'euros"; 'dollars': JMD and USD
-        text = word(at)
-        meaning = currencies.get(text) or currencies.get(_sign_parts(text)[1]) or currencies.get(text.split("'")[-1])
+        meaning = _meaning(word(at), currencies)
         return () if meaning is None else (meaning,) if isinstance(meaning, str) else meaning
+
+    def ends_a_rate(at: int) -> bool:  # a figure ending its clause, or before a currency: not '2,500 units'
+        return not beside(at, at + 1) or a_currency(at + 1)
+
+    def a_percentage(at: int) -> bool:  # '%', 'percent', 'процентов' (`percent`: the units' words, folded)
+        text = word(at)
+        return bool(text) and beside(at - 1, at) and any(
+            text == unit.split()[0] if " " in unit else text.startswith(unit) for unit in percent)
 
     def a_sign(index: int, sign: int, step: int) -> bool:  # words[sign] a rate's sign, the figures on step's side
         if word(sign) not in signs:
             return False
         past = [sign + k * step for k in (1, 2, 3)]
-        if word(sign) in EQUALS_WORDS:  # '=': a currency, a figure with decimals, or a whole one ending its clause
-            # after '1 USD' ('(1 USD = 87)'; not 'KGS = 2,500', a total)
-            decimals = any(a_currency(at) or figure(at, RATE_FIGURE) and word(at + 1) != "%" for at in past)
-            return decimals or step == 1 and (figure(index - 1, A_FIGURE) or not scales_own.intersection(
-                codes_of(index))) and figure(sign + 1, A_NUMBER) and (not beside(sign + 1, sign + 2) or a_currency(
-                    sign + 2))  # '12.5 %' is no rate; 'KGS = 2,500' under 'thousands of KGS' a total
-        return beside(index, sign) and any(word(at) in currencies for at in past)  # 'equals 69.5 KGS'
+        if any(a_currency(at) for at in past):  # '= 69.5 KGS', '= 11 DH', 'equals J$155'
+            return word(sign) in EQUALS_WORDS or beside(index, sign)  # not 'KGS, equal to 1.2 million USD'
+        if word(sign) not in EQUALS_WORDS:  # a sign in words only before a currency: not 'equal to 2023 budget'
+            return False
+        return any(figure(at, RATE_FIGURE) and not a_percentage(at + 1) for at in past) or step == 1 and (
+            figure(index - 1, A_FIGURE) or not own.intersection(codes_of(index))) and figure(
+                sign + 1, A_NUMBER) and ends_a_rate(sign + 1)  # '(1 USD = 87)'; 'KGS = 2,500' under its scale: a total
 
     def in_equation(index: int) -> bool:  # 'USD =' a figure, or a figure between: not 'KGS = local costs'
         return any(a_sign(index, index + step, step) and (figure(index + 2 * step, A_FIGURE) or figure(
@@ -754,10 +766,9 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
                    for step in (-1, 1))
 
     def in_a_list(index: int, away: int) -> bool:  # 'USD or EUR', 'USD, EUR': the amounts', not a rate's
-        return any(word(at) in currencies and beside(index, at) for at in (index + away, index + 2 * away))
+        return any(codes_of(at) and beside(index, at) for at in (index + away, index + 2 * away))
 
     after_a_rate = _after_a_rate(folded, words, rate_ends)
-    signs = EQUALS_WORDS.union(signs)
     free: set[str] = set()
     equations: set[str] = set()
     figured: set[str] = set()
@@ -767,8 +778,8 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
             continue
         if in_equation(index):
             equations.update(codes)
-        elif any(beside(index, at) and after_a_rate[at] and figure(at, A_NUMBER) and not in_a_list(index, index - at)
-                 for at in (index - 1, index + 1)):
+        elif any(0 <= at < len(words) and beside(index, at) and after_a_rate[at] and figure(at, A_NUMBER)
+                 and not in_a_list(index, index - at) for at in (index - 1, index + 1)):
             figured.update(codes)  # 'exchange rate used: 69 KGS'
         elif not any(beside(index, at, RATE_CLAUSE_ENDS) and figure(at, RATE_FIGURE) for at in (index - 1, index + 1)):
             free.update(codes)  # else a rate's, maybe: 'converted at 69.5 KGS' ('Table 3.1 USD or EUR')
@@ -778,8 +789,14 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
 EQUALS_WORDS = frozenset(EQUALS)
 
 
+def _meaning(word: str, currencies: dict[str, str | tuple[str, ...]]) -> str | tuple[str, ...] | None:
+    """What a title's word (`_words`) names as a currency: its code, or the codes a name several share may be; a
+    currency joined to its scale or after an apostrophe too ("usd'000", "d'euros")."""
+    return currencies.get(word) or currencies.get(_sign_parts(word)[1]) or currencies.get(word.split("'")[-1])
+
+
 def _after_a_rate(folded: str, words: list[tuple[str, int, int]], rate_ends: Iterable[int]) -> list[bool]:
-    """For each word (`_words` of `folded`), whether it stands two words at most after the end of a rate's word,
+    """For each word (`_words` of `folded`), whether two words at most stand between it and a rate's word's end,
     up to its first figure and within its clause ('rate used: 69', 'taux de change : 10'; not 'Table 2' in
     'exchange rate 87.5; Table 2 USD'): one pass over the words."""
     ends = sorted(rate_ends)
@@ -790,7 +807,7 @@ def _after_a_rate(folded: str, words: list[tuple[str, int, int]], rate_ends: Ite
         if since is not None and RATE_CLAUSE_ENDS.intersection(folded[edge:start]):
             since = None
         after.append(since is not None and since <= 2)
-        if since is not None and text:
+        if since is not None:
             since = None if A_FIGURE.fullmatch(text) else since + 1
         edge = max(edge, end)
     return after

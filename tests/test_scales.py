@@ -713,7 +713,9 @@ def test_scale_words_beside_no_one_currency_name_none(tmp_path, database, title)
                                              # last mends: no currency said, no check)
                                              ("Budget in thousands of KGS = 2,500", "KGS"),
                                              ("Expenditure in '000 KGS = 12.5 % of budget", "KGS"),
-                                             ("Расходы в тыс. сом; курс доллара США 69,5", "KGS")])
+                                             ("Расходы в тыс. сом; курс доллара США 69,5", "KGS"),
+                                             ("Amounts in thousands of KGS = 2.5 percent of budget", "KGS"),
+                                             ("Montants en milliers de dirhams ; 1 EUR vaut 11 DH", "MAD")])
 def test_a_rate_beside_scale_words_naming_a_currency_leaves_it_the_rows(tmp_path, database, title, currency):
     """A rate's currencies are a rate's, not the amounts': the one currency beside the scale words is the rows' (before,
     the rate's other currency made the title name two, and each empty Currency cell was refused)."""

@@ -733,8 +733,8 @@ def _listed(folded: str, words: list[tuple[str, int, int]], currencies: dict[str
 
     def a_currency(at: int) -> bool:  # 'kgs', 'сом', a sign in letters, one against its figure: 'dh', 'j$155'
         text = word(at)
-        return bool(text) and (text in currencies or any(
-            _word_currency(part, currencies) != (None, None) for part in (text, text.rstrip("0123456789.,'"))))
+        return bool(text) and any(_word_currency(part, currencies) != (None, None)
+                                  for part in (text, text.rstrip("0123456789.,'")))
 
     def codes_of(at: int) -> tuple[str, ...]:  # 'usd', "usd'000", "d'euros"; 'dollars': JMD and USD
         meaning = _meaning(word(at), currencies)

@@ -185,3 +185,42 @@ def test_the_single_file_benchmark_reads_a_relative_reference_folder_in_this_rep
     monkeypatch.setenv("MM_REFERENCE_DIR", str(tmp_path / "reference"))
     single_file.timed(tell, tmp_path)
     assert said.read_text() == str(tmp_path / "reference")
+
+
+def test_the_server_split_sorts_a_runs_time_by_the_innermost_part_it_was_in():
+    """bench/server_split.py: each frame's own time goes to the innermost category at or above it (a query's
+    DuckDB time inside Streamlit's cache is the query's; the cache's own hashing is the cache's; the page itself is
+    the rest)."""
+    from types import SimpleNamespace
+
+    from bench import server_split
+
+    def frame(file_path, time, *children):
+        return SimpleNamespace(file_path=file_path, time=time, children=list(children))
+
+    tree = frame("/app/dashboard.py", 1.0,
+                 frame("/site-packages/streamlit/runtime/caching/cache_utils.py", 0.5,
+                       frame("/app/mm_core/queries.py", 0.3, frame("", 0.25)),
+                       frame("/site-packages/pandas/core/util/hashing.py", 0.1)),
+                 frame("/app/mm_core/charts.py", 0.2, frame("/site-packages/altair/vegalite/v6/api.py", 0.15,
+                                                            frame("/site-packages/streamlit/runtime/metrics_util.py",
+                                                                  0.05))))
+    spent = server_split.split(tree)
+    assert spent == pytest.approx({"the rest": 0.3, "Streamlit cache": 0.2, "queries": 0.3, "charts": 0.15,
+                                   "Streamlit elements": 0.05})
+    assert sum(spent.values()) == pytest.approx(1.0)
+
+
+def test_the_server_split_times_a_pages_country_changes_on_the_dashboards_own_server(sample_database, capsys):
+    """bench/server_split.py on one page, two Country changes: the runs timed on one server and profiled on
+    another, printed as the page's median run and the shares of its time."""
+    from bench import server_split
+
+    assert server_split.main(["--db", str(sample_database), "--pages", "Recommendations", "--changes", "2"]) == 0
+    printed = capsys.readouterr().out
+    row = re.search(r"^Recommendations\s+(\d+) ms \[(\d+)-(\d+)\]\s+(.*)$", printed, re.M)
+    assert row, printed
+    median, fastest, slowest = (int(row.group(n)) for n in (1, 2, 3))
+    assert 0 < fastest <= median <= slowest < 30_000
+    shares = [int(share) for share in re.findall(r"(\d+)%", row.group(4))]
+    assert len(shares) == 5 and 97 <= sum(shares) <= 103  # each rounded

@@ -25,7 +25,7 @@ SHOWN = ["indicator_code", "indicator_title", "country", "baseline", "actual", "
 # the columns used below, split by output once: this runs on every rerun, over thousands of indicators
 indicators = load(queries.indicator_table, scope)[["output_code", "progress_ratio", *SHOWN]]
 by_output = dict(tuple(indicators.groupby("output_code", sort=False)))
-chain = load(queries.theory_of_change, scope, False)
+chain = load(queries.theory_of_change, scope)  # the theory of change page asks the same: one cached answer
 output_rows = chain[chain["level"] == "output"]
 output_status = dict(zip(output_rows["code"], output_rows["status"]))
 titles = {row.output_code: wording.marked_title(row.title, bool(row.illustrative)) for row in outputs.itertuples()}

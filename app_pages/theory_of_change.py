@@ -19,7 +19,7 @@ INDICATORS_AT_ONCE = 24  # drawn by default up to this many; more make the chart
 
 scope = ui.require_scope()
 ui.header("Theory of change", scope, "How the outputs are expected to lead to the outcomes and the impact")
-nodes = load(queries.theory_of_change, scope, True)
+nodes = load(queries.theory_of_change, scope)
 indicator_count = int((nodes["level"] == "indicator").sum())
 # on a projector the chain must fit: many indicators are left to the toggle (and the table below)
 # in the address as ?indicators=yes or ?indicators=no, where it is not the default
@@ -30,7 +30,7 @@ with_indicators = st.toggle("Show indicators", key="theory_indicators",
 filters.keep_link_flag("indicators", with_indicators, ignored_indicators, drawn_at_once)
 ui.ignored_from_link("not yes or no", {"indicators": ignored_indicators})
 if not with_indicators:
-    nodes = load(queries.theory_of_change, scope, False)
+    nodes = queries.without_indicators(nodes)
 if nodes.empty:
     ui.empty("No result matches these filters.",
              "The output, agency and SDG target filters keep the outputs they select; widen them.")

@@ -551,7 +551,7 @@ def load_warnings(cursor: Cursor) -> pd.DataFrame:
 
 # --- theory of change, SDG targets, disaggregation -------------------------------------------------------
 
-def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True) -> pd.DataFrame:
+def theory_of_change(cursor: Cursor, scope: Scope) -> pd.DataFrame:
     """The programme's chain for the period, one row per node: impact, outcomes and outputs (their status from
     result_status for the chosen country, or the whole programme), then each output's indicators (for a
     country its own status; for all countries their values rolled up by the result rule). The output, agency
@@ -580,7 +580,7 @@ def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True)
                    count(*) FILTER (WHERE i.status = 'no data') AS no_data,
                    any_value(i.status) AS own_status
             FROM indicator_progress i
-            WHERE $with_indicators AND i.period = $period AND ($country IS NULL OR i.country = $country)
+            WHERE i.period = $period AND ($country IS NULL OR i.country = $country)
               AND i.output_code IN (SELECT code FROM kept)
             GROUP BY i.output_code, i.indicator_code
         )
@@ -595,8 +595,13 @@ def theory_of_change(cursor: Cursor, scope: Scope, with_indicators: bool = True)
                    on_track, at_risk, off_track, no_data, '', '', false, NULL, code FROM indicators
         )
         ORDER BY ordinal NULLS LAST, parent, sort""",
-                          {**scope.params("period", "country", "output", "agency", "sdg_target"),
-                           "with_indicators": with_indicators}).df()
+                          scope.params("period", "country", "output", "agency", "sdg_target")).df()
+
+
+def without_indicators(nodes: pd.DataFrame) -> pd.DataFrame:
+    """A chain of theory_of_change without its indicators: the impact, outcomes and outputs, in the chain's order
+    (the indicators come after them). Taken from the chain the page has already, not asked again."""
+    return nodes[nodes["level"] != "indicator"].reset_index(drop=True)
 
 
 def sdg_targets(cursor: Cursor) -> list[str]:

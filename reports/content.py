@@ -176,7 +176,7 @@ def _theory_of_change(cursor, scope, names) -> Section:
     """Impact, outcomes and outputs by their status for the period (the page's chain, without the indicators,
     which the results matrix lists), with the assumptions, and progress by SDG target where the programme names
     targets."""
-    nodes = queries.theory_of_change(cursor, scope, False)
+    nodes = queries.without_indicators(queries.theory_of_change(cursor, scope))
     where = names.get(scope.country, scope.country) if scope.country else "all countries together"
     columns = [Column("level", "Level", "label", 8), Column("code", "Code", "label", 6),
                Column("parent", "Serves", "label", 8), Column("title", "Result", "text", 40),

@@ -82,7 +82,7 @@ def key_messages(cursor, scope, names, programme, money_year, decisions: pd.Data
     def say(text: str, rule: str, see: str) -> None:
         messages.append({"message": text, "rule": rule, "see": see})
 
-    nodes = queries.theory_of_change(cursor, scope, False)
+    nodes = queries.theory_of_change(cursor, scope)
     outputs = nodes[nodes["level"] == "output"] if coming is None else nodes.iloc[:0]
     if coming is not None:
         say(f"{scope.period} {coming}, so no output has a status for it.",

@@ -60,13 +60,16 @@ def test_an_sdg_target_keeps_the_outputs_carrying_it_and_the_results_above(examp
     nodes = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
     assert list(zip(nodes["level"], nodes["code"])) == [("impact", "I"), ("outcome", "A"), ("output", "3"),
                                                         ("indicator", "3.1"), ("indicator", "3.2")]
-    by_agency = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO"), False)
+    by_agency = queries.without_indicators(queries.theory_of_change(example, queries.Scope(PERIOD, 2021,
+                                                                                           agency="ILO")))
     assert list(by_agency["code"]) == ["I", "A", "3"]  # ILO leads output 3
-    one_output = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, output="5"), False)
+    one_output = queries.without_indicators(queries.theory_of_change(example, queries.Scope(PERIOD, 2021,
+                                                                                            output="5")))
     assert list(one_output["code"]) == ["I", "B", "5"]
     assert queries.theory_of_change(example, queries.Scope(PERIOD, 2021, agency="ILO", sdg_target="17.16")).empty
-    without = queries.theory_of_change(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"), False)
-    assert "indicator" not in set(without["level"])
+    without = queries.without_indicators(nodes)
+    assert list(zip(without["level"], without["code"])) == [("impact", "I"), ("outcome", "A"), ("output", "3")]
+    assert list(without.index) == [0, 1, 2]
     indicators = queries.indicator_table(example, queries.Scope(PERIOD, 2021, sdg_target="8.8"))
     assert set(indicators["output_code"]) == {"3"}
     money = queries.finance_lines(example, queries.Scope(PERIOD, 2021, sdg_target="17.16"))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from altair.utils.data import to_values
 from altair.utils.schemapi import disable_debug_mode
@@ -597,6 +598,83 @@ _CONVERTED: contextvars.ContextVar[dict[int, tuple[Any, dict]] | None] = context
     "charts_converted", default=None)
 
 
+# The pandas kinds of column Altair's sanitising turns into Python objects with missing values as None
+# (altair.utils.core.sanitize_pandas_dataframe), by their names there.
+ALTAIR_NULL_AS_NONE = frozenset({"category", "string", "str", "boolean", "Int8", "Int16", "Int32", "Int64", "UInt8",
+                                 "UInt16", "UInt32", "UInt64", "Float32", "Float64"})
+
+
+def _listed(value: Any) -> Any:
+    """An array as a list, anything else as it is (Altair's to_list_if_array)."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _plain(value: Any) -> Any:
+    """A value of an object column as pandas' records give it after Altair's sanitising (not null: the caller says
+    which are): an array as a list, a NumPy scalar as Python's, a NumPy date or duration as pandas'."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _column_values(column: pd.Series) -> list | None:
+    """A column's values exactly as Altair's sanitising then pandas' records write them, or None for a kind of
+    column left to Altair (durations, which it refuses, and any other kind not below)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # integers and booleans: as Python's
+        return column.tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":  # a float that is missing or infinite is null
+        array = column.to_numpy()
+        values = array.tolist()
+        for at in np.flatnonzero(~np.isfinite(array)).tolist():
+            values[at] = None
+        return values
+    if (isinstance(dtype, np.dtype) and dtype.kind == "M") or isinstance(dtype, pd.DatetimeTZDtype):
+        # Altair's: each time as its full ISO text (a date alone would be read as UTC in the browser), none as ''.
+        # Each distinct time written once: a work plan's 20,000 activities start on a few hundred days.
+        codes, times = pd.factorize(column)
+        texts = [time.isoformat() for time in times] + [""]  # a missing time's code is -1: the last
+        return [texts[code] for code in codes.tolist()]
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        # Altair's own steps: its `apply` infers the column's kind again (numbers and None become floats and NaN,
+        # text and None text and NaN, under pandas 3), and its `where` then sets None only where that kind can hold it
+        values = column.apply(_listed)
+        return [_plain(value) for value in values.where(values.notna(), None).tolist()]
+    if str(dtype) in ALTAIR_NULL_AS_NONE:
+        missing = column.isna().tolist()  # what Altair's `where(col.notnull(), None)` makes null
+        return [None if gone else _plain(value) for value, gone in zip(column.astype(object).tolist(), missing)]
+    return None
+
+
+def _records(data: Any) -> dict | None:
+    """A frame's rows as Altair's to_values gives them, built column by column in plain Python: Altair's own
+    sanitising runs pandas operations on a copy of the frame for every column, which was most of a small chart's
+    conversion (the theory of change's 33 nodes: 3.7 ms against 0.4). None where the frame is not plainly one of
+    named columns of the kinds _column_values reads: Altair converts those (and raises its errors for them)."""
+    if type(data) is not pd.DataFrame or isinstance(data.columns, pd.MultiIndex) or isinstance(
+            data.columns, pd.RangeIndex) or isinstance(data.index, pd.MultiIndex) or not data.columns.is_unique:
+        return None
+    names = list(data.columns)
+    if not all(type(name) is str for name in names):
+        return None
+    columns = []
+    for name in names:
+        values = _column_values(data[name])
+        if values is None:
+            return None
+        columns.append(values)
+    return {"values": [dict(zip(names, row)) for row in zip(*columns)] if names else [{} for _ in range(len(data))]}
+
+
+def _converted(data: Any) -> dict:
+    records = _records(data)
+    return to_values(data) if records is None else records
+
+
 def _rows_of(data: Any) -> dict:
     """Altair's data transformer wherever this module is imported (enabled below, once, for the process): a frame's
     rows exactly as Altair's default transformer writes them (altair.utils.data.to_values: dates as ISO text,
@@ -606,12 +684,14 @@ def _rows_of(data: Any) -> dict:
       to_spec instead changed a setting every session shares: one session's chart ending could put the limit back
       while another's was being written.)
     - Within one to_spec, a frame drawn by several layers is converted once (the world map draws its countries
-      twice and their names three times: issue 17)."""
+      twice and their names three times: issue 17).
+    The rows are built by _records where it can (every frame the pages draw today): the same rows, 4-5 times
+    sooner (issue 17: a work plan's 20,000 activities in 0.11 s instead of 0.56 s)."""
     converted = _CONVERTED.get()
     if converted is None:
-        return to_values(data)
+        return _converted(data)
     if id(data) not in converted:
-        converted[id(data)] = (data, to_values(data))
+        converted[id(data)] = (data, _converted(data))
     return converted[id(data)][1]
 
 

@@ -412,13 +412,13 @@ def test_to_spec_converts_a_frame_drawn_by_several_layers_once_as_altair_itself_
     spec, into exactly the rows and datasets Altair's own default transformer gives, and Altair's settings, which
     every session's thread shares, are not changed to do it."""
     import altair as alt
-    from altair.utils.data import to_values
 
     chart = charts.world_map(COUNTRY_STATUS, PLACES)
     with alt.data_transformers.enable("default", max_rows=None):
         expected = chart.to_dict(validate=False)
     converted = []
-    monkeypatch.setattr(charts, "to_values", lambda data: converted.append(data) or to_values(data))
+    convert = charts._converted
+    monkeypatch.setattr(charts, "_converted", lambda data: converted.append(data) or convert(data))
     monkeypatch.setattr(alt.data_transformers, "enable", lambda *a, **k: pytest.fail("to_spec changed a setting"))
     chart_spec = charts.to_spec(chart)
     assert len(converted) == 2  # the countries and their names

@@ -110,7 +110,7 @@ def world_map(country_status: pd.DataFrame, places: pd.DataFrame) -> alt.LayerCh
     labels = [names.transform_filter(alt.datum.side == side).mark_text(
         align=align, dx=dx, dy=dy, fontSize=13, fontWeight="bold", color="#000000")
         for side, (align, dx, dy) in MAP_LABEL_PLACES.items()]
-    return alt.layer(land, filled, markers, *labels).properties(width=WIDE, height=430)
+    return alt.layer(land, filled, markers, *labels, width=WIDE, height=430)
 
 
 MAP_LABEL_PLACES = {"right": ("left", 10, -8), "left": ("right", -10, -8), "below": ("center", 0, 18)}
@@ -175,7 +175,7 @@ def indicator_progress_bars(indicators: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("status:N", scale=status_scale(), title="Status"),
         tooltip=tooltip)
     target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 3], color="#000000").encode(x=alt.X("x:Q"))
-    return alt.layer(bars, target).properties(width=WIDE, height=alt.Step(22))
+    return alt.layer(bars, target, width=WIDE, height=alt.Step(22))
 
 
 def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
@@ -205,7 +205,7 @@ def indicator_trajectory(trajectory: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N"), tip("value:Q", "number")])
     rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
         y=alt.Y("value:Q"), text=alt.Text("label:N"), x=alt.XValue(4))
-    return alt.layer(rule_chart, rule_text, lines).properties(width=WIDE, height=360)
+    return alt.layer(rule_chart, rule_text, lines, width=WIDE, height=360)
 
 
 def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
@@ -226,7 +226,7 @@ def milestone_matrix(milestones: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("due_date:N", title="Due"),
                  alt.Tooltip("achieved_date:N", title="Reached")])
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(text=alt.Text("symbol:N"))
-    return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
+    return alt.layer(cells, text, width=WIDE, height=alt.Step(30))
 
 
 def round_tracker(tracker: pd.DataFrame) -> alt.LayerChart:
@@ -253,7 +253,7 @@ def round_tracker(tracker: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("state:N", title="State"), alt.Tooltip("submitted_at:N", title="Submitted"),
                  alt.Tooltip("submitted_by:N", title="By"), alt.Tooltip("days_late:Q", title="Days late")])
     text = base.mark_text(fontSize=13, fontWeight="bold", color="#000000").encode(text=alt.Text("mark:N"))
-    return alt.layer(cells, text).properties(width=WIDE, height=alt.Step(30))
+    return alt.layer(cells, text, width=WIDE, height=alt.Step(30))
 
 
 def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
@@ -282,7 +282,7 @@ def milestone_timeline(milestones: pd.DataFrame, as_of: dt.date) -> alt.LayerCha
                  alt.Tooltip("status:N")])
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00").encode(
         x=alt.X("as_of:T"))
-    return alt.layer(link, due, reached, today).properties(width=WIDE, height=alt.Step(30))
+    return alt.layer(link, due, reached, today, width=WIDE, height=alt.Step(30))
 
 
 GANTT_ROW = 22  # px per activity: room for a label of the presentation mode's type (16 px)
@@ -322,7 +322,7 @@ def gantt(activities: pd.DataFrame, as_of: dt.date) -> alt.LayerChart:
                                                                              tooltip=tooltip)
     today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#D55E00", strokeWidth=2
                                                                                 ).encode(x=alt.X("as_of:T"))
-    return alt.layer(planned, actual, overdue, today).properties(width=WIDE, height=alt.Step(GANTT_ROW))
+    return alt.layer(planned, actual, overdue, today, width=WIDE, height=alt.Step(GANTT_ROW))
 
 
 def gantt_selection(activities: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -391,7 +391,7 @@ def results_vs_resources(outputs: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("spent_share:Q"), y=alt.Y("on_track_share:Q"), text=alt.Text("label:N"))
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
         strokeDash=[4, 4], color="#999999").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
-    return alt.layer(diagonal, points, labels).properties(width=WIDE, height=380)
+    return alt.layer(diagonal, points, labels, width=WIDE, height=380)
 
 
 RESOURCES_ORDER = ["Budget spent", "Indicators on track"]
@@ -431,7 +431,7 @@ def results_against_resources(outputs: pd.DataFrame) -> alt.LayerChart:
         shape=alt.Shape("measure:N", scale=alt.Scale(domain=RESOURCES_ORDER, range=RESOURCES_SHAPES), legend=legend),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("measure:N"), tip("share:Q", "percent"),
                  tip("budget_usd:Q", "usd", "Budget (US$)")])
-    return alt.layer(link, points).properties(width=WIDE, height=alt.Step(34))
+    return alt.layer(link, points, width=WIDE, height=alt.Step(34))
 
 
 def peer_comparison(peers: pd.DataFrame) -> alt.Chart:
@@ -545,8 +545,8 @@ def theory_of_change(nodes: pd.DataFrame) -> alt.LayerChart:
                                        "heading": [CHAIN_HEADINGS[level] for level in levels]})).mark_text(
         align="left", baseline="middle", fontSize=17, fontWeight="bold", color="#000000").encode(
         x=x, y=y, text=alt.Text("heading:N"))
-    return alt.layer(links, markers, labels, headings).properties(
-        width=CHAIN_COLUMN_WIDTH * max(1, len(levels)), height=int(CHAIN_ROW_HEIGHT * (rows + 1)))
+    return alt.layer(links, markers, labels, headings, width=CHAIN_COLUMN_WIDTH * max(1, len(levels)),
+                     height=int(CHAIN_ROW_HEIGHT * (rows + 1)))
 
 
 def sdg_target_bars(progress: pd.DataFrame) -> alt.Chart:
@@ -586,7 +586,7 @@ def indicator_parts_bars(parts: pd.DataFrame) -> alt.Chart:
                  tip("value:Q", "number")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(
         y=y, x=alt.X("value:Q"), text=alt.Text("value:Q", format=formats.VEGA_FORMATS["number"]))
-    return alt.layer(bars, text, data=long).properties(width=360, height=alt.Step(18)).facet(
+    return alt.layer(bars, text, data=long, width=360, height=alt.Step(18)).facet(
         row=alt.Row("category:N", title=None, sort=list(dict.fromkeys(parts["category"])),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)))
 
@@ -787,6 +787,6 @@ def count_panels(counts: pd.DataFrame, order: list[str], colors: list[str], labe
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("status:N"), tip("count:Q", "int", "Count")])
     text = alt.Chart().mark_text(align="left", dx=3, color="#000000").encode(y=y, x=alt.X("count:Q"),
                                                                              text=alt.Text("count:Q"))
-    return alt.layer(bars, text, data=data).properties(width=150, height=alt.Step(20)).facet(
+    return alt.layer(bars, text, data=data, width=150, height=alt.Step(20)).facet(
         column=alt.Column("status:N", sort=order, title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#000000")))

@@ -610,14 +610,19 @@ def _listed(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """A value of an object column as pandas' records give it after Altair's sanitising (not null: the caller says
-    which are): an array as a list, a NumPy scalar as Python's, a NumPy date or duration as pandas'."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (np.datetime64, np.timedelta64)):
-        return pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
-    if isinstance(value, np.generic):
-        return value.item()
+    """A value of an object column as pandas' records give it (pandas.core.dtypes.cast.maybe_box_native, which
+    to_dict calls on each): a float, an integer or a truth value of any kind (NumPy's, a subclass) as Python's own,
+    a NumPy date or duration as pandas', anything else as it is."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):  # before the integers: NumPy's duration is one of them
+        return pd.Timedelta(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
     return value
 
 
@@ -627,7 +632,7 @@ def _column_values(column: pd.Series) -> list | None:
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # integers and booleans: as Python's
         return column.tolist()
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":  # a float that is missing or infinite is null
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize <= 8:  # missing or infinite: null
         array = column.to_numpy()
         values = array.tolist()
         for at in np.flatnonzero(~np.isfinite(array)).tolist():
@@ -643,10 +648,13 @@ def _column_values(column: pd.Series) -> list | None:
         # Altair's own steps: its `apply` infers the column's kind again (numbers and None become floats and NaN,
         # text and None text and NaN, under pandas 3), and its `where` then sets None only where that kind can hold it
         values = column.apply(_listed)
+        if not isinstance(values, pd.Series):  # values that are frames' rows: Altair raises its own error
+            return None
         return [_plain(value) for value in values.where(values.notna(), None).tolist()]
     if str(dtype) in ALTAIR_NULL_AS_NONE:
-        missing = column.isna().tolist()  # what Altair's `where(col.notnull(), None)` makes null
-        return [None if gone else _plain(value) for value, gone in zip(column.astype(object).tolist(), missing)]
+        values = column.astype(object)
+        missing = values.isna().tolist()  # what Altair's `where(col.notnull(), None)` makes null
+        return [None if gone else _plain(value) for value, gone in zip(values.tolist(), missing)]
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import enum
 
 import altair as alt
 import numpy as np
@@ -17,6 +18,14 @@ from hypothesis import strategies as st
 
 from mm_core import charts
 
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Share(float):
+    pass
+
+
 TEXT = st.text(max_size=6)
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 OBJECTS = st.one_of(TEXT, st.none(), st.just(float("nan")), st.integers(-10**12, 10**12), FLOATS, st.booleans(),
@@ -24,7 +33,9 @@ OBJECTS = st.one_of(TEXT, st.none(), st.just(float("nan")), st.integers(-10**12,
                     st.lists(st.integers(0, 9), max_size=3), st.lists(st.integers(0, 9), max_size=3).map(np.array),
                     st.sampled_from([decimal.Decimal("1.50"), decimal.Decimal("NaN"), decimal.Decimal("-0")]),
                     st.dates(), st.just(pd.NaT), st.just(pd.NA),
-                    st.just(np.datetime64("2017-07-31T12:00")), st.just(pd.Timestamp("2017-07-31")))
+                    st.just(np.datetime64("2017-07-31T12:00")), st.just(pd.Timestamp("2017-07-31")),
+                    st.sampled_from([np.str_("a"), np.longdouble(1.5), np.float32(0.1), np.uint64(2**64 - 1),
+                                     Level.HIGH, Share(0.5), np.bytes_(b"a"), np.timedelta64(3, "D")]))
 
 
 def column(kind: str, size: int) -> st.SearchStrategy:
@@ -123,6 +134,8 @@ def test_a_column_of_python_objects_is_read_by_altairs_own_steps(values):
     pd.DataFrame({("a", "b"): [1]}),  # columns of two levels
     pd.DataFrame({"a": [1]}, index=pd.MultiIndex.from_tuples([(1, 2)])),
     pd.DataFrame({"a": pd.array([1], dtype="int64[pyarrow]")}),  # Arrow's own kinds
+    pd.DataFrame({"a": np.array([0.1], dtype=np.longdouble)}),  # floats wider than Python's
+    pd.DataFrame({"a": pd.Series([pd.Series([1, 2]), pd.Series([3, 4])], dtype=object)}),  # rows of frames
     {"values": [{"a": 1}]},  # not a frame
 ])
 def test_a_frame_of_a_kind_it_does_not_read_is_left_to_altair(frame):

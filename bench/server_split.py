@@ -6,15 +6,17 @@ on the dashboard's own server while Chromium draws, and what that time is spent 
 
 bench/page_bench.py times a page's script under AppTest, alone in its process. In bench/click_bench.py the same
 script runs on Streamlit's server, on the machine where Chromium is drawing. For each page this opens it in Debian's
-chromium and chooses the sidebar's Country `--changes` times, each time another country (so the page's queries and
-charts for it are not cached yet), and prints:
+chromium (on a server of its own: pages share cached work) and chooses the sidebar's Country `--changes` times,
+each time another country (so the page's queries and charts for it are not cached yet), and prints:
 - run: the median wall time of those runs (the script's start to its end, on the server), on a server that only
   times them;
 - the split: on a second server, the same changes with pyinstrument sampling each run, its time by the innermost of
   what it was doing: the queries (mm_core's query modules and mm_dashboard/db.py's cursors: DuckDB), the charts
   (mm_core/charts.py and Altair), Streamlit's element calls (an st.* call making its message: Arrow for tables and
   charts' rows), Streamlit's cache (hashing a cached call's arguments, pickling its result), and the rest (the
-  pages' own code and pandas). A profiler slows Python more than DuckDB, so the split is given as shares.
+  dashboard's other code, cached functions' bodies included, the pandas it calls, and Streamlit's own running of
+  the script outside its element calls). A profiler slows Python more than DuckDB, so the split is given as
+  shares.
 
 The server is started through this file (`serve`), which wraps each script run before handing over to Streamlit's
 command line, as bench/record_runs.py does for the replay.
@@ -47,11 +49,18 @@ REST = "the rest"
 SAMPLING_SECONDS = 0.0005
 
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
 def category(file_path: str, outer: str) -> str:
-    """The category of a frame in `file_path` inside a frame of category `outer`."""
+    """The category of a frame in `file_path` inside a frame of category `outer`: its own if its file is one of
+    CATEGORIES', the rest if it is another of the dashboard's files (a cached function's body is the dashboard's
+    work, not the cache's), else its caller's (a library's code, or a frame's own time, which has no file)."""
     for name, needles in CATEGORIES:
         if any(needle in file_path for needle in needles):
             return name
+    if file_path.startswith(str(REPOSITORY)) and "site-packages" not in file_path:
+        return REST
     return outer
 
 
@@ -91,7 +100,8 @@ def install(record: Path, profile: bool) -> None:
                 line = {"page": page, "seconds": seconds}
                 if profiler is not None:
                     profiler.stop()
-                    line["split"] = split(profiler.last_session.root_frame())
+                    root = profiler.last_session.root_frame()
+                    line["split"] = split(root) if root is not None else {}  # a run too short to be sampled
                 with record.open("a") as out:
                     out.write(json.dumps(line) + "\n")
 
@@ -100,17 +110,18 @@ def install(record: Path, profile: bool) -> None:
 
 def changes_on_server(browser, database: Path, pages: list[tuple[str, str]], changes: int, profile: bool,
                       folder: Path) -> list[dict]:
-    """The recorded runs of `changes` Country changes on each page, on a dashboard server of its own."""
+    """The recorded runs of `changes` Country changes on each page, each page on a dashboard server of its own:
+    pages share cached queries and charts (Outputs asks for the theory of change's chain), so on one server a page
+    timed after another would find some of its work done."""
     from bench.click_bench import choose, open_settled
     from bench.serve import serve_dashboard
 
     record = folder / ("profiled.jsonl" if profile else "timed.jsonl")
     control = record.with_suffix(".on")
     launcher = (str(Path(__file__).resolve()), "serve", str(record), "profile" if profile else "time")
-    with serve_dashboard(database, launcher=launcher) as (url, _):
-        open_settled(browser, url).close()  # the server's first run (imports, cold caches) is not a click
-        for path, title in pages:
-            page = open_settled(browser, f"{url}/{path}")
+    for path, title in pages:
+        with serve_dashboard(database, launcher=launcher) as (url, _):
+            page = open_settled(browser, f"{url}/{path}")  # the server's first run (imports) is not a click
             control.write_text(title)
             for change in range(changes):
                 choose(page, "Country", 1 + change)

@@ -198,13 +198,16 @@ def test_the_server_split_sorts_a_runs_time_by_the_innermost_part_it_was_in():
     def frame(file_path, time, *children):
         return SimpleNamespace(file_path=file_path, time=time, children=list(children))
 
-    tree = frame("/app/dashboard.py", 1.0,
-                 frame("/site-packages/streamlit/runtime/caching/cache_utils.py", 0.5,
-                       frame("/app/mm_core/queries.py", 0.3, frame("", 0.25)),
-                       frame("/site-packages/pandas/core/util/hashing.py", 0.1)),
-                 frame("/app/mm_core/charts.py", 0.2, frame("/site-packages/altair/vegalite/v6/api.py", 0.15,
-                                                            frame("/site-packages/streamlit/runtime/metrics_util.py",
-                                                                  0.05))))
+    here = str(server_split.REPOSITORY)
+    tree = frame(f"{here}/dashboard.py", 1.0,
+                 frame("/site-packages/streamlit/runtime/caching/cache_utils.py", 0.6,
+                       frame(f"{here}/mm_core/queries.py", 0.3, frame("", 0.25)),
+                       frame("/site-packages/pandas/core/util/hashing.py", 0.1),
+                       frame(f"{here}/mm_dashboard/choices.py", 0.1,  # a cached function's body: the dashboard's
+                             frame("/site-packages/pandas/core/strings/accessor.py", 0.08))),
+                 frame(f"{here}/mm_core/charts.py", 0.2, frame("/site-packages/altair/vegalite/v6/api.py", 0.15,
+                                                               frame("/site-packages/streamlit/runtime/metrics_util.py",
+                                                                     0.05))))
     spent = server_split.split(tree)
     assert spent == pytest.approx({"the rest": 0.3, "Streamlit cache": 0.2, "queries": 0.3, "charts": 0.15,
                                    "Streamlit elements": 0.05})

@@ -37,6 +37,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.serve import REPOSITORY  # noqa: E402
+
 # What a sample's time counts as: the innermost frame whose file matches, in this order of precedence for one frame.
 CATEGORIES = (
     ("queries", ("mm_core/queries.py", "mm_core/cross_checks.py", "mm_core/rounds.py", "mm_core/changes.py",
@@ -47,9 +49,6 @@ CATEGORIES = (
 )
 REST = "the rest"
 SAMPLING_SECONDS = 0.0005
-
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def category(file_path: str, outer: str) -> str:

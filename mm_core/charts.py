@@ -630,21 +630,22 @@ def _column_values(column: pd.Series) -> list | None:
     """A column's values exactly as Altair's sanitising then pandas' records write them, or None for a kind of
     column left to Altair (durations, which it refuses, and any other kind not below)."""
     dtype = column.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # integers and booleans: as Python's
+    kind = dtype.kind if isinstance(dtype, np.dtype) else None  # NumPy's kinds; pandas' own go by name below
+    if kind is not None and kind in "iub":  # integers and booleans: as Python's
         return column.tolist()
-    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize <= 8:  # missing or infinite: null
+    if kind == "f" and dtype.itemsize <= 8:  # missing or infinite: null
         array = column.to_numpy()
         values = array.tolist()
         for at in np.flatnonzero(~np.isfinite(array)).tolist():
             values[at] = None
         return values
-    if (isinstance(dtype, np.dtype) and dtype.kind == "M") or isinstance(dtype, pd.DatetimeTZDtype):
+    if kind == "M" or isinstance(dtype, pd.DatetimeTZDtype):
         # Altair's: each time as its full ISO text (a date alone would be read as UTC in the browser), none as ''.
         # Each distinct time written once: a work plan's 20,000 activities start on a few hundred days.
         codes, times = pd.factorize(column)
         texts = [time.isoformat() for time in times] + [""]  # a missing time's code is -1: the last
         return [texts[code] for code in codes.tolist()]
-    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+    if kind == "O":
         # Altair's own steps: its `apply` infers the column's kind again (numbers and None become floats and NaN,
         # text and None text and NaN, under pandas 3), and its `where` then sets None only where that kind can hold it
         values = column.apply(_listed)
